@@ -1,0 +1,37 @@
+"""dupefind: find near-duplicate articles — spun, reworded, cut, reordered or pasted inside
+another text — and show the matching passages as evidence.
+
+>>> import dupefind
+>>> report = dupefind.scan(["samples/"])          # doctest: +SKIP
+>>> pair = dupefind.compare(text_a, text_b)       # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from .config import Config
+from .errors import ConfigError, DupefindError, InputError
+from .models import Document, Edit, Pair, Passage, Report, Skipped
+from .pipeline import compare, scan
+
+try:
+    __version__ = version("dupefind")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
+    __version__ = "0.0.0"
+
+__all__ = [
+    "Config",
+    "ConfigError",
+    "Document",
+    "DupefindError",
+    "Edit",
+    "InputError",
+    "Pair",
+    "Passage",
+    "Report",
+    "Skipped",
+    "__version__",
+    "compare",
+    "scan",
+]

@@ -1,0 +1,5 @@
+"""``python -m dupefind``."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,168 @@
+"""Two texts to the passages they share, with character offsets in both (rapidfuzz lives here).
+
+Words are aligned, not characters, and every word keeps its offsets, so a passage maps back
+to ``text[start:end]`` in each original. The steps:
+
+1. *Seeds*: positions where both texts have the same three words in a row, or the same five
+   function words in a row (these survive synonym spinning, which replaces content words).
+2. *Chains*: seeds that follow each other on roughly the same diagonal (at most ``GAP``
+   words apart in A, drifting at most ``GAP / 2`` words off the diagonal) form a candidate
+   passage; a reordered paragraph starts a chain
+   of its own, so reordered copies are found piece by piece.
+3. *Fine alignment*: each chain's stretch of words is aligned exactly with rapidfuzz's
+   ``Indel.opcodes`` (an LCS over word ids), trimmed to its first and last identical word, and
+   kept when it has at least ``min_words`` identical words and half of its words identical
+   or more. Its edits (identical runs, substitutions, insertions) are kept for display.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+import numpy as np
+import numpy.typing as npt
+from rapidfuzz.distance import Indel
+
+from .models import Edit, Passage
+from .shingles import STOPWORDS
+from .text import Tokens
+
+#: Most words between two seeds of one chain, in either text.
+GAP = 40
+#: Least share of identical words in a passage (Dice: 2 x identical / (words A + words B)).
+MIN_SIMILARITY = 0.4
+_WORD_SEED = 3
+_STOP_SEED = 5
+_MAX_REPEATS = 20
+
+
+def align(text_a: str, a: Tokens, text_b: str, b: Tokens, *, min_words: int,
+          ignore_a: npt.NDArray[np.bool_] | None = None,
+          ignore_b: npt.NDArray[np.bool_] | None = None) -> tuple[Passage, ...]:
+    """The passages texts A and B share (``a``, ``b`` their tokens), in order of position in A.
+
+    Words flagged in ``ignore_a``/``ignore_b`` (boilerplate) never count as matching.
+    """
+    ids_a, ids_b = _word_ids(a, b, ignore_a, ignore_b)
+    passages: list[Passage] = []
+    for chain in _chains(_seeds(ids_a, ids_b, a.words, b.words)):
+        passage = _fine(chain, ids_a, ids_b, a, b, min_words=min_words)
+        if passage is not None and not any(_clash(passage, kept) for kept in passages):
+            passages.append(passage)
+    passages = [replace(p, a_text=text_a[p.a_start : p.a_end], b_text=text_b[p.b_start : p.b_end])
+                for p in passages]
+    return tuple(sorted(passages, key=lambda p: (p.a_start, p.b_start)))
+
+
+def _word_ids(a: Tokens, b: Tokens, ignore_a: npt.NDArray[np.bool_] | None,
+              ignore_b: npt.NDArray[np.bool_] | None) -> tuple[list[int], list[int]]:
+    vocab: dict[str, int] = {}
+    ids_a = [vocab.setdefault(w, len(vocab)) for w in a.words]
+    ids_b = [vocab.setdefault(w, len(vocab)) for w in b.words]
+    # Ignored words get ids of their own, which match nothing.
+    if ignore_a is not None:
+        for i in np.flatnonzero(ignore_a):
+            ids_a[i] = -1 - int(i)
+    if ignore_b is not None:
+        for j in np.flatnonzero(ignore_b):
+            ids_b[j] = -1 - len(ids_a) - int(j)
+    return ids_a, ids_b
+
+
+def _seeds(ids_a: Sequence[int], ids_b: Sequence[int], words_a: Sequence[str],
+           words_b: Sequence[str]) -> list[tuple[int, int]]:
+    """Start positions ``(i, j)`` of word 3-grams and function-word 5-grams found in both."""
+    seeds = set(_gram_seeds(ids_a, ids_b, range(len(ids_a)), range(len(ids_b)), _WORD_SEED))
+    stops_a = [i for i, w in enumerate(words_a) if w in STOPWORDS and ids_a[i] >= 0]
+    stops_b = [j for j, w in enumerate(words_b) if w in STOPWORDS and ids_b[j] >= 0]
+    seeds.update(_gram_seeds(ids_a, ids_b, stops_a, stops_b, _STOP_SEED))
+    return sorted(seeds)
+
+
+def _gram_seeds(ids_a: Sequence[int], ids_b: Sequence[int], pos_a: Sequence[int],
+                pos_b: Sequence[int], n: int) -> list[tuple[int, int]]:
+    index: dict[tuple[int, ...], list[int]] = {}
+    for k in range(len(pos_b) - n + 1):
+        index.setdefault(tuple(ids_b[p] for p in pos_b[k : k + n]), []).append(pos_b[k])
+    found: list[tuple[int, int]] = []
+    for k in range(len(pos_a) - n + 1):
+        hits = index.get(tuple(ids_a[p] for p in pos_a[k : k + n]))
+        if hits and len(hits) <= _MAX_REPEATS:
+            found.extend((pos_a[k], j) for j in hits)
+    return found
+
+
+def _chains(seeds: Sequence[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """Group seeds (sorted by position in A) into chains along a diagonal, longest first."""
+    chains: list[list[tuple[int, int]]] = []
+    open_chains: list[list[tuple[int, int]]] = []
+    for i, j in seeds:
+        open_chains = [c for c in open_chains if i - c[-1][0] <= GAP]
+        best: list[tuple[int, int]] | None = None
+        best_cost = GAP + 1
+        for chain in open_chains:
+            li, lj = chain[-1]
+            drift = abs((j - lj) - (i - li))
+            if drift <= GAP // 2:
+                cost = drift + (i - li)
+                if cost < best_cost:
+                    best, best_cost = chain, cost
+        if best is None:
+            best = []
+            chains.append(best)
+            open_chains.append(best)
+        if not best or best[-1] != (i, j):
+            best.append((i, j))
+    return sorted(chains, key=lambda c: (-len(c), c[0]))
+
+
+def _fine(chain: Sequence[tuple[int, int]], ids_a: Sequence[int], ids_b: Sequence[int],
+          a: Tokens, b: Tokens, *, min_words: int) -> Passage | None:
+    a0, b0 = chain[0][0], min(j for _, j in chain)
+    a1 = min(len(ids_a), chain[-1][0] + _WORD_SEED + GAP // 4)
+    b1 = min(len(ids_b), max(j for _, j in chain) + _WORD_SEED + GAP // 4)
+    blocks = [op for op in Indel.opcodes(ids_a[a0:a1], ids_b[b0:b1]) if op.tag == "equal"]
+    same = sum(op.src_end - op.src_start for op in blocks)
+    if same < min_words:
+        return None
+    ia, ja = a0 + blocks[0].src_start, b0 + blocks[0].dest_start
+    ib, jb = a0 + blocks[-1].src_end, b0 + blocks[-1].dest_end
+    similarity = 2 * same / ((ib - ia) + (jb - ja))
+    if similarity < MIN_SIMILARITY:
+        return None
+    return Passage(
+        a_start=a.starts[ia], a_end=a.ends[ib - 1], b_start=b.starts[ja], b_end=b.ends[jb - 1],
+        similarity=round(similarity, 4), words_a=ib - ia, words_b=jb - ja,
+        edits=_edits(ids_a[ia:ib], ids_b[ja:jb], a, b, ia, ja),
+    )
+
+
+def _edits(seq_a: Sequence[int], seq_b: Sequence[int], a: Tokens, b: Tokens, ia: int,
+           ja: int) -> tuple[Edit, ...]:
+    """The word alignment of a passage, adjacent deletions and insertions merged into replaces."""
+    steps: list[tuple[str, int, int, int, int]] = []
+    for op in Indel.opcodes(seq_a, seq_b):
+        tag = op.tag
+        s = (tag, ia + op.src_start, ia + op.src_end, ja + op.dest_start, ja + op.dest_end)
+        if steps and tag != "equal" and steps[-1][0] != "equal":
+            prev = steps.pop()
+            s = ("replace", prev[1], s[2], prev[3], s[4])
+            if s[1] == s[2] or s[3] == s[4]:
+                s = ("delete" if s[3] == s[4] else "insert", *s[1:])
+        steps.append(s)
+    return tuple(Edit(tag, _span(a, i1, i2), _end(a, i1, i2), _span(b, j1, j2), _end(b, j1, j2))
+                 for tag, i1, i2, j1, j2 in steps)
+
+
+def _span(t: Tokens, i1: int, i2: int) -> int:
+    return t.starts[i1] if i2 > i1 else (t.ends[i1 - 1] if i1 > 0 else 0)
+
+
+def _end(t: Tokens, i1: int, i2: int) -> int:
+    return t.ends[i2 - 1] if i2 > i1 else _span(t, i1, i2)
+
+
+def _clash(p: Passage, q: Passage) -> bool:
+    """Both sides overlap: the same evidence twice."""
+    return p.a_start < q.a_end and q.a_start < p.a_end and p.b_start < q.b_end and q.b_start < p.b_end

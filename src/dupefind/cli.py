@@ -1,0 +1,201 @@
+"""The command line: parse options, build a Config, call the library, pick an exit code.
+
+Library errors are turned into messages and exit codes here, in one place (:func:`main`).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console, RenderableType
+
+from . import __version__
+from .config import SCHEMES, Config
+from .errors import DupefindError
+from .models import Pair, Report
+from .pipeline import compare as compare_texts
+from .pipeline import scan as scan_paths
+from .report import pair_dict, report_json, report_jsonl
+from .report.terminal import pair_view, report_view
+from .sources import Record, read_records
+
+#: Exit codes (also in the README).
+EXIT_OK = 0
+EXIT_DUPLICATES = 1
+EXIT_USAGE = 2
+EXIT_SKIPPED = 3
+
+F = TypeVar("F", bound=Callable[..., Any])
+_DEFAULT = Config()
+
+
+def _config_options(func: F) -> F:
+    """The options that map onto :class:`Config` fields, shared by ``scan`` and ``compare``."""
+    options = [
+        click.option("--threshold", type=float, default=_DEFAULT.threshold, show_default=True,
+                     help="Least containment (share of the smaller text's shingles found in the other) "
+                          "for a pair to be reported; above 0, at most 1."),
+        click.option("--scheme", type=click.Choice(SCHEMES), default=_DEFAULT.scheme, show_default=True,
+                     help="Shingles: stopwords (function-word n-grams, spin-robust), words or chars."),
+        click.option("--ngram", type=int, default=None,
+                     help="Shingle length (default: 8 for stopwords, 5 for words, 7 for chars); 1 to 32."),
+        click.option("--num-perm", type=int, default=_DEFAULT.num_perm, show_default=True,
+                     help="MinHash permutations; 16 to 1024."),
+        click.option("--seed", type=int, default=_DEFAULT.seed, show_default=True, help="MinHash seed."),
+        click.option("--lsh-threshold", type=float, default=_DEFAULT.lsh_threshold, show_default=True,
+                     help="Jaccard level the LSH bands are tuned for (lower: more candidates, slower)."),
+        click.option("--min-words", type=int, default=_DEFAULT.min_words, show_default=True,
+                     help="Texts with fewer words are short: paired only with identical texts."),
+        click.option("--boilerplate-min-docs", type=int, default=_DEFAULT.boilerplate_min_docs,
+                     show_default=True,
+                     help="A line or sentence in at least this many documents is boilerplate; 2 or more."),
+        click.option("--min-passage-words", type=int, default=_DEFAULT.min_passage_words, show_default=True,
+                     help="Least identical words in a passage shown as evidence."),
+        click.option("--format", "fmt", type=click.Choice(["rich", "json", "jsonl"]), default="rich",
+                     show_default=True, help="Report format."),
+        click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
+                     help="Write the report to this file (atomically) instead of stdout."),
+        click.option("--max-passages", type=click.IntRange(min=0), default=None,
+                     help="Passages shown per pair in the rich report (0: all) [default: 3 for scan, all for compare]."),
+        click.option("--max-chars", type=click.IntRange(min=0), default=1000, show_default=True,
+                     help="Characters shown per passage side in the rich report (0: all)."),
+        click.option("--exit-zero", is_flag=True,
+                     help="Exit 0 even when duplicates are found (input problems still exit 3)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="dupefind")
+def cli() -> None:
+    """Find near-duplicate articles, including spun, reordered and partial copies.
+
+    Exit codes: 0 no duplicates, 1 duplicates found, 2 usage or input error
+    (nothing could be scanned), 3 finished but some inputs were skipped.
+    """
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@_config_options
+@click.option("--include", multiple=True, metavar="GLOB",
+              help="Read only files whose path (relative to the folder) or name matches; repeatable.")
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Leave out matching files and folders; repeatable.")
+@click.option("--follow-symlinks", is_flag=True, help="Follow symbolic links that lead out of a scanned folder.")
+@click.option("--id-field", default=_DEFAULT.id_field, show_default=True, help="JSONL field holding the id.")
+@click.option("--text-field", default=_DEFAULT.text_field, show_default=True, help="JSONL field holding the text.")
+def scan(paths: tuple[str, ...], fmt: str, output: str | None, max_passages: int | None, max_chars: int,
+         exit_zero: bool, **knobs: Any) -> None:
+    """Scan files and folders (recursively) for copies; '-' reads JSONL from stdin.
+
+    Reads .txt, .md, .html/.htm (visible article text) and .jsonl (one document per line).
+    """
+    config = _config(knobs)
+    report = scan_paths(list(paths), config)
+    if fmt == "json":
+        _emit(report_json(report), output)
+    elif fmt == "jsonl":
+        _emit(report_jsonl(report), output)
+    else:
+        _emit_rich(report_view(report, max_passages=3 if max_passages is None else max_passages,
+                               max_chars=max_chars), output)
+    _exit(found=bool(report.pairs), skipped=bool(report.skipped), exit_zero=exit_zero)
+
+
+@cli.command()
+@click.argument("file_a", type=click.Path(dir_okay=False))
+@click.argument("file_b", type=click.Path(dir_okay=False))
+@_config_options
+def compare(file_a: str, file_b: str, fmt: str, output: str | None, max_passages: int | None,
+            max_chars: int, exit_zero: bool, **knobs: Any) -> None:
+    """Compare two files (.txt, .md, .html) and show their full alignment."""
+    config = _config(knobs)
+    texts = [_read_one(path) for path in (file_a, file_b)]
+    pair = compare_texts(texts[0], texts[1], config, id_a=file_a, id_b=file_b)
+    if fmt in ("json", "jsonl"):
+        import json
+
+        indent = 2 if fmt == "json" else None
+        _emit(json.dumps(pair_dict(pair), ensure_ascii=False, indent=indent) + "\n", output)
+    else:
+        _emit_rich(pair_view(pair, max_passages=max_passages or 0, max_chars=max_chars), output)
+    _exit(found=pair.duplicate, skipped=False, exit_zero=exit_zero)
+
+
+def main() -> None:
+    """Console entry point: the one place library errors become messages and exit codes."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Exit as done:
+        sys.exit(done.exit_code)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(EXIT_USAGE)
+    except click.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(EXIT_USAGE)
+    except DupefindError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(EXIT_USAGE)
+
+
+def _config(knobs: dict[str, Any]) -> Config:
+    for name in ("include", "exclude"):
+        if name in knobs:
+            knobs[name] = tuple(knobs[name])
+    try:
+        return Config(**knobs)
+    except DupefindError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+def _read_one(path: str) -> str:
+    for item in read_records([path]):
+        if isinstance(item, Record):
+            return item.text
+        raise click.BadParameter(f"{item.path}: {item.reason}")
+    raise click.BadParameter(f"{path}: no text")
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        _write_atomically(output, text)
+
+
+def _emit_rich(view: RenderableType, output: str | None) -> None:
+    if output is None:
+        Console(highlight=False).print(view)
+        return
+    console = Console(record=True, width=120, file=open(os.devnull, "w"), highlight=False)
+    console.print(view)
+    _write_atomically(output, console.export_text())
+
+
+def _write_atomically(path: str, text: str) -> None:
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, temporary = tempfile.mkstemp(dir=folder, prefix=".dupefind-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+
+
+def _exit(*, found: bool, skipped: bool, exit_zero: bool) -> None:
+    if found and not exit_zero:
+        sys.exit(EXIT_DUPLICATES)
+    sys.exit(EXIT_SKIPPED if skipped else EXIT_OK)
+
+
+__all__ = ["cli", "main", "Pair", "Report"]

@@ -1,0 +1,106 @@
+"""One parameter object for the whole pipeline, validated at the door.
+
+Only :mod:`dupefind.pipeline` reads the whole :class:`Config`; every stage takes
+the few keyword arguments it needs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+from .errors import ConfigError
+
+Scheme = Literal["stopwords", "words", "chars"]
+SCHEMES: tuple[Scheme, ...] = ("stopwords", "words", "chars")
+
+#: The shingle length used when ``Config.ngram`` is not given, per scheme.
+DEFAULT_NGRAM: dict[Scheme, int] = {"stopwords": 8, "words": 5, "chars": 7}
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Every knob of a scan. The defaults are the measured, spin-robust configuration."""
+
+    scheme: Scheme = "stopwords"
+    """Shingling scheme: ``stopwords`` (n-grams of function words only, robust to synonym
+    spinning; documents with too few English function words fall back to word n-grams),
+    ``words`` (word n-grams) or ``chars`` (character n-grams of the normalised text)."""
+    ngram: int | None = None
+    """Shingle length in tokens (characters for ``chars``); ``None`` picks the scheme's default."""
+    num_perm: int = 128
+    """MinHash permutations per signature."""
+    seed: int = 1
+    """Seed of the MinHash permutations (signatures are comparable only with the same seed)."""
+    threshold: float = 0.2
+    """Report a pair when this share of the smaller document's shingles is found in the other
+    (containment), after boilerplate is set aside."""
+    lsh_threshold: float = 0.1
+    """Jaccard level the LSH bands are tuned for: lower finds more candidates, slower."""
+    min_words: int = 50
+    """Documents with fewer words are *short*: they are not fingerprinted and are paired only
+    with documents whose normalised text is identical."""
+    boilerplate_min_docs: int = 5
+    """A line or sentence found verbatim in at least this many documents is boilerplate,
+    unless it makes up half or more of a document's words (then it is that document's content)."""
+    min_passage_words: int = 8
+    """Shortest passage (matched words) shown as evidence."""
+    id_field: str = "id"
+    """JSONL field holding a document's id."""
+    text_field: str = "text"
+    """JSONL field holding a document's text."""
+    include: tuple[str, ...] = ()
+    """Glob patterns a file path must match to be read (all supported files when empty)."""
+    exclude: tuple[str, ...] = ()
+    """Glob patterns of file paths to leave out."""
+    follow_symlinks: bool = False
+    """Follow symbolic links that point outside the scanned folder."""
+
+    def __post_init__(self) -> None:
+        _check(self.scheme in SCHEMES, "scheme", self.scheme, f"one of {', '.join(SCHEMES)}")
+        if self.ngram is not None:
+            _check(_is_int(self.ngram) and 1 <= self.ngram <= 32, "ngram", self.ngram,
+                   "a whole number from 1 to 32")
+        _check(_is_int(self.num_perm) and 16 <= self.num_perm <= 1024, "num_perm",
+               self.num_perm, "a whole number from 16 to 1024")
+        _check(_is_int(self.seed) and 0 <= self.seed < 2**32, "seed", self.seed,
+               "a whole number from 0 to 2**32 - 1")
+        _check(_is_fraction(self.threshold), "threshold", self.threshold,
+               "a number greater than 0 and at most 1")
+        _check(_is_fraction(self.lsh_threshold), "lsh_threshold", self.lsh_threshold,
+               "a number greater than 0 and at most 1")
+        _check(_is_int(self.min_words) and self.min_words >= 1, "min_words", self.min_words,
+               "a whole number of at least 1")
+        _check(_is_int(self.boilerplate_min_docs) and self.boilerplate_min_docs >= 2,
+               "boilerplate_min_docs", self.boilerplate_min_docs, "a whole number of at least 2")
+        _check(_is_int(self.min_passage_words) and self.min_passage_words >= 1,
+               "min_passage_words", self.min_passage_words, "a whole number of at least 1")
+        for name in ("id_field", "text_field"):
+            value = getattr(self, name)
+            _check(isinstance(value, str) and value != "", name, value, "a non-empty field name")
+
+    @property
+    def shingle_size(self) -> int:
+        """The shingle length actually used."""
+        return self.ngram if self.ngram is not None else DEFAULT_NGRAM[self.scheme]
+
+    def as_dict(self) -> dict[str, Any]:
+        """The configuration as it appears in reports (``ngram`` resolved)."""
+        data = asdict(self)
+        data["ngram"] = self.shingle_size
+        data["include"] = list(self.include)
+        data["exclude"] = list(self.exclude)
+        return data
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_fraction(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value <= 1
+
+
+def _check(ok: bool, name: str, value: object, allowed: str) -> None:
+    if not ok:
+        raise ConfigError(f"{name} must be {allowed}; got {value!r}")

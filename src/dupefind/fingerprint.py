@@ -1,0 +1,66 @@
+"""Shingle ids to MinHash signatures: the only module that builds datasketch ``MinHash`` objects.
+
+The signatures are datasketch's own (scheme ``affine32``, identity hash over our 32-bit
+shingle ids), computed for a whole batch at once with numpy; ``tests/test_fingerprint.py``
+checks them against ``MinHash.update_batch`` as the oracle, so they can be loaded into any
+datasketch index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
+import numpy.typing as npt
+from datasketch import MinHash
+
+Signature = npt.NDArray[np.uint32]
+
+_SCHEME = "affine32"
+_EMPTY = np.uint32(0xFFFFFFFF)
+
+
+def signatures(batch: Sequence[npt.NDArray[np.uint32]], *, num_perm: int, seed: int) -> list[Signature]:
+    """One signature (``num_perm`` ``uint32`` values) per shingle-id array of ``batch``."""
+    a, b = _permutations(num_perm, seed)
+    out: list[Signature] = []
+    with np.errstate(over="ignore"):
+        for ids in batch:
+            if len(ids) == 0:
+                out.append(np.full(num_perm, _EMPTY, dtype=np.uint32))
+                continue
+            mixed = _fmix32(ids.astype(np.uint32, copy=False)).reshape(-1, 1)
+            out.append((mixed * a + b).min(axis=0).astype(np.uint32))
+    return out
+
+
+def as_minhash(signature: Signature, *, seed: int) -> MinHash:
+    """A datasketch ``MinHash`` holding ``signature`` (for indexes such as ``MinHashLSH``)."""
+    return MinHash(seed=seed, hashvalues=signature, scheme=_SCHEME)
+
+
+def reference_minhash(ids: npt.NDArray[np.uint32], *, num_perm: int, seed: int) -> MinHash:
+    """The same signature built the slow, documented way: the oracle for tests."""
+    minhash = MinHash(num_perm=num_perm, seed=seed, hashfunc=_identity, scheme=_SCHEME)
+    minhash.update_batch(ids.tolist())
+    return minhash
+
+
+def _identity(value: int) -> int:
+    return value
+
+
+@lru_cache(maxsize=8)
+def _permutations(num_perm: int, seed: int) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
+    a, b = MinHash(num_perm=num_perm, seed=seed, scheme=_SCHEME).permutations
+    return a.astype(np.uint32), b.astype(np.uint32)
+
+
+def _fmix32(values: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
+    """MurmurHash3's 32-bit finaliser, as datasketch applies it before permuting."""
+    values = values ^ (values >> np.uint32(16))
+    values = values * np.uint32(0x85EBCA6B)
+    values = values ^ (values >> np.uint32(13))
+    values = values * np.uint32(0xC2B2AE35)
+    return values ^ (values >> np.uint32(16))

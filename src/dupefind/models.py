@@ -1,0 +1,129 @@
+"""The frozen records that flow between the stages and out of the library."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where to re-read a document's text: the pipeline keeps this, not the text."""
+
+    path: str
+    """File the text comes from (for stdin, the temporary spool file)."""
+    kind: str
+    """``text``, ``html`` or ``jsonl``."""
+    line: int = 0
+    """For ``jsonl``: 1-based line number of the record."""
+    offset: int = 0
+    """For ``jsonl``: byte offset of that line, so it is re-read without scanning the file."""
+    encoding: str = "utf-8"
+    """Encoding the bytes were decoded with."""
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One article as the report lists it."""
+
+    id: str
+    """Unique id: the file path as scanned, or the JSONL record's id."""
+    path: str
+    """The input path it was read from (``-`` for stdin)."""
+    chars: int
+    """Length of its text in characters (the offsets of passages index this text)."""
+    words: int
+    """Number of word tokens."""
+    short: bool
+    """Fewer words than ``Config.min_words``: paired only with identical texts."""
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """An input that was not scanned, and why."""
+
+    path: str
+    """The file (with ``:LINE`` for a JSONL record)."""
+    reason: str
+    """A sentence saying what was wrong."""
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """One step of a passage's word alignment: equal words, or words that differ."""
+
+    op: str
+    """``equal``, ``replace``, ``delete`` (words only in A) or ``insert`` (words only in B)."""
+    a_start: int
+    """Character offset in text A where this step starts."""
+    a_end: int
+    """Character offset in text A where it ends (equal to ``a_start`` for ``insert``)."""
+    b_start: int
+    """Character offset in text B where this step starts."""
+    b_end: int
+    """Character offset in text B where it ends (equal to ``b_start`` for ``delete``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A stretch of text A that matches a stretch of text B: the evidence of a pair."""
+
+    a_start: int
+    """Start offset of the passage in text A (characters, inclusive)."""
+    a_end: int
+    """End offset in text A (exclusive): ``text_a[a_start:a_end]`` is the passage."""
+    b_start: int
+    """Start offset in text B."""
+    b_end: int
+    """End offset in text B (exclusive)."""
+    similarity: float
+    """Share of the passage's words that are aligned as identical (0..1)."""
+    words_a: int
+    """Number of words of the passage in A."""
+    words_b: int
+    """Number of words of the passage in B."""
+    a_text: str = ""
+    """The passage's text in A: ``text_a[a_start:a_end]``."""
+    b_text: str = ""
+    """The passage's text in B: ``text_b[b_start:b_end]``."""
+    edits: tuple[Edit, ...] = ()
+    """The word-level alignment inside the passage, in order (offsets into the whole texts)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """The verdict on two documents, with the figures and passages behind it."""
+
+    a: str
+    """Id of the first document (the smaller id in a scan)."""
+    b: str
+    """Id of the second document."""
+    similarity: float
+    """Jaccard similarity of the two shingle sets (boilerplate set aside)."""
+    containment: float
+    """The larger of ``containment_a`` and ``containment_b``: the figure the threshold tests."""
+    containment_a: float
+    """Share of A's shingles found in B."""
+    containment_b: float
+    """Share of B's shingles found in A."""
+    duplicate: bool
+    """Whether the pair passes the threshold (a scan reports only these)."""
+    passages: tuple[Passage, ...]
+    """Matching passages, in order of their position in A."""
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """What a scan found."""
+
+    config: dict[str, object]
+    """The configuration used, as :meth:`Config.as_dict` gives it."""
+    documents: tuple[Document, ...]
+    """Every document scanned, sorted by id."""
+    pairs: tuple[Pair, ...]
+    """Reported pairs, most similar first."""
+    clusters: tuple[tuple[str, ...], ...]
+    """Groups of ids connected by reported pairs, each sorted, largest first."""
+    skipped: tuple[Skipped, ...]
+    """Inputs not scanned, sorted by path."""
+    seconds: float = 0.0
+    """Wall time of the scan (not part of the JSON report, which is deterministic)."""

@@ -1,0 +1,98 @@
+"""The stages in order: the table of contents of a scan, and the one-pair comparison."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
+from typing import BinaryIO
+
+from .align import align
+from .boilerplate import Commons
+from .candidates import candidate_pairs
+from .catalog import Catalog, build_catalog
+from .cluster import clusters
+from .config import Config
+from .errors import InputError
+from .models import Pair, Report
+from .sources import STDIN, load_text, open_inputs, read_records
+from .verify import Prepared, is_duplicate, overlap, prepare
+
+
+def scan(paths: Sequence[str], config: Config | None = None, *, stdin: BinaryIO | None = None) -> Report:
+    """Find the copies among the documents under ``paths`` (``-`` reads JSONL from stdin)."""
+    config = config or Config()
+    started = time.perf_counter()
+    with open_inputs(paths, stdin=stdin) as real:
+        records = read_records(real, include=config.include, exclude=config.exclude,
+                               follow_symlinks=config.follow_symlinks, id_field=config.id_field,
+                               text_field=config.text_field, shown_as=_stdin_names(paths, real))
+        catalog = build_catalog(records, scheme=config.scheme, ngram=config.shingle_size,
+                                num_perm=config.num_perm, seed=config.seed, min_words=config.min_words,
+                                boilerplate_min_docs=config.boilerplate_min_docs)
+        if not catalog.documents and catalog.skipped:
+            raise InputError(f"nothing to scan: all {len(catalog.skipped)} inputs were skipped")
+        candidates = candidate_pairs(catalog.signatures, threshold=config.lsh_threshold,
+                                     num_perm=config.num_perm, seed=config.seed)
+        candidates += _identical_short_texts(catalog)
+        pairs = list(_verified(sorted(set(candidates)), catalog, config))
+    return Report(
+        config=config.as_dict(), documents=catalog.documents, pairs=tuple(sorted(pairs, key=_rank)),
+        clusters=clusters((p.a, p.b) for p in pairs), skipped=catalog.skipped,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def compare(text_a: str, text_b: str, config: Config | None = None, *, id_a: str = "a",
+            id_b: str = "b") -> Pair:
+    """Compare two texts: the figures, the verdict and every matching passage."""
+    config = config or Config()
+    a, b = (_prepare(i, t, Commons(), config) for i, t in ((id_a, text_a), (id_b, text_b)))
+    return _pair(a, b, config)
+
+
+def _verified(candidates: Iterable[tuple[int, int]], catalog: Catalog, config: Config) -> Iterator[Pair]:
+    """Re-read each candidate pair (a few documents cached), verify it, align the kept ones."""
+
+    @lru_cache(maxsize=256)
+    def prepared(index: int) -> Prepared:
+        text = load_text(catalog.locations[index], text_field=config.text_field)
+        return _prepare(catalog.documents[index].id, text, catalog.commons, config)
+
+    for i, j in candidates:
+        a, b = prepared(i), prepared(j)
+        if is_duplicate(a, b, overlap(a, b), threshold=config.threshold):
+            yield _pair(a, b, config)
+
+
+def _pair(a: Prepared, b: Prepared, config: Config) -> Pair:
+    figures = overlap(a, b)
+    passages = align(a.text, a.tokens, b.text, b.tokens, min_words=config.min_passage_words,
+                     ignore_a=a.boilerplate, ignore_b=b.boilerplate)
+    return Pair(
+        a=a.id, b=b.id, similarity=round(figures.similarity, 4),
+        containment=round(figures.containment, 4), containment_a=round(figures.containment_a, 4),
+        containment_b=round(figures.containment_b, 4),
+        duplicate=is_duplicate(a, b, figures, threshold=config.threshold), passages=passages,
+    )
+
+
+def _prepare(doc_id: str, text: str, commons: Commons, config: Config) -> Prepared:
+    return prepare(doc_id, text, commons=commons, scheme=config.scheme, ngram=config.shingle_size,
+                   min_words=config.min_words)
+
+
+def _identical_short_texts(catalog: Catalog) -> list[tuple[int, int]]:
+    groups: dict[bytes, list[int]] = {}
+    for index, doc in enumerate(catalog.documents):
+        if doc.short:
+            groups.setdefault(catalog.exact_keys[index], []).append(index)
+    return [(g[x], g[y]) for g in groups.values() for x in range(len(g)) for y in range(x + 1, len(g))]
+
+
+def _stdin_names(given: Sequence[str], real: Sequence[str]) -> dict[str, str]:
+    return {r: STDIN for g, r in zip(given, real) if g == STDIN}
+
+
+def _rank(pair: Pair) -> tuple[float, float, str, str]:
+    return (-pair.similarity, -pair.containment, pair.a, pair.b)

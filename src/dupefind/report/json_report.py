@@ -1,0 +1,94 @@
+"""The machine-readable report: a documented, versioned schema (``report.schema.json``).
+
+Deterministic by construction: documents, pairs, clusters and skipped inputs are sorted, keys
+are written in a fixed order, and nothing that varies between runs (time, host) is included,
+so the same input in any order gives a byte-identical report.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import Any
+
+from .. import __version__
+from ..models import Document, Pair, Passage, Report, Skipped
+
+#: Bumped on any incompatible change to the report's shape.
+SCHEMA_VERSION = "1.0"
+_TOOL = "dupefind"
+
+
+def schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) shipped with the package."""
+    text = resources.files(__package__).joinpath("report.schema.json").read_text("utf-8")
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
+
+
+def report_dict(report: Report) -> dict[str, Any]:
+    """The report as plain JSON data."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": _TOOL, "version": __version__},
+        "config": report.config,
+        "summary": _summary(report),
+        "documents": [_document(d) for d in report.documents],
+        "pairs": [pair_dict(p) for p in report.pairs],
+        "clusters": [{"size": len(c), "ids": list(c)} for c in report.clusters],
+        "skipped": [_skipped(s) for s in report.skipped],
+    }
+
+
+def report_json(report: Report) -> str:
+    """The report as one JSON document (ends with a newline)."""
+    return json.dumps(report_dict(report), ensure_ascii=False, indent=2) + "\n"
+
+
+def report_jsonl(report: Report) -> str:
+    """The report as JSON Lines: a ``header`` record, then one record per item, each typed."""
+    data = report_dict(report)
+    header = {"type": "header", **{k: data[k] for k in ("schema_version", "tool", "config", "summary")}}
+    lines = [header]
+    for kind, key in (("document", "documents"), ("pair", "pairs"), ("cluster", "clusters"),
+                      ("skipped", "skipped")):
+        lines.extend({"type": kind, **item} for item in data[key])
+    return "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
+
+
+def pair_dict(pair: Pair) -> dict[str, Any]:
+    """One pair as JSON data (also the output of ``dupefind compare --format json``)."""
+    return {
+        "a": pair.a,
+        "b": pair.b,
+        "duplicate": pair.duplicate,
+        "similarity": pair.similarity,
+        "containment": pair.containment,
+        "containment_a": pair.containment_a,
+        "containment_b": pair.containment_b,
+        "passages": [_passage(p) for p in pair.passages],
+    }
+
+
+def _summary(report: Report) -> dict[str, int]:
+    return {
+        "documents": len(report.documents),
+        "short_documents": sum(d.short for d in report.documents),
+        "skipped": len(report.skipped),
+        "pairs": len(report.pairs),
+        "clusters": len(report.clusters),
+    }
+
+
+def _document(doc: Document) -> dict[str, Any]:
+    return {"id": doc.id, "path": doc.path, "chars": doc.chars, "words": doc.words, "short": doc.short}
+
+
+def _passage(p: Passage) -> dict[str, Any]:
+    return {"a_start": p.a_start, "a_end": p.a_end, "b_start": p.b_start, "b_end": p.b_end,
+            "similarity": p.similarity, "words_a": p.words_a, "words_b": p.words_b,
+            "a_text": p.a_text, "b_text": p.b_text}
+
+
+def _skipped(s: Skipped) -> dict[str, str]:
+    return {"path": s.path, "reason": s.reason}

@@ -1,0 +1,68 @@
+"""Normalisation and tokenisation: words that remember where they stand in the original text.
+
+Tokens are normalised (Unicode NFKC, case-folded, curly apostrophes straightened) one by one,
+so the character offsets always index the text exactly as it was read. Ideographic scripts
+(Chinese, Japanese kana and kanji) have no spaces between words: each of their characters is
+a token of its own.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass
+
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_WORD = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+(?:['\u2019][^\W{_CJK}]+)*")
+# A segment (for boilerplate detection) ends at a line break or after a sentence's end.
+_SEGMENT_END = re.compile(r"\n|(?<=[.!?])\s")
+
+
+@dataclass(frozen=True, slots=True)
+class Tokens:
+    """A text's words, normalised, with their character spans in the original text."""
+
+    words: tuple[str, ...]
+    """Normalised words, in order."""
+    starts: tuple[int, ...]
+    """Offset of each word's first character."""
+    ends: tuple[int, ...]
+    """Offset just past each word's last character."""
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+
+def normalise_word(word: str) -> str:
+    """One word as it is compared: NFKC, case-folded, with a straight apostrophe."""
+    return unicodedata.normalize("NFKC", word).casefold().replace("\u2019", "'")
+
+
+def tokenize(text: str) -> Tokens:
+    """Split ``text`` into normalised words with their original character spans."""
+    words: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for match in _WORD.finditer(text):
+        words.append(normalise_word(match.group()))
+        starts.append(match.start())
+        ends.append(match.end())
+    return Tokens(tuple(words), tuple(starts), tuple(ends))
+
+
+def segments(text: str, tokens: Tokens) -> list[range]:
+    """Token index ranges of the text's lines and sentences, the units boilerplate comes in."""
+    bounds = [m.start() for m in _SEGMENT_END.finditer(text)]
+    result: list[range] = []
+    begin = 0
+    current = -1
+    for index, start in enumerate(tokens.starts):
+        segment = bisect_right(bounds, start)
+        if segment != current:
+            if index > begin:
+                result.append(range(begin, index))
+            begin, current = index, segment
+    if len(tokens) > begin:
+        result.append(range(begin, len(tokens)))
+    return result

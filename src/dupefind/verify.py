@@ -1,0 +1,80 @@
+"""Candidate pairs to exact figures: Jaccard similarity and containment both ways.
+
+A candidate from LSH is only a guess; here both texts are re-read, tokenised, stripped of
+boilerplate and shingled again, and the shingle sets are compared exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from .boilerplate import Commons, boilerplate_mask
+from .config import Scheme
+from .shingles import ShingleIds, shingle_ids
+from .text import Tokens, tokenize
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A document re-read for verification and alignment."""
+
+    id: str
+    """The document's id."""
+    text: str
+    """Its text, as the passages' offsets index it."""
+    tokens: Tokens
+    """Its words with their offsets."""
+    boilerplate: npt.NDArray[np.bool_]
+    """``True`` for the words set aside as boilerplate."""
+    shingles: ShingleIds
+    """Shingle ids of the words that are not boilerplate."""
+    short: bool
+    """Fewer words than the short-text limit."""
+
+
+@dataclass(frozen=True, slots=True)
+class Overlap:
+    """The exact figures for two shingle sets."""
+
+    similarity: float
+    """Jaccard: shared shingles over all distinct shingles of the two."""
+    containment_a: float
+    """Share of A's shingles found in B."""
+    containment_b: float
+    """Share of B's shingles found in A."""
+
+    @property
+    def containment(self) -> float:
+        """The larger of the two containments: how much of the smaller copy is in the other."""
+        return max(self.containment_a, self.containment_b)
+
+
+def prepare(doc_id: str, text: str, *, commons: Commons, scheme: Scheme, ngram: int,
+            min_words: int) -> Prepared:
+    """Tokenise ``text``, set its boilerplate aside and shingle the rest."""
+    tokens = tokenize(text)
+    mask = boilerplate_mask(text, tokens, commons)
+    content = [word for word, dropped in zip(tokens.words, mask) if not dropped]
+    ids = shingle_ids(content, scheme=scheme, ngram=ngram)
+    return Prepared(doc_id, text, tokens, mask, ids, len(tokens) < min_words)
+
+
+def overlap(a: Prepared, b: Prepared) -> Overlap:
+    """Jaccard and both containments of the two documents' shingle sets."""
+    shared = len(np.intersect1d(a.shingles, b.shingles, assume_unique=True))
+    union = len(a.shingles) + len(b.shingles) - shared
+    return Overlap(
+        similarity=shared / union if union else 0.0,
+        containment_a=shared / len(a.shingles) if len(a.shingles) else 0.0,
+        containment_b=shared / len(b.shingles) if len(b.shingles) else 0.0,
+    )
+
+
+def is_duplicate(a: Prepared, b: Prepared, figures: Overlap, *, threshold: float) -> bool:
+    """The verdict. Short texts are copies only when their words are identical."""
+    if a.short or b.short:
+        return a.tokens.words == b.tokens.words
+    return figures.containment >= threshold
