@@ -16,7 +16,7 @@ from rich.console import Console, RenderableType
 
 from . import __version__
 from .config import SCHEMES, Config
-from .errors import DupefindError
+from .errors import ConfigError, DupefindError
 from .models import Pair, Report
 from .pipeline import compare as compare_texts
 from .pipeline import scan as scan_paths
@@ -64,8 +64,8 @@ def _config_options(func: F) -> F:
                      help="Passages shown per pair in the rich report (0: all) [default: 3 for scan, all for compare]."),
         click.option("--max-chars", type=click.IntRange(min=0), default=1000, show_default=True,
                      help="Characters shown per passage side in the rich report (0: all)."),
-        click.option("--exit-zero", is_flag=True,
-                     help="Exit 0 even when duplicates are found (input problems still exit 3)."),
+        click.option("--fail-on-duplicates", is_flag=True,
+                     help="Exit 1 when duplicates are found (for CI); otherwise a finished scan exits 0."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -77,8 +77,9 @@ def _config_options(func: F) -> F:
 def cli() -> None:
     """Find near-duplicate articles, including spun, reordered and partial copies.
 
-    Exit codes: 0 no duplicates, 1 duplicates found, 2 usage or input error
-    (nothing could be scanned), 3 finished but some inputs were skipped.
+    Exit codes: 0 finished, 1 duplicates found with --fail-on-duplicates,
+    2 usage or input error (nothing could be scanned), 3 finished but some
+    inputs were skipped.
     """
 
 
@@ -92,7 +93,7 @@ def cli() -> None:
 @click.option("--id-field", default=_DEFAULT.id_field, show_default=True, help="JSONL field holding the id.")
 @click.option("--text-field", default=_DEFAULT.text_field, show_default=True, help="JSONL field holding the text.")
 def scan(paths: tuple[str, ...], fmt: str, output: str | None, max_passages: int | None, max_chars: int,
-         exit_zero: bool, **knobs: Any) -> None:
+         fail_on_duplicates: bool, **knobs: Any) -> None:
     """Scan files and folders (recursively) for copies; '-' reads JSONL from stdin.
 
     Reads .txt, .md, .html/.htm (visible article text) and .jsonl (one document per line).
@@ -106,7 +107,7 @@ def scan(paths: tuple[str, ...], fmt: str, output: str | None, max_passages: int
     else:
         _emit_rich(report_view(report, max_passages=3 if max_passages is None else max_passages,
                                max_chars=max_chars), output)
-    _exit(found=bool(report.pairs), skipped=bool(report.skipped), exit_zero=exit_zero)
+    _exit(found=bool(report.pairs), skipped=bool(report.skipped), fail=fail_on_duplicates)
 
 
 @cli.command()
@@ -114,7 +115,7 @@ def scan(paths: tuple[str, ...], fmt: str, output: str | None, max_passages: int
 @click.argument("file_b", type=click.Path(dir_okay=False))
 @_config_options
 def compare(file_a: str, file_b: str, fmt: str, output: str | None, max_passages: int | None,
-            max_chars: int, exit_zero: bool, **knobs: Any) -> None:
+            max_chars: int, fail_on_duplicates: bool, **knobs: Any) -> None:
     """Compare two files (.txt, .md, .html) and show their full alignment."""
     config = _config(knobs)
     texts = [_read_one(path) for path in (file_a, file_b)]
@@ -126,7 +127,7 @@ def compare(file_a: str, file_b: str, fmt: str, output: str | None, max_passages
         _emit(json.dumps(pair_dict(pair), ensure_ascii=False, indent=indent) + "\n", output)
     else:
         _emit_rich(pair_view(pair, max_passages=max_passages or 0, max_chars=max_chars), output)
-    _exit(found=pair.duplicate, skipped=False, exit_zero=exit_zero)
+    _exit(found=pair.duplicate, skipped=False, fail=fail_on_duplicates)
 
 
 def main() -> None:
@@ -152,8 +153,9 @@ def _config(knobs: dict[str, Any]) -> Config:
             knobs[name] = tuple(knobs[name])
     try:
         return Config(**knobs)
-    except DupefindError as error:
-        raise click.BadParameter(str(error)) from None
+    except ConfigError as error:
+        option = "--" + error.field.replace("_", "-")
+        raise click.BadParameter(error.problem, param_hint=f"'{option}'") from None
 
 
 def _read_one(path: str) -> str:
@@ -192,8 +194,8 @@ def _write_atomically(path: str, text: str) -> None:
         raise
 
 
-def _exit(*, found: bool, skipped: bool, exit_zero: bool) -> None:
-    if found and not exit_zero:
+def _exit(*, found: bool, skipped: bool, fail: bool) -> None:
+    if found and fail:
         sys.exit(EXIT_DUPLICATES)
     sys.exit(EXIT_SKIPPED if skipped else EXIT_OK)
 

@@ -103,4 +103,4 @@ def _is_fraction(value: object) -> bool:
 
 def _check(ok: bool, name: str, value: object, allowed: str) -> None:
     if not ok:
-        raise ConfigError(f"{name} must be {allowed}; got {value!r}")
+        raise ConfigError(name, f"must be {allowed}; got {value!r}")

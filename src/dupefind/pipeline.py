@@ -31,7 +31,7 @@ def scan(paths: Sequence[str], config: Config | None = None, *, stdin: BinaryIO 
                                 num_perm=config.num_perm, seed=config.seed, min_words=config.min_words,
                                 boilerplate_min_docs=config.boilerplate_min_docs)
         if not catalog.documents and catalog.skipped:
-            raise InputError(f"nothing to scan: all {len(catalog.skipped)} inputs were skipped")
+            raise InputError(_nothing_to_scan(catalog))
         candidates = candidate_pairs(catalog.signatures, threshold=config.lsh_threshold,
                                      num_perm=config.num_perm, seed=config.seed)
         candidates += _identical_short_texts(catalog)
@@ -88,6 +88,12 @@ def _identical_short_texts(catalog: Catalog) -> list[tuple[int, int]]:
         if doc.short:
             groups.setdefault(catalog.exact_keys[index], []).append(index)
     return [(g[x], g[y]) for g in groups.values() for x in range(len(g)) for y in range(x + 1, len(g))]
+
+
+def _nothing_to_scan(catalog: Catalog) -> str:
+    reasons = "; ".join(f"{s.path}: {s.reason}" for s in catalog.skipped[:5])
+    more = f" (and {len(catalog.skipped) - 5} more)" if len(catalog.skipped) > 5 else ""
+    return f"nothing to scan, every input was skipped: {reasons}{more}"
 
 
 def _stdin_names(given: Sequence[str], real: Sequence[str]) -> dict[str, str]:
