@@ -21,6 +21,7 @@ from .models import Pair, Report
 from .pipeline import compare as compare_texts
 from .pipeline import scan as scan_paths
 from .report import pair_dict, report_json, report_jsonl
+from .report.html import report_html
 from .report.terminal import pair_view, report_view
 from .sources import Record, read_records
 
@@ -56,8 +57,8 @@ def _config_options(func: F) -> F:
                      help="A line or sentence in at least this many documents is boilerplate; 2 or more."),
         click.option("--min-passage-words", type=int, default=_DEFAULT.min_passage_words, show_default=True,
                      help="Least identical words in a passage shown as evidence."),
-        click.option("--format", "fmt", type=click.Choice(["rich", "json", "jsonl"]), default="rich",
-                     show_default=True, help="Report format."),
+        click.option("--format", "fmt", type=click.Choice(["rich", "json", "jsonl", "html"]), default="rich",
+                     show_default=True, help="Report format: rich (terminal), json, jsonl, or html (a self-contained page)."),
         click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
                      help="Write the report to this file (atomically) instead of stdout."),
         click.option("--max-passages", type=click.IntRange(min=0), default=None,
@@ -104,6 +105,8 @@ def scan(paths: tuple[str, ...], fmt: str, output: str | None, max_passages: int
         _emit(report_json(report), output)
     elif fmt == "jsonl":
         _emit(report_jsonl(report), output)
+    elif fmt == "html":
+        _emit(report_html(report), output)
     else:
         _emit_rich(report_view(report, max_passages=3 if max_passages is None else max_passages,
                                max_chars=max_chars), output)
@@ -125,6 +128,10 @@ def compare(file_a: str, file_b: str, fmt: str, output: str | None, max_passages
 
         indent = 2 if fmt == "json" else None
         _emit(json.dumps(pair_dict(pair), ensure_ascii=False, indent=indent) + "\n", output)
+    elif fmt == "html":
+        single = Report(config=config.as_dict(), documents=(), pairs=(pair,),
+                        clusters=((pair.a, pair.b),) if pair.duplicate else (), skipped=())
+        _emit(report_html(single), output)
     else:
         _emit_rich(pair_view(pair, max_passages=max_passages or 0, max_chars=max_chars), output)
     _exit(found=pair.duplicate, skipped=False, fail=fail_on_duplicates)
@@ -185,6 +192,9 @@ def _emit_rich(view: RenderableType, output: str | None) -> None:
 def _write_atomically(path: str, text: str) -> None:
     folder = os.path.dirname(os.path.abspath(path))
     fd, temporary = tempfile.mkstemp(dir=folder, prefix=".dupefind-", suffix=".tmp")
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes 0600; give the report ordinary permissions
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)

@@ -1,4 +1,4 @@
-"""Reports: versioned JSON/JSONL for pipelines, a Rich view for people in a terminal."""
+"""Reports: versioned JSON/JSONL for pipelines, a Rich view for the terminal, HTML for people."""
 
 from .json_report import SCHEMA_VERSION, pair_dict, report_dict, report_json, report_jsonl, schema
 

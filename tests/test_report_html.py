@@ -1,0 +1,204 @@
+"""The HTML report: a well-formed, self-contained, escaped and deterministic page."""
+
+from __future__ import annotations
+
+import html
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+import dupefind
+from dupefind.report.html import _marked, report_html
+
+ORIGINAL = """\
+The old harbour at the end of the valley was rebuilt after the great storm of the winter,
+when the sea broke through the wall and flooded the lower streets of the town. For many
+months the fishermen had to land their boats on the open beach, and the market moved into
+a tent beside the church. The council argued for a long time about the cost of the work,
+and in the end it was the families of the town who raised most of the money themselves.
+They held dances, sold cakes and knitted jumpers, and the children collected coins in jars
+that stood on every counter. When the new wall was finished it was higher and thicker than
+the old one, and the stones were brought by train from a quarry in the north. On the day it
+opened the whole town walked along the top of it, and the mayor made a speech that nobody
+could hear because of the wind. Today the harbour is busy again, and visitors who sit on the
+wall in the evening rarely know how much it cost the people who built it.
+"""
+
+SWAPS = {"fishermen": "sailors", "tent": "marquee", "jumpers": "sweaters", "quarry": "mine"}
+
+UNRELATED = """\
+Growing tomatoes on a balcony needs little more than a deep pot, a sunny corner and some
+patience. Choose a compact variety that does not climb too high, and plant it in a mix of
+compost and garden soil once the nights are warm. Water in the morning rather than at night,
+so the leaves dry before dark, and feed the plant every week once the first flowers appear.
+Pinch out the side shoots that grow between the stem and the branches, because they take
+energy from the fruit. A light stake or a loop of string keeps the stem upright when the
+trusses get heavy. Pick the tomatoes as soon as they turn red; if frost threatens, the green
+ones ripen slowly on a windowsill, wrapped in paper. A single plant can give several kilos in
+a good summer, which is a fine reward for so little space and only a small amount of work.
+"""
+
+
+def _copy() -> str:
+    """The original with a few words swapped and markup-like text pasted into the middle."""
+    text = ORIGINAL
+    for old, new in SWAPS.items():
+        text = text.replace(old, new)
+    return text.replace("the mayor made a speech", "the mayor <script>alert(1)</script> made a [b]x[/b] speech")
+
+
+class _Checker(HTMLParser):
+    """Fails on unbalanced tags; collects the text of each ``<mark>`` class and the element ids."""
+
+    VOID = {"meta", "br", "hr", "img", "link", "input"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.tags: list[str] = []
+        self.ids: list[str] = []
+        self.hrefs: list[str] = []
+        self.marks: dict[str, list[str]] = {"del": [], "ins": []}
+        self.text: list[str] = []
+        self._mark: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        self.tags.append(tag)
+        if found.get("id"):
+            self.ids.append(str(found["id"]))
+        if found.get("href"):
+            self.hrefs.append(str(found["href"]))
+        if tag == "mark":
+            self._mark = str(found["class"])
+            self.marks[self._mark].append("")
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        assert self.stack and self.stack[-1] == tag, f"</{tag}> closes {self.stack[-1:]}"
+        self.stack.pop()
+        if tag == "mark":
+            self._mark = None
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+        if self._mark:
+            self.marks[self._mark][-1] += data
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("articles")
+    (root / "harbour.txt").write_text(ORIGINAL, "utf-8")
+    (root / "harbour <copy> & more.txt").write_text(_copy(), "utf-8")
+    (root / "tomatoes.txt").write_text(UNRELATED, "utf-8")
+    (root / "empty.txt").write_text("", "utf-8")
+    (root / "photo.png").write_bytes(b"\x89PNG\r\n")
+    return root
+
+
+@pytest.fixture(scope="module")
+def report(folder: Path) -> dupefind.Report:
+    return dupefind.scan([str(folder)])
+
+
+@pytest.fixture(scope="module")
+def page(report: dupefind.Report) -> str:
+    return report_html(report)
+
+
+@pytest.fixture(scope="module")
+def checked(page: str) -> _Checker:
+    checker = _Checker()
+    checker.feed(page)
+    checker.close()
+    return checker
+
+
+def test_scan_found_one_pair_and_skipped_two(report: dupefind.Report) -> None:
+    assert len(report.documents) == 3
+    assert len(report.pairs) == 1
+    assert len(report.skipped) == 2
+
+
+def test_page_is_well_formed_and_self_contained(page: str, checked: _Checker) -> None:
+    assert page.startswith("<!DOCTYPE html>")
+    assert checked.stack == []
+    assert "script" not in checked.tags
+    assert not {"link", "img", "iframe"} & set(checked.tags)
+    assert "http://" not in page and "https://" not in page and "src=" not in page
+
+
+def test_every_id_and_path_appears_escaped(page: str, report: dupefind.Report) -> None:
+    for doc in report.documents:
+        assert html.escape(doc.id) in page
+    assert "<copy>" not in page
+    assert "&lt;copy&gt; &amp; more" in page
+
+
+def test_summary_version_and_config(page: str, report: dupefind.Report) -> None:
+    assert "3 documents scanned (0 short), 2 skipped, 1 pairs in 1 clusters" in page
+    assert f"dupefind {dupefind.__version__}" in page
+    for key in report.config:
+        assert f'<span class="id">{key}</span>' in page
+
+
+def test_substituted_words_are_marked(checked: _Checker, report: dupefind.Report) -> None:
+    deleted, inserted = " ".join(checked.marks["del"]), " ".join(checked.marks["ins"])
+    if report.pairs[0].a.endswith("harbour <copy> & more.txt"):  # ids sort the copy first: A is the copy
+        deleted, inserted = inserted, deleted
+    for old, new in SWAPS.items():
+        assert old in deleted, old
+        assert new in inserted, new
+    assert "harbour" not in deleted + inserted
+
+
+def test_markup_in_articles_is_shown_literally(page: str, checked: _Checker) -> None:
+    assert "<script>alert" not in page
+    shown = "".join(checked.text)  # the text a browser displays, entities decoded
+    assert "the mayor <script>alert(1)</script> made a [b]x[/b] speech" in shown
+    marked = " ".join(checked.marks["del"] + checked.marks["ins"])
+    assert "script>alert(1)</script" in marked  # words are marked, the brackets around them are not
+
+
+def test_a_section_per_pair_linked_from_the_table(page: str, checked: _Checker, report: dupefind.Report) -> None:
+    sections = [i for i in checked.ids if i.startswith("pair-")]
+    assert sections == [f"pair-{n}" for n in range(1, len(report.pairs) + 1)]
+    assert page.count("<section>") == len(report.pairs)
+    for anchor in sections:
+        assert f"#{anchor}" in checked.hrefs
+    passages = report.pairs[0].passages
+    assert passages
+    p = passages[0]
+    assert f"A [{p.a_start}:{p.a_end}] / B [{p.b_start}:{p.b_end}]" in page
+
+
+def test_clusters_listed(page: str, report: dupefind.Report) -> None:
+    assert "<h2>Clusters</h2>" in page
+    assert f"{len(report.clusters[0])} documents: " in page
+
+
+def test_skipped_inputs_listed(page: str, report: dupefind.Report) -> None:
+    section = page[page.index("<h2>Skipped inputs</h2>"):]
+    for item in report.skipped:
+        assert html.escape(item.path) in section
+        assert html.escape(item.reason) in section
+
+
+def test_deterministic(folder: Path, report: dupefind.Report, page: str) -> None:
+    assert report_html(report) == page
+    assert report_html(dupefind.scan([str(folder)])) == page
+
+
+def test_empty_report_still_renders() -> None:
+    empty = dupefind.Report(config={}, documents=(), pairs=(), clusters=(), skipped=())
+    checker = _Checker()
+    checker.feed(report_html(empty))
+    assert checker.stack == []
+
+
+def test_marked_escapes_each_piece_and_clips_spans() -> None:
+    assert _marked("a <b> & c", [(2, 5), (8, 20), (7, 7)], "ins") == (
+        'a <mark class="ins">&lt;b&gt;</mark> &amp; <mark class="ins">c</mark>')
