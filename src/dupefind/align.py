@@ -45,14 +45,14 @@ def align(text_a: str, a: Tokens, text_b: str, b: Tokens, *, min_words: int,
     Words flagged in ``ignore_a``/``ignore_b`` (boilerplate) never count as matching.
     """
     ids_a, ids_b = _word_ids(a, b, ignore_a, ignore_b)
-    passages: list[Passage] = []
-    for chain in _chains(_seeds(ids_a, ids_b, a.words, b.words)):
-        passage = _fine(chain, ids_a, ids_b, a, b, min_words=min_words)
-        if passage is not None and not any(_clash(passage, kept) for kept in passages):
-            passages.append(passage)
-    passages = [replace(p, a_text=text_a[p.a_start : p.a_end], b_text=text_b[p.b_start : p.b_end])
-                for p in passages]
-    return tuple(sorted(passages, key=lambda p: (p.a_start, p.b_start)))
+    regions = _merged([_region(c, len(ids_a), len(ids_b)) for c in _chains(_seeds(ids_a, ids_b, a.words, b.words))])
+    found = [p for p in (_fine(r, ids_a, ids_b, a, b, min_words=min_words) for r in regions) if p is not None]
+    kept: list[Passage] = []
+    for passage in sorted(found, key=lambda p: (-_identical(p), p.a_start, p.b_start)):
+        if not any(_clash(passage, other) for other in kept):
+            kept.append(passage)
+    return tuple(sorted((replace(p, a_text=text_a[p.a_start : p.a_end], b_text=text_b[p.b_start : p.b_end])
+                         for p in kept), key=lambda p: (p.a_start, p.b_start)))
 
 
 def _word_ids(a: Tokens, b: Tokens, ignore_a: npt.NDArray[np.bool_] | None,
@@ -117,11 +117,46 @@ def _chains(seeds: Sequence[tuple[int, int]]) -> list[list[tuple[int, int]]]:
     return sorted(chains, key=lambda c: (-len(c), c[0]))
 
 
-def _fine(chain: Sequence[tuple[int, int]], ids_a: Sequence[int], ids_b: Sequence[int],
+Region = tuple[int, int, int, int]
+"""Token ranges ``(a0, a1, b0, b1)`` of a candidate passage, ends exclusive."""
+
+
+def _region(chain: Sequence[tuple[int, int]], len_a: int, len_b: int) -> Region:
+    """The stretch a chain of seeds covers, reaching a little past its last seed."""
+    reach = _WORD_SEED + GAP // 4
+    return (chain[0][0], min(len_a, chain[-1][0] + reach),
+            min(j for _, j in chain), min(len_b, max(j for _, j in chain) + reach))
+
+
+def _merged(regions: list[Region]) -> list[Region]:
+    """Join regions that follow each other, in the same order, within ``GAP`` words in both texts.
+
+    An obfuscated passage often breaks into several chains; joined, it is aligned as one.
+    Regions in a different order in B (a reordered paragraph) stay apart.
+    """
+    regions = sorted(regions)
+    changed = True
+    while changed:
+        changed = False
+        out: list[Region] = []
+        for region in regions:
+            if out and _follows(out[-1], region):
+                last = out.pop()
+                region = (last[0], max(last[1], region[1]), min(last[2], region[2]), max(last[3], region[3]))
+                changed = True
+            out.append(region)
+        regions = out
+    return regions
+
+
+def _follows(first: Region, second: Region) -> bool:
+    return (second[0] - first[1] <= GAP and second[2] - first[3] <= GAP
+            and second[2] >= first[2] - GAP // 4 and second[3] >= first[3] - GAP // 4)
+
+
+def _fine(region: Region, ids_a: Sequence[int], ids_b: Sequence[int],
           a: Tokens, b: Tokens, *, min_words: int) -> Passage | None:
-    a0, b0 = chain[0][0], min(j for _, j in chain)
-    a1 = min(len(ids_a), chain[-1][0] + _WORD_SEED + GAP // 4)
-    b1 = min(len(ids_b), max(j for _, j in chain) + _WORD_SEED + GAP // 4)
+    a0, a1, b0, b1 = region
     blocks = [op for op in Indel.opcodes(ids_a[a0:a1], ids_b[b0:b1]) if op.tag == "equal"]
     same = sum(op.src_end - op.src_start for op in blocks)
     if same < min_words:
@@ -163,6 +198,16 @@ def _end(t: Tokens, i1: int, i2: int) -> int:
     return t.ends[i2 - 1] if i2 > i1 else _span(t, i1, i2)
 
 
+def _identical(p: Passage) -> int:
+    """Number of identical words (on one side) in the passage."""
+    return round(p.similarity * (p.words_a + p.words_b) / 2)
+
+
 def _clash(p: Passage, q: Passage) -> bool:
-    """Both sides overlap: the same evidence twice."""
-    return p.a_start < q.a_end and q.a_start < p.a_end and p.b_start < q.b_end and q.b_start < p.b_end
+    """Half of either passage overlaps the other on one side: one stretch of text is evidence
+    once, for its best match (a small overlap at the edges of neighbours is allowed)."""
+    return (_overlap(p.a_start, p.a_end, q.a_start, q.a_end) or _overlap(p.b_start, p.b_end, q.b_start, q.b_end))
+
+
+def _overlap(s1: int, e1: int, s2: int, e2: int) -> bool:
+    return min(e1, e2) - max(s1, s2) > 0.5 * min(e1 - s1, e2 - s2)
