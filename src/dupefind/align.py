@@ -17,6 +17,7 @@ to ``text[start:end]`` in each original. The steps:
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -30,6 +31,11 @@ from .text import Tokens
 
 #: Most words between two seeds of one chain, in either text.
 GAP = 40
+#: Most words between two aligned pieces that are joined into one passage.
+TOUCH = 10
+#: An identical word or two at the end of a passage, more than this many words from the rest,
+#: is a coincidence ("the", "of"), not part of the copy.
+STRAY_GAP = 5
 #: Least share of identical words in a passage (Dice: 2 x identical / (words A + words B)).
 MIN_SIMILARITY = 0.4
 _WORD_SEED = 3
@@ -52,7 +58,7 @@ def align(text_a: str, a: Tokens, text_b: str, b: Tokens, *, min_words: int,
         if not any(_clash(passage, other) for other in kept):
             kept.append(passage)
     return tuple(sorted((replace(p, a_text=text_a[p.a_start : p.a_end], b_text=text_b[p.b_start : p.b_end])
-                         for p in kept), key=lambda p: (p.a_start, p.b_start)))
+                         for p in _grouped(kept, a, b)), key=lambda p: (p.a_start, p.b_start)))
 
 
 def _word_ids(a: Tokens, b: Tokens, ignore_a: npt.NDArray[np.bool_] | None,
@@ -157,12 +163,13 @@ def _follows(first: Region, second: Region) -> bool:
 def _fine(region: Region, ids_a: Sequence[int], ids_b: Sequence[int],
           a: Tokens, b: Tokens, *, min_words: int) -> Passage | None:
     a0, a1, b0, b1 = region
-    blocks = [op for op in Indel.opcodes(ids_a[a0:a1], ids_b[b0:b1]) if op.tag == "equal"]
-    same = sum(op.src_end - op.src_start for op in blocks)
+    blocks = _trimmed([(op.src_start, op.src_end, op.dest_start, op.dest_end)
+                       for op in Indel.opcodes(ids_a[a0:a1], ids_b[b0:b1]) if op.tag == "equal"])
+    same = sum(end - start for start, end, _, _ in blocks)
     if same < min_words:
         return None
-    ia, ja = a0 + blocks[0].src_start, b0 + blocks[0].dest_start
-    ib, jb = a0 + blocks[-1].src_end, b0 + blocks[-1].dest_end
+    ia, ja = a0 + blocks[0][0], b0 + blocks[0][2]
+    ib, jb = a0 + blocks[-1][1], b0 + blocks[-1][3]
     similarity = 2 * same / ((ib - ia) + (jb - ja))
     if similarity < MIN_SIMILARITY:
         return None
@@ -171,6 +178,22 @@ def _fine(region: Region, ids_a: Sequence[int], ids_b: Sequence[int],
         similarity=round(similarity, 4), words_a=ib - ia, words_b=jb - ja,
         edits=_edits(ids_a[ia:ib], ids_b[ja:jb], a, b, ia, ja),
     )
+
+
+def _trimmed(blocks: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
+    """Drop stray identical words at either end (a lone "the" a dozen words past the copy)."""
+
+    def stray(block: tuple[int, int, int, int], neighbour: tuple[int, int, int, int]) -> bool:
+        size = block[1] - block[0]
+        gap = max(abs(block[0] - neighbour[1]), abs(neighbour[0] - block[1]),
+                  abs(block[2] - neighbour[3]), abs(neighbour[2] - block[3]))
+        return size < _WORD_SEED and gap > STRAY_GAP
+
+    while len(blocks) > 1 and stray(blocks[-1], blocks[-2]):
+        blocks.pop()
+    while len(blocks) > 1 and stray(blocks[0], blocks[1]):
+        blocks.pop(0)
+    return blocks
 
 
 def _edits(seq_a: Sequence[int], seq_b: Sequence[int], a: Tokens, b: Tokens, ia: int,
@@ -196,6 +219,49 @@ def _span(t: Tokens, i1: int, i2: int) -> int:
 
 def _end(t: Tokens, i1: int, i2: int) -> int:
     return t.ends[i2 - 1] if i2 > i1 else _span(t, i1, i2)
+
+
+def _grouped(passages: list[Passage], a: Tokens, b: Tokens) -> list[Passage]:
+    """Join passages that touch in both texts (at most ``TOUCH`` words apart), in any order.
+
+    Shuffled phrases inside one copied stretch (word-order obfuscation) align as several
+    short pieces side by side; they are one piece of evidence. Paragraphs moved far apart
+    are not joined.
+    """
+    groups = list(passages)
+    changed = True
+    while changed:
+        changed = False
+        for x in range(len(groups)):
+            for y in range(x + 1, len(groups)):
+                p, q = groups[x], groups[y]
+                if _near(p.a_start, p.a_end, q.a_start, q.a_end, a) and _near(p.b_start, p.b_end, q.b_start, q.b_end, b):
+                    groups[x] = _join(p, q, a, b)
+                    del groups[y]
+                    changed = True
+                    break
+            if changed:
+                break
+    return groups
+
+
+def _near(s1: int, e1: int, s2: int, e2: int, t: Tokens) -> bool:
+    """At most ``TOUCH`` words between the two character ranges (or they overlap)."""
+    if min(e1, e2) >= max(s1, s2):
+        return True
+    gap_start, gap_end = min(e1, e2), max(s1, s2)
+    return bisect_left(t.starts, gap_end) - bisect_left(t.starts, gap_start) <= TOUCH
+
+
+def _join(p: Passage, q: Passage, a: Tokens, b: Tokens) -> Passage:
+    a_start, a_end = min(p.a_start, q.a_start), max(p.a_end, q.a_end)
+    b_start, b_end = min(p.b_start, q.b_start), max(p.b_end, q.b_end)
+    words_a = bisect_left(a.starts, a_end) - bisect_left(a.starts, a_start)
+    words_b = bisect_left(b.starts, b_end) - bisect_left(b.starts, b_start)
+    same = min(_identical(p) + _identical(q), words_a, words_b)
+    return Passage(a_start=a_start, a_end=a_end, b_start=b_start, b_end=b_end,
+                   similarity=round(2 * same / (words_a + words_b), 4), words_a=words_a, words_b=words_b,
+                   edits=tuple(sorted(p.edits + q.edits, key=lambda e: (e.a_start, e.b_start))))
 
 
 def _identical(p: Passage) -> int:
