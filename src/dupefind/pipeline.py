@@ -85,7 +85,7 @@ def _prepare(doc_id: str, text: str, commons: Commons, config: Config) -> Prepar
 def _identical_short_texts(catalog: Catalog) -> list[tuple[int, int]]:
     groups: dict[bytes, list[int]] = {}
     for index, doc in enumerate(catalog.documents):
-        if doc.short:
+        if doc.short and doc.words:
             groups.setdefault(catalog.exact_keys[index], []).append(index)
     return [(g[x], g[y]) for g in groups.values() for x in range(len(g)) for y in range(x + 1, len(g))]
 

@@ -29,7 +29,12 @@ KINDS = {".txt": "text", ".md": "text", ".markdown": "text", ".html": "html", ".
          ".jsonl": "jsonl"}
 STDIN = "-"
 _SNIFF = 8192
-_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+# Byte-order marks, longest first (UTF-32's starts like UTF-16's).
+_BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"), (b"\xef\xbb\xbf", "utf-8-sig"),
+         (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+_LEGACY_DEFAULT = "cp1252"
+_CHAOS_TIE = 0.01
+_MOSTLY_ASCII = 0.05
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,16 +219,33 @@ def _jsonl_record(raw: bytes, path: Path, shown: str, number: int, offset: int,
 def _decode(data: bytes) -> tuple[str, str]:
     if not data.strip():
         raise _Unusable("empty file")
-    if b"\x00" in data[:_SNIFF] and not data.startswith(_BOMS):
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), encoding
+            except UnicodeDecodeError as error:
+                raise _Unusable(f"cannot decode as {encoding} despite its byte-order mark ({error.reason})") from None
+    if b"\x00" in data[:_SNIFF]:
         raise _Unusable("binary file (contains NUL bytes)")
     try:
         return data.decode("utf-8-sig"), "utf-8-sig"
     except UnicodeDecodeError:
         pass
-    best = from_bytes(data).best()
-    if best is None or best.encoding is None:
+    matches = list(from_bytes(data))
+    # A few accented letters or curly quotes in English text fit many legacy encodings about
+    # equally well (detectors even pick CJK ones). Like browsers (WHATWG's default for legacy
+    # Western text), take Windows-1252 when the text is nearly all ASCII or when it is among
+    # the detector's near-best, and it decodes every byte.
+    near = [m.encoding for m in matches if m.chaos <= matches[0].chaos + _CHAOS_TIE]
+    high = sum(byte >= 0x80 for byte in data)
+    if _LEGACY_DEFAULT in near or high <= _MOSTLY_ASCII * len(data):
+        try:
+            return data.decode(_LEGACY_DEFAULT), _LEGACY_DEFAULT
+        except UnicodeDecodeError:
+            pass
+    if not matches:
         raise _Unusable("cannot decode: not UTF-8, and no other text encoding fits")
-    return data.decode(best.encoding), best.encoding
+    return data.decode(matches[0].encoding), matches[0].encoding
 
 
 def _excluded(relative: str, name: str, patterns: Sequence[str]) -> bool:

@@ -74,7 +74,8 @@ def overlap(a: Prepared, b: Prepared) -> Overlap:
 
 
 def is_duplicate(a: Prepared, b: Prepared, figures: Overlap, *, threshold: float) -> bool:
-    """The verdict. Short texts are copies only when their words are identical."""
+    """The verdict. Short texts are copies only when their words are identical (and they
+    have words: two texts of punctuation alone share nothing)."""
     if a.short or b.short:
-        return a.tokens.words == b.tokens.words
+        return len(a.tokens) > 0 and a.tokens.words == b.tokens.words
     return figures.containment >= threshold
