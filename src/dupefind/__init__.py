@@ -12,7 +12,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from .config import Config
 from .errors import ConfigError, DupefindError, InputError
-from .models import Document, Edit, Pair, Passage, Report, Skipped
+from .models import Document, Edit, Pair, Passage, Relation, Report, Skipped, Substitution
 from .pipeline import compare, scan
 
 try:
@@ -29,8 +29,10 @@ __all__ = [
     "InputError",
     "Pair",
     "Passage",
+    "Relation",
     "Report",
     "Skipped",
+    "Substitution",
     "__version__",
     "compare",
     "scan",

@@ -90,6 +90,38 @@ class Passage:
 
 
 @dataclass(frozen=True, slots=True)
+class Substitution:
+    """Words of A replaced by other words in B (a spinner's synonym, most often)."""
+
+    a: str
+    """The words in A, normalised."""
+    b: str
+    """The words that stand in their place in B, normalised."""
+    count: int
+    """How many times this substitution occurs in the pair's passages."""
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """What kind of copy a pair is, and the figures the label rests on (see :mod:`dupefind.explain`)."""
+
+    kinds: tuple[str, ...]
+    """Some of ``verbatim``, ``spun``, ``partial``, ``reordered``; or ``similar`` alone."""
+    identical: float
+    """Share of the aligned words of A that are identical in B."""
+    substituted: float
+    """Share of the aligned words of A replaced by other words in B."""
+    coverage_a: float
+    """Share of A's words inside the passages."""
+    coverage_b: float
+    """Share of B's words inside the passages."""
+    moved: float
+    """Share of the aligned words in passages that stand in a different order in B."""
+    substitutions: tuple[Substitution, ...] = ()
+    """The substitutions found, most frequent first (at most 50)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Pair:
     """The verdict on two documents, with the figures and passages behind it."""
 
@@ -109,6 +141,8 @@ class Pair:
     """Whether the pair passes the threshold (a scan reports only these)."""
     passages: tuple[Passage, ...]
     """Matching passages, in order of their position in A."""
+    relation: Relation | None = None
+    """What kind of copy this is, with the figures behind the label."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from .catalog import Catalog, build_catalog
 from .cluster import clusters
 from .config import Config
 from .errors import InputError
+from .explain import explain
 from .models import Pair, Report
 from .sources import STDIN, load_text, open_inputs, read_records
 from .verify import Prepared, is_duplicate, overlap, prepare
@@ -74,6 +75,7 @@ def _pair(a: Prepared, b: Prepared, config: Config) -> Pair:
         containment=round(figures.containment, 4), containment_a=round(figures.containment_a, 4),
         containment_b=round(figures.containment_b, 4),
         duplicate=is_duplicate(a, b, figures, threshold=config.threshold), passages=passages,
+        relation=explain(passages, a.tokens, b.tokens),
     )
 
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from html import escape
 
 from .. import __version__
+from ..explain import describe, substitution_list
 from ..models import Pair, Passage, Report
 
 _CSS = """
@@ -99,10 +100,11 @@ def _pairs_table(pairs: Sequence[Pair]) -> str:
     for number, pair in enumerate(pairs, start=1):
         link = f'href="#{_anchor(number)}"'
         rows.append((_num(f"<a {link}>{number}</a>"), f'<a class="id" {link}>{_e(pair.a)}</a>',
-                     f'<a class="id" {link}>{_e(pair.b)}</a>', _num(f"{pair.similarity:.2f}"),
+                     f'<a class="id" {link}>{_e(pair.b)}</a>',
+                     _e(" + ".join(pair.relation.kinds) if pair.relation else ""), _num(f"{pair.similarity:.2f}"),
                      _num(f"{pair.containment_a:.2f}"), _num(f"{pair.containment_b:.2f}"),
                      _num(str(len(pair.passages)))))
-    head = ["#", "A", "B", "similarity", "A in B", "B in A", "passages"]
+    head = ["#", "A", "B", "kind", "similarity", "A in B", "B in A", "passages"]
     return '<h2 id="pairs">Pairs, most similar first</h2>\n' + _table(head, rows)
 
 
@@ -123,6 +125,10 @@ def _pair_section(number: int, pair: Pair) -> str:
     figures = (f'<p class="muted">{verdict}: similarity {pair.similarity:.2f}, containment '
                f"{pair.containment_a:.2f} of A in B, {pair.containment_b:.2f} of B in A, "
                f'{len(pair.passages)} matching passage(s). <a href="#pairs">Back to the pairs</a></p>')
+    if pair.relation is not None:
+        figures += f"\n<p><b>kind</b> {_e(describe(pair.relation))}</p>"
+        if pair.relation.substitutions:
+            figures += f"\n<p><b>substitutions</b> {_e(substitution_list(pair.relation, limit=50))}</p>"
     if not pair.passages:
         return f"<section>\n{title}\n{figures}\n</section>"
     head = [f'A <span class="id">{_e(pair.a)}</span>', f'B <span class="id">{_e(pair.b)}</span>']

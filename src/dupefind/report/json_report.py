@@ -12,7 +12,7 @@ from importlib import resources
 from typing import Any
 
 from .. import __version__
-from ..models import Document, Pair, Passage, Report, Skipped
+from ..models import Document, Pair, Passage, Relation, Report, Skipped
 
 #: Bumped on any incompatible change to the report's shape.
 SCHEMA_VERSION = "1.0"
@@ -66,8 +66,15 @@ def pair_dict(pair: Pair) -> dict[str, Any]:
         "containment": pair.containment,
         "containment_a": pair.containment_a,
         "containment_b": pair.containment_b,
+        "relation": _relation(pair.relation) if pair.relation else None,
         "passages": [_passage(p) for p in pair.passages],
     }
+
+
+def _relation(r: Relation) -> dict[str, Any]:
+    return {"kinds": list(r.kinds), "identical": r.identical, "substituted": r.substituted,
+            "coverage_a": r.coverage_a, "coverage_b": r.coverage_b, "moved": r.moved,
+            "substitutions": [{"a": s.a, "b": s.b, "count": s.count} for s in r.substitutions]}
 
 
 def _summary(report: Report) -> dict[str, int]:

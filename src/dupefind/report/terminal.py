@@ -14,6 +14,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from ..explain import describe, substitution_list
 from ..models import Pair, Passage, Report
 
 _CHANGED_A = "bold red"
@@ -44,6 +45,10 @@ def pair_view(pair: Pair, *, max_passages: int = 0, max_chars: int = 0) -> Rende
         f"{verdict}: similarity {pair.similarity:.2f}, containment {pair.containment_a:.2f} of A in B, "
         f"{pair.containment_b:.2f} of B in A, {len(pair.passages)} matching passage(s)", "dim")
     parts: list[RenderableType] = [Rule(title, align="left"), figures]
+    if pair.relation is not None:
+        parts.append(Text.assemble(("kind  ", "bold"), Text(describe(pair.relation))))
+        if pair.relation.substitutions:
+            parts.append(Text.assemble(("substitutions  ", "bold"), Text(substitution_list(pair.relation))))
     ranked = sorted(pair.passages, key=lambda p: -(p.words_a + p.words_b))
     shown = ranked[:max_passages] if max_passages else ranked
     if shown:
@@ -96,11 +101,12 @@ def _summary(report: Report) -> RenderableType:
 
 def _pairs_table(pairs: Sequence[Pair]) -> RenderableType:
     table = Table(title="Pairs, most similar first", title_justify="left")
-    for name, justify in (("#", "right"), ("A", "left"), ("B", "left"), ("similarity", "right"),
+    for name, justify in (("#", "right"), ("A", "left"), ("B", "left"), ("kind", "left"), ("similarity", "right"),
                           ("A in B", "right"), ("B in A", "right"), ("passages", "right")):
         table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]  # literals above
     for number, pair in enumerate(pairs, start=1):
-        table.add_row(str(number), Text(pair.a, "cyan"), Text(pair.b, "magenta"), f"{pair.similarity:.2f}",
+        kind = " + ".join(pair.relation.kinds) if pair.relation else ""
+        table.add_row(str(number), Text(pair.a, "cyan"), Text(pair.b, "magenta"), kind, f"{pair.similarity:.2f}",
                       f"{pair.containment_a:.2f}", f"{pair.containment_b:.2f}", str(len(pair.passages)))
     return table
 

@@ -1,0 +1,120 @@
+"""Kept pairs with their passages to a plain statement of what kind of copy each is.
+
+The label rests on figures anyone can check against the passages:
+
+- ``identical``: share of the aligned words (words inside passages, A side) that are
+  identical in B; ``substituted``: share replaced by other words.
+- ``coverage_a`` / ``coverage_b``: share of each text's words inside the passages.
+- ``moved``: share of the aligned words in passages that stand in a different order in B.
+
+Kinds, each independent (a copy can be spun *and* partial):
+
+``verbatim``  ≥ 95 % of the aligned words identical.
+``spun``      ≥ 10 % of the aligned words substituted, mostly one to three words at a time
+              (synonym spinning), and no more than 95 % identical.
+``partial``   one text is mostly inside the other (its coverage ≥ 50 %) but the other is
+              covered less than half as much: one contains the other.
+``reordered`` ≥ 10 % of the aligned words in passages out of order.
+``similar``   none of the above (rewritten, summarised).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .models import Passage, Relation, Substitution
+from .text import Tokens, normalise_word
+
+VERBATIM = 0.95
+SPUN = 0.10
+CONTAINED = 0.5
+MOVED = 0.10
+#: A replacement of at most this many words on each side reads as a synonym substitution.
+SUBSTITUTION_WORDS = 3
+#: Most substitutions listed per pair.
+MAX_SUBSTITUTIONS = 50
+
+
+def explain(passages: Sequence[Passage], a: Tokens, b: Tokens) -> Relation:
+    """What kind of copy the passages show, with the figures behind it."""
+    aligned = identical = substituted = short_subs = 0
+    subs: Counter[tuple[str, str]] = Counter()
+    for passage in passages:
+        aligned += passage.words_a
+        for edit in passage.edits:
+            words_a = _count(a, edit.a_start, edit.a_end)
+            if edit.op == "equal":
+                identical += words_a
+            elif edit.op == "replace":
+                substituted += words_a
+                words_b = _count(b, edit.b_start, edit.b_end)
+                if words_a <= SUBSTITUTION_WORDS and words_b <= SUBSTITUTION_WORDS:
+                    short_subs += words_a
+                    subs[(_words(a, edit.a_start, edit.a_end), _words(b, edit.b_start, edit.b_end))] += 1
+    share_identical = identical / aligned if aligned else 0.0
+    share_substituted = substituted / aligned if aligned else 0.0
+    coverage_a = _covered(a, [(p.a_start, p.a_end) for p in passages])
+    coverage_b = _covered(b, [(p.b_start, p.b_end) for p in passages])
+    moved = _moved(passages) / aligned if aligned else 0.0
+    kinds = []
+    if aligned and share_identical >= VERBATIM:
+        kinds.append("verbatim")
+    if share_substituted >= SPUN and short_subs >= 0.5 * substituted and share_identical < VERBATIM:
+        kinds.append("spun")
+    small, large = sorted((coverage_a, coverage_b), reverse=True)
+    if small >= CONTAINED and large < 0.5 * small:
+        kinds.append("partial")
+    if moved >= MOVED:
+        kinds.append("reordered")
+    ranked = sorted(subs.items(), key=lambda item: (-item[1], item[0]))[:MAX_SUBSTITUTIONS]
+    return Relation(
+        kinds=tuple(kinds) or ("similar",), identical=round(share_identical, 4),
+        substituted=round(share_substituted, 4), coverage_a=round(coverage_a, 4),
+        coverage_b=round(coverage_b, 4), moved=round(moved, 4),
+        substitutions=tuple(Substitution(x, y, n) for (x, y), n in ranked),
+    )
+
+
+def _count(t: Tokens, start: int, end: int) -> int:
+    return bisect_left(t.starts, end) - bisect_left(t.starts, start)
+
+
+def _words(t: Tokens, start: int, end: int) -> str:
+    first, last = bisect_left(t.starts, start), bisect_left(t.starts, end)
+    return " ".join(normalise_word(w) for w in t.words[first:last])
+
+
+def _covered(t: Tokens, spans: list[tuple[int, int]]) -> float:
+    if not len(t):
+        return 0.0
+    inside: set[int] = set()
+    for start, end in spans:
+        inside.update(range(bisect_left(t.starts, start), bisect_left(t.starts, end)))
+    return len(inside) / len(t)
+
+
+def _moved(passages: Sequence[Passage]) -> int:
+    """Words of A in passages outside the longest run that keeps the same order in B."""
+    order = sorted(passages, key=lambda p: p.a_start)
+    best: list[int] = []  # best[i]: words in the heaviest increasing-in-B chain ending at i
+    for i, p in enumerate(order):
+        best.append(p.words_a + max((best[j] for j in range(i) if order[j].b_start <= p.b_start), default=0))
+    return sum(p.words_a for p in order) - max(best, default=0)
+
+
+def describe(relation: Relation) -> str:
+    """One line for people: the kinds and the figures behind them."""
+    moved = f", {relation.moved:.0%} moved" if relation.moved else ""
+    return (f"{' + '.join(relation.kinds)}: {relation.identical:.0%} of aligned words identical, "
+            f"{relation.substituted:.0%} substituted{moved}; passages cover {relation.coverage_a:.0%} "
+            f"of A and {relation.coverage_b:.0%} of B")
+
+
+def substitution_list(relation: Relation, *, limit: int = 12) -> str:
+    """The most frequent substitutions, ``"buddies" → "good friends"`` style."""
+    shown = [f"{s.a} → {s.b}" + (f" ×{s.count}" if s.count > 1 else "") for s in relation.substitutions[:limit]]
+    more = len(relation.substitutions) - len(shown)
+    return ", ".join(shown) + (f", … {more} more" if more > 0 else "")
