@@ -41,6 +41,8 @@ def _config_options(func: F) -> F:
         click.option("--threshold", type=float, default=_DEFAULT.threshold, show_default=True,
                      help="Least containment (share of the smaller text's shingles found in the other) "
                           "for a pair to be reported; above 0, at most 1."),
+        click.option("--passage-words", type=int, default=_DEFAULT.passage_words, show_default=True,
+                     help="Also report a pair when one passage holds at least this many identical words; 0: off."),
         click.option("--scheme", type=click.Choice(SCHEMES), default=_DEFAULT.scheme, show_default=True,
                      help="Shingles: stopwords (function-word n-grams, spin-robust), words or chars."),
         click.option("--ngram", type=int, default=None,

@@ -35,6 +35,9 @@ class Config:
     threshold: float = 0.2
     """Report a pair when this share of the smaller document's shingles is found in the other
     (containment), after boilerplate is set aside."""
+    passage_words: int = 30
+    """Also report a pair when one matching passage holds at least this many identical words
+    (a copied stretch inside two longer texts); 0 turns this off."""
     lsh_threshold: float = 0.1
     """Jaccard level the LSH bands are tuned for: lower finds more candidates, slower."""
     min_words: int = 50
@@ -67,6 +70,8 @@ class Config:
                "a whole number from 0 to 2**32 - 1")
         _check(_is_fraction(self.threshold), "threshold", self.threshold,
                "a number greater than 0 and at most 1")
+        _check(_is_int(self.passage_words) and self.passage_words >= 0, "passage_words",
+               self.passage_words, "a whole number of at least 0 (0: off)")
         _check(_is_fraction(self.lsh_threshold), "lsh_threshold", self.lsh_threshold,
                "a number greater than 0 and at most 1")
         _check(_is_int(self.min_words) and self.min_words >= 1, "min_words", self.min_words,

@@ -53,7 +53,7 @@ def compare(text_a: str, text_b: str, config: Config | None = None, *, id_a: str
 
 
 def _verified(candidates: Iterable[tuple[int, int]], catalog: Catalog, config: Config) -> Iterator[Pair]:
-    """Re-read each candidate pair (a few documents cached), verify it, align the kept ones."""
+    """Re-read each candidate pair (a few documents cached), verify and align it, keep copies."""
 
     @lru_cache(maxsize=256)
     def prepared(index: int) -> Prepared:
@@ -61,9 +61,9 @@ def _verified(candidates: Iterable[tuple[int, int]], catalog: Catalog, config: C
         return _prepare(catalog.documents[index].id, text, catalog.commons, config)
 
     for i, j in candidates:
-        a, b = prepared(i), prepared(j)
-        if is_duplicate(a, b, overlap(a, b), threshold=config.threshold):
-            yield _pair(a, b, config)
+        pair = _pair(prepared(i), prepared(j), config)
+        if pair.duplicate:
+            yield pair
 
 
 def _pair(a: Prepared, b: Prepared, config: Config) -> Pair:
@@ -74,7 +74,9 @@ def _pair(a: Prepared, b: Prepared, config: Config) -> Pair:
         a=a.id, b=b.id, similarity=round(figures.similarity, 4),
         containment=round(figures.containment, 4), containment_a=round(figures.containment_a, 4),
         containment_b=round(figures.containment_b, 4),
-        duplicate=is_duplicate(a, b, figures, threshold=config.threshold), passages=passages,
+        duplicate=is_duplicate(a, b, figures, passages, threshold=config.threshold,
+                               passage_words=config.passage_words),
+        passages=passages,
         relation=explain(passages, a.tokens, b.tokens),
     )
 

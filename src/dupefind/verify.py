@@ -6,6 +6,7 @@ boilerplate and shingled again, and the shingle sets are compared exactly.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,6 +14,7 @@ import numpy.typing as npt
 
 from .boilerplate import Commons, boilerplate_mask
 from .config import Scheme
+from .models import Passage
 from .shingles import ShingleIds, shingle_ids
 from .text import Tokens, tokenize
 
@@ -73,9 +75,15 @@ def overlap(a: Prepared, b: Prepared) -> Overlap:
     )
 
 
-def is_duplicate(a: Prepared, b: Prepared, figures: Overlap, *, threshold: float) -> bool:
-    """The verdict. Short texts are copies only when their words are identical (and they
-    have words: two texts of punctuation alone share nothing)."""
+def is_duplicate(a: Prepared, b: Prepared, figures: Overlap, passages: Sequence[Passage] = (), *,
+                 threshold: float, passage_words: int = 0) -> bool:
+    """The verdict: containment reaches ``threshold``, or one passage holds at least
+    ``passage_words`` identical words (a copied stretch inside two longer texts; 0 turns this
+    off). Short texts are copies only when their words are identical (and they have words:
+    two texts of punctuation alone share nothing)."""
     if a.short or b.short:
         return len(a.tokens) > 0 and a.tokens.words == b.tokens.words
-    return figures.containment >= threshold
+    if figures.containment >= threshold:
+        return True
+    return passage_words > 0 and any(
+        round(p.similarity * (p.words_a + p.words_b) / 2) >= passage_words for p in passages)
