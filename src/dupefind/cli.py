@@ -102,6 +102,7 @@ def scan(paths: tuple[str, ...], fmt: str, output: str | None, max_passages: int
     Reads .txt, .md, .html/.htm (visible article text) and .jsonl (one document per line).
     """
     config = _config(knobs)
+    _check_output(output)
     report = scan_paths(list(paths), config)
     if fmt == "json":
         _emit(report_json(report), output)
@@ -123,6 +124,7 @@ def compare(file_a: str, file_b: str, fmt: str, output: str | None, max_passages
             max_chars: int, fail_on_duplicates: bool, **knobs: Any) -> None:
     """Compare two files (.txt, .md, .html) and show their full alignment."""
     config = _config(knobs)
+    _check_output(output)
     texts = [_read_one(path) for path in (file_a, file_b)]
     pair = compare_texts(texts[0], texts[1], config, id_a=file_a, id_b=file_b)
     if fmt in ("json", "jsonl"):
@@ -191,9 +193,19 @@ def _emit_rich(view: RenderableType, output: str | None) -> None:
     _write_atomically(output, console.export_text())
 
 
+def _check_output(output: str | None) -> None:
+    """Fail before scanning, not after, when the report could not be written."""
+    folder = os.path.dirname(os.path.abspath(output)) if output is not None else ""
+    if output is not None and not os.path.isdir(folder):
+        raise click.BadParameter(f"folder {folder} does not exist", param_hint="'--output'")
+
+
 def _write_atomically(path: str, text: str) -> None:
     folder = os.path.dirname(os.path.abspath(path))
-    fd, temporary = tempfile.mkstemp(dir=folder, prefix=".dupefind-", suffix=".tmp")
+    try:
+        fd, temporary = tempfile.mkstemp(dir=folder, prefix=".dupefind-", suffix=".tmp")
+    except OSError as error:
+        raise click.FileError(path, hint=error.strerror or str(error)) from None
     umask = os.umask(0)
     os.umask(umask)
     os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes 0600; give the report ordinary permissions

@@ -46,7 +46,7 @@ class Config:
     boilerplate_min_docs: int = 5
     """A line or sentence found verbatim in at least this many documents is boilerplate,
     unless it makes up half or more of a document's words (then it is that document's content)."""
-    min_passage_words: int = 8
+    min_passage_words: int = 12
     """Shortest passage (matched words) shown as evidence."""
     id_field: str = "id"
     """JSONL field holding a document's id."""

@@ -193,7 +193,7 @@ def _read_jsonl(path: Path, shown: str, *, id_field: str, text_field: str) -> It
 def _jsonl_record(raw: bytes, path: Path, shown: str, number: int, offset: int,
                   id_field: str, text_field: str) -> Record:
     try:
-        line = raw.decode("utf-8")
+        line = raw.decode("utf-8-sig")  # a BOM may open the file (Windows tools)
     except UnicodeDecodeError as error:
         raise _Unusable(f"line is not UTF-8 ({error.reason} at byte {error.start})") from None
     try:
@@ -213,7 +213,8 @@ def _jsonl_record(raw: bytes, path: Path, shown: str, number: int, offset: int,
         ident = f"{shown}:{number}"
     elif isinstance(ident, (dict, list)):
         raise _Unusable(f"field {id_field!r} is not a string or number")
-    return Record(str(ident), shown, text, Location(str(path), "jsonl", line=number, offset=offset))
+    return Record(str(ident), shown, text,
+                  Location(str(path), "jsonl", line=number, offset=offset, encoding="utf-8-sig"))
 
 
 def _decode(data: bytes) -> tuple[str, str]:
