@@ -5,6 +5,7 @@ Library errors are turned into messages and exit codes here, in one place (:func
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 import tempfile
@@ -144,7 +145,8 @@ def compare(file_a: str, file_b: str, fmt: str, output: str | None, max_passages
 def main() -> None:
     """Console entry point: the one place library errors become messages and exit codes."""
     try:
-        cli.main(standalone_mode=False)
+        code = cli.main(standalone_mode=False)  # --help and --version return their code
+        sys.exit(code if isinstance(code, int) else EXIT_OK)
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
     except click.ClickException as error:
@@ -188,7 +190,7 @@ def _emit_rich(view: RenderableType, output: str | None) -> None:
     if output is None:
         Console(highlight=False).print(view)
         return
-    console = Console(record=True, width=120, file=open(os.devnull, "w"), highlight=False)
+    console = Console(record=True, width=120, file=io.StringIO(), highlight=False)
     console.print(view)
     _write_atomically(output, console.export_text())
 

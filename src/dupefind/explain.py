@@ -38,8 +38,10 @@ SUBSTITUTION_WORDS = 3
 MAX_SUBSTITUTIONS = 50
 
 
-def explain(passages: Sequence[Passage], a: Tokens, b: Tokens) -> Relation:
-    """What kind of copy the passages show, with the figures behind it."""
+def explain(passages: Sequence[Passage], a: Tokens, b: Tokens) -> Relation | None:
+    """What kind of copy the passages show, with the figures behind it (``None`` without any)."""
+    if not passages:
+        return None
     aligned = identical = substituted = short_subs = 0
     subs: Counter[tuple[str, str]] = Counter()
     for passage in passages:

@@ -68,7 +68,10 @@ def _verified(candidates: Iterable[tuple[int, int]], catalog: Catalog, config: C
 
 def _pair(a: Prepared, b: Prepared, config: Config) -> Pair:
     figures = overlap(a, b)
-    passages = align(a.text, a.tokens, b.text, b.tokens, min_words=config.min_passage_words,
+    # Identical short texts are evidence in full, however few their words.
+    shortest = min(len(a.tokens), len(b.tokens))
+    min_words = min(config.min_passage_words, shortest) if a.short or b.short else config.min_passage_words
+    passages = align(a.text, a.tokens, b.text, b.tokens, min_words=max(1, min_words),
                      ignore_a=a.boilerplate, ignore_b=b.boilerplate)
     return Pair(
         a=a.id, b=b.id, similarity=round(figures.similarity, 4),
@@ -87,11 +90,15 @@ def _prepare(doc_id: str, text: str, commons: Commons, config: Config) -> Prepar
 
 
 def _identical_short_texts(catalog: Catalog) -> list[tuple[int, int]]:
-    groups: dict[bytes, list[int]] = {}
+    """Each short text paired with the first identical one: a group of a thousand "N/A"
+    records is one cluster of a thousand, not half a million pairs."""
+    first: dict[bytes, int] = {}
+    pairs: list[tuple[int, int]] = []
     for index, doc in enumerate(catalog.documents):
         if doc.short and doc.words:
-            groups.setdefault(catalog.exact_keys[index], []).append(index)
-    return [(g[x], g[y]) for g in groups.values() for x in range(len(g)) for y in range(x + 1, len(g))]
+            pairs.extend([(first[catalog.exact_keys[index]], index)] if catalog.exact_keys[index] in first else [])
+            first.setdefault(catalog.exact_keys[index], index)
+    return pairs
 
 
 def _nothing_to_scan(catalog: Catalog) -> str:

@@ -118,24 +118,22 @@ def _walk(root: Path, *, include: Sequence[str], exclude: Sequence[str], follow:
     while stack:
         folder = stack.pop()
         try:
-            entries = sorted(os.scandir(folder), key=lambda entry: entry.name, reverse=True)
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
         except OSError as error:
             yield Skipped(_posix(folder), f"cannot list folder: {error.strerror or error}")
             continue
+        subfolders: list[Path] = []
         for entry in entries:
             path = Path(entry.path)
             shown = _posix(path)
             relative = path.relative_to(root).as_posix()
             if entry.name.startswith("."):
-                if entry.is_dir(follow_symlinks=False):
-                    yield Skipped(shown, "hidden folder, not scanned")
-                continue
+                continue  # hidden files and folders (.git, .cache) are not content
             if entry.is_symlink():
                 target = path.resolve()
                 inside = target == real_root or real_root in target.parents
                 if inside:
-                    yield Skipped(shown, "symbolic link into the scanned folder (read under its own name)")
-                    continue
+                    continue  # its target is read under its own name
                 if not follow:
                     yield Skipped(shown, "symbolic link out of the scanned folder (use --follow-symlinks to read it)")
                     continue
@@ -146,11 +144,12 @@ def _walk(root: Path, *, include: Sequence[str], exclude: Sequence[str], follow:
                     visited.add(target)
             if entry.is_dir():
                 if not _excluded(relative, entry.name, exclude):
-                    stack.append(path)
+                    subfolders.append(path)
                 continue
             if _excluded(relative, entry.name, exclude) or not _included(relative, entry.name, include):
                 continue
             yield from _read_file(path, shown, id_field=id_field, text_field=text_field)
+        stack.extend(reversed(subfolders))  # visit subfolders in name order, depth first
 
 
 def _read_file(path: Path, shown: str, *, id_field: str, text_field: str,

@@ -1,0 +1,117 @@
+"""Shared fixtures and helpers: the bundled samples, their answer key, and the CLI entry point.
+
+Nothing here reads outside the repository; the tests never touch the network.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner, Result
+from hypothesis import HealthCheck, settings
+from hypothesis.configuration import set_hypothesis_home_dir
+from jsonschema import Draft202012Validator
+
+from dupefind.cli import main
+from dupefind.report import schema
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLES = REPO / "samples"
+ANSWERS = SAMPLES / "ANSWERS.md"
+
+# Modest example counts, no deadline (CI machines are slow and shared), no example database,
+# and Hypothesis' caches kept out of the repository.
+set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "dupefind-tests-hypothesis")
+settings.register_profile(
+    "dupefind", max_examples=60, deadline=None, database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile("dupefind")
+
+
+def sample_text(name: str) -> str:
+    """The text of one bundled sample article (realistic English prose for the tests)."""
+    return (SAMPLES / name).read_text(encoding="utf-8")
+
+
+def sample_files() -> list[str]:
+    """The corpus files of ``samples/`` (every file but the answer key)."""
+    return sorted(p.name for p in SAMPLES.iterdir() if p.is_file() and p.name != ANSWERS.name)
+
+
+def expected_pairs(answers: str) -> set[tuple[str, str]]:
+    """The pairs listed in the fenced block that starts with the line ``expected-pairs:``.
+
+    Each following line of the block is ``fileA fileB`` (any whitespace between them).
+    """
+    match = re.search(r"^```[^\n]*\n\s*expected-pairs:\s*\n(.*?)^```", answers, re.MULTILINE | re.DOTALL)
+    if match is None:
+        raise AssertionError("samples/ANSWERS.md has no fenced `expected-pairs:` block")
+    pairs: set[tuple[str, str]] = set()
+    for line in match.group(1).splitlines():
+        names = line.split()
+        if not names:
+            continue
+        assert len(names) == 2, f"malformed expected-pairs line: {line!r}"
+        a, b = sorted(names)
+        pairs.add((a, b))
+    return pairs
+
+
+@pytest.fixture(scope="session")
+def answer_pairs() -> set[tuple[str, str]]:
+    """The expected pairs of the bundled samples, as sorted file-name pairs."""
+    if not ANSWERS.exists():
+        pytest.fail("samples/ANSWERS.md is missing")
+    return expected_pairs(ANSWERS.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def at_repo(monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Run the test from the repository root, so ``samples`` scans as ``samples/<file>``."""
+    monkeypatch.chdir(REPO)
+    return REPO
+
+
+# --- the console entry point, in process ---------------------------------------------------
+
+@click.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True,
+                                 "help_option_names": []})
+@click.argument("argv", nargs=-1, type=click.UNPROCESSED)
+def _entry(argv: tuple[str, ...]) -> None:
+    """Runs :func:`dupefind.cli.main` (the real entry point, with its error-to-exit-code mapping)."""
+    saved = sys.argv
+    sys.argv = ["dupefind", *argv]
+    try:
+        main()
+    finally:
+        sys.argv = saved
+
+
+def run_main(args: Sequence[str], *, input: str | bytes | None = None, columns: int = 200) -> Result:
+    """Invoke the ``dupefind`` console script in process; stdout and stderr are kept apart.
+
+    The terminal is ``columns`` wide (Rich reads ``COLUMNS``), so paths in tables do not wrap.
+    """
+    return CliRunner().invoke(_entry, list(args), input=input, catch_exceptions=True,
+                              env={"COLUMNS": str(columns)})
+
+
+def validate_as(definition: str, instance: object) -> None:
+    """Validate ``instance`` against one ``$defs`` entry of the shipped report schema."""
+    full = schema()
+    wrapper = {"$schema": full["$schema"], "$defs": full["$defs"], "$ref": f"#/$defs/{definition}"}
+    Draft202012Validator(wrapper).validate(instance)
+
+
+def validate_report(instance: object) -> None:
+    """Validate a whole JSON report against the shipped report schema."""
+    full = schema()
+    Draft202012Validator.check_schema(full)
+    Draft202012Validator(full).validate(instance)

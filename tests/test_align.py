@@ -1,0 +1,203 @@
+"""Align: passages with character offsets that really hold the matched words, in both texts."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+from conftest import sample_text
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dupefind.align import align
+from dupefind.models import Passage
+from dupefind.text import Tokens, tokenize
+
+# A small vocabulary, so texts repeat words (and function words) a lot, as prose does.
+VOCAB = ["the", "of", "and", "a", "in", "to", "is", "it", "for", "with", "was", "that", "on",
+         "garden", "train", "river", "bread", "winter", "city", "market", "night", "quiet", "green",
+         "stone", "bridge", "lamp", "don't", "Caf\u00e9", "\u00c9COLE", "it\u2019s", "na\u00efve"]
+SEPARATORS = [" ", " ", " ", " ", "  ", ", ", ". ", ".\n", "\n\n", " \u2014 ", "; ", " (", ") ", "\t", ' "']
+# Words for planted passages that do not occur by chance in the background.
+RARE = [f"{stem}{n}" for stem in ("alder", "birch", "cedar", "larch", "maple") for n in range(40)]
+
+
+def render(words: list[str], rnd: random.Random) -> str:
+    """Words joined by random punctuation and spacing, with random capitals."""
+    out = [rnd.choice(["", "", "\n", "# ", "  "])]
+    for word in words:
+        style = rnd.random()
+        out.append(word.upper() if style < 0.1 else word.title() if style < 0.25 else word)
+        out.append(rnd.choice(SEPARATORS))
+    return "".join(out)
+
+
+@st.composite
+def planted_pair(draw: st.DrawFn, *, vocab: list[str] = VOCAB, edits: bool = True) -> tuple[str, str, list[str]]:
+    """Two texts from ``VOCAB`` with a passage of A copied into B, perhaps edited."""
+    words = st.sampled_from(VOCAB)
+    passage = draw(st.lists(st.sampled_from(vocab), min_size=8, max_size=80, unique=vocab is RARE))
+    copy = list(passage)
+    if edits:
+        for _ in range(draw(st.integers(0, len(copy) // 5))):
+            kind = draw(st.sampled_from(["replace", "insert", "delete", "split"]))
+            at = draw(st.integers(0, len(copy) - 1))
+            if kind == "replace":
+                copy[at] = draw(words)
+            elif kind == "insert":
+                copy.insert(at, draw(words))
+            elif kind == "delete" and len(copy) > 1:
+                del copy[at]
+            elif kind == "split":  # one word becomes two ("buddies" -> "good friends")
+                copy[at:at + 1] = [draw(words), draw(words)]
+    a = draw(st.lists(words, max_size=60)) + passage + draw(st.lists(words, max_size=60))
+    b = draw(st.lists(words, max_size=60)) + copy + draw(st.lists(words, max_size=60))
+    rnd = random.Random(draw(st.integers(0, 2**32)))
+    return render(a, rnd), render(b, rnd), passage
+
+
+def check_passage(p: Passage, text_a: str, ta: Tokens, text_b: str, tb: Tokens, min_words: int,
+                  *, ignoring: bool = False) -> None:
+    """Everything a passage promises about its offsets and edits.
+
+    ``ignoring``: some words were flagged as ignored, so a replace may hold identical words.
+    """
+    assert text_a[p.a_start:p.a_end] == p.a_text
+    assert text_b[p.b_start:p.b_end] == p.b_text
+    # Starts at a word start and ends at a word end, in both texts.
+    assert p.a_start in ta.starts and p.a_end in ta.ends
+    assert p.b_start in tb.starts and p.b_end in tb.ends
+    assert p.words_a == len(tokenize(p.a_text)) and p.words_b == len(tokenize(p.b_text))
+    assert 0 < p.similarity <= 1
+    identical = 0
+    for e in p.edits:
+        assert e.op in ("equal", "replace", "delete", "insert")
+        assert p.a_start <= e.a_start <= e.a_end <= p.a_end
+        assert p.b_start <= e.b_start <= e.b_end <= p.b_end
+        words_a = tokenize(text_a[e.a_start:e.a_end]).words
+        words_b = tokenize(text_b[e.b_start:e.b_end]).words
+        if e.op == "equal":
+            assert words_a and words_a == words_b, (e, words_a, words_b)
+            identical += len(words_a)
+        elif e.op == "insert":
+            assert e.a_start == e.a_end and words_b
+        elif e.op == "delete":
+            assert e.b_start == e.b_end and words_a
+        else:
+            assert words_a and words_b and (ignoring or words_a != words_b)
+        # Every edit boundary is a word boundary.
+        if e.a_end > e.a_start:
+            assert e.a_start in ta.starts and e.a_end in ta.ends
+        if e.b_end > e.b_start:
+            assert e.b_start in tb.starts and e.b_end in tb.ends
+    assert identical >= min_words
+
+
+@given(planted_pair(), st.sampled_from([3, 5, 8]))
+def test_passage_offsets_hold_the_matched_words(case: tuple[str, str, list[str]], min_words: int) -> None:
+    text_a, text_b, _ = case
+    ta, tb = tokenize(text_a), tokenize(text_b)
+    passages = align(text_a, ta, text_b, tb, min_words=min_words)
+    for p in passages:
+        check_passage(p, text_a, ta, text_b, tb, min_words)
+    assert list(passages) == sorted(passages, key=lambda p: (p.a_start, p.b_start))
+
+
+@given(planted_pair(vocab=RARE, edits=False).filter(lambda case: len(case[2]) >= 12))
+def test_a_planted_verbatim_passage_is_found(case: tuple[str, str, list[str]]) -> None:
+    text_a, text_b, planted = case
+    ta, tb = tokenize(text_a), tokenize(text_b)
+    passages = align(text_a, ta, text_b, tb, min_words=8)
+    planted_words = {w.casefold() for w in planted}
+    start = next(i for i, w in enumerate(ta.words) if w in planted_words)
+    plant_a = set(range(start, start + len(planted)))
+    covered: set[int] = set()
+    for p in passages:
+        check_passage(p, text_a, ta, text_b, tb, 8)
+        for e in p.edits:
+            if e.op == "equal":
+                covered.update(i for i, s in enumerate(ta.starts) if e.a_start <= s < e.a_end)
+    assert len(plant_a & covered) >= 0.9 * len(plant_a)
+
+
+def paragraphs(name: str) -> list[str]:
+    return [p for p in sample_text(name).split("\n\n") if p.strip()]
+
+
+def covered_words(text: str, tokens: Tokens, spans: list[tuple[int, int]]) -> int:
+    starts = np.array(tokens.starts)
+    inside = np.zeros(len(tokens), dtype=bool)
+    for start, end in spans:
+        inside |= (starts >= start) & (starts < end)
+    return int(inside.sum())
+
+
+def test_reordered_copy_is_found_piece_by_piece() -> None:
+    parts = paragraphs("040_night_trains_return.txt")
+    assert len(parts) >= 7
+    order = [3, 0, 6, 2, 5, 7, 4, 1] + list(range(8, len(parts)))
+    text_a = "\n\n".join(parts)
+    text_b = "\n\n".join(parts[i] for i in order)
+    ta, tb = tokenize(text_a), tokenize(text_b)
+    passages = align(text_a, ta, text_b, tb, min_words=8)
+    assert len(passages) >= 4
+    for p in passages:
+        check_passage(p, text_a, ta, text_b, tb, 8)
+    assert covered_words(text_a, ta, [(p.a_start, p.a_end) for p in passages]) >= 0.9 * len(ta)
+    assert covered_words(text_b, tb, [(p.b_start, p.b_end) for p in passages]) >= 0.9 * len(tb)
+
+
+def test_substitutions_are_replace_edits() -> None:
+    original = next(p for p in paragraphs("000_313ab52531fab2be.txt") if "buddies" in p)
+    spun = original.replace("buddies", "good friends").replace("needed", "essential")
+    ta, tb = tokenize(original), tokenize(spun)
+    passages = align(original, ta, spun, tb, min_words=8)
+    assert len(passages) == 1
+    (p,) = passages
+    check_passage(p, original, ta, spun, tb, 8)
+    replaced = [(original[e.a_start:e.a_end], spun[e.b_start:e.b_end]) for e in p.edits if e.op != "equal"]
+    assert replaced == [("buddies", "good friends"), ("needed", "essential")]
+    # The passage is the whole paragraph, first word to last, on both sides.
+    assert (p.a_start, p.a_end) == (ta.starts[0], ta.ends[-1])
+    assert (p.b_start, p.b_end) == (tb.starts[0], tb.ends[-1])
+
+
+def test_unrelated_texts_share_no_passage() -> None:
+    text_a, text_b = sample_text("040_night_trains_return.txt"), sample_text("062_garden_birds_in_winter.txt")
+    assert align(text_a, tokenize(text_a), text_b, tokenize(text_b), min_words=8) == ()
+
+
+def test_ignored_words_never_match() -> None:
+    text = sample_text("040_night_trains_return.txt")
+    tokens = tokenize(text)
+    everything = np.ones(len(tokens), dtype=bool)
+    assert len(align(text, tokens, text, tokens, min_words=8)) == 1
+    assert align(text, tokens, text, tokens, min_words=8, ignore_a=everything) == ()
+    assert align(text, tokens, text, tokens, min_words=8, ignore_b=everything) == ()
+    # Masking the first half of A leaves the second half as the evidence.
+    half = np.zeros(len(tokens), dtype=bool)
+    half[: len(tokens) // 2] = True
+    (p,) = align(text, tokens, text, tokens, min_words=8, ignore_a=half)
+    assert p.a_start >= tokens.starts[len(tokens) // 2]
+
+
+def test_empty_texts() -> None:
+    empty = tokenize("")
+    text = sample_text("040_night_trains_return.txt")
+    assert align("", empty, "", empty, min_words=1) == ()
+    assert align(text, tokenize(text), "", empty, min_words=1) == ()
+
+
+@given(planted_pair(), st.randoms(use_true_random=False))
+def test_ignored_words_are_never_in_equal_edits(case: tuple[str, str, list[str]], rnd: random.Random) -> None:
+    text_a, text_b, _ = case
+    ta, tb = tokenize(text_a), tokenize(text_b)
+    ignore_a = np.array([rnd.random() < 0.2 for _ in range(len(ta))], dtype=bool)
+    ignore_b = np.array([rnd.random() < 0.2 for _ in range(len(tb))], dtype=bool)
+    for p in align(text_a, ta, text_b, tb, min_words=3, ignore_a=ignore_a, ignore_b=ignore_b):
+        check_passage(p, text_a, ta, text_b, tb, 3, ignoring=True)
+        for e in p.edits:
+            if e.op == "equal":
+                inside_a = [i for i, s in enumerate(ta.starts) if e.a_start <= s < e.a_end]
+                inside_b = [j for j, s in enumerate(tb.starts) if e.b_start <= s < e.b_end]
+                assert not ignore_a[inside_a].any() and not ignore_b[inside_b].any()

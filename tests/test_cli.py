@@ -1,0 +1,323 @@
+"""The command line, in process, through the console entry point and its exit-code mapping.
+
+Exit codes (README, "Exit codes"): 0 the scan finished; 1 duplicates found with
+``--fail-on-duplicates``; 2 usage error or nothing to scan; 3 finished but inputs were skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from conftest import REPO, SAMPLES, run_main, sample_text, validate_as, validate_report
+
+import dupefind
+from dupefind.cli import cli
+
+
+@pytest.fixture
+def copies(tmp_path: Path) -> Path:
+    """A folder with one spun copy among unrelated articles."""
+    folder = tmp_path / "copies"
+    folder.mkdir()
+    for name in ("040_night_trains_return.txt", "041_overnight_train_comeback_spun.txt",
+                 "062_garden_birds_in_winter.txt"):
+        shutil.copyfile(SAMPLES / name, folder / name)
+    return folder
+
+
+@pytest.fixture
+def unrelated(tmp_path: Path) -> Path:
+    folder = tmp_path / "unrelated"
+    folder.mkdir()
+    for name in ("010_elm_street_community_garden.txt", "020_tidal_power_explainer.txt",
+                 "030_sourdough_first_month.html", "053_carers_drop_in_opens.txt"):
+        shutil.copyfile(SAMPLES / name, folder / name)
+    return folder
+
+
+def test_scan_samples_finishes_with_0_and_fails_on_duplicates_with_1(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    result = run_main(["scan", "samples", "--exclude", "ANSWERS.md"])
+    assert result.exit_code == 0, result.stderr
+    assert "19 documents scanned" in result.stdout and "5 pairs" in result.stdout
+    assert result.stderr == ""
+    result = run_main(["scan", "samples", "--exclude", "ANSWERS.md", "--fail-on-duplicates"])
+    assert result.exit_code == 1
+    assert "5 pairs" in result.stdout
+
+
+def test_no_copies_exits_0(unrelated: Path) -> None:
+    for extra in ([], ["--fail-on-duplicates"]):
+        result = run_main(["scan", str(unrelated), *extra])
+        assert result.exit_code == 0, result.stdout + result.stderr
+        assert "4 documents scanned (0 short), 0 skipped, 0 pairs" in result.stdout
+
+
+def test_skipped_input_exits_3_and_lists_it(unrelated: Path) -> None:
+    (unrelated / "slides.pptx").write_bytes(b"PK\x03\x04")
+    result = run_main(["scan", str(unrelated)])
+    assert result.exit_code == 3
+    assert "Skipped inputs" in result.stdout
+    assert "slides.pptx" in result.stdout and "unsupported file type (.pptx)" in result.stdout
+
+
+def test_duplicates_win_over_skipped_with_fail_on_duplicates(copies: Path) -> None:
+    (copies / "slides.pptx").write_bytes(b"PK\x03\x04")
+    assert run_main(["scan", str(copies)]).exit_code == 3
+    assert run_main(["scan", str(copies), "--fail-on-duplicates"]).exit_code == 1
+
+
+@pytest.mark.parametrize(("args", "option"), [
+    (["--threshold", "0"], "--threshold"),
+    (["--threshold", "2"], "--threshold"),
+    (["--num-perm", "3"], "--num-perm"),
+    (["--ngram", "0"], "--ngram"),
+    (["--scheme", "x"], "--scheme"),
+    (["--min-words", "0"], "--min-words"),
+    (["--boilerplate-min-docs", "1"], "--boilerplate-min-docs"),
+    (["--lsh-threshold", "1.5"], "--lsh-threshold"),
+    (["--seed", "-1"], "--seed"),
+    (["--max-passages", "-1"], "--max-passages"),
+    (["--threshold", "abc"], "--threshold"),
+    (["--text-field", ""], "--text-field"),
+])
+def test_bad_option_values_exit_2_naming_the_option(unrelated: Path, args: list[str], option: str) -> None:
+    result = run_main(["scan", str(unrelated), *args])
+    assert result.exit_code == 2
+    assert f"'{option}'" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+
+
+def test_bad_option_value_for_compare(tmp_path: Path) -> None:
+    a = tmp_path / "a.txt"
+    a.write_text(sample_text("040_night_trains_return.txt"), encoding="utf-8")
+    result = run_main(["compare", str(a), str(a), "--num-perm", "2000"])
+    assert result.exit_code == 2
+    assert "'--num-perm'" in result.stderr and "16 to 1024" in result.stderr
+
+
+def test_missing_path_only_exits_2(tmp_path: Path) -> None:
+    missing = str(tmp_path / "nowhere")
+    result = run_main(["scan", missing])
+    assert result.exit_code == 2
+    assert "nothing to scan" in result.stderr and missing in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+
+
+def test_missing_path_among_good_ones_exits_3(unrelated: Path, tmp_path: Path) -> None:
+    result = run_main(["scan", str(unrelated), str(tmp_path / "nowhere.txt")])
+    assert result.exit_code == 3
+    assert "no such file or folder" in result.stdout
+
+
+def test_no_arguments_is_a_usage_error() -> None:
+    result = run_main(["scan"])
+    assert result.exit_code == 2
+    assert "Missing argument" in result.stderr
+
+
+def test_format_json_parses_and_validates(copies: Path) -> None:
+    result = run_main(["scan", str(copies), "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    validate_report(data)
+    assert [(Path(p["a"]).name, Path(p["b"]).name) for p in data["pairs"]] == [
+        ("040_night_trains_return.txt", "041_overnight_train_comeback_spun.txt")]
+    assert result.stderr == ""
+
+
+def test_format_jsonl_lines_parse(copies: Path) -> None:
+    result = run_main(["scan", str(copies), "--format", "jsonl"])
+    assert result.exit_code == 0
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["type"] for r in records] == ["header", "document", "document", "document", "pair", "cluster"]
+    for record in records:
+        validate_as("jsonl_record", record)
+
+
+def test_options_reach_the_config(copies: Path) -> None:
+    result = run_main(["scan", str(copies), "--format", "json", "--scheme", "words", "--ngram", "4",
+                       "--num-perm", "64", "--seed", "7", "--threshold", "0.5", "--min-words", "20",
+                       "--include", "*.txt", "--exclude", "062*", "--min-passage-words", "5"])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    config = data["config"]
+    assert (config["scheme"], config["ngram"], config["num_perm"], config["seed"]) == ("words", 4, 64, 7)
+    assert (config["threshold"], config["min_words"], config["min_passage_words"]) == (0.5, 20, 5)
+    assert (config["include"], config["exclude"]) == (["*.txt"], ["062*"])
+    assert len(data["documents"]) == 2
+
+
+def test_output_file_is_written_and_stdout_stays_empty(copies: Path, tmp_path: Path) -> None:
+    for fmt, check in (("json", lambda text: validate_report(json.loads(text))),
+                       ("rich", lambda text: text.startswith("dupefind  3 documents scanned")),
+                       ("html", lambda text: text.startswith("<!DOCTYPE html>"))):
+        target = tmp_path / f"report.{fmt}"
+        result = run_main(["scan", str(copies), "--format", fmt, "--output", str(target)])
+        assert result.exit_code == 0, result.stderr
+        assert result.stdout == ""
+        text = target.read_text(encoding="utf-8")
+        assert check(text) is not False
+        umask = os.umask(0)
+        os.umask(umask)
+        assert target.stat().st_mode & 0o777 == 0o666 & ~umask
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []  # no temp files left
+
+
+def test_output_into_a_missing_folder_is_an_error_not_a_crash(copies: Path, tmp_path: Path) -> None:
+    target = tmp_path / "no" / "such" / "folder" / "report.json"
+    result = run_main(["scan", str(copies), "--format", "json", "-o", str(target)])
+    assert result.exit_code == 2, (result.exit_code, result.exception)
+    assert "'--output'" in result.stderr or str(target) in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert not target.exists()
+
+
+def test_output_onto_a_folder_is_a_usage_error(copies: Path, tmp_path: Path) -> None:
+    result = run_main(["scan", str(copies), "--format", "json", "-o", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "'--output'" in result.stderr and "Traceback" not in result.stderr
+    assert tmp_path.is_dir()
+
+
+def test_stdin_jsonl(tmp_path: Path) -> None:
+    texts = [sample_text("040_night_trains_return.txt"), sample_text("041_overnight_train_comeback_spun.txt"),
+             sample_text("062_garden_birds_in_winter.txt")]
+    data = "".join(json.dumps({"id": f"doc{n}", "text": t}) + "\n" for n, t in enumerate(texts))
+    data += json.dumps({"text": texts[2]}) + "\n"
+    result = run_main(["scan", "-", "--format", "json"], input=data)
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert [d["id"] for d in report["documents"]] == ["-:4", "doc0", "doc1", "doc2"]
+    assert {d["path"] for d in report["documents"]} == {"-"}
+    assert sorted((p["a"], p["b"]) for p in report["pairs"]) == [("-:4", "doc2"), ("doc0", "doc1")]
+
+
+def test_stdin_with_custom_fields() -> None:
+    text = sample_text("040_night_trains_return.txt")
+    data = "".join(json.dumps({"url": f"u{n}", "body": text}) + "\n" for n in range(2))
+    result = run_main(["scan", "-", "--format", "json", "--id-field", "url", "--text-field", "body"], input=data)
+    assert result.exit_code == 0, result.stderr
+    assert [(p["a"], p["b"]) for p in json.loads(result.stdout)["pairs"]] == [("u0", "u1")]
+
+
+def test_compare_a_copy_and_unrelated_texts(tmp_path: Path) -> None:
+    a, b, c = (tmp_path / n for n in ("a.txt", "b.md", "c.html"))
+    a.write_text(sample_text("040_night_trains_return.txt"), encoding="utf-8")
+    b.write_text(sample_text("041_overnight_train_comeback_spun.txt"), encoding="utf-8")
+    shutil.copyfile(SAMPLES / "030_sourdough_first_month.html", c)
+
+    copy = run_main(["compare", str(a), str(b)])
+    assert copy.exit_code == 0, copy.stderr
+    assert "copy: similarity" in copy.stdout
+    assert run_main(["compare", str(a), str(b), "--fail-on-duplicates"]).exit_code == 1
+    other = run_main(["compare", str(a), str(c), "--fail-on-duplicates"])
+    assert other.exit_code == 0, other.stderr
+    assert "not a copy" in other.stdout
+
+    as_json = run_main(["compare", str(a), str(b), "--format", "json"])
+    assert as_json.exit_code == 0
+    pair = json.loads(as_json.stdout)
+    validate_as("pair", pair)
+    assert (pair["a"], pair["b"], pair["duplicate"]) == (str(a), str(b), True)
+    assert pair["passages"] and all(p["a_text"] and p["b_text"] for p in pair["passages"])
+    unrelated = json.loads(run_main(["compare", str(a), str(c), "--format", "json"]).stdout)
+    assert unrelated["duplicate"] is False
+
+
+def test_compare_unusable_file_exits_2(tmp_path: Path) -> None:
+    a = tmp_path / "a.txt"
+    a.write_text(sample_text("040_night_trains_return.txt"), encoding="utf-8")
+    for bad in (tmp_path / "missing.txt", tmp_path / "empty.txt"):
+        if bad.name == "empty.txt":
+            bad.write_text("", encoding="utf-8")
+        result = run_main(["compare", str(a), str(bad)])
+        assert result.exit_code == 2
+        assert bad.name in result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_version() -> None:
+    result = run_main(["--version"])
+    assert result.exit_code == 0
+    assert result.stdout == f"dupefind, version {dupefind.__version__}\n"
+
+
+def test_python_m_dupefind_entry_point(tmp_path: Path) -> None:
+    """The real process: ``python -m dupefind`` maps errors to the documented codes."""
+    done = subprocess.run([sys.executable, "-m", "dupefind", "--version"], capture_output=True, text=True, check=False)
+    assert (done.returncode, done.stdout.strip()) == (0, f"dupefind, version {dupefind.__version__}")
+    done = subprocess.run([sys.executable, "-m", "dupefind", "scan", str(tmp_path / "gone")],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 2
+    assert done.stderr.startswith("Error: nothing to scan")
+    done = subprocess.run([sys.executable, "-m", "dupefind", "scan", str(SAMPLES), "--threshold", "0"],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 2 and "'--threshold'" in done.stderr
+
+
+def test_help_lists_exit_codes() -> None:
+    result = run_main(["--help"])
+    assert result.exit_code == 0
+    assert "Exit codes" in result.stdout and "--fail-on-duplicates" in result.stdout
+
+
+def all_options() -> list[str]:
+    names: set[str] = set()
+    commands: list[click.Command] = [cli, *cli.commands.values()]  # type: ignore[attr-defined]
+    for command in commands:
+        for param in command.params:
+            if isinstance(param, click.Option):
+                names.update(opt for opt in param.opts + param.secondary_opts if opt.startswith("--"))
+    return sorted(names)
+
+
+def test_every_option_is_in_the_readme() -> None:
+    readme = REPO / "README.md"
+    assert readme.exists(), "README.md is missing"
+    text = readme.read_text(encoding="utf-8")
+    options = all_options()
+    assert {"--threshold", "--format", "--output", "--include", "--text-field", "--version"} <= set(options)
+    missing = [opt for opt in options if not re.search(rf"(?<![\w-]){re.escape(opt)}(?![\w-])", text)]
+    assert missing == [], f"options not documented in README.md: {missing}"
+
+
+def readme_defaults(text: str) -> dict[str, str]:
+    """The option table of the README: option name to its "default" cell."""
+    table: dict[str, str] = {}
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 3:
+            for option in re.findall(r"`(--[\w-]+)", cells[0]):
+                table[option] = cells[2]
+    return table
+
+
+def test_readme_defaults_match_the_cli() -> None:
+    readme = REPO / "README.md"
+    assert readme.exists(), "README.md is missing"
+    table = readme_defaults(readme.read_text(encoding="utf-8"))
+    command = cli.commands["scan"]  # type: ignore[attr-defined]
+    checked = 0
+    for param in command.params:
+        if not isinstance(param, click.Option) or param.default is None or param.multiple:
+            continue
+        option = param.opts[0]
+        assert option in table, f"{option} is not in the README's option table"
+        cell = table[option].replace("`", "")
+        if param.is_flag:
+            assert cell == "off", (option, cell)
+        else:
+            assert str(param.default) in re.split(r"[\s,]+", cell), (option, param.default, cell)
+        checked += 1
+    assert checked >= 10

@@ -1,0 +1,259 @@
+"""The whole pipeline: planted copies come back, nothing else does, and the report is deterministic."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLES, sample_files, sample_text
+
+import dupefind
+from dupefind import Config, InputError
+from dupefind.report import report_json
+
+SEED_PAIR = ("000_313ab52531fab2be.txt", "001_633f16316fbadcf5.txt")
+# Articles of the samples that carry no shared boilerplate and are not copies of each other.
+UNRELATED = ["010_elm_street_community_garden.txt", "013_how_to_start_a_community_garden.txt",
+             "020_tidal_power_explainer.txt", "040_night_trains_return.txt",
+             "051_mental_health_first_aiders_at_work.txt", "053_carers_drop_in_opens.txt"]
+
+
+@pytest.mark.parametrize("exclude", [("ANSWERS.md",), ()], ids=["corpus", "with-answer-key"])
+def test_samples_scan_reports_exactly_the_expected_pairs(
+        at_repo: Path, answer_pairs: set[tuple[str, str]], exclude: tuple[str, ...]) -> None:
+    report = dupefind.scan(["samples"], Config(exclude=exclude))
+    expected = {(f"samples/{a}", f"samples/{b}") for a, b in answer_pairs}
+    assert len(expected) == 5
+    assert {(p.a, p.b) for p in report.pairs} == expected
+    assert len(report.pairs) == len(expected)  # each once
+    assert [d.id for d in report.documents] == sorted(
+        f"samples/{name}" for name in sample_files() + ([] if exclude else ["ANSWERS.md"]))
+    assert not any(d.short for d in report.documents)
+    assert report.skipped == ()
+    for pair in report.pairs:
+        assert pair.a < pair.b
+        assert pair.duplicate
+        assert pair.containment >= report.config["threshold"]  # type: ignore[operator]
+        assert pair.passages, f"{pair.a} / {pair.b} has no evidence"
+    assert sorted(report.clusters) == sorted(expected)
+
+
+def test_seed_pair_is_reported(at_repo: Path) -> None:
+    report = dupefind.scan([f"samples/{name}" for name in SEED_PAIR])
+    (pair,) = report.pairs
+    assert (pair.a, pair.b) == tuple(f"samples/{name}" for name in SEED_PAIR)
+    assert pair.duplicate and pair.containment >= 0.4
+    # The spinner changed content words throughout; the evidence still spans most of the text.
+    assert sum(p.words_a for p in pair.passages) >= 0.7 * report.documents[0].words
+
+
+@pytest.mark.parametrize(("first", "second"), [
+    SEED_PAIR,
+    ("020_tidal_power_explainer.txt", "021_skerra_island_newsletter.txt"),
+    ("030_sourdough_first_month.html", "031_sourdough_lessons_reordered.md"),
+    ("040_night_trains_return.txt", "062_garden_birds_in_winter.txt"),
+])
+def test_compare_is_symmetric(first: str, second: str) -> None:
+    text_a, text_b = sample_text(first), sample_text(second)
+    forward = dupefind.compare(text_a, text_b, id_a="x", id_b="y")
+    backward = dupefind.compare(text_b, text_a, id_a="y", id_b="x")
+    assert (forward.a, forward.b) == ("x", "y") and (backward.a, backward.b) == ("y", "x")
+    assert forward.similarity == backward.similarity
+    assert forward.containment == backward.containment
+    assert (forward.containment_a, forward.containment_b) == (backward.containment_b, backward.containment_a)
+    assert forward.duplicate == backward.duplicate
+    for passage in forward.passages:
+        assert text_a[passage.a_start:passage.a_end] == passage.a_text
+        assert text_b[passage.b_start:passage.b_end] == passage.b_text
+
+
+def test_compare_of_a_text_with_itself() -> None:
+    text = sample_text("040_night_trains_return.txt")
+    pair = dupefind.compare(text, text)
+    assert (pair.similarity, pair.containment_a, pair.containment_b, pair.duplicate) == (1.0, 1.0, 1.0, True)
+    (passage,) = pair.passages
+    assert passage.similarity == 1.0 and passage.a_text == passage.b_text
+
+
+def build_corpus(folder: Path, names: list[str], jsonl_lines: list[str]) -> None:
+    folder.mkdir(parents=True)
+    for name in names:
+        shutil.copyfile(SAMPLES / name, folder / name)
+    (folder / "extra.jsonl").write_text("".join(jsonl_lines), encoding="utf-8")
+    (folder / "notes.rtf").write_text("unsupported", encoding="utf-8")
+
+
+def test_same_input_in_another_order_gives_a_byte_identical_report(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    names = sample_files()
+    texts = [sample_text(n) for n in ("040_night_trains_return.txt", "041_overnight_train_comeback_spun.txt",
+                                      "013_how_to_start_a_community_garden.txt")]
+    lines = [json.dumps({"id": f"rec{n}", "text": t}, ensure_ascii=False) + "\n" for n, t in enumerate(texts)]
+    lines.append(json.dumps({"id": "short", "text": "A short note."}) + "\n")
+    rnd = random.Random(7)
+    shuffled_names, shuffled_lines = names[:], lines[:]
+    rnd.shuffle(shuffled_names)
+    rnd.shuffle(shuffled_lines)
+    build_corpus(tmp_path / "one" / "corpus", names, lines)
+    build_corpus(tmp_path / "two" / "corpus", list(reversed(names)), list(reversed(lines)))
+    build_corpus(tmp_path / "three" / "corpus", shuffled_names, shuffled_lines)
+    reports = []
+    for run in ("one", "two", "three"):
+        monkeypatch.chdir(tmp_path / run)
+        reports.append(report_json(dupefind.scan(["corpus"])))
+    assert reports[0] == reports[1] == reports[2]
+    data = json.loads(reports[0])
+    # The five planted pairs; rec0/rec1 and the corpus files they repeat (040, 041, 013).
+    assert len(data["pairs"]) == 11
+    assert data["skipped"] == [{"path": "corpus/notes.rtf", "reason": data["skipped"][0]["reason"]}]
+
+
+def test_empty_files_and_short_texts_are_not_paired(tmp_path: Path) -> None:
+    for n in range(4):
+        (tmp_path / f"empty{n}.txt").write_text("" if n % 2 else " \n\n ", encoding="utf-8")
+    # Short texts that differ (some share most of their words): none is a copy of another.
+    words = sample_text("040_night_trains_return.txt").split()
+    for n in range(30):
+        (tmp_path / f"short{n:02d}.txt").write_text(" ".join(words[n:n + 20]), encoding="utf-8")
+    # Two identical short texts (case and punctuation aside) are.
+    (tmp_path / "same1.txt").write_text("The meeting moved to Tuesday.", encoding="utf-8")
+    (tmp_path / "same2.md").write_text("the MEETING moved to tuesday!\n", encoding="utf-8")
+    report = dupefind.scan([str(tmp_path)])
+    assert len(report.documents) == 32
+    assert all(d.short for d in report.documents)
+    assert {s.reason for s in report.skipped} == {"empty file"}
+    assert [(p.a, p.b) for p in report.pairs] == [(f"{tmp_path}/same1.txt", f"{tmp_path}/same2.md")]
+
+
+def test_texts_without_words_are_not_paired(tmp_path: Path) -> None:
+    """A file of punctuation has no words; two such files are not copies of each other."""
+    (tmp_path / "rule.txt").write_text("----------\n", encoding="utf-8")
+    (tmp_path / "stars.txt").write_text("* * *\n", encoding="utf-8")
+    (tmp_path / "article.txt").write_text(sample_text("040_night_trains_return.txt"), encoding="utf-8")
+    report = dupefind.scan([str(tmp_path)])
+    assert report.pairs == ()
+
+
+def test_partial_copy_has_high_containment_on_the_short_side(tmp_path: Path) -> None:
+    article = sample_text("053_carers_drop_in_opens.txt")
+    host = "\n\n".join([sample_text("013_how_to_start_a_community_garden.txt"), article,
+                        sample_text("051_mental_health_first_aiders_at_work.txt")])
+    (tmp_path / "a_article.txt").write_text(article, encoding="utf-8")
+    (tmp_path / "b_host.txt").write_text(host, encoding="utf-8")
+    for name in ("040_night_trains_return.txt", "062_garden_birds_in_winter.txt"):
+        shutil.copyfile(SAMPLES / name, tmp_path / name)
+    report = dupefind.scan([str(tmp_path)])
+    words = {d.id: d.words for d in report.documents}
+    assert words[f"{tmp_path}/b_host.txt"] >= 3 * words[f"{tmp_path}/a_article.txt"]
+    (pair,) = report.pairs
+    assert (pair.a, pair.b) == (f"{tmp_path}/a_article.txt", f"{tmp_path}/b_host.txt")
+    assert pair.containment_a >= 0.9
+    assert pair.containment_b <= 0.4
+    assert pair.containment == pair.containment_a
+    # The evidence is the article, found in the middle of the host.
+    assert sum(p.words_a for p in pair.passages) >= 0.9 * words[pair.a]
+    assert min(p.b_start for p in pair.passages) >= len(sample_text("013_how_to_start_a_community_garden.txt"))
+
+
+HEADER = "Menu | Home | Local News | Sport | What's On | Letters | Subscribe"
+FOOTER = """We would like to hear what you think of this story, and of all of the stories that we publish.
+If you have something to say, please write to the editor at the address that is printed on the back page of this issue.
+All of the articles on this site are the property of the Valley Courier, and none of them may be copied in whole or in part without the permission of the editor, which will not be unreasonably withheld.
+The views that are expressed in the articles are those of the authors and are not necessarily those of the Valley Courier or of any of its staff.
+Share this story with a friend by email, or on any of the social networks that you use."""
+
+
+def test_shared_boilerplate_makes_no_pairs(tmp_path: Path) -> None:
+    for name in UNRELATED:
+        (tmp_path / name).write_text(f"{HEADER}\n\n{sample_text(name).strip()}\n\n{FOOTER}\n", encoding="utf-8")
+    assert dupefind.scan([str(tmp_path)]).pairs == ()
+    # The control: were the boilerplate not set aside, it alone would pair these articles.
+    unguarded = dupefind.scan([str(tmp_path)], Config(boilerplate_min_docs=len(UNRELATED) + 1))
+    assert len(unguarded.pairs) >= 10
+
+
+def test_copy_inside_boilerplate_is_still_found(tmp_path: Path) -> None:
+    for name in UNRELATED:
+        (tmp_path / name).write_text(f"{HEADER}\n\n{sample_text(name).strip()}\n\n{FOOTER}\n", encoding="utf-8")
+    spun = sample_text("041_overnight_train_comeback_spun.txt")
+    (tmp_path / "zz_copy.txt").write_text(f"{HEADER}\n\n{spun.strip()}\n\n{FOOTER}\n", encoding="utf-8")
+    report = dupefind.scan([str(tmp_path)])
+    assert [(Path(p.a).name, Path(p.b).name) for p in report.pairs] == [
+        ("040_night_trains_return.txt", "zz_copy.txt")]
+    # The shared footer is not part of the evidence.
+    for passage in report.pairs[0].passages:
+        assert "Valley Courier" not in passage.a_text
+
+
+def test_nothing_to_scan_raises_input_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="nothing to scan"):
+        dupefind.scan([str(tmp_path / "missing.txt"), str(tmp_path / "gone")])
+
+
+def test_empty_folder_gives_an_empty_report(tmp_path: Path) -> None:
+    report = dupefind.scan([str(tmp_path)])
+    assert (report.documents, report.pairs, report.clusters, report.skipped) == ((), (), (), ())
+
+
+def test_repeated_ids_are_skipped(tmp_path: Path) -> None:
+    text = sample_text("040_night_trains_return.txt")
+    (tmp_path / "a.jsonl").write_text(json.dumps({"id": "same", "text": text}) + "\n", encoding="utf-8")
+    (tmp_path / "b.jsonl").write_text(json.dumps({"id": "same", "text": text}) + "\n", encoding="utf-8")
+    report = dupefind.scan([str(tmp_path)])
+    assert [d.id for d in report.documents] == ["same"]
+    (document,) = report.documents
+    (skipped,) = report.skipped
+    assert {document.path, skipped.path.removesuffix(":1")} == {f"{tmp_path}/a.jsonl", f"{tmp_path}/b.jsonl"}
+    assert "duplicate id 'same'" in skipped.reason and document.path in skipped.reason
+    assert os.path.exists(tmp_path / "b.jsonl")
+
+
+@pytest.mark.parametrize("scheme", ["words", "chars"])
+def test_other_schemes_find_the_verbatim_copy(at_repo: Path, scheme: str) -> None:
+    report = dupefind.scan(["samples/010_elm_street_community_garden.txt", "samples/011_elm_street_garden_repost.txt",
+                            "samples/040_night_trains_return.txt"], Config(scheme=scheme))  # type: ignore[arg-type]
+    assert [(p.a, p.b) for p in report.pairs] == [
+        ("samples/010_elm_street_community_garden.txt", "samples/011_elm_street_garden_repost.txt")]
+    assert report.config["scheme"] == scheme
+
+
+# How each planted copy was made (samples/ANSWERS.md), as the kinds a pair is labelled with.
+PLANTED_KINDS = {
+    "000_313ab52531fab2be.txt": "spun",
+    "010_elm_street_community_garden.txt": "verbatim",
+    "020_tidal_power_explainer.txt": "partial",
+    "030_sourdough_first_month.html": "reordered",
+    "040_night_trains_return.txt": "spun",
+}
+
+
+def test_planted_pairs_are_labelled_with_how_they_were_made(at_repo: Path) -> None:
+    report = dupefind.scan(["samples"], Config(exclude=("ANSWERS.md",)))
+    labels = {Path(p.a).name: p.relation for p in report.pairs}
+    assert set(labels) == set(PLANTED_KINDS)
+    for name, kind in PLANTED_KINDS.items():
+        relation = labels[name]
+        assert relation is not None and kind in relation.kinds, (name, relation)
+    spun = labels["040_night_trains_return.txt"]
+    assert spun is not None and spun.substituted >= 0.1 and spun.substitutions
+    verbatim = labels["010_elm_street_community_garden.txt"]
+    assert verbatim is not None and verbatim.identical >= 0.95 and "spun" not in verbatim.kinds
+
+
+def test_identical_short_texts_are_labelled_verbatim(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("The meeting moved to Tuesday.", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("the MEETING moved to tuesday!", encoding="utf-8")
+    (pair,) = dupefind.scan([str(tmp_path)]).pairs
+    assert pair.duplicate
+    assert pair.relation is not None and "verbatim" in pair.relation.kinds, pair.relation
+
+
+def test_texts_that_share_nothing_are_not_labelled_similar() -> None:
+    """"similar" means a rewrite or summary (README, "Explaining a pair"), not "unrelated"."""
+    pair = dupefind.compare(sample_text("040_night_trains_return.txt"), sample_text("062_garden_birds_in_winter.txt"))
+    assert not pair.duplicate and pair.passages == ()
+    assert pair.relation is None or "similar" not in pair.relation.kinds, pair.relation

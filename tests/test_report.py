@@ -1,0 +1,192 @@
+"""Reports: JSON and JSONL against the shipped schema, and the Rich view at a fixed width."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLES, sample_text, validate_as, validate_report
+from jsonschema import Draft202012Validator, ValidationError
+from rich.console import Console
+
+import dupefind
+from dupefind import Config, Report
+from dupefind.report import (
+    SCHEMA_VERSION,
+    pair_dict,
+    report_dict,
+    report_json,
+    report_jsonl,
+    schema,
+)
+from dupefind.report.terminal import pair_view, report_view
+from dupefind.sources import Record, load_text, read_records
+
+
+@pytest.fixture(scope="module")
+def samples_report() -> Report:
+    return dupefind.scan([str(SAMPLES)], Config(exclude=("ANSWERS.md",)))
+
+
+def test_json_report_validates_against_the_schema(samples_report: Report) -> None:
+    data = json.loads(report_json(samples_report))
+    validate_report(data)
+    assert data["schema_version"] == SCHEMA_VERSION
+    assert data["tool"] == {"name": "dupefind", "version": dupefind.__version__}
+    assert data["summary"] == {"documents": 19, "short_documents": 0, "skipped": 0, "pairs": 5, "clusters": 5}
+    assert data["config"] == Config(exclude=("ANSWERS.md",)).as_dict()
+    assert "seconds" not in json.dumps(data)  # nothing that varies between runs
+
+
+def test_schema_rejects_what_it_should(samples_report: Report) -> None:
+    """The schema has teeth: the validation above could fail."""
+    data = report_dict(samples_report)
+    for broken in (
+        {**data, "schema_version": "2.0"},
+        {**data, "extra": 1},
+        {**data, "pairs": [{**data["pairs"][0], "similarity": 1.5}]},
+        {**data, "documents": [{k: v for k, v in data["documents"][0].items() if k != "words"}]},
+    ):
+        with pytest.raises(ValidationError):
+            validate_report(broken)
+
+
+def test_passage_texts_in_the_report_index_the_documents(samples_report: Report) -> None:
+    data = report_dict(samples_report)
+    texts = {r.id: load_text(r.location) for r in read_records([str(SAMPLES)]) if isinstance(r, Record)}
+    for pair in data["pairs"]:
+        assert pair["passages"]
+        for p in pair["passages"]:
+            assert texts[pair["a"]][p["a_start"]:p["a_end"]] == p["a_text"]
+            assert texts[pair["b"]][p["b_start"]:p["b_end"]] == p["b_text"]
+
+
+def test_every_jsonl_line_is_a_valid_record_of_its_type(samples_report: Report, tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(sample_text("040_night_trains_return.txt"), encoding="utf-8")
+    (tmp_path / "b.txt").write_text(sample_text("041_overnight_train_comeback_spun.txt"), encoding="utf-8")
+    (tmp_path / "c.pdf").write_bytes(b"%PDF-1.4")
+    with_skipped = dupefind.scan([str(tmp_path)])
+    full = schema()
+    for report in (samples_report, with_skipped):
+        lines = report_jsonl(report).splitlines()
+        records = [json.loads(line) for line in lines]
+        kinds = [r["type"] for r in records]
+        assert kinds[0] == "header" and kinds.count("header") == 1
+        # Header first, then documents, pairs, clusters, skipped, in that order.
+        order = ["header", "document", "pair", "cluster", "skipped"]
+        assert kinds == sorted(kinds, key=order.index)
+        data = report_dict(report)
+        assert kinds.count("document") == len(data["documents"])
+        assert kinds.count("pair") == len(data["pairs"])
+        assert kinds.count("cluster") == len(data["clusters"])
+        assert kinds.count("skipped") == len(data["skipped"])
+        for record in records:
+            validate_as("jsonl_record", record)
+            body = {k: v for k, v in record.items() if k != "type"}
+            if record["type"] == "header":
+                assert set(body) == {"schema_version", "tool", "config", "summary"}
+                header_schema = {**full, "required": list(body)}
+                header_schema["properties"] = {k: full["properties"][k] for k in body}
+                Draft202012Validator(header_schema).validate(body)
+            else:
+                validate_as(record["type"], body)
+    assert any(json.loads(line)["type"] == "skipped" for line in report_jsonl(with_skipped).splitlines())
+
+
+def test_report_json_is_identical_twice(samples_report: Report) -> None:
+    first = report_json(samples_report)
+    assert first == report_json(samples_report)
+    assert first.endswith("}\n")
+    again = dupefind.scan([str(SAMPLES)], Config(exclude=("ANSWERS.md",)))
+    assert report_json(again) == first
+    assert report_jsonl(again) == report_jsonl(samples_report)
+
+
+def test_pair_dict_is_a_valid_pair() -> None:
+    pair = dupefind.compare(sample_text("040_night_trains_return.txt"),
+                            sample_text("041_overnight_train_comeback_spun.txt"))
+    validate_as("pair", pair_dict(pair))
+
+
+def render(renderable: object, width: int = 100) -> str:
+    console = Console(width=width, record=True, color_system=None, file=io.StringIO())
+    console.print(renderable)
+    return console.export_text()
+
+
+BRACKETS = "Style notes: write [b]bold[/b] and [i]italic[/i] in the forum, or [red]alert[/red] text."
+
+
+@pytest.fixture
+def bracket_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Report:
+    """A verbatim copy of an article that contains Rich markup, scanned as ``brk/...``."""
+    folder = tmp_path / "brk"
+    folder.mkdir()
+    article = sample_text("040_night_trains_return.txt").replace("\n\n", f"\n\n{BRACKETS}\n\n", 1)
+    (folder / "[draft] a.txt").write_text(article, encoding="utf-8")
+    (folder / "copy.txt").write_text(article, encoding="utf-8")
+    (folder / "other.txt").write_text(sample_text("062_garden_birds_in_winter.txt"), encoding="utf-8")
+    (folder / "skip.odt").write_bytes(b"PK")
+    monkeypatch.chdir(tmp_path)
+    report = dupefind.scan(["brk"])
+    return dataclasses.replace(report, seconds=1.25)
+
+
+GOLDEN_TOP = """\
+dupefind  3 documents scanned (0 short), 1 skipped, 1 pairs in 1 clusters, 1.25 s
+
+Pairs, most similar first
+┏━━━┳━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━━━━━┳━━━━━━━━┳━━━━━━━━┳━━━━━━━━━━┓
+┃ # ┃ A                 ┃ B            ┃ kind     ┃ similarity ┃ A in B ┃ B in A ┃ passages ┃
+┡━━━╇━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━━━━━╇━━━━━━━━╇━━━━━━━━╇━━━━━━━━━━┩
+│ 1 │ brk/[draft] a.txt │ brk/copy.txt │ verbatim │       1.00 │   1.00 │   1.00 │        1 │
+└───┴───────────────────┴──────────────┴──────────┴────────────┴────────┴────────┴──────────┘
+"""
+
+
+def test_rich_view_golden(bracket_report: Report) -> None:
+    out = render(report_view(bracket_report))
+    lines = [line.rstrip() for line in out.splitlines()]
+    assert all(len(line) <= 100 for line in lines)
+    assert "\n".join(lines[:8]) + "\n" == GOLDEN_TOP
+    # Article text and ids are never parsed as markup: brackets stay, literally.
+    assert "[b]bold[/b]" in out and "[red]alert[/red]" in out
+    assert "brk/[draft] a.txt  ↔  brk/copy.txt" in out
+    assert "copy: similarity 1.00, containment 1.00 of A in B, 1.00 of B in A, 1 matching passage(s)" in out
+    assert "Skipped inputs" in out and "brk/skip.odt" in out and "unsupported file type (.odt)" in out
+
+
+def test_rich_view_is_stable(bracket_report: Report) -> None:
+    assert render(report_view(bracket_report)) == render(report_view(bracket_report))
+
+
+def test_rich_view_limits_passages_and_characters(bracket_report: Report) -> None:
+    (pair,) = bracket_report.pairs
+    out = render(pair_view(pair, max_passages=1, max_chars=60), width=400)
+    assert "more characters; --max-chars 0 shows all" in out
+    full = render(pair_view(pair, max_passages=0, max_chars=0), width=200)
+    assert "more characters" not in full and "[b]bold[/b]" in full
+
+
+def test_rich_view_without_pairs(tmp_path: Path) -> None:
+    (tmp_path / "one.txt").write_text(sample_text("040_night_trains_return.txt"), encoding="utf-8")
+    out = render(report_view(dataclasses.replace(dupefind.scan([str(tmp_path)]), seconds=0.0)))
+    assert out.splitlines()[0].rstrip() == (
+        "dupefind  1 documents scanned (0 short), 0 skipped, 0 pairs in 0 clusters, 0.00 s")
+    assert "Pairs, most similar first" not in out
+
+
+def test_html_report_escapes_article_text(tmp_path: Path) -> None:
+    from dupefind.report.html import report_html
+
+    article = sample_text("040_night_trains_return.txt").replace(
+        "\n\n", "\n\nA forum post said <script>alert('x')</script> & left.\n\n", 1)
+    (tmp_path / "a.txt").write_text(article, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(article, encoding="utf-8")
+    page = report_html(dupefind.scan([str(tmp_path)]))
+    assert page.startswith("<!DOCTYPE html>") and page.endswith("</html>\n")
+    assert "<script>" not in page
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; left" in page

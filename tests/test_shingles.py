@@ -1,0 +1,123 @@
+"""Shingles: token streams to sorted unique uint32 ids, per scheme."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from conftest import sample_text
+
+from dupefind.config import DEFAULT_NGRAM, SCHEMES
+from dupefind.shingles import STOPWORDS, shingle_ids, word_hashes
+from dupefind.text import tokenize
+
+WORDS = tokenize(sample_text("040_night_trains_return.txt")).words
+GERMAN = tokenize(
+    "Nachtzüge kehren zurück: Zwischen Berlin, Wien und Zürich verkehren wieder Schlafwagen. "
+    "Reisende schätzen ruhige Abteile, frische Brötchen am Morgen, pünktliche Ankunft, niedrige "
+    "Emissionen, bequeme Liegen, freundliches Personal sowie günstige Preise für Familien."
+).words
+
+
+def spin(words: tuple[str, ...]) -> list[str]:
+    """Replace every content word, keep every function word (what a spinner does, at its worst)."""
+    return [w if w in STOPWORDS else w[::-1] + "q" for w in words]
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_shape_dtype_sorted_unique(scheme: str) -> None:
+    ids = shingle_ids(WORDS, scheme=scheme, ngram=DEFAULT_NGRAM[scheme])  # type: ignore[arg-type]
+    assert ids.dtype == np.uint32
+    assert ids.ndim == 1 and len(ids) > 50
+    assert np.all(np.diff(ids.astype(np.int64)) > 0)  # strictly increasing: sorted and unique
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_deterministic_across_calls(scheme: str) -> None:
+    first = shingle_ids(WORDS, scheme=scheme, ngram=4)  # type: ignore[arg-type]
+    second = shingle_ids(list(WORDS), scheme=scheme, ngram=4)  # type: ignore[arg-type]
+    assert np.array_equal(first, second)
+
+
+def test_deterministic_across_processes() -> None:
+    """Ids must not depend on Python's per-process string hash randomisation."""
+    code = ("from dupefind.shingles import shingle_ids;"
+            "print(shingle_ids('the cat sat on the mat and the dog'.split(), scheme='words', ngram=3).tolist())")
+    runs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env={"PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")}
+    assert len(runs) == 1
+    words = ["the", "cat", "sat", "on", "the", "mat", "and", "the", "dog"]
+    here = shingle_ids(words, scheme="words", ngram=3).tolist()
+    assert runs.pop().strip() == str(here)
+
+
+def test_stopword_shingles_ignore_content_word_substitution() -> None:
+    spun = spin(WORDS)
+    assert spun != list(WORDS)
+    stop_a = shingle_ids(WORDS, scheme="stopwords", ngram=8)
+    stop_b = shingle_ids(spun, scheme="stopwords", ngram=8)
+    assert len(stop_a) > 20
+    assert np.array_equal(stop_a, stop_b)
+    # The word scheme, by contrast, sees the substitution.
+    words_a = shingle_ids(WORDS, scheme="words", ngram=5)
+    words_b = shingle_ids(spun, scheme="words", ngram=5)
+    assert len(np.intersect1d(words_a, words_b)) == 0
+
+
+def test_stopword_shingles_see_function_word_changes() -> None:
+    changed = list(WORDS)
+    index = next(i for i, w in enumerate(changed) if w == "the")
+    changed[index] = "a"
+    assert not np.array_equal(shingle_ids(WORDS, scheme="stopwords", ngram=8),
+                              shingle_ids(changed, scheme="stopwords", ngram=8))
+
+
+def test_non_english_text_falls_back_to_word_ngrams() -> None:
+    assert sum(w in STOPWORDS for w in GERMAN) < 0.15 * len(GERMAN)
+    ids = shingle_ids(GERMAN, scheme="stopwords", ngram=8)
+    assert len(ids) == len(GERMAN) - DEFAULT_NGRAM["words"] + 1
+    # Word n-grams: a changed content word changes the shingles.
+    changed = list(GERMAN)
+    changed[3] = "anders"
+    assert not np.array_equal(ids, shingle_ids(changed, scheme="stopwords", ngram=8))
+
+
+def test_cjk_text_falls_back_to_word_ngrams() -> None:
+    words = tokenize("夜行列車が戻ってきた。ベルリンとウィーンの間で寝台車が再び走る。").words
+    assert len(shingle_ids(words, scheme="stopwords", ngram=8)) > 10
+
+
+def test_chars_scheme() -> None:
+    ids = shingle_ids(["abcdefg"], scheme="chars", ngram=7)
+    assert len(ids) == 1
+    assert len(shingle_ids(["abcdefgh"], scheme="chars", ngram=7)) == 2
+    assert len(shingle_ids(["abc", "de"], scheme="chars", ngram=3)) == 4  # "abc de": abc bc_ c_d _de
+    # Case, spacing and punctuation are gone after tokenisation.
+    assert np.array_equal(shingle_ids(tokenize("Hello,   WORLD!").words, scheme="chars", ngram=4),
+                          shingle_ids(tokenize("hello world").words, scheme="chars", ngram=4))
+    assert not np.array_equal(shingle_ids(["hello", "world"], scheme="chars", ngram=4),
+                              shingle_ids(["hello", "word"], scheme="chars", ngram=4))
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_fewer_tokens_than_n_gives_empty_array(scheme: str) -> None:
+    for words in ([], ["the"], ["the", "of", "and"]):
+        ids = shingle_ids(words, scheme=scheme, ngram=12)  # type: ignore[arg-type]
+        assert ids.dtype == np.uint32
+        assert len(ids) == 0
+
+
+def test_word_ngram_count_and_order_sensitivity() -> None:
+    words = [f"w{n}" for n in range(20)]
+    assert len(shingle_ids(words, scheme="words", ngram=5)) == 16
+    assert len(shingle_ids(words[:5], scheme="words", ngram=5)) == 1
+    assert not np.array_equal(shingle_ids(words[:5], scheme="words", ngram=5),
+                              shingle_ids(words[4::-1], scheme="words", ngram=5))
+
+
+def test_word_hashes_are_stable_and_distinct() -> None:
+    hashes = word_hashes(["the", "cat", "the"])
+    assert hashes.dtype == np.uint64
+    assert hashes[0] == hashes[2] != hashes[1]

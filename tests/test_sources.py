@@ -1,0 +1,368 @@
+"""Sources: files, folders, JSONL and stdin to records, or to the reason they were skipped."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLES, sample_text
+
+import dupefind
+from dupefind import Config
+from dupefind.models import Skipped
+from dupefind.sources import STDIN, Record, load_text, open_inputs, read_records
+
+ARTICLE = sample_text("040_night_trains_return.txt")
+
+
+def read(paths: list[Path | str], **options: object) -> tuple[dict[str, Record], dict[str, str]]:
+    """Records by id and skip reasons by path."""
+    records: dict[str, Record] = {}
+    skipped: dict[str, str] = {}
+    for item in read_records([str(p) for p in paths], **options):  # type: ignore[arg-type]
+        if isinstance(item, Skipped):
+            assert item.path not in skipped
+            skipped[item.path] = item.reason
+        else:
+            assert item.id not in records
+            records[item.id] = item
+    return records, skipped
+
+
+def write(path: Path, data: str | bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, str):
+        path.write_text(data, encoding="utf-8")
+    else:
+        path.write_bytes(data)
+    return path
+
+
+HTML = """<!doctype html><html><head><title>Page title</title>
+<style>p { color: red }</style><script>var hidden = "script text";</script></head>
+<body><nav>Home | News</nav><header>Site header</header>
+<article><h1>Night trains</h1><p>First paragraph of the article.</p>
+<p>Second &amp; last paragraph.</p></article>
+<footer>Copyright footer</footer></body></html>"""
+
+
+@pytest.mark.parametrize("suffix", [".txt", ".md", ".markdown", ".TXT"])
+def test_text_files_are_read_verbatim(tmp_path: Path, suffix: str) -> None:
+    path = write(tmp_path / f"article{suffix}", ARTICLE)
+    records, skipped = read([path])
+    assert skipped == {}
+    record = records[str(path)]
+    assert record.text == ARTICLE
+    assert record.path == str(path)
+    assert record.location.kind == "text"
+
+
+@pytest.mark.parametrize("suffix", [".html", ".htm"])
+def test_html_gives_the_visible_article_text(tmp_path: Path, suffix: str) -> None:
+    path = write(tmp_path / f"page{suffix}", HTML)
+    records, _ = read([path])
+    text = records[str(path)].text
+    assert text == "Night trains\n\nFirst paragraph of the article.\n\nSecond & last paragraph."
+    for hidden in ("Page title", "color", "script text", "Home", "Site header", "Copyright"):
+        assert hidden not in text
+
+
+def test_jsonl_lines_are_records(tmp_path: Path) -> None:
+    lines = [{"id": "first", "text": "Café one ☕"}, {"id": 2, "text": "two"}, {"text": "no id here"}]
+    path = write(tmp_path / "docs.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in lines))
+    records, skipped = read([path])
+    assert skipped == {}
+    assert {k: r.text for k, r in records.items()} == {
+        "first": "Café one ☕", "2": "two", f"{path}:3": "no id here"}
+    assert all(r.path == str(path) for r in records.values())
+    assert [records[k].location.line for k in ("first", "2", f"{path}:3")] == [1, 2, 3]
+
+
+def test_unsupported_extension_is_skipped_with_reason(tmp_path: Path) -> None:
+    write(tmp_path / "good.txt", ARTICLE)
+    write(tmp_path / "notes.rtf", ARTICLE)
+    write(tmp_path / "README", ARTICLE)
+    records, skipped = read([tmp_path])
+    assert list(records) == [f"{tmp_path}/good.txt"]
+    assert "unsupported file type (.rtf)" in skipped[f"{tmp_path}/notes.rtf"]
+    assert ".txt" in skipped[f"{tmp_path}/notes.rtf"]  # says what is supported
+    assert "no extension" in skipped[f"{tmp_path}/README"]
+
+
+def test_unsupported_file_given_by_name_is_skipped(tmp_path: Path) -> None:
+    path = write(tmp_path / "data.csv", "a,b\n1,2\n")
+    records, skipped = read([path])
+    assert records == {}
+    assert "unsupported file type (.csv)" in skipped[str(path)]
+
+
+def test_binary_file_is_skipped(tmp_path: Path) -> None:
+    path = write(tmp_path / "image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    records, skipped = read([path])
+    assert records == {}
+    assert "binary" in skipped[str(path)]
+
+
+# Windows-1252 is what many Windows editors save English text in: curly quotes, dashes,
+# accented loan words, pound and euro signs are all single bytes.
+CP1252_TEXTS = {
+    "one curly apostrophe": ARTICLE.replace("'", "\u2019"),
+    "curly quotes and dashes": ARTICLE.replace("'", "\u2019").replace(", ", " \u2014 ", 3)
+    + "\n\u201cBook early,\u201d she said \u2013 \u201cthe sleepers sell out.\u201d\n",
+    "accented words": ARTICLE + "\nHer r\u00e9sum\u00e9 mentioned a na\u00efve caf\u00e9 owner, "
+    "cr\u00e8me br\u00fbl\u00e9e and d\u00e9j\u00e0 vu in Z\u00fcrich.\n",
+    "pound and euro": ARTICLE + "\nA berth costs \u00a349 or \u20ac59.\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(CP1252_TEXTS))
+def test_cp1252_file_is_decoded_correctly(tmp_path: Path, name: str) -> None:
+    text = CP1252_TEXTS[name]
+    path = write(tmp_path / "windows.txt", text.encode("cp1252"))
+    records, skipped = read([path])
+    assert skipped == {}
+    record = records[str(path)]
+    assert record.text == text, f"decoded as {record.location.encoding}"
+    assert load_text(record.location) == text
+
+
+def test_latin1_file_is_decoded_correctly(tmp_path: Path) -> None:
+    text = ARTICLE + "\nCaf\u00e9 cr\u00e8me, na\u00efve gar\u00e7on, \u00bd price, 5\u00b0C.\n"
+    path = write(tmp_path / "latin1.txt", text.encode("latin-1"))
+    records, skipped = read([path])
+    assert skipped == {}
+    assert records[str(path)].text == text, f"decoded as {records[str(path)].location.encoding}"
+
+
+def test_utf8_bom_and_utf16_are_decoded(tmp_path: Path) -> None:
+    text = "Caf\u00e9 society \u2014 a short note.\n" + ARTICLE
+    bom = write(tmp_path / "bom.txt", b"\xef\xbb\xbf" + text.encode("utf-8"))
+    utf16 = write(tmp_path / "utf16.txt", text.encode("utf-16"))
+    records, skipped = read([bom, utf16])
+    assert skipped == {}
+    assert records[str(bom)].text == text  # the BOM is not part of the text
+    assert records[str(utf16)].text == text
+
+
+@pytest.mark.parametrize(("content", "reason"), [
+    (b"", "empty file"), (b"  \n\t\n", "empty file"),
+])
+def test_empty_file_is_skipped(tmp_path: Path, content: bytes, reason: str) -> None:
+    path = write(tmp_path / "empty.txt", content)
+    records, skipped = read([path])
+    assert records == {}
+    assert skipped[str(path)] == reason
+
+
+def test_html_without_visible_text_is_skipped(tmp_path: Path) -> None:
+    path = write(tmp_path / "blank.html", "<html><head><script>x = 1</script></head><body> </body></html>")
+    records, skipped = read([path])
+    assert records == {}
+    assert skipped[str(path)] == "no text in file"
+
+
+def test_missing_path_is_skipped(tmp_path: Path) -> None:
+    records, skipped = read([tmp_path / "nowhere.txt"])
+    assert records == {}
+    assert skipped == {str(tmp_path / "nowhere.txt"): "no such file or folder"}
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0,
+                    reason="root can read a chmod 000 file")
+def test_unreadable_file_is_skipped(tmp_path: Path) -> None:
+    path = write(tmp_path / "secret.txt", ARTICLE)
+    path.chmod(0)
+    try:
+        records, skipped = read([tmp_path])
+    finally:
+        path.chmod(0o644)
+    assert records == {}
+    assert skipped[f"{tmp_path}/secret.txt"].startswith("cannot read")
+
+
+def test_broken_symlink_is_skipped_as_unreadable(tmp_path: Path) -> None:
+    """A read that fails (here: a dangling link, followed) is a skip, not a crash, even as root."""
+    folder = tmp_path / "scanned"
+    write(folder / "own.txt", ARTICLE)
+    (folder / "dangling.txt").symlink_to(tmp_path / "removed.txt")
+    records, skipped = read([folder], follow_symlinks=True)
+    assert set(records) == {f"{folder}/own.txt"}
+    assert skipped[f"{folder}/dangling.txt"].startswith("cannot read")
+
+
+def test_malformed_jsonl_lines_are_skipped_with_line_numbers(tmp_path: Path) -> None:
+    path = write(tmp_path / "file.jsonl", "\n".join([
+        json.dumps({"id": "a", "text": "first"}),
+        json.dumps({"id": "b", "text": "second"}),
+        '{"id": "c", "text": broken',
+        "[1, 2, 3]",
+        "",
+        json.dumps({"id": "f", "text": "sixth"}),
+    ]) + "\n")
+    records, skipped = read([path])
+    assert {k: r.text for k, r in records.items()} == {"a": "first", "b": "second", "f": "sixth"}
+    assert set(skipped) == {f"{path}:3", f"{path}:4"}
+    assert "malformed JSON" in skipped[f"{path}:3"]
+    assert "not a JSON object" in skipped[f"{path}:4"]
+
+
+def test_jsonl_with_byte_order_mark_and_crlf(tmp_path: Path) -> None:
+    """Windows tools often write a UTF-8 BOM and CRLF line ends; every record is still read."""
+    lines = [json.dumps({"id": "a", "text": "first record"}), json.dumps({"id": "b", "text": "second"})]
+    path = write(tmp_path / "windows.jsonl", b"\xef\xbb\xbf" + "\r\n".join(lines).encode() + b"\r\n")
+    records, skipped = read([path])
+    assert skipped == {}
+    assert {k: r.text for k, r in records.items()} == {"a": "first record", "b": "second"}
+    for record in records.values():
+        assert load_text(record.location) == record.text
+
+
+def test_jsonl_record_without_text_field_is_skipped(tmp_path: Path) -> None:
+    path = write(tmp_path / "file.jsonl", json.dumps({"id": "a", "body": "words"}) + "\n"
+                 + json.dumps({"id": "b", "text": ""}) + "\n" + json.dumps({"id": "c", "text": 5}) + "\n")
+    records, skipped = read([path])
+    assert records == {}
+    assert "'text'" in skipped[f"{path}:1"] and "body" in skipped[f"{path}:1"]
+    assert "--text-field" in skipped[f"{path}:1"]
+    assert skipped[f"{path}:2"] == "empty text"
+    assert "'text'" in skipped[f"{path}:3"]
+
+
+def test_jsonl_id_and_text_field_names(tmp_path: Path) -> None:
+    path = write(tmp_path / "file.jsonl", json.dumps({"url": "u1", "body": "one", "text": "no"}) + "\n"
+                 + json.dumps({"url": "u2", "body": "two"}) + "\n")
+    records, skipped = read([path], id_field="url", text_field="body")
+    assert skipped == {}
+    assert {k: r.text for k, r in records.items()} == {"u1": "one", "u2": "two"}
+    for record in records.values():
+        assert load_text(record.location, text_field="body") == record.text
+
+
+def test_include_and_exclude_globs(tmp_path: Path) -> None:
+    for name in ("a.txt", "b.md", "drafts/c.txt", "drafts/d.md", "keep/e.txt"):
+        write(tmp_path / name, ARTICLE)
+    root = str(tmp_path)
+
+    def ids(**options: object) -> set[str]:
+        records, _ = read([tmp_path], **options)
+        return {k.removeprefix(root + "/") for k in records}
+
+    assert ids() == {"a.txt", "b.md", "drafts/c.txt", "drafts/d.md", "keep/e.txt"}
+    assert ids(include=["*.md"]) == {"b.md", "drafts/d.md"}
+    assert ids(exclude=["drafts"]) == {"a.txt", "b.md", "keep/e.txt"}
+    assert ids(exclude=["*.md"]) == {"a.txt", "drafts/c.txt", "keep/e.txt"}
+    assert ids(include=["drafts/*"]) == {"drafts/c.txt", "drafts/d.md"}
+    assert ids(include=["*.txt"], exclude=["keep"]) == {"a.txt", "drafts/c.txt"}
+
+
+def test_symlink_out_of_the_folder_needs_follow_symlinks(tmp_path: Path) -> None:
+    outside = write(tmp_path / "outside" / "elsewhere.txt", ARTICLE)
+    folder = tmp_path / "scanned"
+    write(folder / "own.txt", ARTICLE)
+    (folder / "link.txt").symlink_to(outside)
+    (folder / "linked_dir").symlink_to(outside.parent, target_is_directory=True)
+
+    records, skipped = read([folder])
+    assert set(records) == {f"{folder}/own.txt"}
+    assert "--follow-symlinks" in skipped[f"{folder}/link.txt"]
+    assert "--follow-symlinks" in skipped[f"{folder}/linked_dir"]
+
+    records, skipped = read([folder], follow_symlinks=True)
+    assert set(records) == {f"{folder}/own.txt", f"{folder}/link.txt", f"{folder}/linked_dir/elsewhere.txt"}
+    assert records[f"{folder}/link.txt"].text == ARTICLE
+    assert skipped == {}
+
+
+def test_symlink_inside_the_folder_is_read_once(tmp_path: Path) -> None:
+    write(tmp_path / "own.txt", ARTICLE)
+    (tmp_path / "alias.txt").symlink_to(tmp_path / "own.txt")
+    records, _ = read([tmp_path])
+    assert set(records) == {f"{tmp_path}/own.txt"}
+
+
+def test_symlink_loop_terminates(tmp_path: Path) -> None:
+    write(tmp_path / "folder" / "own.txt", ARTICLE)
+    (tmp_path / "folder" / "loop").symlink_to(tmp_path, target_is_directory=True)
+    records, _ = read([tmp_path / "folder"], follow_symlinks=True)
+    assert f"{tmp_path}/folder/own.txt" in records
+    assert len(records) <= 3
+
+
+def test_hidden_folders_and_files_are_not_scanned(tmp_path: Path) -> None:
+    write(tmp_path / "visible.txt", ARTICLE)
+    write(tmp_path / ".git" / "notes.txt", ARTICLE)
+    write(tmp_path / "sub" / ".cache" / "page.html", HTML)
+    write(tmp_path / ".hidden.txt", ARTICLE)
+    records, _ = read([tmp_path])
+    assert set(records) == {f"{tmp_path}/visible.txt"}
+
+
+def test_load_text_rereads_exactly_the_same_text(tmp_path: Path) -> None:
+    write(tmp_path / "plain.txt", ARTICLE)
+    write(tmp_path / "crlf.txt", ARTICLE.replace("\n", "\r\n").encode("utf-8"))
+    write(tmp_path / "bom.md", b"\xef\xbb\xbf" + ARTICLE.encode("utf-8"))
+    write(tmp_path / "page.html", HTML)
+    shutil.copy(SAMPLES / "030_sourdough_first_month.html", tmp_path / "sourdough.html")
+    # Multi-byte characters before later lines: byte offsets differ from character offsets.
+    write(tmp_path / "docs.jsonl", "".join(
+        json.dumps({"id": f"r{n}", "text": f"Ünïcödé ☕ record {n}: " + "é" * n}, ensure_ascii=False) + "\n"
+        for n in range(5)) + json.dumps({"id": "last", "text": ARTICLE}) + "\n")
+    records, skipped = read([tmp_path])
+    assert skipped == {}
+    assert len(records) == 11
+    for record in records.values():
+        assert load_text(record.location) == record.text, record.id
+    assert records["r3"].text.endswith("record 3: ééé")
+
+
+def test_stdin_is_spooled_read_as_jsonl_and_removed(tmp_path: Path) -> None:
+    data = "".join(json.dumps({"id": f"s{n}", "text": f"text number {n}"}) + "\n" for n in range(3))
+    data += json.dumps({"text": "anonymous"}) + "\n" + "not json\n"
+    with open_inputs([STDIN, str(tmp_path)], stdin=io.BytesIO(data.encode())) as real:
+        assert real[1] == str(tmp_path)
+        spool = real[0]
+        assert spool != STDIN and os.path.exists(spool)
+        items = list(read_records(real, shown_as={spool: STDIN}))
+        records = {r.id: r for r in items if isinstance(r, Record)}
+        skipped = {s.path: s.reason for s in items if isinstance(s, Skipped)}
+        for record in records.values():
+            assert load_text(record.location) == record.text
+    assert not os.path.exists(spool)
+    assert {k: r.text for k, r in records.items()} == {
+        "s0": "text number 0", "s1": "text number 1", "s2": "text number 2", "-:4": "anonymous"}
+    assert all(r.path == STDIN for r in records.values())
+    assert set(skipped) == {"-:5"}
+
+
+def test_paths_without_stdin_are_passed_through() -> None:
+    with open_inputs(["a", "b"]) as real:
+        assert real == ["a", "b"]
+
+
+def test_scan_reads_stdin(tmp_path: Path) -> None:
+    texts = [sample_text("010_elm_street_community_garden.txt"), sample_text("062_garden_birds_in_winter.txt")]
+    data = "".join(json.dumps({"id": f"doc{n}", "text": t}) + "\n" for n, t in enumerate(texts + texts[:1]))
+    report = dupefind.scan([STDIN], stdin=io.BytesIO(data.encode()))
+    assert [d.id for d in report.documents] == ["doc0", "doc1", "doc2"]
+    assert {d.path for d in report.documents} == {STDIN}
+    assert [(p.a, p.b) for p in report.pairs] == [("doc0", "doc2")]
+
+
+def test_inputs_are_unchanged_by_a_scan(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    shutil.copytree(SAMPLES, folder)
+    write(folder / "docs.jsonl", json.dumps({"id": "x", "text": ARTICLE}) + "\n")
+    write(folder / "bad.bin.txt", b"\x00\x01\x02")
+
+    def state() -> dict[str, tuple[bytes, int, int]]:
+        return {str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns, p.stat().st_mode)
+                for p in sorted(folder.rglob("*"))}
+
+    before = state()
+    report = dupefind.scan([str(folder)], Config(exclude=("ANSWERS.md",)))
+    assert report.pairs  # the scan did real work
+    assert state() == before

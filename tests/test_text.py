@@ -1,0 +1,85 @@
+"""Text: normalised words that keep their character offsets in the original text."""
+
+from __future__ import annotations
+
+import itertools
+
+from conftest import sample_text
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dupefind.text import normalise_word, segments, tokenize
+
+
+def test_offsets_index_the_original_text() -> None:
+    text = "  The QUICK brown fox\u2019s  \u201cjump\u201d\u2014over 42 \uff26\uff55\uff4c\uff4c-width.\n"
+    tokens = tokenize(text)
+    assert tokens.words == ("the", "quick", "brown", "fox's", "jump", "over", "42", "full", "width")
+    for word, start, end in zip(tokens.words, tokens.starts, tokens.ends):
+        assert normalise_word(text[start:end]) == word
+    assert text[tokens.starts[3]:tokens.ends[3]] == "fox\u2019s"
+    assert text[tokens.starts[7]:tokens.ends[7]] == "\uff26\uff55\uff4c\uff4c"
+
+
+def test_offsets_of_a_real_article() -> None:
+    text = sample_text("000_313ab52531fab2be.txt")
+    tokens = tokenize(text)
+    assert len(tokens) > 700
+    assert list(tokens.starts) == sorted(tokens.starts)
+    for word, start, end in zip(tokens.words, tokens.starts, tokens.ends):
+        assert start < end
+        assert normalise_word(text[start:end]) == word
+
+
+@given(st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=200))
+def test_offsets_hold_for_any_text(text: str) -> None:
+    tokens = tokenize(text)
+    assert len(tokens.words) == len(tokens.starts) == len(tokens.ends) == len(tokens)
+    previous_end = 0
+    for word, start, end in zip(tokens.words, tokens.starts, tokens.ends):
+        assert previous_end <= start < end <= len(text)
+        assert normalise_word(text[start:end]) == word
+        previous_end = end
+
+
+def test_normalisation_nfkc_casefold_apostrophe() -> None:
+    assert normalise_word("STRASSE") == normalise_word("Stra\u00dfe") == "strasse"
+    assert normalise_word("\ufb01nance") == "finance"  # the "fi" ligature
+    assert normalise_word("Caf\u0065\u0301") == normalise_word("Caf\u00e9") == "caf\u00e9"
+    assert normalise_word("don\u2019t") == normalise_word("DON'T") == "don't"
+    assert tokenize("Don\u2019t stop").words == tokenize("don't STOP").words == ("don't", "stop")
+
+
+def test_cjk_characters_are_tokens_of_their_own() -> None:
+    text = "东京の天気は晴れ and kana \u30ab\u30bf\u30ab\u30ca"
+    tokens = tokenize(text)
+    assert tokens.words[:7] == ("东", "京", "の", "天", "気", "は", "晴")
+    assert tokens.words[7:] == ("れ", "and", "kana", "カ", "タ", "カ", "ナ")
+    for start, end in zip(tokens.starts, tokens.ends):
+        if not text[start].isascii():
+            assert end == start + 1
+
+
+def test_segments_split_at_newlines_and_sentence_ends() -> None:
+    text = "First sentence here. Second one! Third?\nA new line without end\nv1.2 stays whole\n\nLast"
+    tokens = tokenize(text)
+    spans = [" ".join(tokens.words[s.start:s.stop]) for s in segments(text, tokens)]
+    assert spans == ["first sentence here", "second one", "third", "a new line without end",
+                     "v1 2 stays whole", "last"]
+
+
+def test_segments_cover_every_token_once() -> None:
+    text = sample_text("021_skerra_island_newsletter.txt")
+    tokens = tokenize(text)
+    spans = segments(text, tokens)
+    assert spans[0].start == 0 and spans[-1].stop == len(tokens)
+    for left, right in itertools.pairwise(spans):
+        assert left.stop == right.start and len(left) > 0
+    assert len(spans) > 20
+
+
+def test_empty_and_wordless_texts() -> None:
+    for text in ("", "   ", "--- *** !!!"):
+        tokens = tokenize(text)
+        assert len(tokens) == 0
+        assert segments(text, tokens) == []

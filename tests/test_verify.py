@@ -1,0 +1,94 @@
+"""Verify: exact Jaccard and containments, and the verdict (with the short-text rule)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import sample_text
+
+from dupefind.boilerplate import Commons
+from dupefind.text import tokenize
+from dupefind.verify import Overlap, Prepared, is_duplicate, overlap, prepare
+
+
+def shingled(ids: list[int], *, short: bool = False) -> Prepared:
+    """A prepared document with hand-made shingles (the text does not matter to ``overlap``)."""
+    array = np.array(sorted(set(ids)), dtype=np.uint32)
+    return Prepared("doc", "", tokenize(""), np.zeros(0, dtype=bool), array, short)
+
+
+def prep(text: str, *, min_words: int = 50, doc_id: str = "doc") -> Prepared:
+    return prepare(doc_id, text, commons=Commons(), scheme="stopwords", ngram=8, min_words=min_words)
+
+
+@pytest.mark.parametrize(("a", "b", "jaccard", "cont_a", "cont_b"), [
+    ([1, 2, 3, 4], [3, 4, 5, 6, 7, 8], 2 / 8, 2 / 4, 2 / 6),
+    ([1, 2, 3], [1, 2, 3], 1.0, 1.0, 1.0),
+    ([1, 2], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 2 / 10, 1.0, 2 / 10),
+    ([1, 2, 3], [4, 5, 6], 0.0, 0.0, 0.0),
+    ([2**32 - 1, 0], [0], 0.5, 0.5, 1.0),
+])
+def test_overlap_figures(a: list[int], b: list[int], jaccard: float, cont_a: float, cont_b: float) -> None:
+    figures = overlap(shingled(a), shingled(b))
+    assert figures.similarity == pytest.approx(jaccard)
+    assert figures.containment_a == pytest.approx(cont_a)
+    assert figures.containment_b == pytest.approx(cont_b)
+    assert figures.containment == pytest.approx(max(cont_a, cont_b))
+    swapped = overlap(shingled(b), shingled(a))
+    assert (swapped.similarity, swapped.containment_a, swapped.containment_b) == (
+        figures.similarity, figures.containment_b, figures.containment_a)
+
+
+@pytest.mark.parametrize(("a", "b"), [([], []), ([], [1, 2, 3]), ([5], [])])
+def test_empty_sets_give_zero_not_one(a: list[int], b: list[int]) -> None:
+    assert overlap(shingled(a), shingled(b)) == Overlap(0.0, 0.0, 0.0)
+
+
+def test_verdict_uses_the_larger_containment() -> None:
+    small, large = shingled([1, 2, 3, 4, 5]), shingled(list(range(1, 51)))
+    figures = overlap(small, large)
+    assert figures.similarity == pytest.approx(0.1)
+    assert is_duplicate(small, large, figures, threshold=1.0)
+    assert not is_duplicate(shingled([1, 2, 3, 4, 90]), large,
+                            overlap(shingled([1, 2, 3, 4, 90]), large), threshold=0.81)
+
+
+def test_different_short_texts_are_not_duplicates() -> None:
+    a = prep("The meeting moved to Tuesday.")
+    b = prep("Bring a coat, it will rain.")
+    assert a.short and b.short
+    assert len(a.shingles) == len(b.shingles) == 0
+    figures = overlap(a, b)
+    assert figures.similarity == 0.0
+    assert not is_duplicate(a, b, figures, threshold=0.01)
+
+
+def test_identical_short_texts_are_duplicates() -> None:
+    a = prep("The meeting moved to Tuesday.")
+    b = prep("THE  meeting moved to tuesday!")
+    assert a.short and len(a.shingles) == 0
+    assert is_duplicate(a, b, overlap(a, b), threshold=1.0)
+
+
+def test_short_text_inside_a_long_one_is_not_a_duplicate() -> None:
+    long = sample_text("040_night_trains_return.txt")
+    short = " ".join(long.split()[:30])
+    a, b = prep(short), prep(long)
+    assert a.short and not b.short
+    assert not is_duplicate(a, b, overlap(a, b), threshold=0.01)
+
+
+def test_texts_without_words_are_not_duplicates() -> None:
+    """Two texts with no words at all share nothing: "----" is not a copy of "* * *"."""
+    a, b = prep("----"), prep("* * *")
+    assert len(a.tokens) == len(b.tokens) == 0
+    assert not is_duplicate(a, b, overlap(a, b), threshold=0.2)
+
+
+def test_prepare_sets_boilerplate_aside_before_shingling() -> None:
+    text = sample_text("040_night_trains_return.txt")
+    plain = prep(text)
+    assert not plain.short and plain.id == "doc" and plain.text == text
+    assert not plain.boilerplate.any()
+    assert len(plain.shingles) > 100
+    assert len(plain.tokens) == len(plain.boilerplate)
