@@ -32,7 +32,7 @@ from .text import Tokens
 #: Most words between two seeds of one chain, in either text.
 GAP = 40
 #: Most words between two aligned pieces that are joined into one passage.
-TOUCH = 10
+TOUCH = 15
 #: An identical word or two at the end of a passage, more than this many words from the rest,
 #: is a coincidence ("the", "of"), not part of the copy.
 STRAY_GAP = 5
