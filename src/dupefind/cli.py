@@ -158,6 +158,10 @@ def main() -> None:
     except DupefindError as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(EXIT_USAGE)
+    except BrokenPipeError:
+        # The reader stopped early (`dupefind scan . | head`): not an error of the scan.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(EXIT_OK)
 
 
 def _config(knobs: dict[str, Any]) -> Config:
@@ -188,7 +192,10 @@ def _emit(text: str, output: str | None) -> None:
 
 def _emit_rich(view: RenderableType, output: str | None) -> None:
     if output is None:
-        Console(highlight=False).print(view)
+        console = Console(highlight=False)
+        if not console.is_terminal and "COLUMNS" not in os.environ:
+            console = Console(highlight=False, width=120)  # piped: no terminal to fit
+        console.print(view)
         return
     console = Console(record=True, width=120, file=io.StringIO(), highlight=False)
     console.print(view)
