@@ -8,12 +8,15 @@ from __future__ import annotations
 import io
 import os
 import sys
+import time
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import click
 from rich.console import Console, RenderableType
+from rich.progress import MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from . import __version__
 from .config import SCHEMES, Config
@@ -68,6 +71,8 @@ def _config_options(func: F) -> F:
                      help="Passages shown per pair in the rich report (0: all) [default: 3 for scan, all for compare]."),
         click.option("--max-chars", type=click.IntRange(min=0), default=1000, show_default=True,
                      help="Characters shown per passage side in the rich report (0: all)."),
+        click.option("--jobs", "-j", type=int, default=_DEFAULT.jobs, show_default=True,
+                     help="Processes for reading and fingerprinting; 0 uses every core."),
         click.option("--fail-on-duplicates", is_flag=True,
                      help="Exit 1 when duplicates are found (for CI); otherwise a finished scan exits 0."),
     ]
@@ -104,7 +109,8 @@ def scan(paths: tuple[str, ...], fmt: str, output: str | None, max_passages: int
     """
     config = _config(knobs)
     _check_output(output)
-    report = scan_paths(list(paths), config)
+    with _progress(enabled=fmt == "rich") as progress:
+        report = scan_paths(list(paths), config, progress=progress)
     if fmt == "json":
         _emit(report_json(report), output)
     elif fmt == "jsonl":
@@ -140,6 +146,27 @@ def compare(file_a: str, file_b: str, fmt: str, output: str | None, max_passages
     else:
         _emit_rich(pair_view(pair, max_passages=max_passages or 0, max_chars=max_chars), output)
     _exit(found=pair.duplicate, skipped=False, fail=fail_on_duplicates)
+
+
+@contextmanager
+def _progress(*, enabled: bool) -> Iterator[Callable[[int], None] | None]:
+    """A live count of documents read, with docs/s, on stderr: only for the rich report, and
+    only when stderr is a terminal (never in JSON mode, in pipes or in CI logs)."""
+    console = Console(stderr=True)
+    if not enabled or not console.is_terminal:
+        yield None
+        return
+    columns = (SpinnerColumn(), TextColumn("reading and fingerprinting"), MofNCompleteColumn(),
+               TextColumn("documents"), TextColumn("{task.fields[rate]}"), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task("scan", total=None, rate="")
+        started = time.perf_counter()
+
+        def update(done: int) -> None:
+            rate = done / max(time.perf_counter() - started, 1e-9)
+            bar.update(task, completed=done, rate=f"{rate:,.0f} docs/s")
+
+        yield update
 
 
 def main() -> None:

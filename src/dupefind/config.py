@@ -6,6 +6,7 @@ the few keyword arguments it needs.
 
 from __future__ import annotations
 
+import os
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
@@ -48,6 +49,8 @@ class Config:
     unless it makes up half or more of a document's words (then it is that document's content)."""
     min_passage_words: int = 12
     """Shortest passage (matched words) shown as evidence."""
+    jobs: int = 0
+    """Processes for the first pass (tokenising and fingerprinting); 0 uses every core."""
     id_field: str = "id"
     """JSONL field holding a document's id."""
     text_field: str = "text"
@@ -80,9 +83,16 @@ class Config:
                "boilerplate_min_docs", self.boilerplate_min_docs, "a whole number of at least 2")
         _check(_is_int(self.min_passage_words) and self.min_passage_words >= 1,
                "min_passage_words", self.min_passage_words, "a whole number of at least 1")
+        _check(_is_int(self.jobs) and 0 <= self.jobs <= 1024, "jobs", self.jobs,
+               "a whole number from 0 (every core) to 1024")
         for name in ("id_field", "text_field"):
             value = getattr(self, name)
             _check(isinstance(value, str) and value != "", name, value, "a non-empty field name")
+
+    @property
+    def processes(self) -> int:
+        """The number of processes ``jobs`` stands for."""
+        return self.jobs or os.cpu_count() or 1
 
     @property
     def shingle_size(self) -> int:

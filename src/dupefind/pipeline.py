@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import BinaryIO
 
@@ -20,8 +20,12 @@ from .sources import STDIN, load_text, open_inputs, read_records
 from .verify import Prepared, is_duplicate, overlap, prepare
 
 
-def scan(paths: Sequence[str], config: Config | None = None, *, stdin: BinaryIO | None = None) -> Report:
-    """Find the copies among the documents under ``paths`` (``-`` reads JSONL from stdin)."""
+def scan(paths: Sequence[str], config: Config | None = None, *, stdin: BinaryIO | None = None,
+         progress: Callable[[int], None] | None = None) -> Report:
+    """Find the copies among the documents under ``paths`` (``-`` reads JSONL from stdin).
+
+    ``progress``, if given, is called with the number of documents read so far.
+    """
     config = config or Config()
     started = time.perf_counter()
     with open_inputs(paths, stdin=stdin) as real:
@@ -30,7 +34,8 @@ def scan(paths: Sequence[str], config: Config | None = None, *, stdin: BinaryIO 
                                text_field=config.text_field, shown_as=_stdin_names(paths, real))
         catalog = build_catalog(records, scheme=config.scheme, ngram=config.shingle_size,
                                 num_perm=config.num_perm, seed=config.seed, min_words=config.min_words,
-                                boilerplate_min_docs=config.boilerplate_min_docs)
+                                boilerplate_min_docs=config.boilerplate_min_docs, jobs=config.processes,
+                                progress=progress)
         if not catalog.documents and catalog.skipped:
             raise InputError(_nothing_to_scan(catalog))
         candidates = candidate_pairs(catalog.signatures, threshold=config.lsh_threshold,
