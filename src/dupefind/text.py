@@ -41,14 +41,22 @@ def normalise_word(word: str) -> str:
 
 def tokenize(text: str) -> Tokens:
     """Split ``text`` into normalised words with their original character spans."""
-    words: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    for match in _WORD.finditer(text):
-        words.append(normalise_word(match.group()))
-        starts.append(match.start())
-        ends.append(match.end())
-    return Tokens(tuple(words), tuple(starts), tuple(ends))
+    if text.isascii():
+        # ASCII needs no Unicode normalisation and lower-casing keeps every offset: one pass.
+        lowered = text.lower()
+        spans = [m.span() for m in _WORD.finditer(lowered)]
+        words = [lowered[start:end] for start, end in spans]
+    else:
+        spans = [m.span() for m in _WORD.finditer(text)]
+        cache: dict[str, str] = {}
+        words = []
+        for start, end in spans:
+            raw = text[start:end]
+            word = cache.get(raw)
+            if word is None:
+                word = cache[raw] = normalise_word(raw)
+            words.append(word)
+    return Tokens(tuple(words), tuple(s for s, _ in spans), tuple(e for _, e in spans))
 
 
 def segments(text: str, tokens: Tokens) -> list[range]:
