@@ -1,0 +1,57 @@
+"""The first pass: batches, worker processes, progress; the result never depends on them."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+import dupefind
+from dupefind.catalog import BATCH
+from dupefind.report import report_dict
+
+WORDS = ("the of and a in to is was it for with that by on this from which they or an were we "
+         "river garden market tower signal winter harbour engine letter orchard ladder canvas "
+         "pepper lantern meadow copper rocket violin glacier compass").split()
+
+
+def corpus(path: Path, count: int) -> Path:
+    """``count`` random 60-word documents in one JSONL file, three of them copied."""
+    rng = random.Random(11)
+    texts = [" ".join(rng.choice(WORDS) for _ in range(60)) for _ in range(count)]
+    texts += texts[:3]
+    with path.open("w", encoding="utf-8") as out:
+        for number, text in enumerate(texts):
+            out.write(json.dumps({"id": f"doc-{number:05d}", "text": text}) + "\n")
+    return path
+
+
+def without_jobs(report: dupefind.Report) -> str:
+    data = report_dict(report)
+    data["config"].pop("jobs")
+    return json.dumps(data, sort_keys=True)
+
+
+def test_worker_processes_give_the_same_report(tmp_path: Path) -> None:
+    source = corpus(tmp_path / "docs.jsonl", 3 * BATCH)
+    one = dupefind.scan([str(source)], dupefind.Config(jobs=1))
+    two = dupefind.scan([str(source)], dupefind.Config(jobs=2))
+    assert len(one.documents) == 3 * BATCH + 3
+    assert without_jobs(one) == without_jobs(two)
+    # The three planted copies are found whatever the number of processes.
+    assert {("doc-00000", f"doc-{3 * BATCH:05d}")} <= {(p.a, p.b) for p in two.pairs}
+
+
+def test_progress_counts_every_document(tmp_path: Path) -> None:
+    source = corpus(tmp_path / "docs.jsonl", 2 * BATCH + 10)
+    seen: list[int] = []
+    dupefind.scan([str(source)], dupefind.Config(jobs=2), progress=seen.append)
+    assert seen == sorted(seen) and seen[-1] == 2 * BATCH + 13
+
+
+def test_jobs_is_validated() -> None:
+    with pytest.raises(dupefind.ConfigError) as caught:
+        dupefind.Config(jobs=-1)
+    assert caught.value.field == "jobs"
