@@ -51,7 +51,10 @@ def align(text_a: str, a: Tokens, text_b: str, b: Tokens, *, min_words: int,
     Words flagged in ``ignore_a``/``ignore_b`` (boilerplate) never count as matching.
     """
     ids_a, ids_b = _word_ids(a, b, ignore_a, ignore_b)
-    regions = _merged([_region(c, len(ids_a), len(ids_b)) for c in _chains(_seeds(ids_a, ids_b, a.words, b.words))])
+    chains = [_region(c, len(ids_a), len(ids_b)) for c in _chains(_seeds(ids_a, ids_b, a.words, b.words))]
+    # Each chain is aligned on its own and as part of its merged region: a merge that joins
+    # stretches an LCS cannot align together loses to its parts in the clash below.
+    regions = sorted(set(_merged(chains)) | set(chains))
     found = [p for p in (_fine(r, ids_a, ids_b, a, b, min_words=min_words) for r in regions) if p is not None]
     kept: list[Passage] = []
     for passage in sorted(found, key=lambda p: (-_identical(p), p.a_start, p.b_start)):
