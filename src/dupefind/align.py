@@ -57,7 +57,7 @@ def align(text_a: str, a: Tokens, text_b: str, b: Tokens, *, min_words: int,
     regions = sorted(set(_merged(chains)) | set(chains))
     found = [p for p in (_fine(r, ids_a, ids_b, a, b, min_words=min_words) for r in regions) if p is not None]
     kept: list[Passage] = []
-    for passage in sorted(found, key=lambda p: (-_identical(p), p.a_start, p.b_start)):
+    for passage in sorted(found, key=lambda p: (-p.identical_words, p.a_start, p.b_start)):
         if not any(_clash(passage, other) for other in kept):
             kept.append(passage)
     return tuple(sorted((replace(p, a_text=text_a[p.a_start : p.a_end], b_text=text_b[p.b_start : p.b_end])
@@ -261,15 +261,10 @@ def _join(p: Passage, q: Passage, a: Tokens, b: Tokens) -> Passage:
     b_start, b_end = min(p.b_start, q.b_start), max(p.b_end, q.b_end)
     words_a = bisect_left(a.starts, a_end) - bisect_left(a.starts, a_start)
     words_b = bisect_left(b.starts, b_end) - bisect_left(b.starts, b_start)
-    same = min(_identical(p) + _identical(q), words_a, words_b)
+    same = min(p.identical_words + q.identical_words, words_a, words_b)
     return Passage(a_start=a_start, a_end=a_end, b_start=b_start, b_end=b_end,
                    similarity=round(2 * same / (words_a + words_b), 4), words_a=words_a, words_b=words_b,
                    edits=tuple(sorted(p.edits + q.edits, key=lambda e: (e.a_start, e.b_start))))
-
-
-def _identical(p: Passage) -> int:
-    """Number of identical words (on one side) in the passage."""
-    return round(p.similarity * (p.words_a + p.words_b) / 2)
 
 
 def _clash(p: Passage, q: Passage) -> bool:

@@ -88,6 +88,11 @@ class Passage:
     edits: tuple[Edit, ...] = ()
     """The word-level alignment inside the passage, in order (offsets into the whole texts)."""
 
+    @property
+    def identical_words(self) -> int:
+        """Number of identical words (on one side), as ``similarity`` counts them."""
+        return round(self.similarity * (self.words_a + self.words_b) / 2)
+
 
 @dataclass(frozen=True, slots=True)
 class Substitution:

@@ -86,4 +86,4 @@ def is_duplicate(a: Prepared, b: Prepared, figures: Overlap, passages: Sequence[
     if figures.containment >= threshold:
         return True
     return passage_words > 0 and any(
-        round(p.similarity * (p.words_a + p.words_b) / 2) >= passage_words for p in passages)
+        p.identical_words >= passage_words for p in passages)
