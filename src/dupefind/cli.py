@@ -73,7 +73,7 @@ def _config_options(func: F) -> F:
                      help="Characters shown per passage side in the rich report (0: all)."),
         click.option("--jobs", "-j", type=int, default=_DEFAULT.jobs, show_default=True,
                      help="Processes for reading and fingerprinting; 0 uses every core."),
-        click.option("--fail-on-duplicates", is_flag=True,
+        click.option("--fail-on-duplicates", is_flag=True, default=False,
                      help="Exit 1 when duplicates are found (for CI); otherwise a finished scan exits 0."),
     ]
     for option in reversed(options):
@@ -98,7 +98,8 @@ def cli() -> None:
 @click.option("--include", multiple=True, metavar="GLOB",
               help="Read only files whose path (relative to the folder) or name matches; repeatable.")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Leave out matching files and folders; repeatable.")
-@click.option("--follow-symlinks", is_flag=True, help="Follow symbolic links that lead out of a scanned folder.")
+@click.option("--follow-symlinks", is_flag=True, default=_DEFAULT.follow_symlinks,
+              help="Follow symbolic links that lead out of a scanned folder.")
 @click.option("--id-field", default=_DEFAULT.id_field, show_default=True, help="JSONL field holding the id.")
 @click.option("--text-field", default=_DEFAULT.text_field, show_default=True, help="JSONL field holding the text.")
 def scan(paths: tuple[str, ...], fmt: str, output: str | None, max_passages: int | None, max_chars: int,
