@@ -21,7 +21,7 @@ from rich.progress import MofNCompleteColumn, Progress, SpinnerColumn, TextColum
 from . import __version__
 from .config import SCHEMES, Config
 from .errors import ConfigError, DupefindError
-from .models import Pair, Report
+from .models import Report
 from .pipeline import compare as compare_texts
 from .pipeline import scan as scan_paths
 from .report import pair_dict, report_json, report_jsonl
@@ -260,5 +260,3 @@ def _exit(*, found: bool, skipped: bool, fail: bool) -> None:
         sys.exit(EXIT_DUPLICATES)
     sys.exit(EXIT_SKIPPED if skipped else EXIT_OK)
 
-
-__all__ = ["cli", "main", "Pair", "Report"]

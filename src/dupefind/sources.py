@@ -120,12 +120,12 @@ def _walk(root: Path, *, include: Sequence[str], exclude: Sequence[str], follow:
         try:
             entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
         except OSError as error:
-            yield Skipped(_posix(folder), f"cannot list folder: {error.strerror or error}")
+            yield Skipped(folder.as_posix(), f"cannot list folder: {error.strerror or error}")
             continue
         subfolders: list[Path] = []
         for entry in entries:
             path = Path(entry.path)
-            shown = _posix(path)
+            shown = path.as_posix()
             relative = path.relative_to(root).as_posix()
             if entry.name.startswith("."):
                 continue  # hidden files and folders (.git, .cache) are not content
@@ -254,7 +254,3 @@ def _excluded(relative: str, name: str, patterns: Sequence[str]) -> bool:
 
 def _included(relative: str, name: str, patterns: Sequence[str]) -> bool:
     return not patterns or any(fnmatch(relative, p) or fnmatch(name, p) for p in patterns)
-
-
-def _posix(path: Path) -> str:
-    return path.as_posix()
