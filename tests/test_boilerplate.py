@@ -6,7 +6,7 @@ import numpy as np
 from conftest import sample_text
 
 from dupefind.boilerplate import boilerplate_mask, find_commons, segment_keys
-from dupefind.text import tokenize
+from dupefind.text import hash_words, tokenize
 
 FOOTER = ("Share this story with your friends on any of the networks that you use.\n"
           "All of the material on this page is protected by the law of copyright.")
@@ -17,7 +17,7 @@ ARTICLES = [sample_text(name) for name in (
 
 
 def keys_of(texts: list[str]) -> list[np.ndarray]:
-    return [segment_keys(t, tokenize(t)) for t in texts]
+    return [segment_keys(hash_words(t)) for t in texts]
 
 
 def masked_words(text: str, commons: object) -> list[str]:
@@ -77,7 +77,7 @@ def test_find_commons_counts_documents_not_occurrences() -> None:
     assert len(commons.keys) == 0
     commons = find_commons(keys_of([repeated, once, ARTICLES[2]]), min_docs=2)
     assert len(commons.keys) == 2  # the footer's two lines
-    for key in segment_keys(FOOTER, tokenize(FOOTER)):
+    for key in segment_keys(hash_words(FOOTER)):
         assert int(key) in commons
 
 
@@ -88,8 +88,8 @@ def test_single_words_are_never_boilerplate() -> None:
 
 
 def test_segment_keys_are_sorted_unique_and_ignore_case_and_spacing() -> None:
-    keys = segment_keys(FOOTER, tokenize(FOOTER))
+    keys = segment_keys(hash_words(FOOTER))
     assert keys.dtype == np.uint64 and len(keys) == 2 and keys[0] < keys[1]
     shouted = FOOTER.upper().replace(" ", "  ")
-    assert np.array_equal(keys, segment_keys(shouted, tokenize(shouted)))
+    assert np.array_equal(keys, segment_keys(hash_words(shouted)))
     assert len(find_commons([], min_docs=2).keys) == 0

@@ -9,8 +9,18 @@ from pathlib import Path
 import pytest
 
 import dupefind
-from dupefind.catalog import BATCH
+import dupefind.catalog
+import dupefind.sources
 from dupefind.report import report_dict
+
+BATCH = 256
+
+
+@pytest.fixture(autouse=True)
+def _small_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
+    """JSONL files cut into many small pieces, so that the tests' corpora make many tasks."""
+    monkeypatch.setattr(dupefind.sources, "JSONL_PIECE", 4096)
+    monkeypatch.setattr(dupefind.catalog, "TASK_BYTES", 8192)
 
 WORDS = ("the of and a in to is was it for with that by on this from which they or an were we "
          "river garden market tower signal winter harbour engine letter orchard ladder canvas "
@@ -46,9 +56,13 @@ def test_worker_processes_give_the_same_report(tmp_path: Path) -> None:
 
 def test_progress_counts_every_document(tmp_path: Path) -> None:
     source = corpus(tmp_path / "docs.jsonl", 2 * BATCH + 10)
-    seen: list[int] = []
-    dupefind.scan([str(source)], dupefind.Config(jobs=2), progress=seen.append)
-    assert seen == sorted(seen) and seen[-1] == 2 * BATCH + 13
+    seen: list[tuple[str, int, int, int]] = []
+    dupefind.scan([str(source)], dupefind.Config(jobs=2), progress=lambda *step: seen.append(step))
+    reading = [step for step in seen if step[0] == "read"]
+    assert len(reading) > 10 and reading == sorted(reading)
+    assert reading[-1][1] == 2 * BATCH + 13 and reading[-1][2] == reading[-1][3] == source.stat().st_size
+    verifying = [step for step in seen if step[0] == "verify"]
+    assert verifying and verifying[-1][2] == verifying[-1][3] >= 3
 
 
 def test_jobs_is_validated() -> None:

@@ -9,14 +9,13 @@ they are kept. Counting needs one small hash per segment, never the texts.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
-from .text import Tokens, segments
+from .text import HashedWords, Tokens, hash_tokens, mix64, power_table
 
 Keys = npt.NDArray[np.uint64]
 
@@ -36,10 +35,10 @@ class Commons:
         return index < len(self.keys) and int(self.keys[index]) == key
 
 
-def segment_keys(text: str, tokens: Tokens) -> Keys:
+def segment_keys(words: HashedWords) -> Keys:
     """The sorted unique hashes of a document's segments of two or more words."""
-    keys = {_key(tokens.words[span.start : span.stop]) for span in segments(text, tokens) if len(span) >= 2}
-    return np.array(sorted(keys), dtype=np.uint64)
+    keys, lengths = _segment_hashes(words)
+    return np.unique(keys[lengths >= 2])
 
 
 def find_commons(per_document: Iterable[Keys], *, min_docs: int) -> Commons:
@@ -53,17 +52,24 @@ def find_commons(per_document: Iterable[Keys], *, min_docs: int) -> Commons:
 
 def boilerplate_mask(text: str, tokens: Tokens, commons: Commons) -> npt.NDArray[np.bool_]:
     """``True`` for each token that belongs to boilerplate and is not evidence."""
-    mask = np.zeros(len(tokens), dtype=bool)
-    if len(commons.keys) == 0:
-        return mask
-    for span in segments(text, tokens):
-        if len(span) >= 2 and _key(tokens.words[span.start : span.stop]) in commons:
-            mask[span.start : span.stop] = True
+    if len(commons.keys) == 0 or len(tokens) == 0:
+        return np.zeros(len(tokens), dtype=bool)
+    keys, lengths = _segment_hashes(hash_tokens(text, tokens))
+    common = np.isin(keys, commons.keys) & (lengths >= 2)
+    mask = np.repeat(common, lengths)
     if mask.sum() >= CONTENT_SHARE * len(tokens):
         mask[:] = False
     return mask
 
 
-def _key(words: tuple[str, ...]) -> int:
-    digest = hashlib.blake2b("\x1f".join(words).encode("utf-8"), digest_size=8).digest()
-    return int.from_bytes(digest, "little")
+def _segment_hashes(words: HashedWords) -> tuple[Keys, npt.NDArray[np.intp]]:
+    """A hash of each segment's word sequence, and its length in words."""
+    starts = words.segment_starts
+    if len(starts) == 0:
+        return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.intp)
+    lengths = np.diff(starts, append=len(words))
+    position = np.arange(len(words)) - np.repeat(starts, lengths)
+    powers = power_table(int(lengths.max()) + 1)[0]
+    with np.errstate(over="ignore"):
+        sums = np.add.reduceat(words.hashes * powers[position], starts)
+        return mix64(sums + lengths.astype(np.uint64)), lengths

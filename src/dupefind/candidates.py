@@ -1,32 +1,94 @@
-"""Signatures to candidate pairs by LSH banding: the only module that touches ``MinHashLSH``.
+"""Signatures to candidate pairs by LSH banding, for a whole matrix of signatures at once.
 
-LSH is approximate by design (datasketch's own ``MinHashLSH.query`` docstring says so): every
-candidate is re-checked exactly by :mod:`dupefind.verify`.
+The banding (how many bands of how many rows) is the one datasketch's ``MinHashLSH`` picks for
+the threshold, weighting missed pairs above false ones since a false candidate only costs a
+verification. The buckets are found by sorting each band's keys with numpy instead of one
+Python dictionary insert and query per document. LSH is approximate by design (datasketch's
+own ``MinHashLSH.query`` docstring says so): every candidate is re-checked exactly by
+:mod:`dupefind.verify`.
+
+Two documents that agree on a single one of the ``num_perm`` MinHash values share nothing
+more than chance allows (one common phrase); with one-row bands such pairs are most of the
+collisions in a large collection, so a candidate must agree on at least
+:data:`MIN_AGREEMENT` values in all.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
+import numpy as np
+import numpy.typing as npt
 from datasketch import MinHashLSH
 
-from .fingerprint import Signature, as_minhash
+from .fingerprint import EMPTY
+from .text import mix64
 
 Candidate = tuple[int, int]
 
+#: The weights of false positives and false negatives for datasketch's choice of bands.
+WEIGHTS = (0.2, 0.8)
+#: A candidate agrees with its partner on at least this many signature values.
+MIN_AGREEMENT = 2
+#: Pairs compared at once when counting agreements (bounds the memory it takes).
+_CHUNK = 1 << 18
 
-def candidate_pairs(signatures: Sequence[Signature | None], *, threshold: float, num_perm: int,
-                    seed: int) -> list[Candidate]:
-    """Index pairs ``(i, j)``, ``i < j``, whose signatures share an LSH band; ``None`` is skipped.
 
-    The bands are tuned for Jaccard ``threshold``, weighting missed pairs above false ones,
-    since false candidates only cost a verification.
-    """
-    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=(0.2, 0.8))
-    minhashes = {i: as_minhash(sig, seed=seed) for i, sig in enumerate(signatures) if sig is not None}
-    for index, minhash in minhashes.items():
-        lsh.insert(index, minhash, check_duplication=False)
-    found: set[Candidate] = set()
-    for index, minhash in minhashes.items():
-        found.update((index, other) for other in lsh.query(minhash) if other > index)
-    return sorted(found)
+def banding(*, threshold: float, num_perm: int) -> tuple[int, int]:
+    """The number of bands and rows per band for a Jaccard ``threshold``."""
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=WEIGHTS)
+    return int(lsh.b), int(lsh.r)
+
+
+def candidate_pairs(signatures: npt.NDArray[np.uint32], usable: npt.NDArray[np.bool_], *, threshold: float,
+                    num_perm: int) -> list[Candidate]:
+    """Index pairs ``(i, j)``, ``i < j``, sorted, of ``usable`` rows of ``signatures`` that
+    share an LSH band and agree on at least :data:`MIN_AGREEMENT` values."""
+    bands, rows = banding(threshold=threshold, num_perm=num_perm)
+    index = np.flatnonzero(usable & (signatures != EMPTY).any(axis=1))
+    if len(index) < 2:
+        return []
+    count = np.int64(len(index))
+    found = [_colliding(_band_keys(signatures[index, band * rows : (band + 1) * rows]), count)
+             for band in range(bands)]
+    codes = np.unique(np.concatenate(found))
+    first, second = index[codes // count], index[codes % count]
+    agreeing = np.concatenate([
+        (signatures[first[k : k + _CHUNK]] == signatures[second[k : k + _CHUNK]]).sum(axis=1)
+        for k in range(0, len(codes), _CHUNK)
+    ]) if len(codes) else np.empty(0, dtype=np.intp)
+    keep = agreeing >= min(MIN_AGREEMENT, num_perm)
+    return list(zip(first[keep].tolist(), second[keep].tolist()))
+
+
+def _band_keys(band: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint64]:
+    """One 64-bit key per row of a band (its values, combined when there are several)."""
+    keys = band[:, 0].astype(np.uint64)
+    with np.errstate(over="ignore"):
+        for column in range(1, band.shape[1]):
+            keys = mix64(keys * np.uint64(0x100000001B3) + band[:, column])
+    return keys
+
+
+def _colliding(keys: npt.NDArray[np.uint64], count: np.int64) -> npt.NDArray[np.int64]:
+    """Every pair of positions with equal keys, as codes ``i * count + j`` with ``i < j``."""
+    order = np.argsort(keys, kind="stable")
+    ranked = keys[order]
+    starts = np.flatnonzero(np.concatenate(([True], ranked[1:] != ranked[:-1])))
+    sizes = np.diff(starts, append=len(keys))
+    shared = sizes > 1
+    starts, sizes = starts[shared], sizes[shared]
+    if len(starts) == 0:
+        return np.empty(0, dtype=np.int64)
+    # Every member of a bucket pairs with the members after it: member x of g has g-1-x partners.
+    members = _ranges(starts, sizes)
+    partners = np.repeat(starts + sizes, sizes) - members - 1
+    left = np.repeat(members, partners)
+    offsets = np.arange(len(left)) - np.repeat(np.cumsum(partners) - partners, partners) + 1
+    a, b = order[left], order[left + offsets]
+    low, high = np.minimum(a, b).astype(np.int64), np.maximum(a, b).astype(np.int64)
+    codes: npt.NDArray[np.int64] = low * count + high
+    return codes
+
+
+def _ranges(starts: npt.NDArray[np.intp], sizes: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:
+    """``arange(start, start + size)`` for every bucket, concatenated."""
+    return np.repeat(starts - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))

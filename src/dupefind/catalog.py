@@ -2,29 +2,40 @@
 
 Per document that is an id, where to re-read the text, its size, a MinHash signature (or,
 for a short text, a hash of its words) and the hashes of its segments for boilerplate
-counting. The texts themselves are dropped as soon as they are fingerprinted.
+counting: about ``num_perm * 4 + 300`` bytes, whatever the length of the text. The texts
+themselves are dropped as soon as they are fingerprinted.
+
+The work is cut into tasks of a few pieces of input (:class:`~dupefind.sources.Unit`); a
+task is read and fingerprinted by :func:`fingerprint_task`, a plain function that any worker
+process runs, and its results are gathered here in input order.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 
+import numpy as np
+import numpy.typing as npt
+
 from .boilerplate import Commons, Keys, find_commons, segment_keys
 from .config import Scheme
-from .fingerprint import Signature, signatures
+from .fingerprint import signatures
 from .models import Document, Location, Skipped
-from .shingles import shingle_ids
-from .sources import Record
-from .text import tokenize
+from .parallel import ordered_map
+from .shingles import hashed_shingle_ids, shingle_ids
+from .sources import Record, Unit, read_unit
+from .text import hash_tokens, hash_words, tokenize
 
+#: A task holds at most this many pieces of input, and about this many bytes of text.
+TASK_UNITS = 256
+TASK_BYTES = 1 << 20
 
-#: Records per batch handed to a worker process.
-BATCH = 256
+Progress = Callable[[str, int, int, int], None]
+"""Called as a stage goes with its name (``read``, ``verify``), the items done (documents read,
+pairs verified), and the work done and in all (bytes of input, pairs)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,8 +46,8 @@ class Catalog:
     """The documents, sorted by id."""
     locations: tuple[Location, ...]
     """Where each document's text is re-read."""
-    signatures: tuple[Signature | None, ...]
-    """Each document's MinHash signature; ``None`` for a short text."""
+    signatures: npt.NDArray[np.uint32]
+    """One MinHash signature per document (a row); rows of short texts are never used."""
     exact_keys: tuple[bytes, ...]
     """A hash of each document's normalised words (pairs identical short texts)."""
     commons: Commons
@@ -46,101 +57,120 @@ class Catalog:
 
 
 @dataclass(frozen=True, slots=True)
-class _Entry:
-    document: Document
-    location: Location
-    signature: Signature | None
-    exact_key: bytes
-    segments: Keys
+class Fingerprints:
+    """What the first pass keeps of the records of one task, in their order."""
+
+    documents: list[Document]
+    locations: list[Location]
+    signatures: npt.NDArray[np.uint32]
+    """One row per document."""
+    exact_keys: list[bytes]
+    segment_keys: list[Keys]
+    skipped: list[Skipped]
+    """Parts of the task's input that were not usable."""
+    size: int
+    """Bytes of input the task covered."""
 
 
-def build_catalog(records: Iterable[Record | Skipped], *, scheme: Scheme, ngram: int, num_perm: int,
-                  seed: int, min_words: int, boilerplate_min_docs: int, jobs: int = 1,
-                  progress: Callable[[int], None] | None = None) -> Catalog:
-    """Fingerprint every record (in ``jobs`` processes); set aside skipped inputs and repeated ids.
+def build_catalog(units: Sequence[Unit | Skipped], *, scheme: Scheme, ngram: int, num_perm: int, seed: int,
+                  min_words: int, boilerplate_min_docs: int, id_field: str = "id", text_field: str = "text",
+                  jobs: int = 1, progress: Progress | None = None) -> Catalog:
+    """Read and fingerprint every piece of input (in ``jobs`` processes); set aside skipped
+    inputs and repeated ids.
 
-    ``progress`` is called with the number of documents fingerprinted so far, batch by batch.
-    The result does not depend on ``jobs`` or on the order of the records.
+    The result does not depend on ``jobs`` or on the order of the inputs.
     """
-    entries: dict[str, _Entry] = {}
-    skipped: list[Skipped] = []
-    fingerprint = partial(fingerprint_batch, scheme=scheme, ngram=ngram, num_perm=num_perm, seed=seed,
-                          min_words=min_words)
-    for batch in _mapped(fingerprint, _batches(records, skipped), jobs=jobs):
-        entries.update((entry.document.id, entry) for entry in batch)
+    skipped = [u for u in units if isinstance(u, Skipped)]
+    tasks = list(_tasks(u for u in units if isinstance(u, Unit)))
+    total = sum(u.size for task in tasks for u in task)
+    fingerprint = partial(fingerprint_task, scheme=scheme, ngram=ngram, num_perm=num_perm, seed=seed,
+                          min_words=min_words, id_field=id_field, text_field=text_field)
+    first_path: dict[str, str] = {}
+    kept: list[Fingerprints] = []
+    done = 0
+    for batch in ordered_map(fingerprint, tasks, jobs=jobs):
+        skipped.extend(batch.skipped)
+        keep = []
+        for index, doc in enumerate(batch.documents):
+            if doc.id in first_path:
+                skipped.append(Skipped(_where(doc, batch.locations[index]),
+                                       f"duplicate id {doc.id!r} (first read from {first_path[doc.id]})"))
+            else:
+                first_path[doc.id] = doc.path
+                keep.append(index)
+        kept.append(_subset(batch, keep) if len(keep) < len(batch.documents) else batch)
+        done += batch.size
         if progress is not None:
-            progress(len(entries))
-    ordered = [entries[key] for key in sorted(entries)]
+            progress("read", len(first_path), done, total)
+    return _catalog(kept, skipped, num_perm=num_perm, boilerplate_min_docs=boilerplate_min_docs)
+
+
+def fingerprint_task(task: list[Unit], *, scheme: Scheme, ngram: int, num_perm: int, seed: int, min_words: int,
+                     id_field: str, text_field: str) -> Fingerprints:
+    """Read the pieces of one task and fingerprint their records (a plain function: any worker
+    process can run it)."""
+    records: list[Record] = []
+    skipped: list[Skipped] = []
+    for unit in task:
+        for item in read_unit(unit, id_field=id_field, text_field=text_field):
+            (skipped if isinstance(item, Skipped) else records).append(item)  # type: ignore[arg-type]
+    documents, shingles, exact, segments = [], [], [], []
+    for record in records:
+        if scheme == "chars":  # character n-grams need the words as strings
+            tokens = tokenize(record.text)
+            words = hash_tokens(record.text, tokens)
+            ids = shingle_ids(tokens.words, scheme=scheme, ngram=ngram)
+        else:
+            words = hash_words(record.text)
+            ids = hashed_shingle_ids(words.hashes, scheme=scheme, ngram=ngram)
+        short = len(words) < min_words
+        documents.append(Document(record.id, record.path, len(record.text), len(words), short))
+        shingles.append(ids[:0] if short else ids)
+        exact.append(hashlib.blake2b(words.hashes.tobytes(), digest_size=16).digest())
+        segments.append(segment_keys(words))
+    return Fingerprints(documents, [r.location for r in records],
+                        signatures(shingles, num_perm=num_perm, seed=seed), exact, segments, skipped,
+                        sum(u.size for u in task))
+
+
+def _tasks(units: Iterable[Unit]) -> Iterator[list[Unit]]:
+    task: list[Unit] = []
+    size = 0
+    for unit in units:
+        task.append(unit)
+        size += unit.size
+        if len(task) >= TASK_UNITS or size >= TASK_BYTES:
+            yield task
+            task, size = [], 0
+    if task:
+        yield task
+
+
+def _subset(batch: Fingerprints, keep: list[int]) -> Fingerprints:
+    return Fingerprints([batch.documents[i] for i in keep], [batch.locations[i] for i in keep],
+                        batch.signatures[keep], [batch.exact_keys[i] for i in keep],
+                        [batch.segment_keys[i] for i in keep], [], batch.size)
+
+
+def _catalog(batches: list[Fingerprints], skipped: list[Skipped], *, num_perm: int,
+             boilerplate_min_docs: int) -> Catalog:
+    documents = [d for b in batches for d in b.documents]
+    order = sorted(range(len(documents)), key=lambda i: documents[i].id)
+    locations = [loc for b in batches for loc in b.locations]
+    exact = [key for b in batches for key in b.exact_keys]
+    rows = (np.concatenate([b.signatures for b in batches]) if batches
+            else np.empty((0, num_perm), dtype=np.uint32))
+    commons = find_commons((keys for b in batches for keys in b.segment_keys), min_docs=boilerplate_min_docs)
     return Catalog(
-        documents=tuple(e.document for e in ordered),
-        locations=tuple(e.location for e in ordered),
-        signatures=tuple(e.signature for e in ordered),
-        exact_keys=tuple(e.exact_key for e in ordered),
-        commons=find_commons((e.segments for e in ordered), min_docs=boilerplate_min_docs),
+        documents=tuple(documents[i] for i in order),
+        locations=tuple(locations[i] for i in order),
+        signatures=np.ascontiguousarray(rows[order]) if len(order) else rows,
+        exact_keys=tuple(exact[i] for i in order),
+        commons=commons,
         skipped=tuple(sorted(skipped, key=lambda s: (s.path, s.reason))),
     )
 
 
-def fingerprint_batch(batch: Sequence[Record], *, scheme: Scheme, ngram: int, num_perm: int, seed: int,
-                      min_words: int) -> list[_Entry]:
-    """What the first pass keeps of each record of a batch (a plain function: any worker can run it)."""
-    return [_fingerprint(r, scheme=scheme, ngram=ngram, num_perm=num_perm, seed=seed, min_words=min_words)
-            for r in batch]
+def _where(document: Document, location: Location) -> str:
+    return f"{document.path}:{location.line}" if location.line else document.path
 
-
-def _batches(records: Iterable[Record | Skipped], skipped: list[Skipped]) -> Iterator[list[Record]]:
-    """Records in batches, inputs that were skipped or repeat an id appended to ``skipped``."""
-    first_path: dict[str, str] = {}
-    batch: list[Record] = []
-    for record in records:
-        if isinstance(record, Skipped):
-            skipped.append(record)
-        elif record.id in first_path:
-            where = first_path[record.id]
-            skipped.append(Skipped(_where(record), f"duplicate id {record.id!r} (first read from {where})"))
-        else:
-            first_path[record.id] = record.path
-            batch.append(record)
-            if len(batch) == BATCH:
-                yield batch
-                batch = []
-    if batch:
-        yield batch
-
-
-def _mapped(func: Callable[[list[Record]], list[_Entry]], batches: Iterator[list[Record]], *,
-            jobs: int) -> Iterator[list[_Entry]]:
-    """``func`` over the batches in order, in ``jobs`` processes, with at most two batches per
-    process in flight (so memory holds a few batches of texts, never the whole input)."""
-    first = next(batches, None)
-    second = next(batches, None) if first is not None else None
-    if jobs <= 1 or first is None or second is None:  # one batch is not worth starting processes for
-        for batch in (first, second):
-            if batch is not None:
-                yield func(batch)
-        yield from map(func, batches)
-        return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        pending: deque[Future[list[_Entry]]] = deque([pool.submit(func, first), pool.submit(func, second)])
-        for batch in batches:
-            pending.append(pool.submit(func, batch))
-            if len(pending) >= 2 * jobs:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
-
-
-def _fingerprint(record: Record, *, scheme: Scheme, ngram: int, num_perm: int, seed: int,
-                 min_words: int) -> _Entry:
-    tokens = tokenize(record.text)
-    short = len(tokens) < min_words
-    document = Document(record.id, record.path, len(record.text), len(tokens), short)
-    signature = None if short else signatures(
-        [shingle_ids(tokens.words, scheme=scheme, ngram=ngram)], num_perm=num_perm, seed=seed)[0]
-    exact = hashlib.blake2b("\x1f".join(tokens.words).encode("utf-8"), digest_size=16).digest()
-    return _Entry(document, record.location, signature, exact, segment_keys(record.text, tokens))
-
-
-def _where(record: Record) -> str:
-    line = record.location.line
-    return f"{record.path}:{line}" if line else record.path

@@ -16,9 +16,11 @@ from typing import Any, TypeVar
 
 import click
 from rich.console import Console, RenderableType
-from rich.progress import MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, SpinnerColumn, TaskID, TextColumn, TimeRemainingColumn
+from rich.progress import Progress as ProgressBars
 
 from . import __version__
+from .catalog import Progress
 from .config import SCHEMES, Config
 from .errors import ConfigError, DupefindError
 from .models import Report
@@ -150,22 +152,30 @@ def compare(file_a: str, file_b: str, fmt: str, output: str | None, max_passages
 
 
 @contextmanager
-def _progress(*, enabled: bool) -> Iterator[Callable[[int], None] | None]:
-    """A live count of documents read, with docs/s, on stderr: only for the rich report, and
-    only when stderr is a terminal (never in JSON mode, in pipes or in CI logs)."""
+def _progress(*, enabled: bool) -> Iterator[Progress | None]:
+    """Live progress bars on stderr (documents read with docs/s and time left, then pairs
+    verified): only for the rich report, and only when stderr is a terminal (never in JSON
+    mode, in pipes or in CI logs)."""
     console = Console(stderr=True)
     if not enabled or not console.is_terminal:
         yield None
         return
-    columns = (SpinnerColumn(), TextColumn("reading and fingerprinting"), MofNCompleteColumn(),
-               TextColumn("documents"), TextColumn("{task.fields[rate]}"), TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=True) as bar:
-        task = bar.add_task("scan", total=None, rate="")
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+               TextColumn("{task.fields[count]}"), TimeRemainingColumn(elapsed_when_finished=True))
+    with ProgressBars(*columns, console=console, transient=True) as bars:
+        tasks: dict[str, TaskID] = {}
         started = time.perf_counter()
 
-        def update(done: int) -> None:
-            rate = done / max(time.perf_counter() - started, 1e-9)
-            bar.update(task, completed=done, rate=f"{rate:,.0f} docs/s")
+        def update(stage: str, items: int, done: int, total: int) -> None:
+            if stage not in tasks:
+                label = "reading and fingerprinting" if stage == "read" else "verifying and aligning"
+                tasks[stage] = bars.add_task(label, total=total or None, count="")
+            if stage == "read":
+                rate = items / max(time.perf_counter() - started, 1e-9)
+                count = f"{items:,} documents, {rate:,.0f} docs/s"
+            else:
+                count = f"{items:,} of {total:,} candidate pairs"
+            bars.update(tasks[stage], completed=done, total=total or None, count=count)
 
         yield update
 

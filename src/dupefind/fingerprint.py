@@ -18,20 +18,19 @@ from datasketch import MinHash
 Signature = npt.NDArray[np.uint32]
 
 _SCHEME = "affine32"
-_EMPTY = np.uint32(0xFFFFFFFF)
+#: The signature of an empty set: every value at its maximum.
+EMPTY = np.uint32(0xFFFFFFFF)
 
 
-def signatures(batch: Sequence[npt.NDArray[np.uint32]], *, num_perm: int, seed: int) -> list[Signature]:
-    """One signature (``num_perm`` ``uint32`` values) per shingle-id array of ``batch``."""
+def signatures(batch: Sequence[npt.NDArray[np.uint32]], *, num_perm: int, seed: int) -> npt.NDArray[np.uint32]:
+    """One signature (a row of ``num_perm`` ``uint32`` values) per shingle-id array of ``batch``."""
     a, b = _permutations(num_perm, seed)
-    out: list[Signature] = []
+    out = np.full((len(batch), num_perm), EMPTY, dtype=np.uint32)
     with np.errstate(over="ignore"):
-        for ids in batch:
-            if len(ids) == 0:
-                out.append(np.full(num_perm, _EMPTY, dtype=np.uint32))
-                continue
-            mixed = _fmix32(ids.astype(np.uint32, copy=False)).reshape(-1, 1)
-            out.append((mixed * a + b).min(axis=0).astype(np.uint32))
+        for row, ids in enumerate(batch):
+            if len(ids):
+                mixed = _fmix32(ids.astype(np.uint32, copy=False)).reshape(-1, 1)
+                (mixed * a + b).min(axis=0, out=out[row])
     return out
 
 

@@ -4,44 +4,52 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from functools import lru_cache
+from dataclasses import dataclass
+from functools import lru_cache, partial
 from typing import BinaryIO
+
+import numpy as np
 
 from .align import align
 from .boilerplate import Commons
 from .candidates import candidate_pairs
-from .catalog import Catalog, build_catalog
+from .catalog import Catalog, Progress, build_catalog
 from .cluster import clusters
 from .config import Config
 from .errors import InputError
 from .explain import explain
-from .models import Pair, Report
-from .sources import STDIN, load_text, open_inputs, read_records
+from .models import Location, Pair, Report
+from .parallel import ordered_map
+from .sources import STDIN, load_text, open_inputs, plan_reading
 from .verify import Prepared, is_duplicate, overlap, prepare
+
+#: Candidate pairs checked per task (the pairs of one task share a cache of re-read texts).
+PAIRS_PER_TASK = 64
 
 
 def scan(paths: Sequence[str], config: Config | None = None, *, stdin: BinaryIO | None = None,
-         progress: Callable[[int], None] | None = None) -> Report:
+         progress: Progress | None = None) -> Report:
     """Find the copies among the documents under ``paths`` (``-`` reads JSONL from stdin).
 
-    ``progress``, if given, is called with the number of documents read so far.
+    ``progress``, if given, is called as the documents are read with the number read so far,
+    the bytes of input read and the bytes in all.
     """
     config = config or Config()
     started = time.perf_counter()
     with open_inputs(paths, stdin=stdin) as real:
-        records = read_records(real, include=config.include, exclude=config.exclude,
-                               follow_symlinks=config.follow_symlinks, id_field=config.id_field,
-                               text_field=config.text_field, shown_as=_stdin_names(paths, real))
-        catalog = build_catalog(records, scheme=config.scheme, ngram=config.shingle_size,
+        units = list(plan_reading(real, include=config.include, exclude=config.exclude,
+                                  follow_symlinks=config.follow_symlinks, shown_as=_stdin_names(paths, real)))
+        catalog = build_catalog(units, scheme=config.scheme, ngram=config.shingle_size,
                                 num_perm=config.num_perm, seed=config.seed, min_words=config.min_words,
-                                boilerplate_min_docs=config.boilerplate_min_docs, jobs=config.processes,
-                                progress=progress)
+                                boilerplate_min_docs=config.boilerplate_min_docs, id_field=config.id_field,
+                                text_field=config.text_field, jobs=config.processes, progress=progress)
         if not catalog.documents and catalog.skipped:
             raise InputError(_nothing_to_scan(catalog))
-        candidates = candidate_pairs(catalog.signatures, threshold=config.lsh_threshold,
-                                     num_perm=config.num_perm, seed=config.seed)
+        usable = np.array([not d.short for d in catalog.documents], dtype=bool)
+        candidates = candidate_pairs(catalog.signatures, usable, threshold=config.lsh_threshold,
+                                     num_perm=config.num_perm)
         candidates += _identical_short_texts(catalog)
-        pairs = list(_verified(sorted(set(candidates)), catalog, config))
+        pairs = list(_verified(sorted(set(candidates)), catalog, config, progress))
     return Report(
         config=config.as_dict(), documents=catalog.documents, pairs=tuple(sorted(pairs, key=_rank)),
         clusters=clusters((p.a, p.b) for p in pairs), skipped=catalog.skipped,
@@ -57,18 +65,47 @@ def compare(text_a: str, text_b: str, config: Config | None = None, *, id_a: str
     return _pair(a, b, config)
 
 
-def _verified(candidates: Iterable[tuple[int, int]], catalog: Catalog, config: Config) -> Iterator[Pair]:
-    """Re-read each candidate pair (a few documents cached), verify and align it, keep copies."""
+def _verified(candidates: list[tuple[int, int]], catalog: Catalog, config: Config,
+              progress: Progress | None) -> Iterator[Pair]:
+    """Each candidate pair re-read, verified and aligned (in ``config.processes`` processes);
+    the copies, in the candidates' order."""
+    check = partial(check_pairs, commons=catalog.commons, config=config)
+    tasks = (_pair_task(candidates[k : k + PAIRS_PER_TASK], catalog)
+             for k in range(0, len(candidates), PAIRS_PER_TASK))
+    done = 0
+    for found, task_size in ordered_map(check, tasks, jobs=config.processes):
+        yield from found
+        done += task_size
+        if progress is not None:
+            progress("verify", done, done, len(candidates))
 
-    @lru_cache(maxsize=256)
+
+@dataclass(frozen=True, slots=True)
+class PairTask:
+    """Candidate pairs to check, with where to re-read each of their documents."""
+
+    pairs: list[tuple[int, int]]
+    """Index pairs into the catalog."""
+    documents: dict[int, tuple[str, Location]]
+    """The id and location of each document the pairs name."""
+
+
+def _pair_task(pairs: list[tuple[int, int]], catalog: Catalog) -> PairTask:
+    needed = sorted({index for pair in pairs for index in pair})
+    return PairTask(pairs, {i: (catalog.documents[i].id, catalog.locations[i]) for i in needed})
+
+
+def check_pairs(task: PairTask, *, commons: Commons, config: Config) -> tuple[list[Pair], int]:
+    """Verify and align the pairs of one task; the copies among them, and how many were checked
+    (a plain function: any worker process can run it)."""
+
+    @lru_cache(maxsize=64)
     def prepared(index: int) -> Prepared:
-        text = load_text(catalog.locations[index], text_field=config.text_field)
-        return _prepare(catalog.documents[index].id, text, catalog.commons, config)
+        doc_id, location = task.documents[index]
+        return _prepare(doc_id, load_text(location, text_field=config.text_field), commons, config)
 
-    for i, j in candidates:
-        pair = _pair(prepared(i), prepared(j), config)
-        if pair.duplicate:
-            yield pair
+    pairs = (_pair(prepared(i), prepared(j), config) for i, j in task.pairs)
+    return [pair for pair in pairs if pair.duplicate], len(task.pairs)
 
 
 def _pair(a: Prepared, b: Prepared, config: Config) -> Pair:

@@ -16,13 +16,13 @@ Schemes:
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
 
 from .config import DEFAULT_NGRAM, Scheme
+from .text import WordHashes, mix64, word_hashes
 
 ShingleIds = npt.NDArray[np.uint32]
 
@@ -33,49 +33,48 @@ STOPWORDS: frozenset[str] = frozenset(
     "but had which she they or an were we their been has have will would her there can all "
     "as if who what said".split()
 )
+_STOPWORD_HASHES = np.sort(word_hashes(sorted(STOPWORDS)))
 
 #: Below this share of function words a text is not treated as English prose.
 MIN_STOPWORD_SHARE = 0.15
 
 _SALT = {"stopwords": 0x9E3779B97F4A7C15, "words": 0xC2B2AE3D27D4EB4F, "chars": 0x165667B19E3779F9}
-_MASK64 = (1 << 64) - 1
 
 
 def shingle_ids(words: Sequence[str], *, scheme: Scheme, ngram: int) -> ShingleIds:
     """The set of shingle ids of one token stream, as a sorted unique ``uint32`` array."""
     if scheme == "chars":
         return _char_ngrams(" ".join(words), ngram)
+    return hashed_shingle_ids(word_hashes(words), scheme=scheme, ngram=ngram)
+
+
+def hashed_shingle_ids(hashes: WordHashes, *, scheme: Scheme, ngram: int) -> ShingleIds:
+    """:func:`shingle_ids` of the words whose :func:`~dupefind.text.word_hashes` are given
+    (word schemes only: character n-grams need the words themselves)."""
+    if scheme == "chars":
+        raise ValueError("character shingles need the words, not their hashes")
     if scheme == "stopwords":
-        kept = [word for word in words if word in STOPWORDS]
-        if words and len(kept) >= MIN_STOPWORD_SHARE * len(words):
-            return _word_ngrams(kept, ngram, _SALT["stopwords"])
-        return _word_ngrams(words, DEFAULT_NGRAM["words"], _SALT["words"])
-    return _word_ngrams(words, ngram, _SALT["words"])
+        kept = hashes[is_stopword(hashes)]
+        if len(hashes) and len(kept) >= MIN_STOPWORD_SHARE * len(hashes):
+            return _combine(kept, ngram, _SALT["stopwords"])
+        return _combine(hashes, DEFAULT_NGRAM["words"], _SALT["words"])
+    return _combine(hashes, ngram, _SALT["words"])
 
 
-def word_hashes(words: Sequence[str]) -> npt.NDArray[np.uint64]:
-    """A stable 64-bit hash per word (the same in every process and on every machine)."""
-    cache: dict[str, int] = {}
-    out = np.empty(len(words), dtype=np.uint64)
-    for index, word in enumerate(words):
-        value = cache.get(word)
-        if value is None:
-            digest = hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest()
-            value = cache[word] = int.from_bytes(digest, "little")
-        out[index] = value
-    return out
-
-
-def _word_ngrams(words: Sequence[str], n: int, salt: int) -> ShingleIds:
-    return _combine(word_hashes(words), n, salt)
+def is_stopword(hashes: WordHashes) -> npt.NDArray[np.bool_]:
+    """Which of the hashed words are function words."""
+    found = np.searchsorted(_STOPWORD_HASHES, hashes).clip(max=len(_STOPWORD_HASHES) - 1)
+    same: npt.NDArray[np.bool_] = _STOPWORD_HASHES[found] == hashes
+    return same
 
 
 def _char_ngrams(text: str, n: int) -> ShingleIds:
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    return _combine(codes * np.uint64(0x9E3779B97F4A7C15), n, _SALT["chars"])
+    with np.errstate(over="ignore"):
+        return _combine(codes * np.uint64(0x9E3779B97F4A7C15), n, _SALT["chars"])
 
 
-def _combine(hashes: npt.NDArray[np.uint64], n: int, salt: int) -> ShingleIds:
+def _combine(hashes: WordHashes, n: int, salt: int) -> ShingleIds:
     """Hash every run of ``n`` consecutive values into one id (a polynomial, then a mixer)."""
     count = len(hashes) - n + 1
     if count <= 0:
@@ -84,15 +83,6 @@ def _combine(hashes: npt.NDArray[np.uint64], n: int, salt: int) -> ShingleIds:
     with np.errstate(over="ignore"):
         for offset in range(n):
             acc = acc * np.uint64(0x100000001B3) + hashes[offset : offset + count]
-        acc = _mix64(acc)
+        acc = mix64(acc)
     folded = (acc ^ (acc >> np.uint64(32))).astype(np.uint32)
     return np.unique(folded)
-
-
-def _mix64(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
-    """splitmix64's finaliser: spreads every input bit over the whole word."""
-    values = values ^ (values >> np.uint64(30))
-    values = values * np.uint64(0xBF58476D1CE4E5B9)
-    values = values ^ (values >> np.uint64(27))
-    values = values * np.uint64(0x94D049BB133111EB)
-    return values ^ (values >> np.uint64(31))

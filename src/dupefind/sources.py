@@ -1,13 +1,18 @@
 """Paths, folders, JSONL files and stdin to records: an id, the text, and where to re-read it.
 
-Nothing here keeps texts: :func:`read_records` yields them one at a time, and
-:func:`load_text` reads one again from its :class:`~dupefind.models.Location` when a later
-stage needs it. Inputs that cannot be used become :class:`~dupefind.models.Skipped` entries
-with the reason; nothing the user gave is ever modified.
+Reading comes in two steps so that it can run in many processes: :func:`plan_reading` walks
+the inputs and cuts them into :class:`Unit` pieces (a file, or a run of whole JSONL lines)
+without decoding anything, and :func:`read_unit` turns one piece into records wherever it
+runs. :func:`read_records` does both in turn. Nothing here keeps texts: records are yielded one
+at a time, and :func:`load_text` reads one again from its
+:class:`~dupefind.models.Location` when a later stage needs it. Inputs that cannot be used
+become :class:`~dupefind.models.Skipped` entries with the reason; nothing the user gave is ever
+modified.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -35,6 +40,26 @@ _BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"), (b"\x
 _LEGACY_DEFAULT = "cp1252"
 _CHAOS_TIE = 0.01
 _MOSTLY_ASCII = 0.05
+#: JSONL files are cut into pieces of about this many bytes (whole lines) to be read apart.
+JSONL_PIECE = 1 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A piece of input that can be read on its own: one file, or a run of whole JSONL lines."""
+
+    path: str
+    """The file to open."""
+    shown: str
+    """The name it is reported under (``-`` for stdin's spool file)."""
+    kind: str
+    """``text``, ``html`` or ``jsonl``."""
+    size: int
+    """Bytes to read (for a JSONL piece) or the file's size: the measure of progress."""
+    offset: int = 0
+    """For a JSONL piece: byte offset of its first line."""
+    first_line: int = 1
+    """For a JSONL piece: 1-based number of its first line."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,18 +110,53 @@ def read_records(
 
     ``shown_as`` maps a path to the name it is reported under (stdin's spool file to ``-``).
     """
+    for unit in plan_reading(paths, include=include, exclude=exclude, follow_symlinks=follow_symlinks,
+                             shown_as=shown_as):
+        if isinstance(unit, Skipped):
+            yield unit
+        else:
+            yield from read_unit(unit, id_field=id_field, text_field=text_field)
+
+
+def plan_reading(
+    paths: Sequence[str],
+    *,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    follow_symlinks: bool = False,
+    shown_as: dict[str, str] | None = None,
+) -> Iterator[Unit | Skipped]:
+    """The pieces to read under ``paths``, in order, or why an input is skipped. Files are
+    listed, not opened, except JSONL files, which are scanned for their line breaks."""
     names = shown_as or {}
     for given in paths:
         shown = names.get(given, given)
         path = Path(given)
         if path.is_dir():
-            yield from _walk(path, include=include, exclude=exclude, follow=follow_symlinks,
-                             id_field=id_field, text_field=text_field)
+            yield from _walk(path, include=include, exclude=exclude, follow=follow_symlinks)
         elif path.exists():
-            yield from _read_file(path, shown, id_field=id_field, text_field=text_field,
-                                  jsonl=shown == STDIN)
+            yield from _plan_file(path, shown, jsonl=shown == STDIN)
         else:
             yield Skipped(shown, "no such file or folder")
+
+
+def read_unit(unit: Unit, *, id_field: str = "id", text_field: str = "text") -> Iterator[Record | Skipped]:
+    """The records of one piece of input, or why each part of it was skipped."""
+    try:
+        if unit.kind == "jsonl":
+            yield from _read_jsonl(unit, id_field=id_field, text_field=text_field)
+            return
+        data = Path(unit.path).read_bytes()
+        text, encoding = _decode(data)
+        if unit.kind == "html":
+            text = html_to_text(text)
+        if not text.strip():
+            raise _Unusable("empty file" if not data.strip() else "no text in file")
+        yield Record(unit.shown, unit.shown, text, Location(unit.path, unit.kind, encoding=encoding))
+    except OSError as error:
+        yield Skipped(unit.shown, f"cannot read: {error.strerror or error}")
+    except _Unusable as error:
+        yield Skipped(unit.shown, str(error))
 
 
 def load_text(location: Location, *, text_field: str = "text") -> str:
@@ -110,8 +170,7 @@ def load_text(location: Location, *, text_field: str = "text") -> str:
     return html_to_text(text) if location.kind == "html" else text
 
 
-def _walk(root: Path, *, include: Sequence[str], exclude: Sequence[str], follow: bool,
-          id_field: str, text_field: str) -> Iterator[Record | Skipped]:
+def _walk(root: Path, *, include: Sequence[str], exclude: Sequence[str], follow: bool) -> Iterator[Unit | Skipped]:
     real_root = root.resolve()
     visited = {real_root}
     stack = [root]
@@ -148,12 +207,11 @@ def _walk(root: Path, *, include: Sequence[str], exclude: Sequence[str], follow:
                 continue
             if _excluded(relative, entry.name, exclude) or not _included(relative, entry.name, include):
                 continue
-            yield from _read_file(path, shown, id_field=id_field, text_field=text_field)
+            yield from _plan_file(path, shown)
         stack.extend(reversed(subfolders))  # visit subfolders in name order, depth first
 
 
-def _read_file(path: Path, shown: str, *, id_field: str, text_field: str,
-               jsonl: bool = False) -> Iterator[Record | Skipped]:
+def _plan_file(path: Path, shown: str, *, jsonl: bool = False) -> Iterator[Unit | Skipped]:
     kind = "jsonl" if jsonl else KINDS.get(path.suffix.lower())
     if kind is None:
         supported = " ".join(sorted(KINDS))
@@ -161,36 +219,51 @@ def _read_file(path: Path, shown: str, *, id_field: str, text_field: str,
         return
     try:
         if kind == "jsonl":
-            yield from _read_jsonl(path, shown, id_field=id_field, text_field=text_field)
-            return
-        data = path.read_bytes()
-        text, encoding = _decode(data)
-        if kind == "html":
-            text = html_to_text(text)
-        if not text.strip():
-            raise _Unusable("empty file" if not data.strip() else "no text in file")
-        yield Record(shown, shown, text, Location(str(path), kind, encoding=encoding))
+            yield from _jsonl_pieces(path, shown)
+        else:
+            yield Unit(str(path), shown, kind, path.stat().st_size)
     except OSError as error:
         yield Skipped(shown, f"cannot read: {error.strerror or error}")
-    except _Unusable as error:
-        yield Skipped(shown, str(error))
 
 
-def _read_jsonl(path: Path, shown: str, *, id_field: str, text_field: str) -> Iterator[Record | Skipped]:
+def _jsonl_pieces(path: Path, shown: str) -> Iterator[Unit]:
+    """A JSONL file cut after a line break about every :data:`JSONL_PIECE` bytes."""
     with open(path, "rb") as handle:
-        offset = 0
-        for number, raw in enumerate(handle, start=1):
-            where = f"{shown}:{number}"
-            try:
-                if raw.strip():
-                    yield _jsonl_record(raw, path, shown, number, offset, id_field, text_field)
-            except _Unusable as error:
-                yield Skipped(where, str(error))
-            offset += len(raw)
+        offset, line = 0, 1
+        tail = b""
+        while block := handle.read(JSONL_PIECE):
+            block = tail + block
+            cut = block.rfind(b"\n") + 1
+            if cut == 0:
+                tail = block
+                continue
+            yield Unit(str(path), shown, "jsonl", cut, offset, line)
+            offset += cut
+            line += block.count(b"\n", 0, cut)
+            tail = block[cut:]
+        if tail:
+            yield Unit(str(path), shown, "jsonl", len(tail), offset, line)
 
 
-def _jsonl_record(raw: bytes, path: Path, shown: str, number: int, offset: int,
-                  id_field: str, text_field: str) -> Record:
+def _read_jsonl(unit: Unit, *, id_field: str, text_field: str) -> Iterator[Record | Skipped]:
+    with open(unit.path, "rb") as handle:
+        handle.seek(unit.offset)
+        data = handle.read(unit.size)
+    start = 0
+    for number in itertools.count(unit.first_line):
+        if start >= len(data):
+            break
+        end = data.find(b"\n", start) + 1 or len(data)
+        raw = data[start:end]
+        try:
+            if raw.strip():
+                yield _jsonl_record(raw, unit, number, unit.offset + start, id_field, text_field)
+        except _Unusable as error:
+            yield Skipped(f"{unit.shown}:{number}", str(error))
+        start = end
+
+
+def _jsonl_record(raw: bytes, unit: Unit, number: int, offset: int, id_field: str, text_field: str) -> Record:
     try:
         line = raw.decode("utf-8-sig")  # a BOM may open the file (Windows tools)
     except UnicodeDecodeError as error:
@@ -209,11 +282,11 @@ def _jsonl_record(raw: bytes, path: Path, shown: str, number: int, offset: int,
         raise _Unusable("empty text")
     ident = record.get(id_field)
     if ident is None:
-        ident = f"{shown}:{number}"
+        ident = f"{unit.shown}:{number}"
     elif isinstance(ident, (dict, list)):
         raise _Unusable(f"field {id_field!r} is not a string or number")
-    return Record(str(ident), shown, text,
-                  Location(str(path), "jsonl", line=number, offset=offset, encoding="utf-8-sig"))
+    return Record(str(ident), unit.shown, text,
+                  Location(unit.path, "jsonl", line=number, offset=offset, encoding="utf-8-sig"))
 
 
 def _decode(data: bytes) -> tuple[str, str]:

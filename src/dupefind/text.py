@@ -11,7 +11,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import numpy.typing as npt
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _WORD = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+(?:['\u2019][^\W{_CJK}]+)*")
@@ -74,3 +79,154 @@ def segments(text: str, tokens: Tokens) -> list[range]:
     if len(tokens) > begin:
         result.append(range(begin, len(tokens)))
     return result
+
+
+# --------------------------------------------------------------------------- words as hashes
+#
+# The first pass never needs a word as a string: a stable 64-bit hash per word and the
+# segments the words fall in are enough to shingle, fingerprint and count boilerplate. For
+# text that is ASCII once its punctuation and spaces are (nearly every English article), both
+# come straight from the bytes with numpy, many times faster than building strings; anything
+# else goes through :func:`tokenize`. Either way a word's hash is that of its normalised UTF-8
+# bytes (:func:`word_hashes`), so the two paths agree exactly (``tests/test_text.py``).
+
+WordHashes = npt.NDArray[np.uint64]
+
+_BASE = 0x100000001B3  # odd, so invertible modulo 2**64
+_BASE_INVERSE = pow(_BASE, -1, 1 << 64)
+_WORD_BYTES = np.zeros(256, dtype=bool)
+_WORD_BYTES[np.frombuffer(b"0123456789_abcdefghijklmnopqrstuvwxyz", dtype=np.uint8)] = True
+_WORD_BYTES[128:] = True  # only letters are left above ASCII (see _simple_bytes)
+_SPACE_BYTES = np.zeros(256, dtype=bool)
+_SPACE_BYTES[np.frombuffer(b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f ", dtype=np.uint8)] = True
+_STOP_BYTES = np.zeros(256, dtype=bool)
+_STOP_BYTES[np.frombuffer(b".!?", dtype=np.uint8)] = True
+
+
+@dataclass(frozen=True, slots=True)
+class HashedWords:
+    """A text's words as hashes, and where its segments (lines, sentences) begin."""
+
+    hashes: WordHashes
+    """:func:`word_hashes` of the normalised words, in order."""
+    segment_starts: npt.NDArray[np.intp]
+    """Index of the first word of each segment, ascending (empty without words)."""
+
+    def __len__(self) -> int:
+        return len(self.hashes)
+
+
+def hash_words(text: str) -> HashedWords:
+    """The words of ``text`` as :func:`tokenize` finds them, hashed, with their segments."""
+    simple = _simple_bytes(text)
+    if simple is None:
+        return hash_tokens(text, tokenize(text))
+    data = np.frombuffer(simple, dtype=np.uint8)
+    in_word = _WORD_BYTES[data]
+    # An apostrophe belongs to a word when word characters stand on both sides of it.
+    joins = np.zeros_like(in_word)
+    joins[1:-1] = (data[1:-1] == ord("'")) & in_word[:-2] & in_word[2:]
+    edges = np.diff((in_word | joins).view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    starts = np.flatnonzero(edges == 1)
+    ends = np.flatnonzero(edges == -1)
+    # A segment ends at a line break, or at a space right after . ! or ?
+    after_stop = np.concatenate(([False], _STOP_BYTES[data[:-1]]))
+    bounds = np.flatnonzero((data == ord("\n")) | (_SPACE_BYTES[data] & after_stop))
+    segment_of_word = np.searchsorted(bounds, starts, side="right")
+    new_segment = np.flatnonzero(np.diff(segment_of_word, prepend=-1))
+    return HashedWords(_span_hashes(data, starts, ends), new_segment.astype(np.intp))
+
+
+def hash_tokens(text: str, tokens: Tokens) -> HashedWords:
+    """:func:`hash_words` of a text already tokenised."""
+    return HashedWords(word_hashes(tokens.words),
+                       np.array([s.start for s in segments(text, tokens)], dtype=np.intp))
+
+
+def word_hashes(words: Sequence[str]) -> WordHashes:
+    """A stable 64-bit hash of each word's UTF-8 bytes (the same in every process and on every
+    machine): a polynomial over the bytes, then a bit mixer."""
+    if not words:
+        return np.empty(0, dtype=np.uint64)
+    encoded = [word.encode("utf-8") for word in words]
+    lengths = np.fromiter((len(e) for e in encoded), dtype=np.intp, count=len(encoded))
+    ends = np.cumsum(lengths)
+    data = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+    return _span_hashes(data, ends - lengths, ends)
+
+
+def _span_hashes(data: npt.NDArray[np.uint8], starts: npt.NDArray[np.intp],
+                 ends: npt.NDArray[np.intp]) -> WordHashes:
+    """The hash of each byte span ``data[start:end]``: the spans' polynomials read off one
+    running sum over the whole buffer (arithmetic modulo 2**64)."""
+    if len(starts) == 0:
+        return np.empty(0, dtype=np.uint64)
+    powers, inverse_powers = power_table(len(data) + 1)
+    with np.errstate(over="ignore"):
+        running = np.zeros(len(data) + 1, dtype=np.uint64)
+        np.cumsum(data.astype(np.uint64) * powers[: len(data)], out=running[1:])
+        spans = (running[ends] - running[starts]) * inverse_powers[starts]
+        return mix64(spans + ends.astype(np.uint64) - starts.astype(np.uint64))
+
+
+def power_table(size: int) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64]]:
+    """``BASE**k`` and ``BASE**-k`` modulo 2**64 for ``k`` below at least ``size`` (tables grow
+    by doubling, so few are ever built)."""
+    return _power_table(max(1 << 16, 1 << (size - 1).bit_length()))
+
+
+@lru_cache(maxsize=2)
+def _power_table(size: int) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64]]:
+    with np.errstate(over="ignore"):
+        powers = np.full(size, _BASE, dtype=np.uint64)
+        powers[0] = 1
+        inverse = np.full(size, _BASE_INVERSE, dtype=np.uint64)
+        inverse[0] = 1
+        return np.cumprod(powers, dtype=np.uint64), np.cumprod(inverse, dtype=np.uint64)
+
+
+def mix64(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    """splitmix64's finaliser: spreads every input bit over the whole word."""
+    with np.errstate(over="ignore"):
+        values = values ^ (values >> np.uint64(30))
+        values = values * np.uint64(0xBF58476D1CE4E5B9)
+        values = values ^ (values >> np.uint64(27))
+        values = values * np.uint64(0x94D049BB133111EB)
+        return values ^ (values >> np.uint64(31))
+
+
+def _simple_bytes(text: str) -> bytes | None:
+    """``text`` lower-cased as UTF-8 in which every byte above 127 belongs to a normalised word
+    character, so the bytes alone tell words apart; ``None`` when that cannot be had.
+
+    Non-ASCII spaces and punctuation are replaced by ASCII characters that split and end
+    segments the same way (a space, an apostrophe, a quote mark), letters by their normalised
+    form. Scripts whose words need more than one letter at a time to normalise, or with a
+    token per character (CJK), return ``None``.
+    """
+    if not text.isascii():
+        for char in set(text):
+            if not char.isascii():
+                stand_in = _stand_in(char)
+                if stand_in is None:
+                    return None
+                if stand_in != char:
+                    text = text.replace(char, stand_in)
+    return text.encode("utf-8").lower()
+
+
+@lru_cache(maxsize=4096)
+def _stand_in(char: str) -> str | None:
+    if char == "\u2019":
+        return "'"
+    if not _WORD.match(char):
+        return " " if _SPACE.match(char) else '"'
+    normalised = normalise_word(char)
+    # Latin, Greek and Cyrillic letters normalise one at a time, into letters.
+    if "\u00c0" <= char <= "\u04ff" and _LETTERS.fullmatch(normalised):
+        return normalised
+    return None
+
+
+_SPACE = re.compile(r"\s")
+_LETTERS = re.compile(rf"[^\W{_CJK}]+")

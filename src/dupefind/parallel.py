@@ -1,0 +1,38 @@
+"""One map over tasks, in order, in worker processes: how every stage uses more than one core.
+
+A stage cuts its work into tasks and hands a plain, picklable function over them to
+:func:`ordered_map`; no stage keeps state in a worker between tasks, so the same functions
+can run anywhere a task can be sent (a process pool here, a Spark task later).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def ordered_map(func: Callable[[T], R], tasks: Iterable[T], *, jobs: int) -> Iterator[R]:
+    """``func`` over the tasks, results in the tasks' order, in ``jobs`` processes, with at most
+    two tasks per process in flight (so memory holds a few tasks, never all of them)."""
+    queue = iter(tasks)
+    first = next(queue, None)
+    second = next(queue, None) if first is not None else None
+    if jobs <= 1 or first is None or second is None:  # one task is not worth starting processes for
+        for task in (first, second):
+            if task is not None:
+                yield func(task)
+        yield from map(func, queue)
+        return
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        pending: deque[Future[R]] = deque([pool.submit(func, first), pool.submit(func, second)])
+        for task in queue:
+            pending.append(pool.submit(func, task))
+            if len(pending) >= 2 * jobs:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
