@@ -22,7 +22,7 @@ def keys_of(texts: list[str]) -> list[np.ndarray]:
 
 def masked_words(text: str, commons: object) -> list[str]:
     tokens = tokenize(text)
-    mask = boilerplate_mask(text, tokens, commons)  # type: ignore[arg-type]
+    mask = boilerplate_mask(hash_words(text), commons)  # type: ignore[arg-type]
     assert mask.dtype == bool and mask.shape == (len(tokens),)
     return [w for w, m in zip(tokens.words, mask) if m]
 

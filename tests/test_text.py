@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import itertools
 
+import numpy as np
 from conftest import sample_text
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dupefind.text import normalise_word, segments, tokenize
+from dupefind.text import hash_tokens, hash_words, normalise_word, segments, tokenize, word_hashes
 
 
 def test_offsets_index_the_original_text() -> None:
@@ -83,3 +84,30 @@ def test_empty_and_wordless_texts() -> None:
         tokens = tokenize(text)
         assert len(tokens) == 0
         assert segments(text, tokens) == []
+
+
+# --------------------------------------------------------------------------- words as hashes
+
+_PIECES = st.sampled_from([
+    "the", "Cat", "DON'T", "l’été", "naïve", "STRASSE", "Straße", "Ωμέγα", "привет", "東京", "x²", "½",
+    "e\u0301", "ﬁne", "_id", "42", "'", "''", "’", ".", "!", "?", "...", ",", "—", "“", "”", "\u00a0",
+    " ", "  ", "\n", "\t", "\r\n", "\u2028", "-", "é", "É", "ŉ",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=40).map("".join) | st.text(max_size=60))
+def test_word_hashes_from_bytes_equal_those_of_the_tokens(text: str) -> None:
+    """The first pass's byte-level path finds the same words and segments as the tokeniser."""
+    fast = hash_words(text)
+    tokens = tokenize(text)
+    slow = hash_tokens(text, tokens)
+    assert np.array_equal(fast.hashes, slow.hashes)
+    assert np.array_equal(fast.hashes, word_hashes(tokens.words))
+    assert fast.segment_starts.tolist() == [span.start for span in segments(text, tokens)]
+
+
+def test_word_hashes_differ_by_word_and_ignore_case() -> None:
+    first, second, third = hash_words("Garden garden gardens").hashes.tolist()
+    assert first == second != third
+    assert word_hashes(["garden"]).tolist() == [first]

@@ -27,7 +27,7 @@ from rapidfuzz.distance import Indel
 
 from .models import Edit, Passage
 from .shingles import STOPWORDS
-from .text import Tokens
+from .text import Tokens, mix64
 
 #: Most words between two seeds of one chain, in either text.
 GAP = 40
@@ -91,15 +91,34 @@ def _seeds(ids_a: Sequence[int], ids_b: Sequence[int], words_a: Sequence[str],
 
 def _gram_seeds(ids_a: Sequence[int], ids_b: Sequence[int], pos_a: Sequence[int],
                 pos_b: Sequence[int], n: int) -> list[tuple[int, int]]:
-    index: dict[tuple[int, ...], list[int]] = {}
-    for k in range(len(pos_b) - n + 1):
-        index.setdefault(tuple(ids_b[p] for p in pos_b[k : k + n]), []).append(pos_b[k])
-    found: list[tuple[int, int]] = []
-    for k in range(len(pos_a) - n + 1):
-        hits = index.get(tuple(ids_a[p] for p in pos_a[k : k + n]))
-        if hits and len(hits) <= _MAX_REPEATS:
-            found.extend((pos_a[k], j) for j in hits)
-    return found
+    """Pairs of start positions of equal n-grams of the words at ``pos_a`` / ``pos_b``; an
+    n-gram found more than ``_MAX_REPEATS`` times in B seeds nothing."""
+    grams_a, grams_b = _gram_keys(ids_a, pos_a, n), _gram_keys(ids_b, pos_b, n)
+    if len(grams_a) == 0 or len(grams_b) == 0:
+        return []
+    order = np.argsort(grams_b, kind="stable")
+    ranked = grams_b[order]
+    first = np.searchsorted(ranked, grams_a, side="left")
+    hits = np.searchsorted(ranked, grams_a, side="right") - first
+    hits[hits > _MAX_REPEATS] = 0
+    from_a = np.repeat(np.arange(len(grams_a)), hits)
+    offsets = np.arange(len(from_a)) - np.repeat(np.cumsum(hits) - hits, hits)
+    starts_a = np.asarray(pos_a, dtype=np.intp)[from_a]
+    starts_b = np.asarray(pos_b, dtype=np.intp)[order[np.repeat(first, hits) + offsets]]
+    return list(zip(starts_a.tolist(), starts_b.tolist()))
+
+
+def _gram_keys(ids: Sequence[int], positions: Sequence[int], n: int) -> npt.NDArray[np.uint64]:
+    """A 64-bit key for each run of ``n`` consecutive words at ``positions``."""
+    values = np.asarray(ids, dtype=np.int64)[np.asarray(positions, dtype=np.intp)].view(np.uint64)
+    count = len(values) - n + 1
+    if count <= 0:
+        return np.empty(0, dtype=np.uint64)
+    keys = np.zeros(count, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for offset in range(n):
+            keys = mix64(keys * np.uint64(0x100000001B3) + values[offset : offset + count])
+    return keys
 
 
 def _chains(seeds: Sequence[tuple[int, int]]) -> list[list[tuple[int, int]]]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from .text import HashedWords, Tokens, hash_tokens, mix64, power_table
+from .text import HashedWords, mix64, power_table
 
 Keys = npt.NDArray[np.uint64]
 
@@ -50,14 +50,14 @@ def find_commons(per_document: Iterable[Keys], *, min_docs: int) -> Commons:
     return Commons(values[counts >= min_docs])
 
 
-def boilerplate_mask(text: str, tokens: Tokens, commons: Commons) -> npt.NDArray[np.bool_]:
-    """``True`` for each token that belongs to boilerplate and is not evidence."""
-    if len(commons.keys) == 0 or len(tokens) == 0:
-        return np.zeros(len(tokens), dtype=bool)
-    keys, lengths = _segment_hashes(hash_tokens(text, tokens))
-    common = np.isin(keys, commons.keys) & (lengths >= 2)
-    mask = np.repeat(common, lengths)
-    if mask.sum() >= CONTENT_SHARE * len(tokens):
+def boilerplate_mask(words: HashedWords, commons: Commons) -> npt.NDArray[np.bool_]:
+    """``True`` for each word that belongs to boilerplate and is not evidence."""
+    if len(commons.keys) == 0 or len(words) == 0:
+        return np.zeros(len(words), dtype=bool)
+    keys, lengths = _segment_hashes(words)
+    found = np.searchsorted(commons.keys, keys).clip(max=len(commons.keys) - 1)
+    mask = np.repeat((commons.keys[found] == keys) & (lengths >= 2), lengths)
+    if mask.sum() >= CONTENT_SHARE * len(words):
         mask[:] = False
     return mask
 

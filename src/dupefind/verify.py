@@ -15,8 +15,8 @@ import numpy.typing as npt
 from .boilerplate import Commons, boilerplate_mask
 from .config import Scheme
 from .models import Passage
-from .shingles import ShingleIds, shingle_ids
-from .text import Tokens, tokenize
+from .shingles import ShingleIds, hashed_shingle_ids, shingle_ids
+from .text import Tokens, hash_words, tokenize
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,9 +58,13 @@ def prepare(doc_id: str, text: str, *, commons: Commons, scheme: Scheme, ngram: 
             min_words: int) -> Prepared:
     """Tokenise ``text``, set its boilerplate aside and shingle the rest."""
     tokens = tokenize(text)
-    mask = boilerplate_mask(text, tokens, commons)
-    content = [word for word, dropped in zip(tokens.words, mask) if not dropped]
-    ids = shingle_ids(content, scheme=scheme, ngram=ngram)
+    words = hash_words(text)
+    mask = boilerplate_mask(words, commons)
+    if scheme == "chars":
+        ids = shingle_ids([word for word, dropped in zip(tokens.words, mask) if not dropped],
+                          scheme=scheme, ngram=ngram)
+    else:
+        ids = hashed_shingle_ids(words.hashes[~mask], scheme=scheme, ngram=ngram)
     return Prepared(doc_id, text, tokens, mask, ids, len(tokens) < min_words)
 
 
