@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 
 import numpy as np
 from conftest import sample_text
@@ -111,3 +112,15 @@ def test_word_hashes_differ_by_word_and_ignore_case() -> None:
     first, second, third = hash_words("Garden garden gardens").hashes.tolist()
     assert first == second != third
     assert word_hashes(["garden"]).tolist() == [first]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=80)
+       | st.lists(st.sampled_from(["Don't", "'", "''", "a", "B_2", " ", ".", "\n", "rock'n'roll", "x'"]),
+                  max_size=30).map("".join))
+def test_ascii_words_are_those_of_the_word_pattern(text: str) -> None:
+    """The byte-level ASCII tokeniser agrees with the regular expression it replaces."""
+    lowered = text.lower()
+    expected = [(m.group(), m.start(), m.end()) for m in re.finditer(r"\w+(?:'\w+)*", lowered)]
+    tokens = tokenize(text)
+    assert list(zip(tokens.words, tokens.starts, tokens.ends)) == expected

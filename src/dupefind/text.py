@@ -47,20 +47,20 @@ def normalise_word(word: str) -> str:
 def tokenize(text: str) -> Tokens:
     """Split ``text`` into normalised words with their original character spans."""
     if text.isascii():
-        # ASCII needs no Unicode normalisation and lower-casing keeps every offset: one pass.
+        # ASCII needs no Unicode normalisation, and lower-casing keeps every offset.
         lowered = text.lower()
-        spans = [m.span() for m in _WORD.finditer(lowered)]
-        words = [lowered[start:end] for start, end in spans]
-    else:
-        spans = [m.span() for m in _WORD.finditer(text)]
-        cache: dict[str, str] = {}
-        words = []
-        for start, end in spans:
-            raw = text[start:end]
-            word = cache.get(raw)
-            if word is None:
-                word = cache[raw] = normalise_word(raw)
-            words.append(word)
+        found = _word_spans(np.frombuffer(lowered.encode("ascii"), dtype=np.uint8))
+        starts, ends = found[0].tolist(), found[1].tolist()
+        return Tokens(tuple([lowered[s:e] for s, e in zip(starts, ends)]), tuple(starts), tuple(ends))
+    spans = [m.span() for m in _WORD.finditer(text)]
+    cache: dict[str, str] = {}
+    words = []
+    for start, end in spans:
+        raw = text[start:end]
+        word = cache.get(raw)
+        if word is None:
+            word = cache[raw] = normalise_word(raw)
+        words.append(word)
     return Tokens(tuple(words), tuple(s for s, _ in spans), tuple(e for _, e in spans))
 
 
@@ -122,19 +122,23 @@ def hash_words(text: str) -> HashedWords:
     if simple is None:
         return hash_tokens(text, tokenize(text))
     data = np.frombuffer(simple, dtype=np.uint8)
-    in_word = _WORD_BYTES[data]
-    # An apostrophe belongs to a word when word characters stand on both sides of it.
-    joins = np.zeros_like(in_word)
-    joins[1:-1] = (data[1:-1] == ord("'")) & in_word[:-2] & in_word[2:]
-    edges = np.diff((in_word | joins).view(np.int8), prepend=np.int8(0), append=np.int8(0))
-    starts = np.flatnonzero(edges == 1)
-    ends = np.flatnonzero(edges == -1)
+    starts, ends = _word_spans(data)
     # A segment ends at a line break, or at a space right after . ! or ?
     after_stop = np.concatenate(([False], _STOP_BYTES[data[:-1]]))
     bounds = np.flatnonzero((data == ord("\n")) | (_SPACE_BYTES[data] & after_stop))
     segment_of_word = np.searchsorted(bounds, starts, side="right")
     new_segment = np.flatnonzero(np.diff(segment_of_word, prepend=-1))
     return HashedWords(_span_hashes(data, starts, ends), new_segment.astype(np.intp))
+
+
+def _word_spans(data: npt.NDArray[np.uint8]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Start and end offsets of the words in lower-cased simple bytes (see ``_simple_bytes``):
+    runs of word bytes, an apostrophe included when word bytes stand on both sides of it."""
+    in_word = _WORD_BYTES[data]
+    joins = np.zeros_like(in_word)
+    joins[1:-1] = (data[1:-1] == ord("'")) & in_word[:-2] & in_word[2:]
+    edges = np.diff((in_word | joins).view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
 
 
 def hash_tokens(text: str, tokens: Tokens) -> HashedWords:
