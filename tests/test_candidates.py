@@ -8,7 +8,7 @@ import pytest
 
 from datasketch import MinHashLSH
 
-from dupefind.candidates import MIN_AGREEMENT, WEIGHTS, candidate_pairs
+from dupefind.candidates import WEIGHTS, candidate_pairs
 from dupefind.fingerprint import as_minhash, signatures
 
 RNG = np.random.default_rng(11)
@@ -29,6 +29,10 @@ def everyone(sigs: np.ndarray) -> np.ndarray:
     return np.ones(len(sigs), dtype=bool)
 
 
+def sizes(sigs: np.ndarray, size: int = 300) -> np.ndarray:
+    return np.full(len(sigs), size, dtype=np.uint32)
+
+
 def near_copy(ids: np.ndarray, share_changed: float) -> np.ndarray:
     """``ids`` with ``share_changed`` of its members replaced by new random ones."""
     changed = int(len(ids) * share_changed)
@@ -40,14 +44,14 @@ def test_near_identical_become_a_candidate_unrelated_do_not() -> None:
     base = random_ids(400)
     batch = [random_ids(400), base, random_ids(400), near_copy(base, 0.05), random_ids(400)]
     sigs = signatures(batch, num_perm=128, seed=1)
-    assert candidate_pairs(sigs, everyone(sigs), threshold=0.1, num_perm=128) == [(1, 3)]
+    assert candidate_pairs(sigs, sizes(sigs), everyone(sigs), threshold=0.1, num_perm=128) == [(1, 3)]
 
 
 def test_several_groups_sorted_with_i_below_j() -> None:
     first, second = random_ids(300), random_ids(300)
     batch = [near_copy(second, 0.1), first, near_copy(first, 0.1), second, near_copy(first, 0.05)]
     sigs = signatures(batch, num_perm=128, seed=9)
-    found = candidate_pairs(sigs, everyone(sigs), threshold=0.2, num_perm=128)
+    found = candidate_pairs(sigs, sizes(sigs), everyone(sigs), threshold=0.2, num_perm=128)
     assert found == [(0, 3), (1, 2), (1, 4), (2, 4)]
     assert found == sorted(found)
     assert all(i < j for i, j in found)
@@ -58,34 +62,58 @@ def test_rows_not_usable_are_skipped() -> None:
     sigs = signatures([base, base, near_copy(base, 0.02)], num_perm=64, seed=1)
     with_gaps = np.stack([sigs[0], sigs[0], sigs[1], sigs[0], sigs[2], sigs[0]])
     usable = np.array([False, True, True, False, True, False])
-    assert candidate_pairs(with_gaps, usable, threshold=0.1, num_perm=64) == [(1, 2), (1, 4), (2, 4)]
-    assert candidate_pairs(with_gaps, np.zeros(6, dtype=bool), threshold=0.1, num_perm=64) == []
-    assert candidate_pairs(np.empty((0, 64), dtype=np.uint32), np.zeros(0, dtype=bool),
+    assert candidate_pairs(with_gaps, sizes(with_gaps), usable, threshold=0.1, num_perm=64) == [(1, 2), (1, 4), (2, 4)]
+    assert candidate_pairs(with_gaps, sizes(with_gaps), np.zeros(6, dtype=bool), threshold=0.1, num_perm=64) == []
+    assert candidate_pairs(np.empty((0, 64), dtype=np.uint32), np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=bool),
                            threshold=0.1, num_perm=64) == []
 
 
 def test_empty_shingle_sets_are_never_candidates() -> None:
     sigs = signatures([np.empty(0, dtype=np.uint32)] * 3, num_perm=32, seed=1)
-    assert candidate_pairs(sigs, everyone(sigs), threshold=0.1, num_perm=32) == []
+    assert candidate_pairs(sigs, sizes(sigs), everyone(sigs), threshold=0.1, num_perm=32) == []
 
 
 def test_identical_signatures_are_a_candidate_once() -> None:
     sig = signatures([random_ids(100)], num_perm=32, seed=1)[0]
     sigs = np.stack([sig, sig.copy()])
-    assert candidate_pairs(sigs, everyone(sigs), threshold=0.5, num_perm=32) == [(0, 1)]
+    assert candidate_pairs(sigs, sizes(sigs), everyone(sigs), threshold=0.5, num_perm=32) == [(0, 1)]
 
 
 @pytest.mark.parametrize("threshold", [0.1, 0.3, 0.5])
 def test_same_candidates_as_datasketch_minhashlsh(threshold: float) -> None:
-    """The banding is datasketch's: every pair its ``MinHashLSH`` returns that agrees on at
-    least MIN_AGREEMENT values is found, and nothing else."""
+    """The banding is datasketch's: with no containment asked for, the pairs are exactly those
+    its ``MinHashLSH`` returns."""
     bases = [random_ids(200) for _ in range(12)]
     batch = bases + [near_copy(b, share) for b in bases for share in (0.3, 0.6, 0.8, 0.9)]
     sigs = signatures(batch, num_perm=128, seed=3)
     lsh = MinHashLSH(threshold=threshold, num_perm=128, weights=WEIGHTS)
     for index, sig in enumerate(sigs):
         lsh.insert(index, as_minhash(sig, seed=3))
-    theirs = {(i, j) for i, sig in enumerate(sigs) for j in lsh.query(as_minhash(sig, seed=3)) if i < j
-              and (sigs[i] == sigs[j]).sum() >= MIN_AGREEMENT}
-    ours = candidate_pairs(sigs, everyone(sigs), threshold=threshold, num_perm=128)
+    theirs = {(i, j) for i, sig in enumerate(sigs) for j in lsh.query(as_minhash(sig, seed=3)) if i < j}
+    ours = candidate_pairs(sigs, sizes(sigs), everyone(sigs), threshold=threshold, num_perm=128)
     assert set(ours) == theirs and len(theirs) >= len(bases)
+
+
+def test_chance_agreements_are_not_candidates() -> None:
+    """Two sets sharing a handful of members collide in a one-row band now and then; their
+    estimated containment is far below what is asked, so they are left out."""
+    base = random_ids(400)
+    batch = [base, np.unique(np.concatenate([base[:4], random_ids(396)]))]
+    partners = [near_copy(base, 0.5)]
+    sigs = signatures(batch + partners, num_perm=128, seed=5)
+    every = candidate_pairs(sigs, sizes(sigs, 400), everyone(sigs), threshold=0.1, num_perm=128)
+    kept = candidate_pairs(sigs, sizes(sigs, 400), everyone(sigs), threshold=0.1, num_perm=128,
+                           min_containment=0.1)
+    assert (0, 2) in kept and (1, 2) not in kept and (0, 1) not in kept
+    assert set(kept) <= set(every)
+
+
+def test_containment_uses_the_sizes_of_the_sets() -> None:
+    """A small set inside a large one: a low Jaccard similarity, a high containment."""
+    large = random_ids(2000)
+    small = RNG.permutation(large)[:200]
+    sigs = signatures([large, np.sort(small)], num_perm=128, seed=2)
+    both = np.array([2000, 200], dtype=np.uint32)
+    assert candidate_pairs(sigs, both, everyone(sigs), threshold=0.05, num_perm=128, min_containment=0.5) == [(0, 1)]
+    equal = np.array([2000, 2000], dtype=np.uint32)
+    assert candidate_pairs(sigs, equal, everyone(sigs), threshold=0.05, num_perm=128, min_containment=0.5) == []

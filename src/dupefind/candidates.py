@@ -7,10 +7,14 @@ Python dictionary insert and query per document. LSH is approximate by design (d
 own ``MinHashLSH.query`` docstring says so): every candidate is re-checked exactly by
 :mod:`dupefind.verify`.
 
-Two documents that agree on a single one of the ``num_perm`` MinHash values share nothing
-more than chance allows (one common phrase); with one-row bands such pairs are most of the
-collisions in a large collection, so a candidate must agree on at least
-:data:`MIN_AGREEMENT` values in all.
+Two documents that agree on one or two of the ``num_perm`` MinHash values share no more than
+chance allows (a common phrase or two); with one-row bands such pairs are most of the
+collisions in a large collection, and their number grows with the square of its size. So each
+colliding pair is weighed on its whole signatures: the share of values they agree on estimates
+their Jaccard similarity ``J``, which with the two shingle-set sizes gives the containment of
+the smaller in the larger, ``J (|A| + |B|) / ((1 + J) min(|A|, |B|))``. A candidate's estimate
+must reach ``min_containment`` (the pipeline asks for half the verdict's threshold, far below
+what any copy it reports shows, since the estimate is noisy).
 """
 
 from __future__ import annotations
@@ -26,8 +30,6 @@ Candidate = tuple[int, int]
 
 #: The weights of false positives and false negatives for datasketch's choice of bands.
 WEIGHTS = (0.2, 0.8)
-#: A candidate agrees with its partner on at least this many signature values.
-MIN_AGREEMENT = 2
 #: Pairs compared at once when counting agreements (bounds the memory it takes).
 _CHUNK = 1 << 18
 
@@ -38,10 +40,12 @@ def banding(*, threshold: float, num_perm: int) -> tuple[int, int]:
     return int(lsh.b), int(lsh.r)
 
 
-def candidate_pairs(signatures: npt.NDArray[np.uint32], usable: npt.NDArray[np.bool_], *, threshold: float,
-                    num_perm: int) -> list[Candidate]:
+def candidate_pairs(signatures: npt.NDArray[np.uint32], sizes: npt.NDArray[np.uint32],
+                    usable: npt.NDArray[np.bool_], *, threshold: float, num_perm: int,
+                    min_containment: float = 0.0) -> list[Candidate]:
     """Index pairs ``(i, j)``, ``i < j``, sorted, of ``usable`` rows of ``signatures`` that
-    share an LSH band and agree on at least :data:`MIN_AGREEMENT` values."""
+    share an LSH band tuned for Jaccard ``threshold`` and whose estimated containment (from
+    the signatures and the shingle-set ``sizes``) reaches ``min_containment``."""
     bands, rows = banding(threshold=threshold, num_perm=num_perm)
     index = np.flatnonzero(usable & (signatures != EMPTY).any(axis=1))
     if len(index) < 2:
@@ -55,8 +59,17 @@ def candidate_pairs(signatures: npt.NDArray[np.uint32], usable: npt.NDArray[np.b
         (signatures[first[k : k + _CHUNK]] == signatures[second[k : k + _CHUNK]]).sum(axis=1)
         for k in range(0, len(codes), _CHUNK)
     ]) if len(codes) else np.empty(0, dtype=np.intp)
-    keep = agreeing >= min(MIN_AGREEMENT, num_perm)
+    keep = _containment(agreeing / num_perm, sizes[first], sizes[second]) >= min_containment
     return list(zip(first[keep].tolist(), second[keep].tolist()))
+
+
+def _containment(similarity: npt.NDArray[np.float64], size_a: npt.NDArray[np.uint32],
+                 size_b: npt.NDArray[np.uint32]) -> npt.NDArray[np.float64]:
+    """The containment of the smaller set in the larger that a Jaccard similarity implies."""
+    total = size_a.astype(np.float64) + size_b
+    smaller = np.maximum(np.minimum(size_a, size_b), 1).astype(np.float64)
+    estimate: npt.NDArray[np.float64] = similarity * total / ((1 + similarity) * smaller)
+    return estimate
 
 
 def _band_keys(band: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint64]:

@@ -48,6 +48,8 @@ class Catalog:
     """Where each document's text is re-read."""
     signatures: npt.NDArray[np.uint32]
     """One MinHash signature per document (a row); rows of short texts are never used."""
+    sizes: npt.NDArray[np.uint32]
+    """The number of distinct shingles of each document."""
     exact_keys: tuple[bytes, ...]
     """A hash of each document's normalised words (pairs identical short texts)."""
     commons: Commons
@@ -64,6 +66,7 @@ class Fingerprints:
     locations: list[Location]
     signatures: npt.NDArray[np.uint32]
     """One row per document."""
+    sizes: npt.NDArray[np.uint32]
     exact_keys: list[bytes]
     segment_keys: list[Keys]
     skipped: list[Skipped]
@@ -129,7 +132,8 @@ def fingerprint_task(task: list[Unit], *, scheme: Scheme, ngram: int, num_perm: 
         exact.append(hashlib.blake2b(words.hashes.tobytes(), digest_size=16).digest())
         segments.append(segment_keys(words))
     return Fingerprints(documents, [r.location for r in records],
-                        signatures(shingles, num_perm=num_perm, seed=seed), exact, segments, skipped,
+                        signatures(shingles, num_perm=num_perm, seed=seed),
+                        np.array([len(ids) for ids in shingles], dtype=np.uint32), exact, segments, skipped,
                         sum(u.size for u in task))
 
 
@@ -148,7 +152,7 @@ def _tasks(units: Iterable[Unit]) -> Iterator[list[Unit]]:
 
 def _subset(batch: Fingerprints, keep: list[int]) -> Fingerprints:
     return Fingerprints([batch.documents[i] for i in keep], [batch.locations[i] for i in keep],
-                        batch.signatures[keep], [batch.exact_keys[i] for i in keep],
+                        batch.signatures[keep], batch.sizes[keep], [batch.exact_keys[i] for i in keep],
                         [batch.segment_keys[i] for i in keep], [], batch.size)
 
 
@@ -160,11 +164,13 @@ def _catalog(batches: list[Fingerprints], skipped: list[Skipped], *, num_perm: i
     exact = [key for b in batches for key in b.exact_keys]
     rows = (np.concatenate([b.signatures for b in batches]) if batches
             else np.empty((0, num_perm), dtype=np.uint32))
+    sizes = np.concatenate([b.sizes for b in batches]) if batches else np.empty(0, dtype=np.uint32)
     commons = find_commons((keys for b in batches for keys in b.segment_keys), min_docs=boilerplate_min_docs)
     return Catalog(
         documents=tuple(documents[i] for i in order),
         locations=tuple(locations[i] for i in order),
         signatures=np.ascontiguousarray(rows[order]) if len(order) else rows,
+        sizes=sizes[order] if len(order) else sizes,
         exact_keys=tuple(exact[i] for i in order),
         commons=commons,
         skipped=tuple(sorted(skipped, key=lambda s: (s.path, s.reason))),

@@ -46,8 +46,8 @@ def scan(paths: Sequence[str], config: Config | None = None, *, stdin: BinaryIO 
         if not catalog.documents and catalog.skipped:
             raise InputError(_nothing_to_scan(catalog))
         usable = np.array([not d.short for d in catalog.documents], dtype=bool)
-        candidates = candidate_pairs(catalog.signatures, usable, threshold=config.lsh_threshold,
-                                     num_perm=config.num_perm)
+        candidates = candidate_pairs(catalog.signatures, catalog.sizes, usable, threshold=config.lsh_threshold,
+                                     num_perm=config.num_perm, min_containment=config.threshold / 2)
         candidates += _identical_short_texts(catalog)
         pairs = list(_verified(sorted(set(candidates)), catalog, config, progress))
     return Report(
