@@ -209,13 +209,12 @@ def _simple_bytes(text: str) -> bytes | None:
     token per character (CJK), return ``None``.
     """
     if not text.isascii():
-        for char in set(text):
-            if not char.isascii():
-                stand_in = _stand_in(char)
-                if stand_in is None:
-                    return None
-                if stand_in != char:
-                    text = text.replace(char, stand_in)
+        for char in set(_NON_ASCII.findall(text)):
+            stand_in = _stand_in(char)
+            if stand_in is None:
+                return None
+            if stand_in != char:
+                text = text.replace(char, stand_in)
     return text.encode("utf-8").lower()
 
 
@@ -233,4 +232,5 @@ def _stand_in(char: str) -> str | None:
 
 
 _SPACE = re.compile(r"\s")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _LETTERS = re.compile(rf"[^\W{_CJK}]+")
