@@ -10,7 +10,7 @@ from conftest import sample_text
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dupefind.text import hash_tokens, hash_words, normalise_word, segments, tokenize, word_hashes
+from dupefind.text import hash_texts, hash_tokens, hash_words, normalise_word, segments, tokenize, word_hashes
 
 
 def test_offsets_index_the_original_text() -> None:
@@ -124,3 +124,16 @@ def test_ascii_words_are_those_of_the_word_pattern(text: str) -> None:
     expected = [(m.group(), m.start(), m.end()) for m in re.finditer(r"\w+(?:'\w+)*", lowered)]
     tokens = tokenize(text)
     assert list(zip(tokens.words, tokens.starts, tokens.ends)) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(_PIECES, max_size=15).map("".join), max_size=6))
+def test_many_texts_hashed_at_once_are_each_hashed_alone(texts: list[str]) -> None:
+    together = hash_texts(texts)
+    alone = [hash_words(t) for t in texts]
+    assert np.array_equal(together.hashes, np.concatenate([a.hashes for a in alone] + [np.empty(0, np.uint64)]))
+    offsets = np.cumsum([0] + [len(a) for a in alone])
+    assert together.text_starts.tolist() == offsets[:-1].tolist()
+    expected = [int(o) + int(s) for a, o in zip(alone, offsets) for s in a.segment_starts]
+    assert together.segment_starts.tolist() == expected
+    assert together.text_of_word().tolist() == [k for k, a in enumerate(alone) for _ in range(len(a))]

@@ -37,8 +37,21 @@ class Commons:
 
 def segment_keys(words: HashedWords) -> Keys:
     """The sorted unique hashes of a document's segments of two or more words."""
+    return segment_key_sets(words)[0]
+
+
+def segment_key_sets(words: HashedWords) -> tuple[Keys, npt.NDArray[np.intp]]:
+    """:func:`segment_keys` of each text of ``words`` at once: the sets one after the other,
+    and the index where each begins."""
     keys, lengths = _segment_hashes(words)
-    return np.unique(keys[lengths >= 2])
+    text = words.text_of_word()[words.segment_starts]
+    long_enough = lengths >= 2
+    keys, text = keys[long_enough], text[long_enough]
+    order = np.lexsort((keys, text))
+    keys, text = keys[order], text[order]
+    fresh = np.ones(len(keys), dtype=bool)
+    fresh[1:] = (keys[1:] != keys[:-1]) | (text[1:] != text[:-1])
+    return keys[fresh], np.searchsorted(text[fresh], np.arange(len(words.text_starts)))
 
 
 def find_commons(per_document: Iterable[Keys], *, min_docs: int) -> Commons:

@@ -20,14 +20,14 @@ from functools import partial
 import numpy as np
 import numpy.typing as npt
 
-from .boilerplate import Commons, Keys, find_commons, segment_keys
+from .boilerplate import Commons, Keys, find_commons, segment_key_sets
 from .config import Scheme
-from .fingerprint import signatures
+from .fingerprint import set_signatures
 from .models import Document, Location, Skipped
 from .parallel import ordered_map
-from .shingles import hashed_shingle_ids, shingle_ids
+from .shingles import ShingleIds, shingle_ids, shingle_sets
 from .sources import Record, Unit, read_unit
-from .text import hash_tokens, hash_words, tokenize
+from .text import HashedWords, hash_texts, tokenize
 
 #: A task holds at most this many pieces of input, and about this many bytes of text.
 TASK_UNITS = 256
@@ -117,24 +117,40 @@ def fingerprint_task(task: list[Unit], *, scheme: Scheme, ngram: int, num_perm: 
     for unit in task:
         for item in read_unit(unit, id_field=id_field, text_field=text_field):
             (skipped if isinstance(item, Skipped) else records).append(item)  # type: ignore[arg-type]
-    documents, shingles, exact, segments = [], [], [], []
-    for record in records:
-        if scheme == "chars":  # character n-grams need the words as strings
-            tokens = tokenize(record.text)
-            words = hash_tokens(record.text, tokens)
-            ids = shingle_ids(tokens.words, scheme=scheme, ngram=ngram)
-        else:
-            words = hash_words(record.text)
-            ids = hashed_shingle_ids(words.hashes, scheme=scheme, ngram=ngram)
-        short = len(words) < min_words
-        documents.append(Document(record.id, record.path, len(record.text), len(words), short))
-        shingles.append(ids[:0] if short else ids)
-        exact.append(hashlib.blake2b(words.hashes.tobytes(), digest_size=16).digest())
-        segments.append(segment_keys(words))
-    return Fingerprints(documents, [r.location for r in records],
-                        signatures(shingles, num_perm=num_perm, seed=seed),
-                        np.array([len(ids) for ids in shingles], dtype=np.uint32), exact, segments, skipped,
-                        sum(u.size for u in task))
+    texts = [record.text for record in records]
+    if scheme == "chars":  # character n-grams need the words as strings
+        words, shingles = _char_shingles(texts, ngram=ngram)
+    else:
+        words = hash_texts(texts)
+        shingles = shingle_sets(words, scheme=scheme, ngram=ngram)
+    counts = np.diff(words.text_starts, append=len(words))
+    short = counts < min_words
+    ids, starts = shingles
+    sizes = np.diff(starts, append=len(ids))
+    sizes[short] = 0  # a short text is paired only with identical ones: no signature
+    keep = np.repeat(sizes > 0, np.diff(starts, append=len(ids)))
+    signatures = set_signatures(ids[keep], np.cumsum(sizes) - sizes, num_perm=num_perm, seed=seed)
+    segments = segment_key_sets(words)
+    bounds = words.text_starts.tolist() + [len(words)]
+    return Fingerprints(
+        documents=[Document(r.id, r.path, len(r.text), int(n), bool(s)) for r, n, s in zip(records, counts, short)],
+        locations=[r.location for r in records],
+        signatures=signatures,
+        sizes=sizes.astype(np.uint32),
+        exact_keys=[hashlib.blake2b(words.hashes[bounds[k] : bounds[k + 1]].tobytes(), digest_size=16).digest()
+                    for k in range(len(records))],
+        segment_keys=np.split(segments[0], segments[1][1:]) if len(records) else [],
+        skipped=skipped,
+        size=sum(u.size for u in task),
+    )
+
+
+def _char_shingles(texts: list[str], *, ngram: int) -> tuple[HashedWords, tuple[ShingleIds, npt.NDArray[np.intp]]]:
+    tokens = [tokenize(text) for text in texts]
+    sets = [shingle_ids(t.words, scheme="chars", ngram=ngram) for t in tokens]
+    sizes = np.array([len(ids) for ids in sets], dtype=np.intp)
+    words = hash_texts(texts)
+    return words, (np.concatenate(sets + [np.empty(0, dtype=np.uint32)]), np.cumsum(sizes) - sizes)
 
 
 def _tasks(units: Iterable[Unit]) -> Iterator[list[Unit]]:

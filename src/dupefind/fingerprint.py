@@ -22,15 +22,35 @@ _SCHEME = "affine32"
 EMPTY = np.uint32(0xFFFFFFFF)
 
 
+#: Shingle ids permuted at once (bounds the memory of a batch: ids x num_perm x 4 bytes).
+_CHUNK = 1 << 15
+
+
 def signatures(batch: Sequence[npt.NDArray[np.uint32]], *, num_perm: int, seed: int) -> npt.NDArray[np.uint32]:
     """One signature (a row of ``num_perm`` ``uint32`` values) per shingle-id array of ``batch``."""
+    sizes = np.array([len(ids) for ids in batch], dtype=np.intp)
+    ids = np.concatenate(list(batch) + [np.empty(0, dtype=np.uint32)]).astype(np.uint32, copy=False)
+    return set_signatures(ids, np.cumsum(sizes) - sizes, num_perm=num_perm, seed=seed)
+
+
+def set_signatures(ids: npt.NDArray[np.uint32], starts: npt.NDArray[np.intp], *, num_perm: int,
+                   seed: int) -> npt.NDArray[np.uint32]:
+    """One signature per set of ``ids``, the sets lying one after the other and set ``k``
+    beginning at ``starts[k]`` (as :func:`~dupefind.shingles.shingle_sets` gives them)."""
     a, b = _permutations(num_perm, seed)
-    out = np.full((len(batch), num_perm), EMPTY, dtype=np.uint32)
+    out = np.full((len(starts), num_perm), EMPTY, dtype=np.uint32)
+    filled = np.flatnonzero(np.diff(starts, append=len(ids)) > 0)
+    mixed = _fmix32(ids).reshape(-1, 1)
+    begin = 0
     with np.errstate(over="ignore"):
-        for row, ids in enumerate(batch):
-            if len(ids):
-                mixed = _fmix32(ids.astype(np.uint32, copy=False)).reshape(-1, 1)
-                (mixed * a + b).min(axis=0, out=out[row])
+        while begin < len(filled):  # whole sets, about _CHUNK ids at a time
+            first = int(starts[filled[begin]])
+            end = int(np.searchsorted(starts[filled], first + _CHUNK, side="right"))
+            end = max(end, begin + 1)
+            last = int(starts[filled[end]]) if end < len(filled) else len(ids)
+            permuted = mixed[first:last] * a + b
+            out[filled[begin:end]] = np.minimum.reduceat(permuted, starts[filled[begin:end]] - first, axis=0)
+            begin = end
     return out
 
 

@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .config import DEFAULT_NGRAM, Scheme
-from .text import WordHashes, mix64, word_hashes
+from .text import HashedWords, WordHashes, mix64, word_hashes
 
 ShingleIds = npt.NDArray[np.uint32]
 
@@ -51,14 +51,29 @@ def shingle_ids(words: Sequence[str], *, scheme: Scheme, ngram: int) -> ShingleI
 def hashed_shingle_ids(hashes: WordHashes, *, scheme: Scheme, ngram: int) -> ShingleIds:
     """:func:`shingle_ids` of the words whose :func:`~dupefind.text.word_hashes` are given
     (word schemes only: character n-grams need the words themselves)."""
+    one = HashedWords(hashes, np.zeros(min(1, len(hashes)), dtype=np.intp), np.zeros(1, dtype=np.intp))
+    return shingle_sets(one, scheme=scheme, ngram=ngram)[0]
+
+
+def shingle_sets(words: HashedWords, *, scheme: Scheme, ngram: int) -> tuple[ShingleIds, npt.NDArray[np.intp]]:
+    """The shingle-id set of each text of ``words`` (word schemes only), all at once: the sets
+    one after the other, each sorted and unique, and the index where each set begins."""
     if scheme == "chars":
         raise ValueError("character shingles need the words, not their hashes")
-    if scheme == "stopwords":
-        kept = hashes[is_stopword(hashes)]
-        if len(hashes) and len(kept) >= MIN_STOPWORD_SHARE * len(hashes):
-            return _combine(kept, ngram, _SALT["stopwords"])
-        return _combine(hashes, DEFAULT_NGRAM["words"], _SALT["words"])
-    return _combine(hashes, ngram, _SALT["words"])
+    texts = len(words.text_starts)
+    text_of_word = words.text_of_word()
+    if scheme == "words":
+        grams = [_grams(words.hashes, text_of_word, ngram, _SALT["words"])]
+    else:
+        stop = is_stopword(words.hashes)
+        counts = np.bincount(text_of_word, minlength=texts)
+        english = np.bincount(text_of_word, weights=stop, minlength=texts) >= MIN_STOPWORD_SHARE * counts
+        prose = english[text_of_word]
+        grams = [_grams(words.hashes[stop & prose], text_of_word[stop & prose], ngram, _SALT["stopwords"]),
+                 _grams(words.hashes[~prose], text_of_word[~prose], DEFAULT_NGRAM["words"], _SALT["words"])]
+    keys = np.unique(np.concatenate([(text.astype(np.uint64) << np.uint64(32)) | ids for ids, text in grams]))
+    owner = (keys >> np.uint64(32)).astype(np.intp)
+    return keys.astype(np.uint32), np.searchsorted(owner, np.arange(texts))
 
 
 def is_stopword(hashes: WordHashes) -> npt.NDArray[np.bool_]:
@@ -74,7 +89,21 @@ def _char_ngrams(text: str, n: int) -> ShingleIds:
         return _combine(codes * np.uint64(0x9E3779B97F4A7C15), n, _SALT["chars"])
 
 
+def _grams(values: WordHashes, text_of_value: npt.NDArray[np.intp], n: int,
+           salt: int) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.intp]]:
+    """The id of every run of ``n`` consecutive values of one text, and that text."""
+    ids = _ngram_ids(values, n, salt)
+    text = text_of_value[: len(ids)]
+    whole = text == text_of_value[n - 1 :] if len(ids) else np.empty(0, dtype=bool)
+    return ids[whole].astype(np.uint64), text[whole]
+
+
 def _combine(hashes: WordHashes, n: int, salt: int) -> ShingleIds:
+    """The sorted unique ids of every run of ``n`` consecutive values."""
+    return np.unique(_ngram_ids(hashes, n, salt))
+
+
+def _ngram_ids(hashes: WordHashes, n: int, salt: int) -> ShingleIds:
     """Hash every run of ``n`` consecutive values into one id (a polynomial, then a mixer)."""
     count = len(hashes) - n + 1
     if count <= 0:
@@ -84,5 +113,5 @@ def _combine(hashes: WordHashes, n: int, salt: int) -> ShingleIds:
         for offset in range(n):
             acc = acc * np.uint64(0x100000001B3) + hashes[offset : offset + count]
         acc = mix64(acc)
-    folded = (acc ^ (acc >> np.uint64(32))).astype(np.uint32)
-    return np.unique(folded)
+    folded: ShingleIds = (acc ^ (acc >> np.uint64(32))).astype(np.uint32)
+    return folded

@@ -105,30 +105,83 @@ _STOP_BYTES[np.frombuffer(b".!?", dtype=np.uint8)] = True
 
 @dataclass(frozen=True, slots=True)
 class HashedWords:
-    """A text's words as hashes, and where its segments (lines, sentences) begin."""
+    """The words of one or more texts as hashes, with where each text and each of its segments
+    (lines, sentences) begins."""
 
     hashes: WordHashes
-    """:func:`word_hashes` of the normalised words, in order."""
+    """:func:`word_hashes` of the normalised words, text after text."""
     segment_starts: npt.NDArray[np.intp]
-    """Index of the first word of each segment, ascending (empty without words)."""
+    """Index of the first word of each segment, ascending (a segment never spans two texts)."""
+    text_starts: npt.NDArray[np.intp]
+    """Index of the first word of each text (a text without words starts where the next does)."""
 
     def __len__(self) -> int:
         return len(self.hashes)
 
+    def text_of_word(self) -> npt.NDArray[np.intp]:
+        """The index of the text each word belongs to."""
+        return np.searchsorted(self.text_starts, np.arange(len(self.hashes)), side="right") - 1
+
 
 def hash_words(text: str) -> HashedWords:
     """The words of ``text`` as :func:`tokenize` finds them, hashed, with their segments."""
-    simple = _simple_bytes(text)
-    if simple is None:
-        return hash_tokens(text, tokenize(text))
-    data = np.frombuffer(simple, dtype=np.uint8)
+    return hash_texts([text])
+
+
+def hash_texts(texts: Sequence[str]) -> HashedWords:
+    """:func:`hash_words` of many texts at once, with one pass of numpy over all of them."""
+    simple = [_simple_bytes(text) for text in texts]
+    easy = [index for index, data in enumerate(simple) if data is not None]
+    hashes, first_of_segment, counts = _hash_simple([simple[i] for i in easy])  # type: ignore[misc]
+    if len(easy) < len(texts):  # a few texts need the tokeniser: put everything in text order
+        pieces: list[tuple[WordHashes, npt.NDArray[np.bool_]]] = []
+        ends = np.cumsum(counts)
+        position = dict(zip(easy, range(len(easy))))
+        for index, text in enumerate(texts):
+            if index in position:
+                k = position[index]
+                span = slice(int(ends[k] - counts[k]), int(ends[k]))
+                pieces.append((hashes[span], first_of_segment[span]))
+            else:
+                pieces.append(_hash_hard(text))
+        hashes = np.concatenate([p[0] for p in pieces]) if pieces else hashes
+        first_of_segment = np.concatenate([p[1] for p in pieces]) if pieces else first_of_segment
+        counts = np.array([len(p[0]) for p in pieces], dtype=np.intp)
+    text_starts = np.cumsum(counts) - counts
+    first_of_segment[text_starts[counts > 0]] = True
+    return HashedWords(hashes, np.flatnonzero(first_of_segment), text_starts)
+
+
+def hash_tokens(text: str, tokens: Tokens) -> HashedWords:
+    """:func:`hash_words` of a text already tokenised."""
+    hashes, first_of_segment = _hash_tokens(text, tokens)
+    return HashedWords(hashes, np.flatnonzero(first_of_segment), np.zeros(1, dtype=np.intp))
+
+
+def _hash_simple(texts: list[bytes]) -> tuple[WordHashes, npt.NDArray[np.bool_], npt.NDArray[np.intp]]:
+    """Word hashes, segment-start flags and word counts of simple texts, joined by line breaks
+    (so that no word or segment runs from one into the next)."""
+    data = np.frombuffer(b"\n".join(texts), dtype=np.uint8)
+    lengths = np.array([len(t) + 1 for t in texts], dtype=np.intp)
     starts, ends = _word_spans(data)
     # A segment ends at a line break, or at a space right after . ! or ?
     after_stop = np.concatenate(([False], _STOP_BYTES[data[:-1]]))
     bounds = np.flatnonzero((data == ord("\n")) | (_SPACE_BYTES[data] & after_stop))
     segment_of_word = np.searchsorted(bounds, starts, side="right")
-    new_segment = np.flatnonzero(np.diff(segment_of_word, prepend=-1))
-    return HashedWords(_span_hashes(data, starts, ends), new_segment.astype(np.intp))
+    first_of_segment = np.diff(segment_of_word, prepend=-1) != 0
+    text_of_word = np.searchsorted(np.cumsum(lengths), starts, side="right")
+    return (_span_hashes(data, starts, ends), first_of_segment,
+            np.bincount(text_of_word, minlength=len(texts)).astype(np.intp))
+
+
+def _hash_hard(text: str) -> tuple[WordHashes, npt.NDArray[np.bool_]]:
+    return _hash_tokens(text, tokenize(text))
+
+
+def _hash_tokens(text: str, tokens: Tokens) -> tuple[WordHashes, npt.NDArray[np.bool_]]:
+    first_of_segment = np.zeros(len(tokens), dtype=bool)
+    first_of_segment[[span.start for span in segments(text, tokens)]] = True
+    return word_hashes(tokens.words), first_of_segment
 
 
 def _word_spans(data: npt.NDArray[np.uint8]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
@@ -139,12 +192,6 @@ def _word_spans(data: npt.NDArray[np.uint8]) -> tuple[npt.NDArray[np.intp], npt.
     joins[1:-1] = (data[1:-1] == ord("'")) & in_word[:-2] & in_word[2:]
     edges = np.diff((in_word | joins).view(np.int8), prepend=np.int8(0), append=np.int8(0))
     return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-
-
-def hash_tokens(text: str, tokens: Tokens) -> HashedWords:
-    """:func:`hash_words` of a text already tokenised."""
-    return HashedWords(word_hashes(tokens.words),
-                       np.array([s.start for s in segments(text, tokens)], dtype=np.intp))
 
 
 def word_hashes(words: Sequence[str]) -> WordHashes:
