@@ -10,7 +10,16 @@ from conftest import sample_text
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dupefind.text import hash_texts, hash_tokens, hash_words, normalise_word, segments, tokenize, word_hashes
+from dupefind.text import (
+    _tokenize_by_pattern,
+    hash_texts,
+    hash_tokens,
+    hash_words,
+    normalise_word,
+    segments,
+    tokenize,
+    word_hashes,
+)
 
 
 def test_offsets_index_the_original_text() -> None:
@@ -137,3 +146,10 @@ def test_many_texts_hashed_at_once_are_each_hashed_alone(texts: list[str]) -> No
     expected = [int(o) + int(s) for a, o in zip(alone, offsets) for s in a.segment_starts]
     assert together.segment_starts.tolist() == expected
     assert together.text_of_word().tolist() == [k for k, a in enumerate(alone) for _ in range(len(a))]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_PIECES, max_size=40).map("".join) | st.text(max_size=60))
+def test_tokens_from_bytes_equal_those_of_the_word_pattern(text: str) -> None:
+    """The byte-level tokeniser agrees with the word pattern and per-word normalisation."""
+    assert tokenize(text) == _tokenize_by_pattern(text)

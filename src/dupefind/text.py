@@ -46,12 +46,23 @@ def normalise_word(word: str) -> str:
 
 def tokenize(text: str) -> Tokens:
     """Split ``text`` into normalised words with their original character spans."""
-    if text.isascii():
-        # ASCII needs no Unicode normalisation, and lower-casing keeps every offset.
-        lowered = text.lower()
-        found = _word_spans(np.frombuffer(lowered.encode("ascii"), dtype=np.uint8))
-        starts, ends = found[0].tolist(), found[1].tolist()
-        return Tokens(tuple([lowered[s:e] for s, e in zip(starts, ends)]), tuple(starts), tuple(ends))
+    simple = _simple_bytes(text, same_length=True)
+    if simple is None:
+        return _tokenize_by_pattern(text)
+    # Every character stands where it stood in ``text``: the offsets hold for both.
+    data = np.frombuffer(simple, dtype=np.uint8)
+    byte_starts, byte_ends = _word_spans(data)
+    if len(simple) == len(text):
+        starts, ends = byte_starts.tolist(), byte_ends.tolist()
+    else:  # bytes to characters: count the bytes that begin a character
+        char_of_byte = np.cumsum((data & 0xC0) != 0x80) - 1
+        starts, ends = char_of_byte[byte_starts].tolist(), (char_of_byte[byte_ends - 1] + 1).tolist()
+    lowered = simple.decode("utf-8")
+    return Tokens(tuple([lowered[s:e] for s, e in zip(starts, ends)]), tuple(starts), tuple(ends))
+
+
+def _tokenize_by_pattern(text: str) -> Tokens:
+    """:func:`tokenize` with the word pattern and a normalisation per word: for any text."""
     spans = [m.span() for m in _WORD.finditer(text)]
     cache: dict[str, str] = {}
     words = []
@@ -246,19 +257,20 @@ def mix64(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
         return values ^ (values >> np.uint64(31))
 
 
-def _simple_bytes(text: str) -> bytes | None:
+def _simple_bytes(text: str, *, same_length: bool = False) -> bytes | None:
     """``text`` lower-cased as UTF-8 in which every byte above 127 belongs to a normalised word
     character, so the bytes alone tell words apart; ``None`` when that cannot be had.
 
     Non-ASCII spaces and punctuation are replaced by ASCII characters that split and end
     segments the same way (a space, an apostrophe, a quote mark), letters by their normalised
     form. Scripts whose words need more than one letter at a time to normalise, or with a
-    token per character (CJK), return ``None``.
+    token per character (CJK), return ``None``; so does a letter that normalises to more than
+    one character (ß to ss) when ``same_length`` asks for every character to keep its place.
     """
     if not text.isascii():
         for char in set(_NON_ASCII.findall(text)):
             stand_in = _stand_in(char)
-            if stand_in is None:
+            if stand_in is None or (same_length and len(stand_in) != 1):
                 return None
             if stand_in != char:
                 text = text.replace(char, stand_in)
