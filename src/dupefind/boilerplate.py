@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from .text import HashedWords, mix64, power_table
+from .text import HashedWords, mix64, powers
 
 Keys = npt.NDArray[np.uint64]
 
@@ -56,11 +56,44 @@ def segment_key_sets(words: HashedWords) -> tuple[Keys, npt.NDArray[np.intp]]:
 
 def find_commons(per_document: Iterable[Keys], *, min_docs: int) -> Commons:
     """The segments that occur in at least ``min_docs`` of the documents."""
-    arrays = list(per_document)
-    if not arrays:
-        return Commons()
-    values, counts = np.unique(np.concatenate(arrays), return_counts=True)
-    return Commons(values[counts >= min_docs])
+    counter = SegmentCounter()
+    for keys in per_document:
+        counter.add(keys)
+    return counter.commons(min_docs=min_docs)
+
+
+class SegmentCounter:
+    """Counts in how many documents each segment occurs, a batch of documents at a time.
+
+    Holds 8 bytes per segment of each document (the keys, filed on 16 shelves by their top
+    four bits) and counts one shelf at a time at the end, so counting takes little more memory
+    than the keys themselves.
+    """
+
+    def __init__(self) -> None:
+        self._shelves: list[list[Keys]] = [[] for _ in range(16)]
+
+    def add(self, keys: Keys) -> None:
+        """The segment keys of some documents, each document's keys unique."""
+        shelf = (keys >> np.uint64(60)).astype(np.intp)
+        order = np.argsort(shelf, kind="stable")
+        bounds = np.searchsorted(shelf[order], np.arange(17))
+        for index in range(16):
+            if bounds[index + 1] > bounds[index]:
+                self._shelves[index].append(keys[order[bounds[index] : bounds[index + 1]]])
+
+    def commons(self, *, min_docs: int) -> Commons:
+        """The segments counted in at least ``min_docs`` documents (the counts are let go)."""
+        found: list[Keys] = []
+        for index, arrays in enumerate(self._shelves):
+            if arrays:
+                keys = np.concatenate(arrays)
+                self._shelves[index] = []
+                keys.sort()
+                starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+                counts = np.diff(starts, append=len(keys))
+                found.append(keys[starts[counts >= min_docs]])
+        return Commons(np.concatenate(found) if found else np.empty(0, dtype=np.uint64))
 
 
 def boilerplate_mask(words: HashedWords, commons: Commons) -> npt.NDArray[np.bool_]:
@@ -82,7 +115,6 @@ def _segment_hashes(words: HashedWords) -> tuple[Keys, npt.NDArray[np.intp]]:
         return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.intp)
     lengths = np.diff(starts, append=len(words))
     position = np.arange(len(words)) - np.repeat(starts, lengths)
-    powers = power_table(int(lengths.max()) + 1)[0]
     with np.errstate(over="ignore"):
-        sums = np.add.reduceat(words.hashes * powers[position], starts)
+        sums = np.add.reduceat(words.hashes * powers(int(lengths.max()))[position], starts)
         return mix64(sums + lengths.astype(np.uint64)), lengths

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 
 import numpy as np
 import numpy.typing as npt
 
-from .boilerplate import Commons, Keys, find_commons, segment_key_sets
+from .boilerplate import Commons, Keys, SegmentCounter, segment_key_sets
 from .config import Scheme
 from .fingerprint import set_signatures
 from .models import Document, Location, Skipped
@@ -68,7 +68,10 @@ class Fingerprints:
     """One row per document."""
     sizes: npt.NDArray[np.uint32]
     exact_keys: list[bytes]
-    segment_keys: list[Keys]
+    segment_keys: Keys
+    """The keys of each document's segments (each document's unique), one after the other."""
+    segment_counts: npt.NDArray[np.intp]
+    """How many segment keys each document has."""
     skipped: list[Skipped]
     """Parts of the task's input that were not usable."""
     size: int
@@ -90,6 +93,7 @@ def build_catalog(units: Sequence[Unit | Skipped], *, scheme: Scheme, ngram: int
                           min_words=min_words, id_field=id_field, text_field=text_field)
     first_path: dict[str, str] = {}
     kept: list[Fingerprints] = []
+    segments = SegmentCounter()
     done = 0
     for batch in ordered_map(fingerprint, tasks, jobs=jobs):
         skipped.extend(batch.skipped)
@@ -101,11 +105,14 @@ def build_catalog(units: Sequence[Unit | Skipped], *, scheme: Scheme, ngram: int
             else:
                 first_path[doc.id] = doc.path
                 keep.append(index)
-        kept.append(_subset(batch, keep) if len(keep) < len(batch.documents) else batch)
+        if len(keep) < len(batch.documents):
+            batch = _subset(batch, keep)
+        segments.add(batch.segment_keys)
+        kept.append(replace(batch, segment_keys=batch.segment_keys[:0]))  # counted: let them go
         done += batch.size
         if progress is not None:
             progress("read", len(first_path), done, total)
-    return _catalog(kept, skipped, num_perm=num_perm, boilerplate_min_docs=boilerplate_min_docs)
+    return _catalog(kept, skipped, segments.commons(min_docs=boilerplate_min_docs), num_perm=num_perm)
 
 
 def fingerprint_task(task: list[Unit], *, scheme: Scheme, ngram: int, num_perm: int, seed: int, min_words: int,
@@ -139,7 +146,8 @@ def fingerprint_task(task: list[Unit], *, scheme: Scheme, ngram: int, num_perm: 
         sizes=sizes.astype(np.uint32),
         exact_keys=[hashlib.blake2b(words.hashes[bounds[k] : bounds[k + 1]].tobytes(), digest_size=16).digest()
                     for k in range(len(records))],
-        segment_keys=np.split(segments[0], segments[1][1:]) if len(records) else [],
+        segment_keys=segments[0],
+        segment_counts=np.diff(segments[1], append=len(segments[0])),
         skipped=skipped,
         size=sum(u.size for u in task),
     )
@@ -169,11 +177,12 @@ def _tasks(units: Iterable[Unit]) -> Iterator[list[Unit]]:
 def _subset(batch: Fingerprints, keep: list[int]) -> Fingerprints:
     return Fingerprints([batch.documents[i] for i in keep], [batch.locations[i] for i in keep],
                         batch.signatures[keep], batch.sizes[keep], [batch.exact_keys[i] for i in keep],
-                        [batch.segment_keys[i] for i in keep], [], batch.size)
+                        batch.segment_keys[np.repeat(np.isin(np.arange(len(batch.documents)), keep),
+                                                     batch.segment_counts)],
+                        batch.segment_counts[keep], [], batch.size)
 
 
-def _catalog(batches: list[Fingerprints], skipped: list[Skipped], *, num_perm: int,
-             boilerplate_min_docs: int) -> Catalog:
+def _catalog(batches: list[Fingerprints], skipped: list[Skipped], commons: Commons, *, num_perm: int) -> Catalog:
     documents = [d for b in batches for d in b.documents]
     order = sorted(range(len(documents)), key=lambda i: documents[i].id)
     locations = [loc for b in batches for loc in b.locations]
@@ -181,7 +190,6 @@ def _catalog(batches: list[Fingerprints], skipped: list[Skipped], *, num_perm: i
     rows = (np.concatenate([b.signatures for b in batches]) if batches
             else np.empty((0, num_perm), dtype=np.uint32))
     sizes = np.concatenate([b.sizes for b in batches]) if batches else np.empty(0, dtype=np.uint32)
-    commons = find_commons((keys for b in batches for keys in b.segment_keys), min_docs=boilerplate_min_docs)
     return Catalog(
         documents=tuple(documents[i] for i in order),
         locations=tuple(locations[i] for i in order),

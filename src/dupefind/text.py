@@ -103,8 +103,7 @@ def segments(text: str, tokens: Tokens) -> list[range]:
 
 WordHashes = npt.NDArray[np.uint64]
 
-_BASE = 0x100000001B3  # odd, so invertible modulo 2**64
-_BASE_INVERSE = pow(_BASE, -1, 1 << 64)
+_BASE = 0x100000001B3
 _WORD_BYTES = np.zeros(256, dtype=bool)
 _WORD_BYTES[np.frombuffer(b"0123456789_abcdefghijklmnopqrstuvwxyz", dtype=np.uint8)] = True
 _WORD_BYTES[128:] = True  # only letters are left above ASCII (see _simple_bytes)
@@ -219,32 +218,24 @@ def word_hashes(words: Sequence[str]) -> WordHashes:
 
 def _span_hashes(data: npt.NDArray[np.uint8], starts: npt.NDArray[np.intp],
                  ends: npt.NDArray[np.intp]) -> WordHashes:
-    """The hash of each byte span ``data[start:end]``: the spans' polynomials read off one
-    running sum over the whole buffer (arithmetic modulo 2**64)."""
+    """The hash of each byte span ``data[start:end]``: the polynomial of its bytes,
+    ``sum(byte[k] * BASE**k)`` modulo 2**64, mixed with its length."""
     if len(starts) == 0:
         return np.empty(0, dtype=np.uint64)
-    powers, inverse_powers = power_table(len(data) + 1)
+    lengths = ends - starts
+    firsts = np.cumsum(lengths) - lengths
+    place = np.arange(int(lengths.sum())) - np.repeat(firsts, lengths)
     with np.errstate(over="ignore"):
-        running = np.zeros(len(data) + 1, dtype=np.uint64)
-        np.cumsum(data.astype(np.uint64) * powers[: len(data)], out=running[1:])
-        spans = (running[ends] - running[starts]) * inverse_powers[starts]
-        return mix64(spans + ends.astype(np.uint64) - starts.astype(np.uint64))
+        terms = data[np.repeat(starts, lengths) + place].astype(np.uint64) * powers(int(lengths.max()))[place]
+        return mix64(np.add.reduceat(terms, firsts) + lengths.astype(np.uint64))
 
 
-def power_table(size: int) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64]]:
-    """``BASE**k`` and ``BASE**-k`` modulo 2**64 for ``k`` below at least ``size`` (tables grow
-    by doubling, so few are ever built)."""
-    return _power_table(max(1 << 16, 1 << (size - 1).bit_length()))
-
-
-@lru_cache(maxsize=2)
-def _power_table(size: int) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64]]:
+def powers(count: int) -> npt.NDArray[np.uint64]:
+    """``BASE**k`` modulo 2**64 for ``k < count``."""
+    table = np.full(max(count, 1), _BASE, dtype=np.uint64)
+    table[0] = 1
     with np.errstate(over="ignore"):
-        powers = np.full(size, _BASE, dtype=np.uint64)
-        powers[0] = 1
-        inverse = np.full(size, _BASE_INVERSE, dtype=np.uint64)
-        inverse[0] = 1
-        return np.cumprod(powers, dtype=np.uint64), np.cumprod(inverse, dtype=np.uint64)
+        return np.cumprod(table, dtype=np.uint64)
 
 
 def mix64(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
