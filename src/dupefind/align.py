@@ -39,6 +39,8 @@ TOUCH = 15
 STRAY_GAP = 5
 #: Least share of identical words in a passage (Dice: 2 x identical / (words A + words B)).
 MIN_SIMILARITY = 0.4
+#: A stretch of sentences without any identical phrase needs this many similar sentence pairs.
+MIN_SEEDS = 2
 _WORD_SEED = 3
 _STOP_SEED = 5
 _MAX_REPEATS = 20
@@ -215,6 +217,8 @@ def _with_fragment(passages: list[Passage], fragment: Fragment, ids_a: Sequence[
     if ia == ib or ja == jb:
         return passages
     if not covered:
+        if fragment.seeds < MIN_SEEDS:
+            return passages
         same = sum(end - start for start, end, _, _ in _equal_blocks(ids_a[ia:ib], ids_b[ja:jb]))
         if same < min_words:
             return passages

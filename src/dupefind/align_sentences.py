@@ -51,6 +51,8 @@ MAX_RATIO = 3
 #: Sentences are cut at this many words and joined to the next below ``MIN_SENTENCE`` words.
 MAX_SENTENCE = 60
 MIN_SENTENCE = 6
+#: More words than this at the end of a stretch, none of them found in the other, are cut off.
+LOOSE_END = 6
 #: Content words are compared by their first few letters (a cheap stemmer: "industries",
 #: "industry" and "industrial" agree).
 STEM = 5
@@ -82,6 +84,8 @@ class Fragment:
     """One past its last token."""
     cosine: float
     """Cosine of the two stretches' tf-isf vectors."""
+    seeds: int
+    """Number of similar sentence pairs it rests on."""
 
 
 Seed = tuple[int, int]
@@ -100,15 +104,21 @@ def fragments(text_a: str, a: Tokens, text_b: str, b: Tokens, *,
     seeds = vectors.seeds()
     if not seeds:
         return []
-    found: list[tuple[float, int, int, int, int]] = []
+    found: list[tuple[float, int, int, int, int, int]] = []
     for cluster in _validated(seeds, GAP, vectors, seeds):
         cluster = _trimmed(cluster, vectors.cosine)
         i0, i1 = min(i for i, _ in cluster), max(i for i, _ in cluster)
         j0, j1 = min(j for _, j in cluster), max(j for _, j in cluster)
-        found.append((vectors.stretch_cosine(i0, i1, j0, j1), i0, i1, j0, j1))
+        found.append((vectors.stretch_cosine(i0, i1, j0, j1), i0, i1, j0, j1, len(cluster)))
     kept: list[Fragment] = []
-    for cosine, i0, i1, j0, j1 in sorted(found, key=lambda f: (-f[0], f[1:])):
-        frag = Fragment(sents_a[i0][0], sents_a[i1][1], sents_b[j0][0], sents_b[j1][1], round(cosine, 4))
+    for cosine, i0, i1, j0, j1, size in sorted(found, key=lambda f: (-f[0], f[1:])):
+        # Each stretch runs from its first to its last content word found in the other: a
+        # sentence only partly copied (or badly cut) does not bring its other part along.
+        in_a = {t for s in terms_a[i0 : i1 + 1] for t in s}
+        in_b = {t for s in terms_b[j0 : j1 + 1] for t in s}
+        a0, a1 = _shared_span(a, sents_a[i0][0], sents_a[i1][1], in_b)
+        b0, b1 = _shared_span(b, sents_b[j0][0], sents_b[j1][1], in_a)
+        frag = Fragment(a0, a1, b0, b1, round(cosine, 4), size)
         if not any(_overlaps(frag, other) for other in kept):
             kept.append(frag)
     return kept
@@ -139,10 +149,25 @@ def _terms(tokens: Tokens, sentences: Sequence[tuple[int, int]],
            ignore: npt.NDArray[np.bool_] | None) -> list[list[str]]:
     """The stemmed content words of each sentence (boilerplate words left out)."""
     words = tokens.words
-    return [[words[k][:STEM] for k in range(start, end)
-             if len(words[k]) > 2 and words[k] not in FUNCTION_WORDS and not words[k].isdigit()
-             and (ignore is None or not ignore[k])]
+    return [[term for k in range(start, end)
+             if (term := _term(words[k])) and (ignore is None or not ignore[k])]
             for start, end in sentences]
+
+
+def _term(word: str) -> str:
+    """A content word's stem; empty for a function word, a number or a word of one or two letters."""
+    return word[:STEM] if len(word) > 2 and word not in FUNCTION_WORDS and not word.isdigit() else ""
+
+
+def _shared_span(tokens: Tokens, start: int, end: int, other: set[str]) -> tuple[int, int]:
+    """Words ``start:end`` less any run of more than ``LOOSE_END`` words at either end without a
+    stem found in ``other``."""
+    hits = [k for k in range(start, end) if _term(tokens.words[k]) in other]
+    if not hits:
+        return start, end
+    first = hits[0] if hits[0] - start > LOOSE_END else start
+    last = hits[-1] + 1 if end - hits[-1] - 1 > LOOSE_END else end
+    return first, last
 
 
 class _Vectors:
