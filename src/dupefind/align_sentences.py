@@ -148,15 +148,21 @@ def _sentences(text: str, tokens: Tokens) -> list[tuple[int, int]]:
 def _terms(tokens: Tokens, sentences: Sequence[tuple[int, int]],
            ignore: npt.NDArray[np.bool_] | None) -> list[list[str]]:
     """The stemmed content words of each sentence (boilerplate words left out)."""
-    words = tokens.words
-    return [[term for k in range(start, end)
-             if (term := _term(words[k])) and (ignore is None or not ignore[k])]
-            for start, end in sentences]
+    cache: dict[str, str] = {}
+    stems = [cache[w] if w in cache else cache.setdefault(w, _term(w)) for w in tokens.words]
+    if ignore is not None:
+        stems = [("" if dropped else stem) for stem, dropped in zip(stems, ignore.tolist())]
+    return [[stem for stem in stems[start:end] if stem] for start, end in sentences]
 
 
 def _term(word: str) -> str:
     """A content word's stem; empty for a function word, a number or a word of one or two letters."""
     return word[:STEM] if len(word) > 2 and word not in FUNCTION_WORDS and not word.isdigit() else ""
+
+
+def content_terms(words: Sequence[str]) -> set[str]:
+    """The distinct stems of the content words among ``words`` (as fragments compare them)."""
+    return {term for word in words if (term := _term(word))}
 
 
 def _shared_span(tokens: Tokens, start: int, end: int, other: set[str]) -> tuple[int, int]:
@@ -171,7 +177,7 @@ def _shared_span(tokens: Tokens, start: int, end: int, other: set[str]) -> tuple
 
 
 class _Vectors:
-    """tf-isf vectors of both texts' sentences, over the terms the two texts share."""
+    """tf-isf vectors of both texts' sentences, kept sparse: (sentence, term, weight) entries."""
 
     def __init__(self, terms_a: list[list[str]], terms_b: list[list[str]]) -> None:
         df: dict[str, int] = {}
@@ -183,19 +189,19 @@ class _Vectors:
         column = {t: k for k, t in enumerate(self.shared)}
         total = len(terms_a) + len(terms_b)
         isf = {t: float(np.log(total / n)) + 1e-3 for t, n in df.items()}
-        self.a, self.norm_a, self.size_a = _matrix(terms_a, column, isf)
-        self.b, self.norm_b, self.size_b = _matrix(terms_b, column, isf)
+        self.a, self.norm_a, self.size_a = _entries(terms_a, column, isf)
+        self.b, self.norm_b, self.size_b = _entries(terms_b, column, isf)
         self.terms_a, self.terms_b, self.isf = terms_a, terms_b, isf
+        self.cosine = np.zeros((len(terms_a), len(terms_b)))
 
     def seeds(self) -> list[Seed]:
         """Sentence pairs similar enough in both measures, sorted."""
-        cosine = (self.a @ self.b.T) / np.outer(self.norm_a, self.norm_b)
-        common = (self.a > 0).astype(np.float32) @ (self.b > 0).astype(np.float32).T
+        dot, common = _products(self.a, self.b, len(self.terms_a), len(self.terms_b))
+        cosine = self.cosine = dot / np.outer(self.norm_a, self.norm_b)
         dice = 2 * common / np.add.outer(self.size_a, self.size_b)
         # A sentence is the copy of one sentence, or of a few about as well: matches far
         # weaker than a sentence's best are the topic, not the copy.
         best = np.maximum(cosine.max(axis=1)[:, None], cosine.max(axis=0)[None, :])
-        self.cosine = cosine
         hit = (cosine >= SEED_COSINE) & (dice >= SEED_DICE) & (cosine >= BEST_SHARE * best)
         # A sentence like many of the other text's (a repeated line) tells nothing of where it was copied.
         hit[hit.sum(axis=1) > MAX_MATCHES, :] = False
@@ -221,23 +227,60 @@ class _Vectors:
         return bag
 
 
-def _matrix(terms: list[list[str]], column: dict[str, int], isf: dict[str, float]
-            ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    """Per sentence: its weights on the shared terms, its full norm, its number of distinct terms."""
-    matrix = np.zeros((len(terms), len(column)))
-    norms = np.zeros(len(terms))
-    sizes = np.zeros(len(terms))
+Entries = tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]
+"""Sentence index, shared-term index and weight of each nonzero of a tf-isf matrix."""
+
+
+def _entries(terms: list[list[str]], column: dict[str, int], isf: dict[str, float]
+             ) -> tuple[Entries, npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Per text: its weights on the shared terms (sparse), each sentence's full norm and its
+    number of distinct terms."""
+    rows: list[int] = []
+    cols: list[int] = []
+    weights: list[float] = []
+    norms = np.ones(len(terms))
+    sizes = np.ones(len(terms))
     for row, sentence in enumerate(terms):
+        if not sentence:
+            continue
         counts: dict[str, int] = {}
         for term in sentence:
             counts[term] = counts.get(term, 0) + 1
-        weights = {t: n * isf[t] for t, n in counts.items()}
-        norms[row] = np.sqrt(sum(w * w for w in weights.values())) or 1.0
-        sizes[row] = len(counts) or 1
-        for term, weight in weights.items():
-            if term in column:
-                matrix[row, column[term]] = weight
-    return matrix, norms, sizes
+        square = 0.0
+        for term, n in counts.items():
+            weight = n * isf[term]
+            square += weight * weight
+            k = column.get(term)
+            if k is not None:
+                rows.append(row)
+                cols.append(k)
+                weights.append(weight)
+        norms[row], sizes[row] = square**0.5, len(counts)
+    return (np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64), np.array(weights)), norms, sizes
+
+
+def _products(a: Entries, b: Entries, rows: int, cols: int
+              ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Dot products and numbers of shared terms of every sentence of A with every sentence of B.
+
+    A sparse product (each term joins the sentences holding it on both sides): the cost is
+    the number of such sentence pairs, not sentences x vocabulary.
+    """
+    order = np.argsort(b[1], kind="stable")
+    b_rows, b_cols, b_weights = b[0][order], b[1][order], b[2][order]
+    first = np.searchsorted(b_cols, a[1], side="left")
+    count = np.searchsorted(b_cols, a[1], side="right") - first
+    total = int(count.sum())
+    if not total:
+        return np.zeros((rows, cols)), np.zeros((rows, cols))
+    owner = np.repeat(np.arange(len(count)), count)
+    offset = np.arange(total) - np.repeat(np.cumsum(count) - count, count)
+    partner = first[owner] + offset
+    flat = a[0][owner] * cols + b_rows[partner]
+    dot: npt.NDArray[np.float64] = np.bincount(flat, weights=a[2][owner] * b_weights[partner],
+                                               minlength=rows * cols).astype(np.float64)
+    common: npt.NDArray[np.float64] = np.bincount(flat, minlength=rows * cols).astype(np.float64)
+    return dot.reshape(rows, cols), common.reshape(rows, cols)
 
 
 def _validated(seeds: Sequence[Seed], gap: int, vectors: _Vectors,
