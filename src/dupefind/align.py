@@ -13,6 +13,10 @@ to ``text[start:end]`` in each original. The steps:
    ``Indel.opcodes`` (an LCS over word ids), trimmed to its first and last identical word, and
    kept when it has at least ``min_words`` identical words and half of its words identical
    or more. Its edits (identical runs, substitutions, insertions) are kept for display.
+4. *Sentence fragments* (:mod:`dupefind.align_sentences`): stretches of sentences that share
+   their content words though few identical phrases (reworded, shuffled, translated and back).
+   A fragment joins the passages inside it into one, keeping their word alignment, or is a
+   passage of its own when it rests on two sentence pairs or more.
 """
 
 from __future__ import annotations
