@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import random
+
 import numpy as np
 import pytest
 from conftest import sample_text
+from test_align_sentences import reworded
 
+from dupefind import Config, compare
 from dupefind.boilerplate import Commons
 from dupefind.text import tokenize
 from dupefind.verify import Overlap, Prepared, is_duplicate, overlap, prepare
@@ -92,3 +96,16 @@ def test_prepare_sets_boilerplate_aside_before_shingling() -> None:
     assert not plain.boilerplate.any()
     assert len(plain.shingles) > 100
     assert len(plain.tokens) == len(plain.boilerplate)
+
+
+def test_a_reworded_sentence_stretch_inside_longer_texts_is_a_copy() -> None:
+    """No 30 identical words in a row, little shared shingling: the reworded paragraph is still
+    reported, because its passage shares most of its content words."""
+    night = next(p for p in sample_text("040_night_trains_return.txt").split("\n\n") if len(p.split()) > 60)
+    text_a = sample_text("013_how_to_start_a_community_garden.txt") + "\n\n" + night
+    text_b = sample_text("053_carers_drop_in_opens.txt") + "\n\n" + reworded(night, random.Random(3))
+    pair = compare(text_a, text_b)
+    assert pair.containment < Config().threshold
+    assert all(p.identical_words < Config().passage_words for p in pair.passages)
+    assert pair.duplicate
+    assert not compare(text_a, text_b, Config(passage_words=0)).duplicate

@@ -13,6 +13,10 @@ to ``text[start:end]`` in each original. The steps:
    ``Indel.opcodes`` (an LCS over word ids), trimmed to its first and last identical word, and
    kept when it has at least ``min_words`` identical words and half of its words identical
    or more. Its edits (identical runs, substitutions, insertions) are kept for display.
+4. *Sentence fragments* (:mod:`dupefind.align_sentences`): stretches of sentences that share
+   their content words though few identical phrases (reworded, shuffled, translated and back).
+   A fragment joins the passages inside it into one, keeping their word alignment, or is a
+   passage of its own when it rests on two sentence pairs or more.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz.distance import Indel
 
+from .align_sentences import Fragment, fragments
 from .models import Edit, Passage
 from .shingles import STOPWORDS
 from .text import Tokens, mix64
@@ -38,6 +43,8 @@ TOUCH = 15
 STRAY_GAP = 5
 #: Least share of identical words in a passage (Dice: 2 x identical / (words A + words B)).
 MIN_SIMILARITY = 0.4
+#: A stretch of sentences without any identical phrase needs this many similar sentence pairs.
+MIN_SEEDS = 2
 _WORD_SEED = 3
 _STOP_SEED = 5
 _MAX_REPEATS = 20
@@ -60,6 +67,8 @@ def align(text_a: str, a: Tokens, text_b: str, b: Tokens, *, min_words: int,
     for passage in sorted(found, key=lambda p: (-p.identical_words, p.a_start, p.b_start)):
         if not any(_clash(passage, other) for other in kept):
             kept.append(passage)
+    for fragment in fragments(text_a, a, text_b, b, ignore_a=ignore_a, ignore_b=ignore_b):
+        kept = _with_fragment(kept, fragment, ids_a, ids_b, a, b, min_words=min_words)
     return tuple(sorted((replace(p, a_text=text_a[p.a_start : p.a_end], b_text=text_b[p.b_start : p.b_end])
                          for p in _grouped(kept, a, b)), key=lambda p: (p.a_start, p.b_start)))
 
@@ -185,21 +194,81 @@ def _follows(first: Region, second: Region) -> bool:
 def _fine(region: Region, ids_a: Sequence[int], ids_b: Sequence[int],
           a: Tokens, b: Tokens, *, min_words: int) -> Passage | None:
     a0, a1, b0, b1 = region
-    blocks = _trimmed([(op.src_start, op.src_end, op.dest_start, op.dest_end)
-                       for op in Indel.opcodes(ids_a[a0:a1], ids_b[b0:b1]) if op.tag == "equal"])
+    blocks = _trimmed(_equal_blocks(ids_a[a0:a1], ids_b[b0:b1]))
     same = sum(end - start for start, end, _, _ in blocks)
     if same < min_words:
         return None
     ia, ja = a0 + blocks[0][0], b0 + blocks[0][2]
     ib, jb = a0 + blocks[-1][1], b0 + blocks[-1][3]
-    similarity = 2 * same / ((ib - ia) + (jb - ja))
-    if similarity < MIN_SIMILARITY:
+    if 2 * same / ((ib - ia) + (jb - ja)) < MIN_SIMILARITY:
         return None
+    return _passage(ia, ib, ja, jb, same, ids_a, ids_b, a, b)
+
+
+def _equal_blocks(seq_a: Sequence[int], seq_b: Sequence[int]) -> list[tuple[int, int, int, int]]:
+    return [(op.src_start, op.src_end, op.dest_start, op.dest_end)
+            for op in Indel.opcodes(seq_a, seq_b) if op.tag == "equal"]
+
+
+def _passage(ia: int, ib: int, ja: int, jb: int, same: int, ids_a: Sequence[int], ids_b: Sequence[int],
+             a: Tokens, b: Tokens) -> Passage:
+    """The passage of words ``ia:ib`` of A and ``ja:jb`` of B, ``same`` of them identical."""
+    similarity = 2 * same / ((ib - ia) + (jb - ja))
     return Passage(
         a_start=a.starts[ia], a_end=a.ends[ib - 1], b_start=b.starts[ja], b_end=b.ends[jb - 1],
         similarity=round(similarity, 4), words_a=ib - ia, words_b=jb - ja,
         edits=_edits(ids_a[ia:ib], ids_b[ja:jb], a, b, ia, ja),
     )
+
+
+def _with_fragment(passages: list[Passage], fragment: Fragment, ids_a: Sequence[int],
+                   ids_b: Sequence[int], a: Tokens, b: Tokens, *, min_words: int) -> list[Passage]:
+    """``passages`` with those inside ``fragment`` (overlapping it in both texts) joined into one
+    passage over the fragment and them; the fragment alone, word-aligned, when it holds none.
+
+    A joined passage keeps the word alignments of its parts (the words around them, rewritten
+    beyond recognition, have none): one LCS over the whole stretch could prefer a scatter of
+    "the"s to a copied phrase.
+    """
+    def inside(p: Passage) -> bool:
+        return (_word(a, p.a_start) < fragment.a_end and _word(a, p.a_end) > fragment.a_start
+                and _word(b, p.b_start) < fragment.b_end and _word(b, p.b_end) > fragment.b_start)
+
+    covered = [p for p in passages if inside(p)]
+    ia, ib = _unignored(ids_a, fragment.a_start, fragment.a_end)
+    ja, jb = _unignored(ids_b, fragment.b_start, fragment.b_end)
+    if ia == ib or ja == jb:
+        return passages
+    if not covered:
+        if fragment.seeds < MIN_SEEDS:
+            return passages
+        same = sum(end - start for start, end, _, _ in _equal_blocks(ids_a[ia:ib], ids_b[ja:jb]))
+        if same < min_words:
+            return passages
+        return passages + [_passage(ia, ib, ja, jb, same, ids_a, ids_b, a, b)]
+    ia = min([ia] + [_word(a, p.a_start) for p in covered])
+    ib = max([ib] + [_word(a, p.a_end) for p in covered])
+    ja = min([ja] + [_word(b, p.b_start) for p in covered])
+    jb = max([jb] + [_word(b, p.b_end) for p in covered])
+    same = min(sum(p.identical_words for p in covered), ib - ia, jb - ja)
+    joined = Passage(a_start=a.starts[ia], a_end=a.ends[ib - 1], b_start=b.starts[ja], b_end=b.ends[jb - 1],
+                     similarity=round(2 * same / ((ib - ia) + (jb - ja)), 4), words_a=ib - ia, words_b=jb - ja,
+                     edits=tuple(sorted((e for p in covered for e in p.edits), key=lambda e: (e.a_start, e.b_start))))
+    return [p for p in passages if not inside(p)] + [joined]
+
+
+def _unignored(ids: Sequence[int], start: int, end: int) -> tuple[int, int]:
+    """Words ``start:end`` without the ignored words (boilerplate) at either end."""
+    while start < end and ids[start] < 0:
+        start += 1
+    while end > start and ids[end - 1] < 0:
+        end -= 1
+    return start, end
+
+
+def _word(t: Tokens, offset: int) -> int:
+    """Index of the first word starting at or after character ``offset``."""
+    return bisect_left(t.starts, offset)
 
 
 def _trimmed(blocks: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
@@ -231,16 +300,18 @@ def _edits(seq_a: Sequence[int], seq_b: Sequence[int], a: Tokens, b: Tokens, ia:
             if s[1] == s[2] or s[3] == s[4]:
                 s = ("delete" if s[3] == s[4] else "insert", *s[1:])
         steps.append(s)
-    return tuple(Edit(tag, _span(a, i1, i2), _end(a, i1, i2), _span(b, j1, j2), _end(b, j1, j2))
+    return tuple(Edit(tag, _span(a, i1, i2, ia), _end(a, i1, i2, ia), _span(b, j1, j2, ja), _end(b, j1, j2, ja))
                  for tag, i1, i2, j1, j2 in steps)
 
 
-def _span(t: Tokens, i1: int, i2: int) -> int:
-    return t.starts[i1] if i2 > i1 else (t.ends[i1 - 1] if i1 > 0 else 0)
+def _span(t: Tokens, i1: int, i2: int, first: int) -> int:
+    """Where words ``i1:i2`` start; for no words, the end of the word before (the start of the
+    passage, whose first word is ``first``, when the gap opens it)."""
+    return t.starts[i1] if i2 > i1 or i1 == first else t.ends[i1 - 1]
 
 
-def _end(t: Tokens, i1: int, i2: int) -> int:
-    return t.ends[i2 - 1] if i2 > i1 else _span(t, i1, i2)
+def _end(t: Tokens, i1: int, i2: int, first: int) -> int:
+    return t.ends[i2 - 1] if i2 > i1 else _span(t, i1, i2, first)
 
 
 def _grouped(passages: list[Passage], a: Tokens, b: Tokens) -> list[Passage]:

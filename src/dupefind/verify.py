@@ -6,12 +6,14 @@ boilerplate and shingled again, and the shingle sets are compared exactly.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
+from .align_sentences import content_terms
 from .boilerplate import Commons, boilerplate_mask
 from .config import Scheme
 from .models import Passage
@@ -79,15 +81,37 @@ def overlap(a: Prepared, b: Prepared) -> Overlap:
     )
 
 
+#: A rewritten passage is evidence of a copy when it has at least this many words on each side
+#: (a sentence) ...
+REWRITTEN_WORDS = 20
+#: ... and shares at least this many distinct content words ...
+REWRITTEN_SHARED = 8
+#: ... which are at least this share of the content words of the two sides (Dice).
+REWRITTEN_DICE = 0.4
+
+
 def is_duplicate(a: Prepared, b: Prepared, figures: Overlap, passages: Sequence[Passage] = (), *,
                  threshold: float, passage_words: int = 0) -> bool:
-    """The verdict: containment reaches ``threshold``, or one passage holds at least
-    ``passage_words`` identical words (a copied stretch inside two longer texts; 0 turns this
-    off). Short texts are copies only when their words are identical (and they have words:
-    two texts of punctuation alone share nothing)."""
+    """The verdict: containment reaches ``threshold``, or one passage is a copied stretch inside
+    two longer texts: it holds at least ``passage_words`` identical words, or it is a sentence
+    or more whose content words are largely the same on both sides (rewritten, reworded,
+    shuffled; ``passage_words`` 0 turns both passage rules off). Short texts are copies only
+    when their words are identical (and they have words: two texts of punctuation alone share
+    nothing)."""
     if a.short or b.short:
         return len(a.tokens) > 0 and a.tokens.words == b.tokens.words
     if figures.containment >= threshold:
         return True
     return passage_words > 0 and any(
-        p.identical_words >= passage_words for p in passages)
+        p.identical_words >= passage_words or _rewritten(p, a.tokens, b.tokens) for p in passages)
+
+
+def _rewritten(p: Passage, a: Tokens, b: Tokens) -> bool:
+    """The passage is a sentence or more on each side, and its two sides share most of their
+    content words."""
+    if min(p.words_a, p.words_b) < REWRITTEN_WORDS:
+        return False
+    terms_a = content_terms(a.words[bisect_left(a.starts, p.a_start) : bisect_left(a.starts, p.a_end)])
+    terms_b = content_terms(b.words[bisect_left(b.starts, p.b_start) : bisect_left(b.starts, p.b_end)])
+    shared = len(terms_a & terms_b)
+    return shared >= REWRITTEN_SHARED and 2 * shared >= REWRITTEN_DICE * (len(terms_a) + len(terms_b))
