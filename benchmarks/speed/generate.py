@@ -52,7 +52,7 @@ import numpy as np
 import numpy.typing as npt
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # benchmarks/ for spun.py
-from spun import STOP  # noqa: E402  (function words)
+from spun import STOP  # function words
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_SOURCE = REPO / ".." / "shared" / "data" / "pan13-train" / "src"

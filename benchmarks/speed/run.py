@@ -52,9 +52,10 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
@@ -172,7 +173,7 @@ class Tool:
     name: str
     command: list[str]
     env: dict[str, str] | None
-    read: object  # callable: () -> Outcome
+    read: Callable[[], Outcome]
 
 
 def dupefind_tool(args: argparse.Namespace, work: Path) -> Tool:
@@ -264,7 +265,7 @@ def components(pairs: Iterable[tuple[str, str]], groups: Iterable[list[str]]) ->
     return {x: find(x) for x in parent}
 
 
-def score(outcome: Outcome, truth: list[Planted]) -> dict[str, object]:
+def score(outcome: Outcome, truth: list[Planted]) -> dict[str, Any]:
     component = components(outcome.pairs, outcome.groups)
     found = [p for p in truth if p.copy in component and component[p.copy] == component.get(p.original)]
     if outcome.pairs:
@@ -303,7 +304,7 @@ def machine() -> dict[str, object]:
     memory = next((line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
                    if line.startswith("MemTotal")), "0")
     return {
-        "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "cpu_count": os.cpu_count(),
         "cpu_model": model,
         "memory_gb": round(int(memory) / 2**20, 1),
@@ -318,7 +319,7 @@ def versions(args: argparse.Namespace, tools: list[str]) -> dict[str, str]:
 
     def ask(name: str, command: list[str]) -> None:
         try:
-            result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+            result = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
             found[name] = (result.stdout.strip() or result.stderr.strip()).splitlines()[-1]
         except (OSError, subprocess.TimeoutExpired, IndexError) as error:
             found[name] = f"unknown ({error})"
@@ -329,20 +330,19 @@ def versions(args: argparse.Namespace, tools: list[str]) -> dict[str, str]:
     if "datasketch" in tools:
         ask("datasketch", [args.python, "-c", "import datasketch; print(datasketch.__version__)"])
     if "textdedup" in tools:
-        ask("textdedup", [args.textdedup_python, "-c",
-                          "import importlib.metadata as m; print(m.version('text-dedup'), "
-                          "'datasets', m.version('datasets'))"])
+        script = "import importlib.metadata as m; print(m.version('text-dedup'), 'datasets', m.version('datasets'))"
+        ask("textdedup", [args.textdedup_python, "-c", script])
     return found
 
 
-def markdown(results: dict[str, object]) -> str:
+def markdown(results: dict[str, Any]) -> str:
     info = results["machine"]
     rows = results["tools"]
     lines = [
-        f"Corpus `{results['corpus']}`: {results['documents']:,} documents, "
-        f"{results['planted']:,} planted copies ({results['kinds']}).",
-        f"Machine: {info['cpu_count']} CPUs ({info['cpu_model']}), {info['memory_gb']} GB, "
-        f"{info['platform']}, Python {info['python']}; {info['date']}.",
+        (f"Corpus `{results['corpus']}`: {results['documents']:,} documents, "
+         f"{results['planted']:,} planted copies ({results['kinds']})."),
+        (f"Machine: {info['cpu_count']} CPUs ({info['cpu_model']}), {info['memory_gb']} GB, "
+         f"{info['platform']}, Python {info['python']}; {info['date']}."),
         f"Versions: {results['versions']}.",
         f"Load before: `{info['load_before']}`; after: `{info['load_after']}`.",
         "",
@@ -384,9 +384,9 @@ def count(value: object) -> str:
 BUILDERS = {"dupefind": dupefind_tool, "datasketch": datasketch_tool, "textdedup": textdedup_tool}
 
 
-def run_tool(tool: Tool, truth: list[Planted], work: Path, poll: float) -> dict[str, object]:
+def run_tool(tool: Tool, truth: list[Planted], work: Path, poll: float) -> dict[str, Any]:
     print(f"running {tool.name}: {shlex.join(tool.command)}", file=sys.stderr)
-    row: dict[str, object] = {"tool": tool.name, "command": tool.command, "load_before": uptime()}
+    row: dict[str, Any] = {"tool": tool.name, "command": tool.command, "load_before": uptime()}
     log = work / f"{tool.name}.log"
     measure = run_measured(tool.command, cwd=work, log=log, poll=poll, env=tool.env)
     row["load_after"] = uptime()
@@ -438,7 +438,7 @@ def main(argv: list[str] | None = None) -> None:
     documents = sum(1 for _ in (args.corpus / "corpus.jsonl").open("rb"))
     work = args.work or Path(tempfile.mkdtemp(prefix="dupefind-speed-"))
     work.mkdir(parents=True, exist_ok=True)
-    results: dict[str, object] = {
+    results: dict[str, Any] = {
         "corpus": str(args.corpus), "documents": documents, "planted": len(truth),
         "kinds": dict(sorted(Counter(p.kind for p in truth).items())),
         "machine": machine(), "versions": versions(args, args.tools), "tools": [],
