@@ -74,7 +74,7 @@ def _config_options(func: F) -> F:
         click.option("--max-chars", type=click.IntRange(min=0), default=1000, show_default=True,
                      help="Characters shown per passage side in the rich report (0: all)."),
         click.option("--jobs", "-j", type=int, default=_DEFAULT.jobs, show_default=True,
-                     help="Processes for reading and fingerprinting; 0 uses every core."),
+                     help="Processes for reading, fingerprinting and verifying; 0 uses every core."),
         click.option("--fail-on-duplicates", is_flag=True, default=False,
                      help="Exit 1 when duplicates are found (for CI); otherwise a finished scan exits 0."),
     ]
