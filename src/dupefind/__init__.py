@@ -12,7 +12,16 @@ from importlib.metadata import PackageNotFoundError, version
 
 from .config import Config
 from .errors import ConfigError, DupefindError, InputError
-from .models import Document, Edit, Pair, Passage, Relation, Report, Skipped, Substitution
+from .models import (
+    Document,
+    Edit,
+    Pair,
+    Passage,
+    Relation,
+    Report,
+    Skipped,
+    Substitution,
+)
 from .pipeline import compare, scan
 
 try:

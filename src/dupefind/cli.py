@@ -8,15 +8,21 @@ from __future__ import annotations
 import io
 import os
 import sys
-import time
 import tempfile
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import click
 from rich.console import Console, RenderableType
-from rich.progress import BarColumn, SpinnerColumn, TaskID, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+    TimeRemainingColumn,
+)
 from rich.progress import Progress as ProgressBars
 
 from . import __version__
@@ -26,8 +32,9 @@ from .errors import ConfigError, DupefindError
 from .models import Report
 from .pipeline import compare as compare_texts
 from .pipeline import scan as scan_paths
-from .report import pair_dict, report_json, report_jsonl
+from .report import pair_dict
 from .report.html import report_html
+from .report.json_report import report_json_chunks, report_jsonl_chunks
 from .report.terminal import pair_view, report_view
 from .sources import Record, read_records
 
@@ -115,9 +122,9 @@ def scan(paths: tuple[str, ...], fmt: str, output: str | None, max_passages: int
     with _progress(enabled=fmt == "rich") as progress:
         report = scan_paths(list(paths), config, progress=progress)
     if fmt == "json":
-        _emit(report_json(report), output)
+        _emit(report_json_chunks(report), output)
     elif fmt == "jsonl":
-        _emit(report_jsonl(report), output)
+        _emit(report_jsonl_chunks(report), output)
     elif fmt == "html":
         _emit(report_html(report), output)
     else:
@@ -221,11 +228,14 @@ def _read_one(path: str) -> str:
     raise click.BadParameter(f"{path}: no text")
 
 
-def _emit(text: str, output: str | None) -> None:
+def _emit(text: str | Iterable[str], output: str | None) -> None:
+    """Write the report (a string, or its pieces one after the other) to stdout or ``output``."""
+    chunks = [text] if isinstance(text, str) else text
     if output is None:
-        click.echo(text, nl=False)
+        for chunk in chunks:
+            click.echo(chunk, nl=False)
     else:
-        _write_atomically(output, text)
+        _write_atomically(output, chunks)
 
 
 def _emit_rich(view: RenderableType, output: str | None) -> None:
@@ -247,7 +257,7 @@ def _check_output(output: str | None) -> None:
         raise click.BadParameter(f"folder {folder} does not exist", param_hint="'--output'")
 
 
-def _write_atomically(path: str, text: str) -> None:
+def _write_atomically(path: str, text: str | Iterable[str]) -> None:
     folder = os.path.dirname(os.path.abspath(path))
     try:
         fd, temporary = tempfile.mkstemp(dir=folder, prefix=".dupefind-", suffix=".tmp")
@@ -258,7 +268,7 @@ def _write_atomically(path: str, text: str) -> None:
     os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes 0600; give the report ordinary permissions
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+            handle.writelines([text] if isinstance(text, str) else text)
         os.replace(temporary, path)
     except BaseException:
         os.unlink(temporary)

@@ -23,7 +23,6 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from .models import Passage, Relation, Substitution
 from .text import Tokens, normalise_word

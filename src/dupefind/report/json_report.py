@@ -8,6 +8,7 @@ so the same input in any order gives a byte-identical report.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from importlib import resources
 from typing import Any
 
@@ -42,18 +43,49 @@ def report_dict(report: Report) -> dict[str, Any]:
 
 def report_json(report: Report) -> str:
     """The report as one JSON document (ends with a newline)."""
-    return json.dumps(report_dict(report), ensure_ascii=False, indent=2) + "\n"
+    return "".join(report_json_chunks(report))
+
+
+def report_json_chunks(report: Report) -> Iterator[str]:
+    """:func:`report_json` piece by piece, one list item at a time, so that a large report is
+    written without holding its whole text (or all of its JSON data) at once."""
+    head = {"schema_version": SCHEMA_VERSION, "tool": {"name": _TOOL, "version": __version__},
+            "config": report.config, "summary": _summary(report)}
+    yield json.dumps(head, ensure_ascii=False, indent=2)[:-2]
+    for key, items in _lists(report):
+        yield f",\n  {json.dumps(key)}: ["
+        written = 0
+        for item in items:
+            text = json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+            yield ("\n    " if written == 0 else ",\n    ") + text
+            written += 1
+        yield "\n  ]" if written else "]"
+    yield "\n}\n"
 
 
 def report_jsonl(report: Report) -> str:
     """The report as JSON Lines: a ``header`` record, then one record per item, each typed."""
-    data = report_dict(report)
-    header = {"type": "header", **{k: data[k] for k in ("schema_version", "tool", "config", "summary")}}
-    lines = [header]
-    for kind, key in (("document", "documents"), ("pair", "pairs"), ("cluster", "clusters"),
-                      ("skipped", "skipped")):
-        lines.extend({"type": kind, **item} for item in data[key])
-    return "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
+    return "".join(report_jsonl_chunks(report))
+
+
+def report_jsonl_chunks(report: Report) -> Iterator[str]:
+    """:func:`report_jsonl` a line at a time."""
+    header = {"type": "header", "schema_version": SCHEMA_VERSION,
+              "tool": {"name": _TOOL, "version": __version__}, "config": report.config,
+              "summary": _summary(report)}
+    yield json.dumps(header, ensure_ascii=False) + "\n"
+    kinds = {"documents": "document", "pairs": "pair", "clusters": "cluster", "skipped": "skipped"}
+    for key, items in _lists(report):
+        for item in items:
+            yield json.dumps({"type": kinds[key], **item}, ensure_ascii=False) + "\n"
+
+
+def _lists(report: Report) -> Iterator[tuple[str, Iterator[dict[str, Any]]]]:
+    """The report's lists, each item made JSON data only when it is written."""
+    yield "documents", (_document(d) for d in report.documents)
+    yield "pairs", (pair_dict(p) for p in report.pairs)
+    yield "clusters", ({"size": len(c), "ids": list(c)} for c in report.clusters)
+    yield "skipped", (_skipped(s) for s in report.skipped)
 
 
 def pair_dict(pair: Pair) -> dict[str, Any]:
