@@ -7,6 +7,7 @@ can run anywhere a task can be sent (a process pool here, a Spark task later).
 
 from __future__ import annotations
 
+import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -28,7 +29,9 @@ def ordered_map(func: Callable[[T], R], tasks: Iterable[T], *, jobs: int) -> Ite
                 yield func(task)
         yield from map(func, queue)
         return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    # Workers start from a small server process, not as copies of this one: forked after the
+    # first pass, each would hold (and slowly copy) the whole catalog.
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("forkserver")) as pool:
         pending: deque[Future[R]] = deque([pool.submit(func, first), pool.submit(func, second)])
         for task in queue:
             pending.append(pool.submit(func, task))
