@@ -133,9 +133,9 @@ def fingerprint_task(task: list[Unit], *, scheme: Scheme, ngram: int, num_perm: 
     counts = np.diff(words.text_starts, append=len(words))
     short = counts < min_words
     ids, starts = shingles
-    sizes = np.diff(starts, append=len(ids))
-    sizes[short] = 0  # a short text is paired only with identical ones: no signature
-    keep = np.repeat(sizes > 0, np.diff(starts, append=len(ids)))
+    lengths = np.diff(starts, append=len(ids))
+    sizes = np.where(short, 0, lengths)  # a short text is paired only with identical ones: no signature
+    keep = np.repeat(sizes > 0, lengths)
     signatures = set_signatures(ids[keep], np.cumsum(sizes) - sizes, num_perm=num_perm, seed=seed)
     segments = segment_key_sets(words)
     bounds = words.text_starts.tolist() + [len(words)]
@@ -177,9 +177,14 @@ def _tasks(units: Iterable[Unit]) -> Iterator[list[Unit]]:
 def _subset(batch: Fingerprints, keep: list[int]) -> Fingerprints:
     return Fingerprints([batch.documents[i] for i in keep], [batch.locations[i] for i in keep],
                         batch.signatures[keep], batch.sizes[keep], [batch.exact_keys[i] for i in keep],
-                        batch.segment_keys[np.repeat(np.isin(np.arange(len(batch.documents)), keep),
-                                                     batch.segment_counts)],
+                        batch.segment_keys[np.repeat(_chosen(len(batch.documents), keep), batch.segment_counts)],
                         batch.segment_counts[keep], [], batch.size)
+
+
+def _chosen(count: int, keep: list[int]) -> npt.NDArray[np.bool_]:
+    chosen = np.zeros(count, dtype=bool)
+    chosen[keep] = True
+    return chosen
 
 
 def _catalog(batches: list[Fingerprints], skipped: list[Skipped], commons: Commons, *, num_perm: int) -> Catalog:

@@ -133,16 +133,20 @@ class HashedWords:
         return np.searchsorted(self.text_starts, np.arange(len(self.hashes)), side="right") - 1
 
 
-def hash_words(text: str) -> HashedWords:
-    """The words of ``text`` as :func:`tokenize` finds them, hashed, with their segments."""
-    return hash_texts([text])
+def hash_words(text: str, tokens: Tokens | None = None) -> HashedWords:
+    """The words of ``text`` as :func:`tokenize` finds them, hashed, with their segments
+    (``tokens``, if the caller has them, spare tokenising a text the bytes cannot do)."""
+    simple = _simple_bytes(text)
+    if simple is None:
+        return hash_tokens(text, tokens if tokens is not None else tokenize(text))
+    return _hashed(*_hash_simple([simple]))
 
 
 def hash_texts(texts: Sequence[str]) -> HashedWords:
     """:func:`hash_words` of many texts at once, with one pass of numpy over all of them."""
     simple = [_simple_bytes(text) for text in texts]
-    easy = [index for index, data in enumerate(simple) if data is not None]
-    hashes, first_of_segment, counts = _hash_simple([simple[i] for i in easy])  # type: ignore[misc]
+    easy = {index: data for index, data in enumerate(simple) if data is not None}
+    hashes, first_of_segment, counts = _hash_simple(list(easy.values()))
     if len(easy) < len(texts):  # a few texts need the tokeniser: put everything in text order
         pieces: list[tuple[WordHashes, npt.NDArray[np.bool_]]] = []
         ends = np.cumsum(counts)
@@ -153,19 +157,26 @@ def hash_texts(texts: Sequence[str]) -> HashedWords:
                 span = slice(int(ends[k] - counts[k]), int(ends[k]))
                 pieces.append((hashes[span], first_of_segment[span]))
             else:
-                pieces.append(_hash_hard(text))
-        hashes = np.concatenate([p[0] for p in pieces]) if pieces else hashes
-        first_of_segment = np.concatenate([p[1] for p in pieces]) if pieces else first_of_segment
+                pieces.append(_hash_tokens(text, tokenize(text)))
+        hashes = np.concatenate([p[0] for p in pieces])
+        first_of_segment = np.concatenate([p[1] for p in pieces])
         counts = np.array([len(p[0]) for p in pieces], dtype=np.intp)
-    text_starts = np.cumsum(counts) - counts
-    first_of_segment[text_starts[counts > 0]] = True
-    return HashedWords(hashes, np.flatnonzero(first_of_segment), text_starts)
+    return _hashed(hashes, first_of_segment, counts)
 
 
 def hash_tokens(text: str, tokens: Tokens) -> HashedWords:
     """:func:`hash_words` of a text already tokenised."""
     hashes, first_of_segment = _hash_tokens(text, tokens)
-    return HashedWords(hashes, np.flatnonzero(first_of_segment), np.zeros(1, dtype=np.intp))
+    return _hashed(hashes, first_of_segment, np.array([len(hashes)], dtype=np.intp))
+
+
+def _hashed(hashes: WordHashes, first_of_segment: npt.NDArray[np.bool_],
+            counts: npt.NDArray[np.intp]) -> HashedWords:
+    """Texts' word hashes (one after the other), segment-start flags and word counts, as one
+    :class:`HashedWords` (each text's first word starts a segment)."""
+    text_starts = np.cumsum(counts) - counts
+    first_of_segment[text_starts[counts > 0]] = True
+    return HashedWords(hashes, np.flatnonzero(first_of_segment), text_starts)
 
 
 def _hash_simple(texts: list[bytes]) -> tuple[WordHashes, npt.NDArray[np.bool_], npt.NDArray[np.intp]]:
@@ -182,10 +193,6 @@ def _hash_simple(texts: list[bytes]) -> tuple[WordHashes, npt.NDArray[np.bool_],
     text_of_word = np.searchsorted(np.cumsum(lengths), starts, side="right")
     return (_span_hashes(data, starts, ends), first_of_segment,
             np.bincount(text_of_word, minlength=len(texts)).astype(np.intp))
-
-
-def _hash_hard(text: str) -> tuple[WordHashes, npt.NDArray[np.bool_]]:
-    return _hash_tokens(text, tokenize(text))
 
 
 def _hash_tokens(text: str, tokens: Tokens) -> tuple[WordHashes, npt.NDArray[np.bool_]]:

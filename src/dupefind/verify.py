@@ -60,7 +60,7 @@ def prepare(doc_id: str, text: str, *, commons: Commons, scheme: Scheme, ngram: 
             min_words: int) -> Prepared:
     """Tokenise ``text``, set its boilerplate aside and shingle the rest."""
     tokens = tokenize(text)
-    words = hash_words(text)
+    words = hash_words(text, tokens)
     mask = boilerplate_mask(words, commons)
     if scheme == "chars":
         ids = shingle_ids([word for word, dropped in zip(tokens.words, mask) if not dropped],
