@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
+from numba import njit
 
-from .text import HashedWords, mix64, powers
+from .text import _BASE_U64, HashedWords, WordHashes, _mix64
 
 Keys = npt.NDArray[np.uint64]
 
@@ -43,15 +44,33 @@ def segment_keys(words: HashedWords) -> Keys:
 def segment_key_sets(words: HashedWords) -> tuple[Keys, npt.NDArray[np.intp]]:
     """:func:`segment_keys` of each text of ``words`` at once: the sets one after the other,
     and the index where each begins."""
-    keys, lengths = _segment_hashes(words)
-    text = words.text_of_word()[words.segment_starts]
-    long_enough = lengths >= 2
-    keys, text = keys[long_enough], text[long_enough]
-    order = np.lexsort((keys, text))
-    keys, text = keys[order], text[order]
-    fresh = np.ones(len(keys), dtype=bool)
-    fresh[1:] = (keys[1:] != keys[:-1]) | (text[1:] != text[:-1])
-    return keys[fresh], np.searchsorted(text[fresh], np.arange(len(words.text_starts)))
+    return _segment_key_sets(words.hashes, words.segment_starts, words.text_starts)
+
+
+@njit(cache=True, nogil=True)
+def _segment_key_sets(hashes: WordHashes, segment_starts: npt.NDArray[np.intp], text_starts: npt.NDArray[np.intp]
+                      ) -> tuple[Keys, npt.NDArray[np.intp]]:  # pragma: no cover - compiled
+    keys = np.empty(len(segment_starts), dtype=np.uint64)
+    set_starts = np.empty(len(text_starts), dtype=np.intp)
+    found = segment = 0
+    for text in range(len(text_starts)):
+        end = text_starts[text + 1] if text + 1 < len(text_starts) else len(hashes)
+        set_starts[text] = first = found
+        while segment < len(segment_starts) and segment_starts[segment] < end:
+            begin = segment_starts[segment]
+            segment += 1
+            stop = segment_starts[segment] if segment < len(segment_starts) else len(hashes)
+            if stop - begin >= 2:
+                keys[found] = _segment_hash(hashes, begin, stop)
+                found += 1
+        keys[first:found].sort()
+        unique = first
+        for k in range(first, found):
+            if k == first or keys[k] != keys[unique - 1]:
+                keys[unique] = keys[k]
+                unique += 1
+        found = unique
+    return keys[:found].copy(), set_starts
 
 
 def find_commons(per_document: Iterable[Keys], *, min_docs: int) -> Commons:
@@ -110,11 +129,23 @@ def boilerplate_mask(words: HashedWords, commons: Commons) -> npt.NDArray[np.boo
 
 def _segment_hashes(words: HashedWords) -> tuple[Keys, npt.NDArray[np.intp]]:
     """A hash of each segment's word sequence, and its length in words."""
-    starts = words.segment_starts
-    if len(starts) == 0:
-        return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.intp)
-    lengths = np.diff(starts, append=len(words))
-    position = np.arange(len(words)) - np.repeat(starts, lengths)
-    with np.errstate(over="ignore"):
-        sums = np.add.reduceat(words.hashes * powers(int(lengths.max()))[position], starts)
-        return mix64(sums + lengths.astype(np.uint64)), lengths
+    lengths = np.diff(words.segment_starts, append=len(words))
+    return _segment_hashes_of(words.hashes, words.segment_starts), lengths
+
+
+@njit(cache=True, nogil=True)
+def _segment_hashes_of(hashes: WordHashes, starts: npt.NDArray[np.intp]) -> Keys:  # pragma: no cover - compiled
+    keys = np.empty(len(starts), dtype=np.uint64)
+    for k in range(len(starts)):
+        keys[k] = _segment_hash(hashes, starts[k], starts[k + 1] if k + 1 < len(starts) else len(hashes))
+    return keys
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _segment_hash(hashes: WordHashes, begin: int, end: int) -> np.uint64:  # pragma: no cover - compiled
+    """The hash of the words ``hashes[begin:end]``: their polynomial, mixed with their number."""
+    acc, power = np.uint64(0), np.uint64(1)
+    for k in range(begin, end):
+        acc += hashes[k] * power
+        power *= _BASE_U64
+    return _mix64(acc + np.uint64(end - begin))

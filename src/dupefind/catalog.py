@@ -51,7 +51,8 @@ class Catalog:
     sizes: npt.NDArray[np.uint32]
     """The number of distinct shingles of each document."""
     exact_keys: tuple[bytes, ...]
-    """A hash of each document's normalised words (pairs identical short texts)."""
+    """A hash of each short document's normalised words (pairs identical short texts); empty
+    for the others."""
     commons: Commons
     """Segments common enough to be boilerplate."""
     skipped: tuple[Skipped, ...]
@@ -145,7 +146,7 @@ def fingerprint_task(task: list[Unit], *, scheme: Scheme, ngram: int, num_perm: 
         signatures=signatures,
         sizes=sizes.astype(np.uint32),
         exact_keys=[hashlib.blake2b(words.hashes[bounds[k] : bounds[k + 1]].tobytes(), digest_size=16).digest()
-                    for k in range(len(records))],
+                    if short[k] else b"" for k in range(len(records))],
         segment_keys=segments[0],
         segment_counts=np.diff(segments[1], append=len(segments[0])),
         skipped=skipped,

@@ -14,17 +14,13 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 from datasketch import MinHash
+from numba import njit
 
 Signature = npt.NDArray[np.uint32]
 
 _SCHEME = "affine32"
 #: The signature of an empty set: every value at its maximum.
 EMPTY = np.uint32(0xFFFFFFFF)
-
-
-#: Shingle ids permuted at once: ids x num_perm x 4 bytes stay within a core's cache (measured
-#: fastest on this machine among 2**10 to 2**17).
-_CHUNK = 1 << 10
 
 
 def signatures(batch: Sequence[npt.NDArray[np.uint32]], *, num_perm: int, seed: int) -> npt.NDArray[np.uint32]:
@@ -40,19 +36,24 @@ def set_signatures(ids: npt.NDArray[np.uint32], starts: npt.NDArray[np.intp], *,
     beginning at ``starts[k]`` (as :func:`~dupefind.shingles.shingle_sets` gives them)."""
     a, b = _permutations(num_perm, seed)
     out = np.full((len(starts), num_perm), EMPTY, dtype=np.uint32)
-    filled = np.flatnonzero(np.diff(starts, append=len(ids)) > 0)
-    mixed = _fmix32(ids).reshape(-1, 1)
-    begin = 0
-    with np.errstate(over="ignore"):
-        while begin < len(filled):  # whole sets, about _CHUNK ids at a time
-            first = int(starts[filled[begin]])
-            end = int(np.searchsorted(starts[filled], first + _CHUNK, side="right"))
-            end = max(end, begin + 1)
-            last = int(starts[filled[end]]) if end < len(filled) else len(ids)
-            permuted = mixed[first:last] * a + b
-            out[filled[begin:end]] = np.minimum.reduceat(permuted, starts[filled[begin:end]] - first, axis=0)
-            begin = end
+    _min_permuted(_fmix32(ids.astype(np.uint32, copy=False)), np.asarray(starts, dtype=np.intp), a, b, out)
     return out
+
+
+@njit(cache=True, nogil=True)
+def _min_permuted(mixed: npt.NDArray[np.uint32], starts: npt.NDArray[np.intp], a: npt.NDArray[np.uint32],
+                  b: npt.NDArray[np.uint32], out: npt.NDArray[np.uint32]) -> None:  # pragma: no cover - compiled
+    """Row ``k`` of ``out`` lowered to the minimum of ``a * x + b`` (modulo 2**32, each
+    permutation apart) over the values ``x`` of set ``k``."""
+    for row in range(len(starts)):
+        end = starts[row + 1] if row + 1 < len(starts) else len(mixed)
+        values = out[row]
+        for k in range(starts[row], end):
+            x = mixed[k]
+            for j in range(len(a)):
+                permuted = np.uint32(a[j] * x + b[j])
+                if permuted < values[j]:
+                    values[j] = permuted
 
 
 def as_minhash(signature: Signature, *, seed: int) -> MinHash:

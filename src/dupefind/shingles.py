@@ -20,9 +20,10 @@ from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
+from numba import njit
 
 from .config import DEFAULT_NGRAM, Scheme
-from .text import HashedWords, WordHashes, mix64, word_hashes
+from .text import _BASE_U64, HashedWords, WordHashes, _mix64, mix64, word_hashes
 
 ShingleIds = npt.NDArray[np.uint32]
 
@@ -33,7 +34,21 @@ STOPWORDS: frozenset[str] = frozenset(
     "but had which she they or an were we their been has have will would her there can all "
     "as if who what said".split()
 )
-_STOPWORD_HASHES = np.sort(word_hashes(sorted(STOPWORDS)))
+
+
+def _hash_table(hashes: WordHashes) -> WordHashes:
+    """An open-addressing table of ``hashes`` (slot ``hash % size``, then the next free one;
+    0 marks a free slot), a quarter full: membership in a few steps in compiled code."""
+    table = np.zeros(1 << int(len(hashes) * 4).bit_length(), dtype=np.uint64)
+    for value in hashes:
+        slot = int(value) & (len(table) - 1)
+        while table[slot]:
+            slot = (slot + 1) & (len(table) - 1)
+        table[slot] = value
+    return table
+
+
+_STOPWORD_TABLE = _hash_table(word_hashes(sorted(STOPWORDS)))
 
 #: Below this share of function words a text is not treated as English prose.
 MIN_STOPWORD_SHARE = 0.15
@@ -60,42 +75,76 @@ def shingle_sets(words: HashedWords, *, scheme: Scheme, ngram: int) -> tuple[Shi
     one after the other, each sorted and unique, and the index where each set begins."""
     if scheme == "chars":
         raise ValueError("character shingles need the words, not their hashes")
-    texts = len(words.text_starts)
-    text_of_word = words.text_of_word()
-    if scheme == "words":
-        grams = [_grams(words.hashes, text_of_word, ngram, _SALT["words"])]
-    else:
-        stop = is_stopword(words.hashes)
-        counts = np.bincount(text_of_word, minlength=texts)
-        english = np.bincount(text_of_word, weights=stop, minlength=texts) >= MIN_STOPWORD_SHARE * counts
-        prose = english[text_of_word]
-        grams = [_grams(words.hashes[stop & prose], text_of_word[stop & prose], ngram, _SALT["stopwords"]),
-                 _grams(words.hashes[~prose], text_of_word[~prose], DEFAULT_NGRAM["words"], _SALT["words"])]
-    keys = np.unique(np.concatenate([(text.astype(np.uint64) << np.uint64(32)) | ids for ids, text in grams]))
-    owner = (keys >> np.uint64(32)).astype(np.intp)
-    return keys.astype(np.uint32), np.searchsorted(owner, np.arange(texts))
+    return _shingle_sets(words.hashes, words.text_starts, _STOPWORD_TABLE, stopwords=scheme == "stopwords",
+                         ngram=ngram, fallback_ngram=DEFAULT_NGRAM["words"], min_share=MIN_STOPWORD_SHARE,
+                         stopword_salt=_SALT["stopwords"], word_salt=_SALT["words"])
 
 
-def is_stopword(hashes: WordHashes) -> npt.NDArray[np.bool_]:
-    """Which of the hashed words are function words."""
-    found = np.searchsorted(_STOPWORD_HASHES, hashes).clip(max=len(_STOPWORD_HASHES) - 1)
-    same: npt.NDArray[np.bool_] = _STOPWORD_HASHES[found] == hashes
-    return same
+@njit(cache=True, nogil=True)
+def _shingle_sets(hashes: WordHashes, text_starts: npt.NDArray[np.intp], stopword_table: WordHashes, *,
+                  stopwords: bool, ngram: int, fallback_ngram: int, min_share: float, stopword_salt: int,
+                  word_salt: int) -> tuple[ShingleIds, npt.NDArray[np.intp]]:  # pragma: no cover - compiled
+    """:func:`shingle_sets`, text by text: the function words of an English text (or every word,
+    for the ``words`` scheme or a text that is not English prose), their n-gram ids
+    (:func:`_ngram_ids`), sorted and unique."""
+    ids = np.empty(len(hashes), dtype=np.uint32)
+    set_starts = np.empty(len(text_starts), dtype=np.intp)
+    chosen = np.empty(len(hashes), dtype=np.uint64)
+    found = 0
+    for text in range(len(text_starts)):
+        begin = text_starts[text]
+        end = text_starts[text + 1] if text + 1 < len(text_starts) else len(hashes)
+        set_starts[text] = found
+        every_word, n, salt = True, ngram, np.uint64(word_salt)
+        if stopwords:
+            count = 0
+            for k in range(begin, end):
+                if _in_table(stopword_table, hashes[k]):
+                    chosen[count] = hashes[k]
+                    count += 1
+            if count >= min_share * (end - begin):
+                every_word, salt = False, np.uint64(stopword_salt)
+            else:  # not English prose: word n-grams
+                n = fallback_ngram
+        if every_word:
+            count = end - begin
+            chosen[:count] = hashes[begin:end]
+        grams = count - n + 1
+        if grams <= 0:
+            continue
+        text_ids = np.empty(grams, dtype=np.uint32)
+        for k in range(grams):
+            acc = salt
+            for offset in range(n):
+                acc = acc * _BASE_U64 + chosen[k + offset]
+            acc = _mix64(acc)
+            text_ids[k] = np.uint32(acc ^ (acc >> np.uint64(32)))
+        text_ids.sort()
+        ids[found] = text_ids[0]
+        found += 1
+        for k in range(1, grams):
+            if text_ids[k] != text_ids[k - 1]:
+                ids[found] = text_ids[k]
+                found += 1
+    return ids[:found].copy(), set_starts
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _in_table(table: WordHashes, value: np.uint64) -> bool:  # pragma: no cover - compiled
+    """Whether ``value`` is in a table made by :func:`_hash_table`."""
+    mask = np.uint64(len(table) - 1)
+    slot = value & mask
+    while table[slot] != 0:
+        if table[slot] == value:
+            return True
+        slot = (slot + np.uint64(1)) & mask
+    return False
 
 
 def _char_ngrams(text: str, n: int) -> ShingleIds:
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     with np.errstate(over="ignore"):
         return _combine(codes * np.uint64(0x9E3779B97F4A7C15), n, _SALT["chars"])
-
-
-def _grams(values: WordHashes, text_of_value: npt.NDArray[np.intp], n: int,
-           salt: int) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.intp]]:
-    """The id of every run of ``n`` consecutive values of one text, and that text."""
-    ids = _ngram_ids(values, n, salt)
-    text = text_of_value[: len(ids)]
-    whole = text == text_of_value[n - 1 :] if len(ids) else np.empty(0, dtype=bool)
-    return ids[whole].astype(np.uint64), text[whole]
 
 
 def _combine(hashes: WordHashes, n: int, salt: int) -> ShingleIds:

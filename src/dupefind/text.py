@@ -17,6 +17,7 @@ from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
+from numba import njit
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _WORD = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+(?:['\u2019][^\W{_CJK}]+)*")
@@ -111,6 +112,11 @@ _SPACE_BYTES = np.zeros(256, dtype=bool)
 _SPACE_BYTES[np.frombuffer(b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f ", dtype=np.uint8)] = True
 _STOP_BYTES = np.zeros(256, dtype=bool)
 _STOP_BYTES[np.frombuffer(b".!?", dtype=np.uint8)] = True
+# The same three tables as bit flags, for compiled code.
+_WORD_BYTE, _SPACE_BYTE, _STOP_BYTE = 1, 2, 4
+_BYTE_CLASS = (_WORD_BYTES * _WORD_BYTE | _SPACE_BYTES * _SPACE_BYTE | _STOP_BYTES * _STOP_BYTE).astype(np.uint8)
+_APOSTROPHE, _NEWLINE = ord("'"), ord("\n")
+_BASE_U64 = np.uint64(_BASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,19 +186,64 @@ def _hashed(hashes: WordHashes, first_of_segment: npt.NDArray[np.bool_],
 
 
 def _hash_simple(texts: list[bytes]) -> tuple[WordHashes, npt.NDArray[np.bool_], npt.NDArray[np.intp]]:
-    """Word hashes, segment-start flags and word counts of simple texts, joined by line breaks
-    (so that no word or segment runs from one into the next)."""
-    data = np.frombuffer(b"\n".join(texts), dtype=np.uint8)
-    lengths = np.array([len(t) + 1 for t in texts], dtype=np.intp)
-    starts, ends = _word_spans(data)
-    # A segment ends at a line break, or at a space right after . ! or ?
-    after_stop = np.concatenate(([False], _STOP_BYTES[data[:-1]]))
-    bounds = np.flatnonzero((data == ord("\n")) | (_SPACE_BYTES[data] & after_stop))
-    segment_of_word = np.searchsorted(bounds, starts, side="right")
-    first_of_segment = np.diff(segment_of_word, prepend=-1) != 0
-    text_of_word = np.searchsorted(np.cumsum(lengths), starts, side="right")
-    return (_span_hashes(data, starts, ends), first_of_segment,
-            np.bincount(text_of_word, minlength=len(texts)).astype(np.intp))
+    """Word hashes, segment-start flags and word counts of simple texts."""
+    lengths = np.fromiter((len(t) for t in texts), dtype=np.intp, count=len(texts))
+    return _scan_words(np.frombuffer(b"".join(texts), dtype=np.uint8), np.cumsum(lengths), _BYTE_CLASS)
+
+
+@njit(cache=True, nogil=True)
+def _scan_words(data: npt.NDArray[np.uint8], text_ends: npt.NDArray[np.intp], byte_class: npt.NDArray[np.uint8]
+                ) -> tuple[WordHashes, npt.NDArray[np.bool_], npt.NDArray[np.intp]]:  # pragma: no cover - compiled
+    """One pass over the bytes of simple texts lying one after the other, text ``k`` ending at
+    ``text_ends[k]``: each word's hash (as :func:`_span_hashes` computes it), whether it starts a
+    segment, and how many words each text has.
+
+    A word is a run of word bytes, an apostrophe included when word bytes stand on both sides
+    of it; a segment ends at a line break, or at a space right after ``.``, ``!`` or ``?``.
+    """
+    hashes = np.empty(len(data) // 2 + 1, dtype=np.uint64)
+    first = np.zeros(len(data) // 2 + 1, dtype=np.bool_)
+    counts = np.zeros(len(text_ends), dtype=np.intp)
+    words = begin = word_start = 0
+    for text in range(len(text_ends)):
+        end, words_before = text_ends[text], words
+        in_word = after_stop = False
+        new_segment = True
+        acc = power = np.uint64(0)
+        for i in range(begin, end):
+            kind = byte_class[data[i]]
+            if kind & _WORD_BYTE or (in_word and data[i] == _APOSTROPHE and i + 1 < end
+                                     and byte_class[data[i + 1]] & _WORD_BYTE):
+                if not in_word:
+                    in_word, acc, power = True, np.uint64(0), np.uint64(1)
+                    first[words], new_segment = new_segment, False
+                    word_start = i
+                acc += np.uint64(data[i]) * power
+                power *= _BASE_U64
+            else:
+                if in_word:
+                    hashes[words] = _mix64(acc + np.uint64(i - word_start))
+                    words += 1
+                    in_word = False
+                if data[i] == _NEWLINE or (kind & _SPACE_BYTE and after_stop):
+                    new_segment = True
+            after_stop = kind & _STOP_BYTE != 0
+        if in_word:
+            hashes[words] = _mix64(acc + np.uint64(end - word_start))
+            words += 1
+        counts[text] = words - words_before
+        begin = end
+    return hashes[:words], first[:words], counts
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _mix64(value: np.uint64) -> np.uint64:  # pragma: no cover - compiled
+    """:func:`mix64` of one value, for compiled code."""
+    value ^= value >> np.uint64(30)
+    value *= np.uint64(0xBF58476D1CE4E5B9)
+    value ^= value >> np.uint64(27)
+    value *= np.uint64(0x94D049BB133111EB)
+    return value ^ (value >> np.uint64(31))
 
 
 def _hash_tokens(text: str, tokens: Tokens) -> tuple[WordHashes, npt.NDArray[np.bool_]]:
