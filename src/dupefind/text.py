@@ -333,8 +333,9 @@ def _stand_in(char: str) -> str | None:
     if not _WORD.match(char):
         return " " if _SPACE.match(char) else '"'
     normalised = normalise_word(char)
-    # Latin, Greek and Cyrillic letters normalise one at a time, into letters.
-    if "\u00c0" <= char <= "\u04ff" and _LETTERS.fullmatch(normalised):
+    # Latin, Greek and Cyrillic letters (and the ordinals, superscripts and micro sign of
+    # Latin-1) normalise one at a time, into letters and digits.
+    if "\u00aa" <= char <= "\u04ff" and _LETTERS.fullmatch(normalised):
         return normalised
     return None
 
