@@ -221,6 +221,19 @@ def test_jsonl_with_byte_order_mark_and_crlf(tmp_path: Path) -> None:
         assert load_text(record.location) == record.text
 
 
+def test_lone_surrogate_escapes_become_replacement_characters(tmp_path: Path) -> None:
+    """JSON can escape half a surrogate pair, which is no character and cannot be written out
+    as UTF-8: it is read as U+FFFD, one character for one, so offsets still hold."""
+    path = write(tmp_path / "file.jsonl", '{"id": "x\\udc80", "text": "caf\\ud800 ok \\ud83d\\ude00 end"}\n')
+    records, skipped = read([path])
+    assert skipped == {}
+    [record] = records.values()
+    assert record.id == "x\ufffd"
+    assert record.text == "caf\ufffd ok \U0001f600 end"
+    assert load_text(record.location) == record.text
+    record.text.encode("utf-8")
+
+
 def test_jsonl_record_without_text_field_is_skipped(tmp_path: Path) -> None:
     path = write(tmp_path / "file.jsonl", json.dumps({"id": "a", "body": "words"}) + "\n"
                  + json.dumps({"id": "b", "text": ""}) + "\n" + json.dumps({"id": "c", "text": 5}) + "\n")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -164,8 +165,8 @@ def load_text(location: Location, *, text_field: str = "text") -> str:
     if location.kind == "jsonl":
         with open(location.path, "rb") as handle:
             handle.seek(location.offset)
-            record = json.loads(handle.readline().decode(location.encoding))
-        return str(record[text_field])
+            line = handle.readline()
+        return _valid_unicode(str(json.loads(line.decode(location.encoding))[text_field]), line)
     text = Path(location.path).read_bytes().decode(location.encoding)
     return html_to_text(text) if location.kind == "html" else text
 
@@ -285,8 +286,19 @@ def _jsonl_record(raw: bytes, unit: Unit, number: int, offset: int, id_field: st
         ident = f"{unit.shown}:{number}"
     elif isinstance(ident, (dict, list)):
         raise _Unusable(f"field {id_field!r} is not a string or number")
-    return Record(str(ident), unit.shown, text,
+    return Record(_valid_unicode(str(ident), raw), unit.shown, _valid_unicode(text, raw),
                   Location(unit.path, "jsonl", line=number, offset=offset, encoding="utf-8-sig"))
+
+
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _valid_unicode(value: str, line: bytes) -> str:
+    """``value`` with each lone surrogate (a JSON escape such as ``\\ud800`` that no other
+    half follows: not a character, and not writable as UTF-8) replaced by U+FFFD, one
+    character for one, so that offsets hold."""
+    return _SURROGATE.sub("\ufffd", value) if _SURROGATE_ESCAPE.search(line) else value
 
 
 def _decode(data: bytes) -> tuple[str, str]:

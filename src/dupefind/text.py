@@ -317,7 +317,8 @@ def _simple_bytes(text: str, *, same_length: bool = False) -> bytes | None:
     one character (ß to ss) when ``same_length`` asks for every character to keep its place.
     """
     if not text.isascii():
-        for char in set(_NON_ASCII.findall(text)):
+        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        for char in map(chr, set(codes[codes > 127].tolist())):
             stand_in = _stand_in(char)
             if stand_in is None or (same_length and len(stand_in) != 1):
                 return None
@@ -341,5 +342,4 @@ def _stand_in(char: str) -> str | None:
 
 
 _SPACE = re.compile(r"\s")
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _LETTERS = re.compile(rf"[^\W{_CJK}]+")
