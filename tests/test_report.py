@@ -41,6 +41,15 @@ def test_json_report_validates_against_the_schema(samples_report: Report) -> Non
     assert "seconds" not in json.dumps(data)  # nothing that varies between runs
 
 
+def test_json_report_has_one_line_per_list_item(samples_report: Report) -> None:
+    """Each document, pair, cluster and skipped input is one line: the JSON data of that item."""
+    text = report_json(samples_report)
+    assert json.loads(text) == report_dict(samples_report)
+    items = [json.loads(line.strip().rstrip(",")) for line in text.splitlines() if line.startswith("    {")]
+    data = report_dict(samples_report)
+    assert items == data["documents"] + data["pairs"] + data["clusters"] + data["skipped"]
+
+
 def test_schema_rejects_what_it_should(samples_report: Report) -> None:
     """The schema has teeth: the validation above could fail."""
     data = report_dict(samples_report)

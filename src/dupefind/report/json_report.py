@@ -7,6 +7,7 @@ so the same input in any order gives a byte-identical report.
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterator
 from importlib import resources
@@ -48,19 +49,31 @@ def report_json(report: Report) -> str:
 
 def report_json_chunks(report: Report) -> Iterator[str]:
     """:func:`report_json` piece by piece, one list item at a time, so that a large report is
-    written without holding its whole text (or all of its JSON data) at once."""
+    written without holding its whole text (or all of its JSON data) at once.
+
+    The head is indented; each item of a list (a document, a pair with its passages, a
+    cluster, a skipped input) is one line, which keeps a large report easy to grep and quick
+    to write.
+    """
     head = {"schema_version": SCHEMA_VERSION, "tool": {"name": _TOOL, "version": __version__},
             "config": report.config, "summary": _summary(report)}
     yield json.dumps(head, ensure_ascii=False, indent=2)[:-2]
     for key, items in _lists(report):
         yield f",\n  {json.dumps(key)}: ["
-        written = 0
-        for item in items:
-            text = json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n    ")
-            yield ("\n    " if written == 0 else ",\n    ") + text
-            written += 1
-        yield "\n  ]" if written else "]"
+        lines = [_ITEM.encode(item) for item in itertools.islice(items, _ITEMS_PER_CHUNK)]
+        separator = "\n    "
+        while lines:
+            yield separator + ",\n    ".join(lines)
+            separator = ",\n    "
+            lines = [_ITEM.encode(item) for item in itertools.islice(items, _ITEMS_PER_CHUNK)]
+        yield "\n  ]" if separator != "\n    " else "]"
     yield "\n}\n"
+
+
+#: One list item as one line of JSON (the C encoder: no indent).
+_ITEM = json.JSONEncoder(ensure_ascii=False)
+#: List items put into one piece of text at a time.
+_ITEMS_PER_CHUNK = 1000
 
 
 def report_jsonl(report: Report) -> str:
@@ -77,7 +90,7 @@ def report_jsonl_chunks(report: Report) -> Iterator[str]:
     kinds = {"documents": "document", "pairs": "pair", "clusters": "cluster", "skipped": "skipped"}
     for key, items in _lists(report):
         for item in items:
-            yield json.dumps({"type": kinds[key], **item}, ensure_ascii=False) + "\n"
+            yield _ITEM.encode({"type": kinds[key], **item}) + "\n"
 
 
 def _lists(report: Report) -> Iterator[tuple[str, Iterator[dict[str, Any]]]]:
