@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
-from datasketch import MinHashLSH
 
 from .fingerprint import EMPTY
 from .text import mix64
@@ -35,7 +34,9 @@ _CHUNK = 1 << 18
 
 
 def banding(*, threshold: float, num_perm: int) -> tuple[int, int]:
-    """The number of bands and rows per band for a Jaccard ``threshold``."""
+    """The number of bands and rows per band for a Jaccard ``threshold`` (datasketch's choice)."""
+    from datasketch import MinHashLSH  # imported when used: it loads SciPy (~0.4 s, 56 MB)
+
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=WEIGHTS)
     return int(lsh.b), int(lsh.r)
 

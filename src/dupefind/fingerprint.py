@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-from datasketch import MinHash
 from numba import njit
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
 
 Signature = npt.NDArray[np.uint32]
 
@@ -58,11 +61,15 @@ def _min_permuted(mixed: npt.NDArray[np.uint32], starts: npt.NDArray[np.intp], a
 
 def as_minhash(signature: Signature, *, seed: int) -> MinHash:
     """A datasketch ``MinHash`` holding ``signature`` (for indexes such as ``MinHashLSH``)."""
+    from datasketch import MinHash  # imported when used: datasketch loads SciPy (~0.4 s, 56 MB)
+
     return MinHash(seed=seed, hashvalues=signature, scheme=_SCHEME)
 
 
 def reference_minhash(ids: npt.NDArray[np.uint32], *, num_perm: int, seed: int) -> MinHash:
     """The same signature built the slow, documented way: the oracle for tests."""
+    from datasketch import MinHash
+
     minhash = MinHash(num_perm=num_perm, seed=seed, hashfunc=_identity, scheme=_SCHEME)
     minhash.update_batch(ids.tolist())
     return minhash
@@ -74,8 +81,12 @@ def _identity(value: int) -> int:
 
 @lru_cache(maxsize=8)
 def _permutations(num_perm: int, seed: int) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
-    a, b = MinHash(num_perm=num_perm, seed=seed, scheme=_SCHEME).permutations
-    return a.astype(np.uint32), b.astype(np.uint32)
+    """The ``a`` (odd) and ``b`` of each permutation ``a * x + b`` modulo 2**32, drawn exactly as
+    datasketch's ``MinHash(num_perm, seed, scheme="affine32")`` draws them (tested against it)."""
+    generator = np.random.RandomState(seed)
+    a = generator.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = generator.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
 
 
 def _fmix32(values: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
