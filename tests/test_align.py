@@ -9,9 +9,11 @@ from conftest import sample_text
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dupefind.align import align
+from dupefind.align import GAP, _seeds, _word_ids, align, side
+from dupefind.align_compiled import chain_spans, gram_keys
 from dupefind.models import Passage
-from dupefind.text import Tokens, tokenize
+from dupefind.shingles import STOPWORDS
+from dupefind.text import Tokens, mix64, tokenize
 
 # A small vocabulary, so texts repeat words (and function words) a lot, as prose does.
 VOCAB = ["the", "of", "and", "a", "in", "to", "is", "it", "for", "with", "was", "that", "on",
@@ -201,3 +203,91 @@ def test_ignored_words_are_never_in_equal_edits(case: tuple[str, str, list[str]]
                 inside_a = [i for i, s in enumerate(ta.starts) if e.a_start <= s < e.a_end]
                 inside_b = [j for j, s in enumerate(tb.starts) if e.b_start <= s < e.b_end]
                 assert not ignore_a[inside_a].any() and not ignore_b[inside_b].any()
+
+
+# --------------------------------------------------------------------------- compiled kernels
+#
+# The seeds and chains are computed by numba kernels (dupefind.align_compiled); these are the
+# plain statements they replaced, word for word, and the kernels must agree with them exactly.
+
+
+def plain_word_ids(a: list[str], b: list[str], ignore_a: list[bool], ignore_b: list[bool]) -> tuple[list[int], list[int]]:
+    vocab: dict[str, int] = {}
+    ids_a = [vocab.setdefault(w, len(vocab)) for w in a]
+    ids_b = [vocab.setdefault(w, len(vocab)) for w in b]
+    ids_a = [-1 - i if ignore_a[i] else x for i, x in enumerate(ids_a)]
+    ids_b = [-1 - len(ids_a) - j if ignore_b[j] else x for j, x in enumerate(ids_b)]
+    return ids_a, ids_b
+
+
+def plain_gram_keys(ids: list[int], positions: list[int], n: int) -> list[int]:
+    values = [ids[p] % 2**64 for p in positions]
+    keys = []
+    for x in range(len(values) - n + 1):
+        key = 0
+        for offset in range(n):
+            key = int(mix64(np.array([(key * 0x100000001B3 + values[x + offset]) % 2**64], dtype=np.uint64))[0])
+        keys.append(key)
+    return keys
+
+
+def plain_seeds(ids_a: list[int], ids_b: list[int], stops_a: list[int], stops_b: list[int]) -> list[tuple[int, int]]:
+    seeds: set[tuple[int, int]] = set()
+    for pos_a, pos_b, n in ((range(len(ids_a)), range(len(ids_b)), 3), (stops_a, stops_b, 5)):
+        keys_a, keys_b = plain_gram_keys(ids_a, list(pos_a), n), plain_gram_keys(ids_b, list(pos_b), n)
+        for x, key in enumerate(keys_a):
+            found = [y for y, other in enumerate(keys_b) if other == key]
+            if len(found) <= 20:
+                seeds.update((pos_a[x], pos_b[y]) for y in found)
+    return sorted(seeds)
+
+
+def plain_chains(seeds: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    chains: list[list[tuple[int, int]]] = []
+    open_chains: list[list[tuple[int, int]]] = []
+    for i, j in seeds:
+        open_chains = [c for c in open_chains if i - c[-1][0] <= GAP]
+        best: list[tuple[int, int]] | None = None
+        best_cost = GAP + 1
+        for chain in open_chains:
+            li, lj = chain[-1]
+            drift = abs((j - lj) - (i - li))
+            if drift <= GAP // 2 and drift + (i - li) < best_cost:
+                best, best_cost = chain, drift + (i - li)
+        if best is None:
+            best = []
+            chains.append(best)
+            open_chains.append(best)
+        best.append((i, j))
+    return chains
+
+
+WORDS = st.lists(st.sampled_from(["the", "of", "and", "a", "in", "to", "river", "bridge", "lamp", "stone"]),
+                 max_size=120)
+
+
+@given(WORDS, WORDS, st.randoms(use_true_random=False))
+def test_seeds_and_chains_match_the_plain_statement(a: list[str], b: list[str], rnd: random.Random) -> None:
+    ignore_a = [rnd.random() < 0.1 for _ in a]
+    ignore_b = [rnd.random() < 0.1 for _ in b]
+    side_a = side(" ".join(a), Tokens(tuple(a), tuple(range(len(a))), tuple(range(len(a)))), np.array(ignore_a, dtype=bool))
+    side_b = side(" ".join(b), Tokens(tuple(b), tuple(range(len(b))), tuple(range(len(b)))), np.array(ignore_b, dtype=bool))
+    ids_a, ids_b = _word_ids(side_a, side_b)
+    assert (ids_a.tolist(), ids_b.tolist()) == plain_word_ids(a, b, ignore_a, ignore_b)
+    stops_a = [i for i, w in enumerate(a) if w in STOPWORDS and not ignore_a[i]]
+    stops_b = [j for j, w in enumerate(b) if w in STOPWORDS and not ignore_b[j]]
+    assert side_a.stops.tolist() == stops_a and side_b.stops.tolist() == stops_b
+    seed_a, seed_b = _seeds(ids_a, ids_b, side_a.stops, side_b.stops)
+    seeds = plain_seeds(ids_a.tolist(), ids_b.tolist(), stops_a, stops_b)
+    assert list(zip(seed_a.tolist(), seed_b.tolist())) == seeds
+    first_a, last_a, low_b, high_b = chain_spans(seed_a, seed_b, GAP)
+    expected = [(c[0][0], c[-1][0], min(j for _, j in c), max(j for _, j in c)) for c in plain_chains(seeds)]
+    assert list(zip(first_a.tolist(), last_a.tolist(), low_b.tolist(), high_b.tolist())) == expected
+
+
+def test_gram_keys_are_the_numpy_ones() -> None:
+    rnd = random.Random(5)
+    ids = np.array([rnd.randrange(-50, 50) for _ in range(200)], dtype=np.int64)
+    positions = np.array(sorted(rnd.sample(range(200), 90)), dtype=np.int64)
+    for n in (1, 3, 5):
+        assert gram_keys(ids, positions, n).tolist() == plain_gram_keys(ids.tolist(), positions.tolist(), n)

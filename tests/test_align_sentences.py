@@ -6,10 +6,13 @@ import random
 
 import numpy as np
 from conftest import sample_text
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dupefind.align import align
-from dupefind.align_sentences import _entries, _products, fragments
-from dupefind.text import tokenize
+from dupefind.align_compiled import bag, sentence_frequency, sentence_products
+from dupefind.align_sentences import _norms, _term, fragments, sentences
+from dupefind.text import Tokens, tokenize
 
 
 def reworded(paragraph: str, rnd: random.Random) -> str:
@@ -49,19 +52,81 @@ def test_unrelated_texts_have_no_fragment() -> None:
     assert fragments(text_a, tokenize(text_a), text_b, tokenize(text_b)) == []
 
 
-def test_sparse_products_match_the_dense_ones() -> None:
-    rnd = random.Random(7)
-    vocab = [f"term{k}" for k in range(30)]
-    terms_a = [[rnd.choice(vocab) for _ in range(rnd.randint(0, 8))] for _ in range(12)]
-    terms_b = [[rnd.choice(vocab) for _ in range(rnd.randint(0, 8))] for _ in range(9)]
-    shared = sorted({t for s in terms_a for t in s} & {t for s in terms_b for t in s})
-    column = {t: k for k, t in enumerate(shared)}
-    isf = {t: 1.0 + k / 10 for k, t in enumerate(vocab)}
-    a, _, _ = _entries(terms_a, column, isf)
-    b, _, _ = _entries(terms_b, column, isf)
-    dot, common = _products(a, b, len(terms_a), len(terms_b))
-    dense_a, dense_b = np.zeros((len(terms_a), len(shared))), np.zeros((len(terms_b), len(shared)))
-    dense_a[a[0], a[1]] = a[2]
-    dense_b[b[0], b[1]] = b[2]
-    assert np.allclose(dot, dense_a @ dense_b.T)
-    assert np.array_equal(common, (dense_a > 0).astype(float) @ (dense_b > 0).astype(float).T)
+def plain_products(terms_a: list[list[int]], terms_b: list[list[int]], isf: list[float]
+                   ) -> tuple[list[list[float]], list[list[int]], list[float], list[float]]:
+    """The tf-isf products as the sentence pass first stated them, in plain Python: each
+    sentence's weights (count x isf, terms in order of first occurrence), its norm, and the
+    dot products summed in that order over the terms both texts hold."""
+    def weights(sentence: list[int]) -> dict[int, float]:
+        counts: dict[int, int] = {}
+        for t in sentence:
+            counts[t] = counts.get(t, 0) + 1
+        return {t: n * isf[t] for t, n in counts.items()}
+
+    def norm(w: dict[int, float]) -> float:
+        square = 0.0
+        for x in w.values():
+            square += x * x
+        return square**0.5 if w else 1.0
+
+    shared = {t for s in terms_a for t in s} & {t for s in terms_b for t in s}
+    wa, wb = [weights(s) for s in terms_a], [weights(s) for s in terms_b]
+    dot = [[0.0] * len(terms_b) for _ in terms_a]
+    common = [[0] * len(terms_b) for _ in terms_a]
+    for i, x in enumerate(wa):
+        for t, w in x.items():
+            for j, y in enumerate(wb):
+                if t in shared and t in y:
+                    dot[i][j] += w * y[t]
+                    common[i][j] += 1
+    return dot, common, [norm(w) for w in wa], [norm(w) for w in wb]
+
+
+def flat(sentences: list[list[int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sentences of term codes as one token array with each sentence's range (-1: no term)."""
+    terms, starts, ends = [], [], []
+    for sentence in sentences:
+        starts.append(len(terms))
+        terms.extend(t if t < 100 else -1 for t in sentence)
+        ends.append(len(terms))
+    return np.array(terms, dtype=np.int64), np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64)
+
+
+SENTENCES = st.lists(st.lists(st.sampled_from([*range(12), 100]), max_size=9), max_size=8)
+
+
+@given(SENTENCES, SENTENCES, st.lists(st.floats(0.001, 5.0), min_size=12, max_size=12))
+def test_products_are_the_plain_ones_to_the_last_bit(raw_a: list[list[int]], raw_b: list[list[int]],
+                                                      isf: list[float]) -> None:
+    terms_a, starts_a, ends_a = flat(raw_a)
+    terms_b, starts_b, ends_b = flat(raw_b)
+    sents_a = [[t for t in s if t < 100] for s in raw_a]
+    sents_b = [[t for t in s if t < 100] for s in raw_b]
+    frequency = (sentence_frequency(terms_a, starts_a, ends_a, 12) + sentence_frequency(terms_b, starts_b, ends_b, 12))
+    assert frequency.tolist() == [sum(t in s for s in sents_a + sents_b) for t in range(12)]
+    shared = np.zeros(12, dtype=bool)
+    shared[list({t for s in sents_a for t in s} & {t for s in sents_b for t in s})] = True
+    dot, common, squares_a, sizes_a, squares_b, sizes_b = sentence_products(
+        terms_a, starts_a, ends_a, terms_b, starts_b, ends_b, np.array(isf), shared)
+    plain_dot, plain_common, norms_a, norms_b = plain_products(sents_a, sents_b, isf)
+    assert dot.tolist() == plain_dot and common.tolist() == plain_common
+    assert _norms(squares_a, sizes_a).tolist() == norms_a and _norms(squares_b, sizes_b).tolist() == norms_b
+    assert sizes_a.tolist() == [len(set(s)) for s in sents_a]
+    # A stretch as one bag: each term's isf added once per occurrence, terms in first-seen order.
+    plain_bag: dict[int, float] = {}
+    for t in (t for s in sents_a for t in s):
+        plain_bag[t] = plain_bag.get(t, 0.0) + isf[t]
+    order, weights = bag(terms_a, 0, len(terms_a), np.array(isf))
+    assert list(zip(order.tolist(), weights.tolist())) == list(plain_bag.items())
+
+
+@given(st.lists(st.sampled_from(["the", "industry", "industries", "ox", "1999", "walked", "walking",
+                                 "yet", "Caf\u00e9", "caf\u00e9s", "na\u00efve"]), max_size=60),
+       st.randoms(use_true_random=False))
+def test_sentence_stems_are_the_plain_ones(words: list[str], rnd: random.Random) -> None:
+    tokens = Tokens(tuple(words), tuple(range(len(words))), tuple(range(1, len(words) + 1)))
+    ignore = np.array([rnd.random() < 0.2 for _ in words], dtype=bool)
+    found = sentences(" ".join(words), tokens, ignore, segment_starts=[0] if words else [])
+    stems = [found.stems.items[k] if k >= 0 else "" for k in found.stem.tolist()]
+    assert stems == [_term(w) for w in words]
+    assert found.term.tolist() == [-1 if dropped else k for k, dropped in zip(found.stem.tolist(), ignore)]

@@ -23,16 +23,25 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
 from rapidfuzz.distance import Indel
 
-from .align_sentences import Fragment, fragments
+from .align_compiled import Codes, chain_spans, gram_seeds
+from .align_sentences import (
+    Fragment,
+    Sentences,
+    Vocabulary,
+    joint_codes,
+    sentence_fragments,
+    sentences,
+    vocabulary,
+)
 from .models import Edit, Passage
 from .shingles import STOPWORDS
-from .text import Tokens, mix64
+from .text import Tokens
 
 #: Most words between two seeds of one chain, in either text.
 GAP = 40
@@ -50,6 +59,37 @@ _STOP_SEED = 5
 _MAX_REPEATS = 20
 
 
+@dataclass(frozen=True, slots=True)
+class Side:
+    """One text ready to be aligned with any other: what depends on it alone, computed once."""
+
+    text: str
+    """The text, as the passages' offsets index it."""
+    tokens: Tokens
+    """Its words with their offsets."""
+    ignore: npt.NDArray[np.bool_] | None
+    """``True`` for the words that never count as matching (boilerplate), if any."""
+    words: Vocabulary
+    """Its words as codes."""
+    stops: Codes
+    """Positions of its function words (:data:`~dupefind.shingles.STOPWORDS`) not ignored."""
+    sentences: Sentences
+    """Its sentences and stems, for the sentence pass."""
+
+
+def side(text: str, tokens: Tokens, ignore: npt.NDArray[np.bool_] | None = None, *,
+         segment_starts: Sequence[int] | None = None) -> Side:
+    """Text ``text`` (``tokens``: its words; ``ignore``: its boilerplate words) made ready to be
+    aligned; ``segment_starts``, the first word of each of its segments, if the caller has them."""
+    words = vocabulary(tokens.words)
+    stop_items = np.fromiter(map(STOPWORDS.__contains__, words.items), dtype=bool, count=len(words.items))
+    stop = stop_items[words.codes]
+    if ignore is not None:
+        stop &= ~ignore
+    return Side(text, tokens, ignore, words, np.flatnonzero(stop).astype(np.int64),
+                sentences(text, tokens, ignore, segment_starts=segment_starts, words=words))
+
+
 def align(text_a: str, a: Tokens, text_b: str, b: Tokens, *, min_words: int,
           ignore_a: npt.NDArray[np.bool_] | None = None,
           ignore_b: npt.NDArray[np.bool_] | None = None) -> tuple[Passage, ...]:
@@ -57,8 +97,15 @@ def align(text_a: str, a: Tokens, text_b: str, b: Tokens, *, min_words: int,
 
     Words flagged in ``ignore_a``/``ignore_b`` (boilerplate) never count as matching.
     """
-    ids_a, ids_b = _word_ids(a, b, ignore_a, ignore_b)
-    chains = [_region(c, len(ids_a), len(ids_b)) for c in _chains(_seeds(ids_a, ids_b, a.words, b.words))]
+    return align_sides(side(text_a, a, ignore_a), side(text_b, b, ignore_b), min_words=min_words)
+
+
+def align_sides(side_a: Side, side_b: Side, *, min_words: int) -> tuple[Passage, ...]:
+    """:func:`align` of two texts made ready with :func:`side`."""
+    a, b, text_a, text_b = side_a.tokens, side_b.tokens, side_a.text, side_b.text
+    codes_a, codes_b = _word_ids(side_a, side_b)
+    ids_a, ids_b = codes_a.tolist(), codes_b.tolist()
+    chains = _chains(_seeds(codes_a, codes_b, side_a.stops, side_b.stops), len(ids_a), len(ids_b))
     # Each chain is aligned on its own and as part of its merged region: a merge that joins
     # stretches an LCS cannot align together loses to its parts in the clash below.
     regions = sorted(set(_merged(chains)) | set(chains))
@@ -67,102 +114,49 @@ def align(text_a: str, a: Tokens, text_b: str, b: Tokens, *, min_words: int,
     for passage in sorted(found, key=lambda p: (-p.identical_words, p.a_start, p.b_start)):
         if not any(_clash(passage, other) for other in kept):
             kept.append(passage)
-    for fragment in fragments(text_a, a, text_b, b, ignore_a=ignore_a, ignore_b=ignore_b):
+    for fragment in sentence_fragments(side_a.sentences, side_b.sentences):
         kept = _with_fragment(kept, fragment, ids_a, ids_b, a, b, min_words=min_words)
     return tuple(sorted((replace(p, a_text=text_a[p.a_start : p.a_end], b_text=text_b[p.b_start : p.b_end])
                          for p in _grouped(kept, a, b)), key=lambda p: (p.a_start, p.b_start)))
 
 
-def _word_ids(a: Tokens, b: Tokens, ignore_a: npt.NDArray[np.bool_] | None,
-              ignore_b: npt.NDArray[np.bool_] | None) -> tuple[list[int], list[int]]:
-    vocab: dict[str, int] = {}
-    ids_a = [vocab.setdefault(w, len(vocab)) for w in a.words]
-    ids_b = [vocab.setdefault(w, len(vocab)) for w in b.words]
-    # Ignored words get ids of their own, which match nothing.
-    if ignore_a is not None:
-        for i in np.flatnonzero(ignore_a):
-            ids_a[i] = -1 - int(i)
-    if ignore_b is not None:
-        for j in np.flatnonzero(ignore_b):
-            ids_b[j] = -1 - len(ids_a) - int(j)
+def _word_ids(a: Side, b: Side) -> tuple[Codes, Codes]:
+    """One id per word of both texts: equal words, equal ids (numbered in order of first
+    occurrence, A then B); each ignored word an id of its own, negative, which matches nothing."""
+    ids_a = a.words.codes.copy()
+    ids_b = joint_codes(a.words, b.words)[b.words.codes]
+    if a.ignore is not None:
+        ignored = np.flatnonzero(a.ignore)
+        ids_a[ignored] = -1 - ignored
+    if b.ignore is not None:
+        ignored = np.flatnonzero(b.ignore)
+        ids_b[ignored] = -1 - len(ids_a) - ignored
     return ids_a, ids_b
 
 
-def _seeds(ids_a: Sequence[int], ids_b: Sequence[int], words_a: Sequence[str],
-           words_b: Sequence[str]) -> list[tuple[int, int]]:
-    """Start positions ``(i, j)`` of word 3-grams and function-word 5-grams found in both."""
-    seeds = set(_gram_seeds(ids_a, ids_b, range(len(ids_a)), range(len(ids_b)), _WORD_SEED))
-    stops_a = [i for i, w in enumerate(words_a) if w in STOPWORDS and ids_a[i] >= 0]
-    stops_b = [j for j, w in enumerate(words_b) if w in STOPWORDS and ids_b[j] >= 0]
-    seeds.update(_gram_seeds(ids_a, ids_b, stops_a, stops_b, _STOP_SEED))
-    return sorted(seeds)
+def _seeds(ids_a: Codes, ids_b: Codes, stops_a: Codes, stops_b: Codes) -> tuple[Codes, Codes]:
+    """Start positions ``(i, j)`` of word 3-grams and function-word 5-grams found in both
+    (``stops_a``, ``stops_b``: the positions of the function words), sorted."""
+    every_a, every_b = np.arange(len(ids_a)), np.arange(len(ids_b))
+    words = gram_seeds(ids_a, ids_b, every_a, every_b, _WORD_SEED, _MAX_REPEATS)
+    stops = gram_seeds(ids_a, ids_b, stops_a, stops_b, _STOP_SEED, _MAX_REPEATS)
+    # One number per seed, ordered as (i, j) are: sorted and unique at once.
+    width = len(ids_b) + 1
+    seeds = np.unique(np.concatenate((words[0] * width + words[1], stops[0] * width + stops[1])))
+    return seeds // width, seeds % width
 
 
-def _gram_seeds(ids_a: Sequence[int], ids_b: Sequence[int], pos_a: Sequence[int],
-                pos_b: Sequence[int], n: int) -> list[tuple[int, int]]:
-    """Pairs of start positions of equal n-grams of the words at ``pos_a`` / ``pos_b``; an
-    n-gram found more than ``_MAX_REPEATS`` times in B seeds nothing."""
-    grams_a, grams_b = _gram_keys(ids_a, pos_a, n), _gram_keys(ids_b, pos_b, n)
-    if len(grams_a) == 0 or len(grams_b) == 0:
-        return []
-    order = np.argsort(grams_b, kind="stable")
-    ranked = grams_b[order]
-    first = np.searchsorted(ranked, grams_a, side="left")
-    hits = np.searchsorted(ranked, grams_a, side="right") - first
-    hits[hits > _MAX_REPEATS] = 0
-    from_a = np.repeat(np.arange(len(grams_a)), hits)
-    offsets = np.arange(len(from_a)) - np.repeat(np.cumsum(hits) - hits, hits)
-    starts_a = np.asarray(pos_a, dtype=np.intp)[from_a]
-    starts_b = np.asarray(pos_b, dtype=np.intp)[order[np.repeat(first, hits) + offsets]]
-    return list(zip(starts_a.tolist(), starts_b.tolist()))
-
-
-def _gram_keys(ids: Sequence[int], positions: Sequence[int], n: int) -> npt.NDArray[np.uint64]:
-    """A 64-bit key for each run of ``n`` consecutive words at ``positions``."""
-    values = np.asarray(ids, dtype=np.int64)[np.asarray(positions, dtype=np.intp)].view(np.uint64)
-    count = len(values) - n + 1
-    if count <= 0:
-        return np.empty(0, dtype=np.uint64)
-    keys = np.zeros(count, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for offset in range(n):
-            keys = mix64(keys * np.uint64(0x100000001B3) + values[offset : offset + count])
-    return keys
-
-
-def _chains(seeds: Sequence[tuple[int, int]]) -> list[list[tuple[int, int]]]:
-    """Group seeds (sorted by position in A) into chains along a diagonal, longest first."""
-    chains: list[list[tuple[int, int]]] = []
-    open_chains: list[list[tuple[int, int]]] = []
-    for i, j in seeds:
-        open_chains = [c for c in open_chains if i - c[-1][0] <= GAP]
-        best: list[tuple[int, int]] | None = None
-        best_cost = GAP + 1
-        for chain in open_chains:
-            li, lj = chain[-1]
-            drift = abs((j - lj) - (i - li))
-            if drift <= GAP // 2:
-                cost = drift + (i - li)
-                if cost < best_cost:
-                    best, best_cost = chain, cost
-        if best is None:
-            best = []
-            chains.append(best)
-            open_chains.append(best)
-        if not best or best[-1] != (i, j):
-            best.append((i, j))
-    return sorted(chains, key=lambda c: (-len(c), c[0]))
+def _chains(seeds: tuple[Codes, Codes], len_a: int, len_b: int) -> list[Region]:
+    """The regions of the chains the seeds form along a diagonal (:func:`chain_spans`), each
+    reaching a little past its last seed."""
+    first_a, last_a, low_b, high_b = chain_spans(seeds[0], seeds[1], GAP)
+    reach = _WORD_SEED + GAP // 4
+    return list(zip(first_a.tolist(), np.minimum(len_a, last_a + reach).tolist(), low_b.tolist(),
+                    np.minimum(len_b, high_b + reach).tolist()))
 
 
 Region = tuple[int, int, int, int]
 """Token ranges ``(a0, a1, b0, b1)`` of a candidate passage, ends exclusive."""
-
-
-def _region(chain: Sequence[tuple[int, int]], len_a: int, len_b: int) -> Region:
-    """The stretch a chain of seeds covers, reaching a little past its last seed."""
-    reach = _WORD_SEED + GAP // 4
-    return (chain[0][0], min(len_a, chain[-1][0] + reach),
-            min(j for _, j in chain), min(len_b, max(j for _, j in chain) + reach))
 
 
 def _merged(regions: list[Region]) -> list[Region]:

@@ -24,10 +24,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import compress, repeat
+from operator import getitem
 
 import numpy as np
 import numpy.typing as npt
 
+from .align_compiled import Codes, Weights, bag, sentence_frequency, sentence_products
 from .text import Tokens, segments
 
 #: Seed: cosine of the two sentences' tf-isf vectors and Dice of their term sets.
@@ -59,14 +63,7 @@ STEM = 5
 
 #: Function words: they say nothing about what a sentence is about.
 FUNCTION_WORDS: frozenset[str] = frozenset(
-    "a about above after again against all also although am an and any are as at be because "
-    "been before being below between both but by can could did do does doing down during each "
-    "either else even ever every few for from further had has have having he her here hers him "
-    "his how however i if in into is it its itself just may me might more most much must my "
-    "neither no nor not now of off on once one only or other our ours out over own per same "
-    "shall she should so some such than that the their theirs them then there these they this "
-    "those though through thus to too under until up upon us very was we were what when where "
-    "whether which while who whom whose why will with within without would yet you your".split()
+    ["a", "about", "above", "after", "again", "against", "all", "also", "although", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "either", "else", "even", "ever", "every", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "him", "his", "how", "however", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "may", "me", "might", "more", "most", "much", "must", "my", "neither", "no", "nor", "not", "now", "of", "off", "on", "once", "one", "only", "or", "other", "our", "ours", "out", "over", "own", "per", "same", "shall", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "then", "there", "these", "they", "this", "those", "though", "through", "thus", "to", "too", "under", "until", "up", "upon", "us", "very", "was", "we", "were", "what", "when", "where", "whether", "which", "while", "who", "whom", "whose", "why", "will", "with", "within", "without", "would", "yet", "you", "your"]
 )
 
 
@@ -96,10 +93,84 @@ def fragments(text_a: str, a: Tokens, text_b: str, b: Tokens, *,
               ignore_a: npt.NDArray[np.bool_] | None = None,
               ignore_b: npt.NDArray[np.bool_] | None = None) -> list[Fragment]:
     """Validated stretches of A and B that share their content, best first, not overlapping."""
-    sents_a, sents_b = _sentences(text_a, a), _sentences(text_b, b)
-    terms_a, terms_b = _terms(a, sents_a, ignore_a), _terms(b, sents_b, ignore_b)
-    vectors = _Vectors(terms_a, terms_b)
-    if not vectors.shared:
+    return sentence_fragments(sentences(text_a, a, ignore_a), sentences(text_b, b, ignore_b))
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    """A sequence of strings as codes: each distinct string numbered in order of first occurrence."""
+
+    items: list[str]
+    """The distinct strings, in order of first occurrence."""
+    index: dict[str, int]
+    """The code of each distinct string (its position in ``items``)."""
+    codes: Codes
+    """The code of each string of the sequence."""
+
+
+def vocabulary(strings: Sequence[str]) -> Vocabulary:
+    """The codes of ``strings`` (loops that run in C: this is done for every word of a text)."""
+    items = list(dict.fromkeys(strings))
+    index = dict(zip(items, range(len(items))))
+    return Vocabulary(items, index, np.fromiter(map(index.__getitem__, strings), dtype=np.int64, count=len(strings)))
+
+
+def joint_codes(a: Vocabulary, b: Vocabulary) -> Codes:
+    """For each of B's distinct strings, its code in one numbering of both texts: A's code when A
+    has it, else the next free one after A's, in B's order (as one dict filled with A's strings,
+    then B's, numbers them). One more entry at the end, ``-1``, keeps the code -1 at -1."""
+    joint = np.fromiter(map(a.index.get, b.items, repeat(-1)), dtype=np.int64, count=len(b.items))
+    new = joint < 0
+    joint[new] = len(a.items) + np.arange(int(new.sum()))
+    return np.append(joint, -1)
+
+
+@dataclass(frozen=True, slots=True)
+class Sentences:
+    """One text's sentences and content-word stems, ready to be compared with any other text."""
+
+    starts: Codes
+    """First token of each sentence."""
+    ends: Codes
+    """One past its last token."""
+    stems: Vocabulary
+    """The stems of the text's content words (see :func:`content_terms`), one per word that has
+    one: ``stems.items[stem[k]]`` is the stem of word ``k``."""
+    stem: Codes
+    """Code of each word's stem in ``stems``, ``-1`` for a word without one."""
+    term: Codes
+    """``stem`` with ``-1`` for the boilerplate words too: the terms the sentences are made of."""
+
+
+def sentences(text: str, tokens: Tokens, ignore: npt.NDArray[np.bool_] | None = None, *,
+              segment_starts: Sequence[int] | None = None, words: Vocabulary | None = None) -> Sentences:
+    """The sentences and stems of a text (``ignore``: its boilerplate words). ``segment_starts``
+    (the first word of each of :func:`~dupefind.text.segments`) and ``words`` (the
+    :func:`vocabulary` of its words), if the caller has them, spare computing them again."""
+    if segment_starts is None:
+        segment_starts = [span.start for span in segments(text, tokens)]
+    words = words if words is not None else vocabulary(tokens.words)
+    bounds = np.array(_sentences(segment_starts, len(tokens)), dtype=np.int64).reshape(-1, 2)
+    # Each distinct word's stem (all loops in C): the stems of ``_term``, stated over arrays.
+    items = words.items
+    length = np.fromiter(map(len, items), dtype=np.int64, count=len(items))
+    function = np.fromiter(map(FUNCTION_WORDS.__contains__, items), dtype=bool, count=len(items))
+    digits = np.fromiter(map(str.isdigit, items), dtype=bool, count=len(items))
+    content = (length > 2) & ~function & ~digits
+    stems = vocabulary(list(map(getitem, compress(items, content.tolist()), repeat(_STEM_SLICE))))
+    stem_of_item = np.full(len(items) + 1, -1, dtype=np.int64)
+    stem_of_item[:-1][content] = stems.codes
+    stem = stem_of_item[words.codes]
+    term = stem if ignore is None or not ignore.any() else np.where(ignore, -1, stem)
+    return Sentences(bounds[:, 0].copy(), bounds[:, 1].copy(), stems, stem, term)
+
+
+def sentence_fragments(a: Sentences, b: Sentences) -> list[Fragment]:
+    """:func:`fragments` of two texts' :class:`Sentences`."""
+    joint = joint_codes(a.stems, b.stems)
+    n_terms = len(a.stems.items) + int((joint[:-1] >= len(a.stems.items)).sum())
+    vectors = _Vectors(a.term, a, joint[b.term], b, n_terms)
+    if not vectors.shared.any():
         return []
     seeds = vectors.seeds()
     if not seeds:
@@ -111,23 +182,26 @@ def fragments(text_a: str, a: Tokens, text_b: str, b: Tokens, *,
         j0, j1 = min(j for _, j in cluster), max(j for _, j in cluster)
         found.append((vectors.stretch_cosine(i0, i1, j0, j1), i0, i1, j0, j1, len(cluster)))
     kept: list[Fragment] = []
+    stem_b = joint[b.stem]
     for cosine, i0, i1, j0, j1, size in sorted(found, key=lambda f: (-f[0], f[1:])):
         # Each stretch runs from its first to its last content word found in the other: a
         # sentence only partly copied (or badly cut) does not bring its other part along.
-        in_a = {t for s in terms_a[i0 : i1 + 1] for t in s}
-        in_b = {t for s in terms_b[j0 : j1 + 1] for t in s}
-        a0, a1 = _shared_span(a, sents_a[i0][0], sents_a[i1][1], in_b)
-        b0, b1 = _shared_span(b, sents_b[j0][0], sents_b[j1][1], in_a)
+        span_a = int(a.starts[i0]), int(a.ends[i1])
+        span_b = int(b.starts[j0]), int(b.ends[j1])
+        a0, a1 = _shared_span(a.stem, *span_a, vectors.holds(vectors.terms_b, *span_b))
+        b0, b1 = _shared_span(stem_b, *span_b, vectors.holds(vectors.terms_a, *span_a))
         frag = Fragment(a0, a1, b0, b1, round(cosine, 4), size)
         if not any(_overlaps(frag, other) for other in kept):
             kept.append(frag)
     return kept
 
 
-def _sentences(text: str, tokens: Tokens) -> list[tuple[int, int]]:
-    """Token ranges of the text's sentences: cut at ``MAX_SENTENCE`` words, short ones joined."""
-    pieces = [(s, min(seg.stop, s + MAX_SENTENCE)) for seg in segments(text, tokens)
-              for s in range(seg.start, seg.stop, MAX_SENTENCE)]
+def _sentences(segment_starts: Sequence[int], words: int) -> list[tuple[int, int]]:
+    """Token ranges of the text's sentences: its segments (first words ``segment_starts`` of
+    ``words``) cut at ``MAX_SENTENCE`` words, short ones joined."""
+    stops = [*segment_starts[1:], words]
+    pieces = [(s, min(stop, s + MAX_SENTENCE)) for start, stop in zip(segment_starts, stops)
+              for s in range(start, stop, MAX_SENTENCE)]
     out: list[tuple[int, int]] = []
     start: int | None = None
     for first, end in pieces:
@@ -145,19 +219,12 @@ def _sentences(text: str, tokens: Tokens) -> list[tuple[int, int]]:
     return out
 
 
-def _terms(tokens: Tokens, sentences: Sequence[tuple[int, int]],
-           ignore: npt.NDArray[np.bool_] | None) -> list[list[str]]:
-    """The stemmed content words of each sentence (boilerplate words left out)."""
-    cache: dict[str, str] = {}
-    stems = [cache[w] if w in cache else cache.setdefault(w, _term(w)) for w in tokens.words]
-    if ignore is not None:
-        stems = [("" if dropped else stem) for stem, dropped in zip(stems, ignore.tolist())]
-    return [[stem for stem in stems[start:end] if stem] for start, end in sentences]
-
-
 def _term(word: str) -> str:
     """A content word's stem; empty for a function word, a number or a word of one or two letters."""
     return word[:STEM] if len(word) > 2 and word not in FUNCTION_WORDS and not word.isdigit() else ""
+
+
+_STEM_SLICE = slice(0, STEM)
 
 
 def content_terms(words: Sequence[str]) -> set[str]:
@@ -165,40 +232,37 @@ def content_terms(words: Sequence[str]) -> set[str]:
     return {term for word in words if (term := _term(word))}
 
 
-def _shared_span(tokens: Tokens, start: int, end: int, other: set[str]) -> tuple[int, int]:
-    """Words ``start:end`` less any run of more than ``LOOSE_END`` words at either end without a
-    stem found in ``other``."""
-    hits = [k for k in range(start, end) if _term(tokens.words[k]) in other]
-    if not hits:
+def _shared_span(stem: Codes, start: int, end: int, other: npt.NDArray[np.bool_]) -> tuple[int, int]:
+    """Words ``start:end`` (``stem``: their stem codes) less any run of more than ``LOOSE_END``
+    words at either end without a stem that ``other`` holds."""
+    hits = np.flatnonzero(other[stem[start:end]]) + start
+    if not len(hits):
         return start, end
-    first = hits[0] if hits[0] - start > LOOSE_END else start
-    last = hits[-1] + 1 if end - hits[-1] - 1 > LOOSE_END else end
-    return first, last
+    first, last = int(hits[0]), int(hits[-1])
+    return (first if first - start > LOOSE_END else start), (last + 1 if end - last - 1 > LOOSE_END else end)
 
 
 class _Vectors:
-    """tf-isf vectors of both texts' sentences, kept sparse: (sentence, term, weight) entries."""
+    """tf-isf vectors of both texts' sentences: their products, and bags of whole stretches."""
 
-    def __init__(self, terms_a: list[list[str]], terms_b: list[list[str]]) -> None:
-        df: dict[str, int] = {}
-        for sentence in (*terms_a, *terms_b):
-            for term in set(sentence):
-                df[term] = df.get(term, 0) + 1
-        in_a = {t for s in terms_a for t in s}
-        self.shared = sorted(in_a & {t for s in terms_b for t in s})
-        column = {t: k for k, t in enumerate(self.shared)}
-        total = len(terms_a) + len(terms_b)
-        isf = {t: float(np.log(total / n)) + 1e-3 for t, n in df.items()}
-        self.a, self.norm_a, self.size_a = _entries(terms_a, column, isf)
-        self.b, self.norm_b, self.size_b = _entries(terms_b, column, isf)
-        self.terms_a, self.terms_b, self.isf = terms_a, terms_b, isf
-        self.cosine = np.zeros((len(terms_a), len(terms_b)))
+    def __init__(self, terms_a: Codes, a: Sentences, terms_b: Codes, b: Sentences, n_terms: int) -> None:
+        frequency_a = sentence_frequency(terms_a, a.starts, a.ends, n_terms)
+        frequency_b = sentence_frequency(terms_b, b.starts, b.ends, n_terms)
+        self.shared = (frequency_a > 0) & (frequency_b > 0)
+        self.isf = _isf(len(a.starts) + len(b.starts))[frequency_a + frequency_b]
+        self.terms_a, self.terms_b, self.a, self.b = terms_a, terms_b, a, b
+        self.counts_a = np.concatenate(([0], np.cumsum(terms_a >= 0))).tolist()
+        self.counts_b = np.concatenate(([0], np.cumsum(terms_b >= 0))).tolist()
+        self.cosine = np.zeros((len(a.starts), len(b.starts)))
+        self._holds = np.zeros(n_terms + 1, dtype=bool)
 
     def seeds(self) -> list[Seed]:
         """Sentence pairs similar enough in both measures, sorted."""
-        dot, common = _products(self.a, self.b, len(self.terms_a), len(self.terms_b))
-        cosine = self.cosine = dot / np.outer(self.norm_a, self.norm_b)
-        dice = 2 * common / np.add.outer(self.size_a, self.size_b)
+        a, b = self.a, self.b
+        dot, common, squares_a, sizes_a, squares_b, sizes_b = sentence_products(
+            self.terms_a, a.starts, a.ends, self.terms_b, b.starts, b.ends, self.isf, self.shared)
+        cosine = self.cosine = dot / np.outer(_norms(squares_a, sizes_a), _norms(squares_b, sizes_b))
+        dice = 2 * common / np.add.outer(np.maximum(sizes_a, 1).astype(float), np.maximum(sizes_b, 1).astype(float))
         # A sentence is the copy of one sentence, or of a few about as well: matches far
         # weaker than a sentence's best are the topic, not the copy.
         best = np.maximum(cosine.max(axis=1)[:, None], cosine.max(axis=0)[None, :])
@@ -212,75 +276,43 @@ class _Vectors:
         return [(int(i), int(j)) for i, j in np.argwhere(hit)
                 if abs(j - best_j[i]) <= 1 and abs(i - best_i[j]) <= 1]
 
+    def words(self, i0: int, i1: int, j0: int, j1: int) -> tuple[int, int]:
+        """Number of terms (with repeats) in sentences ``i0..i1`` of A and ``j0..j1`` of B."""
+        a, b = self.a, self.b
+        return (self.counts_a[a.ends[i1]] - self.counts_a[a.starts[i0]],
+                self.counts_b[b.ends[j1]] - self.counts_b[b.starts[j0]])
+
+    def holds(self, terms: Codes, start: int, end: int) -> npt.NDArray[np.bool_]:
+        """Which terms occur among tokens ``start:end`` (one more entry, for -1, is ``False``)."""
+        found = np.zeros_like(self._holds)
+        found[terms[start:end]] = True
+        found[-1] = False
+        return found
+
     def stretch_cosine(self, i0: int, i1: int, j0: int, j1: int) -> float:
         """Cosine of sentences ``i0..i1`` of A and ``j0..j1`` of B, each summed into one vector."""
-        va, vb = self._bag(self.terms_a[i0 : i1 + 1]), self._bag(self.terms_b[j0 : j1 + 1])
-        dot = sum(w * vb.get(t, 0.0) for t, w in va.items())
-        norms = float(np.sqrt(sum(w * w for w in va.values()) * sum(w * w for w in vb.values())))
+        a, b = self.a, self.b
+        terms_a, weights_a = bag(self.terms_a, a.starts[i0], a.ends[i1], self.isf)
+        terms_b, weights_b = bag(self.terms_b, b.starts[j0], b.ends[j1], self.isf)
+        dense_b = np.zeros(len(self.isf))
+        dense_b[terms_b] = weights_b
+        # Python's own sum, over the terms in order of first occurrence in A: the same float.
+        dot = sum((weights_a * dense_b[terms_a]).tolist())
+        norms = float(np.sqrt(sum((weights_a * weights_a).tolist()) * sum((weights_b * weights_b).tolist())))
         return dot / norms if norms else 0.0
 
-    def _bag(self, sentences: Sequence[list[str]]) -> dict[str, float]:
-        bag: dict[str, float] = {}
-        for sentence in sentences:
-            for term in sentence:
-                bag[term] = bag.get(term, 0.0) + self.isf[term]
-        return bag
+
+def _norms(squares: Weights, sizes: Codes) -> Weights:
+    """Each sentence's norm: the square root of its sum of squares (``** 0.5`` of Python, as
+    it always was); 1 for a sentence without terms."""
+    return np.array([s**0.5 if n else 1.0 for s, n in zip(squares.tolist(), sizes.tolist())])
 
 
-Entries = tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]
-"""Sentence index, shared-term index and weight of each nonzero of a tf-isf matrix."""
-
-
-def _entries(terms: list[list[str]], column: dict[str, int], isf: dict[str, float]
-             ) -> tuple[Entries, npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    """Per text: its weights on the shared terms (sparse), each sentence's full norm and its
-    number of distinct terms."""
-    rows: list[int] = []
-    cols: list[int] = []
-    weights: list[float] = []
-    norms = np.ones(len(terms))
-    sizes = np.ones(len(terms))
-    for row, sentence in enumerate(terms):
-        if not sentence:
-            continue
-        counts: dict[str, int] = {}
-        for term in sentence:
-            counts[term] = counts.get(term, 0) + 1
-        square = 0.0
-        for term, n in counts.items():
-            weight = n * isf[term]
-            square += weight * weight
-            k = column.get(term)
-            if k is not None:
-                rows.append(row)
-                cols.append(k)
-                weights.append(weight)
-        norms[row], sizes[row] = square**0.5, len(counts)
-    return (np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64), np.array(weights)), norms, sizes
-
-
-def _products(a: Entries, b: Entries, rows: int, cols: int
-              ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    """Dot products and numbers of shared terms of every sentence of A with every sentence of B.
-
-    A sparse product (each term joins the sentences holding it on both sides): the cost is
-    the number of such sentence pairs, not sentences x vocabulary.
-    """
-    order = np.argsort(b[1], kind="stable")
-    b_rows, b_cols, b_weights = b[0][order], b[1][order], b[2][order]
-    first = np.searchsorted(b_cols, a[1], side="left")
-    count = np.searchsorted(b_cols, a[1], side="right") - first
-    total = int(count.sum())
-    if not total:
-        return np.zeros((rows, cols)), np.zeros((rows, cols))
-    owner = np.repeat(np.arange(len(count)), count)
-    offset = np.arange(total) - np.repeat(np.cumsum(count) - count, count)
-    partner = first[owner] + offset
-    flat = a[0][owner] * cols + b_rows[partner]
-    dot: npt.NDArray[np.float64] = np.bincount(flat, weights=a[2][owner] * b_weights[partner],
-                                               minlength=rows * cols).astype(np.float64)
-    common: npt.NDArray[np.float64] = np.bincount(flat, minlength=rows * cols).astype(np.float64)
-    return dot.reshape(rows, cols), common.reshape(rows, cols)
+@lru_cache(maxsize=1024)
+def _isf(total: int) -> Weights:
+    """Inverse sentence frequency of a term found in ``n`` of ``total`` sentences, for each ``n``
+    (each computed on its own, as a float of ``np.log``, the same to the last bit)."""
+    return np.array([0.0] + [float(np.log(total / n)) + 1e-3 for n in range(1, total + 1)])
 
 
 def _validated(seeds: Sequence[Seed], gap: int, vectors: _Vectors,
@@ -291,7 +323,7 @@ def _validated(seeds: Sequence[Seed], gap: int, vectors: _Vectors,
     for cluster in _clusters(seeds, gap):
         i0, i1 = min(i for i, _ in cluster), max(i for i, _ in cluster)
         j0, j1 = min(j for _, j in cluster), max(j for _, j in cluster)
-        words_a, words_b = sum(map(len, vectors.terms_a[i0 : i1 + 1])), sum(map(len, vectors.terms_b[j0 : j1 + 1]))
+        words_a, words_b = vectors.words(i0, i1, j0, j1)
         blocks = _blocks(cluster)
         if sum(len({i for i, _ in block}) >= MOVED_BLOCK for block in blocks) > 1:
             # Whole paragraphs in another order: each is a passage of its own.

@@ -10,7 +10,7 @@ from typing import BinaryIO
 
 import numpy as np
 
-from .align import align
+from .align import Side, align_sides, side
 from .boilerplate import Commons
 from .candidates import candidate_pairs
 from .catalog import Catalog, Progress, build_catalog
@@ -100,7 +100,7 @@ def check_pairs(task: PairTask, *, commons: Commons, config: Config) -> tuple[li
     (a plain function: any worker process can run it)."""
 
     @lru_cache(maxsize=64)
-    def prepared(index: int) -> Prepared:
+    def prepared(index: int) -> Reread:
         doc_id, location = task.documents[index]
         return _prepare(doc_id, load_text(location, text_field=config.text_field), commons, config)
 
@@ -108,13 +108,23 @@ def check_pairs(task: PairTask, *, commons: Commons, config: Config) -> tuple[li
     return [pair for pair in pairs if pair.duplicate], len(task.pairs)
 
 
-def _pair(a: Prepared, b: Prepared, config: Config) -> Pair:
+@dataclass(frozen=True, slots=True)
+class Reread:
+    """A document re-read, made ready for the verification and the alignment of its pairs."""
+
+    verify: Prepared
+    """What verification needs."""
+    align: Side
+    """What alignment needs (computed once per document, not once per pair)."""
+
+
+def _pair(x: Reread, y: Reread, config: Config) -> Pair:
+    a, b = x.verify, y.verify
     figures = overlap(a, b)
     # Identical short texts are evidence in full, however few their words.
     shortest = min(len(a.tokens), len(b.tokens))
     min_words = min(config.min_passage_words, shortest) if a.short or b.short else config.min_passage_words
-    passages = align(a.text, a.tokens, b.text, b.tokens, min_words=max(1, min_words),
-                     ignore_a=a.boilerplate, ignore_b=b.boilerplate)
+    passages = align_sides(x.align, y.align, min_words=max(1, min_words))
     return Pair(
         a=a.id, b=b.id, similarity=round(figures.similarity, 4),
         containment=round(figures.containment, 4), containment_a=round(figures.containment_a, 4),
@@ -126,9 +136,11 @@ def _pair(a: Prepared, b: Prepared, config: Config) -> Pair:
     )
 
 
-def _prepare(doc_id: str, text: str, commons: Commons, config: Config) -> Prepared:
-    return prepare(doc_id, text, commons=commons, scheme=config.scheme, ngram=config.shingle_size,
-                   min_words=config.min_words)
+def _prepare(doc_id: str, text: str, commons: Commons, config: Config) -> Reread:
+    prepared = prepare(doc_id, text, commons=commons, scheme=config.scheme, ngram=config.shingle_size,
+                       min_words=config.min_words)
+    ignore = prepared.boilerplate if prepared.boilerplate.any() else None
+    return Reread(prepared, side(text, prepared.tokens, ignore, segment_starts=prepared.segment_starts))
 
 
 def _identical_short_texts(catalog: Catalog) -> list[tuple[int, int]]:

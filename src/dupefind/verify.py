@@ -37,6 +37,9 @@ class Prepared:
     """Shingle ids of the words that are not boilerplate."""
     short: bool
     """Fewer words than the short-text limit."""
+    segment_starts: tuple[int, ...] | None = None
+    """The first word of each of its segments (lines, sentences), as
+    :func:`~dupefind.text.segments` finds them, if known."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +70,7 @@ def prepare(doc_id: str, text: str, *, commons: Commons, scheme: Scheme, ngram: 
                           scheme=scheme, ngram=ngram)
     else:
         ids = hashed_shingle_ids(words.hashes[~mask], scheme=scheme, ngram=ngram)
-    return Prepared(doc_id, text, tokens, mask, ids, len(tokens) < min_words)
+    return Prepared(doc_id, text, tokens, mask, ids, len(tokens) < min_words, tuple(words.segment_starts.tolist()))
 
 
 def overlap(a: Prepared, b: Prepared) -> Overlap:

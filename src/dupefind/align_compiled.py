@@ -1,0 +1,224 @@
+"""The aligners' hot loops over word and term codes, compiled with numba.
+
+Each kernel computes exactly what a few lines of plain Python in :mod:`dupefind.align` or
+:mod:`dupefind.align_sentences` used to, in the same order where floating point makes order
+matter (sums run in the same sequence, so the results are identical to the last bit); the
+tests hold each kernel against that plain statement. Codes are ``int64`` word or term ids of
+one pair of texts; a negative code never matches anything.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+from numba import njit
+
+Codes = npt.NDArray[np.int64]
+Weights = npt.NDArray[np.float64]
+
+_BASE = np.uint64(0x100000001B3)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _mix64(value: np.uint64) -> np.uint64:  # pragma: no cover - compiled
+    """splitmix64's finaliser (as :func:`dupefind.text.mix64`), for one value."""
+    value ^= value >> np.uint64(30)
+    value *= np.uint64(0xBF58476D1CE4E5B9)
+    value ^= value >> np.uint64(27)
+    value *= np.uint64(0x94D049BB133111EB)
+    return value ^ (value >> np.uint64(31))
+
+
+@njit(cache=True, nogil=True)
+def gram_keys(ids: Codes, positions: Codes, n: int) -> npt.NDArray[np.uint64]:  # pragma: no cover - compiled
+    """A 64-bit key for each run of ``n`` consecutive words at ``positions``: the key starts at
+    0 and takes in each word's id (as unsigned) as ``mix64(key * 0x100000001B3 + id)``."""
+    count = len(positions) - n + 1
+    if count <= 0:
+        return np.empty(0, dtype=np.uint64)
+    values = np.empty(len(positions), dtype=np.uint64)
+    for k in range(len(positions)):
+        values[k] = np.uint64(ids[positions[k]])
+    keys = np.empty(count, dtype=np.uint64)
+    for x in range(count):
+        key = np.uint64(0)
+        for offset in range(n):
+            key = _mix64(key * _BASE + values[x + offset])
+        keys[x] = key
+    return keys
+
+
+@njit(cache=True, nogil=True)
+def gram_seeds(ids_a: Codes, ids_b: Codes, pos_a: Codes, pos_b: Codes, n: int,
+               max_repeats: int) -> tuple[Codes, Codes]:  # pragma: no cover - compiled
+    """Start positions ``(pos_a[x], pos_b[y])`` of equal n-gram keys of the words at ``pos_a`` /
+    ``pos_b``, skipping a key found more than ``max_repeats`` times in B (unordered)."""
+    keys_a, keys_b = gram_keys(ids_a, pos_a, n), gram_keys(ids_b, pos_b, n)
+    order = np.argsort(keys_b)
+    ranked = keys_b[order]
+    first = np.searchsorted(ranked, keys_a, side="left")
+    hits = np.searchsorted(ranked, keys_a, side="right") - first
+    total = 0
+    for x in range(len(keys_a)):
+        if hits[x] <= max_repeats:
+            total += hits[x]
+    starts_a = np.empty(total, dtype=np.int64)
+    starts_b = np.empty(total, dtype=np.int64)
+    k = 0
+    for x in range(len(keys_a)):
+        if hits[x] <= max_repeats:
+            for y in range(first[x], first[x] + hits[x]):
+                starts_a[k], starts_b[k] = pos_a[x], pos_b[order[y]]
+                k += 1
+    return starts_a, starts_b
+
+
+@njit(cache=True, nogil=True)
+def chain_spans(seeds_a: Codes, seeds_b: Codes, gap: int) -> tuple[Codes, Codes, Codes, Codes]:  # pragma: no cover - compiled
+    """Seeds (sorted by position in A, then B; no repeats) grouped into chains along a diagonal;
+    of each chain, in order of creation: its first and last position in A, and its least and
+    greatest position in B.
+
+    A seed joins the open chain (last seed at most ``gap`` words back in A) that it drifts at
+    most ``gap // 2`` words off the diagonal of, at the least cost (drift plus distance in A;
+    the chain opened first on a tie), or opens a chain of its own.
+    """
+    n = len(seeds_a)
+    first_a, last_a = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
+    last_b = np.empty(n, dtype=np.int64)
+    low_b, high_b = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
+    open_chains = np.empty(n, dtype=np.int64)
+    chains = opened = 0
+    for s in range(n):
+        i, j = seeds_a[s], seeds_b[s]
+        still = 0
+        for o in range(opened):
+            if i - last_a[open_chains[o]] <= gap:
+                open_chains[still] = open_chains[o]
+                still += 1
+        opened = still
+        best, best_cost = -1, gap + 1
+        for o in range(opened):
+            c = open_chains[o]
+            drift = abs((j - last_b[c]) - (i - last_a[c]))
+            if drift <= gap // 2:
+                cost = drift + (i - last_a[c])
+                if cost < best_cost:
+                    best, best_cost = c, cost
+        if best < 0:
+            best = chains
+            chains += 1
+            first_a[best], low_b[best], high_b[best] = i, j, j
+            open_chains[opened] = best
+            opened += 1
+        last_a[best], last_b[best] = i, j
+        low_b[best], high_b[best] = min(low_b[best], j), max(high_b[best], j)
+    return first_a[:chains], last_a[:chains], low_b[:chains], high_b[:chains]
+
+
+@njit(cache=True, nogil=True)
+def sentence_frequency(terms: Codes, starts: Codes, ends: Codes, n_terms: int) -> Codes:  # pragma: no cover - compiled
+    """For each term, the number of sentences (token ranges ``starts[k]:ends[k]``) holding it."""
+    counts = np.zeros(n_terms, dtype=np.int64)
+    seen = np.full(n_terms, -1, dtype=np.int64)
+    for k in range(len(starts)):
+        for t in terms[starts[k] : ends[k]]:
+            if t >= 0 and seen[t] != k:
+                seen[t] = k
+                counts[t] += 1
+    return counts
+
+
+@njit(cache=True, nogil=True)
+def _sentence_weights(terms: Codes, start: int, end: int, isf: Weights, count: Codes,
+                      order: Codes) -> tuple[int, float]:  # pragma: no cover - compiled
+    """One sentence's distinct terms in order of first occurrence (into ``order``; ``count``
+    holds each one's occurrences and is left at zero for the terms it did not touch), their
+    number and the sum of their squared weights (``count * isf``) in that order."""
+    distinct = 0
+    for t in terms[start:end]:
+        if t >= 0:
+            if count[t] == 0:
+                order[distinct] = t
+                distinct += 1
+            count[t] += 1
+    square = 0.0
+    for k in range(distinct):
+        weight = count[order[k]] * isf[order[k]]
+        square += weight * weight
+    return distinct, square
+
+
+@njit(cache=True, nogil=True)
+def sentence_products(terms_a: Codes, starts_a: Codes, ends_a: Codes, terms_b: Codes, starts_b: Codes,
+                      ends_b: Codes, isf: Weights, shared: npt.NDArray[np.bool_]
+                      ) -> tuple[Weights, Weights, Weights, Codes, Weights, Codes]:  # pragma: no cover - compiled
+    """The tf-isf products of every sentence of A with every sentence of B over the ``shared``
+    terms (a term's weight in a sentence: its count times its ``isf``), and how many shared
+    terms each pair has; of each sentence, the sum of its squared weights over all its terms
+    and its number of distinct terms.
+
+    Each product is summed over A's sentence's terms in order of their first occurrence, as
+    a sparse product over the sentence's entries in that order adds them.
+    """
+    n_terms = len(isf)
+    count = np.zeros(n_terms, dtype=np.int64)
+    order = np.empty(max(len(terms_a), len(terms_b)) + 1, dtype=np.int64)
+    # B's weights on the shared terms, filed by term: for term t, entries head[t]:head[t + 1].
+    rows_b, cols_b, weights_b = [], [], []
+    squares_b, sizes_b = np.zeros(len(starts_b)), np.zeros(len(starts_b), dtype=np.int64)
+    for j in range(len(starts_b)):
+        distinct, squares_b[j] = _sentence_weights(terms_b, starts_b[j], ends_b[j], isf, count, order)
+        sizes_b[j] = distinct
+        for k in range(distinct):
+            t = order[k]
+            if shared[t]:
+                rows_b.append(j)
+                cols_b.append(t)
+                weights_b.append(count[t] * isf[t])
+            count[t] = 0
+    head = np.zeros(n_terms + 1, dtype=np.int64)
+    for t in cols_b:
+        head[t + 1] += 1
+    head = np.cumsum(head)
+    fill = head[:-1].copy()
+    filed_rows = np.empty(len(cols_b), dtype=np.int64)
+    filed_weights = np.empty(len(cols_b))
+    for e in range(len(cols_b)):
+        t = cols_b[e]
+        filed_rows[fill[t]], filed_weights[fill[t]] = rows_b[e], weights_b[e]
+        fill[t] += 1
+    dot = np.zeros((len(starts_a), len(starts_b)))
+    common = np.zeros((len(starts_a), len(starts_b)))
+    squares_a, sizes_a = np.zeros(len(starts_a)), np.zeros(len(starts_a), dtype=np.int64)
+    for i in range(len(starts_a)):
+        distinct, squares_a[i] = _sentence_weights(terms_a, starts_a[i], ends_a[i], isf, count, order)
+        sizes_a[i] = distinct
+        for k in range(distinct):
+            t = order[k]
+            if shared[t]:
+                weight = count[t] * isf[t]
+                for e in range(head[t], head[t + 1]):
+                    dot[i, filed_rows[e]] += weight * filed_weights[e]
+                    common[i, filed_rows[e]] += 1.0
+            count[t] = 0
+    return dot, common, squares_a, sizes_a, squares_b, sizes_b
+
+
+@njit(cache=True, nogil=True)
+def bag(terms: Codes, start: int, end: int, isf: Weights) -> tuple[Codes, Weights]:  # pragma: no cover - compiled
+    """Tokens ``start:end`` as one bag of terms: the distinct terms in order of first
+    occurrence, and each one's ``isf`` added up once per occurrence, one at a time."""
+    weights = np.zeros(len(isf))
+    seen = np.zeros(len(isf), dtype=np.bool_)
+    order = np.empty(max(end - start, 0), dtype=np.int64)
+    distinct = 0
+    for t in terms[start:end]:
+        if t >= 0:
+            if not seen[t]:
+                seen[t] = True
+                order[distinct] = t
+                distinct += 1
+            weights[t] += isf[t]
+    order = order[:distinct]
+    return order, weights[order]
