@@ -6,11 +6,15 @@ import json
 import random
 from pathlib import Path
 
+import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import dupefind
 import dupefind.catalog
 import dupefind.sources
+from dupefind.catalog import _reorder_rows, _Rows
 from dupefind.report import report_dict
 
 BATCH = 256
@@ -69,3 +73,20 @@ def test_jobs_is_validated() -> None:
     with pytest.raises(dupefind.ConfigError) as caught:
         dupefind.Config(jobs=-1)
     assert caught.value.field == "jobs"
+
+
+@given(st.permutations(range(12)), st.integers(1, 12))
+def test_rows_reordered_in_place_as_numpy_indexing_does(order: list[int], count: int) -> None:
+    order = [k for k in order if k < count]  # a permutation of range(count)
+    rows = np.arange(len(order) * 3, dtype=np.uint32).reshape(-1, 3)
+    expected = rows[order]
+    _reorder_rows(rows, np.array(order, dtype=np.intp))
+    assert np.array_equal(rows, expected)
+
+
+def test_rows_grow_in_place() -> None:
+    grown = _Rows(4)
+    batches = [np.full((n, 4), n, dtype=np.uint32) for n in (3, 0, 1, 7, 2)]
+    for batch in batches:
+        grown.extend(batch)
+    assert np.array_equal(grown.rows(), np.concatenate(batches))

@@ -19,6 +19,7 @@ from functools import partial
 
 import numpy as np
 import numpy.typing as npt
+from numba import njit
 
 from .boilerplate import Commons, Keys, SegmentCounter, segment_key_sets
 from .config import Scheme
@@ -95,6 +96,7 @@ def build_catalog(units: Sequence[Unit | Skipped], *, scheme: Scheme, ngram: int
     first_path: dict[str, str] = {}
     kept: list[Fingerprints] = []
     segments = SegmentCounter()
+    signatures = _Rows(num_perm)
     done = 0
     for batch in ordered_map(fingerprint, tasks, jobs=jobs):
         skipped.extend(batch.skipped)
@@ -109,11 +111,13 @@ def build_catalog(units: Sequence[Unit | Skipped], *, scheme: Scheme, ngram: int
         if len(keep) < len(batch.documents):
             batch = _subset(batch, keep)
         segments.add(batch.segment_keys)
-        kept.append(replace(batch, segment_keys=batch.segment_keys[:0]))  # counted: let them go
+        signatures.extend(batch.signatures)
+        # Segment keys counted and signatures copied: let the batch's own arrays go.
+        kept.append(replace(batch, segment_keys=batch.segment_keys[:0], signatures=batch.signatures[:0]))
         done += batch.size
         if progress is not None:
             progress("read", len(first_path), done, total)
-    return _catalog(kept, skipped, segments.commons(min_docs=boilerplate_min_docs), num_perm=num_perm)
+    return _catalog(kept, signatures.rows(), skipped, segments.commons(min_docs=boilerplate_min_docs))
 
 
 def fingerprint_task(task: list[Unit], *, scheme: Scheme, ngram: int, num_perm: int, seed: int, min_words: int,
@@ -188,23 +192,63 @@ def _chosen(count: int, keep: list[int]) -> npt.NDArray[np.bool_]:
     return chosen
 
 
-def _catalog(batches: list[Fingerprints], skipped: list[Skipped], commons: Commons, *, num_perm: int) -> Catalog:
+def _catalog(batches: list[Fingerprints], rows: npt.NDArray[np.uint32], skipped: list[Skipped],
+             commons: Commons) -> Catalog:
     documents = [d for b in batches for d in b.documents]
     order = sorted(range(len(documents)), key=lambda i: documents[i].id)
     locations = [loc for b in batches for loc in b.locations]
     exact = [key for b in batches for key in b.exact_keys]
-    rows = (np.concatenate([b.signatures for b in batches]) if batches
-            else np.empty((0, num_perm), dtype=np.uint32))
     sizes = np.concatenate([b.sizes for b in batches]) if batches else np.empty(0, dtype=np.uint32)
+    _reorder_rows(rows, np.array(order, dtype=np.intp))
     return Catalog(
         documents=tuple(documents[i] for i in order),
         locations=tuple(locations[i] for i in order),
-        signatures=np.ascontiguousarray(rows[order]) if len(order) else rows,
+        signatures=rows,
         sizes=sizes[order] if len(order) else sizes,
         exact_keys=tuple(exact[i] for i in order),
         commons=commons,
         skipped=tuple(sorted(skipped, key=lambda s: (s.path, s.reason))),
     )
+
+
+class _Rows:
+    """A matrix that grows a batch of rows at a time, in place: ``ndarray.resize`` reallocates,
+    and a large block is moved by remapping its pages, not copied, so the signatures of a
+    million documents (512 MB) are never held twice."""
+
+    def __init__(self, width: int) -> None:
+        self._array = np.empty((0, width), dtype=np.uint32)
+        self._count = 0
+
+    def extend(self, rows: npt.NDArray[np.uint32]) -> None:
+        needed = self._count + len(rows)
+        if needed > len(self._array):
+            self._array.resize((max(needed, 2 * len(self._array)), self._array.shape[1]), refcheck=False)
+        self._array[self._count : needed] = rows
+        self._count = needed
+
+    def rows(self) -> npt.NDArray[np.uint32]:
+        self._array.resize((self._count, self._array.shape[1]), refcheck=False)
+        return self._array
+
+
+@njit(cache=True, nogil=True)
+def _reorder_rows(rows: npt.NDArray[np.uint32], order: npt.NDArray[np.intp]) -> None:  # pragma: no cover - compiled
+    """Row ``k`` of ``rows`` becomes what row ``order[k]`` was, in place (one cycle of the
+    permutation at a time, one row held aside)."""
+    placed = np.zeros(len(order), dtype=np.bool_)
+    held = np.empty(rows.shape[1], dtype=rows.dtype)
+    for start in range(len(order)):
+        if placed[start]:
+            continue
+        held[:] = rows[start]
+        k = start
+        while order[k] != start:
+            rows[k] = rows[order[k]]
+            placed[k] = True
+            k = order[k]
+        rows[k] = held
+        placed[k] = True
 
 
 def _where(document: Document, location: Location) -> str:
