@@ -10,8 +10,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dupefind.align import align
-from dupefind.align_compiled import bag, sentence_frequency, sentence_products
-from dupefind.align_sentences import _norms, _term, fragments, sentences
+from dupefind.align_compiled import bag, sentence_frequency, sentence_products, similar_sentences
+from dupefind.align_sentences import (
+    BEST_SHARE,
+    MAX_MATCHES,
+    SEED_COSINE,
+    SEED_DICE,
+    _median,
+    _norms,
+    _term,
+    fragments,
+    sentences,
+)
 from dupefind.text import Tokens, tokenize
 
 
@@ -130,3 +140,37 @@ def test_sentence_stems_are_the_plain_ones(words: list[str], rnd: random.Random)
     stems = [found.stems.items[k] if k >= 0 else "" for k in found.stem.tolist()]
     assert stems == [_term(w) for w in words]
     assert found.term.tolist() == [-1 if dropped else k for k, dropped in zip(found.stem.tolist(), ignore)]
+
+
+@given(st.lists(st.floats(0.0, 1.0), min_size=1, max_size=12))
+def test_median_is_numpys(values: list[float]) -> None:
+    assert _median(values) == float(np.median(values))
+
+
+def numpy_seeds(dot: np.ndarray, common: np.ndarray, norm_a: np.ndarray, norm_b: np.ndarray,
+                size_a: np.ndarray, size_b: np.ndarray) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """The seed rule as numpy first stated it."""
+    cosine = dot / np.outer(norm_a, norm_b)
+    dice = 2 * common / np.add.outer(size_a, size_b)
+    best = np.maximum(cosine.max(axis=1)[:, None], cosine.max(axis=0)[None, :])
+    hit = (cosine >= SEED_COSINE) & (dice >= SEED_DICE) & (cosine >= BEST_SHARE * best)
+    hit[hit.sum(axis=1) > MAX_MATCHES, :] = False
+    hit[:, hit.sum(axis=0) > MAX_MATCHES] = False
+    masked = np.where(hit, cosine, -1.0)
+    best_j, best_i = masked.argmax(axis=1), masked.argmax(axis=0)
+    return cosine, [(int(i), int(j)) for i, j in np.argwhere(hit)
+                    if abs(j - best_j[i]) <= 1 and abs(i - best_i[j]) <= 1]
+
+
+@given(st.integers(1, 9), st.integers(1, 9), st.randoms(use_true_random=False))
+def test_seed_rule_is_the_numpy_one(rows: int, cols: int, rnd: random.Random) -> None:
+    # Few distinct values, so ties (equal cosines, equal bests) are common.
+    dot = np.array([[rnd.choice([0.0, 0.5, 1.0, 1.5, 2.0, 3.0]) for _ in range(cols)] for _ in range(rows)])
+    common = np.array([[float(rnd.randint(0, 4)) for _ in range(cols)] for _ in range(rows)])
+    norm_a, norm_b = np.array([rnd.choice([1.0, 2.0, 3.0]) for _ in range(rows)]), np.array([rnd.choice([1.0, 2.5]) for _ in range(cols)])
+    size_a, size_b = np.array([float(rnd.randint(1, 6)) for _ in range(rows)]), np.array([float(rnd.randint(1, 6)) for _ in range(cols)])
+    cosine, seeds_a, seeds_b = similar_sentences(dot, common, norm_a, norm_b, size_a, size_b,
+                                                 SEED_COSINE, SEED_DICE, BEST_SHARE, MAX_MATCHES)
+    expected_cosine, expected = numpy_seeds(dot, common, norm_a, norm_b, size_a, size_b)
+    assert np.array_equal(cosine, expected_cosine)
+    assert list(zip(seeds_a.tolist(), seeds_b.tolist())) == expected

@@ -222,3 +222,56 @@ def bag(terms: Codes, start: int, end: int, isf: Weights) -> tuple[Codes, Weight
             weights[t] += isf[t]
     order = order[:distinct]
     return order, weights[order]
+
+
+@njit(cache=True, nogil=True)
+def similar_sentences(dot: Weights, common: Weights, norms_a: Weights, norms_b: Weights, sizes_a: Weights,
+                      sizes_b: Weights, min_cosine: float, min_dice: float, best_share: float,
+                      max_matches: int) -> tuple[Weights, Codes, Codes]:  # pragma: no cover - compiled
+    """The cosine of every sentence pair, and the pairs ``(i, j)`` (row by row) that seed a
+    cluster: cosine at least ``min_cosine``, and ``best_share`` of the best cosine of either
+    sentence; Dice of their term sets at least ``min_dice``; neither sentence matching more
+    than ``max_matches`` others (rows first, then columns); and each within one sentence of
+    the other's best seed."""
+    rows, cols = dot.shape
+    cosine = np.empty((rows, cols))
+    for i in range(rows):
+        for j in range(cols):
+            cosine[i, j] = dot[i, j] / (norms_a[i] * norms_b[j])
+    best_a = np.full(rows, -np.inf)
+    best_b = np.full(cols, -np.inf)
+    for i in range(rows):
+        for j in range(cols):
+            best_a[i] = max(best_a[i], cosine[i, j])
+            best_b[j] = max(best_b[j], cosine[i, j])
+    hit = np.zeros((rows, cols), dtype=np.bool_)
+    for i in range(rows):
+        for j in range(cols):
+            c = cosine[i, j]
+            hit[i, j] = (c >= min_cosine and 2 * common[i, j] / (sizes_a[i] + sizes_b[j]) >= min_dice
+                         and c >= best_share * max(best_a[i], best_b[j]))
+    for i in range(rows):
+        if hit[i].sum() > max_matches:
+            hit[i] = False
+    for j in range(cols):
+        if hit[:, j].sum() > max_matches:
+            hit[:, j] = False
+    # The best seed of each sentence (the first, on a tie; the first sentence when it has none).
+    best_j = np.zeros(rows, dtype=np.int64)
+    best_i = np.zeros(cols, dtype=np.int64)
+    top_a = np.full(rows, -np.inf)
+    top_b = np.full(cols, -np.inf)
+    for i in range(rows):
+        for j in range(cols):
+            value = cosine[i, j] if hit[i, j] else -1.0
+            if value > top_a[i]:
+                top_a[i], best_j[i] = value, j
+            if value > top_b[j]:
+                top_b[j], best_i[j] = value, i
+    seeds_a, seeds_b = [], []
+    for i in range(rows):
+        for j in range(cols):
+            if hit[i, j] and abs(j - best_j[i]) <= 1 and abs(i - best_i[j]) <= 1:
+                seeds_a.append(i)
+                seeds_b.append(j)
+    return cosine, np.array(seeds_a, dtype=np.int64), np.array(seeds_b, dtype=np.int64)

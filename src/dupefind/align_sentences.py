@@ -31,7 +31,7 @@ from operator import getitem
 import numpy as np
 import numpy.typing as npt
 
-from .align_compiled import Codes, Weights, bag, sentence_frequency, sentence_products
+from .align_compiled import Codes, Weights, bag, sentence_frequency, sentence_products, similar_sentences
 from .text import Tokens, segments
 
 #: Seed: cosine of the two sentences' tf-isf vectors and Dice of their term sets.
@@ -261,20 +261,11 @@ class _Vectors:
         a, b = self.a, self.b
         dot, common, squares_a, sizes_a, squares_b, sizes_b = sentence_products(
             self.terms_a, a.starts, a.ends, self.terms_b, b.starts, b.ends, self.isf, self.shared)
-        cosine = self.cosine = dot / np.outer(_norms(squares_a, sizes_a), _norms(squares_b, sizes_b))
-        dice = 2 * common / np.add.outer(np.maximum(sizes_a, 1).astype(float), np.maximum(sizes_b, 1).astype(float))
-        # A sentence is the copy of one sentence, or of a few about as well: matches far
-        # weaker than a sentence's best are the topic, not the copy.
-        best = np.maximum(cosine.max(axis=1)[:, None], cosine.max(axis=0)[None, :])
-        hit = (cosine >= SEED_COSINE) & (dice >= SEED_DICE) & (cosine >= BEST_SHARE * best)
-        # A sentence like many of the other text's (a repeated line) tells nothing of where it was copied.
-        hit[hit.sum(axis=1) > MAX_MATCHES, :] = False
-        hit[:, hit.sum(axis=0) > MAX_MATCHES] = False
-        # And it was copied to one place: seeds far from a sentence's best seed are dropped.
-        masked = np.where(hit, cosine, -1.0)
-        best_j, best_i = masked.argmax(axis=1), masked.argmax(axis=0)
-        return [(int(i), int(j)) for i, j in np.argwhere(hit)
-                if abs(j - best_j[i]) <= 1 and abs(i - best_i[j]) <= 1]
+        self.cosine, seeds_a, seeds_b = similar_sentences(
+            dot, common, _norms(squares_a, sizes_a), _norms(squares_b, sizes_b),
+            np.maximum(sizes_a, 1).astype(float), np.maximum(sizes_b, 1).astype(float),
+            SEED_COSINE, SEED_DICE, BEST_SHARE, MAX_MATCHES)
+        return list(zip(seeds_a.tolist(), seeds_b.tolist()))
 
     def words(self, i0: int, i1: int, j0: int, j1: int) -> tuple[int, int]:
         """Number of terms (with repeats) in sentences ``i0..i1`` of A and ``j0..j1`` of B."""
@@ -367,10 +358,13 @@ def _split(group: list[Seed], axis: int, gap: int) -> list[list[Seed]]:
 def _blocks(cluster: Sequence[Seed]) -> list[list[Seed]]:
     """The cluster cut wherever, in A's order, B goes backwards: its runs in the same order."""
     blocks: list[list[Seed]] = []
+    furthest = 0  # the furthest position in B of the last block
     for seed in sorted(cluster):
-        if not blocks or seed[1] < max(j for _, j in blocks[-1]) - 1:
+        if not blocks or seed[1] < furthest - 1:
             blocks.append([])
+            furthest = seed[1]
         blocks[-1].append(seed)
+        furthest = max(furthest, seed[1])
     return blocks
 
 
@@ -391,7 +385,7 @@ def _trimmed(cluster: list[Seed], cosine: npt.NDArray[np.float64]) -> list[Seed]
     """The cluster without seeds at its ends (first or last in A or in B) that are much less alike
     than its typical seed: a neighbouring sentence on the same subject, not part of the copy."""
     cluster = list(cluster)
-    typical = float(np.median([cosine[s] for s in cluster]))
+    typical = _median(cosine[tuple(np.array(cluster).T)].tolist())
     while len(cluster) > 1:
         ends = {min(cluster), max(cluster), min(cluster, key=lambda s: (s[1], s[0])),
                 max(cluster, key=lambda s: (s[1], s[0]))}
@@ -400,6 +394,14 @@ def _trimmed(cluster: list[Seed], cosine: npt.NDArray[np.float64]) -> list[Seed]
             break
         cluster.remove(min(weak, key=lambda s: (cosine[s], s)))
     return cluster
+
+
+def _median(values: list[float]) -> float:
+    """The median of ``values`` (not empty), the same float as ``np.median`` gives: the middle
+    value, or the mean of the two middle values."""
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
 def _overlaps(p: Fragment, q: Fragment) -> bool:
