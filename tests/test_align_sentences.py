@@ -10,7 +10,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dupefind.align import align
-from dupefind.align_compiled import bag, sentence_frequency, sentence_products, similar_sentences
+from dupefind.align_compiled import (
+    bag,
+    sentence_frequency,
+    sentence_products,
+    similar_sentences,
+)
 from dupefind.align_sentences import (
     BEST_SHARE,
     MAX_MATCHES,

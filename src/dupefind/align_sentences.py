@@ -31,7 +31,14 @@ from operator import getitem
 import numpy as np
 import numpy.typing as npt
 
-from .align_compiled import Codes, Weights, bag, sentence_frequency, sentence_products, similar_sentences
+from .align_compiled import (
+    Codes,
+    Weights,
+    bag,
+    sentence_frequency,
+    sentence_products,
+    similar_sentences,
+)
 from .text import Tokens, segments
 
 #: Seed: cosine of the two sentences' tf-isf vectors and Dice of their term sets.
