@@ -24,6 +24,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
@@ -200,8 +201,13 @@ def _fine(region: Region, ids_a: Sequence[int], ids_b: Sequence[int],
 
 
 def _equal_blocks(seq_a: Sequence[int], seq_b: Sequence[int]) -> list[tuple[int, int, int, int]]:
-    return [(op.src_start, op.src_end, op.dest_start, op.dest_end)
-            for op in Indel.opcodes(seq_a, seq_b) if op.tag == "equal"]
+    return [(i1, i2, j1, j2) for tag, i1, i2, j1, j2 in _opcodes(seq_a, seq_b) if tag == "equal"]
+
+
+def _opcodes(seq_a: Sequence[int], seq_b: Sequence[int]) -> list[tuple[str, int, int, int, int]]:
+    """rapidfuzz's ``Indel.opcodes`` as plain tuples ``(tag, a_start, a_end, b_start, b_end)``
+    (much cheaper to read than its ``Opcode`` objects)."""
+    return cast(list[tuple[str, int, int, int, int]], Indel.opcodes(seq_a, seq_b).as_list())
 
 
 def _passage(ia: int, ib: int, ja: int, jb: int, same: int, ids_a: Sequence[int], ids_b: Sequence[int],
@@ -285,9 +291,8 @@ def _edits(seq_a: Sequence[int], seq_b: Sequence[int], a: Tokens, b: Tokens, ia:
            ja: int) -> tuple[Edit, ...]:
     """The word alignment of a passage, adjacent deletions and insertions merged into replaces."""
     steps: list[tuple[str, int, int, int, int]] = []
-    for op in Indel.opcodes(seq_a, seq_b):
-        tag = op.tag
-        s = (tag, ia + op.src_start, ia + op.src_end, ja + op.dest_start, ja + op.dest_end)
+    for tag, i1, i2, j1, j2 in _opcodes(seq_a, seq_b):
+        s = (tag, ia + i1, ia + i2, ja + j1, ja + j2)
         if steps and tag != "equal" and steps[-1][0] != "equal":
             prev = steps.pop()
             s = ("replace", prev[1], s[2], prev[3], s[4])

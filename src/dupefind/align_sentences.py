@@ -117,8 +117,9 @@ class Vocabulary:
 
 def vocabulary(strings: Sequence[str]) -> Vocabulary:
     """The codes of ``strings`` (loops that run in C: this is done for every word of a text)."""
-    items = list(dict.fromkeys(strings))
-    index = dict(zip(items, range(len(items))))
+    index = dict.fromkeys(strings, 0)  # each value set next
+    items = list(index)
+    index.update(zip(items, range(len(items))))
     return Vocabulary(items, index, np.fromiter(map(index.__getitem__, strings), dtype=np.int64, count=len(strings)))
 
 
@@ -160,11 +161,12 @@ def sentences(text: str, tokens: Tokens, ignore: npt.NDArray[np.bool_] | None = 
     bounds = np.array(_sentences(segment_starts, len(tokens)), dtype=np.int64).reshape(-1, 2)
     # Each distinct word's stem (all loops in C): the stems of ``_term``, stated over arrays.
     items = words.items
-    length = np.fromiter(map(len, items), dtype=np.int64, count=len(items))
-    function = np.fromiter(map(FUNCTION_WORDS.__contains__, items), dtype=bool, count=len(items))
-    digits = np.fromiter(map(str.isdigit, items), dtype=bool, count=len(items))
-    content = (length > 2) & ~function & ~digits
-    stems = vocabulary(list(map(getitem, compress(items, content.tolist()), repeat(_STEM_SLICE))))
+    content = np.fromiter(map(len, items), dtype=np.int64, count=len(items)) > 2
+    longer = list(compress(items, content.tolist()))
+    function = np.fromiter(map(FUNCTION_WORDS.__contains__, longer), dtype=bool, count=len(longer))
+    digits = np.fromiter(map(str.isdigit, longer), dtype=bool, count=len(longer))
+    content[content] = kept = ~function & ~digits
+    stems = vocabulary(list(map(getitem, compress(longer, kept.tolist()), repeat(_STEM_SLICE))))
     stem_of_item = np.full(len(items) + 1, -1, dtype=np.int64)
     stem_of_item[:-1][content] = stems.codes
     stem = stem_of_item[words.codes]
