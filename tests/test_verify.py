@@ -11,7 +11,7 @@ from test_align_sentences import reworded
 
 from dupefind import Config, compare
 from dupefind.boilerplate import Commons
-from dupefind.text import tokenize
+from dupefind.text import segments, tokenize
 from dupefind.verify import Overlap, Prepared, is_duplicate, overlap, prepare
 
 
@@ -109,3 +109,10 @@ def test_a_reworded_sentence_stretch_inside_longer_texts_is_a_copy() -> None:
     assert all(p.identical_words < Config().passage_words for p in pair.passages)
     assert pair.duplicate
     assert not compare(text_a, text_b, Config(passage_words=0)).duplicate
+
+
+@pytest.mark.parametrize("text", ["One line.\nTwo lines! Three? four\n\nfive", "Stra\u00dfe und Caf\u00e9. Noch eine Zeile\n\u65e5\u672c\u8a9e\u306e\u6587\u3002 end", ""])
+def test_prepare_keeps_the_segments_the_sentence_pass_needs(text: str) -> None:
+    # The aligner takes its sentences from these instead of finding the segments again.
+    prepared = prep(text)
+    assert prepared.segment_starts == tuple(span.start for span in segments(text, prepared.tokens))
