@@ -25,7 +25,7 @@ from .boilerplate import Commons, Keys, SegmentCounter, segment_key_sets
 from .config import Scheme
 from .fingerprint import set_signatures
 from .models import Document, Location, Skipped
-from .parallel import ordered_map
+from .parallel import ordered_map, release_freed_memory
 from .shingles import ShingleIds, shingle_ids, shingle_sets
 from .sources import Record, Unit, read_unit
 from .text import HashedWords, hash_texts, tokenize
@@ -117,7 +117,10 @@ def build_catalog(units: Sequence[Unit | Skipped], *, scheme: Scheme, ngram: int
         done += batch.size
         if progress is not None:
             progress("read", len(first_path), done, total)
-    return _catalog(kept, signatures.rows(), skipped, segments.commons(min_docs=boilerplate_min_docs))
+    catalog = _catalog(kept, signatures.rows(), skipped, segments.commons(min_docs=boilerplate_min_docs))
+    del kept, segments
+    release_freed_memory()  # the segment counts and the batches leave holes between the documents
+    return catalog
 
 
 def fingerprint_task(task: list[Unit], *, scheme: Scheme, ngram: int, num_perm: int, seed: int, min_words: int,

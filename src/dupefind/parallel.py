@@ -7,6 +7,9 @@ can run anywhere a task can be sent (a process pool here, a Spark task later).
 
 from __future__ import annotations
 
+import ctypes
+import gc
+import ctypes.util
 import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -39,3 +42,30 @@ def ordered_map(func: Callable[[T], R], tasks: Iterable[T], *, jobs: int) -> Ite
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+    release_freed_memory()
+
+
+def release_freed_memory() -> None:
+    """Hand the pages of freed memory back to the system (glibc only; elsewhere nothing).
+
+    Results arrive as pickles a few hundred kilobytes long; once glibc has seen such a block
+    freed it serves the next ones from its heap, where they (and the first pass's segment
+    counts) leave holes between the small objects that stay (documents, pairs). Measured after
+    the first pass of 100k documents: 0.9 KB per document held but unused, about a gigabyte
+    at a million documents, until trimmed. Called once at the end of a stage.
+    """
+    if _LIBC is not None:
+        gc.collect()  # results still held in reference cycles (futures) are let go first
+        _LIBC.malloc_trim(0)
+
+
+def _glibc() -> ctypes.CDLL | None:
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name) if name else None
+    except OSError:
+        return None
+    return libc if libc is not None and hasattr(libc, "malloc_trim") else None
+
+
+_LIBC = _glibc()
