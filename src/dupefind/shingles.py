@@ -73,17 +73,19 @@ def hashed_shingle_ids(hashes: WordHashes, *, scheme: Scheme, ngram: int) -> Shi
 def shingle_sets(words: HashedWords, *, scheme: Scheme, ngram: int) -> tuple[ShingleIds, npt.NDArray[np.intp]]:
     """The shingle-id set of each text of ``words`` (word schemes only), all at once: the sets
     one after the other, each sorted and unique, and the index where each set begins."""
+    # The salts go in as numpy scalars: a Python int above 2**63 sends numba's dispatcher down
+    # its slow path (~90 µs a call, measured), which is most of the cost for one text.
     if scheme == "chars":
         raise ValueError("character shingles need the words, not their hashes")
     return _shingle_sets(words.hashes, words.text_starts, _STOPWORD_TABLE, stopwords=scheme == "stopwords",
                          ngram=ngram, fallback_ngram=DEFAULT_NGRAM["words"], min_share=MIN_STOPWORD_SHARE,
-                         stopword_salt=_SALT["stopwords"], word_salt=_SALT["words"])
+                         stopword_salt=np.uint64(_SALT["stopwords"]), word_salt=np.uint64(_SALT["words"]))
 
 
 @njit(cache=True, nogil=True)
 def _shingle_sets(hashes: WordHashes, text_starts: npt.NDArray[np.intp], stopword_table: WordHashes, *,
-                  stopwords: bool, ngram: int, fallback_ngram: int, min_share: float, stopword_salt: int,
-                  word_salt: int) -> tuple[ShingleIds, npt.NDArray[np.intp]]:  # pragma: no cover - compiled
+                  stopwords: bool, ngram: int, fallback_ngram: int, min_share: float, stopword_salt: np.uint64,
+                  word_salt: np.uint64) -> tuple[ShingleIds, npt.NDArray[np.intp]]:  # pragma: no cover - compiled
     """:func:`shingle_sets`, text by text: the function words of an English text (or every word,
     for the ``words`` scheme or a text that is not English prose), their n-gram ids
     (:func:`_ngram_ids`), sorted and unique."""
