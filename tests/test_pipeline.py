@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import random
 import shutil
 from pathlib import Path
@@ -13,6 +14,7 @@ from conftest import SAMPLES, sample_files, sample_text
 
 import dupefind
 from dupefind import Config, InputError
+from dupefind.models import PackedPair, Pairs
 from dupefind.report import report_json
 
 SEED_PAIR = ("000_313ab52531fab2be.txt", "001_633f16316fbadcf5.txt")
@@ -257,3 +259,22 @@ def test_texts_that_share_nothing_are_not_labelled_similar() -> None:
     pair = dupefind.compare(sample_text("040_night_trains_return.txt"), sample_text("062_garden_birds_in_winter.txt"))
     assert not pair.duplicate and pair.passages == ()
     assert pair.relation is None or "similar" not in pair.relation.kinds, pair.relation
+
+
+def test_a_scans_pairs_are_held_packed_and_read_as_pairs() -> None:
+    """A scan keeps its pairs compressed; read back they are whole pairs, passages and all."""
+    report = dupefind.scan([str(SAMPLES)], Config(exclude=("ANSWERS.md",)))
+    pairs = report.pairs
+    assert isinstance(pairs, Pairs) and len(pairs) == 5
+    listed = list(pairs)
+    assert pairs == tuple(listed) and tuple(listed) == pairs and pairs == Pairs(listed)
+    assert pairs[0] == listed[0] and pairs[-1] == listed[-1]
+    assert list(pairs[1:3]) == listed[1:3]
+    assert pairs != tuple(listed[:4]) and pairs != Pairs(listed[::-1])
+    seed = next(p for p in pairs if "313ab52531fab2be" in p.a)
+    texts = [sample_text(name) for name in ("000_313ab52531fab2be.txt", "001_633f16316fbadcf5.txt")]
+    assert seed.passages and all(texts[0][p.a_start : p.a_end] == p.a_text and texts[1][p.b_start : p.b_end] == p.b_text
+                                 and p.edits for p in seed.passages)
+    packed = PackedPair.of(seed)
+    assert packed.unpack() == seed
+    assert len(packed.data) < len(pickle.dumps(seed)) / 2

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pickle
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import overload
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +155,64 @@ class Pair:
 
 
 @dataclass(frozen=True, slots=True)
+class PackedPair:
+    """A pair as a compressed pickle, with what ranks and clusters it: a scan of a million
+    documents holds tens of thousands of pairs, ~27 KB each as objects (passage texts, edits),
+    ~3 KB packed."""
+
+    a: str
+    b: str
+    similarity: float
+    containment: float
+    data: bytes
+    """The :class:`Pair`, pickled and compressed."""
+
+    @classmethod
+    def of(cls, pair: Pair) -> PackedPair:
+        data = zlib.compress(pickle.dumps(pair, protocol=pickle.HIGHEST_PROTOCOL), 1)
+        return cls(pair.a, pair.b, pair.similarity, pair.containment, data)
+
+    def unpack(self) -> Pair:
+        pair: Pair = pickle.loads(zlib.decompress(self.data))
+        return pair
+
+
+class Pairs(Sequence[Pair]):
+    """A report's pairs, held packed (:class:`PackedPair`) and unpacked one at a time as they are
+    read: a read-only sequence of :class:`Pair`, equal to any sequence of the same pairs."""
+
+    __slots__ = ("_packed",)
+
+    def __init__(self, pairs: Iterable[Pair | PackedPair] = ()) -> None:
+        self._packed = tuple(p if isinstance(p, PackedPair) else PackedPair.of(p) for p in pairs)
+
+    def __len__(self) -> int:
+        return len(self._packed)
+
+    @overload
+    def __getitem__(self, index: int) -> Pair: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Pair]: ...
+    def __getitem__(self, index: int | slice) -> Pair | Sequence[Pair]:
+        if isinstance(index, slice):
+            return Pairs(self._packed[index])
+        return self._packed[index].unpack()
+
+    def __iter__(self) -> Iterator[Pair]:
+        return (packed.unpack() for packed in self._packed)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Pairs):
+            return self._packed == other._packed
+        return isinstance(other, Sequence) and len(other) == len(self) and all(x == y for x, y in zip(self, other))
+
+    __hash__ = None  # type: ignore[assignment]  # equal to tuples, which hash differently
+
+    def __repr__(self) -> str:
+        return f"Pairs({list(self)!r})"
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     """What a scan found."""
 
@@ -158,8 +220,8 @@ class Report:
     """The configuration used, as :meth:`Config.as_dict` gives it."""
     documents: tuple[Document, ...]
     """Every document scanned, sorted by id."""
-    pairs: tuple[Pair, ...]
-    """Reported pairs, most similar first."""
+    pairs: Sequence[Pair]
+    """Reported pairs, most similar first (a scan gives them as :class:`Pairs`)."""
     clusters: tuple[tuple[str, ...], ...]
     """Groups of ids connected by reported pairs, each sorted, largest first."""
     skipped: tuple[Skipped, ...]

@@ -18,7 +18,7 @@ from .cluster import clusters
 from .config import Config
 from .errors import InputError
 from .explain import explain
-from .models import Location, Pair, Report
+from .models import Location, PackedPair, Pair, Pairs, Report
 from .parallel import ordered_map
 from .sources import STDIN, load_text, open_inputs, plan_reading
 from .verify import Prepared, is_duplicate, overlap, prepare
@@ -49,9 +49,9 @@ def scan(paths: Sequence[str], config: Config | None = None, *, stdin: BinaryIO 
         candidates = candidate_pairs(catalog.signatures, catalog.sizes, usable, threshold=config.lsh_threshold,
                                      num_perm=config.num_perm, min_containment=config.threshold / 2)
         candidates += _identical_short_texts(catalog)
-        pairs = list(_verified(sorted(set(candidates)), catalog, config, progress))
+        pairs = sorted(_verified(sorted(set(candidates)), catalog, config, progress), key=_rank)
     return Report(
-        config=config.as_dict(), documents=catalog.documents, pairs=tuple(sorted(pairs, key=_rank)),
+        config=config.as_dict(), documents=catalog.documents, pairs=Pairs(pairs),
         clusters=clusters((p.a, p.b) for p in pairs), skipped=catalog.skipped,
         seconds=time.perf_counter() - started,
     )
@@ -66,7 +66,7 @@ def compare(text_a: str, text_b: str, config: Config | None = None, *, id_a: str
 
 
 def _verified(candidates: list[tuple[int, int]], catalog: Catalog, config: Config,
-              progress: Progress | None) -> Iterator[Pair]:
+              progress: Progress | None) -> Iterator[PackedPair]:
     """Each candidate pair re-read, verified and aligned (in ``config.processes`` processes);
     the copies, in the candidates' order."""
     check = partial(check_pairs, commons=catalog.commons, config=config)
@@ -95,9 +95,9 @@ def _pair_task(pairs: list[tuple[int, int]], catalog: Catalog) -> PairTask:
     return PairTask(pairs, {i: (catalog.documents[i].id, catalog.locations[i]) for i in needed})
 
 
-def check_pairs(task: PairTask, *, commons: Commons, config: Config) -> tuple[list[Pair], int]:
-    """Verify and align the pairs of one task; the copies among them, and how many were checked
-    (a plain function: any worker process can run it)."""
+def check_pairs(task: PairTask, *, commons: Commons, config: Config) -> tuple[list[PackedPair], int]:
+    """Verify and align the pairs of one task; the copies among them (packed: smaller to send
+    and to keep), and how many were checked (a plain function: any worker process can run it)."""
 
     @lru_cache(maxsize=64)
     def prepared(index: int) -> Reread:
@@ -105,7 +105,7 @@ def check_pairs(task: PairTask, *, commons: Commons, config: Config) -> tuple[li
         return _prepare(doc_id, load_text(location, text_field=config.text_field), commons, config)
 
     pairs = (_pair(prepared(i), prepared(j), config) for i, j in task.pairs)
-    return [pair for pair in pairs if pair.duplicate], len(task.pairs)
+    return [PackedPair.of(pair) for pair in pairs if pair.duplicate], len(task.pairs)
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,5 +165,5 @@ def _stdin_names(given: Sequence[str], real: Sequence[str]) -> dict[str, str]:
     return {r: STDIN for g, r in zip(given, real) if g == STDIN}
 
 
-def _rank(pair: Pair) -> tuple[float, float, str, str]:
+def _rank(pair: PackedPair) -> tuple[float, float, str, str]:
     return (-pair.similarity, -pair.containment, pair.a, pair.b)
