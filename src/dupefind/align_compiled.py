@@ -13,20 +13,11 @@ import numpy as np
 import numpy.typing as npt
 from numba import njit
 
+from .text import _BASE_U64 as _BASE
+from .text import _mix64
+
 Codes = npt.NDArray[np.int64]
 Weights = npt.NDArray[np.float64]
-
-_BASE = np.uint64(0x100000001B3)
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _mix64(value: np.uint64) -> np.uint64:  # pragma: no cover - compiled
-    """splitmix64's finaliser (as :func:`dupefind.text.mix64`), for one value."""
-    value ^= value >> np.uint64(30)
-    value *= np.uint64(0xBF58476D1CE4E5B9)
-    value ^= value >> np.uint64(27)
-    value *= np.uint64(0x94D049BB133111EB)
-    return value ^ (value >> np.uint64(31))
 
 
 @njit(cache=True, nogil=True)
