@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from datasketch import MinHashLSH
 
 from dupefind.candidates import WEIGHTS, candidate_pairs

@@ -35,7 +35,8 @@ _CHUNK = 1 << 18
 
 def banding(*, threshold: float, num_perm: int) -> tuple[int, int]:
     """The number of bands and rows per band for a Jaccard ``threshold`` (datasketch's choice)."""
-    from datasketch import MinHashLSH  # imported when used: it loads SciPy (~0.4 s, 56 MB)
+    # Imported when used: datasketch loads SciPy (~0.4 s, 56 MB), which workers never need.
+    from datasketch import MinHashLSH
 
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=WEIGHTS)
     return int(lsh.b), int(lsh.r)

@@ -61,7 +61,8 @@ def _min_permuted(mixed: npt.NDArray[np.uint32], starts: npt.NDArray[np.intp], a
 
 def as_minhash(signature: Signature, *, seed: int) -> MinHash:
     """A datasketch ``MinHash`` holding ``signature`` (for indexes such as ``MinHashLSH``)."""
-    from datasketch import MinHash  # imported when used: datasketch loads SciPy (~0.4 s, 56 MB)
+    # Imported when used: datasketch loads SciPy (~0.4 s, 56 MB), which workers never need.
+    from datasketch import MinHash
 
     return MinHash(seed=seed, hashvalues=signature, scheme=_SCHEME)
 

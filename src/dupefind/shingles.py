@@ -97,7 +97,7 @@ def _shingle_sets(hashes: WordHashes, text_starts: npt.NDArray[np.intp], stopwor
         begin = text_starts[text]
         end = text_starts[text + 1] if text + 1 < len(text_starts) else len(hashes)
         set_starts[text] = found
-        every_word, n, salt = True, ngram, np.uint64(word_salt)
+        every_word, n, salt = True, ngram, word_salt
         if stopwords:
             count = 0
             for k in range(begin, end):
@@ -105,7 +105,7 @@ def _shingle_sets(hashes: WordHashes, text_starts: npt.NDArray[np.intp], stopwor
                     chosen[count] = hashes[k]
                     count += 1
             if count >= min_share * (end - begin):
-                every_word, salt = False, np.uint64(stopword_salt)
+                every_word, salt = False, stopword_salt
             else:  # not English prose: word n-grams
                 n = fallback_ngram
         if every_word:

@@ -166,7 +166,8 @@ def load_text(location: Location, *, text_field: str = "text") -> str:
         with open(location.path, "rb") as handle:
             handle.seek(location.offset)
             line = handle.readline()
-        return _valid_unicode(str(json.loads(line.decode(location.encoding))[text_field]), line)
+        text = str(json.loads(line.decode(location.encoding))[text_field])
+        return _valid_unicode(text) if _SURROGATE_ESCAPE.search(line) else text
     text = Path(location.path).read_bytes().decode(location.encoding)
     return html_to_text(text) if location.kind == "html" else text
 
@@ -286,7 +287,10 @@ def _jsonl_record(raw: bytes, unit: Unit, number: int, offset: int, id_field: st
         ident = f"{unit.shown}:{number}"
     elif isinstance(ident, (dict, list)):
         raise _Unusable(f"field {id_field!r} is not a string or number")
-    return Record(_valid_unicode(str(ident), raw), unit.shown, _valid_unicode(text, raw),
+    ident = str(ident)
+    if _SURROGATE_ESCAPE.search(raw):
+        ident, text = _valid_unicode(ident), _valid_unicode(text)
+    return Record(ident, unit.shown, text,
                   Location(unit.path, "jsonl", line=number, offset=offset, encoding="utf-8-sig"))
 
 
@@ -294,11 +298,12 @@ _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _valid_unicode(value: str, line: bytes) -> str:
+def _valid_unicode(value: str) -> str:
     """``value`` with each lone surrogate (a JSON escape such as ``\\ud800`` that no other
     half follows: not a character, and not writable as UTF-8) replaced by U+FFFD, one
-    character for one, so that offsets hold."""
-    return _SURROGATE.sub("\ufffd", value) if _SURROGATE_ESCAPE.search(line) else value
+    character for one, so that offsets hold. Looked for only in a line where
+    ``_SURROGATE_ESCAPE`` finds such an escape."""
+    return _SURROGATE.sub("\ufffd", value)
 
 
 def _decode(data: bytes) -> tuple[str, str]:

@@ -60,12 +60,10 @@ def report_json_chunks(report: Report) -> Iterator[str]:
     yield json.dumps(head, ensure_ascii=False, indent=2)[:-2]
     for key, items in _lists(report):
         yield f",\n  {json.dumps(key)}: ["
-        lines = [_ITEM.encode(item) for item in itertools.islice(items, _ITEMS_PER_CHUNK)]
         separator = "\n    "
-        while lines:
+        while lines := [_ITEM.encode(item) for item in itertools.islice(items, _ITEMS_PER_CHUNK)]:
             yield separator + ",\n    ".join(lines)
             separator = ",\n    "
-            lines = [_ITEM.encode(item) for item in itertools.islice(items, _ITEMS_PER_CHUNK)]
         yield "\n  ]" if separator != "\n    " else "]"
     yield "\n}\n"
 
