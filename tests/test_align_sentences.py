@@ -10,13 +10,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dupefind.align import align
-from dupefind.align_compiled import (
+from dupefind.align.compiled import (
     bag,
     sentence_frequency,
     sentence_products,
     similar_sentences,
 )
-from dupefind.align_sentences import (
+from dupefind.align.sentences import (
     BEST_SHARE,
     MAX_MATCHES,
     SEED_COSINE,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from .align_sentences import content_terms
+from .align import content_terms
 from .boilerplate import Commons, boilerplate_mask
 from .config import Scheme
 from .models import Passage

@@ -1,6 +1,6 @@
 """Sentence-level evidence: stretches of two texts that say the same things in other words.
 
-The word aligner (:mod:`dupefind.align`) starts from runs of identical words; a passage
+The word aligner (:mod:`dupefind.align.passages`) starts from runs of identical words; a passage
 rewritten sentence by sentence (phrases shuffled, words dropped, translated and back) keeps
 few of those, but it keeps its content words. After Sanchez-Perez, Sidorov and Gelbukh
 (PAN 2014, "A winning approach to text alignment"):
@@ -31,7 +31,7 @@ from operator import getitem
 import numpy as np
 import numpy.typing as npt
 
-from .align_compiled import (
+from .compiled import (
     Codes,
     Weights,
     bag,
@@ -39,7 +39,7 @@ from .align_compiled import (
     sentence_products,
     similar_sentences,
 )
-from .text import Tokens, segments
+from ..text import Tokens, segments
 
 #: Seed: cosine of the two sentences' tf-isf vectors and Dice of their term sets.
 SEED_COSINE = 0.33

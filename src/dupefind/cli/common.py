@@ -1,7 +1,5 @@
-"""The command line: parse options, build a Config, call the library, pick an exit code.
-
-Library errors are turned into messages and exit codes here, in one place (:func:`main`).
-"""
+"""What the commands share: the options that make a Config, progress bars, writing a report
+(to stdout or atomically to a file) and the exit codes."""
 
 from __future__ import annotations
 
@@ -25,18 +23,10 @@ from rich.progress import (
 )
 from rich.progress import Progress as ProgressBars
 
-from . import __version__
-from .catalog import Progress
-from .config import SCHEMES, Config
-from .errors import ConfigError, DupefindError
-from .models import Report
-from .pipeline import compare as compare_texts
-from .pipeline import scan as scan_paths
-from .report import pair_dict
-from .report.html import report_html
-from .report.json_report import report_json_chunks, report_jsonl_chunks
-from .report.terminal import pair_view, report_view
-from .sources import Record, read_records
+from ..catalog import Progress
+from ..config import SCHEMES, Config
+from ..errors import ConfigError
+from ..sources import Record, read_records
 
 #: Exit codes (also in the README).
 EXIT_OK = 0
@@ -45,32 +35,32 @@ EXIT_USAGE = 2
 EXIT_SKIPPED = 3
 
 F = TypeVar("F", bound=Callable[..., Any])
-_DEFAULT = Config()
+DEFAULT = Config()
 
 
-def _config_options(func: F) -> F:
+def config_options(func: F) -> F:
     """The options that map onto :class:`Config` fields, shared by ``scan`` and ``compare``."""
     options = [
-        click.option("--threshold", type=float, default=_DEFAULT.threshold, show_default=True,
+        click.option("--threshold", type=float, default=DEFAULT.threshold, show_default=True,
                      help="Least containment (share of the smaller text's shingles found in the other) "
                           "for a pair to be reported; above 0, at most 1."),
-        click.option("--passage-words", type=int, default=_DEFAULT.passage_words, show_default=True,
+        click.option("--passage-words", type=int, default=DEFAULT.passage_words, show_default=True,
                      help="Also report a pair when one passage holds at least this many identical words; 0: off."),
-        click.option("--scheme", type=click.Choice(SCHEMES), default=_DEFAULT.scheme, show_default=True,
+        click.option("--scheme", type=click.Choice(SCHEMES), default=DEFAULT.scheme, show_default=True,
                      help="Shingles: stopwords (function-word n-grams, spin-robust), words or chars."),
         click.option("--ngram", type=int, default=None,
                      help="Shingle length (default: 8 for stopwords, 5 for words, 7 for chars); 1 to 32."),
-        click.option("--num-perm", type=int, default=_DEFAULT.num_perm, show_default=True,
+        click.option("--num-perm", type=int, default=DEFAULT.num_perm, show_default=True,
                      help="MinHash permutations; 16 to 1024."),
-        click.option("--seed", type=int, default=_DEFAULT.seed, show_default=True, help="MinHash seed."),
-        click.option("--lsh-threshold", type=float, default=_DEFAULT.lsh_threshold, show_default=True,
+        click.option("--seed", type=int, default=DEFAULT.seed, show_default=True, help="MinHash seed."),
+        click.option("--lsh-threshold", type=float, default=DEFAULT.lsh_threshold, show_default=True,
                      help="Jaccard level the LSH bands are tuned for (lower: more candidates, slower)."),
-        click.option("--min-words", type=int, default=_DEFAULT.min_words, show_default=True,
+        click.option("--min-words", type=int, default=DEFAULT.min_words, show_default=True,
                      help="Texts with fewer words are short: paired only with identical texts."),
-        click.option("--boilerplate-min-docs", type=int, default=_DEFAULT.boilerplate_min_docs,
+        click.option("--boilerplate-min-docs", type=int, default=DEFAULT.boilerplate_min_docs,
                      show_default=True,
                      help="A line or sentence in at least this many documents is boilerplate; 2 or more."),
-        click.option("--min-passage-words", type=int, default=_DEFAULT.min_passage_words, show_default=True,
+        click.option("--min-passage-words", type=int, default=DEFAULT.min_passage_words, show_default=True,
                      help="Least identical words in a passage shown as evidence."),
         click.option("--format", "fmt", type=click.Choice(["rich", "json", "jsonl", "html"]), default="rich",
                      show_default=True, help="Report format: rich (terminal), json, jsonl, or html (a self-contained page)."),
@@ -80,7 +70,7 @@ def _config_options(func: F) -> F:
                      help="Passages shown per pair in the rich report (0: all) [default: 3 for scan, all for compare]."),
         click.option("--max-chars", type=click.IntRange(min=0), default=1000, show_default=True,
                      help="Characters shown per passage side in the rich report (0: all)."),
-        click.option("--jobs", "-j", type=int, default=_DEFAULT.jobs, show_default=True,
+        click.option("--jobs", "-j", type=int, default=DEFAULT.jobs, show_default=True,
                      help="Processes for reading, fingerprinting and verifying; 0 uses every core."),
         click.option("--fail-on-duplicates", is_flag=True, default=False,
                      help="Exit 1 when duplicates are found (for CI); otherwise a finished scan exits 0."),
@@ -90,76 +80,8 @@ def _config_options(func: F) -> F:
     return func
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="dupefind")
-def cli() -> None:
-    """Find near-duplicate articles, including spun, reordered and partial copies.
-
-    Exit codes: 0 finished, 1 duplicates found with --fail-on-duplicates,
-    2 usage or input error (nothing could be scanned), 3 finished but some
-    inputs were skipped.
-    """
-
-
-@cli.command()
-@click.argument("paths", nargs=-1, required=True)
-@_config_options
-@click.option("--include", multiple=True, metavar="GLOB",
-              help="Read only files whose path (relative to the folder) or name matches; repeatable.")
-@click.option("--exclude", multiple=True, metavar="GLOB", help="Leave out matching files and folders; repeatable.")
-@click.option("--follow-symlinks", is_flag=True, default=_DEFAULT.follow_symlinks,
-              help="Follow symbolic links that lead out of a scanned folder.")
-@click.option("--id-field", default=_DEFAULT.id_field, show_default=True, help="JSONL field holding the id.")
-@click.option("--text-field", default=_DEFAULT.text_field, show_default=True, help="JSONL field holding the text.")
-def scan(paths: tuple[str, ...], fmt: str, output: str | None, max_passages: int | None, max_chars: int,
-         fail_on_duplicates: bool, **knobs: Any) -> None:
-    """Scan files and folders (recursively) for copies; '-' reads JSONL from stdin.
-
-    Reads .txt, .md, .html/.htm (visible article text) and .jsonl (one document per line).
-    """
-    config = _config(knobs)
-    _check_output(output)
-    with _progress(enabled=fmt == "rich") as progress:
-        report = scan_paths(list(paths), config, progress=progress)
-    if fmt == "json":
-        _emit(report_json_chunks(report), output)
-    elif fmt == "jsonl":
-        _emit(report_jsonl_chunks(report), output)
-    elif fmt == "html":
-        _emit(report_html(report), output)
-    else:
-        _emit_rich(report_view(report, max_passages=3 if max_passages is None else max_passages,
-                               max_chars=max_chars), output)
-    _exit(found=bool(report.pairs), skipped=bool(report.skipped), fail=fail_on_duplicates)
-
-
-@cli.command()
-@click.argument("file_a", type=click.Path(dir_okay=False))
-@click.argument("file_b", type=click.Path(dir_okay=False))
-@_config_options
-def compare(file_a: str, file_b: str, fmt: str, output: str | None, max_passages: int | None,
-            max_chars: int, fail_on_duplicates: bool, **knobs: Any) -> None:
-    """Compare two files (.txt, .md, .html) and show their full alignment."""
-    config = _config(knobs)
-    _check_output(output)
-    texts = [_read_one(path) for path in (file_a, file_b)]
-    pair = compare_texts(texts[0], texts[1], config, id_a=file_a, id_b=file_b)
-    if fmt in ("json", "jsonl"):
-        import json
-
-        indent = 2 if fmt == "json" else None
-        _emit(json.dumps(pair_dict(pair), ensure_ascii=False, indent=indent) + "\n", output)
-    elif fmt == "html":
-        single = Report(config=config.as_dict(), documents=(), pairs=(pair,),
-                        clusters=((pair.a, pair.b),) if pair.duplicate else (), skipped=())
-        _emit(report_html(single), output)
-    else:
-        _emit_rich(pair_view(pair, max_passages=max_passages or 0, max_chars=max_chars), output)
-    _exit(found=pair.duplicate, skipped=False, fail=fail_on_duplicates)
-
-
 @contextmanager
-def _progress(*, enabled: bool) -> Iterator[Progress | None]:
+def progress_bars(*, enabled: bool) -> Iterator[Progress | None]:
     """Live progress bars on stderr (documents read with docs/s and time left, then pairs
     verified): only for the rich report, and only when stderr is a terminal (never in JSON
     mode, in pipes or in CI logs)."""
@@ -187,29 +109,7 @@ def _progress(*, enabled: bool) -> Iterator[Progress | None]:
         yield update
 
 
-def main() -> None:
-    """Console entry point: the one place library errors become messages and exit codes."""
-    try:
-        code = cli.main(standalone_mode=False)  # --help and --version return their code
-        sys.exit(code if isinstance(code, int) else EXIT_OK)
-    except click.exceptions.Exit as done:
-        sys.exit(done.exit_code)
-    except click.ClickException as error:
-        error.show()
-        sys.exit(EXIT_USAGE)
-    except click.Abort:
-        click.echo("Aborted.", err=True)
-        sys.exit(EXIT_USAGE)
-    except DupefindError as error:
-        click.echo(f"Error: {error}", err=True)
-        sys.exit(EXIT_USAGE)
-    except BrokenPipeError:
-        # The reader stopped early (`dupefind scan . | head`): not an error of the scan.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        sys.exit(EXIT_OK)
-
-
-def _config(knobs: dict[str, Any]) -> Config:
+def build_config(knobs: dict[str, Any]) -> Config:
     for name in ("include", "exclude"):
         if name in knobs:
             knobs[name] = tuple(knobs[name])
@@ -220,7 +120,7 @@ def _config(knobs: dict[str, Any]) -> Config:
         raise click.BadParameter(error.problem, param_hint=f"'{option}'") from None
 
 
-def _read_one(path: str) -> str:
+def read_one(path: str) -> str:
     for item in read_records([path]):
         if isinstance(item, Record):
             return item.text
@@ -228,17 +128,17 @@ def _read_one(path: str) -> str:
     raise click.BadParameter(f"{path}: no text")
 
 
-def _emit(text: str | Iterable[str], output: str | None) -> None:
+def emit(text: str | Iterable[str], output: str | None) -> None:
     """Write the report (a string, or its pieces one after the other) to stdout or ``output``."""
     chunks = [text] if isinstance(text, str) else text
     if output is None:
         for chunk in chunks:
             click.echo(chunk, nl=False)
     else:
-        _write_atomically(output, chunks)
+        write_atomically(output, chunks)
 
 
-def _emit_rich(view: RenderableType, output: str | None) -> None:
+def emit_rich(view: RenderableType, output: str | None) -> None:
     if output is None:
         console = Console(highlight=False)
         if not console.is_terminal and "COLUMNS" not in os.environ:
@@ -247,17 +147,17 @@ def _emit_rich(view: RenderableType, output: str | None) -> None:
         return
     console = Console(record=True, width=120, file=io.StringIO(), highlight=False)
     console.print(view)
-    _write_atomically(output, console.export_text())
+    write_atomically(output, console.export_text())
 
 
-def _check_output(output: str | None) -> None:
+def check_output(output: str | None) -> None:
     """Fail before scanning, not after, when the report could not be written."""
     folder = os.path.dirname(os.path.abspath(output)) if output is not None else ""
     if output is not None and not os.path.isdir(folder):
         raise click.BadParameter(f"folder {folder} does not exist", param_hint="'--output'")
 
 
-def _write_atomically(path: str, text: str | Iterable[str]) -> None:
+def write_atomically(path: str, text: str | Iterable[str]) -> None:
     folder = os.path.dirname(os.path.abspath(path))
     try:
         fd, temporary = tempfile.mkstemp(dir=folder, prefix=".dupefind-", suffix=".tmp")
@@ -275,7 +175,7 @@ def _write_atomically(path: str, text: str | Iterable[str]) -> None:
         raise
 
 
-def _exit(*, found: bool, skipped: bool, fail: bool) -> None:
+def exit_with(*, found: bool, skipped: bool, fail: bool) -> None:
     if found and fail:
         sys.exit(EXIT_DUPLICATES)
     sys.exit(EXIT_SKIPPED if skipped else EXIT_OK)

@@ -13,7 +13,7 @@ to ``text[start:end]`` in each original. The steps:
    ``Indel.opcodes`` (an LCS over word ids), trimmed to its first and last identical word, and
    kept when it has at least ``min_words`` identical words and half of its words identical
    or more. Its edits (identical runs, substitutions, insertions) are kept for display.
-4. *Sentence fragments* (:mod:`dupefind.align_sentences`): stretches of sentences that share
+4. *Sentence fragments* (:mod:`dupefind.align.sentences`): stretches of sentences that share
    their content words though few identical phrases (reworded, shuffled, translated and back).
    A fragment joins the passages inside it into one, keeping their word alignment, or is a
    passage of its own when it rests on two sentence pairs or more.
@@ -30,8 +30,8 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz.distance import Indel
 
-from .align_compiled import Codes, chain_spans, gram_seeds
-from .align_sentences import (
+from .compiled import Codes, chain_spans, gram_seeds
+from .sentences import (
     Fragment,
     Sentences,
     Vocabulary,
@@ -40,9 +40,9 @@ from .align_sentences import (
     sentences,
     vocabulary,
 )
-from .models import Edit, Passage
-from .shingles import STOPWORDS
-from .text import Tokens
+from ..models import Edit, Passage
+from ..shingles import STOPWORDS
+from ..text import Tokens
 
 #: Most words between two seeds of one chain, in either text.
 GAP = 40

@@ -1,7 +1,7 @@
 """The aligners' hot loops over word and term codes, compiled with numba.
 
-Each kernel computes exactly what a few lines of plain Python in :mod:`dupefind.align` or
-:mod:`dupefind.align_sentences` used to, in the same order where floating point makes order
+Each kernel computes exactly what a few lines of plain Python in :mod:`dupefind.align.passages` or
+:mod:`dupefind.align.sentences` used to, in the same order where floating point makes order
 matter (sums run in the same sequence, so the results are identical to the last bit); the
 tests hold each kernel against that plain statement. Codes are ``int64`` word or term ids of
 one pair of texts; a negative code never matches anything.
@@ -13,8 +13,8 @@ import numpy as np
 import numpy.typing as npt
 from numba import njit
 
-from .text import _BASE_U64 as _BASE
-from .text import _mix64
+from ..text import _BASE_U64 as _BASE
+from ..text import _mix64
 
 Codes = npt.NDArray[np.int64]
 Weights = npt.NDArray[np.float64]

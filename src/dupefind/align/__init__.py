@@ -1,0 +1,13 @@
+"""Two texts to the passages they share, with character offsets in both (rapidfuzz lives here).
+
+- :mod:`.passages`: seeds, chains and the word alignment of each chain (the passages);
+- :mod:`.sentences`: stretches of reworded sentences (shared content words, few identical phrases);
+- :mod:`.compiled`: the hot loops of both, compiled with numba.
+"""
+
+from __future__ import annotations
+
+from .passages import Side, align, align_sides, side
+from .sentences import content_terms
+
+__all__ = ["Side", "align", "align_sides", "content_terms", "side"]

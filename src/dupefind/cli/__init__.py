@@ -1,0 +1,59 @@
+"""The command line: parse options, build a Config, call the library, pick an exit code.
+
+One module per command (:mod:`.scan`, :mod:`.compare`); what they share is in :mod:`.common`.
+Library errors are turned into messages and exit codes here, in one place (:func:`main`).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from .. import __version__
+from ..errors import DupefindError
+from .common import EXIT_DUPLICATES, EXIT_OK, EXIT_SKIPPED, EXIT_USAGE
+from .compare import compare
+from .scan import scan
+
+__all__ = ["EXIT_DUPLICATES", "EXIT_OK", "EXIT_SKIPPED", "EXIT_USAGE", "cli", "main"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="dupefind")
+def cli() -> None:
+    """Find near-duplicate articles, including spun, reordered and partial copies.
+
+    Exit codes: 0 finished, 1 duplicates found with --fail-on-duplicates,
+    2 usage or input error (nothing could be scanned), 3 finished but some
+    inputs were skipped.
+    """
+
+
+cli.add_command(scan)
+cli.add_command(compare)
+
+
+def main() -> None:
+    """Console entry point: the one place library errors become messages and exit codes."""
+    try:
+        code = cli.main(standalone_mode=False)  # --help and --version return their code
+        sys.exit(code if isinstance(code, int) else EXIT_OK)
+    except click.exceptions.Exit as done:
+        sys.exit(done.exit_code)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(EXIT_USAGE)
+    except click.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(EXIT_USAGE)
+    except DupefindError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(EXIT_USAGE)
+    except BrokenPipeError:
+        # The reader stopped early (`dupefind scan . | head`): not an error of the scan.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(EXIT_OK)
+
+
