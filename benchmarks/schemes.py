@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import re
 import sys
 from pathlib import Path
 
-import dupefind
 from dupefind.boilerplate import find_commons, segment_keys
 from dupefind.sources import Record, read_records
 from dupefind.text import tokenize

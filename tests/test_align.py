@@ -9,8 +9,8 @@ from conftest import sample_text
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dupefind.align.passages import GAP, _seeds, _word_ids, align, side
 from dupefind.align.compiled import chain_spans, gram_keys
+from dupefind.align.passages import GAP, _seeds, _word_ids, align, side
 from dupefind.models import Passage
 from dupefind.shingles import STOPWORDS
 from dupefind.text import Tokens, mix64, tokenize

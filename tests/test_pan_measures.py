@@ -12,8 +12,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
 
-import pan13  # noqa: E402
-from pan_measures import (  # noqa: E402
+import pan13
+from pan_measures import (
     CASE_FEATURE,
     DETECTION_FEATURE,
     Span,

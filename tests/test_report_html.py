@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -51,7 +52,7 @@ def _copy() -> str:
 class _Checker(HTMLParser):
     """Fails on unbalanced tags; collects the text of each ``<mark>`` class and the element ids."""
 
-    VOID = {"meta", "br", "hr", "img", "link", "input"}
+    VOID: ClassVar[set[str]] = {"meta", "br", "hr", "img", "link", "input"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

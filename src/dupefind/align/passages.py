@@ -30,6 +30,9 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz.distance import Indel
 
+from ..models import Edit, Passage
+from ..shingles import STOPWORDS
+from ..text import Tokens
 from .compiled import Codes, chain_spans, gram_seeds
 from .sentences import (
     Fragment,
@@ -40,9 +43,6 @@ from .sentences import (
     sentences,
     vocabulary,
 )
-from ..models import Edit, Passage
-from ..shingles import STOPWORDS
-from ..text import Tokens
 
 #: Most words between two seeds of one chain, in either text.
 GAP = 40

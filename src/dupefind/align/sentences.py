@@ -31,6 +31,7 @@ from operator import getitem
 import numpy as np
 import numpy.typing as npt
 
+from ..text import Tokens, segments
 from .compiled import (
     Codes,
     Weights,
@@ -39,7 +40,6 @@ from .compiled import (
     sentence_products,
     similar_sentences,
 )
-from ..text import Tokens, segments
 
 #: Seed: cosine of the two sentences' tf-isf vectors and Dice of their term sets.
 SEED_COSINE = 0.33
