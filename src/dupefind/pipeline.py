@@ -22,6 +22,7 @@ from .models import Location, PackedPair, Pair, Pairs, Report
 from .parallel import ordered_map
 from .sources import STDIN, load_text, open_inputs, plan_reading
 from .verify import Prepared, is_duplicate, overlap, prepare
+from .views import candidate_views
 
 #: Candidate pairs checked per task (the pairs of one task share a cache of re-read texts).
 PAIRS_PER_TASK = 64
@@ -39,15 +40,15 @@ def scan(paths: Sequence[str], config: Config | None = None, *, stdin: BinaryIO 
     with open_inputs(paths, stdin=stdin) as real:
         units = list(plan_reading(real, include=config.include, exclude=config.exclude,
                                   follow_symlinks=config.follow_symlinks, shown_as=_stdin_names(paths, real)))
-        catalog = build_catalog(units, scheme=config.scheme, ngram=config.shingle_size,
-                                num_perm=config.num_perm, seed=config.seed, min_words=config.min_words,
+        views = candidate_views(scheme=config.scheme, ngram=config.shingle_size, num_perm=config.num_perm,
+                                lsh_threshold=config.lsh_threshold, threshold=config.threshold)
+        catalog = build_catalog(units, views=views, seed=config.seed, min_words=config.min_words,
                                 boilerplate_min_docs=config.boilerplate_min_docs, id_field=config.id_field,
                                 text_field=config.text_field, jobs=config.processes, progress=progress)
         if not catalog.documents and catalog.skipped:
             raise InputError(_nothing_to_scan(catalog))
         usable = np.array([not d.short for d in catalog.documents], dtype=bool)
-        candidates = candidate_pairs(catalog.signatures, catalog.sizes, usable, threshold=config.lsh_threshold,
-                                     num_perm=config.num_perm, min_containment=config.threshold / 2)
+        candidates = candidate_pairs(catalog.sketches, views=views, usable=usable)
         candidates += _identical_short_texts(catalog)
         pairs = sorted(_verified(sorted(set(candidates)), catalog, config, progress), key=_rank)
     return Report(
