@@ -20,7 +20,7 @@ from .errors import InputError
 from .explain import explain
 from .models import Location, PackedPair, Pair, Pairs, Report
 from .parallel import ordered_map
-from .sources import STDIN, load_text, open_inputs, plan_reading
+from .sources import STDIN, load_text, nothing_to_scan, open_inputs, plan_reading
 from .verify import Prepared, is_duplicate, overlap, prepare
 
 #: Candidate pairs checked per task (the pairs of one task share a cache of re-read texts).
@@ -43,8 +43,8 @@ def scan(paths: Sequence[str], config: Config | None = None, *, stdin: BinaryIO 
                                 num_perm=config.num_perm, seed=config.seed, min_words=config.min_words,
                                 boilerplate_min_docs=config.boilerplate_min_docs, id_field=config.id_field,
                                 text_field=config.text_field, jobs=config.processes, progress=progress)
-        if not catalog.documents and catalog.skipped:
-            raise InputError(_nothing_to_scan(catalog))
+        if not catalog.documents:
+            raise InputError(nothing_to_scan(paths, catalog.skipped, include=config.include, exclude=config.exclude))
         usable = np.array([not d.short for d in catalog.documents], dtype=bool)
         candidates = candidate_pairs(catalog.signatures, catalog.sizes, usable, threshold=config.lsh_threshold,
                                      num_perm=config.num_perm, min_containment=config.threshold / 2)
@@ -52,7 +52,8 @@ def scan(paths: Sequence[str], config: Config | None = None, *, stdin: BinaryIO 
         pairs = sorted(_verified(sorted(set(candidates)), catalog, config, progress), key=_rank)
     return Report(
         config=config.as_dict(), documents=catalog.documents, pairs=Pairs(pairs),
-        clusters=clusters((p.a, p.b) for p in pairs), skipped=catalog.skipped,
+        clusters=clusters((p.a, p.b) for p in pairs), skipped=tuple(s for s in catalog.skipped if not s.ignored),
+        ignored=tuple(s for s in catalog.skipped if s.ignored),
         seconds=time.perf_counter() - started,
     )
 
@@ -153,12 +154,6 @@ def _identical_short_texts(catalog: Catalog) -> list[tuple[int, int]]:
             pairs.extend([(first[catalog.exact_keys[index]], index)] if catalog.exact_keys[index] in first else [])
             first.setdefault(catalog.exact_keys[index], index)
     return pairs
-
-
-def _nothing_to_scan(catalog: Catalog) -> str:
-    reasons = "; ".join(f"{s.path}: {s.reason}" for s in catalog.skipped[:5])
-    more = f" (and {len(catalog.skipped) - 5} more)" if len(catalog.skipped) > 5 else ""
-    return f"nothing to scan, every input was skipped: {reasons}{more}"
 
 
 def _stdin_names(given: Sequence[str], real: Sequence[str]) -> dict[str, str]:
