@@ -12,6 +12,7 @@ import stat
 import subprocess
 import sys
 from pathlib import Path
+from typing import IO
 
 import pytest
 from conftest import SAMPLES, run_main, sample_text
@@ -23,10 +24,10 @@ from dupefind.report.terminal import pair_view, visible
 PAIR = ("040_night_trains_return.txt", "041_overnight_train_comeback_spun.txt")
 
 
-def dupefind(*args: str, **options: object) -> subprocess.CompletedProcess[str]:
-    """The real process, as a shell runs it."""
-    return subprocess.run([sys.executable, "-m", "dupefind", *args], text=True, check=False,
-                          **options)  # type: ignore[call-overload]  # keyword pass-through
+def dupefind(*args: str, stdout: IO[str]) -> subprocess.CompletedProcess[str]:
+    """The real process, as a shell runs it, with its stdout sent to ``stdout``."""
+    return subprocess.run([sys.executable, "-m", "dupefind", *args], text=True, check=False, stdout=stdout,
+                          stderr=subprocess.PIPE)
 
 
 @pytest.fixture
@@ -103,7 +104,7 @@ needs_dev_full = pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no 
 @needs_dev_full
 def test_full_disk_on_stdout_is_a_clear_error(big: Path) -> None:
     with open("/dev/full", "w") as full:
-        done = dupefind("scan", str(big), "--format", "json", "-j", "1", stdout=full, stderr=subprocess.PIPE)
+        done = dupefind("scan", str(big), "--format", "json", "-j", "1", stdout=full)
     assert done.returncode == 2
     assert done.stderr == "Error: cannot write the report to standard output: No space left on device\n"
 
