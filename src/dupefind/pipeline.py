@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from typing import BinaryIO
@@ -27,18 +28,26 @@ from .verify import Prepared, is_duplicate, overlap, prepare
 PAIRS_PER_TASK = 64
 
 
-def scan(paths: Sequence[str], config: Config | None = None, *, stdin: BinaryIO | None = None,
+PathArg = str | os.PathLike[str]
+"""A path as the library takes it: a string or a :class:`pathlib.Path`."""
+
+
+def scan(paths: PathArg | Iterable[PathArg], config: Config | None = None, *, stdin: BinaryIO | None = None,
          progress: Progress | None = None) -> Report:
     """Find the copies among the documents under ``paths`` (``-`` reads JSONL from stdin).
+
+    ``paths`` is a list of files and folders, or one of them (a ``str`` or a ``Path`` is one
+    path, never a sequence of characters); anything else raises :class:`TypeError`.
 
     ``progress``, if given, is called as the documents are read with the number read so far,
     the bytes of input read and the bytes in all.
     """
     config = config or Config()
     started = time.perf_counter()
-    with open_inputs(paths, stdin=stdin) as real:
+    names = _path_list(paths)
+    with open_inputs(names, stdin=stdin) as real:
         units = list(plan_reading(real, include=config.include, exclude=config.exclude,
-                                  follow_symlinks=config.follow_symlinks, shown_as=_stdin_names(paths, real)))
+                                  follow_symlinks=config.follow_symlinks, shown_as=_stdin_names(names, real)))
         catalog = build_catalog(units, scheme=config.scheme, ngram=config.shingle_size,
                                 num_perm=config.num_perm, seed=config.seed, min_words=config.min_words,
                                 boilerplate_min_docs=config.boilerplate_min_docs, id_field=config.id_field,
@@ -153,6 +162,23 @@ def _identical_short_texts(catalog: Catalog) -> list[tuple[int, int]]:
             pairs.extend([(first[catalog.exact_keys[index]], index)] if catalog.exact_keys[index] in first else [])
             first.setdefault(catalog.exact_keys[index], index)
     return pairs
+
+
+def _path_list(paths: PathArg | Iterable[PathArg]) -> list[str]:
+    """``paths`` as a list of strings: one path alone is a list of one."""
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    elif isinstance(paths, (bytes, bytearray)) or not isinstance(paths, Iterable):
+        raise TypeError(f"paths must be a path (str or os.PathLike) or a list of them, not {type(paths).__name__}")
+    out: list[str] = []
+    for path in paths:
+        if not isinstance(path, (str, os.PathLike)):
+            raise TypeError(f"each path must be a str or os.PathLike, not {type(path).__name__}: {path!r}")
+        name = os.fspath(path)
+        if not isinstance(name, str):
+            raise TypeError(f"each path must be a str or os.PathLike of str, not bytes: {path!r}")
+        out.append(name)
+    return out
 
 
 def _nothing_to_scan(catalog: Catalog) -> str:
