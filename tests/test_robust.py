@@ -3,11 +3,19 @@ change under the scan, compiled kernels without a writable cache."""
 
 from __future__ import annotations
 
+import os
+import random
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import SAMPLES, sample_files
 
 import dupefind
+from dupefind.parallel import IN_FLIGHT, WorkerError, Workers, ordered_map
 
 
 def test_one_path_as_a_string_or_a_path_is_one_path(at_repo: Path) -> None:
@@ -22,3 +30,93 @@ def test_one_path_as_a_string_or_a_path_is_one_path(at_repo: Path) -> None:
 def test_anything_else_is_a_type_error(bad: object) -> None:
     with pytest.raises(TypeError, match="path"):
         dupefind.scan(bad)  # type: ignore[arg-type]  # the wrong type on purpose
+
+
+# --- the library as a plain script; one pool of workers --------------------------------------
+
+README_EXAMPLE = '''\
+{preamble}import dupefind
+
+report = dupefind.scan([{folder!r}], config=dupefind.Config(threshold=0.25, jobs=2))
+for pair in report.pairs:                     # most similar first
+    print(pair.a, pair.b, pair.similarity, pair.containment_a, pair.containment_b)
+print(len(report.documents), report.clusters, report.skipped)
+'''
+
+
+def _corpus_folder(folder: Path, fillers: int) -> Path:
+    """The samples (five planted pairs) among ``fillers`` unrelated little texts: enough files
+    for the first pass to cut into several tasks (and so start worker processes)."""
+    folder.mkdir()
+    for name in sample_files():
+        shutil.copy(SAMPLES / name, folder / name)
+    rng = random.Random(7)
+    words = [f"w{k}" for k in range(5000)]
+    for k in range(fillers):
+        (folder / f"filler{k:04d}.txt").write_text(" ".join(rng.choice(words) for _ in range(80)))
+    return folder
+
+
+@pytest.mark.parametrize("preamble", ["", "import multiprocessing\nmultiprocessing.set_start_method('spawn')\n"],
+                         ids=["default", "spawn"])
+def test_readme_example_runs_as_a_script_without_a_main_guard(tmp_path: Path, preamble: str) -> None:
+    folder = _corpus_folder(tmp_path / "articles", 260)  # more than one task of the first pass
+    script = tmp_path / "example.py"
+    script.write_text(README_EXAMPLE.format(preamble=preamble, folder=str(folder)))
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300,
+                          cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert len(lines) == 6  # five pairs, then the summary: printed once, not once per worker
+    assert lines[-1].startswith(f"{260 + len(sample_files())} ")
+    assert "Traceback" not in done.stderr
+
+
+def _pid(task: int) -> tuple[int, int]:
+    return task, os.getpid()
+
+
+def _fail(task: int) -> int:
+    if task == 5:
+        raise ValueError("task five is bad")
+    return task
+
+
+@pytest.fixture(scope="module")
+def workers() -> Iterator[Workers]:
+    with Workers(2) as pool:
+        yield pool
+
+
+def test_one_pool_serves_every_map_in_order(workers: Workers) -> None:
+    first = list(ordered_map(_pid, range(40), jobs=2, workers=workers))
+    second = list(ordered_map(_pid, range(40), jobs=2, workers=workers))
+    assert [t for t, _ in first] == [t for t, _ in second] == list(range(40))
+    pids = {p for _, p in first}
+    assert len(pids) == 2 and os.getpid() not in pids
+    assert {p for _, p in second} == pids  # the same processes, not a pool per map
+
+
+def test_tasks_in_flight_are_bounded(workers: Workers) -> None:
+    pulled: list[int] = []
+
+    def tasks() -> Iterator[int]:
+        for k in range(100):
+            pulled.append(k)
+            yield k
+
+    results = ordered_map(_pid, tasks(), jobs=2, workers=workers)
+    for done, (task, _) in enumerate(results):
+        assert task == done
+        assert len(pulled) <= done + 1 + IN_FLIGHT * 2  # never all the tasks at once
+
+
+def test_an_error_in_a_worker_reaches_the_caller_and_the_pool_recovers(workers: Workers) -> None:
+    with pytest.raises(ValueError, match="task five is bad"):
+        list(ordered_map(_fail, range(20), jobs=2, workers=workers))
+    assert list(ordered_map(_fail, range(5), jobs=2, workers=workers)) == list(range(5))
+
+
+def test_a_worker_that_dies_is_an_error_not_a_hang() -> None:
+    with pytest.raises(WorkerError, match="ended without answering"):
+        list(ordered_map(os._exit, [3, 3, 3, 3], jobs=2))

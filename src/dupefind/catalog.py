@@ -25,7 +25,7 @@ from .boilerplate import Commons, Keys, SegmentCounter, segment_key_sets
 from .config import Scheme
 from .fingerprint import set_signatures
 from .models import Document, Location, Skipped
-from .parallel import ordered_map, release_freed_memory
+from .parallel import Workers, ordered_map, release_freed_memory
 from .shingles import ShingleIds, shingle_ids, shingle_sets
 from .sources import Record, Unit, read_unit
 from .text import HashedWords, hash_texts, tokenize
@@ -82,9 +82,9 @@ class Fingerprints:
 
 def build_catalog(units: Sequence[Unit | Skipped], *, scheme: Scheme, ngram: int, num_perm: int, seed: int,
                   min_words: int, boilerplate_min_docs: int, id_field: str = "id", text_field: str = "text",
-                  jobs: int = 1, progress: Progress | None = None) -> Catalog:
-    """Read and fingerprint every piece of input (in ``jobs`` processes); set aside skipped
-    inputs and repeated ids.
+                  jobs: int = 1, progress: Progress | None = None, workers: Workers | None = None) -> Catalog:
+    """Read and fingerprint every piece of input (in ``jobs`` processes, those of ``workers``
+    if given); set aside skipped inputs and repeated ids.
 
     The result does not depend on ``jobs`` or on the order of the inputs.
     """
@@ -98,7 +98,7 @@ def build_catalog(units: Sequence[Unit | Skipped], *, scheme: Scheme, ngram: int
     segments = SegmentCounter()
     signatures = _Rows(num_perm)
     done = 0
-    for batch in ordered_map(fingerprint, tasks, jobs=jobs):
+    for batch in ordered_map(fingerprint, tasks, jobs=jobs, workers=workers):
         skipped.extend(batch.skipped)
         keep = []
         for index, doc in enumerate(batch.documents):

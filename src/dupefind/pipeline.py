@@ -20,7 +20,7 @@ from .config import Config
 from .errors import InputError
 from .explain import explain
 from .models import Location, PackedPair, Pair, Pairs, Report
-from .parallel import ordered_map
+from .parallel import Workers, ordered_map
 from .sources import STDIN, load_text, open_inputs, plan_reading
 from .verify import Prepared, is_duplicate, overlap, prepare
 
@@ -45,20 +45,21 @@ def scan(paths: PathArg | Iterable[PathArg], config: Config | None = None, *, st
     config = config or Config()
     started = time.perf_counter()
     names = _path_list(paths)
-    with open_inputs(names, stdin=stdin) as real:
+    with open_inputs(names, stdin=stdin) as real, Workers(config.processes) as workers:
         units = list(plan_reading(real, include=config.include, exclude=config.exclude,
                                   follow_symlinks=config.follow_symlinks, shown_as=_stdin_names(names, real)))
         catalog = build_catalog(units, scheme=config.scheme, ngram=config.shingle_size,
                                 num_perm=config.num_perm, seed=config.seed, min_words=config.min_words,
                                 boilerplate_min_docs=config.boilerplate_min_docs, id_field=config.id_field,
-                                text_field=config.text_field, jobs=config.processes, progress=progress)
+                                text_field=config.text_field, jobs=config.processes, progress=progress,
+                                workers=workers)
         if not catalog.documents and catalog.skipped:
             raise InputError(_nothing_to_scan(catalog))
         usable = np.array([not d.short for d in catalog.documents], dtype=bool)
         candidates = candidate_pairs(catalog.signatures, catalog.sizes, usable, threshold=config.lsh_threshold,
                                      num_perm=config.num_perm, min_containment=config.threshold / 2)
         candidates += _identical_short_texts(catalog)
-        pairs = sorted(_verified(sorted(set(candidates)), catalog, config, progress), key=_rank)
+        pairs = sorted(_verified(sorted(set(candidates)), catalog, config, progress, workers), key=_rank)
     return Report(
         config=config.as_dict(), documents=catalog.documents, pairs=Pairs(pairs),
         clusters=clusters((p.a, p.b) for p in pairs), skipped=catalog.skipped,
@@ -75,14 +76,14 @@ def compare(text_a: str, text_b: str, config: Config | None = None, *, id_a: str
 
 
 def _verified(candidates: list[tuple[int, int]], catalog: Catalog, config: Config,
-              progress: Progress | None) -> Iterator[PackedPair]:
+              progress: Progress | None, workers: Workers) -> Iterator[PackedPair]:
     """Each candidate pair re-read, verified and aligned (in ``config.processes`` processes);
     the copies, in the candidates' order."""
     check = partial(check_pairs, commons=catalog.commons, config=config)
     tasks = (_pair_task(candidates[k : k + PAIRS_PER_TASK], catalog)
              for k in range(0, len(candidates), PAIRS_PER_TASK))
     done = 0
-    for found, task_size in ordered_map(check, tasks, jobs=config.processes):
+    for found, task_size in ordered_map(check, tasks, jobs=config.processes, workers=workers):
         yield from found
         done += task_size
         if progress is not None:
