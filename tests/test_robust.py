@@ -3,6 +3,7 @@ change under the scan, compiled kernels without a writable cache."""
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import shutil
@@ -12,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLES, sample_files
+from conftest import REPO, SAMPLES, sample_files
 
 import dupefind
 from dupefind.parallel import IN_FLIGHT, WorkerError, Workers, ordered_map
@@ -120,3 +121,55 @@ def test_an_error_in_a_worker_reaches_the_caller_and_the_pool_recovers(workers: 
 def test_a_worker_that_dies_is_an_error_not_a_hang() -> None:
     with pytest.raises(WorkerError, match="ended without answering"):
         list(ordered_map(os._exit, [3, 3, 3, 3], jobs=2))
+
+
+# --- compiled kernels without a writable install folder or home ------------------------------
+
+READ_ONLY = '''\
+import os, sys, tempfile
+allowed = [a for a in sys.argv[1:2] if a]
+real = tempfile.TemporaryFile
+def guarded(*args, dir=None, **kwargs):
+    # Only the folders in ``allowed`` can be written: the install folder (and every other) cannot.
+    if dir is not None and not any(os.path.abspath(dir).startswith(a) for a in allowed):
+        raise PermissionError(13, "Permission denied (read-only for this test)", str(dir))
+    return real(*args, dir=dir, **kwargs)
+tempfile.TemporaryFile = guarded
+sys.argv = ["dupefind", *sys.argv[2:]]
+from dupefind.cli import main
+main()
+'''
+
+
+def _read_only_run(tmp_path: Path, writable: str, *args: str) -> subprocess.CompletedProcess[str]:
+    script = tmp_path / "read_only.py"
+    script.write_text(READ_ONLY)
+    env = {k: v for k, v in os.environ.items() if k not in ("NUMBA_CACHE_DIR", "XDG_CACHE_HOME")}
+    env.update(HOME=str(tmp_path / "home-is-a-file" / "home"), TMPDIR=str(tmp_path / "tmp"))
+    (tmp_path / "home-is-a-file").touch()  # so no home folder can be made, even by root
+    (tmp_path / "tmp").mkdir(exist_ok=True)
+    return subprocess.run([sys.executable, str(script), writable, *args], capture_output=True, text=True,
+                          env=env, timeout=600, cwd=REPO)
+
+
+def test_kernels_cache_in_a_private_temporary_folder_when_nothing_else_is_writable(tmp_path: Path) -> None:
+    temporary = str(tmp_path / "tmp")
+    version = _read_only_run(tmp_path, temporary, "--version")
+    assert version.returncode == 0, version.stderr
+    assert "dupefind" in version.stdout
+    first = _read_only_run(tmp_path, temporary, "scan", "samples/", "--format", "json", "--jobs", "1")
+    assert first.returncode == 0, first.stderr
+    assert "compiling the fast paths (once" in first.stderr  # a cold cache: the user is told
+    cached = list((tmp_path / "tmp").glob("dupefind-numba-*/**/*.nbi"))
+    assert cached, "the kernels were not cached in the temporary folder"
+    second = _read_only_run(tmp_path, temporary, "scan", "samples/", "--format", "json", "--jobs", "1")
+    assert second.returncode == 0, second.stderr
+    assert "compiling" not in second.stderr  # warm: nothing said
+    assert json.loads(second.stdout)["pairs"] == json.loads(first.stdout)["pairs"]
+
+
+def test_kernels_run_uncached_when_no_folder_at_all_is_writable(tmp_path: Path) -> None:
+    done = _read_only_run(tmp_path, "", "--version")
+    assert done.returncode == 0, done.stderr
+    assert "dupefind" in done.stdout and "Traceback" not in done.stderr
+    assert not list((tmp_path / "tmp").glob("**/*.nbi"))

@@ -19,11 +19,11 @@ from functools import partial
 
 import numpy as np
 import numpy.typing as npt
-from numba import njit
 
 from .boilerplate import Commons, Keys, SegmentCounter, segment_key_sets
 from .config import Scheme
 from .fingerprint import set_signatures
+from .jit import kernel
 from .models import Document, Location, Skipped
 from .parallel import Workers, ordered_map, release_freed_memory
 from .shingles import ShingleIds, shingle_ids, shingle_sets
@@ -235,7 +235,7 @@ class _Rows:
         return self._array
 
 
-@njit(cache=True, nogil=True)
+@kernel(nogil=True)
 def _reorder_rows(rows: npt.NDArray[np.uint32], order: npt.NDArray[np.intp]) -> None:  # pragma: no cover - compiled
     """Row ``k`` of ``rows`` becomes what row ``order[k]`` was, in place (one cycle of the
     permutation at a time, one row held aside)."""
