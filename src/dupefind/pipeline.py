@@ -21,7 +21,7 @@ from .errors import InputError
 from .explain import explain
 from .models import Location, PackedPair, Pair, Pairs, Report
 from .parallel import Workers, ordered_map
-from .sources import STDIN, load_text, open_inputs, plan_reading
+from .sources import STDIN, load_text, nothing_to_scan, open_inputs, plan_reading
 from .verify import Prepared, is_duplicate, overlap, prepare
 from .views import candidate_views
 
@@ -55,15 +55,16 @@ def scan(paths: PathArg | Iterable[PathArg], config: Config | None = None, *, st
                                 boilerplate_min_docs=config.boilerplate_min_docs, id_field=config.id_field,
                                 text_field=config.text_field, jobs=config.processes, progress=progress,
                                 workers=workers)
-        if not catalog.documents and catalog.skipped:
-            raise InputError(_nothing_to_scan(catalog))
+        if not catalog.documents:
+            raise InputError(nothing_to_scan(names, catalog.skipped, include=config.include, exclude=config.exclude))
         usable = np.array([not d.short for d in catalog.documents], dtype=bool)
         candidates = candidate_pairs(catalog.sketches, views=views, usable=usable)
         candidates += _identical_short_texts(catalog)
         pairs = sorted(_verified(sorted(set(candidates)), catalog, config, progress, workers), key=_rank)
     return Report(
         config=config.as_dict(), documents=catalog.documents, pairs=Pairs(pairs),
-        clusters=clusters((p.a, p.b) for p in pairs), skipped=catalog.skipped,
+        clusters=clusters((p.a, p.b) for p in pairs), skipped=tuple(s for s in catalog.skipped if not s.ignored),
+        ignored=tuple(s for s in catalog.skipped if s.ignored),
         seconds=time.perf_counter() - started,
     )
 
@@ -181,13 +182,6 @@ def _path_list(paths: PathArg | Iterable[PathArg]) -> list[str]:
             raise TypeError(f"each path must be a str or os.PathLike of str, not bytes: {path!r}")
         out.append(name)
     return out
-
-
-def _nothing_to_scan(catalog: Catalog) -> str:
-    reasons = "; ".join(f"{s.path}: {s.reason}" for s in catalog.skipped[:5])
-    more = f" (and {len(catalog.skipped) - 5} more)" if len(catalog.skipped) > 5 else ""
-    return f"nothing to scan, every input was skipped: {reasons}{more}"
-
 
 def _stdin_names(given: Sequence[str], real: Sequence[str]) -> dict[str, str]:
     return {r: STDIN for g, r in zip(given, real) if g == STDIN}

@@ -186,7 +186,7 @@ def window_sets(words: HashedWords, *, family: str, ngram: int, window: int,
                         ngram=ngram, window=window, stride=max(1, stride), salt=np.uint64(_WINDOW_SALT[family]))
 
 
-@njit(cache=True, nogil=True)
+@kernel(nogil=True)
 def _window_sets(hashes: WordHashes, text_starts: npt.NDArray[np.intp], stopword_table: WordHashes, *,
                  content: bool, ngram: int, window: int, stride: int,
                  salt: np.uint64) -> tuple[ShingleIds, npt.NDArray[np.intp], npt.NDArray[np.intp]]:  # pragma: no cover - compiled
