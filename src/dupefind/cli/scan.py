@@ -38,6 +38,8 @@ def scan(paths: tuple[str, ...], fmt: str, output: str | None, max_passages: int
     """Scan files and folders (recursively) for copies; '-' reads JSONL from stdin.
 
     Reads .txt, .md, .html/.htm (visible article text) and .jsonl (one document per line).
+    Other files found in a folder are ignored by type (listed, not an error); special files,
+    link loops, dangling links and unreadable inputs are skipped with their reason (exit 3).
     """
     config = build_config(knobs)
     check_output(output)
