@@ -166,3 +166,15 @@ def test_stages_compose_and_batches_agree() -> None:
     assert (whole.first.tolist(), whole.second.tolist()) == (parts.first.tolist(), parts.second.tolist())
     assert filter_candidates(whole, sketches, views=views) == candidate_pairs(sketches, views=views)
     assert {(i, i + 5) for i in range(5)} <= set(candidate_pairs(sketches, views=views))
+
+
+def test_a_text_repeating_itself_does_not_pair_its_windows_by_the_million() -> None:
+    """A long text made of one block repeated: its windows share every key; at most two of a
+    document's rows take part in a bucket, so it still pairs with a copy, in a few pairs."""
+    sig = signatures([random_ids(150)], num_perm=64, seed=2)[0]
+    rows = np.stack([sig] * 3000 + [sig])
+    sketch = Sketches(np.array([0] * 3000 + [1]), rows, np.full(3001, 150, dtype=np.uint32))
+    views = [view(0.1, 64)]
+    collisions = colliding_rows(band_keys([sketch], views=views), views=views)
+    assert set(collisions.first.tolist()) <= {0, 1} and set(collisions.second.tolist()) == {3000}
+    assert candidate_pairs([sketch], views=views) == [(0, 1)]

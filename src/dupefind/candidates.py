@@ -48,6 +48,8 @@ Candidate = tuple[int, int]
 WEIGHTS = (0.2, 0.8)
 #: Pairs compared at once when counting agreements (bounds the memory it takes).
 _CHUNK = 1 << 18
+#: Rows of one document that take part in one bucket (see :func:`colliding_rows`).
+_ROWS_PER_KEY = 2
 #: Bands whose keys :func:`candidate_pairs` makes at once.
 _BANDS_AT_ONCE = 4
 
@@ -70,7 +72,9 @@ class Sketches:
     signatures: npt.NDArray[np.uint32]
     """One signature per row (``num_perm`` values each)."""
     sizes: npt.NDArray[np.uint32]
-    """The number of distinct shingles each row's signature was made of."""
+    """The number of shingles each row's signature was made of (distinct ones for a whole
+    text; for a window, a shingle repeated inside it counts each time; for a sampled view,
+    where the row's shingle stands in its text)."""
 
     def __len__(self) -> int:
         return len(self.owners)
@@ -183,7 +187,8 @@ def view_banding(view: View) -> tuple[int, int]:
 
 def colliding_rows(keys: BandKeys, *, views: Sequence[View]) -> Collisions:
     """Every pair of signature rows of one view, of two different documents, with equal keys
-    in the same band: each pair once, sorted by view, then rows. In a view with a
+    in the same band: each pair once, sorted by view, then rows. A document with more than two
+    rows of one key in one band takes part with the lowest two. In a view with a
     ``max_bucket``, a key held by more documents than that pairs no one."""
     numbers, firsts, seconds = [], [], []
     for view in np.unique(keys.views).tolist():
@@ -191,6 +196,17 @@ def colliding_rows(keys: BandKeys, *, views: Sequence[View]) -> Collisions:
         # One key space per band: the band number mixed into the key.
         with np.errstate(over="ignore"):
             banded = mix64(keys.keys[mine] ^ (keys.bands[mine].astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)))
+        # At most two rows per document and key (two neighbouring windows, which overlap, often
+        # share one; more is a long text repeating itself, whose windows would otherwise pair
+        # with each other by the million): its lowest rows stand for it.
+        order = np.lexsort((keys.rows[mine], keys.documents[mine], banded))
+        new = np.ones(len(order), dtype=bool)
+        new[1:] = (banded[order][1:] != banded[order][:-1]) | \
+            (keys.documents[mine][order][1:] != keys.documents[mine][order][:-1])
+        starts = np.flatnonzero(new)
+        rank = np.arange(len(order)) - np.repeat(starts, np.diff(starts, append=len(order)))
+        kept = order[rank < _ROWS_PER_KEY]
+        mine, banded = mine[kept], banded[kept]
         count = np.int64(len(mine))
         codes = _colliding(banded, count, views[view].max_bucket or len(mine))
         a, b = mine[codes // count], mine[codes % count]

@@ -178,8 +178,10 @@ def window_sets(words: HashedWords, *, family: str, ngram: int, window: int,
     not function words) or ``words`` (n-grams of every word), over windows of ``window`` such
     words starting every ``stride`` (the last window ends with the text; a text of at most
     ``window`` such words, or ``window`` 0, is one set). Returns the sets one after the other
-    (each sorted and unique), the index where each set begins, and the text each belongs to;
-    every text has at least one set (empty when it has fewer than ``ngram`` such words)."""
+    (each in text order, a shingle repeated inside a window kept each time: a MinHash does not
+    see repeats, and sorting every window cost more than the rest of its first pass), the index
+    where each set begins, and the text each belongs to; every text has at least one set
+    (empty when it has fewer than ``ngram`` such words)."""
     if family not in _WINDOW_SALT:
         raise ValueError(f"no windowed shingles for family {family!r}")
     return _window_sets(words.hashes, words.text_starts, _STOPWORD_TABLE, content=family == "content",
@@ -221,14 +223,9 @@ def _window_sets(hashes: WordHashes, text_starts: npt.NDArray[np.intp], stopword
             set_starts[sets] = found
             owners[sets] = text
             sets += 1
-            if stop > start:
-                window_ids = np.sort(grams_of[start:stop])
-                ids[found] = window_ids[0]
-                found += 1
-                for k in range(1, len(window_ids)):
-                    if window_ids[k] != window_ids[k - 1]:
-                        ids[found] = window_ids[k]
-                        found += 1
+            if stop > start:  # in text order, repeats kept: a MinHash ignores them, a sort costs
+                ids[found : found + stop - start] = grams_of[start:stop]
+                found += stop - start
             if last:
                 break
             start = min(start + stride, count - window)
