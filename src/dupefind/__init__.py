@@ -11,6 +11,8 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from .config import Config
+from .dedup import DedupPlan, Removal, plan_dedup
+from .dedup_output import DedupResult, OutputError, dedup
 from .errors import ConfigError, DupefindError, InputError
 from .models import (
     Document,
@@ -32,17 +34,23 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
 __all__ = [
     "Config",
     "ConfigError",
+    "DedupPlan",
+    "DedupResult",
     "Document",
     "DupefindError",
     "Edit",
     "InputError",
+    "OutputError",
     "Pair",
     "Passage",
     "Relation",
+    "Removal",
     "Report",
     "Skipped",
     "Substitution",
     "__version__",
     "compare",
+    "dedup",
+    "plan_dedup",
     "scan",
 ]
