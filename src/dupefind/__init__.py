@@ -14,6 +14,7 @@ from .config import Config
 from .dedup import DedupPlan, Removal, plan_dedup
 from .dedup_output import DedupResult, OutputError, dedup
 from .errors import ConfigError, DupefindError, InputError
+from .inmemory import scan_texts
 from .models import (
     Document,
     Edit,
@@ -53,4 +54,5 @@ __all__ = [
     "dedup",
     "plan_dedup",
     "scan",
+    "scan_texts",
 ]
