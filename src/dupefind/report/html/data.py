@@ -15,13 +15,16 @@ from typing import Any
 from ...explain import describe, substitution_list
 from ...models import Document, Pair, Passage
 
-_UNSAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
-                         "\u2029": "\\u2029"})
+#: Characters written as JSON escapes (``str.replace`` in turn: ~10x faster than ``str.translate``).
+_UNSAFE = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 
 
 def script_json(value: Any) -> str:
     """``value`` as JSON text that can stand inside a ``<script>`` element as it is."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).translate(_UNSAFE)
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    for unsafe, escaped in _UNSAFE:
+        text = text.replace(unsafe, escaped)
+    return text
 
 
 def data_element(element_id: str, value: Any) -> str:

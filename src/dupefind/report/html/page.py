@@ -35,6 +35,8 @@ def report_html_chunks(report: Report) -> Iterator[str]:
     yield "\n".join([_summary(report, threshold), _pairs_section(report), _clusters(report.clusters),
                      _documents(report), _skipped(report)]) + "\n"
     yield data_element("dupefind-data", table_data(report.pairs, report.documents, threshold=threshold)) + "\n"
+    # The code runs before the passages are parsed: the table is usable while they load.
+    yield f"<script>\n{_asset('report.js')}</script>\n"
     chunk: list[str] = []
     for element in detail_elements(report.pairs):
         chunk.append(element)
@@ -42,7 +44,7 @@ def report_html_chunks(report: Report) -> Iterator[str]:
             yield "".join(chunk)
             chunk = []
     yield "".join(chunk)
-    yield f"<script>\n{_asset('report.js')}</script>\n</body>\n</html>\n"
+    yield "</body>\n</html>\n"
 
 
 def _asset(name: str) -> str:

@@ -91,6 +91,11 @@
     var view = document.getElementById("pair-view");
     var holder = document.getElementById("pd-" + n);
     var r = rows[n - 1];
+    if (!holder && document.readyState === "loading") {
+      // The passages come after the code in the page: wait until they are parsed.
+      document.addEventListener("DOMContentLoaded", function () { openPair(n); });
+      return;
+    }
     if (!view || !holder || !r) { return; }
     var d = JSON.parse(holder.textContent);
     state.open = n;
@@ -184,5 +189,6 @@
       });
     });
   }
+  document.body.dataset.readyMs = String(Math.round(performance.now()));
   document.body.dataset.ready = "1";
 }());
