@@ -17,8 +17,10 @@ from .. import __version__
 from ..dedup import DedupPlan
 from ..models import Document, Pair, Passage, Relation, Report, Skipped
 
-#: Bumped on any incompatible change to the report's shape.
-SCHEMA_VERSION = "1.1"
+#: The major number is bumped on any incompatible change to the report's shape, the minor one
+#: when something is added (1.1: ``ignored`` and ``summary.ignored``; 1.2: ``config_sources``,
+#: ``dedup_rule`` and ``dedup``).
+SCHEMA_VERSION = "1.2"
 _TOOL = "dupefind"
 
 
@@ -85,7 +87,7 @@ def report_jsonl_chunks(report: Report, *, dedup: DedupPlan | None = None,
     header = {"type": "header", **_head(report, dedup, config_sources)}
     yield json.dumps(header, ensure_ascii=False) + "\n"
     kinds = {"documents": "document", "pairs": "pair", "clusters": "cluster", "skipped": "skipped",
-             "dedup": "dedup"}
+             "ignored": "ignored", "dedup": "dedup"}
     for key, items in _lists(report, dedup):
         for item in items:
             yield _ITEM.encode({"type": kinds[key], **item}) + "\n"
@@ -108,6 +110,7 @@ def _lists(report: Report, dedup: DedupPlan | None = None) -> Iterator[tuple[str
     yield "pairs", (pair_dict(p) for p in report.pairs)
     yield "clusters", ({"size": len(c), "ids": list(c)} for c in report.clusters)
     yield "skipped", (_skipped(s) for s in report.skipped)
+    yield "ignored", (_skipped(s) for s in report.ignored)
     if dedup is not None:
         yield "dedup", dedup_items(dedup)
 
@@ -154,6 +157,7 @@ def _summary(report: Report) -> dict[str, int]:
         "documents": len(report.documents),
         "short_documents": sum(d.short for d in report.documents),
         "skipped": len(report.skipped),
+        "ignored": len(report.ignored),
         "pairs": len(report.pairs),
         "clusters": len(report.clusters),
     }

@@ -33,7 +33,7 @@ def report_html_chunks(report: Report) -> Iterator[str]:
            f"<title>dupefind report</title>\n<style>{_asset('report.css')}</style>\n</head>\n<body>\n"
            "<h1>dupefind report</h1>\n")
     yield "\n".join([_summary(report, threshold), _pairs_section(report), _clusters(report.clusters),
-                     _documents(report), _skipped(report)]) + "\n"
+                     _documents(report), _skipped(report), _ignored(report)]) + "\n"
     yield data_element("dupefind-data", table_data(report.pairs, report.documents, threshold=threshold)) + "\n"
     # The code runs before the passages are parsed: the table is usable while they load.
     yield f"<script>\n{_asset('report.js')}</script>\n"
@@ -85,8 +85,9 @@ def kind_counts(report: Report) -> Counter[str]:
 
 def _summary(report: Report, threshold: float) -> str:
     short = sum(d.short for d in report.documents)
+    ignored = f"{len(report.ignored)} ignored by type, " if report.ignored else ""
     counts = (f"<p>{len(report.documents)} documents scanned ({short} short), {len(report.skipped)} skipped, "
-              f"{len(report.pairs)} pairs in {len(report.clusters)} clusters. "
+              f"{ignored}{len(report.pairs)} pairs in {len(report.clusters)} clusters. "
               f'<span class="muted">dupefind {_e(__version__)}</span></p>')
     per_kind = kind_counts(report)
     kinds = [k for k in (*KINDS, "no passages") if per_kind.get(k)]
@@ -145,3 +146,12 @@ def _skipped(report: Report) -> str:
         return '<h2 id="skipped">Skipped inputs</h2>\n<p>None.</p>'
     rows = ((f'<span class="id">{_e(s.path)}</span>', _e(s.reason)) for s in report.skipped)
     return '<h2 id="skipped">Skipped inputs</h2>\n' + _table(["path", "reason"], rows)
+
+
+def _ignored(report: Report) -> str:
+    """Files a folder walk passed over for their type (not failures), folded away."""
+    if not report.ignored:
+        return ""
+    rows = ((f'<span class="id">{_e(s.path)}</span>', _e(s.reason)) for s in report.ignored)
+    table = _table(["path", "reason"], rows)
+    return f"<details>\n<summary>Ignored by type ({len(report.ignored)}; not read, not an error)</summary>\n{table}\n</details>"
