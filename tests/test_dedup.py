@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLES, sample_files, sample_text, validate_report
+from conftest import SAMPLES, run_main, sample_files, sample_text, validate_report
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -150,3 +150,36 @@ def test_dedup_never_writes_over_an_input(tmp_path: Path) -> None:
         dedup([str(folder)], output=str(tmp_path / "x.jsonl"), removed=str(tmp_path / "x.jsonl"))
     assert target.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]
+
+
+def test_cli_dedup_writes_both_files_and_the_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    corpus(tmp_path / "in")
+    monkeypatch.chdir(tmp_path)
+    result = run_main(["dedup", "in", "-o", "kept.jsonl", "--removed", "removed.jsonl", "--keep", "longest",
+                       "--report", "report.json", "--threshold", "0.3"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    assert "kept" in result.stderr and "removed" in result.stderr and "rule longest" in result.stderr
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    validate_report(report)
+    assert report["dedup_rule"] == "longest"
+    assert report["config_sources"]["threshold"] == "command line"
+    assert report["config_sources"]["min_words"] == "default"
+    chars = {d["id"]: d["chars"] for d in report["documents"]}
+    removed = [json.loads(line) for line in (tmp_path / "removed.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert removed and all(chars[r["duplicate_of"]] >= chars[r["id"]] for r in removed)
+    drops = {d["id"]: d["duplicate_of"] for d in report["dedup"] if d["action"] == "drop"}
+    assert drops == {r["id"]: r["duplicate_of"] for r in removed}
+
+
+def test_cli_dedup_quiet_and_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = corpus(tmp_path / "in")
+    monkeypatch.chdir(tmp_path)
+    quiet = run_main(["dedup", "in", "-o", "kept.jsonl", "-q"])
+    assert (quiet.exit_code, quiet.stdout, quiet.stderr) == (0, "", "")
+    over = run_main(["dedup", "in", "-o", str(folder / "zz_records.jsonl")])
+    assert over.exit_code == 2 and "never overwrites an input" in over.stderr
+    missing = run_main(["dedup", "in"])
+    assert missing.exit_code == 2 and "--output" in missing.stderr
+    bad = run_main(["dedup", "in", "-o", "k.jsonl", "--keep", "newest"])
+    assert bad.exit_code == 2 and "--keep" in bad.stderr
