@@ -2,7 +2,7 @@
 records (and the removed ones) as JSONL.
 
 A record is written as it came: a JSONL line byte for byte (its line break made ``\\n``, a
-byte-order mark dropped), a file as ``{"id": ..., "text": ...}`` (the field names of
+byte-order mark dropped), a Parquet row as a JSON object of all its columns, a file as ``{"id": ..., "text": ...}`` (the field names of
 ``Config.id_field`` / ``Config.text_field``). A removed record is the input object with two
 fields added at its end (replacing fields of the same names): ``duplicate_of``, the kept id,
 and ``duplicate_match``, the pair that ties it to its cluster (``id``, ``similarity``,
@@ -27,6 +27,7 @@ from .config import Config
 from .dedup import Chooser, DedupPlan, KeepRule, Removal
 from .errors import DupefindError
 from .models import Location, Report
+from .parquet_source import parquet_row
 from .pipeline import scan
 from .sources import STDIN, Record, read_records
 
@@ -99,6 +100,9 @@ def _as_object(record: Record, raw: _RawLines, config: Config) -> dict[str, Any]
     if record.location.kind == "jsonl":
         loaded: dict[str, Any] = json.loads(raw.line(record.location))
         return loaded
+    if record.location.kind == "parquet":
+        location = record.location
+        return parquet_row(location.path, location.offset, location.line)
     return {config.id_field: record.id, config.text_field: record.text}
 
 
