@@ -108,6 +108,7 @@ def test_file_values_apply_command_line_wins_and_sources_say_where(
     ("[tool.dupefind]\nthreshold = 3\n", "threshold"),
     ("[tool.dupefind]\nexclude = 3\n", "'exclude' in "),
     ("[tool.dupefind]\nfollow-symlinks = 'yes'\n", "must be true or false"),
+    ("[tool.dupefind]\nthreshold = true\n", "not true or false"),
 ])
 def test_bad_values_in_the_file_are_usage_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                  text: str, message: str) -> None:

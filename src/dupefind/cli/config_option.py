@@ -22,7 +22,7 @@ _NOT_SETTABLE = {"config", "help", "version"}
 def config_file_option(func: F) -> F:
     """Adds ``--config FILE`` (read before every other option)."""
     option = click.option(
-        "--config", "config_file", type=click.Path(dir_okay=False), is_eager=True, expose_value=False,
+        "--config", "config_file", type=click.Path(dir_okay=False), default=None, is_eager=True, expose_value=False,
         callback=_load, metavar="FILE",
         help="Read settings from this TOML file ([tool.dupefind] table, or top-level keys) instead of the "
              "nearest dupefind.toml or pyproject.toml [tool.dupefind]; command-line options win.")
@@ -74,8 +74,9 @@ def _checked(ctx: click.Context, option: click.Option, key: str, raw: Any, found
         raw = [raw]
     if option.multiple and not isinstance(raw, list):
         raise click.BadParameter(f"{key!r} in {found.label} must be a list of strings; got {raw!r}")
-    if option.is_flag and not isinstance(raw, bool):
-        raise click.BadParameter(f"{key!r} in {found.label} must be true or false; got {raw!r}")
+    if option.is_flag != isinstance(raw, bool):
+        wanted = "true or false" if option.is_flag else "a value of the option's type, not true or false"
+        raise click.BadParameter(f"{key!r} in {found.label} must be {wanted}; got {raw!r}")
     if isinstance(raw, (dict, list)) and not option.multiple:
         raise click.BadParameter(f"{key!r} in {found.label} must be a single value; got {raw!r}")
     try:
@@ -108,3 +109,15 @@ def config_sources(ctx: click.Context, fields: Iterable[str]) -> dict[str, str]:
         else:
             sources[field] = "default"
     return sources
+
+
+def set_in(field: str) -> str:
+    """`` (set in FILE)`` when the option ``field`` took its value from the config file, else empty."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:
+        return ""
+    found = config_file_used(ctx)
+    option = settable(ctx.command).get(field)
+    if found is None or option is None or option.name is None:
+        return ""
+    return f" (set in {found.label})" if ctx.get_parameter_source(option.name) is ParameterSource.DEFAULT_MAP else ""

@@ -16,6 +16,7 @@ from typing import Any
 from .. import __version__
 from ..dedup import DedupPlan
 from ..models import Document, Pair, Passage, Relation, Report, Skipped
+from ..walk import shown_name
 
 #: The major number is bumped on any incompatible change to the report's shape, the minor one
 #: when something is added (1.1: ``ignored`` and ``summary.ignored``; 1.2: ``config_sources``,
@@ -95,7 +96,7 @@ def report_jsonl_chunks(report: Report, *, dedup: DedupPlan | None = None,
 
 def _head(report: Report, dedup: DedupPlan | None, config_sources: dict[str, str] | None) -> dict[str, Any]:
     head: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "tool": {"name": _TOOL, "version": __version__},
-                            "config": report.config}
+                            "config": _config(report.config)}
     if config_sources is not None:
         head["config_sources"] = config_sources
     head["summary"] = _summary(report)
@@ -144,6 +145,17 @@ def pair_dict(pair: Pair) -> dict[str, Any]:
         "relation": _relation(pair.relation) if pair.relation else None,
         "passages": [_passage(p) for p in pair.passages],
     }
+
+
+def _config(config: dict[str, object]) -> dict[str, object]:
+    """The configuration with every string valid UTF-8 (a glob given on the command line may
+    hold bytes of a file name that are not: see :func:`dupefind.walk.shown_name`)."""
+    def clean(value: object) -> object:
+        if isinstance(value, str):
+            return shown_name(value)
+        return [clean(v) for v in value] if isinstance(value, (list, tuple)) else value
+
+    return {key: clean(value) for key, value in config.items()}
 
 
 def _relation(r: Relation) -> dict[str, Any]:

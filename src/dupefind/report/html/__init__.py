@@ -9,6 +9,7 @@ The page is built from:
   cluster sizes), drawn here, so they show without the script;
 * :mod:`.data` — the report's data as JSON inside ``<script type="application/json">``
   elements, escaped so that nothing an article holds can end the element or run;
+* :mod:`.pair_page` — the page of ``dupefind compare``: one pair, drawn in full without script;
 * ``report.js`` — the inline script that sorts, filters and pages the pairs table and renders a
   pair's passages side by side only when the pair is opened (with ``textContent``: article text
   is never parsed as HTML); ``report.css``.
@@ -19,5 +20,6 @@ Nothing that varies between runs is written: the same report always gives the sa
 from __future__ import annotations
 
 from .page import report_html, report_html_chunks
+from .pair_page import pair_html
 
-__all__ = ["report_html", "report_html_chunks"]
+__all__ = ["pair_html", "report_html", "report_html_chunks"]

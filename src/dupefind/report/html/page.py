@@ -10,6 +10,7 @@ from importlib import resources
 
 from ... import __version__
 from ...models import Report
+from ...walk import shown_name
 from .charts import cluster_size_chart, containment_chart
 from .data import data_element, detail_elements, table_data
 
@@ -30,13 +31,13 @@ def report_html_chunks(report: Report) -> Iterator[str]:
     threshold = float(threshold) if isinstance(threshold, (int, float)) else 0.2
     yield ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-           f"<title>dupefind report</title>\n<style>{_asset('report.css')}</style>\n</head>\n<body>\n"
+           f"<title>dupefind report</title>\n<style>{asset('report.css')}</style>\n</head>\n<body>\n"
            "<h1>dupefind report</h1>\n")
     yield "\n".join([_summary(report, threshold), _pairs_section(report), _clusters(report.clusters),
                      _documents(report), _skipped(report), _ignored(report)]) + "\n"
     yield data_element("dupefind-data", table_data(report.pairs, report.documents, threshold=threshold)) + "\n"
     # The code runs before the passages are parsed: the table is usable while they load.
-    yield f"<script>\n{_asset('report.js')}</script>\n"
+    yield f"<script>\n{asset('report.js')}</script>\n"
     chunk: list[str] = []
     for element in detail_elements(report.pairs):
         chunk.append(element)
@@ -47,11 +48,12 @@ def report_html_chunks(report: Report) -> Iterator[str]:
     yield "</body>\n</html>\n"
 
 
-def _asset(name: str) -> str:
+def asset(name: str) -> str:
+    """A file shipped beside this module (the page's CSS and script)."""
     return resources.files(__package__).joinpath(name).read_text("utf-8")
 
 
-def _e(value: object) -> str:
+def e(value: object) -> str:
     """``value`` as escaped HTML text (quotes too, so it is also safe in attributes)."""
     return escape(str(value), quote=True)
 
@@ -71,8 +73,15 @@ def _num(text: str) -> str:
 
 def _config_value(value: object) -> str:
     if isinstance(value, (list, tuple)):
-        return _e(", ".join(map(str, value))) if value else "—"
-    return _e(value)
+        return e(shown_name(", ".join(map(str, value)))) if value else "—"
+    return e(shown_name(str(value)))
+
+
+def config_table(config: dict[str, object]) -> str:
+    """The configuration, folded away."""
+    table = _table(["setting", "value"], ((f'<span class="id">{e(k)}</span>', _config_value(v))
+                                          for k, v in config.items()))
+    return f"<details>\n<summary>Configuration</summary>\n{table}\n</details>"
 
 
 def kind_counts(report: Report) -> Counter[str]:
@@ -88,19 +97,18 @@ def _summary(report: Report, threshold: float) -> str:
     ignored = f"{len(report.ignored)} ignored by type, " if report.ignored else ""
     counts = (f"<p>{len(report.documents)} documents scanned ({short} short), {len(report.skipped)} skipped, "
               f"{ignored}{len(report.pairs)} pairs in {len(report.clusters)} clusters. "
-              f'<span class="muted">dupefind {_e(__version__)}</span></p>')
+              f'<span class="muted">dupefind {e(__version__)}</span></p>')
     per_kind = kind_counts(report)
     kinds = [k for k in (*KINDS, "no passages") if per_kind.get(k)]
-    kind_table = _table(["kind", "pairs"], ((f'<span class="kind kind-{_e(k)}">{_e(k)}</span>', _num(str(per_kind[k])))
+    kind_table = _table(["kind", "pairs"], ((f'<span class="kind kind-{e(k)}">{e(k)}</span>', _num(str(per_kind[k])))
                                             for k in kinds), css="kinds") if kinds else ""
     charts = ""
     if report.pairs:
         charts = ('<div class="charts">' + containment_chart([p.containment for p in report.pairs], threshold=threshold)
                   + cluster_size_chart([len(c) for c in report.clusters]) + "</div>")
-    config = _table(["setting", "value"], ((f'<span class="id">{_e(k)}</span>', _config_value(v))
-                                           for k, v in report.config.items()))
+    config = config_table(report.config)
     return (f'<h2>Summary</h2>\n{counts}\n<div class="overview">{kind_table}{charts}</div>\n'
-            f"<details>\n<summary>Configuration</summary>\n{config}\n</details>")
+            f"{config}")
 
 
 def _pairs_section(report: Report) -> str:
@@ -130,7 +138,7 @@ def _pairs_section(report: Report) -> str:
 def _clusters(clusters: Sequence[Sequence[str]]) -> str:
     if not clusters:
         return '<h2 id="clusters">Clusters</h2>\n<p>No clusters.</p>'
-    items = "".join(f"<li>{len(c)} documents: " + ", ".join(f'<span class="id">{_e(i)}</span>' for i in c)
+    items = "".join(f"<li>{len(c)} documents: " + ", ".join(f'<span class="id">{e(i)}</span>' for i in c)
                     + "</li>\n" for c in clusters)
     return f'<h2 id="clusters">Clusters ({len(clusters)})</h2>\n<details open>\n<summary>members</summary>\n<ol>\n{items}</ol>\n</details>'
 
@@ -144,7 +152,7 @@ def _documents(report: Report) -> str:
 def _skipped(report: Report) -> str:
     if not report.skipped:
         return '<h2 id="skipped">Skipped inputs</h2>\n<p>None.</p>'
-    rows = ((f'<span class="id">{_e(s.path)}</span>', _e(s.reason)) for s in report.skipped)
+    rows = ((f'<span class="id">{e(s.path)}</span>', e(s.reason)) for s in report.skipped)
     return '<h2 id="skipped">Skipped inputs</h2>\n' + _table(["path", "reason"], rows)
 
 
@@ -152,6 +160,6 @@ def _ignored(report: Report) -> str:
     """Files a folder walk passed over for their type (not failures), folded away."""
     if not report.ignored:
         return ""
-    rows = ((f'<span class="id">{_e(s.path)}</span>', _e(s.reason)) for s in report.ignored)
+    rows = ((f'<span class="id">{e(s.path)}</span>', e(s.reason)) for s in report.ignored)
     table = _table(["path", "reason"], rows)
     return f"<details>\n<summary>Ignored by type ({len(report.ignored)}; not read, not an error)</summary>\n{table}\n</details>"
