@@ -42,11 +42,15 @@ def settable(command: click.Command) -> dict[str, click.Option]:
 
 
 def _all_keys(ctx: click.Context) -> set[str]:
-    root = ctx.find_root().command
-    commands: Iterable[click.Command] = [ctx.command]
-    if isinstance(root, click.Group):
-        commands = [*commands, *root.commands.values()]
-    return {key for command in commands for key in settable(command)}
+    """Every key some command of the program accepts (groups of commands searched through)."""
+    keys = set(settable(ctx.command))
+    stack: list[click.Command] = [ctx.find_root().command]
+    while stack:
+        command = stack.pop()
+        keys.update(settable(command))
+        if isinstance(command, click.Group):
+            stack.extend(command.commands.values())
+    return keys
 
 
 def _load(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
