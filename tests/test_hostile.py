@@ -115,6 +115,11 @@ def build_tree(root: Path) -> dict[str, str]:
     _huge_file(junk / "huge.txt", unrelated)
     _write(junk / "notes.pdf", b"%PDF-1.4 binary")
     _write(junk / "tool.py", "print('not an article')\n")
+    try:  # a device node (the null device's numbers), where this user may make one
+        os.mknod(junk / "device.txt", stat.S_IFCHR | 0o600, os.makedev(1, 3))
+        devices = {"junk/device.txt": "character device: not a regular file, not read"}
+    except (OSError, AttributeError):
+        devices = {}
     skipped = {
         "junk/pipe.txt": "named pipe (FIFO): not a regular file, not read",
         "junk/sock.txt": "socket: not a regular file, not read",
@@ -129,6 +134,7 @@ def build_tree(root: Path) -> dict[str, str]:
         "docs.jsonl:4": "line is not UTF-8",
         "docs.jsonl:6": "malformed JSON",
         "docs.jsonl:10": "no string field 'text'",
+        **devices,
     }
     if not ROOT:  # root reads any folder: this part is tested in a subprocess or by simulation
         locked = _write(junk / "locked" / "secret.txt", "never read").parent

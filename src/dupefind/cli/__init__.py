@@ -28,8 +28,9 @@ def cli() -> None:
     """Find near-duplicate articles, including spun, reordered and partial copies.
 
     Exit codes: 0 finished, 1 duplicates found with --fail-on-duplicates,
-    2 usage or input error (nothing could be scanned), 3 finished but some
-    inputs were skipped.
+    2 usage error, nothing to scan (the message says why) or the report could
+    not be written, 3 finished but some inputs could not be read (files a
+    folder holds of a type dupefind does not read are ignored, not skipped).
     """
 
 

@@ -177,12 +177,22 @@ def emit_rich(view: RenderableType, output: str | None) -> None:
         console = Console(highlight=False)
         if not console.is_terminal and "COLUMNS" not in os.environ:
             console = Console(highlight=False, width=120)  # piped: no terminal to fit
+        _tolerant_stdout()
         with writing_stdout():
             console.print(view)
         return
     console = Console(record=True, width=120, file=io.StringIO(), highlight=False)
     console.print(view)
     write_report(output, console.export_text())
+
+
+def _tolerant_stdout() -> None:
+    """On a terminal whose encoding is not UTF-8 (``LANG=C``, ``PYTHONIOENCODING=ascii``), a
+    character it cannot show is written as an escape (``\\u2194``) instead of ending the run."""
+    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if encoding != "utf8" and reconfigure is not None:
+        reconfigure(errors="backslashreplace")
 
 
 @contextmanager

@@ -18,7 +18,7 @@ from ..errors import DupefindError
 from ..models import Report
 from ..report.csv_report import write_pairs_parquet
 from ..walk import why
-from .common import write_report, writing_stdout
+from .common import _tolerant_stdout, write_report, writing_stdout
 
 #: A rich report with at least this many pair views shows a progress display while it is drawn.
 LONG_REPORT = 50
@@ -62,6 +62,7 @@ def emit_rich_parts(parts: Iterable[RenderableType], *, count: int, output: str 
     if not console.is_terminal and "COLUMNS" not in os.environ:
         console = Console(highlight=False, width=120)  # piped: no terminal to fit
     shown_on = console if console.is_terminal else Console(stderr=True)
+    _tolerant_stdout()
     with writing_stdout(), _progress(shown_on, count) as advance:
         for part in parts:
             console.print(part)

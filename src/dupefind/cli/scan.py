@@ -43,7 +43,9 @@ def scan(paths: tuple[str, ...], fmt: str, output: str | None, max_passages: int
     """Scan files and folders (recursively) for copies; '-' reads JSONL from stdin.
 
     Reads .txt, .md, .rst, .html/.htm (visible article text), .jsonl (one document per line),
-    .parquet (one per row) and files without extension that hold text.
+    .parquet (one per row) and files without extension that hold text. Other files found in a
+    folder are ignored by type (listed, not an error); special files, link loops, dangling links
+    and unreadable inputs are skipped with their reason (exit 3).
     """
     config = build_config(knobs)
     check_output(output)
