@@ -9,14 +9,17 @@ import random
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import REPO, SAMPLES, sample_files
+from conftest import REPO, SAMPLES, sample_files, sample_text
 
 import dupefind
+from dupefind import Config, pipeline
 from dupefind.parallel import IN_FLIGHT, WorkerError, Workers, ordered_map
+from dupefind.pipeline import CHANGED
+from dupefind.report import report_json
 
 
 def test_one_path_as_a_string_or_a_path_is_one_path(at_repo: Path) -> None:
@@ -173,3 +176,80 @@ def test_kernels_run_uncached_when_no_folder_at_all_is_writable(tmp_path: Path) 
     assert done.returncode == 0, done.stderr
     assert "dupefind" in done.stdout and "Traceback" not in done.stderr
     assert not list((tmp_path / "tmp").glob("**/*.nbi"))
+
+
+# --- groups of identical documents -----------------------------------------------------------
+
+def _identical_corpus(path: Path, order: list[int]) -> Path:
+    """30 identical copies of one article (one with other spacing and capitals), its spun copy
+    and two unrelated articles, as JSONL records in the given order."""
+    seed = sample_text("040_night_trains_return.txt")
+    records = [{"id": f"copy-{k:02d}", "text": seed} for k in range(30)]
+    records[17]["text"] = seed.upper().replace(" ", "  ")  # the same words, another text
+    records += [{"id": "spun", "text": sample_text("041_overnight_train_comeback_spun.txt")},
+                {"id": "other-1", "text": sample_text("020_tidal_power_explainer.txt")},
+                {"id": "other-2", "text": sample_text("053_carers_drop_in_opens.txt")}]
+    path.write_text("".join(json.dumps(records[k]) + "\n" for k in order), encoding="utf-8")
+    return path
+
+
+def test_identical_documents_are_one_group_paired_with_its_first(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    count = 33
+    straight = dupefind.scan(_identical_corpus(tmp_path / "a.jsonl", list(range(count))), Config(jobs=1))
+    pairs = {(p.a, p.b) for p in straight.pairs}
+    # Each copy with the first of the group (the smallest id), and the spun copy with it only.
+    assert pairs == {("copy-00", f"copy-{k:02d}") for k in range(1, 30)} | {("copy-00", "spun")}
+    assert len(straight.pairs) == 30
+    assert straight.clusters == (tuple(sorted([f"copy-{k:02d}" for k in range(30)] + ["spun"])),)
+    for pair in straight.pairs:
+        if pair.b.startswith("copy"):
+            assert pair.similarity == 1.0 and pair.passages and pair.passages[0].similarity == 1.0
+            assert pair.relation is not None and "verbatim" in pair.relation.kinds
+    # The same pairs in any input order and with any number of processes.
+    order = list(range(count))
+    random.Random(3).shuffle(order)
+    monkeypatch.setattr(pipeline, "PAIRS_PER_TASK", 7)  # several tasks, in two worker processes
+    shuffled = dupefind.scan(_identical_corpus(tmp_path / "b.jsonl", order), Config(jobs=2))
+    assert _comparable(shuffled, "b.jsonl") == _comparable(straight, "a.jsonl")
+
+
+def _comparable(report: dupefind.Report, name: str) -> str:
+    data = json.loads(report_json(report))
+    data["config"].pop("jobs")
+    return json.dumps(data, sort_keys=True).replace(name, "corpus.jsonl")
+
+
+# --- files that change under the scan ----------------------------------------------------------
+
+def _grow(path: Path) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + " And one more sentence.", encoding="utf-8")
+
+
+def _same_size(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("the", "THE", 1), encoding="utf-8")
+
+
+def _shrink(path: Path) -> None:
+    path.write_text(path.read_text(encoding="utf-8")[:500], encoding="utf-8")
+
+
+@pytest.mark.parametrize("change", [_grow, _same_size, _shrink, Path.unlink], ids=["grew", "edited", "shrank",
+                                                                                   "vanished"])
+def test_a_file_that_changes_between_the_two_reads_is_skipped_not_misaligned(
+        tmp_path: Path, change: Callable[[Path], None]) -> None:
+    folder = _corpus_folder(tmp_path / "articles", 0)
+    changed = folder / "041_overnight_train_comeback_spun.txt"
+
+    def between_the_passes(stage: str, *counts: int) -> None:
+        if stage == "read" and changed.exists() and not hasattr(between_the_passes, "done"):
+            between_the_passes.done = True  # type: ignore[attr-defined]  # once
+            change(changed)
+
+    report = dupefind.scan(folder, Config(jobs=1), progress=between_the_passes)
+    name = changed.as_posix()
+    assert [s for s in report.skipped if s.path == name] == [dupefind.Skipped(name, CHANGED)]
+    assert name not in {d.id for d in report.documents}
+    assert all(name not in (p.a, p.b) for p in report.pairs)
+    assert len(report.pairs) == 4  # the other planted pairs are still found
