@@ -19,7 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import dupefind
-from dupefind import Config, pipeline
+from dupefind import Config, pipeline, verify
 from dupefind.align import passages
 from dupefind.align.compiled import sentence_products, similar_sentences
 from dupefind.align.sentences import (
@@ -40,6 +40,7 @@ from dupefind.align.sentences import (
 from dupefind.parallel import IN_FLIGHT, WorkerError, Workers, ordered_map
 from dupefind.pipeline import CHANGED
 from dupefind.report import report_json
+from dupefind.text import tokenize
 
 
 def test_one_path_as_a_string_or_a_path_is_one_path(at_repo: Path) -> None:
@@ -379,3 +380,13 @@ def test_self_contained_by_index_is_the_plain_rule(seeds: list[tuple[int, int]],
     plain = not any((j0 <= j <= j1 and j not in in_b and not i0 <= i <= i1)
                     or (i0 <= i <= i1 and i not in in_a and not j0 <= j <= j1) for i, j in sorted(seeds))
     assert _self_contained(cluster, _SeedIndex(sorted(seeds)), i0, i1, j0, j1) == plain
+
+
+@given(st.text(alphabet=list("ab É.'\u2019\n1\u00df\u3042\u0301\ufb01-"), max_size=120), st.integers(2, 20))
+def test_a_long_text_tokenised_in_pieces_gives_the_tokens_of_the_whole(text: str, piece: int) -> None:
+    whole = tokenize(text)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(verify, "PIECE", piece)
+        pieces = verify.compact_tokens(text)
+    assert pieces.words == whole.words
+    assert list(pieces.starts) == list(whole.starts) and list(pieces.ends) == list(whole.ends)

@@ -6,6 +6,7 @@ boilerplate and shingled again, and the shingle sets are compared exactly.
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -62,7 +63,7 @@ class Overlap:
 def prepare(doc_id: str, text: str, *, commons: Commons, scheme: Scheme, ngram: int,
             min_words: int) -> Prepared:
     """Tokenise ``text``, set its boilerplate aside and shingle the rest."""
-    tokens = _shared_words(tokenize(text))
+    tokens = compact_tokens(text)
     words = hash_words(text, tokens)
     mask = boilerplate_mask(words, commons)
     if scheme == "chars":
@@ -73,12 +74,32 @@ def prepare(doc_id: str, text: str, *, commons: Commons, scheme: Scheme, ngram: 
     return Prepared(doc_id, text, tokens, mask, ids, len(tokens) < min_words, tuple(words.segment_starts.tolist()))
 
 
-def _shared_words(tokens: Tokens) -> Tokens:
-    """``tokens`` with one string object per distinct word, not one per occurrence: a long text
-    says "the" thousands of times, and each string costs ~55 bytes (a quarter of what a word
-    costs here)."""
+#: A longer text is tokenised a piece of about this many characters at a time (cut after a
+#: space, which no word spans), so that the tokeniser's objects for every word exist for one
+#: piece only.
+PIECE = 1 << 20
+
+
+def compact_tokens(text: str) -> Tokens:
+    """:func:`~dupefind.text.tokenize` of ``text``, held compactly: one string object per
+    distinct word, not one per occurrence (a long text says "the" thousands of times, each
+    string ~55 bytes), and the offsets as arrays of 8-byte integers instead of tuples of
+    36-byte ints. An array reads as the tuple does (indexing gives ints, ``bisect`` and ``len``
+    work), so nothing downstream changes; a long text is tokenised a :data:`PIECE` at a time."""
     distinct: dict[str, str] = {}
-    return Tokens(tuple(map(distinct.setdefault, tokens.words, tokens.words)), tokens.starts, tokens.ends)
+    words: list[str] = []
+    starts, ends = array("q"), array("q")
+    begin = 0
+    while begin < len(text):
+        end = len(text) if len(text) - begin <= PIECE else text.rfind(" ", begin + PIECE // 2, begin + PIECE) + 1
+        if end <= begin:  # no space in the second half of the piece: the rest as one piece
+            end = len(text)
+        piece = tokenize(text[begin:end])
+        words.extend(map(distinct.setdefault, piece.words, piece.words))
+        starts.extend([start + begin for start in piece.starts] if begin else piece.starts)
+        ends.extend([stop + begin for stop in piece.ends] if begin else piece.ends)
+        begin = end
+    return Tokens(tuple(words), starts, ends)  # type: ignore[arg-type]  # arrays read as tuples (above)
 
 
 def overlap(a: Prepared, b: Prepared) -> Overlap:
