@@ -40,7 +40,7 @@ from dupefind.align.sentences import (
 from dupefind.parallel import IN_FLIGHT, WorkerError, Workers, ordered_map
 from dupefind.pipeline import CHANGED
 from dupefind.report import report_json
-from dupefind.text import tokenize
+from dupefind.text import hash_words, tokenize
 
 
 def test_one_path_as_a_string_or_a_path_is_one_path(at_repo: Path) -> None:
@@ -390,3 +390,14 @@ def test_a_long_text_tokenised_in_pieces_gives_the_tokens_of_the_whole(text: str
         pieces = verify.compact_tokens(text)
     assert pieces.words == whole.words
     assert list(pieces.starts) == list(whole.starts) and list(pieces.ends) == list(whole.ends)
+
+
+@given(st.text(alphabet=list("ab É.!'\n\n1\u00df\u3042\ufb01"), max_size=150), st.integers(2, 30))
+def test_a_long_text_hashed_in_pieces_gives_the_hashes_of_the_whole(text: str, piece: int) -> None:
+    tokens = tokenize(text)
+    whole = hash_words(text, tokens)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(verify, "PIECE", piece)
+        pieces = verify.hashed_words(text, verify.compact_tokens(text))
+    assert pieces.hashes.tolist() == whole.hashes.tolist()
+    assert pieces.segment_starts.tolist() == whole.segment_starts.tolist()

@@ -22,8 +22,9 @@ from .errors import InputError
 from .explain import explain
 from .models import Document, Location, PackedPair, Pair, Pairs, Report, Skipped
 from .parallel import Workers, ordered_map
-from .sources import STDIN, load_text, open_inputs, plan_reading
+from .sources import STDIN, load_text, nothing_to_scan, open_inputs, plan_reading
 from .verify import Prepared, is_duplicate, overlap, prepare
+from .views import candidate_views
 
 #: Candidate pairs checked per task (the pairs of one task share a cache of re-read texts).
 PAIRS_PER_TASK = 64
@@ -49,23 +50,24 @@ def scan(paths: PathArg | Iterable[PathArg], config: Config | None = None, *, st
     with open_inputs(names, stdin=stdin) as real, Workers(config.processes) as workers:
         units = list(plan_reading(real, include=config.include, exclude=config.exclude,
                                   follow_symlinks=config.follow_symlinks, shown_as=_stdin_names(names, real)))
-        catalog = build_catalog(units, scheme=config.scheme, ngram=config.shingle_size,
-                                num_perm=config.num_perm, seed=config.seed, min_words=config.min_words,
+        views = candidate_views(scheme=config.scheme, ngram=config.shingle_size, num_perm=config.num_perm,
+                                lsh_threshold=config.lsh_threshold, threshold=config.threshold)
+        catalog = build_catalog(units, views=views, seed=config.seed, min_words=config.min_words,
                                 boilerplate_min_docs=config.boilerplate_min_docs, id_field=config.id_field,
                                 text_field=config.text_field, jobs=config.processes, progress=progress,
                                 workers=workers)
-        if not catalog.documents and catalog.skipped:
-            raise InputError(_nothing_to_scan(catalog))
+        if not catalog.documents:
+            raise InputError(nothing_to_scan(names, catalog.skipped, include=config.include, exclude=config.exclude))
         leads, identical = identical_groups(catalog)
         usable = leads & np.array([not d.short for d in catalog.documents], dtype=bool)
-        candidates = candidate_pairs(catalog.signatures, catalog.sizes, usable, threshold=config.lsh_threshold,
-                                     num_perm=config.num_perm, min_containment=config.threshold / 2)
+        candidates = candidate_pairs(catalog.sketches, views=views, usable=usable)
         pairs, changed = _verified(sorted(set(candidates + identical)), catalog, config, progress, workers)
     documents, skipped, pairs = _without_changed(catalog, pairs, changed)
     pairs.sort(key=_rank)
     return Report(
         config=config.as_dict(), documents=documents, pairs=Pairs(pairs),
-        clusters=clusters((p.a, p.b) for p in pairs), skipped=skipped, seconds=time.perf_counter() - started,
+        clusters=clusters((p.a, p.b) for p in pairs), skipped=tuple(s for s in skipped if not s.ignored),
+        ignored=tuple(s for s in skipped if s.ignored), seconds=time.perf_counter() - started,
     )
 
 
@@ -253,13 +255,6 @@ def _path_list(paths: PathArg | Iterable[PathArg]) -> list[str]:
             raise TypeError(f"each path must be a str or os.PathLike of str, not bytes: {path!r}")
         out.append(name)
     return out
-
-
-def _nothing_to_scan(catalog: Catalog) -> str:
-    reasons = "; ".join(f"{s.path}: {s.reason}" for s in catalog.skipped[:5])
-    more = f" (and {len(catalog.skipped) - 5} more)" if len(catalog.skipped) > 5 else ""
-    return f"nothing to scan, every input was skipped: {reasons}{more}"
-
 
 def _stdin_names(given: Sequence[str], real: Sequence[str]) -> dict[str, str]:
     return {r: STDIN for g, r in zip(given, real) if g == STDIN}

@@ -19,7 +19,7 @@ from .boilerplate import Commons, boilerplate_mask
 from .config import Scheme
 from .models import Passage
 from .shingles import ShingleIds, hashed_shingle_ids, shingle_ids
-from .text import Tokens, hash_words, tokenize
+from .text import HashedWords, Tokens, WordHashes, hash_words, tokenize
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +64,7 @@ def prepare(doc_id: str, text: str, *, commons: Commons, scheme: Scheme, ngram: 
             min_words: int) -> Prepared:
     """Tokenise ``text``, set its boilerplate aside and shingle the rest."""
     tokens = compact_tokens(text)
-    words = hash_words(text, tokens)
+    words = hashed_words(text, tokens)
     mask = boilerplate_mask(words, commons)
     if scheme == "chars":
         ids = shingle_ids([word for word, dropped in zip(tokens.words, mask) if not dropped],
@@ -102,14 +102,54 @@ def compact_tokens(text: str) -> Tokens:
     return Tokens(tuple(words), starts, ends)  # type: ignore[arg-type]  # arrays read as tuples (above)
 
 
+def hashed_words(text: str, tokens: Tokens) -> HashedWords:
+    """:func:`~dupefind.text.hash_words` of ``text`` (``tokens``: its words), a :data:`PIECE` at
+    a time for a long text: each piece is cut after a line break, where a segment always ends,
+    so its hashes and segments are those of the whole text's, and the hashing's per-word
+    objects exist for one piece only."""
+    if len(text) <= PIECE:
+        return hash_words(text, tokens)
+    hashes: list[WordHashes] = []
+    segment_starts: list[npt.NDArray[np.intp]] = []
+    begin = first = 0
+    while begin < len(text):
+        end = len(text) if len(text) - begin <= PIECE else text.rfind("\n", begin + PIECE // 2, begin + PIECE) + 1
+        if end <= begin:  # no line break in the second half of the piece: the rest as one piece
+            end = len(text)
+        last = bisect_left(tokens.starts, end)
+        piece = Tokens(tokens.words[first:last], tuple(x - begin for x in tokens.starts[first:last]),
+                       tuple(x - begin for x in tokens.ends[first:last]))
+        words = hash_words(text[begin:end], piece)
+        hashes.append(words.hashes)
+        segment_starts.append(words.segment_starts + first)
+        begin, first = end, last
+    return HashedWords(np.concatenate(hashes), np.concatenate(segment_starts), np.zeros(1, dtype=np.intp))
+
+
 def overlap(a: Prepared, b: Prepared) -> Overlap:
-    """Jaccard and both containments of the two documents' shingle sets."""
+    """Jaccard and both containments of the two documents' shingle sets; of their sets of words
+    when a short text is too short to hold a single shingle (two identical short texts are
+    identical, not 0 % alike; short texts are judged on their words in any case)."""
+    if (a.short or b.short) and (len(a.shingles) == 0 or len(b.shingles) == 0):
+        return _word_overlap(a, b)
     shared = len(np.intersect1d(a.shingles, b.shingles, assume_unique=True))
     union = len(a.shingles) + len(b.shingles) - shared
     return Overlap(
         similarity=shared / union if union else 0.0,
         containment_a=shared / len(a.shingles) if len(a.shingles) else 0.0,
         containment_b=shared / len(b.shingles) if len(b.shingles) else 0.0,
+    )
+
+
+def _word_overlap(a: Prepared, b: Prepared) -> Overlap:
+    words_a = {w for w, dropped in zip(a.tokens.words, a.boilerplate) if not dropped}
+    words_b = {w for w, dropped in zip(b.tokens.words, b.boilerplate) if not dropped}
+    shared = len(words_a & words_b)
+    union = len(words_a | words_b)
+    return Overlap(
+        similarity=shared / union if union else 0.0,
+        containment_a=shared / len(words_a) if words_a else 0.0,
+        containment_b=shared / len(words_b) if words_b else 0.0,
     )
 
 
