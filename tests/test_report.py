@@ -229,7 +229,7 @@ def long_report(tmp_path: Path, count: int) -> Report:
 
 
 def test_rich_view_reads_at_80_columns_and_top_limits_the_pairs(tmp_path: Path) -> None:
-    report = long_report(tmp_path, 3)
+    report = long_report(tmp_path, 4)  # four identical copies: each paired with the first
     assert len(report.pairs) == 3
     out = render(report_view(report, max_passages=1, max_chars=100, top=1), width=80)
     lines = out.splitlines()
