@@ -11,7 +11,8 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from .config import Config
-from .errors import ConfigError, DupefindError, InputError
+from .errors import ConfigError, DupefindError, IndexConfigError, IndexFileError, InputError, SourceMovedError
+from .index import Index
 from .models import (
     Document,
     Edit,
@@ -35,12 +36,16 @@ __all__ = [
     "Document",
     "DupefindError",
     "Edit",
+    "Index",
+    "IndexConfigError",
+    "IndexFileError",
     "InputError",
     "Pair",
     "Passage",
     "Relation",
     "Report",
     "Skipped",
+    "SourceMovedError",
     "Substitution",
     "__version__",
     "compare",

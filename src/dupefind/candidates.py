@@ -19,6 +19,8 @@ what any copy it reports shows, since the estimate is noisy).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import numpy.typing as npt
 
@@ -33,8 +35,10 @@ WEIGHTS = (0.2, 0.8)
 _CHUNK = 1 << 18
 
 
+@lru_cache(maxsize=16)
 def banding(*, threshold: float, num_perm: int) -> tuple[int, int]:
-    """The number of bands and rows per band for a Jaccard ``threshold`` (datasketch's choice)."""
+    """The number of bands and rows per band for a Jaccard ``threshold`` (datasketch's choice;
+    remembered: datasketch integrates the two error curves for it, ~60 ms a call)."""
     # Imported when used: datasketch loads SciPy (~0.4 s, 56 MB), which workers never need.
     from datasketch import MinHashLSH
 
@@ -49,7 +53,7 @@ def candidate_pairs(signatures: npt.NDArray[np.uint32], sizes: npt.NDArray[np.ui
     share an LSH band tuned for Jaccard ``threshold`` and whose estimated containment (from
     the signatures and the shingle-set ``sizes``) reaches ``min_containment``."""
     bands, rows = banding(threshold=threshold, num_perm=num_perm)
-    index = np.flatnonzero(usable & (signatures != EMPTY).any(axis=1))
+    index = np.flatnonzero(usable & has_signature(signatures))
     if len(index) < 2:
         return []
     count = np.int64(len(index))
@@ -61,11 +65,27 @@ def candidate_pairs(signatures: npt.NDArray[np.uint32], sizes: npt.NDArray[np.ui
         (signatures[first[k : k + _CHUNK]] == signatures[second[k : k + _CHUNK]]).sum(axis=1)
         for k in range(0, len(codes), _CHUNK)
     ]) if len(codes) else np.empty(0, dtype=np.intp)
-    keep = _containment(agreeing / num_perm, sizes[first], sizes[second]) >= min_containment
+    keep = estimated_containment(agreeing / num_perm, sizes[first], sizes[second]) >= min_containment
     return list(zip(first[keep].tolist(), second[keep].tolist()))
 
 
-def _containment(similarity: npt.NDArray[np.float64], size_a: npt.NDArray[np.uint32],
+def has_signature(signatures: npt.NDArray[np.uint32]) -> npt.NDArray[np.bool_]:
+    """``True`` for each signature (a row) of a document that has shingles: only these are banded."""
+    found: npt.NDArray[np.bool_] = (signatures != EMPTY).any(axis=1)
+    return found
+
+
+def band_keys(signatures: npt.NDArray[np.uint32], *, threshold: float, num_perm: int) -> npt.NDArray[np.uint64]:
+    """The LSH key of each band (a column) of each signature (a row), as :func:`candidate_pairs`
+    buckets them: two documents collide when they have the same key in the same band."""
+    bands, rows = banding(threshold=threshold, num_perm=num_perm)
+    keys = np.empty((len(signatures), bands), dtype=np.uint64)
+    for band in range(bands):
+        keys[:, band] = _band_keys(signatures[:, band * rows : (band + 1) * rows])
+    return keys
+
+
+def estimated_containment(similarity: npt.NDArray[np.float64], size_a: npt.NDArray[np.uint32],
                  size_b: npt.NDArray[np.uint32]) -> npt.NDArray[np.float64]:
     """The containment of the smaller set in the larger that a Jaccard similarity implies."""
     total = size_a.astype(np.float64) + size_b

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from typing import BinaryIO
@@ -18,10 +18,13 @@ from .cluster import clusters
 from .config import Config
 from .errors import InputError
 from .explain import explain
-from .models import Location, PackedPair, Pair, Pairs, Report
+from .models import Document, Location, PackedPair, Pair, Pairs, Report, Skipped
 from .parallel import ordered_map
 from .sources import STDIN, load_text, open_inputs, plan_reading
 from .verify import Prepared, is_duplicate, overlap, prepare
+
+TextLoader = Callable[[Location], str]
+"""Re-reads a document's text from its location (picklable, to run in worker processes)."""
 
 #: Candidate pairs checked per task (the pairs of one task share a cache of re-read texts).
 PAIRS_PER_TASK = 64
@@ -45,16 +48,30 @@ def scan(paths: Sequence[str], config: Config | None = None, *, stdin: BinaryIO 
                                 text_field=config.text_field, jobs=config.processes, progress=progress)
         if not catalog.documents and catalog.skipped:
             raise InputError(_nothing_to_scan(catalog))
-        usable = np.array([not d.short for d in catalog.documents], dtype=bool)
-        candidates = candidate_pairs(catalog.signatures, catalog.sizes, usable, threshold=config.lsh_threshold,
-                                     num_perm=config.num_perm, min_containment=config.threshold / 2)
-        candidates += _identical_short_texts(catalog)
-        pairs = sorted(_verified(sorted(set(candidates)), catalog, config, progress), key=_rank)
-    return Report(
-        config=config.as_dict(), documents=catalog.documents, pairs=Pairs(pairs),
-        clusters=clusters((p.a, p.b) for p in pairs), skipped=catalog.skipped,
-        seconds=time.perf_counter() - started,
-    )
+        pairs = find_pairs(catalog, config, progress=progress)
+    return make_report(catalog.documents, pairs, catalog.skipped, config, seconds=time.perf_counter() - started)
+
+
+def find_pairs(catalog: Catalog, config: Config, *, progress: Progress | None = None,
+               involving: frozenset[int] | None = None, load: TextLoader | None = None) -> list[PackedPair]:
+    """The copies among the documents of ``catalog``, most similar first: candidates, then each
+    verified and aligned. ``involving``, if given, keeps only the candidates that name one of
+    these documents (the index checks new documents this way); ``load`` re-reads a document's
+    text (default: :func:`~dupefind.sources.load_text` from its location)."""
+    usable = np.array([not d.short for d in catalog.documents], dtype=bool)
+    candidates = candidate_pairs(catalog.signatures, catalog.sizes, usable, threshold=config.lsh_threshold,
+                                 num_perm=config.num_perm, min_containment=config.threshold / 2)
+    candidates += identical_short_texts(catalog)
+    if involving is not None:
+        candidates = [(i, j) for i, j in candidates if i in involving or j in involving]
+    return sorted(_verified(sorted(set(candidates)), catalog, config, progress, load), key=_rank)
+
+
+def make_report(documents: tuple[Document, ...], pairs: list[PackedPair], skipped: tuple[Skipped, ...],
+                config: Config, *, seconds: float = 0.0) -> Report:
+    """The report of ``pairs`` (ranked as :func:`find_pairs` gives them) found among ``documents``."""
+    return Report(config=config.as_dict(), documents=documents, pairs=Pairs(pairs),
+                  clusters=clusters((p.a, p.b) for p in pairs), skipped=skipped, seconds=seconds)
 
 
 def compare(text_a: str, text_b: str, config: Config | None = None, *, id_a: str = "a",
@@ -66,10 +83,10 @@ def compare(text_a: str, text_b: str, config: Config | None = None, *, id_a: str
 
 
 def _verified(candidates: list[tuple[int, int]], catalog: Catalog, config: Config,
-              progress: Progress | None) -> Iterator[PackedPair]:
+              progress: Progress | None, load: TextLoader | None) -> Iterator[PackedPair]:
     """Each candidate pair re-read, verified and aligned (in ``config.processes`` processes);
     the copies, in the candidates' order."""
-    check = partial(check_pairs, commons=catalog.commons, config=config)
+    check = partial(check_pairs, commons=catalog.commons, config=config, load=load)
     tasks = (_pair_task(candidates[k : k + PAIRS_PER_TASK], catalog)
              for k in range(0, len(candidates), PAIRS_PER_TASK))
     done = 0
@@ -95,14 +112,18 @@ def _pair_task(pairs: list[tuple[int, int]], catalog: Catalog) -> PairTask:
     return PairTask(pairs, {i: (catalog.documents[i].id, catalog.locations[i]) for i in needed})
 
 
-def check_pairs(task: PairTask, *, commons: Commons, config: Config) -> tuple[list[PackedPair], int]:
+def check_pairs(task: PairTask, *, commons: Commons, config: Config,
+                load: TextLoader | None = None) -> tuple[list[PackedPair], int]:
     """Verify and align the pairs of one task; the copies among them (packed: smaller to send
-    and to keep), and how many were checked (a plain function: any worker process can run it)."""
+    and to keep), and how many were checked (a plain function: any worker process can run it).
+    ``load`` re-reads a text from its location (default: :func:`~dupefind.sources.load_text`
+    with ``config.text_field``); it must be picklable to run in worker processes."""
+    read = load or partial(load_text, text_field=config.text_field)
 
     @lru_cache(maxsize=64)
     def prepared(index: int) -> Reread:
         doc_id, location = task.documents[index]
-        return _prepare(doc_id, load_text(location, text_field=config.text_field), commons, config)
+        return _prepare(doc_id, read(location), commons, config)
 
     pairs = (_pair(prepared(i), prepared(j), config) for i, j in task.pairs)
     return [PackedPair.of(pair) for pair in pairs if pair.duplicate], len(task.pairs)
@@ -143,7 +164,7 @@ def _prepare(doc_id: str, text: str, commons: Commons, config: Config) -> Reread
     return Reread(prepared, side(text, prepared.tokens, ignore, segment_starts=prepared.segment_starts))
 
 
-def _identical_short_texts(catalog: Catalog) -> list[tuple[int, int]]:
+def identical_short_texts(catalog: Catalog) -> list[tuple[int, int]]:
     """Each short text paired with the first identical one: a group of a thousand "N/A"
     records is one cluster of a thousand, not half a million pairs."""
     first: dict[bytes, int] = {}

@@ -1,0 +1,322 @@
+"""``dupefind.Index``: a scan's stages run over a growing collection kept in an index file.
+
+One pipeline, several runners: ``add`` runs the scan's first pass (sources, then
+:func:`~dupefind.catalog.fingerprint_task` in worker processes) and stores what it keeps;
+``pairs`` and ``check`` turn the index into the scan's :class:`~dupefind.catalog.Catalog` and
+call :func:`~dupefind.pipeline.find_pairs` (candidates, verification, alignment, explanation)
+and :func:`~dupefind.pipeline.make_report`, so their answers are a scan's answers.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from functools import partial
+from types import TracebackType
+from typing import BinaryIO
+
+import numpy as np
+import numpy.typing as npt
+
+from ..candidates import band_keys, has_signature
+from ..catalog import Progress, plan_tasks
+from ..config import Config
+from ..errors import IndexConfigError, InputError
+from ..models import Report, Skipped
+from ..parallel import ordered_map
+from ..pipeline import find_pairs, make_report
+from ..sources import STDIN, Unit, open_inputs, plan_reading
+from .catalogs import New, checked_catalog, whole_catalog
+from .schema import schema_version
+from .store import Entry, Store, Stored
+from .texts import IndexBatch, IndexTexts, index_task, share, unshare
+
+#: The options that shape what the index stores: fixed when it is made.
+FINGERPRINT_OPTIONS = ("scheme", "ngram", "num_perm", "seed", "min_words", "lsh_threshold")
+
+
+@dataclass(frozen=True, slots=True)
+class Added:
+    """What ``Index.add`` did."""
+
+    added: int
+    """Documents added."""
+    replaced: int
+    """Documents whose id was indexed with another text, replaced (``replace=True``)."""
+    unchanged: int
+    """Documents already indexed with the same text (left as they are)."""
+    skipped: tuple[Skipped, ...]
+    """Inputs not added, and why (sorted by path)."""
+    documents: int
+    """Documents in the index afterwards."""
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Removed:
+    """What ``Index.remove`` did."""
+
+    removed: tuple[str, ...]
+    """The ids removed."""
+    missing: tuple[str, ...]
+    """The ids given that were not in the index."""
+
+
+@dataclass(frozen=True, slots=True)
+class IndexInfo:
+    """What ``Index.info`` tells."""
+
+    path: str
+    documents: int
+    short_documents: int
+    batches: int
+    segment_keys: int
+    """Distinct boilerplate segment keys counted."""
+    bytes: int
+    """Size of the index file (with its write-ahead log)."""
+    schema_version: int
+    config: dict[str, object]
+    """The fingerprint options the index was built with."""
+    texts: bool
+    """Whether texts are stored (otherwise only where they were read)."""
+    created_by: str
+    """The dupefind version that made the index."""
+
+
+class Index:
+    """A persistent index of documents to add to and check new ones against (an SQLite file).
+
+    ``config``: the options for this session. Those that shape fingerprints
+    (:data:`FINGERPRINT_OPTIONS`) are stored when the index is made and must match afterwards
+    (:class:`~dupefind.errors.IndexConfigError` names the one that does not); ``None`` takes
+    the index's. ``keep_texts`` (only when the index is made): store texts compressed, or only
+    where they were read. ``create``: make the file when missing.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], config: Config | None = None, *, keep_texts: bool = True,
+                 create: bool = True) -> None:
+        self.path = os.fspath(path)
+        self._store = Store(self.path, create=create)
+        try:
+            self.config, self.keep_texts = self._settle(config, keep_texts)
+        except BaseException:
+            self._store.close()
+            raise
+        share(self._store)
+
+    def _settle(self, config: Config | None, keep_texts: bool) -> tuple[Config, bool]:
+        with self._store.errors():
+            stored = self._store.meta("config")
+        if stored is None:
+            from .. import __version__  # the package's version, set once the package has loaded
+
+            config = config or Config()
+            fingerprint = {name: config.as_dict()[name] for name in FINGERPRINT_OPTIONS}
+            with self._store.writing():
+                self._store.set_meta({"config": json.dumps(fingerprint), "texts": "yes" if keep_texts else "no",
+                                      "created_by": __version__})
+            return config, keep_texts
+        fingerprint = json.loads(stored)
+        kept = self._store.meta("texts") == "yes"
+        if config is None:
+            return Config(**fingerprint), kept
+        given = config.as_dict()
+        for name in FINGERPRINT_OPTIONS:
+            if given[name] != fingerprint[name]:
+                raise IndexConfigError(name, f"is {fingerprint[name]!r} in the index {self.path}, not {given[name]!r}: "
+                                             "an index keeps one fingerprint configuration (make another index to "
+                                             "use another)")
+        return config, kept
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        unshare(self._store)
+        self._store.close()
+
+    def add(self, paths: Sequence[str], *, replace_changed: bool = False, stdin: BinaryIO | None = None,
+            progress: Progress | None = None) -> Added:
+        """Add the documents under ``paths`` (as ``scan`` reads them), one transaction per task
+        of the first pass. An id already indexed with the same text is left as it is; with
+        another text it is skipped, or replaced with ``replace_changed``."""
+        started = time.perf_counter()
+        counts = {"added": 0, "replaced": 0, "unchanged": 0}
+        seen: dict[str, str] = {}
+        skipped: list[Skipped] = []
+        with open_inputs(paths, stdin=stdin) as real:
+            tasks, skipped, total = self._plan(paths, real)
+            done = 0
+            for batch in ordered_map(self._first_pass(keep_texts=self.keep_texts), tasks, jobs=self.config.processes):
+                skipped += batch.fingerprints.skipped
+                with self._store.writing():
+                    self._add_batch(batch, seen, skipped, counts, replace_changed)
+                done += batch.fingerprints.size
+                if progress is not None:
+                    progress("read", len(seen), done, total)
+            if not seen and skipped:
+                raise InputError("nothing to add, every input was skipped: "
+                                 + "; ".join(f"{s.path}: {s.reason}" for s in skipped[:5]))
+        with self._store.errors():
+            documents = self._store.counts()["documents"]
+        return Added(counts["added"], counts["replaced"], counts["unchanged"],
+                     tuple(sorted(skipped, key=lambda s: (s.path, s.reason))), documents,
+                     time.perf_counter() - started)
+
+    def _plan(self, given: Sequence[str], real: Sequence[str]) -> tuple[list[list[Unit]], list[Skipped], int]:
+        config = self.config
+        names = {r: STDIN for g, r in zip(given, real) if g == STDIN}
+        units = list(plan_reading(real, include=config.include, exclude=config.exclude,
+                                  follow_symlinks=config.follow_symlinks, shown_as=names))
+        tasks = list(plan_tasks(u for u in units if isinstance(u, Unit)))
+        return tasks, [u for u in units if isinstance(u, Skipped)], sum(u.size for t in tasks for u in t)
+
+    def _first_pass(self, *, keep_texts: bool) -> partial[IndexBatch]:
+        c = self.config
+        return partial(index_task, scheme=c.scheme, ngram=c.shingle_size, num_perm=c.num_perm, seed=c.seed,
+                       min_words=c.min_words, id_field=c.id_field, text_field=c.text_field, keep_texts=keep_texts)
+
+    def _bands(self, signatures: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint64]:
+        return band_keys(signatures, threshold=self.config.lsh_threshold, num_perm=self.config.num_perm)
+
+    def _add_batch(self, batch: IndexBatch, seen: dict[str, str], skipped: list[Skipped], counts: dict[str, int],
+                   replace_changed: bool) -> None:
+        found = batch.fingerprints
+        present = self._store.by_ids([d.id for d in found.documents])
+        banded = has_signature(found.signatures) & (found.sizes > 0)
+        keys = self._bands(found.signatures)
+        starts = np.cumsum(found.segment_counts) - found.segment_counts
+        entries: list[Entry] = []
+        replacing: list[Stored] = []
+        for k, doc in enumerate(found.documents):
+            if doc.id in seen:
+                skipped.append(Skipped(_where(doc.path, found.locations[k].line),
+                                       f"duplicate id {doc.id!r} (first read from {seen[doc.id]})"))
+                continue
+            seen[doc.id] = doc.path
+            if doc.id in present:
+                if present[doc.id][1] == batch.hashes[k]:
+                    counts["unchanged"] += 1
+                    continue
+                if not replace_changed:
+                    skipped.append(Skipped(_where(doc.path, found.locations[k].line),
+                                           f"id {doc.id!r} is already in the index with another text "
+                                           "(--replace replaces it)"))
+                    continue
+                replacing.append(present[doc.id][0])
+            location = found.locations[k]
+            entries.append(Entry(
+                document=doc, location=replace(location, path=os.path.abspath(location.path)),
+                text_field=self.config.text_field, content_hash=batch.hashes[k], size=int(found.sizes[k]),
+                signature=found.signatures[k] if banded[k] else None,
+                exact_key=found.exact_keys[k] if doc.short and doc.words else None,
+                segments=found.segment_keys[starts[k] : starts[k] + found.segment_counts[k]],
+                text=batch.texts[k], band_keys=keys[k] if banded[k] else None))
+        self._store.add(entries, replacing=replacing, replacing_bands=[self._stored_bands(s) for s in replacing])
+        counts["added"] += len(entries) - len(replacing)
+        counts["replaced"] += len(replacing)
+
+    def _stored_bands(self, stored: Stored) -> npt.NDArray[np.uint64] | None:
+        if stored.signature is None:
+            return None
+        keys: npt.NDArray[np.uint64] = self._bands(np.frombuffer(stored.signature, dtype=np.uint32)[None, :])[0]
+        return keys
+
+    def check(self, paths: Sequence[str], *, stdin: BinaryIO | None = None,
+              progress: Progress | None = None) -> Report:
+        """The pairs between the documents under ``paths`` and the indexed ones, and among the
+        new ones: what a scan of the index plus these documents would report about them. Adds
+        nothing. The report lists the new documents; an id already indexed is skipped."""
+        started = time.perf_counter()
+        with open_inputs(paths, stdin=stdin) as real:
+            tasks, skipped, _ = self._plan(paths, real)
+            batches = list(ordered_map(self._first_pass(keep_texts=False), tasks, jobs=self.config.processes))
+            with self._store.reading():
+                new = self._new(batches, skipped)
+                if not new.documents and skipped:
+                    raise InputError("nothing to check, every input was skipped: "
+                                     + "; ".join(f"{s.path}: {s.reason}" for s in skipped[:5]))
+                catalog, involving = checked_catalog(self._store, new, num_perm=self.config.num_perm,
+                                                     min_docs=self.config.boilerplate_min_docs)
+                pairs = find_pairs(catalog, self.config, progress=progress, involving=involving, load=self._texts())
+        documents = tuple(sorted(new.documents, key=lambda d: d.id))
+        return make_report(documents, pairs, tuple(sorted(skipped, key=lambda s: (s.path, s.reason))), self.config,
+                           seconds=time.perf_counter() - started)
+
+    def _new(self, batches: list[IndexBatch], skipped: list[Skipped]) -> New:
+        kept: list[tuple[IndexBatch, int]] = []
+        seen: dict[str, str] = {}
+        for batch in batches:
+            found = batch.fingerprints
+            skipped += found.skipped
+            present = self._store.by_ids([d.id for d in found.documents])
+            for k, doc in enumerate(found.documents):
+                where = _where(doc.path, found.locations[k].line)
+                if doc.id in seen:
+                    skipped.append(Skipped(where, f"duplicate id {doc.id!r} (first read from {seen[doc.id]})"))
+                elif doc.id in present:
+                    skipped.append(Skipped(where, f"id {doc.id!r} is already in the index (check compares new "
+                                                  "documents; `dupefind index remove` it first to check it again)"))
+                else:
+                    seen[doc.id] = doc.path
+                    kept.append((batch, k))
+        signatures = np.array([b.fingerprints.signatures[k] for b, k in kept], dtype=np.uint32).reshape(
+            len(kept), self.config.num_perm)
+        sizes = np.array([b.fingerprints.sizes[k] for b, k in kept], dtype=np.uint32)
+        banded = has_signature(signatures) & (sizes > 0)
+        return New(
+            documents=[b.fingerprints.documents[k] for b, k in kept],
+            locations=[b.fingerprints.locations[k] for b, k in kept],
+            signatures=signatures, sizes=sizes,
+            exact_keys=[b.fingerprints.exact_keys[k] for b, k in kept],
+            segments=[_segments(b, k) for b, k in kept],
+            band_keys=self._bands(signatures[banded]),
+        )
+
+    def _texts(self) -> IndexTexts:
+        return IndexTexts(self.path, self.config.text_field)
+
+    def pairs(self, *, progress: Progress | None = None) -> Report:
+        """Every pair inside the index: the report of a scan of all its documents."""
+        started = time.perf_counter()
+        with self._store.reading():
+            catalog = whole_catalog(self._store, num_perm=self.config.num_perm,
+                                    min_docs=self.config.boilerplate_min_docs)
+            pairs = find_pairs(catalog, self.config, progress=progress, load=self._texts())
+        return make_report(catalog.documents, pairs, (), self.config, seconds=time.perf_counter() - started)
+
+    def remove(self, ids: Sequence[str]) -> Removed:
+        """Remove the documents with these ids (one transaction)."""
+        with self._store.writing():
+            unique = list(dict.fromkeys(ids))
+            present = self._store.by_ids(unique)
+            stored = [present[i][0] for i in unique if i in present]
+            self._store.delete(stored, [self._stored_bands(s) for s in stored])
+        return Removed(tuple(s.document.id for s in stored), tuple(i for i in unique if i not in present))
+
+    def info(self) -> IndexInfo:
+        """The index's size, contents and configuration."""
+        with self._store.reading():
+            counts = self._store.counts()
+            created_by = self._store.meta("created_by") or "?"
+        size = sum(os.path.getsize(p) for p in (self.path, self.path + "-wal") if os.path.exists(p))
+        fingerprint = {name: self.config.as_dict()[name] for name in FINGERPRINT_OPTIONS}
+        return IndexInfo(self.path, counts["documents"], counts["short_documents"], counts["batches"],
+                         counts["segment_keys"], size, schema_version(), fingerprint, self.keep_texts, created_by)
+
+
+def _segments(batch: IndexBatch, k: int) -> npt.NDArray[np.uint64]:
+    counts = batch.fingerprints.segment_counts
+    start = int(counts[:k].sum())
+    return batch.fingerprints.segment_keys[start : start + counts[k]]
+
+
+def _where(path: str, line: int) -> str:
+    return f"{path}:{line}" if line else path

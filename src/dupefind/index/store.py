@@ -1,0 +1,291 @@
+"""The index file: one SQLite database in WAL mode, read and written only through :class:`Store`.
+
+Writers take the database lock for one batch at a time (``BEGIN IMMEDIATE`` ... ``COMMIT``), so
+a crash leaves exactly the batches committed before it; readers see a consistent snapshot
+while a writer works (WAL). Every SQLite error is turned into an
+:class:`~dupefind.errors.IndexFileError` that names the file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from ..errors import IndexFileError
+from ..models import Document, Location
+from .schema import APPLICATION_ID, migrate, schema_version
+
+Keys = npt.NDArray[np.uint64]
+#: Waiting for another writer's batch, at most this many seconds.
+BUSY_SECONDS = 60
+#: Parameters per ``IN (...)`` query.
+_CHUNK = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One document as the index stores it."""
+
+    document: Document
+    """The document as reports list it."""
+    location: Location
+    """Where it was read from (the path made absolute)."""
+    text_field: str
+    """The JSONL field its text was read from."""
+    content_hash: bytes
+    """BLAKE2b-128 of its text (UTF-8): tells an unchanged document, or a moved source."""
+    size: int
+    """Distinct shingles (0 for a short text)."""
+    signature: npt.NDArray[np.uint32] | None
+    """Its MinHash signature; ``None`` when it has none (a short text, or no shingles)."""
+    exact_key: bytes | None
+    """For a short text with words, the hash of its words (identical short texts pair)."""
+    segments: Keys
+    """Its unique boilerplate segment keys."""
+    text: bytes | None
+    """Its text, zlib-compressed, or ``None`` when the index keeps only locations."""
+    band_keys: npt.NDArray[np.uint64] | None
+    """Its LSH band keys (one per band), when it has a signature."""
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """One document as read back from the index."""
+
+    doc: int
+    """Its number in the index."""
+    document: Document
+    size: int
+    signature: bytes | None
+    exact_key: bytes | None
+    segments: bytes
+    """Its segment keys (``uint64``, as bytes)."""
+
+
+_STORED = "doc, id, path, chars, words, short, size, signature, exact_key, segments"
+
+
+def _stored(row: tuple[object, ...]) -> Stored:
+    doc, ident, path, chars, words, short, size, signature, exact_key, segments = row
+    return Stored(int(doc), Document(str(ident), str(path), int(chars), int(words), bool(short)),  # type: ignore[call-overload]
+                  int(size), signature, exact_key, segments)  # type: ignore[call-overload, arg-type]
+
+
+class Store:
+    """An open index file (``create``: made when missing)."""
+
+    def __init__(self, path: str, *, create: bool) -> None:
+        self.path = path
+        exists = os.path.exists(path)
+        if not exists and not create:
+            raise IndexFileError(f"no index at {path} (make one with `dupefind index add {path} PATH...`)")
+        if exists and os.path.isdir(path):
+            raise IndexFileError(f"{path} is a folder, not an index file")
+        with self.errors():
+            self.db = sqlite3.connect(path, isolation_level=None, timeout=BUSY_SECONDS, check_same_thread=False)
+            self._check_kind()
+            if self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.execute("PRAGMA synchronous = NORMAL")
+            self.db.execute("PRAGMA cache_size = -65536")  # 64 MB of pages
+            migrate(self.db)
+
+    def _check_kind(self) -> None:
+        application = self.db.execute("PRAGMA application_id").fetchone()[0]
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        tables = self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if application != APPLICATION_ID and (tables or version):
+            raise IndexFileError(f"{self.path} is a SQLite database but not a dupefind index")
+        if version > schema_version():
+            raise IndexFileError(f"{self.path} was made by a newer dupefind (index schema {version}; this version "
+                                 f"reads up to {schema_version()}): upgrade dupefind to use it")
+
+    @contextmanager
+    def errors(self) -> Iterator[None]:
+        """SQLite's errors as :class:`IndexFileError` naming the file."""
+        try:
+            yield
+        except sqlite3.DatabaseError as error:
+            raise IndexFileError(f"{self.path} cannot be used as an index: {error} (not a dupefind index, or a "
+                                 "damaged one: make it again with `dupefind index add`)") from None
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """One consistent snapshot for the queries inside (a writer may commit meanwhile)."""
+        with self.errors():
+            self.db.execute("BEGIN")
+            try:
+                yield
+            finally:
+                self.db.execute("ROLLBACK")
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """One transaction, holding the write lock: all of it is committed, or none."""
+        with self.errors():
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
+
+    def close(self) -> None:
+        self.db.close()
+
+    # --- meta -----------------------------------------------------------------------------
+
+    def meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, values: dict[str, str]) -> None:
+        """Inside :meth:`writing`."""
+        self.db.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", values.items())
+
+    # --- writing ---------------------------------------------------------------------------
+
+    def add(self, entries: Sequence[Entry], *, replacing: Sequence[Stored] = (),
+            replacing_bands: Sequence[npt.NDArray[np.uint64] | None] = ()) -> None:
+        """Store ``entries`` as one batch, after deleting ``replacing`` (inside :meth:`writing`)."""
+        self.delete(replacing, replacing_bands)
+        first = self.db.execute("SELECT coalesce(max(doc), 0) + 1 FROM documents").fetchone()[0]
+        batch = self.db.execute("INSERT INTO batches (documents, added_at) VALUES (?, ?)",
+                                (len(entries), dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))).lastrowid
+        numbers = range(first, first + len(entries))
+        self.db.executemany(
+            f"INSERT INTO documents ({_STORED}, content_hash, location, batch) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            ((n, e.document.id, e.document.path, e.document.chars, e.document.words, int(e.document.short), e.size,
+              None if e.signature is None else e.signature.tobytes(), e.exact_key, e.segments.tobytes(),
+              e.content_hash, _location_json(e.location, e.text_field), batch) for n, e in zip(numbers, entries)))
+        self.db.executemany("INSERT INTO texts (doc, data) VALUES (?, ?)",
+                            ((n, e.text) for n, e in zip(numbers, entries) if e.text is not None))
+        bands = [(n, e.band_keys) for n, e in zip(numbers, entries) if e.band_keys is not None]
+        self._bands("INSERT INTO band_keys (view, band, key, doc) VALUES (0, ?, ?, ?)", bands)
+        self._count_segments([e.segments for e in entries], +1)
+
+    def delete(self, stored: Sequence[Stored], bands: Sequence[npt.NDArray[np.uint64] | None]) -> None:
+        """Delete documents with their band keys, text and segment counts (inside :meth:`writing`)."""
+        if not stored:
+            return
+        self._bands("DELETE FROM band_keys WHERE view = 0 AND band = ? AND key = ? AND doc = ?",
+                    [(s.doc, b) for s, b in zip(stored, bands) if b is not None])
+        self._count_segments([np.frombuffer(s.segments, dtype=np.uint64) for s in stored], -1)
+        self.db.executemany("DELETE FROM texts WHERE doc = ?", ((s.doc,) for s in stored))
+        self.db.executemany("DELETE FROM documents WHERE doc = ?", ((s.doc,) for s in stored))
+
+    def _bands(self, statement: str, bands: list[tuple[int, npt.NDArray[np.uint64]]]) -> None:
+        if not bands:
+            return
+        keys = np.stack([b for _, b in bands]).view(np.int64)  # SQLite integers are signed
+        docs = np.repeat(np.array([n for n, _ in bands], dtype=np.int64), keys.shape[1])
+        band = np.tile(np.arange(keys.shape[1], dtype=np.int64), len(bands))
+        flat = keys.ravel()
+        order = np.lexsort((docs, flat, band))  # in key order: the B-tree is written in sequence
+        self.db.executemany(statement, zip(band[order].tolist(), flat[order].tolist(), docs[order].tolist()))
+
+    def _count_segments(self, per_document: list[Keys], sign: int) -> None:
+        if not per_document:
+            return
+        keys, counts = np.unique(np.concatenate(per_document), return_counts=True)
+        rows = zip(keys.view(np.int64).tolist(), (sign * counts).tolist())
+        self.db.executemany("INSERT INTO segments (key, docs) VALUES (?, ?) "
+                            "ON CONFLICT (key) DO UPDATE SET docs = docs + excluded.docs", rows)
+        if sign < 0:
+            self.db.execute("DELETE FROM segments WHERE docs <= 0")
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def by_ids(self, ids: Sequence[str]) -> dict[str, tuple[Stored, bytes]]:
+        """The stored documents with these ids, with their content hashes."""
+        found: dict[str, tuple[Stored, bytes]] = {}
+        for k in range(0, len(ids), _CHUNK):
+            chunk = ids[k : k + _CHUNK]
+            rows = self.db.execute(f"SELECT {_STORED}, content_hash FROM documents WHERE id IN "
+                                   f"({','.join('?' * len(chunk))})", chunk)
+            for row in rows:
+                found[str(row[1])] = (_stored(row[:-1]), row[-1])
+        return found
+
+    def by_numbers(self, docs: Sequence[int]) -> list[Stored]:
+        found: list[Stored] = []
+        for k in range(0, len(docs), _CHUNK):
+            chunk = docs[k : k + _CHUNK]
+            rows = self.db.execute(f"SELECT {_STORED} FROM documents WHERE doc IN ({','.join('?' * len(chunk))})", chunk)
+            found.extend(_stored(row) for row in rows)
+        return found
+
+    def everything(self) -> Iterator[Stored]:
+        """Every document, in the order of their ids."""
+        return (_stored(row) for row in self.db.execute(f"SELECT {_STORED} FROM documents ORDER BY id"))
+
+    def colliding(self, band_keys: npt.NDArray[np.uint64]) -> set[int]:
+        """The documents that share a band key with one of the rows of ``band_keys``."""
+        found: set[int] = set()
+        signed = band_keys.view(np.int64)
+        query = "SELECT doc FROM band_keys WHERE view = 0 AND band = ? AND key = ?"
+        for row in signed.tolist():
+            for band, key in enumerate(row):
+                found.update(doc for (doc,) in self.db.execute(query, (band, key)))
+        return found
+
+    def same_words(self, exact_keys: Sequence[bytes]) -> set[int]:
+        """The short documents whose words hash to one of ``exact_keys``."""
+        found: set[int] = set()
+        for key in set(exact_keys):
+            found.update(doc for (doc,) in self.db.execute("SELECT doc FROM documents WHERE exact_key = ?", (key,)))
+        return found
+
+    def segment_counts(self, keys: Keys) -> npt.NDArray[np.int64]:
+        """In how many indexed documents each of ``keys`` occurs."""
+        counts = dict[int, int]()
+        signed = keys.view(np.int64).tolist()
+        for k in range(0, len(signed), _CHUNK):
+            chunk = signed[k : k + _CHUNK]
+            counts.update(self.db.execute(f"SELECT key, docs FROM segments WHERE key IN ({','.join('?' * len(chunk))})",
+                                          chunk))
+        return np.array([counts.get(key, 0) for key in signed], dtype=np.int64)
+
+    def common_segments(self, min_docs: int) -> Keys:
+        """The sorted segment keys found in at least ``min_docs`` indexed documents."""
+        rows = self.db.execute("SELECT key FROM segments WHERE docs >= ?", (min_docs,)).fetchall()
+        keys = np.array([key for (key,) in rows], dtype=np.int64).view(np.uint64)
+        keys.sort()
+        return keys
+
+    def text_of(self, doc: int) -> tuple[bytes | None, str, bytes]:
+        """A document's compressed text (or ``None``), its location (JSON) and its content hash."""
+        row = self.db.execute("SELECT t.data, d.location, d.content_hash FROM documents d LEFT JOIN texts t "
+                              "ON t.doc = d.doc WHERE d.doc = ?", (doc,)).fetchone()
+        if row is None:
+            raise IndexFileError(f"{self.path}: document {doc} was removed while it was being read")
+        return row[0], str(row[1]), bytes(row[2])
+
+    def counts(self) -> dict[str, int]:
+        """Documents, short documents, banded documents, batches and segment keys."""
+        row = self.db.execute("SELECT count(*), coalesce(sum(short), 0), count(signature) FROM documents").fetchone()
+        batches = self.db.execute("SELECT count(*) FROM batches").fetchone()[0]
+        segments = self.db.execute("SELECT count(*) FROM segments").fetchone()[0]
+        return {"documents": row[0], "short_documents": row[1], "signatures": row[2], "batches": batches,
+                "segment_keys": segments}
+
+
+def _location_json(location: Location, text_field: str) -> str:
+    return json.dumps({"path": location.path, "kind": location.kind, "line": location.line,
+                       "offset": location.offset, "encoding": location.encoding, "text_field": text_field})
+
+
+def location_of(data: str) -> tuple[Location, str]:
+    """A stored location (JSON) as a :class:`Location` and the JSONL text field."""
+    fields = json.loads(data)
+    text_field = fields.pop("text_field")
+    return Location(**fields), str(text_field)
