@@ -15,6 +15,7 @@ from .. import __version__
 from ..errors import DupefindError
 from .common import EXIT_DUPLICATES, EXIT_OK, EXIT_SKIPPED, EXIT_USAGE
 from .compare import compare
+from .index import index
 from .scan import scan
 
 __all__ = ["EXIT_DUPLICATES", "EXIT_OK", "EXIT_SKIPPED", "EXIT_USAGE", "cli", "main"]
@@ -33,6 +34,7 @@ def cli() -> None:
 
 cli.add_command(scan)
 cli.add_command(compare)
+cli.add_command(index)
 
 
 def main() -> None:

@@ -26,6 +26,10 @@ from rich.progress import Progress as ProgressBars
 from ..catalog import Progress
 from ..config import SCHEMES, Config
 from ..errors import ConfigError
+from ..models import Report
+from ..report.html import report_html
+from ..report.json_report import report_json_chunks, report_jsonl_chunks
+from ..report.terminal import report_view
 from ..sources import Record, read_records
 
 #: Exit codes (also in the README).
@@ -180,3 +184,16 @@ def exit_with(*, found: bool, skipped: bool, fail: bool) -> None:
         sys.exit(EXIT_DUPLICATES)
     sys.exit(EXIT_SKIPPED if skipped else EXIT_OK)
 
+
+
+def emit_report(report: Report, *, fmt: str, output: str | None, max_passages: int | None, max_chars: int) -> None:
+    """Write a scan's report in ``fmt`` (``rich``, ``json``, ``jsonl``, ``html``) to stdout or ``output``."""
+    if fmt == "json":
+        emit(report_json_chunks(report), output)
+    elif fmt == "jsonl":
+        emit(report_jsonl_chunks(report), output)
+    elif fmt == "html":
+        emit(report_html(report), output)
+    else:
+        emit_rich(report_view(report, max_passages=3 if max_passages is None else max_passages,
+                              max_chars=max_chars), output)
