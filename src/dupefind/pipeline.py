@@ -22,6 +22,7 @@ from .models import Document, Location, PackedPair, Pair, Pairs, Report, Skipped
 from .parallel import ordered_map
 from .sources import STDIN, load_text, open_inputs, plan_reading
 from .verify import Prepared, is_duplicate, overlap, prepare
+from .views import View, candidate_views
 
 TextLoader = Callable[[Location], str]
 """Re-reads a document's text from its location (picklable, to run in worker processes)."""
@@ -42,25 +43,30 @@ def scan(paths: Sequence[str], config: Config | None = None, *, stdin: BinaryIO 
     with open_inputs(paths, stdin=stdin) as real:
         units = list(plan_reading(real, include=config.include, exclude=config.exclude,
                                   follow_symlinks=config.follow_symlinks, shown_as=_stdin_names(paths, real)))
-        catalog = build_catalog(units, scheme=config.scheme, ngram=config.shingle_size,
-                                num_perm=config.num_perm, seed=config.seed, min_words=config.min_words,
+        views = views_of(config)
+        catalog = build_catalog(units, views=views, seed=config.seed, min_words=config.min_words,
                                 boilerplate_min_docs=config.boilerplate_min_docs, id_field=config.id_field,
                                 text_field=config.text_field, jobs=config.processes, progress=progress)
         if not catalog.documents and catalog.skipped:
             raise InputError(_nothing_to_scan(catalog))
-        pairs = find_pairs(catalog, config, progress=progress)
+        pairs = find_pairs(catalog, config, views=views, progress=progress)
     return make_report(catalog.documents, pairs, catalog.skipped, config, seconds=time.perf_counter() - started)
 
 
-def find_pairs(catalog: Catalog, config: Config, *, progress: Progress | None = None,
+def views_of(config: Config) -> tuple[View, ...]:
+    """The candidate views of a scan with ``config``."""
+    return candidate_views(scheme=config.scheme, ngram=config.shingle_size, num_perm=config.num_perm,
+                           lsh_threshold=config.lsh_threshold, threshold=config.threshold)
+
+
+def find_pairs(catalog: Catalog, config: Config, *, views: Sequence[View], progress: Progress | None = None,
                involving: frozenset[int] | None = None, load: TextLoader | None = None) -> list[PackedPair]:
-    """The copies among the documents of ``catalog``, most similar first: candidates, then each
-    verified and aligned. ``involving``, if given, keeps only the candidates that name one of
-    these documents (the index checks new documents this way); ``load`` re-reads a document's
-    text (default: :func:`~dupefind.sources.load_text` from its location)."""
+    """The copies among the documents of ``catalog``, most similar first: candidates in
+    ``views``, then each verified and aligned. ``involving``, if given, keeps only the
+    candidates that name one of these documents (the index checks new documents this way);
+    ``load`` re-reads a text (default: :func:`~dupefind.sources.load_text` from its location)."""
     usable = np.array([not d.short for d in catalog.documents], dtype=bool)
-    candidates = candidate_pairs(catalog.signatures, catalog.sizes, usable, threshold=config.lsh_threshold,
-                                 num_perm=config.num_perm, min_containment=config.threshold / 2)
+    candidates = candidate_pairs(catalog.sketches, views=views, usable=usable)
     candidates += identical_short_texts(catalog)
     if involving is not None:
         candidates = [(i, j) for i, j in candidates if i in involving or j in involving]

@@ -3,9 +3,9 @@
 
 - :func:`whole_catalog`: every indexed document (``index pairs``: a scan of the index);
 - :func:`checked_catalog`: new documents and the indexed ones they could pair with (``index
-  check``): every indexed document that shares an LSH band key with a new one, or a short
-  text's words. Boilerplate is decided for the documents in it from the index's exact segment
-  counts plus the new documents' own, which is what a scan of old + new would count.
+  check``): every indexed document that shares an LSH band key with a new one in some view,
+  or a short text's words. Boilerplate is decided for the documents in it from the index's
+  exact segment counts plus the new documents' own: what a scan of old + new would count.
 """
 
 from __future__ import annotations
@@ -17,45 +17,82 @@ import numpy as np
 import numpy.typing as npt
 
 from ..boilerplate import Commons
-from ..catalog import Catalog
-from ..fingerprint import EMPTY
+from ..candidates import Sketches, band_keys
+from ..catalog import Catalog, Fingerprints
 from ..models import Document, Location
-from .store import Keys, Store, Stored
+from ..views import View
+from .store import Bands, Keys, Sketch, Store, Stored
 from .texts import INDEXED
 
 
 @dataclass(frozen=True, slots=True)
-class New:
-    """The documents being checked, as the first pass gave them."""
+class Member:
+    """One document of a catalog to be: what the catalog keeps of it."""
 
-    documents: list[Document]
-    locations: list[Location]
-    signatures: npt.NDArray[np.uint32]
-    sizes: npt.NDArray[np.uint32]
-    exact_keys: list[bytes]
-    segments: list[Keys]
-    """Each document's unique segment keys."""
-    band_keys: npt.NDArray[np.uint64]
-    """The band keys of the documents that have a signature (rows in their order)."""
+    document: Document
+    location: Location
+    sketches: tuple[Sketch, ...]
+    """Its signatures in each view."""
+    exact_key: bytes
+    """The hash of a short text's words (empty for the others)."""
+    segments: Keys
+    """Its unique segment keys."""
 
 
-def whole_catalog(store: Store, *, num_perm: int, min_docs: int) -> Catalog:
+def members(batch: Fingerprints, *, views: Sequence[View]) -> list[tuple[Member, Bands]]:
+    """Each document of a first-pass batch as a :class:`Member`, with its LSH band keys."""
+    usable = np.array([not d.short for d in batch.documents], dtype=bool)
+    keys = band_keys(batch.sketches, views=views, usable=usable)
+    order = np.argsort(keys.documents, kind="stable")
+    bounds = np.searchsorted(keys.documents[order], np.arange(len(batch.documents) + 1))
+    segment_bounds = np.concatenate(([0], np.cumsum(batch.segment_counts)))
+    found = []
+    for k, doc in enumerate(batch.documents):
+        rows = [(np.searchsorted(s.owners, k), np.searchsorted(s.owners, k, side="right")) for s in batch.sketches]
+        mine = order[bounds[k] : bounds[k + 1]]
+        found.append((
+            Member(doc, batch.locations[k],
+                   tuple(Sketch(s.sizes[a:b], s.signatures[a:b]) for s, (a, b) in zip(batch.sketches, rows)),
+                   batch.exact_keys[k] if doc.short and doc.words else b"", batch.segment_keys[segment_bounds[k] : segment_bounds[k + 1]]),
+            Bands(keys.views[mine].astype(np.int64), keys.bands[mine].astype(np.int64), keys.keys[mine]),
+        ))
+    return found
+
+
+def stored_bands(stored: Stored, *, views: Sequence[View]) -> Bands:
+    """The band keys of an indexed document, made again from its signatures (to delete them)."""
+    sketches = [Sketches(np.zeros(len(s.sizes), dtype=np.intp), s.signatures, s.sizes) for s in stored.sketches]
+    keys = band_keys(sketches, views=views, usable=np.array([not stored.document.short]))
+    return Bands(keys.views.astype(np.int64), keys.bands.astype(np.int64), keys.keys)
+
+
+def whole_catalog(store: Store, *, views: Sequence[View], min_docs: int) -> Catalog:
     """Every document of the index, sorted by id (inside :meth:`Store.reading`)."""
-    stored = list(store.everything())
-    return _catalog(store, stored, [], num_perm=num_perm, commons=Commons(store.common_segments(min_docs)))[0]
+    everyone = [_member(store, s) for s in store.everything()]
+    return _catalog(everyone, views=views, commons=Commons(store.common_segments(min_docs)))
 
 
-def checked_catalog(store: Store, new: New, *, num_perm: int, min_docs: int) -> tuple[Catalog, frozenset[int]]:
+def checked_catalog(store: Store, new: Sequence[tuple[Member, Bands]], *, views: Sequence[View],
+                    min_docs: int) -> tuple[Catalog, frozenset[int]]:
     """The new documents and the indexed documents they may pair with, sorted by id, and the
     positions of the new ones (inside :meth:`Store.reading`)."""
-    partners = store.colliding(new.band_keys)
-    partners |= store.same_words([key for key, doc in zip(new.exact_keys, new.documents) if doc.short and doc.words])
-    stored = store.by_numbers(sorted(partners))
-    keys = [np.frombuffer(s.segments, dtype=np.uint64) for s in stored] + new.segments
+    partners: set[int] = set()
+    for _, bands in new:
+        partners |= store.colliding(bands)
+    partners |= store.same_words([m.exact_key for m, _ in new if m.exact_key])
+    old = [_member(store, s) for s in store.by_numbers(sorted(partners))]
+    fresh = [m for m, _ in new]
+    keys = [m.segments for m in old + fresh]
     every = np.unique(np.concatenate(keys)) if keys else np.empty(0, dtype=np.uint64)
-    counts = store.segment_counts(every) + _counts(every, new.segments)
-    commons = Commons(every[counts >= min_docs])
-    return _catalog(store, stored, [new], num_perm=num_perm, commons=commons)
+    counts = store.segment_counts(every) + _counts(every, [m.segments for m in fresh])
+    catalog = _catalog(old + fresh, views=views, commons=Commons(every[counts >= min_docs]))
+    ids = {m.document.id for m in fresh}
+    return catalog, frozenset(k for k, d in enumerate(catalog.documents) if d.id in ids)
+
+
+def _member(store: Store, stored: Stored) -> Member:
+    return Member(stored.document, Location(store.path, INDEXED, line=stored.doc), stored.sketches,
+                  stored.exact_key or b"", np.frombuffer(stored.segments, dtype=np.uint64))
 
 
 def _counts(keys: Keys, per_document: Sequence[Keys]) -> npt.NDArray[np.int64]:
@@ -66,30 +103,21 @@ def _counts(keys: Keys, per_document: Sequence[Keys]) -> npt.NDArray[np.int64]:
     return counts
 
 
-def _catalog(store: Store, stored: list[Stored], new: list[New], *, num_perm: int,
-             commons: Commons) -> tuple[Catalog, frozenset[int]]:
-    documents = [s.document for s in stored]
-    locations = [Location(store.path, INDEXED, line=s.doc) for s in stored]
-    exact = [s.exact_key or b"" for s in stored]
-    sizes = [np.array([s.size for s in stored], dtype=np.uint32)]
-    signatures = [np.full((len(stored), num_perm), EMPTY, dtype=np.uint32)]
-    for row, s in enumerate(stored):
-        if s.signature is not None:
-            signatures[0][row] = np.frombuffer(s.signature, dtype=np.uint32)
-    for part in new:
-        documents += part.documents
-        locations += part.locations
-        exact += part.exact_keys
-        sizes.append(part.sizes)
-        signatures.append(part.signatures)
-    order = sorted(range(len(documents)), key=lambda i: documents[i].id)  # Python's order, as the scan's
-    catalog = Catalog(
-        documents=tuple(documents[i] for i in order),
-        locations=tuple(locations[i] for i in order),
-        signatures=np.concatenate(signatures)[order],
-        sizes=np.concatenate(sizes)[order],
-        exact_keys=tuple(exact[i] for i in order),
+def _catalog(members: list[Member], *, views: Sequence[View], commons: Commons) -> Catalog:
+    members = sorted(members, key=lambda m: m.document.id)  # Python's order of ids, as the scan's
+    sketches = []
+    for number, view in enumerate(views):
+        parts = [m.sketches[number] for m in members]
+        owners = np.repeat(np.arange(len(members), dtype=np.intp), [len(p.sizes) for p in parts])
+        signatures = (np.concatenate([p.signatures for p in parts]) if parts
+                      else np.empty((0, view.num_perm), dtype=np.uint32))
+        sizes = np.concatenate([p.sizes for p in parts]) if parts else np.empty(0, dtype=np.uint32)
+        sketches.append(Sketches(owners, signatures, sizes))
+    return Catalog(
+        documents=tuple(m.document for m in members),
+        locations=tuple(m.location for m in members),
+        sketches=tuple(sketches),
+        exact_keys=tuple(m.exact_key for m in members),
         commons=commons,
         skipped=(),
     )
-    return catalog, frozenset(k for k, i in enumerate(order) if i >= len(stored))

@@ -18,20 +18,17 @@ from functools import partial
 from types import TracebackType
 from typing import BinaryIO
 
-import numpy as np
-import numpy.typing as npt
-
-from ..candidates import band_keys, has_signature
 from ..catalog import Progress, plan_tasks
 from ..config import Config
-from ..errors import IndexConfigError, InputError
+from ..errors import IndexConfigError, IndexFileError, InputError
 from ..models import Report, Skipped
 from ..parallel import ordered_map
-from ..pipeline import find_pairs, make_report
+from ..pipeline import find_pairs, make_report, views_of
 from ..sources import STDIN, Unit, open_inputs, plan_reading
-from .catalogs import New, checked_catalog, whole_catalog
+from ..views import View
+from .catalogs import Member, checked_catalog, members, stored_bands, whole_catalog
 from .schema import schema_version
-from .store import Entry, Store, Stored
+from .store import Bands, Entry, Store, Stored
 from .texts import IndexBatch, IndexTexts, index_task, share, unshare
 
 #: The options that shape what the index stores: fixed when it is made.
@@ -102,6 +99,8 @@ class Index:
         self._store = Store(self.path, create=create)
         try:
             self.config, self.keep_texts = self._settle(config, keep_texts)
+            self.views = views_of(self.config)
+            self._check_views()
         except BaseException:
             self._store.close()
             raise
@@ -130,6 +129,18 @@ class Index:
                                              "an index keeps one fingerprint configuration (make another index to "
                                              "use another)")
         return config, kept
+
+    def _check_views(self) -> None:
+        """The candidate views' fingerprints are this code's (a newer dupefind may add or change views)."""
+        made = [_view_shape(v) for v in self.views]
+        with self._store.errors():
+            stored = self._store.meta("views")
+            if stored is None:
+                with self._store.writing():
+                    self._store.set_meta({"views": json.dumps(made)})
+            elif json.loads(stored) != made:
+                raise IndexFileError(f"{self.path} was built with other candidate views ({stored}) than this "
+                                     f"dupefind uses ({json.dumps(made)}): make the index again")
 
     def __enter__(self) -> Index:
         return self
@@ -180,24 +191,19 @@ class Index:
 
     def _first_pass(self, *, keep_texts: bool) -> partial[IndexBatch]:
         c = self.config
-        return partial(index_task, scheme=c.scheme, ngram=c.shingle_size, num_perm=c.num_perm, seed=c.seed,
-                       min_words=c.min_words, id_field=c.id_field, text_field=c.text_field, keep_texts=keep_texts)
-
-    def _bands(self, signatures: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint64]:
-        return band_keys(signatures, threshold=self.config.lsh_threshold, num_perm=self.config.num_perm)
+        return partial(index_task, views=self.views, seed=c.seed, min_words=c.min_words, id_field=c.id_field,
+                       text_field=c.text_field, keep_texts=keep_texts)
 
     def _add_batch(self, batch: IndexBatch, seen: dict[str, str], skipped: list[Skipped], counts: dict[str, int],
                    replace_changed: bool) -> None:
         found = batch.fingerprints
         present = self._store.by_ids([d.id for d in found.documents])
-        banded = has_signature(found.signatures) & (found.sizes > 0)
-        keys = self._bands(found.signatures)
-        starts = np.cumsum(found.segment_counts) - found.segment_counts
         entries: list[Entry] = []
         replacing: list[Stored] = []
-        for k, doc in enumerate(found.documents):
+        for k, (member, bands) in enumerate(members(found, views=self.views)):
+            doc = member.document
             if doc.id in seen:
-                skipped.append(Skipped(_where(doc.path, found.locations[k].line),
+                skipped.append(Skipped(_where(doc.path, member.location.line),
                                        f"duplicate id {doc.id!r} (first read from {seen[doc.id]})"))
                 continue
             seen[doc.id] = doc.path
@@ -206,28 +212,19 @@ class Index:
                     counts["unchanged"] += 1
                     continue
                 if not replace_changed:
-                    skipped.append(Skipped(_where(doc.path, found.locations[k].line),
+                    skipped.append(Skipped(_where(doc.path, member.location.line),
                                            f"id {doc.id!r} is already in the index with another text "
                                            "(--replace replaces it)"))
                     continue
                 replacing.append(present[doc.id][0])
-            location = found.locations[k]
             entries.append(Entry(
-                document=doc, location=replace(location, path=os.path.abspath(location.path)),
-                text_field=self.config.text_field, content_hash=batch.hashes[k], size=int(found.sizes[k]),
-                signature=found.signatures[k] if banded[k] else None,
-                exact_key=found.exact_keys[k] if doc.short and doc.words else None,
-                segments=found.segment_keys[starts[k] : starts[k] + found.segment_counts[k]],
-                text=batch.texts[k], band_keys=keys[k] if banded[k] else None))
-        self._store.add(entries, replacing=replacing, replacing_bands=[self._stored_bands(s) for s in replacing])
+                document=doc, location=replace(member.location, path=os.path.abspath(member.location.path)),
+                text_field=self.config.text_field, content_hash=batch.hashes[k], sketches=member.sketches,
+                exact_key=member.exact_key or None, segments=member.segments, text=batch.texts[k], band_keys=bands))
+        self._store.add(entries, replacing=replacing,
+                        replacing_bands=[stored_bands(s, views=self.views) for s in replacing])
         counts["added"] += len(entries) - len(replacing)
         counts["replaced"] += len(replacing)
-
-    def _stored_bands(self, stored: Stored) -> npt.NDArray[np.uint64] | None:
-        if stored.signature is None:
-            return None
-        keys: npt.NDArray[np.uint64] = self._bands(np.frombuffer(stored.signature, dtype=np.uint32)[None, :])[0]
-        return keys
 
     def check(self, paths: Sequence[str], *, stdin: BinaryIO | None = None,
               progress: Progress | None = None) -> Report:
@@ -240,25 +237,26 @@ class Index:
             batches = list(ordered_map(self._first_pass(keep_texts=False), tasks, jobs=self.config.processes))
             with self._store.reading():
                 new = self._new(batches, skipped)
-                if not new.documents and skipped:
+                if not new and skipped:
                     raise InputError("nothing to check, every input was skipped: "
                                      + "; ".join(f"{s.path}: {s.reason}" for s in skipped[:5]))
-                catalog, involving = checked_catalog(self._store, new, num_perm=self.config.num_perm,
+                catalog, involving = checked_catalog(self._store, new, views=self.views,
                                                      min_docs=self.config.boilerplate_min_docs)
-                pairs = find_pairs(catalog, self.config, progress=progress, involving=involving, load=self._texts())
-        documents = tuple(sorted(new.documents, key=lambda d: d.id))
+                pairs = find_pairs(catalog, self.config, views=self.views, progress=progress, involving=involving,
+                                   load=self._texts())
+        documents = tuple(sorted((m.document for m, _ in new), key=lambda d: d.id))
         return make_report(documents, pairs, tuple(sorted(skipped, key=lambda s: (s.path, s.reason))), self.config,
                            seconds=time.perf_counter() - started)
 
-    def _new(self, batches: list[IndexBatch], skipped: list[Skipped]) -> New:
-        kept: list[tuple[IndexBatch, int]] = []
+    def _new(self, batches: list[IndexBatch], skipped: list[Skipped]) -> list[tuple[Member, Bands]]:
+        kept: list[tuple[Member, Bands]] = []
         seen: dict[str, str] = {}
         for batch in batches:
-            found = batch.fingerprints
-            skipped += found.skipped
-            present = self._store.by_ids([d.id for d in found.documents])
-            for k, doc in enumerate(found.documents):
-                where = _where(doc.path, found.locations[k].line)
+            skipped += batch.fingerprints.skipped
+            present = self._store.by_ids([d.id for d in batch.fingerprints.documents])
+            for member, bands in members(batch.fingerprints, views=self.views):
+                doc = member.document
+                where = _where(doc.path, member.location.line)
                 if doc.id in seen:
                     skipped.append(Skipped(where, f"duplicate id {doc.id!r} (first read from {seen[doc.id]})"))
                 elif doc.id in present:
@@ -266,19 +264,8 @@ class Index:
                                                   "documents; `dupefind index remove` it first to check it again)"))
                 else:
                     seen[doc.id] = doc.path
-                    kept.append((batch, k))
-        signatures = np.array([b.fingerprints.signatures[k] for b, k in kept], dtype=np.uint32).reshape(
-            len(kept), self.config.num_perm)
-        sizes = np.array([b.fingerprints.sizes[k] for b, k in kept], dtype=np.uint32)
-        banded = has_signature(signatures) & (sizes > 0)
-        return New(
-            documents=[b.fingerprints.documents[k] for b, k in kept],
-            locations=[b.fingerprints.locations[k] for b, k in kept],
-            signatures=signatures, sizes=sizes,
-            exact_keys=[b.fingerprints.exact_keys[k] for b, k in kept],
-            segments=[_segments(b, k) for b, k in kept],
-            band_keys=self._bands(signatures[banded]),
-        )
+                    kept.append((member, bands))
+        return kept
 
     def _texts(self) -> IndexTexts:
         return IndexTexts(self.path, self.config.text_field)
@@ -287,9 +274,8 @@ class Index:
         """Every pair inside the index: the report of a scan of all its documents."""
         started = time.perf_counter()
         with self._store.reading():
-            catalog = whole_catalog(self._store, num_perm=self.config.num_perm,
-                                    min_docs=self.config.boilerplate_min_docs)
-            pairs = find_pairs(catalog, self.config, progress=progress, load=self._texts())
+            catalog = whole_catalog(self._store, views=self.views, min_docs=self.config.boilerplate_min_docs)
+            pairs = find_pairs(catalog, self.config, views=self.views, progress=progress, load=self._texts())
         return make_report(catalog.documents, pairs, (), self.config, seconds=time.perf_counter() - started)
 
     def remove(self, ids: Sequence[str]) -> Removed:
@@ -298,7 +284,7 @@ class Index:
             unique = list(dict.fromkeys(ids))
             present = self._store.by_ids(unique)
             stored = [present[i][0] for i in unique if i in present]
-            self._store.delete(stored, [self._stored_bands(s) for s in stored])
+            self._store.delete(stored, [stored_bands(s, views=self.views) for s in stored])
         return Removed(tuple(s.document.id for s in stored), tuple(i for i in unique if i not in present))
 
     def info(self) -> IndexInfo:
@@ -312,10 +298,10 @@ class Index:
                          counts["segment_keys"], size, schema_version(), fingerprint, self.keep_texts, created_by)
 
 
-def _segments(batch: IndexBatch, k: int) -> npt.NDArray[np.uint64]:
-    counts = batch.fingerprints.segment_counts
-    start = int(counts[:k].sum())
-    return batch.fingerprints.segment_keys[start : start + counts[k]]
+def _view_shape(view: View) -> dict[str, object]:
+    """What of a view shapes the signatures and band keys the index stores."""
+    return {"name": view.name, "family": view.family, "ngram": view.ngram, "window": view.window,
+            "num_perm": view.num_perm, "lsh_threshold": view.lsh_threshold}
 
 
 def _where(path: str, line: int) -> str:

@@ -12,11 +12,13 @@ The tables (schema 1):
   kept, the dupefind version that created the index;
 - ``documents``: one row per document: its number (``doc``), id, input path, sizes, a content
   hash (BLAKE2b-128 of the text), the hash of a short text's words (``exact_key``, indexed), its
-  MinHash signature, its boilerplate segment keys, where it was read from, and the batch that
-  added it;
+  boilerplate segment keys, where it was read from, and the batch that added it;
+- ``sketches``: per document and candidate view, its MinHash signatures (one per window of
+  the text, or one for the whole text) and the sizes of their shingle sets;
 - ``texts``: the text of each document, zlib-compressed (absent when only locations are kept);
-- ``band_keys``: ``(view, band, key, doc)``, one row per LSH band of each banded document, in a
-  clustered primary key, so that the documents colliding with a new one are an index lookup;
+- ``band_keys``: ``(view, band, key, doc)``, one row per LSH band key of each document's
+  signatures, in a clustered primary key, so that the documents colliding with a new one are
+  an index lookup;
 - ``segments``: for every boilerplate segment key, in how many documents it occurs (kept exact
   as documents are added and removed);
 - ``batches``: one row per committed batch (a transaction of ``index add``).
@@ -60,15 +62,16 @@ def m001_initial(db: sqlite3.Connection) -> None:
                chars INTEGER NOT NULL,
                words INTEGER NOT NULL,
                short INTEGER NOT NULL,
-               size INTEGER NOT NULL,
                content_hash BLOB NOT NULL,
                exact_key BLOB,
-               signature BLOB,
                segments BLOB NOT NULL,
                location TEXT NOT NULL,
                batch INTEGER NOT NULL REFERENCES batches(batch))""",
         "CREATE INDEX documents_exact_key ON documents(exact_key) WHERE exact_key IS NOT NULL",
         "CREATE TABLE texts (doc INTEGER PRIMARY KEY, data BLOB NOT NULL)",
+        """CREATE TABLE sketches (
+               doc INTEGER NOT NULL, view INTEGER NOT NULL, sizes BLOB NOT NULL, signatures BLOB NOT NULL,
+               PRIMARY KEY (doc, view))""",
         """CREATE TABLE band_keys (
                view INTEGER NOT NULL, band INTEGER NOT NULL, key INTEGER NOT NULL, doc INTEGER NOT NULL,
                PRIMARY KEY (view, band, key, doc)) WITHOUT ROWID""",

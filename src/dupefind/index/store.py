@@ -12,9 +12,10 @@ import datetime as dt
 import json
 import os
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -28,6 +29,26 @@ Keys = npt.NDArray[np.uint64]
 BUSY_SECONDS = 60
 #: Parameters per ``IN (...)`` query.
 _CHUNK = 500
+_NONE = np.empty(0, dtype=np.int64)
+
+
+@dataclass(frozen=True, slots=True)
+class Sketch:
+    """A document's rows of one view's :class:`~dupefind.candidates.Sketches`."""
+
+    sizes: npt.NDArray[np.uint32]
+    """The size of the shingle set of each row."""
+    signatures: npt.NDArray[np.uint32]
+    """One signature per row."""
+
+
+@dataclass(frozen=True, slots=True)
+class Bands:
+    """A document's LSH band keys: view, band and key of each."""
+
+    views: npt.NDArray[np.int64]
+    bands: npt.NDArray[np.int64]
+    keys: npt.NDArray[np.uint64]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,18 +63,16 @@ class Entry:
     """The JSONL field its text was read from."""
     content_hash: bytes
     """BLAKE2b-128 of its text (UTF-8): tells an unchanged document, or a moved source."""
-    size: int
-    """Distinct shingles (0 for a short text)."""
-    signature: npt.NDArray[np.uint32] | None
-    """Its MinHash signature; ``None`` when it has none (a short text, or no shingles)."""
+    sketches: tuple[Sketch, ...]
+    """Its signatures in each candidate view."""
     exact_key: bytes | None
     """For a short text with words, the hash of its words (identical short texts pair)."""
     segments: Keys
     """Its unique boilerplate segment keys."""
     text: bytes | None
     """Its text, zlib-compressed, or ``None`` when the index keeps only locations."""
-    band_keys: npt.NDArray[np.uint64] | None
-    """Its LSH band keys (one per band), when it has a signature."""
+    band_keys: Bands
+    """Its LSH band keys."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,20 +82,25 @@ class Stored:
     doc: int
     """Its number in the index."""
     document: Document
-    size: int
-    signature: bytes | None
+    sketches: tuple[Sketch, ...]
+    """Its signatures in each candidate view."""
     exact_key: bytes | None
     segments: bytes
     """Its segment keys (``uint64``, as bytes)."""
 
 
-_STORED = "doc, id, path, chars, words, short, size, signature, exact_key, segments"
+_STORED = "doc, id, path, chars, words, short, exact_key, segments"
 
 
-def _stored(row: tuple[object, ...]) -> Stored:
-    doc, ident, path, chars, words, short, size, signature, exact_key, segments = row
-    return Stored(int(doc), Document(str(ident), str(path), int(chars), int(words), bool(short)),  # type: ignore[call-overload]
-                  int(size), signature, exact_key, segments)  # type: ignore[call-overload, arg-type]
+def _stored(row: tuple[Any, ...], sketches: dict[int, list[Sketch]]) -> Stored:
+    doc, ident, path, chars, words, short, exact_key, segments = row
+    return Stored(doc, Document(ident, path, chars, words, bool(short)), tuple(sketches.get(doc, ())), exact_key,
+                  segments)
+
+
+def _sketch(sizes: bytes, signatures: bytes) -> Sketch:
+    counts = np.frombuffer(sizes, dtype=np.uint32)
+    return Sketch(counts, np.frombuffer(signatures, dtype=np.uint32).reshape(len(counts), -1))
 
 
 class Store:
@@ -155,7 +179,7 @@ class Store:
     # --- writing ---------------------------------------------------------------------------
 
     def add(self, entries: Sequence[Entry], *, replacing: Sequence[Stored] = (),
-            replacing_bands: Sequence[npt.NDArray[np.uint64] | None] = ()) -> None:
+            replacing_bands: Sequence[Bands] = ()) -> None:
         """Store ``entries`` as one batch, after deleting ``replacing`` (inside :meth:`writing`)."""
         self.delete(replacing, replacing_bands)
         first = self.db.execute("SELECT coalesce(max(doc), 0) + 1 FROM documents").fetchone()[0]
@@ -163,35 +187,38 @@ class Store:
                                 (len(entries), dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))).lastrowid
         numbers = range(first, first + len(entries))
         self.db.executemany(
-            f"INSERT INTO documents ({_STORED}, content_hash, location, batch) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            ((n, e.document.id, e.document.path, e.document.chars, e.document.words, int(e.document.short), e.size,
-              None if e.signature is None else e.signature.tobytes(), e.exact_key, e.segments.tobytes(),
-              e.content_hash, _location_json(e.location, e.text_field), batch) for n, e in zip(numbers, entries)))
+            f"INSERT INTO documents ({_STORED}, content_hash, location, batch) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            ((n, e.document.id, e.document.path, e.document.chars, e.document.words, int(e.document.short),
+              e.exact_key, e.segments.tobytes(), e.content_hash, _location_json(e.location, e.text_field), batch)
+             for n, e in zip(numbers, entries)))
+        self.db.executemany("INSERT INTO sketches (doc, view, sizes, signatures) VALUES (?, ?, ?, ?)",
+                            ((n, view, sketch.sizes.tobytes(), sketch.signatures.tobytes())
+                             for n, e in zip(numbers, entries) for view, sketch in enumerate(e.sketches)))
         self.db.executemany("INSERT INTO texts (doc, data) VALUES (?, ?)",
                             ((n, e.text) for n, e in zip(numbers, entries) if e.text is not None))
-        bands = [(n, e.band_keys) for n, e in zip(numbers, entries) if e.band_keys is not None]
-        self._bands("INSERT INTO band_keys (view, band, key, doc) VALUES (0, ?, ?, ?)", bands)
+        self._bands("INSERT OR IGNORE INTO band_keys (view, band, key, doc) VALUES (?, ?, ?, ?)",
+                    numbers, [e.band_keys for e in entries])
         self._count_segments([e.segments for e in entries], +1)
 
-    def delete(self, stored: Sequence[Stored], bands: Sequence[npt.NDArray[np.uint64] | None]) -> None:
-        """Delete documents with their band keys, text and segment counts (inside :meth:`writing`)."""
+    def delete(self, stored: Sequence[Stored], bands: Sequence[Bands]) -> None:
+        """Delete documents with their band keys, sketches, text and segment counts (inside
+        :meth:`writing`)."""
         if not stored:
             return
-        self._bands("DELETE FROM band_keys WHERE view = 0 AND band = ? AND key = ? AND doc = ?",
-                    [(s.doc, b) for s, b in zip(stored, bands) if b is not None])
+        self._bands("DELETE FROM band_keys WHERE view = ? AND band = ? AND key = ? AND doc = ?",
+                    [s.doc for s in stored], bands)
         self._count_segments([np.frombuffer(s.segments, dtype=np.uint64) for s in stored], -1)
-        self.db.executemany("DELETE FROM texts WHERE doc = ?", ((s.doc,) for s in stored))
-        self.db.executemany("DELETE FROM documents WHERE doc = ?", ((s.doc,) for s in stored))
+        for table in ("sketches", "texts", "documents"):
+            self.db.executemany(f"DELETE FROM {table} WHERE doc = ?", ((s.doc,) for s in stored))
 
-    def _bands(self, statement: str, bands: list[tuple[int, npt.NDArray[np.uint64]]]) -> None:
-        if not bands:
-            return
-        keys = np.stack([b for _, b in bands]).view(np.int64)  # SQLite integers are signed
-        docs = np.repeat(np.array([n for n, _ in bands], dtype=np.int64), keys.shape[1])
-        band = np.tile(np.arange(keys.shape[1], dtype=np.int64), len(bands))
-        flat = keys.ravel()
-        order = np.lexsort((docs, flat, band))  # in key order: the B-tree is written in sequence
-        self.db.executemany(statement, zip(band[order].tolist(), flat[order].tolist(), docs[order].tolist()))
+    def _bands(self, statement: str, docs: Iterable[int], bands: Sequence[Bands]) -> None:
+        numbers = np.concatenate([np.full(len(b.keys), n, dtype=np.int64) for n, b in zip(docs, bands)] + [_NONE])
+        views = np.concatenate([b.views for b in bands] + [_NONE])
+        band = np.concatenate([b.bands for b in bands] + [_NONE])
+        keys = np.concatenate([b.keys.view(np.int64) for b in bands] + [_NONE])  # SQLite integers are signed
+        order = np.lexsort((numbers, keys, band, views))  # in key order: the B-tree is written in sequence
+        self.db.executemany(statement, zip(views[order].tolist(), band[order].tolist(), keys[order].tolist(),
+                                           numbers[order].tolist()))
 
     def _count_segments(self, per_document: list[Keys], sign: int) -> None:
         if not per_document:
@@ -207,35 +234,47 @@ class Store:
 
     def by_ids(self, ids: Sequence[str]) -> dict[str, tuple[Stored, bytes]]:
         """The stored documents with these ids, with their content hashes."""
-        found: dict[str, tuple[Stored, bytes]] = {}
+        rows: list[tuple[Any, ...]] = []
         for k in range(0, len(ids), _CHUNK):
             chunk = ids[k : k + _CHUNK]
-            rows = self.db.execute(f"SELECT {_STORED}, content_hash FROM documents WHERE id IN "
-                                   f"({','.join('?' * len(chunk))})", chunk)
-            for row in rows:
-                found[str(row[1])] = (_stored(row[:-1]), row[-1])
-        return found
+            rows += self.db.execute(f"SELECT {_STORED}, content_hash FROM documents WHERE id IN "
+                                    f"({','.join('?' * len(chunk))})", chunk).fetchall()
+        sketches = self._sketches([row[0] for row in rows])
+        return {row[1]: (_stored(row[:-1], sketches), row[-1]) for row in rows}
 
     def by_numbers(self, docs: Sequence[int]) -> list[Stored]:
-        found: list[Stored] = []
+        rows: list[tuple[Any, ...]] = []
         for k in range(0, len(docs), _CHUNK):
             chunk = docs[k : k + _CHUNK]
-            rows = self.db.execute(f"SELECT {_STORED} FROM documents WHERE doc IN ({','.join('?' * len(chunk))})", chunk)
-            found.extend(_stored(row) for row in rows)
+            rows += self.db.execute(f"SELECT {_STORED} FROM documents WHERE doc IN ({','.join('?' * len(chunk))})",
+                                    chunk).fetchall()
+        sketches = self._sketches([row[0] for row in rows])
+        return [_stored(row, sketches) for row in rows]
+
+    def _sketches(self, docs: Sequence[int]) -> dict[int, list[Sketch]]:
+        found: dict[int, list[Sketch]] = {}
+        for k in range(0, len(docs), _CHUNK):
+            chunk = docs[k : k + _CHUNK]
+            for doc, _, sizes, signatures in self.db.execute(
+                    f"SELECT doc, view, sizes, signatures FROM sketches WHERE doc IN ({','.join('?' * len(chunk))}) "
+                    "ORDER BY doc, view", chunk):
+                found.setdefault(doc, []).append(_sketch(sizes, signatures))
         return found
 
-    def everything(self) -> Iterator[Stored]:
-        """Every document, in the order of their ids."""
-        return (_stored(row) for row in self.db.execute(f"SELECT {_STORED} FROM documents ORDER BY id"))
+    def everything(self) -> list[Stored]:
+        """Every document."""
+        sketches: dict[int, list[Sketch]] = {}
+        for doc, _, sizes, signatures in self.db.execute("SELECT doc, view, sizes, signatures FROM sketches "
+                                                         "ORDER BY doc, view"):
+            sketches.setdefault(doc, []).append(_sketch(sizes, signatures))
+        return [_stored(row, sketches) for row in self.db.execute(f"SELECT {_STORED} FROM documents")]
 
-    def colliding(self, band_keys: npt.NDArray[np.uint64]) -> set[int]:
-        """The documents that share a band key with one of the rows of ``band_keys``."""
+    def colliding(self, bands: Bands) -> set[int]:
+        """The documents that have one of these band keys."""
         found: set[int] = set()
-        signed = band_keys.view(np.int64)
-        query = "SELECT doc FROM band_keys WHERE view = 0 AND band = ? AND key = ?"
-        for row in signed.tolist():
-            for band, key in enumerate(row):
-                found.update(doc for (doc,) in self.db.execute(query, (band, key)))
+        query = "SELECT doc FROM band_keys WHERE view = ? AND band = ? AND key = ?"
+        for probe in set(zip(bands.views.tolist(), bands.bands.tolist(), bands.keys.view(np.int64).tolist())):
+            found.update(doc for (doc,) in self.db.execute(query, probe))
         return found
 
     def same_words(self, exact_keys: Sequence[bytes]) -> set[int]:
@@ -272,10 +311,10 @@ class Store:
 
     def counts(self) -> dict[str, int]:
         """Documents, short documents, banded documents, batches and segment keys."""
-        row = self.db.execute("SELECT count(*), coalesce(sum(short), 0), count(signature) FROM documents").fetchone()
+        row = self.db.execute("SELECT count(*), coalesce(sum(short), 0) FROM documents").fetchone()
         batches = self.db.execute("SELECT count(*) FROM batches").fetchone()[0]
         segments = self.db.execute("SELECT count(*) FROM segments").fetchone()[0]
-        return {"documents": row[0], "short_documents": row[1], "signatures": row[2], "batches": batches,
+        return {"documents": row[0], "short_documents": row[1], "batches": batches,
                 "segment_keys": segments}
 
 

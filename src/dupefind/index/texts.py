@@ -16,10 +16,10 @@ import zlib
 from dataclasses import dataclass, replace
 
 from ..catalog import Fingerprints, fingerprint_task
-from ..config import Scheme
 from ..errors import SourceMovedError
 from ..models import Location
 from ..sources import STDIN, Unit, load_text
+from ..views import View
 from .store import Store, location_of
 
 #: zlib level of stored texts: level 6 stores English text in ~38 % of its size (level 1: ~45 %)
@@ -46,12 +46,12 @@ def content_hash(text: str) -> bytes:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
-def index_task(task: list[Unit], *, scheme: Scheme, ngram: int, num_perm: int, seed: int, min_words: int,
-               id_field: str, text_field: str, keep_texts: bool) -> IndexBatch:
+def index_task(task: list[Unit], *, views: tuple[View, ...], seed: int, min_words: int, id_field: str,
+               text_field: str, keep_texts: bool) -> IndexBatch:
     """:func:`~dupefind.catalog.fingerprint_task` with a content hash and, with ``keep_texts``
     (always for stdin, which has no file to re-read), the compressed text of each document."""
-    found = fingerprint_task(task, scheme=scheme, ngram=ngram, num_perm=num_perm, seed=seed, min_words=min_words,
-                             id_field=id_field, text_field=text_field, keep_texts=True)
+    found = fingerprint_task(task, views=views, seed=seed, min_words=min_words, id_field=id_field,
+                             text_field=text_field, keep_texts=True)
     texts = [zlib.compress(text.encode("utf-8", "surrogatepass"), LEVEL) if keep_texts or doc.path == STDIN else None
              for doc, text in zip(found.documents, found.texts)]
     return IndexBatch(replace(found, texts=[]), [content_hash(text) for text in found.texts], texts)
