@@ -27,6 +27,9 @@ from .schema import APPLICATION_ID, migrate, schema_version
 Keys = npt.NDArray[np.uint64]
 #: Waiting for another writer's batch, at most this many seconds.
 BUSY_SECONDS = 60
+#: Bytes per page of a new index: a compressed article (~2 KB) is one row of the ``texts``
+#: table, and 4 KB pages would hold one each, half empty.
+PAGE_SIZE = 16384
 #: Parameters per ``IN (...)`` query.
 _CHUNK = 500
 _NONE = np.empty(0, dtype=np.int64)
@@ -116,6 +119,8 @@ class Store:
         with self.errors():
             self.db = sqlite3.connect(path, isolation_level=None, timeout=BUSY_SECONDS, check_same_thread=False)
             self._check_kind()
+            if not exists or os.path.getsize(path) == 0:
+                self.db.execute(f"PRAGMA page_size = {PAGE_SIZE}")
             if self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                 self.db.execute("PRAGMA journal_mode = WAL")
             self.db.execute("PRAGMA synchronous = NORMAL")
