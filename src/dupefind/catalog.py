@@ -19,13 +19,13 @@ from functools import partial
 
 import numpy as np
 import numpy.typing as npt
-from numba import njit
 
 from .boilerplate import Commons, Keys, SegmentCounter, segment_key_sets
 from .candidates import Sketches
 from .fingerprint import set_signatures
+from .jit import kernel
 from .models import Document, Location, Skipped
-from .parallel import ordered_map, release_freed_memory
+from .parallel import Workers, ordered_map, release_freed_memory
 from .shingles import ShingleIds, shingle_ids, shingle_sets, window_sets
 from .sources import Record, Unit, read_unit
 from .text import HashedWords, hash_texts, tokenize
@@ -82,10 +82,11 @@ class Fingerprints:
     """The texts of the documents, in their order, when asked for (``keep_texts``); else empty."""
 
 
-def build_catalog(units: Sequence[Unit | Skipped], *, views: Sequence[View], seed: int, min_words: int, boilerplate_min_docs: int, id_field: str = "id", text_field: str = "text",
-                  jobs: int = 1, progress: Progress | None = None) -> Catalog:
-    """Read and fingerprint every piece of input (in ``jobs`` processes); set aside skipped
-    inputs and repeated ids.
+def build_catalog(units: Sequence[Unit | Skipped], *, views: Sequence[View], seed: int, min_words: int,
+                  boilerplate_min_docs: int, id_field: str = "id", text_field: str = "text",
+                  jobs: int = 1, progress: Progress | None = None, workers: Workers | None = None) -> Catalog:
+    """Read and fingerprint every piece of input (in ``jobs`` processes, those of ``workers``
+    if given); set aside skipped inputs and repeated ids.
 
     The result does not depend on ``jobs`` or on the order of the inputs.
     """
@@ -99,7 +100,7 @@ def build_catalog(units: Sequence[Unit | Skipped], *, views: Sequence[View], see
     segments = SegmentCounter()
     grown = [_Sketches(view.num_perm) for view in views]
     done = documents = 0
-    for batch in ordered_map(fingerprint, tasks, jobs=jobs):
+    for batch in ordered_map(fingerprint, tasks, jobs=jobs, workers=workers):
         skipped.extend(batch.skipped)
         keep = []
         for index, doc in enumerate(batch.documents):
@@ -271,7 +272,7 @@ class _Sketches:
         return Sketches(owners, self._array, sizes)
 
 
-@njit(cache=True, nogil=True)
+@kernel(nogil=True)
 def _reorder_rows(rows: npt.NDArray[np.uint32], order: npt.NDArray[np.intp]) -> None:  # pragma: no cover - compiled
     """Row ``k`` of ``rows`` becomes what row ``order[k]`` was, in place (one cycle of the
     permutation at a time, one row held aside)."""

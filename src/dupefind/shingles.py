@@ -20,9 +20,9 @@ from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
-from numba import njit
 
 from .config import DEFAULT_NGRAM, Scheme
+from .jit import kernel
 from .text import _BASE_U64, HashedWords, WordHashes, _mix64, mix64, word_hashes
 
 ShingleIds = npt.NDArray[np.uint32]
@@ -82,7 +82,7 @@ def shingle_sets(words: HashedWords, *, scheme: Scheme, ngram: int) -> tuple[Shi
                          stopword_salt=np.uint64(_SALT["stopwords"]), word_salt=np.uint64(_SALT["words"]))
 
 
-@njit(cache=True, nogil=True)
+@kernel(nogil=True, always=True)
 def _shingle_sets(hashes: WordHashes, text_starts: npt.NDArray[np.intp], stopword_table: WordHashes, *,
                   stopwords: bool, ngram: int, fallback_ngram: int, min_share: float, stopword_salt: np.uint64,
                   word_salt: np.uint64) -> tuple[ShingleIds, npt.NDArray[np.intp]]:  # pragma: no cover - compiled
@@ -131,7 +131,7 @@ def _shingle_sets(hashes: WordHashes, text_starts: npt.NDArray[np.intp], stopwor
     return ids[:found].copy(), set_starts
 
 
-@njit(cache=True, nogil=True, inline="always")
+@kernel(nogil=True, inline="always")
 def _in_table(table: WordHashes, value: np.uint64) -> bool:  # pragma: no cover - compiled
     """Whether ``value`` is in a table made by :func:`_hash_table`."""
     mask = np.uint64(len(table) - 1)
@@ -186,7 +186,7 @@ def window_sets(words: HashedWords, *, family: str, ngram: int, window: int,
                         ngram=ngram, window=window, stride=max(1, stride), salt=np.uint64(_WINDOW_SALT[family]))
 
 
-@njit(cache=True, nogil=True)
+@kernel(nogil=True)
 def _window_sets(hashes: WordHashes, text_starts: npt.NDArray[np.intp], stopword_table: WordHashes, *,
                  content: bool, ngram: int, window: int, stride: int,
                  salt: np.uint64) -> tuple[ShingleIds, npt.NDArray[np.intp], npt.NDArray[np.intp]]:  # pragma: no cover - compiled

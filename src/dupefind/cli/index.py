@@ -98,7 +98,8 @@ def add(index_path: str, paths: tuple[str, ...], replace_changed: bool, location
     for skipped in done.skipped:
         click.echo(f"skipped {skipped.path}: {skipped.reason}", err=True)
     click.echo(f"dupefind index: {done.added:,} added, {done.replaced:,} replaced, {done.unchanged:,} already "
-               f"there, {len(done.skipped):,} skipped in {done.seconds:.1f} s; {index_path} holds "
+               f"there, {len(done.skipped):,} skipped{f', {len(done.ignored):,} ignored by type' if done.ignored else ''} "
+               f"in {done.seconds:.1f} s; {index_path} holds "
                f"{done.documents:,} documents")
     sys.exit(EXIT_SKIPPED if done.skipped else EXIT_OK)
 

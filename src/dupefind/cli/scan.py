@@ -6,6 +6,7 @@ from typing import Any
 
 import click
 
+from ..jit import compiling_note
 from ..pipeline import scan as scan_paths
 from ..report.html import report_html
 from ..report.json_report import report_json_chunks, report_jsonl_chunks
@@ -40,6 +41,8 @@ def scan(paths: tuple[str, ...], fmt: str, output: str | None, max_passages: int
     """
     config = build_config(knobs)
     check_output(output)
+    if (note := compiling_note()) is not None:
+        click.echo(f"dupefind: {note}", err=True)
     with progress_bars(enabled=fmt == "rich") as progress:
         report = scan_paths(list(paths), config, progress=progress)
     if fmt == "json":

@@ -22,9 +22,9 @@ from ..catalog import Progress, plan_tasks
 from ..config import Config
 from ..errors import IndexConfigError, IndexFileError, InputError
 from ..models import Report, Skipped
-from ..parallel import ordered_map
+from ..parallel import Workers, ordered_map
 from ..pipeline import find_pairs, make_report, views_of
-from ..sources import STDIN, Unit, open_inputs, plan_reading
+from ..sources import STDIN, Unit, nothing_to_scan, open_inputs, plan_reading
 from ..views import View
 from .catalogs import Member, checked_catalog, members, stored_bands, whole_catalog
 from .schema import schema_version
@@ -47,6 +47,8 @@ class Added:
     """Documents already indexed with the same text (left as they are)."""
     skipped: tuple[Skipped, ...]
     """Inputs not added, and why (sorted by path)."""
+    ignored: tuple[Skipped, ...]
+    """Files a folder walk passed over for their type (not failures), sorted by path."""
     documents: int
     """Documents in the index afterwards."""
     seconds: float = 0.0
@@ -172,13 +174,14 @@ class Index:
                 done += batch.fingerprints.size
                 if progress is not None:
                     progress("read", len(seen), done, total)
-            if not seen and skipped:
-                raise InputError("nothing to add, every input was skipped: "
-                                 + "; ".join(f"{s.path}: {s.reason}" for s in skipped[:5]))
+            if not seen:
+                raise InputError(nothing_to_scan(list(paths), skipped, include=self.config.include,
+                                                 exclude=self.config.exclude))
         with self._store.errors():
             documents = self._store.counts()["documents"]
+        ordered = sorted(skipped, key=lambda s: (s.path, s.reason))
         return Added(counts["added"], counts["replaced"], counts["unchanged"],
-                     tuple(sorted(skipped, key=lambda s: (s.path, s.reason))), documents,
+                     tuple(s for s in ordered if not s.ignored), tuple(s for s in ordered if s.ignored), documents,
                      time.perf_counter() - started)
 
     def _plan(self, given: Sequence[str], real: Sequence[str]) -> tuple[list[list[Unit]], list[Skipped], int]:
@@ -232,18 +235,19 @@ class Index:
         new ones: what a scan of the index plus these documents would report about them. Adds
         nothing. The report lists the new documents; an id already indexed is skipped."""
         started = time.perf_counter()
-        with open_inputs(paths, stdin=stdin) as real:
+        with open_inputs(paths, stdin=stdin) as real, Workers(self.config.processes) as workers:
             tasks, skipped, _ = self._plan(paths, real)
-            batches = list(ordered_map(self._first_pass(keep_texts=False), tasks, jobs=self.config.processes))
+            batches = list(ordered_map(self._first_pass(keep_texts=False), tasks, jobs=self.config.processes,
+                                       workers=workers))
             with self._store.reading():
                 new = self._new(batches, skipped)
-                if not new and skipped:
-                    raise InputError("nothing to check, every input was skipped: "
-                                     + "; ".join(f"{s.path}: {s.reason}" for s in skipped[:5]))
+                if not new:
+                    raise InputError(nothing_to_scan(list(paths), skipped, include=self.config.include,
+                                                     exclude=self.config.exclude))
                 catalog, involving = checked_catalog(self._store, new, views=self.views,
                                                      min_docs=self.config.boilerplate_min_docs)
                 pairs = find_pairs(catalog, self.config, views=self.views, progress=progress, involving=involving,
-                                   load=self._texts())
+                                   load=self._texts(), workers=workers)
         documents = tuple(sorted((m.document for m, _ in new), key=lambda d: d.id))
         return make_report(documents, pairs, tuple(sorted(skipped, key=lambda s: (s.path, s.reason))), self.config,
                            seconds=time.perf_counter() - started)
