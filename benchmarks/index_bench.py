@@ -2,6 +2,7 @@
 
     python benchmarks/index_bench.py speed CORPUS_DIR NEW_DIR [--work /tmp/index-bench] [--jobs 2] \
         [--singles 200] [--out results.json]
+    python benchmarks/index_bench.py checks CORPUS_DIR NEW_DIR [--work /tmp/index-bench]   # steps 4-6 again
     python benchmarks/index_bench.py equality FOLDER [--batches 5] [--seed 1] [--jobs 2]
 
 ``speed`` (``CORPUS_DIR``, ``NEW_DIR``: ``benchmarks/speed/generate.py`` outputs, e.g. 100k
@@ -122,6 +123,14 @@ def speed(args: argparse.Namespace) -> dict[str, object]:
     result["bytes_per_document_by_table"] = {k: round(v / documents) for k, v in _sizes(index).items()}
     print(json.dumps({k: result[k] for k in ("add_vs_scan_docs_per_s", "pairs_identical_to_scan",
                                              "bytes_per_document", "bytes_per_document_by_table")}), flush=True)
+    result.update(checks(index, args))
+    return result
+
+
+def checks(index: Path, args: argparse.Namespace) -> dict[str, object]:
+    """Steps 4-6 against an index made by step 2."""
+    work: Path = args.work
+    result: dict[str, object] = {"checked_at": _machine()}
     fresh, copies = _singles(args.new, args.corpus, work, args.singles)
     with Index(index, Config(jobs=args.jobs)) as opened:
         opened.check(fresh[:1])  # warm-up: compiled code loaded, banding computed
@@ -190,16 +199,25 @@ def main() -> None:
     fast.add_argument("corpus", type=Path)
     fast.add_argument("new", type=Path)
     fast.add_argument("--singles", type=int, default=200)
+    again = commands.add_parser("checks", help="steps 4-6 only, on the index a speed run left in --work")
+    again.add_argument("corpus", type=Path)
+    again.add_argument("new", type=Path)
+    again.add_argument("--singles", type=int, default=200)
     same = commands.add_parser("equality")
     same.add_argument("corpus", type=Path)
     same.add_argument("--batches", type=int, default=5)
     same.add_argument("--seed", type=int, default=1)
-    for sub in (fast, same):
+    for sub in (fast, again, same):
         sub.add_argument("--work", type=Path, default=Path("/tmp/index-bench"))
         sub.add_argument("--jobs", type=int, default=2)
         sub.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
-    result = speed(args) if args.command == "speed" else equality(args)
+    if args.command == "speed":
+        result = speed(args)
+    elif args.command == "checks":
+        result = checks(args.work / "corpus.index", args)
+    else:
+        result = equality(args)
     text = json.dumps(result, indent=2)
     print(text)
     if args.out is not None:

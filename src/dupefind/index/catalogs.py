@@ -17,9 +17,10 @@ import numpy as np
 import numpy.typing as npt
 
 from ..boilerplate import Commons
-from ..candidates import Sketches, band_keys
+from ..candidates import Sketches, band_keys, candidate_pairs
 from ..catalog import Catalog, Fingerprints
 from ..models import Document, Location
+from ..pipeline import identical_short_texts
 from ..views import View
 from .store import Bands, Keys, Sketch, Store, Stored
 from .texts import INDEXED
@@ -76,18 +77,29 @@ def checked_catalog(store: Store, new: Sequence[tuple[Member, Bands]], *, views:
                     min_docs: int) -> tuple[Catalog, frozenset[int]]:
     """The new documents and the indexed documents they may pair with, sorted by id, and the
     positions of the new ones (inside :meth:`Store.reading`)."""
-    partners: set[int] = set()
-    for _, bands in new:
-        partners |= store.colliding(bands)
+    partners = store.colliding([bands for _, bands in new])
     partners |= store.same_words([m.exact_key for m, _ in new if m.exact_key])
-    old = [_member(store, s) for s in store.by_numbers(sorted(partners))]
     fresh = [m for m, _ in new]
+    old = _candidates_only([_member(store, s) for s in store.by_numbers(sorted(partners))], fresh, views=views)
     keys = [m.segments for m in old + fresh]
     every = np.unique(np.concatenate(keys)) if keys else np.empty(0, dtype=np.uint64)
     counts = store.segment_counts(every) + _counts(every, [m.segments for m in fresh])
     catalog = _catalog(old + fresh, views=views, commons=Commons(every[counts >= min_docs]))
     ids = {m.document.id for m in fresh}
     return catalog, frozenset(k for k, d in enumerate(catalog.documents) if d.id in ids)
+
+
+def _candidates_only(old: list[Member], fresh: list[Member], *, views: Sequence[View]) -> list[Member]:
+    """The indexed documents that the scan's candidate stage pairs with a new one (most of those
+    that share a band key by chance do not): the candidates among the rest are the same, and
+    boilerplate need only be counted for these."""
+    catalog = _catalog(old + fresh, views=views, commons=Commons())
+    usable = np.array([not d.short for d in catalog.documents], dtype=bool)
+    ids = {m.document.id for m in fresh}
+    named = {catalog.documents[k].id
+             for pair in candidate_pairs(catalog.sketches, views=views, usable=usable) + identical_short_texts(catalog)
+             if catalog.documents[pair[0]].id in ids or catalog.documents[pair[1]].id in ids for k in pair}
+    return [m for m in old if m.document.id in named]
 
 
 def _member(store: Store, stored: Stored) -> Member:

@@ -274,13 +274,21 @@ class Store:
             sketches.setdefault(doc, []).append(_sketch(sizes, signatures))
         return [_stored(row, sketches) for row in self.db.execute(f"SELECT {_STORED} FROM documents")]
 
-    def colliding(self, bands: Bands) -> set[int]:
-        """The documents that have one of these band keys."""
-        found: set[int] = set()
-        query = "SELECT doc FROM band_keys WHERE view = ? AND band = ? AND key = ?"
-        for probe in set(zip(bands.views.tolist(), bands.bands.tolist(), bands.keys.view(np.int64).tolist())):
-            found.update(doc for (doc,) in self.db.execute(query, probe))
-        return found
+    def colliding(self, bands: Sequence[Bands]) -> set[int]:
+        """The documents that have one of these band keys (looked up in one join, in key order)."""
+        probes = sorted({probe for b in bands
+                         for probe in zip(b.views.tolist(), b.bands.tolist(), b.keys.view(np.int64).tolist())})
+        self._temporary("probes", "view INTEGER, band INTEGER, key INTEGER", probes)
+        rows = self.db.execute("SELECT DISTINCT b.doc FROM temp.probes p CROSS JOIN band_keys b "
+                               "ON b.view = p.view AND b.band = p.band AND b.key = p.key")
+        return {doc for (doc,) in rows}
+
+    def _temporary(self, name: str, columns: str, rows: Iterable[tuple[int, ...]]) -> None:
+        """A temporary table ``name`` holding ``rows`` (this connection only; outside the index)."""
+        self.db.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} ({columns})")
+        self.db.execute(f"DELETE FROM temp.{name}")
+        marks = ",".join("?" * (columns.count(",") + 1))
+        self.db.executemany(f"INSERT INTO temp.{name} VALUES ({marks})", rows)
 
     def same_words(self, exact_keys: Sequence[bytes]) -> set[int]:
         """The short documents whose words hash to one of ``exact_keys``."""
@@ -290,14 +298,12 @@ class Store:
         return found
 
     def segment_counts(self, keys: Keys) -> npt.NDArray[np.int64]:
-        """In how many indexed documents each of ``keys`` occurs."""
-        counts = dict[int, int]()
-        signed = keys.view(np.int64).tolist()
-        for k in range(0, len(signed), _CHUNK):
-            chunk = signed[k : k + _CHUNK]
-            counts.update(self.db.execute(f"SELECT key, docs FROM segments WHERE key IN ({','.join('?' * len(chunk))})",
-                                          chunk))
-        return np.array([counts.get(key, 0) for key in signed], dtype=np.int64)
+        """In how many indexed documents each of the sorted unique ``keys`` occurs."""
+        signed = keys.view(np.int64)
+        self._temporary("wanted", "key INTEGER", ((key,) for key in signed.tolist()))
+        found = self.db.execute("SELECT s.key, s.docs FROM temp.wanted w CROSS JOIN segments s ON s.key = w.key")
+        counts = dict(found.fetchall())
+        return np.array([counts.get(key, 0) for key in signed.tolist()], dtype=np.int64)
 
     def common_segments(self, min_docs: int) -> Keys:
         """The sorted segment keys found in at least ``min_docs`` indexed documents."""
