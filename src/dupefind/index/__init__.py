@@ -6,6 +6,7 @@ the scan's own stages (:mod:`.runner`), so its answers are a scan's answers.
 
 from __future__ import annotations
 
-from .runner import FINGERPRINT_OPTIONS, Added, Index, IndexInfo, Removed
+from .records import Added, IndexInfo, Removed
+from .runner import FINGERPRINT_OPTIONS, Index
 
 __all__ = ["FINGERPRINT_OPTIONS", "Added", "Index", "IndexInfo", "Removed"]

@@ -22,7 +22,8 @@ from ..catalog import Catalog, Fingerprints
 from ..models import Document, Location
 from ..pipeline import identical_short_texts
 from ..views import View
-from .store import Bands, Keys, Sketch, Store, Stored
+from .records import Bands, Keys, Sketch, Stored
+from .store import Store
 from .texts import INDEXED
 
 

@@ -14,7 +14,6 @@ import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -22,9 +21,9 @@ import numpy.typing as npt
 
 from ..errors import IndexFileError
 from ..models import Document, Location
+from .records import Bands, Entry, Keys, Sketch, Stored
 from .schema import APPLICATION_ID, migrate, schema_version
 
-Keys = npt.NDArray[np.uint64]
 #: Waiting for another writer's batch, at most this many seconds.
 BUSY_SECONDS = 60
 #: Bytes per page of a new index: a compressed article (~2 KB) is one row of the ``texts``
@@ -33,63 +32,6 @@ PAGE_SIZE = 16384
 #: Parameters per ``IN (...)`` query.
 _CHUNK = 500
 _NONE = np.empty(0, dtype=np.int64)
-
-
-@dataclass(frozen=True, slots=True)
-class Sketch:
-    """A document's rows of one view's :class:`~dupefind.candidates.Sketches`."""
-
-    sizes: npt.NDArray[np.uint32]
-    """The size of the shingle set of each row."""
-    signatures: npt.NDArray[np.uint32]
-    """One signature per row."""
-
-
-@dataclass(frozen=True, slots=True)
-class Bands:
-    """A document's LSH band keys: view, band and key of each."""
-
-    views: npt.NDArray[np.int64]
-    bands: npt.NDArray[np.int64]
-    keys: npt.NDArray[np.uint64]
-
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """One document as the index stores it."""
-
-    document: Document
-    """The document as reports list it."""
-    location: Location
-    """Where it was read from (the path made absolute)."""
-    text_field: str
-    """The JSONL field its text was read from."""
-    content_hash: bytes
-    """BLAKE2b-128 of its text (UTF-8): tells an unchanged document, or a moved source."""
-    sketches: tuple[Sketch, ...]
-    """Its signatures in each candidate view."""
-    exact_key: bytes | None
-    """For a short text with words, the hash of its words (identical short texts pair)."""
-    segments: Keys
-    """Its unique boilerplate segment keys."""
-    text: bytes | None
-    """Its text, zlib-compressed, or ``None`` when the index keeps only locations."""
-    band_keys: Bands
-    """Its LSH band keys."""
-
-
-@dataclass(frozen=True, slots=True)
-class Stored:
-    """One document as read back from the index."""
-
-    doc: int
-    """Its number in the index."""
-    document: Document
-    sketches: tuple[Sketch, ...]
-    """Its signatures in each candidate view."""
-    exact_key: bytes | None
-    segments: bytes
-    """Its segment keys (``uint64``, as bytes)."""
 
 
 _STORED = "doc, id, path, chars, words, short, exact_key, segments"
