@@ -17,6 +17,7 @@ from click.core import ParameterSource
 
 from ..errors import IndexConfigError
 from ..index import FINGERPRINT_OPTIONS, Index
+from ..jit import compiling_note
 from .common import (
     DEFAULT,
     EXIT_OK,
@@ -64,6 +65,8 @@ def open_index(path: str, knobs: dict[str, Any], *, create: bool = False, keep_t
             stored = existing.config.as_dict()
         knobs.update({name: stored[name] for name in FINGERPRINT_OPTIONS if name in knobs and name not in given})
     config = build_config(knobs)
+    if (note := compiling_note()) is not None:
+        click.echo(f"dupefind: {note}", err=True)
     try:
         return Index(path, config, create=create, keep_texts=keep_texts)
     except IndexConfigError as error:
@@ -107,7 +110,7 @@ def add(index_path: str, paths: tuple[str, ...], replace_changed: bool, location
 @index.command()
 @click.argument("index_path", metavar="INDEX")
 @click.argument("paths", nargs=-1, required=True)
-@config_options
+@config_options(scan=True)
 @input_options
 def check(index_path: str, paths: tuple[str, ...], fmt: str, output: str | None, max_passages: int | None,
           max_chars: int, fail_on_duplicates: bool, **knobs: Any) -> None:
@@ -122,7 +125,7 @@ def check(index_path: str, paths: tuple[str, ...], fmt: str, output: str | None,
 
 @index.command()
 @click.argument("index_path", metavar="INDEX")
-@config_options
+@config_options(scan=True)
 def pairs(index_path: str, fmt: str, output: str | None, max_passages: int | None, max_chars: int,
           fail_on_duplicates: bool, **knobs: Any) -> None:
     """Report every pair inside INDEX: the report of a scan of all its documents."""
