@@ -189,6 +189,16 @@ def test_an_index_of_locations_rereads_texts_and_says_when_a_source_moved(tmp_pa
         index.add(paths[:12])
         assert report_json(index.pairs()) == report_json(dupefind.scan(paths[:12], CONFIG))
         assert not index.info().texts
+        with pytest.raises(IndexConfigError, match="chosen when the index is made"):
+            Index(tmp_path / "i.index", CONFIG, keep_texts=True)
         Path(paths[0]).rename(tmp_path / "moved.txt")
         with pytest.raises(SourceMovedError, match="moved or changed"):
             index.pairs()
+
+
+def test_one_path_is_one_path_and_a_missing_folder_is_named(tmp_path: Path, corpus: list[str]) -> None:
+    with Index(tmp_path / "i.index", CONFIG) as index:
+        assert index.add(corpus[0]).added == 1  # a str is one path, not a sequence of characters
+        assert [d.id for d in index.check(Path(corpus[1])).documents] == [corpus[1]]
+    with pytest.raises(IndexFileError, match="does not exist"):
+        Index(tmp_path / "no such folder" / "i.index")

@@ -48,7 +48,7 @@ def scan(paths: PathArg | Iterable[PathArg], config: Config | None = None, *, st
     """
     config = config or Config()
     started = time.perf_counter()
-    names = _path_list(paths)
+    names = path_list(paths)
     with open_inputs(names, stdin=stdin) as real, Workers(config.processes) as workers:
         units = list(plan_reading(real, include=config.include, exclude=config.exclude,
                                   follow_symlinks=config.follow_symlinks, shown_as=_stdin_names(names, real)))
@@ -196,7 +196,7 @@ def identical_short_texts(catalog: Catalog) -> list[tuple[int, int]]:
     return pairs
 
 
-def _path_list(paths: PathArg | Iterable[PathArg]) -> list[str]:
+def path_list(paths: PathArg | Iterable[PathArg]) -> list[str]:
     """``paths`` as a list of strings: one path alone is a list of one."""
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]

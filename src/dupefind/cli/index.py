@@ -55,7 +55,7 @@ def index() -> None:
     """Keep an index of documents (one SQLite file): add to it, check new documents against it."""
 
 
-def open_index(path: str, knobs: dict[str, Any], *, create: bool = False, keep_texts: bool = True) -> Index:
+def open_index(path: str, knobs: dict[str, Any], *, create: bool = False, keep_texts: bool | None = None) -> Index:
     """The index at ``path`` with the options given on the command line; the fingerprint
     options not given are the index's."""
     context = click.get_current_context()
@@ -70,7 +70,8 @@ def open_index(path: str, knobs: dict[str, Any], *, create: bool = False, keep_t
     try:
         return Index(path, config, create=create, keep_texts=keep_texts)
     except IndexConfigError as error:
-        raise click.BadParameter(error.problem, param_hint=f"'--{error.field.replace('_', '-')}'") from None
+        option = "--locations-only" if error.field == "keep_texts" else f"--{error.field.replace('_', '-')}"
+        raise click.BadParameter(error.problem, param_hint=f"'{option}'") from None
 
 
 @index.command()
@@ -95,7 +96,7 @@ def open_index(path: str, knobs: dict[str, Any], *, create: bool = False, keep_t
 @input_options
 def add(index_path: str, paths: tuple[str, ...], replace_changed: bool, locations_only: bool, **knobs: Any) -> None:
     """Add the documents under PATH... to INDEX (made when missing); '-' reads JSONL from stdin."""
-    with open_index(index_path, knobs, create=True, keep_texts=not locations_only) as store, \
+    with open_index(index_path, knobs, create=True, keep_texts=False if locations_only else None) as store, \
             progress_bars(enabled=True) as progress:
         done = store.add(list(paths), replace_changed=replace_changed, progress=progress)
     for skipped in done.skipped:

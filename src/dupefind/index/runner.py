@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from functools import partial
 from types import TracebackType
@@ -23,7 +23,7 @@ from ..config import Config
 from ..errors import IndexConfigError, IndexFileError, InputError
 from ..models import Report, Skipped
 from ..parallel import Workers, ordered_map
-from ..pipeline import find_pairs, make_report, views_of
+from ..pipeline import PathArg, find_pairs, make_report, path_list, views_of
 from ..sources import STDIN, Unit, nothing_to_scan, open_inputs, plan_reading
 from ..views import View
 from .catalogs import Member, checked_catalog, members, stored_bands, whole_catalog
@@ -47,11 +47,12 @@ class Index:
     ``config``: the options for this session. Those that shape fingerprints
     (:data:`FINGERPRINT_OPTIONS`) are stored when the index is made and must match afterwards
     (:class:`~dupefind.errors.IndexConfigError` names the one that does not); ``None`` takes
-    the index's. ``keep_texts`` (only when the index is made): store texts compressed, or only
+    the index's. ``keep_texts`` (chosen when the index is made; ``None``: the index's, or ``True``
+    for a new one): store texts compressed, or only
     where they were read. ``create``: make the file when missing.
     """
 
-    def __init__(self, path: str | os.PathLike[str], config: Config | None = None, *, keep_texts: bool = True,
+    def __init__(self, path: str | os.PathLike[str], config: Config | None = None, *, keep_texts: bool | None = None,
                  create: bool = True) -> None:
         self.path = os.fspath(path)
         self._store = Store(self.path, create=create)
@@ -64,7 +65,7 @@ class Index:
             raise
         share(self._store)
 
-    def _settle(self, config: Config | None, keep_texts: bool) -> tuple[Config, bool]:
+    def _settle(self, config: Config | None, keep_texts: bool | None) -> tuple[Config, bool]:
         with self._store.errors():
             stored = self._store.meta("config")
         if stored is None:
@@ -73,11 +74,15 @@ class Index:
             config = config or Config()
             fingerprint = {name: config.as_dict()[name] for name in FINGERPRINT_OPTIONS}
             with self._store.writing():
-                self._store.set_meta({"config": json.dumps(fingerprint), "texts": "yes" if keep_texts else "no",
+                self._store.set_meta({"config": json.dumps(fingerprint), "texts": "no" if keep_texts is False else "yes",
                                       "created_by": __version__})
-            return config, keep_texts
+            return config, keep_texts is not False
         fingerprint = json.loads(stored)
         kept = self._store.meta("texts") == "yes"
+        if keep_texts is not None and keep_texts != kept:
+            raise IndexConfigError("keep_texts", f"is {kept} in the index {self.path} (texts "
+                                                 f"{'stored' if kept else 'not stored, only where they are'}), not "
+                                                 f"{keep_texts}: it is chosen when the index is made")
         if config is None:
             return Config(**fingerprint), kept
         given = config.as_dict()
@@ -111,12 +116,14 @@ class Index:
         unshare(self._store)
         self._store.close()
 
-    def add(self, paths: Sequence[str], *, replace_changed: bool = False, stdin: BinaryIO | None = None,
-            progress: Progress | None = None) -> Added:
-        """Add the documents under ``paths`` (as ``scan`` reads them), one transaction per task
-        of the first pass. An id already indexed with the same text is left as it is; with
-        another text it is skipped, or replaced with ``replace_changed``."""
+    def add(self, paths: PathArg | Iterable[PathArg], *, replace_changed: bool = False,
+            stdin: BinaryIO | None = None, progress: Progress | None = None) -> Added:
+        """Add the documents under ``paths`` (as ``scan`` reads them: a list of files and folders,
+        or one), one transaction per task of the first pass. An id already indexed with the same
+        text is left as it is; with another text it is skipped, or replaced with
+        ``replace_changed``."""
         started = time.perf_counter()
+        paths = path_list(paths)
         counts = {"added": 0, "replaced": 0, "unchanged": 0}
         seen: dict[str, str] = {}
         skipped: list[Skipped] = []
@@ -185,12 +192,13 @@ class Index:
         counts["added"] += len(entries) - len(replacing)
         counts["replaced"] += len(replacing)
 
-    def check(self, paths: Sequence[str], *, stdin: BinaryIO | None = None,
+    def check(self, paths: PathArg | Iterable[PathArg], *, stdin: BinaryIO | None = None,
               progress: Progress | None = None) -> Report:
-        """The pairs between the documents under ``paths`` and the indexed ones, and among the
-        new ones: what a scan of the index plus these documents would report about them. Adds
-        nothing. The report lists the new documents; an id already indexed is skipped."""
+        """The pairs between the documents under ``paths`` (as for ``scan``) and the indexed ones,
+        and among the new ones: what a scan of the index plus these documents would report about
+        them. Adds nothing. The report lists the new documents; an id already indexed is skipped."""
         started = time.perf_counter()
+        paths = path_list(paths)
         with open_inputs(paths, stdin=stdin) as real:
             tasks, skipped, total = self._plan(paths, real)
             jobs = self.config.processes if total > IN_PROCESS_BYTES else 1

@@ -58,6 +58,9 @@ class Store:
             raise IndexFileError(f"no index at {path} (make one with `dupefind index add {path} PATH...`)")
         if exists and os.path.isdir(path):
             raise IndexFileError(f"{path} is a folder, not an index file")
+        folder = os.path.dirname(os.path.abspath(path))
+        if not exists and not os.path.isdir(folder):
+            raise IndexFileError(f"cannot make the index {path}: folder {folder} does not exist")
         with self.errors():
             self.db = sqlite3.connect(path, isolation_level=None, timeout=BUSY_SECONDS, check_same_thread=False)
             self._check_kind()
