@@ -274,7 +274,7 @@ class Index:
 def _view_shape(view: View) -> dict[str, object]:
     """What of a view shapes the signatures and band keys the index stores."""
     return {"name": view.name, "family": view.family, "ngram": view.ngram, "window": view.window,
-            "num_perm": view.num_perm, "lsh_threshold": view.lsh_threshold}
+            "num_perm": view.num_perm, "lsh_threshold": view.lsh_threshold, "sample": view.sample}
 
 
 def _where(path: str, line: int) -> str:
