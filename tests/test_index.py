@@ -202,3 +202,27 @@ def test_one_path_is_one_path_and_a_missing_folder_is_named(tmp_path: Path, corp
         assert [d.id for d in index.check(Path(corpus[1])).documents] == [corpus[1]]
     with pytest.raises(IndexFileError, match="does not exist"):
         Index(tmp_path / "no such folder" / "i.index")
+
+
+def test_a_sampled_view_with_a_bucket_limit_gives_the_scans_pairs(
+        tmp_path: Path, corpus: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a view whose common keys pair no one, a check still equals the scan: every indexed
+    holder of a new document's keys is in the check's catalog."""
+    from dupefind import pipeline
+    from dupefind.views import View
+
+    plain = pipeline.candidate_views
+
+    def with_sampled(**knobs: object) -> tuple[View, ...]:
+        return (*plain(**knobs), View("sampled", "words", 3, 0, 1, 1.0, 0.0, sample=4, min_shared=2,  # type: ignore[arg-type]
+                                      max_gap=30, max_bucket=3))
+
+    monkeypatch.setattr(pipeline, "candidate_views", with_sampled)
+    whole = dupefind.scan(corpus, CONFIG)
+    new = corpus[::3]
+    with Index(tmp_path / "i.index", CONFIG) as index:
+        index.add([p for p in corpus if p not in new])
+        report = index.check(new)
+        assert list(report.pairs) == [p for p in whole.pairs if p.a in new or p.b in new]
+        index.add(new)
+        assert report_json(index.pairs()) == report_json(whole)

@@ -93,7 +93,10 @@ def checked_catalog(store: Store, new: Sequence[tuple[Member, Bands]], *, views:
 def _candidates_only(old: list[Member], fresh: list[Member], *, views: Sequence[View]) -> list[Member]:
     """The indexed documents that the scan's candidate stage pairs with a new one (most of those
     that share a band key by chance do not): the candidates among the rest are the same, and
-    boilerplate need only be counted for these."""
+    boilerplate need only be counted for these. Not with a view that limits its buckets
+    (``max_bucket``): dropping holders of a common key would make it look rare."""
+    if any(view.max_bucket for view in views):
+        return old
     catalog = _catalog(old + fresh, views=views, commons=Commons())
     usable = np.array([not d.short for d in catalog.documents], dtype=bool)
     ids = {m.document.id for m in fresh}
@@ -122,8 +125,9 @@ def _catalog(members: list[Member], *, views: Sequence[View], commons: Commons) 
     for number, view in enumerate(views):
         parts = [m.sketches[number] for m in members]
         owners = np.repeat(np.arange(len(members), dtype=np.intp), [len(p.sizes) for p in parts])
-        signatures = (np.concatenate([p.signatures for p in parts]) if parts
-                      else np.empty((0, view.num_perm), dtype=np.uint32))
+        rows = [p.signatures for p in parts if len(p.sizes)]  # a document may have no row in a sampled view
+        width = rows[0].shape[1] if rows else view.num_perm
+        signatures = np.concatenate(rows) if rows else np.empty((0, width), dtype=np.uint32)
         sizes = np.concatenate([p.sizes for p in parts]) if parts else np.empty(0, dtype=np.uint32)
         sketches.append(Sketches(owners, signatures, sizes))
     return Catalog(

@@ -45,7 +45,8 @@ def _stored(row: tuple[Any, ...], sketches: dict[int, list[Sketch]]) -> Stored:
 
 def _sketch(sizes: bytes, signatures: bytes) -> Sketch:
     counts = np.frombuffer(sizes, dtype=np.uint32)
-    return Sketch(counts, np.frombuffer(signatures, dtype=np.uint32).reshape(len(counts), -1))
+    values = np.frombuffer(signatures, dtype=np.uint32)
+    return Sketch(counts, values.reshape(len(counts), -1) if len(counts) else values.reshape(0, 0))
 
 
 class Store:
