@@ -11,8 +11,11 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from .config import Config
+from .dedup import DedupPlan, Removal, plan_dedup
+from .dedup_output import DedupResult, OutputError, dedup
 from .errors import ConfigError, DupefindError, IndexConfigError, IndexFileError, InputError, SourceMovedError
 from .index import Index
+from .inmemory import scan_texts
 from .models import (
     Document,
     Edit,
@@ -33,6 +36,8 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
 __all__ = [
     "Config",
     "ConfigError",
+    "DedupPlan",
+    "DedupResult",
     "Document",
     "DupefindError",
     "Edit",
@@ -40,14 +45,19 @@ __all__ = [
     "IndexConfigError",
     "IndexFileError",
     "InputError",
+    "OutputError",
     "Pair",
     "Passage",
     "Relation",
+    "Removal",
     "Report",
     "Skipped",
     "SourceMovedError",
     "Substitution",
     "__version__",
     "compare",
+    "dedup",
+    "plan_dedup",
     "scan",
+    "scan_texts",
 ]

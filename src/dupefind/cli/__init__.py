@@ -16,6 +16,7 @@ from ..errors import DupefindError
 from ..report.terminal import visible
 from .common import EXIT_DUPLICATES, EXIT_OK, EXIT_SKIPPED, EXIT_USAGE
 from .compare import compare
+from .dedup import dedup
 from .index import index
 from .scan import scan
 
@@ -36,6 +37,7 @@ def cli() -> None:
 
 cli.add_command(scan)
 cli.add_command(compare)
+cli.add_command(dedup)
 cli.add_command(index)
 
 

@@ -27,12 +27,9 @@ from rich.progress import Progress as ProgressBars
 from ..catalog import Progress
 from ..config import SCHEMES, Config
 from ..errors import ConfigError
-from ..models import Report
-from ..report.html import report_html
-from ..report.json_report import report_json_chunks, report_jsonl_chunks
-from ..report.terminal import report_view
 from ..sources import Record, read_records
 from ..walk import shown_name, why
+from .config_option import config_file_option, set_in
 
 #: Exit codes (also in the README).
 EXIT_OK = 0
@@ -41,6 +38,8 @@ EXIT_USAGE = 2
 EXIT_SKIPPED = 3
 
 F = TypeVar("F", bound=Callable[..., Any])
+#: Formats only ``scan`` writes (rows of pairs).
+SCAN_FORMATS = ("csv", "parquet")
 DEFAULT = Config()
 
 
@@ -76,8 +75,11 @@ def config_options(*, scan: bool) -> Callable[[F], F]:
     options += [
         click.option("--min-passage-words", type=int, default=DEFAULT.min_passage_words, show_default=True,
                      help="Least identical words in a passage shown as evidence."),
-        click.option("--format", "fmt", type=click.Choice(["rich", "json", "jsonl", "html"]), default="rich",
-                     show_default=True, help="Report format: rich (terminal), json, jsonl, or html (a self-contained page)."),
+        click.option("--format", "fmt", type=click.Choice(["rich", "json", "jsonl", "html", *SCAN_FORMATS] if scan
+                                                          else ["rich", "json", "jsonl", "html"]),
+                     default="rich", show_default=True,
+                     help="Report format: rich (terminal), json, jsonl, html (a self-contained page)"
+                          + ("; csv or parquet (one row per pair; parquet needs --output)." if scan else ".")),
         click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
                      help="Write the report to this file (atomically) instead of stdout."),
         click.option("--max-passages", type=click.IntRange(min=0), default=3 if scan else 0, show_default=True,
@@ -94,10 +96,19 @@ def config_options(*, scan: bool) -> Callable[[F], F]:
         help="Exit 1 when duplicates are found (for CI); otherwise a finished scan exits 0." if scan
         else "Exit 1 when the two files are copies (for scripts); otherwise 0."))
 
+    if scan:
+        options += [
+            click.option("--top", type=click.IntRange(min=0), default=0, show_default=True,
+                         help="Pairs shown in the rich report (most similar first); 0 shows all."),
+            click.option("--quiet", "-q", is_flag=True, default=False,
+                         help="Print only the one-line summary (the report still goes to --output); "
+                              "the exit code says the rest."),
+        ]
+
     def decorate(func: F) -> F:
         for option in reversed(options):
             func = option(func)
-        return func
+        return config_file_option(func)
 
     return decorate
 
@@ -139,7 +150,7 @@ def build_config(knobs: dict[str, Any]) -> Config:
         return Config(**knobs)
     except ConfigError as error:
         option = "--" + error.field.replace("_", "-")
-        raise click.BadParameter(error.problem, param_hint=f"'{option}'") from None
+        raise click.BadParameter(error.problem + set_in(error.field), param_hint=f"'{option}'") from None
 
 
 def read_one(path: str) -> str:
@@ -285,15 +296,3 @@ def exit_with(*, found: bool, skipped: bool, fail: bool) -> None:
     sys.exit(EXIT_SKIPPED if skipped else EXIT_OK)
 
 
-
-def emit_report(report: Report, *, fmt: str, output: str | None, max_passages: int | None, max_chars: int) -> None:
-    """Write a scan's report in ``fmt`` (``rich``, ``json``, ``jsonl``, ``html``) to stdout or ``output``."""
-    if fmt == "json":
-        emit(report_json_chunks(report), output)
-    elif fmt == "jsonl":
-        emit(report_jsonl_chunks(report), output)
-    elif fmt == "html":
-        emit(report_html(report), output)
-    else:
-        emit_rich(report_view(report, max_passages=3 if max_passages is None else max_passages,
-                              max_chars=max_chars), output)

@@ -18,6 +18,8 @@ from click.core import ParameterSource
 from ..errors import IndexConfigError
 from ..index import FINGERPRINT_OPTIONS, Index
 from ..jit import compiling_note
+from ..models import Report
+from ..report.terminal import report_parts, summary_view
 from .common import (
     DEFAULT,
     EXIT_OK,
@@ -25,10 +27,14 @@ from .common import (
     build_config,
     check_output,
     config_options,
-    emit_report,
+    emit,
+    emit_rich,
     exit_with,
     progress_bars,
 )
+from .config_option import config_sources
+from .output import emit_rich_parts, need_output, write_parquet
+from .scan import _chunks as report_chunks
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -113,28 +119,47 @@ def add(index_path: str, paths: tuple[str, ...], replace_changed: bool, location
 @click.argument("paths", nargs=-1, required=True)
 @config_options(scan=True)
 @input_options
-def check(index_path: str, paths: tuple[str, ...], fmt: str, output: str | None, max_passages: int | None,
-          max_chars: int, fail_on_duplicates: bool, **knobs: Any) -> None:
+def check(index_path: str, paths: tuple[str, ...], fmt: str, output: str | None, max_passages: int,
+          max_chars: int, fail_on_duplicates: bool, top: int, quiet: bool, **knobs: Any) -> None:
     """Report the copies between the documents under PATH... and those in INDEX, and among the
     new ones, as `scan` reports them; adds nothing. '-' reads JSONL from stdin."""
     check_output(output)
-    with open_index(index_path, knobs) as store, progress_bars(enabled=fmt == "rich") as progress:
+    need_output(fmt, output)
+    with open_index(index_path, knobs) as store, progress_bars(enabled=fmt == "rich" and not quiet) as progress:
         report = store.check(list(paths), progress=progress)
-    emit_report(report, fmt=fmt, output=output, max_passages=max_passages, max_chars=max_chars)
+    write_report(report, fmt=fmt, output=output, max_passages=max_passages, max_chars=max_chars, top=top, quiet=quiet)
     exit_with(found=bool(report.pairs), skipped=bool(report.skipped), fail=fail_on_duplicates)
 
 
 @index.command()
 @click.argument("index_path", metavar="INDEX")
 @config_options(scan=True)
-def pairs(index_path: str, fmt: str, output: str | None, max_passages: int | None, max_chars: int,
-          fail_on_duplicates: bool, **knobs: Any) -> None:
+def pairs(index_path: str, fmt: str, output: str | None, max_passages: int, max_chars: int,
+          fail_on_duplicates: bool, top: int, quiet: bool, **knobs: Any) -> None:
     """Report every pair inside INDEX: the report of a scan of all its documents."""
     check_output(output)
-    with open_index(index_path, knobs) as store, progress_bars(enabled=fmt == "rich") as progress:
+    need_output(fmt, output)
+    with open_index(index_path, knobs) as store, progress_bars(enabled=fmt == "rich" and not quiet) as progress:
         report = store.pairs(progress=progress)
-    emit_report(report, fmt=fmt, output=output, max_passages=max_passages, max_chars=max_chars)
+    write_report(report, fmt=fmt, output=output, max_passages=max_passages, max_chars=max_chars, top=top, quiet=quiet)
     exit_with(found=bool(report.pairs), skipped=False, fail=fail_on_duplicates)
+
+
+def write_report(report: Report, *, fmt: str, output: str | None, max_passages: int, max_chars: int, top: int,
+                 quiet: bool) -> None:
+    """The report as ``scan`` writes it (same formats, same options)."""
+    sources = config_sources(click.get_current_context(), report.config)
+    if fmt == "parquet" and output is not None:
+        write_parquet(report, output)
+    elif fmt != "rich":
+        if output is not None or not quiet:
+            emit(report_chunks(report, fmt, sources), output)
+    elif output is not None or not quiet:
+        shown = min(top or len(report.pairs), len(report.pairs)) if max_passages else 0
+        emit_rich_parts(report_parts(report, max_passages=max_passages, max_chars=max_chars, top=top),
+                        count=shown, output=output)
+    if quiet:
+        emit_rich(summary_view(report), None)
 
 
 @index.command()
