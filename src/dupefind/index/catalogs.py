@@ -20,11 +20,14 @@ from ..boilerplate import Commons
 from ..candidates import Sketches, band_keys, candidate_pairs
 from ..catalog import Catalog, Fingerprints
 from ..models import Document, Location
-from ..pipeline import identical_short_texts
+from ..pipeline import identical_groups
 from ..views import View
 from .records import Bands, Keys, Sketch, Stored
 from .store import Store
 from .texts import INDEXED
+
+#: The exact key of a document without words (as the first pass gives it).
+_NO_WORDS = bytes(16)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +39,8 @@ class Member:
     sketches: tuple[Sketch, ...]
     """Its signatures in each view."""
     exact_key: bytes
-    """The hash of a short text's words (empty for the others)."""
+    """The hash of the text's words (empty for a text without words): equal keys, identical
+    documents, which the scan pairs as one group."""
     segments: Keys
     """Its unique segment keys."""
 
@@ -55,7 +59,7 @@ def members(batch: Fingerprints, *, views: Sequence[View]) -> list[tuple[Member,
         found.append((
             Member(doc, batch.locations[k],
                    tuple(Sketch(s.sizes[a:b], s.signatures[a:b]) for s, (a, b) in zip(batch.sketches, rows)),
-                   batch.exact_keys[k] if doc.short and doc.words else b"", batch.segment_keys[segment_bounds[k] : segment_bounds[k + 1]]),
+                   batch.exact_keys[k] if doc.words else b"", batch.segment_keys[segment_bounds[k] : segment_bounds[k + 1]]),
             Bands(keys.views[mine].astype(np.int64), keys.bands[mine].astype(np.int64), keys.keys[mine]),
         ))
     return found
@@ -98,10 +102,11 @@ def _candidates_only(old: list[Member], fresh: list[Member], *, views: Sequence[
     if any(view.max_bucket for view in views):
         return old
     catalog = _catalog(old + fresh, views=views, commons=Commons())
-    usable = np.array([not d.short for d in catalog.documents], dtype=bool)
+    leads, identical = identical_groups(catalog)
+    usable = leads & np.array([not d.short for d in catalog.documents], dtype=bool)
     ids = {m.document.id for m in fresh}
     named = {catalog.documents[k].id
-             for pair in candidate_pairs(catalog.sketches, views=views, usable=usable) + identical_short_texts(catalog)
+             for pair in candidate_pairs(catalog.sketches, views=views, usable=usable) + identical
              if catalog.documents[pair[0]].id in ids or catalog.documents[pair[1]].id in ids for k in pair}
     return [m for m in old if m.document.id in named]
 
@@ -134,7 +139,7 @@ def _catalog(members: list[Member], *, views: Sequence[View], commons: Commons) 
         documents=tuple(m.document for m in members),
         locations=tuple(m.location for m in members),
         sketches=tuple(sketches),
-        exact_keys=tuple(m.exact_key for m in members),
+        exact_keys=np.frombuffer(b"".join(m.exact_key or _NO_WORDS for m in members), dtype="V16"),
         commons=commons,
         skipped=(),
     )

@@ -23,7 +23,7 @@ from ..config import Config
 from ..errors import IndexConfigError, IndexFileError, InputError
 from ..models import Report, Skipped
 from ..parallel import Workers, ordered_map
-from ..pipeline import PathArg, find_pairs, make_report, path_list, views_of
+from ..pipeline import PathArg, find_pairs, make_report, path_list, views_of, without_changed
 from ..sources import STDIN, Unit, nothing_to_scan, open_inputs, plan_reading
 from ..views import View
 from .catalogs import Member, checked_catalog, members, stored_bands, whole_catalog
@@ -215,11 +215,15 @@ class Index:
                                                  exclude=self.config.exclude))
             catalog, involving = checked_catalog(self._store, new, views=self.views,
                                                  min_docs=self.config.boilerplate_min_docs)
-            pairs = find_pairs(catalog, self.config, views=self.views, progress=progress, involving=involving,
-                               load=self._texts(), workers=workers)
-        documents = tuple(sorted((m.document for m, _ in new), key=lambda d: d.id))
-        return make_report(documents, pairs, tuple(sorted(skipped, key=lambda s: (s.path, s.reason))), self.config,
-                           seconds=time.perf_counter() - started)
+            pairs, changed = find_pairs(catalog, self.config, views=self.views, progress=progress,
+                                        involving=involving, load=self._texts(), workers=workers)
+        # A new file that changed between its two reads is skipped, as a scan skips it.
+        fresh = replace(catalog, documents=tuple(catalog.documents[k] for k in sorted(involving)),
+                        locations=tuple(catalog.locations[k] for k in sorted(involving)),
+                        skipped=tuple(sorted(skipped, key=lambda s: (s.path, s.reason))))
+        renumbered = {old: new for new, old in enumerate(sorted(involving))}
+        documents, kept_skipped, pairs = without_changed(fresh, pairs, {renumbered[k] for k in changed if k in renumbered})
+        return make_report(documents, pairs, kept_skipped, self.config, seconds=time.perf_counter() - started)
 
     def _new(self, batches: list[IndexBatch], skipped: list[Skipped]) -> list[tuple[Member, Bands]]:
         kept: list[tuple[Member, Bands]] = []
@@ -248,7 +252,7 @@ class Index:
         started = time.perf_counter()
         with self._store.reading():
             catalog = whole_catalog(self._store, views=self.views, min_docs=self.config.boilerplate_min_docs)
-            pairs = find_pairs(catalog, self.config, views=self.views, progress=progress, load=self._texts())
+            pairs, _ = find_pairs(catalog, self.config, views=self.views, progress=progress, load=self._texts())
         return make_report(catalog.documents, pairs, (), self.config, seconds=time.perf_counter() - started)
 
     def remove(self, ids: Sequence[str]) -> Removed:

@@ -237,7 +237,7 @@ class Store:
         self.db.executemany(f"INSERT INTO temp.{name} VALUES ({marks})", rows)
 
     def same_words(self, exact_keys: Sequence[bytes]) -> set[int]:
-        """The short documents whose words hash to one of ``exact_keys``."""
+        """The documents whose words hash to one of ``exact_keys`` (identical texts)."""
         found: set[int] = set()
         for key in set(exact_keys):
             found.update(doc for (doc,) in self.db.execute("SELECT doc FROM documents WHERE exact_key = ?", (key,)))
