@@ -36,7 +36,10 @@ def _corpus(folder: Path) -> list[str]:
         body = "\n".join(text.splitlines()[: 6 + k])
         (folder / f"footer_{k}.txt").write_text(f"{body}\n{FOOTER}\n", encoding="utf-8")
         paths.append(folder / f"footer_{k}.txt")
-    (folder / "footer_copy.txt").write_text((folder / "footer_0.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    # A near copy, not a byte-identical one (identical documents pair as a group, whatever the
+    # boilerplate): its figures depend on whether the footer is boilerplate.
+    (folder / "footer_copy.txt").write_text((folder / "footer_0.txt").read_text(encoding="utf-8")
+                                            + "Reposted with permission.\n", encoding="utf-8")
     paths.append(folder / "footer_copy.txt")
     for k in range(3):
         (folder / f"short_{k}.txt").write_text("Comments are closed for this article.\n", encoding="utf-8")
