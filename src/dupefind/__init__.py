@@ -13,7 +13,8 @@ from importlib.metadata import PackageNotFoundError, version
 from .config import Config
 from .dedup import DedupPlan, Removal, plan_dedup
 from .dedup_output import DedupResult, OutputError, dedup
-from .errors import ConfigError, DupefindError, InputError
+from .errors import ConfigError, DupefindError, IndexConfigError, IndexFileError, InputError, SourceMovedError
+from .index import Index
 from .inmemory import scan_texts
 from .models import (
     Document,
@@ -40,6 +41,9 @@ __all__ = [
     "Document",
     "DupefindError",
     "Edit",
+    "Index",
+    "IndexConfigError",
+    "IndexFileError",
     "InputError",
     "OutputError",
     "Pair",
@@ -48,6 +52,7 @@ __all__ = [
     "Removal",
     "Report",
     "Skipped",
+    "SourceMovedError",
     "Substitution",
     "__version__",
     "compare",

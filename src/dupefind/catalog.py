@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import partial
 
 import numpy as np
@@ -80,6 +80,8 @@ class Fingerprints:
     """Parts of the task's input that were not usable."""
     size: int
     """Bytes of input the task covered."""
+    texts: list[str] = field(default_factory=list)
+    """The texts of the documents, in their order, when asked for (``keep_texts``); else empty."""
 
 
 def build_catalog(units: Sequence[Unit | Skipped], *, views: Sequence[View], seed: int, min_words: int,
@@ -91,7 +93,7 @@ def build_catalog(units: Sequence[Unit | Skipped], *, views: Sequence[View], see
     The result does not depend on ``jobs`` or on the order of the inputs.
     """
     skipped = [u for u in units if isinstance(u, Skipped)]
-    tasks = list(_tasks(u for u in units if isinstance(u, Unit)))
+    tasks = list(plan_tasks(u for u in units if isinstance(u, Unit)))
     total = sum(u.size for task in tasks for u in task)
     fingerprint = partial(fingerprint_task, views=tuple(views), seed=seed, min_words=min_words,
                           id_field=id_field, text_field=text_field)
@@ -129,9 +131,10 @@ def build_catalog(units: Sequence[Unit | Skipped], *, views: Sequence[View], see
 
 
 def fingerprint_task(task: list[Unit], *, views: tuple[View, ...], seed: int, min_words: int,
-                     id_field: str, text_field: str) -> Fingerprints:
+                     id_field: str, text_field: str, keep_texts: bool = False) -> Fingerprints:
     """Read the pieces of one task and fingerprint their records in every view (a plain
-    function: any worker process can run it)."""
+    function: any worker process can run it); with ``keep_texts`` the texts come back too (the
+    index stores them)."""
     records: list[Record] = []
     skipped: list[Skipped] = []
     for unit in task:
@@ -153,6 +156,7 @@ def fingerprint_task(task: list[Unit], *, views: tuple[View, ...], seed: int, mi
         segment_counts=np.diff(segments[1], append=len(segments[0])),
         skipped=skipped,
         size=sum(u.size for u in task),
+        texts=texts if keep_texts else [],
     )
 
 
@@ -194,7 +198,9 @@ def _char_shingles(texts: Sequence[str], *, ngram: int) -> tuple[ShingleIds, npt
     return np.concatenate(sets + [np.empty(0, dtype=np.uint32)]), np.cumsum(sizes) - sizes
 
 
-def _tasks(units: Iterable[Unit]) -> Iterator[list[Unit]]:
+def plan_tasks(units: Iterable[Unit]) -> Iterator[list[Unit]]:
+    """The pieces of input grouped into tasks of at most :data:`TASK_UNITS` pieces and about
+    :data:`TASK_BYTES` bytes, in order."""
     task: list[Unit] = []
     size = 0
     for unit in units:
@@ -215,7 +221,8 @@ def _subset(batch: Fingerprints, keep: list[int]) -> Fingerprints:
     return Fingerprints([batch.documents[i] for i in keep], [batch.locations[i] for i in keep], sketches,
                         [batch.exact_keys[i] for i in keep],
                         batch.segment_keys[np.repeat(chosen, batch.segment_counts)],
-                        batch.segment_counts[keep], [], batch.size)
+                        batch.segment_counts[keep], [], batch.size,
+                        [batch.texts[i] for i in keep] if batch.texts else [])
 
 
 def _chosen(count: int, keep: list[int]) -> npt.NDArray[np.bool_]:

@@ -20,3 +20,18 @@ class ConfigError(DupefindError, ValueError):
 
 class InputError(DupefindError):
     """No usable input: every path was missing, unreadable or skipped."""
+
+
+class IndexFileError(DupefindError):
+    """An index file that cannot be used: missing, not a dupefind index, damaged, or made by a
+    newer version of dupefind; the message names the file and says what to do."""
+
+
+class IndexConfigError(ConfigError):
+    """An option that would change the fingerprints differs from the one the index was built
+    with (``.field`` names it): signatures made two ways cannot be compared."""
+
+
+class SourceMovedError(DupefindError):
+    """An index that keeps only where its texts are found cannot re-read one: the file has
+    moved or changed since it was added."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache, partial
 from typing import BinaryIO
@@ -24,7 +24,10 @@ from .models import Document, Location, PackedPair, Pair, Pairs, Report, Skipped
 from .parallel import Workers, ordered_map
 from .sources import STDIN, load_text, nothing_to_scan, open_inputs, plan_reading
 from .verify import Prepared, is_duplicate, overlap, prepare
-from .views import candidate_views
+from .views import View, candidate_views
+
+TextLoader = Callable[[Location], str]
+"""Re-reads a document's text from its location (picklable, to run in worker processes)."""
 
 #: Candidate pairs checked per task (the pairs of one task share a cache of re-read texts).
 PAIRS_PER_TASK = 64
@@ -46,29 +49,54 @@ def scan(paths: PathArg | Iterable[PathArg], config: Config | None = None, *, st
     """
     config = config or Config()
     started = time.perf_counter()
-    names = _path_list(paths)
+    names = path_list(paths)
     with open_inputs(names, stdin=stdin) as real, Workers(config.processes) as workers:
         units = list(plan_reading(real, include=config.include, exclude=config.exclude,
                                   follow_symlinks=config.follow_symlinks, shown_as=_stdin_names(names, real)))
-        views = candidate_views(scheme=config.scheme, ngram=config.shingle_size, num_perm=config.num_perm,
-                                lsh_threshold=config.lsh_threshold, threshold=config.threshold)
+        views = views_of(config)
         catalog = build_catalog(units, views=views, seed=config.seed, min_words=config.min_words,
                                 boilerplate_min_docs=config.boilerplate_min_docs, id_field=config.id_field,
                                 text_field=config.text_field, jobs=config.processes, progress=progress,
                                 workers=workers)
         if not catalog.documents:
             raise InputError(nothing_to_scan(names, catalog.skipped, include=config.include, exclude=config.exclude))
-        leads, identical = identical_groups(catalog)
-        usable = leads & np.array([not d.short for d in catalog.documents], dtype=bool)
-        candidates = candidate_pairs(catalog.sketches, views=views, usable=usable)
-        pairs, changed = _verified(sorted(set(candidates + identical)), catalog, config, progress, workers)
-    documents, skipped, pairs = _without_changed(catalog, pairs, changed)
+        pairs, changed = find_pairs(catalog, config, views=views, progress=progress, workers=workers)
+    documents, skipped, pairs = without_changed(catalog, pairs, changed)
+    return make_report(documents, pairs, skipped, config, seconds=time.perf_counter() - started)
+
+
+def views_of(config: Config) -> tuple[View, ...]:
+    """The candidate views of a scan with ``config``."""
+    return candidate_views(scheme=config.scheme, ngram=config.shingle_size, num_perm=config.num_perm,
+                           lsh_threshold=config.lsh_threshold, threshold=config.threshold)
+
+
+def find_pairs(catalog: Catalog, config: Config, *, views: Sequence[View], progress: Progress | None = None,
+               involving: frozenset[int] | None = None, load: TextLoader | None = None,
+               workers: Workers | None = None) -> tuple[list[PackedPair], set[int]]:
+    """The copies among the documents of ``catalog``, most similar first, and the documents that
+    changed since the first pass: candidates in ``views`` (identical documents as one group),
+    then each verified and aligned (in ``workers`` if given). ``involving``, if given, keeps
+    only the candidates that name one of these documents (the index checks new documents this
+    way); ``load`` re-reads a text (default: :func:`~dupefind.sources.load_text` from its
+    location)."""
+    leads, identical = identical_groups(catalog)
+    usable = leads & np.array([not d.short for d in catalog.documents], dtype=bool)
+    candidates = candidate_pairs(catalog.sketches, views=views, usable=usable) + identical
+    if involving is not None:
+        candidates = [(i, j) for i, j in candidates if i in involving or j in involving]
+    pairs, changed = _verified(sorted(set(candidates)), catalog, config, progress, load, workers)
     pairs.sort(key=_rank)
-    return Report(
-        config=config.as_dict(), documents=documents, pairs=Pairs(pairs),
-        clusters=clusters((p.a, p.b) for p in pairs), skipped=tuple(s for s in skipped if not s.ignored),
-        ignored=tuple(s for s in skipped if s.ignored), seconds=time.perf_counter() - started,
-    )
+    return pairs, changed
+
+
+def make_report(documents: tuple[Document, ...], pairs: list[PackedPair], skipped: Sequence[Skipped],
+                config: Config, *, seconds: float = 0.0) -> Report:
+    """The report of ``pairs`` (ranked as :func:`find_pairs` gives them) found among ``documents``;
+    ``skipped`` holds the inputs not read and the files ignored for their type."""
+    return Report(config=config.as_dict(), documents=documents, pairs=Pairs(pairs),
+                  clusters=clusters((p.a, p.b) for p in pairs), skipped=tuple(s for s in skipped if not s.ignored),
+                  ignored=tuple(s for s in skipped if s.ignored), seconds=seconds)
 
 
 def compare(text_a: str, text_b: str, config: Config | None = None, *, id_a: str = "a",
@@ -80,10 +108,10 @@ def compare(text_a: str, text_b: str, config: Config | None = None, *, id_a: str
 
 
 def _verified(candidates: list[tuple[int, int]], catalog: Catalog, config: Config, progress: Progress | None,
-              workers: Workers) -> tuple[list[PackedPair], set[int]]:
+              load: TextLoader | None, workers: Workers | None) -> tuple[list[PackedPair], set[int]]:
     """Each candidate pair re-read, verified and aligned (in ``config.processes`` processes):
     the copies, in the candidates' order, and the documents that changed since the first pass."""
-    check = partial(check_pairs, commons=catalog.commons, config=config)
+    check = partial(check_pairs, commons=catalog.commons, config=config, load=load)
     tasks = (_pair_task(candidates[k : k + PAIRS_PER_TASK], catalog)
              for k in range(0, len(candidates), PAIRS_PER_TASK))
     found: list[PackedPair] = []
@@ -125,8 +153,10 @@ class Checked:
     """Documents whose text is no longer what the first pass read (their pairs are dropped)."""
 
 
-def check_pairs(task: PairTask, *, commons: Commons, config: Config) -> Checked:
+def check_pairs(task: PairTask, *, commons: Commons, config: Config, load: TextLoader | None = None) -> Checked:
     """Verify and align the pairs of one task (a plain function: any worker process can run it).
+    ``load`` re-reads a text from its location (default: :func:`~dupefind.sources.load_text`
+    with ``config.text_field``); it must be picklable to run in worker processes.
 
     A text read again must be the one the first pass read (same length and checksum), or the
     document changed during the scan: its pairs are not aligned with offsets into another text.
@@ -138,7 +168,7 @@ def check_pairs(task: PairTask, *, commons: Commons, config: Config) -> Checked:
     def reread(index: int) -> str | None:
         location = task.documents[index][1]
         try:
-            text = load_text(location, text_field=config.text_field)
+            text = load(location) if load is not None else load_text(location, text_field=config.text_field)
         except (OSError, ValueError, KeyError, TypeError):  # gone, unreadable, no longer the same record
             return None
         return text if location.checksum is None or checksum(text) == location.checksum else None
@@ -218,7 +248,7 @@ def identical_groups(catalog: Catalog) -> tuple[npt.NDArray[np.bool_], list[tupl
     return ~member, list(zip(lead[member].tolist(), np.flatnonzero(member).tolist()))
 
 
-def _without_changed(catalog: Catalog, pairs: list[PackedPair], changed: set[int]
+def without_changed(catalog: Catalog, pairs: list[PackedPair], changed: set[int]
                      ) -> tuple[tuple[Document, ...], tuple[Skipped, ...], list[PackedPair]]:
     """The documents, the skipped inputs and the pairs, with the documents that changed during
     the scan moved to the skipped inputs and their pairs dropped."""
@@ -240,7 +270,7 @@ def _where(document: Document, location: Location) -> str:
     return f"{document.path}:{location.line}" if location.line else document.path
 
 
-def _path_list(paths: PathArg | Iterable[PathArg]) -> list[str]:
+def path_list(paths: PathArg | Iterable[PathArg]) -> list[str]:
     """``paths`` as a list of strings: one path alone is a list of one."""
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
@@ -255,6 +285,7 @@ def _path_list(paths: PathArg | Iterable[PathArg]) -> list[str]:
             raise TypeError(f"each path must be a str or os.PathLike of str, not bytes: {path!r}")
         out.append(name)
     return out
+
 
 def _stdin_names(given: Sequence[str], real: Sequence[str]) -> dict[str, str]:
     return {r: STDIN for g, r in zip(given, real) if g == STDIN}

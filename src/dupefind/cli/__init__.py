@@ -17,6 +17,7 @@ from ..report.terminal import visible
 from .common import EXIT_DUPLICATES, EXIT_OK, EXIT_SKIPPED, EXIT_USAGE
 from .compare import compare
 from .dedup import dedup
+from .index import index
 from .scan import scan
 
 __all__ = ["EXIT_DUPLICATES", "EXIT_OK", "EXIT_SKIPPED", "EXIT_USAGE", "cli", "main"]
@@ -37,6 +38,7 @@ def cli() -> None:
 cli.add_command(scan)
 cli.add_command(compare)
 cli.add_command(dedup)
+cli.add_command(index)
 
 
 def main() -> None:

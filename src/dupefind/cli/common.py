@@ -295,3 +295,4 @@ def exit_with(*, found: bool, skipped: bool, fail: bool) -> None:
         sys.exit(EXIT_DUPLICATES)
     sys.exit(EXIT_SKIPPED if skipped else EXIT_OK)
 
+

@@ -1,0 +1,195 @@
+"""``dupefind index``: keep an index file of documents; add to it, check new documents against it.
+
+The options that shape fingerprints are fixed when the index is made; later commands take the
+index's, and refuse a different one naming it. Every other option applies to the one command.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+from click.core import ParameterSource
+
+from ..errors import IndexConfigError
+from ..index import FINGERPRINT_OPTIONS, Index
+from ..jit import compiling_note
+from ..models import Report
+from ..report.terminal import report_parts, summary_view
+from .common import (
+    DEFAULT,
+    EXIT_OK,
+    EXIT_SKIPPED,
+    build_config,
+    check_output,
+    config_options,
+    emit,
+    emit_rich,
+    exit_with,
+    progress_bars,
+)
+from .config_option import config_sources
+from .output import emit_rich_parts, need_output, write_parquet
+from .scan import _chunks as report_chunks
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def input_options(func: F) -> F:
+    """How inputs are read (as ``scan`` reads them)."""
+    options = [
+        click.option("--include", multiple=True, metavar="GLOB",
+                     help="Read only files whose path (relative to the folder) or name matches; repeatable."),
+        click.option("--exclude", multiple=True, metavar="GLOB", help="Leave out matching files and folders; repeatable."),
+        click.option("--follow-symlinks", is_flag=True, default=DEFAULT.follow_symlinks,
+                     help="Follow symbolic links that lead out of a read folder."),
+        click.option("--id-field", default=DEFAULT.id_field, show_default=True, help="JSONL field holding the id."),
+        click.option("--text-field", default=DEFAULT.text_field, show_default=True,
+                     help="JSONL field holding the text."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+@click.group()
+def index() -> None:
+    """Keep an index of documents (one SQLite file): add to it, check new documents against it."""
+
+
+def open_index(path: str, knobs: dict[str, Any], *, create: bool = False, keep_texts: bool | None = None) -> Index:
+    """The index at ``path`` with the options given on the command line; the fingerprint
+    options not given are the index's."""
+    context = click.get_current_context()
+    given = {name for name in knobs if context.get_parameter_source(name) != ParameterSource.DEFAULT}
+    if os.path.isfile(path) and os.path.getsize(path) > 0:
+        with Index(path, create=False) as existing:
+            stored = existing.config.as_dict()
+        knobs.update({name: stored[name] for name in FINGERPRINT_OPTIONS if name in knobs and name not in given})
+    config = build_config(knobs)
+    if (note := compiling_note()) is not None:
+        click.echo(f"dupefind: {note}", err=True)
+    try:
+        return Index(path, config, create=create, keep_texts=keep_texts)
+    except IndexConfigError as error:
+        option = "--locations-only" if error.field == "keep_texts" else f"--{error.field.replace('_', '-')}"
+        raise click.BadParameter(error.problem, param_hint=f"'{option}'") from None
+
+
+@index.command()
+@click.argument("index_path", metavar="INDEX")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--replace", "replace_changed", is_flag=True, default=False,
+              help="Replace a document whose id is already indexed with another text (otherwise it is skipped).")
+@click.option("--locations-only", is_flag=True, default=False,
+              help="When making the index: keep only where each text was read, not the text (re-read at check time).")
+@click.option("--scheme", type=click.Choice(["stopwords", "words", "chars"]), default=DEFAULT.scheme,
+              show_default=True, help="Shingles (fixed when the index is made).")
+@click.option("--ngram", type=int, default=None, help="Shingle length (fixed when the index is made).")
+@click.option("--num-perm", type=int, default=DEFAULT.num_perm, show_default=True,
+              help="MinHash permutations (fixed when the index is made).")
+@click.option("--seed", type=int, default=DEFAULT.seed, show_default=True, help="MinHash seed (fixed).")
+@click.option("--lsh-threshold", type=float, default=DEFAULT.lsh_threshold, show_default=True,
+              help="Jaccard level of the LSH bands (fixed when the index is made).")
+@click.option("--min-words", type=int, default=DEFAULT.min_words, show_default=True,
+              help="Texts with fewer words are short (fixed when the index is made).")
+@click.option("--jobs", "-j", type=int, default=DEFAULT.jobs, show_default=True,
+              help="Processes for reading and fingerprinting; 0 uses every core.")
+@input_options
+def add(index_path: str, paths: tuple[str, ...], replace_changed: bool, locations_only: bool, **knobs: Any) -> None:
+    """Add the documents under PATH... to INDEX (made when missing); '-' reads JSONL from stdin."""
+    with open_index(index_path, knobs, create=True, keep_texts=False if locations_only else None) as store, \
+            progress_bars(enabled=True) as progress:
+        done = store.add(list(paths), replace_changed=replace_changed, progress=progress)
+    for skipped in done.skipped:
+        click.echo(f"skipped {skipped.path}: {skipped.reason}", err=True)
+    click.echo(f"dupefind index: {done.added:,} added, {done.replaced:,} replaced, {done.unchanged:,} already "
+               f"there, {len(done.skipped):,} skipped{f', {len(done.ignored):,} ignored by type' if done.ignored else ''} "
+               f"in {done.seconds:.1f} s; {index_path} holds "
+               f"{done.documents:,} documents")
+    sys.exit(EXIT_SKIPPED if done.skipped else EXIT_OK)
+
+
+@index.command()
+@click.argument("index_path", metavar="INDEX")
+@click.argument("paths", nargs=-1, required=True)
+@config_options(scan=True)
+@input_options
+def check(index_path: str, paths: tuple[str, ...], fmt: str, output: str | None, max_passages: int,
+          max_chars: int, fail_on_duplicates: bool, top: int, quiet: bool, **knobs: Any) -> None:
+    """Report the copies between the documents under PATH... and those in INDEX, and among the
+    new ones, as `scan` reports them; adds nothing. '-' reads JSONL from stdin."""
+    check_output(output)
+    need_output(fmt, output)
+    with open_index(index_path, knobs) as store, progress_bars(enabled=fmt == "rich" and not quiet) as progress:
+        report = store.check(list(paths), progress=progress)
+    write_report(report, fmt=fmt, output=output, max_passages=max_passages, max_chars=max_chars, top=top, quiet=quiet)
+    exit_with(found=bool(report.pairs), skipped=bool(report.skipped), fail=fail_on_duplicates)
+
+
+@index.command()
+@click.argument("index_path", metavar="INDEX")
+@config_options(scan=True)
+def pairs(index_path: str, fmt: str, output: str | None, max_passages: int, max_chars: int,
+          fail_on_duplicates: bool, top: int, quiet: bool, **knobs: Any) -> None:
+    """Report every pair inside INDEX: the report of a scan of all its documents."""
+    check_output(output)
+    need_output(fmt, output)
+    with open_index(index_path, knobs) as store, progress_bars(enabled=fmt == "rich" and not quiet) as progress:
+        report = store.pairs(progress=progress)
+    write_report(report, fmt=fmt, output=output, max_passages=max_passages, max_chars=max_chars, top=top, quiet=quiet)
+    exit_with(found=bool(report.pairs), skipped=False, fail=fail_on_duplicates)
+
+
+def write_report(report: Report, *, fmt: str, output: str | None, max_passages: int, max_chars: int, top: int,
+                 quiet: bool) -> None:
+    """The report as ``scan`` writes it (same formats, same options)."""
+    sources = config_sources(click.get_current_context(), report.config)
+    if fmt == "parquet" and output is not None:
+        write_parquet(report, output)
+    elif fmt != "rich":
+        if output is not None or not quiet:
+            emit(report_chunks(report, fmt, sources), output)
+    elif output is not None or not quiet:
+        shown = min(top or len(report.pairs), len(report.pairs)) if max_passages else 0
+        emit_rich_parts(report_parts(report, max_passages=max_passages, max_chars=max_chars, top=top),
+                        count=shown, output=output)
+    if quiet:
+        emit_rich(summary_view(report), None)
+
+
+@index.command()
+@click.argument("index_path", metavar="INDEX")
+@click.argument("ids", nargs=-1, required=True)
+def remove(index_path: str, ids: tuple[str, ...]) -> None:
+    """Remove the documents with these ids from INDEX."""
+    with Index(index_path, create=False) as store:
+        done = store.remove(list(ids))
+    for missing in done.missing:
+        click.echo(f"not in the index: {missing}", err=True)
+    click.echo(f"dupefind index: {len(done.removed):,} removed, {len(done.missing):,} not found")
+    sys.exit(EXIT_SKIPPED if done.missing else EXIT_OK)
+
+
+@index.command()
+@click.argument("index_path", metavar="INDEX")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text (one fact a line) or json.")
+def info(index_path: str, fmt: str) -> None:
+    """Show what INDEX holds: documents, size, configuration, schema version."""
+    with Index(index_path, create=False) as store:
+        facts = store.info()
+    data = {"path": facts.path, "documents": facts.documents, "short_documents": facts.short_documents,
+            "batches": facts.batches, "segment_keys": facts.segment_keys, "bytes": facts.bytes,
+            "schema_version": facts.schema_version, "texts": "stored" if facts.texts else "locations only",
+            "created_by": facts.created_by, "config": facts.config}
+    if fmt == "json":
+        click.echo(json.dumps(data, indent=2))
+        return
+    for key, value in data.items():
+        shown = " ".join(f"{k}={v}" for k, v in value.items()) if isinstance(value, dict) else value
+        click.echo(f"{key:16} {shown}")

@@ -1,0 +1,145 @@
+"""The index's documents as a :class:`~dupefind.catalog.Catalog`: what the scan's later stages
+(candidates, verification, alignment, report) take, so the index runs those stages unchanged.
+
+- :func:`whole_catalog`: every indexed document (``index pairs``: a scan of the index);
+- :func:`checked_catalog`: new documents and the indexed ones they could pair with (``index
+  check``): every indexed document that shares an LSH band key with a new one in some view,
+  or a short text's words. Boilerplate is decided for the documents in it from the index's
+  exact segment counts plus the new documents' own: what a scan of old + new would count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from ..boilerplate import Commons
+from ..candidates import Sketches, band_keys, candidate_pairs
+from ..catalog import Catalog, Fingerprints
+from ..models import Document, Location
+from ..pipeline import identical_groups
+from ..views import View
+from .records import Bands, Keys, Sketch, Stored
+from .store import Store
+from .texts import INDEXED
+
+#: The exact key of a document without words (as the first pass gives it).
+_NO_WORDS = bytes(16)
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """One document of a catalog to be: what the catalog keeps of it."""
+
+    document: Document
+    location: Location
+    sketches: tuple[Sketch, ...]
+    """Its signatures in each view."""
+    exact_key: bytes
+    """The hash of the text's words (empty for a text without words): equal keys, identical
+    documents, which the scan pairs as one group."""
+    segments: Keys
+    """Its unique segment keys."""
+
+
+def members(batch: Fingerprints, *, views: Sequence[View]) -> list[tuple[Member, Bands]]:
+    """Each document of a first-pass batch as a :class:`Member`, with its LSH band keys."""
+    usable = np.array([not d.short for d in batch.documents], dtype=bool)
+    keys = band_keys(batch.sketches, views=views, usable=usable)
+    order = np.argsort(keys.documents, kind="stable")
+    bounds = np.searchsorted(keys.documents[order], np.arange(len(batch.documents) + 1))
+    segment_bounds = np.concatenate(([0], np.cumsum(batch.segment_counts)))
+    found = []
+    for k, doc in enumerate(batch.documents):
+        rows = [(np.searchsorted(s.owners, k), np.searchsorted(s.owners, k, side="right")) for s in batch.sketches]
+        mine = order[bounds[k] : bounds[k + 1]]
+        found.append((
+            Member(doc, batch.locations[k],
+                   tuple(Sketch(s.sizes[a:b], s.signatures[a:b]) for s, (a, b) in zip(batch.sketches, rows)),
+                   batch.exact_keys[k] if doc.words else b"", batch.segment_keys[segment_bounds[k] : segment_bounds[k + 1]]),
+            Bands(keys.views[mine].astype(np.int64), keys.bands[mine].astype(np.int64), keys.keys[mine]),
+        ))
+    return found
+
+
+def stored_bands(stored: Stored, *, views: Sequence[View]) -> Bands:
+    """The band keys of an indexed document, made again from its signatures (to delete them)."""
+    sketches = [Sketches(np.zeros(len(s.sizes), dtype=np.intp), s.signatures, s.sizes) for s in stored.sketches]
+    keys = band_keys(sketches, views=views, usable=np.array([not stored.document.short]))
+    return Bands(keys.views.astype(np.int64), keys.bands.astype(np.int64), keys.keys)
+
+
+def whole_catalog(store: Store, *, views: Sequence[View], min_docs: int) -> Catalog:
+    """Every document of the index, sorted by id (inside :meth:`Store.reading`)."""
+    everyone = [_member(store, s) for s in store.everything()]
+    return _catalog(everyone, views=views, commons=Commons(store.common_segments(min_docs)))
+
+
+def checked_catalog(store: Store, new: Sequence[tuple[Member, Bands]], *, views: Sequence[View],
+                    min_docs: int) -> tuple[Catalog, frozenset[int]]:
+    """The new documents and the indexed documents they may pair with, sorted by id, and the
+    positions of the new ones (inside :meth:`Store.reading`)."""
+    partners = store.colliding([bands for _, bands in new])
+    partners |= store.same_words([m.exact_key for m, _ in new if m.exact_key])
+    fresh = [m for m, _ in new]
+    old = _candidates_only([_member(store, s) for s in store.by_numbers(sorted(partners))], fresh, views=views)
+    keys = [m.segments for m in old + fresh]
+    every = np.unique(np.concatenate(keys)) if keys else np.empty(0, dtype=np.uint64)
+    counts = store.segment_counts(every) + _counts(every, [m.segments for m in fresh])
+    catalog = _catalog(old + fresh, views=views, commons=Commons(every[counts >= min_docs]))
+    ids = {m.document.id for m in fresh}
+    return catalog, frozenset(k for k, d in enumerate(catalog.documents) if d.id in ids)
+
+
+def _candidates_only(old: list[Member], fresh: list[Member], *, views: Sequence[View]) -> list[Member]:
+    """The indexed documents that the scan's candidate stage pairs with a new one (most of those
+    that share a band key by chance do not): the candidates among the rest are the same, and
+    boilerplate need only be counted for these. Not with a view that limits its buckets
+    (``max_bucket``): dropping holders of a common key would make it look rare."""
+    if any(view.max_bucket for view in views):
+        return old
+    catalog = _catalog(old + fresh, views=views, commons=Commons())
+    leads, identical = identical_groups(catalog)
+    usable = leads & np.array([not d.short for d in catalog.documents], dtype=bool)
+    ids = {m.document.id for m in fresh}
+    named = {catalog.documents[k].id
+             for pair in candidate_pairs(catalog.sketches, views=views, usable=usable) + identical
+             if catalog.documents[pair[0]].id in ids or catalog.documents[pair[1]].id in ids for k in pair}
+    return [m for m in old if m.document.id in named]
+
+
+def _member(store: Store, stored: Stored) -> Member:
+    return Member(stored.document, Location(store.path, INDEXED, line=stored.doc), stored.sketches,
+                  stored.exact_key or b"", np.frombuffer(stored.segments, dtype=np.uint64))
+
+
+def _counts(keys: Keys, per_document: Sequence[Keys]) -> npt.NDArray[np.int64]:
+    """In how many of the documents each of the sorted unique ``keys`` occurs."""
+    counts = np.zeros(len(keys), dtype=np.int64)
+    if per_document:
+        np.add.at(counts, np.searchsorted(keys, np.concatenate(list(per_document))), 1)
+    return counts
+
+
+def _catalog(members: list[Member], *, views: Sequence[View], commons: Commons) -> Catalog:
+    members = sorted(members, key=lambda m: m.document.id)  # Python's order of ids, as the scan's
+    sketches = []
+    for number, view in enumerate(views):
+        parts = [m.sketches[number] for m in members]
+        owners = np.repeat(np.arange(len(members), dtype=np.intp), [len(p.sizes) for p in parts])
+        rows = [p.signatures for p in parts if len(p.sizes)]  # a document may have no row in a sampled view
+        width = rows[0].shape[1] if rows else view.num_perm
+        signatures = np.concatenate(rows) if rows else np.empty((0, width), dtype=np.uint32)
+        sizes = np.concatenate([p.sizes for p in parts]) if parts else np.empty(0, dtype=np.uint32)
+        sketches.append(Sketches(owners, signatures, sizes))
+    return Catalog(
+        documents=tuple(m.document for m in members),
+        locations=tuple(m.location for m in members),
+        sketches=tuple(sketches),
+        exact_keys=np.frombuffer(b"".join(m.exact_key or _NO_WORDS for m in members), dtype="V16"),
+        commons=commons,
+        skipped=(),
+    )

@@ -1,0 +1,103 @@
+"""The index's tables, as an ordered list of migrations (simonw/llm's ``migrations.py`` habit).
+
+Each migration is a small function that takes the database one step further; the names of the
+steps applied are recorded in ``_migrations``, and ``PRAGMA user_version`` holds how many
+there are: the schema version. Opening an index applies the steps it lacks, in order, in one
+transaction. An index with a higher version than this code knows was made by a newer dupefind
+and is refused, never migrated downwards.
+
+The tables (schema 1):
+
+- ``meta``: ``key``/``value`` rows: the fingerprint configuration (JSON), whether texts are
+  kept, the dupefind version that created the index;
+- ``documents``: one row per document: its number (``doc``), id, input path, sizes, a content
+  hash (BLAKE2b-128 of the text), the hash of a short text's words (``exact_key``, indexed), its
+  boilerplate segment keys, where it was read from, and the batch that added it;
+- ``sketches``: per document and candidate view, its MinHash signatures (one per window of
+  the text, or one for the whole text) and the sizes of their shingle sets;
+- ``texts``: the text of each document, zlib-compressed (absent when only locations are kept);
+- ``band_keys``: ``(view, band, key, doc)``, one row per LSH band key of each document's
+  signatures, in a clustered primary key, so that the documents colliding with a new one are
+  an index lookup;
+- ``segments``: for every boilerplate segment key, in how many documents it occurs (kept exact
+  as documents are added and removed);
+- ``batches``: one row per committed batch (a transaction of ``index add``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Callable
+
+Migration = Callable[[sqlite3.Connection], None]
+
+#: Marks a SQLite file as a dupefind index (``PRAGMA application_id``: "dupf").
+APPLICATION_ID = 0x64757066
+
+MIGRATIONS: list[Migration] = []
+
+
+def migration(step: Migration) -> Migration:
+    """Register ``step`` as the next migration."""
+    MIGRATIONS.append(step)
+    return step
+
+
+def schema_version() -> int:
+    """The schema version this code writes: the number of migrations."""
+    return len(MIGRATIONS)
+
+
+@migration
+def m001_initial(db: sqlite3.Connection) -> None:
+    for statement in (
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        """CREATE TABLE batches (
+               batch INTEGER PRIMARY KEY, documents INTEGER NOT NULL, added_at TEXT NOT NULL)""",
+        """CREATE TABLE documents (
+               doc INTEGER PRIMARY KEY,
+               id TEXT NOT NULL UNIQUE,
+               path TEXT NOT NULL,
+               chars INTEGER NOT NULL,
+               words INTEGER NOT NULL,
+               short INTEGER NOT NULL,
+               content_hash BLOB NOT NULL,
+               exact_key BLOB,
+               segments BLOB NOT NULL,
+               location TEXT NOT NULL,
+               batch INTEGER NOT NULL REFERENCES batches(batch))""",
+        "CREATE INDEX documents_exact_key ON documents(exact_key) WHERE exact_key IS NOT NULL",
+        "CREATE TABLE texts (doc INTEGER PRIMARY KEY, data BLOB NOT NULL)",
+        """CREATE TABLE sketches (
+               doc INTEGER NOT NULL, view INTEGER NOT NULL, sizes BLOB NOT NULL, signatures BLOB NOT NULL,
+               PRIMARY KEY (doc, view))""",
+        """CREATE TABLE band_keys (
+               view INTEGER NOT NULL, band INTEGER NOT NULL, key INTEGER NOT NULL, doc INTEGER NOT NULL,
+               PRIMARY KEY (view, band, key, doc)) WITHOUT ROWID""",
+        "CREATE TABLE segments (key INTEGER PRIMARY KEY, docs INTEGER NOT NULL)",
+    ):
+        db.execute(statement)
+
+
+def migrate(db: sqlite3.Connection) -> None:
+    """Apply the migrations ``db`` lacks, in order, in one transaction (the caller checked that
+    its version is not newer than :func:`schema_version`)."""
+    current = db.execute("PRAGMA user_version").fetchone()[0]
+    if current >= len(MIGRATIONS):
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        current = db.execute("PRAGMA user_version").fetchone()[0]  # another process may have done it
+        if current == 0:
+            db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+        for step in MIGRATIONS[current:]:
+            step(db)
+            db.execute("INSERT INTO _migrations (name, applied_at) VALUES (?, ?)",
+                       (step.__name__, dt.datetime.now(dt.UTC).isoformat(timespec="seconds")))
+        db.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise

@@ -1,0 +1,287 @@
+"""The index file: one SQLite database in WAL mode, read and written only through :class:`Store`.
+
+Writers take the database lock for one batch at a time (``BEGIN IMMEDIATE`` ... ``COMMIT``), so
+a crash leaves exactly the batches committed before it; readers see a consistent snapshot
+while a writer works (WAL). Every SQLite error is turned into an
+:class:`~dupefind.errors.IndexFileError` that names the file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from ..errors import IndexFileError
+from ..models import Document, Location
+from .records import Bands, Entry, Keys, Sketch, Stored
+from .schema import APPLICATION_ID, migrate, schema_version
+
+#: Waiting for another writer's batch, at most this many seconds.
+BUSY_SECONDS = 60
+#: Bytes per page of a new index: a compressed article (~2 KB) is one row of the ``texts``
+#: table, and 4 KB pages would hold one each, half empty.
+PAGE_SIZE = 16384
+#: Parameters per ``IN (...)`` query.
+_CHUNK = 500
+_NONE = np.empty(0, dtype=np.int64)
+
+
+_STORED = "doc, id, path, chars, words, short, exact_key, segments"
+
+
+def _stored(row: tuple[Any, ...], sketches: dict[int, list[Sketch]]) -> Stored:
+    doc, ident, path, chars, words, short, exact_key, segments = row
+    return Stored(doc, Document(ident, path, chars, words, bool(short)), tuple(sketches.get(doc, ())), exact_key,
+                  segments)
+
+
+def _sketch(sizes: bytes, signatures: bytes) -> Sketch:
+    counts = np.frombuffer(sizes, dtype=np.uint32)
+    values = np.frombuffer(signatures, dtype=np.uint32)
+    return Sketch(counts, values.reshape(len(counts), -1) if len(counts) else values.reshape(0, 0))
+
+
+class Store:
+    """An open index file (``create``: made when missing)."""
+
+    def __init__(self, path: str, *, create: bool) -> None:
+        self.path = path
+        exists = os.path.exists(path)
+        if not exists and not create:
+            raise IndexFileError(f"no index at {path} (make one with `dupefind index add {path} PATH...`)")
+        if exists and os.path.isdir(path):
+            raise IndexFileError(f"{path} is a folder, not an index file")
+        folder = os.path.dirname(os.path.abspath(path))
+        if not exists and not os.path.isdir(folder):
+            raise IndexFileError(f"cannot make the index {path}: folder {folder} does not exist")
+        with self.errors():
+            self.db = sqlite3.connect(path, isolation_level=None, timeout=BUSY_SECONDS, check_same_thread=False)
+            self._check_kind()
+            if not exists or os.path.getsize(path) == 0:
+                self.db.execute(f"PRAGMA page_size = {PAGE_SIZE}")
+            if self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.execute("PRAGMA synchronous = NORMAL")
+            self.db.execute("PRAGMA cache_size = -65536")  # 64 MB of pages
+            migrate(self.db)
+
+    def _check_kind(self) -> None:
+        application = self.db.execute("PRAGMA application_id").fetchone()[0]
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        tables = self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if application != APPLICATION_ID and (tables or version):
+            raise IndexFileError(f"{self.path} is a SQLite database but not a dupefind index")
+        if version > schema_version():
+            raise IndexFileError(f"{self.path} was made by a newer dupefind (index schema {version}; this version "
+                                 f"reads up to {schema_version()}): upgrade dupefind to use it")
+
+    @contextmanager
+    def errors(self) -> Iterator[None]:
+        """SQLite's errors as :class:`IndexFileError` naming the file."""
+        try:
+            yield
+        except sqlite3.DatabaseError as error:
+            raise IndexFileError(f"{self.path} cannot be used as an index: {error} (not a dupefind index, or a "
+                                 "damaged one: make it again with `dupefind index add`)") from None
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """One consistent snapshot for the queries inside (a writer may commit meanwhile)."""
+        with self.errors():
+            self.db.execute("BEGIN")
+            try:
+                yield
+            finally:
+                self.db.execute("ROLLBACK")
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """One transaction, holding the write lock: all of it is committed, or none."""
+        with self.errors():
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
+
+    def close(self) -> None:
+        self.db.close()
+
+    # --- meta -----------------------------------------------------------------------------
+
+    def meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, values: dict[str, str]) -> None:
+        """Inside :meth:`writing`."""
+        self.db.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", values.items())
+
+    # --- writing ---------------------------------------------------------------------------
+
+    def add(self, entries: Sequence[Entry], *, replacing: Sequence[Stored] = (),
+            replacing_bands: Sequence[Bands] = ()) -> None:
+        """Store ``entries`` as one batch, after deleting ``replacing`` (inside :meth:`writing`)."""
+        self.delete(replacing, replacing_bands)
+        first = self.db.execute("SELECT coalesce(max(doc), 0) + 1 FROM documents").fetchone()[0]
+        batch = self.db.execute("INSERT INTO batches (documents, added_at) VALUES (?, ?)",
+                                (len(entries), dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))).lastrowid
+        numbers = range(first, first + len(entries))
+        self.db.executemany(
+            f"INSERT INTO documents ({_STORED}, content_hash, location, batch) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            ((n, e.document.id, e.document.path, e.document.chars, e.document.words, int(e.document.short),
+              e.exact_key, e.segments.tobytes(), e.content_hash, _location_json(e.location, e.text_field), batch)
+             for n, e in zip(numbers, entries)))
+        self.db.executemany("INSERT INTO sketches (doc, view, sizes, signatures) VALUES (?, ?, ?, ?)",
+                            ((n, view, sketch.sizes.tobytes(), sketch.signatures.tobytes())
+                             for n, e in zip(numbers, entries) for view, sketch in enumerate(e.sketches)))
+        self.db.executemany("INSERT INTO texts (doc, data) VALUES (?, ?)",
+                            ((n, e.text) for n, e in zip(numbers, entries) if e.text is not None))
+        self._bands("INSERT OR IGNORE INTO band_keys (view, band, key, doc) VALUES (?, ?, ?, ?)",
+                    numbers, [e.band_keys for e in entries])
+        self._count_segments([e.segments for e in entries], +1)
+
+    def delete(self, stored: Sequence[Stored], bands: Sequence[Bands]) -> None:
+        """Delete documents with their band keys, sketches, text and segment counts (inside
+        :meth:`writing`)."""
+        if not stored:
+            return
+        self._bands("DELETE FROM band_keys WHERE view = ? AND band = ? AND key = ? AND doc = ?",
+                    [s.doc for s in stored], bands)
+        self._count_segments([np.frombuffer(s.segments, dtype=np.uint64) for s in stored], -1)
+        for table in ("sketches", "texts", "documents"):
+            self.db.executemany(f"DELETE FROM {table} WHERE doc = ?", ((s.doc,) for s in stored))
+
+    def _bands(self, statement: str, docs: Iterable[int], bands: Sequence[Bands]) -> None:
+        numbers = np.concatenate([np.full(len(b.keys), n, dtype=np.int64) for n, b in zip(docs, bands)] + [_NONE])
+        views = np.concatenate([b.views for b in bands] + [_NONE])
+        band = np.concatenate([b.bands for b in bands] + [_NONE])
+        keys = np.concatenate([b.keys.view(np.int64) for b in bands] + [_NONE])  # SQLite integers are signed
+        order = np.lexsort((numbers, keys, band, views))  # in key order: the B-tree is written in sequence
+        self.db.executemany(statement, zip(views[order].tolist(), band[order].tolist(), keys[order].tolist(),
+                                           numbers[order].tolist()))
+
+    def _count_segments(self, per_document: list[Keys], sign: int) -> None:
+        if not per_document:
+            return
+        keys, counts = np.unique(np.concatenate(per_document), return_counts=True)
+        rows = zip(keys.view(np.int64).tolist(), (sign * counts).tolist())
+        self.db.executemany("INSERT INTO segments (key, docs) VALUES (?, ?) "
+                            "ON CONFLICT (key) DO UPDATE SET docs = docs + excluded.docs", rows)
+        if sign < 0:
+            self.db.execute("DELETE FROM segments WHERE docs <= 0")
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def by_ids(self, ids: Sequence[str]) -> dict[str, tuple[Stored, bytes]]:
+        """The stored documents with these ids, with their content hashes."""
+        rows: list[tuple[Any, ...]] = []
+        for k in range(0, len(ids), _CHUNK):
+            chunk = ids[k : k + _CHUNK]
+            rows += self.db.execute(f"SELECT {_STORED}, content_hash FROM documents WHERE id IN "
+                                    f"({','.join('?' * len(chunk))})", chunk).fetchall()
+        sketches = self._sketches([row[0] for row in rows])
+        return {row[1]: (_stored(row[:-1], sketches), row[-1]) for row in rows}
+
+    def by_numbers(self, docs: Sequence[int]) -> list[Stored]:
+        rows: list[tuple[Any, ...]] = []
+        for k in range(0, len(docs), _CHUNK):
+            chunk = docs[k : k + _CHUNK]
+            rows += self.db.execute(f"SELECT {_STORED} FROM documents WHERE doc IN ({','.join('?' * len(chunk))})",
+                                    chunk).fetchall()
+        sketches = self._sketches([row[0] for row in rows])
+        return [_stored(row, sketches) for row in rows]
+
+    def _sketches(self, docs: Sequence[int]) -> dict[int, list[Sketch]]:
+        found: dict[int, list[Sketch]] = {}
+        for k in range(0, len(docs), _CHUNK):
+            chunk = docs[k : k + _CHUNK]
+            for doc, _, sizes, signatures in self.db.execute(
+                    f"SELECT doc, view, sizes, signatures FROM sketches WHERE doc IN ({','.join('?' * len(chunk))}) "
+                    "ORDER BY doc, view", chunk):
+                found.setdefault(doc, []).append(_sketch(sizes, signatures))
+        return found
+
+    def everything(self) -> list[Stored]:
+        """Every document."""
+        sketches: dict[int, list[Sketch]] = {}
+        for doc, _, sizes, signatures in self.db.execute("SELECT doc, view, sizes, signatures FROM sketches "
+                                                         "ORDER BY doc, view"):
+            sketches.setdefault(doc, []).append(_sketch(sizes, signatures))
+        return [_stored(row, sketches) for row in self.db.execute(f"SELECT {_STORED} FROM documents")]
+
+    def colliding(self, bands: Sequence[Bands]) -> set[int]:
+        """The documents that have one of these band keys (looked up in one join, in key order)."""
+        probes = sorted({probe for b in bands
+                         for probe in zip(b.views.tolist(), b.bands.tolist(), b.keys.view(np.int64).tolist())})
+        self._temporary("probes", "view INTEGER, band INTEGER, key INTEGER", probes)
+        rows = self.db.execute("SELECT DISTINCT b.doc FROM temp.probes p CROSS JOIN band_keys b "
+                               "ON b.view = p.view AND b.band = p.band AND b.key = p.key")
+        return {doc for (doc,) in rows}
+
+    def _temporary(self, name: str, columns: str, rows: Iterable[tuple[int, ...]]) -> None:
+        """A temporary table ``name`` holding ``rows`` (this connection only; outside the index)."""
+        self.db.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} ({columns})")
+        self.db.execute(f"DELETE FROM temp.{name}")
+        marks = ",".join("?" * (columns.count(",") + 1))
+        self.db.executemany(f"INSERT INTO temp.{name} VALUES ({marks})", rows)
+
+    def same_words(self, exact_keys: Sequence[bytes]) -> set[int]:
+        """The documents whose words hash to one of ``exact_keys`` (identical texts)."""
+        found: set[int] = set()
+        for key in set(exact_keys):
+            found.update(doc for (doc,) in self.db.execute("SELECT doc FROM documents WHERE exact_key = ?", (key,)))
+        return found
+
+    def segment_counts(self, keys: Keys) -> npt.NDArray[np.int64]:
+        """In how many indexed documents each of the sorted unique ``keys`` occurs."""
+        signed = keys.view(np.int64)
+        self._temporary("wanted", "key INTEGER", ((key,) for key in signed.tolist()))
+        found = self.db.execute("SELECT s.key, s.docs FROM temp.wanted w CROSS JOIN segments s ON s.key = w.key")
+        counts = dict(found.fetchall())
+        return np.array([counts.get(key, 0) for key in signed.tolist()], dtype=np.int64)
+
+    def common_segments(self, min_docs: int) -> Keys:
+        """The sorted segment keys found in at least ``min_docs`` indexed documents."""
+        rows = self.db.execute("SELECT key FROM segments WHERE docs >= ?", (min_docs,)).fetchall()
+        keys = np.array([key for (key,) in rows], dtype=np.int64).view(np.uint64)
+        keys.sort()
+        return keys
+
+    def text_of(self, doc: int) -> tuple[bytes | None, str, bytes]:
+        """A document's compressed text (or ``None``), its location (JSON) and its content hash."""
+        row = self.db.execute("SELECT t.data, d.location, d.content_hash FROM documents d LEFT JOIN texts t "
+                              "ON t.doc = d.doc WHERE d.doc = ?", (doc,)).fetchone()
+        if row is None:
+            raise IndexFileError(f"{self.path}: document {doc} was removed while it was being read")
+        return row[0], str(row[1]), bytes(row[2])
+
+    def counts(self) -> dict[str, int]:
+        """Documents, short documents, banded documents, batches and segment keys."""
+        row = self.db.execute("SELECT count(*), coalesce(sum(short), 0) FROM documents").fetchone()
+        batches = self.db.execute("SELECT count(*) FROM batches").fetchone()[0]
+        segments = self.db.execute("SELECT count(*) FROM segments").fetchone()[0]
+        return {"documents": row[0], "short_documents": row[1], "batches": batches,
+                "segment_keys": segments}
+
+
+def _location_json(location: Location, text_field: str) -> str:
+    return json.dumps({"path": location.path, "kind": location.kind, "line": location.line,
+                       "offset": location.offset, "encoding": location.encoding, "text_field": text_field})
+
+
+def location_of(data: str) -> tuple[Location, str]:
+    """A stored location (JSON) as a :class:`Location` and the JSONL text field."""
+    fields = json.loads(data)
+    text_field = fields.pop("text_field")
+    return Location(**fields), str(text_field)

@@ -1,0 +1,77 @@
+"""``dupefind index``, in process through the console entry point: the same reports and exit
+codes as ``scan`` (README, "Keeping an index")."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from conftest import SAMPLES, run_main, validate_report
+
+
+def _folder(tmp_path: Path, names: list[str]) -> Path:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name in names:
+        shutil.copyfile(SAMPLES / name, folder / name)
+    return folder
+
+
+def test_add_check_pairs_remove_info(tmp_path: Path) -> None:
+    docs = _folder(tmp_path, ["040_night_trains_return.txt", "062_garden_birds_in_winter.txt",
+                              "010_elm_street_community_garden.txt"])
+    index = str(tmp_path / "docs.index")
+    added = run_main(["index", "add", index, str(docs), "--jobs", "1"])
+    assert added.exit_code == 0, added.stderr
+    assert "3 added, 0 replaced, 0 already there, 0 skipped" in added.stdout
+
+    spun = tmp_path / "new" / "041_overnight_train_comeback_spun.txt"
+    spun.parent.mkdir()
+    shutil.copyfile(SAMPLES / spun.name, spun)
+    checked = run_main(["index", "check", index, str(spun), "--format", "json", "--fail-on-duplicates", "-j", "1"])
+    assert checked.exit_code == 1, checked.stderr
+    report = json.loads(checked.stdout)
+    validate_report(report)
+    assert [(p["a"], p["b"]) for p in report["pairs"]] == [(str(docs / "040_night_trains_return.txt"), str(spun))]
+    assert [d["id"] for d in report["documents"]] == [str(spun)]
+    assert run_main(["index", "check", index, str(spun), "--format", "json"]).exit_code == 0
+
+    assert run_main(["index", "add", index, str(spun), "-j", "1"]).exit_code == 0
+    pairs = run_main(["index", "pairs", index, "--format", "json", "-j", "1"])
+    scan = run_main(["scan", str(docs), str(spun), "--format", "json", "-j", "1"])
+    assert pairs.exit_code == scan.exit_code == 0 and pairs.stdout == scan.stdout
+
+    removed = run_main(["index", "remove", index, str(spun), "nothing-here"])
+    assert removed.exit_code == 3 and "1 removed, 1 not found" in removed.stdout and "nothing-here" in removed.stderr
+
+    info = run_main(["index", "info", index, "--format", "json"])
+    facts = json.loads(info.stdout)
+    assert (facts["documents"], facts["schema_version"], facts["texts"]) == (3, 1, "stored")
+    assert facts["config"]["num_perm"] == 128
+    assert "documents        3" in run_main(["index", "info", index]).stdout
+
+
+def test_a_changed_document_is_skipped_unless_replaced(tmp_path: Path) -> None:
+    docs = _folder(tmp_path, ["040_night_trains_return.txt"])
+    index = str(tmp_path / "i.index")
+    assert run_main(["index", "add", index, str(docs), "-j", "1"]).exit_code == 0
+    (docs / "040_night_trains_return.txt").write_text("A new text. " * 80, encoding="utf-8")
+    refused = run_main(["index", "add", index, str(docs), "-j", "1"])
+    assert refused.exit_code == 3 and "--replace" in refused.stderr
+    replaced = run_main(["index", "add", index, str(docs), "--replace", "-j", "1"])
+    assert replaced.exit_code == 0 and "1 replaced" in replaced.stdout
+
+
+def test_errors_are_messages_with_exit_code_2(tmp_path: Path) -> None:
+    docs = _folder(tmp_path, ["040_night_trains_return.txt"])
+    index = str(tmp_path / "i.index")
+    assert run_main(["index", "add", index, str(docs), "-j", "1", "--num-perm", "64"]).exit_code == 0
+    refused = run_main(["index", "check", index, str(docs), "--num-perm", "128"])
+    assert refused.exit_code == 2 and "'--num-perm'" in refused.stderr and "64" in refused.stderr
+    garbage = tmp_path / "garbage.index"
+    garbage.write_text("hello\n" * 1000, encoding="utf-8")
+    for args in (["index", "info", str(garbage)], ["index", "pairs", str(tmp_path / "missing.index")],
+                 ["index", "check", str(garbage), str(docs)]):
+        result = run_main(args)
+        assert result.exit_code == 2 and result.stderr.startswith("Error: ") and "Traceback" not in result.stderr

@@ -1,0 +1,231 @@
+"""The index gives a scan's answers: batches then ``pairs`` equal one scan, ``check`` equals the
+pairs of a scan of old + new that involve the new documents (STYLE habit 18), whatever the
+batches and their order; plus its bookkeeping (replace, remove, unchanged re-adds, config)."""
+
+from __future__ import annotations
+
+import itertools
+import sqlite3
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLES, sample_files
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import dupefind
+from dupefind import Config, Index, IndexConfigError, IndexFileError, SourceMovedError
+from dupefind.report import report_json
+
+CONFIG = Config(jobs=1)
+FOOTER = "Subscribe to the Riverside Weekly newsletter for local news, events and offers every Friday morning."
+
+
+def _corpus(folder: Path) -> list[str]:
+    """The samples (five planted pairs), five of them again with a shared footer line (boilerplate
+    when five documents hold it: whether it is depends on which documents are counted), identical
+    short texts, and a copy of a footer-carrying article."""
+    folder.mkdir(parents=True, exist_ok=True)
+    names = [n for n in sample_files() if n.endswith(".txt")]
+    paths = []
+    for name in names:
+        (folder / name).write_text((SAMPLES / name).read_text(encoding="utf-8"), encoding="utf-8")
+        paths.append(folder / name)
+    for k, name in enumerate(names[2:7]):
+        text = (SAMPLES / name).read_text(encoding="utf-8")
+        body = "\n".join(text.splitlines()[: 6 + k])
+        (folder / f"footer_{k}.txt").write_text(f"{body}\n{FOOTER}\n", encoding="utf-8")
+        paths.append(folder / f"footer_{k}.txt")
+    # A near copy, not a byte-identical one (identical documents pair as a group, whatever the
+    # boilerplate): its figures depend on whether the footer is boilerplate.
+    (folder / "footer_copy.txt").write_text((folder / "footer_0.txt").read_text(encoding="utf-8")
+                                            + "Reposted with permission.\n", encoding="utf-8")
+    paths.append(folder / "footer_copy.txt")
+    for k in range(3):
+        (folder / f"short_{k}.txt").write_text("Comments are closed for this article.\n", encoding="utf-8")
+        paths.append(folder / f"short_{k}.txt")
+    return sorted(str(p) for p in paths)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    return _corpus(tmp_path_factory.mktemp("corpus") / "docs")
+
+
+@pytest.fixture(scope="module")
+def whole_scan(corpus: list[str]) -> dupefind.Report:
+    return dupefind.scan(corpus, CONFIG)
+
+
+def _batches(paths: list[str], cuts: list[int]) -> list[list[str]]:
+    bounds = [0, *sorted({c % (len(paths) + 1) for c in cuts}), len(paths)]
+    return [paths[a:b] for a, b in itertools.pairwise(bounds) if b > a]
+
+
+def test_the_corpus_exercises_boilerplate_short_texts_and_copies(whole_scan: dupefind.Report) -> None:
+    ids = {(Path(p.a).name, Path(p.b).name) for p in whole_scan.pairs}
+    assert ("short_0.txt", "short_1.txt") in ids and ("footer_0.txt", "footer_copy.txt") in ids
+    assert len(whole_scan.pairs) >= 8
+
+
+@settings(max_examples=6)
+@given(order=st.randoms(use_true_random=False), cuts=st.lists(st.integers(0, 40), max_size=4))
+def test_batches_then_pairs_give_the_scans_report(tmp_path_factory: pytest.TempPathFactory, corpus: list[str],
+                                                  whole_scan: dupefind.Report, order: object, cuts: list[int]) -> None:
+    paths = list(corpus)
+    order.shuffle(paths)  # type: ignore[attr-defined]  # a random.Random from hypothesis
+    path = tmp_path_factory.mktemp("index") / "docs.index"
+    with Index(path, CONFIG) as index:
+        for batch in _batches(paths, cuts):
+            assert index.add(batch).skipped == ()
+        assert report_json(index.pairs()) == report_json(whole_scan)
+
+
+@settings(max_examples=6)
+@given(order=st.randoms(use_true_random=False), old_count=st.integers(0, 30), cuts=st.lists(st.integers(0, 40), max_size=3))
+def test_check_gives_the_pairs_a_scan_of_old_and_new_gives_about_the_new(
+        tmp_path_factory: pytest.TempPathFactory, corpus: list[str], whole_scan: dupefind.Report, order: object,
+        old_count: int, cuts: list[int]) -> None:
+    paths = list(corpus)
+    order.shuffle(paths)  # type: ignore[attr-defined]  # a random.Random from hypothesis
+    old, new = paths[:old_count], paths[old_count:]
+    path = tmp_path_factory.mktemp("index") / "docs.index"
+    with Index(path, CONFIG) as index:
+        for batch in _batches(old, cuts):
+            index.add(batch)
+        report = index.check(new) if new else None
+    if report is None:
+        return
+    fresh = set(new)
+    assert list(report.pairs) == [p for p in whole_scan.pairs if p.a in fresh or p.b in fresh]
+    assert [d.id for d in report.documents] == sorted(fresh)
+    with Index(path) as index:
+        assert index.info().documents == len(old)  # check added nothing
+
+
+def test_boilerplate_is_decided_on_what_the_index_holds_when_asked(tmp_path: Path, corpus: list[str]) -> None:
+    """The rule: a check counts segments over the index as it is plus the checked documents, so
+    the same check can change after more documents make a line common; each answer equals the
+    scan of the documents present then."""
+    footers = [p for p in corpus if Path(p).name.startswith("footer_") and "copy" not in p]
+    new = [p for p in corpus if Path(p).name == "footer_copy.txt"]
+    with Index(tmp_path / "i.index", CONFIG) as index:
+        index.add(footers[:3])
+        before = index.check(new)
+        index.add(footers[3:])
+        after = index.check(new)
+    for report, present in ((before, footers[:3]), (after, footers)):
+        scanned = dupefind.scan(present + new, CONFIG)
+        assert list(report.pairs) == [p for p in scanned.pairs if new[0] in (p.a, p.b)]
+    assert [p.similarity for p in before.pairs] != [p.similarity for p in after.pairs]
+
+
+def test_remove_and_replace_give_the_scan_of_what_is_left(tmp_path: Path, corpus: list[str]) -> None:
+    changed = tmp_path / "changed"
+    changed.mkdir()
+    with Index(tmp_path / "i.index", CONFIG) as index:
+        index.add(corpus)
+        removed = index.remove([corpus[0], corpus[5], "no-such-id"])
+        assert removed.removed == (corpus[0], corpus[5]) and removed.missing == ("no-such-id",)
+        assert report_json(index.pairs()) == report_json(dupefind.scan(corpus[1:5] + corpus[6:], CONFIG))
+        # the same texts again: unchanged; an edited text: skipped, or replaced when asked
+        target = Path(corpus[7])
+        original = target.read_text(encoding="utf-8")
+        again = index.add(corpus[6:9])
+        assert (again.added, again.unchanged, again.skipped) == (0, 3, ())
+        target.write_text(original.replace("the", "a"), encoding="utf-8")
+        try:
+            refused = index.add([corpus[7]])
+            assert refused.added == 0 and "--replace" in refused.skipped[0].reason
+            assert index.add([corpus[7]], replace_changed=True).replaced == 1
+            expected = dupefind.scan(corpus[1:5] + corpus[6:], CONFIG)
+        finally:
+            target.write_text(original, encoding="utf-8")
+        assert report_json(index.pairs()) == report_json(expected)
+
+
+def test_an_option_that_changes_fingerprints_is_refused_by_name(tmp_path: Path, corpus: list[str]) -> None:
+    with Index(tmp_path / "i.index", Config(num_perm=64, jobs=1)) as index:
+        index.add(corpus[:3])
+    with pytest.raises(IndexConfigError) as refused:
+        Index(tmp_path / "i.index", Config(jobs=1))
+    assert refused.value.field == "num_perm" and "64" in str(refused.value)
+    with Index(tmp_path / "i.index") as index:  # no config: the index's own
+        assert index.config.num_perm == 64
+    with Index(tmp_path / "i.index", Config(num_perm=64, threshold=0.5, jobs=1)) as index:  # verdict options are free
+        assert index.check(corpus[3:5]).config["threshold"] == 0.5
+
+
+def test_files_that_are_not_usable_indexes_are_refused_clearly(tmp_path: Path) -> None:
+    garbage = tmp_path / "garbage.index"
+    garbage.write_bytes(b"not a database at all\n" * 100)
+    other = tmp_path / "other.sqlite"
+    with sqlite3.connect(other) as db:
+        db.execute("CREATE TABLE t (x)")
+    newer = tmp_path / "newer.index"
+    Index(newer).close()
+    with sqlite3.connect(newer) as db:
+        db.execute("PRAGMA user_version = 99")
+    for path, words in ((garbage, "cannot be used as an index"), (other, "not a dupefind index"),
+                        (newer, "newer dupefind"), (tmp_path / "missing.index", "no index at")):
+        with pytest.raises(IndexFileError, match=words):
+            Index(path, create=False)
+    assert garbage.read_bytes() == b"not a database at all\n" * 100  # nothing the user gave is modified
+
+
+def test_a_damaged_index_gives_a_clear_error(tmp_path: Path, corpus: list[str]) -> None:
+    path = tmp_path / "i.index"
+    with Index(path, CONFIG) as index:
+        index.add(corpus)
+    data = bytearray(path.read_bytes())
+    for start in range(4096 * 2, len(data), 4096 * 3):  # scribble over every third page after the header's
+        data[start : start + 4096] = b"\xa5" * min(4096, len(data) - start)
+    path.write_bytes(bytes(data))
+    with pytest.raises(IndexFileError, match="damaged"), Index(path, create=False) as index:
+        index.pairs()
+
+
+def test_an_index_of_locations_rereads_texts_and_says_when_a_source_moved(tmp_path: Path, corpus: list[str]) -> None:
+    folder = tmp_path / "docs"
+    paths = _corpus(folder)
+    with Index(tmp_path / "i.index", CONFIG, keep_texts=False) as index:
+        index.add(paths[:12])
+        assert report_json(index.pairs()) == report_json(dupefind.scan(paths[:12], CONFIG))
+        assert not index.info().texts
+        with pytest.raises(IndexConfigError, match="chosen when the index is made"):
+            Index(tmp_path / "i.index", CONFIG, keep_texts=True)
+        Path(paths[0]).rename(tmp_path / "moved.txt")
+        with pytest.raises(SourceMovedError, match="moved or changed"):
+            index.pairs()
+
+
+def test_one_path_is_one_path_and_a_missing_folder_is_named(tmp_path: Path, corpus: list[str]) -> None:
+    with Index(tmp_path / "i.index", CONFIG) as index:
+        assert index.add(corpus[0]).added == 1  # a str is one path, not a sequence of characters
+        assert [d.id for d in index.check(Path(corpus[1])).documents] == [corpus[1]]
+    with pytest.raises(IndexFileError, match="does not exist"):
+        Index(tmp_path / "no such folder" / "i.index")
+
+
+def test_a_sampled_view_with_a_bucket_limit_gives_the_scans_pairs(
+        tmp_path: Path, corpus: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a view whose common keys pair no one, a check still equals the scan: every indexed
+    holder of a new document's keys is in the check's catalog."""
+    from dupefind import pipeline
+    from dupefind.views import View
+
+    plain = pipeline.candidate_views
+
+    def with_sampled(**knobs: object) -> tuple[View, ...]:
+        return (*plain(**knobs), View("sampled", "words", 3, 0, 1, 1.0, 0.0, sample=4, min_shared=2,  # type: ignore[arg-type]
+                                      max_gap=30, max_bucket=3))
+
+    monkeypatch.setattr(pipeline, "candidate_views", with_sampled)
+    whole = dupefind.scan(corpus, CONFIG)
+    new = corpus[::3]
+    with Index(tmp_path / "i.index", CONFIG) as index:
+        index.add([p for p in corpus if p not in new])
+        report = index.check(new)
+        assert list(report.pairs) == [p for p in whole.pairs if p.a in new or p.b in new]
+        index.add(new)
+        assert report_json(index.pairs()) == report_json(whole)

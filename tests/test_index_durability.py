@@ -1,0 +1,96 @@
+"""An ``index add`` killed with SIGKILL leaves an index that opens, passes SQLite's integrity
+check, holds exactly the batches committed before the kill, and completes when the same add is
+run again; ``check`` runs while a writer adds (a real process, killed for real)."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import SAMPLES, sample_files
+
+import dupefind
+from dupefind import Config, Index, InputError
+from dupefind.report import report_json
+
+
+def _articles(folder: Path, count: int) -> list[str]:
+    """``count`` unrelated articles of 150-250 words drawn from the samples' words (seeded)."""
+    words = [w for name in sample_files() if name.endswith(".txt")
+             for w in (SAMPLES / name).read_text(encoding="utf-8").split()]
+    chooser = random.Random(7)
+    folder.mkdir()
+    for k in range(count):
+        text = " ".join(chooser.choices(words, k=chooser.randint(150, 250)))
+        (folder / f"a{k:05d}.txt").write_text(text, encoding="utf-8")
+    return sorted(str(p) for p in folder.iterdir())
+
+
+def _consistent(path: Path) -> tuple[int, int]:
+    """Integrity check, whole batches only, and band keys and segment counts that match the
+    documents; the number of batches and of documents."""
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        batches = db.execute("SELECT batch, documents FROM batches").fetchall()
+        for batch, documents in batches:
+            assert db.execute("SELECT count(*) FROM documents WHERE batch = ?", (batch,)).fetchone()[0] == documents
+        total = db.execute("SELECT count(*) FROM documents").fetchone()[0]
+        assert total == sum(d for _, d in batches)
+        assert db.execute("SELECT count(DISTINCT doc) FROM band_keys").fetchone()[0] == total
+        assert db.execute("SELECT count(*) FROM texts").fetchone()[0] == total
+        keys = [np.frombuffer(s, dtype=np.uint64) for (s,) in db.execute("SELECT segments FROM documents")]
+        found, counts = np.unique(np.concatenate(keys), return_counts=True) if keys else ([], [])
+        stored = dict(db.execute("SELECT key, docs FROM segments").fetchall())
+        assert stored == dict(zip(np.asarray(found, dtype=np.uint64).view(np.int64).tolist(),
+                                  np.asarray(counts).tolist()))
+    return len(batches), total
+
+
+def test_a_killed_add_leaves_the_committed_batches_and_the_same_add_completes(tmp_path: Path) -> None:
+    paths = _articles(tmp_path / "docs", 6000)  # 256 files a batch: 24 batches
+    with Index(tmp_path / "warm.index", Config(jobs=1)) as warm:  # compiled code and banding loaded here first
+        warm.add(paths[:2])
+        warm.check(paths[2:3])
+    index = tmp_path / "docs.index"
+    command = [sys.executable, "-m", "dupefind", "index", "add", str(index), str(tmp_path / "docs"), "--jobs", "1"]
+    writer = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 300
+        committed = 0
+        while committed < 2 and time.monotonic() < deadline and writer.poll() is None:
+            time.sleep(0.05)
+            if index.exists():
+                try:
+                    with sqlite3.connect(f"file:{index}?mode=ro", uri=True) as db:
+                        committed = db.execute("SELECT count(*) FROM batches").fetchone()[0]
+                except sqlite3.OperationalError:
+                    committed = 0  # the tables are not made yet
+        # a reader while the writer adds
+        with Index(index, create=False) as reader:
+            with pytest.raises(InputError, match="is already in the index"):
+                reader.check([paths[0]])
+            probe = tmp_path / "probe.txt"
+            probe.write_text(Path(paths[1]).read_text(encoding="utf-8"), encoding="utf-8")
+            assert [(p.a, p.b) for p in reader.check([str(probe)]).pairs] == [(paths[1], str(probe))]
+        assert writer.poll() is None, "the add finished before it could be killed"
+        os.kill(writer.pid, signal.SIGKILL)
+    finally:
+        writer.kill()
+        writer.wait()
+    batches, documents = _consistent(index)
+    assert batches >= 2 and 0 < documents < len(paths)
+    again = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert again.returncode == 0, again.stderr
+    assert f"{len(paths) - documents:,} added" in again.stdout and f"{documents:,} already there" in again.stdout
+    assert _consistent(index)[1] == len(paths)
+    config = Config(jobs=1)
+    with Index(index, config) as complete:
+        assert report_json(complete.pairs()) == report_json(dupefind.scan([str(tmp_path / "docs")], config))
