@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache, partial
+from functools import partial
 from typing import BinaryIO
 
 import numpy as np
@@ -20,11 +20,16 @@ from .errors import InputError
 from .explain import explain
 from .models import Location, PackedPair, Pair, Pairs, Report
 from .parallel import ordered_map
+from .screen import Call, Screened, call, figures, fragment_possible, screened
 from .sources import STDIN, load_text, open_inputs, plan_reading
-from .verify import Prepared, is_duplicate, overlap, prepare
+from .text import tokenize
+from .verify import Overlap, Prepared, is_duplicate, overlap, prepare
 
-#: Candidate pairs checked per task (the pairs of one task share a cache of re-read texts).
-PAIRS_PER_TASK = 64
+#: A task holds consecutive candidate pairs naming at most this many documents (each re-read
+#: and prepared once for all the task's pairs) ...
+DOCUMENTS_PER_TASK = 64
+#: ... and at most this many pairs.
+PAIRS_PER_TASK = 512
 
 
 def scan(paths: Sequence[str], config: Config | None = None, *, stdin: BinaryIO | None = None,
@@ -70,8 +75,7 @@ def _verified(candidates: list[tuple[int, int]], catalog: Catalog, config: Confi
     """Each candidate pair re-read, verified and aligned (in ``config.processes`` processes);
     the copies, in the candidates' order."""
     check = partial(check_pairs, commons=catalog.commons, config=config)
-    tasks = (_pair_task(candidates[k : k + PAIRS_PER_TASK], catalog)
-             for k in range(0, len(candidates), PAIRS_PER_TASK))
+    tasks = (_pair_task(pairs, catalog) for pairs in _grouped(candidates))
     done = 0
     for found, task_size in ordered_map(check, tasks, jobs=config.processes):
         yield from found
@@ -90,6 +94,24 @@ class PairTask:
     """The id and location of each document the pairs name."""
 
 
+def _grouped(candidates: list[tuple[int, int]]) -> Iterator[list[tuple[int, int]]]:
+    """The candidates (sorted) cut into runs of consecutive pairs naming at most
+    ``DOCUMENTS_PER_TASK`` documents and at most ``PAIRS_PER_TASK`` pairs: the pairs of one
+    document stand together, and a group of documents paired with each other (a story run in
+    many places) is one task, each document prepared once."""
+    run: list[tuple[int, int]] = []
+    named: set[int] = set()
+    for pair in candidates:
+        new = len(named) + (pair[0] not in named) + (pair[1] not in named)
+        if run and (new > DOCUMENTS_PER_TASK or len(run) >= PAIRS_PER_TASK):
+            yield run
+            run, named = [], set()
+        run.append(pair)
+        named.update(pair)
+    if run:
+        yield run
+
+
 def _pair_task(pairs: list[tuple[int, int]], catalog: Catalog) -> PairTask:
     needed = sorted({index for pair in pairs for index in pair})
     return PairTask(pairs, {i: (catalog.documents[i].id, catalog.locations[i]) for i in needed})
@@ -97,15 +119,50 @@ def _pair_task(pairs: list[tuple[int, int]], catalog: Catalog) -> PairTask:
 
 def check_pairs(task: PairTask, *, commons: Commons, config: Config) -> tuple[list[PackedPair], int]:
     """Verify and align the pairs of one task; the copies among them (packed: smaller to send
-    and to keep), and how many were checked (a plain function: any worker process can run it)."""
+    and to keep), and how many were checked (a plain function: any worker process can run it).
 
-    @lru_cache(maxsize=64)
-    def prepared(index: int) -> Reread:
-        doc_id, location = task.documents[index]
-        return _prepare(doc_id, load_text(location, text_field=config.text_field), commons, config)
+    In stages, cheapest first (:mod:`dupefind.screen`): each document is re-read and screened
+    once (word hashes, boilerplate, shingles); each pair's verdict is checked on that, and only
+    the pairs it cannot turn down are aligned, once, their documents tokenised and made ready
+    for the aligner once."""
+    cheap: dict[int, Screened] = {}
+    ready: dict[str, Reread] = {}
 
-    pairs = (_pair(prepared(i), prepared(j), config) for i, j in task.pairs)
-    return [PackedPair.of(pair) for pair in pairs if pair.duplicate], len(task.pairs)
+    def screen(index: int) -> Screened:
+        if index not in cheap:
+            doc_id, location = task.documents[index]
+            cheap[index] = screened(doc_id, load_text(location, text_field=config.text_field), commons=commons,
+                                    scheme=config.scheme, ngram=config.shingle_size, min_words=config.min_words)
+        return cheap[index]
+
+    def reread(doc: Screened) -> Reread:
+        if doc.id not in ready:
+            ready[doc.id] = _reread(doc)
+        return ready[doc.id]
+
+    found: list[PackedPair] = []
+    for i, j in task.pairs:
+        pair = staged_pair(screen(i), screen(j), config, reread=reread)
+        if pair is not None:
+            found.append(PackedPair.of(pair))
+    return found, len(task.pairs)
+
+
+def staged_pair(a: Screened, b: Screened, config: Config, *,
+                reread: Callable[[Screened], Reread] | None = None) -> Pair | None:
+    """The pair if it is a copy, ``None`` if not: the cheap checks first, the alignment (once)
+    only when they cannot decide (``reread`` makes a screened document ready for the aligner,
+    once per document if it caches)."""
+    ready = reread or _reread
+    figures_ab = figures(a.shingles, b.shingles)
+    decision = call(a, b, figures_ab, threshold=config.threshold, passage_words=config.passage_words)
+    if decision is Call.NOT_A_COPY:
+        return None
+    x, y = ready(a), ready(b)
+    if decision is Call.SENTENCES and not fragment_possible(x.align, y.align):
+        return None
+    pair = _pair(x, y, config, figures=figures_ab)
+    return pair if pair.duplicate else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,9 +175,10 @@ class Reread:
     """What alignment needs (computed once per document, not once per pair)."""
 
 
-def _pair(x: Reread, y: Reread, config: Config) -> Pair:
+def _pair(x: Reread, y: Reread, config: Config, *, figures: Overlap | None = None) -> Pair:
+    """The pair aligned and judged (``figures``: its overlap, if already known)."""
     a, b = x.verify, y.verify
-    figures = overlap(a, b)
+    figures = figures if figures is not None else overlap(a, b)
     # Identical short texts are evidence in full, however few their words.
     shortest = min(len(a.tokens), len(b.tokens))
     min_words = min(config.min_passage_words, shortest) if a.short or b.short else config.min_passage_words
@@ -134,6 +192,16 @@ def _pair(x: Reread, y: Reread, config: Config) -> Pair:
         passages=passages,
         relation=explain(passages, a.tokens, b.tokens),
     )
+
+
+def _reread(doc: Screened) -> Reread:
+    """A screened document made ready for its alignments: the same :class:`Prepared` as
+    :func:`dupefind.verify.prepare` makes, from the hashes, boilerplate and shingles already had."""
+    tokens = tokenize(doc.text)
+    prepared = Prepared(doc.id, doc.text, tokens, doc.boilerplate, doc.shingles, doc.short,
+                        tuple(doc.words.segment_starts.tolist()))
+    ignore = prepared.boilerplate if prepared.boilerplate.any() else None
+    return Reread(prepared, side(doc.text, tokens, ignore, segment_starts=prepared.segment_starts))
 
 
 def _prepare(doc_id: str, text: str, commons: Commons, config: Config) -> Reread:
