@@ -151,5 +151,6 @@ def _gram_keys(doc: Screened, positions: npt.NDArray[np.int64], n: int) -> npt.N
     if not doc.boilerplate.any() or not len(keys):
         return keys
     ignored = np.concatenate(([0], np.cumsum(doc.boilerplate[positions])))
-    clean = ignored[n:] - ignored[:-n] == 0
-    return keys[clean]
+    clean: npt.NDArray[np.bool_] = ignored[n:] - ignored[:-n] == 0
+    kept: npt.NDArray[np.uint64] = keys[clean]
+    return kept
