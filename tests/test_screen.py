@@ -146,7 +146,7 @@ def test_without_passage_rule_a_pair_below_the_threshold_is_never_aligned(monkey
     config = Config(passage_words=0)
     a, b = (screened(i, t, commons=Commons(), scheme="stopwords", ngram=8, min_words=50)
             for i, t in (("a", text_a), ("b", text_b)))
-    assert call(a, b, figures(a.shingles, b.shingles), threshold=0.2, passage_words=0) is Call.NOT_A_COPY
+    assert call(a, b, figures(a.shingles, b.shingles), threshold=0.2, passage_words=0, min_passage_words=12) is Call.NOT_A_COPY
 
     def never(*args: object, **kwargs: object) -> None:
         raise AssertionError("aligned")

@@ -155,7 +155,8 @@ def staged_pair(a: Screened, b: Screened, config: Config, *,
     once per document if it caches)."""
     ready = reread or _reread
     figures_ab = figures(a.shingles, b.shingles)
-    decision = call(a, b, figures_ab, threshold=config.threshold, passage_words=config.passage_words)
+    decision = call(a, b, figures_ab, threshold=config.threshold, passage_words=config.passage_words,
+                    min_passage_words=config.min_passage_words)
     if decision is Call.NOT_A_COPY:
         return None
     x, y = ready(a), ready(b)

@@ -16,10 +16,16 @@ boilerplate and its shingle set, ~0.1 ms):
    identical words in a row, or five function words in a row, none of them boilerplate) or
    from a stretch of similar sentences resting on two sentence pairs or more
    (:mod:`dupefind.align.sentences`). Two texts that share no such run of words cannot have a
-   word passage; :func:`shares_seed` tells that from the word hashes (a superset of the
-   aligner's seeds: equal words have equal hashes, and no seed is left out for being
-   frequent). Without one, the sentence pass alone decides (:func:`fragment_possible`): no
+   word passage; :func:`shares_seed` tells that from each document's sorted run keys, made
+   once (a superset of the aligner's seeds: equal words have equal hashes, and no seed is
+   left out for being frequent). When they share one, the aligner's own word pass runs on
+   word ids numbered from the hashes (:func:`word_passage_possible`: the same seeds, chains
+   and word alignment of each region, no passage made), which tells whether it keeps any
+   passage. Without one, the sentence pass alone decides (:func:`fragment_possible`): no
    sentence stretch on two sentence pairs or more, no passage, not a copy.
+
+Word ids from hashes are the aligner's ids as long as two different words never share a
+64-bit hash (the assumption the shingles, the fingerprints and the boilerplate already rest on).
 
 Every rejection is a true bound (a pair it turns down would have been turned down after a
 full alignment); everything else is aligned once, and the verdict is
@@ -34,10 +40,11 @@ from enum import Enum
 
 import numpy as np
 import numpy.typing as npt
+from numba import njit
 
 from .align import Side
 from .align.compiled import gram_keys
-from .align.passages import MIN_SEEDS
+from .align.passages import MIN_SEEDS, word_passage_possible
 from .align.sentences import sentence_fragments
 from .boilerplate import Commons, boilerplate_mask
 from .config import Scheme
@@ -67,6 +74,12 @@ class Screened:
     """Shingle ids of the words that are not boilerplate."""
     short: bool
     """Fewer words than the short-text limit."""
+    stops: npt.NDArray[np.int64]
+    """Positions of the function words that are not boilerplate (the aligner's ``stops``)."""
+    runs: npt.NDArray[np.uint64]
+    """Sorted keys of its runs of ``WORD_SEED`` words without boilerplate."""
+    stop_runs: npt.NDArray[np.uint64]
+    """Sorted keys of its runs of ``STOP_SEED`` function words (counted over them alone)."""
 
 
 def screened(doc_id: str, text: str, *, commons: Commons, scheme: Scheme, ngram: int,
@@ -81,12 +94,16 @@ def screened(doc_id: str, text: str, *, commons: Commons, scheme: Scheme, ngram:
                           scheme=scheme, ngram=ngram)
     else:
         ids = hashed_shingle_ids(words.hashes[~mask], scheme=scheme, ngram=ngram)
-    return Screened(doc_id, text, words, mask, ids, len(words.hashes) < min_words)
+    stops = np.flatnonzero(np.isin(words.hashes, _STOP_HASHES) & ~mask).astype(np.int64)
+    every = np.arange(len(words.hashes), dtype=np.int64)
+    return Screened(doc_id, text, words, mask, ids, len(words.hashes) < min_words, stops,
+                    np.unique(_gram_keys(words.hashes, mask, every, WORD_SEED)),
+                    np.unique(_gram_keys(words.hashes, mask, stops, STOP_SEED)))
 
 
 def figures(a: ShingleIds, b: ShingleIds) -> Overlap:
     """Jaccard and both containments of two shingle sets (:func:`dupefind.verify.overlap`)."""
-    shared = len(np.intersect1d(a, b, assume_unique=True))
+    shared = int(_common(a, b))
     union = len(a) + len(b) - shared
     return Overlap(
         similarity=shared / union if union else 0.0,
@@ -106,7 +123,8 @@ class Call(Enum):
     """No word seed: a copy only if the sentence pass finds a stretch (:func:`fragment_possible`)."""
 
 
-def call(a: Screened, b: Screened, overlap: Overlap, *, threshold: float, passage_words: int) -> Call:
+def call(a: Screened, b: Screened, overlap: Overlap, *, threshold: float, passage_words: int,
+         min_passage_words: int) -> Call:
     """The cheap checks, in order of cost (see the module's text)."""
     if a.short or b.short:
         same = len(a.words.hashes) > 0 and np.array_equal(a.words.hashes, b.words.hashes)
@@ -115,19 +133,30 @@ def call(a: Screened, b: Screened, overlap: Overlap, *, threshold: float, passag
         return Call.ALIGN
     if passage_words <= 0:
         return Call.NOT_A_COPY
-    return Call.ALIGN if shares_seed(a, b) else Call.SENTENCES
+    if shares_seed(a, b) and word_passage(a, b, min_words=max(1, min_passage_words)):
+        return Call.ALIGN
+    return Call.SENTENCES
 
 
 def shares_seed(a: Screened, b: Screened) -> bool:
     """Whether the two texts share a run of ``WORD_SEED`` words, or of ``STOP_SEED`` function
     words (counted over the function words alone), without boilerplate: a superset of the
     aligner's seeds, so ``False`` means the aligner has none."""
-    for n, positions_a, positions_b in ((WORD_SEED, _every(a), _every(b)), (STOP_SEED, _stops(a), _stops(b))):
-        keys_a = _gram_keys(a, positions_a, n)
-        keys_b = _gram_keys(b, positions_b, n)
-        if len(keys_a) and len(keys_b) and len(np.intersect1d(keys_a, keys_b)):
-            return True
-    return False
+    return bool(_common(a.runs, b.runs)) or bool(_common(a.stop_runs, b.stop_runs))
+
+
+def word_passage(a: Screened, b: Screened, *, min_words: int) -> bool:
+    """Whether the aligner's word pass keeps a passage (:func:`word_passage_possible`), on word
+    ids numbered from the hashes as the aligner numbers words: equal words, equal ids; each
+    boilerplate word an id of its own that matches nothing."""
+    length_a = len(a.words.hashes)
+    _, ids = np.unique(np.concatenate((a.words.hashes, b.words.hashes)), return_inverse=True)
+    ids = ids.astype(np.int64)
+    ids_a, ids_b = ids[:length_a], ids[length_a:]
+    ignored_a, ignored_b = np.flatnonzero(a.boilerplate), np.flatnonzero(b.boilerplate)
+    ids_a[ignored_a] = -1 - ignored_a
+    ids_b[ignored_b] = -1 - length_a - ignored_b
+    return word_passage_possible(ids_a, ids_b, a.stops, b.stops, min_words=min_words)
 
 
 def fragment_possible(a: Side, b: Side) -> bool:
@@ -136,21 +165,29 @@ def fragment_possible(a: Side, b: Side) -> bool:
     return any(f.seeds >= MIN_SEEDS for f in sentence_fragments(a.sentences, b.sentences))
 
 
-def _every(doc: Screened) -> npt.NDArray[np.int64]:
-    return np.arange(len(doc.words.hashes), dtype=np.int64)
-
-
-def _stops(doc: Screened) -> npt.NDArray[np.int64]:
-    """Positions of the function words that are not boilerplate (the aligner's ``stops``)."""
-    return np.flatnonzero(np.isin(doc.words.hashes, _STOP_HASHES) & ~doc.boilerplate).astype(np.int64)
-
-
-def _gram_keys(doc: Screened, positions: npt.NDArray[np.int64], n: int) -> npt.NDArray[np.uint64]:
+def _gram_keys(hashes: npt.NDArray[np.uint64], boilerplate: npt.NDArray[np.bool_],
+               positions: npt.NDArray[np.int64], n: int) -> npt.NDArray[np.uint64]:
     """Keys of the runs of ``n`` words at consecutive ``positions`` holding no boilerplate word."""
-    keys: npt.NDArray[np.uint64] = gram_keys(doc.words.hashes.view(np.int64), positions, n)
-    if not doc.boilerplate.any() or not len(keys):
+    keys: npt.NDArray[np.uint64] = gram_keys(hashes.view(np.int64), positions, n)
+    if not boilerplate.any() or not len(keys):
         return keys
-    ignored = np.concatenate(([0], np.cumsum(doc.boilerplate[positions])))
+    ignored = np.concatenate(([0], np.cumsum(boilerplate[positions])))
     clean: npt.NDArray[np.bool_] = ignored[n:] - ignored[:-n] == 0
     kept: npt.NDArray[np.uint64] = keys[clean]
     return kept
+
+
+@njit(cache=True, nogil=True)
+def _common(a: npt.NDArray[np.generic], b: npt.NDArray[np.generic]) -> int:  # pragma: no cover - compiled
+    """How many values two sorted arrays without repeats share (a merge)."""
+    i = j = shared = 0
+    while i < len(a) and j < len(b):
+        if a[i] < b[j]:
+            i += 1
+        elif b[j] < a[i]:
+            j += 1
+        else:
+            shared += 1
+            i += 1
+            j += 1
+    return shared

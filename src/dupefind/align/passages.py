@@ -186,8 +186,30 @@ def _follows(first: Region, second: Region) -> bool:
             and second[2] >= first[2] - GAP // 4 and second[3] >= first[3] - GAP // 4)
 
 
+def word_passage_possible(ids_a: Codes, ids_b: Codes, stops_a: Codes, stops_b: Codes, *, min_words: int) -> bool:
+    """Whether the word pass of :func:`align_sides` keeps any passage, for word ids as
+    :func:`_word_ids` numbers them (equal words, equal ids; a negative id matches nothing) and
+    the positions of the function words: the same seeds, chains and word alignment of each
+    region, without making any passage. ``False``: every passage of the pair, if any, comes
+    from the sentence pass alone."""
+    chains = _chains(_seeds(ids_a, ids_b, stops_a, stops_b), len(ids_a), len(ids_b))
+    if not chains:
+        return False
+    list_a, list_b = ids_a.tolist(), ids_b.tolist()
+    return any(_fine_span(r, list_a, list_b, min_words=min_words) is not None
+               for r in sorted(set(_merged(chains)) | set(chains)))
+
+
 def _fine(region: Region, ids_a: Sequence[int], ids_b: Sequence[int],
           a: Tokens, b: Tokens, *, min_words: int) -> Passage | None:
+    span = _fine_span(region, ids_a, ids_b, min_words=min_words)
+    return None if span is None else _passage(*span, ids_a, ids_b, a, b)
+
+
+def _fine_span(region: Region, ids_a: Sequence[int], ids_b: Sequence[int], *,
+               min_words: int) -> tuple[int, int, int, int, int] | None:
+    """The words ``ia:ib`` of A and ``ja:jb`` of B a region's word alignment keeps as a passage,
+    and how many of them are identical: ``(ia, ib, ja, jb, same)``; ``None`` if it keeps none."""
     a0, a1, b0, b1 = region
     blocks = _trimmed(_equal_blocks(ids_a[a0:a1], ids_b[b0:b1]))
     same = sum(end - start for start, end, _, _ in blocks)
@@ -197,7 +219,7 @@ def _fine(region: Region, ids_a: Sequence[int], ids_b: Sequence[int],
     ib, jb = a0 + blocks[-1][1], b0 + blocks[-1][3]
     if 2 * same / ((ib - ia) + (jb - ja)) < MIN_SIMILARITY:
         return None
-    return _passage(ia, ib, ja, jb, same, ids_a, ids_b, a, b)
+    return ia, ib, ja, jb, same
 
 
 def _equal_blocks(seq_a: Sequence[int], seq_b: Sequence[int]) -> list[tuple[int, int, int, int]]:
