@@ -21,7 +21,7 @@ from dupefind.boilerplate import Commons, segment_keys
 from dupefind.config import Config
 from dupefind.models import Pair
 from dupefind.pipeline import _pair, _prepare, _reread, staged_pair
-from dupefind.screen import Call, call, figures, screened, shares_seed
+from dupefind.screen import Call, call, figures, probe, screened, shares_seed
 from dupefind.text import hash_words
 from dupefind.verify import overlap
 
@@ -46,7 +46,8 @@ def text_pairs(draw: st.DrawFn) -> tuple[str, str, bool]:
     """Two texts sharing nothing, a stretch, a reworded stretch, everything (maybe spun or
     reordered), or being short; sometimes with a boilerplate line in both."""
     rng = random.Random(draw(st.integers(0, 2**32)))
-    vocabulary = rng.sample(CONTENT, rng.randint(4, len(CONTENT)))
+    vocabulary = (rng.sample(CONTENT, rng.randint(4, len(CONTENT))) if draw(st.booleans())
+                  else ["".join(rng.choices("abcdefghijklmnopqrstuvwxyz", k=rng.randint(3, 9))) for _ in range(300)])
     a = article(rng, draw(st.integers(1, 30)), vocabulary)
     b = article(rng, draw(st.integers(1, 30)), vocabulary)
     kind = draw(st.sampled_from(["none", "stretch", "reworded", "whole", "spun", "reordered", "short"]))
@@ -115,7 +116,7 @@ def test_no_shared_seed_means_the_aligner_has_no_seed(texts: tuple[str, str, boo
     x, y = _prepare("a", text_a, commons, config).align, _prepare("b", text_b, commons, config).align
     ids_a, ids_b = aligner._word_ids(x, y)
     seeds = aligner._seeds(ids_a, ids_b, x.stops, y.stops)
-    if not shares_seed(a, b):
+    if not shares_seed(probe(a), probe(b)):
         assert len(seeds[0]) == 0
 
 
@@ -176,3 +177,44 @@ def test_a_scan_reports_what_aligning_every_candidate_reports(monkeypatch: pytes
     full_report = dupefind.scan([str(SAMPLES)], config)
     assert list(staged_report.pairs) == list(full_report.pairs)
     assert len(full_report.pairs) > 0 or config.passage_words == 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(text_pairs())
+def test_stems_from_bytes_are_the_sentence_pass_terms(texts: tuple[str, str, bool]) -> None:
+    text_a, _, furniture = texts
+    commons = furniture_commons() if furniture else Commons()
+    for text in (text_a, text_a.replace("a", "À", 1), "Naïve café owners said 1234 things" + text_a):
+        cheap = probe(screened("d", text, commons=commons, scheme="stopwords", ngram=8, min_words=1))
+        terms = _prepare("d", text, commons, Config(min_words=1)).align.sentences
+        assert cheap.sentences.tolist() == np.stack([terms.starts, terms.ends], axis=1).tolist()
+        if cheap.stems is None:
+            assert not text.isascii()
+            continue
+        assert ((cheap.stems != 0) == (terms.term >= 0)).all()
+        # equal keys exactly where the stems are equal
+        pairs = {(int(k), int(t)) for k, t in zip(cheap.stems, terms.term) if t >= 0}
+        assert len({k for k, _ in pairs}) == len(pairs) == len({t for _, t in pairs})
+
+
+def test_sentence_seed_count_is_a_bound_on_the_sentence_pass() -> None:
+    from dupefind.align.sentences import sentence_fragments
+    from dupefind.screen import sentence_seeds_possible
+
+    rng = random.Random(5)
+    vocabulary = ["".join(rng.choices("abcdefghijklmnopqrstuvwxyz", k=rng.randint(3, 9))) for _ in range(300)]
+    checked = 0
+    for _ in range(200):
+        a = article(rng, rng.randint(2, 20), vocabulary)
+        b = article(rng, rng.randint(2, 20), vocabulary)
+        if rng.random() < 0.5:
+            b[rng.randrange(len(b))] = " ".join(rng.sample(a[0].split(), len(a[0].split())))
+            b.append(a[-1].replace("the", "a"))
+        text_a, text_b = " ".join(a), " ".join(b)
+        x = screened("a", text_a, commons=Commons(), scheme="stopwords", ngram=8, min_words=1)
+        y = screened("b", text_b, commons=Commons(), scheme="stopwords", ngram=8, min_words=1)
+        sides = [_prepare(i, t, Commons(), Config(min_words=1)).align for i, t in (("a", text_a), ("b", text_b))]
+        if not sentence_seeds_possible(probe(x), probe(y)):
+            assert not [f for f in sentence_fragments(sides[0].sentences, sides[1].sentences) if f.seeds >= 2]
+            checked += 1
+    assert checked > 20

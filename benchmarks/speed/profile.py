@@ -34,7 +34,7 @@ from dupefind.config import Config
 from dupefind.models import PackedPair
 from dupefind.pipeline import _grouped, _pair, _pair_task, _reread
 from dupefind.report.json_report import report_json_chunks
-from dupefind.screen import Call, call, figures, fragment_possible, screened
+from dupefind.screen import Call, Probe, Screened, call, figures, fragment_possible, probe, screened
 from dupefind.sources import Unit, load_text, plan_reading
 
 
@@ -105,6 +105,16 @@ def verification(corpus: str, scan_config: Config) -> None:
     for pairs in _grouped(candidates):
         task = _pair_task(pairs, catalog)
         cheap, ready = {}, {}
+        probed: dict[str, Probe] = {}
+
+        def probes(doc: Screened, probed: dict[str, Probe] = probed) -> Probe:
+            if doc.id not in probed:
+                began = clock()
+                probed[doc.id] = probe(doc)
+                cpu["probe (per document)"] += clock() - began
+                count["documents probed"] += 1
+            return probed[doc.id]
+
         for index, (doc_id, location) in task.documents.items():
             began = clock()
             text = load_text(location, text_field=config.text_field)
@@ -118,9 +128,10 @@ def verification(corpus: str, scan_config: Config) -> None:
             a, b = cheap[i], cheap[j]
             began = clock()
             figures_ab = figures(a.shingles, b.shingles)
+            probe_cpu = cpu["probe (per document)"]
             decision = call(a, b, figures_ab, threshold=config.threshold, passage_words=config.passage_words,
-                    min_passage_words=config.min_passage_words)
-            spent = clock() - began
+                            min_passage_words=config.min_passage_words, probes=probes)
+            spent = clock() - began - (cpu["probe (per document)"] - probe_cpu)
             cpu["cheap checks"] += spent
             count[f"call: {decision.value}"] += 1
             if decision is Call.NOT_A_COPY:
@@ -170,8 +181,10 @@ def verification(corpus: str, scan_config: Config) -> None:
     for what, n in sorted(count.items()):
         print(f"  {what}: {n:,}")
     per_doc = (cpu["re-read"] + cpu["screen (per document)"]) / max(1, documents)
+    probe_doc = cpu["probe (per document)"] / max(1, count["documents probed"])
     ready_doc = cpu["tokenise + ready for the aligner (per document)"] / max(1, count["documents made ready"])
-    print(f"  per document: re-read + screen {per_doc * 1e3:.3f} ms; tokenise + ready {ready_doc * 1e3:.3f} ms")
+    print(f"  per document: re-read + screen {per_doc * 1e3:.3f} ms; probe {probe_doc * 1e3:.3f} ms; "
+          f"tokenise + ready {ready_doc * 1e3:.3f} ms")
     print(f"  per pair not reported ({not_reported:,}): {spent_not_reported / max(1, not_reported) * 1e3:.3f} ms "
           f"(its checks, and its alignment when they could not turn it down; documents apart)")
     print(f"  per reported pair ({reported:,}): {spent_reported / max(1, reported) * 1e3:.3f} ms "

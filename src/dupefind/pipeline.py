@@ -20,7 +20,7 @@ from .errors import InputError
 from .explain import explain
 from .models import Location, PackedPair, Pair, Pairs, Report
 from .parallel import ordered_map
-from .screen import Call, Screened, call, figures, fragment_possible, screened
+from .screen import Call, Probe, Screened, call, figures, fragment_possible, probe, screened
 from .sources import STDIN, load_text, open_inputs, plan_reading
 from .text import tokenize
 from .verify import Overlap, Prepared, is_duplicate, overlap, prepare
@@ -127,6 +127,12 @@ def check_pairs(task: PairTask, *, commons: Commons, config: Config) -> tuple[li
     for the aligner once."""
     cheap: dict[int, Screened] = {}
     ready: dict[str, Reread] = {}
+    probed: dict[str, Probe] = {}
+
+    def probes(doc: Screened) -> Probe:
+        if doc.id not in probed:
+            probed[doc.id] = probe(doc)
+        return probed[doc.id]
 
     def screen(index: int) -> Screened:
         if index not in cheap:
@@ -142,21 +148,22 @@ def check_pairs(task: PairTask, *, commons: Commons, config: Config) -> tuple[li
 
     found: list[PackedPair] = []
     for i, j in task.pairs:
-        pair = staged_pair(screen(i), screen(j), config, reread=reread)
+        pair = staged_pair(screen(i), screen(j), config, reread=reread, probes=probes)
         if pair is not None:
             found.append(PackedPair.of(pair))
     return found, len(task.pairs)
 
 
-def staged_pair(a: Screened, b: Screened, config: Config, *,
-                reread: Callable[[Screened], Reread] | None = None) -> Pair | None:
+def staged_pair(a: Screened, b: Screened, config: Config, *, reread: Callable[[Screened], Reread] | None = None,
+                probes: Callable[[Screened], Probe] = probe) -> Pair | None:
     """The pair if it is a copy, ``None`` if not: the cheap checks first, the alignment (once)
     only when they cannot decide (``reread`` makes a screened document ready for the aligner,
-    once per document if it caches)."""
+    ``probes`` gives what the seed and sentence checks need of it, each once per document if
+    they cache)."""
     ready = reread or _reread
     figures_ab = figures(a.shingles, b.shingles)
     decision = call(a, b, figures_ab, threshold=config.threshold, passage_words=config.passage_words,
-                    min_passage_words=config.min_passage_words)
+                    min_passage_words=config.min_passage_words, probes=probes)
     if decision is Call.NOT_A_COPY:
         return None
     x, y = ready(a), ready(b)

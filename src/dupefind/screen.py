@@ -21,8 +21,12 @@ boilerplate and its shingle set, ~0.1 ms):
    left out for being frequent). When they share one, the aligner's own word pass runs on
    word ids numbered from the hashes (:func:`word_passage_possible`: the same seeds, chains
    and word alignment of each region, no passage made), which tells whether it keeps any
-   passage. Without one, the sentence pass alone decides (:func:`fragment_possible`): no
-   sentence stretch on two sentence pairs or more, no passage, not a copy.
+   passage. Without one, only the sentence pass can find one, on a stretch resting on two
+   sentence pairs or more, each pair's content-word stems alike (Dice of at least
+   ``SEED_DICE``). :func:`sentence_seeds_possible` counts such sentence pairs on stems hashed
+   straight from the bytes (ASCII texts; the same sentences and the same stems as the
+   sentence pass, whose other conditions only remove pairs): fewer than two, not a copy.
+   Otherwise the sentence pass itself decides (:func:`fragment_possible`).
 
 Word ids from hashes are the aligner's ids as long as two different words never share a
 64-bit hash (the assumption the shingles, the fingerprints and the boilerplate already rest on).
@@ -35,6 +39,7 @@ holds the staged verification equal to aligning every pair.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
@@ -45,17 +50,19 @@ from numba import njit
 from .align import Side
 from .align.compiled import gram_keys
 from .align.passages import MIN_SEEDS, word_passage_possible
-from .align.sentences import sentence_fragments
+from .align.sentences import FUNCTION_WORDS, SEED_DICE, STEM, _sentences, sentence_fragments
 from .boilerplate import Commons, boilerplate_mask
 from .config import Scheme
 from .shingles import STOPWORDS, ShingleIds, hashed_shingle_ids, shingle_ids
-from .text import HashedWords, hash_words, tokenize, word_hashes
+from .text import _BASE_U64, HashedWords, _mix64, _simple_bytes, _word_spans, hash_words, tokenize, word_hashes
 from .verify import Overlap
 
 #: The word seeds of :mod:`dupefind.align.passages`: identical words in a row, function words in a row.
 WORD_SEED = 3
 STOP_SEED = 5
 _STOP_HASHES = np.sort(word_hashes(sorted(STOPWORDS)))
+_FUNCTION_HASHES = np.sort(word_hashes(sorted(FUNCTION_WORDS)))
+_NO_STEM = np.empty(0, dtype=np.uint64)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,12 +81,26 @@ class Screened:
     """Shingle ids of the words that are not boilerplate."""
     short: bool
     """Fewer words than the short-text limit."""
+
+
+@dataclass(frozen=True, slots=True)
+class Probe:
+    """What the seed and sentence checks need of a document, made once when a pair of it first
+    gets that far (:func:`probe`)."""
+
     stops: npt.NDArray[np.int64]
     """Positions of the function words that are not boilerplate (the aligner's ``stops``)."""
     runs: npt.NDArray[np.uint64]
     """Sorted keys of its runs of ``WORD_SEED`` words without boilerplate."""
     stop_runs: npt.NDArray[np.uint64]
     """Sorted keys of its runs of ``STOP_SEED`` function words (counted over them alone)."""
+    stems: npt.NDArray[np.uint64] | None
+    """A key per word: of its stem as the sentence pass cuts it, for a content word that is not
+    boilerplate; 0 for any other word. ``None`` when the text is not ASCII once normalised
+    (then the stems are left to the sentence pass)."""
+    sentences: npt.NDArray[np.int64]
+    """First and one past the last word of each sentence as the sentence pass cuts them, (n, 2)."""
+
 
 
 def screened(doc_id: str, text: str, *, commons: Commons, scheme: Scheme, ngram: int,
@@ -94,11 +115,23 @@ def screened(doc_id: str, text: str, *, commons: Commons, scheme: Scheme, ngram:
                           scheme=scheme, ngram=ngram)
     else:
         ids = hashed_shingle_ids(words.hashes[~mask], scheme=scheme, ngram=ngram)
-    stops = np.flatnonzero(np.isin(words.hashes, _STOP_HASHES) & ~mask).astype(np.int64)
-    every = np.arange(len(words.hashes), dtype=np.int64)
-    return Screened(doc_id, text, words, mask, ids, len(words.hashes) < min_words, stops,
-                    np.unique(_gram_keys(words.hashes, mask, every, WORD_SEED)),
-                    np.unique(_gram_keys(words.hashes, mask, stops, STOP_SEED)))
+    return Screened(doc_id, text, words, mask, ids, len(words.hashes) < min_words)
+
+
+def probe(doc: Screened) -> Probe:
+    """The document's :class:`Probe`."""
+    hashes, mask = doc.words.hashes, doc.boilerplate
+    stops = np.flatnonzero(_among(hashes, _STOP_HASHES) & ~mask).astype(np.int64)
+    every = np.arange(len(hashes), dtype=np.int64)
+    bounds = np.array(_sentences(doc.words.segment_starts.tolist(), len(hashes)), dtype=np.int64).reshape(-1, 2)
+    return Probe(stops, np.sort(_gram_keys(hashes, mask, every, WORD_SEED)),
+                 np.sort(_gram_keys(hashes, mask, stops, STOP_SEED)), _stems(doc.text, doc.words, mask), bounds)
+
+
+def _among(hashes: npt.NDArray[np.uint64], table: npt.NDArray[np.uint64]) -> npt.NDArray[np.bool_]:
+    """Which hashes are in the sorted ``table``."""
+    found: npt.NDArray[np.bool_] = table[np.searchsorted(table, hashes).clip(max=len(table) - 1)] == hashes
+    return found
 
 
 def figures(a: ShingleIds, b: ShingleIds) -> Overlap:
@@ -124,8 +157,9 @@ class Call(Enum):
 
 
 def call(a: Screened, b: Screened, overlap: Overlap, *, threshold: float, passage_words: int,
-         min_passage_words: int) -> Call:
-    """The cheap checks, in order of cost (see the module's text)."""
+         min_passage_words: int, probes: Callable[[Screened], Probe] = probe) -> Call:
+    """The cheap checks, in order of cost (see the module's text); ``probes`` gives a document's
+    :class:`Probe` (once per document if it caches)."""
     if a.short or b.short:
         same = len(a.words.hashes) > 0 and np.array_equal(a.words.hashes, b.words.hashes)
         return Call.ALIGN if same else Call.NOT_A_COPY
@@ -133,19 +167,22 @@ def call(a: Screened, b: Screened, overlap: Overlap, *, threshold: float, passag
         return Call.ALIGN
     if passage_words <= 0:
         return Call.NOT_A_COPY
-    if shares_seed(a, b) and word_passage(a, b, min_words=max(1, min_passage_words)):
+    x, y = probes(a), probes(b)
+    if shares_seed(x, y) and word_passage(a, b, x, y, min_words=max(1, min_passage_words)):
         return Call.ALIGN
+    if sentence_seeds_possible(x, y) is False:
+        return Call.NOT_A_COPY
     return Call.SENTENCES
 
 
-def shares_seed(a: Screened, b: Screened) -> bool:
+def shares_seed(a: Probe, b: Probe) -> bool:
     """Whether the two texts share a run of ``WORD_SEED`` words, or of ``STOP_SEED`` function
     words (counted over the function words alone), without boilerplate: a superset of the
     aligner's seeds, so ``False`` means the aligner has none."""
     return bool(_common(a.runs, b.runs)) or bool(_common(a.stop_runs, b.stop_runs))
 
 
-def word_passage(a: Screened, b: Screened, *, min_words: int) -> bool:
+def word_passage(a: Screened, b: Screened, x: Probe, y: Probe, *, min_words: int) -> bool:
     """Whether the aligner's word pass keeps a passage (:func:`word_passage_possible`), on word
     ids numbered from the hashes as the aligner numbers words: equal words, equal ids; each
     boilerplate word an id of its own that matches nothing."""
@@ -156,7 +193,22 @@ def word_passage(a: Screened, b: Screened, *, min_words: int) -> bool:
     ignored_a, ignored_b = np.flatnonzero(a.boilerplate), np.flatnonzero(b.boilerplate)
     ids_a[ignored_a] = -1 - ignored_a
     ids_b[ignored_b] = -1 - length_a - ignored_b
-    return word_passage_possible(ids_a, ids_b, a.stops, b.stops, min_words=min_words)
+    return word_passage_possible(ids_a, ids_b, x.stops, y.stops, min_words=min_words)
+
+
+def sentence_seeds_possible(a: Probe, b: Probe) -> bool | None:
+    """Whether the two texts have ``MIN_SEEDS`` sentence pairs or more whose sets of stems have
+    a Dice coefficient of at least ``SEED_DICE`` (as the sentence pass computes it: shared
+    stems over the sum of the two sentences' distinct stems, each at least one); ``None`` when
+    the stems are not known (a text that is not ASCII)."""
+    if a.stems is None or b.stems is None:
+        return None
+    stems = np.concatenate((a.stems, b.stems))
+    _, codes = np.unique(stems, return_inverse=True)
+    terms = np.where(stems == 0, -1, codes.astype(np.int64) - int(stems.min() == 0))
+    count = _similar_pairs(terms[: len(a.stems)], a.sentences, terms[len(a.stems) :], b.sentences,
+                           int(terms.max(initial=-1)) + 1, SEED_DICE, MIN_SEEDS)
+    return bool(count >= MIN_SEEDS)
 
 
 def fragment_possible(a: Side, b: Side) -> bool:
@@ -175,6 +227,101 @@ def _gram_keys(hashes: npt.NDArray[np.uint64], boilerplate: npt.NDArray[np.bool_
     clean: npt.NDArray[np.bool_] = ignored[n:] - ignored[:-n] == 0
     kept: npt.NDArray[np.uint64] = keys[clean]
     return kept
+
+
+def _stems(text: str, words: HashedWords, boilerplate: npt.NDArray[np.bool_]) -> npt.NDArray[np.uint64] | None:
+    """:attr:`Screened.stems` (see there), from the text's lower-cased bytes."""
+    simple = _simple_bytes(text, same_length=True)
+    if simple is None or len(simple) != len(text) or not simple.isascii():
+        return None  # bytes are characters only here
+    data = np.frombuffer(simple, dtype=np.uint8)
+    starts, ends = _word_spans(data)
+    if len(starts) != len(words.hashes):
+        return None
+    if not len(starts):
+        return _NO_STEM
+    content = ~_among(words.hashes, _FUNCTION_HASHES) & ~boilerplate
+    keys: npt.NDArray[np.uint64] = _stem_keys(data, starts.astype(np.int64), ends.astype(np.int64), content, STEM)
+    return keys
+
+
+@njit(cache=True, nogil=True)
+def _stem_keys(data: npt.NDArray[np.uint8], starts: npt.NDArray[np.int64], ends: npt.NDArray[np.int64],
+               content: npt.NDArray[np.bool_], stem: int) -> npt.NDArray[np.uint64]:  # pragma: no cover - compiled
+    """A key of the first ``stem`` bytes of each word of more than two bytes that is ``content``
+    and not all digits; 0 for the others (a key is never 0: its last step adds 1 at worst)."""
+    keys = np.zeros(len(starts), dtype=np.uint64)
+    for w in range(len(starts)):
+        s, e = starts[w], ends[w]
+        if e - s <= 2 or not content[w]:
+            continue
+        digits = True
+        for k in range(s, e):
+            if data[k] < 48 or data[k] > 57:
+                digits = False
+                break
+        if digits:
+            continue
+        key = np.uint64(0)
+        for k in range(s, min(e, s + stem)):
+            key = _mix64(key * _BASE_U64 + np.uint64(data[k]))
+        keys[w] = key | np.uint64(1)
+    return keys
+
+
+@njit(cache=True, nogil=True)
+def _similar_pairs(terms_a: npt.NDArray[np.int64], bounds_a: npt.NDArray[np.int64], terms_b: npt.NDArray[np.int64],
+                   bounds_b: npt.NDArray[np.int64], n_terms: int, min_dice: float,
+                   enough: int) -> int:  # pragma: no cover - compiled
+    """Sentence pairs whose distinct terms have a Dice coefficient of at least ``min_dice``
+    (``2 * shared / (size_a + size_b)``, sizes at least 1), counted up to ``enough``."""
+    seen = np.full(max(n_terms, 1), -1, dtype=np.int64)
+    size_b = np.zeros(len(bounds_b), dtype=np.int64)
+    head = np.zeros(max(n_terms, 1) + 1, dtype=np.int64)
+    for j in range(len(bounds_b)):
+        for k in range(bounds_b[j, 0], bounds_b[j, 1]):
+            t = terms_b[k]
+            if t >= 0 and seen[t] != j:
+                seen[t] = j
+                size_b[j] += 1
+                head[t + 1] += 1
+    head = np.cumsum(head)
+    fill = head[:-1].copy()
+    owners = np.empty(head[-1], dtype=np.int64)
+    seen[:] = -1
+    for j in range(len(bounds_b)):
+        for k in range(bounds_b[j, 0], bounds_b[j, 1]):
+            t = terms_b[k]
+            if t >= 0 and seen[t] != j:
+                seen[t] = j
+                owners[fill[t]] = j
+                fill[t] += 1
+    seen[:] = -1
+    shared = np.zeros(len(bounds_b), dtype=np.int64)
+    touched = np.empty(len(bounds_b), dtype=np.int64)
+    found = 0
+    for i in range(len(bounds_a)):
+        size_a = 0
+        n_touched = 0
+        for k in range(bounds_a[i, 0], bounds_a[i, 1]):
+            t = terms_a[k]
+            if t >= 0 and seen[t] != i:
+                seen[t] = i
+                size_a += 1
+                for e in range(head[t], head[t + 1]):
+                    j = owners[e]
+                    if shared[j] == 0:
+                        touched[n_touched] = j
+                        n_touched += 1
+                    shared[j] += 1
+        for x in range(n_touched):
+            j = touched[x]
+            if 2 * float(shared[j]) / (float(max(size_a, 1)) + float(max(size_b[j], 1))) >= min_dice:
+                found += 1
+            shared[j] = 0
+        if found >= enough:
+            return found
+    return found
 
 
 @njit(cache=True, nogil=True)
