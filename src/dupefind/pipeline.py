@@ -95,13 +95,13 @@ class PairTask:
 
 
 def _grouped(candidates: list[tuple[int, int]]) -> Iterator[list[tuple[int, int]]]:
-    """The candidates (sorted) cut into runs of consecutive pairs naming at most
-    ``DOCUMENTS_PER_TASK`` documents and at most ``PAIRS_PER_TASK`` pairs: the pairs of one
-    document stand together, and a group of documents paired with each other (a story run in
-    many places) is one task, each document prepared once."""
+    """The candidates in tasks of at most ``DOCUMENTS_PER_TASK`` documents and ``PAIRS_PER_TASK``
+    pairs, each document re-read and prepared once per task: the pairs ordered by the connected
+    group of documents they belong to (a story run in many places, a lede and its reuses),
+    then as they were, and cut into runs."""
     run: list[tuple[int, int]] = []
     named: set[int] = set()
-    for pair in candidates:
+    for pair in _by_group(candidates):
         new = len(named) + (pair[0] not in named) + (pair[1] not in named)
         if run and (new > DOCUMENTS_PER_TASK or len(run) >= PAIRS_PER_TASK):
             yield run
@@ -110,6 +110,26 @@ def _grouped(candidates: list[tuple[int, int]]) -> Iterator[list[tuple[int, int]
         named.update(pair)
     if run:
         yield run
+
+
+def _by_group(candidates: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The pairs sorted by the least document of their connected group, then by themselves
+    (iterative union-find over document indices)."""
+    parent: dict[int, int] = {}
+
+    def root(node: int) -> int:
+        top = node
+        while parent.setdefault(top, top) != top:
+            top = parent[top]
+        while parent[node] != top:
+            parent[node], node = top, parent[node]
+        return top
+
+    for a, b in candidates:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    return sorted(candidates, key=lambda pair: (root(pair[0]), pair))
 
 
 def _pair_task(pairs: list[tuple[int, int]], catalog: Catalog) -> PairTask:

@@ -24,8 +24,9 @@ boilerplate and its shingle set, ~0.1 ms):
    passage. Without one, only the sentence pass can find one, on a stretch resting on two
    sentence pairs or more, each pair's content-word stems alike (Dice of at least
    ``SEED_DICE``). :func:`sentence_seeds_possible` counts such sentence pairs on stems hashed
-   straight from the bytes (ASCII texts; the same sentences and the same stems as the
-   sentence pass, whose other conditions only remove pairs): fewer than two, not a copy.
+   straight from the bytes (from the words for a text that is not ASCII; the same sentences
+   and the same stems as the sentence pass, whose other conditions only remove pairs):
+   fewer than two, not a copy.
    Otherwise the sentence pass itself decides (:func:`fragment_possible`).
 
 Word ids from hashes are the aligner's ids as long as two different words never share a
@@ -96,10 +97,18 @@ class Probe:
     """Sorted keys of its runs of ``STOP_SEED`` function words (counted over them alone)."""
     stems: npt.NDArray[np.uint64] | None
     """A key per word: of its stem as the sentence pass cuts it, for a content word that is not
-    boilerplate; 0 for any other word. ``None`` when the text is not ASCII once normalised
-    (then the stems are left to the sentence pass)."""
+    boilerplate; 0 for any other word (``None`` if the words could not be matched up with the
+    hashes: then the stems are left to the sentence pass)."""
     sentences: npt.NDArray[np.int64]
     """First and one past the last word of each sentence as the sentence pass cuts them, (n, 2)."""
+    stem_distinct: npt.NDArray[np.uint64]
+    """Its distinct stem keys, sorted (empty if ``stems`` is ``None``)."""
+    stem_ids: npt.NDArray[np.int64]
+    """Each word's position in ``stem_distinct``, -1 for a word without a stem."""
+    distinct: npt.NDArray[np.uint64]
+    """Its distinct word hashes, sorted."""
+    ids: npt.NDArray[np.int64]
+    """Each word's position in ``distinct``."""
 
 
 
@@ -124,8 +133,15 @@ def probe(doc: Screened) -> Probe:
     stops = np.flatnonzero(_among(hashes, _STOP_HASHES) & ~mask).astype(np.int64)
     every = np.arange(len(hashes), dtype=np.int64)
     bounds = np.array(_sentences(doc.words.segment_starts.tolist(), len(hashes)), dtype=np.int64).reshape(-1, 2)
+    distinct, ids = np.unique(hashes, return_inverse=True)
+    stems = _stems(doc.text, doc.words, mask)
+    stem_ids = np.full(len(hashes) if stems is not None else 0, -1, dtype=np.int64)
+    having = stems != 0 if stems is not None else np.zeros(0, dtype=bool)
+    stem_distinct, inverse = np.unique(stems[having] if stems is not None else _NO_STEM, return_inverse=True)
+    stem_ids[having] = inverse
     return Probe(stops, np.sort(_gram_keys(hashes, mask, every, WORD_SEED)),
-                 np.sort(_gram_keys(hashes, mask, stops, STOP_SEED)), _stems(doc.text, doc.words, mask), bounds)
+                 np.sort(_gram_keys(hashes, mask, stops, STOP_SEED)), stems, bounds, stem_distinct, stem_ids,
+                 distinct, ids.astype(np.int64))
 
 
 def _among(hashes: npt.NDArray[np.uint64], table: npt.NDArray[np.uint64]) -> npt.NDArray[np.bool_]:
@@ -187,9 +203,7 @@ def word_passage(a: Screened, b: Screened, x: Probe, y: Probe, *, min_words: int
     ids numbered from the hashes as the aligner numbers words: equal words, equal ids; each
     boilerplate word an id of its own that matches nothing."""
     length_a = len(a.words.hashes)
-    _, ids = np.unique(np.concatenate((a.words.hashes, b.words.hashes)), return_inverse=True)
-    ids = ids.astype(np.int64)
-    ids_a, ids_b = ids[:length_a], ids[length_a:]
+    ids_a, ids_b = x.ids.copy(), _joint(x.distinct, y.distinct)[y.ids]
     ignored_a, ignored_b = np.flatnonzero(a.boilerplate), np.flatnonzero(b.boilerplate)
     ids_a[ignored_a] = -1 - ignored_a
     ids_b[ignored_b] = -1 - length_a - ignored_b
@@ -203,12 +217,20 @@ def sentence_seeds_possible(a: Probe, b: Probe) -> bool | None:
     the stems are not known (a text that is not ASCII)."""
     if a.stems is None or b.stems is None:
         return None
-    stems = np.concatenate((a.stems, b.stems))
-    _, codes = np.unique(stems, return_inverse=True)
-    terms = np.where(stems == 0, -1, codes.astype(np.int64) - int(stems.min() == 0))
-    count = _similar_pairs(terms[: len(a.stems)], a.sentences, terms[len(a.stems) :], b.sentences,
-                           int(terms.max(initial=-1)) + 1, SEED_DICE, MIN_SEEDS)
+    code_b = np.append(_joint(a.stem_distinct, b.stem_distinct), -1)  # -1 stays -1
+    count = _similar_pairs(a.stem_ids, a.sentences, code_b[b.stem_ids], b.sentences,
+                           len(a.stem_distinct) + len(b.stem_distinct), SEED_DICE, MIN_SEEDS)
     return bool(count >= MIN_SEEDS)
+
+
+def _joint(first: npt.NDArray[np.uint64], second: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
+    """For each value of ``second`` (sorted, distinct), its position in ``first`` (sorted,
+    distinct) if there, else a code of its own past ``first``'s: one numbering of both."""
+    if not len(first):
+        return np.arange(len(second), dtype=np.int64)
+    at = np.searchsorted(first, second).clip(max=len(first) - 1)
+    codes: npt.NDArray[np.int64] = np.where(first[at] == second, at, len(first) + np.arange(len(second)))
+    return codes
 
 
 def fragment_possible(a: Side, b: Side) -> bool:
@@ -233,7 +255,7 @@ def _stems(text: str, words: HashedWords, boilerplate: npt.NDArray[np.bool_]) ->
     """:attr:`Screened.stems` (see there), from the text's lower-cased bytes."""
     simple = _simple_bytes(text, same_length=True)
     if simple is None or len(simple) != len(text) or not simple.isascii():
-        return None  # bytes are characters only here
+        return _token_stems(text, words, boilerplate)  # bytes are characters only for ASCII
     data = np.frombuffer(simple, dtype=np.uint8)
     starts, ends = _word_spans(data)
     if len(starts) != len(words.hashes):
@@ -242,6 +264,35 @@ def _stems(text: str, words: HashedWords, boilerplate: npt.NDArray[np.bool_]) ->
         return _NO_STEM
     content = ~_among(words.hashes, _FUNCTION_HASHES) & ~boilerplate
     keys: npt.NDArray[np.uint64] = _stem_keys(data, starts.astype(np.int64), ends.astype(np.int64), content, STEM)
+    return keys
+
+
+def _token_stems(text: str, words: HashedWords, boilerplate: npt.NDArray[np.bool_]) -> npt.NDArray[np.uint64] | None:
+    """:func:`_stems` of a text that is not ASCII: its words as strings, each stem's key taken
+    over its UTF-8 bytes (for an ASCII stem the same key as from the bytes of an ASCII text)."""
+    tokens = tokenize(text)
+    if len(tokens) != len(words.hashes):
+        return None
+    stems = [w[:STEM] if len(w) > 2 and w not in FUNCTION_WORDS and not w.isdigit() and not dropped else ""
+             for w, dropped in zip(tokens.words, boilerplate.tolist())]
+    encoded = [stem.encode("utf-8") for stem in stems]
+    ends = np.cumsum([len(e) for e in encoded], dtype=np.int64)
+    data = np.frombuffer(b"".join(encoded) or b" ", dtype=np.uint8)
+    keys: npt.NDArray[np.uint64] = _byte_keys(data, ends - np.array([len(e) for e in encoded], dtype=np.int64), ends)
+    return keys
+
+
+@njit(cache=True, nogil=True)
+def _byte_keys(data: npt.NDArray[np.uint8], starts: npt.NDArray[np.int64],
+               ends: npt.NDArray[np.int64]) -> npt.NDArray[np.uint64]:  # pragma: no cover - compiled
+    """:func:`_stem_keys`'s key of each span of bytes taken whole; 0 for an empty one."""
+    keys = np.zeros(len(starts), dtype=np.uint64)
+    for w in range(len(starts)):
+        if ends[w] > starts[w]:
+            key = np.uint64(0)
+            for k in range(starts[w], ends[w]):
+                key = _mix64(key * _BASE_U64 + np.uint64(data[k]))
+            keys[w] = key | np.uint64(1)
     return keys
 
 
