@@ -184,14 +184,15 @@ def test_unreadable_file_is_skipped(tmp_path: Path) -> None:
     assert skipped[f"{tmp_path}/secret.txt"].startswith("cannot read")
 
 
-def test_broken_symlink_is_skipped_as_unreadable(tmp_path: Path) -> None:
-    """A read that fails (here: a dangling link, followed) is a skip, not a crash, even as root."""
+@pytest.mark.parametrize("follow", [False, True])
+def test_dangling_link_is_skipped_as_what_it_is(tmp_path: Path, follow: bool) -> None:
+    """A dangling link is a skip that names its target, not "a link out of the folder"."""
     folder = tmp_path / "scanned"
     write(folder / "own.txt", ARTICLE)
     (folder / "dangling.txt").symlink_to(tmp_path / "removed.txt")
-    records, skipped = read([folder], follow_symlinks=True)
+    records, skipped = read([folder], follow_symlinks=follow)
     assert set(records) == {f"{folder}/own.txt"}
-    assert skipped[f"{folder}/dangling.txt"].startswith("cannot read")
+    assert skipped == {f"{folder}/dangling.txt": f"dangling link to {tmp_path}/removed.txt (the target does not exist)"}
 
 
 def test_malformed_jsonl_lines_are_skipped_with_line_numbers(tmp_path: Path) -> None:
@@ -379,3 +380,28 @@ def test_inputs_are_unchanged_by_a_scan(tmp_path: Path) -> None:
     report = dupefind.scan([str(folder)], Config(exclude=("ANSWERS.md",)))
     assert report.pairs  # the scan did real work
     assert state() == before
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_byte_order_mark_is_decoded(tmp_path: Path, codec: str) -> None:
+    """Recognised by where its NUL bytes fall (the high byte of Latin letters), as charset
+    detectors do, instead of being skipped as binary (issue 9, item 14)."""
+    text = "Caf\u00e9 society \u2014 \u201cquoted\u201d.\n" + ARTICLE
+    path = write(tmp_path / "utf16.txt", text.encode(codec))
+    records, skipped = read([path])
+    assert skipped == {}
+    record = records[str(path)]
+    assert (record.text, record.location.encoding) == (text, codec)
+    assert load_text(record.location) == text
+
+
+@pytest.mark.parametrize("data", [
+    bytes(range(256)) * 8,  # every byte value
+    b"".join((n % 255 + 1).to_bytes(2, "little") for n in range(3000)),  # 16-bit numbers < 256: NULs on one side
+    b"text with one NUL \x00 in it, " * 50,
+])
+def test_binary_data_with_nul_bytes_is_still_binary(tmp_path: Path, data: bytes) -> None:
+    path = write(tmp_path / "data.txt", data)
+    records, skipped = read([path])
+    assert records == {}
+    assert skipped[str(path)].startswith("binary file")

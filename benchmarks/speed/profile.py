@@ -36,6 +36,7 @@ from dupefind.pipeline import _grouped, _pair, _pair_task, _reread
 from dupefind.report.json_report import report_json_chunks
 from dupefind.screen import Call, Probe, Screened, call, figures, fragment_possible, probe, screened
 from dupefind.sources import Unit, load_text, plan_reading
+from dupefind.views import View, candidate_views
 
 
 def main() -> None:
@@ -74,6 +75,11 @@ def timeline(corpus: str, config: Config) -> None:
     print(f"  scan returned {returned:.2f} s, JSON report written {written:.2f} s")
 
 
+def _views(config: Config) -> tuple[View, ...]:
+    return candidate_views(scheme=config.scheme, ngram=config.shingle_size, num_perm=config.num_perm,
+                           lsh_threshold=config.lsh_threshold, threshold=config.threshold)
+
+
 def first_pass(corpus: str, limit: int) -> None:
     config = Config()
     documents, cpu = 0, 0.0
@@ -81,22 +87,20 @@ def first_pass(corpus: str, limit: int) -> None:
         if not isinstance(unit, Unit) or documents >= limit:
             continue
         began = time.process_time()
-        documents += len(fingerprint_task([unit], scheme=config.scheme, ngram=config.shingle_size,
-                                          num_perm=config.num_perm, seed=config.seed, min_words=config.min_words,
-                                          id_field=config.id_field, text_field=config.text_field).documents)
+        documents += len(fingerprint_task([unit], views=_views(config), seed=config.seed,
+                                          min_words=config.min_words, id_field=config.id_field,
+                                          text_field=config.text_field).documents)
         cpu += time.process_time() - began
     print(f"first pass, one process: {documents:,} documents, {cpu / documents * 1e6:.0f} µs CPU each")
 
 
 def verification(corpus: str, scan_config: Config) -> None:
     config = Config(jobs=1, passage_words=scan_config.passage_words)
-    catalog = build_catalog(list(plan_reading([corpus])), scheme=config.scheme, ngram=config.shingle_size,
-                            num_perm=config.num_perm, seed=config.seed, min_words=config.min_words,
-                            boilerplate_min_docs=config.boilerplate_min_docs, jobs=Config().processes)
+    catalog = build_catalog(list(plan_reading([corpus])), views=_views(config), seed=config.seed,
+                            min_words=config.min_words, boilerplate_min_docs=config.boilerplate_min_docs,
+                            jobs=Config().processes)
     usable = np.array([not d.short for d in catalog.documents], dtype=bool)
-    candidates = sorted(set(candidate_pairs(catalog.signatures, catalog.sizes, usable,
-                                            threshold=config.lsh_threshold, num_perm=config.num_perm,
-                                            min_containment=config.threshold / 2)))
+    candidates = sorted(set(candidate_pairs(catalog.sketches, views=_views(config), usable=usable)))
     cpu: Counter[str] = Counter()
     count: Counter[str] = Counter()
     spent_not_reported = spent_reported = 0.0

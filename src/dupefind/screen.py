@@ -46,7 +46,6 @@ from enum import Enum
 
 import numpy as np
 import numpy.typing as npt
-from numba import njit
 
 from .align import Side
 from .align.compiled import gram_keys
@@ -54,6 +53,7 @@ from .align.passages import MIN_SEEDS, word_passage_possible
 from .align.sentences import FUNCTION_WORDS, SEED_DICE, STEM, _sentences, sentence_fragments
 from .boilerplate import Commons, boilerplate_mask
 from .config import Scheme
+from .jit import kernel
 from .shingles import STOPWORDS, ShingleIds, hashed_shingle_ids, shingle_ids
 from .text import _BASE_U64, HashedWords, _mix64, _simple_bytes, _word_spans, hash_words, tokenize, word_hashes
 from .verify import Overlap
@@ -282,7 +282,7 @@ def _token_stems(text: str, words: HashedWords, boilerplate: npt.NDArray[np.bool
     return keys
 
 
-@njit(cache=True, nogil=True)
+@kernel(nogil=True)
 def _byte_keys(data: npt.NDArray[np.uint8], starts: npt.NDArray[np.int64],
                ends: npt.NDArray[np.int64]) -> npt.NDArray[np.uint64]:  # pragma: no cover - compiled
     """:func:`_stem_keys`'s key of each span of bytes taken whole; 0 for an empty one."""
@@ -296,7 +296,7 @@ def _byte_keys(data: npt.NDArray[np.uint8], starts: npt.NDArray[np.int64],
     return keys
 
 
-@njit(cache=True, nogil=True)
+@kernel(nogil=True)
 def _stem_keys(data: npt.NDArray[np.uint8], starts: npt.NDArray[np.int64], ends: npt.NDArray[np.int64],
                content: npt.NDArray[np.bool_], stem: int) -> npt.NDArray[np.uint64]:  # pragma: no cover - compiled
     """A key of the first ``stem`` bytes of each word of more than two bytes that is ``content``
@@ -320,7 +320,7 @@ def _stem_keys(data: npt.NDArray[np.uint8], starts: npt.NDArray[np.int64], ends:
     return keys
 
 
-@njit(cache=True, nogil=True)
+@kernel(nogil=True)
 def _similar_pairs(terms_a: npt.NDArray[np.int64], bounds_a: npt.NDArray[np.int64], terms_b: npt.NDArray[np.int64],
                    bounds_b: npt.NDArray[np.int64], n_terms: int, min_dice: float,
                    enough: int) -> int:  # pragma: no cover - compiled
@@ -375,7 +375,7 @@ def _similar_pairs(terms_a: npt.NDArray[np.int64], bounds_a: npt.NDArray[np.int6
     return found
 
 
-@njit(cache=True, nogil=True)
+@kernel(nogil=True)
 def _common(a: npt.NDArray[np.generic], b: npt.NDArray[np.generic]) -> int:  # pragma: no cover - compiled
     """How many values two sorted arrays without repeats share (a merge)."""
     i = j = shared = 0

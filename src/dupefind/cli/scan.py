@@ -6,6 +6,7 @@ from typing import Any
 
 import click
 
+from ..jit import compiling_note
 from ..pipeline import scan as scan_paths
 from ..report.html import report_html
 from ..report.json_report import report_json_chunks, report_jsonl_chunks
@@ -24,7 +25,7 @@ from .common import (
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True)
-@config_options
+@config_options(scan=True)
 @click.option("--include", multiple=True, metavar="GLOB",
               help="Read only files whose path (relative to the folder) or name matches; repeatable.")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Leave out matching files and folders; repeatable.")
@@ -32,7 +33,7 @@ from .common import (
               help="Follow symbolic links that lead out of a scanned folder.")
 @click.option("--id-field", default=DEFAULT.id_field, show_default=True, help="JSONL field holding the id.")
 @click.option("--text-field", default=DEFAULT.text_field, show_default=True, help="JSONL field holding the text.")
-def scan(paths: tuple[str, ...], fmt: str, output: str | None, max_passages: int | None, max_chars: int,
+def scan(paths: tuple[str, ...], fmt: str, output: str | None, max_passages: int, max_chars: int,
          fail_on_duplicates: bool, **knobs: Any) -> None:
     """Scan files and folders (recursively) for copies; '-' reads JSONL from stdin.
 
@@ -40,6 +41,8 @@ def scan(paths: tuple[str, ...], fmt: str, output: str | None, max_passages: int
     """
     config = build_config(knobs)
     check_output(output)
+    if (note := compiling_note()) is not None:
+        click.echo(f"dupefind: {note}", err=True)
     with progress_bars(enabled=fmt == "rich") as progress:
         report = scan_paths(list(paths), config, progress=progress)
     if fmt == "json":
@@ -49,8 +52,7 @@ def scan(paths: tuple[str, ...], fmt: str, output: str | None, max_passages: int
     elif fmt == "html":
         emit(report_html(report), output)
     else:
-        emit_rich(report_view(report, max_passages=3 if max_passages is None else max_passages,
-                               max_chars=max_chars), output)
+        emit_rich(report_view(report, max_passages=max_passages, max_chars=max_chars), output)
     exit_with(found=bool(report.pairs), skipped=bool(report.skipped), fail=fail_on_duplicates)
 
 

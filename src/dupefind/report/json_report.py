@@ -15,9 +15,11 @@ from typing import Any
 
 from .. import __version__
 from ..models import Document, Pair, Passage, Relation, Report, Skipped
+from ..walk import shown_name
 
-#: Bumped on any incompatible change to the report's shape.
-SCHEMA_VERSION = "1.0"
+#: The major number is bumped on any incompatible change to the report's shape, the minor one
+#: when something is added (1.1: ``ignored`` and ``summary.ignored``).
+SCHEMA_VERSION = "1.1"
 _TOOL = "dupefind"
 
 
@@ -33,12 +35,13 @@ def report_dict(report: Report) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": _TOOL, "version": __version__},
-        "config": report.config,
+        "config": _config(report.config),
         "summary": _summary(report),
         "documents": [_document(d) for d in report.documents],
         "pairs": [pair_dict(p) for p in report.pairs],
         "clusters": [{"size": len(c), "ids": list(c)} for c in report.clusters],
         "skipped": [_skipped(s) for s in report.skipped],
+        "ignored": [_skipped(s) for s in report.ignored],
     }
 
 
@@ -56,7 +59,7 @@ def report_json_chunks(report: Report) -> Iterator[str]:
     to write.
     """
     head = {"schema_version": SCHEMA_VERSION, "tool": {"name": _TOOL, "version": __version__},
-            "config": report.config, "summary": _summary(report)}
+            "config": _config(report.config), "summary": _summary(report)}
     yield json.dumps(head, ensure_ascii=False, indent=2)[:-2]
     for key, items in _lists(report):
         yield f",\n  {json.dumps(key)}: ["
@@ -82,10 +85,11 @@ def report_jsonl(report: Report) -> str:
 def report_jsonl_chunks(report: Report) -> Iterator[str]:
     """:func:`report_jsonl` a line at a time."""
     header = {"type": "header", "schema_version": SCHEMA_VERSION,
-              "tool": {"name": _TOOL, "version": __version__}, "config": report.config,
+              "tool": {"name": _TOOL, "version": __version__}, "config": _config(report.config),
               "summary": _summary(report)}
     yield json.dumps(header, ensure_ascii=False) + "\n"
-    kinds = {"documents": "document", "pairs": "pair", "clusters": "cluster", "skipped": "skipped"}
+    kinds = {"documents": "document", "pairs": "pair", "clusters": "cluster", "skipped": "skipped",
+             "ignored": "ignored"}
     for key, items in _lists(report):
         for item in items:
             yield _ITEM.encode({"type": kinds[key], **item}) + "\n"
@@ -97,6 +101,7 @@ def _lists(report: Report) -> Iterator[tuple[str, Iterator[dict[str, Any]]]]:
     yield "pairs", (pair_dict(p) for p in report.pairs)
     yield "clusters", ({"size": len(c), "ids": list(c)} for c in report.clusters)
     yield "skipped", (_skipped(s) for s in report.skipped)
+    yield "ignored", (_skipped(s) for s in report.ignored)
 
 
 def pair_dict(pair: Pair) -> dict[str, Any]:
@@ -114,6 +119,17 @@ def pair_dict(pair: Pair) -> dict[str, Any]:
     }
 
 
+def _config(config: dict[str, object]) -> dict[str, object]:
+    """The configuration with every string valid UTF-8 (a glob given on the command line may
+    hold bytes of a file name that are not: see :func:`dupefind.walk.shown_name`)."""
+    def clean(value: object) -> object:
+        if isinstance(value, str):
+            return shown_name(value)
+        return [clean(v) for v in value] if isinstance(value, (list, tuple)) else value
+
+    return {key: clean(value) for key, value in config.items()}
+
+
 def _relation(r: Relation) -> dict[str, Any]:
     return {"kinds": list(r.kinds), "identical": r.identical, "substituted": r.substituted,
             "coverage_a": r.coverage_a, "coverage_b": r.coverage_b, "moved": r.moved,
@@ -125,6 +141,7 @@ def _summary(report: Report) -> dict[str, int]:
         "documents": len(report.documents),
         "short_documents": sum(d.short for d in report.documents),
         "skipped": len(report.skipped),
+        "ignored": len(report.ignored),
         "pairs": len(report.pairs),
         "clusters": len(report.clusters),
     }
