@@ -136,6 +136,8 @@ def test_screening_prepares_what_prepare_prepares(texts: tuple[str, str, bool]) 
         assert np.array_equal(again.verify.boilerplate, full.verify.boilerplate)
     x = screened("a", text_a, commons=commons, scheme="stopwords", ngram=8, min_words=50)
     y = screened("b", text_b, commons=commons, scheme="stopwords", ngram=8, min_words=50)
+    if x.short or y.short:  # their figures are the verifier's own, on their words
+        return
     assert figures(x.shingles, y.shingles) == overlap(_prepare("a", text_a, commons, Config()).verify,
                                                       _prepare("b", text_b, commons, Config()).verify)
 

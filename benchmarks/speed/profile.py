@@ -159,7 +159,7 @@ def verification(corpus: str, scan_config: Config) -> None:
                     spent_not_reported += spent
                     continue
             began = clock()
-            pair = _pair(x, y, config, figures=figures_ab)
+            pair = _pair(x, y, config, figures=None if a.short or b.short else figures_ab)
             took = clock() - began
             cpu["align + explain + verdict"] += took
             spent += took

@@ -201,7 +201,8 @@ def staged_pair(a: Screened, b: Screened, config: Config, *, reread: Callable[[S
     x, y = ready(a), ready(b)
     if decision is Call.SENTENCES and not fragment_possible(x.align, y.align):
         return None
-    pair = _pair(x, y, config, figures=figures_ab)
+    # Short texts' figures are the verifier's own (on their words when they hold no shingle).
+    pair = _pair(x, y, config, figures=None if a.short or b.short else figures_ab)
     return pair if pair.duplicate else None
 
 
