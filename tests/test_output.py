@@ -96,6 +96,15 @@ def test_closed_pipe_ends_quietly_with_the_scans_exit_code(big: Path, fmt: str) 
     assert error == ""
 
 
+def test_a_terminal_that_is_not_utf8_gets_escapes_not_a_traceback() -> None:
+    done = subprocess.run([sys.executable, "-m", "dupefind", "scan", str(SAMPLES / PAIR[0]), str(SAMPLES / PAIR[1]),
+                           "-j", "1"], capture_output=True, check=False,
+                          env={**os.environ, "PYTHONIOENCODING": "ascii", "COLUMNS": "100"})
+    assert (done.returncode, done.stderr) == (0, b"")
+    out = done.stdout.decode("ascii")
+    assert "040_night_trains_return.txt  \\u2194  " in out and "1 pairs in 1 clusters" in out
+
+
 # --- writing fails -----------------------------------------------------------------------------
 
 needs_dev_full = pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full here")

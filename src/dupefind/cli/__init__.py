@@ -16,6 +16,7 @@ from ..errors import DupefindError
 from ..report.terminal import visible
 from .common import EXIT_DUPLICATES, EXIT_OK, EXIT_SKIPPED, EXIT_USAGE
 from .compare import compare
+from .dedup import dedup
 from .scan import scan
 
 __all__ = ["EXIT_DUPLICATES", "EXIT_OK", "EXIT_SKIPPED", "EXIT_USAGE", "cli", "main"]
@@ -27,13 +28,15 @@ def cli() -> None:
     """Find near-duplicate articles, including spun, reordered and partial copies.
 
     Exit codes: 0 finished, 1 duplicates found with --fail-on-duplicates,
-    2 usage or input error (nothing could be scanned), 3 finished but some
-    inputs were skipped.
+    2 usage error, nothing to scan (the message says why) or the report could
+    not be written, 3 finished but some inputs could not be read (files a
+    folder holds of a type dupefind does not read are ignored, not skipped).
     """
 
 
 cli.add_command(scan)
 cli.add_command(compare)
+cli.add_command(dedup)
 
 
 def main() -> None:
