@@ -64,6 +64,9 @@ STOP_SEED = 5
 _STOP_HASHES = np.sort(word_hashes(sorted(STOPWORDS)))
 _FUNCTION_HASHES = np.sort(word_hashes(sorted(FUNCTION_WORDS)))
 _NO_STEM = np.empty(0, dtype=np.uint64)
+#: Above this many sentence pairs (two texts of thousands of sentences) the sentence count is
+#: not tried: the sentence pass itself decides, as it would have.
+MAX_SENTENCE_PAIRS = 1_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,7 +218,7 @@ def sentence_seeds_possible(a: Probe, b: Probe) -> bool | None:
     a Dice coefficient of at least ``SEED_DICE`` (as the sentence pass computes it: shared
     stems over the sum of the two sentences' distinct stems, each at least one); ``None`` when
     the stems are not known (a text that is not ASCII)."""
-    if a.stems is None or b.stems is None:
+    if a.stems is None or b.stems is None or len(a.sentences) * len(b.sentences) > MAX_SENTENCE_PAIRS:
         return None
     code_b = np.append(_joint(a.stem_distinct, b.stem_distinct), -1)  # -1 stays -1
     count = _similar_pairs(a.stem_ids, a.sentences, code_b[b.stem_ids], b.sentences,
