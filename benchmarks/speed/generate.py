@@ -16,6 +16,10 @@ Writes, in ``--out``:
 
 Same arguments (and the same text source and WordNet) give byte-identical files.
 
+``--kind news`` makes the news-like corpus instead (``news.py``): the same base articles and
+planted copies, plus wire stories run in many places, shared ledes and recurring quotes, with
+the shared stretches written to ``shared.jsonl``.
+
 Base articles (400-900 words, paragraphs of 2-6 sentences) are drawn from a word-level order-2
 Markov chain trained on the real English documents of ``--text-source`` (their distinct prose
 sentences, no tables or lists; the folder is only read, never copied). Where the order-2
@@ -343,6 +347,16 @@ def generate(args: argparse.Namespace) -> dict[str, object]:
     trained = time.perf_counter() - started
     print(f"chain: {len(chain.vocab):,} words, {len(chain.starts):,} sentence starts, "
           f"{len(chain.offsets) - 1:,} states, {trained:.1f} s", file=sys.stderr)
+    if args.kind == "news":
+        from news import generate_news
+
+        meta = generate_news(args, chain, started)
+        (args.out / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+        elapsed = time.perf_counter() - started
+        print(f"{args.n:,} news-like documents ({meta['copies']:,} planted copies, {meta['kinds']}; "
+              f"{meta['expected_shared_pairs']:,} shared-passage pairs), {elapsed:.1f} s -> {args.out}",
+              file=sys.stderr)
+        return meta
     plan = plan_copies(args.n, args.copy_share, args.kinds, random.Random(f"{args.seed}-plan"))
     synonyms = None
     if "spin" in plan.kinds.values():
@@ -372,7 +386,7 @@ def generate(args: argparse.Namespace) -> dict[str, object]:
             if args.progress and (index + 1) % 100_000 == 0:
                 print(f"  {index + 1:,} documents, {time.perf_counter() - started:.0f} s", file=sys.stderr)
     meta = {
-        "n": args.n, "seed": args.seed, "copy_share": args.copy_share, "txt": args.txt,
+        "kind": "markov", "n": args.n, "seed": args.seed, "copy_share": args.copy_share, "txt": args.txt,
         "backoff": args.backoff, "copies": len(plan.originals), "kinds": dict(sorted(Counter(plan.kinds.values()).items())),
         "mean_words": round(words / max(1, args.n), 1),
         "text_source": str(args.text_source.name), "chain_words": len(chain.vocab),
@@ -397,6 +411,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--n", type=int, required=True, help="documents (10000, 100000, 1000000)")
     parser.add_argument("--out", type=Path, required=True, help="output folder")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--kind", choices=("markov", "news"), default="markov",
+                        help="markov: independent articles; news: wire stories, shared ledes and quotes (news.py)")
+    parser.add_argument("--wire-share", type=float, default=0.01,
+                        help="news: share of documents that are places of a wire story")
+    parser.add_argument("--lede-share", type=float, default=0.08,
+                        help="news: share of documents that open with another's lede")
     parser.add_argument("--txt", action="store_true", help="also write txt/NNNN/<id>.txt")
     parser.add_argument("--copy-share", type=float, default=0.05, help="share of planted copies")
     parser.add_argument("--kinds", type=lambda s: s.split(","), default=list(KIND_WEIGHTS),

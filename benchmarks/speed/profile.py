@@ -1,13 +1,17 @@
-"""Where a scan's time goes: stage timeline, first-pass CPU per document, verification CPU per pair.
+"""Where a scan's time goes: stage timeline, first-pass CPU per document, verification CPU per stage and pair.
 
-    python benchmarks/speed/profile.py /tmp/speed-100k/corpus.jsonl
+    python benchmarks/speed/profile.py /tmp/speed-100k/corpus.jsonl [--passage-words N]
 
 1. A whole ``dupefind.scan`` (default configuration, every core) with the progress callback
    timing when each stage gives its first and last news, then the JSON report written.
 2. The first pass in this process only (``catalog.fingerprint_task`` over every piece of the
    input): CPU microseconds per document.
-3. Verification of the scan's candidate pairs in this process only (``jobs=1``): CPU
-   milliseconds per pair, re-reading included.
+3. Verification of the scan's candidate pairs in this process only (``jobs=1``), stage by
+   stage as ``pipeline.check_pairs`` runs them (the same functions, timed one by one): re-reading
+   and screening each document, the cheap checks per pair and what they decided, making
+   documents ready for the aligner, the sentence check, aligning and judging, packing; then CPU
+   per pair that is not reported (everything spent on it: its checks, and its alignment when the
+   checks could not turn it down) and per reported pair, and per document.
 
 CPU times come from ``time.process_time()``, so they hold on a shared, noisy machine; the
 timeline is wall time.
@@ -19,6 +23,7 @@ import argparse
 import os
 import tempfile
 import time
+from collections import Counter
 
 import numpy as np
 
@@ -26,9 +31,11 @@ import dupefind
 from dupefind.candidates import candidate_pairs
 from dupefind.catalog import build_catalog, fingerprint_task
 from dupefind.config import Config
-from dupefind.pipeline import _verified
+from dupefind.models import PackedPair
+from dupefind.pipeline import _grouped, _pair, _pair_task, _reread
 from dupefind.report.json_report import report_json_chunks
-from dupefind.sources import Unit, plan_reading
+from dupefind.screen import Call, Probe, Screened, call, figures, fragment_possible, probe, screened
+from dupefind.sources import Unit, load_text, plan_reading
 from dupefind.views import View, candidate_views
 
 
@@ -37,13 +44,19 @@ def main() -> None:
     parser.add_argument("corpus", help="a JSONL file or a folder")
     parser.add_argument("--first-pass-docs", type=int, default=20_000,
                         help="documents timed in step 2 (the first pieces of the input)")
+    parser.add_argument("--passage-words", type=int, default=Config().passage_words,
+                        help="the scan's --passage-words")
+    parser.add_argument("--skip", default="", help="comma-separated steps to leave out: timeline,first")
     args = parser.parse_args()
-    timeline(args.corpus)
-    first_pass(args.corpus, args.first_pass_docs)
-    verification(args.corpus)
+    config = Config(passage_words=args.passage_words)
+    if "timeline" not in args.skip:
+        timeline(args.corpus, config)
+    if "first" not in args.skip:
+        first_pass(args.corpus, args.first_pass_docs)
+    verification(args.corpus, config)
 
 
-def timeline(corpus: str) -> None:
+def timeline(corpus: str, config: Config) -> None:
     start = time.perf_counter()
     seen: dict[str, list[float]] = {}
 
@@ -51,12 +64,12 @@ def timeline(corpus: str) -> None:
         now = time.perf_counter() - start
         seen.setdefault(stage, [now, now])[1] = now
 
-    report = dupefind.scan([corpus], Config(), progress=progress)
+    report = dupefind.scan([corpus], config, progress=progress)
     returned = time.perf_counter() - start
     with tempfile.TemporaryDirectory() as folder, open(os.path.join(folder, "r.json"), "w") as out:
         out.writelines(report_json_chunks(report))
         written = time.perf_counter() - start
-    print(f"timeline ({len(report.documents):,} documents, {len(report.pairs):,} pairs, {Config().processes} processes):")
+    print(f"timeline ({len(report.documents):,} documents, {len(report.pairs):,} pairs, {config.processes} processes):")
     for stage, (first, last) in seen.items():
         print(f"  {stage}: first news {first:.2f} s, last {last:.2f} s")
     print(f"  scan returned {returned:.2f} s, JSON report written {written:.2f} s")
@@ -81,18 +94,105 @@ def first_pass(corpus: str, limit: int) -> None:
     print(f"first pass, one process: {documents:,} documents, {cpu / documents * 1e6:.0f} µs CPU each")
 
 
-def verification(corpus: str) -> None:
-    config = Config(jobs=1)
+def verification(corpus: str, scan_config: Config) -> None:
+    config = Config(jobs=1, passage_words=scan_config.passage_words)
     catalog = build_catalog(list(plan_reading([corpus])), views=_views(config), seed=config.seed,
                             min_words=config.min_words, boilerplate_min_docs=config.boilerplate_min_docs,
                             jobs=Config().processes)
     usable = np.array([not d.short for d in catalog.documents], dtype=bool)
     candidates = sorted(set(candidate_pairs(catalog.sketches, views=_views(config), usable=usable)))
-    began = time.process_time()
-    found = sum(1 for _ in _verified(candidates, catalog, config, None))
-    cpu = time.process_time() - began
-    print(f"verification, one process: {len(candidates):,} candidates ({found:,} copies), "
-          f"{cpu / max(1, len(candidates)) * 1e3:.2f} ms CPU each")
+    cpu: Counter[str] = Counter()
+    count: Counter[str] = Counter()
+    spent_not_reported = spent_reported = 0.0
+    documents = 0
+    clock = time.process_time
+    for pairs in _grouped(candidates):
+        task = _pair_task(pairs, catalog)
+        cheap, ready = {}, {}
+        probed: dict[str, Probe] = {}
+
+        def probes(doc: Screened, probed: dict[str, Probe] = probed) -> Probe:
+            if doc.id not in probed:
+                began = clock()
+                probed[doc.id] = probe(doc)
+                cpu["probe (per document)"] += clock() - began
+                count["documents probed"] += 1
+            return probed[doc.id]
+
+        for index, (doc_id, location) in task.documents.items():
+            began = clock()
+            text = load_text(location, text_field=config.text_field)
+            cpu["re-read"] += clock() - began
+            began = clock()
+            cheap[index] = screened(doc_id, text, commons=catalog.commons, scheme=config.scheme,
+                                    ngram=config.shingle_size, min_words=config.min_words)
+            cpu["screen (per document)"] += clock() - began
+            documents += 1
+        for i, j in task.pairs:
+            a, b = cheap[i], cheap[j]
+            began = clock()
+            figures_ab = figures(a.shingles, b.shingles)
+            probe_cpu = cpu["probe (per document)"]
+            decision = call(a, b, figures_ab, threshold=config.threshold, passage_words=config.passage_words,
+                            min_passage_words=config.min_passage_words, probes=probes)
+            spent = clock() - began - (cpu["probe (per document)"] - probe_cpu)
+            cpu["cheap checks"] += spent
+            count[f"call: {decision.value}"] += 1
+            if decision is Call.NOT_A_COPY:
+                spent_not_reported += spent
+                continue
+            for index in (i, j):
+                if index not in ready:
+                    began = clock()
+                    ready[index] = _reread(cheap[index])
+                    cpu["tokenise + ready for the aligner (per document)"] += clock() - began
+                    count["documents made ready"] += 1
+            x, y = ready[i], ready[j]
+            if decision is Call.SENTENCES:
+                began = clock()
+                possible = fragment_possible(x.align, y.align)
+                took = clock() - began
+                cpu["sentence check"] += took
+                spent += took
+                if not possible:
+                    count["turned down by the sentence check"] += 1
+                    spent_not_reported += spent
+                    continue
+            began = clock()
+            pair = _pair(x, y, config, figures=None if a.short or b.short else figures_ab)
+            took = clock() - began
+            cpu["align + explain + verdict"] += took
+            spent += took
+            count["aligned"] += 1
+            if not pair.duplicate:
+                count["aligned, not reported"] += 1
+                spent_not_reported += spent
+                continue
+            began = clock()
+            PackedPair.of(pair)
+            took = clock() - began
+            cpu["pack"] += took
+            spent_reported += spent + took
+            count["reported"] += 1
+    reported = count["reported"]
+    not_reported = len(candidates) - reported
+    total = sum(cpu.values())
+    print(f"verification, one process (--passage-words {config.passage_words}): {len(candidates):,} candidates, "
+          f"{reported:,} reported; {documents:,} documents re-read ({documents / max(1, len(candidates)):.2f} a pair); "
+          f"{total:.2f} s CPU in all, {total / max(1, len(candidates)) * 1e3:.3f} ms a pair")
+    for stage, seconds in cpu.items():
+        print(f"  {stage}: {seconds:.2f} s")
+    for what, n in sorted(count.items()):
+        print(f"  {what}: {n:,}")
+    per_doc = (cpu["re-read"] + cpu["screen (per document)"]) / max(1, documents)
+    probe_doc = cpu["probe (per document)"] / max(1, count["documents probed"])
+    ready_doc = cpu["tokenise + ready for the aligner (per document)"] / max(1, count["documents made ready"])
+    print(f"  per document: re-read + screen {per_doc * 1e3:.3f} ms; probe {probe_doc * 1e3:.3f} ms; "
+          f"tokenise + ready {ready_doc * 1e3:.3f} ms")
+    print(f"  per pair not reported ({not_reported:,}): {spent_not_reported / max(1, not_reported) * 1e3:.3f} ms "
+          f"(its checks, and its alignment when they could not turn it down; documents apart)")
+    print(f"  per reported pair ({reported:,}): {spent_reported / max(1, reported) * 1e3:.3f} ms "
+          f"(checks, alignment, explanation, packing; documents apart)")
 
 
 if __name__ == "__main__":

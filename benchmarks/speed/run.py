@@ -28,9 +28,16 @@ present, user + system CPU seconds, and quality against the planted copies:
   cluster, or the original of the copy's);
 - *pairs reported*: dupefind's and datasketch's pairs; for text-dedup the pairs inside its
   clusters (a cluster of k documents is k (k - 1) / 2 pairs);
-- *precision*: the share of reported pairs that are planted pairs. The base articles are
+- *precision*: the share of reported pairs whose two documents are linked by planted copies
+  (a copy and its original, or two places of one wire story). The base articles are
   independent Markov-chain texts, so other reported pairs are false positives (or chance
-  overlaps of the chain: see ``realism.py``).
+  overlaps of the chain: see ``realism.py``), except, in the news corpus, pairs that share a
+  stretch;
+- *shared stretches* (news corpus, ``shared.jsonl``): for every pair of places of a shared
+  lede or quote, whether the tool reported the pair, and whether one of dupefind's passages
+  overlaps the stretch in both texts, by kind and by length (at least ``LONG_STRETCH`` = 30
+  words, the default ``--passage-words``, or fewer); and how many reported pairs are neither
+  planted nor sharing a stretch (*unexplained*).
 
 Prints the machine (CPU count and model, memory, date, Python, load before and after each tool),
 the exact commands, a Markdown table (one row per tool) and recall by kind of copy; writes all of
@@ -166,6 +173,8 @@ class Outcome:
     pairs: list[tuple[str, str]] = field(default_factory=list)
     groups: list[list[str]] = field(default_factory=list)
     note: str = ""
+    passages: dict[tuple[str, str], list[tuple[int, int, int, int]]] | None = None
+    """dupefind only: each reported pair's passages (character spans in a, then in b)."""
 
 
 @dataclass
@@ -187,7 +196,9 @@ def dupefind_tool(args: argparse.Namespace, work: Path) -> Tool:
         pairs = [(doc_key(p["a"]), doc_key(p["b"])) for p in report["pairs"]]
         groups = [[doc_key(i) for i in c["ids"]] for c in report["clusters"]]
         summary = report.get("summary", {})
-        return Outcome(pairs, groups, f"summary {json.dumps(summary, sort_keys=True)}")
+        passages = {(doc_key(p["a"]), doc_key(p["b"])): [(q["a_start"], q["a_end"], q["b_start"], q["b_end"])
+                                                         for q in p["passages"]] for p in report["pairs"]}
+        return Outcome(pairs, groups, f"summary {json.dumps(summary, sort_keys=True)}", passages)
 
     return Tool("dupefind", command, None, read)
 
@@ -272,7 +283,8 @@ def score(outcome: Outcome, truth: list[Planted]) -> dict[str, Any]:
         reported = {tuple(sorted(p)) for p in outcome.pairs}
     else:
         reported = {(a, b) for g in outcome.groups for i, a in enumerate(sorted(g)) for b in sorted(g)[i + 1 :]}
-    planted = {tuple(sorted((p.copy, p.original))) for p in truth}
+    copies = components(((p.copy, p.original) for p in truth), [])
+    planted = {pair for pair in reported if pair[0] in copies and copies[pair[0]] == copies.get(pair[1])}
     by_kind = Counter(p.kind for p in truth)
     found_kind = Counter(p.kind for p in found)
     return {
@@ -283,6 +295,54 @@ def score(outcome: Outcome, truth: list[Planted]) -> dict[str, Any]:
         "precision": round(len(reported & planted) / len(reported), 4) if reported else None,
         "recall_by_kind": {k: round(found_kind[k] / n, 4) for k, n in sorted(by_kind.items())},
     }
+
+
+#: Shared stretches at least this long are the ones a default scan should report
+#: (``--passage-words`` 30); shorter ones are written down apart.
+LONG_STRETCH = 30
+
+
+def score_shared(outcome: Outcome, folder: Path, truth: list[Planted]) -> dict[str, Any] | None:
+    """Recall of the news corpus's shared stretches (``shared.jsonl``): for every pair of places
+    of a stretch, whether the tool reported the pair (*pair*), and (dupefind) whether one of
+    its passages overlaps the stretch in both texts (*passage*); by kind and by length."""
+    path = folder / "shared.jsonl"
+    if not path.exists():
+        return None
+    reported = {tuple(sorted(p)) for p in outcome.pairs}
+    if not outcome.pairs:
+        reported = {(a, b) for g in outcome.groups for i, a in enumerate(sorted(g)) for b in sorted(g)[i + 1 :]}
+    tally: dict[str, Counter[str]] = defaultdict(Counter)
+    explained: set[tuple[str, str]] = set()
+    with path.open(encoding="utf-8") as lines:
+        for record in map(json.loads, lines):
+            group = f"{record['kind']} {'>=' if record['words'] >= LONG_STRETCH else '<'} {LONG_STRETCH} words"
+            places = record["places"]
+            for i, x in enumerate(places):
+                for y in places[i + 1 :]:
+                    key = tuple(sorted((x["doc"], y["doc"])))
+                    tally[group]["expected"] += 1
+                    if key not in reported:
+                        continue
+                    tally[group]["pair"] += 1
+                    explained.add(key)
+                    if outcome.passages is not None and _covered(outcome.passages, x, y):
+                        tally[group]["passage"] += 1
+    copies = components(((p.copy, p.original) for p in truth), [])
+    explained |= {pair for pair in reported if pair[0] in copies and copies[pair[0]] == copies.get(pair[1])}
+    groups = {group: {"expected": t["expected"], "pair": round(t["pair"] / t["expected"], 4),
+                      "passage": round(t["passage"] / t["expected"], 4) if outcome.passages is not None else None}
+              for group, t in sorted(tally.items())}
+    return {"groups": groups, "reported": len(reported), "unexplained": len(reported - explained)}
+
+
+def _covered(passages: dict[tuple[str, str], list[tuple[int, int, int, int]]], x: dict[str, Any],
+             y: dict[str, Any]) -> bool:
+    """A passage of the pair overlaps place ``x`` in its document and place ``y`` in the other."""
+    if (x["doc"], y["doc"]) not in passages:
+        x, y = y, x
+    return any(a0 < x["end"] and x["start"] < a1 and b0 < y["end"] and y["start"] < b1
+               for a0, a1, b0, b1 in passages.get((x["doc"], y["doc"]), []))
 
 
 # --------------------------------------------------------------------------- machine and report
@@ -363,6 +423,18 @@ def markdown(results: dict[str, Any]) -> str:
     for row in rows:
         by_kind = (row.get("quality") or {}).get("recall_by_kind", {})
         lines.append(f"| {row['tool']} | " + " | ".join(fmt(by_kind.get(k)) for k in kinds) + " |")
+    shared = [row for row in rows if row.get("shared")]
+    if shared:
+        first = shared[0]["shared"]["groups"]
+        groups = sorted(first)
+        lines += ["", "Shared stretches (news corpus): expected pairs of places; share reported as a pair "
+                  "/ with a passage over the stretch; reported pairs neither planted nor sharing a stretch:", "",
+                  "| tool | " + " | ".join(f"{g} ({first[g]['expected']:,})" for g in groups) + " | unexplained |",
+                  "|---|" + "---|" * (len(groups) + 1)]
+        for row in shared:
+            found = row["shared"]["groups"]
+            cells = [f"{fmt(found[g]['pair'])} / {fmt(found[g]['passage'])}" for g in groups]
+            lines.append(f"| {row['tool']} | " + " | ".join(cells) + f" | {row['shared']['unexplained']:,} |")
     lines += ["", "Commands:", ""]
     lines += [f"- {row['tool']}: `{shlex.join(row['command'])}`" for row in rows]
     lines += ["", "Load around each tool:", ""]
@@ -384,7 +456,7 @@ def count(value: object) -> str:
 BUILDERS = {"dupefind": dupefind_tool, "datasketch": datasketch_tool, "textdedup": textdedup_tool}
 
 
-def run_tool(tool: Tool, truth: list[Planted], work: Path, poll: float) -> dict[str, Any]:
+def run_tool(tool: Tool, truth: list[Planted], work: Path, poll: float, corpus: Path) -> dict[str, Any]:
     print(f"running {tool.name}: {shlex.join(tool.command)}", file=sys.stderr)
     row: dict[str, Any] = {"tool": tool.name, "command": tool.command, "load_before": uptime()}
     log = work / f"{tool.name}.log"
@@ -398,6 +470,7 @@ def run_tool(tool: Tool, truth: list[Planted], work: Path, poll: float) -> dict[
         return row
     outcome = tool.read()
     row["quality"] = score(outcome, truth)
+    row["shared"] = score_shared(outcome, corpus, truth)
     row["note"] = outcome.note
     print(f"  {measure.wall_s:.1f} s, peak RSS {measure.peak_rss_mb:,.0f} MB, "
           f"recall {row['quality']['recall']}", file=sys.stderr)
@@ -445,7 +518,7 @@ def main(argv: list[str] | None = None) -> None:
     }
     try:
         for name in args.tools:
-            results["tools"].append(run_tool(BUILDERS[name](args, work), truth, work, args.poll))
+            results["tools"].append(run_tool(BUILDERS[name](args, work), truth, work, args.poll, args.corpus))
     finally:
         results["machine"]["load_after"] = uptime()
         if args.keep:

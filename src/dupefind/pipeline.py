@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache, partial
+from functools import partial
 from typing import BinaryIO
 
 import numpy as np
@@ -22,15 +22,20 @@ from .errors import InputError
 from .explain import explain
 from .models import Document, Location, PackedPair, Pair, Pairs, Report, Skipped
 from .parallel import Workers, ordered_map
+from .screen import Call, Probe, Screened, call, figures, fragment_possible, probe, screened
 from .sources import STDIN, load_text, nothing_to_scan, open_inputs, plan_reading
-from .verify import Prepared, is_duplicate, overlap, prepare
+from .verify import Overlap, Prepared, compact_tokens, is_duplicate, overlap, prepare
 from .views import View, candidate_views
 
 TextLoader = Callable[[Location], str]
 """Re-reads a document's text from its location (picklable, to run in worker processes)."""
 
-#: Candidate pairs checked per task (the pairs of one task share a cache of re-read texts).
-PAIRS_PER_TASK = 64
+#: A task holds consecutive candidate pairs naming at most this many documents (each re-read
+#: and prepared once for all the task's pairs) ...
+DOCUMENTS_PER_TASK = 64
+#: ... and at most this many pairs.
+PAIRS_PER_TASK = 512
+
 
 
 PathArg = str | os.PathLike[str]
@@ -112,8 +117,7 @@ def _verified(candidates: list[tuple[int, int]], catalog: Catalog, config: Confi
     """Each candidate pair re-read, verified and aligned (in ``config.processes`` processes):
     the copies, in the candidates' order, and the documents that changed since the first pass."""
     check = partial(check_pairs, commons=catalog.commons, config=config, load=load)
-    tasks = (_pair_task(candidates[k : k + PAIRS_PER_TASK], catalog)
-             for k in range(0, len(candidates), PAIRS_PER_TASK))
+    tasks = (_pair_task(pairs, catalog) for pairs in _grouped(candidates))
     found: list[PackedPair] = []
     changed: set[int] = set()
     done = 0
@@ -134,6 +138,44 @@ class PairTask:
     """Index pairs into the catalog."""
     documents: dict[int, tuple[str, Location]]
     """The id and location of each document the pairs name."""
+
+
+def _grouped(candidates: list[tuple[int, int]]) -> Iterator[list[tuple[int, int]]]:
+    """The candidates in tasks of at most ``DOCUMENTS_PER_TASK`` documents and ``PAIRS_PER_TASK``
+    pairs, each document re-read and prepared once per task: the pairs ordered by the connected
+    group of documents they belong to (a story run in many places, a lede and its reuses),
+    then as they were, and cut into runs."""
+    run: list[tuple[int, int]] = []
+    named: set[int] = set()
+    for pair in _by_group(candidates):
+        new = len(named) + (pair[0] not in named) + (pair[1] not in named)
+        if run and (new > DOCUMENTS_PER_TASK or len(run) >= PAIRS_PER_TASK):
+            yield run
+            run, named = [], set()
+        run.append(pair)
+        named.update(pair)
+    if run:
+        yield run
+
+
+def _by_group(candidates: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The pairs sorted by the least document of their connected group, then by themselves
+    (iterative union-find over document indices)."""
+    parent: dict[int, int] = {}
+
+    def root(node: int) -> int:
+        top = node
+        while parent.setdefault(top, top) != top:
+            top = parent[top]
+        while parent[node] != top:
+            parent[node], node = top, parent[node]
+        return top
+
+    for a, b in candidates:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    return sorted(candidates, key=lambda pair: (root(pair[0]), pair))
 
 
 def _pair_task(pairs: list[tuple[int, int]], catalog: Catalog) -> PairTask:
@@ -158,43 +200,85 @@ def check_pairs(task: PairTask, *, commons: Commons, config: Config, load: TextL
     ``load`` re-reads a text from its location (default: :func:`~dupefind.sources.load_text`
     with ``config.text_field``); it must be picklable to run in worker processes.
 
+    In stages, cheapest first (:mod:`dupefind.screen`): each document is re-read and screened
+    once (word hashes, boilerplate, shingles); each pair's verdict is checked on that, and only
+    the pairs it cannot turn down are aligned, once, their documents tokenised and made ready
+    for the aligner once.
+
     A text read again must be the one the first pass read (same length and checksum), or the
     document changed during the scan: its pairs are not aligned with offsets into another text.
     Pairs of the same document with byte-identical texts (a group of identical copies) are
-    aligned once.
+    judged once.
     """
+    read = load or partial(load_text, text_field=config.text_field)
+    cheap: dict[int, Screened | None] = {}
+    ready: dict[str, Reread] = {}
+    probed: dict[str, Probe] = {}
 
-    @lru_cache(maxsize=64)
-    def reread(index: int) -> str | None:
-        location = task.documents[index][1]
-        try:
-            text = load(location) if load is not None else load_text(location, text_field=config.text_field)
-        except (OSError, ValueError, KeyError, TypeError):  # gone, unreadable, no longer the same record
-            return None
-        return text if location.checksum is None or checksum(text) == location.checksum else None
+    def probes(doc: Screened) -> Probe:
+        if doc.id not in probed:
+            probed[doc.id] = probe(doc)
+        return probed[doc.id]
 
-    @lru_cache(maxsize=64)
-    def prepared(index: int) -> Reread:
-        text = reread(index)
-        assert text is not None
-        return _prepare(task.documents[index][0], text, commons, config)
+    def screen(index: int) -> Screened | None:
+        if index not in cheap:
+            doc_id, location = task.documents[index]
+            text = _read_again(location, read)
+            cheap[index] = None if text is None else screened(
+                doc_id, text, commons=commons, scheme=config.scheme, ngram=config.shingle_size,
+                min_words=config.min_words)
+        return cheap[index]
 
-    same: dict[tuple[int, str], Pair] = {}
+    def reread(doc: Screened) -> Reread:
+        if doc.id not in ready:
+            ready[doc.id] = _reread(doc)
+        return ready[doc.id]
+
+    same: dict[tuple[int, str], Pair | None] = {}
     found: list[PackedPair] = []
     changed: set[int] = set()
     for i, j in task.pairs:
-        text_i, text_j = reread(i), reread(j)
-        changed.update(k for k, t in ((i, text_i), (j, text_j)) if t is None)
-        if text_i is None or text_j is None:
+        a, b = screen(i), screen(j)
+        changed.update(k for k, doc in ((i, a), (j, b)) if doc is None)
+        if a is None or b is None:
             continue
-        pair = same.get((i, text_j))
-        if pair is None:
-            pair = same[(i, text_j)] = _pair(prepared(i), prepared(j), config)
-        elif pair.b != task.documents[j][0]:
-            pair = replace(pair, b=task.documents[j][0])
-        if pair.duplicate:
+        if (i, b.text) in same:
+            pair = same[(i, b.text)]
+            pair = pair if pair is None or pair.b == b.id else replace(pair, b=b.id)
+        else:
+            pair = same[(i, b.text)] = staged_pair(a, b, config, reread=reread, probes=probes)
+        if pair is not None:
             found.append(PackedPair.of(pair))
     return Checked(found, len(task.pairs), sorted(changed))
+
+
+def _read_again(location: Location, read: TextLoader) -> str | None:
+    """The text at ``location`` if it is still the one the first pass read, else ``None``."""
+    try:
+        text = read(location)
+    except (OSError, ValueError, KeyError, TypeError):  # gone, unreadable, no longer the same record
+        return None
+    return text if location.checksum is None or checksum(text) == location.checksum else None
+
+
+def staged_pair(a: Screened, b: Screened, config: Config, *, reread: Callable[[Screened], Reread] | None = None,
+                probes: Callable[[Screened], Probe] = probe) -> Pair | None:
+    """The pair if it is a copy, ``None`` if not: the cheap checks first, the alignment (once)
+    only when they cannot decide (``reread`` makes a screened document ready for the aligner,
+    ``probes`` gives what the seed and sentence checks need of it, each once per document if
+    they cache)."""
+    ready = reread or _reread
+    figures_ab = figures(a.shingles, b.shingles)
+    decision = call(a, b, figures_ab, threshold=config.threshold, passage_words=config.passage_words,
+                    min_passage_words=config.min_passage_words, probes=probes)
+    if decision is Call.NOT_A_COPY:
+        return None
+    x, y = ready(a), ready(b)
+    if decision is Call.SENTENCES and not fragment_possible(x.align, y.align):
+        return None
+    # Short texts' figures are the verifier's own (on their words when they hold no shingle).
+    pair = _pair(x, y, config, figures=None if a.short or b.short else figures_ab)
+    return pair if pair.duplicate else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,9 +291,10 @@ class Reread:
     """What alignment needs (computed once per document, not once per pair)."""
 
 
-def _pair(x: Reread, y: Reread, config: Config) -> Pair:
+def _pair(x: Reread, y: Reread, config: Config, *, figures: Overlap | None = None) -> Pair:
+    """The pair aligned and judged (``figures``: its overlap, if already known)."""
     a, b = x.verify, y.verify
-    figures = overlap(a, b)
+    figures = figures if figures is not None else overlap(a, b)
     # Identical short texts are evidence in full, however few their words.
     shortest = min(len(a.tokens), len(b.tokens))
     min_words = min(config.min_passage_words, shortest) if a.short or b.short else config.min_passage_words
@@ -223,6 +308,16 @@ def _pair(x: Reread, y: Reread, config: Config) -> Pair:
         passages=passages,
         relation=explain(passages, a.tokens, b.tokens),
     )
+
+
+def _reread(doc: Screened) -> Reread:
+    """A screened document made ready for its alignments: the same :class:`Prepared` as
+    :func:`dupefind.verify.prepare` makes, from the hashes, boilerplate and shingles already had."""
+    tokens = compact_tokens(doc.text)
+    prepared = Prepared(doc.id, doc.text, tokens, doc.boilerplate, doc.shingles, doc.short,
+                        tuple(doc.words.segment_starts.tolist()))
+    ignore = prepared.boilerplate if prepared.boilerplate.any() else None
+    return Reread(prepared, side(doc.text, tokens, ignore, segment_starts=prepared.segment_starts))
 
 
 def _prepare(doc_id: str, text: str, commons: Commons, config: Config) -> Reread:

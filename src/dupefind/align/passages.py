@@ -191,9 +191,33 @@ def _follows(first: Region, second: Region) -> bool:
             and second[2] >= first[2] - GAP // 4 and second[3] >= first[3] - GAP // 4)
 
 
+def word_passage_possible(ids_a: Codes, ids_b: Codes, stops_a: Codes, stops_b: Codes, *, min_words: int) -> bool:
+    """Whether the word pass of :func:`align_sides` keeps any passage, for word ids as
+    :func:`_word_ids` numbers them (equal words, equal ids; a negative id matches nothing) and
+    the positions of the function words: the same seeds, chains and word alignment of each
+    region, without making any passage. ``False``: every passage of the pair, if any, comes
+    from the sentence pass alone."""
+    chains = _chains(_seeds(ids_a, ids_b, stops_a, stops_b), len(ids_a), len(ids_b))
+    if not chains:
+        return False
+    return any(_fine_span(r, ids_a, ids_b, min_words=min_words) is not None
+               for r in sorted(set(_merged(chains)) | set(chains)))
+
+
 def _fine(region: Region, ids_a: Codes, ids_b: Codes, a: Tokens, b: Tokens, *,
           min_words: int) -> tuple[Passage, int, int, int, int] | None:
     """The passage a region aligns to (without its edits), with its word ranges in A and B."""
+    span = _fine_span(region, ids_a, ids_b, min_words=min_words)
+    if span is None:
+        return None
+    ia, ib, ja, jb, same = span
+    return _passage(ia, ib, ja, jb, same, ids_a, ids_b, a, b, edits=False), ia, ib, ja, jb
+
+
+def _fine_span(region: Region, ids_a: Codes, ids_b: Codes, *,
+               min_words: int) -> tuple[int, int, int, int, int] | None:
+    """The words ``ia:ib`` of A and ``ja:jb`` of B a region's word alignment keeps as a passage,
+    and how many of them are identical: ``(ia, ib, ja, jb, same)``; ``None`` if it keeps none."""
     a0, a1, b0, b1 = region
     blocks = _trimmed(_equal_blocks(ids_a[a0:a1], ids_b[b0:b1]))
     same = sum(end - start for start, end, _, _ in blocks)
@@ -203,7 +227,7 @@ def _fine(region: Region, ids_a: Codes, ids_b: Codes, a: Tokens, b: Tokens, *,
     ib, jb = a0 + blocks[-1][1], b0 + blocks[-1][3]
     if 2 * same / ((ib - ia) + (jb - ja)) < MIN_SIMILARITY:
         return None
-    return _passage(ia, ib, ja, jb, same, ids_a, ids_b, a, b, edits=False), ia, ib, ja, jb
+    return ia, ib, ja, jb, same
 
 
 def _equal_blocks(seq_a: Codes, seq_b: Codes) -> list[tuple[int, int, int, int]]:

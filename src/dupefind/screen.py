@@ -1,0 +1,394 @@
+"""The verdict's cheap checks, run before any alignment: most candidate pairs are decided here.
+
+Verifying a candidate pair in full means tokenising both texts with offsets, making them ready
+for the aligner and aligning them (about a millisecond). Most pairs do not need that to be
+decided. The verdict's rules (:func:`dupefind.verify.is_duplicate`) are checked here in order
+of cost, on what a document costs little to prepare (:class:`Screened`: its word hashes, its
+boilerplate and its shingle set, ~0.1 ms):
+
+1. *Short texts* are copies only when their words are identical: different word hashes (or
+   counts) mean different words, decided; equal ones are confirmed on the words themselves.
+2. *Containment* of the shingle sets reaches the threshold: a copy, aligned once for its
+   passages.
+3. Otherwise only a passage can make the pair a copy: with ``--passage-words 0`` it is decided
+   (not a copy) without any alignment.
+4. *Could the aligner find any passage at all?* Each of its passages grows from a seed (three
+   identical words in a row, or five function words in a row, none of them boilerplate) or
+   from a stretch of similar sentences resting on two sentence pairs or more
+   (:mod:`dupefind.align.sentences`). Two texts that share no such run of words cannot have a
+   word passage; :func:`shares_seed` tells that from each document's sorted run keys, made
+   once (a superset of the aligner's seeds: equal words have equal hashes, and no seed is
+   left out for being frequent). When they share one, the aligner's own word pass runs on
+   word ids numbered from the hashes (:func:`word_passage_possible`: the same seeds, chains
+   and word alignment of each region, no passage made), which tells whether it keeps any
+   passage. Without one, only the sentence pass can find one, on a stretch resting on two
+   sentence pairs or more, each pair's content-word stems alike (Dice of at least
+   ``SEED_DICE``). :func:`sentence_seeds_possible` counts such sentence pairs on stems hashed
+   straight from the bytes (from the words for a text that is not ASCII; the same sentences
+   and the same stems as the sentence pass, whose other conditions only remove pairs):
+   fewer than two, not a copy.
+   Otherwise the sentence pass itself decides (:func:`fragment_possible`).
+
+Word ids from hashes are the aligner's ids as long as two different words never share a
+64-bit hash (the assumption the shingles, the fingerprints and the boilerplate already rest on).
+
+Every rejection is a true bound (a pair it turns down would have been turned down after a
+full alignment); everything else is aligned once, and the verdict is
+:func:`~dupefind.verify.is_duplicate` itself, on the passages found. ``tests/test_screen.py``
+holds the staged verification equal to aligning every pair.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+
+import numpy as np
+import numpy.typing as npt
+
+from .align import Side
+from .align.compiled import gram_keys
+from .align.passages import MIN_SEEDS, word_passage_possible
+from .align.sentences import FUNCTION_WORDS, SEED_DICE, STEM, _sentences, sentence_fragments
+from .boilerplate import Commons, boilerplate_mask
+from .config import Scheme
+from .jit import kernel
+from .shingles import STOPWORDS, ShingleIds, hashed_shingle_ids, shingle_ids
+from .text import _BASE_U64, HashedWords, _mix64, _simple_bytes, _word_spans, hash_words, tokenize, word_hashes
+from .verify import Overlap
+
+#: The word seeds of :mod:`dupefind.align.passages`: identical words in a row, function words in a row.
+WORD_SEED = 3
+STOP_SEED = 5
+_STOP_HASHES = np.sort(word_hashes(sorted(STOPWORDS)))
+_FUNCTION_HASHES = np.sort(word_hashes(sorted(FUNCTION_WORDS)))
+_NO_STEM = np.empty(0, dtype=np.uint64)
+#: Above this many sentence pairs (two texts of thousands of sentences) the sentence count is
+#: not tried: the sentence pass itself decides, as it would have.
+MAX_SENTENCE_PAIRS = 1_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class Screened:
+    """A document made ready for the cheap checks: everything but its words as strings."""
+
+    id: str
+    """The document's id."""
+    text: str
+    """Its text."""
+    words: HashedWords
+    """Its words as hashes, with its segments."""
+    boilerplate: npt.NDArray[np.bool_]
+    """``True`` for the words set aside as boilerplate."""
+    shingles: ShingleIds
+    """Shingle ids of the words that are not boilerplate."""
+    short: bool
+    """Fewer words than the short-text limit."""
+
+
+@dataclass(frozen=True, slots=True)
+class Probe:
+    """What the seed and sentence checks need of a document, made once when a pair of it first
+    gets that far (:func:`probe`)."""
+
+    stops: npt.NDArray[np.int64]
+    """Positions of the function words that are not boilerplate (the aligner's ``stops``)."""
+    runs: npt.NDArray[np.uint64]
+    """Sorted keys of its runs of ``WORD_SEED`` words without boilerplate."""
+    stop_runs: npt.NDArray[np.uint64]
+    """Sorted keys of its runs of ``STOP_SEED`` function words (counted over them alone)."""
+    stems: npt.NDArray[np.uint64] | None
+    """A key per word: of its stem as the sentence pass cuts it, for a content word that is not
+    boilerplate; 0 for any other word (``None`` if the words could not be matched up with the
+    hashes: then the stems are left to the sentence pass)."""
+    sentences: npt.NDArray[np.int64]
+    """First and one past the last word of each sentence as the sentence pass cuts them, (n, 2)."""
+    stem_distinct: npt.NDArray[np.uint64]
+    """Its distinct stem keys, sorted (empty if ``stems`` is ``None``)."""
+    stem_ids: npt.NDArray[np.int64]
+    """Each word's position in ``stem_distinct``, -1 for a word without a stem."""
+    distinct: npt.NDArray[np.uint64]
+    """Its distinct word hashes, sorted."""
+    ids: npt.NDArray[np.int64]
+    """Each word's position in ``distinct``."""
+
+
+
+def screened(doc_id: str, text: str, *, commons: Commons, scheme: Scheme, ngram: int,
+             min_words: int) -> Screened:
+    """What :func:`dupefind.verify.prepare` computes, less the tokens with their offsets (the
+    same hashes, boilerplate and shingles: the same functions on the same text)."""
+    words = hash_words(text)
+    mask = boilerplate_mask(words, commons)
+    if scheme == "chars":
+        tokens = tokenize(text)
+        ids = shingle_ids([word for word, dropped in zip(tokens.words, mask) if not dropped],
+                          scheme=scheme, ngram=ngram)
+    else:
+        ids = hashed_shingle_ids(words.hashes[~mask], scheme=scheme, ngram=ngram)
+    return Screened(doc_id, text, words, mask, ids, len(words.hashes) < min_words)
+
+
+def probe(doc: Screened) -> Probe:
+    """The document's :class:`Probe`."""
+    hashes, mask = doc.words.hashes, doc.boilerplate
+    stops = np.flatnonzero(_among(hashes, _STOP_HASHES) & ~mask).astype(np.int64)
+    every = np.arange(len(hashes), dtype=np.int64)
+    bounds = np.array(_sentences(doc.words.segment_starts.tolist(), len(hashes)), dtype=np.int64).reshape(-1, 2)
+    distinct, ids = np.unique(hashes, return_inverse=True)
+    stems = _stems(doc.text, doc.words, mask)
+    stem_ids = np.full(len(hashes) if stems is not None else 0, -1, dtype=np.int64)
+    having = stems != 0 if stems is not None else np.zeros(0, dtype=bool)
+    stem_distinct, inverse = np.unique(stems[having] if stems is not None else _NO_STEM, return_inverse=True)
+    stem_ids[having] = inverse
+    return Probe(stops, np.sort(_gram_keys(hashes, mask, every, WORD_SEED)),
+                 np.sort(_gram_keys(hashes, mask, stops, STOP_SEED)), stems, bounds, stem_distinct, stem_ids,
+                 distinct, ids.astype(np.int64))
+
+
+def _among(hashes: npt.NDArray[np.uint64], table: npt.NDArray[np.uint64]) -> npt.NDArray[np.bool_]:
+    """Which hashes are in the sorted ``table``."""
+    found: npt.NDArray[np.bool_] = table[np.searchsorted(table, hashes).clip(max=len(table) - 1)] == hashes
+    return found
+
+
+def figures(a: ShingleIds, b: ShingleIds) -> Overlap:
+    """Jaccard and both containments of two shingle sets (:func:`dupefind.verify.overlap`)."""
+    shared = int(_common(a, b))
+    union = len(a) + len(b) - shared
+    return Overlap(
+        similarity=shared / union if union else 0.0,
+        containment_a=shared / len(a) if len(a) else 0.0,
+        containment_b=shared / len(b) if len(b) else 0.0,
+    )
+
+
+class Call(Enum):
+    """What the cheap checks make of a pair."""
+
+    NOT_A_COPY = "not a copy"
+    """Decided: the pair is not reported, and is not aligned."""
+    ALIGN = "align"
+    """A copy, or possibly one: aligned, and the verdict taken on its passages."""
+    SENTENCES = "sentences"
+    """No word seed: a copy only if the sentence pass finds a stretch (:func:`fragment_possible`)."""
+
+
+def call(a: Screened, b: Screened, overlap: Overlap, *, threshold: float, passage_words: int,
+         min_passage_words: int, probes: Callable[[Screened], Probe] = probe) -> Call:
+    """The cheap checks, in order of cost (see the module's text); ``probes`` gives a document's
+    :class:`Probe` (once per document if it caches)."""
+    if a.short or b.short:
+        same = len(a.words.hashes) > 0 and np.array_equal(a.words.hashes, b.words.hashes)
+        return Call.ALIGN if same else Call.NOT_A_COPY
+    if overlap.containment >= threshold:
+        return Call.ALIGN
+    if passage_words <= 0:
+        return Call.NOT_A_COPY
+    x, y = probes(a), probes(b)
+    if shares_seed(x, y) and word_passage(a, b, x, y, min_words=max(1, min_passage_words)):
+        return Call.ALIGN
+    if sentence_seeds_possible(x, y) is False:
+        return Call.NOT_A_COPY
+    return Call.SENTENCES
+
+
+def shares_seed(a: Probe, b: Probe) -> bool:
+    """Whether the two texts share a run of ``WORD_SEED`` words, or of ``STOP_SEED`` function
+    words (counted over the function words alone), without boilerplate: a superset of the
+    aligner's seeds, so ``False`` means the aligner has none."""
+    return bool(_common(a.runs, b.runs)) or bool(_common(a.stop_runs, b.stop_runs))
+
+
+def word_passage(a: Screened, b: Screened, x: Probe, y: Probe, *, min_words: int) -> bool:
+    """Whether the aligner's word pass keeps a passage (:func:`word_passage_possible`), on word
+    ids numbered from the hashes as the aligner numbers words: equal words, equal ids; each
+    boilerplate word an id of its own that matches nothing."""
+    length_a = len(a.words.hashes)
+    ids_a, ids_b = x.ids.copy(), _joint(x.distinct, y.distinct)[y.ids]
+    ignored_a, ignored_b = np.flatnonzero(a.boilerplate), np.flatnonzero(b.boilerplate)
+    ids_a[ignored_a] = -1 - ignored_a
+    ids_b[ignored_b] = -1 - length_a - ignored_b
+    return word_passage_possible(ids_a, ids_b, x.stops, y.stops, min_words=min_words)
+
+
+def sentence_seeds_possible(a: Probe, b: Probe) -> bool | None:
+    """Whether the two texts have ``MIN_SEEDS`` sentence pairs or more whose sets of stems have
+    a Dice coefficient of at least ``SEED_DICE`` (as the sentence pass computes it: shared
+    stems over the sum of the two sentences' distinct stems, each at least one); ``None`` when
+    the stems are not known (a text that is not ASCII)."""
+    if a.stems is None or b.stems is None or len(a.sentences) * len(b.sentences) > MAX_SENTENCE_PAIRS:
+        return None
+    code_b = np.append(_joint(a.stem_distinct, b.stem_distinct), -1)  # -1 stays -1
+    count = _similar_pairs(a.stem_ids, a.sentences, code_b[b.stem_ids], b.sentences,
+                           len(a.stem_distinct) + len(b.stem_distinct), SEED_DICE, MIN_SEEDS)
+    return bool(count >= MIN_SEEDS)
+
+
+def _joint(first: npt.NDArray[np.uint64], second: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
+    """For each value of ``second`` (sorted, distinct), its position in ``first`` (sorted,
+    distinct) if there, else a code of its own past ``first``'s: one numbering of both."""
+    if not len(first):
+        return np.arange(len(second), dtype=np.int64)
+    at = np.searchsorted(first, second).clip(max=len(first) - 1)
+    codes: npt.NDArray[np.int64] = np.where(first[at] == second, at, len(first) + np.arange(len(second)))
+    return codes
+
+
+def fragment_possible(a: Side, b: Side) -> bool:
+    """Whether the sentence pass finds a stretch that can be a passage on its own (one resting
+    on ``MIN_SEEDS`` sentence pairs or more); without a word seed, the only passages there are."""
+    return any(f.seeds >= MIN_SEEDS for f in sentence_fragments(a.sentences, b.sentences))
+
+
+def _gram_keys(hashes: npt.NDArray[np.uint64], boilerplate: npt.NDArray[np.bool_],
+               positions: npt.NDArray[np.int64], n: int) -> npt.NDArray[np.uint64]:
+    """Keys of the runs of ``n`` words at consecutive ``positions`` holding no boilerplate word."""
+    keys: npt.NDArray[np.uint64] = gram_keys(hashes.view(np.int64), positions, n)
+    if not boilerplate.any() or not len(keys):
+        return keys
+    ignored = np.concatenate(([0], np.cumsum(boilerplate[positions])))
+    clean: npt.NDArray[np.bool_] = ignored[n:] - ignored[:-n] == 0
+    kept: npt.NDArray[np.uint64] = keys[clean]
+    return kept
+
+
+def _stems(text: str, words: HashedWords, boilerplate: npt.NDArray[np.bool_]) -> npt.NDArray[np.uint64] | None:
+    """:attr:`Screened.stems` (see there), from the text's lower-cased bytes."""
+    simple = _simple_bytes(text, same_length=True)
+    if simple is None or len(simple) != len(text) or not simple.isascii():
+        return _token_stems(text, words, boilerplate)  # bytes are characters only for ASCII
+    data = np.frombuffer(simple, dtype=np.uint8)
+    starts, ends = _word_spans(data)
+    if len(starts) != len(words.hashes):
+        return None
+    if not len(starts):
+        return _NO_STEM
+    content = ~_among(words.hashes, _FUNCTION_HASHES) & ~boilerplate
+    keys: npt.NDArray[np.uint64] = _stem_keys(data, starts.astype(np.int64), ends.astype(np.int64), content, STEM)
+    return keys
+
+
+def _token_stems(text: str, words: HashedWords, boilerplate: npt.NDArray[np.bool_]) -> npt.NDArray[np.uint64] | None:
+    """:func:`_stems` of a text that is not ASCII: its words as strings, each stem's key taken
+    over its UTF-8 bytes (for an ASCII stem the same key as from the bytes of an ASCII text)."""
+    tokens = tokenize(text)
+    if len(tokens) != len(words.hashes):
+        return None
+    stems = [w[:STEM] if len(w) > 2 and w not in FUNCTION_WORDS and not w.isdigit() and not dropped else ""
+             for w, dropped in zip(tokens.words, boilerplate.tolist())]
+    encoded = [stem.encode("utf-8") for stem in stems]
+    ends = np.cumsum([len(e) for e in encoded], dtype=np.int64)
+    data = np.frombuffer(b"".join(encoded) or b" ", dtype=np.uint8)
+    keys: npt.NDArray[np.uint64] = _byte_keys(data, ends - np.array([len(e) for e in encoded], dtype=np.int64), ends)
+    return keys
+
+
+@kernel(nogil=True)
+def _byte_keys(data: npt.NDArray[np.uint8], starts: npt.NDArray[np.int64],
+               ends: npt.NDArray[np.int64]) -> npt.NDArray[np.uint64]:  # pragma: no cover - compiled
+    """:func:`_stem_keys`'s key of each span of bytes taken whole; 0 for an empty one."""
+    keys = np.zeros(len(starts), dtype=np.uint64)
+    for w in range(len(starts)):
+        if ends[w] > starts[w]:
+            key = np.uint64(0)
+            for k in range(starts[w], ends[w]):
+                key = _mix64(key * _BASE_U64 + np.uint64(data[k]))
+            keys[w] = key | np.uint64(1)
+    return keys
+
+
+@kernel(nogil=True)
+def _stem_keys(data: npt.NDArray[np.uint8], starts: npt.NDArray[np.int64], ends: npt.NDArray[np.int64],
+               content: npt.NDArray[np.bool_], stem: int) -> npt.NDArray[np.uint64]:  # pragma: no cover - compiled
+    """A key of the first ``stem`` bytes of each word of more than two bytes that is ``content``
+    and not all digits; 0 for the others (a key is never 0: its last step adds 1 at worst)."""
+    keys = np.zeros(len(starts), dtype=np.uint64)
+    for w in range(len(starts)):
+        s, e = starts[w], ends[w]
+        if e - s <= 2 or not content[w]:
+            continue
+        digits = True
+        for k in range(s, e):
+            if data[k] < 48 or data[k] > 57:
+                digits = False
+                break
+        if digits:
+            continue
+        key = np.uint64(0)
+        for k in range(s, min(e, s + stem)):
+            key = _mix64(key * _BASE_U64 + np.uint64(data[k]))
+        keys[w] = key | np.uint64(1)
+    return keys
+
+
+@kernel(nogil=True)
+def _similar_pairs(terms_a: npt.NDArray[np.int64], bounds_a: npt.NDArray[np.int64], terms_b: npt.NDArray[np.int64],
+                   bounds_b: npt.NDArray[np.int64], n_terms: int, min_dice: float,
+                   enough: int) -> int:  # pragma: no cover - compiled
+    """Sentence pairs whose distinct terms have a Dice coefficient of at least ``min_dice``
+    (``2 * shared / (size_a + size_b)``, sizes at least 1), counted up to ``enough``."""
+    seen = np.full(max(n_terms, 1), -1, dtype=np.int64)
+    size_b = np.zeros(len(bounds_b), dtype=np.int64)
+    head = np.zeros(max(n_terms, 1) + 1, dtype=np.int64)
+    for j in range(len(bounds_b)):
+        for k in range(bounds_b[j, 0], bounds_b[j, 1]):
+            t = terms_b[k]
+            if t >= 0 and seen[t] != j:
+                seen[t] = j
+                size_b[j] += 1
+                head[t + 1] += 1
+    head = np.cumsum(head)
+    fill = head[:-1].copy()
+    owners = np.empty(head[-1], dtype=np.int64)
+    seen[:] = -1
+    for j in range(len(bounds_b)):
+        for k in range(bounds_b[j, 0], bounds_b[j, 1]):
+            t = terms_b[k]
+            if t >= 0 and seen[t] != j:
+                seen[t] = j
+                owners[fill[t]] = j
+                fill[t] += 1
+    seen[:] = -1
+    shared = np.zeros(len(bounds_b), dtype=np.int64)
+    touched = np.empty(len(bounds_b), dtype=np.int64)
+    found = 0
+    for i in range(len(bounds_a)):
+        size_a = 0
+        n_touched = 0
+        for k in range(bounds_a[i, 0], bounds_a[i, 1]):
+            t = terms_a[k]
+            if t >= 0 and seen[t] != i:
+                seen[t] = i
+                size_a += 1
+                for e in range(head[t], head[t + 1]):
+                    j = owners[e]
+                    if shared[j] == 0:
+                        touched[n_touched] = j
+                        n_touched += 1
+                    shared[j] += 1
+        for x in range(n_touched):
+            j = touched[x]
+            if 2 * float(shared[j]) / (float(max(size_a, 1)) + float(max(size_b[j], 1))) >= min_dice:
+                found += 1
+            shared[j] = 0
+        if found >= enough:
+            return found
+    return found
+
+
+@kernel(nogil=True)
+def _common(a: npt.NDArray[np.generic], b: npt.NDArray[np.generic]) -> int:  # pragma: no cover - compiled
+    """How many values two sorted arrays without repeats share (a merge)."""
+    i = j = shared = 0
+    while i < len(a) and j < len(b):
+        if a[i] < b[j]:
+            i += 1
+        elif b[j] < a[i]:
+            j += 1
+        else:
+            shared += 1
+            i += 1
+            j += 1
+    return shared

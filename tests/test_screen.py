@@ -1,0 +1,220 @@
+"""The staged verification (cheap checks first, :mod:`dupefind.screen`) against aligning every pair.
+
+Every rejection by a cheap check must be a true bound: on any pair, the staged verdict and
+its pair (figures, passages, relation) are those of the full alignment.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import dupefind
+from dupefind import pipeline
+from dupefind.align import passages as aligner
+from dupefind.boilerplate import Commons, segment_keys
+from dupefind.config import Config
+from dupefind.models import Pair
+from dupefind.pipeline import _pair, _prepare, _reread, staged_pair
+from dupefind.screen import Call, call, figures, probe, screened, shares_seed
+from dupefind.text import hash_words
+from dupefind.verify import overlap
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+FUNCTION = "the of and to in a is that for it as was with be by on not he this are or his from at which".split()
+CONTENT = ("river council budget storm harbour school vote market grain bridge doctor train festival "
+           "museum farmer tax court island rail energy water health police garden").split()
+BOILERPLATE = "Subscribe to our newsletter for the latest news from the valley."
+
+
+def sentence(rng: random.Random, vocabulary: list[str]) -> str:
+    words = [rng.choice(FUNCTION if rng.random() < 0.5 else vocabulary) for _ in range(rng.randint(6, 18))]
+    return " ".join(words).capitalize() + "."
+
+
+def article(rng: random.Random, sentences: int, vocabulary: list[str]) -> list[str]:
+    return [sentence(rng, vocabulary) for _ in range(sentences)]
+
+
+@st.composite
+def text_pairs(draw: st.DrawFn) -> tuple[str, str, bool]:
+    """Two texts sharing nothing, a stretch, a reworded stretch, everything (maybe spun or
+    reordered), or being short; sometimes with a boilerplate line in both."""
+    rng = random.Random(draw(st.integers(0, 2**32)))
+    vocabulary = (rng.sample(CONTENT, rng.randint(4, len(CONTENT))) if draw(st.booleans())
+                  else ["".join(rng.choices("abcdefghijklmnopqrstuvwxyz", k=rng.randint(3, 9))) for _ in range(300)])
+    a = article(rng, draw(st.integers(1, 30)), vocabulary)
+    b = article(rng, draw(st.integers(1, 30)), vocabulary)
+    kind = draw(st.sampled_from(["none", "stretch", "reworded", "whole", "spun", "reordered", "short"]))
+    if kind in ("stretch", "reworded") and a:
+        start = rng.randrange(len(a))
+        stretch = a[start : start + rng.randint(1, 6)]
+        if kind == "reworded":
+            stretch = [" ".join(w for w in s.split() if rng.random() < 0.7) or s for s in stretch]
+            stretch = [" ".join(rng.sample(s.split(), len(s.split()))) for s in stretch]
+        where = rng.randint(0, len(b))
+        b = b[:where] + stretch + b[where:]
+    elif kind in ("whole", "spun", "reordered"):
+        b = list(a)
+        if kind == "spun":
+            b = [" ".join(rng.choice(CONTENT) if w in vocabulary and rng.random() < 0.4 else w for w in s.split())
+                 for s in b]
+        if kind == "reordered":
+            rng.shuffle(b)
+    elif kind == "short":
+        b = a[:1] if rng.random() < 0.5 else b[:1]
+        a = a[:1]
+    furniture = draw(st.booleans())
+    if furniture:
+        a, b = a + [BOILERPLATE], [BOILERPLATE] + b
+    lines = rng.choice([" ", "\n", "\n\n"])
+    return lines.join(a), lines.join(b), furniture
+
+
+CONFIGS = [Config(), Config(passage_words=0), Config(passage_words=12), Config(threshold=0.5),
+           Config(min_words=10), Config(scheme="words", ngram=3), Config(min_passage_words=8)]
+
+
+def unstaged(text_a: str, text_b: str, commons: Commons, config: Config, ids: tuple[str, str] = ("a", "b")) -> Pair | None:
+    """The verdict as it was: both texts prepared in full and aligned, whatever their figures."""
+    pair = _pair(_prepare(ids[0], text_a, commons, config), _prepare(ids[1], text_b, commons, config), config)
+    return pair if pair.duplicate else None
+
+
+def staged(text_a: str, text_b: str, commons: Commons, config: Config) -> Pair | None:
+    a, b = (screened(i, t, commons=commons, scheme=config.scheme, ngram=config.shingle_size,
+                     min_words=config.min_words) for i, t in (("a", text_a), ("b", text_b)))
+    return staged_pair(a, b, config)
+
+
+def furniture_commons() -> Commons:
+    return Commons(np.unique(segment_keys(hash_words(BOILERPLATE))))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text_pairs(), st.sampled_from(CONFIGS))
+def test_staged_verification_gives_what_aligning_every_pair_gives(texts: tuple[str, str, bool],
+                                                                  config: Config) -> None:
+    text_a, text_b, furniture = texts
+    commons = furniture_commons() if furniture else Commons()
+    assert staged(text_a, text_b, commons, config) == unstaged(text_a, text_b, commons, config)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text_pairs())
+def test_no_shared_seed_means_the_aligner_has_no_seed(texts: tuple[str, str, bool]) -> None:
+    text_a, text_b, furniture = texts
+    commons = furniture_commons() if furniture else Commons()
+    config = Config(min_words=1)
+    a, b = (screened(i, t, commons=commons, scheme="stopwords", ngram=8, min_words=1)
+            for i, t in (("a", text_a), ("b", text_b)))
+    x, y = _prepare("a", text_a, commons, config).align, _prepare("b", text_b, commons, config).align
+    ids_a, ids_b = aligner._word_ids(x, y)
+    seeds = aligner._seeds(ids_a, ids_b, x.stops, y.stops)
+    if not shares_seed(probe(a), probe(b)):
+        assert len(seeds[0]) == 0
+
+
+@given(text_pairs())
+@settings(max_examples=100, deadline=None)
+def test_screening_prepares_what_prepare_prepares(texts: tuple[str, str, bool]) -> None:
+    text_a, text_b, furniture = texts
+    commons = furniture_commons() if furniture else Commons()
+    for text in (text_a, text_b):
+        cheap = screened("d", text, commons=commons, scheme="stopwords", ngram=8, min_words=50)
+        full = _prepare("d", text, commons, Config())
+        again = _reread(cheap)
+        assert (again.verify.id, again.verify.text, again.verify.tokens, again.verify.short,
+                again.verify.segment_starts) == (full.verify.id, full.verify.text, full.verify.tokens,
+                                                 full.verify.short, full.verify.segment_starts)
+        assert np.array_equal(again.verify.shingles, full.verify.shingles)
+        assert np.array_equal(again.verify.boilerplate, full.verify.boilerplate)
+    x = screened("a", text_a, commons=commons, scheme="stopwords", ngram=8, min_words=50)
+    y = screened("b", text_b, commons=commons, scheme="stopwords", ngram=8, min_words=50)
+    if x.short or y.short:  # their figures are the verifier's own, on their words
+        return
+    assert figures(x.shingles, y.shingles) == overlap(_prepare("a", text_a, commons, Config()).verify,
+                                                      _prepare("b", text_b, commons, Config()).verify)
+
+
+def test_without_passage_rule_a_pair_below_the_threshold_is_never_aligned(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = random.Random(3)
+    text_a = " ".join(article(rng, 30, CONTENT))
+    text_b = " ".join(article(rng, 30, CONTENT))
+    config = Config(passage_words=0)
+    a, b = (screened(i, t, commons=Commons(), scheme="stopwords", ngram=8, min_words=50)
+            for i, t in (("a", text_a), ("b", text_b)))
+    assert call(a, b, figures(a.shingles, b.shingles), threshold=0.2, passage_words=0, min_passage_words=12) is Call.NOT_A_COPY
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("aligned")
+
+    monkeypatch.setattr(pipeline, "_reread", never)
+    assert staged_pair(a, b, config) is None
+
+
+@pytest.mark.parametrize("config", [Config(jobs=1), Config(jobs=1, passage_words=0), Config(jobs=1, passage_words=12)])
+def test_a_scan_reports_what_aligning_every_candidate_reports(monkeypatch: pytest.MonkeyPatch, config: Config) -> None:
+    staged_report = dupefind.scan([str(SAMPLES)], config)
+
+    def every_pair(a: pipeline.Screened, b: pipeline.Screened, config: Config, **_: object) -> Pair | None:
+        return unstaged(a.text, b.text, commons, config, (a.id, b.id))
+
+    commons = Commons()
+    real_build = pipeline.build_catalog
+
+    def build(*args: object, **kwargs: object) -> pipeline.Catalog:
+        nonlocal commons
+        catalog = real_build(*args, **kwargs)  # type: ignore[arg-type]  # passed through as given
+        commons = catalog.commons
+        return catalog
+
+    monkeypatch.setattr(pipeline, "build_catalog", build)
+    monkeypatch.setattr(pipeline, "staged_pair", every_pair)
+    full_report = dupefind.scan([str(SAMPLES)], config)
+    assert list(staged_report.pairs) == list(full_report.pairs)
+    assert len(full_report.pairs) > 0 or config.passage_words == 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(text_pairs())
+def test_stems_from_bytes_are_the_sentence_pass_terms(texts: tuple[str, str, bool]) -> None:
+    text_a, _, furniture = texts
+    commons = furniture_commons() if furniture else Commons()
+    for text in (text_a, text_a.replace("a", "À", 1), "Naïve café owners said 1234 things" + text_a):
+        cheap = probe(screened("d", text, commons=commons, scheme="stopwords", ngram=8, min_words=1))
+        terms = _prepare("d", text, commons, Config(min_words=1)).align.sentences
+        assert cheap.sentences.tolist() == np.stack([terms.starts, terms.ends], axis=1).tolist()
+        assert cheap.stems is not None
+        assert ((cheap.stems != 0) == (terms.term >= 0)).all()
+        # equal keys exactly where the stems are equal
+        pairs = {(int(k), int(t)) for k, t in zip(cheap.stems, terms.term) if t >= 0}
+        assert len({k for k, _ in pairs}) == len(pairs) == len({t for _, t in pairs})
+
+
+def test_sentence_seed_count_is_a_bound_on_the_sentence_pass() -> None:
+    from dupefind.align.sentences import sentence_fragments
+    from dupefind.screen import sentence_seeds_possible
+
+    rng = random.Random(5)
+    vocabulary = ["".join(rng.choices("abcdefghijklmnopqrstuvwxyz", k=rng.randint(3, 9))) for _ in range(300)]
+    checked = 0
+    for _ in range(200):
+        a = article(rng, rng.randint(2, 20), vocabulary)
+        b = article(rng, rng.randint(2, 20), vocabulary)
+        if rng.random() < 0.5:
+            b[rng.randrange(len(b))] = " ".join(rng.sample(a[0].split(), len(a[0].split())))
+            b.append(a[-1].replace("the", "a"))
+        text_a, text_b = " ".join(a), " ".join(b)
+        x = screened("a", text_a, commons=Commons(), scheme="stopwords", ngram=8, min_words=1)
+        y = screened("b", text_b, commons=Commons(), scheme="stopwords", ngram=8, min_words=1)
+        sides = [_prepare(i, t, Commons(), Config(min_words=1)).align for i, t in (("a", text_a), ("b", text_b))]
+        if not sentence_seeds_possible(probe(x), probe(y)):
+            assert not [f for f in sentence_fragments(sides[0].sentences, sides[1].sentences) if f.seeds >= 2]
+            checked += 1
+    assert checked > 20
