@@ -107,3 +107,32 @@ def _colliding(keys: npt.NDArray[np.uint64], count: np.int64) -> npt.NDArray[np.
 def _ranges(starts: npt.NDArray[np.intp], sizes: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:
     """``arange(start, start + size)`` for every bucket, concatenated."""
     return np.repeat(starts - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
+
+
+# Per-document and per-pair forms of the steps above, for runners that do the grouping
+# themselves (the Spark engine shuffles the band keys instead of sorting them in memory).
+
+
+def band_keys(signatures: npt.NDArray[np.uint32], *, threshold: float, num_perm: int) -> npt.NDArray[np.uint64]:
+    """One key per document (row) and LSH band (column): documents that share a key in some
+    band collide, as in :func:`candidate_pairs`."""
+    bands, rows = banding(threshold=threshold, num_perm=num_perm)
+    if len(signatures) == 0:
+        return np.empty((0, bands), dtype=np.uint64)
+    return np.stack([_band_keys(signatures[:, band * rows : (band + 1) * rows]) for band in range(bands)], axis=1)
+
+
+def has_signature(signatures: npt.NDArray[np.uint32]) -> npt.NDArray[np.bool_]:
+    """The rows that are real signatures (a text with no shingle has none and collides with nothing)."""
+    found: npt.NDArray[np.bool_] = (signatures != EMPTY).any(axis=1)
+    return found
+
+
+def prefilter(first: npt.NDArray[np.uint32], second: npt.NDArray[np.uint32], size_first: npt.NDArray[np.uint32],
+              size_second: npt.NDArray[np.uint32], *, num_perm: int, min_containment: float) -> npt.NDArray[np.bool_]:
+    """For colliding pairs (row ``k`` of ``first`` with row ``k`` of ``second``, with their
+    shingle-set sizes): whether the containment their signatures imply reaches
+    ``min_containment``, the test :func:`candidate_pairs` applies."""
+    agreeing = (first == second).sum(axis=1)
+    keep: npt.NDArray[np.bool_] = _containment(agreeing / num_perm, size_first, size_second) >= min_containment
+    return keep

@@ -132,6 +132,14 @@ def fingerprint_task(task: list[Unit], *, scheme: Scheme, ngram: int, num_perm: 
     for unit in task:
         for item in read_unit(unit, id_field=id_field, text_field=text_field):
             (skipped if isinstance(item, Skipped) else records).append(item)  # type: ignore[arg-type]
+    return fingerprint_records(records, scheme=scheme, ngram=ngram, num_perm=num_perm, seed=seed,
+                               min_words=min_words, skipped=skipped, size=sum(u.size for u in task))
+
+
+def fingerprint_records(records: Sequence[Record], *, scheme: Scheme, ngram: int, num_perm: int, seed: int,
+                        min_words: int, skipped: Sequence[Skipped] = (), size: int = 0) -> Fingerprints:
+    """Fingerprint records already read (what :func:`fingerprint_task` does once it has read its
+    pieces; other runners, such as the Spark engine, call it on records they read themselves)."""
     texts = [record.text for record in records]
     if scheme == "chars":  # character n-grams need the words as strings
         words, shingles = _char_shingles(texts, ngram=ngram)
@@ -156,8 +164,8 @@ def fingerprint_task(task: list[Unit], *, scheme: Scheme, ngram: int, num_perm: 
                     if short[k] else b"" for k in range(len(records))],
         segment_keys=segments[0],
         segment_counts=np.diff(segments[1], append=len(segments[0])),
-        skipped=skipped,
-        size=sum(u.size for u in task),
+        skipped=list(skipped),
+        size=size,
     )
 
 

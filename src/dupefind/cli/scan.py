@@ -6,10 +6,13 @@ from typing import Any
 
 import click
 
+from ..config import Config
+from ..models import Report
 from ..pipeline import scan as scan_paths
 from ..report.html import report_html
 from ..report.json_report import report_json_chunks, report_jsonl_chunks
 from ..report.terminal import report_view
+from ..spark.session import BUCKET_CAP
 from .common import (
     DEFAULT,
     build_config,
@@ -32,16 +35,28 @@ from .common import (
               help="Follow symbolic links that lead out of a scanned folder.")
 @click.option("--id-field", default=DEFAULT.id_field, show_default=True, help="JSONL field holding the id.")
 @click.option("--text-field", default=DEFAULT.text_field, show_default=True, help="JSONL field holding the text.")
+@click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
+              help="Run the scan in local processes, or on Spark (needs the spark extra and Java).")
+@click.option("--spark-master", default="local[*]", show_default=True, help="Spark master URL (--engine spark).")
+@click.option("--spark-conf", multiple=True, metavar="KEY=VALUE",
+              help="A Spark setting (spark.*) for --engine spark; repeatable.")
+@click.option("--spark-bucket-cap", type=click.IntRange(min=0), default=BUCKET_CAP, show_default=True,
+              help="--engine spark: LSH buckets with more documents are left out (and counted in the report); 0: no cap.")
 def scan(paths: tuple[str, ...], fmt: str, output: str | None, max_passages: int | None, max_chars: int,
-         fail_on_duplicates: bool, **knobs: Any) -> None:
+         fail_on_duplicates: bool, engine: str, spark_master: str, spark_conf: tuple[str, ...],
+         spark_bucket_cap: int, **knobs: Any) -> None:
     """Scan files and folders (recursively) for copies; '-' reads JSONL from stdin.
 
     Reads .txt, .md, .html/.htm (visible article text) and .jsonl (one document per line).
     """
     config = build_config(knobs)
     check_output(output)
-    with progress_bars(enabled=fmt == "rich") as progress:
-        report = scan_paths(list(paths), config, progress=progress)
+    if engine == "spark":
+        report = _scan_on_spark(list(paths), config, master=spark_master, conf=_settings(spark_conf),
+                                bucket_cap=spark_bucket_cap)
+    else:
+        with progress_bars(enabled=fmt == "rich") as progress:
+            report = scan_paths(list(paths), config, progress=progress)
     if fmt == "json":
         emit(report_json_chunks(report), output)
     elif fmt == "jsonl":
@@ -54,3 +69,19 @@ def scan(paths: tuple[str, ...], fmt: str, output: str | None, max_passages: int
     exit_with(found=bool(report.pairs), skipped=bool(report.skipped), fail=fail_on_duplicates)
 
 
+def _settings(pairs: tuple[str, ...]) -> dict[str, str]:
+    settings = {}
+    for pair in pairs:
+        key, equals, value = pair.partition("=")
+        if not equals or not key.startswith("spark."):
+            raise click.BadParameter(f"{pair!r} is not KEY=VALUE with a spark.* key", param_hint="'--spark-conf'")
+        settings[key.strip()] = value.strip()
+    return settings
+
+
+def _scan_on_spark(paths: list[str], config: Config, *, master: str, conf: dict[str, str], bucket_cap: int) -> Report:
+    from ..spark.engine import scan_paths as scan_on_spark  # pyspark is loaded only for this engine
+    from ..spark.session import running_session
+
+    with running_session(master=master, conf=conf) as spark:
+        return scan_on_spark(spark, paths, config, bucket_cap=bucket_cap)

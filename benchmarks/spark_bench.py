@@ -1,0 +1,131 @@
+"""The Spark engine against the local engine: same report, time and memory, per-stage figures.
+
+    python benchmarks/spark_bench.py compare CORPUS [--cores 1 2] [--work /tmp/spark-bench]
+    python benchmarks/spark_bench.py stages CORPUS [--cores 2]
+
+``compare`` runs ``dupefind scan CORPUS --format json`` as a whole process with the local engine
+and with ``--engine spark --spark-master local[N]`` for each N of ``--cores``, measuring wall time
+and peak memory of the process tree (the JVM and Python workers included, polled from /proc as
+``benchmarks/speed/run.py`` does), and checks that each Spark report is byte-identical to the
+local one once the config's ``engine`` entry is removed.
+
+``stages`` runs the Spark stages one at a time in one process (each forced with a count) and
+prints, per stage, its rows and seconds: the sizes of the intermediates (signatures, band rows,
+candidate pairs before and after the pre-filter, verified pairs) and the throughputs the scale
+plan (docs/scale.md) extrapolates from.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE / "speed"))
+
+from run import machine, run_measured  # benchmarks/speed/run.py: the same measuring
+
+
+def compare(args: argparse.Namespace) -> None:
+    work = Path(args.work)
+    work.mkdir(parents=True, exist_ok=True)
+    scan = [sys.executable, "-m", "dupefind", "scan", str(args.corpus), "--format", "json"]
+    runs: dict[str, list[str]] = {"local": [*scan, "-o", str(work / "local.json")]}
+    for cores in args.cores:
+        runs[f"spark-local[{cores}]"] = [*scan, "-o", str(work / f"spark-{cores}.json"), "--engine", "spark",
+                                         "--spark-master", f"local[{cores}]", "--spark-conf",
+                                         f"spark.sql.shuffle.partitions={args.partitions}",
+                                         "--spark-conf", f"spark.driver.memory={args.driver_memory}"]
+    print(json.dumps(machine()))
+    local_text = None
+    for name, command in runs.items():
+        measure = run_measured(command, cwd=work, log=work / f"{name}.log", poll=0.2)
+        output = work / ("local.json" if name == "local" else f"spark-{name[12:-1]}.json")
+        text = output.read_text(encoding="utf-8") if output.exists() else ""
+        identical = ""
+        if name == "local":
+            local_text = text
+        elif text:
+            engine = json.loads(text)["config"]["engine"]
+            identical = f", identical to local: {_same(text, local_text)}, engine {engine}"
+        pairs = json.loads(text)["summary"]["pairs"] if text else "?"
+        print(f"{name}: exit {measure.exit_code}, {measure.wall_s:.1f} s wall, cpu {measure.cpu_s} s, "
+              f"peak RSS {measure.peak_rss_mb:,.0f} MB (PSS {measure.peak_pss_mb:,.0f} MB), "
+              f"{pairs} pairs{identical}", flush=True)
+
+
+def _same(spark_text: str, local_text: str | None) -> bool:
+    """Whether the Spark report is the local one byte for byte but for the config's ``engine``
+    entry: the lists (every line from ``"documents"`` on) compared as bytes, the head (version,
+    tool, config, summary) re-written without ``engine`` exactly as dupefind writes it."""
+    if local_text is None:
+        return False
+    marker = ',\n  "documents": ['
+    spark_head, _, spark_lists = spark_text.partition(marker)
+    local_head, _, local_lists = local_text.partition(marker)
+    head = json.loads(spark_head + "\n}")
+    head["config"].pop("engine")
+    return spark_lists == local_lists and json.dumps(head, ensure_ascii=False, indent=2)[:-2] == local_head
+
+
+def stages(args: argparse.Namespace) -> None:
+    from dupefind import Config
+    from dupefind.spark import spark_session
+    from dupefind.spark import stages as st
+    from dupefind.spark.components import components
+    from dupefind.spark.inputs import read_inputs
+
+    spark = spark_session(master=f"local[{args.cores[0]}]",
+                          conf={"spark.sql.shuffle.partitions": str(args.partitions),
+                                "spark.driver.memory": args.driver_memory})
+    config = Config()
+    clock = [time.perf_counter()]
+
+    def lap(stage: str, rows: int) -> None:
+        now = time.perf_counter()
+        print(f"{stage:<34} {rows:>12,} rows {now - clock[0]:8.1f} s", flush=True)
+        clock[0] = now
+
+    inputs = read_inputs(spark, [str(args.corpus)])
+    records = inputs.tagged.filter(lambda t: t[0] == "r").map(lambda t: t[1])
+    lap("read (records)", records.count())
+    found = st.fingerprints(spark, records, config=config).cache()
+    lap("fingerprints (signatures)", found.count())
+    docs, _ = st.first_of_each_id(found)
+    docs = docs.cache()
+    lap("one per id", docs.count())
+    commons = st.common_segments(docs, min_docs=config.boilerplate_min_docs).cache()
+    lap("boilerplate segments (common)", commons.count())
+    from pyspark.sql import functions as F
+
+    bands = docs.select(F.explode("bands")).count()
+    lap("band rows", bands)
+    candidates, capped = st.lsh_candidates(docs, config=config, bucket_cap=2000)
+    candidates = candidates.unionByName(st.identical_short_texts(docs)).distinct().cache()
+    lap("candidate pairs (pre-filtered)", candidates.count())
+    print(f"capped buckets: {capped.first()}")
+    packed = st.verified_pairs(candidates, st.records_frame(spark, records), docs, commons, config=config,
+                               partitions=args.partitions).cache()
+    lap("verified pairs", packed.count())
+    roots = components(packed.select("a", "b").rdd.map(tuple), partitions=args.partitions)
+    lap("connected components (members)", roots.count())
+    spark.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("mode", choices=["compare", "stages"])
+    parser.add_argument("corpus", type=Path, help="a folder or JSONL file")
+    parser.add_argument("--cores", type=int, nargs="+", default=[1, 2], help="Spark local[N] runs")
+    parser.add_argument("--partitions", type=int, default=8, help="spark.sql.shuffle.partitions")
+    parser.add_argument("--driver-memory", default="4g")
+    parser.add_argument("--work", default="/tmp/spark-bench", help="folder for the reports and logs")
+    args = parser.parse_args()
+    (compare if args.mode == "compare" else stages)(args)
+
+
+if __name__ == "__main__":
+    main()
