@@ -9,6 +9,8 @@ and peak memory of the process tree (the JVM and Python workers included, polled
 ``benchmarks/speed/run.py`` does), and checks that each Spark report is byte-identical to the
 local one once the config's ``engine`` entry is removed.
 
+``buckets`` measures LSH bucket sizes (no Spark) and what a cap on them costs.
+
 ``stages`` runs the Spark stages one at a time in one process (each forced with a count) and
 prints, per stage, its rows and seconds: the sizes of the intermediates (signatures, band rows,
 candidate pairs before and after the pre-filter, verified pairs) and the throughputs the scale
@@ -101,8 +103,8 @@ def stages(args: argparse.Namespace) -> None:
     lap("boilerplate segments (common)", commons.count())
     from pyspark.sql import functions as F
 
-    bands = docs.select(F.explode("bands")).count()
-    lap("band rows", bands)
+    rows = docs.select(F.explode("sketches").alias("s")).select(F.explode("s.bands")).count()
+    lap("band rows", rows)
     candidates, capped = st.lsh_candidates(docs, config=config, bucket_cap=2000)
     candidates = candidates.unionByName(st.identical_short_texts(docs)).distinct().cache()
     lap("candidate pairs (pre-filtered)", candidates.count())
@@ -115,16 +117,67 @@ def stages(args: argparse.Namespace) -> None:
     spark.stop()
 
 
+def buckets(args: argparse.Namespace) -> None:
+    """LSH bucket sizes on the corpus (local functions, no Spark), and what a cap on bucket size
+    costs: candidate pairs (and, given ``--report``, reported pairs) that no bucket under the cap
+    proposes. Bucket sizes grow in proportion to the collection, so a cap of ``c`` here stands
+    for a cap of ``c * 100M / N`` on a hundred million documents."""
+    import numpy as np
+
+    from dupefind import Config
+    from dupefind.candidates import BandKeys, band_keys, colliding_rows, filter_candidates
+    from dupefind.catalog import build_catalog
+    from dupefind.sources import plan_reading
+    from dupefind.spark.tasks import scan_views
+    from dupefind.text import mix64
+
+    config = Config()
+    views = scan_views(config)
+    started = time.perf_counter()
+    catalog = build_catalog(list(plan_reading([str(args.corpus)])), views=views, seed=config.seed,
+                            min_words=config.min_words, boilerplate_min_docs=config.boilerplate_min_docs,
+                            jobs=config.processes)
+    usable = np.array([not d.short for d in catalog.documents], dtype=bool)
+    keys = band_keys(catalog.sketches, views=views, usable=usable)
+    with np.errstate(over="ignore"):
+        bucket = mix64(keys.keys ^ (keys.bands.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15))
+                       ^ keys.views.astype(np.uint64))
+    _, inverse, counts = np.unique(bucket, return_inverse=True, return_counts=True)
+    size = counts[inverse]
+    documents = len(catalog.documents)
+    print(f"documents {documents:,}, signature rows {sum(len(s) for s in catalog.sketches):,}, "
+          f"band rows {len(keys):,}, buckets {len(counts):,}, shared buckets {(counts > 1).sum():,}, "
+          f"largest bucket {counts.max():,}, colliding row pairs (with repeats) "
+          f"{int((counts * (counts - 1) // 2).sum()):,} ({time.perf_counter() - started:.1f} s)")
+    for low, high in ((2, 2), (3, 5), (6, 10), (11, 100), (101, 10**9)):
+        chosen = (counts >= low) & (counts <= high)
+        print(f"  buckets of {low}-{high} rows: {chosen.sum():,}, pairs {int((counts[chosen] * (counts[chosen] - 1) // 2).sum()):,}")
+    full = set(filter_candidates(colliding_rows(keys), catalog.sketches, views=views))
+    reported: set[tuple[str, str]] = set()
+    if args.report:
+        reported = {(p["a"], p["b"]) for p in json.loads(Path(args.report).read_text())["pairs"]}
+    ids = [d.id for d in catalog.documents]
+    print(f"candidates after the pre-filter: {len(full):,}; reported pairs: {len(reported):,}")
+    for cap in (2, 3, 5, 10, 20):
+        keep = size <= cap
+        sub = BandKeys(keys.views[keep], keys.rows[keep], keys.documents[keep], keys.bands[keep], keys.keys[keep])
+        found = set(filter_candidates(colliding_rows(sub), catalog.sketches, views=views))
+        lost = {(ids[a], ids[b]) for a, b in full - found}
+        print(f"  cap {cap} (= {cap * 100_000_000 // max(documents, 1):,} at 100M): candidates {len(found):,}, "
+              f"lost {len(full - found):,}, reported pairs lost {len(lost & reported):,}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("mode", choices=["compare", "stages"])
+    parser.add_argument("mode", choices=["compare", "stages", "buckets"])
     parser.add_argument("corpus", type=Path, help="a folder or JSONL file")
     parser.add_argument("--cores", type=int, nargs="+", default=[1, 2], help="Spark local[N] runs")
     parser.add_argument("--partitions", type=int, default=8, help="spark.sql.shuffle.partitions")
     parser.add_argument("--driver-memory", default="4g")
     parser.add_argument("--work", default="/tmp/spark-bench", help="folder for the reports and logs")
+    parser.add_argument("--report", default=None, help="buckets: the local JSON report (reported pairs lost)")
     args = parser.parse_args()
-    (compare if args.mode == "compare" else stages)(args)
+    {"compare": compare, "stages": stages, "buckets": buckets}[args.mode](args)
 
 
 if __name__ == "__main__":

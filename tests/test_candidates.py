@@ -7,8 +7,18 @@ import numpy as np
 import pytest
 from datasketch import MinHashLSH
 
-from dupefind.candidates import WEIGHTS, candidate_pairs
+from dupefind.candidates import (
+    WEIGHTS,
+    Candidate,
+    Sketches,
+    band_keys,
+    candidate_pairs,
+    colliding_rows,
+    filter_candidates,
+    union,
+)
 from dupefind.fingerprint import as_minhash, signatures
+from dupefind.views import View
 
 RNG = np.random.default_rng(11)
 
@@ -22,6 +32,17 @@ def _fixed_rng() -> None:
 
 def random_ids(count: int) -> np.ndarray:
     return np.unique(RNG.integers(0, 2**32, count, dtype=np.uint32))
+
+
+def view(threshold: float, num_perm: int, min_containment: float = 0.0, window: int = 0) -> View:
+    return View("test", "words", 3, window, num_perm, threshold, min_containment)
+
+
+def pairs_of(sigs: np.ndarray, sizes: np.ndarray, usable: np.ndarray, *, threshold: float, num_perm: int,
+             min_containment: float = 0.0) -> list[Candidate]:
+    """The candidates of one signature per document, in one view."""
+    return candidate_pairs([Sketches.whole(sigs, sizes)], views=[view(threshold, num_perm, min_containment)],
+                           usable=usable)
 
 
 def everyone(sigs: np.ndarray) -> np.ndarray:
@@ -43,14 +64,14 @@ def test_near_identical_become_a_candidate_unrelated_do_not() -> None:
     base = random_ids(400)
     batch = [random_ids(400), base, random_ids(400), near_copy(base, 0.05), random_ids(400)]
     sigs = signatures(batch, num_perm=128, seed=1)
-    assert candidate_pairs(sigs, sizes(sigs), everyone(sigs), threshold=0.1, num_perm=128) == [(1, 3)]
+    assert pairs_of(sigs, sizes(sigs), everyone(sigs), threshold=0.1, num_perm=128) == [(1, 3)]
 
 
 def test_several_groups_sorted_with_i_below_j() -> None:
     first, second = random_ids(300), random_ids(300)
     batch = [near_copy(second, 0.1), first, near_copy(first, 0.1), second, near_copy(first, 0.05)]
     sigs = signatures(batch, num_perm=128, seed=9)
-    found = candidate_pairs(sigs, sizes(sigs), everyone(sigs), threshold=0.2, num_perm=128)
+    found = pairs_of(sigs, sizes(sigs), everyone(sigs), threshold=0.2, num_perm=128)
     assert found == [(0, 3), (1, 2), (1, 4), (2, 4)]
     assert found == sorted(found)
     assert all(i < j for i, j in found)
@@ -61,21 +82,21 @@ def test_rows_not_usable_are_skipped() -> None:
     sigs = signatures([base, base, near_copy(base, 0.02)], num_perm=64, seed=1)
     with_gaps = np.stack([sigs[0], sigs[0], sigs[1], sigs[0], sigs[2], sigs[0]])
     usable = np.array([False, True, True, False, True, False])
-    assert candidate_pairs(with_gaps, sizes(with_gaps), usable, threshold=0.1, num_perm=64) == [(1, 2), (1, 4), (2, 4)]
-    assert candidate_pairs(with_gaps, sizes(with_gaps), np.zeros(6, dtype=bool), threshold=0.1, num_perm=64) == []
-    assert candidate_pairs(np.empty((0, 64), dtype=np.uint32), np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=bool),
+    assert pairs_of(with_gaps, sizes(with_gaps), usable, threshold=0.1, num_perm=64) == [(1, 2), (1, 4), (2, 4)]
+    assert pairs_of(with_gaps, sizes(with_gaps), np.zeros(6, dtype=bool), threshold=0.1, num_perm=64) == []
+    assert pairs_of(np.empty((0, 64), dtype=np.uint32), np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=bool),
                            threshold=0.1, num_perm=64) == []
 
 
 def test_empty_shingle_sets_are_never_candidates() -> None:
     sigs = signatures([np.empty(0, dtype=np.uint32)] * 3, num_perm=32, seed=1)
-    assert candidate_pairs(sigs, sizes(sigs), everyone(sigs), threshold=0.1, num_perm=32) == []
+    assert pairs_of(sigs, sizes(sigs), everyone(sigs), threshold=0.1, num_perm=32) == []
 
 
 def test_identical_signatures_are_a_candidate_once() -> None:
     sig = signatures([random_ids(100)], num_perm=32, seed=1)[0]
     sigs = np.stack([sig, sig.copy()])
-    assert candidate_pairs(sigs, sizes(sigs), everyone(sigs), threshold=0.5, num_perm=32) == [(0, 1)]
+    assert pairs_of(sigs, sizes(sigs), everyone(sigs), threshold=0.5, num_perm=32) == [(0, 1)]
 
 
 @pytest.mark.parametrize("threshold", [0.1, 0.3, 0.5])
@@ -89,7 +110,7 @@ def test_same_candidates_as_datasketch_minhashlsh(threshold: float) -> None:
     for index, sig in enumerate(sigs):
         lsh.insert(index, as_minhash(sig, seed=3))
     theirs = {(i, j) for i, sig in enumerate(sigs) for j in lsh.query(as_minhash(sig, seed=3)) if i < j}
-    ours = candidate_pairs(sigs, sizes(sigs), everyone(sigs), threshold=threshold, num_perm=128)
+    ours = pairs_of(sigs, sizes(sigs), everyone(sigs), threshold=threshold, num_perm=128)
     assert set(ours) == theirs and len(theirs) >= len(bases)
 
 
@@ -100,8 +121,8 @@ def test_chance_agreements_are_not_candidates() -> None:
     batch = [base, np.unique(np.concatenate([base[:4], random_ids(396)]))]
     partners = [near_copy(base, 0.5)]
     sigs = signatures(batch + partners, num_perm=128, seed=5)
-    every = candidate_pairs(sigs, sizes(sigs, 400), everyone(sigs), threshold=0.1, num_perm=128)
-    kept = candidate_pairs(sigs, sizes(sigs, 400), everyone(sigs), threshold=0.1, num_perm=128,
+    every = pairs_of(sigs, sizes(sigs, 400), everyone(sigs), threshold=0.1, num_perm=128)
+    kept = pairs_of(sigs, sizes(sigs, 400), everyone(sigs), threshold=0.1, num_perm=128,
                            min_containment=0.1)
     assert (0, 2) in kept and (1, 2) not in kept and (0, 1) not in kept
     assert set(kept) <= set(every)
@@ -113,6 +134,34 @@ def test_containment_uses_the_sizes_of_the_sets() -> None:
     small = RNG.permutation(large)[:200]
     sigs = signatures([large, np.sort(small)], num_perm=128, seed=2)
     both = np.array([2000, 200], dtype=np.uint32)
-    assert candidate_pairs(sigs, both, everyone(sigs), threshold=0.05, num_perm=128, min_containment=0.5) == [(0, 1)]
+    assert pairs_of(sigs, both, everyone(sigs), threshold=0.05, num_perm=128, min_containment=0.5) == [(0, 1)]
     equal = np.array([2000, 2000], dtype=np.uint32)
-    assert candidate_pairs(sigs, equal, everyone(sigs), threshold=0.05, num_perm=128, min_containment=0.5) == []
+    assert pairs_of(sigs, equal, everyone(sigs), threshold=0.05, num_perm=128, min_containment=0.5) == []
+
+
+def test_windows_pair_their_documents_once() -> None:
+    """A document with several rows (windows): a pair of documents is proposed once, however
+    many of their windows collide, and two windows of one document are never a pair."""
+    base, other = random_ids(200), random_ids(200)
+    sigs = signatures([base, near_copy(base, 0.1), other, base, near_copy(other, 0.05)], num_perm=64, seed=4)
+    # document 0 owns rows 0-1, document 1 rows 2-3, document 2 row 4
+    sketch = Sketches(np.array([0, 0, 1, 1, 2]), sigs, np.full(5, 200, dtype=np.uint32))
+    # rows: base, near base | other, base | near other
+    assert candidate_pairs([sketch], views=[view(0.3, 64)]) == [(0, 1), (1, 2)]
+
+
+def test_stages_compose_and_batches_agree() -> None:
+    """``candidate_pairs`` is ``band_keys`` -> ``colliding_rows`` -> ``filter_candidates``;
+    keys made for a few bands at a time give the same collisions as all at once (what an
+    index or a Spark job does with them)."""
+    bases = [random_ids(150) for _ in range(5)]
+    batch = bases + [near_copy(b, 0.4) for b in bases]
+    sigs = signatures(batch, num_perm=64, seed=8)
+    sketches, views = [Sketches.whole(sigs, sizes(sigs, 150))], [view(0.2, 64)]
+    keys = band_keys(sketches, views=views)
+    assert len(keys) == len(sigs) * 32 and set(keys.documents.tolist()) == set(range(len(sigs)))
+    whole = colliding_rows(keys)
+    parts = union([colliding_rows(band_keys(sketches, views=views, bands=(k, k + 5))) for k in range(0, 32, 5)])
+    assert (whole.first.tolist(), whole.second.tolist()) == (parts.first.tolist(), parts.second.tolist())
+    assert filter_candidates(whole, sketches, views=views) == candidate_pairs(sketches, views=views)
+    assert {(i, i + 5) for i in range(5)} <= set(candidate_pairs(sketches, views=views))

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 import dupefind
 import dupefind.catalog
 import dupefind.sources
-from dupefind.catalog import _reorder_rows, _Rows
+from dupefind.candidates import Sketches
+from dupefind.catalog import _reorder_rows, _Sketches
 from dupefind.report import report_dict
 
 BATCH = 256
@@ -85,8 +86,11 @@ def test_rows_reordered_in_place_as_numpy_indexing_does(order: list[int], count:
 
 
 def test_rows_grow_in_place() -> None:
-    grown = _Rows(4)
+    grown = _Sketches(4)
     batches = [np.full((n, 4), n, dtype=np.uint32) for n in (3, 0, 1, 7, 2)]
+    first = 0
     for batch in batches:
-        grown.extend(batch)
-    assert np.array_equal(grown.rows(), np.concatenate(batches))
+        grown.extend(Sketches.whole(batch, np.full(len(batch), 5, dtype=np.uint32)), first_document=first)
+        first += len(batch)
+    assert np.array_equal(grown.sketches().signatures, np.concatenate(batches))
+    assert grown.sketches().owners.tolist() == list(range(first))

@@ -62,15 +62,33 @@ def test_no_copies_exits_0(unrelated: Path) -> None:
 
 
 def test_skipped_input_exits_3_and_lists_it(unrelated: Path) -> None:
-    (unrelated / "slides.pptx").write_bytes(b"PK\x03\x04")
+    (unrelated / "scan.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     result = run_main(["scan", str(unrelated)])
     assert result.exit_code == 3
     assert "Skipped inputs" in result.stdout
-    assert "slides.pptx" in result.stdout and "unsupported file type (.pptx)" in result.stdout
+    assert "scan.txt" in result.stdout and "binary file (contains NUL bytes)" in result.stdout
+
+
+def test_file_ignored_by_type_is_listed_but_does_not_change_the_exit_code(unrelated: Path) -> None:
+    """A folder walk passes over files it does not read (a repository's .py, .toml): they are
+    counted and listed, but they are not inputs that failed (issue 9, item 13)."""
+    (unrelated / "slides.pptx").write_bytes(b"PK\x03\x04")
+    (unrelated / "pyproject.toml").write_text("[project]\n", encoding="utf-8")
+    result = run_main(["scan", str(unrelated)])
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert "0 skipped, 2 ignored by type" in result.stdout
+    assert "Skipped inputs" not in result.stdout
+    assert "Ignored by type (not read; not an error): 2 file(s), .pptx, .toml" in result.stdout
+    data = json.loads(run_main(["scan", str(unrelated), "--format", "json"]).stdout)
+    validate_report(data)
+    assert data["summary"]["skipped"] == 0 and data["summary"]["ignored"] == 2
+    assert [Path(i["path"]).name for i in data["ignored"]] == ["pyproject.toml", "slides.pptx"]
+    # The same file named on the command line is an input that could not be read.
+    assert run_main(["scan", str(unrelated), str(unrelated / "slides.pptx")]).exit_code == 3
 
 
 def test_duplicates_win_over_skipped_with_fail_on_duplicates(copies: Path) -> None:
-    (copies / "slides.pptx").write_bytes(b"PK\x03\x04")
+    (copies / "empty.txt").write_bytes(b"")
     assert run_main(["scan", str(copies)]).exit_code == 3
     assert run_main(["scan", str(copies), "--fail-on-duplicates"]).exit_code == 1
 

@@ -111,7 +111,8 @@ def test_same_input_in_another_order_gives_a_byte_identical_report(
     data = json.loads(reports[0])
     # The five planted pairs; rec0/rec1 and the corpus files they repeat (040, 041, 013).
     assert len(data["pairs"]) == 11
-    assert data["skipped"] == [{"path": "corpus/notes.rtf", "reason": data["skipped"][0]["reason"]}]
+    assert data["skipped"] == []
+    assert data["ignored"] == [{"path": "corpus/notes.rtf", "reason": data["ignored"][0]["reason"]}]
 
 
 def test_empty_files_and_short_texts_are_not_paired(tmp_path: Path) -> None:
@@ -196,9 +197,9 @@ def test_nothing_to_scan_raises_input_error(tmp_path: Path) -> None:
         dupefind.scan([str(tmp_path / "missing.txt"), str(tmp_path / "gone")])
 
 
-def test_empty_folder_gives_an_empty_report(tmp_path: Path) -> None:
-    report = dupefind.scan([str(tmp_path)])
-    assert (report.documents, report.pairs, report.clusters, report.skipped) == ((), (), (), ())
+def test_empty_folder_is_nothing_to_scan(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match=r"nothing to scan: no file under .* \(empty folder"):
+        dupefind.scan([str(tmp_path)])
 
 
 def test_repeated_ids_are_skipped(tmp_path: Path) -> None:

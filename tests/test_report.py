@@ -36,7 +36,8 @@ def test_json_report_validates_against_the_schema(samples_report: Report) -> Non
     validate_report(data)
     assert data["schema_version"] == SCHEMA_VERSION
     assert data["tool"] == {"name": "dupefind", "version": dupefind.__version__}
-    assert data["summary"] == {"documents": 19, "short_documents": 0, "skipped": 0, "pairs": 5, "clusters": 5}
+    assert data["summary"] == {"documents": 19, "short_documents": 0, "skipped": 0, "ignored": 0, "pairs": 5,
+                               "clusters": 5}
     assert data["config"] == Config(exclude=("ANSWERS.md",)).as_dict()
     assert "seconds" not in json.dumps(data)  # nothing that varies between runs
 
@@ -47,7 +48,7 @@ def test_json_report_has_one_line_per_list_item(samples_report: Report) -> None:
     assert json.loads(text) == report_dict(samples_report)
     items = [json.loads(line.strip().rstrip(",")) for line in text.splitlines() if line.startswith("    {")]
     data = report_dict(samples_report)
-    assert items == data["documents"] + data["pairs"] + data["clusters"] + data["skipped"]
+    assert items == data["documents"] + data["pairs"] + data["clusters"] + data["skipped"] + data["ignored"]
 
 
 def test_schema_rejects_what_it_should(samples_report: Report) -> None:
@@ -77,6 +78,7 @@ def test_every_jsonl_line_is_a_valid_record_of_its_type(samples_report: Report, 
     (tmp_path / "a.txt").write_text(sample_text("040_night_trains_return.txt"), encoding="utf-8")
     (tmp_path / "b.txt").write_text(sample_text("041_overnight_train_comeback_spun.txt"), encoding="utf-8")
     (tmp_path / "c.pdf").write_bytes(b"%PDF-1.4")
+    (tmp_path / "d.txt").write_bytes(b"")
     with_skipped = dupefind.scan([str(tmp_path)])
     full = schema()
     for report in (samples_report, with_skipped):
@@ -84,14 +86,15 @@ def test_every_jsonl_line_is_a_valid_record_of_its_type(samples_report: Report, 
         records = [json.loads(line) for line in lines]
         kinds = [r["type"] for r in records]
         assert kinds[0] == "header" and kinds.count("header") == 1
-        # Header first, then documents, pairs, clusters, skipped, in that order.
-        order = ["header", "document", "pair", "cluster", "skipped"]
+        # Header first, then documents, pairs, clusters, skipped, ignored, in that order.
+        order = ["header", "document", "pair", "cluster", "skipped", "ignored"]
         assert kinds == sorted(kinds, key=order.index)
         data = report_dict(report)
         assert kinds.count("document") == len(data["documents"])
         assert kinds.count("pair") == len(data["pairs"])
         assert kinds.count("cluster") == len(data["clusters"])
         assert kinds.count("skipped") == len(data["skipped"])
+        assert kinds.count("ignored") == len(data["ignored"])
         for record in records:
             validate_as("jsonl_record", record)
             body = {k: v for k, v in record.items() if k != "type"}
@@ -102,7 +105,8 @@ def test_every_jsonl_line_is_a_valid_record_of_its_type(samples_report: Report, 
                 Draft202012Validator(header_schema).validate(body)
             else:
                 validate_as(record["type"], body)
-    assert any(json.loads(line)["type"] == "skipped" for line in report_jsonl(with_skipped).splitlines())
+    types = [json.loads(line)["type"] for line in report_jsonl(with_skipped).splitlines()]
+    assert types[-2:] == ["skipped", "ignored"]
 
 
 def test_report_json_is_identical_twice(samples_report: Report) -> None:
@@ -139,13 +143,14 @@ def bracket_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Report:
     (folder / "copy.txt").write_text(article, encoding="utf-8")
     (folder / "other.txt").write_text(sample_text("062_garden_birds_in_winter.txt"), encoding="utf-8")
     (folder / "skip.odt").write_bytes(b"PK")
+    (folder / "empty.txt").write_bytes(b"")
     monkeypatch.chdir(tmp_path)
     report = dupefind.scan(["brk"])
     return dataclasses.replace(report, seconds=1.25)
 
 
 GOLDEN_TOP = """\
-dupefind  3 documents scanned (0 short), 1 skipped, 1 pairs in 1 clusters, 1.25 s
+dupefind  3 documents scanned (0 short), 1 skipped, 1 ignored by type, 1 pairs in 1 clusters, 1.25 s
 
 Pairs, most similar first
 ┏━━━┳━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━━━━━┳━━━━━━━━┳━━━━━━━━┳━━━━━━━━━━┓
@@ -165,7 +170,8 @@ def test_rich_view_golden(bracket_report: Report) -> None:
     assert "[b]bold[/b]" in out and "[red]alert[/red]" in out
     assert "brk/[draft] a.txt  ↔  brk/copy.txt" in out
     assert "copy: similarity 1.00, containment 1.00 of A in B, 1.00 of B in A, 1 matching passage(s)" in out
-    assert "Skipped inputs" in out and "brk/skip.odt" in out and "unsupported file type (.odt)" in out
+    assert "Skipped inputs" in out and "brk/empty.txt" in out and "empty file" in out
+    assert "Ignored by type (not read; not an error): 1 file(s), .odt (listed in --format json)" in out
 
 
 def test_rich_view_is_stable(bracket_report: Report) -> None:

@@ -118,10 +118,11 @@ def checked(page: str) -> _Checker:
     return checker
 
 
-def test_scan_found_one_pair_and_skipped_two(report: dupefind.Report) -> None:
+def test_scan_found_one_pair_skipped_one_and_ignored_one(report: dupefind.Report) -> None:
     assert len(report.documents) == 3
     assert len(report.pairs) == 1
-    assert len(report.skipped) == 2
+    assert [s.path.rsplit("/", 1)[1] for s in report.skipped] == ["empty.txt"]
+    assert [s.path.rsplit("/", 1)[1] for s in report.ignored] == ["photo.png"]
 
 
 def test_page_is_well_formed_and_self_contained(page: str, checked: _Checker) -> None:
@@ -140,7 +141,8 @@ def test_every_id_and_path_appears_escaped(page: str, report: dupefind.Report) -
 
 
 def test_summary_version_and_config(page: str, report: dupefind.Report) -> None:
-    assert "3 documents scanned (0 short), 2 skipped, 1 pairs in 1 clusters" in page
+    assert "3 documents scanned (0 short), 1 skipped, 1 ignored by type, 1 pairs in 1 clusters" in page
+    assert "Ignored by type (1; not read, not an error)" in page and "photo.png" in page
     assert f"dupefind {dupefind.__version__}" in page
     for key in report.config:
         assert f'<span class="id">{key}</span>' in page

@@ -121,3 +121,23 @@ def test_word_hashes_are_stable_and_distinct() -> None:
     hashes = word_hashes(["the", "cat", "the"])
     assert hashes.dtype == np.uint64
     assert hashes[0] == hashes[2] != hashes[1]
+
+
+def test_windows_cover_the_text_and_end_with_it() -> None:
+    """``window_sets``: a text of at most a window is one set; a longer one is cut into
+    windows half a window apart, the last ending with the text, each a sorted unique set of
+    the n-grams inside it; content words only for ``content``."""
+    from dupefind.shingles import window_sets
+    from dupefind.text import hash_texts
+
+    words = [f"w{k}" for k in range(25)]
+    texts = [" ".join(words), "the of and", " ".join(words[:8]), " ".join(f"the {w}" for w in words[:8])]
+    ids, starts, owners = window_sets(hash_texts(texts), family="content", ngram=2, window=10, stride=5)
+    assert owners.tolist() == [0, 0, 0, 0, 1, 2, 3]
+    sets = np.split(ids, starts[1:])
+    whole = [set(window_sets(hash_texts([" ".join(words[s : s + 10])]), family="content", ngram=2, window=0,
+                             stride=1)[0].tolist()) for s in (0, 5, 10, 15)]
+    assert [set(s.tolist()) for s in sets[:4]] == whole  # windows at 0, 5, 10, 15 (the last ends the text)
+    assert all(np.array_equal(s, np.unique(s)) for s in sets)
+    assert len(sets[4]) == 0  # no content word
+    assert np.array_equal(sets[5], sets[6])  # function words are skipped

@@ -184,14 +184,15 @@ def test_unreadable_file_is_skipped(tmp_path: Path) -> None:
     assert skipped[f"{tmp_path}/secret.txt"].startswith("cannot read")
 
 
-def test_broken_symlink_is_skipped_as_unreadable(tmp_path: Path) -> None:
-    """A read that fails (here: a dangling link, followed) is a skip, not a crash, even as root."""
+@pytest.mark.parametrize("follow", [False, True])
+def test_dangling_link_is_skipped_as_what_it_is(tmp_path: Path, follow: bool) -> None:
+    """A dangling link is a skip that names its target, not "a link out of the folder"."""
     folder = tmp_path / "scanned"
     write(folder / "own.txt", ARTICLE)
     (folder / "dangling.txt").symlink_to(tmp_path / "removed.txt")
-    records, skipped = read([folder], follow_symlinks=True)
+    records, skipped = read([folder], follow_symlinks=follow)
     assert set(records) == {f"{folder}/own.txt"}
-    assert skipped[f"{folder}/dangling.txt"].startswith("cannot read")
+    assert skipped == {f"{folder}/dangling.txt": f"dangling link to {tmp_path}/removed.txt (the target does not exist)"}
 
 
 def test_malformed_jsonl_lines_are_skipped_with_line_numbers(tmp_path: Path) -> None:

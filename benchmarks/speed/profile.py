@@ -29,6 +29,7 @@ from dupefind.config import Config
 from dupefind.pipeline import _verified
 from dupefind.report.json_report import report_json_chunks
 from dupefind.sources import Unit, plan_reading
+from dupefind.views import View, candidate_views
 
 
 def main() -> None:
@@ -61,6 +62,11 @@ def timeline(corpus: str) -> None:
     print(f"  scan returned {returned:.2f} s, JSON report written {written:.2f} s")
 
 
+def _views(config: Config) -> tuple[View, ...]:
+    return candidate_views(scheme=config.scheme, ngram=config.shingle_size, num_perm=config.num_perm,
+                           lsh_threshold=config.lsh_threshold, threshold=config.threshold)
+
+
 def first_pass(corpus: str, limit: int) -> None:
     config = Config()
     documents, cpu = 0, 0.0
@@ -68,22 +74,20 @@ def first_pass(corpus: str, limit: int) -> None:
         if not isinstance(unit, Unit) or documents >= limit:
             continue
         began = time.process_time()
-        documents += len(fingerprint_task([unit], scheme=config.scheme, ngram=config.shingle_size,
-                                          num_perm=config.num_perm, seed=config.seed, min_words=config.min_words,
-                                          id_field=config.id_field, text_field=config.text_field).documents)
+        documents += len(fingerprint_task([unit], views=_views(config), seed=config.seed,
+                                          min_words=config.min_words, id_field=config.id_field,
+                                          text_field=config.text_field).documents)
         cpu += time.process_time() - began
     print(f"first pass, one process: {documents:,} documents, {cpu / documents * 1e6:.0f} µs CPU each")
 
 
 def verification(corpus: str) -> None:
     config = Config(jobs=1)
-    catalog = build_catalog(list(plan_reading([corpus])), scheme=config.scheme, ngram=config.shingle_size,
-                            num_perm=config.num_perm, seed=config.seed, min_words=config.min_words,
-                            boilerplate_min_docs=config.boilerplate_min_docs, jobs=Config().processes)
+    catalog = build_catalog(list(plan_reading([corpus])), views=_views(config), seed=config.seed,
+                            min_words=config.min_words, boilerplate_min_docs=config.boilerplate_min_docs,
+                            jobs=Config().processes)
     usable = np.array([not d.short for d in catalog.documents], dtype=bool)
-    candidates = sorted(set(candidate_pairs(catalog.signatures, catalog.sizes, usable,
-                                            threshold=config.lsh_threshold, num_perm=config.num_perm,
-                                            min_containment=config.threshold / 2)))
+    candidates = sorted(set(candidate_pairs(catalog.sketches, views=_views(config), usable=usable)))
     began = time.process_time()
     found = sum(1 for _ in _verified(candidates, catalog, config, None))
     cpu = time.process_time() - began

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
-from numba import njit
 
+from .jit import kernel
 from .text import _BASE_U64, HashedWords, WordHashes, _mix64
 
 Keys = npt.NDArray[np.uint64]
@@ -47,7 +47,7 @@ def segment_key_sets(words: HashedWords) -> tuple[Keys, npt.NDArray[np.intp]]:
     return _segment_key_sets(words.hashes, words.segment_starts, words.text_starts)
 
 
-@njit(cache=True, nogil=True)
+@kernel(nogil=True, always=True)
 def _segment_key_sets(hashes: WordHashes, segment_starts: npt.NDArray[np.intp], text_starts: npt.NDArray[np.intp]
                       ) -> tuple[Keys, npt.NDArray[np.intp]]:  # pragma: no cover - compiled
     keys = np.empty(len(segment_starts), dtype=np.uint64)
@@ -133,7 +133,7 @@ def _segment_hashes(words: HashedWords) -> tuple[Keys, npt.NDArray[np.intp]]:
     return _segment_hashes_of(words.hashes, words.segment_starts), lengths
 
 
-@njit(cache=True, nogil=True)
+@kernel(nogil=True)
 def _segment_hashes_of(hashes: WordHashes, starts: npt.NDArray[np.intp]) -> Keys:  # pragma: no cover - compiled
     keys = np.empty(len(starts), dtype=np.uint64)
     for k in range(len(starts)):
@@ -141,7 +141,7 @@ def _segment_hashes_of(hashes: WordHashes, starts: npt.NDArray[np.intp]) -> Keys
     return keys
 
 
-@njit(cache=True, nogil=True, inline="always")
+@kernel(nogil=True, inline="always")
 def _segment_hash(hashes: WordHashes, begin: int, end: int) -> np.uint64:  # pragma: no cover - compiled
     """The hash of the words ``hashes[begin:end]``: their polynomial, mixed with their number."""
     acc, power = np.uint64(0), np.uint64(1)

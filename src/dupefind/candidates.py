@@ -1,4 +1,16 @@
-"""Signatures to candidate pairs by LSH banding, for a whole matrix of signatures at once.
+"""Signatures to candidate pairs by LSH banding, for whole matrices of signatures at once.
+
+Three stages, each a plain batch function of its inputs (no global state), so that an index
+or a Spark job can run them apart and get the pairs a scan gets:
+
+1. :func:`band_keys`: each signature row of each view (:mod:`dupefind.views`) -> its LSH
+   band keys, rows ``(view, row, document, band, key)``.
+2. :func:`colliding_rows`: keys -> pairs of rows of one view, of two documents, that share a
+   key in a band (:func:`union` merges the results of several batches of keys).
+3. :func:`filter_candidates`: colliding rows -> document pairs whose containment estimated
+   from the two signatures reaches the view's ``min_containment``.
+
+:func:`candidate_pairs` is the three in order.
 
 The banding (how many bands of how many rows) is the one datasketch's ``MinHashLSH`` picks for
 the threshold, weighting missed pairs above false ones since a false candidate only costs a
@@ -19,11 +31,16 @@ what any copy it reports shows, since the estimate is noisy).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 
 from .fingerprint import EMPTY
 from .text import mix64
+from .views import View
 
 Candidate = tuple[int, int]
 
@@ -31,6 +48,8 @@ Candidate = tuple[int, int]
 WEIGHTS = (0.2, 0.8)
 #: Pairs compared at once when counting agreements (bounds the memory it takes).
 _CHUNK = 1 << 18
+#: Bands whose keys :func:`candidate_pairs` makes at once.
+_BANDS_AT_ONCE = 4
 
 
 def banding(*, threshold: float, num_perm: int) -> tuple[int, int]:
@@ -42,27 +61,173 @@ def banding(*, threshold: float, num_perm: int) -> tuple[int, int]:
     return int(lsh.b), int(lsh.r)
 
 
-def candidate_pairs(signatures: npt.NDArray[np.uint32], sizes: npt.NDArray[np.uint32],
-                    usable: npt.NDArray[np.bool_], *, threshold: float, num_perm: int,
-                    min_containment: float = 0.0) -> list[Candidate]:
-    """Index pairs ``(i, j)``, ``i < j``, sorted, of ``usable`` rows of ``signatures`` that
-    share an LSH band tuned for Jaccard ``threshold`` and whose estimated containment (from
-    the signatures and the shingle-set ``sizes``) reaches ``min_containment``."""
-    bands, rows = banding(threshold=threshold, num_perm=num_perm)
-    index = np.flatnonzero(usable & (signatures != EMPTY).any(axis=1))
-    if len(index) < 2:
-        return []
-    count = np.int64(len(index))
-    found = [_colliding(_band_keys(signatures[index, band * rows : (band + 1) * rows]), count)
-             for band in range(bands)]
-    codes = np.unique(np.concatenate(found))
-    first, second = index[codes // count], index[codes % count]
-    agreeing = np.concatenate([
-        (signatures[first[k : k + _CHUNK]] == signatures[second[k : k + _CHUNK]]).sum(axis=1)
-        for k in range(0, len(codes), _CHUNK)
-    ]) if len(codes) else np.empty(0, dtype=np.intp)
-    keep = _containment(agreeing / num_perm, sizes[first], sizes[second]) >= min_containment
-    return list(zip(first[keep].tolist(), second[keep].tolist()))
+@dataclass(frozen=True, slots=True)
+class Sketches:
+    """The MinHash signatures of one view: one row per text, or per window of a long text."""
+
+    owners: npt.NDArray[np.intp]
+    """The document (its index in the batch or catalog) each row belongs to, non-decreasing."""
+    signatures: npt.NDArray[np.uint32]
+    """One signature per row (``num_perm`` values each)."""
+    sizes: npt.NDArray[np.uint32]
+    """The number of distinct shingles each row's signature was made of."""
+
+    def __len__(self) -> int:
+        return len(self.owners)
+
+    @classmethod
+    def empty(cls, num_perm: int) -> Sketches:
+        """No rows."""
+        return cls(np.empty(0, dtype=np.intp), np.empty((0, num_perm), dtype=np.uint32),
+                   np.empty(0, dtype=np.uint32))
+
+    @classmethod
+    def whole(cls, signatures: npt.NDArray[np.uint32], sizes: npt.NDArray[np.uint32]) -> Sketches:
+        """One row per document, document ``k`` in row ``k``."""
+        return cls(np.arange(len(signatures), dtype=np.intp), signatures, sizes)
+
+
+@dataclass(frozen=True, slots=True)
+class BandKeys:
+    """LSH band keys, one row per (view, signature row, band), in that order."""
+
+    views: npt.NDArray[np.uint8]
+    """The view (its index in the views) of each key."""
+    rows: npt.NDArray[np.intp]
+    """The signature row (in its view's :class:`Sketches`) of each key."""
+    documents: npt.NDArray[np.intp]
+    """The document that row belongs to."""
+    bands: npt.NDArray[np.uint16]
+    """The band of each key."""
+    keys: npt.NDArray[np.uint64]
+    """The key: the band's values, combined (equal keys: the band collides)."""
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+
+@dataclass(frozen=True, slots=True)
+class Collisions:
+    """Pairs of signature rows of one view that share a band key, each once, sorted."""
+
+    views: npt.NDArray[np.uint8]
+    """The view of each pair."""
+    first: npt.NDArray[np.intp]
+    """The first row of each pair (in its view's :class:`Sketches`)."""
+    second: npt.NDArray[np.intp]
+    """The second row (``first < second``)."""
+
+    def __len__(self) -> int:
+        return len(self.first)
+
+
+def candidate_pairs(sketches: Sequence[Sketches], *, views: Sequence[View],
+                    usable: npt.NDArray[np.bool_] | None = None) -> list[Candidate]:
+    """Document pairs ``(i, j)``, ``i < j``, sorted and unique, that share an LSH band in any
+    view and whose estimated containment in that view reaches the view's ``min_containment``
+    (:func:`band_keys`, then :func:`colliding_rows`, then :func:`filter_candidates`).
+    ``usable`` (one flag per document) leaves documents out. The keys are made a few bands at
+    a time, which bounds the memory they take."""
+    most = max((banding(threshold=v.lsh_threshold, num_perm=v.num_perm)[0] for v in views), default=0)
+    found = [colliding_rows(band_keys(sketches, views=views, usable=usable, bands=(start, start + _BANDS_AT_ONCE)))
+             for start in range(0, most, _BANDS_AT_ONCE)]
+    return filter_candidates(union(found), sketches, views=views)
+
+
+def union(collisions: Sequence[Collisions]) -> Collisions:
+    """The colliding pairs of all of ``collisions``, each once, sorted."""
+    if not collisions:
+        return Collisions(np.empty(0, np.uint8), np.empty(0, np.intp), np.empty(0, np.intp))
+    views = np.concatenate([c.views for c in collisions])
+    first = np.concatenate([c.first for c in collisions])
+    second = np.concatenate([c.second for c in collisions])
+    order = np.lexsort((second, first, views))
+    views, first, second = views[order], first[order], second[order]
+    new = np.ones(len(first), dtype=bool)
+    new[1:] = (views[1:] != views[:-1]) | (first[1:] != first[:-1]) | (second[1:] != second[:-1])
+    return Collisions(views[new], first[new], second[new])
+
+
+def band_keys(sketches: Sequence[Sketches], *, views: Sequence[View],
+              usable: npt.NDArray[np.bool_] | None = None, bands: tuple[int, int] | None = None) -> BandKeys:
+    """The LSH band keys of every signature row of every view (rows of an empty set, and of
+    documents not ``usable``, have none); only the bands ``start <= band < stop`` of each view
+    when ``bands`` is given. The banding of a view is datasketch's choice for its
+    ``lsh_threshold`` and ``num_perm``; a row's keys depend on its signature alone."""
+    parts: list[tuple[npt.NDArray[Any], ...]] = []
+    for number, (view, sketch) in enumerate(zip(views, sketches, strict=True)):
+        count, rows = banding(threshold=view.lsh_threshold, num_perm=view.num_perm)
+        start, stop = (0, count) if bands is None else (min(bands[0], count), min(bands[1], count))
+        chosen_bands = np.arange(start, stop, dtype=np.uint16)
+        keep = (sketch.signatures != EMPTY).any(axis=1) if len(sketch) else np.zeros(0, dtype=bool)
+        if usable is not None:
+            keep &= usable[sketch.owners]
+        chosen = np.flatnonzero(keep)
+        if len(chosen) == 0 or len(chosen_bands) == 0:
+            continue
+        keys = np.stack([_band_keys(sketch.signatures[chosen, band * rows : (band + 1) * rows])
+                         for band in chosen_bands.tolist()], axis=1)
+        parts.append((np.full(keys.size, number, dtype=np.uint8), np.repeat(chosen, len(chosen_bands)),
+                      np.repeat(sketch.owners[chosen], len(chosen_bands)),
+                      np.tile(chosen_bands, len(chosen)), keys.reshape(-1)))
+    if not parts:
+        return BandKeys(np.empty(0, np.uint8), np.empty(0, np.intp), np.empty(0, np.intp),
+                        np.empty(0, np.uint16), np.empty(0, np.uint64))
+    return BandKeys(*(np.concatenate([part[k] for part in parts]) for k in range(5)))
+
+
+def colliding_rows(keys: BandKeys) -> Collisions:
+    """Every pair of signature rows of one view, of two different documents, with equal keys
+    in the same band: each pair once, sorted by view, then rows."""
+    views, firsts, seconds = [], [], []
+    for view in np.unique(keys.views).tolist():
+        mine = np.flatnonzero(keys.views == view)
+        # One key space per band: the band number mixed into the key.
+        with np.errstate(over="ignore"):
+            banded = mix64(keys.keys[mine] ^ (keys.bands[mine].astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)))
+        count = np.int64(len(mine))
+        codes = _colliding(banded, count)
+        a, b = mine[codes // count], mine[codes % count]
+        apart = keys.documents[a] != keys.documents[b]  # windows of one document collide too
+        row_a, row_b = keys.rows[a[apart]], keys.rows[b[apart]]
+        width = np.int64(max(int(keys.rows[mine].max()), 0) + 1)
+        pairs = np.unique(np.minimum(row_a, row_b).astype(np.int64) * width + np.maximum(row_a, row_b))
+        views.append(np.full(len(pairs), view, dtype=np.uint8))
+        firsts.append((pairs // width).astype(np.intp))
+        seconds.append((pairs % width).astype(np.intp))
+    if not views:
+        return Collisions(np.empty(0, np.uint8), np.empty(0, np.intp), np.empty(0, np.intp))
+    return Collisions(np.concatenate(views), np.concatenate(firsts), np.concatenate(seconds))
+
+
+def filter_candidates(collisions: Collisions, sketches: Sequence[Sketches], *,
+                      views: Sequence[View]) -> list[Candidate]:
+    """The document pairs ``(i, j)``, ``i < j``, sorted and unique, of the colliding rows whose
+    containment estimated from their two signatures and set sizes reaches their view's
+    ``min_containment`` (the pre-filter: chance collisions on a common phrase or two go)."""
+    found: list[npt.NDArray[np.int64]] = []
+    width = np.int64(max((int(s.owners.max()) + 1 for s in sketches if len(s)), default=1))
+    for number, (view, sketch) in enumerate(zip(views, sketches, strict=True)):
+        mine = collisions.views == number
+        first, second = collisions.first[mine], collisions.second[mine]
+        keep = estimated_containment(sketch.signatures[first], sketch.signatures[second],
+                                     sketch.sizes[first], sketch.sizes[second]) >= view.min_containment
+        a, b = sketch.owners[first[keep]], sketch.owners[second[keep]]
+        found.append(np.minimum(a, b).astype(np.int64) * width + np.maximum(a, b))
+    codes = np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
+    return list(zip((codes // width).tolist(), (codes % width).tolist()))
+
+
+def estimated_containment(first: npt.NDArray[np.uint32], second: npt.NDArray[np.uint32],
+                          first_sizes: npt.NDArray[np.uint32],
+                          second_sizes: npt.NDArray[np.uint32]) -> npt.NDArray[np.float64]:
+    """For each pair of signatures (row ``k`` of ``first`` and of ``second``), the containment
+    of the smaller set in the larger that their share of agreeing values implies."""
+    if len(first) == 0:
+        return np.empty(0, dtype=np.float64)
+    agreeing = np.concatenate([(first[k : k + _CHUNK] == second[k : k + _CHUNK]).sum(axis=1)
+                               for k in range(0, len(first), _CHUNK)])
+    return _containment(agreeing / first.shape[1], first_sizes, second_sizes)
 
 
 def _containment(similarity: npt.NDArray[np.float64], size_a: npt.NDArray[np.uint32],
@@ -107,32 +272,3 @@ def _colliding(keys: npt.NDArray[np.uint64], count: np.int64) -> npt.NDArray[np.
 def _ranges(starts: npt.NDArray[np.intp], sizes: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:
     """``arange(start, start + size)`` for every bucket, concatenated."""
     return np.repeat(starts - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
-
-
-# Per-document and per-pair forms of the steps above, for runners that do the grouping
-# themselves (the Spark engine shuffles the band keys instead of sorting them in memory).
-
-
-def band_keys(signatures: npt.NDArray[np.uint32], *, threshold: float, num_perm: int) -> npt.NDArray[np.uint64]:
-    """One key per document (row) and LSH band (column): documents that share a key in some
-    band collide, as in :func:`candidate_pairs`."""
-    bands, rows = banding(threshold=threshold, num_perm=num_perm)
-    if len(signatures) == 0:
-        return np.empty((0, bands), dtype=np.uint64)
-    return np.stack([_band_keys(signatures[:, band * rows : (band + 1) * rows]) for band in range(bands)], axis=1)
-
-
-def has_signature(signatures: npt.NDArray[np.uint32]) -> npt.NDArray[np.bool_]:
-    """The rows that are real signatures (a text with no shingle has none and collides with nothing)."""
-    found: npt.NDArray[np.bool_] = (signatures != EMPTY).any(axis=1)
-    return found
-
-
-def prefilter(first: npt.NDArray[np.uint32], second: npt.NDArray[np.uint32], size_first: npt.NDArray[np.uint32],
-              size_second: npt.NDArray[np.uint32], *, num_perm: int, min_containment: float) -> npt.NDArray[np.bool_]:
-    """For colliding pairs (row ``k`` of ``first`` with row ``k`` of ``second``, with their
-    shingle-set sizes): whether the containment their signatures imply reaches
-    ``min_containment``, the test :func:`candidate_pairs` applies."""
-    agreeing = (first == second).sum(axis=1)
-    keep: npt.NDArray[np.bool_] = _containment(agreeing / num_perm, size_first, size_second) >= min_containment
-    return keep

@@ -1,9 +1,9 @@
 """The first pass: read every document once and keep only what later passes need.
 
-Per document that is an id, where to re-read the text, its size, a MinHash signature (or,
-for a short text, a hash of its words) and the hashes of its segments for boilerplate
-counting: about ``num_perm * 4 + 300`` bytes, whatever the length of the text. The texts
-themselves are dropped as soon as they are fingerprinted.
+Per document that is an id, where to re-read the text, its size, its MinHash signatures in
+every candidate view (:mod:`dupefind.views`: one for the whole text, or one per window of a
+long text; for a short text, a hash of its words instead) and the hashes of its segments for
+boilerplate counting. The texts themselves are dropped as soon as they are fingerprinted.
 
 The work is cut into tasks of a few pieces of input (:class:`~dupefind.sources.Unit`); a
 task is read and fingerprinted by :func:`fingerprint_task`, a plain function that any worker
@@ -19,16 +19,17 @@ from functools import partial
 
 import numpy as np
 import numpy.typing as npt
-from numba import njit
 
 from .boilerplate import Commons, Keys, SegmentCounter, segment_key_sets
-from .config import Scheme
+from .candidates import Sketches
 from .fingerprint import set_signatures
+from .jit import kernel
 from .models import Document, Location, Skipped
-from .parallel import ordered_map, release_freed_memory
-from .shingles import ShingleIds, shingle_ids, shingle_sets
+from .parallel import Workers, ordered_map, release_freed_memory
+from .shingles import ShingleIds, shingle_ids, shingle_sets, window_sets
 from .sources import Record, Unit, read_unit
 from .text import HashedWords, hash_texts, tokenize
+from .views import View
 
 #: A task holds at most this many pieces of input, and about this many bytes of text.
 TASK_UNITS = 256
@@ -47,10 +48,9 @@ class Catalog:
     """The documents, sorted by id."""
     locations: tuple[Location, ...]
     """Where each document's text is re-read."""
-    signatures: npt.NDArray[np.uint32]
-    """One MinHash signature per document (a row); rows of short texts are never used."""
-    sizes: npt.NDArray[np.uint32]
-    """The number of distinct shingles of each document."""
+    sketches: tuple[Sketches, ...]
+    """The signatures of each view (owners: indexes into ``documents``); every document has at
+    least one row in each view (empty for a short text)."""
     exact_keys: tuple[bytes, ...]
     """A hash of each short document's normalised words (pairs identical short texts); empty
     for the others."""
@@ -66,9 +66,9 @@ class Fingerprints:
 
     documents: list[Document]
     locations: list[Location]
-    signatures: npt.NDArray[np.uint32]
-    """One row per document."""
-    sizes: npt.NDArray[np.uint32]
+    sketches: tuple[Sketches, ...]
+    """The signatures of each view, rows owned by the task's documents (their indexes here);
+    every document has at least one row in each view (empty for a short text)."""
     exact_keys: list[bytes]
     segment_keys: Keys
     """The keys of each document's segments (each document's unique), one after the other."""
@@ -80,25 +80,25 @@ class Fingerprints:
     """Bytes of input the task covered."""
 
 
-def build_catalog(units: Sequence[Unit | Skipped], *, scheme: Scheme, ngram: int, num_perm: int, seed: int,
-                  min_words: int, boilerplate_min_docs: int, id_field: str = "id", text_field: str = "text",
-                  jobs: int = 1, progress: Progress | None = None) -> Catalog:
-    """Read and fingerprint every piece of input (in ``jobs`` processes); set aside skipped
-    inputs and repeated ids.
+def build_catalog(units: Sequence[Unit | Skipped], *, views: Sequence[View], seed: int, min_words: int,
+                  boilerplate_min_docs: int, id_field: str = "id", text_field: str = "text",
+                  jobs: int = 1, progress: Progress | None = None, workers: Workers | None = None) -> Catalog:
+    """Read and fingerprint every piece of input (in ``jobs`` processes, those of ``workers``
+    if given); set aside skipped inputs and repeated ids.
 
     The result does not depend on ``jobs`` or on the order of the inputs.
     """
     skipped = [u for u in units if isinstance(u, Skipped)]
     tasks = list(_tasks(u for u in units if isinstance(u, Unit)))
     total = sum(u.size for task in tasks for u in task)
-    fingerprint = partial(fingerprint_task, scheme=scheme, ngram=ngram, num_perm=num_perm, seed=seed,
-                          min_words=min_words, id_field=id_field, text_field=text_field)
+    fingerprint = partial(fingerprint_task, views=tuple(views), seed=seed, min_words=min_words,
+                          id_field=id_field, text_field=text_field)
     first_path: dict[str, str] = {}
     kept: list[Fingerprints] = []
     segments = SegmentCounter()
-    signatures = _Rows(num_perm)
-    done = 0
-    for batch in ordered_map(fingerprint, tasks, jobs=jobs):
+    grown = [_Sketches(view.num_perm) for view in views]
+    done = documents = 0
+    for batch in ordered_map(fingerprint, tasks, jobs=jobs, workers=workers):
         skipped.extend(batch.skipped)
         keep = []
         for index, doc in enumerate(batch.documents):
@@ -111,55 +111,48 @@ def build_catalog(units: Sequence[Unit | Skipped], *, scheme: Scheme, ngram: int
         if len(keep) < len(batch.documents):
             batch = _subset(batch, keep)
         segments.add(batch.segment_keys)
-        signatures.extend(batch.signatures)
+        for rows, sketch in zip(grown, batch.sketches):
+            rows.extend(sketch, first_document=documents)
+        documents += len(batch.documents)
         # Segment keys counted and signatures copied: let the batch's own arrays go.
-        kept.append(replace(batch, segment_keys=batch.segment_keys[:0], signatures=batch.signatures[:0]))
+        kept.append(replace(batch, segment_keys=batch.segment_keys[:0], sketches=()))
         done += batch.size
         if progress is not None:
             progress("read", len(first_path), done, total)
-    catalog = _catalog(kept, signatures.rows(), skipped, segments.commons(min_docs=boilerplate_min_docs))
+    catalog = _catalog(kept, [rows.sketches() for rows in grown], skipped,
+                       segments.commons(min_docs=boilerplate_min_docs))
     del kept, segments
     release_freed_memory()  # the segment counts and the batches leave holes between the documents
     return catalog
 
 
-def fingerprint_task(task: list[Unit], *, scheme: Scheme, ngram: int, num_perm: int, seed: int, min_words: int,
+def fingerprint_task(task: list[Unit], *, views: tuple[View, ...], seed: int, min_words: int,
                      id_field: str, text_field: str) -> Fingerprints:
-    """Read the pieces of one task and fingerprint their records (a plain function: any worker
-    process can run it)."""
+    """Read the pieces of one task and fingerprint their records in every view (a plain
+    function: any worker process can run it)."""
     records: list[Record] = []
     skipped: list[Skipped] = []
     for unit in task:
         for item in read_unit(unit, id_field=id_field, text_field=text_field):
             (skipped if isinstance(item, Skipped) else records).append(item)  # type: ignore[arg-type]
-    return fingerprint_records(records, scheme=scheme, ngram=ngram, num_perm=num_perm, seed=seed,
-                               min_words=min_words, skipped=skipped, size=sum(u.size for u in task))
+    return fingerprint_records(records, views=views, seed=seed, min_words=min_words, skipped=skipped,
+                               size=sum(u.size for u in task))
 
 
-def fingerprint_records(records: Sequence[Record], *, scheme: Scheme, ngram: int, num_perm: int, seed: int,
-                        min_words: int, skipped: Sequence[Skipped] = (), size: int = 0) -> Fingerprints:
+def fingerprint_records(records: Sequence[Record], *, views: Sequence[View], seed: int, min_words: int,
+                        skipped: Sequence[Skipped] = (), size: int = 0) -> Fingerprints:
     """Fingerprint records already read (what :func:`fingerprint_task` does once it has read its
     pieces; other runners, such as the Spark engine, call it on records they read themselves)."""
     texts = [record.text for record in records]
-    if scheme == "chars":  # character n-grams need the words as strings
-        words, shingles = _char_shingles(texts, ngram=ngram)
-    else:
-        words = hash_texts(texts)
-        shingles = shingle_sets(words, scheme=scheme, ngram=ngram)
+    words = hash_texts(texts)
     counts = np.diff(words.text_starts, append=len(words))
     short = counts < min_words
-    ids, starts = shingles
-    lengths = np.diff(starts, append=len(ids))
-    sizes = np.where(short, 0, lengths)  # a short text is paired only with identical ones: no signature
-    keep = np.repeat(sizes > 0, lengths)
-    signatures = set_signatures(ids[keep], np.cumsum(sizes) - sizes, num_perm=num_perm, seed=seed)
     segments = segment_key_sets(words)
     bounds = words.text_starts.tolist() + [len(words)]
     return Fingerprints(
         documents=[Document(r.id, r.path, len(r.text), int(n), bool(s)) for r, n, s in zip(records, counts, short)],
         locations=[r.location for r in records],
-        signatures=signatures,
-        sizes=sizes.astype(np.uint32),
+        sketches=tuple(view_sketches(texts, words, short, view=view, seed=seed) for view in views),
         exact_keys=[hashlib.blake2b(words.hashes[bounds[k] : bounds[k + 1]].tobytes(), digest_size=16).digest()
                     if short[k] else b"" for k in range(len(records))],
         segment_keys=segments[0],
@@ -169,12 +162,30 @@ def fingerprint_records(records: Sequence[Record], *, scheme: Scheme, ngram: int
     )
 
 
-def _char_shingles(texts: list[str], *, ngram: int) -> tuple[HashedWords, tuple[ShingleIds, npt.NDArray[np.intp]]]:
-    tokens = [tokenize(text) for text in texts]
-    sets = [shingle_ids(t.words, scheme="chars", ngram=ngram) for t in tokens]
+def view_sketches(texts: Sequence[str], words: HashedWords, short: npt.NDArray[np.bool_], *, view: View,
+                  seed: int) -> Sketches:
+    """The signatures of the texts (their ``words``) in one view; a ``short`` text gets one
+    empty row (short texts are paired only when identical)."""
+    if view.family == "chars":  # character n-grams need the words as strings
+        ids, starts = _char_shingles(texts, ngram=view.ngram)
+        owners = np.arange(len(texts), dtype=np.intp)
+    elif view.window == 0 and view.family != "content":
+        ids, starts = shingle_sets(words, scheme=view.family, ngram=view.ngram)
+        owners = np.arange(len(texts), dtype=np.intp)
+    else:
+        ids, starts, owners = window_sets(words, family=view.family, ngram=view.ngram, window=view.window,
+                                          stride=view.stride)
+    lengths = np.diff(starts, append=len(ids))
+    sizes = np.where(short[owners], 0, lengths) if len(owners) else lengths
+    keep = np.repeat(sizes > 0, lengths)
+    signatures = set_signatures(ids[keep], np.cumsum(sizes) - sizes, num_perm=view.num_perm, seed=seed)
+    return Sketches(owners, signatures, sizes.astype(np.uint32))
+
+
+def _char_shingles(texts: Sequence[str], *, ngram: int) -> tuple[ShingleIds, npt.NDArray[np.intp]]:
+    sets = [shingle_ids(tokenize(text).words, scheme="chars", ngram=ngram) for text in texts]
     sizes = np.array([len(ids) for ids in sets], dtype=np.intp)
-    words = hash_texts(texts)
-    return words, (np.concatenate(sets + [np.empty(0, dtype=np.uint32)]), np.cumsum(sizes) - sizes)
+    return np.concatenate(sets + [np.empty(0, dtype=np.uint32)]), np.cumsum(sizes) - sizes
 
 
 def _tasks(units: Iterable[Unit]) -> Iterator[list[Unit]]:
@@ -191,9 +202,13 @@ def _tasks(units: Iterable[Unit]) -> Iterator[list[Unit]]:
 
 
 def _subset(batch: Fingerprints, keep: list[int]) -> Fingerprints:
-    return Fingerprints([batch.documents[i] for i in keep], [batch.locations[i] for i in keep],
-                        batch.signatures[keep], batch.sizes[keep], [batch.exact_keys[i] for i in keep],
-                        batch.segment_keys[np.repeat(_chosen(len(batch.documents), keep), batch.segment_counts)],
+    chosen = _chosen(len(batch.documents), keep)
+    renumber = np.cumsum(chosen) - 1
+    sketches = tuple(Sketches(renumber[s.owners[chosen[s.owners]]], s.signatures[chosen[s.owners]],
+                              s.sizes[chosen[s.owners]]) for s in batch.sketches)
+    return Fingerprints([batch.documents[i] for i in keep], [batch.locations[i] for i in keep], sketches,
+                        [batch.exact_keys[i] for i in keep],
+                        batch.segment_keys[np.repeat(chosen, batch.segment_counts)],
                         batch.segment_counts[keep], [], batch.size)
 
 
@@ -203,47 +218,62 @@ def _chosen(count: int, keep: list[int]) -> npt.NDArray[np.bool_]:
     return chosen
 
 
-def _catalog(batches: list[Fingerprints], rows: npt.NDArray[np.uint32], skipped: list[Skipped],
+def _catalog(batches: list[Fingerprints], sketches: list[Sketches], skipped: list[Skipped],
              commons: Commons) -> Catalog:
     documents = [d for b in batches for d in b.documents]
     order = sorted(range(len(documents)), key=lambda i: documents[i].id)
     locations = [loc for b in batches for loc in b.locations]
     exact = [key for b in batches for key in b.exact_keys]
-    sizes = np.concatenate([b.sizes for b in batches]) if batches else np.empty(0, dtype=np.uint32)
-    _reorder_rows(rows, np.array(order, dtype=np.intp))
+    rank = np.empty(len(order), dtype=np.intp)
+    rank[np.array(order, dtype=np.intp)] = np.arange(len(order), dtype=np.intp)
     return Catalog(
         documents=tuple(documents[i] for i in order),
         locations=tuple(locations[i] for i in order),
-        signatures=rows,
-        sizes=sizes[order] if len(order) else sizes,
+        sketches=tuple(_renumbered(sketch, rank) for sketch in sketches),
         exact_keys=tuple(exact[i] for i in order),
         commons=commons,
         skipped=tuple(sorted(skipped, key=lambda s: (s.path, s.reason))),
     )
 
 
-class _Rows:
-    """A matrix that grows a batch of rows at a time, in place: ``ndarray.resize`` reallocates,
-    and a large block is moved by remapping its pages, not copied, so the signatures of a
-    million documents (512 MB) are never held twice."""
+def _renumbered(sketch: Sketches, rank: npt.NDArray[np.intp]) -> Sketches:
+    """The rows owned by ``rank[owner]`` instead of ``owner``, sorted by their new owner (in
+    place: the signatures are never held twice)."""
+    owners = rank[sketch.owners] if len(sketch) else sketch.owners
+    order = np.argsort(owners, kind="stable")
+    _reorder_rows(sketch.signatures, order)
+    return Sketches(owners[order], sketch.signatures, sketch.sizes[order])
+
+
+class _Sketches:
+    """The signatures of one view, growing a batch of rows at a time, in place:
+    ``ndarray.resize`` reallocates, and a large block is moved by remapping its pages, not
+    copied, so the signatures of a million documents (512 MB) are never held twice."""
 
     def __init__(self, width: int) -> None:
         self._array = np.empty((0, width), dtype=np.uint32)
         self._count = 0
+        self._owners: list[npt.NDArray[np.intp]] = []
+        self._sizes: list[npt.NDArray[np.uint32]] = []
 
-    def extend(self, rows: npt.NDArray[np.uint32]) -> None:
+    def extend(self, sketch: Sketches, *, first_document: int) -> None:
+        rows = sketch.signatures
         needed = self._count + len(rows)
         if needed > len(self._array):
             self._array.resize((max(needed, 2 * len(self._array)), self._array.shape[1]), refcheck=False)
         self._array[self._count : needed] = rows
         self._count = needed
+        self._owners.append(sketch.owners + first_document)
+        self._sizes.append(sketch.sizes)
 
-    def rows(self) -> npt.NDArray[np.uint32]:
+    def sketches(self) -> Sketches:
         self._array.resize((self._count, self._array.shape[1]), refcheck=False)
-        return self._array
+        owners = np.concatenate(self._owners + [np.empty(0, dtype=np.intp)]).astype(np.intp)
+        sizes = np.concatenate(self._sizes + [np.empty(0, dtype=np.uint32)]).astype(np.uint32)
+        return Sketches(owners, self._array, sizes)
 
 
-@njit(cache=True, nogil=True)
+@kernel(nogil=True)
 def _reorder_rows(rows: npt.NDArray[np.uint32], order: npt.NDArray[np.intp]) -> None:  # pragma: no cover - compiled
     """Row ``k`` of ``rows`` becomes what row ``order[k]`` was, in place (one cycle of the
     permutation at a time, one row held aside)."""

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-from numba import njit
+
+from .jit import kernel
 
 if TYPE_CHECKING:
     from datasketch import MinHash
@@ -43,7 +44,7 @@ def set_signatures(ids: npt.NDArray[np.uint32], starts: npt.NDArray[np.intp], *,
     return out
 
 
-@njit(cache=True, nogil=True)
+@kernel(nogil=True, always=True)
 def _min_permuted(mixed: npt.NDArray[np.uint32], starts: npt.NDArray[np.intp], a: npt.NDArray[np.uint32],
                   b: npt.NDArray[np.uint32], out: npt.NDArray[np.uint32]) -> None:  # pragma: no cover - compiled
     """Row ``k`` of ``out`` lowered to the minimum of ``a * x + b`` (modulo 2**32, each

@@ -62,14 +62,18 @@ class Document:
 
 @dataclass(frozen=True, slots=True)
 class Skipped:
-    """An input that was not scanned, and why."""
+    """An input that was not scanned, and why: one that could not be read, or (``ignored``) a
+    file a folder walk passed over for its type."""
 
     __reduce__ = _by_fields
 
     path: str
-    """The file (with ``:LINE`` for a JSONL record)."""
+    """The file (with ``:LINE`` for a JSONL record), written as :func:`dupefind.walk.shown_name` does."""
     reason: str
     """A sentence saying what was wrong."""
+    ignored: bool = False
+    """A file found in a folder whose type dupefind does not read (``.py``, ``.pdf``): listed and
+    counted, but not an input that failed (it does not change the exit code)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,6 +260,8 @@ class Report:
     clusters: tuple[tuple[str, ...], ...]
     """Groups of ids connected by reported pairs, each sorted, largest first."""
     skipped: tuple[Skipped, ...]
-    """Inputs not scanned, sorted by path."""
+    """Inputs that could not be read, sorted by path."""
     seconds: float = 0.0
     """Wall time of the scan (not part of the JSON report, which is deterministic)."""
+    ignored: tuple[Skipped, ...] = ()
+    """Files a folder walk passed over for their type, sorted by path (they are not failures)."""

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from typing import BinaryIO
@@ -19,40 +20,51 @@ from .config import Config
 from .errors import InputError
 from .explain import explain
 from .models import Location, PackedPair, Pair, Pairs, Report
-from .parallel import ordered_map
-from .sources import STDIN, load_text, open_inputs, plan_reading
+from .parallel import Workers, ordered_map
+from .sources import STDIN, load_text, nothing_to_scan, open_inputs, plan_reading
 from .verify import Prepared, is_duplicate, overlap, prepare
+from .views import candidate_views
 
 #: Candidate pairs checked per task (the pairs of one task share a cache of re-read texts).
 PAIRS_PER_TASK = 64
 
 
-def scan(paths: Sequence[str], config: Config | None = None, *, stdin: BinaryIO | None = None,
+PathArg = str | os.PathLike[str]
+"""A path as the library takes it: a string or a :class:`pathlib.Path`."""
+
+
+def scan(paths: PathArg | Iterable[PathArg], config: Config | None = None, *, stdin: BinaryIO | None = None,
          progress: Progress | None = None) -> Report:
     """Find the copies among the documents under ``paths`` (``-`` reads JSONL from stdin).
+
+    ``paths`` is a list of files and folders, or one of them (a ``str`` or a ``Path`` is one
+    path, never a sequence of characters); anything else raises :class:`TypeError`.
 
     ``progress``, if given, is called as the documents are read with the number read so far,
     the bytes of input read and the bytes in all.
     """
     config = config or Config()
     started = time.perf_counter()
-    with open_inputs(paths, stdin=stdin) as real:
+    names = _path_list(paths)
+    with open_inputs(names, stdin=stdin) as real, Workers(config.processes) as workers:
         units = list(plan_reading(real, include=config.include, exclude=config.exclude,
-                                  follow_symlinks=config.follow_symlinks, shown_as=_stdin_names(paths, real)))
-        catalog = build_catalog(units, scheme=config.scheme, ngram=config.shingle_size,
-                                num_perm=config.num_perm, seed=config.seed, min_words=config.min_words,
+                                  follow_symlinks=config.follow_symlinks, shown_as=_stdin_names(names, real)))
+        views = candidate_views(scheme=config.scheme, ngram=config.shingle_size, num_perm=config.num_perm,
+                                lsh_threshold=config.lsh_threshold, threshold=config.threshold)
+        catalog = build_catalog(units, views=views, seed=config.seed, min_words=config.min_words,
                                 boilerplate_min_docs=config.boilerplate_min_docs, id_field=config.id_field,
-                                text_field=config.text_field, jobs=config.processes, progress=progress)
-        if not catalog.documents and catalog.skipped:
-            raise InputError(_nothing_to_scan(catalog))
+                                text_field=config.text_field, jobs=config.processes, progress=progress,
+                                workers=workers)
+        if not catalog.documents:
+            raise InputError(nothing_to_scan(names, catalog.skipped, include=config.include, exclude=config.exclude))
         usable = np.array([not d.short for d in catalog.documents], dtype=bool)
-        candidates = candidate_pairs(catalog.signatures, catalog.sizes, usable, threshold=config.lsh_threshold,
-                                     num_perm=config.num_perm, min_containment=config.threshold / 2)
+        candidates = candidate_pairs(catalog.sketches, views=views, usable=usable)
         candidates += _identical_short_texts(catalog)
-        pairs = sorted(_verified(sorted(set(candidates)), catalog, config, progress), key=_rank)
+        pairs = sorted(_verified(sorted(set(candidates)), catalog, config, progress, workers), key=_rank)
     return Report(
         config=config.as_dict(), documents=catalog.documents, pairs=Pairs(pairs),
-        clusters=clusters((p.a, p.b) for p in pairs), skipped=catalog.skipped,
+        clusters=clusters((p.a, p.b) for p in pairs), skipped=tuple(s for s in catalog.skipped if not s.ignored),
+        ignored=tuple(s for s in catalog.skipped if s.ignored),
         seconds=time.perf_counter() - started,
     )
 
@@ -66,14 +78,14 @@ def compare(text_a: str, text_b: str, config: Config | None = None, *, id_a: str
 
 
 def _verified(candidates: list[tuple[int, int]], catalog: Catalog, config: Config,
-              progress: Progress | None) -> Iterator[PackedPair]:
+              progress: Progress | None, workers: Workers) -> Iterator[PackedPair]:
     """Each candidate pair re-read, verified and aligned (in ``config.processes`` processes);
     the copies, in the candidates' order."""
     check = partial(check_pairs, commons=catalog.commons, config=config)
     tasks = (_pair_task(candidates[k : k + PAIRS_PER_TASK], catalog)
              for k in range(0, len(candidates), PAIRS_PER_TASK))
     done = 0
-    for found, task_size in ordered_map(check, tasks, jobs=config.processes):
+    for found, task_size in ordered_map(check, tasks, jobs=config.processes, workers=workers):
         yield from found
         done += task_size
         if progress is not None:
@@ -155,11 +167,21 @@ def _identical_short_texts(catalog: Catalog) -> list[tuple[int, int]]:
     return pairs
 
 
-def _nothing_to_scan(catalog: Catalog) -> str:
-    reasons = "; ".join(f"{s.path}: {s.reason}" for s in catalog.skipped[:5])
-    more = f" (and {len(catalog.skipped) - 5} more)" if len(catalog.skipped) > 5 else ""
-    return f"nothing to scan, every input was skipped: {reasons}{more}"
-
+def _path_list(paths: PathArg | Iterable[PathArg]) -> list[str]:
+    """``paths`` as a list of strings: one path alone is a list of one."""
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    elif isinstance(paths, (bytes, bytearray)) or not isinstance(paths, Iterable):
+        raise TypeError(f"paths must be a path (str or os.PathLike) or a list of them, not {type(paths).__name__}")
+    out: list[str] = []
+    for path in paths:
+        if not isinstance(path, (str, os.PathLike)):
+            raise TypeError(f"each path must be a str or os.PathLike, not {type(path).__name__}: {path!r}")
+        name = os.fspath(path)
+        if not isinstance(name, str):
+            raise TypeError(f"each path must be a str or os.PathLike of str, not bytes: {path!r}")
+        out.append(name)
+    return out
 
 def _stdin_names(given: Sequence[str], real: Sequence[str]) -> dict[str, str]:
     return {r: STDIN for g, r in zip(given, real) if g == STDIN}

@@ -20,9 +20,9 @@ from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
-from numba import njit
 
 from .config import DEFAULT_NGRAM, Scheme
+from .jit import kernel
 from .text import _BASE_U64, HashedWords, WordHashes, _mix64, mix64, word_hashes
 
 ShingleIds = npt.NDArray[np.uint32]
@@ -82,7 +82,7 @@ def shingle_sets(words: HashedWords, *, scheme: Scheme, ngram: int) -> tuple[Shi
                          stopword_salt=np.uint64(_SALT["stopwords"]), word_salt=np.uint64(_SALT["words"]))
 
 
-@njit(cache=True, nogil=True)
+@kernel(nogil=True, always=True)
 def _shingle_sets(hashes: WordHashes, text_starts: npt.NDArray[np.intp], stopword_table: WordHashes, *,
                   stopwords: bool, ngram: int, fallback_ngram: int, min_share: float, stopword_salt: np.uint64,
                   word_salt: np.uint64) -> tuple[ShingleIds, npt.NDArray[np.intp]]:  # pragma: no cover - compiled
@@ -131,7 +131,7 @@ def _shingle_sets(hashes: WordHashes, text_starts: npt.NDArray[np.intp], stopwor
     return ids[:found].copy(), set_starts
 
 
-@njit(cache=True, nogil=True, inline="always")
+@kernel(nogil=True, inline="always")
 def _in_table(table: WordHashes, value: np.uint64) -> bool:  # pragma: no cover - compiled
     """Whether ``value`` is in a table made by :func:`_hash_table`."""
     mask = np.uint64(len(table) - 1)
@@ -166,3 +166,70 @@ def _ngram_ids(hashes: WordHashes, n: int, salt: int) -> ShingleIds:
         acc = mix64(acc)
     folded: ShingleIds = (acc ^ (acc >> np.uint64(32))).astype(np.uint32)
     return folded
+
+
+#: The salt of each family's windowed shingles (apart from the whole-text schemes' salts).
+_WINDOW_SALT = {"content": 0x27D4EB2F165667C5, "words": 0x94D049BB133111EB}
+
+
+def window_sets(words: HashedWords, *, family: str, ngram: int, window: int,
+                stride: int) -> tuple[ShingleIds, npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """The shingle-id sets of each text's windows: ``content`` (n-grams of the words that are
+    not function words) or ``words`` (n-grams of every word), over windows of ``window`` such
+    words starting every ``stride`` (the last window ends with the text; a text of at most
+    ``window`` such words, or ``window`` 0, is one set). Returns the sets one after the other
+    (each sorted and unique), the index where each set begins, and the text each belongs to;
+    every text has at least one set (empty when it has fewer than ``ngram`` such words)."""
+    if family not in _WINDOW_SALT:
+        raise ValueError(f"no windowed shingles for family {family!r}")
+    return _window_sets(words.hashes, words.text_starts, _STOPWORD_TABLE, content=family == "content",
+                        ngram=ngram, window=window, stride=max(1, stride), salt=np.uint64(_WINDOW_SALT[family]))
+
+
+@kernel(nogil=True)
+def _window_sets(hashes: WordHashes, text_starts: npt.NDArray[np.intp], stopword_table: WordHashes, *,
+                 content: bool, ngram: int, window: int, stride: int,
+                 salt: np.uint64) -> tuple[ShingleIds, npt.NDArray[np.intp], npt.NDArray[np.intp]]:  # pragma: no cover - compiled
+    """:func:`window_sets`, text by text."""
+    copies = 1 if window <= 0 else (window + stride - 1) // stride + 1
+    ids = np.empty(len(hashes) * copies + 1, dtype=np.uint32)
+    set_starts = np.empty(len(hashes) + len(text_starts) + 1, dtype=np.intp)
+    owners = np.empty(len(hashes) + len(text_starts) + 1, dtype=np.intp)
+    chosen = np.empty(len(hashes), dtype=np.uint64)
+    grams_of = np.empty(len(hashes), dtype=np.uint32)
+    found = 0
+    sets = 0
+    for text in range(len(text_starts)):
+        begin = text_starts[text]
+        end = text_starts[text + 1] if text + 1 < len(text_starts) else len(hashes)
+        count = 0
+        for k in range(begin, end):
+            if not content or not _in_table(stopword_table, hashes[k]):
+                chosen[count] = hashes[k]
+                count += 1
+        grams = max(count - ngram + 1, 0)
+        for k in range(grams):
+            acc = salt
+            for offset in range(ngram):
+                acc = acc * _BASE_U64 + chosen[k + offset]
+            acc = _mix64(acc)
+            grams_of[k] = np.uint32(acc ^ (acc >> np.uint64(32)))
+        start = 0
+        while True:
+            last = window <= 0 or start + window >= count
+            stop = grams if last else start + window - ngram + 1
+            set_starts[sets] = found
+            owners[sets] = text
+            sets += 1
+            if stop > start:
+                window_ids = np.sort(grams_of[start:stop])
+                ids[found] = window_ids[0]
+                found += 1
+                for k in range(1, len(window_ids)):
+                    if window_ids[k] != window_ids[k - 1]:
+                        ids[found] = window_ids[k]
+                        found += 1
+            if last:
+                break
+            start = min(start + stride, count - window)
+    return ids[:found].copy(), set_starts[:sets].copy(), owners[:sets].copy()

@@ -12,35 +12,29 @@ modified.
 
 from __future__ import annotations
 
+import errno
 import itertools
 import json
 import os
 import re
 import shutil
+import stat
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from fnmatch import fnmatch
-from pathlib import Path
 from typing import BinaryIO
 
-from charset_normalizer import from_bytes
-
+from .decoding import NotText, decode
 from .htmltext import html_to_text
 from .models import Location, Skipped
+from .walk import Found, not_regular, open_regular, shown_name, walk, why
 
 KINDS = {".txt": "text", ".md": "text", ".markdown": "text", ".html": "html", ".htm": "html",
          ".jsonl": "jsonl"}
+_SUPPORTED = " ".join(sorted(KINDS))
 STDIN = "-"
-_SNIFF = 8192
-# Byte-order marks, longest first (UTF-32's starts like UTF-16's).
-_BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"), (b"\xef\xbb\xbf", "utf-8-sig"),
-         (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
-_LEGACY_DEFAULT = "cp1252"
-_CHAOS_TIE = 0.01
-_MOSTLY_ASCII = 0.05
 #: JSONL files are cut into pieces of about this many bytes (whole lines) to be read apart.
 JSONL_PIECE = 1 << 20
 
@@ -75,10 +69,6 @@ class Record:
     """The text (the extracted visible text for HTML)."""
     location: Location
     """Where :func:`load_text` finds the text again."""
-
-
-class _Unusable(Exception):
-    """A file or record that cannot be read; the message is the reason shown to the user."""
 
 
 @contextmanager
@@ -128,17 +118,28 @@ def plan_reading(
     shown_as: dict[str, str] | None = None,
 ) -> Iterator[Unit | Skipped]:
     """The pieces to read under ``paths``, in order, or why an input is skipped. Files are
-    listed, not opened, except JSONL files, which are scanned for their line breaks."""
+    listed, not opened, except JSONL files, which are scanned for their line breaks.
+
+    Only regular files are read (:mod:`dupefind.walk`). A file a folder walk finds with a type
+    that is not read is listed as ignored; a file given by name is skipped instead."""
     names = shown_as or {}
     for given in paths:
-        shown = names.get(given, given)
-        path = Path(given)
-        if path.is_dir():
-            yield from _walk(path, include=include, exclude=exclude, follow=follow_symlinks)
-        elif path.exists():
-            yield from _plan_file(path, shown, jsonl=shown == STDIN)
+        shown = names.get(given, shown_name(given))
+        try:
+            info = os.stat(given)
+        except OSError as error:
+            yield Skipped(shown, _missing(given, error))
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            for found in walk(given, include=include, exclude=exclude, follow_symlinks=follow_symlinks):
+                if isinstance(found, Skipped):
+                    yield found
+                else:
+                    yield from _plan_file(found, in_folder=True)
+        elif stat.S_ISREG(info.st_mode):
+            yield from _plan_file(Found(given, shown, info.st_size), jsonl=shown == STDIN)
         else:
-            yield Skipped(shown, "no such file or folder")
+            yield Skipped(shown, not_regular(info.st_mode) + " (read JSONL from a pipe with '-')")
 
 
 def read_unit(unit: Unit, *, id_field: str = "id", text_field: str = "text") -> Iterator[Record | Skipped]:
@@ -147,90 +148,88 @@ def read_unit(unit: Unit, *, id_field: str = "id", text_field: str = "text") -> 
         if unit.kind == "jsonl":
             yield from _read_jsonl(unit, id_field=id_field, text_field=text_field)
             return
-        data = Path(unit.path).read_bytes()
-        text, encoding = _decode(data)
+        with open_regular(unit.path) as handle:
+            data = handle.read()
+        text, encoding = decode(data)
         if unit.kind == "html":
             text = html_to_text(text)
         if not text.strip():
-            raise _Unusable("empty file" if not data.strip() else "no text in file")
+            raise NotText("empty file" if not data.strip() else "no text in file")
         yield Record(unit.shown, unit.shown, text, Location(unit.path, unit.kind, encoding=encoding))
     except OSError as error:
-        yield Skipped(unit.shown, f"cannot read: {error.strerror or error}")
-    except _Unusable as error:
+        yield Skipped(unit.shown, f"cannot read: {why(error)}")
+    except NotText as error:
         yield Skipped(unit.shown, str(error))
 
 
 def load_text(location: Location, *, text_field: str = "text") -> str:
     """The text of a document again, from where it was first read."""
-    if location.kind == "jsonl":
-        with open(location.path, "rb") as handle:
+    with open_regular(location.path) as handle:
+        if location.kind == "jsonl":
             handle.seek(location.offset)
             line = handle.readline()
+        else:
+            data = handle.read()
+    if location.kind == "jsonl":
         text = str(json.loads(line.decode(location.encoding))[text_field])
         return _valid_unicode(text) if _SURROGATE_ESCAPE.search(line) else text
-    text = Path(location.path).read_bytes().decode(location.encoding)
+    text = data.decode(location.encoding)
     return html_to_text(text) if location.kind == "html" else text
 
 
-def _walk(root: Path, *, include: Sequence[str], exclude: Sequence[str], follow: bool) -> Iterator[Unit | Skipped]:
-    real_root = root.resolve()
-    visited = {real_root}
-    stack = [root]
-    while stack:
-        folder = stack.pop()
+def nothing_to_scan(paths: Sequence[str], skipped: Sequence[Skipped], *, include: Sequence[str] = (),
+                    exclude: Sequence[str] = ()) -> str:
+    """Why a scan of ``paths`` found no document, given what was skipped or ignored."""
+    failed = [s for s in skipped if not s.ignored]
+    ignored = [s for s in skipped if s.ignored]
+    where = ", ".join(shown_name(p) for p in paths)
+    if failed:
+        reasons = "; ".join(f"{s.path}: {s.reason}" for s in failed[:5])
+        more = f" (and {len(failed) - 5} more)" if len(failed) > 5 else ""
+        also = f"; {len(ignored)} file(s) ignored by type" if ignored else ""
+        return f"nothing to scan, every input was skipped: {reasons}{more}{also}"
+    if ignored:
+        types = sorted({os.path.splitext(s.path)[1].lower() or "no extension" for s in ignored})
+        return (f"nothing to scan: every file under {where} was ignored by its type ({len(ignored)} file(s): "
+                f"{' '.join(types)}); dupefind reads {_SUPPORTED}")
+    if include:
+        patterns = " ".join(f"--include {p!r}" for p in include)
+        return f"nothing to scan: no file under {where} matched {patterns}"
+    excluded = " or excluded by --exclude" if exclude else ""
+    return f"nothing to scan: no file under {where} (empty folder, or only hidden files{excluded})"
+
+
+def _missing(given: str, error: OSError) -> str:
+    """Why a path given by name cannot be used."""
+    if error.errno in (errno.ENOENT, errno.ENOTDIR):
         try:
-            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
-        except OSError as error:
-            yield Skipped(folder.as_posix(), f"cannot list folder: {error.strerror or error}")
-            continue
-        subfolders: list[Path] = []
-        for entry in entries:
-            path = Path(entry.path)
-            shown = path.as_posix()
-            relative = path.relative_to(root).as_posix()
-            if entry.name.startswith("."):
-                continue  # hidden files and folders (.git, .cache) are not content
-            if entry.is_symlink():
-                target = path.resolve()
-                inside = target == real_root or real_root in target.parents
-                if inside:
-                    continue  # its target is read under its own name
-                if not follow:
-                    yield Skipped(shown, "symbolic link out of the scanned folder (use --follow-symlinks to read it)")
-                    continue
-                if target.is_dir():
-                    if target in visited:
-                        yield Skipped(shown, "symbolic link loop")
-                        continue
-                    visited.add(target)
-            if entry.is_dir():
-                if not _excluded(relative, entry.name, exclude):
-                    subfolders.append(path)
-                continue
-            if _excluded(relative, entry.name, exclude) or not _included(relative, entry.name, include):
-                continue
-            yield from _plan_file(path, shown)
-        stack.extend(reversed(subfolders))  # visit subfolders in name order, depth first
+            return f"dangling link to {shown_name(os.readlink(given))} (the target does not exist)"
+        except OSError:
+            return "no such file or folder"
+    if error.errno == errno.ELOOP:
+        return "symbolic link loop (following it never ends), not followed"
+    return f"cannot read: {why(error)}"
 
 
-def _plan_file(path: Path, shown: str, *, jsonl: bool = False) -> Iterator[Unit | Skipped]:
-    kind = "jsonl" if jsonl else KINDS.get(path.suffix.lower())
+def _plan_file(found: Found, *, jsonl: bool = False, in_folder: bool = False) -> Iterator[Unit | Skipped]:
+    suffix = os.path.splitext(found.path)[1]
+    kind = "jsonl" if jsonl else KINDS.get(suffix.lower())
     if kind is None:
-        supported = " ".join(sorted(KINDS))
-        yield Skipped(shown, f"unsupported file type ({path.suffix or 'no extension'}); supported: {supported}")
+        yield Skipped(found.shown, f"unsupported file type ({shown_name(suffix) or 'no extension'}); "
+                                   f"supported: {_SUPPORTED}", ignored=in_folder)
         return
     try:
         if kind == "jsonl":
-            yield from _jsonl_pieces(path, shown)
+            yield from _jsonl_pieces(found.path, found.shown)
         else:
-            yield Unit(str(path), shown, kind, path.stat().st_size)
+            yield Unit(found.path, found.shown, kind, found.size)
     except OSError as error:
-        yield Skipped(shown, f"cannot read: {error.strerror or error}")
+        yield Skipped(found.shown, f"cannot read: {why(error)}")
 
 
-def _jsonl_pieces(path: Path, shown: str) -> Iterator[Unit]:
+def _jsonl_pieces(path: str, shown: str) -> Iterator[Unit]:
     """A JSONL file cut after a line break about every :data:`JSONL_PIECE` bytes."""
-    with open(path, "rb") as handle:
+    with open_regular(path) as handle:
         offset, line = 0, 1
         tail = b""
         while block := handle.read(JSONL_PIECE):
@@ -239,16 +238,16 @@ def _jsonl_pieces(path: Path, shown: str) -> Iterator[Unit]:
             if cut == 0:
                 tail = block
                 continue
-            yield Unit(str(path), shown, "jsonl", cut, offset, line)
+            yield Unit(path, shown, "jsonl", cut, offset, line)
             offset += cut
             line += block.count(b"\n", 0, cut)
             tail = block[cut:]
         if tail:
-            yield Unit(str(path), shown, "jsonl", len(tail), offset, line)
+            yield Unit(path, shown, "jsonl", len(tail), offset, line)
 
 
 def _read_jsonl(unit: Unit, *, id_field: str, text_field: str) -> Iterator[Record | Skipped]:
-    with open(unit.path, "rb") as handle:
+    with open_regular(unit.path) as handle:
         handle.seek(unit.offset)
         data = handle.read(unit.size)
     start = 0
@@ -260,7 +259,7 @@ def _read_jsonl(unit: Unit, *, id_field: str, text_field: str) -> Iterator[Recor
         try:
             if raw.strip():
                 yield _jsonl_record(raw, unit, number, unit.offset + start, id_field, text_field)
-        except _Unusable as error:
+        except NotText as error:
             yield Skipped(f"{unit.shown}:{number}", str(error))
         start = end
 
@@ -269,24 +268,24 @@ def _jsonl_record(raw: bytes, unit: Unit, number: int, offset: int, id_field: st
     try:
         line = raw.decode("utf-8-sig")  # a BOM may open the file (Windows tools)
     except UnicodeDecodeError as error:
-        raise _Unusable(f"line is not UTF-8 ({error.reason} at byte {error.start})") from None
+        raise NotText(f"line is not UTF-8 ({error.reason} at byte {error.start})") from None
     try:
         record = json.loads(line)
     except json.JSONDecodeError as error:
-        raise _Unusable(f"malformed JSON: {error.msg} (column {error.colno})") from None
+        raise NotText(f"malformed JSON: {error.msg} (column {error.colno})") from None
     if not isinstance(record, dict):
-        raise _Unusable(f"not a JSON object but {type(record).__name__}")
+        raise NotText(f"not a JSON object but {type(record).__name__}")
     text = record.get(text_field)
     if not isinstance(text, str):
         have = ", ".join(sorted(map(str, record))) or "none"
-        raise _Unusable(f"no string field {text_field!r} (fields: {have}); set it with --text-field")
+        raise NotText(f"no string field {text_field!r} (fields: {have}); set it with --text-field")
     if not text.strip():
-        raise _Unusable("empty text")
+        raise NotText("empty text")
     ident = record.get(id_field)
     if ident is None:
         ident = f"{unit.shown}:{number}"
     elif isinstance(ident, (dict, list)):
-        raise _Unusable(f"field {id_field!r} is not a string or number")
+        raise NotText(f"field {id_field!r} is not a string or number")
     ident = str(ident)
     if _SURROGATE_ESCAPE.search(raw):
         ident, text = _valid_unicode(ident), _valid_unicode(text)
@@ -304,43 +303,3 @@ def _valid_unicode(value: str) -> str:
     character for one, so that offsets hold. Looked for only in a line where
     ``_SURROGATE_ESCAPE`` finds such an escape."""
     return _SURROGATE.sub("\ufffd", value)
-
-
-def _decode(data: bytes) -> tuple[str, str]:
-    if not data.strip():
-        raise _Unusable("empty file")
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            try:
-                return data.decode(encoding), encoding
-            except UnicodeDecodeError as error:
-                raise _Unusable(f"cannot decode as {encoding} despite its byte-order mark ({error.reason})") from None
-    if b"\x00" in data[:_SNIFF]:
-        raise _Unusable("binary file (contains NUL bytes)")
-    try:
-        return data.decode("utf-8-sig"), "utf-8-sig"
-    except UnicodeDecodeError:
-        pass
-    matches = list(from_bytes(data))
-    # A few accented letters or curly quotes in English text fit many legacy encodings about
-    # equally well (detectors even pick CJK ones). Like browsers (WHATWG's default for legacy
-    # Western text), take Windows-1252 when the text is nearly all ASCII or when it is among
-    # the detector's near-best, and it decodes every byte.
-    near = [m.encoding for m in matches if m.chaos <= matches[0].chaos + _CHAOS_TIE]
-    high = sum(byte >= 0x80 for byte in data)
-    if _LEGACY_DEFAULT in near or high <= _MOSTLY_ASCII * len(data):
-        try:
-            return data.decode(_LEGACY_DEFAULT), _LEGACY_DEFAULT
-        except UnicodeDecodeError:
-            pass
-    if not matches:
-        raise _Unusable("cannot decode: not UTF-8, and no other text encoding fits")
-    return data.decode(matches[0].encoding), matches[0].encoding
-
-
-def _excluded(relative: str, name: str, patterns: Sequence[str]) -> bool:
-    return any(fnmatch(relative, p) or fnmatch(name, p) for p in patterns)
-
-
-def _included(relative: str, name: str, patterns: Sequence[str]) -> bool:
-    return not patterns or any(fnmatch(relative, p) or fnmatch(name, p) for p in patterns)

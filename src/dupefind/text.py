@@ -17,7 +17,8 @@ from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
-from numba import njit
+
+from .jit import kernel
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _WORD = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+(?:['\u2019][^\W{_CJK}]+)*")
@@ -191,7 +192,7 @@ def _hash_simple(texts: list[bytes]) -> tuple[WordHashes, npt.NDArray[np.bool_],
     return _scan_words(np.frombuffer(b"".join(texts), dtype=np.uint8), np.cumsum(lengths), _BYTE_CLASS)
 
 
-@njit(cache=True, nogil=True)
+@kernel(nogil=True, always=True)
 def _scan_words(data: npt.NDArray[np.uint8], text_ends: npt.NDArray[np.intp], byte_class: npt.NDArray[np.uint8]
                 ) -> tuple[WordHashes, npt.NDArray[np.bool_], npt.NDArray[np.intp]]:  # pragma: no cover - compiled
     """One pass over the bytes of simple texts lying one after the other, text ``k`` ending at
@@ -236,7 +237,7 @@ def _scan_words(data: npt.NDArray[np.uint8], text_ends: npt.NDArray[np.intp], by
     return hashes[:words], first[:words], counts
 
 
-@njit(cache=True, nogil=True, inline="always")
+@kernel(nogil=True, inline="always")
 def _mix64(value: np.uint64) -> np.uint64:  # pragma: no cover - compiled
     """:func:`mix64` of one value, for compiled code."""
     value ^= value >> np.uint64(30)

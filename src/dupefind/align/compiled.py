@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
-from numba import njit
 
+from ..jit import kernel
 from ..text import _BASE_U64 as _BASE
 from ..text import _mix64
 
@@ -20,7 +20,7 @@ Codes = npt.NDArray[np.int64]
 Weights = npt.NDArray[np.float64]
 
 
-@njit(cache=True, nogil=True)
+@kernel(nogil=True)
 def gram_keys(ids: Codes, positions: Codes, n: int) -> npt.NDArray[np.uint64]:  # pragma: no cover - compiled
     """A 64-bit key for each run of ``n`` consecutive words at ``positions``: the key starts at
     0 and takes in each word's id (as unsigned) as ``mix64(key * 0x100000001B3 + id)``."""
@@ -39,7 +39,7 @@ def gram_keys(ids: Codes, positions: Codes, n: int) -> npt.NDArray[np.uint64]:  
     return keys
 
 
-@njit(cache=True, nogil=True)
+@kernel(nogil=True)
 def gram_seeds(ids_a: Codes, ids_b: Codes, pos_a: Codes, pos_b: Codes, n: int,
                max_repeats: int) -> tuple[Codes, Codes]:  # pragma: no cover - compiled
     """Start positions ``(pos_a[x], pos_b[y])`` of equal n-gram keys of the words at ``pos_a`` /
@@ -64,7 +64,7 @@ def gram_seeds(ids_a: Codes, ids_b: Codes, pos_a: Codes, pos_b: Codes, n: int,
     return starts_a, starts_b
 
 
-@njit(cache=True, nogil=True)
+@kernel(nogil=True)
 def chain_spans(seeds_a: Codes, seeds_b: Codes, gap: int) -> tuple[Codes, Codes, Codes, Codes]:  # pragma: no cover - compiled
     """Seeds (sorted by position in A, then B; no repeats) grouped into chains along a diagonal;
     of each chain, in order of creation: its first and last position in A, and its least and
@@ -107,7 +107,7 @@ def chain_spans(seeds_a: Codes, seeds_b: Codes, gap: int) -> tuple[Codes, Codes,
     return first_a[:chains], last_a[:chains], low_b[:chains], high_b[:chains]
 
 
-@njit(cache=True, nogil=True)
+@kernel(nogil=True)
 def sentence_frequency(terms: Codes, starts: Codes, ends: Codes, n_terms: int) -> Codes:  # pragma: no cover - compiled
     """For each term, the number of sentences (token ranges ``starts[k]:ends[k]``) holding it."""
     counts = np.zeros(n_terms, dtype=np.int64)
@@ -120,7 +120,7 @@ def sentence_frequency(terms: Codes, starts: Codes, ends: Codes, n_terms: int) -
     return counts
 
 
-@njit(cache=True, nogil=True)
+@kernel(nogil=True)
 def _sentence_weights(terms: Codes, start: int, end: int, isf: Weights, count: Codes,
                       order: Codes) -> tuple[int, float]:  # pragma: no cover - compiled
     """One sentence's distinct terms in order of first occurrence (into ``order``; ``count``
@@ -140,7 +140,7 @@ def _sentence_weights(terms: Codes, start: int, end: int, isf: Weights, count: C
     return distinct, square
 
 
-@njit(cache=True, nogil=True)
+@kernel(nogil=True)
 def sentence_products(terms_a: Codes, starts_a: Codes, ends_a: Codes, terms_b: Codes, starts_b: Codes,
                       ends_b: Codes, isf: Weights, shared: npt.NDArray[np.bool_]
                       ) -> tuple[Weights, Weights, Weights, Codes, Weights, Codes]:  # pragma: no cover - compiled
@@ -196,7 +196,7 @@ def sentence_products(terms_a: Codes, starts_a: Codes, ends_a: Codes, terms_b: C
     return dot, common, squares_a, sizes_a, squares_b, sizes_b
 
 
-@njit(cache=True, nogil=True)
+@kernel(nogil=True)
 def bag(terms: Codes, start: int, end: int, isf: Weights) -> tuple[Codes, Weights]:  # pragma: no cover - compiled
     """Tokens ``start:end`` as one bag of terms: the distinct terms in order of first
     occurrence, and each one's ``isf`` added up once per occurrence, one at a time."""
@@ -215,7 +215,7 @@ def bag(terms: Codes, start: int, end: int, isf: Weights) -> tuple[Codes, Weight
     return order, weights[order]
 
 
-@njit(cache=True, nogil=True)
+@kernel(nogil=True)
 def similar_sentences(dot: Weights, common: Weights, norms_a: Weights, norms_b: Weights, sizes_a: Weights,
                       sizes_b: Weights, min_cosine: float, min_dice: float, best_share: float,
                       max_matches: int) -> tuple[Weights, Codes, Codes]:  # pragma: no cover - compiled

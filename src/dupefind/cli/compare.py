@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from ..jit import compiling_note
 from ..models import Report
 from ..pipeline import compare as compare_texts
 from ..report import pair_dict
@@ -32,6 +33,8 @@ def compare(file_a: str, file_b: str, fmt: str, output: str | None, max_passages
     """Compare two files (.txt, .md, .html) and show their full alignment."""
     config = build_config(knobs)
     check_output(output)
+    if (note := compiling_note()) is not None:
+        click.echo(f"dupefind: {note}", err=True)
     texts = [read_one(path) for path in (file_a, file_b)]
     pair = compare_texts(texts[0], texts[1], config, id_a=file_a, id_b=file_b)
     if fmt in ("json", "jsonl"):

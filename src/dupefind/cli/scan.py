@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from ..config import Config
+from ..jit import compiling_note
 from ..models import Report
 from ..pipeline import scan as scan_paths
 from ..report.html import report_html
@@ -51,6 +52,8 @@ def scan(paths: tuple[str, ...], fmt: str, output: str | None, max_passages: int
     """
     config = build_config(knobs)
     check_output(output)
+    if (note := compiling_note()) is not None:
+        click.echo(f"dupefind: {note}", err=True)
     if engine == "spark":
         report = _scan_on_spark(list(paths), config, master=spark_master, conf=_settings(spark_conf),
                                 bucket_cap=spark_bucket_cap)

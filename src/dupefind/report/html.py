@@ -36,6 +36,8 @@ def report_html(report: Report) -> str:
     parts = [_summary(report), _documents(report), _pairs_table(report.pairs), _clusters(report.clusters)]
     parts.extend(_pair_section(number, pair) for number, pair in enumerate(report.pairs, start=1))
     parts.append(_skipped(report))
+    if report.ignored:
+        parts.append(_ignored(report))
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
             f"<title>dupefind report</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
@@ -76,8 +78,9 @@ def _config_value(value: object) -> str:
 def _summary(report: Report) -> str:
     """The counts, the tool version and the configuration."""
     short = sum(d.short for d in report.documents)
+    ignored = f"{len(report.ignored)} ignored by type, " if report.ignored else ""
     counts = (f"<p>{len(report.documents)} documents scanned ({short} short), {len(report.skipped)} skipped, "
-              f"{len(report.pairs)} pairs in {len(report.clusters)} clusters. "
+              f"{ignored}{len(report.pairs)} pairs in {len(report.clusters)} clusters. "
               f'<span class="muted">dupefind {_e(__version__)}</span></p>')
     config = _table(["setting", "value"], ((f'<span class="id">{_e(k)}</span>', _config_value(v))
                                            for k, v in report.config.items()))
@@ -172,3 +175,10 @@ def _skipped(report: Report) -> str:
         return "<h2>Skipped inputs</h2>\n<p>None.</p>"
     rows = ((f'<span class="id">{_e(s.path)}</span>', _e(s.reason)) for s in report.skipped)
     return "<h2>Skipped inputs</h2>\n" + _table(["path", "reason"], rows)
+
+
+def _ignored(report: Report) -> str:
+    """Files a folder walk passed over for their type (not failures), folded away."""
+    rows = ((f'<span class="id">{_e(s.path)}</span>', _e(s.reason)) for s in report.ignored)
+    table = _table(["path", "reason"], rows)
+    return f"<details>\n<summary>Ignored by type ({len(report.ignored)}; not read, not an error)</summary>\n{table}\n</details>"

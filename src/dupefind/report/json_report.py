@@ -16,8 +16,9 @@ from typing import Any
 from .. import __version__
 from ..models import Document, Pair, Passage, Relation, Report, Skipped
 
-#: Bumped on any incompatible change to the report's shape.
-SCHEMA_VERSION = "1.0"
+#: The major number is bumped on any incompatible change to the report's shape, the minor one
+#: when something is added (1.1: ``ignored`` and ``summary.ignored``).
+SCHEMA_VERSION = "1.1"
 _TOOL = "dupefind"
 
 
@@ -39,6 +40,7 @@ def report_dict(report: Report) -> dict[str, Any]:
         "pairs": [pair_dict(p) for p in report.pairs],
         "clusters": [{"size": len(c), "ids": list(c)} for c in report.clusters],
         "skipped": [_skipped(s) for s in report.skipped],
+        "ignored": [_skipped(s) for s in report.ignored],
     }
 
 
@@ -85,7 +87,8 @@ def report_jsonl_chunks(report: Report) -> Iterator[str]:
               "tool": {"name": _TOOL, "version": __version__}, "config": report.config,
               "summary": _summary(report)}
     yield json.dumps(header, ensure_ascii=False) + "\n"
-    kinds = {"documents": "document", "pairs": "pair", "clusters": "cluster", "skipped": "skipped"}
+    kinds = {"documents": "document", "pairs": "pair", "clusters": "cluster", "skipped": "skipped",
+             "ignored": "ignored"}
     for key, items in _lists(report):
         for item in items:
             yield _ITEM.encode({"type": kinds[key], **item}) + "\n"
@@ -97,6 +100,7 @@ def _lists(report: Report) -> Iterator[tuple[str, Iterator[dict[str, Any]]]]:
     yield "pairs", (pair_dict(p) for p in report.pairs)
     yield "clusters", ({"size": len(c), "ids": list(c)} for c in report.clusters)
     yield "skipped", (_skipped(s) for s in report.skipped)
+    yield "ignored", (_skipped(s) for s in report.ignored)
 
 
 def pair_dict(pair: Pair) -> dict[str, Any]:
@@ -125,6 +129,7 @@ def _summary(report: Report) -> dict[str, int]:
         "documents": len(report.documents),
         "short_documents": sum(d.short for d in report.documents),
         "skipped": len(report.skipped),
+        "ignored": len(report.ignored),
         "pairs": len(report.pairs),
         "clusters": len(report.clusters),
     }

@@ -26,7 +26,7 @@ from ..errors import InputError
 from ..models import Document, PackedPair, Pairs, Report, Skipped
 from ..pipeline import pair_rank
 from ..report.json_report import pair_dict
-from ..sources import STDIN, open_inputs
+from ..sources import STDIN, nothing_to_scan, open_inputs
 from .components import components
 from .inputs import Tagged, read_inputs, tagged_rows
 from .session import BUCKET_CAP
@@ -48,6 +48,7 @@ PASSAGE = StructType([StructField(n, LongType(), False) for n in ("a_start", "a_
                      + [StructField("similarity", DoubleType(), False)]
                      + [StructField(n, LongType(), False) for n in ("words_a", "words_b")]
                      + [StructField(n, StringType(), False) for n in ("a_text", "b_text")])
+SKIPPED = "path string, reason string, ignored boolean"
 PAIRS = StructType([
     StructField("a", StringType(), False), StructField("b", StringType(), False),
     StructField("duplicate", BooleanType(), False),
@@ -71,7 +72,8 @@ class SparkScan:
     clusters: DataFrame
     """``size, ids``: groups of ids connected by reported pairs (``ids`` sorted)."""
     skipped: DataFrame
-    """``path, reason``: rows that were not scanned (no id, empty text, repeated id)."""
+    """``path, reason, ignored``: inputs and rows that were not scanned (no id, empty text,
+    repeated id; ``ignored``: files of a type a folder walk passes over)."""
     capped: DataFrame
     """One row ``buckets, members, pairs``: the LSH buckets larger than the cap, left out."""
     packed: DataFrame
@@ -88,7 +90,7 @@ def scan_dataframe(df: DataFrame, *, id_col: str = "id", text_col: str = "text",
 def _scan(spark: SparkSession, tagged: RDD[Tagged], config: Config, *, bucket_cap: int) -> SparkScan:
     partitions = int(spark.conf.get("spark.sql.shuffle.partitions") or 200)
     records = tagged.filter(lambda t: t[0] == "r").map(lambda t: t[1])
-    unread = spark.createDataFrame(tagged.filter(lambda t: t[0] == "s").map(lambda t: t[1]), "path string, reason string")
+    unread = spark.createDataFrame(tagged.filter(lambda t: t[0] == "s").map(lambda t: (*t[1], False)), SKIPPED)
     found = fingerprints(spark, records, config=config).persist(StorageLevel.MEMORY_AND_DISK)
     docs, repeated = first_of_each_id(found)
     docs = docs.persist(StorageLevel.MEMORY_AND_DISK)
@@ -104,7 +106,7 @@ def _scan(spark: SparkSession, tagged: RDD[Tagged], config: Config, *, bucket_ca
         F.when(F.col("line") > 0, F.concat_ws(":", "path", F.col("line").cast("string"))).otherwise(F.col("path"))
         .alias("path"),
         F.concat(F.lit("duplicate id "), _python_repr("id"), F.lit(" (first read from "), F.col("first_path"),
-                 F.lit(")")).alias("reason")))
+                 F.lit(")")).alias("reason"), F.lit(False).alias("ignored")))
     pairs = spark.createDataFrame(packed.rdd.map(_pair_row), PAIRS)
     return SparkScan(docs.select("id", "path", "chars", "words", "short"), pairs, clusters.select("size", "ids"),
                      skipped, capped, packed)
@@ -133,7 +135,7 @@ def scan_inputs(spark: SparkSession, paths: Sequence[str], config: Config | None
                          follow_symlinks=config.follow_symlinks, id_field=config.id_field,
                          text_field=config.text_field, shown_as=shown_as)
     found = _scan(spark, inputs.tagged, config, bucket_cap=bucket_cap)
-    planned = spark.createDataFrame([(s.path, s.reason) for s in inputs.planned_skips], "path string, reason string")
+    planned = spark.createDataFrame([(s.path, s.reason, s.ignored) for s in inputs.planned_skips], SKIPPED)
     return replace(found, skipped=found.skipped.unionByName(planned))
 
 
@@ -147,13 +149,12 @@ def scan_paths(spark: SparkSession, paths: Sequence[str], config: Config | None 
     with open_inputs(paths) as real:
         found = scan_inputs(spark, real, config, bucket_cap=bucket_cap,
                             shown_as={r: STDIN for g, r in zip(paths, real) if g == STDIN})
-        skipped = sorted((Skipped(r.path, r.reason) for r in found.skipped.toLocalIterator()), key=_skip_order)
+        skipped = sorted((Skipped(r.path, r.reason, r.ignored) for r in found.skipped.toLocalIterator()),
+                         key=_skip_order)
         documents = tuple(Document(r.id, r.path, r.chars, r.words, r.short)
                           for r in found.documents.orderBy("id").toLocalIterator())
-        if not documents and skipped:
-            reasons = "; ".join(f"{s.path}: {s.reason}" for s in skipped[:5])
-            more = f" (and {len(skipped) - 5} more)" if len(skipped) > 5 else ""
-            raise InputError(f"nothing to scan, every input was skipped: {reasons}{more}")
+        if not documents:
+            raise InputError(nothing_to_scan(list(paths), skipped, include=config.include, exclude=config.exclude))
         pairs = sorted((PackedPair(r.a, r.b, r.similarity, r.containment, bytes(r.data))
                         for r in found.packed.toLocalIterator()), key=pair_rank)
         groups = [tuple(r.ids) for r in found.clusters.toLocalIterator()]
@@ -163,7 +164,8 @@ def scan_paths(spark: SparkSession, paths: Sequence[str], config: Config | None 
     return Report(
         config={**config.as_dict(), "engine": engine}, documents=documents, pairs=Pairs(pairs),
         clusters=tuple(sorted(groups, key=lambda g: (-len(g), g))),  # the local engine's order
-        skipped=tuple(skipped), seconds=time.perf_counter() - started,
+        skipped=tuple(s for s in skipped if not s.ignored), ignored=tuple(s for s in skipped if s.ignored),
+        seconds=time.perf_counter() - started,
     )
 
 

@@ -34,19 +34,23 @@ if TYPE_CHECKING:  # pragma: no cover
 RECORDS = StructType([StructField("id", StringType(), False), StructField("path", StringType(), False),
                       StructField("text", StringType(), False), StructField("order", LongType(), False),
                       StructField("line", LongType(), False)])
+SKETCH = StructType([StructField("view", LongType(), False), StructField("row", LongType(), False),
+                     StructField("signature", BinaryType(), False), StructField("size", LongType(), False),
+                     StructField("bands", ArrayType(LongType(), False), False)])
 FINGERPRINTS = StructType([
     StructField("id", StringType(), False), StructField("path", StringType(), False),
     StructField("order", LongType(), False), StructField("line", LongType(), False),
     StructField("chars", LongType(), False), StructField("words", LongType(), False),
-    StructField("short", BooleanType(), False), StructField("size", LongType(), False),
-    StructField("signature", BinaryType(), False), StructField("exact_key", BinaryType(), False),
-    StructField("segments", ArrayType(LongType(), False), False),
-    StructField("bands", ArrayType(LongType(), False), False),
+    StructField("short", BooleanType(), False), StructField("sketches", ArrayType(SKETCH, False), False),
+    StructField("exact_key", BinaryType(), False), StructField("segments", ArrayType(LongType(), False), False),
 ])
 PACKED = StructType([StructField("a", StringType(), False), StructField("b", StringType(), False),
                      StructField("similarity", DoubleType(), False), StructField("containment", DoubleType(), False),
                      StructField("data", BinaryType(), False)])
 PAIR_IDS = StructType([StructField("a", StringType(), False), StructField("b", StringType(), False)])
+ROW_PAIRS = StructType([StructField("view", LongType(), False), StructField("ia", StringType(), False),
+                        StructField("ra", LongType(), False), StructField("ib", StringType(), False),
+                        StructField("rb", LongType(), False)])
 
 
 def fingerprints(spark: SparkSession, records: RDD[RecordRow], *, config: Config) -> DataFrame:
@@ -82,42 +86,50 @@ def identical_short_texts(docs: DataFrame) -> DataFrame:
 
 
 def lsh_candidates(docs: DataFrame, *, config: Config, bucket_cap: int) -> tuple[DataFrame, DataFrame]:
-    """Pairs ``(a, b)``, ``a < b``, that share an LSH bucket and pass the containment
-    pre-filter, and the buckets left out (one row: ``buckets``, ``members``, ``pairs``).
+    """Document pairs ``(a, b)``, ``a < b``, with signature rows (of one view, of two
+    documents) that share an LSH bucket and pass the containment pre-filter; and the buckets
+    left out (one row: ``buckets``, ``members``, ``pairs``).
 
-    Documents with identical signatures are collapsed first: one of each group (the smallest
-    id) enters the buckets, and its pairs are handed on to the others afterwards; every pair
-    inside a group is a candidate (identical signatures estimate containment 1). A bucket of
-    more than ``bucket_cap`` members (0: no cap) after that is left out and counted.
+    Rows with identical signatures (in one view) are collapsed first: one of each group enters
+    the buckets, and its pairs are handed on to the others afterwards; the rows of a group
+    pair with each other (identical signatures estimate containment 1). A bucket of more than
+    ``bucket_cap`` rows (0: no cap) after that is left out and counted.
     """
-    usable = docs.filter(F.size("bands") > 0).select("id", "signature", "size", "bands")
-    groups = usable.groupBy("signature", "size").agg(F.min("id").alias("rep"), F.count("*").alias("n"))
-    members = usable.join(groups, ["signature", "size"]).select("rep", "id")
-    reps = usable.join(groups.select(F.col("rep").alias("id")), "id", "left_semi")
-    rows = reps.select("id", F.posexplode("bands").alias("band", "key"))
-    sizes = rows.groupBy("band", "key").count().filter(F.col("count") > 1)
+    rows = (docs.select("id", F.explode("sketches").alias("s"))
+            .select("id", "s.view", "s.row", "s.signature", "s.size", "s.bands").filter(F.size("bands") > 0))
+    groups = rows.groupBy("view", "signature", "size").agg(F.min(F.struct("id", "row")).alias("rep"),
+                                                             F.count("*").alias("n"))
+    members = rows.join(groups, ["view", "signature", "size"]).select(
+        "view", F.col("rep.id").alias("rep_id"), F.col("rep.row").alias("rep_row"), "id", "n")
+    reps = rows.join(groups.select("view", F.col("rep.id").alias("id"), F.col("rep.row").alias("row")),
+                     ["view", "id", "row"], "left_semi")
+    keyed = reps.select("view", "id", "row", F.posexplode("bands").alias("band", "key"))
+    sizes = keyed.groupBy("view", "band", "key").count().filter(F.col("count") > 1)
     over = sizes.filter(F.col("count") > bucket_cap) if bucket_cap else sizes.limit(0)
     capped = over.agg(F.count("*").alias("buckets"), F.coalesce(F.sum("count"), F.lit(0)).alias("members"),
                       F.coalesce(F.sum(F.col("count") * (F.col("count") - 1) / 2), F.lit(0)).cast("long")
                       .alias("pairs"))
-    kept = rows.join(sizes.join(over.select("band", "key"), ["band", "key"], "left_anti"), ["band", "key"],
-                     "left_semi")
+    kept = keyed.join(sizes.join(over.select("view", "band", "key"), ["view", "band", "key"], "left_anti"),
+                      ["view", "band", "key"], "left_semi")
     x, y = kept.alias("x"), kept.alias("y")
-    colliding = (x.join(y, (F.col("x.band") == F.col("y.band")) & (F.col("x.key") == F.col("y.key"))
-                        & (F.col("x.id") < F.col("y.id")))
-                 .select(F.col("x.id").alias("a"), F.col("y.id").alias("b")).distinct())
-    signed = reps.select("id", "signature", "size")
-    both = (colliding.join(signed.toDF("a", "sig_a", "size_a"), "a").join(signed.toDF("b", "sig_b", "size_b"), "b")
-            .select("a", "b", "sig_a", "sig_b", "size_a", "size_b"))
-    passed = docs.sparkSession.createDataFrame(both.rdd.mapPartitions(partial(
-        prefilter_rows, num_perm=config.num_perm, min_containment=config.threshold / 2)), PAIR_IDS)
-    ma, mb = members.toDF("a", "ma"), members.toDF("b", "mb")
-    handed = (passed.join(ma, "a").join(mb, "b")
+    before = (F.col("x.id") < F.col("y.id")) | ((F.col("x.id") == F.col("y.id")) & (F.col("x.row") < F.col("y.row")))
+    colliding = (x.join(y, [F.col(f"x.{c}") == F.col(f"y.{c}") for c in ("view", "band", "key")], "inner")
+                 .filter(before)
+                 .select(F.col("x.view").alias("view"), F.col("x.id").alias("ia"), F.col("x.row").alias("ra"),
+                         F.col("y.id").alias("ib"), F.col("y.row").alias("rb")).distinct())
+    signed = reps.select("view", "id", "row", "signature", "size")
+    both = (colliding.join(signed.toDF("view", "ia", "ra", "sig_a", "size_a"), ["view", "ia", "ra"])
+            .join(signed.toDF("view", "ib", "rb", "sig_b", "size_b"), ["view", "ib", "rb"])
+            .select("view", "ia", "ra", "ib", "rb", "sig_a", "sig_b", "size_a", "size_b"))
+    spark = docs.sparkSession
+    passed = spark.createDataFrame(both.rdd.mapPartitions(partial(prefilter_rows, config=config)), ROW_PAIRS)
+    ma = members.select("view", F.col("rep_id").alias("ia"), F.col("rep_row").alias("ra"), F.col("id").alias("ma"))
+    mb = members.select("view", F.col("rep_id").alias("ib"), F.col("rep_row").alias("rb"), F.col("id").alias("mb"))
+    handed = (passed.join(ma, ["view", "ia", "ra"]).join(mb, ["view", "ib", "rb"]).filter(F.col("ma") != F.col("mb"))
               .select(F.least("ma", "mb").alias("a"), F.greatest("ma", "mb").alias("b")))
-    inside = docs.sparkSession.createDataFrame(
-        members.join(groups.filter(F.col("n") > 1).select("rep"), "rep").groupBy("rep")
-        .agg(F.sort_array(F.collect_list("id")).alias("ids")).rdd.flatMap(lambda row: combinations(row.ids, 2)),
-        PAIR_IDS)
+    grouped = (members.filter(F.col("n") > 1).groupBy("view", "rep_id", "rep_row")
+               .agg(F.sort_array(F.collect_set("id")).alias("ids")))
+    inside = spark.createDataFrame(grouped.rdd.flatMap(lambda row: combinations(row.ids, 2)), PAIR_IDS)
     return handed.unionByName(inside), capped
 
 

@@ -1,0 +1,97 @@
+"""Bytes of a text file to its text: which encoding, or why it is not text.
+
+In order: a byte-order mark decides (UTF-8, UTF-16, UTF-32); then UTF-16 without a mark is
+recognised by where its NUL bytes fall (as charset detectors do); other NUL bytes mean a
+binary file; then UTF-8; then the encoding charset-normalizer detects, with Windows-1252 taken
+for nearly-ASCII Western text as browsers do.
+"""
+
+from __future__ import annotations
+
+import re
+
+from charset_normalizer import from_bytes
+
+
+class NotText(ValueError):
+    """Bytes that cannot be read as text; the message is the reason shown to the user."""
+
+
+_SNIFF = 8192
+# Byte-order marks, longest first (UTF-32's starts like UTF-16's).
+_BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"), (b"\xef\xbb\xbf", "utf-8-sig"),
+         (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+_LEGACY_DEFAULT = "cp1252"
+_CHAOS_TIE = 0.01
+_MOSTLY_ASCII = 0.05
+# UTF-16 without a byte-order mark: in text that is mostly Latin script the high byte of nearly
+# every character is NUL, so NULs fill one side of the byte pairs and (almost) never the other.
+_UTF16_NUL_SIDE = 0.4
+_UTF16_OTHER_SIDE = 0.02
+_UTF16_MIN_PAIRS = 8
+# A text decoded from BOM-less UTF-16 with more control characters than this is not text.
+_MAX_CONTROLS = 0.01
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f]")
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """The text of ``data`` and the encoding it was decoded with; :class:`NotText` otherwise."""
+    if not data.strip():
+        raise NotText("empty file")
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), encoding
+            except UnicodeDecodeError as error:
+                raise NotText(f"cannot decode as {encoding} despite its byte-order mark ({error.reason})") from None
+    sniff = data[:_SNIFF]
+    if b"\x00" in sniff:
+        utf16 = utf16_by_nuls(sniff)
+        if utf16 is None:
+            raise NotText("binary file (contains NUL bytes)")
+        try:
+            text = data.decode(utf16)
+        except UnicodeDecodeError as error:
+            raise NotText(f"binary file (NUL bytes as in {utf16}, but not {utf16}: {error.reason})") from None
+        head = text[:_SNIFF]
+        if len(_CONTROLS.findall(head)) > _MAX_CONTROLS * len(head):
+            raise NotText("binary file (contains NUL bytes)")
+        return text, utf16
+    try:
+        return data.decode("utf-8-sig"), "utf-8-sig"
+    except UnicodeDecodeError:
+        pass
+    return _legacy(data)
+
+
+def utf16_by_nuls(sample: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` when the NUL bytes of ``sample`` fall on one side of its
+    byte pairs (the high byte of Latin-script characters), ``None`` otherwise."""
+    pairs = len(sample) // 2
+    if pairs < _UTF16_MIN_PAIRS:
+        return None
+    even, odd = sample[0 : 2 * pairs : 2].count(0), sample[1 : 2 * pairs : 2].count(0)
+    if odd >= _UTF16_NUL_SIDE * pairs and even <= _UTF16_OTHER_SIDE * pairs:
+        return "utf-16-le"
+    if even >= _UTF16_NUL_SIDE * pairs and odd <= _UTF16_OTHER_SIDE * pairs:
+        return "utf-16-be"
+    return None
+
+
+def _legacy(data: bytes) -> tuple[str, str]:
+    """Text in a single-byte or other legacy encoding, as charset-normalizer detects it."""
+    matches = list(from_bytes(data))
+    # A few accented letters or curly quotes in English text fit many legacy encodings about
+    # equally well (detectors even pick CJK ones). Like browsers (WHATWG's default for legacy
+    # Western text), take Windows-1252 when the text is nearly all ASCII or when it is among
+    # the detector's near-best, and it decodes every byte.
+    near = [m.encoding for m in matches if m.chaos <= matches[0].chaos + _CHAOS_TIE]
+    high = sum(byte >= 0x80 for byte in data)
+    if _LEGACY_DEFAULT in near or high <= _MOSTLY_ASCII * len(data):
+        try:
+            return data.decode(_LEGACY_DEFAULT), _LEGACY_DEFAULT
+        except UnicodeDecodeError:
+            pass
+    if not matches:
+        raise NotText("cannot decode: not UTF-8, and no other text encoding fits")
+    return data.decode(matches[0].encoding), matches[0].encoding

@@ -1,0 +1,66 @@
+"""The views of a text that propose candidates: each a shingle family, a window and an LSH tuning.
+
+Every view gives each document one MinHash signature (or one per window of a long text); two
+documents become a candidate when a signature of one collides with a signature of the other
+in an LSH band of the same view. The candidates of all views are unioned and then verified
+exactly, so a view only has to *find* copies; precision is the verifier's job.
+
+``stopwords`` (the first view, from :class:`~dupefind.config.Config`'s scheme)
+    Stopword 8-grams over the whole text: survives machine spinning, which replaces content
+    words and keeps the function words.
+``content``
+    Bigrams of the content words (every word that is not a function word), in windows of
+    :data:`CONTENT_WINDOW` content words overlapping by half: a text reworded by hand keeps
+    most pairs of neighbouring content words, and a short text pasted into a long one fills
+    most of one window of it, where its share of the whole long text would be too small to
+    see.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from .config import Scheme
+
+Family = Literal["stopwords", "words", "chars", "content"]
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """One view of a text for candidate generation."""
+
+    name: str
+    """Short name (shown in benchmarks; stable across versions)."""
+    family: Family
+    """Shingle family (:mod:`dupefind.shingles`)."""
+    ngram: int
+    """Shingle length in tokens (characters for ``chars``)."""
+    window: int
+    """Tokens of the family per window (0: the whole text is one set)."""
+    num_perm: int
+    """MinHash permutations per signature."""
+    lsh_threshold: float
+    """Jaccard level the LSH bands are tuned for."""
+    min_containment: float
+    """A colliding pair is kept when its estimated containment (of the smaller set in the
+    larger, from the two signatures and set sizes) reaches this."""
+
+    @property
+    def stride(self) -> int:
+        """Tokens between the starts of two windows (half a window)."""
+        return max(1, self.window // 2)
+
+
+#: Content words per window of the ``content`` view (about 250-300 words of English prose).
+CONTENT_WINDOW = 150
+#: Permutations of the ``content`` view (its signatures are one per window: kept small).
+CONTENT_PERM = 64
+
+
+def candidate_views(*, scheme: Scheme, ngram: int, num_perm: int, lsh_threshold: float,
+                    threshold: float) -> tuple[View, ...]:
+    """The views a scan uses: the configured scheme over whole texts, then the ``content``
+    windows. ``threshold`` is the verdict's containment threshold (candidates need half)."""
+    first = View(scheme, scheme, ngram, 0, num_perm, lsh_threshold, threshold / 2)
+    return (first,)

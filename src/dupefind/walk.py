@@ -1,0 +1,181 @@
+"""Walking folders as ripgrep does: every regular file, and for anything else a reason.
+
+Nothing found in a folder can block or end the walk. Each entry is looked at with ``lstat``
+before anything is opened: named pipes, sockets and devices are listed as skipped with their
+kind and never opened (opening a FIFO blocks until a writer comes); symbolic links are resolved
+without following them blindly (a loop, a dangling link or a link out of the scanned folder is a
+skip with its reason); a folder that cannot be listed is a skip; a folder already walked (a loop
+through a followed link or a bind mount) is not walked twice. :func:`open_regular` opens a file
+without blocking and checks that it is still a regular file, in case one was swapped in after
+the walk looked.
+
+Names are reported by :func:`shown_name`: valid UTF-8 whatever bytes the file system holds.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from fnmatch import fnmatch
+from typing import BinaryIO
+
+from .models import Skipped
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A regular file found by the walk."""
+
+    path: str
+    """The path to open (as the file system spells it)."""
+    shown: str
+    """The name it is reported under (see :func:`shown_name`)."""
+    size: int
+    """Its size in bytes when the walk saw it."""
+
+
+class NotRegularFile(OSError):
+    """A path that is not (or is no longer) a regular file: it is not read."""
+
+
+def shown_name(path: str) -> str:
+    """``path`` as the reports write it: unchanged when it is valid UTF-8; otherwise each byte
+    that is not UTF-8 written as ``\\xHH`` (as ripgrep and Python's ``backslashreplace`` do).
+
+    Python reads such a byte of a file name as a lone surrogate (U+DC80 to U+DCFF, PEP 383),
+    which no UTF-8 output can hold; the escape keeps the report valid and the name readable.
+    """
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        pass
+    try:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate that no file system byte gives (from a caller's str)
+        return path.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def file_kind(mode: int) -> str:
+    """What a file that is not a regular file or a folder is, in words."""
+    kinds = ((stat.S_ISFIFO, "named pipe (FIFO)"), (stat.S_ISSOCK, "socket"), (stat.S_ISCHR, "character device"),
+             (stat.S_ISBLK, "block device"), (stat.S_ISDIR, "folder"), (stat.S_ISLNK, "symbolic link"))
+    return next((name for test, name in kinds if test(mode)), "special file")
+
+
+def not_regular(mode: int) -> str:
+    """The reason a file that is not a regular file is skipped."""
+    return f"{file_kind(mode)}: not a regular file, not read"
+
+
+def open_regular(path: str) -> BinaryIO:
+    """``path`` opened for reading if it is a regular file; :class:`NotRegularFile` otherwise.
+
+    The open never blocks (``O_NONBLOCK``: a FIFO put in place of the file after the walk looked
+    opens at once, and is then refused) and never makes a terminal the controlling one.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise NotRegularFile(errno.EINVAL, f"{file_kind(mode)}, not a regular file", path)
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def why(error: OSError) -> str:
+    """An OS error in words, without the path (the report names it)."""
+    return error.strerror or str(error)
+
+
+def walk(root: str, *, include: Sequence[str] = (), exclude: Sequence[str] = (),
+         follow_symlinks: bool = False) -> Iterator[Found | Skipped]:
+    """Every regular file under the folder ``root`` (depth first, in name order) that the
+    ``include``/``exclude`` globs let through, or why an entry is skipped.
+
+    Hidden entries (names starting with ``.``) and excluded ones are passed over without a word.
+    """
+    real_root = os.path.realpath(root)
+    try:
+        top = os.stat(root)
+    except OSError as error:
+        yield Skipped(shown_name(root), f"cannot read: {why(error)}")
+        return
+    walked = {(top.st_dev, top.st_ino)}
+    stack = [(root, "")]
+    while stack:
+        folder, prefix = stack.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError as error:
+            yield Skipped(shown_name(folder), f"cannot list folder: {why(error)}")
+            continue
+        subfolders: list[tuple[str, str]] = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue  # hidden files and folders (.git, .cache) are not content
+            relative = prefix + entry.name
+            if _matches(relative, entry.name, exclude):
+                continue
+            shown = shown_name(entry.path)
+            try:
+                info = entry.stat(follow_symlinks=False)
+                if stat.S_ISLNK(info.st_mode):
+                    target = _link_target(entry.path, real_root, follow_symlinks)
+                    if target is None:
+                        continue  # a link inside the folder: its target is read under its own name
+                    if isinstance(target, str):
+                        yield Skipped(shown, target)
+                        continue
+                    info = target
+            except OSError as error:
+                yield Skipped(shown, f"cannot read: {why(error)}")
+                continue
+            if stat.S_ISDIR(info.st_mode):
+                if (info.st_dev, info.st_ino) in walked:
+                    yield Skipped(shown, "folder already scanned under another name (a loop), not scanned again")
+                else:
+                    walked.add((info.st_dev, info.st_ino))
+                    subfolders.append((entry.path, relative + "/"))
+            elif include and not _matches(relative, entry.name, include):
+                continue
+            elif stat.S_ISREG(info.st_mode):
+                yield Found(entry.path, shown, info.st_size)
+            else:
+                yield Skipped(shown, not_regular(info.st_mode))
+        stack.extend(reversed(subfolders))  # visit subfolders in name order, depth first
+
+
+def _link_target(path: str, real_root: str, follow: bool) -> os.stat_result | str | None:
+    """What a symbolic link found in the walk leads to: ``None`` when it stays inside the
+    scanned folder, the reason it is skipped, or (with ``follow``) its target's status."""
+    try:
+        target = os.path.realpath(path, strict=True)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return "symbolic link loop (following it never ends), not followed"
+        if error.errno in (errno.ENOENT, errno.ENOTDIR):
+            try:
+                return f"dangling link to {shown_name(os.readlink(path))} (the target does not exist)"
+            except OSError:
+                return "dangling link (the target does not exist)"
+        return f"cannot follow link: {why(error)}"
+    if os.path.commonpath([real_root, target]) == real_root:
+        return None
+    if not follow:
+        return (f"symbolic link out of the scanned folder (to {shown_name(target)}; "
+                "use --follow-symlinks to read it)")
+    return os.stat(target)
+
+
+def _matches(relative: str, name: str, patterns: Sequence[str]) -> bool:
+    """Whether a glob matches the path relative to the scanned folder, or the name alone."""
+    return any(fnmatch(relative, p) or fnmatch(name, p) for p in patterns)
