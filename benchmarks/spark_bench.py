@@ -11,6 +11,8 @@ local one once the config's ``engine`` entry is removed.
 
 ``buckets`` measures LSH bucket sizes (no Spark) and what a cap on them costs.
 
+``events`` sums a Spark event log (``compare`` writes one per Spark run) by stage call site.
+
 ``stages`` runs the Spark stages one at a time in one process (each forced with a count) and
 prints, per stage, its rows and seconds: the sizes of the intermediates (signatures, band rows,
 candidate pairs before and after the pre-filter, verified pairs) and the throughputs the scale
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -40,7 +43,10 @@ def compare(args: argparse.Namespace) -> None:
         runs[f"spark-local[{cores}]"] = [*scan, "-o", str(work / f"spark-{cores}.json"), "--engine", "spark",
                                          "--spark-master", f"local[{cores}]", "--spark-conf",
                                          f"spark.sql.shuffle.partitions={args.partitions}",
-                                         "--spark-conf", f"spark.driver.memory={args.driver_memory}"]
+                                         "--spark-conf", f"spark.driver.memory={args.driver_memory}",
+                                         "--spark-conf", "spark.eventLog.enabled=true",
+                                         "--spark-conf", f"spark.eventLog.dir=file://{work.resolve()}/events-{cores}"]
+        (work / f"events-{cores}").mkdir(exist_ok=True)
     print(json.dumps(machine()))
     local_text = None
     for name, command in runs.items():
@@ -167,17 +173,52 @@ def buckets(args: argparse.Namespace) -> None:
               f"lost {len(full - found):,}, reported pairs lost {len(lost & reported):,}")
 
 
+def events(args: argparse.Namespace) -> None:
+    """Per-stage figures from a Spark event log (``compare`` writes one per Spark run, in
+    ``WORK/events-N``): each stage's call site, wall seconds, executor seconds, input/output
+    records and shuffle bytes, summed by call site."""
+    totals: dict[str, list[float]] = {}
+    for log in sorted(Path(args.corpus).rglob("events_*")):
+        if log.suffix == ".zstd":  # Spark 4 compresses event logs with zstd; the zstd tool reads them
+            text = subprocess.run(["zstd", "-dcq", str(log)], capture_output=True, check=False).stdout.decode()
+        else:
+            text = log.read_text(encoding="utf-8")
+        for line in text.splitlines():
+            try:
+                event = json.loads(line)
+            except json.JSONDecodeError:
+                continue  # the last line of a log still being written
+            if event.get("Event") != "SparkListenerStageCompleted":
+                continue
+            info = event["Stage Info"]
+            metrics = {a["Name"]: a.get("Value", 0) for a in info.get("Accumulables", [])}
+            name = info["Stage Name"].split(" at ")[-1]
+            wall = (info.get("Completion Time", 0) - info.get("Submission Time", 0)) / 1000
+            row = totals.setdefault(name, [0, 0, 0, 0, 0, 0])
+            for k, value in enumerate((1, wall, float(metrics.get("internal.metrics.executorRunTime", 0)) / 1000,
+                                       float(metrics.get("internal.metrics.input.recordsRead", 0))
+                                       + float(metrics.get("internal.metrics.shuffle.read.recordsRead", 0)),
+                                       float(metrics.get("internal.metrics.shuffle.write.bytesWritten", 0)) / 2**20,
+                                       float(metrics.get("internal.metrics.memoryBytesSpilled", 0)) / 2**20)):
+                row[k] += value
+    print(f"{'call site':<40} {'stages':>6} {'wall s':>8} {'exec s':>8} {'records in':>12} {'shuffle MB':>10}")
+    for name, (count, wall, run, records, shuffled, _) in sorted(totals.items(), key=lambda t: -t[1][1]):
+        print(f"{name:<40} {count:>6.0f} {wall:>8.1f} {run:>8.1f} {records:>12,.0f} {shuffled:>10.1f}")
+    print(f"{'all':<40} {sum(r[0] for r in totals.values()):>6.0f} {sum(r[1] for r in totals.values()):>8.1f} "
+          f"{sum(r[2] for r in totals.values()):>8.1f} {'':>12} {sum(r[4] for r in totals.values()):>10.1f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("mode", choices=["compare", "stages", "buckets"])
-    parser.add_argument("corpus", type=Path, help="a folder or JSONL file")
+    parser.add_argument("mode", choices=["compare", "stages", "buckets", "events"])
+    parser.add_argument("corpus", type=Path, help="a folder or JSONL file (events: the event-log folder)")
     parser.add_argument("--cores", type=int, nargs="+", default=[1, 2], help="Spark local[N] runs")
     parser.add_argument("--partitions", type=int, default=8, help="spark.sql.shuffle.partitions")
     parser.add_argument("--driver-memory", default="4g")
     parser.add_argument("--work", default="/tmp/spark-bench", help="folder for the reports and logs")
     parser.add_argument("--report", default=None, help="buckets: the local JSON report (reported pairs lost)")
     args = parser.parse_args()
-    {"compare": compare, "stages": stages, "buckets": buckets}[args.mode](args)
+    {"compare": compare, "stages": stages, "buckets": buckets, "events": events}[args.mode](args)
 
 
 if __name__ == "__main__":

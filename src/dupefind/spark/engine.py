@@ -91,9 +91,13 @@ def _scan(spark: SparkSession, tagged: RDD[Tagged], config: Config, *, bucket_ca
     partitions = int(spark.conf.get("spark.sql.shuffle.partitions") or 200)
     records = tagged.filter(lambda t: t[0] == "r").map(lambda t: t[1])
     unread = spark.createDataFrame(tagged.filter(lambda t: t[0] == "s").map(lambda t: (*t[1], False)), SKIPPED)
+    # Cached, and filled at once: otherwise the stages that Spark starts side by side (the
+    # adaptive planner submits independent shuffles together) each compute the fingerprints.
     found = fingerprints(spark, records, config=config).persist(StorageLevel.MEMORY_AND_DISK)
+    found.count()
     docs, repeated = first_of_each_id(found)
     docs = docs.persist(StorageLevel.MEMORY_AND_DISK)
+    docs.count()
     commons = common_segments(docs, min_docs=config.boilerplate_min_docs)
     candidates, capped = lsh_candidates(docs, config=config, bucket_cap=bucket_cap)
     candidates = candidates.unionByName(identical_short_texts(docs)).distinct()
