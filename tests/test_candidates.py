@@ -160,8 +160,9 @@ def test_stages_compose_and_batches_agree() -> None:
     sketches, views = [Sketches.whole(sigs, sizes(sigs, 150))], [view(0.2, 64)]
     keys = band_keys(sketches, views=views)
     assert len(keys) == len(sigs) * 32 and set(keys.documents.tolist()) == set(range(len(sigs)))
-    whole = colliding_rows(keys)
-    parts = union([colliding_rows(band_keys(sketches, views=views, bands=(k, k + 5))) for k in range(0, 32, 5)])
+    whole = colliding_rows(keys, views=views)
+    parts = union([colliding_rows(band_keys(sketches, views=views, bands=(k, k + 5)), views=views)
+                   for k in range(0, 32, 5)])
     assert (whole.first.tolist(), whole.second.tolist()) == (parts.first.tolist(), parts.second.tolist())
     assert filter_candidates(whole, sketches, views=views) == candidate_pairs(sketches, views=views)
     assert {(i, i + 5) for i in range(5)} <= set(candidate_pairs(sketches, views=views))

@@ -118,9 +118,44 @@ def test_bad_option_values_exit_2_naming_the_option(unrelated: Path, args: list[
 def test_bad_option_value_for_compare(tmp_path: Path) -> None:
     a = tmp_path / "a.txt"
     a.write_text(sample_text("040_night_trains_return.txt"), encoding="utf-8")
-    result = run_main(["compare", str(a), str(a), "--num-perm", "2000"])
+    result = run_main(["compare", str(a), str(a), "--ngram", "40"])
     assert result.exit_code == 2
-    assert "'--num-perm'" in result.stderr and "16 to 1024" in result.stderr
+    assert "'--ngram'" in result.stderr and "1 to 32" in result.stderr
+
+
+def test_compare_help_has_no_scan_only_options() -> None:
+    """compare works on two files' exact shingle sets: no LSH, no MinHash, no workers, no
+    collection to count boilerplate in, no folders to walk (issue 9, item 12)."""
+    help_text = " ".join(run_main(["compare", "--help"]).stdout.split())
+    scan_help = " ".join(run_main(["scan", "--help"]).stdout.split())
+    for option in ("--lsh-threshold", "--jobs", "--boilerplate-min-docs", "--num-perm", "--seed", "--include",
+                   "--exclude", "--follow-symlinks", "--id-field", "--text-field"):
+        assert option not in help_text, option
+        assert option in scan_help, option
+    assert "scan" not in help_text.replace("dupefind compare", "")
+    assert "0 shows all. [default: 0;" in help_text and "0 shows all. [default: 3;" in scan_help
+
+
+def test_compare_html_page_is_about_the_pair(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text(sample_text("040_night_trains_return.txt"), encoding="utf-8")
+    b.write_text(sample_text("041_overnight_train_comeback_spun.txt"), encoding="utf-8")
+    page = run_main(["compare", str(a), str(b), "--format", "html"]).stdout
+    assert "documents scanned" not in page and "Skipped" not in page
+    assert f'Compared <span class="id">{a}</span> with <span class="id">{b}</span>: a copy' in page
+    assert page.count('<tr><th class="head" colspan="2">passage') >= 1
+
+
+def test_scan_max_passages_0_shows_every_passage(tmp_path: Path) -> None:
+    """The reordered sample pair has 7 passages: 3 are shown by default, all 7 with 0."""
+    for name in ("030_sourdough_first_month.html", "031_sourdough_lessons_reordered.md"):
+        shutil.copyfile(SAMPLES / name, tmp_path / name)
+    shown = {}
+    for limit in ("3", "0", "5"):
+        out = run_main(["scan", str(tmp_path), "--max-passages", limit, "--max-chars", "20"]).stdout
+        shown[limit] = len(re.findall(r"^│ \[\d+:\d+\] \d+% identical", out, re.MULTILINE))
+        assert ("more passage(s)" in out) == (limit != "0"), limit
+    assert shown == {"3": 3, "0": 7, "5": 5}
 
 
 def test_missing_path_only_exits_2(tmp_path: Path) -> None:

@@ -68,3 +68,41 @@ def test_descriptions_render_the_figures() -> None:
     line = describe(found)
     assert line.startswith("spun:") and "substituted" in line
     assert "buddies → good friends" in substitution_list(found, limit=50)
+
+
+def test_a_shared_sentence_in_two_articles_is_a_passage_not_verbatim() -> None:
+    """Two different articles sharing one 40-word sentence: the passage is identical, the pair
+    is no verbatim copy (each text is covered far below a quarter)."""
+    sentence = ("The council confirmed on Tuesday that the riverside path between the old mill and the "
+                "railway bridge will stay closed for repairs until the end of March, after inspectors "
+                "found that two sections of the embankment had started to slip toward the water.")
+    a = ORIGINAL + "\n\n" + sentence + "\n\n" + SEED_A
+    b = OTHER + "\n\n" + sentence + "\n\n" + (SAMPLES / "062_garden_birds_in_winter.txt").read_text("utf-8")
+    found = relation(a, b)
+    assert found.kinds == ("passage",)
+    assert max(found.coverage_a, found.coverage_b) < 0.25 and found.identical == 1.0
+
+
+def test_the_same_words_are_never_a_substitution() -> None:
+    """A replacement whose two sides read the same (words the aligner set aside) counts as
+    identical and is never listed as ``X → X``."""
+    from dupefind.explain import explain
+    from dupefind.models import Edit, Passage
+    from dupefind.text import tokenize
+
+    text = "reporting bugs is easy and reporting bugs helps everyone who uses the tool"
+    tokens = tokenize(text)
+    middle = text.index("and")
+    edits = (Edit("replace", 0, middle, 0, middle), Edit("equal", middle, len(text), middle, len(text)))
+    passage = Passage(0, len(text), 0, len(text), 1.0, len(tokens), len(tokens), edits=edits)
+    found = explain([passage], tokens, tokens)
+    assert found is not None
+    assert found.identical == 1.0 and found.substituted == 0.0 and found.substitutions == ()
+    assert found.kinds == ("verbatim",)
+
+
+def test_identical_short_texts_are_wholly_alike() -> None:
+    pair = dupefind.compare("Reporting bugs: please tell us.", "Reporting bugs: please tell us.")
+    assert pair.duplicate and pair.similarity == 1.0 and pair.containment == 1.0
+    other = dupefind.compare("Reporting bugs: please tell us.", "Ask anything at all.")
+    assert not other.duplicate and other.similarity == 0.0

@@ -380,3 +380,28 @@ def test_inputs_are_unchanged_by_a_scan(tmp_path: Path) -> None:
     report = dupefind.scan([str(folder)], Config(exclude=("ANSWERS.md",)))
     assert report.pairs  # the scan did real work
     assert state() == before
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_byte_order_mark_is_decoded(tmp_path: Path, codec: str) -> None:
+    """Recognised by where its NUL bytes fall (the high byte of Latin letters), as charset
+    detectors do, instead of being skipped as binary (issue 9, item 14)."""
+    text = "Caf\u00e9 society \u2014 \u201cquoted\u201d.\n" + ARTICLE
+    path = write(tmp_path / "utf16.txt", text.encode(codec))
+    records, skipped = read([path])
+    assert skipped == {}
+    record = records[str(path)]
+    assert (record.text, record.location.encoding) == (text, codec)
+    assert load_text(record.location) == text
+
+
+@pytest.mark.parametrize("data", [
+    bytes(range(256)) * 8,  # every byte value
+    b"".join((n % 255 + 1).to_bytes(2, "little") for n in range(3000)),  # 16-bit numbers < 256: NULs on one side
+    b"text with one NUL \x00 in it, " * 50,
+])
+def test_binary_data_with_nul_bytes_is_still_binary(tmp_path: Path, data: bytes) -> None:
+    path = write(tmp_path / "data.txt", data)
+    records, skipped = read([path])
+    assert records == {}
+    assert skipped[str(path)].startswith("binary file")

@@ -128,9 +128,9 @@ def candidate_pairs(sketches: Sequence[Sketches], *, views: Sequence[View],
     (:func:`band_keys`, then :func:`colliding_rows`, then :func:`filter_candidates`).
     ``usable`` (one flag per document) leaves documents out. The keys are made a few bands at
     a time, which bounds the memory they take."""
-    most = max((banding(threshold=v.lsh_threshold, num_perm=v.num_perm)[0] for v in views), default=0)
-    found = [colliding_rows(band_keys(sketches, views=views, usable=usable, bands=(start, start + _BANDS_AT_ONCE)))
-             for start in range(0, most, _BANDS_AT_ONCE)]
+    most = max((view_banding(v)[0] for v in views), default=0)
+    found = [colliding_rows(band_keys(sketches, views=views, usable=usable, bands=(start, start + _BANDS_AT_ONCE)),
+                            views=views) for start in range(0, most, _BANDS_AT_ONCE)]
     return filter_candidates(union(found), sketches, views=views)
 
 
@@ -156,7 +156,7 @@ def band_keys(sketches: Sequence[Sketches], *, views: Sequence[View],
     ``lsh_threshold`` and ``num_perm``; a row's keys depend on its signature alone."""
     parts: list[tuple[npt.NDArray[Any], ...]] = []
     for number, (view, sketch) in enumerate(zip(views, sketches, strict=True)):
-        count, rows = banding(threshold=view.lsh_threshold, num_perm=view.num_perm)
+        count, rows = view_banding(view)
         start, stop = (0, count) if bands is None else (min(bands[0], count), min(bands[1], count))
         chosen_bands = np.arange(start, stop, dtype=np.uint16)
         keep = (sketch.signatures != EMPTY).any(axis=1) if len(sketch) else np.zeros(0, dtype=bool)
@@ -176,28 +176,34 @@ def band_keys(sketches: Sequence[Sketches], *, views: Sequence[View],
     return BandKeys(*(np.concatenate([part[k] for part in parts]) for k in range(5)))
 
 
-def colliding_rows(keys: BandKeys) -> Collisions:
+def view_banding(view: View) -> tuple[int, int]:
+    """The bands and rows per band of a view (one band of one row for a sampled view)."""
+    return (1, 1) if view.sample else banding(threshold=view.lsh_threshold, num_perm=view.num_perm)
+
+
+def colliding_rows(keys: BandKeys, *, views: Sequence[View]) -> Collisions:
     """Every pair of signature rows of one view, of two different documents, with equal keys
-    in the same band: each pair once, sorted by view, then rows."""
-    views, firsts, seconds = [], [], []
+    in the same band: each pair once, sorted by view, then rows. In a view with a
+    ``max_bucket``, a key held by more documents than that pairs no one."""
+    numbers, firsts, seconds = [], [], []
     for view in np.unique(keys.views).tolist():
         mine = np.flatnonzero(keys.views == view)
         # One key space per band: the band number mixed into the key.
         with np.errstate(over="ignore"):
             banded = mix64(keys.keys[mine] ^ (keys.bands[mine].astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)))
         count = np.int64(len(mine))
-        codes = _colliding(banded, count)
+        codes = _colliding(banded, count, views[view].max_bucket or len(mine))
         a, b = mine[codes // count], mine[codes % count]
         apart = keys.documents[a] != keys.documents[b]  # windows of one document collide too
         row_a, row_b = keys.rows[a[apart]], keys.rows[b[apart]]
         width = np.int64(max(int(keys.rows[mine].max()), 0) + 1)
         pairs = np.unique(np.minimum(row_a, row_b).astype(np.int64) * width + np.maximum(row_a, row_b))
-        views.append(np.full(len(pairs), view, dtype=np.uint8))
+        numbers.append(np.full(len(pairs), view, dtype=np.uint8))
         firsts.append((pairs // width).astype(np.intp))
         seconds.append((pairs % width).astype(np.intp))
-    if not views:
+    if not numbers:
         return Collisions(np.empty(0, np.uint8), np.empty(0, np.intp), np.empty(0, np.intp))
-    return Collisions(np.concatenate(views), np.concatenate(firsts), np.concatenate(seconds))
+    return Collisions(np.concatenate(numbers), np.concatenate(firsts), np.concatenate(seconds))
 
 
 def filter_candidates(collisions: Collisions, sketches: Sequence[Sketches], *,
@@ -210,12 +216,36 @@ def filter_candidates(collisions: Collisions, sketches: Sequence[Sketches], *,
     for number, (view, sketch) in enumerate(zip(views, sketches, strict=True)):
         mine = collisions.views == number
         first, second = collisions.first[mine], collisions.second[mine]
+        if view.sample:  # rows are shared keys: enough of them close together, per pair of documents
+            found.append(_close_keys(first, second, sketch, view, width))
+            continue
         keep = estimated_containment(sketch.signatures[first], sketch.signatures[second],
                                      sketch.sizes[first], sketch.sizes[second]) >= view.min_containment
         a, b = sketch.owners[first[keep]], sketch.owners[second[keep]]
         found.append(np.minimum(a, b).astype(np.int64) * width + np.maximum(a, b))
     codes = np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
     return list(zip((codes // width).tolist(), (codes % width).tolist()))
+
+
+def _close_keys(first: npt.NDArray[np.intp], second: npt.NDArray[np.intp], sketch: Sketches, view: View,
+                width: np.int64) -> npt.NDArray[np.int64]:
+    """The pairs of documents (codes ``i * width + j``) whose shared keys (the colliding rows of
+    a sampled view; a row's size is where its shingle stands) include ``min_shared`` of them
+    within ``max_gap`` shingles of each other in both texts."""
+    swap = sketch.owners[first] > sketch.owners[second]
+    low, high = np.where(swap, second, first), np.where(swap, first, second)
+    codes = sketch.owners[low].astype(np.int64) * width + sketch.owners[high]
+    place_a, place_b = sketch.sizes[low].astype(np.int64), sketch.sizes[high].astype(np.int64)
+    order = np.lexsort((place_a, codes))
+    codes, place_a, place_b = codes[order], place_a[order], place_b[order]
+    step = max(1, view.min_shared) - 1
+    if step == 0:
+        return np.unique(codes)
+    gap = view.max_gap if view.max_gap > 0 else np.iinfo(np.int64).max
+    end = np.arange(step, len(codes))
+    close = ((codes[end] == codes[end - step]) & (place_a[end] - place_a[end - step] <= gap)
+             & (np.abs(place_b[end] - place_b[end - step]) <= gap))
+    return np.unique(codes[end[close]])
 
 
 def estimated_containment(first: npt.NDArray[np.uint32], second: npt.NDArray[np.uint32],
@@ -248,13 +278,14 @@ def _band_keys(band: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint64]:
     return keys
 
 
-def _colliding(keys: npt.NDArray[np.uint64], count: np.int64) -> npt.NDArray[np.int64]:
-    """Every pair of positions with equal keys, as codes ``i * count + j`` with ``i < j``."""
+def _colliding(keys: npt.NDArray[np.uint64], count: np.int64, largest: int) -> npt.NDArray[np.int64]:
+    """Every pair of positions with equal keys, as codes ``i * count + j`` with ``i < j``;
+    none from a key held more than ``largest`` times."""
     order = np.argsort(keys, kind="stable")
     ranked = keys[order]
     starts = np.flatnonzero(np.concatenate(([True], ranked[1:] != ranked[:-1])))
     sizes = np.diff(starts, append=len(keys))
-    shared = sizes > 1
+    shared = (sizes > 1) & (sizes <= largest)
     starts, sizes = starts[shared], sizes[shared]
     if len(starts) == 0:
         return np.empty(0, dtype=np.int64)

@@ -26,7 +26,7 @@ from .fingerprint import set_signatures
 from .jit import kernel
 from .models import Document, Location, Skipped
 from .parallel import Workers, ordered_map, release_freed_memory
-from .shingles import ShingleIds, shingle_ids, shingle_sets, window_sets
+from .shingles import ShingleIds, sampled_shingles, shingle_ids, shingle_sets, window_sets
 from .sources import Record, Unit, read_unit
 from .text import HashedWords, hash_texts, tokenize
 from .views import View
@@ -166,6 +166,10 @@ def view_sketches(texts: Sequence[str], words: HashedWords, short: npt.NDArray[n
                   seed: int) -> Sketches:
     """The signatures of the texts (their ``words``) in one view; a ``short`` text gets one
     empty row (short texts are paired only when identical)."""
+    if view.sample:  # one row per kept shingle: the shingle its own one-value "signature", its place its size
+        ids, places, owners = sampled_shingles(words, family=view.family, ngram=view.ngram, sample=view.sample)
+        kept = ~short[owners]
+        return Sketches(owners[kept], ids[kept].reshape(-1, 1), places[kept])
     if view.family == "chars":  # character n-grams need the words as strings
         ids, starts = _char_shingles(texts, ngram=view.ngram)
         owners = np.arange(len(texts), dtype=np.intp)

@@ -15,7 +15,14 @@ Kinds, each independent (a copy can be spun *and* partial):
 ``partial``   one text is mostly inside the other (its coverage ≥ 50 %) but the other is
               covered less than half as much: one contains the other.
 ``reordered`` ≥ 10 % of the aligned words in passages out of order.
+``passage``   the passages cover less than a quarter of each text: the two share a passage or
+              two, and are otherwise different texts. This kind stands alone (the passage
+              itself may be verbatim; the pair is not a verbatim copy).
 ``similar``   none of the above (rewritten, summarised).
+
+A "replacement" whose two sides are the same words (words the aligner was told to set aside,
+such as a site's boilerplate, or a repeat of a stretch it aligned elsewhere) is neither a
+substitution nor a change: it counts as identical and is never listed as ``X → X``.
 """
 
 from __future__ import annotations
@@ -31,6 +38,8 @@ VERBATIM = 0.95
 SPUN = 0.10
 CONTAINED = 0.5
 MOVED = 0.10
+#: Below this coverage on both sides, a pair shares a ``passage``, not a copy of a text.
+PASSAGE = 0.25
 #: A replacement of at most this many words on each side reads as a synonym substitution.
 SUBSTITUTION_WORDS = 3
 #: Most substitutions listed per pair.
@@ -50,11 +59,15 @@ def explain(passages: Sequence[Passage], a: Tokens, b: Tokens) -> Relation | Non
             if edit.op == "equal":
                 identical += words_a
             elif edit.op == "replace":
+                said_a, said_b = _words(a, edit.a_start, edit.a_end), _words(b, edit.b_start, edit.b_end)
+                if said_a == said_b:  # the same words: not a substitution
+                    identical += words_a
+                    continue
                 substituted += words_a
                 words_b = _count(b, edit.b_start, edit.b_end)
                 if words_a <= SUBSTITUTION_WORDS and words_b <= SUBSTITUTION_WORDS:
                     short_subs += words_a
-                    subs[(_words(a, edit.a_start, edit.a_end), _words(b, edit.b_start, edit.b_end))] += 1
+                    subs[(said_a, said_b)] += 1
     share_identical = identical / aligned if aligned else 0.0
     share_substituted = substituted / aligned if aligned else 0.0
     coverage_a = _covered(a, [(p.a_start, p.a_end) for p in passages])
@@ -65,11 +78,13 @@ def explain(passages: Sequence[Passage], a: Tokens, b: Tokens) -> Relation | Non
         kinds.append("verbatim")
     if share_substituted >= SPUN and short_subs >= 0.5 * substituted and share_identical < VERBATIM:
         kinds.append("spun")
-    small, large = sorted((coverage_a, coverage_b), reverse=True)
-    if small >= CONTAINED and large < 0.5 * small:
+    most, least = sorted((coverage_a, coverage_b), reverse=True)
+    if most >= CONTAINED and least < 0.5 * most:
         kinds.append("partial")
     if moved >= MOVED:
         kinds.append("reordered")
+    if aligned and most < PASSAGE:
+        kinds = ["passage"]
     ranked = sorted(subs.items(), key=lambda item: (-item[1], item[0]))[:MAX_SUBSTITUTIONS]
     return Relation(
         kinds=tuple(kinds) or ("similar",), identical=round(share_identical, 4),

@@ -74,13 +74,29 @@ def prepare(doc_id: str, text: str, *, commons: Commons, scheme: Scheme, ngram: 
 
 
 def overlap(a: Prepared, b: Prepared) -> Overlap:
-    """Jaccard and both containments of the two documents' shingle sets."""
+    """Jaccard and both containments of the two documents' shingle sets; of their sets of words
+    when a short text is too short to hold a single shingle (two identical short texts are
+    identical, not 0 % alike; short texts are judged on their words in any case)."""
+    if (a.short or b.short) and (len(a.shingles) == 0 or len(b.shingles) == 0):
+        return _word_overlap(a, b)
     shared = len(np.intersect1d(a.shingles, b.shingles, assume_unique=True))
     union = len(a.shingles) + len(b.shingles) - shared
     return Overlap(
         similarity=shared / union if union else 0.0,
         containment_a=shared / len(a.shingles) if len(a.shingles) else 0.0,
         containment_b=shared / len(b.shingles) if len(b.shingles) else 0.0,
+    )
+
+
+def _word_overlap(a: Prepared, b: Prepared) -> Overlap:
+    words_a = {w for w, dropped in zip(a.tokens.words, a.boilerplate) if not dropped}
+    words_b = {w for w, dropped in zip(b.tokens.words, b.boilerplate) if not dropped}
+    shared = len(words_a & words_b)
+    union = len(words_a | words_b)
+    return Overlap(
+        similarity=shared / union if union else 0.0,
+        containment_a=shared / len(words_a) if words_a else 0.0,
+        containment_b=shared / len(words_b) if words_b else 0.0,
     )
 
 

@@ -45,6 +45,19 @@ class View:
     min_containment: float
     """A colliding pair is kept when its estimated containment (of the smaller set in the
     larger, from the two signatures and set sizes) reaches this."""
+    sample: int = 0
+    """0: MinHash signatures. Otherwise no signatures: one shingle in ``sample`` (those whose
+    id is a multiple of it, the same in every text) is kept as a key of its own, and two
+    documents collide on each key they share (a one-row band holding the shingle itself)."""
+    min_shared: int = 1
+    """For a sampled view: a pair is kept when the two share at least this many keys that lie
+    close together in both texts (a copied stretch, not common phrases scattered apart)."""
+    max_gap: int = 0
+    """For a sampled view: "close together" is within this many shingles of each other in each
+    text (0: anywhere)."""
+    max_bucket: int = 0
+    """For a sampled view: a key found in more than this many documents is common phrasing,
+    not evidence of a copy, and pairs no one (0: no limit)."""
 
     @property
     def stride(self) -> int:

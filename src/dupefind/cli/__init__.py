@@ -13,6 +13,7 @@ import click
 
 from .. import __version__
 from ..errors import DupefindError
+from ..report.terminal import visible
 from .common import EXIT_DUPLICATES, EXIT_OK, EXIT_SKIPPED, EXIT_USAGE
 from .compare import compare
 from .scan import scan
@@ -26,8 +27,9 @@ def cli() -> None:
     """Find near-duplicate articles, including spun, reordered and partial copies.
 
     Exit codes: 0 finished, 1 duplicates found with --fail-on-duplicates,
-    2 usage or input error (nothing could be scanned), 3 finished but some
-    inputs were skipped.
+    2 usage error, nothing to scan (the message says why) or the report could
+    not be written, 3 finished but some inputs could not be read (files a
+    folder holds of a type dupefind does not read are ignored, not skipped).
     """
 
 
@@ -43,13 +45,14 @@ def main() -> None:
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
     except click.ClickException as error:
+        error.message = visible(error.message)  # a path may hold control characters
         error.show()
         sys.exit(EXIT_USAGE)
     except click.Abort:
         click.echo("Aborted.", err=True)
         sys.exit(EXIT_USAGE)
     except DupefindError as error:
-        click.echo(f"Error: {error}", err=True)
+        click.echo(f"Error: {visible(str(error))}", err=True)
         sys.exit(EXIT_USAGE)
     except BrokenPipeError:
         # The reader stopped early (`dupefind scan . | head`): not an error of the scan.

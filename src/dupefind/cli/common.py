@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import io
 import os
+import stat
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any, TypeVar
 
 import click
@@ -27,6 +28,7 @@ from ..catalog import Progress
 from ..config import SCHEMES, Config
 from ..errors import ConfigError
 from ..sources import Record, read_records
+from ..walk import shown_name, why
 
 #: Exit codes (also in the README).
 EXIT_OK = 0
@@ -38,46 +40,62 @@ F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT = Config()
 
 
-def config_options(func: F) -> F:
-    """The options that map onto :class:`Config` fields, shared by ``scan`` and ``compare``."""
+def config_options(*, scan: bool) -> Callable[[F], F]:
+    """The options that map onto :class:`Config` fields and pick the output, for ``scan`` or
+    (``scan=False``) for ``compare``, which has no collection to index, count or share out."""
     options = [
         click.option("--threshold", type=float, default=DEFAULT.threshold, show_default=True,
                      help="Least containment (share of the smaller text's shingles found in the other) "
-                          "for a pair to be reported; above 0, at most 1."),
+                          "for two texts to be copies; above 0, at most 1."),
         click.option("--passage-words", type=int, default=DEFAULT.passage_words, show_default=True,
                      help="Also report a pair when one passage holds at least this many identical words; 0: off."),
         click.option("--scheme", type=click.Choice(SCHEMES), default=DEFAULT.scheme, show_default=True,
                      help="Shingles: stopwords (function-word n-grams, spin-robust), words or chars."),
         click.option("--ngram", type=int, default=None,
                      help="Shingle length (default: 8 for stopwords, 5 for words, 7 for chars); 1 to 32."),
-        click.option("--num-perm", type=int, default=DEFAULT.num_perm, show_default=True,
-                     help="MinHash permutations; 16 to 1024."),
-        click.option("--seed", type=int, default=DEFAULT.seed, show_default=True, help="MinHash seed."),
-        click.option("--lsh-threshold", type=float, default=DEFAULT.lsh_threshold, show_default=True,
-                     help="Jaccard level the LSH bands are tuned for (lower: more candidates, slower)."),
-        click.option("--min-words", type=int, default=DEFAULT.min_words, show_default=True,
-                     help="Texts with fewer words are short: paired only with identical texts."),
-        click.option("--boilerplate-min-docs", type=int, default=DEFAULT.boilerplate_min_docs,
-                     show_default=True,
-                     help="A line or sentence in at least this many documents is boilerplate; 2 or more."),
+    ]
+    if scan:  # compare works on the exact shingle sets: no MinHash, no LSH
+        options += [
+            click.option("--num-perm", type=int, default=DEFAULT.num_perm, show_default=True,
+                         help="MinHash permutations; 16 to 1024."),
+            click.option("--seed", type=int, default=DEFAULT.seed, show_default=True, help="MinHash seed."),
+            click.option("--lsh-threshold", type=float, default=DEFAULT.lsh_threshold, show_default=True,
+                         help="Jaccard level the LSH bands are tuned for (lower: more candidates, slower)."),
+        ]
+    options.append(click.option(
+        "--min-words", type=int, default=DEFAULT.min_words, show_default=True,
+        help="Texts with fewer words are short: paired only with identical texts."))
+    if scan:
+        options.append(click.option(
+            "--boilerplate-min-docs", type=int, default=DEFAULT.boilerplate_min_docs, show_default=True,
+            help="A line or sentence in at least this many documents is boilerplate; 2 or more."))
+    options += [
         click.option("--min-passage-words", type=int, default=DEFAULT.min_passage_words, show_default=True,
                      help="Least identical words in a passage shown as evidence."),
         click.option("--format", "fmt", type=click.Choice(["rich", "json", "jsonl", "html"]), default="rich",
                      show_default=True, help="Report format: rich (terminal), json, jsonl, or html (a self-contained page)."),
         click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
                      help="Write the report to this file (atomically) instead of stdout."),
-        click.option("--max-passages", type=click.IntRange(min=0), default=None,
-                     help="Passages shown per pair in the rich report (0: all) [default: 3 for scan, all for compare]."),
+        click.option("--max-passages", type=click.IntRange(min=0), default=3 if scan else 0, show_default=True,
+                     help="Passages shown per pair in the rich report; 0 shows all."),
         click.option("--max-chars", type=click.IntRange(min=0), default=1000, show_default=True,
-                     help="Characters shown per passage side in the rich report (0: all)."),
-        click.option("--jobs", "-j", type=int, default=DEFAULT.jobs, show_default=True,
-                     help="Processes for reading, fingerprinting and verifying; 0 uses every core."),
-        click.option("--fail-on-duplicates", is_flag=True, default=False,
-                     help="Exit 1 when duplicates are found (for CI); otherwise a finished scan exits 0."),
+                     help="Characters shown per passage side in the rich report; 0 shows all."),
     ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+    if scan:
+        options.append(click.option(
+            "--jobs", "-j", type=int, default=DEFAULT.jobs, show_default=True,
+            help="Processes for reading, fingerprinting and verifying; 0 uses every core."))
+    options.append(click.option(
+        "--fail-on-duplicates", is_flag=True, default=False,
+        help="Exit 1 when duplicates are found (for CI); otherwise a finished scan exits 0." if scan
+        else "Exit 1 when the two files are copies (for scripts); otherwise 0."))
+
+    def decorate(func: F) -> F:
+        for option in reversed(options):
+            func = option(func)
+        return func
+
+    return decorate
 
 
 @contextmanager
@@ -132,10 +150,11 @@ def emit(text: str | Iterable[str], output: str | None) -> None:
     """Write the report (a string, or its pieces one after the other) to stdout or ``output``."""
     chunks = [text] if isinstance(text, str) else text
     if output is None:
-        for chunk in chunks:
-            click.echo(chunk, nl=False)
+        with writing_stdout():
+            for chunk in chunks:
+                click.echo(chunk, nl=False)
     else:
-        write_atomically(output, chunks)
+        write_report(output, chunks)
 
 
 def emit_rich(view: RenderableType, output: str | None) -> None:
@@ -143,36 +162,117 @@ def emit_rich(view: RenderableType, output: str | None) -> None:
         console = Console(highlight=False)
         if not console.is_terminal and "COLUMNS" not in os.environ:
             console = Console(highlight=False, width=120)  # piped: no terminal to fit
-        console.print(view)
+        _tolerant_stdout()
+        with writing_stdout():
+            console.print(view)
         return
     console = Console(record=True, width=120, file=io.StringIO(), highlight=False)
     console.print(view)
-    write_atomically(output, console.export_text())
+    write_report(output, console.export_text())
+
+
+def _tolerant_stdout() -> None:
+    """On a terminal whose encoding is not UTF-8 (``LANG=C``, ``PYTHONIOENCODING=ascii``), a
+    character it cannot show is written as an escape (``\\u2194``) instead of ending the run."""
+    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if encoding != "utf8" and reconfigure is not None:
+        reconfigure(errors="backslashreplace")
+
+
+@contextmanager
+def writing_stdout() -> Iterator[None]:
+    """Writing the report to stdout. A reader that stops early (``dupefind scan . | head``) ends
+    the writing quietly: the scan is done and the exit code still says what it found. A write
+    that fails (a full disk) is a clear error instead of a traceback."""
+    try:
+        yield
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _drop_stdout()
+    except OSError as error:
+        _drop_stdout()
+        raise click.ClickException(f"cannot write the report to standard output: {why(error)}") from None
+
+
+def _drop_stdout() -> None:
+    """Point stdout at the null device, so that what is left in its buffer is not written (and
+    does not fail again, with an "Exception ignored" message) when the interpreter exits."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, ValueError, io.UnsupportedOperation):
+        return  # not a real file (a test runner's capture): nothing is flushed at exit
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, fd)
+    os.close(null)
 
 
 def check_output(output: str | None) -> None:
     """Fail before scanning, not after, when the report could not be written."""
-    folder = os.path.dirname(os.path.abspath(output)) if output is not None else ""
-    if output is not None and not os.path.isdir(folder):
-        raise click.BadParameter(f"folder {folder} does not exist", param_hint="'--output'")
+    if output is None:
+        return
+    folder = os.path.dirname(os.path.abspath(output))
+    if not os.path.isdir(folder):
+        raise click.BadParameter(f"folder {shown_name(folder)} does not exist", param_hint="'--output'")
+    if _special(output):
+        return  # a device or a pipe (/dev/null): written straight into
+    try:
+        fd, probe = tempfile.mkstemp(dir=folder, prefix=".dupefind-", suffix=".tmp")
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as error:
+        raise click.BadParameter(f"cannot write in {shown_name(folder)}: {why(error)}", param_hint="'--output'") from None
+
+
+def write_report(path: str, text: str | Iterable[str]) -> None:
+    """Write the report to ``path``: atomically for a file (no partial report is ever left,
+    even on a full disk), straight into a device or a named pipe (``-o /dev/null``)."""
+    chunks = [text] if isinstance(text, str) else text
+    if not _special(path):
+        write_atomically(path, chunks)
+        return
+    try:
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.writelines(chunks)
+    except OSError as error:
+        raise click.ClickException(f"cannot write the report to {shown_name(path)}: {why(error)}") from None
+
+
+def _special(path: str) -> bool:
+    """Whether ``path`` exists and is not a regular file (a device, a pipe): a file that must be
+    written into, never replaced."""
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
 
 
 def write_atomically(path: str, text: str | Iterable[str]) -> None:
+    """Write a temporary file next to ``path`` and rename it over ``path``; on any failure the
+    temporary file is removed and ``path`` is left as it was."""
     folder = os.path.dirname(os.path.abspath(path))
     try:
         fd, temporary = tempfile.mkstemp(dir=folder, prefix=".dupefind-", suffix=".tmp")
     except OSError as error:
-        raise click.FileError(path, hint=error.strerror or str(error)) from None
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes 0600; give the report ordinary permissions
+        raise click.ClickException(f"cannot write the report to {shown_name(path)}: {why(error)}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes 0600; give the report ordinary permissions
             handle.writelines([text] if isinstance(text, str) else text)
         os.replace(temporary, path)
+    except OSError as error:
+        _remove(temporary)
+        raise click.ClickException(f"cannot write the report to {shown_name(path)}: {why(error)}") from None
     except BaseException:
-        os.unlink(temporary)
+        _remove(temporary)
         raise
+
+
+def _remove(path: str) -> None:
+    with suppress(FileNotFoundError):
+        os.unlink(path)
 
 
 def exit_with(*, found: bool, skipped: bool, fail: bool) -> None:

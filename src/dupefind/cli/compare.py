@@ -8,11 +8,11 @@ from typing import Any
 import click
 
 from ..jit import compiling_note
-from ..models import Report
 from ..pipeline import compare as compare_texts
 from ..report import pair_dict
-from ..report.html import report_html
+from ..report.html import pair_html
 from ..report.terminal import pair_view
+from ..walk import shown_name
 from .common import (
     build_config,
     check_output,
@@ -27,25 +27,28 @@ from .common import (
 @click.command()
 @click.argument("file_a", type=click.Path(dir_okay=False))
 @click.argument("file_b", type=click.Path(dir_okay=False))
-@config_options
-def compare(file_a: str, file_b: str, fmt: str, output: str | None, max_passages: int | None,
+@config_options(scan=False)
+def compare(file_a: str, file_b: str, fmt: str, output: str | None, max_passages: int,
             max_chars: int, fail_on_duplicates: bool, **knobs: Any) -> None:
-    """Compare two files (.txt, .md, .html) and show their full alignment."""
+    """Compare two files (.txt, .md, .html) and show their full alignment.
+
+    Exit codes: 0 compared (copies or not, unless --fail-on-duplicates), 1 the two files are
+    copies and --fail-on-duplicates was given, 2 usage error or a file that cannot be read.
+    """
     config = build_config(knobs)
     check_output(output)
     if (note := compiling_note()) is not None:
         click.echo(f"dupefind: {note}", err=True)
     texts = [read_one(path) for path in (file_a, file_b)]
-    pair = compare_texts(texts[0], texts[1], config, id_a=file_a, id_b=file_b)
+    pair = compare_texts(texts[0], texts[1], config, id_a=shown_name(file_a),
+                        id_b=shown_name(file_b))
     if fmt in ("json", "jsonl"):
         indent = 2 if fmt == "json" else None
         emit(json.dumps(pair_dict(pair), ensure_ascii=False, indent=indent) + "\n", output)
     elif fmt == "html":
-        single = Report(config=config.as_dict(), documents=(), pairs=(pair,),
-                        clusters=((pair.a, pair.b),) if pair.duplicate else (), skipped=())
-        emit(report_html(single), output)
+        emit(pair_html(pair, config=config.as_dict()), output)
     else:
-        emit_rich(pair_view(pair, max_passages=max_passages or 0, max_chars=max_chars), output)
+        emit_rich(pair_view(pair, max_passages=max_passages, max_chars=max_chars), output)
     exit_with(found=pair.duplicate, skipped=False, fail=fail_on_duplicates)
 
 

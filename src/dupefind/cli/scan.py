@@ -28,7 +28,7 @@ from .common import (
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True)
-@config_options
+@config_options(scan=True)
 @click.option("--include", multiple=True, metavar="GLOB",
               help="Read only files whose path (relative to the folder) or name matches; repeatable.")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Leave out matching files and folders; repeatable.")
@@ -43,12 +43,14 @@ from .common import (
               help="A Spark setting (spark.*) for --engine spark; repeatable.")
 @click.option("--spark-bucket-cap", type=click.IntRange(min=0), default=BUCKET_CAP, show_default=True,
               help="--engine spark: LSH buckets with more documents are left out (and counted in the report); 0: no cap.")
-def scan(paths: tuple[str, ...], fmt: str, output: str | None, max_passages: int | None, max_chars: int,
+def scan(paths: tuple[str, ...], fmt: str, output: str | None, max_passages: int, max_chars: int,
          fail_on_duplicates: bool, engine: str, spark_master: str, spark_conf: tuple[str, ...],
          spark_bucket_cap: int, **knobs: Any) -> None:
     """Scan files and folders (recursively) for copies; '-' reads JSONL from stdin.
 
     Reads .txt, .md, .html/.htm (visible article text) and .jsonl (one document per line).
+    Other files found in a folder are ignored by type (listed, not an error); special files,
+    link loops, dangling links and unreadable inputs are skipped with their reason (exit 3).
     """
     config = build_config(knobs)
     check_output(output)
@@ -67,8 +69,7 @@ def scan(paths: tuple[str, ...], fmt: str, output: str | None, max_passages: int
     elif fmt == "html":
         emit(report_html(report), output)
     else:
-        emit_rich(report_view(report, max_passages=3 if max_passages is None else max_passages,
-                               max_chars=max_chars), output)
+        emit_rich(report_view(report, max_passages=max_passages, max_chars=max_chars), output)
     exit_with(found=bool(report.pairs), skipped=bool(report.skipped), fail=fail_on_duplicates)
 
 

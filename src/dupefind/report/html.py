@@ -15,6 +15,7 @@ from html import escape
 from .. import __version__
 from ..explain import describe, substitution_list
 from ..models import Pair, Passage, Report
+from ..walk import shown_name
 
 _CSS = """
 body { font: 15px/1.45 system-ui, sans-serif; margin: 2em auto; max-width: 80em; padding: 0 1em; color: #222; }
@@ -38,10 +39,25 @@ def report_html(report: Report) -> str:
     parts.append(_skipped(report))
     if report.ignored:
         parts.append(_ignored(report))
+    return _page("dupefind report", parts)
+
+
+def pair_html(pair: Pair, *, config: dict[str, object]) -> str:
+    """The page of ``dupefind compare``: the two files, the verdict, the configuration and the
+    full alignment (ends with a newline)."""
+    verdict = "a copy" if pair.duplicate else "not a copy"
+    summary = (f'<h2>Summary</h2>\n<p>Compared <span class="id">{_e(pair.a)}</span> with '
+               f'<span class="id">{_e(pair.b)}</span>: {verdict} (similarity {pair.similarity:.2f}, '
+               f"containment {pair.containment:.2f}). "
+               f'<span class="muted">dupefind {_e(__version__)}</span></p>\n{_config_table(config)}')
+    return _page("dupefind compare", [summary, _pair_section(1, pair, back=False)])
+
+
+def _page(title: str, parts: Sequence[str]) -> str:
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-            f"<title>dupefind report</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
-            "<h1>dupefind report</h1>\n" + "\n".join(parts) + "\n</body>\n</html>\n")
+            f"<title>{title}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
+            f"<h1>{title}</h1>\n" + "\n".join(parts) + "\n</body>\n</html>\n")
 
 
 def _e(value: object) -> str:
@@ -71,8 +87,8 @@ def _num(text: str) -> str:
 def _config_value(value: object) -> str:
     """A configuration value as people read it: lists joined, empty ones as a dash."""
     if isinstance(value, (list, tuple)):
-        return _e(", ".join(map(str, value))) if value else "—"
-    return _e(value)
+        return _e(shown_name(", ".join(map(str, value)))) if value else "—"
+    return _e(shown_name(str(value)))
 
 
 def _summary(report: Report) -> str:
@@ -82,9 +98,14 @@ def _summary(report: Report) -> str:
     counts = (f"<p>{len(report.documents)} documents scanned ({short} short), {len(report.skipped)} skipped, "
               f"{ignored}{len(report.pairs)} pairs in {len(report.clusters)} clusters. "
               f'<span class="muted">dupefind {_e(__version__)}</span></p>')
-    config = _table(["setting", "value"], ((f'<span class="id">{_e(k)}</span>', _config_value(v))
-                                           for k, v in report.config.items()))
-    return f"<h2>Summary</h2>\n{counts}\n<details>\n<summary>Configuration</summary>\n{config}\n</details>"
+    return f"<h2>Summary</h2>\n{counts}\n{_config_table(report.config)}"
+
+
+def _config_table(config: dict[str, object]) -> str:
+    """The configuration, folded away."""
+    table = _table(["setting", "value"], ((f'<span class="id">{_e(k)}</span>', _config_value(v))
+                                          for k, v in config.items()))
+    return f"<details>\n<summary>Configuration</summary>\n{table}\n</details>"
 
 
 def _documents(report: Report) -> str:
@@ -120,14 +141,15 @@ def _clusters(clusters: Sequence[Sequence[str]]) -> str:
     return f"<h2>Clusters</h2>\n<ol>\n{items}</ol>"
 
 
-def _pair_section(number: int, pair: Pair) -> str:
+def _pair_section(number: int, pair: Pair, *, back: bool = True) -> str:
     """One pair: its figures, then its passages side by side (A left, B right)."""
     verdict = "copy" if pair.duplicate else "not a copy"
     title = (f'<h3 id="{_anchor(number)}">{number}. <span class="id">{_e(pair.a)}</span> ↔ '
              f'<span class="id">{_e(pair.b)}</span></h3>')
     figures = (f'<p class="muted">{verdict}: similarity {pair.similarity:.2f}, containment '
                f"{pair.containment_a:.2f} of A in B, {pair.containment_b:.2f} of B in A, "
-               f'{len(pair.passages)} matching passage(s). <a href="#pairs">Back to the pairs</a></p>')
+               f"{len(pair.passages)} matching passage(s)."
+               + (' <a href="#pairs">Back to the pairs</a></p>' if back else "</p>"))
     if pair.relation is not None:
         figures += f"\n<p><b>kind</b> {_e(describe(pair.relation))}</p>"
         if pair.relation.substitutions:

@@ -15,6 +15,7 @@ from typing import Any
 
 from .. import __version__
 from ..models import Document, Pair, Passage, Relation, Report, Skipped
+from ..walk import shown_name
 
 #: The major number is bumped on any incompatible change to the report's shape, the minor one
 #: when something is added (1.1: ``ignored`` and ``summary.ignored``).
@@ -34,7 +35,7 @@ def report_dict(report: Report) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": _TOOL, "version": __version__},
-        "config": report.config,
+        "config": _config(report.config),
         "summary": _summary(report),
         "documents": [_document(d) for d in report.documents],
         "pairs": [pair_dict(p) for p in report.pairs],
@@ -58,7 +59,7 @@ def report_json_chunks(report: Report) -> Iterator[str]:
     to write.
     """
     head = {"schema_version": SCHEMA_VERSION, "tool": {"name": _TOOL, "version": __version__},
-            "config": report.config, "summary": _summary(report)}
+            "config": _config(report.config), "summary": _summary(report)}
     yield json.dumps(head, ensure_ascii=False, indent=2)[:-2]
     for key, items in _lists(report):
         yield f",\n  {json.dumps(key)}: ["
@@ -84,7 +85,7 @@ def report_jsonl(report: Report) -> str:
 def report_jsonl_chunks(report: Report) -> Iterator[str]:
     """:func:`report_jsonl` a line at a time."""
     header = {"type": "header", "schema_version": SCHEMA_VERSION,
-              "tool": {"name": _TOOL, "version": __version__}, "config": report.config,
+              "tool": {"name": _TOOL, "version": __version__}, "config": _config(report.config),
               "summary": _summary(report)}
     yield json.dumps(header, ensure_ascii=False) + "\n"
     kinds = {"documents": "document", "pairs": "pair", "clusters": "cluster", "skipped": "skipped",
@@ -116,6 +117,17 @@ def pair_dict(pair: Pair) -> dict[str, Any]:
         "relation": _relation(pair.relation) if pair.relation else None,
         "passages": [_passage(p) for p in pair.passages],
     }
+
+
+def _config(config: dict[str, object]) -> dict[str, object]:
+    """The configuration with every string valid UTF-8 (a glob given on the command line may
+    hold bytes of a file name that are not: see :func:`dupefind.walk.shown_name`)."""
+    def clean(value: object) -> object:
+        if isinstance(value, str):
+            return shown_name(value)
+        return [clean(v) for v in value] if isinstance(value, (list, tuple)) else value
+
+    return {key: clean(value) for key, value in config.items()}
 
 
 def _relation(r: Relation) -> dict[str, Any]:

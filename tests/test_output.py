@@ -1,0 +1,208 @@
+"""Where the report goes and how a run ends: nothing to scan, closed pipes, full disks,
+devices as --output, and a terminal that never receives an article's control characters
+(issue 9, items 10 and 11, and "output failures")."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+from typing import IO
+
+import pytest
+from conftest import SAMPLES, run_main, sample_text
+from rich.console import Console
+
+from dupefind import compare
+from dupefind.report.terminal import pair_view, visible
+
+PAIR = ("040_night_trains_return.txt", "041_overnight_train_comeback_spun.txt")
+
+
+def dupefind(*args: str, stdout: IO[str]) -> subprocess.CompletedProcess[str]:
+    """The real process, as a shell runs it, with its stdout sent to ``stdout``."""
+    return subprocess.run([sys.executable, "-m", "dupefind", *args], text=True, check=False, stdout=stdout,
+                          stderr=subprocess.PIPE)
+
+
+@pytest.fixture
+def big(tmp_path: Path) -> Path:
+    """A planted copy among 1,000 short notes, 300 of them identical: reports (rich, JSON) far
+    larger than a pipe's buffer."""
+    folder = tmp_path / "big"
+    folder.mkdir()
+    for name in PAIR:
+        shutil.copyfile(SAMPLES / name, folder / name)
+    lines = (json.dumps({"id": f"note-{n:05d}", "text": "Out of stock." if n % 3 == 0 else f"Note {n}, item {n * 7}."})
+             + "\n" for n in range(1000))
+    (folder / "notes.jsonl").write_text("".join(lines), encoding="utf-8")
+    return folder
+
+
+def test_the_big_reports_do_not_fit_in_a_pipe(big: Path) -> None:
+    """So that the closed-pipe test below really closes the pipe on a writer (64 KiB buffer)."""
+    for fmt in ("rich", "json"):
+        assert len(run_main(["scan", str(big), "--format", fmt, "-j", "1"], columns=100).stdout) > 4 * 65536
+
+
+# --- nothing to scan -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("fail", [[], ["--fail-on-duplicates"]])
+@pytest.mark.parametrize(("setup", "extra", "says"), [
+    ("empty", [], "no file under {folder} (empty folder"),
+    ("hidden", [], "no file under {folder} (empty folder, or only hidden files)"),
+    ("articles", ["--include", "*.html"], "no file under {folder} matched --include '*.html'"),
+    ("articles", ["--exclude", "*.txt"], "or only hidden files or excluded by --exclude"),
+    ("code", [], "every file under {folder} was ignored by its type (2 file(s): .py .toml)"),
+])
+def test_nothing_to_scan_exits_2_saying_why(tmp_path: Path, setup: str, extra: list[str], says: str,
+                                            fail: list[str]) -> None:
+    folder = tmp_path / setup
+    folder.mkdir()
+    if setup == "hidden":
+        (folder / ".draft.txt").write_text(sample_text(PAIR[0]), encoding="utf-8")
+    elif setup == "articles":
+        for name in PAIR:
+            shutil.copyfile(SAMPLES / name, folder / name)
+    elif setup == "code":
+        (folder / "tool.py").write_text("print('hello')\n", encoding="utf-8")
+        (folder / "pyproject.toml").write_text("[project]\n", encoding="utf-8")
+    result = run_main(["scan", str(folder), *extra, *fail])
+    assert result.exit_code == 2, result.stdout
+    assert result.stdout == ""
+    assert result.stderr.startswith("Error: nothing to scan")
+    assert says.format(folder=folder) in result.stderr
+
+
+# --- a reader that stops early ----------------------------------------------------------------
+
+@pytest.mark.parametrize("fmt", ["rich", "json"])
+def test_closed_pipe_ends_quietly_with_the_scans_exit_code(big: Path, fmt: str) -> None:
+    """``dupefind scan ... | head``: no traceback, no "Exception ignored" at exit, and the exit
+    code still says what the scan found (1: copies, with --fail-on-duplicates)."""
+    process = subprocess.Popen([sys.executable, "-m", "dupefind", "scan", str(big), "--format", fmt,
+                                "--fail-on-duplicates", "-j", "1"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "COLUMNS": "100"})
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.read(100)
+    process.stdout.close()
+    error = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 1, error
+    assert error == ""
+
+
+def test_a_terminal_that_is_not_utf8_gets_escapes_not_a_traceback() -> None:
+    done = subprocess.run([sys.executable, "-m", "dupefind", "scan", str(SAMPLES / PAIR[0]), str(SAMPLES / PAIR[1]),
+                           "-j", "1"], capture_output=True, check=False,
+                          env={**os.environ, "PYTHONIOENCODING": "ascii", "COLUMNS": "100"})
+    assert (done.returncode, done.stderr) == (0, b"")
+    out = done.stdout.decode("ascii")
+    assert "040_night_trains_return.txt  \\u2194  " in out and "1 pairs in 1 clusters" in out
+
+
+# --- writing fails -----------------------------------------------------------------------------
+
+needs_dev_full = pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full here")
+
+
+@needs_dev_full
+def test_full_disk_on_stdout_is_a_clear_error(big: Path) -> None:
+    with open("/dev/full", "w") as full:
+        done = dupefind("scan", str(big), "--format", "json", "-j", "1", stdout=full)
+    assert done.returncode == 2
+    assert done.stderr == "Error: cannot write the report to standard output: No space left on device\n"
+
+
+@needs_dev_full
+@pytest.mark.parametrize("device", ["/dev/null", "/dev/full"])
+def test_output_to_a_device_is_written_into_never_replaced(big: Path, device: str) -> None:
+    """``-o /dev/null`` is written into; renaming a temporary file over it (as a regular report
+    is written) would replace the device node itself when run as root."""
+    result = run_main(["scan", str(big), "-o", device, "--format", "json", "-j", "1"])
+    assert stat.S_ISCHR(os.stat(device).st_mode)
+    if device == "/dev/null":
+        assert result.exit_code == 0, result.stderr
+    else:
+        assert result.exit_code == 2
+        assert result.stderr == "Error: cannot write the report to /dev/full: No space left on device\n"
+
+
+FILE_SIZE_LIMIT = """
+import resource, signal, sys
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG instead
+resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+from dupefind.cli import main
+sys.argv = ["dupefind", *sys.argv[1:]]
+main()
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="file size limits are POSIX")
+@pytest.mark.parametrize("existing", [False, True])
+def test_a_write_that_fails_leaves_no_partial_file(big: Path, tmp_path: Path, existing: bool) -> None:
+    """A disk that fills up while the report is written (here: a 4 KB file size limit): a clear
+    error, no partial report, and an earlier report at that path left as it was."""
+    out = tmp_path / "out" / "report.json"
+    out.parent.mkdir()
+    if existing:
+        out.write_text("earlier report\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-c", FILE_SIZE_LIMIT, "scan", str(big), "--format", "json", "-j", "1",
+                           "-o", str(out)], capture_output=True, text=True, check=False)
+    assert done.returncode == 2
+    assert done.stderr == f"Error: cannot write the report to {out}: File too large\n"
+    assert [p.name for p in out.parent.iterdir()] == (["report.json"] if existing else [])
+    if existing:
+        assert out.read_text(encoding="utf-8") == "earlier report\n"
+
+
+def test_output_folder_that_cannot_be_written_fails_before_scanning(big: Path, tmp_path: Path) -> None:
+    target = "/proc/dupefind-report.json" if os.path.isdir("/proc") else None
+    if target is None:
+        pytest.skip("no read-only folder to write into")
+    result = run_main(["scan", str(big), "-o", target])
+    assert result.exit_code == 2
+    assert "Invalid value for '--output': cannot write in /proc" in result.stderr
+    assert result.stdout == ""
+
+
+# --- the terminal ---------------------------------------------------------------------------
+
+HOSTILE = ("\x1b[31mred alert\x1b[0m and \x1b]0;owned title\x07 then \x9b2J a bell \x07, a backspace \x08, "
+           "a lone \rreturn, a tab\tand a DEL \x7f. ")
+
+
+def test_visible_escapes_every_control_but_newline_and_tab() -> None:
+    assert visible("plain text\n\twith [b]markup[/b] ☕") == "plain text\n\twith [b]markup[/b] ☕"
+    assert visible(HOSTILE) == (
+        "\\x1b[31mred alert\\x1b[0m and \\x1b]0;owned title\\x07 then \\x9b2J a bell \\x07, a backspace \\x08, "
+        "a lone \\rreturn, a tab\tand a DEL \\x7f. ")
+    assert visible("windows line\r\nend") == "windows line\r\nend"  # Rich prints a CRLF as a line end
+
+
+def test_control_characters_in_articles_and_ids_never_reach_the_terminal(tmp_path: Path) -> None:
+    """Escape sequences inside an article and inside ids are shown escaped in the rich report,
+    even with colours on: the only ESC bytes written are Rich's own colour codes."""
+    article = sample_text(PAIR[0])
+    copy = article.replace("\n\n", f"\n\n{HOSTILE}\n\n", 2)
+    lines = [json.dumps({"id": "\x1b]0;id title\x07a", "text": article + HOSTILE}),
+             json.dumps({"id": "b\x1b[2J", "text": copy})]
+    (tmp_path / "docs.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (tmp_path / "empty\x1b[5m.txt").write_text("", encoding="utf-8")
+    plain = run_main(["scan", str(tmp_path), "--max-chars", "0"]).stdout
+    pair = compare(article + HOSTILE, copy, id_a="\x1b]0;id title\x07a", id_b="b\x1b[2J")
+    console = Console(width=100, force_terminal=True, color_system="truecolor", record=False,
+                      file=open(os.devnull, "w"))  # noqa: SIM115  # closed below
+    with console.capture() as captured:
+        console.print(pair_view(pair))
+    console.file.close()
+    coloured = captured.get()
+    assert "\\x1b]0;id title\\x07a" in plain and "b\\x1b[2J" in plain and "empty\\x1b[5m.txt" in plain
+    assert "\\x1b[31mred alert\\x1b[0m" in plain and "\\x9b2J" in plain
+    for out in (plain, re.sub(r"\x1b\[[0-9;]*m", "", coloured)):  # Rich's own SGR colour codes
+        assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", out), repr(out[:200])
+    assert "\\x1b]0;id title\\x07a" in re.sub(r"\x1b\[[0-9;]*m", "", coloured)
