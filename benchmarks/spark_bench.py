@@ -112,7 +112,7 @@ def stages(args: argparse.Namespace) -> None:
     rows = docs.select(F.explode("sketches").alias("s")).select(F.explode("s.bands")).count()
     lap("band rows", rows)
     candidates, capped = st.lsh_candidates(docs, config=config, bucket_cap=2000)
-    candidates = candidates.unionByName(st.identical_short_texts(docs)).distinct().cache()
+    candidates = candidates.unionByName(st.identical_texts(docs)).distinct().cache()
     lap("candidate pairs (pre-filtered)", candidates.count())
     print(f"capped buckets: {capped.first()}")
     packed = st.verified_pairs(candidates, st.records_frame(spark, records), docs, commons, config=config,

@@ -109,8 +109,12 @@ def test_same_input_in_another_order_gives_a_byte_identical_report(
         reports.append(report_json(dupefind.scan(["corpus"])))
     assert reports[0] == reports[1] == reports[2]
     data = json.loads(reports[0])
-    # The five planted pairs; rec0/rec1 and the corpus files they repeat (040, 041, 013).
-    assert len(data["pairs"]) == 11
+    # The five planted pairs, and rec0/rec1/rec2 each with the corpus file it repeats (040, 041,
+    # 013): identical documents are one group, and only its first (the corpus file) is paired
+    # with others, so rec0 is not paired with 041 again; it is in the same cluster.
+    assert len(data["pairs"]) == 8
+    assert {"corpus/040_night_trains_return.txt", "corpus/041_overnight_train_comeback_spun.txt", "rec0",
+            "rec1"} in [set(c["ids"]) for c in data["clusters"]]
     assert data["skipped"] == []
     assert data["ignored"] == [{"path": "corpus/notes.rtf", "reason": data["ignored"][0]["reason"]}]
 
@@ -279,3 +283,29 @@ def test_a_scans_pairs_are_held_packed_and_read_as_pairs() -> None:
     packed = PackedPair.of(seed)
     assert packed.unpack() == seed
     assert len(packed.data) < len(pickle.dumps(seed)) / 2
+
+
+def test_an_excerpt_inside_a_long_article_is_proposed_and_found(tmp_path: Path) -> None:
+    """A ~150-word excerpt of one article pasted into a long article made of others: the
+    whole-text view sees a small share of the host; a window of the host holds the excerpt."""
+    from dupefind.candidates import candidate_pairs
+    from dupefind.catalog import build_catalog
+    from dupefind.sources import plan_reading
+    from dupefind.views import candidate_views
+
+    samples = Path(__file__).resolve().parents[1] / "samples"
+    words = (samples / "020_tidal_power_explainer.txt").read_text("utf-8").split()
+    excerpt = " ".join(words[100:250])
+    others = ["012_allotment_waiting_lists.txt", "053_carers_drop_in_opens.txt", "060_winter_cycle_commuting.txt",
+              "061_library_of_things.txt", "062_garden_birds_in_winter.txt", "052_online_forums_mental_health.txt"]
+    parts = [(samples / name).read_text("utf-8") for name in others]
+    host = "\n\n".join(parts[:3] + [excerpt] + parts[3:])
+    (tmp_path / "host.txt").write_text(host, "utf-8")
+    (tmp_path / "excerpt.txt").write_text(excerpt, "utf-8")
+    assert len(host.split()) > 1500
+    views = candidate_views(scheme="stopwords", ngram=8, num_perm=128, lsh_threshold=0.1, threshold=0.2)
+    catalog = build_catalog(list(plan_reading([str(tmp_path)])), views=views, seed=1, min_words=50,
+                            boilerplate_min_docs=5)
+    assert candidate_pairs(catalog.sketches[1:], views=views[1:]) == [(0, 1)]  # the content windows
+    report = dupefind.scan([str(tmp_path)], dupefind.Config(jobs=1))
+    assert [(Path(p.a).name, Path(p.b).name) for p in report.pairs] == [("excerpt.txt", "host.txt")]

@@ -152,12 +152,10 @@ def bracket_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Report:
 GOLDEN_TOP = """\
 dupefind  3 documents scanned (0 short), 1 skipped, 1 ignored by type, 1 pairs in 1 clusters, 1.25 s
 
-Pairs, most similar first
-┏━━━┳━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━━━━━┳━━━━━━━━┳━━━━━━━━┳━━━━━━━━━━┓
-┃ # ┃ A                 ┃ B            ┃ kind     ┃ similarity ┃ A in B ┃ B in A ┃ passages ┃
-┡━━━╇━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━━━━━╇━━━━━━━━╇━━━━━━━━╇━━━━━━━━━━┩
-│ 1 │ brk/[draft] a.txt │ brk/copy.txt │ verbatim │       1.00 │   1.00 │   1.00 │        1 │
-└───┴───────────────────┴──────────────┴──────────┴────────────┴────────┴────────┴──────────┘
+Pairs, most similar first (ids under brk/)
+#   A               B          kind        sim   A in B   B in A   pass
+───────────────────────────────────────────────────────────────────────
+1   [draft] a.txt   copy.txt   verbatim   1.00     1.00     1.00      1
 """
 
 
@@ -165,10 +163,10 @@ def test_rich_view_golden(bracket_report: Report) -> None:
     out = render(report_view(bracket_report))
     lines = [line.rstrip() for line in out.splitlines()]
     assert all(len(line) <= 100 for line in lines)
-    assert "\n".join(lines[:8]) + "\n" == GOLDEN_TOP
+    assert "\n".join(lines[:6]) + "\n" == GOLDEN_TOP
     # Article text and ids are never parsed as markup: brackets stay, literally.
     assert "[b]bold[/b]" in out and "[red]alert[/red]" in out
-    assert "brk/[draft] a.txt  ↔  brk/copy.txt" in out
+    assert "\n[draft] a.txt  ↔  copy.txt ───" in out  # the folder all ids share is dropped
     assert "copy: similarity 1.00, containment 1.00 of A in B, 1.00 of B in A, 1 matching passage(s)" in out
     assert "Skipped inputs" in out and "brk/empty.txt" in out and "empty file" in out
     assert "Ignored by type (not read; not an error): 1 file(s), .odt (listed in --format json)" in out
@@ -203,5 +201,44 @@ def test_html_report_escapes_article_text(tmp_path: Path) -> None:
     (tmp_path / "b.txt").write_text(article, encoding="utf-8")
     page = report_html(dupefind.scan([str(tmp_path)]))
     assert page.startswith("<!DOCTYPE html>") and page.endswith("</html>\n")
-    assert "<script>" not in page
-    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; left" in page
+    assert "<script>alert" not in page  # the article's markup is data for the page's own script
+    assert "\\u003cscript\\u003ealert('x')\\u003c/script\\u003e \\u0026 left" in page
+
+
+def test_short_ids_drop_the_shared_folder_and_elide_the_middle() -> None:
+    from dupefind.report.terminal import elide, short_id
+
+    short = short_id(["data/2024/a.txt", "data/2024/b/c.txt", "data/2024/bb.txt"])
+    assert [short(i) for i in ("data/2024/a.txt", "data/2024/b/c.txt")] == ["a.txt", "b/c.txt"]
+    assert short_id(["x/a", "x/"])("x/a") == "x/a"  # no id may become empty
+    assert short_id(["ab/1", "ac/2"])("ab/1") == "ab/1"  # a shared start that is no folder stays
+    assert short_id(["a\x1b[2J.txt"])("a\x1b[2J.txt") == "a\\x1b[2J.txt"  # still made visible
+    assert elide("samples/011_elm_street_garden_repost.txt", 20) == "samples/0…repost.txt"
+    assert len(elide("x" * 50, 9)) == 9 and elide("short", 9) == "short"
+    assert elide("日本語の長い名前のファイル.txt", 12).count("…") == 1
+
+
+def long_report(tmp_path: Path, count: int) -> Report:
+    """``count`` verbatim copies of one article, under long folder and file names."""
+    folder = tmp_path / "a-rather-long-folder-name" / "with-another-level-below-it"
+    folder.mkdir(parents=True)
+    text = sample_text("040_night_trains_return.txt")
+    for n in range(count):
+        (folder / f"{n:02d}-an-article-name-that-goes-on-and-on-for-a-while.txt").write_text(text, encoding="utf-8")
+    return dataclasses.replace(dupefind.scan([str(tmp_path)], dupefind.Config(jobs=1)), seconds=0.5)
+
+
+def test_rich_view_reads_at_80_columns_and_top_limits_the_pairs(tmp_path: Path) -> None:
+    report = long_report(tmp_path, 3)
+    assert len(report.pairs) == 3
+    out = render(report_view(report, max_passages=1, max_chars=100, top=1), width=80)
+    lines = out.splitlines()
+    assert all(len(line.rstrip()) <= 80 for line in lines)
+    header = next(line for line in lines if line.startswith("#"))
+    assert header.split() == ["#", "A", "B", "kind", "sim", "A", "in", "B", "B", "in", "A", "pass"]
+    (row,) = [line for line in lines if line.startswith("1 ")]
+    assert row.count("…") == 2 and "with-another-level-below-it/" not in row  # shared folder dropped, middle cut
+    title = "".join(out.split())  # a long title wraps
+    assert f"(idsunder{tmp_path}/a-rather-long-folder-name/with-another-level-below-it/)" in title
+    assert "2 more pair(s) not shown: --top 0 shows all" in out
+    assert sum(line.startswith(("1 ", "2 ")) for line in lines) == 1

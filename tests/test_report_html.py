@@ -1,16 +1,21 @@
-"""The HTML report: a well-formed, self-contained, escaped and deterministic page."""
+"""The HTML report: a well-formed, self-contained, escaped and deterministic page whose data
+(embedded as JSON for its script) is safe and complete. The browser test is test_report_browser.py."""
 
 from __future__ import annotations
 
 import html
+import json
+import re
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pytest
 
 import dupefind
-from dupefind.report.html import _marked, report_html
+from dupefind.report.html import report_html
+from dupefind.report.html.charts import BINS, cluster_size_chart, containment_chart
+from dupefind.report.html.data import script_json
 
 ORIGINAL = """\
 The old harbour at the end of the valley was rebuilt after the great storm of the winter,
@@ -62,7 +67,9 @@ class _Checker(HTMLParser):
         self.hrefs: list[str] = []
         self.marks: dict[str, list[str]] = {"del": [], "ins": []}
         self.text: list[str] = []
+        self.scripts: dict[str, str] = {}
         self._mark: str | None = None
+        self._script: str | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         found = dict(attrs)
@@ -74,6 +81,9 @@ class _Checker(HTMLParser):
         if tag == "mark":
             self._mark = str(found["class"])
             self.marks[self._mark].append("")
+        if tag == "script":
+            self._script = str(found.get("id") or "code")
+            self.scripts[self._script] = ""
         if tag not in self.VOID:
             self.stack.append(tag)
 
@@ -82,8 +92,12 @@ class _Checker(HTMLParser):
         self.stack.pop()
         if tag == "mark":
             self._mark = None
+        self._script = None
 
     def handle_data(self, data: str) -> None:
+        if self._script is not None:
+            self.scripts[self._script] += data
+            return
         self.text.append(data)
         if self._mark:
             self.marks[self._mark][-1] += data
@@ -125,31 +139,55 @@ def test_scan_found_one_pair_skipped_one_and_ignored_one(report: dupefind.Report
     assert [s.path.rsplit("/", 1)[1] for s in report.ignored] == ["photo.png"]
 
 
+def details(checked: _Checker, number: int) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(checked.scripts[f"pd-{number}"])
+    return loaded
+
+
 def test_page_is_well_formed_and_self_contained(page: str, checked: _Checker) -> None:
     assert page.startswith("<!DOCTYPE html>")
     assert checked.stack == []
-    assert "script" not in checked.tags
-    assert not {"link", "img", "iframe"} & set(checked.tags)
+    assert not {"link", "img", "iframe", "object", "embed"} & set(checked.tags)
     assert "http://" not in page and "https://" not in page and "src=" not in page
+    assert re.search(r"<script[^>]*\bsrc", page) is None
+    assert "fetch(" not in page and "XMLHttpRequest" not in page
 
 
-def test_every_id_and_path_appears_escaped(page: str, report: dupefind.Report) -> None:
-    for doc in report.documents:
-        assert html.escape(doc.id) in page
-    assert "<copy>" not in page
-    assert "&lt;copy&gt; &amp; more" in page
+def test_data_is_complete_and_cannot_break_out_of_its_element(page: str, checked: _Checker,
+                                                              report: dupefind.Report) -> None:
+    # Only three kinds of script element: the table data, one per pair, and the code.
+    assert set(checked.scripts) == {"dupefind-data", "code"} | {f"pd-{n}" for n in range(1, len(report.pairs) + 1)}
+    for name, body in checked.scripts.items():
+        if name != "code":
+            assert "<" not in body and ">" not in body and "&" not in body, name
+    data = json.loads(checked.scripts["dupefind-data"])
+    assert [[data["ids"][r[0]], data["ids"][r[1]]] for r in data["pairs"]] == [[p.a, p.b] for p in report.pairs]
+    assert sorted(data["ids"][d[0]] for d in data["documents"]) == [d.id for d in report.documents]
+    passage = report.pairs[0].passages[0]
+    first = details(checked, 1)["passages"][0]
+    assert first[:4] == [passage.a_start, passage.a_end, passage.b_start, passage.b_end]
+    assert first[7:9] == [passage.a_text, passage.b_text]
 
 
-def test_summary_version_and_config(page: str, report: dupefind.Report) -> None:
-    assert "3 documents scanned (0 short), 1 skipped, 1 ignored by type, 1 pairs in 1 clusters" in page
-    assert "Ignored by type (1; not read, not an error)" in page and "photo.png" in page
-    assert f"dupefind {dupefind.__version__}" in page
-    for key in report.config:
-        assert f'<span class="id">{key}</span>' in page
+def test_script_json_escapes_what_could_end_a_script() -> None:
+    text = "</script><!-- & --> \u2028"
+    encoded = script_json({"t": text})
+    assert "</" not in encoded and "<!--" not in encoded and "&" not in encoded
+    assert json.loads(encoded) == {"t": text}
 
 
-def test_substituted_words_are_marked(checked: _Checker, report: dupefind.Report) -> None:
-    deleted, inserted = " ".join(checked.marks["del"]), " ".join(checked.marks["ins"])
+def test_markup_in_articles_stays_data(page: str, checked: _Checker, report: dupefind.Report) -> None:
+    assert "<script>alert" not in page
+    texts = [t for p in details(checked, 1)["passages"] for t in p[7:9]]
+    assert any("the mayor <script>alert(1)</script> made a [b]x[/b] speech" in t for t in texts)
+
+
+def test_substituted_words_are_the_changes(checked: _Checker, report: dupefind.Report) -> None:
+    changed_a, changed_b = [], []
+    for p in details(checked, 1)["passages"]:
+        changed_a += [p[7][c[0]:c[1]] for c in p[9]]
+        changed_b += [p[8][c[2]:c[3]] for c in p[9]]
+    deleted, inserted = " ".join(changed_a), " ".join(changed_b)
     if report.pairs[0].a.endswith("harbour <copy> & more.txt"):  # ids sort the copy first: A is the copy
         deleted, inserted = inserted, deleted
     for old, new in SWAPS.items():
@@ -158,33 +196,39 @@ def test_substituted_words_are_marked(checked: _Checker, report: dupefind.Report
     assert "harbour" not in deleted + inserted
 
 
-def test_markup_in_articles_is_shown_literally(page: str, checked: _Checker) -> None:
-    assert "<script>alert" not in page
-    shown = "".join(checked.text)  # the text a browser displays, entities decoded
-    assert "the mayor <script>alert(1)</script> made a [b]x[/b] speech" in shown
-    marked = " ".join(checked.marks["del"] + checked.marks["ins"])
-    assert "script>alert(1)</script" in marked  # words are marked, the brackets around them are not
+def test_every_id_and_path_appears_escaped(page: str, report: dupefind.Report) -> None:
+    for cluster in report.clusters:
+        for doc in cluster:
+            assert html.escape(doc) in page
+    assert "<copy>" not in page
+    assert "&lt;copy&gt; &amp; more" in page
 
 
-def test_a_section_per_pair_linked_from_the_table(page: str, checked: _Checker, report: dupefind.Report) -> None:
-    sections = [i for i in checked.ids if i.startswith("pair-")]
-    assert sections == [f"pair-{n}" for n in range(1, len(report.pairs) + 1)]
-    assert page.count("<section>") == len(report.pairs)
-    for anchor in sections:
-        assert f"#{anchor}" in checked.hrefs
-    passages = report.pairs[0].passages
-    assert passages
-    p = passages[0]
-    assert f"A [{p.a_start}:{p.a_end}] / B [{p.b_start}:{p.b_end}]" in page
+def test_summary_counts_per_kind_version_and_config(page: str, report: dupefind.Report) -> None:
+    assert "3 documents scanned (0 short), 1 skipped, 1 ignored by type, 1 pairs in 1 clusters" in page
+    assert "Ignored by type (1; not read, not an error)" in page and "photo.png" in page
+    assert f"dupefind {dupefind.__version__}" in page
+    for key in report.config:
+        assert f'<span class="id">{key}</span>' in page
+    for kind in report.pairs[0].relation.kinds:  # type: ignore[union-attr]  # the pair has passages
+        assert f'<span class="kind kind-{kind}">{kind}</span></td><td class="num">1</td>' in page
 
 
-def test_clusters_listed(page: str, report: dupefind.Report) -> None:
-    assert "<h2>Clusters</h2>" in page
+def test_charts_mark_the_threshold_and_count_what_they_show() -> None:
+    chart = containment_chart([0.05, 0.31, 0.32, 0.99, 1.0], threshold=0.3)
+    assert 'class="threshold"' in chart and "threshold 0.3" in chart
+    assert "4 of 5 pairs at or above it" in chart
+    assert chart.count("<rect") == BINS
+    assert "containment 0.30–0.35: 2</title>" in chart and "containment 0.95–1.00: 2</title>" in chart
+    sizes = cluster_size_chart([2, 2, 3, 12, 40])
+    assert "2 documents: 2</title>" in sizes and "10 documents or more: 2</title>" in sizes
+    assert "5 clusters" in sizes
+
+
+def test_clusters_and_skipped_inputs_listed(page: str, report: dupefind.Report) -> None:
+    assert '<h2 id="clusters">Clusters (1)</h2>' in page
     assert f"{len(report.clusters[0])} documents: " in page
-
-
-def test_skipped_inputs_listed(page: str, report: dupefind.Report) -> None:
-    section = page[page.index("<h2>Skipped inputs</h2>"):]
+    section = page[page.index('<h2 id="skipped">'):]
     for item in report.skipped:
         assert html.escape(item.path) in section
         assert html.escape(item.reason) in section
@@ -200,8 +244,3 @@ def test_empty_report_still_renders() -> None:
     checker = _Checker()
     checker.feed(report_html(empty))
     assert checker.stack == []
-
-
-def test_marked_escapes_each_piece_and_clips_spans() -> None:
-    assert _marked("a <b> & c", [(2, 5), (8, 20), (7, 7)], "ins") == (
-        'a <mark class="ins">&lt;b&gt;</mark> &amp; <mark class="ins">c</mark>')

@@ -9,14 +9,38 @@ import random
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
-from conftest import REPO, SAMPLES, sample_files
+from conftest import REPO, SAMPLES, sample_files, sample_text
+from hypothesis import given
+from hypothesis import strategies as st
 
 import dupefind
+from dupefind import Config, pipeline, verify
+from dupefind.align import passages
+from dupefind.align.compiled import sentence_products, similar_sentences
+from dupefind.align.sentences import (
+    BEST_SHARE,
+    MAX_MATCHES,
+    SEED_COSINE,
+    SEED_DICE,
+    Fragment,
+    Sentences,
+    Vocabulary,
+    _norms,
+    _overlaps,
+    _SeedIndex,
+    _self_contained,
+    _Spans,
+    _Vectors,
+)
 from dupefind.parallel import IN_FLIGHT, WorkerError, Workers, ordered_map
+from dupefind.pipeline import CHANGED
+from dupefind.report import report_json
+from dupefind.text import hash_words, tokenize
 
 
 def test_one_path_as_a_string_or_a_path_is_one_path(at_repo: Path) -> None:
@@ -173,3 +197,207 @@ def test_kernels_run_uncached_when_no_folder_at_all_is_writable(tmp_path: Path) 
     assert done.returncode == 0, done.stderr
     assert "dupefind" in done.stdout and "Traceback" not in done.stderr
     assert not list((tmp_path / "tmp").glob("**/*.nbi"))
+
+
+# --- groups of identical documents -----------------------------------------------------------
+
+def _identical_corpus(path: Path, order: list[int]) -> Path:
+    """30 identical copies of one article (one with other spacing and capitals), its spun copy
+    and two unrelated articles, as JSONL records in the given order."""
+    seed = sample_text("040_night_trains_return.txt")
+    records = [{"id": f"copy-{k:02d}", "text": seed} for k in range(30)]
+    records[17]["text"] = seed.upper().replace(" ", "  ")  # the same words, another text
+    records += [{"id": "spun", "text": sample_text("041_overnight_train_comeback_spun.txt")},
+                {"id": "other-1", "text": sample_text("020_tidal_power_explainer.txt")},
+                {"id": "other-2", "text": sample_text("053_carers_drop_in_opens.txt")}]
+    path.write_text("".join(json.dumps(records[k]) + "\n" for k in order), encoding="utf-8")
+    return path
+
+
+def test_identical_documents_are_one_group_paired_with_its_first(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    count = 33
+    straight = dupefind.scan(_identical_corpus(tmp_path / "a.jsonl", list(range(count))), Config(jobs=1))
+    pairs = {(p.a, p.b) for p in straight.pairs}
+    # Each copy with the first of the group (the smallest id), and the spun copy with it only.
+    assert pairs == {("copy-00", f"copy-{k:02d}") for k in range(1, 30)} | {("copy-00", "spun")}
+    assert len(straight.pairs) == 30
+    assert straight.clusters == (tuple(sorted([f"copy-{k:02d}" for k in range(30)] + ["spun"])),)
+    for pair in straight.pairs:
+        if pair.b.startswith("copy"):
+            assert pair.similarity == 1.0 and pair.passages and pair.passages[0].similarity == 1.0
+            assert pair.relation is not None and "verbatim" in pair.relation.kinds
+    # The same pairs in any input order and with any number of processes.
+    order = list(range(count))
+    random.Random(3).shuffle(order)
+    monkeypatch.setattr(pipeline, "PAIRS_PER_TASK", 7)  # several tasks, in two worker processes
+    shuffled = dupefind.scan(_identical_corpus(tmp_path / "b.jsonl", order), Config(jobs=2))
+    assert _comparable(shuffled, "b.jsonl") == _comparable(straight, "a.jsonl")
+
+
+def _comparable(report: dupefind.Report, name: str) -> str:
+    data = json.loads(report_json(report))
+    data["config"].pop("jobs")
+    return json.dumps(data, sort_keys=True).replace(name, "corpus.jsonl")
+
+
+# --- files that change under the scan ----------------------------------------------------------
+
+def _grow(path: Path) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + " And one more sentence.", encoding="utf-8")
+
+
+def _same_size(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("the", "THE", 1), encoding="utf-8")
+
+
+def _shrink(path: Path) -> None:
+    path.write_text(path.read_text(encoding="utf-8")[:500], encoding="utf-8")
+
+
+@pytest.mark.parametrize("change", [_grow, _same_size, _shrink, Path.unlink], ids=["grew", "edited", "shrank",
+                                                                                   "vanished"])
+def test_a_file_that_changes_between_the_two_reads_is_skipped_not_misaligned(
+        tmp_path: Path, change: Callable[[Path], None]) -> None:
+    folder = _corpus_folder(tmp_path / "articles", 0)
+    changed = folder / "041_overnight_train_comeback_spun.txt"
+
+    def between_the_passes(stage: str, *counts: int) -> None:
+        if stage == "read" and changed.exists() and not hasattr(between_the_passes, "done"):
+            between_the_passes.done = True  # type: ignore[attr-defined]  # once
+            change(changed)
+
+    report = dupefind.scan(folder, Config(jobs=1), progress=between_the_passes)
+    name = changed.as_posix()
+    assert [s for s in report.skipped if s.path == name] == [dupefind.Skipped(name, CHANGED)]
+    assert name not in {d.id for d in report.documents}
+    assert all(name not in (p.a, p.b) for p in report.pairs)
+    assert len(report.pairs) == 4  # the other planted pairs are still found
+
+
+# --- bounded memory for long documents -------------------------------------------------------
+
+TERM_SENTENCES = st.lists(st.lists(st.sampled_from([*range(12), -1]), max_size=9), max_size=12)
+
+
+def _sentences_of(raw: list[list[int]]) -> Sentences:
+    terms = [t for s in raw for t in s]
+    ends = np.cumsum([len(s) for s in raw]).astype(np.int64)
+    codes = np.array(terms, dtype=np.int64)
+    return Sentences(ends - np.array([len(s) for s in raw], dtype=np.int64), ends,
+                     Vocabulary([], {}, np.zeros(0, dtype=np.int64)), codes, codes)
+
+
+@given(TERM_SENTENCES, TERM_SENTENCES)
+def test_sparse_sentence_seeds_are_the_dense_ones(raw_a: list[list[int]], raw_b: list[list[int]]) -> None:
+    a, b = _sentences_of(raw_a), _sentences_of(raw_b)
+    vectors = _Vectors(a.term, a, b.term, b, 12)
+    seeds = vectors.seeds()
+    dot, common, squares_a, sizes_a, squares_b, sizes_b = sentence_products(
+        a.term, a.starts, a.ends, b.term, b.starts, b.ends, vectors.isf, vectors.shared)
+    cosine, seeds_a, seeds_b = similar_sentences(
+        dot, common, _norms(squares_a, sizes_a), _norms(squares_b, sizes_b),
+        np.maximum(sizes_a, 1).astype(float), np.maximum(sizes_b, 1).astype(float),
+        SEED_COSINE, SEED_DICE, BEST_SHARE, MAX_MATCHES)
+    assert seeds == list(zip(seeds_a.tolist(), seeds_b.tolist()))
+    assert vectors.cosine == {s: float(cosine[s]) for s in seeds}
+
+
+@given(st.lists(st.integers(0, 6), min_size=0, max_size=400), st.lists(st.integers(0, 6), min_size=0, max_size=400))
+def test_windowed_alignment_is_a_valid_alignment(seq_a: list[int], seq_b: list[int]) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(passages, "MAX_CELLS", 500)
+        patch.setattr(passages, "WINDOW", 20)
+        steps = passages._opcodes(seq_a, seq_b)
+    # The steps cover both sequences in order, and "equal" steps hold equal words.
+    assert [s[1:3] for s in steps if s[1] < s[2]] == _runs([(s[1], s[2]) for s in steps if s[1] < s[2]], len(seq_a))
+    assert [s[3:5] for s in steps if s[3] < s[4]] == _runs([(s[3], s[4]) for s in steps if s[3] < s[4]], len(seq_b))
+    for tag, i1, i2, j1, j2 in steps:
+        if tag == "equal":
+            assert seq_a[i1:i2] == seq_b[j1:j2]
+
+
+def _runs(spans: list[tuple[int, int]], length: int) -> list[tuple[int, int]]:
+    """``spans`` if they tile ``0:length`` in order (else something that differs from them)."""
+    position = 0
+    for start, end in spans:
+        if start != position:
+            return []
+        position = end
+    return spans if position == length else []
+
+
+def test_a_long_copy_aligned_in_windows_keeps_its_passage(monkeypatch: pytest.MonkeyPatch) -> None:
+    words = sample_text("040_night_trains_return.txt").split()
+    rng = random.Random(5)
+    text_a = " ".join(words * 6)
+    text_b = " ".join(w if rng.random() > 0.05 else "changed" for w in words * 6)  # 5 % of words replaced
+    whole = dupefind.compare(text_a, text_b)
+    monkeypatch.setattr(passages, "MAX_CELLS", 400 * 400)
+    monkeypatch.setattr(passages, "WINDOW", 300)
+    windowed = dupefind.compare(text_a, text_b)
+    assert windowed.duplicate and whole.duplicate
+    for pair, text in ((windowed, text_a), (whole, text_a)):
+        covered = sum(p.a_end - p.a_start for p in pair.passages)
+        assert covered > 0.9 * len(text)
+    identical = sum(p.identical_words for p in windowed.passages)
+    assert identical >= 0.97 * sum(p.identical_words for p in whole.passages)
+    for passage in windowed.passages:
+        assert passage.a_text == text_a[passage.a_start : passage.a_end]
+        for edit in passage.edits:
+            if edit.op == "equal":
+                assert text_a[edit.a_start : edit.a_end].split() == text_b[edit.b_start : edit.b_end].split()
+
+
+SPANS = st.lists(st.tuples(st.integers(0, 40), st.integers(0, 12)), max_size=30)
+
+
+@given(SPANS, SPANS)
+def test_fragments_kept_by_bisection_are_those_kept_by_comparing_all(raw_a: list[tuple[int, int]],
+                                                                     raw_b: list[tuple[int, int]]) -> None:
+    frags = [Fragment(s, s + n, t, t + m, 0.5, 1) for (s, n), (t, m) in zip(raw_a, raw_b)]
+    plain: list[Fragment] = []
+    for frag in frags:
+        if not any(_overlaps(frag, other) for other in plain):
+            plain.append(frag)
+    fast: list[Fragment] = []
+    on_a, on_b = _Spans(), _Spans()
+    for frag in frags:
+        if not on_a.overlaps(frag.a_start, frag.a_end) and not on_b.overlaps(frag.b_start, frag.b_end):
+            fast.append(frag)
+            on_a.add(frag.a_start, frag.a_end)
+            on_b.add(frag.b_start, frag.b_end)
+    assert fast == plain
+
+
+@given(st.lists(st.tuples(st.integers(0, 15), st.integers(0, 15)), max_size=40, unique=True),
+       st.lists(st.tuples(st.integers(0, 15), st.integers(0, 15)), min_size=1, max_size=6, unique=True),
+       st.integers(0, 15), st.integers(0, 15), st.integers(0, 15), st.integers(0, 15))
+def test_self_contained_by_index_is_the_plain_rule(seeds: list[tuple[int, int]], cluster: list[tuple[int, int]],
+                                                   i0: int, i1: int, j0: int, j1: int) -> None:
+    in_a, in_b = {i for i, _ in cluster}, {j for _, j in cluster}
+    plain = not any((j0 <= j <= j1 and j not in in_b and not i0 <= i <= i1)
+                    or (i0 <= i <= i1 and i not in in_a and not j0 <= j <= j1) for i, j in sorted(seeds))
+    assert _self_contained(cluster, _SeedIndex(sorted(seeds)), i0, i1, j0, j1) == plain
+
+
+@given(st.text(alphabet=list("ab É.'\u2019\n1\u00df\u3042\u0301\ufb01-"), max_size=120), st.integers(2, 20))
+def test_a_long_text_tokenised_in_pieces_gives_the_tokens_of_the_whole(text: str, piece: int) -> None:
+    whole = tokenize(text)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(verify, "PIECE", piece)
+        pieces = verify.compact_tokens(text)
+    assert pieces.words == whole.words
+    assert list(pieces.starts) == list(whole.starts) and list(pieces.ends) == list(whole.ends)
+
+
+@given(st.text(alphabet=list("ab É.!'\n\n1\u00df\u3042\ufb01"), max_size=150), st.integers(2, 30))
+def test_a_long_text_hashed_in_pieces_gives_the_hashes_of_the_whole(text: str, piece: int) -> None:
+    tokens = tokenize(text)
+    whole = hash_words(text, tokens)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(verify, "PIECE", piece)
+        pieces = verify.hashed_words(text, verify.compact_tokens(text))
+    assert pieces.hashes.tolist() == whole.hashes.tolist()
+    assert pieces.segment_starts.tolist() == whole.segment_starts.tolist()

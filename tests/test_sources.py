@@ -85,12 +85,12 @@ def test_jsonl_lines_are_records(tmp_path: Path) -> None:
 def test_unsupported_extension_is_skipped_with_reason(tmp_path: Path) -> None:
     write(tmp_path / "good.txt", ARTICLE)
     write(tmp_path / "notes.rtf", ARTICLE)
-    write(tmp_path / "README", ARTICLE)
+    (tmp_path / "program").write_bytes(b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)) * 4)
     records, skipped = read([tmp_path])
     assert list(records) == [f"{tmp_path}/good.txt"]
     assert "unsupported file type (.rtf)" in skipped[f"{tmp_path}/notes.rtf"]
     assert ".txt" in skipped[f"{tmp_path}/notes.rtf"]  # says what is supported
-    assert "no extension" in skipped[f"{tmp_path}/README"]
+    assert "no extension, and not text" in skipped[f"{tmp_path}/program"]  # (files without one that hold text: test_formats_in.py)
 
 
 def test_unsupported_file_given_by_name_is_skipped(tmp_path: Path) -> None:

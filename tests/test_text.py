@@ -153,3 +153,12 @@ def test_many_texts_hashed_at_once_are_each_hashed_alone(texts: list[str]) -> No
 def test_tokens_from_bytes_equal_those_of_the_word_pattern(text: str) -> None:
     """The byte-level tokeniser agrees with the word pattern and per-word normalisation."""
     assert tokenize(text) == _tokenize_by_pattern(text)
+
+
+def test_many_one_letter_texts_hashed_at_once() -> None:
+    # Each text is one word of one byte: more words than half the bytes of all texts together.
+    texts = ["ª", "a", "b", "ª"]
+    together = hash_texts(texts)
+    assert len(together.hashes) == 4
+    assert together.text_starts.tolist() == [0, 1, 2, 3]
+    assert together.hashes.tolist() == [h for t in texts for h in hash_words(t).hashes.tolist()]

@@ -11,7 +11,10 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from .config import Config
+from .dedup import DedupPlan, Removal, plan_dedup
+from .dedup_output import DedupResult, OutputError, dedup
 from .errors import ConfigError, DupefindError, InputError
+from .inmemory import scan_texts
 from .models import (
     Document,
     Edit,
@@ -32,17 +35,24 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
 __all__ = [
     "Config",
     "ConfigError",
+    "DedupPlan",
+    "DedupResult",
     "Document",
     "DupefindError",
     "Edit",
     "InputError",
+    "OutputError",
     "Pair",
     "Passage",
     "Relation",
+    "Removal",
     "Report",
     "Skipped",
     "Substitution",
     "__version__",
     "compare",
+    "dedup",
+    "plan_dedup",
     "scan",
+    "scan_texts",
 ]

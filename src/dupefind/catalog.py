@@ -13,6 +13,7 @@ process runs, and its results are gathered here in input order.
 from __future__ import annotations
 
 import hashlib
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
@@ -51,9 +52,9 @@ class Catalog:
     sketches: tuple[Sketches, ...]
     """The signatures of each view (owners: indexes into ``documents``); every document has at
     least one row in each view (empty for a short text)."""
-    exact_keys: tuple[bytes, ...]
-    """A hash of each short document's normalised words (pairs identical short texts); empty
-    for the others."""
+    exact_keys: npt.NDArray[np.void]
+    """A 16-byte hash of each document's normalised words (its words in order, as tokens):
+    equal keys, identical documents (zeros for a document without words)."""
     commons: Commons
     """Segments common enough to be boilerplate."""
     skipped: tuple[Skipped, ...]
@@ -70,6 +71,7 @@ class Fingerprints:
     """The signatures of each view, rows owned by the task's documents (their indexes here);
     every document has at least one row in each view (empty for a short text)."""
     exact_keys: list[bytes]
+    """16 bytes per document (see :attr:`Catalog.exact_keys`)."""
     segment_keys: Keys
     """The keys of each document's segments (each document's unique), one after the other."""
     segment_counts: npt.NDArray[np.intp]
@@ -151,15 +153,23 @@ def fingerprint_records(records: Sequence[Record], *, views: Sequence[View], see
     bounds = words.text_starts.tolist() + [len(words)]
     return Fingerprints(
         documents=[Document(r.id, r.path, len(r.text), int(n), bool(s)) for r, n, s in zip(records, counts, short)],
-        locations=[r.location for r in records],
+        locations=[replace(r.location, checksum=checksum(r.text)) for r in records],
         sketches=tuple(view_sketches(texts, words, short, view=view, seed=seed) for view in views),
         exact_keys=[hashlib.blake2b(words.hashes[bounds[k] : bounds[k + 1]].tobytes(), digest_size=16).digest()
-                    if short[k] else b"" for k in range(len(records))],
+                    if counts[k] else _NO_WORDS for k in range(len(records))],
         segment_keys=segments[0],
         segment_counts=np.diff(segments[1], append=len(segments[0])),
         skipped=list(skipped),
         size=size,
     )
+
+
+_NO_WORDS = bytes(16)
+
+
+def checksum(text: str) -> int:
+    """A checksum of a text as first read, to tell a file changed by the time it is read again."""
+    return zlib.crc32(text.encode("utf-8", "surrogatepass"))
 
 
 def view_sketches(texts: Sequence[str], words: HashedWords, short: npt.NDArray[np.bool_], *, view: View,
@@ -227,14 +237,14 @@ def _catalog(batches: list[Fingerprints], sketches: list[Sketches], skipped: lis
     documents = [d for b in batches for d in b.documents]
     order = sorted(range(len(documents)), key=lambda i: documents[i].id)
     locations = [loc for b in batches for loc in b.locations]
-    exact = [key for b in batches for key in b.exact_keys]
+    exact = np.frombuffer(b"".join(key for b in batches for key in b.exact_keys), dtype="V16")
     rank = np.empty(len(order), dtype=np.intp)
     rank[np.array(order, dtype=np.intp)] = np.arange(len(order), dtype=np.intp)
     return Catalog(
         documents=tuple(documents[i] for i in order),
         locations=tuple(locations[i] for i in order),
         sketches=tuple(_renumbered(sketch, rank) for sketch in sketches),
-        exact_keys=tuple(exact[i] for i in order),
+        exact_keys=exact[order] if len(order) else exact,
         commons=commons,
         skipped=tuple(sorted(skipped, key=lambda s: (s.path, s.reason))),
     )

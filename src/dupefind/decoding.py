@@ -64,6 +64,13 @@ def decode(data: bytes) -> tuple[str, str]:
     return _legacy(data)
 
 
+def looks_like_text(text: str) -> bool:
+    """At most 1 % of the first 8 KB of ``text`` are control characters other than tab, line
+    feed, carriage return and form feed (the rule for files without extension)."""
+    head = text[:_SNIFF]
+    return len(_CONTROLS.findall(head)) <= _MAX_CONTROLS * len(head)
+
+
 def utf16_by_nuls(sample: bytes) -> str | None:
     """``utf-16-le`` or ``utf-16-be`` when the NUL bytes of ``sample`` fall on one side of its
     byte pairs (the high byte of Latin-script characters), ``None`` otherwise."""

@@ -40,6 +40,9 @@ class Location:
     """For ``jsonl``: byte offset of that line, so it is re-read without scanning the file."""
     encoding: str = "utf-8"
     """Encoding the bytes were decoded with."""
+    checksum: int | None = None
+    """CRC-32 of the text as first read (UTF-8), if known: a text read again for verification
+    must match it (and its length), else the file changed during the scan."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,22 +4,23 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from functools import lru_cache, partial
 from typing import BinaryIO
 
 import numpy as np
+import numpy.typing as npt
 
 from .align import Side, align_sides, side
 from .boilerplate import Commons
 from .candidates import candidate_pairs
-from .catalog import Catalog, Progress, build_catalog
+from .catalog import Catalog, Progress, build_catalog, checksum
 from .cluster import clusters
 from .config import Config
 from .errors import InputError
 from .explain import explain
-from .models import Location, PackedPair, Pair, Pairs, Report
+from .models import Document, Location, PackedPair, Pair, Pairs, Report, Skipped
 from .parallel import Workers, ordered_map
 from .sources import STDIN, load_text, nothing_to_scan, open_inputs, plan_reading
 from .verify import Prepared, is_duplicate, overlap, prepare
@@ -57,15 +58,16 @@ def scan(paths: PathArg | Iterable[PathArg], config: Config | None = None, *, st
                                 workers=workers)
         if not catalog.documents:
             raise InputError(nothing_to_scan(names, catalog.skipped, include=config.include, exclude=config.exclude))
-        usable = np.array([not d.short for d in catalog.documents], dtype=bool)
+        leads, identical = identical_groups(catalog)
+        usable = leads & np.array([not d.short for d in catalog.documents], dtype=bool)
         candidates = candidate_pairs(catalog.sketches, views=views, usable=usable)
-        candidates += _identical_short_texts(catalog)
-        pairs = sorted(_verified(sorted(set(candidates)), catalog, config, progress, workers), key=_rank)
+        pairs, changed = _verified(sorted(set(candidates + identical)), catalog, config, progress, workers)
+    documents, skipped, pairs = _without_changed(catalog, pairs, changed)
+    pairs.sort(key=_rank)
     return Report(
-        config=config.as_dict(), documents=catalog.documents, pairs=Pairs(pairs),
-        clusters=clusters((p.a, p.b) for p in pairs), skipped=tuple(s for s in catalog.skipped if not s.ignored),
-        ignored=tuple(s for s in catalog.skipped if s.ignored),
-        seconds=time.perf_counter() - started,
+        config=config.as_dict(), documents=documents, pairs=Pairs(pairs),
+        clusters=clusters((p.a, p.b) for p in pairs), skipped=tuple(s for s in skipped if not s.ignored),
+        ignored=tuple(s for s in skipped if s.ignored), seconds=time.perf_counter() - started,
     )
 
 
@@ -77,19 +79,23 @@ def compare(text_a: str, text_b: str, config: Config | None = None, *, id_a: str
     return _pair(a, b, config)
 
 
-def _verified(candidates: list[tuple[int, int]], catalog: Catalog, config: Config,
-              progress: Progress | None, workers: Workers) -> Iterator[PackedPair]:
-    """Each candidate pair re-read, verified and aligned (in ``config.processes`` processes);
-    the copies, in the candidates' order."""
+def _verified(candidates: list[tuple[int, int]], catalog: Catalog, config: Config, progress: Progress | None,
+              workers: Workers) -> tuple[list[PackedPair], set[int]]:
+    """Each candidate pair re-read, verified and aligned (in ``config.processes`` processes):
+    the copies, in the candidates' order, and the documents that changed since the first pass."""
     check = partial(check_pairs, commons=catalog.commons, config=config)
     tasks = (_pair_task(candidates[k : k + PAIRS_PER_TASK], catalog)
              for k in range(0, len(candidates), PAIRS_PER_TASK))
+    found: list[PackedPair] = []
+    changed: set[int] = set()
     done = 0
-    for found, task_size in ordered_map(check, tasks, jobs=config.processes, workers=workers):
-        yield from found
-        done += task_size
+    for checked in ordered_map(check, tasks, jobs=config.processes, workers=workers):
+        found += checked.pairs
+        changed.update(checked.changed)
+        done += checked.count
         if progress is not None:
             progress("verify", done, done, len(candidates))
+    return found, changed
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,17 +113,58 @@ def _pair_task(pairs: list[tuple[int, int]], catalog: Catalog) -> PairTask:
     return PairTask(pairs, {i: (catalog.documents[i].id, catalog.locations[i]) for i in needed})
 
 
-def check_pairs(task: PairTask, *, commons: Commons, config: Config) -> tuple[list[PackedPair], int]:
-    """Verify and align the pairs of one task; the copies among them (packed: smaller to send
-    and to keep), and how many were checked (a plain function: any worker process can run it)."""
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """What one task of candidate pairs gave."""
+
+    pairs: list[PackedPair]
+    """The copies among them (packed: smaller to send and to keep)."""
+    count: int
+    """How many pairs were checked."""
+    changed: list[int]
+    """Documents whose text is no longer what the first pass read (their pairs are dropped)."""
+
+
+def check_pairs(task: PairTask, *, commons: Commons, config: Config) -> Checked:
+    """Verify and align the pairs of one task (a plain function: any worker process can run it).
+
+    A text read again must be the one the first pass read (same length and checksum), or the
+    document changed during the scan: its pairs are not aligned with offsets into another text.
+    Pairs of the same document with byte-identical texts (a group of identical copies) are
+    aligned once.
+    """
+
+    @lru_cache(maxsize=64)
+    def reread(index: int) -> str | None:
+        location = task.documents[index][1]
+        try:
+            text = load_text(location, text_field=config.text_field)
+        except (OSError, ValueError, KeyError, TypeError):  # gone, unreadable, no longer the same record
+            return None
+        return text if location.checksum is None or checksum(text) == location.checksum else None
 
     @lru_cache(maxsize=64)
     def prepared(index: int) -> Reread:
-        doc_id, location = task.documents[index]
-        return _prepare(doc_id, load_text(location, text_field=config.text_field), commons, config)
+        text = reread(index)
+        assert text is not None
+        return _prepare(task.documents[index][0], text, commons, config)
 
-    pairs = (_pair(prepared(i), prepared(j), config) for i, j in task.pairs)
-    return [PackedPair.of(pair) for pair in pairs if pair.duplicate], len(task.pairs)
+    same: dict[tuple[int, str], Pair] = {}
+    found: list[PackedPair] = []
+    changed: set[int] = set()
+    for i, j in task.pairs:
+        text_i, text_j = reread(i), reread(j)
+        changed.update(k for k, t in ((i, text_i), (j, text_j)) if t is None)
+        if text_i is None or text_j is None:
+            continue
+        pair = same.get((i, text_j))
+        if pair is None:
+            pair = same[(i, text_j)] = _pair(prepared(i), prepared(j), config)
+        elif pair.b != task.documents[j][0]:
+            pair = replace(pair, b=task.documents[j][0])
+        if pair.duplicate:
+            found.append(PackedPair.of(pair))
+    return Checked(found, len(task.pairs), sorted(changed))
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,16 +202,42 @@ def _prepare(doc_id: str, text: str, commons: Commons, config: Config) -> Reread
     return Reread(prepared, side(text, prepared.tokens, ignore, segment_starts=prepared.segment_starts))
 
 
-def _identical_short_texts(catalog: Catalog) -> list[tuple[int, int]]:
-    """Each short text paired with the first identical one: a group of a thousand "N/A"
-    records is one cluster of a thousand, not half a million pairs."""
-    first: dict[bytes, int] = {}
-    pairs: list[tuple[int, int]] = []
-    for index, doc in enumerate(catalog.documents):
-        if doc.short and doc.words:
-            pairs.extend([(first[catalog.exact_keys[index]], index)] if catalog.exact_keys[index] in first else [])
-            first.setdefault(catalog.exact_keys[index], index)
-    return pairs
+def identical_groups(catalog: Catalog) -> tuple[npt.NDArray[np.bool_], list[tuple[int, int]]]:
+    """Documents with the same words (same :attr:`~Catalog.exact_keys`) are one group, led by
+    its first document (the smallest id): which documents lead a group or stand alone (only
+    they are looked up in LSH, so a document like the group is paired with its first), and each
+    other member paired with its group's first. A thousand identical pages cost a thousand
+    pairs, not half a million; documents without words form no group."""
+    count = len(catalog.documents)
+    if not count:
+        return np.ones(0, dtype=bool), []
+    _, first, inverse = np.unique(catalog.exact_keys, return_index=True, return_inverse=True)
+    lead = first[inverse.reshape(-1)]
+    words = np.array([d.words > 0 for d in catalog.documents], dtype=bool)
+    member = words & (lead != np.arange(count))
+    return ~member, list(zip(lead[member].tolist(), np.flatnonzero(member).tolist()))
+
+
+def _without_changed(catalog: Catalog, pairs: list[PackedPair], changed: set[int]
+                     ) -> tuple[tuple[Document, ...], tuple[Skipped, ...], list[PackedPair]]:
+    """The documents, the skipped inputs and the pairs, with the documents that changed during
+    the scan moved to the skipped inputs and their pairs dropped."""
+    if not changed:
+        return catalog.documents, catalog.skipped, pairs
+    gone = {catalog.documents[k].id for k in changed}
+    skipped = [*catalog.skipped, *(Skipped(_where(catalog.documents[k], catalog.locations[k]), CHANGED)
+                                   for k in sorted(changed))]
+    return (tuple(d for d in catalog.documents if d.id not in gone),
+            tuple(sorted(skipped, key=lambda s: (s.path, s.reason))),
+            [p for p in pairs if p.a not in gone and p.b not in gone])
+
+
+#: Why a document that changed between the two reads of a scan is skipped.
+CHANGED = "changed during the scan (its text when re-read differs from the first read); its pairs are dropped"
+
+
+def _where(document: Document, location: Location) -> str:
+    return f"{document.path}:{location.line}" if location.line else document.path
 
 
 def _path_list(paths: PathArg | Iterable[PathArg]) -> list[str]:

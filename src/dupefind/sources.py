@@ -26,14 +26,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from .decoding import NotText, decode
+from .decoding import NotText, decode, looks_like_text
 from .htmltext import html_to_text
 from .models import Location, Skipped
+from .parquet_source import load_parquet_text, parquet_pieces, read_parquet_piece
 from .walk import Found, not_regular, open_regular, shown_name, walk, why
 
-KINDS = {".txt": "text", ".md": "text", ".markdown": "text", ".html": "html", ".htm": "html",
-         ".jsonl": "jsonl"}
-_SUPPORTED = " ".join(sorted(KINDS))
+KINDS = {".txt": "text", ".md": "text", ".markdown": "text", ".rst": "text", ".html": "html", ".htm": "html",
+         ".jsonl": "jsonl", ".parquet": "parquet"}
+_SUPPORTED = " ".join(sorted(KINDS)) + " and files without extension that hold text"
 STDIN = "-"
 #: JSONL files are cut into pieces of about this many bytes (whole lines) to be read apart.
 JSONL_PIECE = 1 << 20
@@ -55,6 +56,10 @@ class Unit:
     """For a JSONL piece: byte offset of its first line."""
     first_line: int = 1
     """For a JSONL piece: 1-based number of its first line."""
+    guessed: bool = False
+    """A file without extension, read only if it holds text (:func:`~dupefind.decoding.looks_like_text`)."""
+    in_folder: bool = False
+    """Found by a folder walk (a guessed file that is not text is then ignored, not skipped)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,9 +153,12 @@ def read_unit(unit: Unit, *, id_field: str = "id", text_field: str = "text") -> 
         if unit.kind == "jsonl":
             yield from _read_jsonl(unit, id_field=id_field, text_field=text_field)
             return
+        if unit.kind == "parquet":
+            yield from _read_parquet(unit, id_field=id_field, text_field=text_field)
+            return
         with open_regular(unit.path) as handle:
             data = handle.read()
-        text, encoding = decode(data)
+        text, encoding = _decode_guessed(data) if unit.guessed else decode(data)
         if unit.kind == "html":
             text = html_to_text(text)
         if not text.strip():
@@ -159,11 +167,37 @@ def read_unit(unit: Unit, *, id_field: str = "id", text_field: str = "text") -> 
     except OSError as error:
         yield Skipped(unit.shown, f"cannot read: {why(error)}")
     except NotText as error:
-        yield Skipped(unit.shown, str(error))
+        yield Skipped(unit.shown, str(error), ignored=unit.guessed and unit.in_folder)
+
+
+def _decode_guessed(data: bytes) -> tuple[str, str]:
+    """A file without extension: its text when it decodes as a text file does and
+    :func:`looks_like_text`; otherwise :class:`NotText`."""
+    try:
+        text, encoding = decode(data)
+    except NotText as error:
+        raise NotText(f"no extension, and not text: {error}") from None
+    if not looks_like_text(text):
+        raise NotText("no extension, and not text: control characters")
+    return text, encoding
+
+
+def _read_parquet(unit: Unit, *, id_field: str, text_field: str) -> Iterator[Record | Skipped]:
+    for row, ident, text in read_parquet_piece(unit.path, unit.offset, id_field=id_field, text_field=text_field):
+        where = f"{unit.shown}:{row}"
+        if not isinstance(text, str):
+            yield Skipped(where, f"column {text_field!r} is not text here ({type(text).__name__})")
+        elif not text.strip():
+            yield Skipped(where, "empty text")
+        else:
+            yield Record(ident if ident is not None else where, unit.shown, text,
+                         Location(unit.path, "parquet", line=row, offset=unit.offset))
 
 
 def load_text(location: Location, *, text_field: str = "text") -> str:
     """The text of a document again, from where it was first read."""
+    if location.kind == "parquet":
+        return load_parquet_text(location.path, location.offset, location.line, text_field=text_field)
     with open_regular(location.path) as handle:
         if location.kind == "jsonl":
             handle.seek(location.offset)
@@ -213,7 +247,7 @@ def _missing(given: str, error: OSError) -> str:
 
 def _plan_file(found: Found, *, jsonl: bool = False, in_folder: bool = False) -> Iterator[Unit | Skipped]:
     suffix = os.path.splitext(found.path)[1]
-    kind = "jsonl" if jsonl else KINDS.get(suffix.lower())
+    kind = "jsonl" if jsonl else KINDS.get(suffix.lower(), "text" if not suffix else None)
     if kind is None:
         yield Skipped(found.shown, f"unsupported file type ({shown_name(suffix) or 'no extension'}); "
                                    f"supported: {_SUPPORTED}", ignored=in_folder)
@@ -221,10 +255,15 @@ def _plan_file(found: Found, *, jsonl: bool = False, in_folder: bool = False) ->
     try:
         if kind == "jsonl":
             yield from _jsonl_pieces(found.path, found.shown)
+        elif kind == "parquet":
+            for group, size in parquet_pieces(found.path):
+                yield Unit(found.path, found.shown, kind, size, offset=group)
         else:
-            yield Unit(found.path, found.shown, kind, found.size)
+            yield Unit(found.path, found.shown, kind, found.size, guessed=not suffix, in_folder=in_folder)
     except OSError as error:
         yield Skipped(found.shown, f"cannot read: {why(error)}")
+    except NotText as error:
+        yield Skipped(found.shown, str(error))
 
 
 def _jsonl_pieces(path: str, shown: str) -> Iterator[Unit]:

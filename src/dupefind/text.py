@@ -202,8 +202,10 @@ def _scan_words(data: npt.NDArray[np.uint8], text_ends: npt.NDArray[np.intp], by
     A word is a run of word bytes, an apostrophe included when word bytes stand on both sides
     of it; a segment ends at a line break, or at a space right after ``.``, ``!`` or ``?``.
     """
-    hashes = np.empty(len(data) // 2 + 1, dtype=np.uint64)
-    first = np.zeros(len(data) // 2 + 1, dtype=np.bool_)
+    # A text of n bytes holds at most (n + 1) // 2 words: one more per text than half the bytes.
+    most = len(data) // 2 + len(text_ends) + 1
+    hashes = np.empty(most, dtype=np.uint64)
+    first = np.zeros(most, dtype=np.bool_)
     counts = np.zeros(len(text_ends), dtype=np.intp)
     words = begin = word_start = 0
     for text in range(len(text_ends)):

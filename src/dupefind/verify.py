@@ -6,6 +6,7 @@ boilerplate and shingled again, and the shingle sets are compared exactly.
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from .boilerplate import Commons, boilerplate_mask
 from .config import Scheme
 from .models import Passage
 from .shingles import ShingleIds, hashed_shingle_ids, shingle_ids
-from .text import Tokens, hash_words, tokenize
+from .text import HashedWords, Tokens, WordHashes, hash_words, tokenize
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +63,8 @@ class Overlap:
 def prepare(doc_id: str, text: str, *, commons: Commons, scheme: Scheme, ngram: int,
             min_words: int) -> Prepared:
     """Tokenise ``text``, set its boilerplate aside and shingle the rest."""
-    tokens = tokenize(text)
-    words = hash_words(text, tokens)
+    tokens = compact_tokens(text)
+    words = hashed_words(text, tokens)
     mask = boilerplate_mask(words, commons)
     if scheme == "chars":
         ids = shingle_ids([word for word, dropped in zip(tokens.words, mask) if not dropped],
@@ -71,6 +72,58 @@ def prepare(doc_id: str, text: str, *, commons: Commons, scheme: Scheme, ngram: 
     else:
         ids = hashed_shingle_ids(words.hashes[~mask], scheme=scheme, ngram=ngram)
     return Prepared(doc_id, text, tokens, mask, ids, len(tokens) < min_words, tuple(words.segment_starts.tolist()))
+
+
+#: A longer text is tokenised a piece of about this many characters at a time (cut after a
+#: space, which no word spans), so that the tokeniser's objects for every word exist for one
+#: piece only.
+PIECE = 1 << 20
+
+
+def compact_tokens(text: str) -> Tokens:
+    """:func:`~dupefind.text.tokenize` of ``text``, held compactly: one string object per
+    distinct word, not one per occurrence (a long text says "the" thousands of times, each
+    string ~55 bytes), and the offsets as arrays of 8-byte integers instead of tuples of
+    36-byte ints. An array reads as the tuple does (indexing gives ints, ``bisect`` and ``len``
+    work), so nothing downstream changes; a long text is tokenised a :data:`PIECE` at a time."""
+    distinct: dict[str, str] = {}
+    words: list[str] = []
+    starts, ends = array("q"), array("q")
+    begin = 0
+    while begin < len(text):
+        end = len(text) if len(text) - begin <= PIECE else text.rfind(" ", begin + PIECE // 2, begin + PIECE) + 1
+        if end <= begin:  # no space in the second half of the piece: the rest as one piece
+            end = len(text)
+        piece = tokenize(text[begin:end])
+        words.extend(map(distinct.setdefault, piece.words, piece.words))
+        starts.extend([start + begin for start in piece.starts] if begin else piece.starts)
+        ends.extend([stop + begin for stop in piece.ends] if begin else piece.ends)
+        begin = end
+    return Tokens(tuple(words), starts, ends)  # type: ignore[arg-type]  # arrays read as tuples (above)
+
+
+def hashed_words(text: str, tokens: Tokens) -> HashedWords:
+    """:func:`~dupefind.text.hash_words` of ``text`` (``tokens``: its words), a :data:`PIECE` at
+    a time for a long text: each piece is cut after a line break, where a segment always ends,
+    so its hashes and segments are those of the whole text's, and the hashing's per-word
+    objects exist for one piece only."""
+    if len(text) <= PIECE:
+        return hash_words(text, tokens)
+    hashes: list[WordHashes] = []
+    segment_starts: list[npt.NDArray[np.intp]] = []
+    begin = first = 0
+    while begin < len(text):
+        end = len(text) if len(text) - begin <= PIECE else text.rfind("\n", begin + PIECE // 2, begin + PIECE) + 1
+        if end <= begin:  # no line break in the second half of the piece: the rest as one piece
+            end = len(text)
+        last = bisect_left(tokens.starts, end)
+        piece = Tokens(tokens.words[first:last], tuple(x - begin for x in tokens.starts[first:last]),
+                       tuple(x - begin for x in tokens.ends[first:last]))
+        words = hash_words(text[begin:end], piece)
+        hashes.append(words.hashes)
+        segment_starts.append(words.segment_starts + first)
+        begin, first = end, last
+    return HashedWords(np.concatenate(hashes), np.concatenate(segment_starts), np.zeros(1, dtype=np.intp))
 
 
 def overlap(a: Prepared, b: Prepared) -> Overlap:

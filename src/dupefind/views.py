@@ -67,8 +67,15 @@ class View:
 
 #: Content words per window of the ``content`` view (about 250-300 words of English prose).
 CONTENT_WINDOW = 150
+#: Shingle length of the ``content`` view: pairs of neighbouring content words.
+CONTENT_NGRAM = 2
 #: Permutations of the ``content`` view (its signatures are one per window: kept small).
 CONTENT_PERM = 64
+#: Jaccard level the ``content`` view's bands are tuned for (27 one-row bands at 64 permutations).
+CONTENT_LSH = 0.1
+#: Estimated containment a colliding pair of ``content`` windows must show (chance collisions
+#: of one-row bands show far less; measured in benchmarks/RESULTS.md).
+CONTENT_CONTAINMENT = 0.2
 
 
 def candidate_views(*, scheme: Scheme, ngram: int, num_perm: int, lsh_threshold: float,
@@ -76,4 +83,5 @@ def candidate_views(*, scheme: Scheme, ngram: int, num_perm: int, lsh_threshold:
     """The views a scan uses: the configured scheme over whole texts, then the ``content``
     windows. ``threshold`` is the verdict's containment threshold (candidates need half)."""
     first = View(scheme, scheme, ngram, 0, num_perm, lsh_threshold, threshold / 2)
-    return (first,)
+    content = View("content", "content", CONTENT_NGRAM, CONTENT_WINDOW, CONTENT_PERM, CONTENT_LSH, CONTENT_CONTAINMENT)
+    return (first, content)

@@ -266,3 +266,141 @@ def similar_sentences(dot: Weights, common: Weights, norms_a: Weights, norms_b: 
                 seeds_a.append(i)
                 seeds_b.append(j)
     return cosine, np.array(seeds_a, dtype=np.int64), np.array(seeds_b, dtype=np.int64)
+
+
+@kernel(nogil=True)
+def sentence_squares(terms: Codes, starts: Codes, ends: Codes, isf: Weights) -> tuple[Weights, Codes]:  # pragma: no cover - compiled
+    """Of each sentence (tokens ``starts[k]:ends[k]``), the sum of its squared weights and its
+    number of distinct terms, as :func:`sentence_products` gives them."""
+    count = np.zeros(len(isf), dtype=np.int64)
+    order = np.empty(len(terms) + 1, dtype=np.int64)
+    squares, sizes = np.zeros(len(starts)), np.zeros(len(starts), dtype=np.int64)
+    for k in range(len(starts)):
+        distinct, squares[k] = _sentence_weights(terms, starts[k], ends[k], isf, count, order)
+        sizes[k] = distinct
+        for x in range(distinct):
+            count[order[x]] = 0
+    return squares, sizes
+
+
+@kernel(nogil=True)
+def similar_seeds(rows: Codes, cols: Codes, cosine: Weights, common: Weights, n_rows: int, n_cols: int,
+                  sizes_a: Weights, sizes_b: Weights, min_dice: float, best_share: float,
+                  max_matches: int) -> Codes:  # pragma: no cover - compiled
+    """:func:`similar_sentences` over the pairs whose cosine reaches its ``min_cosine`` only
+    (``rows``, ``cols``: sorted row by row; ``cosine``, ``common``: theirs): the same seeds,
+    with memory that grows with those pairs, not with every sentence pair. (A pair below
+    ``min_cosine`` never seeds, and never holds the best cosine of a sentence that seeds.)
+    Gives the index of each seed among the pairs."""
+    n = len(rows)
+    best_a = np.full(n_rows, -np.inf)
+    best_b = np.full(n_cols, -np.inf)
+    for e in range(n):
+        best_a[rows[e]] = max(best_a[rows[e]], cosine[e])
+        best_b[cols[e]] = max(best_b[cols[e]], cosine[e])
+    hit = np.zeros(n, dtype=np.bool_)
+    per_row = np.zeros(n_rows, dtype=np.int64)
+    for e in range(n):
+        i, j, c = rows[e], cols[e], cosine[e]
+        hit[e] = 2 * common[e] / (sizes_a[i] + sizes_b[j]) >= min_dice and c >= best_share * max(best_a[i], best_b[j])
+        if hit[e]:
+            per_row[i] += 1
+    per_col = np.zeros(n_cols, dtype=np.int64)
+    for e in range(n):
+        if hit[e] and per_row[rows[e]] > max_matches:
+            hit[e] = False
+        if hit[e]:
+            per_col[cols[e]] += 1
+    for e in range(n):
+        if hit[e] and per_col[cols[e]] > max_matches:
+            hit[e] = False
+    best_j = np.zeros(n_rows, dtype=np.int64)
+    best_i = np.zeros(n_cols, dtype=np.int64)
+    top_a = np.full(n_rows, -np.inf)
+    top_b = np.full(n_cols, -np.inf)
+    for e in range(n):
+        if hit[e]:
+            i, j = rows[e], cols[e]
+            if cosine[e] > top_a[i]:
+                top_a[i], best_j[i] = cosine[e], j
+            if cosine[e] > top_b[j]:
+                top_b[j], best_i[j] = cosine[e], i
+    seeds = np.empty(n, dtype=np.int64)
+    found = 0
+    for e in range(n):
+        i, j = rows[e], cols[e]
+        if hit[e] and abs(j - best_j[i]) <= 1 and abs(i - best_i[j]) <= 1:
+            seeds[found] = e
+            found += 1
+    return seeds[:found]
+
+
+@kernel(nogil=True)
+def similar_pairs(terms_a: Codes, starts_a: Codes, ends_a: Codes, terms_b: Codes, starts_b: Codes,
+                  ends_b: Codes, isf: Weights, shared: npt.NDArray[np.bool_], norms_a: Weights,
+                  norms_b: Weights, min_cosine: float) -> tuple[Codes, Codes, Weights, Weights]:  # pragma: no cover - compiled
+    """The sentence pairs ``(i, j)`` of A and B whose cosine is at least ``min_cosine``, row by
+    row (in no order within a row): with their cosine and their number of shared terms.
+
+    Each product is summed exactly as :func:`sentence_products` sums it, one row of A at a time:
+    memory grows with the sentences and the pairs kept, never with their product.
+    """
+    n_terms = len(isf)
+    count = np.zeros(n_terms, dtype=np.int64)
+    order = np.empty(max(len(terms_a), len(terms_b)) + 1, dtype=np.int64)
+    rows_b, cols_b, weights_b = [], [], []
+    for j in range(len(starts_b)):
+        distinct, _ = _sentence_weights(terms_b, starts_b[j], ends_b[j], isf, count, order)
+        for k in range(distinct):
+            t = order[k]
+            if shared[t]:
+                rows_b.append(j)
+                cols_b.append(t)
+                weights_b.append(count[t] * isf[t])
+            count[t] = 0
+    head = np.zeros(n_terms + 1, dtype=np.int64)
+    for t in cols_b:
+        head[t + 1] += 1
+    head = np.cumsum(head)
+    fill = head[:-1].copy()
+    filed_rows = np.empty(len(cols_b), dtype=np.int64)
+    filed_weights = np.empty(len(cols_b))
+    for e in range(len(cols_b)):
+        t = cols_b[e]
+        filed_rows[fill[t]], filed_weights[fill[t]] = rows_b[e], weights_b[e]
+        fill[t] += 1
+    dot = np.zeros(len(starts_b))
+    common = np.zeros(len(starts_b))
+    touched = np.empty(len(starts_b), dtype=np.int64)
+    out_i = [0]
+    out_j = [0]
+    out_cos = [0.0]
+    out_common = [0.0]
+    for i in range(len(starts_a)):
+        distinct, _ = _sentence_weights(terms_a, starts_a[i], ends_a[i], isf, count, order)
+        reached = 0
+        for k in range(distinct):
+            t = order[k]
+            if shared[t]:
+                weight = count[t] * isf[t]
+                for e in range(head[t], head[t + 1]):
+                    j = filed_rows[e]
+                    if common[j] == 0.0:
+                        touched[reached] = j
+                        reached += 1
+                    dot[j] += weight * filed_weights[e]
+                    common[j] += 1.0
+            count[t] = 0
+        for r in range(reached):
+            j = touched[r]
+            cosine = dot[j] / (norms_a[i] * norms_b[j])
+            if cosine >= min_cosine:
+                out_i.append(i)
+                out_j.append(j)
+                out_cos.append(cosine)
+                out_common.append(common[j])
+            dot[j] = 0.0
+            common[j] = 0.0
+    # Each list starts with a placeholder (so that numba knows its type), left out here.
+    return (np.array(out_i[1:], dtype=np.int64), np.array(out_j[1:], dtype=np.int64), np.array(out_cos[1:]),
+            np.array(out_common[1:]))

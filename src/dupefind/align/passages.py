@@ -105,16 +105,21 @@ def align_sides(side_a: Side, side_b: Side, *, min_words: int) -> tuple[Passage,
     """:func:`align` of two texts made ready with :func:`side`."""
     a, b, text_a, text_b = side_a.tokens, side_b.tokens, side_a.text, side_b.text
     codes_a, codes_b = _word_ids(side_a, side_b)
-    ids_a, ids_b = codes_a.tolist(), codes_b.tolist()
+    # The codes stay arrays (8 bytes a word); only the stretches aligned become lists for rapidfuzz.
+    ids_a, ids_b = codes_a, codes_b
     chains = _chains(_seeds(codes_a, codes_b, side_a.stops, side_b.stops), len(ids_a), len(ids_b))
     # Each chain is aligned on its own and as part of its merged region: a merge that joins
     # stretches an LCS cannot align together loses to its parts in the clash below.
     regions = sorted(set(_merged(chains)) | set(chains))
-    found = [p for p in (_fine(r, ids_a, ids_b, a, b, min_words=min_words) for r in regions) if p is not None]
-    kept: list[Passage] = []
-    for passage in sorted(found, key=lambda p: (-p.identical_words, p.a_start, p.b_start)):
-        if not any(_clash(passage, other) for other in kept):
-            kept.append(passage)
+    # Candidates without their edits (most lose the clash below): only the kept are word-aligned
+    # in full, so a long text does not hold the edits of every chain at once.
+    found = [f for f in (_fine(r, ids_a, ids_b, a, b, min_words=min_words) for r in regions) if f is not None]
+    chosen: list[tuple[Passage, int, int, int, int]] = []
+    for candidate in sorted(found, key=lambda f: (-f[0].identical_words, f[0].a_start, f[0].b_start)):
+        if not any(_clash(candidate[0], other) for other, *_ in chosen):
+            chosen.append(candidate)
+    del found
+    kept = [replace(p, edits=_edits(ids_a[ia:ib], ids_b[ja:jb], a, b, ia, ja)) for p, ia, ib, ja, jb in chosen]
     for fragment in sentence_fragments(side_a.sentences, side_b.sentences):
         kept = _with_fragment(kept, fragment, ids_a, ids_b, a, b, min_words=min_words)
     return tuple(sorted((replace(p, a_text=text_a[p.a_start : p.a_end], b_text=text_b[p.b_start : p.b_end])
@@ -186,8 +191,9 @@ def _follows(first: Region, second: Region) -> bool:
             and second[2] >= first[2] - GAP // 4 and second[3] >= first[3] - GAP // 4)
 
 
-def _fine(region: Region, ids_a: Sequence[int], ids_b: Sequence[int],
-          a: Tokens, b: Tokens, *, min_words: int) -> Passage | None:
+def _fine(region: Region, ids_a: Codes, ids_b: Codes, a: Tokens, b: Tokens, *,
+          min_words: int) -> tuple[Passage, int, int, int, int] | None:
+    """The passage a region aligns to (without its edits), with its word ranges in A and B."""
     a0, a1, b0, b1 = region
     blocks = _trimmed(_equal_blocks(ids_a[a0:a1], ids_b[b0:b1]))
     same = sum(end - start for start, end, _, _ in blocks)
@@ -197,32 +203,88 @@ def _fine(region: Region, ids_a: Sequence[int], ids_b: Sequence[int],
     ib, jb = a0 + blocks[-1][1], b0 + blocks[-1][3]
     if 2 * same / ((ib - ia) + (jb - ja)) < MIN_SIMILARITY:
         return None
-    return _passage(ia, ib, ja, jb, same, ids_a, ids_b, a, b)
+    return _passage(ia, ib, ja, jb, same, ids_a, ids_b, a, b, edits=False), ia, ib, ja, jb
 
 
-def _equal_blocks(seq_a: Sequence[int], seq_b: Sequence[int]) -> list[tuple[int, int, int, int]]:
+def _equal_blocks(seq_a: Codes, seq_b: Codes) -> list[tuple[int, int, int, int]]:
     return [(i1, i2, j1, j2) for tag, i1, i2, j1, j2 in _opcodes(seq_a, seq_b) if tag == "equal"]
 
 
-def _opcodes(seq_a: Sequence[int], seq_b: Sequence[int]) -> list[tuple[str, int, int, int, int]]:
+def _opcodes(seq_a: Codes | Sequence[int], seq_b: Codes | Sequence[int]) -> list[tuple[str, int, int, int, int]]:
     """rapidfuzz's ``Indel.opcodes`` as plain tuples ``(tag, a_start, a_end, b_start, b_end)``
-    (much cheaper to read than its ``Opcode`` objects)."""
-    return cast(list[tuple[str, int, int, int, int]], Indel.opcodes(seq_a, seq_b).as_list())
+    (much cheaper to read than its ``Opcode`` objects); in windows (:func:`_windowed_blocks`)
+    for stretches of more than ``MAX_CELLS`` word pairs."""
+    if len(seq_a) * len(seq_b) <= MAX_CELLS:
+        return cast(list[tuple[str, int, int, int, int]], Indel.opcodes(_listed(seq_a), _listed(seq_b)).as_list())
+    steps: list[tuple[str, int, int, int, int]] = []
+    i = j = 0
+    for i1, i2, j1, j2 in [*_windowed_blocks(seq_a, seq_b), (len(seq_a), len(seq_a), len(seq_b), len(seq_b))]:
+        if i1 > i:
+            steps.append(("delete", i, i1, j, j))
+        if j1 > j:
+            steps.append(("insert", i1, i1, j, j1))
+        if i2 > i1:
+            if steps and steps[-1][0] == "equal" and steps[-1][2] == i1 and steps[-1][4] == j1:
+                steps[-1] = ("equal", steps[-1][1], i2, steps[-1][3], j2)
+            else:
+                steps.append(("equal", i1, i2, j1, j2))
+        i, j = i2, j2
+    return steps
 
 
-def _passage(ia: int, ib: int, ja: int, jb: int, same: int, ids_a: Sequence[int], ids_b: Sequence[int],
-             a: Tokens, b: Tokens) -> Passage:
-    """The passage of words ``ia:ib`` of A and ``ja:jb`` of B, ``same`` of them identical."""
+def _listed(codes: Codes | Sequence[int]) -> Sequence[int]:
+    """Codes as a list of ints (what rapidfuzz reads fastest)."""
+    return codes.tolist() if isinstance(codes, np.ndarray) else codes
+
+
+#: Most word pairs (words of A × words of B) aligned as one piece: rapidfuzz's LCS keeps a bit
+#: per pair to trace the alignment back (2**28 pairs: 32 MB), so memory would grow with the
+#: product of the lengths. Longer stretches (a book against a book) are aligned in windows of
+#: ``WINDOW`` words a side; anything shorter (every ordinary article) is aligned as before.
+MAX_CELLS = 1 << 28
+WINDOW = 8192
+
+
+def _windowed_blocks(seq_a: Codes | Sequence[int], seq_b: Codes | Sequence[int]) -> list[tuple[int, int, int, int]]:
+    """The identical blocks of an alignment of two long word sequences, a window at a time:
+    the next ``WINDOW`` words of each are aligned, the blocks that end in the first three
+    quarters of the window in both are kept, and the next window starts where they end (the
+    window's last quarter is aligned again with what follows; a window with nothing kept is
+    passed by half its length). Memory: one window; the blocks are a valid alignment, close to
+    the whole LCS wherever the copy runs along the diagonal."""
+    blocks: list[tuple[int, int, int, int]] = []
+    i = j = 0
+    while i < len(seq_a) and j < len(seq_b):
+        end_a, end_b = min(len(seq_a), i + WINDOW), min(len(seq_b), j + WINDOW)
+        found = [(i + x1, i + x2, j + y1, j + y2)
+                 for tag, x1, x2, y1, y2 in _opcodes(seq_a[i:end_a], seq_b[j:end_b]) if tag == "equal"]
+        if end_a == len(seq_a) and end_b == len(seq_b):
+            return blocks + found
+        limit_a = end_a if end_a == len(seq_a) else i + 3 * (end_a - i) // 4
+        limit_b = end_b if end_b == len(seq_b) else j + 3 * (end_b - j) // 4
+        kept = [block for block in found if block[1] <= limit_a and block[3] <= limit_b]
+        if kept:
+            blocks += kept
+            i, j = kept[-1][1], kept[-1][3]
+        else:
+            i, j = i + max(1, (end_a - i) // 2), j + max(1, (end_b - j) // 2)
+    return blocks
+
+
+def _passage(ia: int, ib: int, ja: int, jb: int, same: int, ids_a: Codes, ids_b: Codes,
+             a: Tokens, b: Tokens, *, edits: bool = True) -> Passage:
+    """The passage of words ``ia:ib`` of A and ``ja:jb`` of B, ``same`` of them identical (with
+    its word alignment unless ``edits`` is false)."""
     similarity = 2 * same / ((ib - ia) + (jb - ja))
     return Passage(
         a_start=a.starts[ia], a_end=a.ends[ib - 1], b_start=b.starts[ja], b_end=b.ends[jb - 1],
         similarity=round(similarity, 4), words_a=ib - ia, words_b=jb - ja,
-        edits=_edits(ids_a[ia:ib], ids_b[ja:jb], a, b, ia, ja),
+        edits=_edits(ids_a[ia:ib], ids_b[ja:jb], a, b, ia, ja) if edits else (),
     )
 
 
-def _with_fragment(passages: list[Passage], fragment: Fragment, ids_a: Sequence[int],
-                   ids_b: Sequence[int], a: Tokens, b: Tokens, *, min_words: int) -> list[Passage]:
+def _with_fragment(passages: list[Passage], fragment: Fragment, ids_a: Codes,
+                   ids_b: Codes, a: Tokens, b: Tokens, *, min_words: int) -> list[Passage]:
     """``passages`` with those inside ``fragment`` (overlapping it in both texts) joined into one
     passage over the fragment and them; the fragment alone, word-aligned, when it holds none.
 
@@ -257,7 +319,7 @@ def _with_fragment(passages: list[Passage], fragment: Fragment, ids_a: Sequence[
     return [p for p in passages if not inside(p)] + [joined]
 
 
-def _unignored(ids: Sequence[int], start: int, end: int) -> tuple[int, int]:
+def _unignored(ids: Codes, start: int, end: int) -> tuple[int, int]:
     """Words ``start:end`` without the ignored words (boilerplate) at either end."""
     while start < end and ids[start] < 0:
         start += 1
@@ -287,7 +349,7 @@ def _trimmed(blocks: list[tuple[int, int, int, int]]) -> list[tuple[int, int, in
     return blocks
 
 
-def _edits(seq_a: Sequence[int], seq_b: Sequence[int], a: Tokens, b: Tokens, ia: int,
+def _edits(seq_a: Codes, seq_b: Codes, a: Tokens, b: Tokens, ia: int,
            ja: int) -> tuple[Edit, ...]:
     """The word alignment of a passage, adjacent deletions and insertions merged into replaces."""
     steps: list[tuple[str, int, int, int, int]] = []

@@ -22,6 +22,7 @@ texts share), not by the length of the texts in characters.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -37,8 +38,9 @@ from .compiled import (
     Weights,
     bag,
     sentence_frequency,
-    sentence_products,
-    similar_sentences,
+    sentence_squares,
+    similar_pairs,
+    similar_seeds,
 )
 
 #: Seed: cosine of the two sentences' tf-isf vectors and Dice of their term sets.
@@ -185,12 +187,13 @@ def sentence_fragments(a: Sentences, b: Sentences) -> list[Fragment]:
     if not seeds:
         return []
     found: list[tuple[float, int, int, int, int, int]] = []
-    for cluster in _validated(seeds, GAP, vectors, seeds):
+    for cluster in _validated(seeds, GAP, vectors, _SeedIndex(seeds)):
         cluster = _trimmed(cluster, vectors.cosine)
         i0, i1 = min(i for i, _ in cluster), max(i for i, _ in cluster)
         j0, j1 = min(j for _, j in cluster), max(j for _, j in cluster)
         found.append((vectors.stretch_cosine(i0, i1, j0, j1), i0, i1, j0, j1, len(cluster)))
     kept: list[Fragment] = []
+    on_a, on_b = _Spans(), _Spans()
     stem_b = joint[b.stem]
     for cosine, i0, i1, j0, j1, size in sorted(found, key=lambda f: (-f[0], f[1:])):
         # Each stretch runs from its first to its last content word found in the other: a
@@ -200,8 +203,10 @@ def sentence_fragments(a: Sentences, b: Sentences) -> list[Fragment]:
         a0, a1 = _shared_span(a.stem, *span_a, vectors.holds(vectors.terms_b, *span_b))
         b0, b1 = _shared_span(stem_b, *span_b, vectors.holds(vectors.terms_a, *span_a))
         frag = Fragment(a0, a1, b0, b1, round(cosine, 4), size)
-        if not any(_overlaps(frag, other) for other in kept):
+        if not on_a.overlaps(a0, a1) and not on_b.overlaps(b0, b1):  # no kept fragment overlaps it
             kept.append(frag)
+            on_a.add(a0, a1)
+            on_b.add(b0, b1)
     return kept
 
 
@@ -262,19 +267,33 @@ class _Vectors:
         self.terms_a, self.terms_b, self.a, self.b = terms_a, terms_b, a, b
         self.counts_a = np.concatenate(([0], np.cumsum(terms_a >= 0))).tolist()
         self.counts_b = np.concatenate(([0], np.cumsum(terms_b >= 0))).tolist()
-        self.cosine = np.zeros((len(a.starts), len(b.starts)))
+        self.cosine: dict[Seed, float] = {}
+        """The cosine of each seed."""
         self._holds = np.zeros(n_terms + 1, dtype=bool)
 
     def seeds(self) -> list[Seed]:
-        """Sentence pairs similar enough in both measures, sorted."""
+        """Sentence pairs similar enough in both measures, sorted.
+
+        Only the pairs whose cosine reaches ``SEED_COSINE`` are ever held (one row of products
+        at a time is summed), so memory grows with the sentences and those pairs, not with
+        the product of the two texts' lengths; the seeds are those of the dense statement
+        (:func:`~dupefind.align.compiled.sentence_products` and
+        :func:`~dupefind.align.compiled.similar_sentences`), to the last bit.
+        """
         a, b = self.a, self.b
-        dot, common, squares_a, sizes_a, squares_b, sizes_b = sentence_products(
-            self.terms_a, a.starts, a.ends, self.terms_b, b.starts, b.ends, self.isf, self.shared)
-        self.cosine, seeds_a, seeds_b = similar_sentences(
-            dot, common, _norms(squares_a, sizes_a), _norms(squares_b, sizes_b),
-            np.maximum(sizes_a, 1).astype(float), np.maximum(sizes_b, 1).astype(float),
-            SEED_COSINE, SEED_DICE, BEST_SHARE, MAX_MATCHES)
-        return list(zip(seeds_a.tolist(), seeds_b.tolist()))
+        squares_a, sizes_a = sentence_squares(self.terms_a, a.starts, a.ends, self.isf)
+        squares_b, sizes_b = sentence_squares(self.terms_b, b.starts, b.ends, self.isf)
+        rows, cols, cosine, common = similar_pairs(
+            self.terms_a, a.starts, a.ends, self.terms_b, b.starts, b.ends, self.isf, self.shared,
+            _norms(squares_a, sizes_a), _norms(squares_b, sizes_b), SEED_COSINE)
+        order = np.lexsort((cols, rows))
+        rows, cols, cosine, common = rows[order], cols[order], cosine[order], common[order]
+        chosen = similar_seeds(rows, cols, cosine, common, len(a.starts), len(b.starts),
+                               np.maximum(sizes_a, 1).astype(float), np.maximum(sizes_b, 1).astype(float),
+                               SEED_DICE, BEST_SHARE, MAX_MATCHES)
+        seeds = list(zip(rows[chosen].tolist(), cols[chosen].tolist()))
+        self.cosine = dict(zip(seeds, cosine[chosen].tolist()))
+        return seeds
 
     def words(self, i0: int, i1: int, j0: int, j1: int) -> tuple[int, int]:
         """Number of terms (with repeats) in sentences ``i0..i1`` of A and ``j0..j1`` of B."""
@@ -316,7 +335,7 @@ def _isf(total: int) -> Weights:
 
 
 def _validated(seeds: Sequence[Seed], gap: int, vectors: _Vectors,
-               everything: Sequence[Seed]) -> list[list[Seed]]:
+               everything: _SeedIndex) -> list[list[Seed]]:
     """Clusters of ``seeds`` that pass validation, re-clustering failures with a smaller gap
     (``everything``: all the seeds, to tell whether a stretch holds a sentence copied elsewhere)."""
     out: list[list[Seed]] = []
@@ -377,24 +396,39 @@ def _blocks(cluster: Sequence[Seed]) -> list[list[Seed]]:
     return blocks
 
 
-def _self_contained(cluster: Sequence[Seed], seeds: Sequence[Seed], i0: int, i1: int,
+class _SeedIndex:
+    """All the seeds, sorted by their sentence in A and by their sentence in B, to find those in
+    a stretch of either text without going through all of them (a long text has many)."""
+
+    def __init__(self, seeds: Sequence[Seed]) -> None:
+        self.by_a = sorted(seeds)
+        self.keys_a = [i for i, _ in self.by_a]
+        self.by_b = sorted(seeds, key=lambda s: (s[1], s[0]))
+        self.keys_b = [j for _, j in self.by_b]
+
+    def in_a(self, i0: int, i1: int) -> list[Seed]:
+        """The seeds whose sentence of A is one of ``i0..i1``."""
+        return self.by_a[bisect_left(self.keys_a, i0) : bisect_right(self.keys_a, i1)]
+
+    def in_b(self, j0: int, j1: int) -> list[Seed]:
+        """The seeds whose sentence of B is one of ``j0..j1``."""
+        return self.by_b[bisect_left(self.keys_b, j0) : bisect_right(self.keys_b, j1)]
+
+
+def _self_contained(cluster: Sequence[Seed], seeds: _SeedIndex, i0: int, i1: int,
                     j0: int, j1: int) -> bool:
     """No sentence inside either stretch is matched only outside the other stretch."""
     in_a = {i for i, _ in cluster}
     in_b = {j for _, j in cluster}
-    for i, j in seeds:
-        if j0 <= j <= j1 and j not in in_b and not i0 <= i <= i1:
-            return False
-        if i0 <= i <= i1 and i not in in_a and not j0 <= j <= j1:
-            return False
-    return True
+    return not (any(j not in in_b and not i0 <= i <= i1 for i, j in seeds.in_b(j0, j1))
+                or any(i not in in_a and not j0 <= j <= j1 for i, j in seeds.in_a(i0, i1)))
 
 
-def _trimmed(cluster: list[Seed], cosine: npt.NDArray[np.float64]) -> list[Seed]:
+def _trimmed(cluster: list[Seed], cosine: dict[Seed, float]) -> list[Seed]:
     """The cluster without seeds at its ends (first or last in A or in B) that are much less alike
     than its typical seed: a neighbouring sentence on the same subject, not part of the copy."""
     cluster = list(cluster)
-    typical = _median(cosine[tuple(np.array(cluster).T)].tolist())
+    typical = _median([cosine[s] for s in cluster])
     while len(cluster) > 1:
         ends = {min(cluster), max(cluster), min(cluster, key=lambda s: (s[1], s[0])),
                 max(cluster, key=lambda s: (s[1], s[0]))}
@@ -415,3 +449,25 @@ def _median(values: list[float]) -> float:
 
 def _overlaps(p: Fragment, q: Fragment) -> bool:
     return min(p.a_end, q.a_end) > max(p.a_start, q.a_start) or min(p.b_end, q.b_end) > max(p.b_start, q.b_start)
+
+
+class _Spans:
+    """Ranges of one text that do not overlap one another (``min(ends) > max(starts)`` holds
+    for no two), sorted: whether a new range overlaps any of them is a bisection, not a pass
+    over all of them (:func:`_overlaps` for each kept fragment, stated for many)."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def overlaps(self, start: int, end: int) -> bool:
+        # Sorted and disjoint, the ranges end in order too: only the last one starting before
+        # ``end`` can reach past ``start``. An empty range overlaps nothing.
+        k = bisect_left(self.starts, end) - 1
+        return end > start and k >= 0 and self.ends[k] > start
+
+    def add(self, start: int, end: int) -> None:
+        if end > start:
+            k = bisect_left(self.starts, start)
+            self.starts.insert(k, start)
+            self.ends.insert(k, end)

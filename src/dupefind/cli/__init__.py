@@ -16,6 +16,7 @@ from ..errors import DupefindError
 from ..report.terminal import visible
 from .common import EXIT_DUPLICATES, EXIT_OK, EXIT_SKIPPED, EXIT_USAGE
 from .compare import compare
+from .dedup import dedup
 from .scan import scan
 
 __all__ = ["EXIT_DUPLICATES", "EXIT_OK", "EXIT_SKIPPED", "EXIT_USAGE", "cli", "main"]
@@ -35,6 +36,7 @@ def cli() -> None:
 
 cli.add_command(scan)
 cli.add_command(compare)
+cli.add_command(dedup)
 
 
 def main() -> None:

@@ -29,6 +29,7 @@ from ..config import SCHEMES, Config
 from ..errors import ConfigError
 from ..sources import Record, read_records
 from ..walk import shown_name, why
+from .config_option import config_file_option, set_in
 
 #: Exit codes (also in the README).
 EXIT_OK = 0
@@ -37,6 +38,8 @@ EXIT_USAGE = 2
 EXIT_SKIPPED = 3
 
 F = TypeVar("F", bound=Callable[..., Any])
+#: Formats only ``scan`` writes (rows of pairs).
+SCAN_FORMATS = ("csv", "parquet")
 DEFAULT = Config()
 
 
@@ -72,8 +75,11 @@ def config_options(*, scan: bool) -> Callable[[F], F]:
     options += [
         click.option("--min-passage-words", type=int, default=DEFAULT.min_passage_words, show_default=True,
                      help="Least identical words in a passage shown as evidence."),
-        click.option("--format", "fmt", type=click.Choice(["rich", "json", "jsonl", "html"]), default="rich",
-                     show_default=True, help="Report format: rich (terminal), json, jsonl, or html (a self-contained page)."),
+        click.option("--format", "fmt", type=click.Choice(["rich", "json", "jsonl", "html", *SCAN_FORMATS] if scan
+                                                          else ["rich", "json", "jsonl", "html"]),
+                     default="rich", show_default=True,
+                     help="Report format: rich (terminal), json, jsonl, html (a self-contained page)"
+                          + ("; csv or parquet (one row per pair; parquet needs --output)." if scan else ".")),
         click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
                      help="Write the report to this file (atomically) instead of stdout."),
         click.option("--max-passages", type=click.IntRange(min=0), default=3 if scan else 0, show_default=True,
@@ -90,10 +96,19 @@ def config_options(*, scan: bool) -> Callable[[F], F]:
         help="Exit 1 when duplicates are found (for CI); otherwise a finished scan exits 0." if scan
         else "Exit 1 when the two files are copies (for scripts); otherwise 0."))
 
+    if scan:
+        options += [
+            click.option("--top", type=click.IntRange(min=0), default=0, show_default=True,
+                         help="Pairs shown in the rich report (most similar first); 0 shows all."),
+            click.option("--quiet", "-q", is_flag=True, default=False,
+                         help="Print only the one-line summary (the report still goes to --output); "
+                              "the exit code says the rest."),
+        ]
+
     def decorate(func: F) -> F:
         for option in reversed(options):
             func = option(func)
-        return func
+        return config_file_option(func)
 
     return decorate
 
@@ -135,7 +150,7 @@ def build_config(knobs: dict[str, Any]) -> Config:
         return Config(**knobs)
     except ConfigError as error:
         option = "--" + error.field.replace("_", "-")
-        raise click.BadParameter(error.problem, param_hint=f"'{option}'") from None
+        raise click.BadParameter(error.problem + set_in(error.field), param_hint=f"'{option}'") from None
 
 
 def read_one(path: str) -> str:

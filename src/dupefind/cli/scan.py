@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import click
@@ -10,9 +11,10 @@ from ..config import Config
 from ..jit import compiling_note
 from ..models import Report
 from ..pipeline import scan as scan_paths
-from ..report.html import report_html
+from ..report.csv_report import report_csv_chunks
+from ..report.html import report_html_chunks
 from ..report.json_report import report_json_chunks, report_jsonl_chunks
-from ..report.terminal import report_view
+from ..report.terminal import report_parts, summary_view
 from ..spark.session import BUCKET_CAP
 from .common import (
     DEFAULT,
@@ -24,6 +26,8 @@ from .common import (
     exit_with,
     progress_bars,
 )
+from .config_option import config_sources
+from .output import emit_rich_parts, need_output, write_parquet
 
 
 @click.command()
@@ -44,33 +48,50 @@ from .common import (
 @click.option("--spark-bucket-cap", type=click.IntRange(min=0), default=BUCKET_CAP, show_default=True,
               help="--engine spark: LSH buckets with more documents are left out (and counted in the report); 0: no cap.")
 def scan(paths: tuple[str, ...], fmt: str, output: str | None, max_passages: int, max_chars: int,
-         fail_on_duplicates: bool, engine: str, spark_master: str, spark_conf: tuple[str, ...],
-         spark_bucket_cap: int, **knobs: Any) -> None:
+         fail_on_duplicates: bool, top: int, quiet: bool, engine: str, spark_master: str,
+         spark_conf: tuple[str, ...], spark_bucket_cap: int, **knobs: Any) -> None:
     """Scan files and folders (recursively) for copies; '-' reads JSONL from stdin.
 
-    Reads .txt, .md, .html/.htm (visible article text) and .jsonl (one document per line).
-    Other files found in a folder are ignored by type (listed, not an error); special files,
-    link loops, dangling links and unreadable inputs are skipped with their reason (exit 3).
+    Reads .txt, .md, .rst, .html/.htm (visible article text), .jsonl (one document per line),
+    .parquet (one per row) and files without extension that hold text. Other files found in a
+    folder are ignored by type (listed, not an error); special files, link loops, dangling links
+    and unreadable inputs are skipped with their reason (exit 3).
     """
     config = build_config(knobs)
     check_output(output)
+    need_output(fmt, output)
     if (note := compiling_note()) is not None:
         click.echo(f"dupefind: {note}", err=True)
     if engine == "spark":
         report = _scan_on_spark(list(paths), config, master=spark_master, conf=_settings(spark_conf),
                                 bucket_cap=spark_bucket_cap)
     else:
-        with progress_bars(enabled=fmt == "rich") as progress:
+        with progress_bars(enabled=fmt == "rich" and not quiet) as progress:
             report = scan_paths(list(paths), config, progress=progress)
-    if fmt == "json":
-        emit(report_json_chunks(report), output)
-    elif fmt == "jsonl":
-        emit(report_jsonl_chunks(report), output)
-    elif fmt == "html":
-        emit(report_html(report), output)
-    else:
-        emit_rich(report_view(report, max_passages=max_passages, max_chars=max_chars), output)
+    sources = config_sources(click.get_current_context(), report.config)
+    if fmt == "parquet" and output is not None:
+        write_parquet(report, output)
+    elif fmt != "rich":
+        if output is not None or not quiet:
+            emit(_chunks(report, fmt, sources), output)
+    elif output is not None or not quiet:
+        shown = min(top or len(report.pairs), len(report.pairs)) if max_passages else 0
+        emit_rich_parts(report_parts(report, max_passages=max_passages, max_chars=max_chars, top=top),
+                        count=shown, output=output)
+    if quiet:
+        emit_rich(summary_view(report), None)
     exit_with(found=bool(report.pairs), skipped=bool(report.skipped), fail=fail_on_duplicates)
+
+
+
+
+def _chunks(report: Report, fmt: str, sources: dict[str, str]) -> Iterator[str]:
+    """The report in a text format, a piece at a time."""
+    if fmt == "json":
+        return report_json_chunks(report, config_sources=sources)
+    if fmt == "jsonl":
+        return report_jsonl_chunks(report, config_sources=sources)
+    return report_html_chunks(report) if fmt == "html" else report_csv_chunks(report)
 
 
 def _settings(pairs: tuple[str, ...]) -> dict[str, str]:

@@ -14,12 +14,14 @@ from importlib import resources
 from typing import Any
 
 from .. import __version__
+from ..dedup import DedupPlan
 from ..models import Document, Pair, Passage, Relation, Report, Skipped
 from ..walk import shown_name
 
 #: The major number is bumped on any incompatible change to the report's shape, the minor one
-#: when something is added (1.1: ``ignored`` and ``summary.ignored``).
-SCHEMA_VERSION = "1.1"
+#: when something is added (1.1: ``ignored`` and ``summary.ignored``; 1.2: ``config_sources``,
+#: ``dedup_rule`` and ``dedup``).
+SCHEMA_VERSION = "1.2"
 _TOOL = "dupefind"
 
 
@@ -30,27 +32,26 @@ def schema() -> dict[str, Any]:
     return loaded
 
 
-def report_dict(report: Report) -> dict[str, Any]:
-    """The report as plain JSON data."""
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "tool": {"name": _TOOL, "version": __version__},
-        "config": _config(report.config),
-        "summary": _summary(report),
-        "documents": [_document(d) for d in report.documents],
-        "pairs": [pair_dict(p) for p in report.pairs],
-        "clusters": [{"size": len(c), "ids": list(c)} for c in report.clusters],
-        "skipped": [_skipped(s) for s in report.skipped],
-        "ignored": [_skipped(s) for s in report.ignored],
-    }
+def report_dict(report: Report, *, dedup: DedupPlan | None = None,
+                config_sources: dict[str, str] | None = None) -> dict[str, Any]:
+    """The report as plain JSON data (``dedup`` and ``config_sources``: see :func:`report_json`)."""
+    data = _head(report, dedup, config_sources)
+    data.update((key, list(items)) for key, items in _lists(report, dedup))
+    return data
 
 
-def report_json(report: Report) -> str:
-    """The report as one JSON document (ends with a newline)."""
-    return "".join(report_json_chunks(report))
+def report_json(report: Report, *, dedup: DedupPlan | None = None,
+                config_sources: dict[str, str] | None = None) -> str:
+    """The report as one JSON document (ends with a newline).
+
+    With ``dedup``, the report also lists what a dedup keeps and drops (``dedup_rule`` and a
+    ``dedup`` list); with ``config_sources``, where each configuration value came from.
+    """
+    return "".join(report_json_chunks(report, dedup=dedup, config_sources=config_sources))
 
 
-def report_json_chunks(report: Report) -> Iterator[str]:
+def report_json_chunks(report: Report, *, dedup: DedupPlan | None = None,
+                       config_sources: dict[str, str] | None = None) -> Iterator[str]:
     """:func:`report_json` piece by piece, one list item at a time, so that a large report is
     written without holding its whole text (or all of its JSON data) at once.
 
@@ -58,10 +59,8 @@ def report_json_chunks(report: Report) -> Iterator[str]:
     cluster, a skipped input) is one line, which keeps a large report easy to grep and quick
     to write.
     """
-    head = {"schema_version": SCHEMA_VERSION, "tool": {"name": _TOOL, "version": __version__},
-            "config": _config(report.config), "summary": _summary(report)}
-    yield json.dumps(head, ensure_ascii=False, indent=2)[:-2]
-    for key, items in _lists(report):
+    yield json.dumps(_head(report, dedup, config_sources), ensure_ascii=False, indent=2)[:-2]
+    for key, items in _lists(report, dedup):
         yield f",\n  {json.dumps(key)}: ["
         separator = "\n    "
         while lines := [_ITEM.encode(item) for item in itertools.islice(items, _ITEMS_PER_CHUNK)]:
@@ -77,31 +76,60 @@ _ITEM = json.JSONEncoder(ensure_ascii=False)
 _ITEMS_PER_CHUNK = 1000
 
 
-def report_jsonl(report: Report) -> str:
+def report_jsonl(report: Report, *, dedup: DedupPlan | None = None,
+                 config_sources: dict[str, str] | None = None) -> str:
     """The report as JSON Lines: a ``header`` record, then one record per item, each typed."""
-    return "".join(report_jsonl_chunks(report))
+    return "".join(report_jsonl_chunks(report, dedup=dedup, config_sources=config_sources))
 
 
-def report_jsonl_chunks(report: Report) -> Iterator[str]:
+def report_jsonl_chunks(report: Report, *, dedup: DedupPlan | None = None,
+                        config_sources: dict[str, str] | None = None) -> Iterator[str]:
     """:func:`report_jsonl` a line at a time."""
-    header = {"type": "header", "schema_version": SCHEMA_VERSION,
-              "tool": {"name": _TOOL, "version": __version__}, "config": _config(report.config),
-              "summary": _summary(report)}
+    header = {"type": "header", **_head(report, dedup, config_sources)}
     yield json.dumps(header, ensure_ascii=False) + "\n"
     kinds = {"documents": "document", "pairs": "pair", "clusters": "cluster", "skipped": "skipped",
-             "ignored": "ignored"}
-    for key, items in _lists(report):
+             "ignored": "ignored", "dedup": "dedup"}
+    for key, items in _lists(report, dedup):
         for item in items:
             yield _ITEM.encode({"type": kinds[key], **item}) + "\n"
 
 
-def _lists(report: Report) -> Iterator[tuple[str, Iterator[dict[str, Any]]]]:
+def _head(report: Report, dedup: DedupPlan | None, config_sources: dict[str, str] | None) -> dict[str, Any]:
+    head: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "tool": {"name": _TOOL, "version": __version__},
+                            "config": _config(report.config)}
+    if config_sources is not None:
+        head["config_sources"] = config_sources
+    head["summary"] = _summary(report)
+    if dedup is not None:
+        head["dedup_rule"] = dedup.rule
+    return head
+
+
+def _lists(report: Report, dedup: DedupPlan | None = None) -> Iterator[tuple[str, Iterator[dict[str, Any]]]]:
     """The report's lists, each item made JSON data only when it is written."""
     yield "documents", (_document(d) for d in report.documents)
     yield "pairs", (pair_dict(p) for p in report.pairs)
     yield "clusters", ({"size": len(c), "ids": list(c)} for c in report.clusters)
     yield "skipped", (_skipped(s) for s in report.skipped)
     yield "ignored", (_skipped(s) for s in report.ignored)
+    if dedup is not None:
+        yield "dedup", dedup_items(dedup)
+
+
+def dedup_items(plan: DedupPlan) -> Iterator[dict[str, Any]]:
+    """The keep / drop listing of a dedup, one item per document, sorted by id: ``{"id", "action":
+    "keep"}`` or ``{"id", "action": "drop", "duplicate_of", "match": {"id", "similarity",
+    "containment", "kinds"}}``; the rule is in the summary (``dedup_rule``)."""
+    removed = iter(plan.removed)
+    drop = next(removed, None)
+    for doc in sorted([*plan.kept, *(r.id for r in plan.removed)]):
+        if drop is not None and drop.id == doc:
+            yield {"id": doc, "action": "drop", "duplicate_of": drop.duplicate_of,
+                   "match": {"id": drop.matched, "similarity": drop.similarity, "containment": drop.containment,
+                             "kinds": list(drop.kinds)}}
+            drop = next(removed, None)
+        else:
+            yield {"id": doc, "action": "keep"}
 
 
 def pair_dict(pair: Pair) -> dict[str, Any]:

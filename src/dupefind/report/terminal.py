@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 
-from rich.console import Group, RenderableType
+from rich import box
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.padding import Padding
 from rich.rule import Rule
 from rich.table import Table
@@ -25,18 +27,65 @@ _CHANGED_A = "bold red"
 _CHANGED_B = "bold green"
 
 
-def report_view(report: Report, *, max_passages: int = 3, max_chars: int = 1000) -> RenderableType:
-    """Summary, the table of pairs, then each pair's passages side by side."""
-    parts: list[RenderableType] = [_summary(report)]
-    if report.pairs:
-        parts.append(_pairs_table(report.pairs))
-        for pair in report.pairs:
-            parts.append(pair_view(pair, max_passages=max_passages, max_chars=max_chars))
+def report_view(report: Report, *, max_passages: int = 3, max_chars: int = 1000, top: int = 0) -> RenderableType:
+    """Summary, the table of pairs, then each pair's passages side by side (the first ``top``
+    pairs only, unless 0)."""
+    return Group(*report_parts(report, max_passages=max_passages, max_chars=max_chars, top=top))
+
+
+def report_parts(report: Report, *, max_passages: int = 3, max_chars: int = 1000, top: int = 0
+                 ) -> Iterator[RenderableType]:
+    """:func:`report_view` a part at a time (one per pair view), for a caller that prints them
+    one after the other (with a progress display for a long report)."""
+    yield _summary(report)
+    shown = report.pairs[:top] if top else report.pairs
+    if shown:
+        short = short_id(id for pair in shown for id in (pair.a, pair.b))
+        yield PairsTable(shown, short=short)
+        for pair in shown:
+            yield pair_view(pair, max_passages=max_passages, max_chars=max_chars, short=short)
+    if len(shown) < len(report.pairs):
+        yield Padding(Text(f"… {len(report.pairs) - len(shown)} more pair(s) not shown: --top 0 shows all, "
+                           "--format json lists them", "dim"), (1, 0, 0, 0))
     if report.skipped:
-        parts.append(_skipped_table(report))
+        yield _skipped_table(report)
     if report.ignored:
-        parts.append(_ignored_line(report.ignored))
-    return Group(*parts)
+        yield _ignored_line(report.ignored)
+
+
+def summary_view(report: Report) -> RenderableType:
+    """The one-line summary alone (``--quiet``)."""
+    return _summary(report, padded=False)
+
+
+def short_id(ids: Iterator[str] | Sequence[str]) -> Callable[[str], str]:
+    """Ids without the folder they all share (``samples/a.txt`` → ``a.txt``), made :func:`visible`."""
+    names = list(dict.fromkeys(ids))
+    prefix = _common_folder(names)
+    return lambda doc: visible(doc[len(prefix):] if prefix and doc.startswith(prefix) else doc)
+
+
+def _common_folder(names: Sequence[str]) -> str:
+    """The longest prefix ending in ``/`` that every name starts with and none equals."""
+    if not names:
+        return ""
+    first, last = min(names), max(names)
+    common = 0
+    while common < min(len(first), len(last)) and first[common] == last[common]:
+        common += 1
+    prefix = first[: first.rfind("/", 0, common) + 1]
+    return prefix if all(len(n) > len(prefix) for n in names) else ""
+
+
+def elide(text: str, width: int) -> str:
+    """``text`` cut in the middle (``samples/01…_repost.txt``) to at most ``width`` cells."""
+    if cell_len(text) <= width:
+        return text
+    keep = max(width - 1, 2)
+    head, tail = text[: keep // 2], text[len(text) - (keep - keep // 2):]
+    while cell_len(head) + cell_len(tail) + 1 > width and (head or tail):
+        head, tail = (head[:-1], tail) if len(head) >= len(tail) else (head, tail[1:])
+    return f"{head}…{tail}"
 
 
 # C0 controls but tab and newline, DEL and the C1 controls; a carriage return only when alone
@@ -56,12 +105,14 @@ def _escape(match: re.Match[str]) -> str:
     return "\\r" if char == "\r" else f"\\x{ord(char):02x}"
 
 
-def pair_view(pair: Pair, *, max_passages: int = 0, max_chars: int = 0) -> RenderableType:
+def pair_view(pair: Pair, *, max_passages: int = 0, max_chars: int = 0,
+              short: Callable[[str], str] = visible) -> RenderableType:
     """One pair: its figures and its passages side by side, differing words highlighted.
 
-    ``max_passages`` and ``max_chars`` of 0 mean no limit.
+    ``max_passages`` and ``max_chars`` of 0 mean no limit; ``short`` writes the ids.
     """
-    title = Text.assemble(Text(visible(pair.a), "cyan"), "  ↔  ", Text(visible(pair.b), "magenta"))
+    name_a, name_b = short(pair.a), short(pair.b)
+    title = Text.assemble(Text(name_a, "cyan"), "  ↔  ", Text(name_b, "magenta"))
     verdict = "copy" if pair.duplicate else "not a copy"
     figures = Text(
         f"{verdict}: similarity {pair.similarity:.2f}, containment {pair.containment_a:.2f} of A in B, "
@@ -75,8 +126,8 @@ def pair_view(pair: Pair, *, max_passages: int = 0, max_chars: int = 0) -> Rende
     shown = ranked[:max_passages] if max_passages else ranked
     if shown:
         table = Table(expand=True, show_lines=True)
-        table.add_column(Text(f"A  {visible(pair.a)}"), ratio=1)
-        table.add_column(Text(f"B  {visible(pair.b)}"), ratio=1)
+        table.add_column(Text(f"A  {name_a}"), ratio=1)
+        table.add_column(Text(f"B  {name_b}"), ratio=1)
         for passage in sorted(shown, key=lambda p: p.a_start):
             table.add_row(*_passage_cells(passage, max_chars))
         parts.append(table)
@@ -114,7 +165,7 @@ def _highlighted(text: str, changed: Sequence[tuple[int, int]], style: str, max_
     return out
 
 
-def _summary(report: Report) -> RenderableType:
+def _summary(report: Report, *, padded: bool = True) -> RenderableType:
     short = sum(d.short for d in report.documents)
     line = Text.assemble(
         ("dupefind  ", "bold"),
@@ -124,20 +175,59 @@ def _summary(report: Report) -> RenderableType:
         (f"{len(report.pairs)} pairs", "bold red" if report.pairs else "green"),
         f" in {len(report.clusters)} clusters, {report.seconds:.2f} s",
     )
-    return Padding(line, (0, 0, 1, 0))
+    return Padding(line, (0, 0, 1, 0)) if padded else line
 
 
-def _pairs_table(pairs: Sequence[Pair]) -> RenderableType:
-    table = Table(title="Pairs, most similar first", title_justify="left")
-    for name, justify in (("#", "right"), ("A", "left"), ("B", "left"), ("kind", "left"), ("similarity", "right"),
-                          ("A in B", "right"), ("B in A", "right"), ("passages", "right")):
-        table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]  # literals above
-    for number, pair in enumerate(pairs, start=1):
-        kind = " + ".join(pair.relation.kinds) if pair.relation else ""
-        table.add_row(str(number), Text(visible(pair.a), "cyan"), Text(visible(pair.b), "magenta"), kind,
-                      f"{pair.similarity:.2f}",
-                      f"{pair.containment_a:.2f}", f"{pair.containment_b:.2f}", str(len(pair.passages)))
-    return table
+class PairsTable:
+    """The table of pairs, laid out for the width it is printed at: ids shortened (the folder
+    they share dropped, said in the title; then cut in the middle to fit), headers never split.
+    Below 120 columns the table drops its rules and shortens two headers (``sim``, ``pass``)."""
+
+    _COLUMNS = (("#", "#", "right"), ("A", "A", "left"), ("B", "B", "left"), ("kind", "kind", "left"),
+                ("similarity", "sim", "right"), ("A in B", "A in B", "right"), ("B in A", "B in A", "right"),
+                ("passages", "pass", "right"))
+
+    def __init__(self, pairs: Sequence[Pair], *, short: Callable[[str], str] = visible) -> None:
+        self.pairs = pairs
+        self.short = short
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = options.max_width
+        compact = width < 120
+        rows = [(str(n), self.short(p.a), self.short(p.b), " + ".join(p.relation.kinds) if p.relation else "",
+                 f"{p.similarity:.2f}", f"{p.containment_a:.2f}", f"{p.containment_b:.2f}", str(len(p.passages)))
+                for n, p in enumerate(self.pairs, start=1)]
+        dropped = _dropped_prefix(self.pairs, self.short)
+        title = "Pairs, most similar first" + (f" (ids under {visible(dropped)})" if dropped else "")
+        id_width = max(cell_len(r[i]) for r in rows for i in (1, 2))
+        unbounded = options.update_width(1 << 16)  # the table's natural width, not clamped to ours
+        while True:
+            table = self._table(rows, title, compact, id_width)
+            if id_width <= 8 or console.measure(table, options=unbounded).maximum <= width:
+                break
+            id_width -= max(1, id_width // 10)
+        yield table
+
+    def _table(self, rows: Sequence[Sequence[str]], title: str, compact: bool, id_width: int) -> Table:
+        table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD if compact else box.HEAVY_HEAD,
+                      show_edge=not compact, pad_edge=not compact)
+        for long, brief, justify in self._COLUMNS:
+            header = brief if compact else long
+            table.add_column(header, justify=justify, no_wrap=long != "kind",  # type: ignore[arg-type]  # literals above
+                             min_width=cell_len(header) if long not in ("A", "B") else None,
+                             max_width=10 if compact and long == "kind" else None)
+        for row in rows:
+            table.add_row(row[0], Text(elide(row[1], id_width), "cyan"), Text(elide(row[2], id_width), "magenta"),
+                          *row[3:])
+        return table
+
+
+def _dropped_prefix(pairs: Sequence[Pair], short: Callable[[str], str]) -> str:
+    if not pairs:
+        return ""
+    first = pairs[0].a
+    shortened = short(first)
+    return first[: len(first) - len(shortened)] if first.endswith(shortened) and shortened != first else ""
 
 
 def _skipped_table(report: Report) -> RenderableType:

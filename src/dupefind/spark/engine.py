@@ -34,7 +34,7 @@ from .stages import (
     common_segments,
     fingerprints,
     first_of_each_id,
-    identical_short_texts,
+    identical_texts,
     lsh_candidates,
     records_frame,
     verified_pairs,
@@ -99,8 +99,10 @@ def _scan(spark: SparkSession, tagged: RDD[Tagged], config: Config, *, bucket_ca
     docs = docs.persist(StorageLevel.MEMORY_AND_DISK)
     docs.count()
     commons = common_segments(docs, min_docs=config.boilerplate_min_docs)
-    candidates, capped = lsh_candidates(docs, config=config, bucket_cap=bucket_cap)
-    candidates = candidates.unionByName(identical_short_texts(docs)).distinct()
+    identical = identical_texts(docs)  # only a group's lead is looked up in LSH
+    leads = docs.join(identical.select(F.col("b").alias("id")), "id", "left_anti")
+    candidates, capped = lsh_candidates(leads, config=config, bucket_cap=bucket_cap)
+    candidates = candidates.unionByName(identical).distinct()
     packed = verified_pairs(candidates, records_frame(spark, records), docs, commons, config=config,
                             partitions=partitions).persist(StorageLevel.MEMORY_AND_DISK)
     roots = spark.createDataFrame(components(packed.select("a", "b").rdd.map(tuple), partitions=partitions),

@@ -78,11 +78,13 @@ def common_segments(docs: DataFrame, *, min_docs: int) -> DataFrame:
     return counts.filter(F.col("count") >= min_docs).select("key")
 
 
-def identical_short_texts(docs: DataFrame) -> DataFrame:
-    """Each short text with words paired with the first (by id) of its identical texts."""
-    short = docs.filter(F.col("short") & (F.col("words") > 0)).select("id", "exact_key")
-    firsts = short.groupBy("exact_key").agg(F.min("id").alias("a"))
-    return short.join(firsts, "exact_key").filter(F.col("id") != F.col("a")).select("a", F.col("id").alias("b"))
+def identical_texts(docs: DataFrame) -> DataFrame:
+    """Documents with the same words (same ``exact_key``) are one group led by its smallest id:
+    each other member paired with the lead (as :func:`dupefind.pipeline.identical_groups`);
+    documents without words form no group."""
+    worded = docs.filter(F.col("words") > 0).select("id", "exact_key")
+    leads = worded.groupBy("exact_key").agg(F.min("id").alias("a"))
+    return worded.join(leads, "exact_key").filter(F.col("id") != F.col("a")).select("a", F.col("id").alias("b"))
 
 
 def lsh_candidates(docs: DataFrame, *, config: Config, bucket_cap: int) -> tuple[DataFrame, DataFrame]:

@@ -1,0 +1,65 @@
+"""``dupefind dedup``: keep one record per cluster, write the kept (and the removed) as JSONL."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import click
+
+from ..config import Config
+from ..dedup import KEEP_RULES
+from ..dedup_output import dedup as run_dedup
+from ..report.json_report import report_json_chunks
+from .common import EXIT_OK, EXIT_SKIPPED, build_config, emit, progress_bars
+from .config_option import config_file_option, config_sources
+from .scan import scan as scan_command
+
+_FIELDS = {field.name for field in dataclasses.fields(Config)}
+
+
+def _scan_settings() -> list[click.Parameter]:
+    """The scan's options that make its :class:`Config` (the same declarations, shared)."""
+    return [p for p in scan_command.params if isinstance(p, click.Option) and p.name in _FIELDS]
+
+
+def _dedup(paths: tuple[str, ...], output: str, removed: str | None, keep: str, report: str | None, quiet: bool,
+           **knobs: Any) -> None:
+    """Keep one record of each group of copies: the kept records go to -o FILE, the removed
+    ones (each with duplicate_of, the kept id, and the pair that ties it to its group) to
+    --removed FILE, both JSONL; records are passed through as they came."""
+    config = build_config(knobs)
+    with progress_bars(enabled=not quiet) as progress:
+        result = run_dedup(list(paths), output=output, removed=removed, keep=keep,  # type: ignore[arg-type]  # a click.Choice of KEEP_RULES
+                           config=config, progress=progress)
+    if report is not None:
+        sources = config_sources(click.get_current_context(), result.report.config)
+        emit(report_json_chunks(result.report, dedup=result.plan, config_sources=sources), report)
+    if not quiet:
+        plan, scanned = result.plan, result.report
+        click.echo(f"dupefind dedup: {len(scanned.documents)} documents, kept {len(plan.kept)}, removed "
+                   f"{len(plan.removed)} (copies in {len(scanned.clusters)} clusters, rule {plan.rule}), "
+                   f"{len(scanned.skipped)} skipped", err=True)
+    raise SystemExit(EXIT_SKIPPED if result.report.skipped else EXIT_OK)
+
+
+dedup = click.Command(
+    "dedup", callback=_dedup, help=_dedup.__doc__,
+    short_help="Keep one record per group of copies (JSONL out).",
+    params=[
+        click.Argument(["paths"], nargs=-1, required=True),
+        click.Option(["--output", "-o"], type=click.Path(dir_okay=False), required=True,
+                     help="Write the kept records (JSONL) to this file (atomically)."),
+        click.Option(["--removed"], type=click.Path(dir_okay=False), default=None,
+                     help="Write the removed records (JSONL, with duplicate_of) to this file."),
+        click.Option(["--keep"], type=click.Choice(KEEP_RULES), default="first", show_default=True,
+                     help="Which record of a group is kept: first (input order), longest, shortest, or "
+                          "oldest-id (the id that sorts first, numbers as numbers)."),
+        click.Option(["--report"], type=click.Path(dir_okay=False), default=None,
+                     help="Also write the JSON report, with the keep/drop listing, to this file."),
+        click.Option(["--quiet", "-q"], is_flag=True, default=False,
+                     help="Print nothing but errors (the exit code still says how it went)."),
+        *_scan_settings(),
+    ],
+)
+config_file_option(dedup)

@@ -1,0 +1,82 @@
+"""Writing what ``scan`` found in the formats beyond JSON: rows of pairs (CSV, Parquet), the
+HTML page a piece at a time, and the rich report part by part with a progress display when it
+is long."""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+
+import click
+from rich.console import Console, RenderableType
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+
+from ..errors import DupefindError
+from ..models import Report
+from ..report.csv_report import write_pairs_parquet
+from ..walk import why
+from .common import _tolerant_stdout, write_report, writing_stdout
+
+#: A rich report with at least this many pair views shows a progress display while it is drawn.
+LONG_REPORT = 50
+
+
+def need_output(fmt: str, output: str | None) -> None:
+    """Parquet is binary: refuse it on stdout before scanning, not after."""
+    if fmt == "parquet" and output is None:
+        raise click.UsageError("--format parquet writes a file: give it with --output FILE")
+
+
+def write_parquet(report: Report, output: str) -> None:
+    """The pairs as Parquet, written atomically (a temporary file beside it, renamed)."""
+    folder = os.path.dirname(os.path.abspath(output))
+    fd, temporary = tempfile.mkstemp(dir=folder, prefix=".dupefind-", suffix=".parquet")
+    os.close(fd)
+    try:
+        write_pairs_parquet(report, temporary)
+        os.replace(temporary, output)
+    except OSError as error:
+        raise click.FileError(output, hint=why(error)) from None
+    except DupefindError as error:
+        raise click.ClickException(str(error)) from None
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+
+
+def emit_rich_parts(parts: Iterable[RenderableType], *, count: int, output: str | None) -> None:
+    """The rich report, part after part; while a long one (``count`` pair views or more) is
+    drawn, a progress display runs when there is a terminal to show it on."""
+    if output is not None:
+        console = Console(record=True, width=120, file=io.StringIO(), highlight=False)
+        with _progress(Console(stderr=True), count) as advance:
+            for part in parts:
+                console.print(part)
+                advance()
+        write_report(output, console.export_text())
+        return
+    console = Console(highlight=False)
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console = Console(highlight=False, width=120)  # piped: no terminal to fit
+    shown_on = console if console.is_terminal else Console(stderr=True)
+    _tolerant_stdout()
+    with writing_stdout(), _progress(shown_on, count) as advance:
+        for part in parts:
+            console.print(part)
+            advance()
+
+
+@contextmanager
+def _progress(console: Console, count: int) -> Iterator[Callable[[], None]]:
+    """A transient "drawing the report" bar on ``console`` for a long report (otherwise nothing);
+    gives the function that counts one part drawn."""
+    if count < LONG_REPORT or not console.is_terminal:
+        yield lambda: None
+        return
+    with Progress(SpinnerColumn(), TextColumn("drawing the report"), BarColumn(), MofNCompleteColumn(),
+                  console=console, transient=True) as bars:
+        task = bars.add_task("draw", total=count + 3)
+        yield lambda: bars.advance(task)

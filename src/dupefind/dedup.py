@@ -1,0 +1,194 @@
+"""Dedup: one document kept per cluster, the others removed, each pointing at the kept one.
+
+A scan gives clusters (connected groups of reported pairs); :func:`plan_dedup` chooses which
+member of each cluster to keep by a rule (:data:`KEEP_RULES`) and says, for every removed
+document, which kept document it duplicates (``duplicate_of``: always a kept one, never a chain)
+and the figures of the pair that ties it to its cluster (:class:`Removal`). :func:`dedup`
+scans, then reads the inputs again in input order and writes the kept records and, if asked,
+the removed ones as JSONL (see :mod:`dupefind.dedup_output`).
+
+*Input order* is the order :func:`dupefind.sources.plan_reading` walks the inputs in: the paths
+as given; inside a folder, its files by name (code point order), then its subfolders by name,
+depth first; inside a JSONL file, its lines in order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from .errors import ConfigError
+from .models import Pair, Report
+
+KeepRule = Literal["first", "longest", "shortest", "oldest-id"]
+#: How the kept member of a cluster is chosen. ``first``: the first in input order;
+#: ``longest`` / ``shortest``: the most / fewest characters of text (ties: the oldest id);
+#: ``oldest-id``: the id that sorts first, runs of digits compared as numbers (``doc9`` before
+#: ``doc10``), then as plain text.
+KEEP_RULES: tuple[KeepRule, ...] = ("first", "longest", "shortest", "oldest-id")
+
+NaturalKey = tuple[tuple[int, int | str], ...]
+_RankKey = Callable[[str], tuple[int, NaturalKey, str]]
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """A removed document: the kept document it duplicates and the pair behind the decision."""
+
+    id: str
+    """The removed document."""
+    duplicate_of: str
+    """The kept document of its cluster (always kept: never another removed one)."""
+    matched: str
+    """The document whose pair with this one gives the figures below: ``duplicate_of`` when
+    the scan paired the two directly, otherwise the cluster member one step nearer to it."""
+    similarity: float
+    """Jaccard similarity of the pair ``id`` / ``matched``."""
+    containment: float
+    """Containment of the pair (the larger of the two directions)."""
+    kinds: tuple[str, ...]
+    """What kind of copy the pair is (``verbatim``, ``spun``, ...; empty without passages)."""
+
+
+@dataclass(frozen=True, slots=True)
+class DedupPlan:
+    """Which documents a dedup keeps and which it removes."""
+
+    rule: KeepRule
+    """The rule the kept member of each cluster was chosen by."""
+    kept: tuple[str, ...]
+    """Every kept document (those in no cluster too), sorted by id."""
+    removed: tuple[Removal, ...]
+    """Every removed document, sorted by id."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Link:
+    """A reported pair as dedup needs it."""
+
+    other: str
+    similarity: float
+    containment: float
+    kinds: tuple[str, ...]
+
+
+class Chooser:
+    """Decides document by document, in input order, whether each is kept or removed.
+
+    With the ``first`` rule the first member of a cluster met is kept; the other rules choose
+    the kept member of every cluster up front.
+    """
+
+    def __init__(self, report: Report, *, keep: KeepRule = "first") -> None:
+        if keep not in KEEP_RULES:
+            raise ConfigError("keep", f"must be one of {', '.join(KEEP_RULES)}; got {keep!r}")
+        self.rule: KeepRule = keep
+        self._cluster = {doc: number for number, members in enumerate(report.clusters) for doc in members}
+        self._links: dict[str, list[_Link]] = {}
+        for pair in report.pairs:
+            self._add(pair)
+        for links in self._links.values():
+            links.sort(key=lambda link: (-link.similarity, -link.containment, link.other))
+        chars = {d.id: d.chars for d in report.documents}
+        self._winner: dict[int, str] = {}
+        if keep != "first":
+            for number, members in enumerate(report.clusters):
+                self._winner[number] = min(members, key=_rank(keep, chars))
+        self._toward: dict[int, dict[str, _Link]] = {}
+
+    def _add(self, pair: Pair) -> None:
+        kinds = pair.relation.kinds if pair.relation is not None else ()
+        for one, other in ((pair.a, pair.b), (pair.b, pair.a)):
+            self._links.setdefault(one, []).append(_Link(other, pair.similarity, pair.containment, kinds))
+
+    def decide(self, doc: str) -> Removal | None:
+        """``None`` when ``doc`` is kept; otherwise why it is removed. Call once per document."""
+        number = self._cluster.get(doc)
+        if number is None:
+            return None
+        winner = self._winner.setdefault(number, doc)
+        if winner == doc:
+            return None
+        toward = self._toward.get(number)
+        if toward is None:
+            toward = self._toward[number] = self._paths_to(winner)
+        link = toward[doc]
+        return Removal(doc, winner, link.other, link.similarity, link.containment, link.kinds)
+
+    def _paths_to(self, winner: str) -> dict[str, _Link]:
+        """For each member of the winner's cluster, its pair with a member one step nearer to
+        the winner (breadth first; the strongest such pair, then the smallest id)."""
+        distance = {winner: 0}
+        queue = deque([winner])
+        while queue:
+            node = queue.popleft()
+            for link in self._links.get(node, ()):
+                if link.other not in distance:
+                    distance[link.other] = distance[node] + 1
+                    queue.append(link.other)
+        toward: dict[str, _Link] = {}
+        for node, steps in distance.items():
+            if steps:
+                toward[node] = next(link for link in self._links[node] if distance.get(link.other) == steps - 1)
+        return toward
+
+
+def plan_dedup(report: Report, *, keep: KeepRule = "first", order: Iterable[str] | None = None) -> DedupPlan:
+    """Which documents of ``report`` to keep and which to remove, one kept per cluster.
+
+    ``order`` is the documents' ids in input order (for the ``first`` rule); ids it leaves out
+    come after it, by id. Without it, the report's order (by id) is used.
+    """
+    chooser = Chooser(report, keep=keep)
+    known = {d.id for d in report.documents}
+    ordered = list(dict.fromkeys(doc for doc in (order or ()) if doc in known))
+    listed = set(ordered)
+    ordered += [d.id for d in report.documents if d.id not in listed]
+    kept: list[str] = []
+    removed: list[Removal] = []
+    for doc in ordered:
+        decision = chooser.decide(doc)
+        if decision is None:
+            kept.append(doc)
+        else:
+            removed.append(decision)
+    return DedupPlan(keep, tuple(sorted(kept)), tuple(sorted(removed, key=lambda r: r.id)))
+
+
+def _rank(keep: KeepRule, chars: dict[str, int]) -> _RankKey:
+    """The sort key whose smallest member of a cluster is kept."""
+    sign = {"longest": -1, "shortest": 1}.get(keep, 0)
+    return lambda doc: (sign * chars.get(doc, 0), natural_key(doc), doc)
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(doc: str) -> NaturalKey:
+    """``doc`` cut into text and numbers, so that ``doc9`` sorts before ``doc10``."""
+    return tuple((1, int(part)) if part.isdigit() else (0, part) for part in _DIGITS.split(doc) if part)
+
+
+def check_plan(report: Report, plan: DedupPlan) -> Sequence[str]:
+    """What is wrong with ``plan`` for ``report`` (empty when nothing): the invariants a dedup
+    keeps, stated once for tests and callers."""
+    problems: list[str] = []
+    docs = {d.id for d in report.documents}
+    kept, removed = set(plan.kept), {r.id for r in plan.removed}
+    if kept & removed:
+        problems.append(f"kept and removed: {sorted(kept & removed)[:5]}")
+    if kept | removed != docs:
+        problems.append(f"neither kept nor removed: {sorted(docs - kept - removed)[:5]}")
+    cluster = {doc: number for number, members in enumerate(report.clusters) for doc in members}
+    for r in plan.removed:
+        if r.duplicate_of not in kept:
+            problems.append(f"{r.id} points at {r.duplicate_of}, which is not kept")
+        if cluster.get(r.id) is None or cluster.get(r.id) != cluster.get(r.duplicate_of):
+            problems.append(f"{r.id} and {r.duplicate_of} are not in one cluster")
+    for members in report.clusters:
+        if sum(m in kept for m in members) != 1:
+            problems.append(f"cluster of {members[0]} keeps {sum(m in kept for m in members)} documents")
+    return problems

@@ -1,0 +1,209 @@
+"""Dedup end to end: scan, choose, then read the inputs again in input order and write the kept
+records (and the removed ones) as JSONL.
+
+A record is written as it came: a JSONL line byte for byte (its line break made ``\\n``, a
+byte-order mark dropped), a Parquet row as a JSON object of all its columns, a file as ``{"id": ..., "text": ...}`` (the field names of
+``Config.id_field`` / ``Config.text_field``). A removed record is the input object with two
+fields added at its end (replacing fields of the same names): ``duplicate_of``, the kept id,
+and ``duplicate_match``, the pair that ties it to its cluster (``id``, ``similarity``,
+``containment``, ``kinds``). Both files are written atomically (a temporary file renamed into
+place), and never over an input.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from typing import IO, Any, BinaryIO
+
+from .catalog import Progress
+from .config import Config
+from .dedup import Chooser, DedupPlan, KeepRule, Removal
+from .errors import DupefindError
+from .models import Location, Report
+from .parquet_source import parquet_row
+from .pipeline import scan
+from .sources import STDIN, Record, read_records
+
+
+class OutputError(DupefindError):
+    """An output file could not be written (or would overwrite an input)."""
+
+
+@dataclass(frozen=True, slots=True)
+class DedupResult:
+    """What a dedup did: the scan's report and the keep / remove decisions."""
+
+    report: Report
+    """The scan the decisions rest on."""
+    plan: DedupPlan
+    """Which documents were kept, which removed, and why."""
+
+
+def dedup(paths: Sequence[str], *, output: str, removed: str | None = None, keep: KeepRule = "first",
+          config: Config | None = None, stdin: BinaryIO | None = None,
+          progress: Progress | None = None) -> DedupResult:
+    """Scan ``paths``, keep one record per cluster (by ``keep``) and write the kept records to
+    ``output`` and, if given, the removed ones to ``removed`` (both JSONL)."""
+    config = config or Config()
+    targets = [output] + ([removed] if removed is not None else [])
+    _refuse_overwriting(targets, paths)
+    with _spooled(paths, stdin) as (given, real, shown_as):
+        with _spool_handle(real, given) as spool:
+            report = scan(given, config, stdin=spool, progress=progress)
+        chooser = Chooser(report, keep=keep)
+        documents = {d.id for d in report.documents}
+        kept: list[str] = []
+        gone: list[Removal] = []
+        with _atomic_files(targets) as files, _RawLines() as raw:
+            for record in read_records(real, include=config.include, exclude=config.exclude,
+                                       follow_symlinks=config.follow_symlinks, id_field=config.id_field,
+                                       text_field=config.text_field, shown_as=shown_as):
+                if not isinstance(record, Record) or record.id not in documents:
+                    continue  # skipped, or a repeated id (listed in the report's skipped inputs)
+                documents.discard(record.id)
+                decision = chooser.decide(record.id)
+                if decision is None:
+                    kept.append(record.id)
+                    files[0].write(_kept_line(record, raw, config))
+                else:
+                    gone.append(decision)
+                    if len(files) > 1:
+                        files[1].write(_removed_line(record, raw, config, decision))
+    plan = DedupPlan(keep, tuple(sorted(kept)), tuple(sorted(gone, key=lambda r: r.id)))
+    return DedupResult(report, plan)
+
+
+def _kept_line(record: Record, raw: _RawLines, config: Config) -> bytes:
+    if record.location.kind == "jsonl":
+        return raw.line(record.location) + b"\n"
+    return _dump(_as_object(record, raw, config))
+
+
+def _removed_line(record: Record, raw: _RawLines, config: Config, why: Removal) -> bytes:
+    data = _as_object(record, raw, config)
+    data.pop("duplicate_of", None)
+    data.pop("duplicate_match", None)
+    data["duplicate_of"] = why.duplicate_of
+    data["duplicate_match"] = {"id": why.matched, "similarity": why.similarity, "containment": why.containment,
+                               "kinds": list(why.kinds)}
+    return _dump(data)
+
+
+def _as_object(record: Record, raw: _RawLines, config: Config) -> dict[str, Any]:
+    if record.location.kind == "jsonl":
+        loaded: dict[str, Any] = json.loads(raw.line(record.location))
+        return loaded
+    if record.location.kind == "parquet":
+        location = record.location
+        return parquet_row(location.path, location.offset, location.line)
+    return {config.id_field: record.id, config.text_field: record.text}
+
+
+def _dump(data: dict[str, Any]) -> bytes:
+    # A lone surrogate (read from a JSON escape) goes back out as the same escape.
+    return (json.dumps(data, ensure_ascii=False) + "\n").encode("utf-8", errors="backslashreplace")
+
+
+class _RawLines:
+    """JSONL lines read again from their files (one open handle per file)."""
+
+    def __init__(self) -> None:
+        self._handles: dict[str, IO[bytes]] = {}
+
+    def __enter__(self) -> _RawLines:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for handle in self._handles.values():
+            handle.close()
+
+    def line(self, location: Location) -> bytes:
+        handle = self._handles.get(location.path)
+        if handle is None:
+            handle = self._handles[location.path] = open(location.path, "rb")  # noqa: SIM115  # closed in __exit__
+        handle.seek(location.offset)
+        line = handle.readline().rstrip(b"\r\n")
+        return line.removeprefix(b"\xef\xbb\xbf")
+
+
+def _refuse_overwriting(targets: Sequence[str], inputs: Sequence[str]) -> None:
+    if len({os.path.abspath(t) for t in targets}) < len(targets):
+        raise OutputError("the kept and removed records cannot go to the same file")
+    real_inputs = [os.path.realpath(p) for p in inputs if p != STDIN]
+    for target in targets:
+        real = os.path.realpath(target)
+        for given in real_inputs:
+            if real == given or real.startswith(given.rstrip(os.sep) + os.sep):
+                raise OutputError(f"{target} is among the inputs; dedup never overwrites an input")
+        if os.path.isdir(real):
+            raise OutputError(f"{target} is a folder")
+        if not os.path.isdir(os.path.dirname(real)):
+            raise OutputError(f"cannot write {target}: folder {os.path.dirname(real)} does not exist")
+
+
+@contextmanager
+def _spooled(paths: Sequence[str], stdin: BinaryIO | None
+             ) -> Iterator[tuple[list[str], list[str], dict[str, str]]]:
+    """Stdin copied once to a temporary file, read by the scan and again by the writer."""
+    if STDIN not in paths:
+        yield list(paths), list(paths), {}
+        return
+    with tempfile.TemporaryDirectory(prefix="dupefind-dedup-") as folder:
+        spool = os.path.join(folder, "stdin.jsonl")
+        with open(spool, "wb") as out:
+            shutil.copyfileobj(stdin if stdin is not None else sys.stdin.buffer, out)
+        yield list(paths), [spool if p == STDIN else p for p in paths], {spool: STDIN}
+
+
+@contextmanager
+def _spool_handle(real: Sequence[str], given: Sequence[str]) -> Iterator[BinaryIO | None]:
+    """The spooled stdin opened again, for the scan to read as its stdin."""
+    spools = [r for r, g in zip(real, given) if g == STDIN]
+    if not spools:
+        yield None
+        return
+    with open(spools[0], "rb") as handle:
+        yield handle
+
+
+@contextmanager
+def _atomic_files(targets: Sequence[str]) -> Iterator[list[IO[bytes]]]:
+    """Temporary files beside ``targets``, renamed onto them when all went well."""
+    with ExitStack() as stack:
+        files: list[tuple[str, IO[bytes]]] = []
+        try:
+            for target in targets:
+                fd, temporary = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(target)),
+                                                 prefix=".dupefind-", suffix=".tmp")
+                files.append((temporary, stack.enter_context(os.fdopen(fd, "wb"))))
+        except OSError as error:
+            _clean(files)
+            raise OutputError(f"cannot write {target}: {error.strerror or error}") from None
+        try:
+            yield [handle for _, handle in files]
+            umask = os.umask(0)
+            os.umask(umask)
+            for (temporary, handle), target in zip(files, targets):
+                handle.close()
+                os.chmod(temporary, 0o666 & ~umask)
+                os.replace(temporary, target)
+        except OSError as error:
+            _clean(files)
+            raise OutputError(f"cannot write the dedup output: {error.strerror or error}") from None
+        except BaseException:
+            _clean(files)
+            raise
+
+
+def _clean(files: Sequence[tuple[str, IO[bytes]]]) -> None:
+    for temporary, handle in files:
+        handle.close()
+        if os.path.exists(temporary):
+            os.unlink(temporary)

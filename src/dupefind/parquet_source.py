@@ -1,0 +1,98 @@
+"""Parquet input: one document per row, the id and text taken from two columns (the
+``--id-field`` / ``--text-field`` names), read a row group at a time.
+
+A file is cut into one piece per row group (:func:`parquet_pieces`), which a worker reads on
+its own (:func:`read_parquet_piece`); a document is re-read from its row group
+(:func:`load_parquet_text`, the last few row groups cached). A row is named ``FILE:ROW`` (ROW
+counts from 1 over the whole file) when the id column is missing or null. Needs pyarrow (the
+``parquet`` extra); without it a Parquet file is skipped with that reason.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import Any
+
+from .decoding import NotText
+
+#: What a Parquet file is skipped with when pyarrow is missing.
+NEEDS_PYARROW = "Parquet needs pyarrow: pip install 'dupefind[parquet]'"
+
+
+def _parquet() -> Any:
+    try:
+        import pyarrow.parquet as pq  # type: ignore[import-untyped]  # pyarrow ships no type information
+    except ImportError:
+        raise NotText(NEEDS_PYARROW) from None
+    return pq
+
+
+@lru_cache(maxsize=8)
+def _layout(path: str) -> tuple[tuple[int, int], ...]:
+    """Each row group's first row (0-based, over the file) and its size in bytes."""
+    try:
+        meta = _parquet().ParquetFile(path).metadata
+    except NotText:
+        raise
+    except Exception as error:  # pyarrow raises its own errors (ArrowInvalid, OSError) for a bad file
+        raise NotText(f"not a readable Parquet file ({error})") from None
+    layout, first = [], 0
+    for group in range(meta.num_row_groups):
+        layout.append((first, meta.row_group(group).total_byte_size))
+        first += meta.row_group(group).num_rows
+    return tuple(layout)
+
+
+def parquet_pieces(path: str) -> list[tuple[int, int]]:
+    """``(row group, bytes)`` for each row group of ``path``; :class:`NotText` when unreadable."""
+    return [(group, size) for group, (_, size) in enumerate(_layout(path))]
+
+
+def read_parquet_piece(path: str, group: int, *, id_field: str,
+                       text_field: str) -> Iterator[tuple[int, str | None, Any]]:
+    """``(row, id or None, text)`` for each row of one row group (row counted from 1 over the file)."""
+    first = _layout(path)[group][0]
+    table = _read(path, group, (id_field, text_field))
+    names = set(table.column_names)
+    if text_field not in names:
+        have = ", ".join(sorted(_schema_names(path))) or "none"
+        raise NotText(f"no column {text_field!r} (columns: {have}); set it with --text-field")
+    texts = table.column(text_field).to_pylist()
+    ids = table.column(id_field).to_pylist() if id_field in names else [None] * len(texts)
+    for index, (ident, text) in enumerate(zip(ids, texts)):
+        yield first + index + 1, None if ident is None else str(ident), text
+
+
+def load_parquet_text(path: str, group: int, row: int, *, text_field: str) -> str:
+    """The text of row ``row`` (from 1 over the file) of row group ``group`` again."""
+    first = _layout(path)[group][0]
+    return str(_texts(path, group, text_field)[row - first - 1])
+
+
+def parquet_row(path: str, group: int, row: int) -> dict[str, Any]:
+    """Every column of one row, as JSON-ready values (others as their text): dedup's pass-through."""
+    first = _layout(path)[group][0]
+    values: dict[str, Any] = _read(path, group, None).slice(row - first - 1, 1).to_pylist()[0]
+    return json.loads(json.dumps(values, ensure_ascii=False, default=str))  # type: ignore[no-any-return]  # a dict by construction
+
+
+@lru_cache(maxsize=4)
+def _texts(path: str, group: int, text_field: str) -> list[Any]:
+    return list(_read(path, group, (text_field,)).column(text_field).to_pylist())
+
+
+def _read(path: str, group: int, columns: tuple[str, ...] | None) -> Any:
+    pq = _parquet()
+    handle = pq.ParquetFile(path)
+    wanted = None if columns is None else [c for c in columns if c in _schema_names(path)]
+    try:
+        return handle.read_row_group(group, columns=wanted)
+    except Exception as error:  # pyarrow raises its own errors for damaged data
+        raise NotText(f"cannot read row group {group} ({error})") from None
+
+
+@lru_cache(maxsize=8)
+def _schema_names(path: str) -> tuple[str, ...]:
+    return tuple(_parquet().ParquetFile(path).schema_arrow.names)

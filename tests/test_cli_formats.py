@@ -1,0 +1,93 @@
+"""scan's CSV and Parquet output, --top, --quiet and --config from the command line."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from conftest import run_main
+from rich.console import Console
+
+import dupefind
+from dupefind.cli.output import LONG_REPORT, _progress
+
+
+@pytest.fixture
+def in_repo(at_repo: Path) -> Path:
+    return at_repo
+
+
+def test_csv_on_stdout_parses_back_to_the_pairs(in_repo: Path) -> None:
+    result = run_main(["scan", "samples/", "--format", "csv"])
+    assert result.exit_code == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout, newline="")))
+    report = dupefind.scan(["samples/"])
+    assert [(r["a"], r["b"]) for r in rows] == [(p.a, p.b) for p in report.pairs]
+    assert [float(r["containment"]) for r in rows] == [p.containment for p in report.pairs]
+    assert [int(r["passages"]) for r in rows] == [len(p.passages) for p in report.pairs]
+    assert rows[2]["kind"] == "verbatim+reordered"
+
+
+def test_parquet_needs_an_output_and_round_trips(in_repo: Path, tmp_path: Path) -> None:
+    pq = pytest.importorskip("pyarrow.parquet")
+    refused = run_main(["scan", "samples/", "--format", "parquet"])
+    assert refused.exit_code == 2 and "--output" in refused.stderr
+    out = tmp_path / "pairs.parquet"
+    result = run_main(["scan", "samples/", "--format", "parquet", "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    rows = pq.read_table(out).to_pylist()
+    assert [(r["a"], r["b"], r["similarity"]) for r in rows] == [
+        (p.a, p.b, p.similarity) for p in dupefind.scan(["samples/"]).pairs]
+    assert [p.name for p in tmp_path.iterdir()] == ["pairs.parquet"]  # no temporary file left
+
+
+def test_quiet_prints_the_summary_only_and_still_writes_the_file(in_repo: Path, tmp_path: Path) -> None:
+    quiet = run_main(["scan", "samples/", "-q"])
+    assert quiet.exit_code == 0 and quiet.stderr == ""
+    (line,) = quiet.stdout.splitlines()
+    assert line.startswith("dupefind  20 documents scanned (0 short), 0 skipped, 5 pairs in 5 clusters")
+    out = tmp_path / "r.json"
+    written = run_main(["scan", "samples/", "-q", "--format", "json", "-o", str(out), "--fail-on-duplicates"])
+    assert written.exit_code == 1 and len(written.stdout.splitlines()) == 1
+    assert len(json.loads(out.read_text(encoding="utf-8"))["pairs"]) == 5
+
+
+def test_top_limits_the_pairs_shown(in_repo: Path) -> None:
+    out = run_main(["scan", "samples/", "--top", "2", "--max-chars", "50"], columns=80).stdout
+    assert "3 more pair(s) not shown: --top 0 shows all" in out
+    assert out.count("  ↔  ") == 2  # two pair views
+    assert all(len(line.rstrip()) <= 80 for line in out.splitlines())
+
+
+def test_scan_config_file_and_sources(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_repo: Path) -> None:
+    samples = str(in_repo / "samples")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "dupefind.toml").write_text('threshold = 0.5\nformat = "json"\ntop = 3\n', encoding="utf-8")
+    data = json.loads(run_main(["scan", samples, "--min-words", "40"]).stdout)
+    assert (data["config"]["threshold"], data["config"]["min_words"]) == (0.5, 40)
+    assert data["config_sources"]["threshold"] == f"{tmp_path}/dupefind.toml"
+    assert data["config_sources"]["min_words"] == "command line"
+    assert all(p["containment"] >= 0.5 or p["passages"] for p in data["pairs"])
+    # The command line wins over the file, for the format too.
+    assert run_main(["scan", samples, "--format", "csv"]).stdout.startswith("a,b,kind,")
+    (tmp_path / "dupefind.toml").write_text("threshold = 7\n", encoding="utf-8")
+    bad = run_main(["scan", samples])
+    assert bad.exit_code == 2 and f"(set in {tmp_path}/dupefind.toml)" in bad.stderr
+
+
+def test_a_long_report_shows_a_drawing_progress_on_a_terminal() -> None:
+    screen = io.StringIO()
+    console = Console(file=screen, force_terminal=True, width=80)
+    with _progress(console, LONG_REPORT) as advance:
+        for _ in range(LONG_REPORT):
+            advance()
+    assert "drawing the report" in screen.getvalue()
+    quiet = io.StringIO()
+    with _progress(Console(file=quiet, force_terminal=True), LONG_REPORT - 1) as advance:
+        advance()
+    with _progress(Console(file=quiet), LONG_REPORT) as advance:  # not a terminal
+        advance()
+    assert quiet.getvalue() == ""

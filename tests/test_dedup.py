@@ -1,0 +1,185 @@
+"""Dedup: one kept per cluster, every document kept or removed, each removed one pointing at a
+kept member of its cluster (never a chain); the records written as they came."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLES, run_main, sample_files, sample_text, validate_report
+from hypothesis import given
+from hypothesis import strategies as st
+
+import dupefind
+from dupefind.cluster import clusters
+from dupefind.dedup import KEEP_RULES, check_plan, natural_key, plan_dedup
+from dupefind.dedup_output import OutputError, dedup
+from dupefind.models import Document, Pair, Relation, Report
+from dupefind.report import report_json
+
+
+def synthetic(edges: list[tuple[int, int]], n: int) -> Report:
+    """A report over documents d0..d{n-1} with the given pairs (lengths vary by id)."""
+    ids = [f"d{i}" for i in range(n)]
+    pairs = []
+    for i, j in sorted({(min(e), max(e)) for e in edges if e[0] != e[1]}):
+        sim = round(0.3 + ((i * 7 + j * 3) % 10) / 20, 4)
+        relation = Relation(("spun",), 0.7, 0.3, 0.9, 0.9, 0.0)
+        pairs.append(Pair(ids[i], ids[j], sim, sim, sim, sim, True, (), relation))
+    docs = tuple(sorted((Document(d, d, 100 + (k * 37) % 11, 50, False) for k, d in enumerate(ids)),
+                        key=lambda d: d.id))
+    return Report(config={}, documents=docs, pairs=tuple(pairs),
+                  clusters=clusters((p.a, p.b) for p in pairs), skipped=())
+
+
+def test_a_chain_points_at_the_kept_end_not_at_its_neighbour() -> None:
+    report = synthetic([(0, 1), (1, 2), (2, 3)], 4)
+    plan = plan_dedup(report, keep="first", order=["d0", "d1", "d2", "d3"])
+    assert plan.kept == ("d0",)
+    by_id = {r.id: r for r in plan.removed}
+    assert {r.duplicate_of for r in plan.removed} == {"d0"}
+    assert by_id["d1"].matched == "d0"  # paired directly
+    assert by_id["d3"].matched == "d2"  # the figures of the pair one step nearer to d0
+    assert by_id["d3"].kinds == ("spun",)
+    assert check_plan(report, plan) == []
+
+
+@given(edges=st.lists(st.tuples(st.integers(0, 11), st.integers(0, 11)), max_size=25),
+       keep=st.sampled_from(KEEP_RULES), order=st.permutations(range(12)))
+def test_every_document_is_kept_or_removed_and_points_at_a_kept_one(
+        edges: list[tuple[int, int]], keep: str, order: list[int]) -> None:
+    report = synthetic(edges, 12)
+    ids = [f"d{i}" for i in order]
+    plan = plan_dedup(report, keep=keep, order=ids)  # type: ignore[arg-type]  # sampled from KEEP_RULES
+    assert check_plan(report, plan) == []
+    linked = {(p.a, p.b) for p in report.pairs} | {(p.b, p.a) for p in report.pairs}
+    for removal in plan.removed:
+        assert (removal.id, removal.matched) in linked
+    chars = {d.id: d.chars for d in report.documents}
+    for members in report.clusters:
+        (kept,) = [m for m in members if m in plan.kept]
+        if keep == "first":
+            assert kept == min(members, key=ids.index)
+        elif keep == "longest":
+            assert chars[kept] == max(chars[m] for m in members)
+        elif keep == "shortest":
+            assert chars[kept] == min(chars[m] for m in members)
+        else:
+            assert kept == min(members, key=natural_key)
+
+
+def test_oldest_id_compares_numbers_as_numbers() -> None:
+    assert sorted(["doc10", "doc9", "doc100", "a"], key=natural_key) == ["a", "doc9", "doc10", "doc100"]
+    report = synthetic([(9, 10)], 11)
+    assert plan_dedup(report, keep="oldest-id").kept[:2] == ("d0", "d1")
+    assert {r.id for r in plan_dedup(report, keep="oldest-id").removed} == {"d10"}
+
+
+def test_an_unknown_rule_is_refused() -> None:
+    with pytest.raises(dupefind.ConfigError, match="keep"):
+        plan_dedup(synthetic([], 2), keep="newest")  # type: ignore[arg-type]  # the point of the test
+
+
+def corpus(folder: Path) -> Path:
+    """Sample articles as files, plus a JSONL file whose records carry extra fields."""
+    folder.mkdir()
+    for name in sample_files():
+        shutil.copyfile(SAMPLES / name, folder / name)
+    lines = [
+        {"id": "rec-a", "text": sample_text("040_night_trains_return.txt"), "lang": "en", "meta": {"n": 1.50}},
+        {"id": "rec-b", "text": sample_text("013_how_to_start_a_community_garden.txt"), "lang": "en"},
+        {"id": "rec-c", "text": "A short note that is nobody's copy.", "tags": ["x"]},
+    ]
+    body = "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
+    (folder / "zz_records.jsonl").write_text(body, encoding="utf-8")
+    return folder
+
+
+def test_dedup_writes_every_record_once_and_agrees_with_the_scan(tmp_path: Path) -> None:
+    folder = corpus(tmp_path / "in")
+    kept_path, removed_path = tmp_path / "kept.jsonl", tmp_path / "removed.jsonl"
+    result = dedup([str(folder)], output=str(kept_path), removed=str(removed_path))
+    # The same scan as `scan`, and one kept per cluster of that scan.
+    scanned = dupefind.scan([str(folder)])
+    assert report_json(result.report) == report_json(scanned)
+    assert check_plan(scanned, result.plan) == []
+    kept = [json.loads(line) for line in kept_path.read_text(encoding="utf-8").splitlines()]
+    removed = [json.loads(line) for line in removed_path.read_text(encoding="utf-8").splitlines()]
+    kept_ids = [k["id"] for k in kept]
+    assert sorted(kept_ids) == list(result.plan.kept)
+    assert sorted(r["id"] for r in removed) == [r.id for r in result.plan.removed]
+    assert sorted(kept_ids + [r["id"] for r in removed]) == sorted(d.id for d in scanned.documents)
+    assert all(r["duplicate_of"] in kept_ids for r in removed)
+    # First by input order: files by name, so the .jsonl file (named last) loses to 040 and 013.
+    assert {r["id"] for r in removed} >= {"rec-a", "rec-b"}
+    rec_a = next(r for r in removed if r["id"] == "rec-a")
+    assert rec_a["duplicate_of"] == f"{folder}/040_night_trains_return.txt"
+    assert rec_a["lang"] == "en" and rec_a["meta"] == {"n": 1.5}
+    assert rec_a["duplicate_match"]["similarity"] > 0.9 and "verbatim" in rec_a["duplicate_match"]["kinds"]
+    # A kept JSONL record is its input line byte for byte; a file becomes {id, text}.
+    source_lines = (folder / "zz_records.jsonl").read_text(encoding="utf-8").splitlines()
+    assert source_lines[2] in kept_path.read_text(encoding="utf-8").splitlines()
+    first = next(k for k in kept if k["id"].endswith("000_313ab52531fab2be.txt"))
+    assert first["text"] == sample_text("000_313ab52531fab2be.txt")
+    # The report with the listing validates against the schema.
+    listing = json.loads(report_json(result.report, dedup=result.plan))
+    validate_report(listing)
+    assert {d["id"] for d in listing["dedup"] if d["action"] == "keep"} == set(result.plan.kept)
+
+
+def test_dedup_from_stdin_names_records_as_scan_does(tmp_path: Path) -> None:
+    text = sample_text("040_night_trains_return.txt")
+    body = "".join(json.dumps({"text": text, "n": n}) + "\n" for n in range(3)).encode()
+    out = tmp_path / "kept.jsonl"
+    result = dedup(["-"], output=str(out), removed=str(tmp_path / "gone.jsonl"), stdin=io.BytesIO(body))
+    assert result.plan.kept == ("-:1",)
+    assert [r.duplicate_of for r in result.plan.removed] == ["-:1", "-:1"]
+    assert json.loads(out.read_text(encoding="utf-8")) == {"text": text, "n": 0}
+
+
+def test_dedup_never_writes_over_an_input(tmp_path: Path) -> None:
+    folder = corpus(tmp_path / "in")
+    target = folder / "zz_records.jsonl"
+    before = target.read_bytes()
+    with pytest.raises(OutputError, match="among the inputs"):
+        dedup([str(folder)], output=str(target))
+    with pytest.raises(OutputError, match="same file"):
+        dedup([str(folder)], output=str(tmp_path / "x.jsonl"), removed=str(tmp_path / "x.jsonl"))
+    assert target.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]
+
+
+def test_cli_dedup_writes_both_files_and_the_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    corpus(tmp_path / "in")
+    monkeypatch.chdir(tmp_path)
+    result = run_main(["dedup", "in", "-o", "kept.jsonl", "--removed", "removed.jsonl", "--keep", "longest",
+                       "--report", "report.json", "--threshold", "0.3"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    assert "kept" in result.stderr and "removed" in result.stderr and "rule longest" in result.stderr
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    validate_report(report)
+    assert report["dedup_rule"] == "longest"
+    assert report["config_sources"]["threshold"] == "command line"
+    assert report["config_sources"]["min_words"] == "default"
+    chars = {d["id"]: d["chars"] for d in report["documents"]}
+    removed = [json.loads(line) for line in (tmp_path / "removed.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert removed and all(chars[r["duplicate_of"]] >= chars[r["id"]] for r in removed)
+    drops = {d["id"]: d["duplicate_of"] for d in report["dedup"] if d["action"] == "drop"}
+    assert drops == {r["id"]: r["duplicate_of"] for r in removed}
+
+
+def test_cli_dedup_quiet_and_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = corpus(tmp_path / "in")
+    monkeypatch.chdir(tmp_path)
+    quiet = run_main(["dedup", "in", "-o", "kept.jsonl", "-q"])
+    assert (quiet.exit_code, quiet.stdout, quiet.stderr) == (0, "", "")
+    over = run_main(["dedup", "in", "-o", str(folder / "zz_records.jsonl")])
+    assert over.exit_code == 2 and "never overwrites an input" in over.stderr
+    missing = run_main(["dedup", "in"])
+    assert missing.exit_code == 2 and "--output" in missing.stderr
+    bad = run_main(["dedup", "in", "-o", "k.jsonl", "--keep", "newest"])
+    assert bad.exit_code == 2 and "--keep" in bad.stderr

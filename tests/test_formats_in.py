@@ -1,0 +1,105 @@
+"""More inputs: .rst, files without extension that hold text, Parquet (rows by id/text columns)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import sample_files, sample_text
+
+import dupefind
+from dupefind.models import Skipped
+from dupefind.sources import Record, load_text, read_records
+
+pa = pytest.importorskip("pyarrow")
+pq = pytest.importorskip("pyarrow.parquet")
+
+ARTICLE = sample_text("040_night_trains_return.txt")
+
+
+def read(paths: list[str], **options: str) -> tuple[dict[str, Record], list[Skipped]]:
+    records: dict[str, Record] = {}
+    skipped: list[Skipped] = []
+    for item in read_records(paths, **options):  # type: ignore[arg-type]  # keyword options of read_records
+        if isinstance(item, Skipped):
+            skipped.append(item)
+        else:
+            records[item.id] = item
+    return records, skipped
+
+
+def test_rst_and_text_without_extension_are_read(tmp_path: Path) -> None:
+    (tmp_path / "guide.rst").write_text("Title\n=====\n\n" + ARTICLE, encoding="utf-8")
+    (tmp_path / "README").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "LATIN1").write_bytes("Caf\xe9 cr\xe8me, na\xefve fa\xe7ade. ".encode("cp1252") * 20)
+    (tmp_path / "blob").write_bytes(b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)) * 4)
+    (tmp_path / "controls").write_bytes(b"text \x01\x02\x03\x04\x05 more" * 50)
+    records, skipped = read([str(tmp_path)])
+    assert sorted(Path(r).name for r in records) == ["LATIN1", "README", "guide.rst"]
+    assert records[f"{tmp_path}/README"].text == ARTICLE
+    assert "Café crème" in records[f"{tmp_path}/LATIN1"].text
+    # Found in a folder, a file without extension that is not text is ignored (not a failure).
+    assert {Path(s.path).name: s.ignored for s in skipped} == {"blob": True, "controls": True}
+    assert all("no extension, and not text" in s.reason for s in skipped)
+    # Given by name, it is skipped.
+    _, named = read([str(tmp_path / "blob")])
+    assert [(s.ignored, "no extension, and not text" in s.reason) for s in named] == [(False, True)]
+    assert load_text(records[f"{tmp_path}/README"].location) == ARTICLE
+
+
+def write_parquet(path: Path, columns: dict[str, list[object]], row_group_size: int = 3) -> Path:
+    pq.write_table(pa.table(columns), path, row_group_size=row_group_size)
+    return path
+
+
+def test_parquet_rows_by_column_over_row_groups(tmp_path: Path) -> None:
+    texts = [sample_text(n) for n in sample_files()[:7]]
+    path = write_parquet(tmp_path / "docs.parquet", {
+        "key": ["a", None, "c", "d", "e", "f", "g"], "body": texts, "lang": ["en"] * 7})
+    records, skipped = read([str(path)], id_field="key", text_field="body")
+    assert skipped == []
+    assert list(records) == ["a", f"{path}:2", "c", "d", "e", "f", "g"]
+    for record, text in zip(records.values(), texts):
+        assert record.text == text
+        assert load_text(record.location, text_field="body") == text  # re-read from its row group
+    assert records["g"].location.offset == 2  # the third row group
+
+
+def test_parquet_bad_rows_and_columns_are_skipped_with_reasons(tmp_path: Path) -> None:
+    path = write_parquet(tmp_path / "mixed.parquet", {"id": ["a", "b", "c"], "text": [ARTICLE, "  ", None]})
+    records, skipped = read([str(path)])
+    assert list(records) == ["a"]
+    assert [(s.path, s.reason) for s in skipped] == [
+        (f"{path}:2", "empty text"), (f"{path}:3", "column 'text' is not text here (NoneType)")]
+    _, skipped = read([str(path)], text_field="body")
+    assert [s.path for s in skipped] == [str(path)] and "no column 'body' (columns: id, text)" in skipped[0].reason
+    broken = tmp_path / "broken.parquet"
+    broken.write_bytes(b"PAR1 not really")
+    _, skipped = read([str(broken)])
+    assert [s.path for s in skipped] == [str(broken)] and "not a readable Parquet file" in skipped[0].reason
+
+
+def test_parquet_scan_equals_jsonl_scan(tmp_path: Path) -> None:
+    names = sample_files()
+    ids, texts = [f"doc{n:02d}" for n in range(len(names))], [sample_text(n) for n in names]
+    (tmp_path / "p").mkdir()
+    (tmp_path / "j").mkdir()
+    write_parquet(tmp_path / "p" / "docs.parquet", {"id": ids, "text": texts}, row_group_size=4)
+    (tmp_path / "j" / "docs.jsonl").write_text(
+        "".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in zip(ids, texts)), encoding="utf-8")
+    config = dupefind.Config(jobs=1)
+    from_parquet, from_jsonl = dupefind.scan([str(tmp_path / "p")], config), dupefind.scan([str(tmp_path / "j")], config)
+    assert list(from_parquet.pairs) == list(from_jsonl.pairs) and len(from_parquet.pairs) >= 4
+    assert from_parquet.clusters == from_jsonl.clusters
+
+
+def test_dedup_passes_parquet_rows_through(tmp_path: Path) -> None:
+    path = write_parquet(tmp_path / "docs.parquet", {
+        "id": ["a", "b", "c"], "text": [ARTICLE, ARTICLE, sample_text("013_how_to_start_a_community_garden.txt")],
+        "score": [1.5, 2.5, 3.5]})
+    kept, removed = tmp_path / "kept.jsonl", tmp_path / "removed.jsonl"
+    dupefind.dedup([str(path)], output=str(kept), removed=str(removed))
+    assert [json.loads(line)["id"] for line in kept.read_text(encoding="utf-8").splitlines()] == ["a", "c"]
+    (gone,) = [json.loads(line) for line in removed.read_text(encoding="utf-8").splitlines()]
+    assert gone["score"] == 2.5 and gone["text"] == ARTICLE and gone["duplicate_of"] == "a"

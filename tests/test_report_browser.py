@@ -1,0 +1,149 @@
+"""The HTML report in a real browser: Debian's headless Chromium driven by selenium, offline,
+loading the page from a file:// URL. Skipped only when Chromium or its driver is not installed
+(.ci/run installs both, so CI never skips)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLES, sample_files
+
+import dupefind
+from dupefind.models import Edit, Pair, Passage, Relation, Report
+from dupefind.report.html import report_html
+
+webdriver = pytest.importorskip("selenium.webdriver")
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+DRIVER = shutil.which("chromedriver")
+pytestmark = pytest.mark.skipif(CHROMIUM is None or DRIVER is None, reason="chromium / chromedriver not installed")
+
+PAYLOAD = ('<script>document.title = "pwned"; window.pwned = 1;</script>'
+           '<img src="x" onerror="window.pwned = 2"><!-- comment')
+ARTICLE = (SAMPLES / "040_night_trains_return.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[webdriver.Chrome]:
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update", "--disable-default-apps",
+                 "--disable-sync", "--disable-extensions", "--no-first-run", "--metrics-recording-only",
+                 "--host-resolver-rules=MAP * ~NOTFOUND", "--window-size=1280,2000"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(executable_path=str(DRIVER)))
+    driver.set_page_load_timeout(60)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.fixture(scope="module")
+def scanned(tmp_path_factory: pytest.TempPathFactory) -> Report:
+    """The samples (five planted pairs of several kinds) and a copy of an article carrying markup."""
+    folder = tmp_path_factory.mktemp("corpus")
+    for name in sample_files():
+        shutil.copyfile(SAMPLES / name, folder / name)
+    cut = ARTICLE.index(". ", len(ARTICLE) // 2) + 2
+    (folder / "zz_payload_copy.txt").write_text(ARTICLE[:cut] + PAYLOAD + " " + ARTICLE[cut:], encoding="utf-8")
+    return dupefind.scan([str(folder)], dupefind.Config(jobs=1))
+
+
+def load(driver: webdriver.Chrome, report: Report, path: Path) -> None:
+    path.write_text(report_html(report), encoding="utf-8")
+    driver.get(path.as_uri())
+    WebDriverWait(driver, 30).until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "1")
+
+
+def type_into(driver: webdriver.Chrome, element_id: str, text: str) -> None:
+    """Replace a field's content by typing, as a user would (every keystroke fires its events)."""
+    field = driver.find_element(By.ID, element_id)
+    field.send_keys(Keys.CONTROL, "a")
+    field.send_keys(Keys.BACKSPACE)
+    if text:
+        field.send_keys(text)
+
+
+def rows(driver: webdriver.Chrome) -> list[list[str]]:
+    return [[td.text for td in tr.find_elements(By.TAG_NAME, "td")]
+            for tr in driver.find_elements(By.CSS_SELECTOR, "#pairs-table tbody tr")]
+
+
+def test_filter_sort_and_pair_view(browser: webdriver.Chrome, scanned: Report, tmp_path: Path) -> None:
+    load(browser, scanned, tmp_path / "report.html")
+    assert len(rows(browser)) == len(scanned.pairs) >= 6
+    # Filter by kind: only the pairs of that kind remain.
+    spun = [p for p in scanned.pairs if p.relation and "spun" in p.relation.kinds]
+    Select(browser.find_element(By.ID, "kind-filter")).select_by_value("spun")
+    shown = rows(browser)
+    assert len(shown) == len(spun) >= 2
+    assert all("spun" in row[3] for row in shown)
+    Select(browser.find_element(By.ID, "kind-filter")).select_by_value("")
+    # Filter by similarity and by id.
+    type_into(browser, "min-similarity", "0.5")
+    assert 0 < len(rows(browser)) == sum(p.similarity >= 0.5 for p in scanned.pairs) < len(scanned.pairs)
+    type_into(browser, "min-similarity", "")
+    type_into(browser, "id-search", "PAYLOAD")
+    shown = rows(browser)
+    assert len(shown) == sum("payload" in p.a + p.b for p in scanned.pairs) >= 1
+    assert all("zz_payload_copy.txt" in row[1] + row[2] for row in shown)
+    # Sort: the passages column, most first on the first click.
+    type_into(browser, "id-search", "")
+    assert len(rows(browser)) == len(scanned.pairs)
+    browser.find_element(By.CSS_SELECTOR, '#pairs-table th[data-key="passages"]').click()
+    assert int(rows(browser)[0][7]) == max(len(p.passages) for p in scanned.pairs)
+    # Open a pair: its passages side by side, differences marked.
+    spun_row = next(tr for tr in browser.find_elements(By.CSS_SELECTOR, "#pairs-table tbody tr")
+                    if "spun" in tr.text and "000_" in tr.text)
+    spun_row.click()
+    view = browser.find_element(By.ID, "pair-view")
+    assert view.is_displayed()
+    assert "000_313ab52531fab2be.txt" in view.find_element(By.TAG_NAME, "h3").text
+    marks = [m.text for m in view.find_elements(By.CSS_SELECTOR, "mark.del")]
+    assert "individuals" in marks and len(marks) > 10
+    assert view.find_elements(By.CSS_SELECTOR, "mark.ins")
+
+
+def test_article_markup_stays_inert(browser: webdriver.Chrome, scanned: Report, tmp_path: Path) -> None:
+    load(browser, scanned, tmp_path / "report.html")
+    type_into(browser, "id-search", "payload")
+    browser.find_element(By.CSS_SELECTOR, "#pairs-table tbody tr").click()
+    view = browser.find_element(By.ID, "pair-view")
+    assert "<script>document.title" in view.text  # shown as text
+    assert view.find_elements(By.TAG_NAME, "script") == [] and view.find_elements(By.TAG_NAME, "img") == []
+    assert browser.execute_script("return window.pwned === undefined")
+    assert browser.title == "dupefind report"
+
+
+def synthetic(count: int) -> Report:
+    """``count`` pairs with one small passage each (for paging)."""
+    pairs = []
+    for n in range(count):
+        text = f"words of pair {n} and more"
+        passage = Passage(0, len(text), 0, len(text), 0.9, 6, 6, text, text, (Edit("equal", 0, 5, 0, 5),))
+        sim = round(1 - n / (2 * count), 4)
+        pairs.append(Pair(f"a{n:04d}", f"b{n:04d}", sim, sim, sim, sim, True, (passage,),
+                          Relation(("verbatim",), 1.0, 0.0, 1.0, 1.0, 0.0)))
+    return Report(config={"threshold": 0.2}, documents=(), pairs=tuple(pairs),
+                  clusters=tuple((p.a, p.b) for p in pairs), skipped=())
+
+
+def test_paging(browser: webdriver.Chrome, tmp_path: Path) -> None:
+    load(browser, synthetic(120), tmp_path / "big.html")
+    info = browser.find_element(By.ID, "page-info")
+    assert info.text.startswith("1–50 of 120 pairs")
+    browser.find_element(By.ID, "next-page").click()
+    assert info.text.startswith("51–100 of 120 pairs")
+    assert rows(browser)[0][1] == "a0050"
+    browser.find_element(By.ID, "next-page").click()
+    assert len(rows(browser)) == 20 and not browser.find_element(By.ID, "next-page").is_enabled()
+    browser.find_element(By.ID, "id-search").send_keys("b0007")
+    assert info.text.startswith("1–1 of 1 pairs (120 in all)")
