@@ -132,6 +132,7 @@ def test_cli_samples_report_is_byte_identical(spark: Any, at_repo: Path) -> None
     assert lists == local_lists  # documents, pairs, clusters, skipped: byte for byte
     data = json.loads(head + "\n}")
     assert data["config"].pop("engine")["name"] == "spark"
+    assert data.get("config_sources", {}).pop("engine", "command line") == "command line"  # where it was set
     assert json.dumps(data, ensure_ascii=False, indent=2)[:-2] == local_head
     assert json.loads(local.stdout)["summary"]["pairs"] == 5
 
