@@ -140,6 +140,14 @@ def fingerprint_task(task: list[Unit], *, views: tuple[View, ...], seed: int, mi
     for unit in task:
         for item in read_unit(unit, id_field=id_field, text_field=text_field):
             (skipped if isinstance(item, Skipped) else records).append(item)  # type: ignore[arg-type]
+    return fingerprint_records(records, views=views, seed=seed, min_words=min_words, skipped=skipped,
+                               size=sum(u.size for u in task), keep_texts=keep_texts)
+
+
+def fingerprint_records(records: Sequence[Record], *, views: Sequence[View], seed: int, min_words: int,
+                        skipped: Sequence[Skipped] = (), size: int = 0, keep_texts: bool = False) -> Fingerprints:
+    """Fingerprint records already read (what :func:`fingerprint_task` does once it has read its
+    pieces; other runners, such as the Spark engine, call it on records they read themselves)."""
     texts = [record.text for record in records]
     words = hash_texts(texts)
     counts = np.diff(words.text_starts, append=len(words))
@@ -154,8 +162,8 @@ def fingerprint_task(task: list[Unit], *, views: tuple[View, ...], seed: int, mi
                     if counts[k] else _NO_WORDS for k in range(len(records))],
         segment_keys=segments[0],
         segment_counts=np.diff(segments[1], append=len(segments[0])),
-        skipped=skipped,
-        size=sum(u.size for u in task),
+        skipped=list(skipped),
+        size=size,
         texts=texts if keep_texts else [],
     )
 

@@ -388,3 +388,23 @@ def _stdin_names(given: Sequence[str], real: Sequence[str]) -> dict[str, str]:
 
 def _rank(pair: PackedPair) -> tuple[float, float, str, str]:
     return (-pair.similarity, -pair.containment, pair.a, pair.b)
+
+
+# The steps under check_pairs, for runners that bring the texts themselves (the Spark engine
+# joins them to the pairs instead of re-reading files).
+
+
+def prepare_document(doc_id: str, text: str, *, commons: Commons, config: Config) -> Reread:
+    """A document made ready for the verification and the alignment of its pairs."""
+    return _prepare(doc_id, text, commons, config)
+
+
+def judge_pair(a: Reread, b: Reread, *, config: Config) -> Pair:
+    """The verdict on two prepared documents (``a`` first: the smaller id in a scan), with its
+    figures and passages, as :func:`check_pairs` gives it."""
+    return _pair(a, b, config)
+
+
+def pair_rank(pair: PackedPair) -> tuple[float, float, str, str]:
+    """The order of a scan's pairs: most similar first, then most contained, then by ids."""
+    return _rank(pair)

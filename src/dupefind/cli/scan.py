@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from ..config import Config
 from ..jit import compiling_note
 from ..models import Report
 from ..pipeline import scan as scan_paths
@@ -14,6 +15,7 @@ from ..report.csv_report import report_csv_chunks
 from ..report.html import report_html_chunks
 from ..report.json_report import report_json_chunks, report_jsonl_chunks
 from ..report.terminal import report_parts, summary_view
+from ..spark.session import BUCKET_CAP
 from .common import (
     DEFAULT,
     build_config,
@@ -38,8 +40,16 @@ from .output import emit_rich_parts, need_output, write_parquet
               help="Follow symbolic links that lead out of a scanned folder.")
 @click.option("--id-field", default=DEFAULT.id_field, show_default=True, help="JSONL field holding the id.")
 @click.option("--text-field", default=DEFAULT.text_field, show_default=True, help="JSONL field holding the text.")
+@click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
+              help="Run the scan in local processes, or on Spark (needs the spark extra and Java).")
+@click.option("--spark-master", default="local[*]", show_default=True, help="Spark master URL (--engine spark).")
+@click.option("--spark-conf", multiple=True, metavar="KEY=VALUE",
+              help="A Spark setting (spark.*) for --engine spark; repeatable.")
+@click.option("--spark-bucket-cap", type=click.IntRange(min=0), default=BUCKET_CAP, show_default=True,
+              help="--engine spark: LSH buckets with more documents are left out (and counted in the report); 0: no cap.")
 def scan(paths: tuple[str, ...], fmt: str, output: str | None, max_passages: int, max_chars: int,
-         fail_on_duplicates: bool, top: int, quiet: bool, **knobs: Any) -> None:
+         fail_on_duplicates: bool, top: int, quiet: bool, engine: str, spark_master: str,
+         spark_conf: tuple[str, ...], spark_bucket_cap: int, **knobs: Any) -> None:
     """Scan files and folders (recursively) for copies; '-' reads JSONL from stdin.
 
     Reads .txt, .md, .rst, .html/.htm (visible article text), .jsonl (one document per line),
@@ -52,8 +62,12 @@ def scan(paths: tuple[str, ...], fmt: str, output: str | None, max_passages: int
     need_output(fmt, output)
     if (note := compiling_note()) is not None:
         click.echo(f"dupefind: {note}", err=True)
-    with progress_bars(enabled=fmt == "rich" and not quiet) as progress:
-        report = scan_paths(list(paths), config, progress=progress)
+    if engine == "spark":
+        report = _scan_on_spark(list(paths), config, master=spark_master, conf=_settings(spark_conf),
+                                bucket_cap=spark_bucket_cap)
+    else:
+        with progress_bars(enabled=fmt == "rich" and not quiet) as progress:
+            report = scan_paths(list(paths), config, progress=progress)
     sources = config_sources(click.get_current_context(), report.config)
     if fmt == "parquet" and output is not None:
         write_parquet(report, output)
@@ -78,3 +92,21 @@ def _chunks(report: Report, fmt: str, sources: dict[str, str]) -> Iterator[str]:
     if fmt == "jsonl":
         return report_jsonl_chunks(report, config_sources=sources)
     return report_html_chunks(report) if fmt == "html" else report_csv_chunks(report)
+
+
+def _settings(pairs: tuple[str, ...]) -> dict[str, str]:
+    settings = {}
+    for pair in pairs:
+        key, equals, value = pair.partition("=")
+        if not equals or not key.startswith("spark."):
+            raise click.BadParameter(f"{pair!r} is not KEY=VALUE with a spark.* key", param_hint="'--spark-conf'")
+        settings[key.strip()] = value.strip()
+    return settings
+
+
+def _scan_on_spark(paths: list[str], config: Config, *, master: str, conf: dict[str, str], bucket_cap: int) -> Report:
+    from ..spark.engine import scan_paths as scan_on_spark  # pyspark is loaded only for this engine
+    from ..spark.session import running_session
+
+    with running_session(master=master, conf=conf) as spark:
+        return scan_on_spark(spark, paths, config, bucket_cap=bucket_cap)

@@ -1,0 +1,143 @@
+"""The Spark engine gives what the local engine gives: byte-identical JSON reports (but for the
+``engine`` entry of the config), the same pairs from a DataFrame, and connected components
+equal to union-find. One Spark session in local mode for the whole module; skipped only when
+pyspark or a Java runtime is missing (CI installs both)."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import SAMPLES, run_main, sample_files, sample_text, validate_report
+
+from dupefind import Config, Report, scan
+from dupefind.cluster import clusters
+from dupefind.report.json_report import pair_dict, report_json
+
+pyspark = pytest.importorskip("pyspark", reason="the Spark engine's tests need pyspark (the spark extra)")
+if shutil.which("java") is None:
+    pytest.skip("the Spark engine's tests need a Java runtime", allow_module_level=True)
+
+from dupefind.spark import scan_inputs, scan_paths, spark_session  # after the skips
+from dupefind.spark.components import components
+
+
+@pytest.fixture(scope="module")
+def spark() -> Iterator[Any]:
+    # Small data: two cores, two partitions, and no code generation or adaptive re-planning
+    # (compiling dozens of small query plans costs more than running them).
+    session = spark_session(master="local[2]", conf={
+        "spark.sql.shuffle.partitions": "2", "spark.default.parallelism": "2",
+        "spark.sql.codegen.wholeStage": "false", "spark.sql.adaptive.enabled": "false",
+        "spark.driver.extraJavaOptions": "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"})
+    yield session
+    session.stop()
+
+
+def without_engine(report: Report) -> Report:
+    engine = report.config.get("engine")
+    assert isinstance(engine, dict) and engine["name"] == "spark"
+    return replace(report, config={k: v for k, v in report.config.items() if k != "engine"})
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """JSONL with what the stages must agree on: copies (verbatim, cut), a repeated id, identical
+    short texts, a malformed line, a record with no text, and boilerplate shared by six
+    otherwise unrelated articles; lines shuffled."""
+    folder = tmp_path_factory.mktemp("spark-corpus")
+    texts = {name: sample_text(name) for name in sample_files() if name.endswith(".txt")}
+    footer = "Subscribe to our weekly newsletter for more stories like this one from the valley."
+    lines = [json.dumps({"id": name, "text": text}) for name, text in texts.items()]
+    names = sorted(texts)
+    lines += [json.dumps({"id": f"furniture-{k}", "text": texts[names[k]][:1500] + "\n" + footer + "\n"})
+              for k in range(6)]
+    half = texts[names[3]]
+    lines += [json.dumps({"id": "cut", "text": half[: len(half) // 2]}),
+              json.dumps({"id": names[0], "text": "a later record with the same id as another"}),
+              json.dumps({"id": "short-1", "text": "Not available."}), json.dumps({"id": "short-2", "text": "not AVAILABLE"}),
+              json.dumps({"id": "short-3", "text": "not available"}), "{broken", json.dumps({"id": "empty", "text": " "})]
+    random.Random(7).shuffle(lines)
+    (folder / "corpus.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    shutil.copy(SAMPLES / "030_sourdough_first_month.html", folder)
+    return folder
+
+
+def test_jsonl_and_html_report_is_byte_identical(spark: Any, corpus: Path) -> None:
+    config = Config(boilerplate_min_docs=3)
+    local = scan([str(corpus)], config)
+    assert local.skipped and any(d.short for d in local.documents) and len(local.pairs) >= 3
+    assert report_json(without_engine(scan_paths(spark, [str(corpus)], config))) == report_json(local)
+
+
+def test_parquet_pairs_and_clusters(spark: Any, corpus: Path) -> None:
+    config = Config(boilerplate_min_docs=3)
+    rows = [json.loads(line) for line in (corpus / "corpus.jsonl").read_text().splitlines() if line.startswith("{\"")]
+    unique = {r["id"]: r for r in reversed(rows)}  # Parquet rows have no line order: one row per id here
+    parquet = str(corpus.parent / "articles.parquet")
+    spark.createDataFrame([(k, r["text"]) for k, r in unique.items() if r["text"].strip()],
+                          "key string, body string").write.parquet(parquet)
+    found = scan_inputs(spark, [parquet], replace(config, id_field="key", text_field="body"))
+    folder = corpus.parent / "as-files"
+    folder.mkdir()
+    (folder / "c.jsonl").write_text("".join(json.dumps({"id": k, "text": r["text"]}) + "\n"
+                                            for k, r in unique.items()), encoding="utf-8")
+    local = scan([str(folder)], config)
+    assert sorted(r.json for r in found.pairs.collect()) == sorted(
+        json.dumps(pair_dict(p), ensure_ascii=False) for p in local.pairs)
+    passages = {(r.a, r.b): r.passages for r in found.pairs.collect()}
+    for pair in local.pairs:
+        assert [(p.a_start, p.a_end, p.a_text) for p in passages[pair.a, pair.b]] == [
+            (p.a_start, p.a_end, p.a_text) for p in pair.passages]
+    assert sorted(tuple(r.ids) for r in found.clusters.collect()) == sorted(local.clusters)
+    assert found.documents.count() == len(local.documents)
+
+
+def test_components_equal_union_find(spark: Any) -> None:
+    rng = random.Random(3)
+    edges = [(f"n{rng.randrange(60):02d}", f"n{rng.randrange(60):02d}") for _ in range(45)]
+    edges += [(f"chain{k:03d}", f"chain{k + 1:03d}") for k in range(40)]  # a long path: many rounds
+    roots = components(spark.sparkContext.parallelize(edges, 2), partitions=2).collect()
+    groups: dict[str, list[str]] = {}
+    for node, root in roots:
+        groups.setdefault(root, []).append(node)
+    expected = clusters(e for e in edges if e[0] != e[1])
+    assert sorted(tuple(sorted(g)) for g in groups.values()) == sorted(expected)
+    assert all(root == min(group) for root, group in groups.items())
+
+
+def test_oversized_buckets_are_capped_and_counted(spark: Any, at_repo: Path) -> None:
+    report = scan_paths(spark, ["samples"], bucket_cap=2)
+    engine = report.config["engine"]
+    assert isinstance(engine, dict)
+    assert engine["bucket_cap"] == 2 and engine["capped_buckets"] > 0 and engine["capped_pairs"] > 0
+    assert {(p.a, p.b) for p in report.pairs} <= {(p.a, p.b) for p in scan(["samples"]).pairs}
+    validate_report(json.loads(report_json(report)))
+
+
+def test_cli_samples_report_is_byte_identical(spark: Any, at_repo: Path) -> None:
+    local = run_main(["scan", "samples", "--format", "json"])
+    remote = run_main(["scan", "samples", "--format", "json", "--engine", "spark", "--spark-master", "local[2]",
+                       "--spark-conf", "spark.sql.shuffle.partitions=2"])
+    assert remote.exit_code == local.exit_code == 0, remote.stderr
+    validate_report(json.loads(remote.stdout))
+    head, lists = remote.stdout.split(',\n  "documents": [', 1)
+    local_head, local_lists = local.stdout.split(',\n  "documents": [', 1)
+    assert lists == local_lists  # documents, pairs, clusters, skipped: byte for byte
+    data = json.loads(head + "\n}")
+    assert data["config"].pop("engine")["name"] == "spark"
+    assert data.get("config_sources", {}).pop("engine", "command line") == "command line"  # where it was set
+    assert json.dumps(data, ensure_ascii=False, indent=2)[:-2] == local_head
+    assert json.loads(local.stdout)["summary"]["pairs"] == 5
+
+
+def test_cli_bad_spark_conf_exits_2(at_repo: Path) -> None:
+    result = run_main(["scan", "samples", "--engine", "spark", "--spark-conf", "nokey"])
+    assert result.exit_code == 2
+    assert "--spark-conf" in result.stderr
