@@ -18,8 +18,6 @@ from click.core import ParameterSource
 from ..errors import IndexConfigError
 from ..index import FINGERPRINT_OPTIONS, Index
 from ..jit import compiling_note
-from ..models import Report
-from ..report.terminal import report_parts, summary_view
 from .common import (
     DEFAULT,
     EXIT_OK,
@@ -27,14 +25,10 @@ from .common import (
     build_config,
     check_output,
     config_options,
-    emit,
-    emit_rich,
     exit_with,
     progress_bars,
 )
-from .config_option import config_sources
-from .output import emit_rich_parts, need_output, write_parquet
-from .scan import _chunks as report_chunks
+from .output import need_output, show_report
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -127,7 +121,7 @@ def check(index_path: str, paths: tuple[str, ...], fmt: str, output: str | None,
     need_output(fmt, output)
     with open_index(index_path, knobs) as store, progress_bars(enabled=fmt == "rich" and not quiet) as progress:
         report = store.check(list(paths), progress=progress)
-    write_report(report, fmt=fmt, output=output, max_passages=max_passages, max_chars=max_chars, top=top, quiet=quiet)
+    show_report(report, fmt=fmt, output=output, max_passages=max_passages, max_chars=max_chars, top=top, quiet=quiet)
     exit_with(found=bool(report.pairs), skipped=bool(report.skipped), fail=fail_on_duplicates)
 
 
@@ -141,25 +135,8 @@ def pairs(index_path: str, fmt: str, output: str | None, max_passages: int, max_
     need_output(fmt, output)
     with open_index(index_path, knobs) as store, progress_bars(enabled=fmt == "rich" and not quiet) as progress:
         report = store.pairs(progress=progress)
-    write_report(report, fmt=fmt, output=output, max_passages=max_passages, max_chars=max_chars, top=top, quiet=quiet)
+    show_report(report, fmt=fmt, output=output, max_passages=max_passages, max_chars=max_chars, top=top, quiet=quiet)
     exit_with(found=bool(report.pairs), skipped=False, fail=fail_on_duplicates)
-
-
-def write_report(report: Report, *, fmt: str, output: str | None, max_passages: int, max_chars: int, top: int,
-                 quiet: bool) -> None:
-    """The report as ``scan`` writes it (same formats, same options)."""
-    sources = config_sources(click.get_current_context(), report.config)
-    if fmt == "parquet" and output is not None:
-        write_parquet(report, output)
-    elif fmt != "rich":
-        if output is not None or not quiet:
-            emit(report_chunks(report, fmt, sources), output)
-    elif output is not None or not quiet:
-        shown = min(top or len(report.pairs), len(report.pairs)) if max_passages else 0
-        emit_rich_parts(report_parts(report, max_passages=max_passages, max_chars=max_chars, top=top),
-                        count=shown, output=output)
-    if quiet:
-        emit_rich(summary_view(report), None)
 
 
 @index.command()

@@ -16,9 +16,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 
 from ..errors import DupefindError
 from ..models import Report
-from ..report.csv_report import write_pairs_parquet
+from ..report.csv_report import report_csv_chunks, write_pairs_parquet
+from ..report.html import report_html_chunks
+from ..report.json_report import report_json_chunks, report_jsonl_chunks
+from ..report.terminal import report_parts, summary_view
 from ..walk import why
-from .common import _tolerant_stdout, write_report, writing_stdout
+from .common import _tolerant_stdout, emit, emit_rich, write_report, writing_stdout
+from .config_option import config_sources
 
 #: A rich report with at least this many pair views shows a progress display while it is drawn.
 LONG_REPORT = 50
@@ -80,3 +84,31 @@ def _progress(console: Console, count: int) -> Iterator[Callable[[], None]]:
                   console=console, transient=True) as bars:
         task = bars.add_task("draw", total=count + 3)
         yield lambda: bars.advance(task)
+
+
+def show_report(report: Report, *, fmt: str, output: str | None, max_passages: int, max_chars: int, top: int,
+                quiet: bool) -> None:
+    """The report in ``fmt`` on stdout or in ``output``, as every command that reports pairs
+    writes it (``scan``, ``index check``, ``index pairs``); ``quiet``: the summary alone on
+    stdout (a file named by ``output`` is still written)."""
+    sources = config_sources(click.get_current_context(), report.config)
+    if fmt == "parquet" and output is not None:
+        write_parquet(report, output)
+    elif fmt != "rich":
+        if output is not None or not quiet:
+            emit(report_chunks(report, fmt, sources), output)
+    elif output is not None or not quiet:
+        shown = min(top or len(report.pairs), len(report.pairs)) if max_passages else 0
+        emit_rich_parts(report_parts(report, max_passages=max_passages, max_chars=max_chars, top=top),
+                        count=shown, output=output)
+    if quiet:
+        emit_rich(summary_view(report), None)
+
+
+def report_chunks(report: Report, fmt: str, sources: dict[str, str]) -> Iterator[str]:
+    """The report in a text format, a piece at a time."""
+    if fmt == "json":
+        return report_json_chunks(report, config_sources=sources)
+    if fmt == "jsonl":
+        return report_jsonl_chunks(report, config_sources=sources)
+    return report_html_chunks(report) if fmt == "html" else report_csv_chunks(report)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import click
@@ -11,23 +10,16 @@ from ..config import Config
 from ..jit import compiling_note
 from ..models import Report
 from ..pipeline import scan as scan_paths
-from ..report.csv_report import report_csv_chunks
-from ..report.html import report_html_chunks
-from ..report.json_report import report_json_chunks, report_jsonl_chunks
-from ..report.terminal import report_parts, summary_view
 from ..spark.session import BUCKET_CAP
 from .common import (
     DEFAULT,
     build_config,
     check_output,
     config_options,
-    emit,
-    emit_rich,
     exit_with,
     progress_bars,
 )
-from .config_option import config_sources
-from .output import emit_rich_parts, need_output, write_parquet
+from .output import need_output, show_report
 
 
 @click.command()
@@ -68,30 +60,9 @@ def scan(paths: tuple[str, ...], fmt: str, output: str | None, max_passages: int
     else:
         with progress_bars(enabled=fmt == "rich" and not quiet) as progress:
             report = scan_paths(list(paths), config, progress=progress)
-    sources = config_sources(click.get_current_context(), report.config)
-    if fmt == "parquet" and output is not None:
-        write_parquet(report, output)
-    elif fmt != "rich":
-        if output is not None or not quiet:
-            emit(_chunks(report, fmt, sources), output)
-    elif output is not None or not quiet:
-        shown = min(top or len(report.pairs), len(report.pairs)) if max_passages else 0
-        emit_rich_parts(report_parts(report, max_passages=max_passages, max_chars=max_chars, top=top),
-                        count=shown, output=output)
-    if quiet:
-        emit_rich(summary_view(report), None)
+    show_report(report, fmt=fmt, output=output, max_passages=max_passages, max_chars=max_chars, top=top,
+                quiet=quiet)
     exit_with(found=bool(report.pairs), skipped=bool(report.skipped), fail=fail_on_duplicates)
-
-
-
-
-def _chunks(report: Report, fmt: str, sources: dict[str, str]) -> Iterator[str]:
-    """The report in a text format, a piece at a time."""
-    if fmt == "json":
-        return report_json_chunks(report, config_sources=sources)
-    if fmt == "jsonl":
-        return report_jsonl_chunks(report, config_sources=sources)
-    return report_html_chunks(report) if fmt == "html" else report_csv_chunks(report)
 
 
 def _settings(pairs: tuple[str, ...]) -> dict[str, str]:
