@@ -141,6 +141,25 @@ def _sentence_weights(terms: Codes, start: int, end: int, isf: Weights, count: C
 
 
 @kernel(nogil=True)
+def _filed_by_term(rows: list[int], cols: list[int], weights: list[float], n_terms: int
+                   ) -> tuple[Codes, Codes, Weights]:  # pragma: no cover - compiled
+    """Entries ``(row, term, weight)`` filed by term: for term ``t``, rows and weights
+    ``head[t]:head[t + 1]`` of the two arrays, in their order of entry."""
+    head = np.zeros(n_terms + 1, dtype=np.int64)
+    for t in cols:
+        head[t + 1] += 1
+    head = np.cumsum(head)
+    fill = head[:-1].copy()
+    filed_rows = np.empty(len(cols), dtype=np.int64)
+    filed_weights = np.empty(len(cols))
+    for e in range(len(cols)):
+        t = cols[e]
+        filed_rows[fill[t]], filed_weights[fill[t]] = rows[e], weights[e]
+        fill[t] += 1
+    return head, filed_rows, filed_weights
+
+
+@kernel(nogil=True)
 def sentence_products(terms_a: Codes, starts_a: Codes, ends_a: Codes, terms_b: Codes, starts_b: Codes,
                       ends_b: Codes, isf: Weights, shared: npt.NDArray[np.bool_]
                       ) -> tuple[Weights, Weights, Weights, Codes, Weights, Codes]:  # pragma: no cover - compiled
@@ -168,17 +187,7 @@ def sentence_products(terms_a: Codes, starts_a: Codes, ends_a: Codes, terms_b: C
                 cols_b.append(t)
                 weights_b.append(count[t] * isf[t])
             count[t] = 0
-    head = np.zeros(n_terms + 1, dtype=np.int64)
-    for t in cols_b:
-        head[t + 1] += 1
-    head = np.cumsum(head)
-    fill = head[:-1].copy()
-    filed_rows = np.empty(len(cols_b), dtype=np.int64)
-    filed_weights = np.empty(len(cols_b))
-    for e in range(len(cols_b)):
-        t = cols_b[e]
-        filed_rows[fill[t]], filed_weights[fill[t]] = rows_b[e], weights_b[e]
-        fill[t] += 1
+    head, filed_rows, filed_weights = _filed_by_term(rows_b, cols_b, weights_b, n_terms)
     dot = np.zeros((len(starts_a), len(starts_b)))
     common = np.zeros((len(starts_a), len(starts_b)))
     squares_a, sizes_a = np.zeros(len(starts_a)), np.zeros(len(starts_a), dtype=np.int64)
@@ -358,17 +367,7 @@ def similar_pairs(terms_a: Codes, starts_a: Codes, ends_a: Codes, terms_b: Codes
                 cols_b.append(t)
                 weights_b.append(count[t] * isf[t])
             count[t] = 0
-    head = np.zeros(n_terms + 1, dtype=np.int64)
-    for t in cols_b:
-        head[t + 1] += 1
-    head = np.cumsum(head)
-    fill = head[:-1].copy()
-    filed_rows = np.empty(len(cols_b), dtype=np.int64)
-    filed_weights = np.empty(len(cols_b))
-    for e in range(len(cols_b)):
-        t = cols_b[e]
-        filed_rows[fill[t]], filed_weights[fill[t]] = rows_b[e], weights_b[e]
-        fill[t] += 1
+    head, filed_rows, filed_weights = _filed_by_term(rows_b, cols_b, weights_b, n_terms)
     dot = np.zeros(len(starts_b))
     common = np.zeros(len(starts_b))
     touched = np.empty(len(starts_b), dtype=np.int64)
