@@ -30,6 +30,7 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz.distance import Indel
 
+from ..arrays import unique
 from ..models import Edit, Passage
 from ..shingles import STOPWORDS
 from ..text import Tokens
@@ -149,7 +150,7 @@ def _seeds(ids_a: Codes, ids_b: Codes, stops_a: Codes, stops_b: Codes) -> tuple[
     stops = gram_seeds(ids_a, ids_b, stops_a, stops_b, _STOP_SEED, _MAX_REPEATS)
     # One number per seed, ordered as (i, j) are: sorted and unique at once.
     width = len(ids_b) + 1
-    seeds = np.unique(np.concatenate((words[0] * width + words[1], stops[0] * width + stops[1])))
+    seeds = unique(np.concatenate((words[0] * width + words[1], stops[0] * width + stops[1])))
     return seeds // width, seeds % width
 
 
