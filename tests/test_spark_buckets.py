@@ -93,3 +93,17 @@ def test_the_engines_cap_leaves_out_and_counts_large_buckets() -> None:
     found, capped = spark_like_candidates(rows, views, config, partitions=2, bucket_cap=2)
     assert capped and all(members > 2 and pairs == members * (members - 1) // 2 for _, _, members, pairs in capped)
     assert found < uncapped
+
+
+def test_check_rows_finds_copies_and_texts_changed_since_the_first_read() -> None:
+    from dupefind.catalog import checksum
+    from dupefind.spark.tasks import check_rows
+
+    a, b = (sample_text(n) for n in [n for n in sample_files() if n.endswith(".txt")][:2])
+    copy = a + " One more line."
+    rows = [("a", a, checksum(a), None, "copy", copy, checksum(copy), None),
+            ("b", b + " edited", checksum(b), None, "copy", copy, checksum(copy), None),
+            ("copy", copy, checksum(copy), None, "gone", None, 7, None)]
+    found = list(check_rows(rows, config=Config()))
+    assert [r[:2] for r in found if not r[5]] == [("a", "copy")]
+    assert sorted(r[0] for r in found if r[5]) == ["b", "gone"]

@@ -81,11 +81,17 @@ def _fingerprint_batch(batch: Sequence[RecordRow], views: tuple[View, ...], conf
 
 
 def _keys_by_row(keys: BandKeys) -> dict[tuple[int, int], list[int]]:
-    """The band keys of each ``(view, row)``, in band order (:func:`band_keys` gives them so)."""
+    """The band keys of each ``(view, row)``, in band order (:func:`band_keys` gives them so: a
+    row's keys one after another)."""
     found: dict[tuple[int, int], list[int]] = {}
-    signed = keys.keys.view(np.int64).tolist()
-    for view, row, key in zip(keys.views.tolist(), keys.rows.tolist(), signed):
-        found.setdefault((view, row), []).append(key)
+    if not len(keys):
+        return found
+    signed = keys.keys.view(np.int64)
+    starts = np.flatnonzero(np.concatenate(([True], (keys.rows[1:] != keys.rows[:-1])
+                                            | (keys.views[1:] != keys.views[:-1]))))
+    for view, row, values in zip(keys.views[starts].tolist(), keys.rows[starts].tolist(),
+                                 np.split(signed, starts[1:])):
+        found[(view, row)] = values.tolist()
     return found
 
 
