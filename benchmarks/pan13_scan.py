@@ -51,15 +51,16 @@ def listed(corpus: Path) -> dict[str, dict[Pair, bool]]:
 
 
 def parse_view(spec: str) -> View:
-    """``family:ngram:window:num_perm:lsh_threshold:min_containment`` (MinHash) or
+    """``family:ngram:window:num_perm:lsh_threshold:min_containment[:max_bucket]`` (MinHash) or
     ``family:ngram:sample:min_shared:max_gap:max_bucket`` (sampled keys)."""
     fields = spec.split(":")
     if len(fields) == 6 and "." not in spec:
         family, ngram, sample, shared, gap, bucket = fields
         return View(spec, family, int(ngram), 0, 1, 1.0, 0.0, int(sample), int(shared), int(gap),  # type: ignore[arg-type]
                     int(bucket))
-    family, ngram, window, perm, lsh, least = fields
-    return View(spec, family, int(ngram), int(window), int(perm), float(lsh), float(least))  # type: ignore[arg-type]
+    family, ngram, window, perm, lsh, least, *bucket = fields
+    return View(spec, family, int(ngram), int(window), int(perm), float(lsh), float(least),  # type: ignore[arg-type]
+                max_bucket=int(bucket[0]) if bucket else 0)
 
 
 def candidates_only(corpus: Path, truth: dict[str, dict[Pair, bool]], extra: Sequence[View],

@@ -178,3 +178,20 @@ def test_a_text_repeating_itself_does_not_pair_its_windows_by_the_million() -> N
     collisions = colliding_rows(band_keys([sketch], views=views), views=views)
     assert set(collisions.first.tolist()) <= {0, 1} and set(collisions.second.tolist()) == {3000}
     assert candidate_pairs([sketch], views=views) == [(0, 1)]
+
+
+def test_a_key_held_by_more_documents_than_max_bucket_pairs_no_one() -> None:
+    """``max_bucket`` counts the documents holding a key, not their rows: a document with two
+    windows on one key is one holder; over the limit, the key pairs no one, and documents that
+    also share a rarer key still pair through it."""
+    common = signatures([random_ids(150)], num_perm=16, seed=6)[0]
+    rare = signatures([random_ids(150)], num_perm=16, seed=6)[0]
+    # documents 0-2 hold `common` (document 0 in two windows); documents 1 and 2 also hold `rare`
+    rows = np.stack([common, common, common, common, rare, rare])
+    sketch = Sketches(np.array([0, 0, 1, 2, 1, 2]), rows, np.full(6, 150, dtype=np.uint32))
+
+    def capped(limit: int) -> list[Candidate]:
+        return candidate_pairs([sketch], views=[View("test", "words", 3, 10, 16, 0.1, 0.0, max_bucket=limit)])
+
+    assert capped(0) == capped(3) == [(0, 1), (0, 2), (1, 2)]
+    assert capped(2) == [(1, 2)]

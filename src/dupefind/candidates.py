@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from .arrays import unique
 from .fingerprint import EMPTY
 from .text import mix64
 from .views import View
@@ -136,9 +137,11 @@ def candidate_pairs(sketches: Sequence[Sketches], *, views: Sequence[View],
     ``usable`` (one flag per document) leaves documents out. The keys are made a few bands at
     a time, which bounds the memory they take."""
     most = max((view_banding(v)[0] for v in views), default=0)
-    found = [colliding_rows(band_keys(sketches, views=views, usable=usable, bands=(start, start + _BANDS_AT_ONCE)),
-                            views=views) for start in range(0, most, _BANDS_AT_ONCE)]
-    return filter_candidates(union(found), sketches, views=views)
+    found: set[Candidate] = set()
+    for start in range(0, most, _BANDS_AT_ONCE):  # the colliding rows of a few bands, filtered at once
+        keys = band_keys(sketches, views=views, usable=usable, bands=(start, start + _BANDS_AT_ONCE))
+        found.update(filter_candidates(colliding_rows(keys, views=views), sketches, views=views))
+    return sorted(found)
 
 
 def union(collisions: Sequence[Collisions]) -> Collisions:
@@ -209,14 +212,19 @@ def colliding_rows(keys: BandKeys, *, views: Sequence[View]) -> Collisions:
         starts = np.flatnonzero(new)
         rank = np.arange(len(order)) - np.repeat(starts, np.diff(starts, append=len(order)))
         kept = order[rank < _ROWS_PER_KEY]
+        if views[view].max_bucket:  # a key held by too many documents: common phrasing, no one's copy
+            ranked = banded[order]
+            key_of = np.cumsum(np.concatenate(([True], ranked[1:] != ranked[:-1]))) - 1
+            holders = np.bincount(key_of[starts])[key_of]
+            kept = order[(rank < _ROWS_PER_KEY) & (holders <= views[view].max_bucket)]
         mine, banded = mine[kept], banded[kept]
         count = np.int64(len(mine))
-        codes = _colliding(banded, count, views[view].max_bucket or len(mine))
+        codes = _colliding(banded, count, len(mine))
         a, b = mine[codes // count], mine[codes % count]
         apart = keys.documents[a] != keys.documents[b]  # windows of one document collide too
         row_a, row_b = keys.rows[a[apart]], keys.rows[b[apart]]
         width = np.int64(max(int(keys.rows[mine].max()), 0) + 1)
-        pairs = np.unique(np.minimum(row_a, row_b).astype(np.int64) * width + np.maximum(row_a, row_b))
+        pairs = unique(np.minimum(row_a, row_b).astype(np.int64) * width + np.maximum(row_a, row_b))
         numbers.append(np.full(len(pairs), view, dtype=np.uint8))
         firsts.append((pairs // width).astype(np.intp))
         seconds.append((pairs % width).astype(np.intp))
@@ -238,11 +246,13 @@ def filter_candidates(collisions: Collisions, sketches: Sequence[Sketches], *,
         if view.sample:  # rows are shared keys: enough of them close together, per pair of documents
             found.append(_close_keys(first, second, sketch, view, width))
             continue
-        keep = estimated_containment(sketch.signatures[first], sketch.signatures[second],
-                                     sketch.sizes[first], sketch.sizes[second]) >= view.min_containment
-        a, b = sketch.owners[first[keep]], sketch.owners[second[keep]]
-        found.append(np.minimum(a, b).astype(np.int64) * width + np.maximum(a, b))
-    codes = np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
+        for k in range(0, len(first), _CHUNK):  # a chunk of row pairs' signatures at a time
+            one, two = first[k : k + _CHUNK], second[k : k + _CHUNK]
+            keep = estimated_containment(sketch.signatures[one], sketch.signatures[two],
+                                         sketch.sizes[one], sketch.sizes[two]) >= view.min_containment
+            a, b = sketch.owners[one[keep]], sketch.owners[two[keep]]
+            found.append(np.minimum(a, b).astype(np.int64) * width + np.maximum(a, b))
+    codes = unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
     return list(zip((codes // width).tolist(), (codes % width).tolist()))
 
 
@@ -259,12 +269,12 @@ def _close_keys(first: npt.NDArray[np.intp], second: npt.NDArray[np.intp], sketc
     codes, place_a, place_b = codes[order], place_a[order], place_b[order]
     step = max(1, view.min_shared) - 1
     if step == 0:
-        return np.unique(codes)
+        return unique(codes)
     gap = view.max_gap if view.max_gap > 0 else np.iinfo(np.int64).max
     end = np.arange(step, len(codes))
     close = ((codes[end] == codes[end - step]) & (place_a[end] - place_a[end - step] <= gap)
              & (np.abs(place_b[end] - place_b[end - step]) <= gap))
-    return np.unique(codes[end[close]])
+    return unique(codes[end[close]])
 
 
 def estimated_containment(first: npt.NDArray[np.uint32], second: npt.NDArray[np.uint32],

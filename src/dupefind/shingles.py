@@ -21,6 +21,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
+from .arrays import unique
 from .config import DEFAULT_NGRAM, Scheme
 from .jit import kernel
 from .text import _BASE_U64, HashedWords, WordHashes, _mix64, mix64, word_hashes
@@ -151,7 +152,7 @@ def _char_ngrams(text: str, n: int) -> ShingleIds:
 
 def _combine(hashes: WordHashes, n: int, salt: int) -> ShingleIds:
     """The sorted unique ids of every run of ``n`` consecutive values."""
-    return np.unique(_ngram_ids(hashes, n, salt))
+    return unique(_ngram_ids(hashes, n, salt))
 
 
 def _ngram_ids(hashes: WordHashes, n: int, salt: int) -> ShingleIds:

@@ -56,8 +56,8 @@ class View:
     """For a sampled view: "close together" is within this many shingles of each other in each
     text (0: anywhere)."""
     max_bucket: int = 0
-    """For a sampled view: a key found in more than this many documents is common phrasing,
-    not evidence of a copy, and pairs no one (0: no limit)."""
+    """A band key held by more than this many documents is common phrasing, not evidence of a
+    copy, and pairs no one (0: no limit)."""
 
     @property
     def stride(self) -> int:
@@ -76,6 +76,11 @@ CONTENT_LSH = 0.1
 #: Estimated containment a colliding pair of ``content`` windows must show (chance collisions
 #: of one-row bands show far less; measured in benchmarks/RESULTS.md).
 CONTENT_CONTAINMENT = 0.2
+#: Documents that may hold one band key of the ``content`` view: a one-row band's key is one
+#: content-word pair, and a pair held by more documents than this is common phrasing (a common
+#: collocation, or a quote that runs everywhere), whose pairs grow with the square of the
+#: collection (measured in benchmarks/RESULTS.md). A copy collides in other bands too.
+CONTENT_MAX_BUCKET = 256
 
 
 def candidate_views(*, scheme: Scheme, ngram: int, num_perm: int, lsh_threshold: float,
@@ -83,5 +88,6 @@ def candidate_views(*, scheme: Scheme, ngram: int, num_perm: int, lsh_threshold:
     """The views a scan uses: the configured scheme over whole texts, then the ``content``
     windows. ``threshold`` is the verdict's containment threshold (candidates need half)."""
     first = View(scheme, scheme, ngram, 0, num_perm, lsh_threshold, threshold / 2)
-    content = View("content", "content", CONTENT_NGRAM, CONTENT_WINDOW, CONTENT_PERM, CONTENT_LSH, CONTENT_CONTAINMENT)
+    content = View("content", "content", CONTENT_NGRAM, CONTENT_WINDOW, CONTENT_PERM, CONTENT_LSH, CONTENT_CONTAINMENT,
+                   max_bucket=CONTENT_MAX_BUCKET)
     return (first, content)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from ..arrays import unique
 from ..boilerplate import Commons
 from ..candidates import Sketches, band_keys, candidate_pairs
 from ..catalog import Catalog, Fingerprints
@@ -87,7 +88,7 @@ def checked_catalog(store: Store, new: Sequence[tuple[Member, Bands]], *, views:
     fresh = [m for m, _ in new]
     old = _candidates_only([_member(store, s) for s in store.by_numbers(sorted(partners))], fresh, views=views)
     keys = [m.segments for m in old + fresh]
-    every = np.unique(np.concatenate(keys)) if keys else np.empty(0, dtype=np.uint64)
+    every = unique(np.concatenate(keys)) if keys else np.empty(0, dtype=np.uint64)
     counts = store.segment_counts(every) + _counts(every, [m.segments for m in fresh])
     catalog = _catalog(old + fresh, views=views, commons=Commons(every[counts >= min_docs]))
     ids = {m.document.id for m in fresh}
