@@ -14,7 +14,7 @@ local one once the config's ``engine`` entry (and where it was set, in ``config_
 ``events`` sums a Spark event log (``compare`` writes one per Spark run) by stage call site.
 
 ``stages`` runs the Spark stages one at a time in one process (each forced with a count) and
-prints, per stage, its rows and seconds: the sizes of the intermediates (signatures, band rows,
+prints, per stage, its rows, wall seconds and CPU seconds (the JVM and Python workers included): the sizes of the intermediates (signatures, band rows,
 candidate pairs before and after the pre-filter, verified pairs) and the throughputs the scale
 plan (docs/scale.md) extrapolates from.
 """
@@ -69,6 +69,11 @@ def run_measured(command: list[str], *, cwd: Path, log: Path, poll: float) -> Me
     measure.exit_code = process.returncode
     measure.cpu_s = sum(cpu.values())
     return measure
+
+
+def _tree_cpu() -> float:
+    """CPU seconds of this process and everything under it (the JVM, its Python workers)."""
+    return sum(_cpu_of(pid) for pid in descendants(os.getpid()))
 
 
 def _cpu_of(pid: int) -> float:
@@ -138,12 +143,12 @@ def stages(args: argparse.Namespace) -> None:
                           conf={"spark.sql.shuffle.partitions": str(args.partitions),
                                 "spark.driver.memory": args.driver_memory})
     config = Config()
-    clock = [time.perf_counter()]
+    clock = [time.perf_counter(), _tree_cpu()]
 
     def lap(stage: str, rows: int) -> None:
-        now = time.perf_counter()
-        print(f"{stage:<34} {rows:>12,} rows {now - clock[0]:8.1f} s", flush=True)
-        clock[0] = now
+        now, cpu = time.perf_counter(), _tree_cpu()
+        print(f"{stage:<34} {rows:>12,} rows {now - clock[0]:8.1f} s wall {cpu - clock[1]:8.1f} s cpu", flush=True)
+        clock[0], clock[1] = now, cpu
 
     inputs = read_inputs(spark, [str(args.corpus)])
     records = inputs.tagged.filter(lambda t: t[0] == "r").map(lambda t: t[1])
