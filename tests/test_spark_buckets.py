@@ -1,5 +1,4 @@
-"""The Spark engine's candidate stage, without Spark: band rows of shared buckets split into
-partitions by bucket (as Spark's hash partitioning splits them), each partition through
+"""The Spark engine's candidate stage, without Spark: band rows split into partitions by bucket (as Spark's hash partitioning splits them), each partition through
 :func:`dupefind.spark.buckets.candidate_partition`, give exactly the candidates
 :func:`dupefind.candidates.candidate_pairs` gives on the whole collection, with and without a
 view's ``max_bucket`` biting, and with the engine's own cap."""
@@ -7,7 +6,6 @@ view's ``max_bucket`` biting, and with the engine's own cap."""
 from __future__ import annotations
 
 import random
-from collections import Counter
 from dataclasses import replace
 from typing import Any
 
@@ -48,17 +46,15 @@ def local_candidates(rows: list[RecordRow], views: tuple[View, ...], config: Con
 
 def spark_like_candidates(rows: list[RecordRow], views: tuple[View, ...], config: Config, *, partitions: int,
                           bucket_cap: int = 0) -> tuple[set[tuple[str, str]], list[Any]]:
-    """What the Spark stages do, with Python lists for partitions: explode the band keys, keep
-    the shared buckets, join the signature rows, hash-partition by bucket, find the candidates
-    of each partition; and the capped buckets' rows."""
+    """What the Spark stages do, with Python lists for partitions: explode the band keys with
+    their signature rows, hash-partition by bucket, find the candidates of each partition; and
+    the capped buckets' rows."""
     band_rows = [(view, band, key, doc[0], row, signature, size)
                  for doc in fingerprint_rows(rows, config=config)
                  for view, row, signature, size, bands in doc[7] for band, key in enumerate(bands)]
-    held = Counter(r[:3] for r in band_rows)
     parts: list[list[Any]] = [[] for _ in range(partitions)]
     for r in band_rows:
-        if held[r[:3]] > 1:
-            parts[hash(r[:3]) % partitions].append(r)
+        parts[hash(r[:3]) % partitions].append(r)
     for part in parts:
         random.Random(len(part)).shuffle(part)  # rows arrive in any order
     found = [c for part in parts for c in candidate_partition(part, views=views, bucket_cap=bucket_cap)]

@@ -2,8 +2,7 @@
 functions applied to a whole partition of rows at once (no Spark here, so these run and are
 tested without a cluster).
 
-:func:`candidate_partition`: band rows of shared buckets with their signature rows,
-hash-partitioned by ``(view, band, key)`` so that every bucket is whole in one partition -> the
+:func:`candidate_partition`: band rows with their signature rows, hash-partitioned by ``(view, band, key)`` so that every bucket is whole in one partition -> the
 pairs of documents with signature rows that share a bucket (by
 :func:`dupefind.candidates.colliding_rows`: its rule of at most two rows per document and key,
 and each view's ``max_bucket``, apply as in the local engine) and pass the pre-filter (by
@@ -27,7 +26,7 @@ import numpy.typing as npt
 from ..candidates import BandKeys, Sketches, colliding_rows, filter_candidates
 from ..views import View
 
-#: A band row of a shared bucket, with its signature row: ``(view, band, key, id, row,
+#: A band row, with its signature row: ``(view, band, key, id, row,
 #: signature, size)``.
 BandRow = tuple[int, int, int, str, int, bytes, int]
 #: Columns of what a partition gives: candidate pairs of documents ``a < b``; a row with null
@@ -46,8 +45,7 @@ def candidate_partition(rows: Iterable[BandRow], *, views: Sequence[View], bucke
     if not found_rows:
         return
     columns = list(zip(*found_rows))
-    names, doc = np.unique(np.array(columns[3], dtype=object), return_inverse=True)
-    doc = doc.reshape(-1).astype(np.int64)
+    names, doc = _numbered(columns[3])
     view = np.array(columns[0], dtype=np.uint8)
     band = np.array(columns[1], dtype=np.uint16)
     key = np.array(columns[2], dtype=np.int64).view(np.uint64)
@@ -74,7 +72,17 @@ def candidate_partition(rows: Iterable[BandRow], *, views: Sequence[View], bucke
         sketches = [sketch if k == number else Sketches.empty(v.num_perm) for k, v in enumerate(views)]
         pairs.update(filter_candidates(collisions, sketches, views=views))
     for a, b in sorted(pairs):
-        yield str(names[a]), str(names[b]), None, None
+        yield names[a], names[b], None, None
+
+
+def _numbered(ids: Sequence[str]) -> tuple[list[str], npt.NDArray[np.int64]]:
+    """The distinct ids, sorted, and each id's number among them."""
+    first: dict[str, int] = {}
+    seen = np.fromiter((first.setdefault(i, len(first)) for i in ids), dtype=np.int64, count=len(ids))
+    names = sorted(first)
+    rank = np.empty(len(names), dtype=np.int64)
+    rank[[first[n] for n in names]] = np.arange(len(names), dtype=np.int64)
+    return names, rank[seen]
 
 
 def _under_cap(view: npt.NDArray[np.uint8], band: npt.NDArray[np.uint16], key: npt.NDArray[np.uint64],

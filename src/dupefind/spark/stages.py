@@ -95,8 +95,8 @@ def lsh_candidates(docs: DataFrame, *, config: Config, bucket_cap: int, partitio
     :func:`dupefind.candidates.candidate_pairs` gives them; and the buckets left out by
     ``bucket_cap`` (one row: ``buckets``, ``members``, ``pairs``).
 
-    The band rows of buckets held by more than one row get their signature row and are
-    hash-partitioned by bucket, so each partition holds whole buckets and the local engine's
+    The band rows, each with its signature row, are hash-partitioned by bucket, so each
+    partition holds whole buckets and the local engine's
     :func:`~dupefind.candidates.colliding_rows` and
     :func:`~dupefind.candidates.filter_candidates` run on it as on the whole collection
     (:mod:`.buckets`). A bucket of more than ``bucket_cap`` documents (0: no cap) is left out
@@ -107,11 +107,9 @@ def lsh_candidates(docs: DataFrame, *, config: Config, bucket_cap: int, partitio
         raise ValueError("the Spark engine does not run sampled views")
     rows = (docs.select("id", F.explode("sketches").alias("s"))
             .select("id", "s.view", "s.row", "s.signature", "s.size", "s.bands").filter(F.size("bands") > 0))
-    keyed = rows.select("view", F.posexplode("bands").alias("band", "key"), "id", "row")
-    shared = (keyed.withColumn("n", F.count("*").over(Window.partitionBy("view", "band", "key")))
-              .filter(F.col("n") > 1).drop("n"))
-    signed = (shared.join(rows.select("view", "id", "row", "signature", "size"), ["view", "id", "row"])
-              .select("view", "band", "key", "id", "row", "signature", "size")
+    # Each band row carries its signature row: one hash shuffle, no sort and no join (on
+    # news-like and generated text most band rows lie in shared buckets anyway).
+    signed = (rows.select("view", F.posexplode("bands").alias("band", "key"), "id", "row", "signature", "size")
               .repartition(partitions, "view", "band", "key"))
     spark = docs.sparkSession
     found = _persisted(spark.createDataFrame(signed.rdd.mapPartitions(
