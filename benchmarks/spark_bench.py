@@ -35,6 +35,8 @@ sys.path.insert(0, str(HERE / "speed"))
 
 from run import descendants, machine, memory_of  # benchmarks/speed/run.py: the same measuring
 
+sys.path.remove(str(HERE / "speed"))  # its profile.py would stand in for the standard library's (pyspark's)
+
 TICK = os.sysconf("SC_CLK_TCK")
 
 
