@@ -116,3 +116,24 @@ def test_prepare_keeps_the_segments_the_sentence_pass_needs(text: str) -> None:
     # The aligner takes its sentences from these instead of finding the segments again.
     prepared = prep(text)
     assert prepared.segment_starts == tuple(span.start for span in segments(text, prepared.tokens))
+
+
+def _sentences(name: str, low: int, high: int) -> list[str]:
+    return [s + "." for s in sample_text(name).replace("\n", " ").split(". ") if low <= len(s.split()) <= high]
+
+
+def test_one_shared_sentence_is_not_a_copy_two_are() -> None:
+    """A sentence of 20-29 words shared by two longer texts (the same quote in two articles on
+    one story) is not a copy: rewritten passages count when together they are as long as a
+    copied passage must be (``passage_words`` words on each side)."""
+    first, second = _sentences("040_night_trains_return.txt", 22, 23)[:2]
+    garden, carers = sample_text("013_how_to_start_a_community_garden.txt"), sample_text("053_carers_drop_in_opens.txt")
+    one = compare(garden + "\n\n" + first, carers + "\n\n" + first)
+    assert one.passages and all(p.identical_words < Config().passage_words for p in one.passages)
+    assert not one.duplicate
+    half, cut = len(garden) // 2, len(carers) // 2
+    two = compare(garden[:half] + "\n\n" + first + "\n\n" + garden[half:] + "\n\n" + second,
+                  carers[:cut] + "\n\n" + first + "\n\n" + carers[cut:] + "\n\n" + second)
+    assert len(two.passages) == 2 and all(p.identical_words < Config().passage_words for p in two.passages)
+    assert two.duplicate
+    assert not compare(garden + "\n\n" + first, carers + "\n\n" + first, Config(passage_words=0)).duplicate

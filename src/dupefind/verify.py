@@ -153,29 +153,36 @@ def _word_overlap(a: Prepared, b: Prepared) -> Overlap:
     )
 
 
-#: A rewritten passage is evidence of a copy when it has at least this many words on each side
-#: (a sentence) ...
+#: A rewritten passage is a sentence or more: at least this many words on each side ...
 REWRITTEN_WORDS = 20
-#: ... and shares at least this many distinct content words ...
+#: ... that shares at least this many distinct content words ...
 REWRITTEN_SHARED = 8
-#: ... which are at least this share of the content words of the two sides (Dice).
+#: ... which are at least this share of the content words of the two sides (Dice). Such passages
+#: are evidence of a copy when together they are as long as a copied passage must be
+#: (``passage_words`` words on each side): one reworded sentence, such as the same quote or
+#: press-release line in two articles on one story, is not a copy.
 REWRITTEN_DICE = 0.4
 
 
 def is_duplicate(a: Prepared, b: Prepared, figures: Overlap, passages: Sequence[Passage] = (), *,
                  threshold: float, passage_words: int = 0) -> bool:
     """The verdict: containment reaches ``threshold``, or one passage is a copied stretch inside
-    two longer texts: it holds at least ``passage_words`` identical words, or it is a sentence
-    or more whose content words are largely the same on both sides (rewritten, reworded,
-    shuffled; ``passage_words`` 0 turns both passage rules off). Short texts are copies only
+    two longer texts: it holds at least ``passage_words`` identical words, or passages of a
+    sentence or more whose content words are largely the same on both sides (rewritten,
+    reworded, shuffled) hold that many words on each side together (``passage_words`` 0 turns
+    both passage rules off). Short texts are copies only
     when their words are identical (and they have words: two texts of punctuation alone share
     nothing)."""
     if a.short or b.short:
         return len(a.tokens) > 0 and a.tokens.words == b.tokens.words
     if figures.containment >= threshold:
         return True
-    return passage_words > 0 and any(
-        p.identical_words >= passage_words or _rewritten(p, a.tokens, b.tokens) for p in passages)
+    if passage_words <= 0:
+        return False
+    if any(p.identical_words >= passage_words for p in passages):
+        return True
+    rewritten = [p for p in passages if _rewritten(p, a.tokens, b.tokens)]
+    return min(sum(p.words_a for p in rewritten), sum(p.words_b for p in rewritten)) >= passage_words
 
 
 def _rewritten(p: Passage, a: Tokens, b: Tokens) -> bool:

@@ -9,11 +9,11 @@ exactly, so a view only has to *find* copies; precision is the verifier's job.
     Stopword 8-grams over the whole text: survives machine spinning, which replaces content
     words and keeps the function words.
 ``content``
-    Bigrams of the content words (every word that is not a function word), in windows of
+    The set of content words (every word that is not a function word) in windows of
     :data:`CONTENT_WINDOW` content words overlapping by half: a text reworded by hand keeps
-    most pairs of neighbouring content words, and a short text pasted into a long one fills
-    most of one window of it, where its share of the whole long text would be too small to
-    see.
+    most of its content words even where it reorders them or changes every other phrase (which
+    breaks most n-grams), and a short text pasted into a long one fills whole windows of it,
+    where its share of the whole long text would be too small to see.
 """
 
 from __future__ import annotations
@@ -65,21 +65,24 @@ class View:
         return max(1, self.window // 2)
 
 
-#: Content words per window of the ``content`` view (about 250-300 words of English prose).
-CONTENT_WINDOW = 150
-#: Shingle length of the ``content`` view: pairs of neighbouring content words.
-CONTENT_NGRAM = 2
+#: Content words per window of the ``content`` view (about 100 words of English prose; chosen by
+#: measurement among 40-150, benchmarks/RESULTS.md: smaller windows find more excerpts and
+#: rewrites inside long documents, and cost more signature rows).
+CONTENT_WINDOW = 50
+#: Shingle length of the ``content`` view: single content words (sets of words; pairs of
+#: neighbouring words found about a quarter as many of PAN13's obfuscated excerpts).
+CONTENT_NGRAM = 1
 #: Permutations of the ``content`` view (its signatures are one per window: kept small).
 CONTENT_PERM = 64
-#: Jaccard level the ``content`` view's bands are tuned for (27 one-row bands at 64 permutations).
-CONTENT_LSH = 0.1
-#: Estimated containment a colliding pair of ``content`` windows must show (chance collisions
-#: of one-row bands show far less; measured in benchmarks/RESULTS.md).
-CONTENT_CONTAINMENT = 0.2
-#: Documents that may hold one band key of the ``content`` view: a one-row band's key is one
-#: content-word pair, and a pair held by more documents than this is common phrasing (a common
-#: collocation, or a quote that runs everywhere), whose pairs grow with the square of the
-#: collection (measured in benchmarks/RESULTS.md). A copy collides in other bands too.
+#: Jaccard level the ``content`` view's bands are tuned for (24 bands of 2 rows at 64 permutations).
+CONTENT_LSH = 0.3
+#: Estimated containment a colliding pair of ``content`` windows must show (windows of unrelated
+#: texts on one subject share some words; measured in benchmarks/RESULTS.md).
+CONTENT_CONTAINMENT = 0.4
+#: Documents that may hold one band key of the ``content`` view: a key held by more documents
+#: than this is common phrasing (common words, or a quote that runs everywhere), whose pairs
+#: grow with the square of the collection (measured in benchmarks/RESULTS.md). A copy collides
+#: in other bands too.
 CONTENT_MAX_BUCKET = 256
 
 
