@@ -175,3 +175,24 @@ def test_a_text_changed_since_the_first_read_is_skipped(spark: Any, tmp_path: Pa
     assert {r.id for r in found.documents.collect()} == {i for i, _ in rows} - {"copy-0"}
     assert [(r.path, r.reason) for r in found.skipped.collect()] == [("copy-0", CHANGED)]
     assert sorted(tuple(r.ids) for r in found.clusters.collect()) == sorted(clusters(expected))
+
+
+def test_a_views_max_bucket_bites_as_in_the_local_engine(spark: Any, corpus: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """With every view's ``max_bucket`` at 2 documents (the driver hands the views to the
+    candidate stage), the Spark report is still the local engine's, and the cap changes it."""
+    import dupefind.pipeline
+    import dupefind.spark.stages
+    from dupefind.spark.tasks import scan_views
+
+    config = Config(boilerplate_min_docs=3)
+    uncapped = scan([str(corpus)], config)
+
+    def capped(config: Config) -> tuple[Any, ...]:
+        return tuple(replace(view, max_bucket=2) for view in scan_views(config))
+
+    monkeypatch.setattr(dupefind.pipeline, "views_of", capped)
+    monkeypatch.setattr(dupefind.spark.stages, "scan_views", capped)
+    local = scan([str(corpus)], config)
+    assert {(p.a, p.b) for p in local.pairs} != {(p.a, p.b) for p in uncapped.pairs}  # the cap bites
+    assert report_json(without_engine(scan_paths(spark, [str(corpus)], config))) == report_json(local)
