@@ -113,7 +113,8 @@ def main() -> None:
         report = args.work / "scan.json"
         seconds, peak, code = run([*dupefind, "scan", str(folder), "--format", "json", "-o", str(report)])
         data = json.loads(report.read_text(encoding="utf-8")) if report.exists() else {"summary": {}}
-        print(f"| scan of the two and {args.others} ordinary files | {seconds:.1f} s | {peak:,.0f} MB | "
+        others = sum(1 for _ in folder.iterdir()) - 2  # fewer than --others when the source ran out
+        print(f"| scan of the two and {others} ordinary files | {seconds:.1f} s | {peak:,.0f} MB | "
               f"exit {code}, {data['summary'].get('pairs', '-')} pairs |")
 
 

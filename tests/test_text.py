@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import itertools
+import random
 import re
 
 import numpy as np
+import pytest
 from conftest import sample_text
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dupefind import text as text_module
 from dupefind.text import (
     _tokenize_by_pattern,
     hash_texts,
@@ -162,3 +165,21 @@ def test_many_one_letter_texts_hashed_at_once() -> None:
     assert len(together.hashes) == 4
     assert together.text_starts.tolist() == [0, 1, 2, 3]
     assert together.hashes.tolist() == [h for t in texts for h in hash_words(t).hashes.tolist()]
+
+
+def test_a_long_text_needing_the_tokeniser_is_hashed_a_piece_at_a_time_with_the_same_result(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A text that is not plain ASCII is tokenised a piece at a time (cut after line breaks),
+    which bounds its memory; words, hashes and segments are those of the whole text."""
+    rnd = random.Random(5)
+    words = ["naïve", "café", "Straße", "word", "another", "x", "déjà", "vu", "日本語", "it's"]
+    lines = [" ".join(rnd.choice(words) for _ in range(rnd.randint(0, 12))) + rnd.choice([".", "", "!", "?", ","])
+             for _ in range(2000)]
+    text = "\n".join(lines) + "\nno line break at the end " + "é" * 700
+    texts = [text, "plain ascii text here", text[:100]]
+    whole = hash_texts(texts)
+    monkeypatch.setattr(text_module, "TOKENISED_PIECE", 500)
+    pieces = hash_texts(texts)
+    assert np.array_equal(whole.hashes, pieces.hashes) and len(whole.hashes) > 10_000
+    assert np.array_equal(whole.segment_starts, pieces.segment_starts)
+    assert np.array_equal(whole.text_starts, pieces.text_starts)

@@ -1,9 +1,10 @@
 """Bytes of a text file to its text: which encoding, or why it is not text.
 
 In order: a byte-order mark decides (UTF-8, UTF-16, UTF-32); then UTF-16 without a mark is
-recognised by where its NUL bytes fall (as charset detectors do); other NUL bytes mean a
-binary file; then UTF-8; then the encoding charset-normalizer detects, with Windows-1252 taken
-for nearly-ASCII Western text as browsers do.
+recognised by where its NUL bytes fall (as charset detectors do); then a file holding NUL bytes
+is binary unless they are stray ones in text (:func:`binary_by_nuls`); then UTF-8; then the
+encoding charset-normalizer detects, with Windows-1252 taken for nearly-ASCII Western text as
+browsers do. A NUL read as text becomes U+FFFD, one character for one (:func:`as_text`).
 """
 
 from __future__ import annotations
@@ -29,9 +30,21 @@ _MOSTLY_ASCII = 0.05
 _UTF16_NUL_SIDE = 0.4
 _UTF16_OTHER_SIDE = 0.02
 _UTF16_MIN_PAIRS = 8
-# A text decoded from BOM-less UTF-16 with more control characters than this is not text.
+# Text holds at most this share of control characters other than tab, line feed, carriage
+# return and form feed (of the characters of a decoded head; of all the bytes of a file with NULs).
 _MAX_CONTROLS = 0.01
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f]")
+_CONTROL_BYTES = bytes(b for b in range(0x20) if b not in b"\t\n\x0c\r")
+_OTHER_BYTES = bytes(b for b in range(0x100) if b not in _CONTROL_BYTES)
+# A control byte this early is a binary format's header (numbers, lengths, a NUL-ended name),
+# never a stray byte in text.
+_HEAD = 64
+# Formats whose first bytes may hold no control byte, and the ones the README names.
+_MAGIC = ((0, b"\x89PNG"), (0, b"%PDF-"), (0, b"PK\x03\x04"), (0, b"PK\x05\x06"), (0, b"\x1f\x8b"),
+          (0, b"\x7fELF"), (0, b"SQLite format 3\x00"), (0, b"\xff\xd8\xff"), (0, b"GIF87a"), (0, b"GIF89a"),
+          (0, b"BZh"), (0, b"\xfd7zXZ\x00"), (0, b"7z\xbc\xaf\x27\x1c"), (0, b"\x28\xb5\x2f\xfd"),
+          (0, b"Rar!\x1a\x07"), (0, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"), (257, b"ustar"))
+BINARY = "binary file (contains NUL bytes)"
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -41,27 +54,47 @@ def decode(data: bytes) -> tuple[str, str]:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
-                return data.decode(encoding), encoding
+                return as_text(data, encoding), encoding
             except UnicodeDecodeError as error:
                 raise NotText(f"cannot decode as {encoding} despite its byte-order mark ({error.reason})") from None
     sniff = data[:_SNIFF]
-    if b"\x00" in sniff:
-        utf16 = utf16_by_nuls(sniff)
-        if utf16 is None:
-            raise NotText("binary file (contains NUL bytes)")
+    if b"\x00" in sniff and (utf16 := utf16_by_nuls(sniff)) is not None:
         try:
             text = data.decode(utf16)
         except UnicodeDecodeError as error:
             raise NotText(f"binary file (NUL bytes as in {utf16}, but not {utf16}: {error.reason})") from None
-        head = text[:_SNIFF]
-        if len(_CONTROLS.findall(head)) > _MAX_CONTROLS * len(head):
-            raise NotText("binary file (contains NUL bytes)")
-        return text, utf16
+        if not looks_like_text(text):
+            raise NotText(BINARY)
+        return _without_nul(text), utf16
+    if b"\x00" in data and binary_by_nuls(data):
+        raise NotText(BINARY)
     try:
-        return data.decode("utf-8-sig"), "utf-8-sig"
+        return as_text(data, "utf-8-sig"), "utf-8-sig"
     except UnicodeDecodeError:
         pass
     return _legacy(data)
+
+
+def as_text(data: bytes, encoding: str) -> str:
+    """``data`` decoded, each NUL character (not text, and cut short by C APIs) read as U+FFFD,
+    one character for one, so that offsets hold; as the first read and every re-read do."""
+    return _without_nul(data.decode(encoding))
+
+
+def _without_nul(text: str) -> str:
+    return text.replace("\x00", "\ufffd") if "\x00" in text else text
+
+
+def binary_by_nuls(data: bytes) -> bool:
+    """Whether ``data``, which holds NUL bytes (and is not UTF-16), is binary: it starts with
+    a known binary signature, has a control byte (other than tab, line feed, carriage return
+    and form feed) in its first 64 bytes, or more than 1 % of its bytes are such controls.
+    Stray NULs in text (a bad copy, a faulty converter) pass; any binary format fails."""
+    if any(data.startswith(magic, at) for at, magic in _MAGIC):
+        return True
+    if data[:_HEAD].translate(None, _OTHER_BYTES):
+        return True
+    return len(data.translate(None, _OTHER_BYTES)) > _MAX_CONTROLS * len(data)
 
 
 def looks_like_text(text: str) -> bool:
@@ -96,9 +129,9 @@ def _legacy(data: bytes) -> tuple[str, str]:
     high = sum(byte >= 0x80 for byte in data)
     if _LEGACY_DEFAULT in near or high <= _MOSTLY_ASCII * len(data):
         try:
-            return data.decode(_LEGACY_DEFAULT), _LEGACY_DEFAULT
+            return as_text(data, _LEGACY_DEFAULT), _LEGACY_DEFAULT
         except UnicodeDecodeError:
             pass
     if not matches:
         raise NotText("cannot decode: not UTF-8, and no other text encoding fits")
-    return data.decode(matches[0].encoding), matches[0].encoding
+    return as_text(data, matches[0].encoding), matches[0].encoding

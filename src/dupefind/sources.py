@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from .decoding import NotText, decode, looks_like_text
+from .decoding import NotText, as_text, decode, looks_like_text
 from .htmltext import html_to_text
 from .models import Location, Skipped
 from .parquet_source import load_parquet_text, parquet_pieces, read_parquet_piece
@@ -207,7 +207,7 @@ def load_text(location: Location, *, text_field: str = "text") -> str:
     if location.kind == "jsonl":
         text = str(json.loads(line.decode(location.encoding))[text_field])
         return _valid_unicode(text) if _SURROGATE_ESCAPE.search(line) else text
-    text = data.decode(location.encoding)
+    text = as_text(data, location.encoding)  # as first read: a NUL is U+FFFD
     return html_to_text(text) if location.kind == "html" else text
 
 

@@ -164,7 +164,7 @@ def hash_texts(texts: Sequence[str]) -> HashedWords:
                 span = slice(int(ends[k] - counts[k]), int(ends[k]))
                 pieces.append((hashes[span], first_of_segment[span]))
             else:
-                pieces.append(_hash_tokens(text, tokenize(text)))
+                pieces.append(_hash_long(text))
         hashes = np.concatenate([p[0] for p in pieces])
         first_of_segment = np.concatenate([p[1] for p in pieces])
         counts = np.array([len(p[0]) for p in pieces], dtype=np.intp)
@@ -247,6 +247,35 @@ def _mix64(value: np.uint64) -> np.uint64:  # pragma: no cover - compiled
     value ^= value >> np.uint64(27)
     value *= np.uint64(0x94D049BB133111EB)
     return value ^ (value >> np.uint64(31))
+
+
+#: Characters of a text that needs the tokeniser tokenised at once (its words, as Python
+#: objects, take ~40 times the text: a long book or log pasted as one document would take
+#: gigabytes at once).
+TOKENISED_PIECE = 1 << 20
+
+
+def _hash_long(text: str) -> tuple[WordHashes, npt.NDArray[np.bool_]]:
+    """:func:`_hash_tokens` of a text, a :data:`TOKENISED_PIECE` at a time: each piece is cut
+    after a line break, where no word goes on and a segment always ends, so its words, hashes
+    and segments are those of the whole text."""
+    if len(text) <= TOKENISED_PIECE:
+        return _hash_tokens(text, tokenize(text))
+    hashes: list[WordHashes] = []
+    firsts: list[npt.NDArray[np.bool_]] = []
+    begin = 0
+    while begin < len(text):
+        end = len(text)
+        if len(text) - begin > TOKENISED_PIECE:
+            end = text.rfind("\n", begin + TOKENISED_PIECE // 2, begin + TOKENISED_PIECE) + 1
+            if end <= begin:  # no line break in the second half of the piece: the rest as one piece
+                end = len(text)
+        piece = text[begin:end]
+        words, first_of_segment = _hash_tokens(piece, tokenize(piece))
+        hashes.append(words)
+        firsts.append(first_of_segment)
+        begin = end
+    return np.concatenate(hashes), np.concatenate(firsts)
 
 
 def _hash_tokens(text: str, tokens: Tokens) -> tuple[WordHashes, npt.NDArray[np.bool_]]:

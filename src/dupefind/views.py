@@ -83,7 +83,7 @@ CONTENT_CONTAINMENT = 0.4
 #: than this is common phrasing (common words, or a quote that runs everywhere), whose pairs
 #: grow with the square of the collection (measured in benchmarks/RESULTS.md). A copy collides
 #: in other bands too.
-CONTENT_MAX_BUCKET = 256
+CONTENT_MAX_BUCKET = 64
 
 
 def candidate_views(*, scheme: Scheme, ngram: int, num_perm: int, lsh_threshold: float,

@@ -22,7 +22,7 @@ to ``text[start:end]`` in each original. The steps:
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import cast
 
@@ -30,10 +30,12 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz.distance import Indel
 
+from ..arrays import unique
 from ..models import Edit, Passage
 from ..shingles import STOPWORDS
 from ..text import Tokens
 from .compiled import Codes, chain_spans, gram_seeds
+from .regions import Regions, candidate_regions, may_hold
 from .sentences import (
     Fragment,
     Sentences,
@@ -107,21 +109,21 @@ def align_sides(side_a: Side, side_b: Side, *, min_words: int) -> tuple[Passage,
     codes_a, codes_b = _word_ids(side_a, side_b)
     # The codes stay arrays (8 bytes a word); only the stretches aligned become lists for rapidfuzz.
     ids_a, ids_b = codes_a, codes_b
-    chains = _chains(_seeds(codes_a, codes_b, side_a.stops, side_b.stops), len(ids_a), len(ids_b))
     # Each chain is aligned on its own and as part of its merged region: a merge that joins
     # stretches an LCS cannot align together loses to its parts in the clash below.
-    regions = sorted(set(_merged(chains)) | set(chains))
+    regions = _regions(_seeds(codes_a, codes_b, side_a.stops, side_b.stops), ids_a, ids_b, min_words=min_words)
     # Candidates without their edits (most lose the clash below): only the kept are word-aligned
     # in full, so a long text does not hold the edits of every chain at once.
-    found = [f for f in (_fine(r, ids_a, ids_b, a, b, min_words=min_words) for r in regions) if f is not None]
+    found = [f for f in (_fine(r, ids_a, ids_b, a, b, min_words=min_words) for r in _rows(regions)) if f is not None]
     chosen: list[tuple[Passage, int, int, int, int]] = []
     for candidate in sorted(found, key=lambda f: (-f[0].identical_words, f[0].a_start, f[0].b_start)):
         if not any(_clash(candidate[0], other) for other, *_ in chosen):
             chosen.append(candidate)
     del found
     kept = [replace(p, edits=_edits(ids_a[ia:ib], ids_b[ja:jb], a, b, ia, ja)) for p, ia, ib, ja, jb in chosen]
+    spans: dict[tuple[int, int, int, int], tuple[int, int, int, int]] = {}
     for fragment in sentence_fragments(side_a.sentences, side_b.sentences):
-        kept = _with_fragment(kept, fragment, ids_a, ids_b, a, b, min_words=min_words)
+        kept = _with_fragment(kept, fragment, ids_a, ids_b, a, b, min_words=min_words, spans=spans)
     return tuple(sorted((replace(p, a_text=text_a[p.a_start : p.a_end], b_text=text_b[p.b_start : p.b_end])
                          for p in _grouped(kept, a, b)), key=lambda p: (p.a_start, p.b_start)))
 
@@ -148,47 +150,46 @@ def _seeds(ids_a: Codes, ids_b: Codes, stops_a: Codes, stops_b: Codes) -> tuple[
     stops = gram_seeds(ids_a, ids_b, stops_a, stops_b, _STOP_SEED, _MAX_REPEATS)
     # One number per seed, ordered as (i, j) are: sorted and unique at once.
     width = len(ids_b) + 1
-    seeds = np.unique(np.concatenate((words[0] * width + words[1], stops[0] * width + stops[1])))
+    seeds = unique(np.concatenate((words[0] * width + words[1], stops[0] * width + stops[1])))
     return seeds // width, seeds % width
-
-
-def _chains(seeds: tuple[Codes, Codes], len_a: int, len_b: int) -> list[Region]:
-    """The regions of the chains the seeds form along a diagonal (:func:`chain_spans`), each
-    reaching a little past its last seed."""
-    first_a, last_a, low_b, high_b = chain_spans(seeds[0], seeds[1], GAP)
-    reach = _WORD_SEED + GAP // 4
-    return list(zip(first_a.tolist(), np.minimum(len_a, last_a + reach).tolist(), low_b.tolist(),
-                    np.minimum(len_b, high_b + reach).tolist()))
 
 
 Region = tuple[int, int, int, int]
 """Token ranges ``(a0, a1, b0, b1)`` of a candidate passage, ends exclusive."""
 
 
-def _merged(regions: list[Region]) -> list[Region]:
-    """Join regions that follow each other, in the same order, within ``GAP`` words in both texts.
-
-    An obfuscated passage often breaks into several chains; joined, it is aligned as one.
-    Regions in a different order in B (a reordered paragraph) stay apart.
-    """
-    regions = sorted(regions)
-    changed = True
-    while changed:
-        changed = False
-        out: list[Region] = []
-        for region in regions:
-            if out and _follows(out[-1], region):
-                last = out.pop()
-                region = (last[0], max(last[1], region[1]), min(last[2], region[2]), max(last[3], region[3]))
-                changed = True
-            out.append(region)
-        regions = out
+def _chains(seeds: tuple[Codes, Codes], len_a: int, len_b: int) -> Regions:
+    """The regions of the chains the seeds form along a diagonal (:func:`chain_spans`), each
+    reaching a little past its last seed, in order of creation."""
+    first_a, last_a, low_b, high_b = chain_spans(seeds[0], seeds[1], GAP)
+    reach = _WORD_SEED + GAP // 4
+    # 32-bit word positions when they fit (they always do but for texts of billions of words):
+    # half the memory for the millions of regions of two long texts.
+    regions = np.empty((len(first_a), 4), dtype=np.int32 if max(len_a, len_b) < 2**31 else np.int64)
+    regions[:, 0], regions[:, 2] = first_a, low_b
+    regions[:, 1], regions[:, 3] = np.minimum(len_a, last_a + reach), np.minimum(len_b, high_b + reach)
     return regions
 
 
-def _follows(first: Region, second: Region) -> bool:
-    return (second[0] - first[1] <= GAP and second[2] - first[3] <= GAP
-            and second[2] >= first[2] - GAP // 4 and second[3] >= first[3] - GAP // 4)
+def _regions(seeds: tuple[Codes, Codes], ids_a: Codes, ids_b: Codes, *, min_words: int) -> Regions:
+    """The regions worth aligning word by word, in order: every chain and every run of chains
+    joined (:func:`~dupefind.align.regions.candidate_regions`), each once, but those whose
+    words cannot hold ``min_words`` identical words in order (most of them: a seed or two).
+    A dropped region would have given no passage (:func:`_fine_span` keeps at most as many
+    identical words as their longest common subsequence)."""
+    regions = candidate_regions(_chains(seeds, len(ids_a), len(ids_b)), GAP)
+    return regions[may_hold(regions, ids_a, ids_b, min_words, _MEASURED_CELLS)]
+
+
+#: Regions of at most this many word pairs are measured before they are aligned (the others,
+#: rare, are aligned straight away).
+_MEASURED_CELLS = 1 << 16
+
+
+def _rows(regions: Regions) -> Iterator[Region]:
+    """The regions as tuples of ints, a block at a time (not all at once: a long text has millions)."""
+    for start in range(0, len(regions), 4096):
+        yield from ((a0, a1, b0, b1) for a0, a1, b0, b1 in regions[start:start + 4096].tolist())
 
 
 def word_passage_possible(ids_a: Codes, ids_b: Codes, stops_a: Codes, stops_b: Codes, *, min_words: int) -> bool:
@@ -197,11 +198,8 @@ def word_passage_possible(ids_a: Codes, ids_b: Codes, stops_a: Codes, stops_b: C
     the positions of the function words: the same seeds, chains and word alignment of each
     region, without making any passage. ``False``: every passage of the pair, if any, comes
     from the sentence pass alone."""
-    chains = _chains(_seeds(ids_a, ids_b, stops_a, stops_b), len(ids_a), len(ids_b))
-    if not chains:
-        return False
-    return any(_fine_span(r, ids_a, ids_b, min_words=min_words) is not None
-               for r in sorted(set(_merged(chains)) | set(chains)))
+    regions = _regions(_seeds(ids_a, ids_b, stops_a, stops_b), ids_a, ids_b, min_words=min_words)
+    return any(_fine_span(r, ids_a, ids_b, min_words=min_words) is not None for r in _rows(regions))
 
 
 def _fine(region: Region, ids_a: Codes, ids_b: Codes, a: Tokens, b: Tokens, *,
@@ -308,17 +306,25 @@ def _passage(ia: int, ib: int, ja: int, jb: int, same: int, ids_a: Codes, ids_b:
 
 
 def _with_fragment(passages: list[Passage], fragment: Fragment, ids_a: Codes,
-                   ids_b: Codes, a: Tokens, b: Tokens, *, min_words: int) -> list[Passage]:
+                   ids_b: Codes, a: Tokens, b: Tokens, *, min_words: int,
+                   spans: dict[tuple[int, int, int, int], tuple[int, int, int, int]] | None = None) -> list[Passage]:
     """``passages`` with those inside ``fragment`` (overlapping it in both texts) joined into one
     passage over the fragment and them; the fragment alone, word-aligned, when it holds none.
 
     A joined passage keeps the word alignments of its parts (the words around them, rewritten
     beyond recognition, have none): one LCS over the whole stretch could prefer a scatter of
-    "the"s to a copied phrase.
+    "the"s to a copied phrase. ``spans``: the word ranges of passages met before, by their
+    character ranges (kept from one fragment to the next by the caller).
     """
+    known = {} if spans is None else spans
+
     def inside(p: Passage) -> bool:
-        return (_word(a, p.a_start) < fragment.a_end and _word(a, p.a_end) > fragment.a_start
-                and _word(b, p.b_start) < fragment.b_end and _word(b, p.b_end) > fragment.b_start)
+        key = (p.a_start, p.a_end, p.b_start, p.b_end)
+        words = known.get(key)
+        if words is None:
+            words = known[key] = (_word(a, p.a_start), _word(a, p.a_end), _word(b, p.b_start), _word(b, p.b_end))
+        return (words[0] < fragment.a_end and words[1] > fragment.a_start
+                and words[2] < fragment.b_end and words[3] > fragment.b_start)
 
     covered = [p for p in passages if inside(p)]
     ia, ib = _unignored(ids_a, fragment.a_start, fragment.a_end)
@@ -405,22 +411,29 @@ def _grouped(passages: list[Passage], a: Tokens, b: Tokens) -> list[Passage]:
     Shuffled phrases inside one copied stretch (word-order obfuscation) align as several
     short pieces side by side; they are one piece of evidence. Paragraphs moved far apart
     are not joined.
+
+    The first touching pair in list order (``x < y``) is joined into ``x`` and ``y`` dropped,
+    until no pair touches. After a join only the pairs of the joined group are new: those with
+    a group before it are looked at first, then the list from it on, as a fresh look at the
+    whole list would find them (the tests hold it against that plain statement).
     """
     groups = list(passages)
-    changed = True
-    while changed:
-        changed = False
-        for x in range(len(groups)):
-            for y in range(x + 1, len(groups)):
-                p, q = groups[x], groups[y]
-                if _near(p.a_start, p.a_end, q.a_start, q.a_end, a) and _near(p.b_start, p.b_end, q.b_start, q.b_end, b):
-                    groups[x] = _join(p, q, a, b)
-                    del groups[y]
-                    changed = True
-                    break
-            if changed:
-                break
-    return groups
+    fresh = 0  # before ``fresh``, no two groups touch but perhaps a group and ``groups[fresh]``
+
+    def touch(p: Passage, q: Passage) -> bool:
+        return _near(p.a_start, p.a_end, q.a_start, q.a_end, a) and _near(p.b_start, p.b_end, q.b_start, q.b_end, b)
+
+    while True:
+        found = next(((x, fresh) for x in range(fresh) if touch(groups[x], groups[fresh])), None)
+        if found is None:
+            found = next(((x, y) for x in range(fresh, len(groups)) for y in range(x + 1, len(groups))
+                          if touch(groups[x], groups[y])), None)
+        if found is None:
+            return groups
+        x, y = found
+        groups[x] = _join(groups[x], groups[y], a, b)
+        del groups[y]
+        fresh = x
 
 
 def _near(s1: int, e1: int, s2: int, e2: int, t: Tokens) -> bool:

@@ -18,6 +18,7 @@ from click.core import ParameterSource
 from ..errors import IndexConfigError
 from ..index import FINGERPRINT_OPTIONS, Index
 from ..jit import compiling_note
+from ..report.terminal import visible
 from .common import (
     DEFAULT,
     EXIT_OK,
@@ -100,7 +101,7 @@ def add(index_path: str, paths: tuple[str, ...], replace_changed: bool, location
             progress_bars(enabled=True) as progress:
         done = store.add(list(paths), replace_changed=replace_changed, progress=progress)
     for skipped in done.skipped:
-        click.echo(f"skipped {skipped.path}: {skipped.reason}", err=True)
+        click.echo(f"skipped {visible(skipped.path)}: {visible(skipped.reason)}", err=True)
     click.echo(f"dupefind index: {done.added:,} added, {done.replaced:,} replaced, {done.unchanged:,} already "
                f"there, {len(done.skipped):,} skipped{f', {len(done.ignored):,} ignored by type' if done.ignored else ''} "
                f"in {done.seconds:.1f} s; {index_path} holds "
@@ -147,7 +148,7 @@ def remove(index_path: str, ids: tuple[str, ...]) -> None:
     with Index(index_path, create=False) as store:
         done = store.remove(list(ids))
     for missing in done.missing:
-        click.echo(f"not in the index: {missing}", err=True)
+        click.echo(f"not in the index: {visible(missing)}", err=True)
     click.echo(f"dupefind index: {len(done.removed):,} removed, {len(done.missing):,} not found")
     sys.exit(EXIT_SKIPPED if done.missing else EXIT_OK)
 

@@ -2,13 +2,13 @@
 
 Article text and ids are always wrapped in ``Text`` so that nothing a user wrote is ever
 parsed as Rich markup (an article containing ``[b]`` keeps its brackets), and go through
-:func:`visible` so that no control character in them reaches the terminal (an article holding
-``ESC]0;...`` would otherwise set the terminal's title).
+:func:`visible` so that no control or format character in them reaches the terminal (an article
+holding ``ESC]0;...`` would otherwise set the terminal's title, one holding U+202E would show its
+words in another order): see :mod:`.terminal_escape`.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 
@@ -22,6 +22,8 @@ from rich.text import Text
 
 from ..explain import describe, substitution_list
 from ..models import Pair, Passage, Report, Skipped
+from .terminal_escape import visible as visible  # re-exported: the CLI escapes its messages with it
+from .terminal_escape import visible_part
 
 _CHANGED_A = "bold red"
 _CHANGED_B = "bold green"
@@ -88,23 +90,6 @@ def elide(text: str, width: int) -> str:
     return f"{head}…{tail}"
 
 
-# C0 controls but tab and newline, DEL and the C1 controls; a carriage return only when alone
-# (Rich drops the one of a CRLF line end, which Windows files hold by the thousand).
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
-
-
-def visible(text: str) -> str:
-    """``text`` with every control character but newline and tab written as a visible escape
-    (``\\x1b``, ``\\r``, ``\\x9b``): an escape sequence in an article or an id is shown, never
-    sent to the terminal. ``\\r\\n`` line ends stay (Rich prints them as line ends)."""
-    return _CONTROL.sub(_escape, text) if _CONTROL.search(text) else text
-
-
-def _escape(match: re.Match[str]) -> str:
-    char = match.group()
-    return "\\r" if char == "\r" else f"\\x{ord(char):02x}"
-
-
 def pair_view(pair: Pair, *, max_passages: int = 0, max_chars: int = 0,
               short: Callable[[str], str] = visible) -> RenderableType:
     """One pair: its figures and its passages side by side, differing words highlighted.
@@ -148,7 +133,7 @@ def _passage_cells(p: Passage, max_chars: int) -> tuple[Text, Text]:
 
 
 def _highlighted(text: str, changed: Sequence[tuple[int, int]], style: str, max_chars: int) -> Text:
-    """``text`` (cut at ``max_chars`` unless 0, control characters made :func:`visible`) with
+    """``text`` (cut at ``max_chars`` unless 0, made :func:`visible`) with
     the ``changed`` spans in ``style``."""
     stop = min(len(text), max_chars) if max_chars else len(text)
     out = Text()
@@ -156,10 +141,10 @@ def _highlighted(text: str, changed: Sequence[tuple[int, int]], style: str, max_
     for start, end in sorted((max(0, start), min(end, stop)) for start, end in changed):
         start = max(start, cursor)
         if end > start:
-            out.append(visible(text[cursor:start]))
-            out.append(visible(text[start:end]), style=style)
+            out.append(visible_part(text, cursor, start))
+            out.append(visible_part(text, start, end), style=style)
             cursor = end
-    out.append(visible(text[cursor:stop]))
+    out.append(visible_part(text, cursor, stop))
     if stop < len(text):
         out.append(f" … ({len(text) - stop} more characters; --max-chars 0 shows all)", style="dim italic")
     return out

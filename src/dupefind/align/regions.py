@@ -1,0 +1,118 @@
+"""Candidate regions of the word pass, held as arrays (a row ``a0, a1, b0, b1`` per region) and
+worked on by compiled kernels: two long texts give millions of chains, which as Python tuples
+took hundreds of megabytes and most of the time of the alignment.
+
+Each function computes exactly what the plain statement in its docstring says (the tests
+hold the kernels against it); the order of the regions is the order of Python's tuples.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+import numpy as np
+import numpy.typing as npt
+
+from ..jit import kernel
+from .compiled import Codes
+
+Regions = npt.NDArray[np.signedinteger[Any]]
+"""Token ranges of candidate passages, one row ``(a0, a1, b0, b1)`` each, ends exclusive
+(32-bit when the texts' word positions fit)."""
+
+
+def sorted_regions(regions: Regions, *, unique: bool = False) -> Regions:
+    """``regions`` in the order ``sorted`` gives their rows as tuples; ``unique``: each once."""
+    if len(regions) == 0:
+        return regions.reshape(0, 4)
+    order = np.lexsort((regions[:, 3], regions[:, 2], regions[:, 1], regions[:, 0]))
+    ranked = regions[order]
+    if unique:
+        fresh = np.ones(len(ranked), dtype=bool)
+        fresh[1:] = (ranked[1:] != ranked[:-1]).any(axis=1)
+        ranked = ranked[fresh]
+    return cast(Regions, np.ascontiguousarray(ranked))
+
+
+def candidate_regions(chains: Regions, gap: int) -> Regions:
+    """``sorted(set(merged(chains)) | set(chains))``: each chain's region and each region the
+    chains make when joined (:func:`merge_following`), each once, in order."""
+    merged = merge_following(sorted_regions(chains), gap)
+    return sorted_regions(cast(Regions, np.concatenate((merged, chains))), unique=True)
+
+
+@kernel(nogil=True)
+def merge_following(regions: Regions, gap: int) -> Regions:  # pragma: no cover - compiled
+    """Regions (sorted) joined while any follows the one before it, in the same order, within
+    ``gap`` words in both texts; in passes over the list until one joins nothing::
+
+        while changed:
+            out = []
+            for region in regions:
+                if out and follows(out[-1], region):
+                    last = out.pop()
+                    region = (last[0], max(last[1], region[1]), min(last[2], region[2]),
+                              max(last[3], region[3]))
+                out.append(region)
+            regions = out
+
+    where ``follows(p, q)``: ``q.a0 - p.a1 <= gap``, ``q.b0 - p.b1 <= gap``,
+    ``q.b0 >= p.b0 - gap // 4`` and ``q.b1 >= p.b1 - gap // 4``.
+    """
+    current = regions.copy()
+    count = len(current)
+    out = np.empty_like(current)
+    back = gap // 4
+    changed = True
+    while changed:
+        changed = False
+        kept = 0
+        for k in range(count):
+            a0, a1, b0, b1 = current[k, 0], current[k, 1], current[k, 2], current[k, 3]
+            if kept > 0:
+                p0, p1, p2, p3 = out[kept - 1, 0], out[kept - 1, 1], out[kept - 1, 2], out[kept - 1, 3]
+                if a0 - p1 <= gap and b0 - p3 <= gap and b0 >= p2 - back and b1 >= p3 - back:
+                    kept -= 1
+                    a0, a1, b0, b1 = p0, max(p1, a1), min(p2, b0), max(p3, b1)
+                    changed = True
+            out[kept, 0], out[kept, 1], out[kept, 2], out[kept, 3] = a0, a1, b0, b1
+            kept += 1
+        current[:kept] = out[:kept]
+        count = kept
+    return current[:count].copy()
+
+
+@kernel(nogil=True)
+def may_hold(regions: Regions, ids_a: Codes, ids_b: Codes, least: int,
+             max_cells: int) -> npt.NDArray[np.bool_]:  # pragma: no cover - compiled
+    """For each region: whether its words can hold ``least`` identical words in order, i.e.
+    the length of the longest common subsequence of ``ids_a[a0:a1]`` and ``ids_b[b0:b1]`` is
+    ``least`` or more (always ``True`` for a region of more than ``max_cells`` word pairs,
+    which is not measured). The words an alignment of the region keeps identical are a common
+    subsequence: a region that fails holds no passage of ``least`` identical words."""
+    out = np.ones(len(regions), dtype=np.bool_)
+    row = np.zeros(0, dtype=np.int32)
+    for r in range(len(regions)):
+        a0, a1 = np.int64(regions[r, 0]), np.int64(regions[r, 1])  # 64-bit: n * m must not overflow
+        b0, b1 = np.int64(regions[r, 2]), np.int64(regions[r, 3])
+        n, m = a1 - a0, b1 - b0
+        if n < least or m < least:
+            out[r] = False
+            continue
+        if n * m > max_cells:
+            continue
+        if len(row) < m + 1:
+            row = np.zeros(m + 1, dtype=np.int32)
+        row[: m + 1] = 0
+        for i in range(n):
+            x = ids_a[a0 + i]
+            diagonal = 0  # row[j] of the previous line, before it was overwritten
+            for j in range(m):
+                above = row[j + 1]
+                if x == ids_b[b0 + j]:
+                    row[j + 1] = diagonal + 1
+                elif row[j] > above:
+                    row[j + 1] = row[j]
+                diagonal = above
+        out[r] = row[m] >= least
+    return out
