@@ -7,14 +7,14 @@
 and with ``--engine spark --spark-master local[N]`` for each N of ``--cores``, measuring wall time
 and peak memory of the process tree (the JVM and Python workers included, polled from /proc as
 ``benchmarks/speed/run.py`` does), and checks that each Spark report is byte-identical to the
-local one once the config's ``engine`` entry is removed.
+local one once the config's ``engine`` entry (and where it was set, in ``config_sources``) is removed.
 
 ``buckets`` measures LSH bucket sizes (no Spark) and what a cap on them costs.
 
 ``events`` sums a Spark event log (``compare`` writes one per Spark run) by stage call site.
 
 ``stages`` runs the Spark stages one at a time in one process (each forced with a count) and
-prints, per stage, its rows and seconds: the sizes of the intermediates (signatures, band rows,
+prints, per stage, its rows, wall seconds and CPU seconds (the JVM and Python workers included): the sizes of the intermediates (signatures, band rows,
 candidate pairs before and after the pre-filter, verified pairs) and the throughputs the scale
 plan (docs/scale.md) extrapolates from.
 """
@@ -23,15 +23,69 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE / "speed"))
 
-from run import machine, run_measured  # benchmarks/speed/run.py: the same measuring
+from run import descendants, machine, memory_of  # benchmarks/speed/run.py: the same measuring
+
+sys.path.remove(str(HERE / "speed"))  # its profile.py would stand in for the standard library's (pyspark's)
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Measure:
+    exit_code: int = 0
+    wall_s: float = 0.0
+    cpu_s: float = 0.0
+    peak_rss_mb: float = 0.0
+    peak_pss_mb: float = 0.0
+
+
+def run_measured(command: list[str], *, cwd: Path, log: Path, poll: float) -> Measure:
+    """Run ``command`` to completion, polling its whole process tree: peak memory (as
+    ``speed/run.py`` does) and CPU time, the last figure read of each process (user + system,
+    its reaped children's included) summed. GNU time's figure would miss the JVM, which the
+    driver never waits for."""
+    measure = Measure()
+    cpu: dict[int, float] = {}
+    with log.open("wb") as output:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, stdout=output, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        while process.poll() is None:
+            pids = descendants(process.pid)
+            usage = [memory_of(pid) for pid in pids]
+            measure.peak_rss_mb = max(measure.peak_rss_mb, sum(u[0] for u in usage) / 2**20)
+            measure.peak_pss_mb = max(measure.peak_pss_mb, sum(u[1] for u in usage) / 2**20)
+            for pid in pids:
+                cpu[pid] = max(cpu.get(pid, 0.0), _cpu_of(pid))
+            time.sleep(poll)
+        measure.wall_s = time.perf_counter() - started
+    measure.exit_code = process.returncode
+    measure.cpu_s = sum(cpu.values())
+    return measure
+
+
+def _tree_cpu() -> float:
+    """CPU seconds of this process and everything under it (the JVM, its Python workers)."""
+    return sum(_cpu_of(pid) for pid in descendants(os.getpid()))
+
+
+def _cpu_of(pid: int) -> float:
+    """User + system seconds of a process and of its children it has waited for (0 once gone)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            fields = handle.read().rsplit(b")", 1)[1].split()
+        return sum(int(v) for v in fields[11:15]) / TICK
+    except (OSError, ValueError, IndexError):
+        return 0.0
 
 
 def compare(args: argparse.Namespace) -> None:
@@ -60,7 +114,7 @@ def compare(args: argparse.Namespace) -> None:
             engine = json.loads(text)["config"]["engine"]
             identical = f", identical to local: {_same(text, local_text)}, engine {engine}"
         pairs = json.loads(text)["summary"]["pairs"] if text else "?"
-        print(f"{name}: exit {measure.exit_code}, {measure.wall_s:.1f} s wall, cpu {measure.cpu_s} s, "
+        print(f"{name}: exit {measure.exit_code}, {measure.wall_s:.1f} s wall, cpu {measure.cpu_s:.1f} s, "
               f"peak RSS {measure.peak_rss_mb:,.0f} MB (PSS {measure.peak_pss_mb:,.0f} MB), "
               f"{pairs} pairs{identical}", flush=True)
 
@@ -76,6 +130,7 @@ def _same(spark_text: str, local_text: str | None) -> bool:
     local_head, _, local_lists = local_text.partition(marker)
     head = json.loads(spark_head + "\n}")
     head["config"].pop("engine")
+    head.get("config_sources", {}).pop("engine", None)  # where the engine was chosen
     return spark_lists == local_lists and json.dumps(head, ensure_ascii=False, indent=2)[:-2] == local_head
 
 
@@ -90,12 +145,12 @@ def stages(args: argparse.Namespace) -> None:
                           conf={"spark.sql.shuffle.partitions": str(args.partitions),
                                 "spark.driver.memory": args.driver_memory})
     config = Config()
-    clock = [time.perf_counter()]
+    clock = [time.perf_counter(), _tree_cpu()]
 
     def lap(stage: str, rows: int) -> None:
-        now = time.perf_counter()
-        print(f"{stage:<34} {rows:>12,} rows {now - clock[0]:8.1f} s", flush=True)
-        clock[0] = now
+        now, cpu = time.perf_counter(), _tree_cpu()
+        print(f"{stage:<34} {rows:>12,} rows {now - clock[0]:8.1f} s wall {cpu - clock[1]:8.1f} s cpu", flush=True)
+        clock[0], clock[1] = now, cpu
 
     inputs = read_inputs(spark, [str(args.corpus)])
     records = inputs.tagged.filter(lambda t: t[0] == "r").map(lambda t: t[1])
@@ -111,12 +166,12 @@ def stages(args: argparse.Namespace) -> None:
 
     rows = docs.select(F.explode("sketches").alias("s")).select(F.explode("s.bands")).count()
     lap("band rows", rows)
-    candidates, capped = st.lsh_candidates(docs, config=config, bucket_cap=2000)
+    candidates, capped = st.lsh_candidates(docs, config=config, bucket_cap=2000, partitions=args.partitions)
     candidates = candidates.unionByName(st.identical_texts(docs)).distinct().cache()
     lap("candidate pairs (pre-filtered)", candidates.count())
     print(f"capped buckets: {capped.first()}")
     packed = st.verified_pairs(candidates, st.records_frame(spark, records), docs, commons, config=config,
-                               partitions=args.partitions).cache()
+                               partitions=args.partitions).filter("not changed").cache()
     lap("verified pairs", packed.count())
     roots = components(packed.select("a", "b").rdd.map(tuple), partitions=args.partitions)
     lap("connected components (members)", roots.count())
@@ -158,7 +213,7 @@ def buckets(args: argparse.Namespace) -> None:
     for low, high in ((2, 2), (3, 5), (6, 10), (11, 100), (101, 10**9)):
         chosen = (counts >= low) & (counts <= high)
         print(f"  buckets of {low}-{high} rows: {chosen.sum():,}, pairs {int((counts[chosen] * (counts[chosen] - 1) // 2).sum()):,}")
-    full = set(filter_candidates(colliding_rows(keys), catalog.sketches, views=views))
+    full = set(filter_candidates(colliding_rows(keys, views=views), catalog.sketches, views=views))
     reported: set[tuple[str, str]] = set()
     if args.report:
         reported = {(p["a"], p["b"]) for p in json.loads(Path(args.report).read_text())["pairs"]}
@@ -167,7 +222,7 @@ def buckets(args: argparse.Namespace) -> None:
     for cap in (2, 3, 5, 10, 20):
         keep = size <= cap
         sub = BandKeys(keys.views[keep], keys.rows[keep], keys.documents[keep], keys.bands[keep], keys.keys[keep])
-        found = set(filter_candidates(colliding_rows(sub), catalog.sketches, views=views))
+        found = set(filter_candidates(colliding_rows(sub, views=views), catalog.sketches, views=views))
         lost = {(ids[a], ids[b]) for a, b in full - found}
         print(f"  cap {cap} (= {cap * 100_000_000 // max(documents, 1):,} at 100M): candidates {len(found):,}, "
               f"lost {len(full - found):,}, reported pairs lost {len(lost & reported):,}")

@@ -24,7 +24,7 @@ pyspark = pytest.importorskip("pyspark", reason="the Spark engine's tests need p
 if shutil.which("java") is None:
     pytest.skip("the Spark engine's tests need a Java runtime", allow_module_level=True)
 
-from dupefind.spark import scan_inputs, scan_paths, spark_session  # after the skips
+from dupefind.spark import scan_dataframe, scan_inputs, scan_paths, spark_session  # after the skips
 from dupefind.spark.components import components
 
 
@@ -141,3 +141,58 @@ def test_cli_bad_spark_conf_exits_2(at_repo: Path) -> None:
     result = run_main(["scan", "samples", "--engine", "spark", "--spark-conf", "nokey"])
     assert result.exit_code == 2
     assert "--spark-conf" in result.stderr
+
+
+def test_a_text_changed_since_the_first_read_is_skipped(spark: Any, tmp_path: Path) -> None:
+    """A record whose text is not the same when read again for verification (as a file edited
+    during the scan) is skipped with the local engine's reason, and its pairs are dropped."""
+    from pyspark.sql import functions as F
+    from pyspark.sql.types import StringType
+
+    from dupefind.pipeline import CHANGED
+
+    marker = tmp_path / "read-once"
+    names = [n for n in sample_files() if n.endswith(".txt")][:4]
+    rows = [(n, sample_text(n)) for n in names]
+    rows += [("copy-0", rows[0][1] + " One more line."), ("copy-1", rows[1][1] + " One more line.")]
+
+    def read(doc_id: str, text: str) -> str:  # "copy-0" is edited after its first read
+        if doc_id != "copy-0":
+            return text
+        if marker.exists():
+            return text + " Edited since."
+        marker.touch()
+        return text
+
+    frame = spark.createDataFrame(rows, "id string, body string").withColumn(
+        "text", F.udf(read, StringType(), useArrow=False)("id", "body"))
+    found = scan_dataframe(frame, config=Config())
+    (tmp_path / "c.jsonl").write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in rows))
+    unchanged = {(p.a, p.b) for p in scan([str(tmp_path / "c.jsonl")]).pairs}
+    expected = {p for p in unchanged if "copy-0" not in p}
+    assert marker.exists() and (names[0], "copy-0") in unchanged and (names[1], "copy-1") in expected
+    assert {(r.a, r.b) for r in found.pairs.collect()} == expected
+    assert {r.id for r in found.documents.collect()} == {i for i, _ in rows} - {"copy-0"}
+    assert [(r.path, r.reason) for r in found.skipped.collect()] == [("copy-0", CHANGED)]
+    assert sorted(tuple(r.ids) for r in found.clusters.collect()) == sorted(clusters(expected))
+
+
+def test_a_views_max_bucket_bites_as_in_the_local_engine(spark: Any, corpus: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """With every view's ``max_bucket`` at 2 documents (the driver hands the views to the
+    candidate stage), the Spark report is still the local engine's, and the cap changes it."""
+    import dupefind.pipeline
+    import dupefind.spark.stages
+    from dupefind.spark.tasks import scan_views
+
+    config = Config(boilerplate_min_docs=3)
+    uncapped = scan([str(corpus)], config)
+
+    def capped(config: Config) -> tuple[Any, ...]:
+        return tuple(replace(view, max_bucket=2) for view in scan_views(config))
+
+    monkeypatch.setattr(dupefind.pipeline, "views_of", capped)
+    monkeypatch.setattr(dupefind.spark.stages, "scan_views", capped)
+    local = scan([str(corpus)], config)
+    assert {(p.a, p.b) for p in local.pairs} != {(p.a, p.b) for p in uncapped.pairs}  # the cap bites
+    assert report_json(without_engine(scan_paths(spark, [str(corpus)], config))) == report_json(local)

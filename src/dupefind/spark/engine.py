@@ -23,8 +23,8 @@ from pyspark.sql.types import (
 
 from ..config import Config
 from ..errors import InputError
-from ..models import Document, PackedPair, Pairs, Report, Skipped
-from ..pipeline import pair_rank
+from ..models import Document, PackedPair, Report, Skipped
+from ..pipeline import CHANGED, make_report, pair_rank
 from ..report.json_report import pair_dict
 from ..sources import STDIN, nothing_to_scan, open_inputs
 from .components import components
@@ -87,35 +87,58 @@ def scan_dataframe(df: DataFrame, *, id_col: str = "id", text_col: str = "text",
                  config or Config(), bucket_cap=bucket_cap)
 
 
-def _scan(spark: SparkSession, tagged: RDD[Tagged], config: Config, *, bucket_cap: int) -> SparkScan:
+def _scan(spark: SparkSession, tagged: RDD[Tagged], config: Config, *, bucket_cap: int,
+          with_clusters: bool = True) -> SparkScan:
     partitions = int(spark.conf.get("spark.sql.shuffle.partitions") or 200)
     records = tagged.filter(lambda t: t[0] == "r").map(lambda t: t[1])
     unread = spark.createDataFrame(tagged.filter(lambda t: t[0] == "s").map(lambda t: (*t[1], False)), SKIPPED)
-    # Cached, and filled at once: otherwise the stages that Spark starts side by side (the
-    # adaptive planner submits independent shuffles together) each compute the fingerprints.
-    found = fingerprints(spark, records, config=config).persist(StorageLevel.MEMORY_AND_DISK)
-    found.count()
+    # Each intermediate used twice is kept, and filled at once: otherwise the stages that Spark
+    # starts side by side (the adaptive planner submits independent shuffles together) each
+    # compute it again.
+    found = _kept(fingerprints(spark, records, config=config))
     docs, repeated = first_of_each_id(found)
-    docs = docs.persist(StorageLevel.MEMORY_AND_DISK)
-    docs.count()
+    docs = _kept(docs)
     commons = common_segments(docs, min_docs=config.boilerplate_min_docs)
     identical = identical_texts(docs)  # only a group's lead is looked up in LSH
     leads = docs.join(identical.select(F.col("b").alias("id")), "id", "left_anti")
-    candidates, capped = lsh_candidates(leads, config=config, bucket_cap=bucket_cap)
-    candidates = candidates.unionByName(identical).distinct()
-    packed = verified_pairs(candidates, records_frame(spark, records), docs, commons, config=config,
-                            partitions=partitions).persist(StorageLevel.MEMORY_AND_DISK)
-    roots = spark.createDataFrame(components(packed.select("a", "b").rdd.map(tuple), partitions=partitions),
-                                  "id string, root string")
-    clusters = roots.groupBy("root").agg(F.count("*").alias("size"), F.sort_array(F.collect_list("id")).alias("ids"))
+    candidates, capped = lsh_candidates(leads, config=config, bucket_cap=bucket_cap, partitions=partitions)
+    candidates = _kept(candidates.unionByName(identical).distinct())
+    # The texts are read again here (the records are not kept): a text that changed since the
+    # fingerprints were made is caught as the local engine catches it.
+    checked = _kept(verified_pairs(candidates, records_frame(spark, records), docs, commons, config=config,
+                                   partitions=partitions))
+    changed = checked.filter("changed").select(F.col("a").alias("id")).distinct()
+    packed = (checked.filter(~F.col("changed")).select("a", "b", "similarity", "containment", "data")
+              .join(F.broadcast(changed.withColumnRenamed("id", "a")), "a", "left_anti")
+              .join(F.broadcast(changed.withColumnRenamed("id", "b")), "b", "left_anti")
+              .select("a", "b", "similarity", "containment", "data"))
+    gone = docs.join(F.broadcast(changed), "id", "left_semi")
+    if with_clusters:
+        roots = spark.createDataFrame(components(packed.select("a", "b").rdd.map(tuple), partitions=partitions),
+                                      "id string, root string")
+        clusters = roots.groupBy("root").agg(F.count("*").alias("size"), F.sort_array(F.collect_list("id")).alias("ids"))
+    else:
+        clusters = spark.createDataFrame([], "root string, size long, ids array<string>")
     skipped = unread.unionByName(repeated.select(
-        F.when(F.col("line") > 0, F.concat_ws(":", "path", F.col("line").cast("string"))).otherwise(F.col("path"))
-        .alias("path"),
+        _where("path", "line"),
         F.concat(F.lit("duplicate id "), _python_repr("id"), F.lit(" (first read from "), F.col("first_path"),
-                 F.lit(")")).alias("reason"), F.lit(False).alias("ignored")))
+                 F.lit(")")).alias("reason"), F.lit(False).alias("ignored"))).unionByName(gone.select(
+        _where("path", "line"), F.lit(CHANGED).alias("reason"), F.lit(False).alias("ignored")))
     pairs = spark.createDataFrame(packed.rdd.map(_pair_row), PAIRS)
-    return SparkScan(docs.select("id", "path", "chars", "words", "short"), pairs, clusters.select("size", "ids"),
-                     skipped, capped, packed)
+    documents = docs.join(F.broadcast(changed), "id", "left_anti").select("id", "path", "chars", "words", "short")
+    return SparkScan(documents, pairs, clusters.select("size", "ids"), skipped, capped, packed)
+
+
+def _kept(frame: DataFrame) -> DataFrame:
+    """``frame`` persisted (memory, then disk) and computed now."""
+    frame = frame.persist(StorageLevel.MEMORY_AND_DISK)
+    frame.count()
+    return frame
+
+
+def _where(path: str, line: str) -> Any:
+    """Where a record was read, as the local engine names it: ``path:line`` in a JSONL file."""
+    return F.when(F.col(line) > 0, F.concat_ws(":", path, F.col(line).cast("string"))).otherwise(F.col(path)).alias("path")
 
 
 def _python_repr(column: str) -> Any:
@@ -134,13 +157,16 @@ def _pair_row(row: Any) -> tuple[Any, ...]:
 
 
 def scan_inputs(spark: SparkSession, paths: Sequence[str], config: Config | None = None, *,
-                bucket_cap: int = BUCKET_CAP, shown_as: dict[str, str] | None = None) -> SparkScan:
-    """Scan files, folders and what Spark reads (Parquet, JSONL, globs, ``hdfs://``, ``s3a://``)."""
+                bucket_cap: int = BUCKET_CAP, shown_as: dict[str, str] | None = None,
+                with_clusters: bool = True) -> SparkScan:
+    """Scan files, folders and what Spark reads (Parquet, JSONL, globs, ``hdfs://``, ``s3a://``).
+    ``with_clusters=False`` leaves ``clusters`` empty (for a caller that clusters the pairs it
+    collects, as :func:`scan_paths` does)."""
     config = config or Config()
     inputs = read_inputs(spark, paths, include=config.include, exclude=config.exclude,
                          follow_symlinks=config.follow_symlinks, id_field=config.id_field,
                          text_field=config.text_field, shown_as=shown_as)
-    found = _scan(spark, inputs.tagged, config, bucket_cap=bucket_cap)
+    found = _scan(spark, inputs.tagged, config, bucket_cap=bucket_cap, with_clusters=with_clusters)
     planned = spark.createDataFrame([(s.path, s.reason, s.ignored) for s in inputs.planned_skips], SKIPPED)
     return replace(found, skipped=found.skipped.unionByName(planned))
 
@@ -149,12 +175,14 @@ def scan_paths(spark: SparkSession, paths: Sequence[str], config: Config | None 
                bucket_cap: int = BUCKET_CAP) -> Report:
     """:func:`dupefind.scan` on Spark: the same :class:`~dupefind.models.Report` (its ``config``
     gains an ``engine`` entry). The report lists every document, so they are brought to the
-    driver; ``python -m dupefind.spark`` writes a scan's outputs to a folder instead."""
+    driver, and the pairs are clustered there as the local engine clusters them (the pairs are
+    all collected anyway); ``python -m dupefind.spark`` writes a scan's outputs to a folder
+    instead, clusters found on Spark."""
     config = config or Config()
     started = time.perf_counter()
     with open_inputs(paths) as real:
         found = scan_inputs(spark, real, config, bucket_cap=bucket_cap,
-                            shown_as={r: STDIN for g, r in zip(paths, real) if g == STDIN})
+                            shown_as={r: STDIN for g, r in zip(paths, real) if g == STDIN}, with_clusters=False)
         skipped = sorted((Skipped(r.path, r.reason, r.ignored) for r in found.skipped.toLocalIterator()),
                          key=_skip_order)
         documents = tuple(Document(r.id, r.path, r.chars, r.words, r.short)
@@ -163,16 +191,11 @@ def scan_paths(spark: SparkSession, paths: Sequence[str], config: Config | None 
             raise InputError(nothing_to_scan(list(paths), skipped, include=config.include, exclude=config.exclude))
         pairs = sorted((PackedPair(r.a, r.b, r.similarity, r.containment, bytes(r.data))
                         for r in found.packed.toLocalIterator()), key=pair_rank)
-        groups = [tuple(r.ids) for r in found.clusters.toLocalIterator()]
         capped = found.capped.first()
     engine = {"name": "spark", "bucket_cap": bucket_cap, "capped_buckets": int(capped.buckets) if capped else 0,
               "capped_pairs": int(capped.pairs) if capped else 0}
-    return Report(
-        config={**config.as_dict(), "engine": engine}, documents=documents, pairs=Pairs(pairs),
-        clusters=tuple(sorted(groups, key=lambda g: (-len(g), g))),  # the local engine's order
-        skipped=tuple(s for s in skipped if not s.ignored), ignored=tuple(s for s in skipped if s.ignored),
-        seconds=time.perf_counter() - started,
-    )
+    report = make_report(documents, pairs, skipped, config, seconds=time.perf_counter() - started)
+    return replace(report, config={**report.config, "engine": engine})
 
 
 def _skip_order(s: Skipped) -> tuple[str, str]:

@@ -4,29 +4,27 @@ of rows (no Spark here, so these run and are tested without a cluster).
 - :func:`fingerprint_rows`: records -> one row per document (sizes, signatures of each view,
   their LSH band keys, segment keys for boilerplate counting), by
   :func:`dupefind.catalog.fingerprint_records` and :func:`dupefind.candidates.band_keys`;
-- :func:`prefilter_rows`: colliding rows with both signatures -> those that pass the
-  pre-filter (:func:`dupefind.candidates.estimated_containment` against the view's
-  ``min_containment``, as :func:`dupefind.candidates.filter_candidates` applies it);
-- :func:`verify_rows`: candidate pairs with both texts -> the copies, packed, by
-  :func:`dupefind.pipeline.prepare_document` and :func:`dupefind.pipeline.judge_pair`.
+- :func:`check_rows`: candidate pairs with both texts (read again) -> the copies, packed, and
+  the documents changed since the first read, by :func:`dupefind.pipeline.check_pairs`.
+
+The candidate stage's work is in :mod:`.buckets`.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
+from functools import partial
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
 from ..boilerplate import Commons
-from ..candidates import BandKeys, band_keys, estimated_containment
+from ..candidates import BandKeys, band_keys
 from ..catalog import TASK_BYTES, TASK_UNITS, fingerprint_records
 from ..config import Config
-from ..models import Location, PackedPair
-from ..pipeline import Reread, judge_pair, prepare_document
+from ..models import Location
+from ..pipeline import PairTask, check_pairs
 from ..sources import Record
 from ..views import View, candidate_views
 
@@ -46,7 +44,7 @@ def scan_views(config: Config) -> tuple[View, ...]:
 
 def fingerprint_rows(rows: Iterable[RecordRow], *, config: Config) -> Iterator[tuple[Any, ...]]:
     """One row per record: ``(id, path, order, line, chars, words, short, sketches, exact_key,
-    segments)``, ``sketches`` a list of ``(view, row, signature, size, bands)``: each signature
+    segments, checksum)`` (``checksum``: of the text as read, as the local engine keeps it), ``sketches`` a list of ``(view, row, signature, size, bands)``: each signature
     row of each view (one per text, or per window) with its LSH band keys (none for a short
     text or an empty set). Keys are signed 64-bit (Spark's ``long``)."""
     batch: list[RecordRow] = []
@@ -79,15 +77,21 @@ def _fingerprint_batch(batch: Sequence[RecordRow], views: tuple[View, ...], conf
     ends = np.cumsum(found.segment_counts)
     for k, (doc, record) in enumerate(zip(found.documents, batch)):
         yield (doc.id, doc.path, record[3], record[4], doc.chars, doc.words, doc.short, sketches[k], found.exact_keys[k],
-               segments[ends[k] - found.segment_counts[k] : ends[k]].tolist())
+               segments[ends[k] - found.segment_counts[k] : ends[k]].tolist(), found.locations[k].checksum)
 
 
 def _keys_by_row(keys: BandKeys) -> dict[tuple[int, int], list[int]]:
-    """The band keys of each ``(view, row)``, in band order (:func:`band_keys` gives them so)."""
+    """The band keys of each ``(view, row)``, in band order (:func:`band_keys` gives them so: a
+    row's keys one after another)."""
     found: dict[tuple[int, int], list[int]] = {}
-    signed = keys.keys.view(np.int64).tolist()
-    for view, row, key in zip(keys.views.tolist(), keys.rows.tolist(), signed):
-        found.setdefault((view, row), []).append(key)
+    if not len(keys):
+        return found
+    signed = keys.keys.view(np.int64)
+    starts = np.flatnonzero(np.concatenate(([True], (keys.rows[1:] != keys.rows[:-1])
+                                            | (keys.views[1:] != keys.views[:-1]))))
+    for view, row, values in zip(keys.views[starts].tolist(), keys.rows[starts].tolist(),
+                                 np.split(signed, starts[1:])):
+        found[(view, row)] = values.tolist()
     return found
 
 
@@ -98,74 +102,62 @@ def text_order(text: str) -> int:
     return int.from_bytes(digest, "big", signed=True)
 
 
-#: ``(view, id_a, row_a, id_b, row_b, signature_a, signature_b, size_a, size_b)``: two colliding rows.
-Colliding = tuple[int, str, int, str, int, bytes, bytes, int, int]
-
-
-def prefilter_rows(rows: Iterable[Colliding], *, config: Config, batch: int = 4096
-                   ) -> Iterator[tuple[int, str, int, str, int]]:
-    """The colliding rows whose containment estimated from their signatures reaches their
-    view's ``min_containment`` (:func:`dupefind.candidates.estimated_containment`), a batch of
-    pairs at a time: ``(view, id_a, row_a, id_b, row_b)``."""
-    views = scan_views(config)
-    chunk: list[Colliding] = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) >= batch:
-            yield from _prefilter_batch(chunk, views)
-            chunk = []
-    if chunk:
-        yield from _prefilter_batch(chunk, views)
-
-
-def _prefilter_batch(chunk: list[Colliding], views: tuple[View, ...]) -> Iterator[tuple[int, str, int, str, int]]:
-    for number, view in enumerate(views):
-        mine = [r for r in chunk if r[0] == number]
-        if not mine:
-            continue
-        first = _signatures([r[5] for r in mine], view.num_perm)
-        second = _signatures([r[6] for r in mine], view.num_perm)
-        sizes = np.array([(r[7], r[8]) for r in mine], dtype=np.uint32).reshape(-1, 2)
-        keep = estimated_containment(first, second, sizes[:, 0], sizes[:, 1]) >= view.min_containment
-        for row, kept in zip(mine, keep.tolist()):
-            if kept:
-                yield row[:5]
-
-
-def _signatures(blobs: list[bytes], num_perm: int) -> npt.NDArray[np.uint32]:
-    return np.frombuffer(b"".join(blobs), dtype=np.uint32).reshape(-1, num_perm)
-
-
-VerifyRow = tuple[str, str, "list[int] | None", str, str, "list[int] | None"]
-"""``(a, text_a, common_keys_a, b, text_b, common_keys_b)``: a candidate pair with both texts
+CheckRow = tuple[str, "str | None", int, "list[int] | None", str, "str | None", int, "list[int] | None"]
+"""``(a, text_a, checksum_a, common_keys_a, b, text_b, checksum_b, common_keys_b)``: a candidate
+pair with both texts as read again (``None``: gone), the checksums of the texts as first read
 and, for each, the keys of its segments that are boilerplate (``None``: none)."""
+#: Candidate pairs checked per :func:`dupefind.pipeline.check_pairs` call (the pairs of a
+#: partition are sorted by their first id, so a task's documents are mostly shared).
+TASK_PAIRS = 512
 
 
-def verify_rows(rows: Iterable[VerifyRow], *, config: Config) -> Iterator[tuple[str, str, float, float, bytes]]:
-    """The copies among the candidate pairs, packed: ``(a, b, similarity, containment, data)``.
+def check_rows(rows: Iterable[CheckRow], *, config: Config) -> Iterator[tuple[Any, ...]]:
+    """The copies among the candidate pairs, by :func:`dupefind.pipeline.check_pairs` a task of
+    pairs at a time: ``(a, b, similarity, containment, data, False)`` for each copy, packed,
+    and ``(id, None, None, None, None, True)`` for each document whose text read again is not
+    the one first read (checked as the local engine checks a file read again: its length and
+    CRC-32); its pairs are dropped.
 
-    Each document is prepared with the boilerplate segments *it* contains (the rest of the
-    collection's common segments cannot touch it), so the verdicts are the ones
-    :func:`dupefind.pipeline.check_pairs` gives with the whole set."""
-    cache: OrderedDict[str, Reread] = OrderedDict()
-
-    def prepared(doc_id: str, text: str, keys: list[int] | None) -> Reread:
-        if doc_id in cache:
-            cache.move_to_end(doc_id)
-            return cache[doc_id]
-        found = cache[doc_id] = prepare_document(doc_id, text, commons=_commons(keys), config=config)
-        if len(cache) > PREPARED_CACHE:
-            cache.popitem(last=False)
-        return found
-
-    for a, text_a, keys_a, b, text_b, keys_b in rows:
-        pair = judge_pair(prepared(a, text_a, keys_a), prepared(b, text_b, keys_b), config=config)
-        if pair.duplicate:
-            packed = PackedPair.of(pair)
-            yield packed.a, packed.b, packed.similarity, packed.containment, packed.data
+    Each task's boilerplate is the segments its documents contain (the rest of the
+    collection's common segments cannot touch them), so the verdicts are the ones
+    :func:`~dupefind.pipeline.check_pairs` gives with the whole set."""
+    task: list[CheckRow] = []
+    for row in rows:
+        task.append(row)
+        if len(task) >= TASK_PAIRS:
+            yield from _check_task(task, config)
+            task = []
+    if task:
+        yield from _check_task(task, config)
 
 
-def _commons(keys: list[int] | None) -> Commons:
+def _check_task(rows: list[CheckRow], config: Config) -> Iterator[tuple[Any, ...]]:
+    documents: dict[str, tuple[str | None, int, list[int] | None]] = {}
+    for a, text_a, sum_a, keys_a, b, text_b, sum_b, keys_b in rows:
+        documents[a] = (text_a, sum_a, keys_a)
+        documents[b] = (text_b, sum_b, keys_b)
+    ids = sorted(documents)  # the catalog's order: by id, so each pair is checked smaller id first
+    index = {doc_id: k for k, doc_id in enumerate(ids)}
+    # A text is looked up by where it was "read": one place per document of the task.
+    where = {k: Location(doc_id, "text", checksum=documents[doc_id][1]) for k, doc_id in enumerate(ids)}
+    texts = {where[k]: documents[doc_id][0] for k, doc_id in enumerate(ids)}
+    keys = [key for _, _, found in documents.values() if found for key in found]
+    task = PairTask([(index[r[0]], index[r[4]]) for r in rows], {k: (ids[k], where[k]) for k in where})
+    checked = check_pairs(task, commons=_commons(keys), config=config, load=partial(_loaded, texts))
+    for pair in checked.pairs:
+        yield pair.a, pair.b, pair.similarity, pair.containment, pair.data, False
+    for k in checked.changed:
+        yield ids[k], None, None, None, None, True
+
+
+def _loaded(texts: dict[Location, str | None], location: Location) -> str:
+    text = texts[location]
+    if text is None:
+        raise KeyError(location.path)  # the record is gone: check_pairs takes it for a changed document
+    return text
+
+
+def _commons(keys: list[int]) -> Commons:
     if not keys:
         return Commons()
     return Commons(np.unique(np.array(keys, dtype=np.int64).view(np.uint64)))
