@@ -12,6 +12,7 @@ from dupefind.candidates import (
     Candidate,
     Sketches,
     band_keys,
+    bucket_candidates,
     candidate_pairs,
     colliding_rows,
     filter_candidates,
@@ -195,3 +196,22 @@ def test_a_key_held_by_more_documents_than_max_bucket_pairs_no_one() -> None:
 
     assert capped(0) == capped(3) == [(0, 1), (0, 2), (1, 2)]
     assert capped(2) == [(1, 2)]
+
+
+@pytest.mark.parametrize("max_bucket", [0, 3])
+def test_buckets_weighed_in_one_pass_give_the_two_stages_pairs(max_bucket: int) -> None:
+    """``bucket_candidates`` (what ``candidate_pairs`` runs) is ``filter_candidates`` after
+    ``colliding_rows``: documents with several windows, windows of one document, near copies,
+    chance agreements, a containment asked for and a bucket cap, on two views."""
+    bases = [random_ids(120) for _ in range(6)]
+    sets = bases + [near_copy(b, share) for b in bases for share in (0.2, 0.5, 0.8)] + [bases[0], bases[0]]
+    sigs = signatures(sets, num_perm=32, seed=12)
+    owners = np.sort(RNG.integers(0, 9, len(sets)))
+    windows = Sketches(owners, sigs, RNG.integers(60, 200, len(sets)).astype(np.uint32))
+    whole = Sketches.whole(sigs[:9], sizes(sigs[:9], 120))
+    views = [View("a", "words", 3, 0, 32, 0.3, 0.1, max_bucket=max_bucket),
+             View("b", "words", 3, 10, 32, 0.1, 0.3, max_bucket=max_bucket)]
+    sketches = [whole, windows]
+    keys = band_keys(sketches, views=views)
+    two_stages = filter_candidates(colliding_rows(keys, views=views), sketches, views=views)
+    assert bucket_candidates(keys, sketches, views=views) == two_stages and len(two_stages) > 3
