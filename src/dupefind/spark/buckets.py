@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ..candidates import BandKeys, Sketches, colliding_rows, filter_candidates
+from ..candidates import BandKeys, Sketches, bucket_candidates
 from ..views import View
 
 #: A band row, with its signature row: ``(view, band, key, id, row,
@@ -38,7 +38,8 @@ def candidate_partition(rows: Iterable[BandRow], *, views: Sequence[View], bucke
                         ) -> Iterator[tuple[Any, ...]]:
     """The candidate pairs of one partition of band rows (every bucket whole in it): the
     colliding rows by :func:`dupefind.candidates.colliding_rows`, pre-filtered by
-    :func:`dupefind.candidates.filter_candidates`, each view on its own; and a row for each
+    :func:`dupefind.candidates.filter_candidates` (the two fused per bucket, as the local engine
+    runs them: :func:`dupefind.candidates.bucket_candidates`), each view on its own; and a row for each
     bucket of more than ``bucket_cap`` documents (0: no cap), left out first. A pair may come
     from several partitions (it collides in several bands): the caller keeps one of each."""
     found_rows = list(rows)
@@ -66,11 +67,10 @@ def candidate_partition(rows: Iterable[BandRow], *, views: Sequence[View], bucke
         codes, first, dense = np.unique(doc[mine] * width + row[mine], return_index=True, return_inverse=True)
         dense = dense.reshape(-1).astype(np.intp)
         keys = BandKeys(view[mine], dense, doc[mine].astype(np.intp), band[mine], key[mine])
-        collisions = colliding_rows(keys, views=views)
         signatures = np.frombuffer(b"".join(blobs[k] for k in mine[first].tolist()), dtype=np.uint32)
         sketch = Sketches((codes // width).astype(np.intp), signatures.reshape(len(codes), -1), sizes[mine[first]])
         sketches = [sketch if k == number else Sketches.empty(v.num_perm) for k, v in enumerate(views)]
-        pairs.update(filter_candidates(collisions, sketches, views=views))
+        pairs.update(bucket_candidates(keys, sketches, views=views))
     for a, b in sorted(pairs):
         yield names[a], names[b], None, None
 
