@@ -189,6 +189,26 @@ def window_sets(words: HashedWords, *, family: str, ngram: int, window: int,
                         ngram=ngram, window=window, stride=max(1, stride), salt=np.uint64(_WINDOW_SALT[family]))
 
 
+@kernel(nogil=True, inline="always")
+def _text_grams(hashes: WordHashes, begin: int, end: int, stopword_table: WordHashes, content: bool, ngram: int,
+                salt: np.uint64, chosen: WordHashes,
+                grams_of: npt.NDArray[np.uint32]) -> int:  # pragma: no cover - compiled
+    """The ids of a text's ``ngram``-grams (of its content words only when ``content``) into
+    ``grams_of``, in text order; returns how many words were kept (``chosen`` holds them)."""
+    count = 0
+    for k in range(begin, end):
+        if not content or not _in_table(stopword_table, hashes[k]):
+            chosen[count] = hashes[k]
+            count += 1
+    for k in range(max(count - ngram + 1, 0)):
+        acc = salt
+        for offset in range(ngram):
+            acc = acc * _BASE_U64 + chosen[k + offset]
+        acc = _mix64(acc)
+        grams_of[k] = np.uint32(acc ^ (acc >> np.uint64(32)))
+    return count
+
+
 @kernel(nogil=True)
 def _window_sets(hashes: WordHashes, text_starts: npt.NDArray[np.intp], stopword_table: WordHashes, *,
                  content: bool, ngram: int, window: int, stride: int,
@@ -205,18 +225,8 @@ def _window_sets(hashes: WordHashes, text_starts: npt.NDArray[np.intp], stopword
     for text in range(len(text_starts)):
         begin = text_starts[text]
         end = text_starts[text + 1] if text + 1 < len(text_starts) else len(hashes)
-        count = 0
-        for k in range(begin, end):
-            if not content or not _in_table(stopword_table, hashes[k]):
-                chosen[count] = hashes[k]
-                count += 1
+        count = _text_grams(hashes, begin, end, stopword_table, content, ngram, salt, chosen, grams_of)
         grams = max(count - ngram + 1, 0)
-        for k in range(grams):
-            acc = salt
-            for offset in range(ngram):
-                acc = acc * _BASE_U64 + chosen[k + offset]
-            acc = _mix64(acc)
-            grams_of[k] = np.uint32(acc ^ (acc >> np.uint64(32)))
         start = 0
         while True:
             last = window <= 0 or start + window >= count
@@ -253,22 +263,15 @@ def _sampled(hashes: WordHashes, text_starts: npt.NDArray[np.intp], stopword_tab
     positions = np.empty(len(hashes) + 1, dtype=np.uint32)
     owners = np.empty(len(hashes) + 1, dtype=np.intp)
     chosen = np.empty(len(hashes), dtype=np.uint64)
+    grams_of = np.empty(len(hashes), dtype=np.uint32)
     found = 0
     for text in range(len(text_starts)):
         begin = text_starts[text]
         end = text_starts[text + 1] if text + 1 < len(text_starts) else len(hashes)
-        count = 0
-        for k in range(begin, end):
-            if not content or not _in_table(stopword_table, hashes[k]):
-                chosen[count] = hashes[k]
-                count += 1
+        count = _text_grams(hashes, begin, end, stopword_table, content, ngram, salt, chosen, grams_of)
         first = found
         for k in range(max(count - ngram + 1, 0)):
-            acc = salt
-            for offset in range(ngram):
-                acc = acc * _BASE_U64 + chosen[k + offset]
-            acc = _mix64(acc)
-            gram = np.uint32(acc ^ (acc >> np.uint64(32)))
+            gram = grams_of[k]
             if gram % sample != 0:
                 continue
             seen = False
