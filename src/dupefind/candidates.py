@@ -165,13 +165,9 @@ def bucket_candidates(keys: BandKeys, sketches: Sequence[Sketches], *, views: Se
         if views[view].sample:
             continue
         mine, banded = _bucketed(keys, view, views[view])
-        order = np.argsort(banded, kind="stable")
-        ranked = banded[order]
-        starts = np.flatnonzero(np.concatenate(([True], ranked[1:] != ranked[:-1])))
-        sizes = np.diff(starts, append=len(ranked))
-        shared = sizes > 1
+        order, starts, sizes = _buckets(banded)
         sketch = sketches[view]
-        found.append(_weighed_buckets(keys.rows[mine][order], starts[shared], sizes[shared], sketch.owners,
+        found.append(_weighed_buckets(keys.rows[mine][order], starts, sizes, sketch.owners,
                                       sketch.signatures, sketch.sizes, views[view].min_containment, width))
     codes = unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
     return list(zip((codes // width).tolist(), (codes % width).tolist()))
@@ -271,7 +267,7 @@ def colliding_rows(keys: BandKeys, *, views: Sequence[View]) -> Collisions:
     for view in np.unique(keys.views).tolist():
         mine, banded = _bucketed(keys, view, views[view])
         count = np.int64(len(mine))
-        codes = _colliding(banded, count, len(mine))
+        codes = _colliding(banded, count)
         a, b = mine[codes // count], mine[codes % count]
         apart = keys.documents[a] != keys.documents[b]  # windows of one document collide too
         row_a, row_b = keys.rows[a[apart]], keys.rows[b[apart]]
@@ -385,15 +381,20 @@ def _band_keys(band: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint64]:
     return keys
 
 
-def _colliding(keys: npt.NDArray[np.uint64], count: np.int64, largest: int) -> npt.NDArray[np.int64]:
-    """Every pair of positions with equal keys, as codes ``i * count + j`` with ``i < j``;
-    none from a key held more than ``largest`` times."""
+def _buckets(keys: npt.NDArray[np.uint64]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """The positions of ``keys`` in key order, and where each bucket of two or more equal keys
+    starts in that order and how many it holds."""
     order = np.argsort(keys, kind="stable")
     ranked = keys[order]
     starts = np.flatnonzero(np.concatenate(([True], ranked[1:] != ranked[:-1])))
     sizes = np.diff(starts, append=len(keys))
-    shared = (sizes > 1) & (sizes <= largest)
-    starts, sizes = starts[shared], sizes[shared]
+    shared = sizes > 1
+    return order, starts[shared], sizes[shared]
+
+
+def _colliding(keys: npt.NDArray[np.uint64], count: np.int64) -> npt.NDArray[np.int64]:
+    """Every pair of positions with equal keys, as codes ``i * count + j`` with ``i < j``."""
+    order, starts, sizes = _buckets(keys)
     if len(starts) == 0:
         return np.empty(0, dtype=np.int64)
     # Every member of a bucket pairs with the members after it: member x of g has g-1-x partners.
