@@ -107,10 +107,14 @@ def lsh_candidates(docs: DataFrame, *, config: Config, bucket_cap: int, partitio
         raise ValueError("the Spark engine does not run sampled views")
     rows = (docs.select("id", F.explode("sketches").alias("s"))
             .select("id", "s.view", "s.row", "s.signature", "s.size", "s.bands").filter(F.size("bands") > 0))
-    # Each band row carries its signature row: one hash shuffle, no sort and no join (on
-    # news-like and generated text most band rows lie in shared buckets anyway).
+    # Each band row carries its signature row: one hash shuffle, no join. A band row alone in
+    # its bucket pairs no one (most of the content windows' rows: bands of three rows rarely
+    # collide by chance) and is dropped on the JVM side, counted over its bucket within the
+    # partition the shuffle made, before any row is handed to a Python worker.
+    bucket = Window.partitionBy("view", "band", "key")
     signed = (rows.select("view", F.posexplode("bands").alias("band", "key"), "id", "row", "signature", "size")
-              .repartition(partitions, "view", "band", "key"))
+              .repartition(partitions, "view", "band", "key")
+              .withColumn("held", F.count(F.lit(1)).over(bucket)).filter(F.col("held") > 1).drop("held"))
     spark = docs.sparkSession
     found = _persisted(spark.createDataFrame(signed.rdd.mapPartitions(
         partial(candidate_partition, views=views, bucket_cap=bucket_cap)), FOUND, verifySchema=False))
