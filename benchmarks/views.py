@@ -69,7 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("folder", type=Path)
     parser.add_argument("--view", action="append", default=[])
-    parser.add_argument("--cpu-limit", type=int, default=5000, help="documents timed for the first pass")
+    parser.add_argument("--cpu-limit", type=int, default=5000, help="documents timed for the first pass (0: not timed)")
     args = parser.parse_args(argv)
     corpus = str(args.folder / "corpus.jsonl")
     truth = [json.loads(line) for line in (args.folder / "truth.jsonl").read_text().splitlines() if line]
@@ -92,6 +92,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         union |= pairs
         print(_row(view.name, str(len(catalog.sketches[number])), pairs, truth, kinds))
     print(_row("union", "-", union, truth, kinds))
+    if args.cpu_limit <= 0:
+        return 0
     only_first, every = first_pass_cpu(corpus, args.cpu_limit)
     print(f"\nfirst pass, one process, {args.cpu_limit} documents: stopword view only "
           f"{only_first * 1e6:.0f} µs CPU per document, default views {every * 1e6:.0f} µs "

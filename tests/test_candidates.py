@@ -9,6 +9,7 @@ from datasketch import MinHashLSH
 
 from dupefind.candidates import (
     WEIGHTS,
+    BandKeys,
     Candidate,
     Sketches,
     band_keys,
@@ -215,3 +216,48 @@ def test_buckets_weighed_in_one_pass_give_the_two_stages_pairs(max_bucket: int) 
     keys = band_keys(sketches, views=views)
     two_stages = filter_candidates(colliding_rows(keys, views=views), sketches, views=views)
     assert bucket_candidates(keys, sketches, views=views) == two_stages and len(two_stages) > 3
+
+
+def _reference_collisions(keys: BandKeys, views: list[View]) -> set[tuple[int, int, int]]:
+    """Colliding rows the slow, documented way: per view, band and key, the documents holding
+    it (none when more than the view's ``max_bucket``), each by its two lowest rows; every two
+    of those rows of different documents."""
+    buckets: dict[tuple[int, int, int], list[tuple[int, int]]] = {}
+    for number, row, document, band, key in zip(keys.views.tolist(), keys.rows.tolist(), keys.documents.tolist(),
+                                                keys.bands.tolist(), keys.keys.tolist(), strict=True):
+        buckets.setdefault((number, band, key), []).append((document, row))
+    found = set()
+    for (number, _, _), members in buckets.items():
+        holders = {document for document, _ in members}
+        if views[number].max_bucket and len(holders) > views[number].max_bucket:
+            continue
+        kept = [(d, r) for d in holders for r in sorted(r for e, r in members if e == d)[:2]]
+        found |= {(number, min(r, s), max(r, s)) for d, r in kept for e, s in kept if d != e}
+    return found
+
+
+@pytest.mark.parametrize("max_bucket", [0, 4])
+def test_colliding_rows_match_a_reference_in_any_order_of_the_keys(max_bucket: int) -> None:
+    """Rows drawn from a few values collide often, several per document and key; the keys in
+    any order (a Spark partition holds them in no particular one) give the reference's pairs."""
+    owners = RNG.integers(0, 12, 80)
+    rows = RNG.integers(0, 3, (80, 16)).astype(np.uint32)  # few values: many shared keys
+    sketch = Sketches(owners, rows, np.full(80, 50, dtype=np.uint32))
+    views = [View("a", "words", 3, 10, 16, 0.5, 0.0, max_bucket=max_bucket)]
+    keys = band_keys([sketch], views=views)
+    shuffled = RNG.permutation(len(keys))
+    mixed = BandKeys(*(part[shuffled] for part in (keys.views, keys.rows, keys.documents, keys.bands, keys.keys)))
+    expected = _reference_collisions(keys, views)
+    for some in (keys, mixed):
+        collisions = colliding_rows(some, views=views)
+        assert set(zip(collisions.views.tolist(), collisions.first.tolist(), collisions.second.tolist())) == expected
+    assert len(expected) > 20
+
+
+def test_threads_do_not_change_the_candidates() -> None:
+    """Band batches filtered in two threads give the candidates of one."""
+    bases = [random_ids(150) for _ in range(8)]
+    sigs = signatures(bases + [near_copy(b, share) for b in bases for share in (0.3, 0.6)], num_perm=64, seed=3)
+    sketches, views = [Sketches.whole(sigs, sizes(sigs, 150))], [view(0.1, 64, 0.05)]
+    one = candidate_pairs(sketches, views=views)
+    assert candidate_pairs(sketches, views=views, threads=2) == one and len(one) > 8

@@ -34,6 +34,7 @@ what any copy it reports shows, since the estimate is noisy).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -133,17 +134,28 @@ class Collisions:
 
 
 def candidate_pairs(sketches: Sequence[Sketches], *, views: Sequence[View],
-                    usable: npt.NDArray[np.bool_] | None = None) -> list[Candidate]:
+                    usable: npt.NDArray[np.bool_] | None = None, threads: int = 1) -> list[Candidate]:
     """Document pairs ``(i, j)``, ``i < j``, sorted and unique, that share an LSH band in any
     view and whose estimated containment in that view reaches the view's ``min_containment``
     (:func:`band_keys`, then :func:`colliding_rows`, then :func:`filter_candidates`).
     ``usable`` (one flag per document) leaves documents out. The keys are made a few bands at
-    a time, which bounds the memory they take."""
+    a time, which bounds the memory they take, in up to ``threads`` threads (the compiled
+    passes and numpy's sorts run without the GIL); the result does not depend on them."""
     most = max((view_banding(v)[0] for v in views), default=0)
-    found: set[Candidate] = set()
-    for start in range(0, most, _BANDS_AT_ONCE):  # the colliding rows of a few bands, filtered at once
+
+    def batch(start: int) -> list[Candidate]:  # the colliding rows of a few bands, filtered at once
         keys = band_keys(sketches, views=views, usable=usable, bands=(start, start + _BANDS_AT_ONCE))
-        found.update(bucket_candidates(keys, sketches, views=views))
+        return bucket_candidates(keys, sketches, views=views)
+
+    found: set[Candidate] = set()
+    starts = range(0, most, _BANDS_AT_ONCE)
+    if threads <= 1 or len(starts) <= 1:
+        for start in starts:
+            found.update(batch(start))
+    else:
+        with ThreadPoolExecutor(min(threads, len(starts))) as pool:
+            for part in pool.map(batch, starts):
+                found.update(part)
     return sorted(found)
 
 
@@ -289,22 +301,78 @@ def _bucketed(keys: BandKeys, view: int, rules: View) -> tuple[npt.NDArray[np.in
     # One key space per band: the band number mixed into the key.
     with np.errstate(over="ignore"):
         banded = mix64(keys.keys[mine] ^ (keys.bands[mine].astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)))
-    # At most two rows per document and key (two neighbouring windows, which overlap, often
-    # share one; more is a long text repeating itself, whose windows would otherwise pair
-    # with each other by the million): its lowest rows stand for it.
-    order = np.lexsort((keys.rows[mine], keys.documents[mine], banded))
-    new = np.ones(len(order), dtype=bool)
-    new[1:] = (banded[order][1:] != banded[order][:-1]) | \
-        (keys.documents[mine][order][1:] != keys.documents[mine][order][:-1])
-    starts = np.flatnonzero(new)
-    rank = np.arange(len(order)) - np.repeat(starts, np.diff(starts, append=len(order)))
-    kept = order[rank < _ROWS_PER_KEY]
-    if rules.max_bucket:  # a key held by too many documents: common phrasing, no one's copy
-        ranked = banded[order]
-        key_of = np.cumsum(np.concatenate(([True], ranked[1:] != ranked[:-1]))) - 1
-        holders = np.bincount(key_of[starts])[key_of]
-        kept = order[(rank < _ROWS_PER_KEY) & (holders <= rules.max_bucket)]
+    order = _maybe_shared(banded)  # most keys are held by one row: no sort for them
+    order = order[np.argsort(banded[order], kind="stable")]
+    ranked = banded[order]
+    documents = keys.documents[mine][order]
+    seen = np.full(int(documents.max()) + 1 if len(documents) else 0, -1, dtype=np.intp)
+    kept = order[_thinned(ranked, documents, keys.rows[mine][order], np.intp(rules.max_bucket or len(order)),
+                          seen, np.zeros(len(seen), dtype=np.intp), np.zeros(len(seen), dtype=np.intp))]
     return mine[kept], banded[kept]
+
+
+#: Slots of the table that tells keys held once from keys that may be shared (a byte each).
+_SLOTS_BITS = 25
+
+
+@kernel(nogil=True)
+def _maybe_shared(keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.intp]:  # pragma: no cover - compiled
+    """The positions of the keys that may be held more than once: those whose slot (the top
+    bits of the key, already mixed) of a counting table is hit more than once, in order."""
+    counts = np.zeros(1 << _SLOTS_BITS, dtype=np.uint8)
+    shift = np.uint64(64 - _SLOTS_BITS)
+    for key in keys:
+        slot = key >> shift
+        if counts[slot] < 2:
+            counts[slot] += 1
+    kept = np.empty(len(keys), dtype=np.intp)
+    count = 0
+    for k in range(len(keys)):
+        if counts[keys[k] >> shift] > 1:
+            kept[count] = k
+            count += 1
+    return kept[:count].copy()
+
+
+@kernel(nogil=True)
+def _thinned(ranked: npt.NDArray[np.uint64], documents: npt.NDArray[np.intp], rows: npt.NDArray[np.intp],
+             most: np.intp, seen: npt.NDArray[np.intp], lowest: npt.NDArray[np.intp],
+             second: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:  # pragma: no cover - compiled
+    """The positions (in key order) that take part in a bucket: per document and key its two
+    lowest rows (two neighbouring windows, which overlap, often share a key; more is a long
+    text repeating itself, whose windows would otherwise pair with each other by the million),
+    in buckets of at least two and at most ``most`` documents (a key held by more is common
+    phrasing, no one's copy). ``seen``, ``lowest`` and ``second`` are scratch, one slot per
+    document (``seen`` all -1)."""
+    kept = np.empty(len(ranked), dtype=np.intp)
+    count = 0
+    start = 0
+    while start < len(ranked):
+        end = start + 1
+        while end < len(ranked) and ranked[end] == ranked[start]:
+            end += 1
+        if end - start > 1:
+            holders = 0
+            for k in range(start, end):
+                document, row = documents[k], rows[k]
+                if seen[document] != start:
+                    seen[document] = start
+                    holders += 1
+                    lowest[document] = row
+                    second[document] = -1
+                elif row < lowest[document]:
+                    second[document] = lowest[document]
+                    lowest[document] = row
+                elif second[document] < 0 or row < second[document]:
+                    second[document] = row
+            if 2 <= holders <= most:
+                for k in range(start, end):
+                    document, row = documents[k], rows[k]
+                    if row == lowest[document] or row == second[document]:
+                        kept[count] = k
+                        count += 1
+        start = end
+    return kept[:count].copy()
 
 
 def filter_candidates(collisions: Collisions, sketches: Sequence[Sketches], *,

@@ -87,7 +87,7 @@ def find_pairs(catalog: Catalog, config: Config, *, views: Sequence[View], progr
     location)."""
     leads, identical = identical_groups(catalog)
     usable = leads & np.array([not d.short for d in catalog.documents], dtype=bool)
-    candidates = candidate_pairs(catalog.sketches, views=views, usable=usable) + identical
+    candidates = candidate_pairs(catalog.sketches, views=views, usable=usable, threads=config.processes) + identical
     if involving is not None:
         candidates = [(i, j) for i, j in candidates if i in involving or j in involving]
     pairs, changed = _verified(sorted(set(candidates)), catalog, config, progress, load, workers)
