@@ -160,3 +160,13 @@ def test_summary_passages_keep_the_order_and_offsets_of_passages() -> None:
     for p in shown:
         assert isinstance(p, Passage)
         assert text_a[p.a_start:p.a_end] == p.a_text and text_b[p.b_start:p.b_end] == p.b_text
+
+
+def test_only_a_is_looked_at_as_the_summary() -> None:
+    """The source first and its summary second: the passages stay as the ordinary passes found
+    them (the other direction found source passages lying side by side as summaries)."""
+    source = sample_text(SOURCE)
+    summary, _ = _summary(source)
+    side_b, side_a = _sides(_host(summary), source)
+    plain = align_sides(side_a, side_b, min_words=12)
+    assert summarised(side_a, side_b, plain) == plain
