@@ -132,7 +132,7 @@ def test_chains_follow_one_another_in_both_texts() -> None:
     """Two short passages close in A, far apart and in order in B, form a chain; in the other
     order in B, or far apart in A, or long, they do not."""
     chains = summary_module._chains
-    assert chains([(0, 20, 0, 20), (25, 45, 200, 220)]) == [(0, 45, 0, 220)]
+    assert chains([(0, 20, 0, 20), (25, 45, 200, 220)]) == [((0, 45, 0, 220), 2)]
     assert chains([(0, 20, 200, 220), (25, 45, 0, 20)]) == []
     assert chains([(0, 20, 0, 20), (100, 120, 200, 220)]) == []
     assert chains([(0, 20, 0, 20), (25, 45, 30, 50)]) == []  # about as long in B as in A

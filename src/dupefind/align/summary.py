@@ -31,7 +31,8 @@ and only then aligned with the looser settings:
    that tells or overlaps a chain in A. A run's stretch of B runs from the first to the last
    sentence its sentences match, widened by ``WIDEN`` of its pace (sentences of B per
    sentence of A) on either side: the first sentence of a summary stands for the few around
-   its match. A new passage joins the passages it overlaps in A, keeping their word alignments.
+   its match; a chain's, from its first to its last passage, widened by ``WIDEN`` of its pace
+   (words of B per passage). A new passage joins the passages it overlaps in A, keeping their word alignments.
 
 Only A is looked at as the summary (``compare(summary, source)``; in a scan, A is the document
 whose id sorts first): the same rules the other way round also found the source passages of
@@ -109,15 +110,16 @@ def summarised(side_a: Side, side_b: Side, passages: Sequence[Passage]) -> tuple
     a, b, sa, sb = side_a.tokens, side_b.tokens, side_a.sentences, side_b.sentences
     spans = sorted((_word(a, p.a_start), _word(a, p.a_end), _word(b, p.b_start), _word(b, p.b_end))
                    for p in passages)
-    chains = [c for c in _chains(spans) if _alone(c, spans)]
+    chains = [(c, pieces) for c, pieces in _chains(spans) if _alone(c, spans)]
     runs = [r for r in _runs(sa, sb) if _alone((sa.starts[r.i0], sa.ends[r.i1], sb.starts[r.j0], sb.ends[r.j1]), spans)]
     kept = [run for run in runs if _telling(run, sa, spans)
-            or any(c[0] < sa.ends[run.i1] and c[1] > sa.starts[run.i0] for c in chains)]
+            or any(c[0] < sa.ends[run.i1] and c[1] > sa.starts[run.i0] for c, _ in chains)]
     if not chains and not kept:
         return tuple(passages)
     found = list(passages)
-    for a0, a1, b0, b1 in chains:
-        found = _joined(found, (a0, a1, b0, b1), a, b)
+    for (a0, a1, b0, b1), pieces in chains:
+        widen = int(WIDEN * (b1 - b0) / pieces)
+        found = _joined(found, (a0, a1, max(0, b0 - widen), min(len(b), b1 + widen)), a, b)
     for run in kept:
         widen = int(WIDEN * (run.j1 - run.j0 + 1) / len(run.matches))
         j0, j1 = max(0, run.j0 - widen), min(len(sb.starts) - 1, run.j1 + widen)
@@ -143,11 +145,11 @@ def _alone(span: Span, spans: Sequence[Span]) -> bool:
     return elsewhere < ELSEWHERE * max(0, b1 - b0 - own)
 
 
-def _chains(spans: Sequence[Span]) -> list[Span]:
-    """The chains of the passages whose word ranges are ``spans`` (sorted): two or more
-    passages of at most ``CHAIN_PIECE`` words in A, each at most ``CHAIN_GAP`` words after the
-    one before in A and after it in B, whose stretch in B is at least ``CHAIN_RATIO`` times
-    their stretch in A."""
+def _chains(spans: Sequence[Span]) -> list[tuple[Span, int]]:
+    """The chains of the passages whose word ranges are ``spans`` (sorted), each with its number
+    of passages: two or more passages of at most ``CHAIN_PIECE`` words in A, each at most
+    ``CHAIN_GAP`` words after the one before in A and after it in B, whose stretch in B is at
+    least ``CHAIN_RATIO`` times their stretch in A."""
     groups: list[list[Span]] = []
     for span in spans:
         if groups and span[0] - groups[-1][-1][1] <= CHAIN_GAP and span[2] >= groups[-1][-1][3]:
@@ -160,7 +162,7 @@ def _chains(spans: Sequence[Span]) -> list[Span]:
         b0, b1 = min(s[2] for s in group), max(s[3] for s in group)
         if (len(group) > 1 and max(s[1] - s[0] for s in group) <= CHAIN_PIECE
                 and b1 - b0 >= CHAIN_RATIO * (a1 - a0)):
-            chains.append((a0, a1, b0, b1))
+            chains.append(((a0, a1, b0, b1), len(group)))
     return chains
 
 
