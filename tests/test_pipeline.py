@@ -309,3 +309,41 @@ def test_an_excerpt_inside_a_long_article_is_proposed_and_found(tmp_path: Path) 
     assert candidate_pairs(catalog.sketches[1:], views=views[1:]) == [(0, 1)]  # the content windows
     report = dupefind.scan([str(tmp_path)], dupefind.Config(jobs=1))
     assert [(Path(p.a).name, Path(p.b).name) for p in report.pairs] == [("excerpt.txt", "host.txt")]
+
+
+def test_a_reworded_excerpt_inside_a_long_article_is_proposed_and_found(tmp_path: Path) -> None:
+    """The same excerpt reworded by hand, as far as word pairs go: the words of each sentence
+    in another order and one word in seven replaced. Few pairs of neighbouring words survive;
+    the content windows see the same words and propose the pair, which is verified a copy."""
+    import random
+
+    from dupefind.candidates import candidate_pairs
+    from dupefind.catalog import build_catalog
+    from dupefind.sources import plan_reading
+    from dupefind.views import candidate_views
+
+    samples = Path(__file__).resolve().parents[1] / "samples"
+    original = (samples / "020_tidal_power_explainer.txt").read_text("utf-8").split()[100:250]
+    draw = random.Random(4)
+    sentences, sentence = [], []
+    for word in original:
+        sentence.append(word.strip(".,;:"))
+        if word.endswith("."):
+            sentences.append(sentence)
+            sentence = []
+    reworded = []
+    for words in sentences + [sentence]:
+        draw.shuffle(words)
+        reworded.append(" ".join("also" if k % 7 == 6 else w for k, w in enumerate(words)).capitalize() + ".")
+    others = ["012_allotment_waiting_lists.txt", "053_carers_drop_in_opens.txt", "060_winter_cycle_commuting.txt",
+              "061_library_of_things.txt", "062_garden_birds_in_winter.txt", "052_online_forums_mental_health.txt"]
+    parts = [(samples / name).read_text("utf-8") for name in others]
+    (tmp_path / "host.txt").write_text("\n\n".join(parts[:3] + [" ".join(reworded)] + parts[3:]), "utf-8")
+    (tmp_path / "excerpt.txt").write_text(" ".join(original), "utf-8")
+    views = candidate_views(scheme="stopwords", ngram=8, num_perm=128, lsh_threshold=0.1, threshold=0.2)
+    catalog = build_catalog(list(plan_reading([str(tmp_path)])), views=views, seed=1, min_words=50,
+                            boilerplate_min_docs=5)
+    assert candidate_pairs(catalog.sketches[:1], views=views[:1]) == []  # no stopword 8-gram survives
+    assert candidate_pairs(catalog.sketches[1:], views=views[1:]) == [(0, 1)]  # the content windows
+    report = dupefind.scan([str(tmp_path)], dupefind.Config(jobs=1))
+    assert [(Path(p.a).name, Path(p.b).name) for p in report.pairs] == [("excerpt.txt", "host.txt")]

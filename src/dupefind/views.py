@@ -9,11 +9,11 @@ exactly, so a view only has to *find* copies; precision is the verifier's job.
     Stopword 8-grams over the whole text: survives machine spinning, which replaces content
     words and keeps the function words.
 ``content``
-    Bigrams of the content words (every word that is not a function word), in windows of
-    :data:`CONTENT_WINDOW` content words overlapping by half: a text reworded by hand keeps
-    many pairs of neighbouring content words, and a short text pasted into a long one fills
-    most of one window of it, where its share of the whole long text would be too small to
-    see.
+    The content words (every word that is not a function word) as a set, in windows of
+    :data:`CONTENT_WINDOW` content words overlapping by half: a text reworded by hand, shuffled
+    or translated there and back keeps most of its content words though few of their pairs
+    survive, and a short text pasted into a long one fills most of one window of it, where its
+    share of the whole long text would be too small to see.
 """
 
 from __future__ import annotations
@@ -65,25 +65,27 @@ class View:
         return max(1, self.window // 2)
 
 
-#: Content words per window of the ``content`` view (about 250-300 words of English prose).
-CONTENT_WINDOW = 150
-#: Shingle length of the ``content`` view: pairs of neighbouring content words. (Sets of single
-#: content words in windows of 50 found 0.88 of PAN13's obfuscated excerpts instead of 0.41, but
-#: on text of a small vocabulary or a few subjects most windows share enough words to collide:
-#: 8.9 billion colliding row pairs on the 100k Markov benchmark corpus; measured in
-#: benchmarks/RESULTS.md.)
-CONTENT_NGRAM = 2
-#: Permutations of the ``content`` view (its signatures are one per window: kept small).
-CONTENT_PERM = 64
-#: Jaccard level the ``content`` view's bands are tuned for (27 one-row bands at 64 permutations).
-CONTENT_LSH = 0.1
-#: Estimated containment a colliding pair of ``content`` windows must show (chance collisions
-#: of one-row bands show far less; measured in benchmarks/RESULTS.md).
-CONTENT_CONTAINMENT = 0.2
-#: Documents that may hold one band key of the ``content`` view: a one-row band's key is one
-#: content-word pair, and a pair held by more documents than this is common phrasing (a common
-#: collocation, or a quote that runs everywhere), whose pairs grow with the square of the
-#: collection (measured in benchmarks/RESULTS.md). A copy collides in other bands too.
+#: Content words per window of the ``content`` view (about 100 words of English prose: a
+#: paragraph; a short text of up to this many content words is one window).
+CONTENT_WINDOW = 50
+#: Shingle length of the ``content`` view: single content words. (Pairs of neighbouring content
+#: words in windows of 150 found 0.21-0.34 of PAN13's obfuscated excerpts as a scan, sets of
+#: words in windows of 50 0.80-0.83; measured in benchmarks/RESULTS.md.)
+CONTENT_NGRAM = 1
+#: Permutations of the ``content`` view's signatures (one per window).
+CONTENT_PERM = 128
+#: Jaccard level the ``content`` view's bands are tuned for: 42 bands of 3 rows. Two windows of
+#: unrelated text share a few common words (Jaccard ~0.01-0.05); bands of 2 rows let such pairs
+#: collide by the billion on 100k documents (8.9 billion row pairs measured), 3 rows by the ten
+#: million, while windows of a reworded copy (Jaccard 0.3-0.6) still collide in some band.
+CONTENT_LSH = 0.3
+#: Estimated containment a colliding pair of ``content`` windows must show (of the smaller
+#: window's words in the larger, repeats counted).
+CONTENT_CONTAINMENT = 0.4
+#: Documents that may hold one band key of the ``content`` view: a key held by more documents
+#: than this is common phrasing (a common collocation, or a quote that runs everywhere), whose
+#: pairs grow with the square of the collection (measured in benchmarks/RESULTS.md). A copy
+#: collides in other bands too.
 CONTENT_MAX_BUCKET = 64
 
 
