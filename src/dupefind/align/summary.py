@@ -77,7 +77,8 @@ COVERED = 0.5
 #: A chain or run counts when less than this share of the stretch of B it leaves out is copied
 #: elsewhere in A.
 ELSEWHERE = 0.5
-#: The stretch of B is widened by this share of the run's pace on either side.
+#: The stretch of B is widened by this share of its pace on either side (a run's sentences of B
+#: per sentence of A, a chain's words of B per passage).
 WIDEN = 0.5
 
 
