@@ -261,3 +261,24 @@ def test_threads_do_not_change_the_candidates() -> None:
     sketches, views = [Sketches.whole(sigs, sizes(sigs, 150))], [view(0.1, 64, 0.05)]
     one = candidate_pairs(sketches, views=views)
     assert candidate_pairs(sketches, views=views, threads=2) == one and len(one) > 8
+
+
+@pytest.mark.parametrize(("threshold", "rows"), [(0.1, 1), (0.7, 3), (0.8, 4)])
+def test_band_keys_are_the_values_of_a_band_combined(threshold: float, rows: int) -> None:
+    """Each band key is its values combined as documented (multiplied in, then mixed), the same
+    for the band wherever a row lies."""
+    from dupefind.text import mix64
+
+    sigs = RNG.integers(0, 2**32, (7, 12), dtype=np.uint32)
+    sigs[5] = sigs[2]
+    keys = band_keys([Sketches.whole(sigs, sizes(sigs))], views=[View("t", "words", 3, 0, 12, threshold, 0.0)])
+    by_row = keys.keys.reshape(len(sigs), -1)
+    assert by_row.shape[1] == 12 // rows
+    for band in range(by_row.shape[1]):
+        part = sigs[:, band * rows : (band + 1) * rows]
+        combined = part[:, 0].astype(np.uint64)
+        with np.errstate(over="ignore"):
+            for column in range(1, rows):
+                combined = mix64(combined * np.uint64(0x100000001B3) + part[:, column])
+        assert by_row[:, band].tolist() == combined.tolist()
+    assert by_row[5].tolist() == by_row[2].tolist() and len(set(by_row[:, 0].tolist())) == 6

@@ -347,3 +347,23 @@ def test_a_reworded_excerpt_inside_a_long_article_is_proposed_and_found(tmp_path
     assert candidate_pairs(catalog.sketches[1:], views=views[1:]) == [(0, 1)]  # the content windows
     report = dupefind.scan([str(tmp_path)], dupefind.Config(jobs=1))
     assert [(Path(p.a).name, Path(p.b).name) for p in report.pairs] == [("excerpt.txt", "host.txt")]
+
+
+def test_tasks_hold_every_candidate_once_and_few_documents_per_pair() -> None:
+    """Candidates of documents sharing quotes (cliques that overlap, spanning the collection):
+    the tasks hold each pair once, whatever order the candidates came in, and re-read far fewer
+    documents than one per pair."""
+    import random
+
+    from dupefind.pipeline import _grouped
+
+    draw = random.Random(3)
+    cliques = [draw.sample(range(2000), 12) for _ in range(400)]
+    candidates = sorted({(min(a, b), max(a, b)) for clique in cliques for a in clique for b in clique if a != b})
+    tasks = list(_grouped(candidates))
+    assert sorted(pair for task in tasks for pair in task) == candidates
+    shuffled = candidates[:]
+    draw.shuffle(shuffled)
+    assert sorted(pair for task in _grouped(shuffled) for pair in task) == candidates
+    reads = sum(len({d for pair in task for d in pair}) for task in tasks)
+    assert reads < 0.8 * len(candidates)  # sorted by document index: 1.05 per pair

@@ -45,7 +45,7 @@ import numpy.typing as npt
 from .arrays import unique
 from .fingerprint import EMPTY
 from .jit import kernel
-from .text import mix64
+from .text import _mix64, mix64
 from .views import View
 
 Candidate = tuple[int, int]
@@ -254,8 +254,7 @@ def band_keys(sketches: Sequence[Sketches], *, views: Sequence[View],
         chosen = np.flatnonzero(keep)
         if len(chosen) == 0 or len(chosen_bands) == 0:
             continue
-        keys = np.stack([_band_keys(sketch.signatures[chosen, band * rows : (band + 1) * rows])
-                         for band in chosen_bands.tolist()], axis=1)
+        keys = _row_band_keys(sketch.signatures, chosen, start, stop, rows)
         parts.append((np.full(keys.size, number, dtype=np.uint8), np.repeat(chosen, len(chosen_bands)),
                       np.repeat(sketch.owners[chosen], len(chosen_bands)),
                       np.tile(chosen_bands, len(chosen)), keys.reshape(-1)))
@@ -440,12 +439,20 @@ def _containment(similarity: npt.NDArray[np.float64], size_a: npt.NDArray[np.uin
     return estimate
 
 
-def _band_keys(band: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint64]:
-    """One 64-bit key per row of a band (its values, combined when there are several)."""
-    keys = band[:, 0].astype(np.uint64)
-    with np.errstate(over="ignore"):
-        for column in range(1, band.shape[1]):
-            keys = mix64(keys * np.uint64(0x100000001B3) + band[:, column])
+@kernel(nogil=True)
+def _row_band_keys(signatures: npt.NDArray[np.uint32], chosen: npt.NDArray[np.intp], start: int, stop: int,
+                   rows: int) -> npt.NDArray[np.uint64]:  # pragma: no cover - compiled
+    """The key of each band ``start <= band < stop`` of each ``chosen`` signature row (one
+    row of keys per chosen row, one column per band): a band's values combined, each
+    multiplied in and mixed with splitmix64's finaliser (a one-row band's key is its value)."""
+    keys = np.empty((len(chosen), stop - start), dtype=np.uint64)
+    for k in range(len(chosen)):
+        signature = signatures[chosen[k]]
+        for band in range(start, stop):
+            key = np.uint64(signature[band * rows])
+            for column in range(1, rows):
+                key = _mix64(key * np.uint64(0x100000001B3) + np.uint64(signature[band * rows + column]))
+            keys[k, band - start] = key
     return keys
 
 

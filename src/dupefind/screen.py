@@ -49,8 +49,9 @@ import numpy.typing as npt
 
 from .align import Side
 from .align.compiled import gram_keys
-from .align.passages import MIN_SEEDS, word_passage_possible
+from .align.passages import MAX_REPEATS, MIN_SEEDS, passage_from_seeds
 from .align.sentences import FUNCTION_WORDS, SEED_DICE, STEM, _sentences, sentence_fragments
+from .arrays import unique
 from .boilerplate import Commons, boilerplate_mask
 from .config import Scheme
 from .jit import kernel
@@ -96,8 +97,12 @@ class Probe:
     """Positions of the function words that are not boilerplate (the aligner's ``stops``)."""
     runs: npt.NDArray[np.uint64]
     """Sorted keys of its runs of ``WORD_SEED`` words without boilerplate."""
+    run_starts: npt.NDArray[np.int64]
+    """Where each of ``runs`` starts (its first word), in the same order."""
     stop_runs: npt.NDArray[np.uint64]
     """Sorted keys of its runs of ``STOP_SEED`` function words (counted over them alone)."""
+    stop_run_starts: npt.NDArray[np.int64]
+    """Where each of ``stop_runs`` starts, in the same order."""
     stems: npt.NDArray[np.uint64] | None
     """A key per word: of its stem as the sentence pass cuts it, for a content word that is not
     boilerplate; 0 for any other word (``None`` if the words could not be matched up with the
@@ -142,8 +147,9 @@ def probe(doc: Screened) -> Probe:
     having = stems != 0 if stems is not None else np.zeros(0, dtype=bool)
     stem_distinct, inverse = np.unique(stems[having] if stems is not None else _NO_STEM, return_inverse=True)
     stem_ids[having] = inverse
-    return Probe(stops, np.sort(_gram_keys(hashes, mask, every, WORD_SEED)),
-                 np.sort(_gram_keys(hashes, mask, stops, STOP_SEED)), stems, bounds, stem_distinct, stem_ids,
+    runs, run_starts = _sorted_runs(hashes, mask, every, WORD_SEED)
+    stop_runs, stop_run_starts = _sorted_runs(hashes, mask, stops, STOP_SEED)
+    return Probe(stops, runs, run_starts, stop_runs, stop_run_starts, stems, bounds, stem_distinct, stem_ids,
                  distinct, ids.astype(np.int64))
 
 
@@ -210,7 +216,58 @@ def word_passage(a: Screened, b: Screened, x: Probe, y: Probe, *, min_words: int
     ignored_a, ignored_b = np.flatnonzero(a.boilerplate), np.flatnonzero(b.boilerplate)
     ids_a[ignored_a] = -1 - ignored_a
     ids_b[ignored_b] = -1 - length_a - ignored_b
-    return word_passage_possible(ids_a, ids_b, x.stops, y.stops, min_words=min_words)
+    # The aligner's seeds, from the runs each probe keyed once (equal words, equal hashes; a run
+    # holding boilerplate matches nothing in either), instead of keying both texts per pair.
+    words = _run_seeds(x.runs, x.run_starts, y.runs, y.run_starts, MAX_REPEATS)
+    stops = _run_seeds(x.stop_runs, x.stop_run_starts, y.stop_runs, y.stop_run_starts, MAX_REPEATS)
+    width = len(ids_b) + 1
+    seeds = unique(np.concatenate((words[0] * width + words[1], stops[0] * width + stops[1])))
+    return passage_from_seeds((seeds // width, seeds % width), ids_a, ids_b, min_words=min_words)
+
+
+@kernel(nogil=True)
+def _run_seeds(keys_a: npt.NDArray[np.uint64], starts_a: npt.NDArray[np.int64], keys_b: npt.NDArray[np.uint64],
+               starts_b: npt.NDArray[np.int64],
+               most: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:  # pragma: no cover - compiled
+    """Every pair of starts ``(i, j)`` of equal keys of two sorted key arrays, but for a key
+    found more than ``most`` times in B (the aligner's ``gram_seeds``, by a merge)."""
+    total = 0
+    x = y = 0
+    while x < len(keys_a) and y < len(keys_b):  # first, how many
+        if keys_a[x] < keys_b[y]:
+            x += 1
+        elif keys_b[y] < keys_a[x]:
+            y += 1
+        else:
+            end_a, end_b = x, y
+            while end_a < len(keys_a) and keys_a[end_a] == keys_a[x]:
+                end_a += 1
+            while end_b < len(keys_b) and keys_b[end_b] == keys_b[y]:
+                end_b += 1
+            if end_b - y <= most:
+                total += (end_a - x) * (end_b - y)
+            x, y = end_a, end_b
+    first = np.empty(total, dtype=np.int64)
+    second = np.empty(total, dtype=np.int64)
+    k = x = y = 0
+    while x < len(keys_a) and y < len(keys_b):
+        if keys_a[x] < keys_b[y]:
+            x += 1
+        elif keys_b[y] < keys_a[x]:
+            y += 1
+        else:
+            end_a, end_b = x, y
+            while end_a < len(keys_a) and keys_a[end_a] == keys_a[x]:
+                end_a += 1
+            while end_b < len(keys_b) and keys_b[end_b] == keys_b[y]:
+                end_b += 1
+            if end_b - y <= most:
+                for i in range(x, end_a):
+                    for j in range(y, end_b):
+                        first[k], second[k] = starts_a[i], starts_b[j]
+                        k += 1
+            x, y = end_a, end_b
+    return first, second
 
 
 def sentence_seeds_possible(a: Probe, b: Probe) -> bool | None:
@@ -242,16 +299,18 @@ def fragment_possible(a: Side, b: Side) -> bool:
     return any(f.seeds >= MIN_SEEDS for f in sentence_fragments(a.sentences, b.sentences))
 
 
-def _gram_keys(hashes: npt.NDArray[np.uint64], boilerplate: npt.NDArray[np.bool_],
-               positions: npt.NDArray[np.int64], n: int) -> npt.NDArray[np.uint64]:
-    """Keys of the runs of ``n`` words at consecutive ``positions`` holding no boilerplate word."""
+def _sorted_runs(hashes: npt.NDArray[np.uint64], boilerplate: npt.NDArray[np.bool_],
+                 positions: npt.NDArray[np.int64], n: int) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64]]:
+    """Keys of the runs of ``n`` words at consecutive ``positions`` holding no boilerplate word,
+    sorted, with where each run starts."""
     keys: npt.NDArray[np.uint64] = gram_keys(hashes.view(np.int64), positions, n)
-    if not boilerplate.any() or not len(keys):
-        return keys
-    ignored = np.concatenate(([0], np.cumsum(boilerplate[positions])))
-    clean: npt.NDArray[np.bool_] = ignored[n:] - ignored[:-n] == 0
-    kept: npt.NDArray[np.uint64] = keys[clean]
-    return kept
+    starts = positions[: len(keys)]
+    if boilerplate.any() and len(keys):
+        ignored = np.concatenate(([0], np.cumsum(boilerplate[positions])))
+        clean: npt.NDArray[np.bool_] = ignored[n:] - ignored[:-n] == 0
+        keys, starts = keys[clean], starts[clean]
+    order = np.argsort(keys, kind="stable")
+    return keys[order], starts[order]
 
 
 def _stems(text: str, words: HashedWords, boilerplate: npt.NDArray[np.bool_]) -> npt.NDArray[np.uint64] | None:

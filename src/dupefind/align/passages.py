@@ -59,7 +59,7 @@ MIN_SIMILARITY = 0.4
 MIN_SEEDS = 2
 _WORD_SEED = 3
 _STOP_SEED = 5
-_MAX_REPEATS = 20
+MAX_REPEATS = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,8 +146,8 @@ def _seeds(ids_a: Codes, ids_b: Codes, stops_a: Codes, stops_b: Codes) -> tuple[
     """Start positions ``(i, j)`` of word 3-grams and function-word 5-grams found in both
     (``stops_a``, ``stops_b``: the positions of the function words), sorted."""
     every_a, every_b = np.arange(len(ids_a)), np.arange(len(ids_b))
-    words = gram_seeds(ids_a, ids_b, every_a, every_b, _WORD_SEED, _MAX_REPEATS)
-    stops = gram_seeds(ids_a, ids_b, stops_a, stops_b, _STOP_SEED, _MAX_REPEATS)
+    words = gram_seeds(ids_a, ids_b, every_a, every_b, _WORD_SEED, MAX_REPEATS)
+    stops = gram_seeds(ids_a, ids_b, stops_a, stops_b, _STOP_SEED, MAX_REPEATS)
     # One number per seed, ordered as (i, j) are: sorted and unique at once.
     width = len(ids_b) + 1
     seeds = unique(np.concatenate((words[0] * width + words[1], stops[0] * width + stops[1])))
@@ -198,7 +198,13 @@ def word_passage_possible(ids_a: Codes, ids_b: Codes, stops_a: Codes, stops_b: C
     the positions of the function words: the same seeds, chains and word alignment of each
     region, without making any passage. ``False``: every passage of the pair, if any, comes
     from the sentence pass alone."""
-    regions = _regions(_seeds(ids_a, ids_b, stops_a, stops_b), ids_a, ids_b, min_words=min_words)
+    return passage_from_seeds(_seeds(ids_a, ids_b, stops_a, stops_b), ids_a, ids_b, min_words=min_words)
+
+
+def passage_from_seeds(seeds: tuple[Codes, Codes], ids_a: Codes, ids_b: Codes, *, min_words: int) -> bool:
+    """:func:`word_passage_possible` from the seeds (as :func:`_seeds` finds them: start
+    positions in A and B, sorted, without repeats)."""
+    regions = _regions(seeds, ids_a, ids_b, min_words=min_words)
     return any(_fine_span(r, ids_a, ids_b, min_words=min_words) is not None for r in _rows(regions))
 
 
