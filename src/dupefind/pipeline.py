@@ -12,7 +12,7 @@ from typing import BinaryIO
 import numpy as np
 import numpy.typing as npt
 
-from .align import Side, align_sides, side
+from .align import Side, align_sides, side, summarised
 from .boilerplate import Commons
 from .candidates import candidate_pairs
 from .catalog import Catalog, Progress, build_catalog, checksum
@@ -303,14 +303,16 @@ def _pair(x: Reread, y: Reread, config: Config, *, figures: Overlap | None = Non
     shortest = min(len(a.tokens), len(b.tokens))
     min_words = min(config.min_passage_words, shortest) if a.short or b.short else config.min_passage_words
     passages = align_sides(x.align, y.align, min_words=max(1, min_words))
+    # The verdict rests on the copied passages; a summary of B in A is shown as one passage.
+    shown = summarised(x.align, y.align, passages)
     return Pair(
         a=a.id, b=b.id, similarity=round(figures.similarity, 4),
         containment=round(figures.containment, 4), containment_a=round(figures.containment_a, 4),
         containment_b=round(figures.containment_b, 4),
         duplicate=is_duplicate(a, b, figures, passages, threshold=config.threshold,
                                passage_words=config.passage_words),
-        passages=passages,
-        relation=explain(passages, a.tokens, b.tokens),
+        passages=shown,
+        relation=explain(shown, a.tokens, b.tokens),
     )
 
 

@@ -2,6 +2,7 @@
 
 - :mod:`.passages`: seeds, chains and the word alignment of each chain (the passages);
 - :mod:`.sentences`: stretches of reworded sentences (shared content words, few identical phrases);
+- :mod:`.summary`: per pair, whether A summarises B, and then the summary as one passage;
 - :mod:`.compiled`: the hot loops of both, compiled with numba.
 """
 
@@ -9,5 +10,6 @@ from __future__ import annotations
 
 from .passages import Side, align, align_sides, side
 from .sentences import content_terms
+from .summary import summarised
 
-__all__ = ["Side", "align", "align_sides", "content_terms", "side"]
+__all__ = ["Side", "align", "align_sides", "content_terms", "side", "summarised"]

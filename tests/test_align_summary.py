@@ -1,0 +1,172 @@
+"""Summaries decided per pair: a summary of B in A is one passage; any other pair is unchanged."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import sample_text
+
+import dupefind
+from dupefind.align import Side, align_sides, side, summarised
+from dupefind.align import summary as summary_module
+from dupefind.models import Passage
+from dupefind.text import tokenize
+from dupefind.verify import compact_tokens
+
+SOURCE = "021_skerra_island_newsletter.txt"
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.!?])\s+", text) if len(s.split()) >= 8]
+
+
+def _summary(text: str, *, every: int = 7, first: int = 2, count: int = 6) -> tuple[str, list[str]]:
+    """A crude summary of ``text``: every ``every``-th of its sentences, each shortened (every
+    third word dropped), run together; and the sentences it stands for."""
+    picked = _sentences(text)[first::every][:count]
+    shortened = [" ".join(w for k, w in enumerate(s.split()) if k % 3 != 2) for s in picked]
+    return " ".join(shortened), picked
+
+
+def _sides(text_a: str, text_b: str) -> tuple[Side, Side]:
+    return side(text_a, compact_tokens(text_a)), side(text_b, compact_tokens(text_b))
+
+
+def _host(middle: str) -> str:
+    return sample_text("062_garden_birds_in_winter.txt") + "\n\n" + middle + "\n\n" + sample_text(
+        "060_winter_cycle_commuting.txt")
+
+
+def test_a_summary_inside_unrelated_text_is_one_passage_over_the_stretch_it_condenses() -> None:
+    source = sample_text(SOURCE)
+    summary, picked = _summary(source)
+    text_a = _host(summary)
+    start, end = text_a.index(summary), text_a.index(summary) + len(summary)
+    first, last = source.index(picked[0]), source.index(picked[-1]) + len(picked[-1])
+
+    pair = dupefind.compare(text_a, source)
+    inside = [p for p in pair.passages if p.a_start < end and p.a_end > start]
+    assert len(inside) == 1
+    (passage,) = inside
+    # The whole summary in A, and in B the stretch from its first to its last sentence.
+    assert passage.a_start <= start + 20 and passage.a_end >= end - 20
+    assert passage.b_start <= first and passage.b_end >= last
+    # Nothing of the unrelated host text around it.
+    assert passage.a_start >= start - 5 and passage.a_end <= end + 5
+    assert text_a[passage.a_start:passage.a_end] == passage.a_text
+    assert source[passage.b_start:passage.b_end] == passage.b_text
+
+
+def test_the_sentence_for_sentence_passes_alone_cover_much_less_of_the_source() -> None:
+    """What the summary step adds: without it, the summary's source is covered in bits."""
+    source = sample_text(SOURCE)
+    summary, _ = _summary(source)
+    side_a, side_b = _sides(_host(summary), source)
+    plain = align_sides(side_a, side_b, min_words=12)
+    shown = summarised(side_a, side_b, plain)
+    assert sum(p.b_end - p.b_start for p in shown) > 3 * max(1, sum(p.b_end - p.b_start for p in plain))
+
+
+def test_the_verdict_rests_on_the_passages_before_the_summary_step() -> None:
+    source = sample_text(SOURCE)
+    summary, _ = _summary(source)
+    text_a = _host(summary)
+    side_a, side_b = _sides(text_a, source)
+    plain = align_sides(side_a, side_b, min_words=12)
+    pair = dupefind.compare(text_a, source)
+    assert pair.passages != plain
+    # The pair's copied words are those of the plain passages: the summary passage adds none.
+    assert sum(p.identical_words for p in pair.passages) <= sum(p.identical_words for p in plain)
+
+
+@pytest.mark.parametrize("every", [1, 2])
+def test_a_copied_stretch_is_not_a_summary(every: int) -> None:
+    """Consecutive sentences (every one, or every other one) of the source copied verbatim: a
+    copy of about its own length in B, which the summary step leaves as it is."""
+    source = sample_text(SOURCE)
+    copied = " ".join(_sentences(source)[10:22:every])
+    side_a, side_b = _sides(_host(copied), source)
+    plain = align_sides(side_a, side_b, min_words=12)
+    assert plain
+    assert summarised(side_a, side_b, plain) == plain
+
+
+def test_paragraphs_in_another_order_are_not_a_summary() -> None:
+    """Each moved paragraph leaves out of its stretch of B what is copied elsewhere in A."""
+    source = sample_text(SOURCE)
+    paragraphs = [p for p in source.split("\n\n") if 40 < len(p.split()) < 90][:8]
+    assert len(paragraphs) == 8
+    # Neighbours in A are four paragraphs apart in B: as a summary's sentences would be.
+    order = [0, 4, 1, 5, 2, 6, 3, 7]
+    side_a, side_b = _sides("\n\n".join(paragraphs[k] for k in order), "\n\n".join(paragraphs))
+    plain = align_sides(side_a, side_b, min_words=12)
+    assert len(plain) == 8
+    assert summary_module._chains(sorted(
+        (summary_module._word(side_a.tokens, p.a_start), summary_module._word(side_a.tokens, p.a_end),
+         summary_module._word(side_b.tokens, p.b_start), summary_module._word(side_b.tokens, p.b_end))
+        for p in plain))
+    assert summarised(side_a, side_b, plain) == plain
+
+
+def test_unrelated_texts_and_no_passages_stay_empty() -> None:
+    side_a, side_b = _sides(sample_text("062_garden_birds_in_winter.txt"), sample_text(SOURCE))
+    assert summarised(side_a, side_b, align_sides(side_a, side_b, min_words=12)) == ()
+    empty = side("", tokenize(""))
+    assert summarised(empty, side_b, ()) == ()
+
+
+def test_a_run_needs_its_stretch_of_b_much_longer_than_itself(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The ratio is what makes a summary: asking for more than the summary condenses turns it off."""
+    source = sample_text(SOURCE)
+    summary, _ = _summary(source)
+    side_a, side_b = _sides(_host(summary), source)
+    plain = align_sides(side_a, side_b, min_words=12)
+    assert summarised(side_a, side_b, plain) != plain
+    monkeypatch.setattr(summary_module, "SUMMARY_RATIO", 50)
+    monkeypatch.setattr(summary_module, "CHAIN_RATIO", 50)
+    assert summarised(side_a, side_b, plain) == plain
+
+
+def test_chains_follow_one_another_in_both_texts() -> None:
+    """Two short passages close in A, far apart and in order in B, form a chain; in the other
+    order in B, or far apart in A, or long, they do not."""
+    chains = summary_module._chains
+    assert chains([(0, 20, 0, 20), (25, 45, 200, 220)]) == [((0, 45, 0, 220), 2)]
+    assert chains([(0, 20, 200, 220), (25, 45, 0, 20)]) == []
+    assert chains([(0, 20, 0, 20), (100, 120, 200, 220)]) == []
+    assert chains([(0, 20, 0, 20), (25, 45, 30, 50)]) == []  # about as long in B as in A
+    assert chains([(0, 150, 0, 150), (155, 175, 600, 620)]) == []  # a long passage is a copy of its own
+
+
+def test_alone_weighs_what_is_left_out_against_what_is_copied_elsewhere() -> None:
+    alone = summary_module._alone
+    span = (100, 140, 0, 400)
+    inside = (100, 120, 0, 20)
+    assert alone(span, [inside])
+    assert alone(span, [inside, (0, 30, 50, 80)])  # 30 of 380 words left out are copied elsewhere
+    assert not alone(span, [inside, (0, 200, 50, 250), (300, 400, 250, 400)])
+
+
+def test_summary_passages_keep_the_order_and_offsets_of_passages() -> None:
+    source = sample_text(SOURCE)
+    summary, _ = _summary(source)
+    copied = _sentences(sample_text("040_night_trains_return.txt"))[3]
+    text_a = _host(summary + "\n\n" + copied)
+    text_b = source + "\n\n" + sample_text("040_night_trains_return.txt")
+    side_a, side_b = _sides(text_a, text_b)
+    shown = summarised(side_a, side_b, align_sides(side_a, side_b, min_words=12))
+    assert list(shown) == sorted(shown, key=lambda p: (p.a_start, p.b_start))
+    for p in shown:
+        assert isinstance(p, Passage)
+        assert text_a[p.a_start:p.a_end] == p.a_text and text_b[p.b_start:p.b_end] == p.b_text
+
+
+def test_only_a_is_looked_at_as_the_summary() -> None:
+    """The source first and its summary second: the passages stay as the ordinary passes found
+    them (the other direction found source passages lying side by side as summaries)."""
+    source = sample_text(SOURCE)
+    summary, _ = _summary(source)
+    side_b, side_a = _sides(_host(summary), source)
+    plain = align_sides(side_a, side_b, min_words=12)
+    assert summarised(side_a, side_b, plain) == plain
