@@ -219,9 +219,10 @@ def test_identical_documents_are_one_group_paired_with_its_first(tmp_path: Path,
     count = 33
     straight = dupefind.scan(_identical_corpus(tmp_path / "a.jsonl", list(range(count))), Config(jobs=1))
     pairs = {(p.a, p.b) for p in straight.pairs}
-    # Each copy with the first of the group (the smallest id), and the spun copy with it only.
-    assert pairs == {("copy-00", f"copy-{k:02d}") for k in range(1, 30)} | {("copy-00", "spun")}
-    assert len(straight.pairs) == 30
+    # Each copy with the first of the group (the smallest id), not with each other; the spun
+    # copy, found with the first, with every copy (it copies each of them).
+    assert pairs == {("copy-00", f"copy-{k:02d}") for k in range(1, 30)} | {(f"copy-{k:02d}", "spun") for k in range(30)}
+    assert len(straight.pairs) == 59
     assert straight.clusters == (tuple(sorted([f"copy-{k:02d}" for k in range(30)] + ["spun"])),)
     for pair in straight.pairs:
         if pair.b.startswith("copy"):

@@ -49,7 +49,7 @@ def without_engine(report: Report) -> Report:
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """JSONL with what the stages must agree on: copies (verbatim, cut), a repeated id, identical
-    short texts, a malformed line, a record with no text, and boilerplate shared by six
+    short texts, a document identical to one with a copy, a malformed line, a record with no text, and boilerplate shared by six
     otherwise unrelated articles; lines shuffled."""
     folder = tmp_path_factory.mktemp("spark-corpus")
     texts = {name: sample_text(name) for name in sample_files() if name.endswith(".txt")}
@@ -60,6 +60,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
               for k in range(6)]
     half = texts[names[3]]
     lines += [json.dumps({"id": "cut", "text": half[: len(half) // 2]}),
+              json.dumps({"id": "twin", "text": texts["040_night_trains_return.txt"]}),  # its pairs are 040's
               json.dumps({"id": names[0], "text": "a later record with the same id as another"}),
               json.dumps({"id": "short-1", "text": "Not available."}), json.dumps({"id": "short-2", "text": "not AVAILABLE"}),
               json.dumps({"id": "short-3", "text": "not available"}), "{broken", json.dumps({"id": "empty", "text": " "})]
@@ -73,6 +74,7 @@ def test_jsonl_and_html_report_is_byte_identical(spark: Any, corpus: Path) -> No
     config = Config(boilerplate_min_docs=3)
     local = scan([str(corpus)], config)
     assert local.skipped and any(d.short for d in local.documents) and len(local.pairs) >= 3
+    assert ("041_overnight_train_comeback_spun.txt", "twin") in {(p.a, p.b) for p in local.pairs}
     assert report_json(without_engine(scan_paths(spark, [str(corpus)], config))) == report_json(local)
 
 

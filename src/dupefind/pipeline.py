@@ -87,7 +87,8 @@ def find_pairs(catalog: Catalog, config: Config, *, views: Sequence[View], progr
     location)."""
     leads, identical = identical_groups(catalog)
     usable = leads & np.array([not d.short for d in catalog.documents], dtype=bool)
-    candidates = candidate_pairs(catalog.sketches, views=views, usable=usable, threads=config.processes) + identical
+    candidates = with_members(candidate_pairs(catalog.sketches, views=views, usable=usable,
+                                              threads=config.processes), identical) + identical
     if involving is not None:
         candidates = [(i, j) for i, j in candidates if i in involving or j in involving]
     pairs, changed = _verified(sorted(set(candidates)), catalog, config, progress, load, workers)
@@ -338,7 +339,8 @@ def identical_groups(catalog: Catalog) -> tuple[npt.NDArray[np.bool_], list[tupl
     its first document (the smallest id): which documents lead a group or stand alone (only
     they are looked up in LSH, so a document like the group is paired with its first), and each
     other member paired with its group's first. A thousand identical pages cost a thousand
-    pairs, not half a million; documents without words form no group."""
+    pairs, not half a million; documents without words form no group. A document proposed with
+    a group's first is then proposed with its members too (:func:`with_members`)."""
     count = len(catalog.documents)
     if not count:
         return np.ones(0, dtype=bool), []
@@ -347,6 +349,24 @@ def identical_groups(catalog: Catalog) -> tuple[npt.NDArray[np.bool_], list[tupl
     words = np.array([d.words > 0 for d in catalog.documents], dtype=bool)
     member = words & (lead != np.arange(count))
     return ~member, list(zip(lead[member].tolist(), np.flatnonzero(member).tolist()))
+
+
+def with_members(candidates: list[tuple[int, int]], identical: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The candidates of the groups' firsts extended to their members: a document proposed with
+    a group's first is proposed with each document identical to it, as it would have been had
+    they all been looked up (``identical``: each member with its group's first, as
+    :func:`identical_groups` gives them). A member's pairs cost one per pair of its first."""
+    if not identical:
+        return candidates
+    members: dict[int, list[int]] = {}
+    for first, member in identical:
+        members.setdefault(first, []).append(member)
+    found = set(candidates)
+    for a, b in candidates:
+        for x in [a, *members.get(a, ())]:
+            for y in [b, *members.get(b, ())]:
+                found.add((min(x, y), max(x, y)))
+    return sorted(found)
 
 
 def without_changed(catalog: Catalog, pairs: list[PackedPair], changed: set[int]

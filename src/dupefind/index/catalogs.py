@@ -21,7 +21,7 @@ from ..boilerplate import Commons
 from ..candidates import Sketches, band_keys, candidate_pairs
 from ..catalog import Catalog, Fingerprints
 from ..models import Document, Location
-from ..pipeline import identical_groups
+from ..pipeline import identical_groups, with_members
 from ..views import View
 from .records import Bands, Keys, Sketch, Stored
 from .store import Store
@@ -107,7 +107,8 @@ def _candidates_only(old: list[Member], fresh: list[Member], *, views: Sequence[
     usable = leads & np.array([not d.short for d in catalog.documents], dtype=bool)
     ids = {m.document.id for m in fresh}
     named = {catalog.documents[k].id
-             for pair in candidate_pairs(catalog.sketches, views=views, usable=usable) + identical
+             for pair in with_members(candidate_pairs(catalog.sketches, views=views, usable=usable), identical)
+             + identical
              if catalog.documents[pair[0]].id in ids or catalog.documents[pair[1]].id in ids for k in pair}
     return [m for m in old if m.document.id in named]
 

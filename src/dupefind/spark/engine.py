@@ -35,6 +35,7 @@ from .stages import (
     fingerprints,
     first_of_each_id,
     identical_texts,
+    with_members,
     lsh_candidates,
     records_frame,
     verified_pairs,
@@ -102,7 +103,7 @@ def _scan(spark: SparkSession, tagged: RDD[Tagged], config: Config, *, bucket_ca
     identical = identical_texts(docs)  # only a group's lead is looked up in LSH
     leads = docs.join(identical.select(F.col("b").alias("id")), "id", "left_anti")
     candidates, capped = lsh_candidates(leads, config=config, bucket_cap=bucket_cap, partitions=partitions)
-    candidates = _kept(candidates.unionByName(identical).distinct())
+    candidates = _kept(with_members(candidates, identical).unionByName(identical).distinct())
     # The texts are read again here (the records are not kept): a text that changed since the
     # fingerprints were made is caught as the local engine catches it.
     checked = _kept(verified_pairs(candidates, records_frame(spark, records), docs, commons, config=config,

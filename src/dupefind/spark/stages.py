@@ -88,6 +88,19 @@ def identical_texts(docs: DataFrame) -> DataFrame:
     return worded.join(leads, "exact_key").filter(F.col("id") != F.col("a")).select("a", F.col("id").alias("b"))
 
 
+def with_members(candidates: DataFrame, identical: DataFrame) -> DataFrame:
+    """The candidates (``a < b``) of the groups' leads extended to their members, as
+    :func:`dupefind.pipeline.with_members` extends them: each side of a pair stands for its
+    group (its lead and the members ``identical`` pairs with it)."""
+    group = identical.select(F.col("a").alias("lead"), F.col("b").alias("doc"))
+    group = group.unionByName(group.select("lead").distinct().withColumn("doc", F.col("lead")))
+    one = (candidates.join(group.withColumnRenamed("lead", "a"), "a", "left")
+           .select(F.coalesce("doc", "a").alias("x"), "b"))
+    both = (one.join(group.withColumnRenamed("lead", "b"), "b", "left")
+            .select("x", F.coalesce("doc", "b").alias("y")))
+    return both.select(F.least("x", "y").alias("a"), F.greatest("x", "y").alias("b")).distinct()
+
+
 def lsh_candidates(docs: DataFrame, *, config: Config, bucket_cap: int, partitions: int
                    ) -> tuple[DataFrame, DataFrame]:
     """Document pairs ``(a, b)``, ``a < b``, with signature rows (of one view, of two documents)
