@@ -35,10 +35,10 @@ from .stages import (
     fingerprints,
     first_of_each_id,
     identical_texts,
-    with_members,
     lsh_candidates,
     records_frame,
     verified_pairs,
+    with_members,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
