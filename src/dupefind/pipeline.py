@@ -212,8 +212,8 @@ def check_pairs(task: PairTask, *, commons: Commons, config: Config, load: TextL
 
     A text read again must be the one the first pass read (same length and checksum), or the
     document changed during the scan: its pairs are not aligned with offsets into another text.
-    Pairs of the same document with byte-identical texts (a group of identical copies) are
-    judged once.
+    Pairs of byte-identical texts (members of groups of identical copies, each with the same
+    document or with copies of one) are judged once.
     """
     read = load or partial(load_text, text_field=config.text_field)
     cheap: dict[int, Screened | None] = {}
@@ -239,7 +239,7 @@ def check_pairs(task: PairTask, *, commons: Commons, config: Config, load: TextL
             ready[doc.id] = _reread(doc)
         return ready[doc.id]
 
-    same: dict[tuple[int, str], Pair | None] = {}
+    same: dict[tuple[str, str], Pair | None] = {}
     found: list[PackedPair] = []
     changed: set[int] = set()
     for i, j in task.pairs:
@@ -247,11 +247,11 @@ def check_pairs(task: PairTask, *, commons: Commons, config: Config, load: TextL
         changed.update(k for k, doc in ((i, a), (j, b)) if doc is None)
         if a is None or b is None:
             continue
-        if (i, b.text) in same:
-            pair = same[(i, b.text)]
-            pair = pair if pair is None or pair.b == b.id else replace(pair, b=b.id)
+        if (a.text, b.text) in same:  # the same two texts (members of identical groups): judged once
+            pair = same[(a.text, b.text)]
+            pair = pair if pair is None or (pair.a, pair.b) == (a.id, b.id) else replace(pair, a=a.id, b=b.id)
         else:
-            pair = same[(i, b.text)] = staged_pair(a, b, config, reread=reread, probes=probes)
+            pair = same[(a.text, b.text)] = staged_pair(a, b, config, reread=reread, probes=probes)
         if pair is not None:
             found.append(PackedPair.of(pair))
     return Checked(found, len(task.pairs), sorted(changed))
