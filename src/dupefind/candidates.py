@@ -310,16 +310,23 @@ def _bucketed(keys: BandKeys, view: int, rules: View) -> tuple[npt.NDArray[np.in
     return mine[kept], banded[kept]
 
 
-#: Slots of the table that tells keys held once from keys that may be shared (a byte each).
-_SLOTS_BITS = 25
+#: Most slots (a power of two) of the table that tells keys held once from keys that may be
+#: shared (a byte each); a batch of fewer keys gets about four slots a key.
+_MOST_SLOTS_BITS = 25
+
+
+def _maybe_shared(keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.intp]:
+    """The positions of the keys that may be held more than once: those whose slot (the top
+    bits of the key, already mixed) of a counting table is hit more than once, in order."""
+    bits = min(_MOST_SLOTS_BITS, max(4, (4 * len(keys)).bit_length()))
+    return _hit_twice(keys, bits)
 
 
 @kernel(nogil=True)
-def _maybe_shared(keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.intp]:  # pragma: no cover - compiled
-    """The positions of the keys that may be held more than once: those whose slot (the top
-    bits of the key, already mixed) of a counting table is hit more than once, in order."""
-    counts = np.zeros(1 << _SLOTS_BITS, dtype=np.uint8)
-    shift = np.uint64(64 - _SLOTS_BITS)
+def _hit_twice(keys: npt.NDArray[np.uint64], bits: int) -> npt.NDArray[np.intp]:  # pragma: no cover - compiled
+    """:func:`_maybe_shared` with a table of ``2 ** bits`` slots."""
+    counts = np.zeros(1 << bits, dtype=np.uint8)
+    shift = np.uint64(64 - bits)
     for key in keys:
         slot = key >> shift
         if counts[slot] < 2:
