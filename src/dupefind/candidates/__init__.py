@@ -35,27 +35,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from .arrays import unique
-from .fingerprint import EMPTY
-from .jit import kernel
-from .text import _mix64, mix64
-from .views import View
-
-Candidate = tuple[int, int]
+from ..arrays import unique
+from ..fingerprint import EMPTY
+from ..views import View
+from .buckets import bucketed, buckets, colliding, row_band_keys, weighed_buckets
+from .sketches import BandKeys, Candidate, Collisions, Sketches
 
 #: The weights of false positives and false negatives for datasketch's choice of bands.
 WEIGHTS = (0.2, 0.8)
 #: Pairs compared at once when counting agreements (bounds the memory it takes).
 _CHUNK = 1 << 18
-#: Rows of one document that take part in one bucket (see :func:`colliding_rows`).
-_ROWS_PER_KEY = 2
 #: Bands whose keys :func:`candidate_pairs` makes at once.
 _BANDS_AT_ONCE = 4
 
@@ -69,68 +64,6 @@ def banding(*, threshold: float, num_perm: int) -> tuple[int, int]:
 
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=WEIGHTS)
     return int(lsh.b), int(lsh.r)
-
-
-@dataclass(frozen=True, slots=True)
-class Sketches:
-    """The MinHash signatures of one view: one row per text, or per window of a long text."""
-
-    owners: npt.NDArray[np.intp]
-    """The document (its index in the batch or catalog) each row belongs to, non-decreasing."""
-    signatures: npt.NDArray[np.uint32]
-    """One signature per row (``num_perm`` values each)."""
-    sizes: npt.NDArray[np.uint32]
-    """The number of shingles each row's signature was made of (distinct ones for a whole
-    text; for a window, a shingle repeated inside it counts each time; for a sampled view,
-    where the row's shingle stands in its text)."""
-
-    def __len__(self) -> int:
-        return len(self.owners)
-
-    @classmethod
-    def empty(cls, num_perm: int) -> Sketches:
-        """No rows."""
-        return cls(np.empty(0, dtype=np.intp), np.empty((0, num_perm), dtype=np.uint32),
-                   np.empty(0, dtype=np.uint32))
-
-    @classmethod
-    def whole(cls, signatures: npt.NDArray[np.uint32], sizes: npt.NDArray[np.uint32]) -> Sketches:
-        """One row per document, document ``k`` in row ``k``."""
-        return cls(np.arange(len(signatures), dtype=np.intp), signatures, sizes)
-
-
-@dataclass(frozen=True, slots=True)
-class BandKeys:
-    """LSH band keys, one row per (view, signature row, band), in that order."""
-
-    views: npt.NDArray[np.uint8]
-    """The view (its index in the views) of each key."""
-    rows: npt.NDArray[np.intp]
-    """The signature row (in its view's :class:`Sketches`) of each key."""
-    documents: npt.NDArray[np.intp]
-    """The document that row belongs to."""
-    bands: npt.NDArray[np.uint16]
-    """The band of each key."""
-    keys: npt.NDArray[np.uint64]
-    """The key: the band's values, combined (equal keys: the band collides)."""
-
-    def __len__(self) -> int:
-        return len(self.keys)
-
-
-@dataclass(frozen=True, slots=True)
-class Collisions:
-    """Pairs of signature rows of one view that share a band key, each once, sorted."""
-
-    views: npt.NDArray[np.uint8]
-    """The view of each pair."""
-    first: npt.NDArray[np.intp]
-    """The first row of each pair (in its view's :class:`Sketches`)."""
-    second: npt.NDArray[np.intp]
-    """The second row (``first < second``)."""
-
-    def __len__(self) -> int:
-        return len(self.first)
 
 
 def candidate_pairs(sketches: Sequence[Sketches], *, views: Sequence[View],
@@ -176,51 +109,13 @@ def bucket_candidates(keys: BandKeys, sketches: Sequence[Sketches], *, views: Se
     for view in np.unique(keys.views).tolist():
         if views[view].sample:
             continue
-        mine, banded = _bucketed(keys, view, views[view])
-        order, starts, sizes = _buckets(banded)
+        mine, banded = bucketed(keys, view, views[view])
+        order, starts, sizes = buckets(banded)
         sketch = sketches[view]
-        found.append(_weighed_buckets(keys.rows[mine][order], starts, sizes, sketch.owners,
+        found.append(weighed_buckets(keys.rows[mine][order], starts, sizes, sketch.owners,
                                       sketch.signatures, sketch.sizes, views[view].min_containment, width))
     codes = unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
     return list(zip((codes // width).tolist(), (codes % width).tolist()))
-
-
-@kernel(nogil=True)
-def _weighed_buckets(rows: npt.NDArray[np.intp], starts: npt.NDArray[np.intp], sizes: npt.NDArray[np.intp],
-                     owners: npt.NDArray[np.intp], signatures: npt.NDArray[np.uint32],
-                     set_sizes: npt.NDArray[np.uint32], least: float,
-                     width: np.int64) -> npt.NDArray[np.int64]:  # pragma: no cover - compiled
-    """The document pairs (codes ``i * width + j``, ``i < j``, with repeats) of every two rows of
-    a bucket (``rows[start : start + size]``) of two documents whose estimated containment
-    (:func:`estimated_containment`, the same arithmetic) reaches ``least``."""
-    found = np.empty(1024, dtype=np.int64)
-    count = 0
-    perms = signatures.shape[1]
-    for bucket in range(len(starts)):
-        end = starts[bucket] + sizes[bucket]
-        for x in range(starts[bucket], end):
-            first = rows[x]
-            for y in range(x + 1, end):
-                second = rows[y]
-                a, b = owners[first], owners[second]
-                if a == b:
-                    continue
-                agreeing = 0
-                for k in range(perms):
-                    if signatures[first, k] == signatures[second, k]:
-                        agreeing += 1
-                similarity = agreeing / perms
-                size_a, size_b = set_sizes[first], set_sizes[second]
-                total = np.float64(size_a) + size_b
-                smaller = np.float64(max(min(size_a, size_b), 1))
-                if similarity * total / ((1 + similarity) * smaller) >= least:
-                    if count == len(found):
-                        grown = np.empty(2 * len(found), dtype=np.int64)
-                        grown[:count] = found
-                        found = grown
-                    found[count] = min(a, b) * width + max(a, b)
-                    count += 1
-    return found[:count].copy()
 
 
 def union(collisions: Sequence[Collisions]) -> Collisions:
@@ -254,7 +149,7 @@ def band_keys(sketches: Sequence[Sketches], *, views: Sequence[View],
         chosen = np.flatnonzero(keep)
         if len(chosen) == 0 or len(chosen_bands) == 0:
             continue
-        keys = _row_band_keys(sketch.signatures, chosen, start, stop, rows)
+        keys = row_band_keys(sketch.signatures, chosen, start, stop, rows)
         parts.append((np.full(keys.size, number, dtype=np.uint8), np.repeat(chosen, len(chosen_bands)),
                       np.repeat(sketch.owners[chosen], len(chosen_bands)),
                       np.tile(chosen_bands, len(chosen)), keys.reshape(-1)))
@@ -276,9 +171,9 @@ def colliding_rows(keys: BandKeys, *, views: Sequence[View]) -> Collisions:
     ``max_bucket``, a key held by more documents than that pairs no one."""
     numbers, firsts, seconds = [], [], []
     for view in np.unique(keys.views).tolist():
-        mine, banded = _bucketed(keys, view, views[view])
+        mine, banded = bucketed(keys, view, views[view])
         count = np.int64(len(mine))
-        codes = _colliding(banded, count)
+        codes = colliding(banded, count)
         a, b = mine[codes // count], mine[codes % count]
         apart = keys.documents[a] != keys.documents[b]  # windows of one document collide too
         row_a, row_b = keys.rows[a[apart]], keys.rows[b[apart]]
@@ -290,95 +185,6 @@ def colliding_rows(keys: BandKeys, *, views: Sequence[View]) -> Collisions:
     if not numbers:
         return Collisions(np.empty(0, np.uint8), np.empty(0, np.intp), np.empty(0, np.intp))
     return Collisions(np.concatenate(numbers), np.concatenate(firsts), np.concatenate(seconds))
-
-
-def _bucketed(keys: BandKeys, view: int, rules: View) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.uint64]]:
-    """The keys of view number ``view`` that take part in its buckets (their positions in
-    ``keys``) and each one's key in one key space for all bands: at most two rows of a document
-    per key, and none of a key held by more than the view's ``max_bucket`` documents."""
-    mine = np.flatnonzero(keys.views == view)
-    # One key space per band: the band number mixed into the key.
-    with np.errstate(over="ignore"):
-        banded = mix64(keys.keys[mine] ^ (keys.bands[mine].astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)))
-    order = _maybe_shared(banded)  # most keys are held by one row: no sort for them
-    order = order[np.argsort(banded[order], kind="stable")]
-    ranked = banded[order]
-    documents = keys.documents[mine][order]
-    seen = np.full(int(documents.max()) + 1 if len(documents) else 0, -1, dtype=np.intp)
-    kept = order[_thinned(ranked, documents, keys.rows[mine][order], np.intp(rules.max_bucket or len(order)),
-                          seen, np.zeros(len(seen), dtype=np.intp), np.zeros(len(seen), dtype=np.intp))]
-    return mine[kept], banded[kept]
-
-
-#: Most slots (a power of two) of the table that tells keys held once from keys that may be
-#: shared (a byte each); a batch of fewer keys gets about four slots a key.
-_MOST_SLOTS_BITS = 25
-
-
-def _maybe_shared(keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.intp]:
-    """The positions of the keys that may be held more than once: those whose slot (the top
-    bits of the key, already mixed) of a counting table is hit more than once, in order."""
-    bits = min(_MOST_SLOTS_BITS, max(4, (4 * len(keys)).bit_length()))
-    return _hit_twice(keys, bits)
-
-
-@kernel(nogil=True)
-def _hit_twice(keys: npt.NDArray[np.uint64], bits: int) -> npt.NDArray[np.intp]:  # pragma: no cover - compiled
-    """:func:`_maybe_shared` with a table of ``2 ** bits`` slots."""
-    counts = np.zeros(1 << bits, dtype=np.uint8)
-    shift = np.uint64(64 - bits)
-    for key in keys:
-        slot = key >> shift
-        if counts[slot] < 2:
-            counts[slot] += 1
-    kept = np.empty(len(keys), dtype=np.intp)
-    count = 0
-    for k in range(len(keys)):
-        if counts[keys[k] >> shift] > 1:
-            kept[count] = k
-            count += 1
-    return kept[:count].copy()
-
-
-@kernel(nogil=True)
-def _thinned(ranked: npt.NDArray[np.uint64], documents: npt.NDArray[np.intp], rows: npt.NDArray[np.intp],
-             most: np.intp, seen: npt.NDArray[np.intp], lowest: npt.NDArray[np.intp],
-             second: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:  # pragma: no cover - compiled
-    """The positions (in key order) that take part in a bucket: per document and key its two
-    lowest rows (two neighbouring windows, which overlap, often share a key; more is a long
-    text repeating itself, whose windows would otherwise pair with each other by the million),
-    in buckets of at least two and at most ``most`` documents (a key held by more is common
-    phrasing, no one's copy). ``seen``, ``lowest`` and ``second`` are scratch, one slot per
-    document (``seen`` all -1)."""
-    kept = np.empty(len(ranked), dtype=np.intp)
-    count = 0
-    start = 0
-    while start < len(ranked):
-        end = start + 1
-        while end < len(ranked) and ranked[end] == ranked[start]:
-            end += 1
-        if end - start > 1:
-            holders = 0
-            for k in range(start, end):
-                document, row = documents[k], rows[k]
-                if seen[document] != start:
-                    seen[document] = start
-                    holders += 1
-                    lowest[document] = row
-                    second[document] = -1
-                elif row < lowest[document]:
-                    second[document] = lowest[document]
-                    lowest[document] = row
-                elif second[document] < 0 or row < second[document]:
-                    second[document] = row
-            if 2 <= holders <= most:
-                for k in range(start, end):
-                    document, row = documents[k], rows[k]
-                    if row == lowest[document] or row == second[document]:
-                        kept[count] = k
-                        count += 1
-        start = end
-    return kept[:count].copy()
 
 
 def filter_candidates(collisions: Collisions, sketches: Sequence[Sketches], *,
@@ -446,50 +252,7 @@ def _containment(similarity: npt.NDArray[np.float64], size_a: npt.NDArray[np.uin
     return estimate
 
 
-@kernel(nogil=True)
-def _row_band_keys(signatures: npt.NDArray[np.uint32], chosen: npt.NDArray[np.intp], start: int, stop: int,
-                   rows: int) -> npt.NDArray[np.uint64]:  # pragma: no cover - compiled
-    """The key of each band ``start <= band < stop`` of each ``chosen`` signature row (one
-    row of keys per chosen row, one column per band): a band's values combined, each
-    multiplied in and mixed with splitmix64's finaliser (a one-row band's key is its value)."""
-    keys = np.empty((len(chosen), stop - start), dtype=np.uint64)
-    for k in range(len(chosen)):
-        signature = signatures[chosen[k]]
-        for band in range(start, stop):
-            key = np.uint64(signature[band * rows])
-            for column in range(1, rows):
-                key = _mix64(key * np.uint64(0x100000001B3) + np.uint64(signature[band * rows + column]))
-            keys[k, band - start] = key
-    return keys
 
 
-def _buckets(keys: npt.NDArray[np.uint64]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.intp]]:
-    """The positions of ``keys`` in key order, and where each bucket of two or more equal keys
-    starts in that order and how many it holds."""
-    order = np.argsort(keys, kind="stable")
-    ranked = keys[order]
-    starts = np.flatnonzero(np.concatenate(([True], ranked[1:] != ranked[:-1])))
-    sizes = np.diff(starts, append=len(keys))
-    shared = sizes > 1
-    return order, starts[shared], sizes[shared]
-
-
-def _colliding(keys: npt.NDArray[np.uint64], count: np.int64) -> npt.NDArray[np.int64]:
-    """Every pair of positions with equal keys, as codes ``i * count + j`` with ``i < j``."""
-    order, starts, sizes = _buckets(keys)
-    if len(starts) == 0:
-        return np.empty(0, dtype=np.int64)
-    # Every member of a bucket pairs with the members after it: member x of g has g-1-x partners.
-    members = _ranges(starts, sizes)
-    partners = np.repeat(starts + sizes, sizes) - members - 1
-    left = np.repeat(members, partners)
-    offsets = np.arange(len(left)) - np.repeat(np.cumsum(partners) - partners, partners) + 1
-    a, b = order[left], order[left + offsets]
-    low, high = np.minimum(a, b).astype(np.int64), np.maximum(a, b).astype(np.int64)
-    codes: npt.NDArray[np.int64] = low * count + high
-    return codes
-
-
-def _ranges(starts: npt.NDArray[np.intp], sizes: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:
-    """``arange(start, start + size)`` for every bucket, concatenated."""
-    return np.repeat(starts - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
+__all__ = ["WEIGHTS", "BandKeys", "Candidate", "Collisions", "Sketches", "band_keys", "banding", "bucket_candidates",
+           "candidate_pairs", "colliding_rows", "estimated_containment", "filter_candidates", "union", "view_banding"]

@@ -1,0 +1,72 @@
+"""The arrays the candidate stages pass along: signatures of a view, their band keys, colliding rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+Candidate = tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Sketches:
+    """The MinHash signatures of one view: one row per text, or per window of a long text."""
+
+    owners: npt.NDArray[np.intp]
+    """The document (its index in the batch or catalog) each row belongs to, non-decreasing."""
+    signatures: npt.NDArray[np.uint32]
+    """One signature per row (``num_perm`` values each)."""
+    sizes: npt.NDArray[np.uint32]
+    """The number of shingles each row's signature was made of (distinct ones for a whole
+    text; for a window, a shingle repeated inside it counts each time; for a sampled view,
+    where the row's shingle stands in its text)."""
+
+    def __len__(self) -> int:
+        return len(self.owners)
+
+    @classmethod
+    def empty(cls, num_perm: int) -> Sketches:
+        """No rows."""
+        return cls(np.empty(0, dtype=np.intp), np.empty((0, num_perm), dtype=np.uint32),
+                   np.empty(0, dtype=np.uint32))
+
+    @classmethod
+    def whole(cls, signatures: npt.NDArray[np.uint32], sizes: npt.NDArray[np.uint32]) -> Sketches:
+        """One row per document, document ``k`` in row ``k``."""
+        return cls(np.arange(len(signatures), dtype=np.intp), signatures, sizes)
+
+
+@dataclass(frozen=True, slots=True)
+class BandKeys:
+    """LSH band keys, one row per (view, signature row, band), in that order."""
+
+    views: npt.NDArray[np.uint8]
+    """The view (its index in the views) of each key."""
+    rows: npt.NDArray[np.intp]
+    """The signature row (in its view's :class:`Sketches`) of each key."""
+    documents: npt.NDArray[np.intp]
+    """The document that row belongs to."""
+    bands: npt.NDArray[np.uint16]
+    """The band of each key."""
+    keys: npt.NDArray[np.uint64]
+    """The key: the band's values, combined (equal keys: the band collides)."""
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+
+@dataclass(frozen=True, slots=True)
+class Collisions:
+    """Pairs of signature rows of one view that share a band key, each once, sorted."""
+
+    views: npt.NDArray[np.uint8]
+    """The view of each pair."""
+    first: npt.NDArray[np.intp]
+    """The first row of each pair (in its view's :class:`Sketches`)."""
+    second: npt.NDArray[np.intp]
+    """The second row (``first < second``)."""
+
+    def __len__(self) -> int:
+        return len(self.first)
