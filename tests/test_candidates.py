@@ -282,21 +282,3 @@ def test_band_keys_are_the_values_of_a_band_combined(threshold: float, rows: int
                 combined = mix64(combined * np.uint64(0x100000001B3) + part[:, column])
         assert by_row[:, band].tolist() == combined.tolist()
     assert by_row[5].tolist() == by_row[2].tolist() and len(set(by_row[:, 0].tolist())) == 6
-
-
-def test_keys_left_out_pair_no_one() -> None:
-    """A key given in ``left_out`` (as ``banded`` makes it, for its view) pairs no one; the
-    documents still pair through a key not left out."""
-    from dupefind.candidates import banded
-
-    common = signatures([random_ids(150)], num_perm=16, seed=6)[0]
-    rare = signatures([random_ids(150)], num_perm=16, seed=6)[0]
-    rows = np.stack([common, common, rare, rare])
-    sketch = Sketches(np.array([0, 1, 1, 2]), rows, np.full(4, 150, dtype=np.uint32))
-    views = [View("test", "words", 3, 10, 16, 0.1, 0.0)]
-    assert candidate_pairs([sketch], views=views) == [(0, 1), (1, 2)]
-    keys = band_keys([sketch], views=views)
-    first = keys.rows == 0
-    out = banded(keys.bands[first], keys.keys[first])
-    assert candidate_pairs([sketch], views=views, left_out=[out]) == [(1, 2)]
-    assert candidate_pairs([sketch], views=views, left_out=[None]) == [(0, 1), (1, 2)]

@@ -7,7 +7,6 @@ from __future__ import annotations
 import itertools
 import sqlite3
 from pathlib import Path
-from typing import Any
 
 import pytest
 from conftest import SAMPLES, sample_files
@@ -230,38 +229,3 @@ def test_a_sampled_view_with_a_bucket_limit_gives_the_scans_pairs(
         assert list(report.pairs) == [p for p in whole.pairs if p.a in new or p.b in new]
         index.add(new)
         assert report_json(index.pairs()) == report_json(whole)
-
-
-def test_content_keys_over_the_bucket_limit_are_left_out_and_the_check_equals_the_scan(
-        tmp_path: Path, corpus: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    """With the content view's limit at two documents a key, many keys of a check are held by
-    more: their holders are not loaded for them and the keys pair no one. The check still
-    verifies exactly the scan's candidates that name a new document (a key left out must not
-    look rare among the documents loaded for other keys), and gives the scan's pairs."""
-    from dupefind import pipeline, views
-    from dupefind.index import runner
-
-    monkeypatch.setattr(views, "CONTENT_MAX_BUCKET", 2)
-    verified: list[set[tuple[str, str]]] = []
-    left: list[int] = []
-    plain_verified, plain_find = pipeline._verified, runner.find_pairs
-
-    def spy_verified(candidates: list[tuple[int, int]], catalog: Any, *args: Any) -> Any:
-        verified.append({(catalog.documents[i].id, catalog.documents[j].id) for i, j in candidates})
-        return plain_verified(candidates, catalog, *args)
-
-    def spy_find(*args: Any, left_out: Any = None, **knobs: Any) -> Any:
-        left.append(sum(len(keys) for keys in left_out or [] if keys is not None))
-        return plain_find(*args, left_out=left_out, **knobs)
-
-    monkeypatch.setattr(pipeline, "_verified", spy_verified)
-    monkeypatch.setattr(runner, "find_pairs", spy_find)
-    whole = dupefind.scan(corpus, CONFIG)
-    scanned = verified.pop()
-    for new in (corpus[::3], corpus[1::4]):
-        with Index(tmp_path / f"i{len(new)}.index", CONFIG) as index:
-            index.add([p for p in corpus if p not in new])
-            report = index.check(new)
-        assert verified.pop() == {(a, b) for a, b in scanned if a in new or b in new}
-        assert list(report.pairs) == [p for p in whole.pairs if p.a in new or p.b in new]
-    assert left and all(count > 0 for count in left)

@@ -14,7 +14,7 @@ import numpy.typing as npt
 
 from .align import Side, align_sides, side, summarised
 from .boilerplate import Commons
-from .candidates import LeftOut, candidate_pairs
+from .candidates import candidate_pairs
 from .catalog import Catalog, Progress, build_catalog, checksum
 from .cluster import clusters
 from .config import Config
@@ -78,17 +78,17 @@ def views_of(config: Config) -> tuple[View, ...]:
 
 def find_pairs(catalog: Catalog, config: Config, *, views: Sequence[View], progress: Progress | None = None,
                involving: frozenset[int] | None = None, load: TextLoader | None = None,
-               workers: Workers | None = None, left_out: LeftOut = None) -> tuple[list[PackedPair], set[int]]:
+               workers: Workers | None = None) -> tuple[list[PackedPair], set[int]]:
     """The copies among the documents of ``catalog``, most similar first, and the documents that
     changed since the first pass: candidates in ``views`` (identical documents as one group),
     then each verified and aligned (in ``workers`` if given). ``involving``, if given, keeps
     only the candidates that name one of these documents (the index checks new documents this
     way); ``load`` re-reads a text (default: :func:`~dupefind.sources.load_text` from its
-    location); ``left_out``: band keys that pair no one (:func:`~dupefind.candidates.candidate_pairs`)."""
+    location)."""
     leads, identical = identical_groups(catalog)
     usable = leads & np.array([not d.short for d in catalog.documents], dtype=bool)
     candidates = with_members(candidate_pairs(catalog.sketches, views=views, usable=usable,
-                                              threads=config.processes, left_out=left_out), identical) + identical
+                                              threads=config.processes), identical) + identical
     if involving is not None:
         candidates = [(i, j) for i, j in candidates if i in involving or j in involving]
     pairs, changed = _verified(sorted(set(candidates)), catalog, config, progress, load, workers)

@@ -44,7 +44,7 @@ import numpy.typing as npt
 from ..arrays import unique
 from ..fingerprint import EMPTY
 from ..views import View
-from .buckets import banded, bucketed, buckets, colliding, row_band_keys, weighed_buckets
+from .buckets import bucketed, buckets, colliding, row_band_keys, weighed_buckets
 from .sketches import BandKeys, Candidate, Collisions, Sketches
 
 #: The weights of false positives and false negatives for datasketch's choice of bands.
@@ -53,8 +53,6 @@ WEIGHTS = (0.2, 0.8)
 _CHUNK = 1 << 18
 #: Bands whose keys :func:`candidate_pairs` makes at once.
 _BANDS_AT_ONCE = 4
-#: Keys that pair no one, per view (see :func:`candidate_pairs`).
-LeftOut = Sequence[npt.NDArray[np.uint64] | None] | None
 
 
 @lru_cache(maxsize=16)
@@ -69,22 +67,18 @@ def banding(*, threshold: float, num_perm: int) -> tuple[int, int]:
 
 
 def candidate_pairs(sketches: Sequence[Sketches], *, views: Sequence[View],
-                    usable: npt.NDArray[np.bool_] | None = None, threads: int = 1,
-                    left_out: LeftOut = None) -> list[Candidate]:
+                    usable: npt.NDArray[np.bool_] | None = None, threads: int = 1) -> list[Candidate]:
     """Document pairs ``(i, j)``, ``i < j``, sorted and unique, that share an LSH band in any
     view and whose estimated containment in that view reaches the view's ``min_containment``
     (:func:`band_keys`, then :func:`colliding_rows`, then :func:`filter_candidates`).
     ``usable`` (one flag per document) leaves documents out. The keys are made a few bands at
     a time, which bounds the memory they take, in up to ``threads`` threads (the compiled
-    passes and numpy's sorts run without the GIL); the result does not depend on them.
-    ``left_out`` (per view, keys as :func:`~.buckets.banded` makes them) pairs no one: keys
-    known to be held by more than the view's ``max_bucket`` documents of a larger collection
-    than the one at hand (an index check)."""
+    passes and numpy's sorts run without the GIL); the result does not depend on them."""
     most = max((view_banding(v)[0] for v in views), default=0)
 
     def batch(start: int) -> list[Candidate]:  # the colliding rows of a few bands, filtered at once
         keys = band_keys(sketches, views=views, usable=usable, bands=(start, start + _BANDS_AT_ONCE))
-        return bucket_candidates(keys, sketches, views=views, left_out=left_out)
+        return bucket_candidates(keys, sketches, views=views)
 
     found: set[Candidate] = set()
     starts = range(0, most, _BANDS_AT_ONCE)
@@ -98,8 +92,7 @@ def candidate_pairs(sketches: Sequence[Sketches], *, views: Sequence[View],
     return sorted(found)
 
 
-def bucket_candidates(keys: BandKeys, sketches: Sequence[Sketches], *, views: Sequence[View],
-                      left_out: LeftOut = None) -> list[Candidate]:
+def bucket_candidates(keys: BandKeys, sketches: Sequence[Sketches], *, views: Sequence[View]) -> list[Candidate]:
     """``filter_candidates(colliding_rows(keys), sketches)`` in one compiled pass over each
     bucket of a MinHash view: the pairs of rows of a bucket are weighed as they are met, never
     held (a bucket of n rows has n (n - 1) / 2 of them; on the 100k benchmark corpus the content
@@ -116,7 +109,7 @@ def bucket_candidates(keys: BandKeys, sketches: Sequence[Sketches], *, views: Se
     for view in np.unique(keys.views).tolist():
         if views[view].sample:
             continue
-        mine, banded = bucketed(keys, view, views[view], None if left_out is None else left_out[view])
+        mine, banded = bucketed(keys, view, views[view])
         order, starts, sizes = buckets(banded)
         sketch = sketches[view]
         found.append(weighed_buckets(keys.rows[mine][order], starts, sizes, sketch.owners,
@@ -261,21 +254,5 @@ def _containment(similarity: npt.NDArray[np.float64], size_a: npt.NDArray[np.uin
 
 
 
-__all__ = [
-    "WEIGHTS",
-    "BandKeys",
-    "Candidate",
-    "Collisions",
-    "LeftOut",
-    "Sketches",
-    "band_keys",
-    "banded",
-    "banding",
-    "bucket_candidates",
-    "candidate_pairs",
-    "colliding_rows",
-    "estimated_containment",
-    "filter_candidates",
-    "union",
-    "view_banding",
-]
+__all__ = ["WEIGHTS", "BandKeys", "Candidate", "Collisions", "Sketches", "band_keys", "banding", "bucket_candidates",
+           "candidate_pairs", "colliding_rows", "estimated_containment", "filter_candidates", "union", "view_banding"]

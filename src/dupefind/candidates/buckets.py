@@ -13,33 +13,22 @@ from ..views import View
 from .sketches import BandKeys
 
 
-def banded(bands: npt.NDArray[np.integer], keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
-    """Each band key in one key space for all bands of a view: the band number mixed in."""
-    with np.errstate(over="ignore"):
-        mixed: npt.NDArray[np.uint64] = mix64(keys ^ (bands.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)))
-    return mixed
-
-
-def bucketed(keys: BandKeys, view: int, rules: View, left_out: npt.NDArray[np.uint64] | None = None
-             ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.uint64]]:
+def bucketed(keys: BandKeys, view: int, rules: View) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.uint64]]:
     """The keys of view number ``view`` that take part in its buckets (their positions in
-    ``keys``) and each one's key in one key space for all bands (:func:`banded`): at most two
-    rows of a document per key, none of a key held by more than the view's ``max_bucket``
-    documents, and none of the keys ``left_out`` (:func:`banded` keys known elsewhere to be
-    held by more than that: an index check holds only some of their holders)."""
+    ``keys``) and each one's key in one key space for all bands: at most two rows of a document
+    per key, and none of a key held by more than the view's ``max_bucket`` documents."""
     mine = np.flatnonzero(keys.views == view)
-    banded_keys = banded(keys.bands[mine], keys.keys[mine])
-    if left_out is not None and len(left_out):
-        wanted = ~np.isin(banded_keys, left_out)
-        mine, banded_keys = mine[wanted], banded_keys[wanted]
-    order = _maybe_shared(banded_keys)  # most keys are held by one row: no sort for them
-    order = order[np.argsort(banded_keys[order], kind="stable")]
-    ranked = banded_keys[order]
+    # One key space per band: the band number mixed into the key.
+    with np.errstate(over="ignore"):
+        banded = mix64(keys.keys[mine] ^ (keys.bands[mine].astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)))
+    order = _maybe_shared(banded)  # most keys are held by one row: no sort for them
+    order = order[np.argsort(banded[order], kind="stable")]
+    ranked = banded[order]
     documents = keys.documents[mine][order]
     seen = np.full(int(documents.max()) + 1 if len(documents) else 0, -1, dtype=np.intp)
     kept = order[_thinned(ranked, documents, keys.rows[mine][order], np.intp(rules.max_bucket or len(order)),
                           seen, np.zeros(len(seen), dtype=np.intp), np.zeros(len(seen), dtype=np.intp))]
-    return mine[kept], banded_keys[kept]
+    return mine[kept], banded[kept]
 
 
 #: Most slots (a power of two) of the table that tells keys held once from keys that may be

@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 from ..arrays import unique
 from ..boilerplate import Commons
-from ..candidates import LeftOut, Sketches, band_keys, banded, candidate_pairs
+from ..candidates import Sketches, band_keys, candidate_pairs
 from ..catalog import Catalog, Fingerprints
 from ..models import Document, Location
 from ..pipeline import identical_groups, with_members
@@ -80,30 +80,11 @@ def whole_catalog(store: Store, *, views: Sequence[View], min_docs: int) -> Cata
 
 
 def checked_catalog(store: Store, new: Sequence[tuple[Member, Bands]], *, views: Sequence[View],
-                    min_docs: int) -> tuple[Catalog, frozenset[int], LeftOut]:
-    """The new documents and the indexed documents they may pair with, sorted by id, the
-    positions of the new ones, and the band keys that pair no one (inside :meth:`Store.reading`).
-
-    A key of a view with a ``max_bucket`` held by more documents than that, indexed and new
-    together (counted as a scan counts them: identical documents once, by their exact key),
-    pairs no one: its holders are not loaded for it, and it is left out of the candidate stage,
-    where the few holders loaded for other keys would make it look rare."""
-    holders: dict[tuple[int, int, int], set[bytes]] = {}
-    docs: dict[tuple[int, int, int], list[int]] = {}
-    for view, band, key, doc, exact in store.holding([bands for _, bands in new]):
-        holders.setdefault((view, band, key), set()).add(exact)
-        docs.setdefault((view, band, key), []).append(doc)
-    for member, bands in new:
-        for view, band, key in zip(bands.views.tolist(), bands.bands.tolist(), bands.keys.view(np.int64).tolist()):
-            holders.setdefault((view, band, key), set()).add(member.exact_key)
-    common = {probe for probe, held in holders.items()
-              if views[probe[0]].max_bucket and not views[probe[0]].sample and len(held) > views[probe[0]].max_bucket}
-    partners = {doc for probe, found in docs.items() if probe not in common for doc in found}
+                    min_docs: int) -> tuple[Catalog, frozenset[int]]:
+    """The new documents and the indexed documents they may pair with, sorted by id, and the
+    positions of the new ones (inside :meth:`Store.reading`)."""
+    partners = store.colliding([bands for _, bands in new])
     partners |= store.same_words([m.exact_key for m, _ in new if m.exact_key])
-    left_out = [np.array([k for v, _, k in sorted(common) if v == number], dtype=np.int64).view(np.uint64)
-                for number in range(len(views))]
-    bands_of = [np.array([b for v, b, _ in sorted(common) if v == number], dtype=np.int64)
-                for number in range(len(views))]
     fresh = [m for m, _ in new]
     old = _candidates_only([_member(store, s) for s in store.by_numbers(sorted(partners))], fresh, views=views)
     keys = [m.segments for m in old + fresh]
@@ -111,8 +92,7 @@ def checked_catalog(store: Store, new: Sequence[tuple[Member, Bands]], *, views:
     counts = store.segment_counts(every) + _counts(every, [m.segments for m in fresh])
     catalog = _catalog(old + fresh, views=views, commons=Commons(every[counts >= min_docs]))
     ids = {m.document.id for m in fresh}
-    return (catalog, frozenset(k for k, d in enumerate(catalog.documents) if d.id in ids),
-            [banded(bands, keys) for bands, keys in zip(bands_of, left_out, strict=True)])
+    return catalog, frozenset(k for k, d in enumerate(catalog.documents) if d.id in ids)
 
 
 def _candidates_only(old: list[Member], fresh: list[Member], *, views: Sequence[View]) -> list[Member]:

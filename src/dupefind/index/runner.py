@@ -213,10 +213,10 @@ class Index:
             if not new:
                 raise InputError(nothing_to_scan(list(paths), skipped, include=self.config.include,
                                                  exclude=self.config.exclude))
-            catalog, involving, left_out = checked_catalog(self._store, new, views=self.views,
-                                                           min_docs=self.config.boilerplate_min_docs)
+            catalog, involving = checked_catalog(self._store, new, views=self.views,
+                                                 min_docs=self.config.boilerplate_min_docs)
             pairs, changed = find_pairs(catalog, self.config, views=self.views, progress=progress,
-                                        involving=involving, load=self._texts(), workers=workers, left_out=left_out)
+                                        involving=involving, load=self._texts(), workers=workers)
         # A new file that changed between its two reads is skipped, as a scan skips it.
         fresh = replace(catalog, documents=tuple(catalog.documents[k] for k in sorted(involving)),
                         locations=tuple(catalog.locations[k] for k in sorted(involving)),

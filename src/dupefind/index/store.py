@@ -229,16 +229,6 @@ class Store:
                                "ON b.view = p.view AND b.band = p.band AND b.key = p.key")
         return {doc for (doc,) in rows}
 
-    def holding(self, bands: Sequence[Bands]) -> list[tuple[int, int, int, int, bytes]]:
-        """Each indexed document holding one of these band keys, with the key and the
-        document's exact key: ``(view, band, key, doc, exact_key)`` (looked up in one join)."""
-        probes = sorted({probe for b in bands
-                         for probe in zip(b.views.tolist(), b.bands.tolist(), b.keys.view(np.int64).tolist())})
-        self._temporary("probes", "view INTEGER, band INTEGER, key INTEGER", probes)
-        return self.db.execute("SELECT p.view, p.band, p.key, b.doc, coalesce(d.exact_key, x'') FROM temp.probes p "
-                               "CROSS JOIN band_keys b ON b.view = p.view AND b.band = p.band AND b.key = p.key "
-                               "JOIN documents d ON d.doc = b.doc").fetchall()
-
     def _temporary(self, name: str, columns: str, rows: Iterable[tuple[int, ...]]) -> None:
         """A temporary table ``name`` holding ``rows`` (this connection only; outside the index)."""
         self.db.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} ({columns})")
