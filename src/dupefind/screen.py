@@ -231,25 +231,8 @@ def _run_seeds(keys_a: npt.NDArray[np.uint64], starts_a: npt.NDArray[np.int64], 
                most: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:  # pragma: no cover - compiled
     """Every pair of starts ``(i, j)`` of equal keys of two sorted key arrays, but for a key
     found more than ``most`` times in B (the aligner's ``gram_seeds``, by a merge)."""
-    total = 0
-    x = y = 0
-    while x < len(keys_a) and y < len(keys_b):  # first, how many
-        if keys_a[x] < keys_b[y]:
-            x += 1
-        elif keys_b[y] < keys_a[x]:
-            y += 1
-        else:
-            end_a, end_b = x, y
-            while end_a < len(keys_a) and keys_a[end_a] == keys_a[x]:
-                end_a += 1
-            while end_b < len(keys_b) and keys_b[end_b] == keys_b[y]:
-                end_b += 1
-            if end_b - y <= most:
-                total += (end_a - x) * (end_b - y)
-            x, y = end_a, end_b
-    first = np.empty(total, dtype=np.int64)
-    second = np.empty(total, dtype=np.int64)
-    k = x = y = 0
+    groups = np.empty((min(len(keys_a), len(keys_b)), 4), dtype=np.int64)  # runs of one key: a0, a1, b0, b1
+    count = total = x = y = 0
     while x < len(keys_a) and y < len(keys_b):
         if keys_a[x] < keys_b[y]:
             x += 1
@@ -262,11 +245,18 @@ def _run_seeds(keys_a: npt.NDArray[np.uint64], starts_a: npt.NDArray[np.int64], 
             while end_b < len(keys_b) and keys_b[end_b] == keys_b[y]:
                 end_b += 1
             if end_b - y <= most:
-                for i in range(x, end_a):
-                    for j in range(y, end_b):
-                        first[k], second[k] = starts_a[i], starts_b[j]
-                        k += 1
+                groups[count] = (x, end_a, y, end_b)
+                count += 1
+                total += (end_a - x) * (end_b - y)
             x, y = end_a, end_b
+    first = np.empty(total, dtype=np.int64)
+    second = np.empty(total, dtype=np.int64)
+    k = 0
+    for g in range(count):
+        for i in range(groups[g, 0], groups[g, 1]):
+            for j in range(groups[g, 2], groups[g, 3]):
+                first[k], second[k] = starts_a[i], starts_b[j]
+                k += 1
     return first, second
 
 
