@@ -127,6 +127,23 @@ def boilerplate_mask(words: HashedWords, commons: Commons) -> npt.NDArray[np.boo
     return mask
 
 
+def without_boilerplate(words: HashedWords, commons: Commons) -> HashedWords:
+    """The words of each text of ``words`` less those :func:`boilerplate_mask` sets aside in it
+    (the texts keep their order; the segments are not kept: each text is one)."""
+    if len(commons.keys) == 0 or len(words) == 0:
+        return words
+    keep = np.ones(len(words), dtype=bool)
+    ends = [*words.text_starts.tolist()[1:], len(words)]
+    for begin, end in zip(words.text_starts.tolist(), ends):
+        if end > begin:
+            first, last = np.searchsorted(words.segment_starts, [begin, end])
+            one = HashedWords(words.hashes[begin:end], words.segment_starts[first:last] - begin,
+                              np.zeros(1, dtype=np.intp))
+            keep[begin:end] = ~boilerplate_mask(one, commons)
+    starts = np.searchsorted(np.flatnonzero(keep), words.text_starts).astype(np.intp)
+    return HashedWords(words.hashes[keep], np.unique(starts[starts < keep.sum()]), starts)
+
+
 def _segment_hashes(words: HashedWords) -> tuple[Keys, npt.NDArray[np.intp]]:
     """A hash of each segment's word sequence, and its length in words."""
     lengths = np.diff(words.segment_starts, append=len(words))

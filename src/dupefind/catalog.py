@@ -13,7 +13,6 @@ process runs, and its results are gathered here in input order.
 from __future__ import annotations
 
 import hashlib
-import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -23,13 +22,13 @@ import numpy.typing as npt
 
 from .boilerplate import Commons, Keys, SegmentCounter, segment_key_sets
 from .candidates import Sketches
-from .fingerprint import set_signatures
 from .jit import kernel
 from .models import Document, Location, Skipped
 from .parallel import Workers, ordered_map, release_freed_memory
-from .shingles import ShingleIds, sampled_shingles, shingle_ids, shingle_sets, window_sets
+from .resketch import holding, needed, resketched
+from .sketching import checksum, view_sketches
 from .sources import Record, Unit, read_unit
-from .text import HashedWords, hash_texts, tokenize
+from .text import hash_texts
 from .views import View
 
 #: A task holds at most this many pieces of input, and about this many bytes of text.
@@ -118,14 +117,23 @@ def build_catalog(units: Sequence[Unit | Skipped], *, views: Sequence[View], see
         for rows, sketch in zip(grown, batch.sketches):
             rows.extend(sketch, first_document=documents)
         documents += len(batch.documents)
-        # Segment keys counted and signatures copied: let the batch's own arrays go.
-        kept.append(replace(batch, segment_keys=batch.segment_keys[:0], sketches=()))
+        # Signatures copied: let the batch's own arrays go (the segment keys tell, once the
+        # commons are known, which documents a view without boilerplate sketches again).
+        kept.append(replace(batch, sketches=()))
         done += batch.size
         if progress is not None:
             progress("read", len(first_path), done, total)
     catalog = _catalog(kept, [rows.sketches() for rows in grown], skipped,
                        segments.commons(min_docs=boilerplate_min_docs))
-    del kept, segments
+    del segments
+    if needed(views, catalog.commons):
+        position = {doc.id: k for k, doc in enumerate(catalog.documents)}
+        held = [position[doc.id] for batch in kept
+                for doc, holds in zip(batch.documents, holding(batch.segment_keys, batch.segment_counts, catalog.commons))
+                if holds]
+        catalog = resketched(catalog, np.array(held, dtype=np.intp), views=views, seed=seed, min_words=min_words,
+                             text_field=text_field, jobs=jobs, workers=workers)
+    del kept
     release_freed_memory()  # the segment counts and the batches leave holes between the documents
     return catalog
 
@@ -169,41 +177,6 @@ def fingerprint_records(records: Sequence[Record], *, views: Sequence[View], see
 
 
 _NO_WORDS = bytes(16)
-
-
-def checksum(text: str) -> int:
-    """A checksum of a text as first read, to tell a file changed by the time it is read again."""
-    return zlib.crc32(text.encode("utf-8", "surrogatepass"))
-
-
-def view_sketches(texts: Sequence[str], words: HashedWords, short: npt.NDArray[np.bool_], *, view: View,
-                  seed: int) -> Sketches:
-    """The signatures of the texts (their ``words``) in one view; a ``short`` text gets one
-    empty row (short texts are paired only when identical)."""
-    if view.sample:  # one row per kept shingle: the shingle its own one-value "signature", its place its size
-        ids, places, owners = sampled_shingles(words, family=view.family, ngram=view.ngram, sample=view.sample)
-        kept = ~short[owners]
-        return Sketches(owners[kept], ids[kept].reshape(-1, 1), places[kept])
-    if view.family == "chars":  # character n-grams need the words as strings
-        ids, starts = _char_shingles(texts, ngram=view.ngram)
-        owners = np.arange(len(texts), dtype=np.intp)
-    elif view.window == 0 and view.family != "content":
-        ids, starts = shingle_sets(words, scheme=view.family, ngram=view.ngram)
-        owners = np.arange(len(texts), dtype=np.intp)
-    else:
-        ids, starts, owners = window_sets(words, family=view.family, ngram=view.ngram, window=view.window,
-                                          stride=view.stride)
-    lengths = np.diff(starts, append=len(ids))
-    sizes = np.where(short[owners], 0, lengths) if len(owners) else lengths
-    keep = np.repeat(sizes > 0, lengths)
-    signatures = set_signatures(ids[keep], np.cumsum(sizes) - sizes, num_perm=view.num_perm, seed=seed)
-    return Sketches(owners, signatures, sizes.astype(np.uint32))
-
-
-def _char_shingles(texts: Sequence[str], *, ngram: int) -> tuple[ShingleIds, npt.NDArray[np.intp]]:
-    sets = [shingle_ids(tokenize(text).words, scheme="chars", ngram=ngram) for text in texts]
-    sizes = np.array([len(ids) for ids in sets], dtype=np.intp)
-    return np.concatenate(sets + [np.empty(0, dtype=np.uint32)]), np.cumsum(sizes) - sizes
 
 
 def plan_tasks(units: Iterable[Unit]) -> Iterator[list[Unit]]:

@@ -13,7 +13,9 @@ exactly, so a view only has to *find* copies; precision is the verifier's job.
     :data:`CONTENT_WINDOW` content words overlapping by half: a text reworded by hand, shuffled
     or translated there and back keeps most of its content words though few of their pairs
     survive, and a short text pasted into a long one fills most of one window of it, where its
-    share of the whole long text would be too small to see.
+    share of the whole long text would be too small to see. Sketched without boilerplate: on
+    news, windows sharing one quote that runs in many stories were most of its candidates
+    (measured in benchmarks/RESULTS.md), all turned down by verification.
 """
 
 from __future__ import annotations
@@ -58,6 +60,11 @@ class View:
     max_bucket: int = 0
     """A band key held by more than this many documents is common phrasing, not evidence of a
     copy, and pairs no one (0: no limit)."""
+    without_boilerplate: bool = False
+    """Sketched on the words that are not boilerplate (:mod:`dupefind.boilerplate`, the words
+    verification sets aside): a quote or a lede found in many documents makes no candidates.
+    Which segments are boilerplate is known once every document is read, so the documents
+    holding one are sketched again then (:mod:`dupefind.resketch`)."""
 
     @property
     def stride(self) -> int:
@@ -98,5 +105,5 @@ def candidate_views(*, scheme: Scheme, ngram: int, num_perm: int, lsh_threshold:
     windows. ``threshold`` is the verdict's containment threshold (candidates need half)."""
     first = View(scheme, scheme, ngram, 0, num_perm, lsh_threshold, threshold / 2)
     content = View("content", "content", CONTENT_NGRAM, CONTENT_WINDOW, CONTENT_PERM, CONTENT_LSH, CONTENT_CONTAINMENT,
-                   max_bucket=CONTENT_MAX_BUCKET)
+                   max_bucket=CONTENT_MAX_BUCKET, without_boilerplate=True)
     return (first, content)

@@ -1,0 +1,134 @@
+"""Views without boilerplate: the documents holding a common segment sketched again.
+
+A view may set boilerplate aside (:attr:`~dupefind.views.View.without_boilerplate`): its
+signatures are then made of the words verification weighs, not of the quotes and ledes that
+run in many documents. Which segments are common is known only once every document has been
+read, so the first pass sketches every view on all the words, and this stage then reads again
+the documents that hold a common segment (few, in a collection without boilerplate) and
+replaces their rows in those views. Every runner calls these functions, so a scan, an index
+and the Spark engine propose the same candidates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from functools import partial
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+
+from .boilerplate import Commons, Keys, without_boilerplate
+from .candidates import Sketches
+from .models import Location
+from .parallel import Workers, ordered_map
+from .sketching import checksum, view_sketches
+from .sources import load_text
+from .text import hash_texts
+from .views import View
+
+if TYPE_CHECKING:
+    from .catalog import Catalog
+
+#: Documents read again per task.
+TASK_DOCUMENTS = 256
+
+TextLoader = Callable[[Location], str]
+"""Re-reads a document's text from its location (picklable, to run in worker processes)."""
+
+
+def needed(views: Sequence[View], commons: Commons) -> bool:
+    """Whether any document may need sketching again: a view sets boilerplate aside and some
+    segment is common."""
+    return any(view.without_boilerplate for view in views) and len(commons.keys) > 0
+
+
+def holding(segment_keys: Keys, segment_counts: npt.NDArray[np.intp], commons: Commons) -> npt.NDArray[np.bool_]:
+    """Which documents hold a common segment (``segment_keys``: each document's, one after the
+    other, ``segment_counts`` of them each)."""
+    owners = np.repeat(np.arange(len(segment_counts), dtype=np.intp), segment_counts)
+    held = np.zeros(len(segment_counts), dtype=bool)
+    if len(commons.keys) and len(segment_keys):
+        at = np.searchsorted(commons.keys, segment_keys).clip(max=len(commons.keys) - 1)
+        held[owners[commons.keys[at] == segment_keys]] = True
+    return held
+
+
+def clean_sketches(texts: Sequence[str], *, views: Sequence[View], seed: int, min_words: int,
+                   commons: Commons) -> tuple[Sketches, ...]:
+    """The rows of ``texts`` (documents ``0 .. n - 1``) in each view that sets boilerplate
+    aside, sketched on the words :func:`~dupefind.boilerplate.boilerplate_mask` leaves (no
+    rows for the other views). A text is short by all its words, as in the first pass."""
+    words = hash_texts(texts)
+    short = np.diff(words.text_starts, append=len(words)) < min_words
+    clean = without_boilerplate(words, commons)
+    return tuple(view_sketches(texts, clean, short, view=view, seed=seed) if view.without_boilerplate
+                 else Sketches.empty(view.num_perm) for view in views)
+
+
+def resketch_task(task: Sequence[tuple[int, Location]], *, views: Sequence[View], seed: int, min_words: int,
+                  commons: Commons, load: TextLoader) -> tuple[list[int], tuple[Sketches, ...]]:
+    """Read the task's documents again and sketch them without boilerplate (a plain function:
+    any worker process can run it): the documents done, and their rows (owners: positions in
+    that list). A document whose text is gone or changed keeps its first rows: verification
+    finds it changed and drops its pairs."""
+    done: list[int] = []
+    texts: list[str] = []
+    for document, location in task:
+        try:
+            text = load(location)
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        if location.checksum is None or checksum(text) == location.checksum:
+            done.append(document)
+            texts.append(text)
+    return done, clean_sketches(texts, views=views, seed=seed, min_words=min_words, commons=commons)
+
+
+def with_rows(sketches: Sketches, documents: npt.NDArray[np.intp], rows: Sketches) -> Sketches:
+    """``sketches`` with the rows of ``documents`` (distinct) replaced by ``rows`` (owners:
+    positions in ``documents``), still ordered by document, each document's rows in order."""
+    if not len(documents):
+        return sketches
+    kept = ~np.isin(sketches.owners, documents)
+    owners = np.concatenate((sketches.owners[kept], documents[rows.owners]))
+    order = np.argsort(owners, kind="stable")
+    signatures = np.empty((len(owners), sketches.signatures.shape[1]), dtype=np.uint32)
+    place = np.empty(len(order), dtype=np.intp)
+    place[order] = np.arange(len(order), dtype=np.intp)
+    count = int(kept.sum())
+    signatures[place[:count]] = sketches.signatures[kept]
+    signatures[place[count:]] = rows.signatures
+    return Sketches(owners[order], signatures, np.concatenate((sketches.sizes[kept], rows.sizes))[order])
+
+
+def resketched(catalog: Catalog, holders: npt.NDArray[np.intp], *, views: Sequence[View], seed: int,
+               min_words: int, text_field: str = "text", load: TextLoader | None = None, jobs: int = 1,
+               workers: Workers | None = None) -> Catalog:
+    """``catalog`` with the documents ``holders`` (indexes, those holding a common segment)
+    sketched again without boilerplate in the views that ask for it (in ``jobs`` processes,
+    those of ``workers`` if given)."""
+    if not needed(views, catalog.commons) or not len(holders):
+        return catalog
+    read = load or partial(load_text, text_field=text_field)
+    chosen = sorted(set(np.asarray(holders).tolist()))
+    tasks = [[(k, catalog.locations[k]) for k in chosen[start : start + TASK_DOCUMENTS]]
+             for start in range(0, len(chosen), TASK_DOCUMENTS)]
+    task = partial(resketch_task, views=tuple(views), seed=seed, min_words=min_words, commons=catalog.commons,
+                   load=read)
+    results = list(ordered_map(task, tasks, jobs=jobs, workers=workers))
+    documents = np.array([k for done, _ in results for k in done], dtype=np.intp)
+    sketches = list(catalog.sketches)
+    for number, view in enumerate(views):
+        if view.without_boilerplate:
+            sketches[number] = with_rows(sketches[number], documents, _joined([(len(done), rows[number]) for done, rows in results]))
+    return replace(catalog, sketches=tuple(sketches))
+
+
+def _joined(parts: list[tuple[int, Sketches]]) -> Sketches:
+    """The rows of consecutive batches of documents (each with its number of documents) as
+    one, owners numbered across them."""
+    firsts = np.cumsum([0] + [count for count, _ in parts])
+    return Sketches(np.concatenate([p.owners + first for (_, p), first in zip(parts, firsts)]).astype(np.intp),
+                    np.concatenate([p.signatures for _, p in parts]), np.concatenate([p.sizes for _, p in parts]))

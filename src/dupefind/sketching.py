@@ -1,0 +1,55 @@
+"""A view's signatures of some texts, and the checksum that tells a text read again is the same.
+
+:func:`view_sketches` is what the first pass (:mod:`dupefind.catalog`) makes of a batch of
+texts in each view, and what :mod:`dupefind.resketch` makes again of a text without its
+boilerplate.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from .candidates import Sketches
+from .fingerprint import set_signatures
+from .shingles import ShingleIds, sampled_shingles, shingle_ids, shingle_sets, window_sets
+from .text import HashedWords, tokenize
+from .views import View
+
+
+def checksum(text: str) -> int:
+    """A checksum of a text as first read, to tell a file changed by the time it is read again."""
+    return zlib.crc32(text.encode("utf-8", "surrogatepass"))
+
+
+def view_sketches(texts: Sequence[str], words: HashedWords, short: npt.NDArray[np.bool_], *, view: View,
+                  seed: int) -> Sketches:
+    """The signatures of the texts (their ``words``) in one view; a ``short`` text gets one
+    empty row (short texts are paired only when identical)."""
+    if view.sample:  # one row per kept shingle: the shingle its own one-value "signature", its place its size
+        ids, places, owners = sampled_shingles(words, family=view.family, ngram=view.ngram, sample=view.sample)
+        kept = ~short[owners]
+        return Sketches(owners[kept], ids[kept].reshape(-1, 1), places[kept])
+    if view.family == "chars":  # character n-grams need the words as strings
+        ids, starts = _char_shingles(texts, ngram=view.ngram)
+        owners = np.arange(len(texts), dtype=np.intp)
+    elif view.window == 0 and view.family != "content":
+        ids, starts = shingle_sets(words, scheme=view.family, ngram=view.ngram)
+        owners = np.arange(len(texts), dtype=np.intp)
+    else:
+        ids, starts, owners = window_sets(words, family=view.family, ngram=view.ngram, window=view.window,
+                                          stride=view.stride)
+    lengths = np.diff(starts, append=len(ids))
+    sizes = np.where(short[owners], 0, lengths) if len(owners) else lengths
+    keep = np.repeat(sizes > 0, lengths)
+    signatures = set_signatures(ids[keep], np.cumsum(sizes) - sizes, num_perm=view.num_perm, seed=seed)
+    return Sketches(owners, signatures, sizes.astype(np.uint32))
+
+
+def _char_shingles(texts: Sequence[str], *, ngram: int) -> tuple[ShingleIds, npt.NDArray[np.intp]]:
+    sets = [shingle_ids(tokenize(text).words, scheme="chars", ngram=ngram) for text in texts]
+    sizes = np.array([len(ids) for ids in sets], dtype=np.intp)
+    return np.concatenate(sets + [np.empty(0, dtype=np.uint32)]), np.cumsum(sizes) - sizes
