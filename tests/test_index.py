@@ -7,7 +7,9 @@ from __future__ import annotations
 import itertools
 import sqlite3
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
 from conftest import SAMPLES, sample_files
 from hypothesis import given, settings
@@ -15,16 +17,26 @@ from hypothesis import strategies as st
 
 import dupefind
 from dupefind import Config, Index, IndexConfigError, IndexFileError, SourceMovedError
+from dupefind.boilerplate import Commons
+from dupefind.candidates import band_keys, candidate_pairs
+from dupefind.catalog import Catalog, build_catalog
+from dupefind.pipeline import views_of
 from dupefind.report import report_json
+from dupefind.resketch import clean_sketches
+from dupefind.sources import plan_reading
 
 CONFIG = Config(jobs=1)
+QUOTE = ("\"We have spent three years listening to residents, engineers and the people who keep this region "
+         "running. The plan we publish today is the result of that work. It will not please everyone, but it is "
+         "honest about the costs and it is built to last,\" the council leader said at a crowded meeting on Tuesday "
+         "evening.")
 FOOTER = "Subscribe to the Riverside Weekly newsletter for local news, events and offers every Friday morning."
 
 
 def _corpus(folder: Path) -> list[str]:
     """The samples (five planted pairs), five of them again with a shared footer line (boilerplate
     when five documents hold it: whether it is depends on which documents are counted), identical
-    short texts, and a copy of a footer-carrying article."""
+    short texts, a copy of a footer-carrying article, and six stories quoting one statement."""
     folder.mkdir(parents=True, exist_ok=True)
     names = [n for n in sample_files() if n.endswith(".txt")]
     paths = []
@@ -41,6 +53,11 @@ def _corpus(folder: Path) -> list[str]:
     (folder / "footer_copy.txt").write_text((folder / "footer_0.txt").read_text(encoding="utf-8")
                                             + "Reposted with permission.\n", encoding="utf-8")
     paths.append(folder / "footer_copy.txt")
+    # A quote run in six unrelated stories: boilerplate, which the content view sketches without.
+    for k, name in enumerate(names[8:14]):
+        lines = (SAMPLES / name).read_text(encoding="utf-8").splitlines()
+        (folder / f"quote_{k}.txt").write_text("\n".join([*lines[:4], QUOTE, *lines[4:9]]) + "\n", encoding="utf-8")
+        paths.append(folder / f"quote_{k}.txt")
     for k in range(3):
         (folder / f"short_{k}.txt").write_text("Comments are closed for this article.\n", encoding="utf-8")
         paths.append(folder / f"short_{k}.txt")
@@ -101,6 +118,107 @@ def test_check_gives_the_pairs_a_scan_of_old_and_new_gives_about_the_new(
     assert [d.id for d in report.documents] == sorted(fresh)
     with Index(path) as index:
         assert index.info().documents == len(old)  # check added nothing
+
+
+Rows = dict[str, list[tuple[bytes, bytes]]]
+
+
+def _rows(catalog: Catalog) -> Rows:
+    """Each document's rows in every view (sizes, signatures), by id."""
+    found: Rows = {doc.id: [] for doc in catalog.documents}
+    for sketch in catalog.sketches:
+        for k, doc in enumerate(catalog.documents):
+            mine = sketch.owners == k
+            found[doc.id].append((sketch.sizes[mine].tobytes(), sketch.signatures[mine].tobytes()))
+    return found
+
+
+def _scan_catalog(paths: list[str]) -> Catalog:
+    return build_catalog(list(plan_reading(paths)), views=views_of(CONFIG), seed=CONFIG.seed,
+                         min_words=CONFIG.min_words, boilerplate_min_docs=CONFIG.boilerplate_min_docs)
+
+
+def _stored(path: Path) -> tuple[Rows, set[tuple[int, int, int, str]]]:
+    """The rows and band keys an index file holds, by id."""
+    with sqlite3.connect(path) as db:
+        ids = dict(db.execute("SELECT doc, id FROM documents").fetchall())
+        rows: Rows = {ident: [] for ident in ids.values()}
+        for doc, sizes, signatures in db.execute("SELECT doc, sizes, signatures FROM sketches ORDER BY doc, view"):
+            rows[ids[doc]].append((sizes, signatures))
+        bands = {(view, band, key, ids[doc]) for view, band, key, doc in db.execute("SELECT * FROM band_keys")}
+    return rows, bands
+
+
+def _scan_bands(catalog: Catalog) -> set[tuple[int, int, int, str]]:
+    usable = np.array([not d.short for d in catalog.documents], dtype=bool)
+    keys = band_keys(catalog.sketches, views=views_of(CONFIG), usable=usable)
+    return {(int(v), int(b), int(k), catalog.documents[d].id)
+            for v, b, k, d in zip(keys.views, keys.bands, keys.keys.view(np.int64), keys.documents)}
+
+
+def test_the_quote_is_boilerplate_that_would_pair_unrelated_stories_in_the_content_view(corpus: list[str]) -> None:
+    """The quote is common; sketched on all the words, the content view would pair the unrelated
+    stories quoting it (verification turns them down), sketched without it, it pairs none: an
+    index that stored rows on all the words would differ from the scan there."""
+    views = views_of(CONFIG)
+    content = [k for k, view in enumerate(views) if view.without_boilerplate]
+    catalog = _scan_catalog(corpus)
+    unrelated = {k for k, d in enumerate(catalog.documents) if Path(d.id).name.startswith("quote_")
+                 and Path(d.id).name not in ("quote_0.txt", "quote_1.txt")}  # those two quote a planted pair
+    assert len(unrelated) == 4 and len(catalog.commons.keys)
+    texts = [Path(d.id).read_text(encoding="utf-8") for d in catalog.documents]
+    everything = clean_sketches(texts, views=views, seed=CONFIG.seed, min_words=CONFIG.min_words, commons=Commons())
+    usable = np.array([not d.short for d in catalog.documents], dtype=bool)
+    for sketches, pairing in ((everything, True), (catalog.sketches, False)):
+        pairs = candidate_pairs([sketches[k] for k in content], views=[views[k] for k in content], usable=usable)
+        assert any(i in unrelated and j in unrelated for i, j in pairs) == pairing
+
+
+@settings(max_examples=6)
+@given(order=st.randoms(use_true_random=False), cuts=st.lists(st.integers(0, 40), max_size=4),
+       gone=st.lists(st.integers(0, 100), max_size=6))
+def test_the_index_stores_the_rows_and_band_keys_of_a_scan(tmp_path_factory: pytest.TempPathFactory,
+                                                           corpus: list[str], order: object, cuts: list[int],
+                                                           gone: list[int]) -> None:
+    """Whatever the batches, their order and the documents removed since, every stored row and
+    band key is the scan's of the documents present: the content view's sketched without the
+    boilerplate of those documents."""
+    paths = list(corpus)
+    order.shuffle(paths)  # type: ignore[attr-defined]  # a random.Random from hypothesis
+    path = tmp_path_factory.mktemp("index") / "docs.index"
+    removed = sorted({paths[k % len(paths)] for k in gone})
+    with Index(path, CONFIG) as index:
+        for batch in _batches(paths, cuts):
+            index.add(batch)
+        index.remove(removed)
+    catalog = _scan_catalog([p for p in corpus if p not in removed])
+    assert _stored(path) == (_rows(catalog), _scan_bands(catalog))
+
+
+def test_a_check_sketches_its_catalog_as_a_scan_of_old_and_new(tmp_path: Path, corpus: list[str],
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two of the quoting stories indexed (the quote is not common yet), four checked: the
+    check's catalog holds the indexed stories that quote it, sketched without it, as a scan of
+    old + new sketches them."""
+    from dupefind.index import runner
+
+    seen: list[Catalog] = []
+    plain = runner.find_pairs
+
+    def spy(catalog: Catalog, *args: Any, **kwargs: Any) -> Any:
+        seen.append(catalog)
+        return plain(catalog, *args, **kwargs)
+
+    monkeypatch.setattr(runner, "find_pairs", spy)
+    quoted = [p for p in corpus if Path(p).name.startswith("quote_")]
+    old = [p for p in corpus if p not in quoted[2:]]
+    with Index(tmp_path / "i.index", CONFIG) as index:
+        index.add(old)
+        index.check(quoted[2:])
+    scanned = _rows(_scan_catalog(corpus))
+    checked = _rows(seen[0])
+    assert set(quoted[:2]) <= set(checked)
+    assert checked == {ident: scanned[ident] for ident in checked}
 
 
 def test_boilerplate_is_decided_on_what_the_index_holds_when_asked(tmp_path: Path, corpus: list[str]) -> None:

@@ -35,8 +35,8 @@ def _articles(folder: Path, count: int) -> list[str]:
 
 
 def _consistent(path: Path) -> tuple[int, int]:
-    """Integrity check, whole batches only, and band keys and segment counts that match the
-    documents; the number of batches and of documents."""
+    """Integrity check, whole batches only, and band keys, segment counts and segment holders
+    that match the documents; the number of batches and of documents."""
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         batches = db.execute("SELECT batch, documents FROM batches").fetchall()
@@ -48,6 +48,9 @@ def _consistent(path: Path) -> tuple[int, int]:
         assert db.execute("SELECT count(*) FROM texts").fetchone()[0] == total
         keys = [np.frombuffer(s, dtype=np.uint64) for (s,) in db.execute("SELECT segments FROM documents")]
         found, counts = np.unique(np.concatenate(keys), return_counts=True) if keys else ([], [])
+        held = db.execute("SELECT key, doc FROM segment_docs").fetchall()
+        assert sorted(held) == sorted((int(key), doc) for doc, keys in db.execute("SELECT doc, segments FROM documents")
+                                      for key in np.frombuffer(keys, dtype=np.uint64).view(np.int64))
         stored = dict(db.execute("SELECT key, docs FROM segments").fetchall())
         assert stored == dict(zip(np.asarray(found, dtype=np.uint64).view(np.int64).tolist(),
                                   np.asarray(counts).tolist()))

@@ -5,24 +5,27 @@
 - :func:`checked_catalog`: new documents and the indexed ones they could pair with (``index
   check``): every indexed document that shares an LSH band key with a new one in some view,
   or a short text's words. Boilerplate is decided for the documents in it from the index's
-  exact segment counts plus the new documents' own: what a scan of old + new would count.
+  exact segment counts plus the new documents' own: what a scan of old + new would count; in
+  the views that set boilerplate aside, the documents whose common segments that changes are
+  sketched again in memory (:mod:`.commons`), as the scan sketches them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
 
-from ..arrays import unique
 from ..boilerplate import Commons
 from ..candidates import Sketches, band_keys, candidate_pairs
 from ..catalog import Catalog, Fingerprints
 from ..models import Document, Location
 from ..pipeline import identical_groups, with_members
+from ..resketch import TextLoader
 from ..views import View
+from .commons import all_keys, bands_of, holds, sketched_again, wanted, with_sketches
 from .records import Bands, Keys, Sketch, Stored
 from .store import Store
 from .texts import INDEXED
@@ -68,9 +71,7 @@ def members(batch: Fingerprints, *, views: Sequence[View]) -> list[tuple[Member,
 
 def stored_bands(stored: Stored, *, views: Sequence[View]) -> Bands:
     """The band keys of an indexed document, made again from its signatures (to delete them)."""
-    sketches = [Sketches(np.zeros(len(s.sizes), dtype=np.intp), s.signatures, s.sizes) for s in stored.sketches]
-    keys = band_keys(sketches, views=views, usable=np.array([not stored.document.short]))
-    return Bands(keys.views.astype(np.int64), keys.bands.astype(np.int64), keys.keys)
+    return bands_of(stored.sketches, short=stored.document.short, views=views)
 
 
 def whole_catalog(store: Store, *, views: Sequence[View], min_docs: int) -> Catalog:
@@ -79,20 +80,66 @@ def whole_catalog(store: Store, *, views: Sequence[View], min_docs: int) -> Cata
     return _catalog(everyone, views=views, commons=Commons(store.common_segments(min_docs)))
 
 
-def checked_catalog(store: Store, new: Sequence[tuple[Member, Bands]], *, views: Sequence[View],
-                    min_docs: int) -> tuple[Catalog, frozenset[int]]:
+def checked_catalog(store: Store, new: Sequence[tuple[Member, Bands]], *, views: Sequence[View], seed: int,
+                    min_words: int, min_docs: int, load: TextLoader) -> tuple[Catalog, frozenset[int]]:
     """The new documents and the indexed documents they may pair with, sorted by id, and the
-    positions of the new ones (inside :meth:`Store.reading`)."""
-    partners = store.colliding([bands for _, bands in new])
-    partners |= store.same_words([m.exact_key for m, _ in new if m.exact_key])
+    positions of the new ones (inside :meth:`Store.reading`).
+
+    Boilerplate is counted over the index plus the new documents. In the views that set it
+    aside, the new documents holding a common segment are sketched again (``load`` re-reads
+    them), and so are, in memory, the indexed documents holding a segment that the new ones
+    make common: those are partners whatever their stored band keys say; the others' stored
+    rows are already right (:mod:`.commons`)."""
+    keys = all_keys([m.segments for m, _ in new])
+    indexed = store.segment_counts(keys)
+    counts = indexed + _counts(keys, [m.segments for m, _ in new])
+    partners: set[int] = set()
+    if wanted(views):
+        new = _sketched_again(new, keys[counts >= min_docs], views=views, seed=seed, min_words=min_words, load=load)
+        flipped = keys[(indexed < min_docs) & (counts >= min_docs)]
+        partners = store.holding(flipped) if len(flipped) else set()
     fresh = [m for m, _ in new]
-    old = _candidates_only([_member(store, s) for s in store.by_numbers(sorted(partners))], fresh, views=views)
-    keys = [m.segments for m in old + fresh]
-    every = unique(np.concatenate(keys)) if keys else np.empty(0, dtype=np.uint64)
+    again = partners.copy()
+    partners |= store.colliding([bands for _, bands in new])
+    partners |= store.same_words([m.exact_key for m in fresh if m.exact_key])
+    old = [_member(store, s) for s in store.by_numbers(sorted(partners))]
+    if again:
+        old = _sketched_again_old(old, again, fresh, views=views, seed=seed, min_words=min_words, min_docs=min_docs,
+                                  store=store, load=load)
+    old = _candidates_only(old, fresh, views=views)
+    every = all_keys([m.segments for m in old + fresh])
     counts = store.segment_counts(every) + _counts(every, [m.segments for m in fresh])
     catalog = _catalog(old + fresh, views=views, commons=Commons(every[counts >= min_docs]))
     ids = {m.document.id for m in fresh}
     return catalog, frozenset(k for k, d in enumerate(catalog.documents) if d.id in ids)
+
+
+def _sketched_again(new: Sequence[tuple[Member, Bands]], common: Keys, *, views: Sequence[View], seed: int,
+                    min_words: int, load: TextLoader) -> list[tuple[Member, Bands]]:
+    """The new documents, those holding one of the ``common`` keys sketched without boilerplate
+    (with their band keys made again)."""
+    chosen = [k for k, (m, _) in enumerate(new) if holds(m.segments, common)]
+    fresh = sketched_again([(k, new[k][0].location) for k in chosen], [new[k][0].segments for k in chosen], common,
+                           views=views, seed=seed, min_words=min_words, load=load)
+    found = list(new)
+    for k, rows in fresh.items():
+        member = new[k][0]
+        sketches = with_sketches(member.sketches, rows)
+        found[k] = (replace(member, sketches=sketches), bands_of(sketches, short=member.document.short, views=views))
+    return found
+
+
+def _sketched_again_old(old: list[Member], again: set[int], fresh: Sequence[Member], *, views: Sequence[View],
+                        seed: int, min_words: int, min_docs: int, store: Store, load: TextLoader) -> list[Member]:
+    """The indexed members, those numbered in ``again`` sketched under the commons of the index
+    plus the ``fresh`` documents."""
+    chosen = [m for m in old if m.location.line in again]
+    keys = all_keys([m.segments for m in chosen])
+    counts = store.segment_counts(keys) + _counts(keys, [m.segments for m in fresh])
+    rows = sketched_again([(m.location.line, m.location) for m in chosen], [m.segments for m in chosen],
+                          keys[counts >= min_docs], views=views, seed=seed, min_words=min_words, load=load)
+    return [replace(m, sketches=with_sketches(m.sketches, rows[m.location.line])) if m.location.line in rows else m
+            for m in old]
 
 
 def _candidates_only(old: list[Member], fresh: list[Member], *, views: Sequence[View]) -> list[Member]:
@@ -121,8 +168,10 @@ def _member(store: Store, stored: Stored) -> Member:
 def _counts(keys: Keys, per_document: Sequence[Keys]) -> npt.NDArray[np.int64]:
     """In how many of the documents each of the sorted unique ``keys`` occurs."""
     counts = np.zeros(len(keys), dtype=np.int64)
-    if per_document:
-        np.add.at(counts, np.searchsorted(keys, np.concatenate(list(per_document))), 1)
+    if per_document and len(keys):
+        held = np.concatenate(list(per_document))
+        at = np.searchsorted(keys, held).clip(max=len(keys) - 1)
+        np.add.at(counts, at[keys[at] == held], 1)
     return counts
 
 

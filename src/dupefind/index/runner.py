@@ -18,6 +18,9 @@ from functools import partial
 from types import TracebackType
 from typing import BinaryIO
 
+import numpy as np
+import numpy.typing as npt
+
 from ..catalog import Progress, plan_tasks
 from ..config import Config
 from ..errors import IndexConfigError, IndexFileError, InputError
@@ -27,7 +30,8 @@ from ..pipeline import PathArg, find_pairs, make_report, path_list, views_of, wi
 from ..sources import STDIN, Unit, nothing_to_scan, open_inputs, plan_reading
 from ..views import View
 from .catalogs import Member, checked_catalog, members, stored_bands, whole_catalog
-from .records import Added, Bands, Entry, IndexInfo, Removed, Stored
+from .commons import all_keys, restate
+from .records import Added, Bands, Entry, IndexInfo, Keys, Removed, Stored
 from .schema import schema_version
 from .store import Store
 from .texts import IndexBatch, IndexTexts, index_task, share, unshare
@@ -37,8 +41,9 @@ from .texts import IndexBatch, IndexTexts, index_task, share, unshare
 #: 1,000 articles against 100k, 1.7 s in process, 10.4 s with two workers on a loaded machine).
 IN_PROCESS_BYTES = 16 << 20
 
-#: The options that shape what the index stores: fixed when it is made.
-FINGERPRINT_OPTIONS = ("scheme", "ngram", "num_perm", "seed", "min_words", "lsh_threshold")
+#: The options that shape what the index stores: fixed when it is made (``boilerplate_min_docs``
+#: too: the content view's signatures leave out the segments common in that many documents).
+FINGERPRINT_OPTIONS = ("scheme", "ngram", "num_perm", "seed", "min_words", "lsh_threshold", "boilerplate_min_docs")
 
 
 class Index:
@@ -187,10 +192,20 @@ class Index:
                 document=doc, location=replace(member.location, path=os.path.abspath(member.location.path)),
                 text_field=self.config.text_field, content_hash=batch.hashes[k], sketches=member.sketches,
                 exact_key=member.exact_key or None, segments=member.segments, text=batch.texts[k], band_keys=bands))
-        self._store.add(entries, replacing=replacing,
-                        replacing_bands=[stored_bands(s, views=self.views) for s in replacing])
+        touched = all_keys([e.segments for e in entries] + [_segments(s) for s in replacing])
+        before = self._store.segment_counts(touched)
+        numbers = self._store.add(entries, replacing=replacing,
+                                  replacing_bands=[stored_bands(s, views=self.views) for s in replacing])
+        self._restate(touched, before, list(zip(numbers, [e.segments for e in entries])))
         counts["added"] += len(entries) - len(replacing)
         counts["replaced"] += len(replacing)
+
+    def _restate(self, touched: Keys, before: npt.NDArray[np.int64], added: list[tuple[int, Keys]]) -> None:
+        """Keep the stored rows of the views without boilerplate true to the index's commons
+        after a write (:mod:`.commons`; inside the write's transaction)."""
+        c = self.config
+        restate(self._store, touched, before, added, views=self.views, seed=c.seed, min_words=c.min_words,
+                min_docs=c.boilerplate_min_docs, load=self._texts())
 
     def check(self, paths: PathArg | Iterable[PathArg], *, stdin: BinaryIO | None = None,
               progress: Progress | None = None) -> Report:
@@ -213,8 +228,10 @@ class Index:
             if not new:
                 raise InputError(nothing_to_scan(list(paths), skipped, include=self.config.include,
                                                  exclude=self.config.exclude))
-            catalog, involving = checked_catalog(self._store, new, views=self.views,
-                                                 min_docs=self.config.boilerplate_min_docs)
+            c = self.config
+            catalog, involving = checked_catalog(self._store, new, views=self.views, seed=c.seed,
+                                                 min_words=c.min_words, min_docs=c.boilerplate_min_docs,
+                                                 load=self._texts())
             pairs, changed = find_pairs(catalog, self.config, views=self.views, progress=progress,
                                         involving=involving, load=self._texts(), workers=workers)
         # A new file that changed between its two reads is skipped, as a scan skips it.
@@ -261,7 +278,10 @@ class Index:
             unique = list(dict.fromkeys(ids))
             present = self._store.by_ids(unique)
             stored = [present[i][0] for i in unique if i in present]
+            touched = all_keys([_segments(s) for s in stored])
+            before = self._store.segment_counts(touched)
             self._store.delete(stored, [stored_bands(s, views=self.views) for s in stored])
+            self._restate(touched, before, [])
         return Removed(tuple(s.document.id for s in stored), tuple(i for i in unique if i not in present))
 
     def info(self) -> IndexInfo:
@@ -278,7 +298,12 @@ class Index:
 def _view_shape(view: View) -> dict[str, object]:
     """What of a view shapes the signatures and band keys the index stores."""
     return {"name": view.name, "family": view.family, "ngram": view.ngram, "window": view.window,
-            "num_perm": view.num_perm, "lsh_threshold": view.lsh_threshold, "sample": view.sample}
+            "num_perm": view.num_perm, "lsh_threshold": view.lsh_threshold, "sample": view.sample,
+            "without_boilerplate": view.without_boilerplate}
+
+
+def _segments(stored: Stored) -> Keys:
+    return np.frombuffer(stored.segments, dtype=np.uint64)
 
 
 def _where(path: str, line: int) -> str:

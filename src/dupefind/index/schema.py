@@ -6,7 +6,7 @@ there are: the schema version. Opening an index applies the steps it lacks, in o
 transaction. An index with a higher version than this code knows was made by a newer dupefind
 and is refused, never migrated downwards.
 
-The tables (schema 1):
+The tables (schema 2):
 
 - ``meta``: ``key``/``value`` rows: the fingerprint configuration (JSON), whether texts are
   kept, the dupefind version that created the index;
@@ -21,6 +21,9 @@ The tables (schema 1):
   an index lookup;
 - ``segments``: for every boilerplate segment key, in how many documents it occurs (kept exact
   as documents are added and removed);
+- ``segment_docs``: ``(key, doc)``, one row per segment key of each document, in a clustered
+  primary key: the documents holding a segment whose boilerplate status changes, which are
+  sketched again in the views that set boilerplate aside (schema 2);
 - ``batches``: one row per committed batch (a transaction of ``index add``).
 """
 
@@ -29,6 +32,8 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections.abc import Callable
+
+from ..errors import IndexFileError
 
 Migration = Callable[[sqlite3.Connection], None]
 
@@ -78,6 +83,17 @@ def m001_initial(db: sqlite3.Connection) -> None:
         "CREATE TABLE segments (key INTEGER PRIMARY KEY, docs INTEGER NOT NULL)",
     ):
         db.execute(statement)
+
+
+@migration
+def m002_segment_documents(db: sqlite3.Connection) -> None:
+    # Schema 1 stored every view's signatures on all the words; the content view now sets
+    # boilerplate aside, which a migration cannot redo without the texts and the options.
+    if db.execute("SELECT count(*) FROM meta").fetchone()[0]:
+        raise IndexFileError("this index was made by an older dupefind (index schema 1), whose signatures this "
+                             "version cannot use: make the index again with `dupefind index add`")
+    db.execute("""CREATE TABLE segment_docs (
+                      key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (key, doc)) WITHOUT ROWID""")
 
 
 def migrate(db: sqlite3.Connection) -> None:

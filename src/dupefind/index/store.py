@@ -71,7 +71,11 @@ class Store:
                 self.db.execute("PRAGMA journal_mode = WAL")
             self.db.execute("PRAGMA synchronous = NORMAL")
             self.db.execute("PRAGMA cache_size = -65536")  # 64 MB of pages
-            migrate(self.db)
+            try:
+                migrate(self.db)
+            except IndexFileError as error:
+                self.db.close()
+                raise IndexFileError(f"{path}: {error}") from None
 
     def _check_kind(self) -> None:
         application = self.db.execute("PRAGMA application_id").fetchone()[0]
@@ -130,8 +134,9 @@ class Store:
     # --- writing ---------------------------------------------------------------------------
 
     def add(self, entries: Sequence[Entry], *, replacing: Sequence[Stored] = (),
-            replacing_bands: Sequence[Bands] = ()) -> None:
-        """Store ``entries`` as one batch, after deleting ``replacing`` (inside :meth:`writing`)."""
+            replacing_bands: Sequence[Bands] = ()) -> list[int]:
+        """Store ``entries`` as one batch, after deleting ``replacing`` (inside :meth:`writing`):
+        their document numbers."""
         self.delete(replacing, replacing_bands)
         first = self.db.execute("SELECT coalesce(max(doc), 0) + 1 FROM documents").fetchone()[0]
         batch = self.db.execute("INSERT INTO batches (documents, added_at) VALUES (?, ?)",
@@ -150,6 +155,8 @@ class Store:
         self._bands("INSERT OR IGNORE INTO band_keys (view, band, key, doc) VALUES (?, ?, ?, ?)",
                     numbers, [e.band_keys for e in entries])
         self._count_segments([e.segments for e in entries], +1)
+        self._holders("INSERT INTO segment_docs (key, doc) VALUES (?, ?)", numbers, [e.segments for e in entries])
+        return list(numbers)
 
     def delete(self, stored: Sequence[Stored], bands: Sequence[Bands]) -> None:
         """Delete documents with their band keys, sketches, text and segment counts (inside
@@ -158,7 +165,9 @@ class Store:
             return
         self._bands("DELETE FROM band_keys WHERE view = ? AND band = ? AND key = ? AND doc = ?",
                     [s.doc for s in stored], bands)
-        self._count_segments([np.frombuffer(s.segments, dtype=np.uint64) for s in stored], -1)
+        segments = [np.frombuffer(s.segments, dtype=np.uint64) for s in stored]
+        self._count_segments(segments, -1)
+        self._holders("DELETE FROM segment_docs WHERE key = ? AND doc = ?", [s.doc for s in stored], segments)
         for table in ("sketches", "texts", "documents"):
             self.db.executemany(f"DELETE FROM {table} WHERE doc = ?", ((s.doc,) for s in stored))
 
@@ -170,6 +179,20 @@ class Store:
         order = np.lexsort((numbers, keys, band, views))  # in key order: the B-tree is written in sequence
         self.db.executemany(statement, zip(views[order].tolist(), band[order].tolist(), keys[order].tolist(),
                                            numbers[order].tolist()))
+
+    def _holders(self, statement: str, docs: Iterable[int], per_document: Sequence[Keys]) -> None:
+        numbers = np.concatenate([np.full(len(k), n, dtype=np.int64) for n, k in zip(docs, per_document)] + [_NONE])
+        keys = np.concatenate([k.view(np.int64) for k in per_document] + [_NONE])
+        order = np.lexsort((numbers, keys))
+        self.db.executemany(statement, zip(keys[order].tolist(), numbers[order].tolist()))
+
+    def replace_sketches(self, doc: int, sketches: dict[int, Sketch], old: Bands, new: Bands) -> None:
+        """Replace a document's rows in some views (``sketches``: by view number) and its band
+        keys in those views, ``old`` by ``new`` (inside :meth:`writing`)."""
+        self.db.executemany("UPDATE sketches SET sizes = ?, signatures = ? WHERE doc = ? AND view = ?",
+                            ((s.sizes.tobytes(), s.signatures.tobytes(), doc, view) for view, s in sketches.items()))
+        self._bands("DELETE FROM band_keys WHERE view = ? AND band = ? AND key = ? AND doc = ?", [doc], [old])
+        self._bands("INSERT OR IGNORE INTO band_keys (view, band, key, doc) VALUES (?, ?, ?, ?)", [doc], [new])
 
     def _count_segments(self, per_document: list[Keys], sign: int) -> None:
         if not per_document:
@@ -250,6 +273,12 @@ class Store:
         found = self.db.execute("SELECT s.key, s.docs FROM temp.wanted w CROSS JOIN segments s ON s.key = w.key")
         counts = dict(found.fetchall())
         return np.array([counts.get(key, 0) for key in signed.tolist()], dtype=np.int64)
+
+    def holding(self, keys: Keys) -> set[int]:
+        """The documents that hold one of the segment ``keys``."""
+        self._temporary("held", "key INTEGER", ((key,) for key in sorted(set(keys.view(np.int64).tolist()))))
+        rows = self.db.execute("SELECT DISTINCT s.doc FROM temp.held h CROSS JOIN segment_docs s ON s.key = h.key")
+        return {doc for (doc,) in rows}
 
     def common_segments(self, min_docs: int) -> Keys:
         """The sorted segment keys found in at least ``min_docs`` indexed documents."""
