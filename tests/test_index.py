@@ -195,6 +195,16 @@ def test_the_index_stores_the_rows_and_band_keys_of_a_scan(tmp_path_factory: pyt
     assert _stored(path) == (_rows(catalog), _scan_bands(catalog))
 
 
+def test_an_index_of_locations_sketches_again_from_the_files(tmp_path: Path, corpus: list[str]) -> None:
+    quoted = [p for p in corpus if Path(p).name.startswith("quote_")]
+    with Index(tmp_path / "i.index", CONFIG, keep_texts=False) as index:
+        for path in corpus:  # the quote becomes common with the fifth story: the first four are read again
+            index.add([path])
+    assert len(quoted) >= CONFIG.boilerplate_min_docs
+    catalog = _scan_catalog(corpus)
+    assert _stored(tmp_path / "i.index") == (_rows(catalog), _scan_bands(catalog))
+
+
 def test_a_check_sketches_its_catalog_as_a_scan_of_old_and_new(tmp_path: Path, corpus: list[str],
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     """Two of the quoting stories indexed (the quote is not common yet), four checked: the

@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
-import numpy.typing as npt
 
 from ..boilerplate import Commons
 from ..candidates import Sketches, band_keys, candidate_pairs
@@ -25,7 +24,7 @@ from ..models import Document, Location
 from ..pipeline import identical_groups, with_members
 from ..resketch import TextLoader
 from ..views import View
-from .commons import all_keys, bands_of, holds, sketched_again, wanted, with_sketches
+from .commons import all_keys, bands_of, document_counts, holds, sketched_again, wanted, with_sketches
 from .records import Bands, Keys, Sketch, Stored
 from .store import Store
 from .texts import INDEXED
@@ -92,7 +91,7 @@ def checked_catalog(store: Store, new: Sequence[tuple[Member, Bands]], *, views:
     rows are already right (:mod:`.commons`)."""
     keys = all_keys([m.segments for m, _ in new])
     indexed = store.segment_counts(keys)
-    counts = indexed + _counts(keys, [m.segments for m, _ in new])
+    counts = indexed + document_counts(keys, [m.segments for m, _ in new])
     partners: set[int] = set()
     if wanted(views):
         new = _sketched_again(new, keys[counts >= min_docs], views=views, seed=seed, min_words=min_words, load=load)
@@ -108,7 +107,7 @@ def checked_catalog(store: Store, new: Sequence[tuple[Member, Bands]], *, views:
                                   store=store, load=load)
     old = _candidates_only(old, fresh, views=views)
     every = all_keys([m.segments for m in old + fresh])
-    counts = store.segment_counts(every) + _counts(every, [m.segments for m in fresh])
+    counts = store.segment_counts(every) + document_counts(every, [m.segments for m in fresh])
     catalog = _catalog(old + fresh, views=views, commons=Commons(every[counts >= min_docs]))
     ids = {m.document.id for m in fresh}
     return catalog, frozenset(k for k, d in enumerate(catalog.documents) if d.id in ids)
@@ -135,7 +134,7 @@ def _sketched_again_old(old: list[Member], again: set[int], fresh: Sequence[Memb
     plus the ``fresh`` documents."""
     chosen = [m for m in old if m.location.line in again]
     keys = all_keys([m.segments for m in chosen])
-    counts = store.segment_counts(keys) + _counts(keys, [m.segments for m in fresh])
+    counts = store.segment_counts(keys) + document_counts(keys, [m.segments for m in fresh])
     rows = sketched_again([(m.location.line, m.location) for m in chosen], [m.segments for m in chosen],
                           keys[counts >= min_docs], views=views, seed=seed, min_words=min_words, load=load)
     return [replace(m, sketches=with_sketches(m.sketches, rows[m.location.line])) if m.location.line in rows else m
@@ -163,16 +162,6 @@ def _candidates_only(old: list[Member], fresh: list[Member], *, views: Sequence[
 def _member(store: Store, stored: Stored) -> Member:
     return Member(stored.document, Location(store.path, INDEXED, line=stored.doc), stored.sketches,
                   stored.exact_key or b"", np.frombuffer(stored.segments, dtype=np.uint64))
-
-
-def _counts(keys: Keys, per_document: Sequence[Keys]) -> npt.NDArray[np.int64]:
-    """In how many of the documents each of the sorted unique ``keys`` occurs."""
-    counts = np.zeros(len(keys), dtype=np.int64)
-    if per_document and len(keys):
-        held = np.concatenate(list(per_document))
-        at = np.searchsorted(keys, held).clip(max=len(keys) - 1)
-        np.add.at(counts, at[keys[at] == held], 1)
-    return counts
 
 
 def _catalog(members: list[Member], *, views: Sequence[View], commons: Commons) -> Catalog:

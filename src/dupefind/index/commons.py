@@ -42,6 +42,17 @@ def all_keys(per_document: Sequence[Keys]) -> Keys:
     return unique(np.concatenate(list(per_document))) if per_document else _NO_KEYS
 
 
+def document_counts(keys: Keys, per_document: Sequence[Keys]) -> npt.NDArray[np.int64]:
+    """In how many of the documents (``per_document``: each one's unique keys) each of the
+    sorted unique ``keys`` occurs."""
+    counts = np.zeros(len(keys), dtype=np.int64)
+    if per_document and len(keys):
+        held = np.concatenate(list(per_document))
+        at = np.searchsorted(keys, held).clip(max=len(keys) - 1)
+        np.add.at(counts, at[keys[at] == held], 1)
+    return counts
+
+
 def holds(segments: Keys, common: Keys) -> bool:
     """Whether a document with these segment keys holds one of the sorted ``common`` keys."""
     return bool(len(common)) and bool(np.isin(segments, common, assume_unique=True).any())
@@ -92,16 +103,16 @@ def with_sketches(sketches: tuple[Sketch, ...], fresh: dict[int, Sketch]) -> tup
     return tuple(fresh.get(number, sketch) for number, sketch in enumerate(sketches))
 
 
-def restate(store: Store, touched: Keys, before: npt.NDArray[np.int64], added: Sequence[tuple[int, Keys]], *,
-            views: Sequence[View], seed: int, min_words: int, min_docs: int, load: TextLoader) -> int:
-    """After a write that changed the counts of the segments ``touched`` (sorted unique; their
-    counts ``before`` it) and stored the documents ``added`` (number, segment keys) with rows on
-    all their words: sketch again the documents the invariant asks for, and store their rows and
-    band keys (inside :meth:`Store.writing`, through which ``load`` reads the texts, so the
+def restate(store: Store, touched: Keys, before: npt.NDArray[np.int64], after: npt.NDArray[np.int64],
+            added: Sequence[tuple[int, Keys]], *, views: Sequence[View], seed: int, min_words: int, min_docs: int,
+            load: TextLoader) -> int:
+    """After a write that changed the counts of the segments ``touched`` (sorted unique) from
+    ``before`` to ``after`` and stored the documents ``added`` (number, segment keys) with rows
+    on all their words: sketch again the documents the invariant asks for, and store their rows
+    and band keys (inside :meth:`Store.writing`, through which ``load`` reads the texts, so the
     documents just added are read back from the same transaction). How many were sketched."""
     if not wanted(views) or not len(touched):
         return 0
-    after = store.segment_counts(touched)
     flipped = touched[(before >= min_docs) != (after >= min_docs)]
     common = touched[after >= min_docs]
     docs = store.holding(flipped) if len(flipped) else set()

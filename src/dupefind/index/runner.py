@@ -30,7 +30,7 @@ from ..pipeline import PathArg, find_pairs, make_report, path_list, views_of, wi
 from ..sources import STDIN, Unit, nothing_to_scan, open_inputs, plan_reading
 from ..views import View
 from .catalogs import Member, checked_catalog, members, stored_bands, whole_catalog
-from .commons import all_keys, restate
+from .commons import all_keys, document_counts, restate
 from .records import Added, Bands, Entry, IndexInfo, Keys, Removed, Stored
 from .schema import schema_version
 from .store import Store
@@ -192,19 +192,22 @@ class Index:
                 document=doc, location=replace(member.location, path=os.path.abspath(member.location.path)),
                 text_field=self.config.text_field, content_hash=batch.hashes[k], sketches=member.sketches,
                 exact_key=member.exact_key or None, segments=member.segments, text=batch.texts[k], band_keys=bands))
-        touched = all_keys([e.segments for e in entries] + [_segments(s) for s in replacing])
+        gone = [_segments(s) for s in replacing]
+        touched = all_keys([e.segments for e in entries] + gone)
         before = self._store.segment_counts(touched)
+        after = before + document_counts(touched, [e.segments for e in entries]) - document_counts(touched, gone)
         numbers = self._store.add(entries, replacing=replacing,
                                   replacing_bands=[stored_bands(s, views=self.views) for s in replacing])
-        self._restate(touched, before, list(zip(numbers, [e.segments for e in entries])))
+        self._restate(touched, before, after, list(zip(numbers, [e.segments for e in entries])))
         counts["added"] += len(entries) - len(replacing)
         counts["replaced"] += len(replacing)
 
-    def _restate(self, touched: Keys, before: npt.NDArray[np.int64], added: list[tuple[int, Keys]]) -> None:
+    def _restate(self, touched: Keys, before: npt.NDArray[np.int64], after: npt.NDArray[np.int64],
+                 added: list[tuple[int, Keys]]) -> None:
         """Keep the stored rows of the views without boilerplate true to the index's commons
         after a write (:mod:`.commons`; inside the write's transaction)."""
         c = self.config
-        restate(self._store, touched, before, added, views=self.views, seed=c.seed, min_words=c.min_words,
+        restate(self._store, touched, before, after, added, views=self.views, seed=c.seed, min_words=c.min_words,
                 min_docs=c.boilerplate_min_docs, load=self._texts())
 
     def check(self, paths: PathArg | Iterable[PathArg], *, stdin: BinaryIO | None = None,
@@ -278,10 +281,11 @@ class Index:
             unique = list(dict.fromkeys(ids))
             present = self._store.by_ids(unique)
             stored = [present[i][0] for i in unique if i in present]
-            touched = all_keys([_segments(s) for s in stored])
+            gone = [_segments(s) for s in stored]
+            touched = all_keys(gone)
             before = self._store.segment_counts(touched)
             self._store.delete(stored, [stored_bands(s, views=self.views) for s in stored])
-            self._restate(touched, before, [])
+            self._restate(touched, before, before - document_counts(touched, gone), [])
         return Removed(tuple(s.document.id for s in stored), tuple(i for i in unique if i not in present))
 
     def info(self) -> IndexInfo:
