@@ -5,16 +5,19 @@ common segment on its other words (:func:`dupefind.resketch.clean_sketches`), an
 document on all its words, as the scan's first pass does. The index keeps this invariant: *the
 stored rows and band keys of every document in those views are sketched under the segments
 common in the index as it is*. A document's rows depend only on which of its own segments are
-common, so after each write (a batch added, documents removed or replaced) only these need
-sketching again: the documents holding a segment whose count crossed ``min_docs`` (found in
-the ``segment_docs`` table), and the documents just added that hold a common segment. A check
-does the same in memory (:mod:`.catalogs`).
+common, so a write (a batch added, documents removed or replaced) sketches again only these:
+the documents of a batch that hold a segment common once it is stored, before they are stored
+(:func:`clean_entries`), and after the write the indexed documents holding a segment whose
+count crossed ``min_docs`` (found in the ``segment_docs`` table; :func:`restate`). A check does
+the same in memory (:mod:`.catalogs`).
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from dataclasses import replace
+from functools import partial
 
 import numpy as np
 import numpy.typing as npt
@@ -25,9 +28,9 @@ from ..candidates import Sketches, band_keys
 from ..models import Location
 from ..resketch import TASK_DOCUMENTS, TextLoader, resketch_task
 from ..views import View
-from .records import Bands, Keys, Sketch
+from .records import Bands, Entry, Keys, Sketch
 from .store import Store
-from .texts import INDEXED
+from .texts import INDEXED, unpack
 
 _NO_KEYS = np.empty(0, dtype=np.uint64)
 
@@ -103,19 +106,46 @@ def with_sketches(sketches: tuple[Sketch, ...], fresh: dict[int, Sketch]) -> tup
     return tuple(fresh.get(number, sketch) for number, sketch in enumerate(sketches))
 
 
+def clean_entries(entries: Sequence[Entry], common: Keys, *, views: Sequence[View], seed: int, min_words: int,
+                  load: TextLoader) -> tuple[list[Entry], list[int]]:
+    """A batch about to be stored, its documents holding one of the sorted ``common`` keys (the
+    index's commons once it is stored) sketched without boilerplate, with their band keys; and
+    the positions of those whose text changed since it was first read (left as they are:
+    :func:`restate` reads them from the index, and says so)."""
+    chosen = [k for k, e in enumerate(entries) if holds(e.segments, common)]
+    if not wanted(views) or not chosen:
+        return list(entries), []
+    given = {entries[k].location: entries[k].text for k in chosen if entries[k].text is not None}
+    fresh = sketched_again([(k, entries[k].location) for k in chosen], [entries[k].segments for k in chosen], common,
+                           views=views, seed=seed, min_words=min_words, load=partial(_given, given, load))
+    found = list(entries)
+    for k, rows in fresh.items():
+        entry = entries[k]
+        sketches = with_sketches(entry.sketches, rows)
+        found[k] = replace(entry, sketches=sketches,
+                           band_keys=bands_of(sketches, short=entry.document.short, views=views))
+    return found, [k for k in chosen if k not in fresh]
+
+
+def _given(texts: dict[Location, bytes | None], load: TextLoader, location: Location) -> str:
+    data = texts.get(location)
+    return unpack(data) if data is not None else load(location)
+
+
 def restate(store: Store, touched: Keys, before: npt.NDArray[np.int64], after: npt.NDArray[np.int64],
-            added: Sequence[tuple[int, Keys]], *, views: Sequence[View], seed: int, min_words: int, min_docs: int,
-            load: TextLoader) -> int:
+            added: Sequence[tuple[int, Keys]], *, clean: frozenset[int] = frozenset(), views: Sequence[View],
+            seed: int, min_words: int, min_docs: int, load: TextLoader) -> int:
     """After a write that changed the counts of the segments ``touched`` (sorted unique) from
     ``before`` to ``after`` and stored the documents ``added`` (number, segment keys) with rows
-    on all their words: sketch again the documents the invariant asks for, and store their rows
-    and band keys (inside :meth:`Store.writing`, through which ``load`` reads the texts, so the
-    documents just added are read back from the same transaction). How many were sketched."""
+    on all their words: sketch again the documents the invariant asks for (all but those
+    numbered in ``clean``, already sketched under the commons after the write), and store their
+    rows and band keys (inside :meth:`Store.writing`, through which ``load`` reads the texts, so
+    the documents just added are read back from the same transaction). How many were sketched."""
     if not wanted(views) or not len(touched):
         return 0
     flipped = touched[(before >= min_docs) != (after >= min_docs)]
     common = touched[after >= min_docs]
-    docs = store.holding(flipped) if len(flipped) else set()
+    docs = (store.holding(flipped) if len(flipped) else set()) - clean
     docs.update(doc for doc, keys in added if holds(keys, common))
     if not docs:
         return 0
@@ -126,9 +156,11 @@ def restate(store: Store, touched: Keys, before: npt.NDArray[np.int64], after: n
                            keys[store.segment_counts(keys) >= min_docs], views=views, seed=seed, min_words=min_words,
                            load=load)
     numbers = [n for n, view in enumerate(views) if view.without_boilerplate]
+    changes = []
     for s in stored:
         rows = fresh[s.doc]  # texts in the index, or checked against their hash: never left out
         old = in_views(bands_of(s.sketches, short=s.document.short, views=views), numbers)
         new = in_views(bands_of(with_sketches(s.sketches, rows), short=s.document.short, views=views), numbers)
-        store.replace_sketches(s.doc, rows, old, new)
+        changes.append((s.doc, rows, old, new))
+    store.replace_sketches(changes)
     return len(stored)

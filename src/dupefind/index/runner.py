@@ -30,7 +30,7 @@ from ..pipeline import PathArg, find_pairs, make_report, path_list, views_of, wi
 from ..sources import STDIN, Unit, nothing_to_scan, open_inputs, plan_reading
 from ..views import View
 from .catalogs import Member, checked_catalog, members, stored_bands, whole_catalog
-from .commons import all_keys, document_counts, restate
+from .commons import all_keys, clean_entries, document_counts, restate
 from .records import Added, Bands, Entry, IndexInfo, Keys, Removed, Stored
 from .schema import schema_version
 from .store import Store
@@ -196,18 +196,22 @@ class Index:
         touched = all_keys([e.segments for e in entries] + gone)
         before = self._store.segment_counts(touched)
         after = before + document_counts(touched, [e.segments for e in entries]) - document_counts(touched, gone)
+        c = self.config
+        entries, left = clean_entries(entries, touched[after >= c.boilerplate_min_docs], views=self.views, seed=c.seed,
+                                      min_words=c.min_words, load=self._texts())
         numbers = self._store.add(entries, replacing=replacing,
                                   replacing_bands=[stored_bands(s, views=self.views) for s in replacing])
-        self._restate(touched, before, after, list(zip(numbers, [e.segments for e in entries])))
+        self._restate(touched, before, after, [(numbers[k], entries[k].segments) for k in left],
+                      clean=frozenset(numbers))
         counts["added"] += len(entries) - len(replacing)
         counts["replaced"] += len(replacing)
 
     def _restate(self, touched: Keys, before: npt.NDArray[np.int64], after: npt.NDArray[np.int64],
-                 added: list[tuple[int, Keys]]) -> None:
+                 added: list[tuple[int, Keys]], *, clean: frozenset[int] = frozenset()) -> None:
         """Keep the stored rows of the views without boilerplate true to the index's commons
         after a write (:mod:`.commons`; inside the write's transaction)."""
         c = self.config
-        restate(self._store, touched, before, after, added, views=self.views, seed=c.seed, min_words=c.min_words,
+        restate(self._store, touched, before, after, added, clean=clean, views=self.views, seed=c.seed, min_words=c.min_words,
                 min_docs=c.boilerplate_min_docs, load=self._texts())
 
     def check(self, paths: PathArg | Iterable[PathArg], *, stdin: BinaryIO | None = None,

@@ -186,13 +186,17 @@ class Store:
         order = np.lexsort((numbers, keys))
         self.db.executemany(statement, zip(keys[order].tolist(), numbers[order].tolist()))
 
-    def replace_sketches(self, doc: int, sketches: dict[int, Sketch], old: Bands, new: Bands) -> None:
-        """Replace a document's rows in some views (``sketches``: by view number) and its band
-        keys in those views, ``old`` by ``new`` (inside :meth:`writing`)."""
+    def replace_sketches(self, changes: Sequence[tuple[int, dict[int, Sketch], Bands, Bands]]) -> None:
+        """Replace some documents' rows in some views (each change: the document, its new rows
+        by view number, its band keys in those views before and after; inside :meth:`writing`)."""
         self.db.executemany("UPDATE sketches SET sizes = ?, signatures = ? WHERE doc = ? AND view = ?",
-                            ((s.sizes.tobytes(), s.signatures.tobytes(), doc, view) for view, s in sketches.items()))
-        self._bands("DELETE FROM band_keys WHERE view = ? AND band = ? AND key = ? AND doc = ?", [doc], [old])
-        self._bands("INSERT OR IGNORE INTO band_keys (view, band, key, doc) VALUES (?, ?, ?, ?)", [doc], [new])
+                            ((s.sizes.tobytes(), s.signatures.tobytes(), doc, view)
+                             for doc, rows, _, _ in changes for view, s in rows.items()))
+        docs = [doc for doc, _, _, _ in changes]
+        self._bands("DELETE FROM band_keys WHERE view = ? AND band = ? AND key = ? AND doc = ?", docs,
+                    [old for _, _, old, _ in changes])
+        self._bands("INSERT OR IGNORE INTO band_keys (view, band, key, doc) VALUES (?, ?, ?, ?)", docs,
+                    [new for _, _, _, new in changes])
 
     def _count_segments(self, per_document: list[Keys], sign: int) -> None:
         if not per_document:
