@@ -11,7 +11,7 @@ import pytest
 
 import dupefind
 import dupefind.catalog
-from dupefind.boilerplate import Commons, boilerplate_mask, segment_keys, without_boilerplate
+from dupefind.boilerplate import Commons, boilerplate_mask, is_long, segment_keys, without_boilerplate
 from dupefind.candidates import Sketches, candidate_pairs
 from dupefind.catalog import build_catalog
 from dupefind.config import Config
@@ -93,21 +93,35 @@ def test_the_scan_gives_one_report_in_any_order_and_with_any_jobs(tmp_path: Path
     assert ("copy", "doc-00") in {pair[:2] for pair in reports[0]}
 
 
-def test_the_words_left_are_those_the_mask_keeps_in_each_text() -> None:
-    texts = ["A shared line here.\nOwn words of one.", "", "A shared line here.\nOther words entirely here.",
-             "Nothing shared at all in this one.\nA shared line here."]
-    commons = Commons(np.sort(segment_keys(hash_words("A shared line here."))))
+LONG = "A shared line of many words that runs in every text."
+SHORT = "Short shared line."
+
+
+def test_the_words_left_are_those_the_mask_keeps_in_each_text_less_short_segments() -> None:
+    own = "Words of its own that no other text holds, written out at length for the test, " * 2
+    texts = [f"{LONG}\n{own}one.\n{SHORT}", "", f"{LONG}\n{own}two, and more here.",
+             f"Nothing shared at all in this one, none.\n{own}\n{LONG}\n{SHORT}", LONG]
+    commons = Commons(np.unique(np.concatenate([segment_keys(hash_words(LONG)), segment_keys(hash_words(SHORT))])))
     clean = without_boilerplate(hash_texts(texts), commons)
     for k, text in enumerate(texts):
         words = hash_words(text)
+        long = np.zeros(len(words), dtype=bool)
+        if LONG in text:  # the long line's words, where boilerplate_mask sets them aside
+            start = len(hash_words(text[: text.index(LONG)]))
+            long[start : start + len(hash_words(LONG))] = True
         end = clean.text_starts[k + 1] if k + 1 < len(texts) else len(clean.hashes)
-        assert np.array_equal(clean.hashes[clean.text_starts[k] : end], words.hashes[~boilerplate_mask(words, commons)])
+        kept = words.hashes[~(boilerplate_mask(words, commons) & long)]
+        assert np.array_equal(clean.hashes[clean.text_starts[k] : end], kept)
+    # The long line goes from three texts; the short line stays, and so does the text that is
+    # all boilerplate (it is its content).
+    assert len(clean.hashes) == sum(len(hash_words(t)) for t in texts) - 3 * len(hash_words(LONG))
 
 
-def test_holders_are_the_documents_with_a_common_segment() -> None:
-    keys = np.array([5, 9, 2, 7, 9], dtype=np.uint64)
-    assert holding(keys, np.array([2, 0, 1, 2]), Commons(np.array([7, 9], dtype=np.uint64))).tolist() == [
-        True, False, False, True]
+def test_holders_are_the_documents_with_a_long_common_segment() -> None:
+    keys = np.array([5, 9, 2, 7, 9, 8], dtype=np.uint64)  # odd keys: long segments
+    commons = Commons(np.array([7, 8, 9], dtype=np.uint64))
+    assert holding(keys, np.array([2, 0, 1, 2, 1]), commons).tolist() == [True, False, False, True, False]
+    assert is_long(segment_keys(hash_words(LONG))).all() and not is_long(segment_keys(hash_words(SHORT))).any()
 
 
 def test_rows_replaced_keep_each_documents_rows_in_order() -> None:
