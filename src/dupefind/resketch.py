@@ -4,8 +4,8 @@ A view may set boilerplate aside (:attr:`~dupefind.views.View.without_boilerplat
 signatures are then made of the words verification weighs, not of the quotes and ledes that
 run in many documents. Which segments are common is known only once every document has been
 read, so the first pass sketches every view on all the words, and this stage then reads again
-the documents that hold a common segment (few, in a collection without boilerplate) and
-replaces their rows in those views. Every runner calls these functions, so a scan, an index
+the documents that hold a long common segment (a quote, a lede: few documents, in a
+collection without them) and replaces their rows in those views. Every runner calls these functions, so a scan, an index
 and the Spark engine propose the same candidates.
 """
 
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from .boilerplate import Commons, Keys, without_boilerplate
+from .boilerplate import Commons, Keys, is_long, without_boilerplate
 from .candidates import Sketches
 from .models import Location
 from .parallel import Workers, ordered_map
@@ -45,13 +45,13 @@ def needed(views: Sequence[View], commons: Commons) -> bool:
 
 
 def holding(segment_keys: Keys, segment_counts: npt.NDArray[np.intp], commons: Commons) -> npt.NDArray[np.bool_]:
-    """Which documents hold a common segment (``segment_keys``: each document's, one after the
-    other, ``segment_counts`` of them each)."""
+    """Which documents hold a long common segment, the boilerplate a view without it leaves out
+    (``segment_keys``: each document's, one after the other, ``segment_counts`` of them each)."""
     owners = np.repeat(np.arange(len(segment_counts), dtype=np.intp), segment_counts)
     held = np.zeros(len(segment_counts), dtype=bool)
     if len(commons.keys) and len(segment_keys):
         at = np.searchsorted(commons.keys, segment_keys).clip(max=len(commons.keys) - 1)
-        held[owners[commons.keys[at] == segment_keys]] = True
+        held[owners[(commons.keys[at] == segment_keys) & is_long(segment_keys)]] = True
     return held
 
 
