@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import dupefind
 import dupefind.catalog
@@ -129,7 +131,34 @@ def test_rows_replaced_keep_each_documents_rows_in_order() -> None:
     sketches = Sketches(np.array([0, 0, 1, 2, 2, 2]), rows, np.arange(6, dtype=np.uint32))
     new = Sketches(np.array([0, 1, 1]), np.full((3, 2), 99, dtype=np.uint32) + np.arange(3, dtype=np.uint32)[:, None],
                    np.array([7, 8, 9], dtype=np.uint32))
-    out = with_rows(sketches, np.array([2, 0]), new)
-    assert out.owners.tolist() == [0, 0, 1, 2]
-    assert out.signatures[:, 0].tolist() == [100, 101, 4, 99]
-    assert out.sizes.tolist() == [8, 9, 2, 7]
+    for in_place in (False, True):
+        given = Sketches(sketches.owners, sketches.signatures.copy(), sketches.sizes)
+        out = with_rows(given, np.array([2, 0]), new, in_place=in_place)
+        assert out.owners.tolist() == [0, 0, 1, 2]
+        assert out.signatures[:, 0].tolist() == [100, 101, 4, 99]
+        assert out.sizes.tolist() == [8, 9, 2, 7]
+
+
+@given(st.lists(st.integers(0, 4), max_size=12), st.lists(st.integers(0, 3), max_size=12), st.randoms())
+def test_rows_replaced_in_place_as_by_copy_as_by_hand(counts: list[int], new_counts: list[int],
+                                                      rng: random.Random) -> None:
+    """Any documents, any rows each (some none), any replaced, growing or shrinking."""
+    owners = np.repeat(np.arange(len(counts), dtype=np.intp), counts)
+    signatures = np.arange(2 * len(owners), dtype=np.uint32).reshape(-1, 2)
+    sketches = Sketches(owners, signatures, np.arange(len(owners), dtype=np.uint32))
+    documents = np.array(rng.sample(range(len(counts)), min(len(counts), len(new_counts))), dtype=np.intp)
+    new_counts = new_counts[: len(documents)]
+    new_owners = np.repeat(np.arange(len(documents), dtype=np.intp), new_counts)
+    new = Sketches(new_owners, 1000 + np.arange(2 * len(new_owners), dtype=np.uint32).reshape(-1, 2),
+                   1000 + np.arange(len(new_owners), dtype=np.uint32))
+    by_hand = []  # (owner, signature row, size), document by document
+    for doc in range(len(counts)):
+        if doc in documents.tolist():
+            at = documents.tolist().index(doc)
+            by_hand += [(doc, new.signatures[k].tolist(), int(new.sizes[k])) for k in np.flatnonzero(new_owners == at)]
+        else:
+            by_hand += [(doc, signatures[k].tolist(), int(sketches.sizes[k])) for k in np.flatnonzero(owners == doc)]
+    for in_place in (False, True):
+        given = Sketches(owners, signatures.copy(), sketches.sizes)
+        out = with_rows(given, documents, new, in_place=in_place)
+        assert [(int(o), r.tolist(), int(z)) for o, r, z in zip(out.owners, out.signatures, out.sizes)] == by_hand

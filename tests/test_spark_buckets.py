@@ -99,7 +99,7 @@ def test_the_engines_cap_leaves_out_and_counts_large_buckets() -> None:
 
 
 def test_check_rows_finds_copies_and_texts_changed_since_the_first_read() -> None:
-    from dupefind.catalog import checksum
+    from dupefind.sketching import checksum
     from dupefind.spark.tasks import check_rows
 
     a, b = (sample_text(n) for n in [n for n in sample_files() if n.endswith(".txt")][:2])
