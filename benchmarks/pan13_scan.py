@@ -52,7 +52,8 @@ def listed(corpus: Path) -> dict[str, dict[Pair, bool]]:
 
 def parse_view(spec: str) -> View:
     """``family:ngram:window:num_perm:lsh_threshold:min_containment[:max_bucket]`` (MinHash) or
-    ``family:ngram:sample:min_shared:max_gap:max_bucket`` (sampled keys)."""
+    ``family:ngram:sample:min_shared:max_gap:max_bucket`` (sampled keys); a ``content`` view is
+    sketched without boilerplate, as the scan's."""
     fields = spec.split(":")
     if len(fields) == 6 and "." not in spec:
         family, ngram, sample, shared, gap, bucket = fields
@@ -60,7 +61,7 @@ def parse_view(spec: str) -> View:
                     int(bucket))
     family, ngram, window, perm, lsh, least, *bucket = fields
     return View(spec, family, int(ngram), int(window), int(perm), float(lsh), float(least),  # type: ignore[arg-type]
-                max_bucket=int(bucket[0]) if bucket else 0)
+                max_bucket=int(bucket[0]) if bucket else 0, without_boilerplate=family == "content")
 
 
 def candidates_only(corpus: Path, truth: dict[str, dict[Pair, bool]], extra: Sequence[View],

@@ -164,9 +164,11 @@ def stages(args: argparse.Namespace) -> None:
     lap("boilerplate segments (common)", commons.count())
     from pyspark.sql import functions as F
 
-    rows = docs.select(F.explode("sketches").alias("s")).select(F.explode("s.bands")).count()
+    sketched = st.without_boilerplate(docs, records, commons, config=config).cache()
+    lap("sketched again (without boilerplate)", sketched.count())
+    rows = sketched.select(F.explode("sketches").alias("s")).select(F.explode("s.bands")).count()
     lap("band rows", rows)
-    candidates, capped = st.lsh_candidates(docs, config=config, bucket_cap=2000, partitions=args.partitions)
+    candidates, capped = st.lsh_candidates(sketched, config=config, bucket_cap=2000, partitions=args.partitions)
     candidates = candidates.unionByName(st.identical_texts(docs)).distinct().cache()
     lap("candidate pairs (pre-filtered)", candidates.count())
     print(f"capped buckets: {capped.first()}")

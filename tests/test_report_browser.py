@@ -147,3 +147,20 @@ def test_paging(browser: webdriver.Chrome, tmp_path: Path) -> None:
     assert len(rows(browser)) == 20 and not browser.find_element(By.ID, "next-page").is_enabled()
     browser.find_element(By.ID, "id-search").send_keys("b0007")
     assert info.text.startswith("1–1 of 1 pairs (120 in all)")
+
+
+def test_bidirectional_controls_are_shown_not_obeyed(browser: webdriver.Chrome, tmp_path: Path) -> None:
+    """An id or a passage holding U+202E (right-to-left override) would show its text reversed
+    ("invoice\u202etxt.exe" reads as "invoiceexe.txt"): the page shows the control as an escape."""
+    text = "pay the invoice\u202etxt.exe now\u2066 and the rest"
+    passage = Passage(0, len(text), 0, len(text), 1.0, 8, 8, text, text, (Edit("equal", 0, 3, 0, 3),))
+    pair = Pair("invoice\u202etxt.exe", "other\u2067id", 1.0, 1.0, 1.0, 1.0, True, (passage,),
+                Relation(("verbatim",), 1.0, 0.0, 1.0, 1.0, 0.0))
+    report = Report(config={"threshold": 0.2}, documents=(), pairs=(pair,), clusters=((pair.a, pair.b),), skipped=())
+    load(browser, report, tmp_path / "bidi.html")
+    assert "invoice\\u202etxt.exe" in rows(browser)[0][1] and "other\\u2067id" in rows(browser)[0][2]
+    browser.find_element(By.CSS_SELECTOR, "#pairs-table tbody tr").click()
+    view = browser.find_element(By.ID, "pair-view")
+    assert "invoice\\u202etxt.exe now\\u2066 and" in view.text
+    page = browser.find_element(By.TAG_NAME, "body").text
+    assert not any(c in page for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")

@@ -244,3 +244,9 @@ def test_empty_report_still_renders() -> None:
     checker = _Checker()
     checker.feed(report_html(empty))
     assert checker.stack == []
+
+
+def test_text_written_in_the_page_shows_bidirectional_and_other_controls_as_escapes() -> None:
+    from dupefind.report.html.page import e
+
+    assert e("invoice\u202etxt.exe\u2066 <b>\x1b[31m\ttab") == "invoice\\u202etxt.exe\\u2066 &lt;b&gt;\\u001b[31m\ttab"

@@ -78,6 +78,55 @@ def test_jsonl_and_html_report_is_byte_identical(spark: Any, corpus: Path) -> No
     assert report_json(without_engine(scan_paths(spark, [str(corpus)], config))) == report_json(local)
 
 
+@pytest.fixture(scope="module")
+def quoted(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Copies the content view finds only without boilerplate: three long articles each hold a
+    paragraph copied from another long article, its sentences set apart by three quotes each;
+    the same 30 quotes run in three unrelated articles too (boilerplate at the default 5
+    documents). Sketched on all its words, a window of the copy is three quarters quotes; the
+    quotes alone make content-view candidates of every two articles that hold them."""
+    rng = random.Random(11)
+    syllables = "ka lo mi ren tu sav pel dor fin gra hol ben tis mur vak zel qua nor pim ost".split()
+    vocabulary = sorted({"".join(rng.choice(syllables) for _ in range(3)) for _ in range(6000)})
+    small = "the of and a in to is was it for with he be on that by at".split()
+
+    def sentence() -> str:  # 16 words, every other one a function word
+        return " ".join(rng.choice(small) if k % 2 else rng.choice(vocabulary) for k in range(16)).capitalize() + "."
+
+    def lines(count: int) -> list[str]:
+        return [sentence() for _ in range(count)]
+
+    quotes = lines(30)
+    texts = {}
+    for k in range(3):
+        copied = lines(10)
+        spaced = [line for n, s in enumerate(copied) for line in (s, *quotes[3 * n : 3 * n + 3])]
+        texts[f"long-{k}"] = "\n".join(lines(50) + spaced + lines(50))
+        texts[f"copy-{k}"] = "\n".join(lines(90)) + "\n" + " ".join(copied) + "\n" + "\n".join(lines(90))
+        texts[f"quoting-{k}"] = "\n".join(lines(45) + quotes)
+    folder = tmp_path_factory.mktemp("spark-quoted")
+    (folder / "quoted.jsonl").write_text("".join(json.dumps({"id": k, "text": t}) + "\n" for k, t in texts.items()),
+                                         encoding="utf-8")
+    return folder
+
+
+def test_report_is_byte_identical_with_the_content_view_without_boilerplate(
+        spark: Any, quoted: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The documents holding boilerplate are sketched again on Spark as in the local engine: the
+    copies that only the sketches without boilerplate find are in both reports, identical."""
+    import dupefind.pipeline
+
+    local = scan([str(quoted)])
+    with monkeypatch.context() as patch:  # the content view sketched on all the words: copies missed
+        views = dupefind.pipeline.views_of
+        patch.setattr(dupefind.pipeline, "views_of", lambda config: tuple(
+            replace(view, without_boilerplate=False) for view in views(config)))
+        all_words = scan([str(quoted)])
+    assert {(p.a, p.b) for p in all_words.pairs} < {(p.a, p.b) for p in local.pairs} == {
+        (f"copy-{k}", f"long-{k}") for k in range(3)}
+    assert report_json(without_engine(scan_paths(spark, [str(quoted)]))) == report_json(local)
+
+
 def test_parquet_pairs_and_clusters(spark: Any, corpus: Path) -> None:
     config = Config(boilerplate_min_docs=3)
     rows = [json.loads(line) for line in (corpus / "corpus.jsonl").read_text().splitlines() if line.startswith("{\"")]

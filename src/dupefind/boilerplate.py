@@ -22,6 +22,11 @@ Keys = npt.NDArray[np.uint64]
 
 #: Common segments stay in a document when they are at least this share of its words.
 CONTENT_SHARE = 0.5
+#: A segment of at least this many words is long (a quote, a lede, a sign-off): a shorter one
+#: holds a few content words, a tenth of a content window (:mod:`dupefind.views`) at most, and
+#: cannot make two windows collide; the content view is sketched without the long common ones
+#: only, so a collection whose common segments are all short ("He said.") is not read again.
+LONG_SEGMENT = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,20 +133,30 @@ def boilerplate_mask(words: HashedWords, commons: Commons) -> npt.NDArray[np.boo
 
 
 def without_boilerplate(words: HashedWords, commons: Commons) -> HashedWords:
-    """The words of each text of ``words`` less those :func:`boilerplate_mask` sets aside in it
-    (the texts keep their order; the segments are not kept: each text is one)."""
+    """The words of each text of ``words`` less its long boilerplate: the common segments of at
+    least :data:`LONG_SEGMENT` words that :func:`boilerplate_mask` sets aside in it (the texts
+    keep their order; the segments are not kept: each text is one). What a candidate view
+    without boilerplate is sketched on."""
     if len(commons.keys) == 0 or len(words) == 0:
         return words
-    keep = np.ones(len(words), dtype=bool)
-    ends = [*words.text_starts.tolist()[1:], len(words)]
-    for begin, end in zip(words.text_starts.tolist(), ends):
-        if end > begin:
-            first, last = np.searchsorted(words.segment_starts, [begin, end])
-            one = HashedWords(words.hashes[begin:end], words.segment_starts[first:last] - begin,
-                              np.zeros(1, dtype=np.intp))
-            keep[begin:end] = ~boilerplate_mask(one, commons)
+    keys, lengths = _segment_hashes(words)
+    found = np.searchsorted(commons.keys, keys).clip(max=len(commons.keys) - 1)
+    common = (commons.keys[found] == keys) & (lengths >= 2)
+    texts = np.searchsorted(words.text_starts, words.segment_starts, side="right") - 1
+    sizes = np.diff(words.text_starts, append=len(words))
+    # As boilerplate_mask: common segments making half a text or more are its content.
+    held = np.bincount(texts, weights=np.where(common, lengths, 0), minlength=len(sizes))
+    drop = common & is_long(keys) & (held < CONTENT_SHARE * sizes)[texts]
+    keep = ~np.repeat(drop, lengths)
     starts = np.searchsorted(np.flatnonzero(keep), words.text_starts).astype(np.intp)
     return HashedWords(words.hashes[keep], np.unique(starts[starts < keep.sum()]), starts)
+
+
+def is_long(keys: Keys) -> npt.NDArray[np.bool_]:
+    """Which segment keys are of segments of at least :data:`LONG_SEGMENT` words (the key's
+    lowest bit says so)."""
+    long: npt.NDArray[np.bool_] = (keys & np.uint64(1)) == 1
+    return long
 
 
 def _segment_hashes(words: HashedWords) -> tuple[Keys, npt.NDArray[np.intp]]:
@@ -160,9 +175,11 @@ def _segment_hashes_of(hashes: WordHashes, starts: npt.NDArray[np.intp]) -> Keys
 
 @kernel(nogil=True, inline="always")
 def _segment_hash(hashes: WordHashes, begin: int, end: int) -> np.uint64:  # pragma: no cover - compiled
-    """The hash of the words ``hashes[begin:end]``: their polynomial, mixed with their number."""
+    """The hash of the words ``hashes[begin:end]``: their polynomial, mixed with their number;
+    its lowest bit set when they are at least :data:`LONG_SEGMENT` words."""
     acc, power = np.uint64(0), np.uint64(1)
     for k in range(begin, end):
         acc += hashes[k] * power
         power *= _BASE_U64
-    return _mix64(acc + np.uint64(end - begin))
+    key = _mix64(acc + np.uint64(end - begin)) & ~np.uint64(1)
+    return key | np.uint64(1) if end - begin >= LONG_SEGMENT else key

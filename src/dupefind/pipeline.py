@@ -15,7 +15,7 @@ import numpy.typing as npt
 from .align import Side, align_sides, side, summarised
 from .boilerplate import Commons
 from .candidates import candidate_pairs
-from .catalog import Catalog, Progress, build_catalog, checksum
+from .catalog import Catalog, Progress, build_catalog
 from .cluster import clusters
 from .config import Config
 from .errors import InputError
@@ -23,6 +23,7 @@ from .explain import explain
 from .models import Document, Location, PackedPair, Pair, Pairs, Report, Skipped
 from .parallel import Workers, ordered_map
 from .screen import Call, Probe, Screened, call, figures, fragment_possible, probe, screened
+from .sketching import checksum
 from .sources import STDIN, load_text, nothing_to_scan, open_inputs, plan_reading
 from .verify import Overlap, Prepared, compact_tokens, is_duplicate, overlap, prepare
 from .views import View, candidate_views

@@ -4,8 +4,8 @@ A view may set boilerplate aside (:attr:`~dupefind.views.View.without_boilerplat
 signatures are then made of the words verification weighs, not of the quotes and ledes that
 run in many documents. Which segments are common is known only once every document has been
 read, so the first pass sketches every view on all the words, and this stage then reads again
-the documents that hold a common segment (few, in a collection without boilerplate) and
-replaces their rows in those views. Every runner calls these functions, so a scan, an index
+the documents that hold a long common segment (a quote, a lede: few documents, in a
+collection without them) and replaces their rows in those views. Every runner calls these functions, so a scan, an index
 and the Spark engine propose the same candidates.
 """
 
@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from .boilerplate import Commons, Keys, without_boilerplate
+from .boilerplate import Commons, Keys, is_long, without_boilerplate
 from .candidates import Sketches
+from .jit import kernel
 from .models import Location
 from .parallel import Workers, ordered_map
 from .sketching import checksum, view_sketches
@@ -45,13 +46,13 @@ def needed(views: Sequence[View], commons: Commons) -> bool:
 
 
 def holding(segment_keys: Keys, segment_counts: npt.NDArray[np.intp], commons: Commons) -> npt.NDArray[np.bool_]:
-    """Which documents hold a common segment (``segment_keys``: each document's, one after the
-    other, ``segment_counts`` of them each)."""
+    """Which documents hold a long common segment, the boilerplate a view without it leaves out
+    (``segment_keys``: each document's, one after the other, ``segment_counts`` of them each)."""
     owners = np.repeat(np.arange(len(segment_counts), dtype=np.intp), segment_counts)
     held = np.zeros(len(segment_counts), dtype=bool)
     if len(commons.keys) and len(segment_keys):
         at = np.searchsorted(commons.keys, segment_keys).clip(max=len(commons.keys) - 1)
-        held[owners[commons.keys[at] == segment_keys]] = True
+        held[owners[(commons.keys[at] == segment_keys) & is_long(segment_keys)]] = True
     return held
 
 
@@ -86,21 +87,56 @@ def resketch_task(task: Sequence[tuple[int, Location]], *, views: Sequence[View]
     return done, clean_sketches(texts, views=views, seed=seed, min_words=min_words, commons=commons)
 
 
-def with_rows(sketches: Sketches, documents: npt.NDArray[np.intp], rows: Sketches) -> Sketches:
+def with_rows(sketches: Sketches, documents: npt.NDArray[np.intp], rows: Sketches, *,
+              in_place: bool = False) -> Sketches:
     """``sketches`` with the rows of ``documents`` (distinct) replaced by ``rows`` (owners:
-    positions in ``documents``), still ordered by document, each document's rows in order."""
+    positions in ``documents``), still ordered by document, each document's rows in order.
+    ``in_place``: the signatures are moved inside their own array, grown or shrunk where it
+    lies, instead of copied (``sketches`` is not to be used after)."""
     if not len(documents):
         return sketches
-    kept = ~np.isin(sketches.owners, documents)
-    owners = np.concatenate((sketches.owners[kept], documents[rows.owners]))
-    order = np.argsort(owners, kind="stable")
-    signatures = np.empty((len(owners), sketches.signatures.shape[1]), dtype=np.uint32)
-    place = np.empty(len(order), dtype=np.intp)
-    place[order] = np.arange(len(order), dtype=np.intp)
-    count = int(kept.sum())
-    signatures[place[:count]] = sketches.signatures[kept]
-    signatures[place[count:]] = rows.signatures
-    return Sketches(owners[order], signatures, np.concatenate((sketches.sizes[kept], rows.sizes))[order])
+    gone = np.isin(sketches.owners, documents)
+    kept = np.flatnonzero(~gone)
+    incoming = documents[rows.owners]
+    arrival = np.argsort(incoming, kind="stable")
+    new_owners = incoming[arrival]
+    old_owners = sketches.owners[kept]
+    # Where each row lands: the kept rows and the new ones merged by owner (never the same one).
+    kept_at = np.arange(len(kept), dtype=np.intp) + np.searchsorted(new_owners, old_owners)
+    new_at = np.arange(len(new_owners), dtype=np.intp) + np.searchsorted(old_owners, new_owners)
+    total = len(kept) + len(new_owners)
+    owners = np.empty(total, dtype=np.intp)
+    owners[kept_at], owners[new_at] = old_owners, new_owners
+    sizes = np.empty(total, dtype=np.uint32)
+    sizes[kept_at], sizes[new_at] = sketches.sizes[kept], rows.sizes[arrival]
+    signatures = sketches.signatures
+    if in_place and signatures.flags.owndata and signatures.flags.c_contiguous:
+        _compact(signatures, kept)
+        signatures.resize((max(total, 1), signatures.shape[1]), refcheck=False)
+        _spread(signatures, kept_at)
+        signatures = signatures[:total] if total < len(signatures) else signatures
+    else:
+        moved = np.empty((total, signatures.shape[1]), dtype=np.uint32)
+        moved[kept_at] = signatures[kept]
+        signatures = moved
+    signatures[new_at] = rows.signatures[arrival]
+    return Sketches(owners, signatures, sizes)
+
+
+@kernel(nogil=True)
+def _compact(rows: npt.NDArray[np.uint32], kept: npt.NDArray[np.intp]) -> None:  # pragma: no cover - compiled
+    """The rows ``kept`` (ascending) moved to the front, in order."""
+    for k in range(len(kept)):
+        if kept[k] != k:
+            rows[k] = rows[kept[k]]
+
+
+@kernel(nogil=True)
+def _spread(rows: npt.NDArray[np.uint32], places: npt.NDArray[np.intp]) -> None:  # pragma: no cover - compiled
+    """Row ``k`` of the front moved to ``places[k]`` (ascending, ``places[k] >= k``), the last first."""
+    for k in range(len(places) - 1, -1, -1):
+        if places[k] != k:
+            rows[places[k]] = rows[k]
 
 
 def resketched(catalog: Catalog, holders: npt.NDArray[np.intp], *, views: Sequence[View], seed: int,
@@ -122,7 +158,8 @@ def resketched(catalog: Catalog, holders: npt.NDArray[np.intp], *, views: Sequen
     sketches = list(catalog.sketches)
     for number, view in enumerate(views):
         if view.without_boilerplate:
-            sketches[number] = with_rows(sketches[number], documents, _joined([(len(done), rows[number]) for done, rows in results]))
+            joined = _joined([(len(done), rows[number]) for done, rows in results])
+            sketches[number] = with_rows(sketches[number], documents, joined, in_place=True)
     return replace(catalog, sketches=tuple(sketches))
 
 

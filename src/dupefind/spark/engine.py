@@ -39,6 +39,7 @@ from .stages import (
     records_frame,
     verified_pairs,
     with_members,
+    without_boilerplate,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -99,9 +100,12 @@ def _scan(spark: SparkSession, tagged: RDD[Tagged], config: Config, *, bucket_ca
     found = _kept(fingerprints(spark, records, config=config))
     docs, repeated = first_of_each_id(found)
     docs = _kept(docs)
-    commons = common_segments(docs, min_docs=config.boilerplate_min_docs)
+    commons = _kept(common_segments(docs, min_docs=config.boilerplate_min_docs))
+    # Once the common segments are known, the documents holding one are sketched again in the
+    # views that set boilerplate aside (the local first pass ends so); only LSH uses the rows.
+    sketched = without_boilerplate(docs, records, commons, config=config)
     identical = identical_texts(docs)  # only a group's lead is looked up in LSH
-    leads = docs.join(identical.select(F.col("b").alias("id")), "id", "left_anti")
+    leads = sketched.join(identical.select(F.col("b").alias("id")), "id", "left_anti")
     candidates, capped = lsh_candidates(leads, config=config, bucket_cap=bucket_cap, partitions=partitions)
     candidates = _kept(with_members(candidates, identical).unionByName(identical).distinct())
     # The texts are read again here (the records are not kept): a text that changed since the

@@ -1,13 +1,16 @@
 """The scan's stages as Spark work. The work inside each ``mapPartitions`` is in :mod:`.tasks`
 (the plain stage functions); what is Spark's own is here: the shuffles that group band keys into
-buckets and pairs, count boilerplate segments, and join texts back to pairs by id.
+buckets and pairs, count boilerplate segments, join the rows sketched again without boilerplate
+to their documents, and join texts back to pairs by id.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from pyspark import StorageLevel
 from pyspark.sql import Window
 from pyspark.sql import functions as F
@@ -22,12 +25,15 @@ from pyspark.sql.types import (
     StructType,
 )
 
+from ..boilerplate import Commons
 from ..config import Config
+from ..resketch import needed
+from ..views import View
 from .buckets import FOUND, candidate_partition
-from .tasks import check_rows, fingerprint_rows, scan_views
+from .tasks import check_rows, fingerprint_rows, resketch_rows, scan_views
 
 if TYPE_CHECKING:  # pragma: no cover
-    from pyspark import RDD
+    from pyspark import RDD, Broadcast
     from pyspark.sql import DataFrame, SparkSession
 
     from .tasks import RecordRow
@@ -46,6 +52,10 @@ FINGERPRINTS = StructType([
     StructField("exact_key", BinaryType(), False), StructField("segments", ArrayType(LongType(), False), False),
     StructField("checksum", LongType(), False),
 ])
+#: A document's rows sketched again without boilerplate (:func:`.tasks.resketch_rows`).
+CLEAN = StructType([StructField("id", StringType(), False), StructField("path", StringType(), False),
+                    StructField("order", LongType(), False), StructField("line", LongType(), False),
+                    StructField("checksum", LongType(), False), StructField("clean", ArrayType(SKETCH, False), False)])
 #: The pairs checked: a copy (``changed`` false), or a document read again whose text is not
 #: the one first read (``changed`` true, its id in ``a``, the rest null).
 CHECKED = StructType([StructField("a", StringType(), False), StructField("b", StringType(), True),
@@ -77,6 +87,39 @@ def common_segments(docs: DataFrame, *, min_docs: int) -> DataFrame:
     unique, so a count of rows is a count of documents)."""
     counts = docs.select(F.explode("segments").alias("key")).groupBy("key").count()
     return counts.filter(F.col("count") >= min_docs).select("key")
+
+
+def without_boilerplate(docs: DataFrame, records: RDD[RecordRow], commons: DataFrame, *, config: Config
+                        ) -> DataFrame:
+    """``docs`` with the documents that hold a common segment sketched again in the views that
+    set boilerplate aside, as the local engine's first pass ends (:mod:`dupefind.resketch`):
+    their rows there (and band keys) replaced by rows of their words less boilerplate. The
+    records are read again in ``mapPartitions`` (:func:`.tasks.resketch_rows`: the local
+    :func:`~dupefind.resketch.holding` and :func:`~dupefind.resketch.clean_sketches`, the
+    common segments broadcast), and only the rows of the documents that hold one are joined
+    back, by the record they came from and its checksum: a record whose text is not the one
+    first read keeps its first rows, as locally. ``docs`` as it is when no view asks for it or
+    no segment is common."""
+    views = scan_views(config)
+    keys = np.array([row.key for row in commons.collect()], dtype=np.int64)
+    found = Commons(np.unique(keys.view(np.uint64)))
+    if not needed(views, found):
+        return docs
+    spark = docs.sparkSession
+    shared = spark.sparkContext.broadcast(found)
+    clean = spark.createDataFrame(records.mapPartitions(partial(_resketched, views=views, config=config,
+                                                                commons=shared)), CLEAN, verifySchema=False)
+    others = [number for number, view in enumerate(views) if not view.without_boilerplate]
+    kept = F.filter("sketches", lambda s: s["view"].isin(others)) if others else F.array().cast(ArrayType(SKETCH))
+    return (docs.join(clean, ["id", "path", "order", "line", "checksum"], "left")
+            .withColumn("sketches", F.when(F.col("clean").isNull(), F.col("sketches"))
+                        .otherwise(F.concat(kept, F.col("clean"))))
+            .drop("clean"))
+
+
+def _resketched(rows: Iterable[RecordRow], *, views: tuple[View, ...], config: Config,
+                commons: Broadcast[Commons]) -> Iterator[tuple[Any, ...]]:
+    return resketch_rows(rows, views=views, config=config, commons=commons.value)
 
 
 def identical_texts(docs: DataFrame) -> DataFrame:

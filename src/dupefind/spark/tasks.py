@@ -4,6 +4,9 @@ of rows (no Spark here, so these run and are tested without a cluster).
 - :func:`fingerprint_rows`: records -> one row per document (sizes, signatures of each view,
   their LSH band keys, segment keys for boilerplate counting), by
   :func:`dupefind.catalog.fingerprint_records` and :func:`dupefind.candidates.band_keys`;
+- :func:`resketch_rows`: records, once the common segments are known -> the rows of those that
+  hold one, sketched again without boilerplate in the views that ask for it, by
+  :func:`dupefind.resketch.holding` and :func:`dupefind.resketch.clean_sketches`;
 - :func:`check_rows`: candidate pairs with both texts (read again) -> the copies, packed, and
   the documents changed since the first read, by :func:`dupefind.pipeline.check_pairs`.
 
@@ -19,18 +22,24 @@ from typing import Any
 
 import numpy as np
 
-from ..boilerplate import Commons
-from ..candidates import BandKeys, band_keys
+from ..boilerplate import Commons, segment_key_sets
+from ..candidates import BandKeys, Sketches, band_keys
 from ..catalog import TASK_BYTES, TASK_UNITS, fingerprint_records
 from ..config import Config
 from ..models import Location
 from ..pipeline import PairTask, check_pairs
+from ..resketch import clean_sketches, holding
+from ..sketching import checksum
 from ..sources import Record
+from ..text import hash_texts
 from ..views import View, candidate_views
 
 #: A record as the engine reads it: id, path, text, order among records with the same id (the
 #: first is kept), line in a JSONL file (0 otherwise).
 RecordRow = tuple[str, str, str, int, int]
+#: A signature row as the engine keeps it: ``(view, row, signature, size, bands)`` (``row``: its
+#: place among the document's rows in that view; ``bands``: its LSH band keys, signed).
+SketchRow = tuple[int, int, bytes, int, list[int]]
 #: Documents prepared for verification kept per partition (the pairs of a partition are
 #: sorted by their first id, so a document's pairs mostly follow one another).
 PREPARED_CACHE = 64
@@ -44,20 +53,28 @@ def scan_views(config: Config) -> tuple[View, ...]:
 
 def fingerprint_rows(rows: Iterable[RecordRow], *, config: Config) -> Iterator[tuple[Any, ...]]:
     """One row per record: ``(id, path, order, line, chars, words, short, sketches, exact_key,
-    segments, checksum)`` (``checksum``: of the text as read, as the local engine keeps it), ``sketches`` a list of ``(view, row, signature, size, bands)``: each signature
-    row of each view (one per text, or per window) with its LSH band keys (none for a short
-    text or an empty set). Keys are signed 64-bit (Spark's ``long``)."""
+    segments, checksum)`` (``checksum``: of the text as read, as the local engine keeps it),
+    ``sketches`` a list of :data:`SketchRow`: each signature row of each view (one per text, or
+    per window) with its LSH band keys (none for a short text or an empty set). Keys are signed
+    64-bit (Spark's ``long``)."""
+    views = scan_views(config)
+    for batch in _batches(rows):
+        yield from _fingerprint_batch(batch, views, config)
+
+
+def _batches(rows: Iterable[RecordRow]) -> Iterator[list[RecordRow]]:
+    """The records in batches of at most :data:`~dupefind.catalog.TASK_UNITS` records and about
+    :data:`~dupefind.catalog.TASK_BYTES` bytes of text (the local engine's tasks)."""
     batch: list[RecordRow] = []
     size = 0
-    views = scan_views(config)
     for row in rows:
         batch.append(row)
         size += len(row[2])
         if len(batch) >= TASK_UNITS or size >= TASK_BYTES:
-            yield from _fingerprint_batch(batch, views, config)
+            yield batch
             batch, size = [], 0
     if batch:
-        yield from _fingerprint_batch(batch, views, config)
+        yield batch
 
 
 def _fingerprint_batch(batch: Sequence[RecordRow], views: tuple[View, ...], config: Config
@@ -65,19 +82,58 @@ def _fingerprint_batch(batch: Sequence[RecordRow], views: tuple[View, ...], conf
     records = [Record(i, path, text, Location(path, "text", line=line)) for i, path, text, _, line in batch]
     found = fingerprint_records(records, views=views, seed=config.seed, min_words=config.min_words)
     usable = np.array([not d.short for d in found.documents], dtype=bool)
-    keys = band_keys(found.sketches, views=views, usable=usable)
-    bands = _keys_by_row(keys)
-    sketches: list[list[tuple[int, int, bytes, int, list[int]]]] = [[] for _ in records]
-    for number, sketch in enumerate(found.sketches):
-        firsts = np.searchsorted(sketch.owners, np.arange(len(records)))
-        for row, owner in enumerate(sketch.owners.tolist()):
-            sketches[owner].append((number, row - int(firsts[owner]), sketch.signatures[row].tobytes(),
-                                    int(sketch.sizes[row]), bands.get((number, row), [])))
+    sketches = _sketch_rows(found.sketches, band_keys(found.sketches, views=views, usable=usable), len(records))
     segments = found.segment_keys.view(np.int64)
     ends = np.cumsum(found.segment_counts)
     for k, (doc, record) in enumerate(zip(found.documents, batch)):
         yield (doc.id, doc.path, record[3], record[4], doc.chars, doc.words, doc.short, sketches[k], found.exact_keys[k],
                segments[ends[k] - found.segment_counts[k] : ends[k]].tolist(), found.locations[k].checksum)
+
+
+def resketch_rows(rows: Iterable[RecordRow], *, views: Sequence[View], config: Config, commons: Commons
+                  ) -> Iterator[tuple[Any, ...]]:
+    """The records that hold a segment of ``commons`` (:func:`dupefind.resketch.holding`),
+    sketched again without boilerplate (:func:`dupefind.resketch.clean_sketches`): one row
+    ``(id, path, order, line, checksum, sketches)`` for each, ``sketches`` its rows (as
+    :func:`fingerprint_rows` gives them) in the views that set boilerplate aside, to stand for
+    its rows there. Records holding no common segment give nothing: their first rows stand.
+
+    The records are read again here, and which hold a common segment is told from the text so
+    read; ``checksum`` (of that text) lets the caller take the rows only for a document whose
+    text is the one first read, as the local engine does (the others keep their first rows,
+    and verification finds them changed)."""
+    for batch in _batches(rows):
+        yield from _resketch_batch(batch, views, config, commons)
+
+
+def _resketch_batch(batch: Sequence[RecordRow], views: Sequence[View], config: Config, commons: Commons
+                    ) -> Iterator[tuple[Any, ...]]:
+    texts = [row[2] for row in batch]
+    words = hash_texts(texts)
+    keys, starts = segment_key_sets(words)
+    chosen = np.flatnonzero(holding(keys, np.diff(starts, append=len(keys)), commons))
+    if not len(chosen):
+        return
+    clean = clean_sketches([texts[k] for k in chosen.tolist()], views=views, seed=config.seed,
+                           min_words=config.min_words, commons=commons)
+    usable = np.diff(words.text_starts, append=len(words))[chosen] >= config.min_words  # not short
+    sketches = _sketch_rows(clean, band_keys(clean, views=views, usable=usable), len(chosen))
+    for k, index in enumerate(chosen.tolist()):
+        doc_id, path, text, order, line = batch[index]
+        yield doc_id, path, order, line, checksum(text), sketches[k]
+
+
+def _sketch_rows(sketches: Sequence[Sketches], keys: BandKeys, documents: int) -> list[list[SketchRow]]:
+    """Each document's signature rows (of ``documents``, owners of the rows of ``sketches``),
+    with their band keys ``keys``."""
+    bands = _keys_by_row(keys)
+    found: list[list[SketchRow]] = [[] for _ in range(documents)]
+    for number, sketch in enumerate(sketches):
+        firsts = np.searchsorted(sketch.owners, np.arange(documents))
+        for row, owner in enumerate(sketch.owners.tolist()):
+            found[owner].append((number, row - int(firsts[owner]), sketch.signatures[row].tobytes(),
+                                 int(sketch.sizes[row]), bands.get((number, row), [])))
+    return found
 
 
 def _keys_by_row(keys: BandKeys) -> dict[tuple[int, int], list[int]]:

@@ -3,6 +3,7 @@ clusters, skipped inputs) and the places the script fills (pairs table, pair vie
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from html import escape
@@ -54,8 +55,15 @@ def asset(name: str) -> str:
 
 
 def e(value: object) -> str:
-    """``value`` as escaped HTML text (quotes too, so it is also safe in attributes)."""
-    return escape(str(value), quote=True)
+    """``value`` as escaped HTML text (quotes too, so it is also safe in attributes), with the
+    characters that would reorder or hide text shown as escapes (``\\u202e``), as the script
+    shows them (report.js ``visible``)."""
+    return escape(_HIDDEN.sub(lambda m: f"\\u{ord(m.group()):04x}", str(value)), quote=True)
+
+
+#: Controls but tab, newline and carriage return, and the bidirectional marks, embeddings,
+#: overrides and isolates (the same set as report.js's ``HIDDEN``).
+_HIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def _table(head: Sequence[str], rows: Iterable[Sequence[str]], css: str = "") -> str:

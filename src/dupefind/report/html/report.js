@@ -11,9 +11,16 @@
   var state = {key: "n", dir: 1, kind: "", minSim: 0, query: "", page: 0, size: 50, open: 0};
   var table = document.getElementById("pairs-table");
 
+  // Characters that would reorder the text around them (bidirectional controls) or hide in it
+  // (other controls) are shown as escapes, as the page's other text is written.
+  var HIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+  function visible(text) {
+    return String(text).replace(HIDDEN, function (c) { return "\\u" + ("000" + c.charCodeAt(0).toString(16)).slice(-4); });
+  }
+
   function el(tag, text, css) {
     var node = document.createElement(tag);
-    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    if (text !== undefined && text !== null) { node.textContent = visible(text); }
     if (css) { node.className = css; }
     return node;
   }
@@ -79,11 +86,11 @@
     spans.slice().sort(function (x, y) { return x[0] - y[0] || x[1] - y[1]; }).forEach(function (s) {
       var start = Math.max(s[0], cursor), end = Math.min(s[1], text.length);
       if (end <= start) { return; }
-      cell.appendChild(document.createTextNode(text.slice(cursor, start)));
+      cell.appendChild(document.createTextNode(visible(text.slice(cursor, start))));
       cell.appendChild(el("mark", text.slice(start, end), css));
       cursor = end;
     });
-    cell.appendChild(document.createTextNode(text.slice(cursor)));
+    cell.appendChild(document.createTextNode(visible(text.slice(cursor))));
     return cell;
   }
 

@@ -1,0 +1,164 @@
+"""The content view is sketched without boilerplate: a quote in many documents pairs none of them."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import dupefind
+import dupefind.catalog
+from dupefind.boilerplate import Commons, boilerplate_mask, is_long, segment_keys, without_boilerplate
+from dupefind.candidates import Sketches, candidate_pairs
+from dupefind.catalog import build_catalog
+from dupefind.config import Config
+from dupefind.pipeline import views_of
+from dupefind.resketch import holding, with_rows
+from dupefind.sources import plan_reading
+from dupefind.text import hash_texts, hash_words
+
+QUOTED = 8  # documents holding the quote (boilerplate from 5)
+
+
+def _words(rng: random.Random, count: int) -> list[str]:
+    return ["".join(rng.choice("bcdfghklmnprstvz") + rng.choice("aeiou") for _ in range(3)) for _ in range(count)]
+
+
+def _sentences(rng: random.Random, vocabulary: list[str], count: int) -> list[str]:
+    return [" ".join(rng.choice(vocabulary) for _ in range(12)).capitalize() + "." for _ in range(count)]
+
+
+def corpus(path: Path, *, order: int = 0) -> dict[str, str]:
+    """Unrelated documents, ``QUOTED`` of them holding one long quote (its own paragraph), and
+    ``copy`` that rewords ``doc-00`` (each sentence's words shuffled) and holds the quote too."""
+    rng = random.Random(5)
+    quote = " ".join(_words(rng, 40)).capitalize() + "."
+    texts = {}
+    for number in range(24):
+        body = _sentences(rng, _words(rng, 400), 10)
+        paragraphs = [" ".join(body[:5]), quote, " ".join(body[5:])] if number < QUOTED else [" ".join(body)]
+        texts[f"doc-{number:02d}"] = "\n\n".join(paragraphs)
+    source = texts["doc-00"].split("\n\n")
+    shuffled = []
+    for paragraph in (source[0], source[2]):
+        for sentence in paragraph.split(". "):
+            words = sentence.rstrip(".").lower().split()
+            rng.shuffle(words)
+            shuffled.append(" ".join(words).capitalize() + ".")
+    texts["copy"] = "\n\n".join([" ".join(shuffled[:5]), quote, " ".join(shuffled[5:])])
+    ids = sorted(texts)
+    random.Random(order).shuffle(ids)
+    with path.open("w", encoding="utf-8") as out:
+        for doc_id in ids:
+            out.write(json.dumps({"id": doc_id, "text": texts[doc_id]}) + "\n")
+    return texts
+
+
+def content_candidates(path: Path, config: Config) -> set[tuple[str, str]]:
+    views = views_of(config)
+    catalog = build_catalog(list(plan_reading([str(path)])), views=views, seed=config.seed,
+                            min_words=config.min_words, boilerplate_min_docs=config.boilerplate_min_docs,
+                            jobs=config.processes)
+    ids = [d.id for d in catalog.documents]
+    pairs = candidate_pairs(catalog.sketches[1:], views=views[1:])
+    return {(ids[a], ids[b]) for a, b in pairs}
+
+
+def test_a_quote_in_many_documents_pairs_none_of_them_in_the_content_view(tmp_path: Path) -> None:
+    corpus(tmp_path / "docs.jsonl")
+    found = content_candidates(tmp_path / "docs.jsonl", Config())
+    assert ("copy", "doc-00") in found  # the reworded copy still collides, quote and all
+    assert not {pair for pair in found if "copy" not in pair}
+
+
+def test_sketched_on_every_word_the_quote_would_pair_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The control: the same corpus with the stage left out proposes the quote's documents."""
+    corpus(tmp_path / "docs.jsonl")
+    monkeypatch.setattr(dupefind.catalog, "needed", lambda views, commons: False)
+    found = content_candidates(tmp_path / "docs.jsonl", Config())
+    quoted = {f"doc-{k:02d}" for k in range(QUOTED)}
+    assert len({pair for pair in found if set(pair) <= quoted}) >= 10
+
+
+def test_the_scan_gives_one_report_in_any_order_and_with_any_jobs(tmp_path: Path) -> None:
+    reports = []
+    for order, jobs in ((0, 1), (1, 2), (2, 1)):
+        corpus(tmp_path / f"docs-{order}.jsonl", order=order)
+        report = dupefind.scan(tmp_path / f"docs-{order}.jsonl", Config(jobs=jobs))
+        reports.append([(p.a, p.b, p.similarity, p.passages) for p in report.pairs])
+    assert reports[0] == reports[1] == reports[2]
+    assert ("copy", "doc-00") in {pair[:2] for pair in reports[0]}
+
+
+LONG = "A shared line of many words that runs in every text."
+SHORT = "Short shared line."
+
+
+def test_the_words_left_are_those_the_mask_keeps_in_each_text_less_short_segments() -> None:
+    own = "Words of its own that no other text holds, written out at length for the test, " * 2
+    texts = [f"{LONG}\n{own}one.\n{SHORT}", "", f"{LONG}\n{own}two, and more here.",
+             f"Nothing shared at all in this one, none.\n{own}\n{LONG}\n{SHORT}", LONG]
+    commons = Commons(np.unique(np.concatenate([segment_keys(hash_words(LONG)), segment_keys(hash_words(SHORT))])))
+    clean = without_boilerplate(hash_texts(texts), commons)
+    for k, text in enumerate(texts):
+        words = hash_words(text)
+        long = np.zeros(len(words), dtype=bool)
+        if LONG in text:  # the long line's words, where boilerplate_mask sets them aside
+            start = len(hash_words(text[: text.index(LONG)]))
+            long[start : start + len(hash_words(LONG))] = True
+        end = clean.text_starts[k + 1] if k + 1 < len(texts) else len(clean.hashes)
+        kept = words.hashes[~(boilerplate_mask(words, commons) & long)]
+        assert np.array_equal(clean.hashes[clean.text_starts[k] : end], kept)
+    # The long line goes from three texts; the short line stays, and so does the text that is
+    # all boilerplate (it is its content).
+    assert len(clean.hashes) == sum(len(hash_words(t)) for t in texts) - 3 * len(hash_words(LONG))
+
+
+def test_holders_are_the_documents_with_a_long_common_segment() -> None:
+    keys = np.array([5, 9, 2, 7, 9, 8], dtype=np.uint64)  # odd keys: long segments
+    commons = Commons(np.array([7, 8, 9], dtype=np.uint64))
+    assert holding(keys, np.array([2, 0, 1, 2, 1]), commons).tolist() == [True, False, False, True, False]
+    assert is_long(segment_keys(hash_words(LONG))).all() and not is_long(segment_keys(hash_words(SHORT))).any()
+
+
+def test_rows_replaced_keep_each_documents_rows_in_order() -> None:
+    rows = np.arange(12, dtype=np.uint32).reshape(6, 2)
+    sketches = Sketches(np.array([0, 0, 1, 2, 2, 2]), rows, np.arange(6, dtype=np.uint32))
+    new = Sketches(np.array([0, 1, 1]), np.full((3, 2), 99, dtype=np.uint32) + np.arange(3, dtype=np.uint32)[:, None],
+                   np.array([7, 8, 9], dtype=np.uint32))
+    for in_place in (False, True):
+        given = Sketches(sketches.owners, sketches.signatures.copy(), sketches.sizes)
+        out = with_rows(given, np.array([2, 0]), new, in_place=in_place)
+        assert out.owners.tolist() == [0, 0, 1, 2]
+        assert out.signatures[:, 0].tolist() == [100, 101, 4, 99]
+        assert out.sizes.tolist() == [8, 9, 2, 7]
+
+
+@given(st.lists(st.integers(0, 4), max_size=12), st.lists(st.integers(0, 3), max_size=12), st.randoms())
+def test_rows_replaced_in_place_as_by_copy_as_by_hand(counts: list[int], new_counts: list[int],
+                                                      rng: random.Random) -> None:
+    """Any documents, any rows each (some none), any replaced, growing or shrinking."""
+    owners = np.repeat(np.arange(len(counts), dtype=np.intp), counts)
+    signatures = np.arange(2 * len(owners), dtype=np.uint32).reshape(-1, 2)
+    sketches = Sketches(owners, signatures, np.arange(len(owners), dtype=np.uint32))
+    documents = np.array(rng.sample(range(len(counts)), min(len(counts), len(new_counts))), dtype=np.intp)
+    new_counts = new_counts[: len(documents)]
+    new_owners = np.repeat(np.arange(len(documents), dtype=np.intp), new_counts)
+    new = Sketches(new_owners, 1000 + np.arange(2 * len(new_owners), dtype=np.uint32).reshape(-1, 2),
+                   1000 + np.arange(len(new_owners), dtype=np.uint32))
+    by_hand = []  # (owner, signature row, size), document by document
+    for doc in range(len(counts)):
+        if doc in documents.tolist():
+            at = documents.tolist().index(doc)
+            by_hand += [(doc, new.signatures[k].tolist(), int(new.sizes[k])) for k in np.flatnonzero(new_owners == at)]
+        else:
+            by_hand += [(doc, signatures[k].tolist(), int(sketches.sizes[k])) for k in np.flatnonzero(owners == doc)]
+    for in_place in (False, True):
+        given = Sketches(owners, signatures.copy(), sketches.sizes)
+        out = with_rows(given, documents, new, in_place=in_place)
+        assert [(int(o), r.tolist(), int(z)) for o, r, z in zip(out.owners, out.signatures, out.sizes)] == by_hand
