@@ -1,7 +1,7 @@
 """The index's signatures in the views that set boilerplate aside, kept true to its commons.
 
 A view with :attr:`~dupefind.views.View.without_boilerplate` sketches a document that holds a
-common segment on its other words (:func:`dupefind.resketch.clean_sketches`), and any other
+long common segment on its other words (:func:`dupefind.resketch.clean_sketches`), and any other
 document on all its words, as the scan's first pass does. The index keeps this invariant: *the
 stored rows and band keys of every document in those views are sketched under the segments
 common in the index as it is*. A document's rows depend only on which of its own segments are
@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..arrays import unique
-from ..boilerplate import Commons
+from ..boilerplate import Commons, is_long
 from ..candidates import Sketches, band_keys
 from ..models import Location
 from ..resketch import TASK_DOCUMENTS, TextLoader, resketch_task
@@ -57,8 +57,9 @@ def document_counts(keys: Keys, per_document: Sequence[Keys]) -> npt.NDArray[np.
 
 
 def holds(segments: Keys, common: Keys) -> bool:
-    """Whether a document with these segment keys holds one of the sorted ``common`` keys."""
-    return bool(len(common)) and bool(np.isin(segments, common, assume_unique=True).any())
+    """Whether a document with these segment keys holds one of the sorted ``common`` keys that
+    is long, the boilerplate a view without it leaves out (:func:`dupefind.resketch.holding`)."""
+    return bool(len(common)) and bool((np.isin(segments, common, assume_unique=True) & is_long(segments)).any())
 
 
 def bands_of(sketches: Sequence[Sketch], *, short: bool, views: Sequence[View]) -> Bands:
