@@ -69,6 +69,12 @@ def test_errors_are_messages_with_exit_code_2(tmp_path: Path) -> None:
     assert run_main(["index", "add", index, str(docs), "-j", "1", "--num-perm", "64"]).exit_code == 0
     refused = run_main(["index", "check", index, str(docs), "--num-perm", "128"])
     assert refused.exit_code == 2 and "'--num-perm'" in refused.stderr and "64" in refused.stderr
+    other = str(tmp_path / "other.index")  # the content view's signatures leave out what is boilerplate
+    assert run_main(["index", "add", other, str(docs), "-j", "1", "--boilerplate-min-docs", "3"]).exit_code == 0
+    refused = run_main(["index", "check", other, str(docs), "--boilerplate-min-docs", "5"])
+    assert refused.exit_code == 2 and "'--boilerplate-min-docs'" in refused.stderr and "3" in refused.stderr
+    facts = json.loads(run_main(["index", "info", other, "--format", "json"]).stdout)
+    assert facts["config"]["boilerplate_min_docs"] == 3
     garbage = tmp_path / "garbage.index"
     garbage.write_text("hello\n" * 1000, encoding="utf-8")
     for args in (["index", "info", str(garbage)], ["index", "pairs", str(tmp_path / "missing.index")],

@@ -92,6 +92,8 @@ def open_index(path: str, knobs: dict[str, Any], *, create: bool = False, keep_t
               help="Jaccard level of the LSH bands (fixed when the index is made).")
 @click.option("--min-words", type=int, default=DEFAULT.min_words, show_default=True,
               help="Texts with fewer words are short (fixed when the index is made).")
+@click.option("--boilerplate-min-docs", type=int, default=DEFAULT.boilerplate_min_docs, show_default=True,
+              help="A line or sentence in at least this many documents is boilerplate (fixed when the index is made).")
 @click.option("--jobs", "-j", type=int, default=DEFAULT.jobs, show_default=True,
               help="Processes for reading and fingerprinting; 0 uses every core.")
 @input_options
