@@ -1,12 +1,13 @@
-"""Views without boilerplate: the documents holding a common segment sketched again.
+"""Views without boilerplate: the documents holding a long common segment sketched again.
 
 A view may set boilerplate aside (:attr:`~dupefind.views.View.without_boilerplate`): its
-signatures are then made of the words verification weighs, not of the quotes and ledes that
-run in many documents. Which segments are common is known only once every document has been
-read, so the first pass sketches every view on all the words, and this stage then reads again
-the documents that hold a long common segment (a quote, a lede: few documents, in a
-collection without them) and replaces their rows in those views. Every runner calls these functions, so a scan, an index
-and the Spark engine propose the same candidates.
+signatures are then made without the long common segments (:data:`~dupefind.boilerplate.
+LONG_SEGMENT` words or more) that verification sets aside, the quotes and ledes that run in
+many documents. Which segments are common is known only once every document has been read, so
+the first pass sketches every view on all the words, and this stage then reads again the
+documents that hold a long common segment (few, in a collection without them) and replaces
+their rows in those views. Every runner calls these functions, so a scan, an index and the
+Spark engine propose the same candidates.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ def holding(segment_keys: Keys, segment_counts: npt.NDArray[np.intp], commons: C
 def clean_sketches(texts: Sequence[str], *, views: Sequence[View], seed: int, min_words: int,
                    commons: Commons) -> tuple[Sketches, ...]:
     """The rows of ``texts`` (documents ``0 .. n - 1``) in each view that sets boilerplate
-    aside, sketched on the words :func:`~dupefind.boilerplate.boilerplate_mask` leaves (no
+    aside, sketched on the words :func:`~dupefind.boilerplate.without_boilerplate` leaves (no
     rows for the other views). A text is short by all its words, as in the first pass."""
     words = hash_texts(texts)
     short = np.diff(words.text_starts, append=len(words)) < min_words
