@@ -121,15 +121,9 @@ class SegmentCounter:
 
 
 def boilerplate_mask(words: HashedWords, commons: Commons) -> npt.NDArray[np.bool_]:
-    """``True`` for each word that belongs to boilerplate and is not evidence."""
-    if len(commons.keys) == 0 or len(words) == 0:
-        return np.zeros(len(words), dtype=bool)
-    keys, lengths = _segment_hashes(words)
-    found = np.searchsorted(commons.keys, keys).clip(max=len(commons.keys) - 1)
-    mask = np.repeat((commons.keys[found] == keys) & (lengths >= 2), lengths)
-    if mask.sum() >= CONTENT_SHARE * len(words):
-        mask[:] = False
-    return mask
+    """``True`` for each word that belongs to boilerplate and is not evidence (``words``: of one
+    text or several, each judged on its own)."""
+    return _set_aside(words, commons, long_only=False)
 
 
 def without_boilerplate(words: HashedWords, commons: Commons) -> HashedWords:
@@ -139,17 +133,28 @@ def without_boilerplate(words: HashedWords, commons: Commons) -> HashedWords:
     without boilerplate is sketched on."""
     if len(commons.keys) == 0 or len(words) == 0:
         return words
+    keep = ~_set_aside(words, commons, long_only=True)
+    starts = np.searchsorted(np.flatnonzero(keep), words.text_starts).astype(np.intp)
+    return HashedWords(words.hashes[keep], np.unique(starts[starts < keep.sum()]), starts)
+
+
+def _set_aside(words: HashedWords, commons: Commons, *, long_only: bool) -> npt.NDArray[np.bool_]:
+    """The rule, one word at a time: ``True`` in each text for the words of its common segments
+    of two words or more (``long_only``: of :data:`LONG_SEGMENT` words or more), unless its
+    common segments make up :data:`CONTENT_SHARE` of its words or more."""
+    if len(commons.keys) == 0 or len(words) == 0:
+        return np.zeros(len(words), dtype=bool)
     keys, lengths = _segment_hashes(words)
     found = np.searchsorted(commons.keys, keys).clip(max=len(commons.keys) - 1)
     common = (commons.keys[found] == keys) & (lengths >= 2)
-    texts = np.searchsorted(words.text_starts, words.segment_starts, side="right") - 1
-    sizes = np.diff(words.text_starts, append=len(words))
-    # As boilerplate_mask: common segments making half a text or more are its content.
-    held = np.bincount(texts, weights=np.where(common, lengths, 0), minlength=len(sizes))
-    drop = common & is_long(keys) & (held < CONTENT_SHARE * sizes)[texts]
-    keep = ~np.repeat(drop, lengths)
-    starts = np.searchsorted(np.flatnonzero(keep), words.text_starts).astype(np.intp)
-    return HashedWords(words.hashes[keep], np.unique(starts[starts < keep.sum()]), starts)
+    if len(words.text_starts) <= 1:  # one text (verification's case, per document): no grouping
+        aside = common & (int(lengths[common].sum()) < CONTENT_SHARE * len(words))
+    else:
+        texts = np.searchsorted(words.text_starts, words.segment_starts, side="right") - 1
+        sizes = np.diff(words.text_starts, append=len(words))
+        held = np.bincount(texts, weights=np.where(common, lengths, 0), minlength=len(sizes))
+        aside = common & (held < CONTENT_SHARE * sizes)[texts]
+    return np.repeat(aside & is_long(keys) if long_only else aside, lengths)
 
 
 def is_long(keys: Keys) -> npt.NDArray[np.bool_]:

@@ -61,10 +61,11 @@ class View:
     """A band key held by more than this many documents is common phrasing, not evidence of a
     copy, and pairs no one (0: no limit)."""
     without_boilerplate: bool = False
-    """Sketched on the words that are not boilerplate (:mod:`dupefind.boilerplate`, the words
-    verification sets aside): a quote or a lede found in many documents makes no candidates.
-    Which segments are boilerplate is known once every document is read, so the documents
-    holding one are sketched again then (:mod:`dupefind.resketch`)."""
+    """Sketched without the long boilerplate verification sets aside (common segments of
+    :data:`~dupefind.boilerplate.LONG_SEGMENT` words or more: :func:`dupefind.boilerplate.
+    without_boilerplate`): a quote or a lede found in many documents makes no candidates.
+    Which segments are common is known once every document is read, so the documents holding
+    one are sketched again then (:mod:`dupefind.resketch`)."""
 
     @property
     def stride(self) -> int:

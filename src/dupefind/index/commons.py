@@ -23,10 +23,10 @@ import numpy as np
 import numpy.typing as npt
 
 from ..arrays import unique
-from ..boilerplate import Commons, is_long
+from ..boilerplate import Commons
 from ..candidates import Sketches, band_keys
 from ..models import Location
-from ..resketch import TASK_DOCUMENTS, TextLoader, resketch_task
+from ..resketch import TASK_DOCUMENTS, TextLoader, holding, resketch_task
 from ..views import View
 from .records import Bands, Entry, Keys, Sketch
 from .store import Store
@@ -59,7 +59,7 @@ def document_counts(keys: Keys, per_document: Sequence[Keys]) -> npt.NDArray[np.
 def holds(segments: Keys, common: Keys) -> bool:
     """Whether a document with these segment keys holds one of the sorted ``common`` keys that
     is long, the boilerplate a view without it leaves out (:func:`dupefind.resketch.holding`)."""
-    return bool(len(common)) and bool((np.isin(segments, common, assume_unique=True) & is_long(segments)).any())
+    return bool(holding(segments, np.array([len(segments)], dtype=np.intp), Commons(common))[0])
 
 
 def bands_of(sketches: Sequence[Sketch], *, short: bool, views: Sequence[View]) -> Bands:
