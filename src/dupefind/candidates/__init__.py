@@ -43,6 +43,7 @@ import numpy.typing as npt
 
 from ..arrays import unique
 from ..fingerprint import EMPTY
+from ..jit import kernel
 from ..views import View
 from .buckets import bucketed, buckets, colliding, row_band_keys, weighed_buckets
 from .sketches import BandKeys, Candidate, Collisions, Sketches
@@ -75,9 +76,10 @@ def candidate_pairs(sketches: Sequence[Sketches], *, views: Sequence[View],
     a time, which bounds the memory they take, in up to ``threads`` threads (the compiled
     passes and numpy's sorts run without the GIL); the result does not depend on them."""
     most = max((view_banding(v)[0] for v in views), default=0)
+    rows = keyed_rows(sketches, usable=usable)  # once, not once per batch of bands
 
     def batch(start: int) -> list[Candidate]:  # the colliding rows of a few bands, filtered at once
-        keys = band_keys(sketches, views=views, usable=usable, bands=(start, start + _BANDS_AT_ONCE))
+        keys = band_keys(sketches, views=views, bands=(start, start + _BANDS_AT_ONCE), rows=rows)
         return bucket_candidates(keys, sketches, views=views)
 
     found: set[Candidate] = set()
@@ -132,24 +134,49 @@ def union(collisions: Sequence[Collisions]) -> Collisions:
     return Collisions(views[new], first[new], second[new])
 
 
+def keyed_rows(sketches: Sequence[Sketches], *,
+               usable: npt.NDArray[np.bool_] | None = None) -> list[npt.NDArray[np.intp]]:
+    """For each view, the signature rows that have band keys: those of a set that is not empty,
+    of documents ``usable`` (all if not given)."""
+    chosen = []
+    for sketch in sketches:
+        keep = _not_empty(sketch.signatures) if len(sketch) else np.zeros(0, dtype=bool)
+        if usable is not None:
+            keep &= usable[sketch.owners]
+        chosen.append(np.flatnonzero(keep))
+    return chosen
+
+
+@kernel(nogil=True)
+def _not_empty(signatures: npt.NDArray[np.uint32]) -> npt.NDArray[np.bool_]:  # pragma: no cover - compiled
+    """Which rows are not the signature of an empty set (``(signatures != EMPTY).any(axis=1)``
+    without a temporary as large as the signatures)."""
+    found = np.zeros(len(signatures), dtype=np.bool_)
+    for k in range(len(signatures)):
+        for value in signatures[k]:
+            if value != EMPTY:
+                found[k] = True
+                break
+    return found
+
+
 def band_keys(sketches: Sequence[Sketches], *, views: Sequence[View],
-              usable: npt.NDArray[np.bool_] | None = None, bands: tuple[int, int] | None = None) -> BandKeys:
+              usable: npt.NDArray[np.bool_] | None = None, bands: tuple[int, int] | None = None,
+              rows: Sequence[npt.NDArray[np.intp]] | None = None) -> BandKeys:
     """The LSH band keys of every signature row of every view (rows of an empty set, and of
     documents not ``usable``, have none); only the bands ``start <= band < stop`` of each view
     when ``bands`` is given. The banding of a view is datasketch's choice for its
-    ``lsh_threshold`` and ``num_perm``; a row's keys depend on its signature alone."""
+    ``lsh_threshold`` and ``num_perm``; a row's keys depend on its signature alone. ``rows``:
+    :func:`keyed_rows` of the same sketches and ``usable``, when already known."""
     parts: list[tuple[npt.NDArray[Any], ...]] = []
-    for number, (view, sketch) in enumerate(zip(views, sketches, strict=True)):
-        count, rows = view_banding(view)
+    keyed = keyed_rows(sketches, usable=usable) if rows is None else rows
+    for number, (view, sketch, chosen) in enumerate(zip(views, sketches, keyed, strict=True)):
+        count, width = view_banding(view)
         start, stop = (0, count) if bands is None else (min(bands[0], count), min(bands[1], count))
         chosen_bands = np.arange(start, stop, dtype=np.uint16)
-        keep = (sketch.signatures != EMPTY).any(axis=1) if len(sketch) else np.zeros(0, dtype=bool)
-        if usable is not None:
-            keep &= usable[sketch.owners]
-        chosen = np.flatnonzero(keep)
         if len(chosen) == 0 or len(chosen_bands) == 0:
             continue
-        keys = row_band_keys(sketch.signatures, chosen, start, stop, rows)
+        keys = row_band_keys(sketch.signatures, chosen, start, stop, width)
         parts.append((np.full(keys.size, number, dtype=np.uint8), np.repeat(chosen, len(chosen_bands)),
                       np.repeat(sketch.owners[chosen], len(chosen_bands)),
                       np.tile(chosen_bands, len(chosen)), keys.reshape(-1)))
@@ -255,4 +282,4 @@ def _containment(similarity: npt.NDArray[np.float64], size_a: npt.NDArray[np.uin
 
 
 __all__ = ["WEIGHTS", "BandKeys", "Candidate", "Collisions", "Sketches", "band_keys", "banding", "bucket_candidates",
-           "candidate_pairs", "colliding_rows", "estimated_containment", "filter_candidates", "union", "view_banding"]
+           "candidate_pairs", "colliding_rows", "estimated_containment", "filter_candidates", "keyed_rows", "union", "view_banding"]
