@@ -3,6 +3,8 @@ and finds what datasketch's own ``MinHashLSH`` finds."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from datasketch import MinHashLSH
@@ -282,3 +284,23 @@ def test_band_keys_are_the_values_of_a_band_combined(threshold: float, rows: int
                 combined = mix64(combined * np.uint64(0x100000001B3) + part[:, column])
         assert by_row[:, band].tolist() == combined.tolist()
     assert by_row[5].tolist() == by_row[2].tolist() and len(set(by_row[:, 0].tolist())) == 6
+
+
+@pytest.mark.parametrize("max_bucket", [0, 4])
+def test_candidates_involving_some_documents_are_those_of_all_that_name_them(max_bucket: int) -> None:
+    """Only the keys the flagged documents hold are bucketed, yet a bucket still counts every
+    holder: with a cap, a key the flagged documents share with many others pairs no one, as
+    without the flags. Rows drawn from few values share keys often."""
+    owners = np.sort(RNG.integers(0, 15, 90))
+    rows = RNG.integers(0, 3, (90, 16)).astype(np.uint32)
+    sketch = Sketches(owners, rows, np.full(90, 50, dtype=np.uint32))
+    views = [View("a", "words", 3, 10, 16, 0.5, 0.0, max_bucket=max_bucket)]
+    every = candidate_pairs([sketch], views=views)
+    for chosen in ([0], [3, 7], [14], list(range(15))):
+        involving = np.zeros(15, dtype=bool)
+        involving[chosen] = True
+        expected = [(i, j) for i, j in every if involving[i] or involving[j]]
+        assert candidate_pairs([sketch], views=views, involving=involving) == expected
+        assert candidate_pairs([sketch], views=views, involving=involving, threads=2) == expected
+    uncapped = candidate_pairs([sketch], views=[replace(views[0], max_bucket=0)])
+    assert len(every) > 5 and (every != uncapped) == bool(max_bucket)  # with the cap, some keys pair no one

@@ -79,22 +79,39 @@ def views_of(config: Config) -> tuple[View, ...]:
 
 def find_pairs(catalog: Catalog, config: Config, *, views: Sequence[View], progress: Progress | None = None,
                involving: frozenset[int] | None = None, load: TextLoader | None = None,
-               workers: Workers | None = None) -> tuple[list[PackedPair], set[int]]:
+               workers: Workers | None = None,
+               candidates: list[tuple[int, int]] | None = None) -> tuple[list[PackedPair], set[int]]:
     """The copies among the documents of ``catalog``, most similar first, and the documents that
-    changed since the first pass: candidates in ``views`` (identical documents as one group),
-    then each verified and aligned (in ``workers`` if given). ``involving``, if given, keeps
-    only the candidates that name one of these documents (the index checks new documents this
-    way); ``load`` re-reads a text (default: :func:`~dupefind.sources.load_text` from its
-    location)."""
-    leads, identical = identical_groups(catalog)
-    usable = leads & np.array([not d.short for d in catalog.documents], dtype=bool)
-    candidates = with_members(candidate_pairs(catalog.sketches, views=views, usable=usable,
-                                              threads=config.processes), identical) + identical
-    if involving is not None:
-        candidates = [(i, j) for i, j in candidates if i in involving or j in involving]
-    pairs, changed = _verified(sorted(set(candidates)), catalog, config, progress, load, workers)
+    changed since the first pass: the :func:`proposed` candidates (``candidates`` if the caller
+    already has them), each verified and aligned (in ``workers`` if given). ``involving``, if
+    given, keeps only the candidates that name one of these documents (the index checks new
+    documents this way); ``load`` re-reads a text (default:
+    :func:`~dupefind.sources.load_text` from its location)."""
+    if candidates is None:
+        candidates = proposed(catalog, views=views, involving=involving, threads=config.processes)
+    pairs, changed = _verified(candidates, catalog, config, progress, load, workers)
     pairs.sort(key=_rank)
     return pairs, changed
+
+
+def proposed(catalog: Catalog, *, views: Sequence[View], involving: frozenset[int] | None = None,
+             threads: int = 1) -> list[tuple[int, int]]:
+    """The candidate pairs of ``catalog``, sorted and unique: those of the LSH views (identical
+    documents as one group, each member then proposed with its group's partners) and the
+    identical documents themselves; only those naming one of ``involving`` if given."""
+    leads, identical = identical_groups(catalog)
+    usable = leads & np.array([not d.short for d in catalog.documents], dtype=bool)
+    flagged = None
+    if involving is not None:  # a member of an identical group is proposed through its group's first
+        flagged = np.zeros(len(catalog.documents), dtype=bool)
+        flagged[list(involving)] = True
+        for first, member in identical:
+            flagged[first] |= flagged[member]
+    candidates = with_members(candidate_pairs(catalog.sketches, views=views, usable=usable, threads=threads,
+                                              involving=flagged), identical) + identical
+    if involving is not None:
+        candidates = [(i, j) for i, j in candidates if i in involving or j in involving]
+    return sorted(set(candidates))
 
 
 def make_report(documents: tuple[Document, ...], pairs: list[PackedPair], skipped: Sequence[Skipped],

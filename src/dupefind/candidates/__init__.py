@@ -68,18 +68,25 @@ def banding(*, threshold: float, num_perm: int) -> tuple[int, int]:
 
 
 def candidate_pairs(sketches: Sequence[Sketches], *, views: Sequence[View],
-                    usable: npt.NDArray[np.bool_] | None = None, threads: int = 1) -> list[Candidate]:
+                    usable: npt.NDArray[np.bool_] | None = None, threads: int = 1,
+                    involving: npt.NDArray[np.bool_] | None = None) -> list[Candidate]:
     """Document pairs ``(i, j)``, ``i < j``, sorted and unique, that share an LSH band in any
     view and whose estimated containment in that view reaches the view's ``min_containment``
     (:func:`band_keys`, then :func:`colliding_rows`, then :func:`filter_candidates`).
     ``usable`` (one flag per document) leaves documents out. The keys are made a few bands at
     a time, which bounds the memory they take, in up to ``threads`` threads (the compiled
-    passes and numpy's sorts run without the GIL); the result does not depend on them."""
+    passes and numpy's sorts run without the GIL); the result does not depend on them.
+
+    ``involving`` (one flag per document), if given, keeps only the pairs naming a flagged
+    document, and only the keys a flagged document holds are bucketed (every holder of such a
+    key still counts towards its bucket, so those pairs are the ones found without it)."""
     most = max((view_banding(v)[0] for v in views), default=0)
     rows = keyed_rows(sketches, usable=usable)  # once, not once per batch of bands
 
     def batch(start: int) -> list[Candidate]:  # the colliding rows of a few bands, filtered at once
         keys = band_keys(sketches, views=views, bands=(start, start + _BANDS_AT_ONCE), rows=rows)
+        if involving is not None:
+            keys = _sharing_a_key(keys, involving)
         return bucket_candidates(keys, sketches, views=views)
 
     found: set[Candidate] = set()
@@ -91,7 +98,22 @@ def candidate_pairs(sketches: Sequence[Sketches], *, views: Sequence[View],
         with ThreadPoolExecutor(min(threads, len(starts))) as pool:
             for part in pool.map(batch, starts):
                 found.update(part)
+    if involving is not None:
+        return sorted((i, j) for i, j in found if involving[i] or involving[j])
     return sorted(found)
+
+
+def _sharing_a_key(keys: BandKeys, involving: npt.NDArray[np.bool_]) -> BandKeys:
+    """The keys (view, band and key alike) that some document flagged in ``involving`` holds,
+    with every holder of each."""
+    with np.errstate(over="ignore"):
+        codes = keys.keys ^ (keys.bands.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) ^ (
+            keys.views.astype(np.uint64) << np.uint64(56))
+    held = np.unique(codes[involving[keys.documents]])  # few: looked up by bisection, not sorted with the rest
+    chosen = (np.flatnonzero(held[np.searchsorted(held, codes).clip(max=len(held) - 1)] == codes) if len(held)
+              else np.empty(0, dtype=np.intp))
+    return BandKeys(keys.views[chosen], keys.rows[chosen], keys.documents[chosen], keys.bands[chosen],
+                    keys.keys[chosen])
 
 
 def bucket_candidates(keys: BandKeys, sketches: Sequence[Sketches], *, views: Sequence[View]) -> list[Candidate]:

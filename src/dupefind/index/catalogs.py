@@ -18,10 +18,10 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from ..boilerplate import Commons
-from ..candidates import Sketches, band_keys, candidate_pairs
+from ..candidates import Sketches, band_keys
 from ..catalog import Catalog, Fingerprints
 from ..models import Document, Location
-from ..pipeline import identical_groups, with_members
+from ..pipeline import proposed
 from ..resketch import TextLoader
 from ..views import View
 from .commons import all_keys, bands_of, document_counts, holds, sketched_again, wanted, with_sketches
@@ -80,15 +80,23 @@ def whole_catalog(store: Store, *, views: Sequence[View], min_docs: int) -> Cata
 
 
 def checked_catalog(store: Store, new: Sequence[tuple[Member, Bands]], *, views: Sequence[View], seed: int,
-                    min_words: int, min_docs: int, load: TextLoader) -> tuple[Catalog, frozenset[int]]:
-    """The new documents and the indexed documents they may pair with, sorted by id, and the
-    positions of the new ones (inside :meth:`Store.reading`).
+                    min_words: int, min_docs: int,
+                    load: TextLoader) -> tuple[Catalog, frozenset[int], list[tuple[int, int]]]:
+    """The new documents and the indexed documents they may pair with, sorted by id, the
+    positions of the new ones, and the candidate pairs that name a new one (inside
+    :meth:`Store.reading`).
 
     Boilerplate is counted over the index plus the new documents. In the views that set it
     aside, the new documents holding a common segment are sketched again (``load`` re-reads
     them), and so are, in memory, the indexed documents holding a segment that the new ones
     make common: those are partners whatever their stored band keys say; the others' stored
-    rows are already right (:mod:`.commons`)."""
+    rows are already right (:mod:`.commons`).
+
+    The candidates are the scan's (:func:`~dupefind.pipeline.proposed`): every indexed document
+    holding a band key of a new one is in the catalog, so each such key's bucket is whole, as
+    in a scan (its size decides a view's ``max_bucket``). Segments are then counted only for
+    the documents the candidates name, the only ones verification reads (most partners share a
+    band key by chance and are no candidate)."""
     keys = all_keys([m.segments for m, _ in new])
     indexed = store.segment_counts(keys)
     counts = indexed + document_counts(keys, [m.segments for m, _ in new])
@@ -105,12 +113,16 @@ def checked_catalog(store: Store, new: Sequence[tuple[Member, Bands]], *, views:
     if again:
         old = _sketched_again_old(old, again, fresh, views=views, seed=seed, min_words=min_words, min_docs=min_docs,
                                   store=store, load=load)
-    old = _candidates_only(old, fresh, views=views)
-    every = all_keys([m.segments for m in old + fresh])
-    counts = store.segment_counts(every) + document_counts(every, [m.segments for m in fresh])
-    catalog = _catalog(old + fresh, views=views, commons=Commons(every[counts >= min_docs]))
+    catalog = _catalog(old + fresh, views=views, commons=Commons())
     ids = {m.document.id for m in fresh}
-    return catalog, frozenset(k for k, d in enumerate(catalog.documents) if d.id in ids)
+    involving = frozenset(k for k, d in enumerate(catalog.documents) if d.id in ids)
+    candidates = proposed(catalog, views=views, involving=involving)
+    named = {k for pair in candidates for k in pair}
+    by_id = {m.document.id: m for m in old}
+    every = all_keys([by_id[catalog.documents[k].id].segments for k in sorted(named - involving)]
+                     + [m.segments for m in fresh])
+    counts = store.segment_counts(every) + document_counts(every, [m.segments for m in fresh])
+    return replace(catalog, commons=Commons(every[counts >= min_docs])), involving, candidates
 
 
 def _sketched_again(new: Sequence[tuple[Member, Bands]], common: Keys, *, views: Sequence[View], seed: int,
@@ -139,24 +151,6 @@ def _sketched_again_old(old: list[Member], again: set[int], fresh: Sequence[Memb
                           keys[counts >= min_docs], views=views, seed=seed, min_words=min_words, load=load)
     return [replace(m, sketches=with_sketches(m.sketches, rows[m.location.line])) if m.location.line in rows else m
             for m in old]
-
-
-def _candidates_only(old: list[Member], fresh: list[Member], *, views: Sequence[View]) -> list[Member]:
-    """The indexed documents that the scan's candidate stage pairs with a new one (most of those
-    that share a band key by chance do not): the candidates among the rest are the same, and
-    boilerplate need only be counted for these. Not with a view that limits its buckets
-    (``max_bucket``): dropping holders of a common key would make it look rare."""
-    if any(view.max_bucket for view in views):
-        return old
-    catalog = _catalog(old + fresh, views=views, commons=Commons())
-    leads, identical = identical_groups(catalog)
-    usable = leads & np.array([not d.short for d in catalog.documents], dtype=bool)
-    ids = {m.document.id for m in fresh}
-    named = {catalog.documents[k].id
-             for pair in with_members(candidate_pairs(catalog.sketches, views=views, usable=usable), identical)
-             + identical
-             if catalog.documents[pair[0]].id in ids or catalog.documents[pair[1]].id in ids for k in pair}
-    return [m for m in old if m.document.id in named]
 
 
 def _member(store: Store, stored: Stored) -> Member:

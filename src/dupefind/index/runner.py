@@ -236,11 +236,12 @@ class Index:
                 raise InputError(nothing_to_scan(list(paths), skipped, include=self.config.include,
                                                  exclude=self.config.exclude))
             c = self.config
-            catalog, involving = checked_catalog(self._store, new, views=self.views, seed=c.seed,
-                                                 min_words=c.min_words, min_docs=c.boilerplate_min_docs,
-                                                 load=self._texts())
+            catalog, involving, candidates = checked_catalog(self._store, new, views=self.views, seed=c.seed,
+                                                             min_words=c.min_words, min_docs=c.boilerplate_min_docs,
+                                                             load=self._texts())
             pairs, changed = find_pairs(catalog, self.config, views=self.views, progress=progress,
-                                        involving=involving, load=self._texts(), workers=workers)
+                                        involving=involving, load=self._texts(), workers=workers,
+                                        candidates=candidates)
         # A new file that changed between its two reads is skipped, as a scan skips it.
         fresh = replace(catalog, documents=tuple(catalog.documents[k] for k in sorted(involving)),
                         locations=tuple(catalog.locations[k] for k in sorted(involving)),
