@@ -19,6 +19,7 @@ from dupefind.candidates import (
     candidate_pairs,
     colliding_rows,
     filter_candidates,
+    key_codes,
     union,
 )
 from dupefind.fingerprint import as_minhash, signatures
@@ -304,3 +305,19 @@ def test_candidates_involving_some_documents_are_those_of_all_that_name_them(max
         assert candidate_pairs([sketch], views=views, involving=involving, threads=2) == expected
     uncapped = candidate_pairs([sketch], views=[replace(views[0], max_bucket=0)])
     assert len(every) > 5 and (every != uncapped) == bool(max_bucket)  # with the cap, some keys pair no one
+
+
+def test_keys_named_crowded_pair_no_one() -> None:
+    """A key named crowded (held by more documents elsewhere than its view allows) pairs no
+    one, as if its other holders were present; documents that also share another key still pair."""
+    common = signatures([random_ids(150)], num_perm=16, seed=6)[0]
+    rare = signatures([random_ids(150)], num_perm=16, seed=6)[0]
+    rows = np.stack([common, common, rare, rare, common])  # documents 0-2 hold `common`, 1 and 2 `rare` too
+    sketch = Sketches(np.array([0, 1, 1, 2, 2]), rows, np.full(5, 150, dtype=np.uint32))
+    views = [View("test", "words", 3, 10, 16, 0.1, 0.0, max_bucket=3)]
+    assert candidate_pairs([sketch], views=views) == [(0, 1), (0, 2), (1, 2)]
+    keys = band_keys([sketch], views=views)
+    of_common = keys.rows == 0
+    crowded = np.sort(key_codes(keys.views[of_common], keys.bands[of_common], keys.keys[of_common]))
+    assert candidate_pairs([sketch], views=views, crowded=crowded) == [(1, 2)]
+    assert candidate_pairs([sketch], views=views, crowded=crowded[:0]) == [(0, 1), (0, 2), (1, 2)]

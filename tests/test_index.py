@@ -357,3 +357,134 @@ def test_a_sampled_view_with_a_bucket_limit_gives_the_scans_pairs(
         assert list(report.pairs) == [p for p in whole.pairs if p.a in new or p.b in new]
         index.add(new)
         assert report_json(index.pairs()) == report_json(whole)
+
+
+
+def _near_copies(folder: Path, corpus: list[str]) -> list[str]:
+    """The corpus and five near copies of one of its articles (each with a sentence of its own
+    appended): keys of that article held by six documents."""
+    folder.mkdir(parents=True, exist_ok=True)
+    text = Path(corpus[0]).read_text(encoding="utf-8")
+    extra = []
+    for k in range(5):
+        path = folder / f"near_{k}.txt"
+        path.write_text(f"{text}\nAddendum number {k} was written by desk {k * 7 + 3}.\n", encoding="utf-8")
+        extra.append(str(path))
+    return sorted(corpus + extra)
+
+
+@pytest.fixture(scope="module")
+def crowded_corpus(tmp_path_factory: pytest.TempPathFactory, corpus: list[str]) -> list[str]:
+    return _near_copies(tmp_path_factory.mktemp("near") / "docs", corpus)
+
+
+@settings(max_examples=5, deadline=None)
+@given(order=st.randoms(use_true_random=False), old_count=st.integers(4, 34))
+def test_keys_held_past_the_bucket_limit_give_the_scans_pairs(tmp_path_factory: pytest.TempPathFactory,
+                                                              crowded_corpus: list[str], order: object,
+                                                              old_count: int) -> None:
+    """With the content view's bucket limit at 2, keys of the near copies are held by more
+    indexed documents than that: a check reads none of their holders, yet gives the scan's
+    pairs (the keys are named to the candidate stage, where they pair no one, as in the scan)."""
+    from dupefind import pipeline
+    from dupefind import views as view_module
+    from dupefind.index import runner
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(view_module, "CONTENT_MAX_BUCKET", 2)
+    try:
+        whole = dupefind.scan(crowded_corpus, CONFIG)
+        paths = list(crowded_corpus)
+        order.shuffle(paths)  # type: ignore[attr-defined]  # a random.Random from hypothesis
+        old, new = paths[:old_count], paths[old_count:]
+        seen: list[set[tuple[str, str]]] = []
+        plain = runner.find_pairs
+
+        def spy(catalog: Catalog, *args: Any, candidates: list[tuple[int, int]], **kwargs: Any) -> Any:
+            seen.append({(catalog.documents[i].id, catalog.documents[j].id) for i, j in candidates})
+            return plain(catalog, *args, candidates=candidates, **kwargs)
+
+        patch.setattr(runner, "find_pairs", spy)
+        with Index(tmp_path_factory.mktemp("index") / "docs.index", CONFIG) as index:
+            index.add(old)
+            report = index.check(new)
+        fresh = set(new)
+        assert list(report.pairs) == [p for p in whole.pairs if p.a in fresh or p.b in fresh]
+        scanned = _scan_catalog(crowded_corpus)
+        proposed = {(scanned.documents[i].id, scanned.documents[j].id)
+                    for i, j in pipeline.proposed(scanned, views=views_of(CONFIG))}
+        assert seen == [{pair for pair in proposed if fresh & set(pair)}]
+    finally:
+        patch.undo()
+
+
+def test_the_bucket_limit_leaves_indexed_holders_unread(tmp_path: Path, crowded_corpus: list[str],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The case above happens: keys of a checked near copy are held by more indexed documents
+    than the limit, and are named instead of read; the check still gives the scan's pairs."""
+    from dupefind import views as view_module
+    from dupefind.index import catalogs
+
+    monkeypatch.setattr(view_module, "CONTENT_MAX_BUCKET", 2)
+    named: list[int] = []
+    plain = catalogs._codes
+
+    def spy(keys: Any) -> Any:
+        named.append(len(keys))
+        return plain(keys)
+
+    monkeypatch.setattr(catalogs, "_codes", spy)
+    new = [p for p in crowded_corpus if p.endswith("near_4.txt")]
+    with Index(tmp_path / "i.index", CONFIG) as index:
+        index.add([p for p in crowded_corpus if p not in new])
+        report = index.check(new)
+    assert named and named[0] > 0
+    whole = dupefind.scan(crowded_corpus, CONFIG)
+    assert list(report.pairs) == [p for p in whole.pairs if new[0] in (p.a, p.b)] and len(report.pairs) >= 5
+
+
+def test_a_crowded_key_pairs_no_one_even_when_one_holder_is_read(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A key held past the limit by indexed documents that are not read, and by one that is (a
+    holder of a sentence the check makes common: it is sketched again, so read whatever its
+    keys): the key still pairs no one, as in the scan; were it not named to the candidate
+    stage, its bucket would hold just that document and the new one, and pair them.
+
+    Six variants of an article keep its content words and change every function word (the
+    content view's windows alike, no function-word shingle shared); an indexed story opens
+    with the article's first paragraph (its function words changed too), then a sentence four
+    checked stories also hold; the checked copy of the article shares that paragraph's content
+    words, in the same windows, and nothing else."""
+    import re
+
+    from dupefind import views as view_module
+    from dupefind.shingles import STOPWORDS
+
+    monkeypatch.setattr(view_module, "CONTENT_MAX_BUCKET", 2)
+    names = [n for n in sample_files() if n.endswith(".txt")]
+    article = (SAMPLES / names[0]).read_text(encoding="utf-8")
+    stops = sorted(STOPWORDS)
+    sentence = "The regional transit authority confirmed the new timetable for every northern route on Thursday."
+
+    def variant(k: int) -> str:
+        def swap(match: re.Match[str]) -> str:
+            word = match.group(0).lower()
+            return stops[(stops.index(word) + k + 1) % len(stops)] if word in STOPWORDS else match.group(0)
+        return re.sub(r"[A-Za-z']+", swap, article)
+
+    def write(name: str, text: str) -> str:
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        return str(tmp_path / name)
+
+    opening = " ".join(variant(6).split()[:160])  # the article's content words, no function-word shingle of it
+    old = [write(f"variant_{k}.txt", variant(k)) for k in range(6)]
+    old.append(write("opening.txt", f"{opening}\n{sentence}\n" + (SAMPLES / names[3]).read_text(encoding="utf-8")))
+    new = [write("copy.txt", f"{article}\n{sentence}\n")]
+    new += [write(f"story_{k}.txt", (SAMPLES / names[5 + k]).read_text(encoding="utf-8") + f"\n{sentence}\n")
+            for k in range(3)]
+    whole = dupefind.scan(old + new, CONFIG)
+    with Index(tmp_path / "i.index", CONFIG) as index:
+        index.add(old)
+        report = index.check(new)
+    assert list(report.pairs) == [p for p in whole.pairs if p.a in new or p.b in new]
+    assert not any({Path(p.a).name, Path(p.b).name} == {"copy.txt", "opening.txt"} for p in report.pairs)

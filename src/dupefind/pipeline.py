@@ -95,10 +95,11 @@ def find_pairs(catalog: Catalog, config: Config, *, views: Sequence[View], progr
 
 
 def proposed(catalog: Catalog, *, views: Sequence[View], involving: frozenset[int] | None = None,
-             threads: int = 1) -> list[tuple[int, int]]:
+             threads: int = 1, crowded: npt.NDArray[np.uint64] | None = None) -> list[tuple[int, int]]:
     """The candidate pairs of ``catalog``, sorted and unique: those of the LSH views (identical
     documents as one group, each member then proposed with its group's partners) and the
-    identical documents themselves; only those naming one of ``involving`` if given."""
+    identical documents themselves; only those naming one of ``involving`` if given.
+    ``crowded``: keys that pair no one (:func:`~dupefind.candidates.candidate_pairs`)."""
     leads, identical = identical_groups(catalog)
     usable = leads & np.array([not d.short for d in catalog.documents], dtype=bool)
     flagged = None
@@ -108,7 +109,7 @@ def proposed(catalog: Catalog, *, views: Sequence[View], involving: frozenset[in
         for first, member in identical:
             flagged[first] |= flagged[member]
     candidates = with_members(candidate_pairs(catalog.sketches, views=views, usable=usable, threads=threads,
-                                              involving=flagged), identical) + identical
+                                              involving=flagged, crowded=crowded), identical) + identical
     if involving is not None:
         candidates = [(i, j) for i, j in candidates if i in involving or j in involving]
     return sorted(set(candidates))

@@ -69,7 +69,8 @@ def banding(*, threshold: float, num_perm: int) -> tuple[int, int]:
 
 def candidate_pairs(sketches: Sequence[Sketches], *, views: Sequence[View],
                     usable: npt.NDArray[np.bool_] | None = None, threads: int = 1,
-                    involving: npt.NDArray[np.bool_] | None = None) -> list[Candidate]:
+                    involving: npt.NDArray[np.bool_] | None = None,
+                    crowded: npt.NDArray[np.uint64] | None = None) -> list[Candidate]:
     """Document pairs ``(i, j)``, ``i < j``, sorted and unique, that share an LSH band in any
     view and whose estimated containment in that view reaches the view's ``min_containment``
     (:func:`band_keys`, then :func:`colliding_rows`, then :func:`filter_candidates`).
@@ -79,14 +80,18 @@ def candidate_pairs(sketches: Sequence[Sketches], *, views: Sequence[View],
 
     ``involving`` (one flag per document), if given, keeps only the pairs naming a flagged
     document, and only the keys a flagged document holds are bucketed (every holder of such a
-    key still counts towards its bucket, so those pairs are the ones found without it)."""
+    key still counts towards its bucket, so those pairs are the ones found without it).
+    ``crowded`` (sorted :func:`key_codes`), if given, are keys known to be held by more
+    documents than their view's ``max_bucket``, some of them not in ``sketches`` (an index
+    knows them from its tables and leaves their holders out): they pair no one, as they would
+    with every holder present."""
     most = max((view_banding(v)[0] for v in views), default=0)
     rows = keyed_rows(sketches, usable=usable)  # once, not once per batch of bands
 
     def batch(start: int) -> list[Candidate]:  # the colliding rows of a few bands, filtered at once
         keys = band_keys(sketches, views=views, bands=(start, start + _BANDS_AT_ONCE), rows=rows)
-        if involving is not None:
-            keys = _sharing_a_key(keys, involving)
+        if involving is not None or crowded is not None:
+            keys = _kept_keys(keys, involving, crowded)
         return bucket_candidates(keys, sketches, views=views)
 
     found: set[Candidate] = set()
@@ -103,17 +108,37 @@ def candidate_pairs(sketches: Sequence[Sketches], *, views: Sequence[View],
     return sorted(found)
 
 
-def _sharing_a_key(keys: BandKeys, involving: npt.NDArray[np.bool_]) -> BandKeys:
-    """The keys (view, band and key alike) that some document flagged in ``involving`` holds,
-    with every holder of each."""
+def key_codes(views: npt.NDArray[np.uint8], bands: npt.NDArray[np.uint16],
+              keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    """One 64-bit code per key of a band of a view (equal codes, the same key: the buckets rest
+    on the same assumption, that distinct keys do not share a mixed 64-bit value)."""
     with np.errstate(over="ignore"):
-        codes = keys.keys ^ (keys.bands.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) ^ (
-            keys.views.astype(np.uint64) << np.uint64(56))
-    held = np.unique(codes[involving[keys.documents]])  # few: looked up by bisection, not sorted with the rest
-    chosen = (np.flatnonzero(held[np.searchsorted(held, codes).clip(max=len(held) - 1)] == codes) if len(held)
-              else np.empty(0, dtype=np.intp))
+        codes: npt.NDArray[np.uint64] = keys ^ (bands.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) ^ (
+            views.astype(np.uint64) << np.uint64(56))
+    return codes
+
+
+def _kept_keys(keys: BandKeys, involving: npt.NDArray[np.bool_] | None,
+               crowded: npt.NDArray[np.uint64] | None) -> BandKeys:
+    """The keys some document flagged in ``involving`` holds (with every holder of each), but
+    the ``crowded`` ones."""
+    codes = key_codes(keys.views, keys.bands, keys.keys)
+    keep = np.ones(len(codes), dtype=bool)
+    if involving is not None:  # few: looked up by bisection, not sorted with the rest
+        keep &= _found_in(codes, np.unique(codes[involving[keys.documents]]))
+    if crowded is not None:
+        keep &= ~_found_in(codes, crowded)
+    chosen = np.flatnonzero(keep)
     return BandKeys(keys.views[chosen], keys.rows[chosen], keys.documents[chosen], keys.bands[chosen],
                     keys.keys[chosen])
+
+
+def _found_in(values: npt.NDArray[np.uint64], table: npt.NDArray[np.uint64]) -> npt.NDArray[np.bool_]:
+    """Which ``values`` are in the sorted ``table``."""
+    if not len(table):
+        return np.zeros(len(values), dtype=bool)
+    found: npt.NDArray[np.bool_] = table[np.searchsorted(table, values).clip(max=len(table) - 1)] == values
+    return found
 
 
 def bucket_candidates(keys: BandKeys, sketches: Sequence[Sketches], *, views: Sequence[View]) -> list[Candidate]:
@@ -304,4 +329,4 @@ def _containment(similarity: npt.NDArray[np.float64], size_a: npt.NDArray[np.uin
 
 
 __all__ = ["WEIGHTS", "BandKeys", "Candidate", "Collisions", "Sketches", "band_keys", "banding", "bucket_candidates",
-           "candidate_pairs", "colliding_rows", "estimated_containment", "filter_candidates", "keyed_rows", "union", "view_banding"]
+           "candidate_pairs", "colliding_rows", "estimated_containment", "filter_candidates", "key_codes", "keyed_rows", "union", "view_banding"]

@@ -16,9 +16,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
+import numpy.typing as npt
 
 from ..boilerplate import Commons
-from ..candidates import Sketches, band_keys
+from ..candidates import Sketches, band_keys, key_codes
 from ..catalog import Catalog, Fingerprints
 from ..models import Document, Location
 from ..pipeline import proposed
@@ -94,9 +95,11 @@ def checked_catalog(store: Store, new: Sequence[tuple[Member, Bands]], *, views:
 
     The candidates are the scan's (:func:`~dupefind.pipeline.proposed`): every indexed document
     holding a band key of a new one is in the catalog, so each such key's bucket is whole, as
-    in a scan (its size decides a view's ``max_bucket``). Segments are then counted only for
-    the documents the candidates name, the only ones verification reads (most partners share a
-    band key by chance and are no candidate)."""
+    in a scan (its size decides a view's ``max_bucket``), but for the keys held by more indexed
+    documents than the limit: those pair no one whoever else holds them, so their holders are
+    not read and the keys are named to the candidate stage instead. Segments are then counted
+    only for the documents the candidates name, the only ones verification reads (most
+    partners share a band key by chance and are no candidate)."""
     keys = all_keys([m.segments for m, _ in new])
     indexed = store.segment_counts(keys)
     counts = indexed + document_counts(keys, [m.segments for m, _ in new])
@@ -107,7 +110,11 @@ def checked_catalog(store: Store, new: Sequence[tuple[Member, Bands]], *, views:
         partners = store.holding(flipped) if len(flipped) else set()
     fresh = [m for m, _ in new]
     again = partners.copy()
-    partners |= store.colliding([bands for _, bands in new])
+    # A key more indexed documents hold than its view's limit, even were each one sketched
+    # again to drop it, pairs no one: its holders need not be read, only the key named.
+    found, crowded = store.colliding([bands for _, bands in new],
+                                     most=[view.max_bucket + len(again) if view.max_bucket else 0 for view in views])
+    partners |= found
     partners |= store.same_words([m.exact_key for m in fresh if m.exact_key])
     old = [_member(store, s) for s in store.by_numbers(sorted(partners))]
     if again:
@@ -116,13 +123,23 @@ def checked_catalog(store: Store, new: Sequence[tuple[Member, Bands]], *, views:
     catalog = _catalog(old + fresh, views=views, commons=Commons())
     ids = {m.document.id for m in fresh}
     involving = frozenset(k for k, d in enumerate(catalog.documents) if d.id in ids)
-    candidates = proposed(catalog, views=views, involving=involving)
+    candidates = proposed(catalog, views=views, involving=involving, crowded=_codes(crowded))
     named = {k for pair in candidates for k in pair}
     by_id = {m.document.id: m for m in old}
     every = all_keys([by_id[catalog.documents[k].id].segments for k in sorted(named - involving)]
                      + [m.segments for m in fresh])
     counts = store.segment_counts(every) + document_counts(every, [m.segments for m in fresh])
     return replace(catalog, commons=Commons(every[counts >= min_docs])), involving, candidates
+
+
+def _codes(keys: Sequence[tuple[int, int, int]]) -> npt.NDArray[np.uint64]:
+    """The sorted :func:`~dupefind.candidates.key_codes` of ``(view, band, key)`` triples (keys
+    as stored: signed)."""
+    if not keys:
+        return np.empty(0, dtype=np.uint64)
+    views, bands, values = zip(*keys)
+    return np.sort(key_codes(np.array(views, dtype=np.uint8), np.array(bands, dtype=np.uint16),
+                             np.array(values, dtype=np.int64).view(np.uint64)))
 
 
 def _sketched_again(new: Sequence[tuple[Member, Bands]], common: Keys, *, views: Sequence[View], seed: int,

@@ -247,14 +247,30 @@ class Store:
             sketches.setdefault(doc, []).append(_sketch(sizes, signatures))
         return [_stored(row, sketches) for row in self.db.execute(f"SELECT {_STORED} FROM documents")]
 
-    def colliding(self, bands: Sequence[Bands]) -> set[int]:
-        """The documents that have one of these band keys (looked up in one join, in key order)."""
+    def colliding(self, bands: Sequence[Bands], *,
+                  most: Sequence[int] = ()) -> tuple[set[int], list[tuple[int, int, int]]]:
+        """The documents that have one of these band keys (looked up in one join, in key order),
+        and apart, as ``(view, band, key)``, the keys of a view ``v`` held by more than
+        ``most[v]`` indexed documents (0 or none given: no limit), whose holders are left out
+        unless another key names them."""
         probes = sorted({probe for b in bands
                          for probe in zip(b.views.tolist(), b.bands.tolist(), b.keys.view(np.int64).tolist())})
         self._temporary("probes", "view INTEGER, band INTEGER, key INTEGER", probes)
+        crowded: list[tuple[int, int, int]] = []
+        limit = max(most, default=0)
+        if limit:  # how many hold each key, counted up to one past the limit
+            counts = self.db.execute(
+                "SELECT p.view, p.band, p.key, (SELECT COUNT(*) FROM (SELECT 1 FROM band_keys b WHERE "
+                "b.view = p.view AND b.band = p.band AND b.key = p.key LIMIT ?)) FROM temp.probes p", (limit + 1,))
+            crowded = [(view, band, key) for view, band, key, count in counts
+                       if view < len(most) and most[view] and count > most[view]]
+            if crowded:
+                left = set(crowded)
+                self._temporary("probes", "view INTEGER, band INTEGER, key INTEGER",
+                                [probe for probe in probes if probe not in left])
         rows = self.db.execute("SELECT DISTINCT b.doc FROM temp.probes p CROSS JOIN band_keys b "
                                "ON b.view = p.view AND b.band = p.band AND b.key = p.key")
-        return {doc for (doc,) in rows}
+        return {doc for (doc,) in rows}, crowded
 
     def _temporary(self, name: str, columns: str, rows: Iterable[tuple[int, ...]]) -> None:
         """A temporary table ``name`` holding ``rows`` (this connection only; outside the index)."""
