@@ -50,8 +50,16 @@ def text_pairs(draw: st.DrawFn) -> tuple[str, str, bool]:
                   else ["".join(rng.choices("abcdefghijklmnopqrstuvwxyz", k=rng.randint(3, 9))) for _ in range(300)])
     a = article(rng, draw(st.integers(1, 30)), vocabulary)
     b = article(rng, draw(st.integers(1, 30)), vocabulary)
-    kind = draw(st.sampled_from(["none", "stretch", "reworded", "whole", "spun", "reordered", "short"]))
-    if kind in ("stretch", "reworded") and a:
+    kind = draw(st.sampled_from(["none", "stretch", "reworded", "run", "whole", "spun", "reordered", "short"]))
+    if kind == "run" and a and b:  # a run of words of A put inside a sentence of B (texts sharing a phrase)
+        words = " ".join(a).split()
+        start = rng.randrange(len(words))
+        run = words[start : start + rng.randint(6, 40)]
+        where = rng.randrange(len(b))
+        cut = b[where].split()
+        at = rng.randint(0, len(cut))
+        b[where] = " ".join(cut[:at] + run + cut[at:])
+    elif kind in ("stretch", "reworded") and a:
         start = rng.randrange(len(a))
         stretch = a[start : start + rng.randint(1, 6)]
         if kind == "reworded":
@@ -217,4 +225,69 @@ def test_sentence_seed_count_is_a_bound_on_the_sentence_pass() -> None:
         if not sentence_seeds_possible(probe(x), probe(y)):
             assert not [f for f in sentence_fragments(sides[0].sentences, sides[1].sentences) if f.seeds >= 2]
             checked += 1
+    assert checked > 20
+
+
+def _phrase_pair(sentence_words: int) -> tuple[str, str]:
+    """Two articles of unrelated sentences; B holds a run of 20 words from one sentence of A
+    (of ``sentence_words`` + 2 words) inside one sentence of ``sentence_words`` words."""
+    rng = random.Random(sentence_words)
+    vocabulary = ["".join(rng.choices("abcdefghijklmnopqrstuvwxyz", k=rng.randint(4, 9))) for _ in range(400)]
+    a, b = article(rng, 12, vocabulary), article(rng, 12, vocabulary)
+    long = [rng.choice(vocabulary) for _ in range(sentence_words + 2)]
+    a[3] = " ".join(long).capitalize() + "."
+    run = long[3:23]
+    filler = [rng.choice(vocabulary) for _ in range(sentence_words - len(run))]
+    b[6] = " ".join(filler[:3] + run + filler[3:]).capitalize() + "."
+    return " ".join(a), " ".join(b)
+
+
+@pytest.mark.parametrize(("sentence_words", "copy"), [(24, False), (50, True)])
+def test_a_phrase_shared_inside_one_sentence_is_decided_before_alignment(sentence_words: int, copy: bool) -> None:
+    """A shared run of 20 words, in one sentence of B: the word pass finds it, and the one pair
+    of similar sentences is the only stretch the sentence pass could add. In sentences of 24-26
+    words no passage can reach 30 words: turned down unaligned. In ones of 50-52 it may (the
+    stretch joined over the sentence, rewritten): aligned. Either way, what aligning gives."""
+    from dupefind.screen import passage_possible, similar_sentences, word_spans
+
+    text_a, text_b = _phrase_pair(sentence_words)
+    config = Config()
+    x, y = (screened(i, t, commons=Commons(), scheme=config.scheme, ngram=config.shingle_size,
+                     min_words=config.min_words) for i, t in (("a", text_a), ("b", text_b)))
+    px, py = probe(x), probe(y)
+    spans = word_spans(x, y, px, py, min_words=config.min_passage_words, most=8)
+    assert len(spans) == 1 and spans[0][4] == 20 and len(similar_sentences(px, py, most=2) or []) == 1
+    decided = call(x, y, figures(x.shingles, y.shingles), threshold=config.threshold,
+                   passage_words=config.passage_words, min_passage_words=config.min_passage_words)
+    assert decided == (Call.ALIGN if copy else Call.NOT_A_COPY)
+    assert passage_possible(spans, px, py, passage_words=config.passage_words) is copy
+    assert staged(text_a, text_b, Commons(), config) == unstaged(text_a, text_b, Commons(), config)
+
+
+def test_a_single_similar_sentence_pair_bounds_every_stretch() -> None:
+    """The bound's premise: when one pair of sentences is similar enough to seed, every stretch
+    the sentence pass finds lies within those two sentences."""
+    from dupefind.align.sentences import sentence_fragments
+    from dupefind.screen import similar_sentences
+
+    rng = random.Random(9)
+    vocabulary = ["".join(rng.choices("abcdefghijklmnopqrstuvwxyz", k=rng.randint(3, 9))) for _ in range(200)]
+    checked = 0
+    for _ in range(300):
+        a = article(rng, rng.randint(2, 15), vocabulary)
+        b = article(rng, rng.randint(2, 15), vocabulary)
+        if rng.random() < 0.7:  # one sentence of A reworded into B
+            words = a[rng.randrange(len(a))].split()
+            b.insert(rng.randint(0, len(b)), " ".join(rng.sample(words, len(words))) + " " + rng.choice(vocabulary))
+        text_a, text_b = " ".join(a), " ".join(b)
+        x = probe(screened("a", text_a, commons=Commons(), scheme="stopwords", ngram=8, min_words=1))
+        y = probe(screened("b", text_b, commons=Commons(), scheme="stopwords", ngram=8, min_words=1))
+        seeds = similar_sentences(x, y, most=2)
+        if seeds is None or len(seeds) != 1:
+            continue
+        (a0, a1), (b0, b1) = x.sentences[seeds[0][0]].tolist(), y.sentences[seeds[0][1]].tolist()
+        sides = [_prepare(i, t, Commons(), Config(min_words=1)).align for i, t in (("a", text_a), ("b", text_b))]
+        fragments = sentence_fragments(sides[0].sentences, sides[1].sentences)
+        assert all(a0 <= f.a_start and f.a_end <= a1 and b0 <= f.b_start and f.b_end <= b1 for f in fragments)
+        checked += len(fragments) > 0
     assert checked > 20

@@ -49,7 +49,7 @@ import numpy.typing as npt
 
 from .align import Side
 from .align.compiled import gram_keys
-from .align.passages import MAX_REPEATS, MIN_SEEDS, passage_from_seeds
+from .align.passages import MAX_REPEATS, MIN_SEEDS, TOUCH, passage_spans
 from .align.sentences import FUNCTION_WORDS, SEED_DICE, STEM, _sentences, sentence_fragments
 from .arrays import unique
 from .boilerplate import Commons, boilerplate_mask
@@ -65,6 +65,10 @@ STOP_SEED = 5
 _STOP_HASHES = np.sort(word_hashes(sorted(STOPWORDS)))
 _FUNCTION_HASHES = np.sort(word_hashes(sorted(FUNCTION_WORDS)))
 _NO_STEM = np.empty(0, dtype=np.uint64)
+#: The word pass's passages :func:`passage_possible` weighs at most (a pair with more is aligned).
+MOST_SPANS = 8
+Span = tuple[int, int, int, int, int]
+"""Words ``ia:ib`` of A and ``ja:jb`` of B a region of the word pass aligns, ``same`` of them identical."""
 #: Above this many sentence pairs (two texts of thousands of sentences) the sentence count is
 #: not tried: the sentence pass itself decides, as it would have.
 MAX_SENTENCE_PAIRS = 1_000_000
@@ -193,8 +197,9 @@ def call(a: Screened, b: Screened, overlap: Overlap, *, threshold: float, passag
     if passage_words <= 0:
         return Call.NOT_A_COPY
     x, y = probes(a), probes(b)
-    if shares_seed(x, y) and word_passage(a, b, x, y, min_words=max(1, min_passage_words)):
-        return Call.ALIGN
+    spans = word_spans(a, b, x, y, min_words=max(1, min_passage_words), most=MOST_SPANS) if shares_seed(x, y) else []
+    if spans:
+        return Call.ALIGN if passage_possible(spans, x, y, passage_words=passage_words) else Call.NOT_A_COPY
     if sentence_seeds_possible(x, y) is False:
         return Call.NOT_A_COPY
     return Call.SENTENCES
@@ -207,10 +212,11 @@ def shares_seed(a: Probe, b: Probe) -> bool:
     return bool(_common(a.runs, b.runs)) or bool(_common(a.stop_runs, b.stop_runs))
 
 
-def word_passage(a: Screened, b: Screened, x: Probe, y: Probe, *, min_words: int) -> bool:
-    """Whether the aligner's word pass keeps a passage (:func:`word_passage_possible`), on word
-    ids numbered from the hashes as the aligner numbers words: equal words, equal ids; each
-    boilerplate word an id of its own that matches nothing."""
+def word_spans(a: Screened, b: Screened, x: Probe, y: Probe, *, min_words: int, most: int) -> list[Span]:
+    """What the aligner's word pass could keep (:func:`~dupefind.align.passages.passage_spans`:
+    the first ``most``; none, and the word pass keeps no passage), on word ids numbered from
+    the hashes as the aligner numbers words: equal words, equal ids; each boilerplate word an
+    id of its own that matches nothing."""
     length_a = len(a.words.hashes)
     ids_a, ids_b = x.ids.copy(), _joint(x.distinct, y.distinct)[y.ids]
     ignored_a, ignored_b = np.flatnonzero(a.boilerplate), np.flatnonzero(b.boilerplate)
@@ -222,7 +228,7 @@ def word_passage(a: Screened, b: Screened, x: Probe, y: Probe, *, min_words: int
     stops = _run_seeds(x.stop_runs, x.stop_run_starts, y.stop_runs, y.stop_run_starts, MAX_REPEATS)
     width = len(ids_b) + 1
     seeds = unique(np.concatenate((words[0] * width + words[1], stops[0] * width + stops[1])))
-    return passage_from_seeds((seeds // width, seeds % width), ids_a, ids_b, min_words=min_words)
+    return passage_spans((seeds // width, seeds % width), ids_a, ids_b, min_words=min_words, most=most)
 
 
 @kernel(nogil=True)
@@ -265,12 +271,71 @@ def sentence_seeds_possible(a: Probe, b: Probe) -> bool | None:
     a Dice coefficient of at least ``SEED_DICE`` (as the sentence pass computes it: shared
     stems over the sum of the two sentences' distinct stems, each at least one); ``None`` when
     the stems are not known (a text that is not ASCII)."""
+    found = similar_sentences(a, b, most=MIN_SEEDS)
+    return None if found is None else len(found) >= MIN_SEEDS
+
+
+def similar_sentences(a: Probe, b: Probe, *, most: int) -> list[tuple[int, int]] | None:
+    """The sentence pairs ``(i, j)`` that :func:`sentence_seeds_possible` counts, the first
+    ``most`` of them (any seed of the sentence pass is one); ``None`` when the stems are not
+    known (a text that is not ASCII) or the texts too long to look."""
     if a.stems is None or b.stems is None or len(a.sentences) * len(b.sentences) > MAX_SENTENCE_PAIRS:
         return None
     code_b = np.append(_joint(a.stem_distinct, b.stem_distinct), -1)  # -1 stays -1
+    pairs = np.zeros((most, 2), dtype=np.int64)
     count = _similar_pairs(a.stem_ids, a.sentences, code_b[b.stem_ids], b.sentences,
-                           len(a.stem_distinct) + len(b.stem_distinct), SEED_DICE, MIN_SEEDS)
-    return bool(count >= MIN_SEEDS)
+                           len(a.stem_distinct) + len(b.stem_distinct), SEED_DICE, most, pairs)
+    return [(int(i), int(j)) for i, j in pairs[: min(count, most)].tolist()]
+
+
+def passage_possible(spans: list[Span], x: Probe, y: Probe, *, passage_words: int) -> bool:
+    """Whether the aligner can make a passage that meets the verdict's passage rules (one of
+    ``passage_words`` identical words, or rewritten passages of that many words on each side)
+    of a pair whose word pass gives ``spans`` (:func:`word_spans`: all of them, or the most
+    looked at).
+
+    A true bound when the sentence pass has at most one seed: the final passages are then the
+    word pass's, joined to one another (across at most ``TOUCH`` words each time) or over the
+    one seed's pair of sentences (a stretch of one seed joins the passages it overlaps and adds
+    none of its own). So their identical words are at most the spans', and their words on one
+    side at most the spans' plus the gaps plus the seed's sentence, less the words of a span
+    inside the seed's sentences when those share a stem across them (the stretch, cut to the
+    words whose stems the other sentence holds, then overlaps the span: it is joined into it,
+    and only its words outside the sentence add up)."""
+    if len(spans) >= MOST_SPANS or sum(span[4] for span in spans) >= passage_words:
+        return True
+    seeds = similar_sentences(x, y, most=MIN_SEEDS)
+    if seeds is None or len(seeds) >= MIN_SEEDS:
+        return True
+    words_a = words_b = TOUCH * (len(spans) - 1)
+    if not seeds:
+        words_a += sum(ib - ia for ia, ib, _, _, _ in spans)
+        words_b += sum(jb - ja for _, _, ja, jb, _ in spans)
+        return min(words_a, words_b) >= passage_words
+    assert x.stems is not None and y.stems is not None  # known, or there would be no seeds
+    (a0, a1), (b0, b1) = x.sentences[seeds[0][0]].tolist(), y.sentences[seeds[0][1]].tolist()
+    inside_a = inside_b = 0
+    for ia, ib, ja, jb, _ in spans:
+        # Within both sentences, a stem on each side that the other sentence holds: the stretch
+        # (its words from the first to the last such stem, give or take a loose end) overlaps
+        # the span, which is joined into it: only its words outside the sentence add up.
+        inner_a, inner_b = (max(ia, a0), min(ib, a1)), (max(ja, b0), min(jb, b1))
+        joined = (inner_a[0] < inner_a[1] and inner_b[0] < inner_b[1]
+                  and _shares_stem(x.stems[inner_a[0] : inner_a[1]], y.stems[inner_b[0] : inner_b[1]]))
+        inside_a += inner_a[1] - inner_a[0] if joined else 0
+        inside_b += inner_b[1] - inner_b[0] if joined else 0
+        words_a += (ib - ia) - (inner_a[1] - inner_a[0] if joined else 0)
+        words_b += (jb - ja) - (inner_b[1] - inner_b[0] if joined else 0)
+    # The words inside the sentence count once as the stretch, or as the spans should the
+    # sentence pass keep no stretch there: at most the larger of the two.
+    words_a += max(a1 - a0, inside_a)
+    words_b += max(b1 - b0, inside_b)
+    return bool(min(words_a, words_b) >= passage_words)
+
+
+def _shares_stem(a: npt.NDArray[np.uint64], b: npt.NDArray[np.uint64]) -> bool:
+    """Whether two runs of words have a stem (a key other than 0) in common."""
+    return bool(np.intersect1d(a[a != 0], b[b != 0], assume_unique=False).size)
 
 
 def _joint(first: npt.NDArray[np.uint64], second: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
@@ -374,10 +439,12 @@ def _stem_keys(data: npt.NDArray[np.uint8], starts: npt.NDArray[np.int64], ends:
 
 @kernel(nogil=True)
 def _similar_pairs(terms_a: npt.NDArray[np.int64], bounds_a: npt.NDArray[np.int64], terms_b: npt.NDArray[np.int64],
-                   bounds_b: npt.NDArray[np.int64], n_terms: int, min_dice: float,
-                   enough: int) -> int:  # pragma: no cover - compiled
+                   bounds_b: npt.NDArray[np.int64], n_terms: int, min_dice: float, enough: int,
+                   pairs: npt.NDArray[np.int64]) -> int:  # pragma: no cover - compiled
     """Sentence pairs whose distinct terms have a Dice coefficient of at least ``min_dice``
-    (``2 * shared / (size_a + size_b)``, sizes at least 1), counted up to ``enough``."""
+    (``2 * shared / (size_a + size_b)``, sizes at least 1), counted up to ``enough`` (at least:
+    a sentence of A is counted in full); the first ones found written into ``pairs`` (as many
+    as it has rows), each ``(i, j)``."""
     seen = np.full(max(n_terms, 1), -1, dtype=np.int64)
     size_b = np.zeros(len(bounds_b), dtype=np.int64)
     head = np.zeros(max(n_terms, 1) + 1, dtype=np.int64)
@@ -420,6 +487,8 @@ def _similar_pairs(terms_a: npt.NDArray[np.int64], bounds_a: npt.NDArray[np.int6
         for x in range(n_touched):
             j = touched[x]
             if 2 * float(shared[j]) / (float(max(size_a, 1)) + float(max(size_b[j], 1))) >= min_dice:
+                if found < len(pairs):
+                    pairs[found, 0], pairs[found, 1] = i, j
                 found += 1
             shared[j] = 0
         if found >= enough:

@@ -204,8 +204,25 @@ def word_passage_possible(ids_a: Codes, ids_b: Codes, stops_a: Codes, stops_b: C
 def passage_from_seeds(seeds: tuple[Codes, Codes], ids_a: Codes, ids_b: Codes, *, min_words: int) -> bool:
     """:func:`word_passage_possible` from the seeds (as :func:`_seeds` finds them: start
     positions in A and B, sorted, without repeats)."""
+    return bool(passage_spans(seeds, ids_a, ids_b, min_words=min_words, most=1))
+
+
+def passage_spans(seeds: tuple[Codes, Codes], ids_a: Codes, ids_b: Codes, *, min_words: int,
+                  most: int) -> list[tuple[int, int, int, int, int]]:
+    """What the word pass of :func:`align_sides` could keep, from the seeds (as
+    :func:`passage_from_seeds` takes them): the word ranges and identical words
+    ``(ia, ib, ja, jb, same)`` of every region that aligns to a passage, in order, the first
+    ``most`` of them. Each passage the word pass keeps is one of these (the others lose a
+    clash), so their words and identical words bound the kept ones'."""
     regions = _regions(seeds, ids_a, ids_b, min_words=min_words)
-    return any(_fine_span(r, ids_a, ids_b, min_words=min_words) is not None for r in _rows(regions))
+    found = []
+    for region in _rows(regions):
+        span = _fine_span(region, ids_a, ids_b, min_words=min_words)
+        if span is not None:
+            found.append(span)
+            if len(found) >= most:
+                break
+    return found
 
 
 def _fine(region: Region, ids_a: Codes, ids_b: Codes, a: Tokens, b: Tokens, *,
