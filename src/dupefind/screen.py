@@ -28,6 +28,12 @@ boilerplate and its shingle set, ~0.1 ms):
    and the same stems as the sentence pass, whose other conditions only remove pairs):
    fewer than two, not a copy.
    Otherwise the sentence pass itself decides (:func:`fragment_possible`).
+5. *Could a passage reach the verdict?* When the word pass does find passages (most often a
+   phrase two texts share), :func:`passage_possible` bounds what the aligner can make of them
+   if the sentence pass has at most one seed: identical words no more than the word pass's,
+   words no more than theirs plus the seed's sentences and the gaps a join bridges. Below the
+   verdict's ``passage_words`` on either count, not a copy (on the Markov speed corpus, 2,259
+   of 5,047 pairs that were aligned and not reported).
 
 Word ids from hashes are the aligner's ids as long as two different words never share a
 64-bit hash (the assumption the shingles, the fingerprints and the boilerplate already rest on).
