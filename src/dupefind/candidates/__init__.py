@@ -79,8 +79,9 @@ def candidate_pairs(sketches: Sequence[Sketches], *, views: Sequence[View],
     passes and numpy's sorts run without the GIL); the result does not depend on them.
 
     ``involving`` (one flag per document), if given, keeps only the pairs naming a flagged
-    document, and only the keys a flagged document holds are bucketed (every holder of such a
-    key still counts towards its bucket, so those pairs are the ones found without it).
+    document, and (when the flagged are few) only the keys a flagged document holds are
+    bucketed (every holder of such a key still counts towards its bucket, so those pairs are
+    the ones found without it).
     ``crowded`` (sorted :func:`key_codes`), if given, are keys known to be held by more
     documents than their view's ``max_bucket``, some of them not in ``sketches`` (an index
     knows them from its tables and leaves their holders out): they pair no one, as they would
@@ -120,12 +121,13 @@ def key_codes(views: npt.NDArray[np.uint8], bands: npt.NDArray[np.uint16],
 
 def _kept_keys(keys: BandKeys, involving: npt.NDArray[np.bool_] | None,
                crowded: npt.NDArray[np.uint64] | None) -> BandKeys:
-    """The keys some document flagged in ``involving`` holds (with every holder of each), but
-    the ``crowded`` ones."""
+    """The keys some document flagged in ``involving`` holds (with every holder of each; all
+    keys when the flagged hold more than an eighth of them), but the ``crowded`` ones."""
     codes = key_codes(keys.views, keys.bands, keys.keys)
     keep = np.ones(len(codes), dtype=bool)
-    if involving is not None:  # few: looked up by bisection, not sorted with the rest
-        keep &= _found_in(codes, np.unique(codes[involving[keys.documents]]))
+    flagged = codes[involving[keys.documents]] if involving is not None else codes[:0]
+    if involving is not None and len(flagged) <= len(codes) // 8:  # few: looked up by bisection
+        keep &= _found_in(codes, np.unique(flagged))  # (many: the buckets are sorted out anyway)
     if crowded is not None:
         keep &= ~_found_in(codes, crowded)
     chosen = np.flatnonzero(keep)

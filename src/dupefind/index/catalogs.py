@@ -81,11 +81,11 @@ def whole_catalog(store: Store, *, views: Sequence[View], min_docs: int) -> Cata
 
 
 def checked_catalog(store: Store, new: Sequence[tuple[Member, Bands]], *, views: Sequence[View], seed: int,
-                    min_words: int, min_docs: int,
-                    load: TextLoader) -> tuple[Catalog, frozenset[int], list[tuple[int, int]]]:
+                    min_words: int, min_docs: int, load: TextLoader,
+                    threads: int = 1) -> tuple[Catalog, frozenset[int], list[tuple[int, int]]]:
     """The new documents and the indexed documents they may pair with, sorted by id, the
-    positions of the new ones, and the candidate pairs that name a new one (inside
-    :meth:`Store.reading`).
+    positions of the new ones, and the candidate pairs that name a new one (found in up to
+    ``threads`` threads; inside :meth:`Store.reading`).
 
     Boilerplate is counted over the index plus the new documents. In the views that set it
     aside, the new documents holding a common segment are sketched again (``load`` re-reads
@@ -123,7 +123,7 @@ def checked_catalog(store: Store, new: Sequence[tuple[Member, Bands]], *, views:
     catalog = _catalog(old + fresh, views=views, commons=Commons())
     ids = {m.document.id for m in fresh}
     involving = frozenset(k for k, d in enumerate(catalog.documents) if d.id in ids)
-    candidates = proposed(catalog, views=views, involving=involving, crowded=_codes(crowded))
+    candidates = proposed(catalog, views=views, involving=involving, crowded=_codes(crowded), threads=threads)
     named = {k for pair in candidates for k in pair}
     by_id = {m.document.id: m for m in old}
     every = all_keys([by_id[catalog.documents[k].id].segments for k in sorted(named - involving)]

@@ -238,7 +238,7 @@ class Index:
             c = self.config
             catalog, involving, candidates = checked_catalog(self._store, new, views=self.views, seed=c.seed,
                                                              min_words=c.min_words, min_docs=c.boilerplate_min_docs,
-                                                             load=self._texts())
+                                                             load=self._texts(), threads=workers.jobs)
             pairs, changed = find_pairs(catalog, self.config, views=self.views, progress=progress,
                                         involving=involving, load=self._texts(), workers=workers,
                                         candidates=candidates)

@@ -49,6 +49,10 @@ def _sketch(sizes: bytes, signatures: bytes) -> Sketch:
     return Sketch(counts, values.reshape(len(counts), -1) if len(counts) else values.reshape(0, 0))
 
 
+#: The most band keys whose holders :meth:`Store.colliding` counts (a check of a few dozen
+#: documents; counting each key's holders costs more than reading them for a large batch).
+CROWDED_PROBES = 20_000
+
 class Store:
     """An open index file (``create``: made when missing)."""
 
@@ -252,13 +256,14 @@ class Store:
         """The documents that have one of these band keys (looked up in one join, in key order),
         and apart, as ``(view, band, key)``, the keys of a view ``v`` held by more than
         ``most[v]`` indexed documents (0 or none given: no limit), whose holders are left out
-        unless another key names them."""
+        unless another key names them. Keys are counted for a few documents' keys only (at most
+        :data:`CROWDED_PROBES`; more, and every holder is read, as counting would cost more)."""
         probes = sorted({probe for b in bands
                          for probe in zip(b.views.tolist(), b.bands.tolist(), b.keys.view(np.int64).tolist())})
         self._temporary("probes", "view INTEGER, band INTEGER, key INTEGER", probes)
         crowded: list[tuple[int, int, int]] = []
         limit = max(most, default=0)
-        if limit:  # how many hold each key, counted up to one past the limit
+        if limit and len(probes) <= CROWDED_PROBES:  # how many hold each key, counted up to one past the limit
             counts = self.db.execute(
                 "SELECT p.view, p.band, p.key, (SELECT COUNT(*) FROM (SELECT 1 FROM band_keys b WHERE "
                 "b.view = p.view AND b.band = p.band AND b.key = p.key LIMIT ?)) FROM temp.probes p", (limit + 1,))
