@@ -7,6 +7,7 @@ its pair (figures, passages, relation) are those of the full alignment.
 from __future__ import annotations
 
 import random
+import string
 from pathlib import Path
 
 import numpy as np
@@ -17,11 +18,12 @@ from hypothesis import strategies as st
 import dupefind
 from dupefind import pipeline
 from dupefind.align import passages as aligner
+from dupefind.align.sentences import Fragment, sentence_fragments
 from dupefind.boilerplate import Commons, segment_keys
 from dupefind.config import Config
 from dupefind.models import Pair
 from dupefind.pipeline import _pair, _prepare, _reread, staged_pair
-from dupefind.screen import Call, call, figures, probe, screened, shares_seed
+from dupefind.screen import Call, Probe, call, figures, probe, screened, shares_seed
 from dupefind.text import hash_words
 from dupefind.verify import overlap
 
@@ -30,6 +32,20 @@ FUNCTION = "the of and to in a is that for it as was with be by on not he this a
 CONTENT = ("river council budget storm harbour school vote market grain bridge doctor train festival "
            "museum farmer tax court island rail energy water health police garden").split()
 BOILERPLATE = "Subscribe to our newsletter for the latest news from the valley."
+
+
+def invented(rng: random.Random, count: int, *, shortest: int = 3) -> list[str]:
+    """``count`` made-up words of ``shortest``-9 letters."""
+    return ["".join(rng.choices(string.ascii_lowercase, k=rng.randint(shortest, 9))) for _ in range(count)]
+
+
+def probes_and_stretches(text_a: str, text_b: str) -> tuple[Probe, Probe, list[Fragment]]:
+    """Each text's probe (no boilerplate, no short texts), and the stretches the sentence pass
+    finds between them."""
+    x, y = (probe(screened(i, t, commons=Commons(), scheme="stopwords", ngram=8, min_words=1))
+            for i, t in (("a", text_a), ("b", text_b)))
+    sides = [_prepare(i, t, Commons(), Config(min_words=1)).align for i, t in (("a", text_a), ("b", text_b))]
+    return x, y, sentence_fragments(sides[0].sentences, sides[1].sentences)
 
 
 def sentence(rng: random.Random, vocabulary: list[str]) -> str:
@@ -47,7 +63,7 @@ def text_pairs(draw: st.DrawFn) -> tuple[str, str, bool]:
     reordered), or being short; sometimes with a boilerplate line in both."""
     rng = random.Random(draw(st.integers(0, 2**32)))
     vocabulary = (rng.sample(CONTENT, rng.randint(4, len(CONTENT))) if draw(st.booleans())
-                  else ["".join(rng.choices("abcdefghijklmnopqrstuvwxyz", k=rng.randint(3, 9))) for _ in range(300)])
+                  else invented(rng, 300))
     a = article(rng, draw(st.integers(1, 30)), vocabulary)
     b = article(rng, draw(st.integers(1, 30)), vocabulary)
     kind = draw(st.sampled_from(["none", "stretch", "reworded", "run", "whole", "spun", "reordered", "short"]))
@@ -206,11 +222,10 @@ def test_stems_from_bytes_are_the_sentence_pass_terms(texts: tuple[str, str, boo
 
 
 def test_sentence_seed_count_is_a_bound_on_the_sentence_pass() -> None:
-    from dupefind.align.sentences import sentence_fragments
     from dupefind.screen import sentence_seeds_possible
 
     rng = random.Random(5)
-    vocabulary = ["".join(rng.choices("abcdefghijklmnopqrstuvwxyz", k=rng.randint(3, 9))) for _ in range(300)]
+    vocabulary = invented(rng, 300)
     checked = 0
     for _ in range(200):
         a = article(rng, rng.randint(2, 20), vocabulary)
@@ -219,11 +234,9 @@ def test_sentence_seed_count_is_a_bound_on_the_sentence_pass() -> None:
             b[rng.randrange(len(b))] = " ".join(rng.sample(a[0].split(), len(a[0].split())))
             b.append(a[-1].replace("the", "a"))
         text_a, text_b = " ".join(a), " ".join(b)
-        x = screened("a", text_a, commons=Commons(), scheme="stopwords", ngram=8, min_words=1)
-        y = screened("b", text_b, commons=Commons(), scheme="stopwords", ngram=8, min_words=1)
-        sides = [_prepare(i, t, Commons(), Config(min_words=1)).align for i, t in (("a", text_a), ("b", text_b))]
-        if not sentence_seeds_possible(probe(x), probe(y)):
-            assert not [f for f in sentence_fragments(sides[0].sentences, sides[1].sentences) if f.seeds >= 2]
+        x, y, fragments = probes_and_stretches(text_a, text_b)
+        if not sentence_seeds_possible(x, y):
+            assert not [f for f in fragments if f.seeds >= 2]
             checked += 1
     assert checked > 20
 
@@ -232,7 +245,7 @@ def _phrase_pair(sentence_words: int) -> tuple[str, str]:
     """Two articles of unrelated sentences; B holds a run of 20 words from one sentence of A
     (of ``sentence_words`` + 2 words) inside one sentence of ``sentence_words`` words."""
     rng = random.Random(sentence_words)
-    vocabulary = ["".join(rng.choices("abcdefghijklmnopqrstuvwxyz", k=rng.randint(4, 9))) for _ in range(400)]
+    vocabulary = invented(rng, 400, shortest=4)
     a, b = article(rng, 12, vocabulary), article(rng, 12, vocabulary)
     long = [rng.choice(vocabulary) for _ in range(sentence_words + 2)]
     a[3] = " ".join(long).capitalize() + "."
@@ -267,11 +280,10 @@ def test_a_phrase_shared_inside_one_sentence_is_decided_before_alignment(sentenc
 def test_a_single_similar_sentence_pair_bounds_every_stretch() -> None:
     """The bound's premise: when one pair of sentences is similar enough to seed, every stretch
     the sentence pass finds lies within those two sentences."""
-    from dupefind.align.sentences import sentence_fragments
     from dupefind.screen import similar_sentences
 
     rng = random.Random(9)
-    vocabulary = ["".join(rng.choices("abcdefghijklmnopqrstuvwxyz", k=rng.randint(3, 9))) for _ in range(200)]
+    vocabulary = invented(rng, 200)
     checked = 0
     for _ in range(300):
         a = article(rng, rng.randint(2, 15), vocabulary)
@@ -280,14 +292,11 @@ def test_a_single_similar_sentence_pair_bounds_every_stretch() -> None:
             words = a[rng.randrange(len(a))].split()
             b.insert(rng.randint(0, len(b)), " ".join(rng.sample(words, len(words))) + " " + rng.choice(vocabulary))
         text_a, text_b = " ".join(a), " ".join(b)
-        x = probe(screened("a", text_a, commons=Commons(), scheme="stopwords", ngram=8, min_words=1))
-        y = probe(screened("b", text_b, commons=Commons(), scheme="stopwords", ngram=8, min_words=1))
+        x, y, fragments = probes_and_stretches(text_a, text_b)
         seeds = similar_sentences(x, y, most=2)
         if seeds is None or len(seeds) != 1:
             continue
         (a0, a1), (b0, b1) = x.sentences[seeds[0][0]].tolist(), y.sentences[seeds[0][1]].tolist()
-        sides = [_prepare(i, t, Commons(), Config(min_words=1)).align for i, t in (("a", text_a), ("b", text_b))]
-        fragments = sentence_fragments(sides[0].sentences, sides[1].sentences)
         assert all(a0 <= f.a_start and f.a_end <= a1 and b0 <= f.b_start and f.b_end <= b1 for f in fragments)
         checked += len(fragments) > 0
     assert checked > 20

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from .arrays import in_sorted
 from .boilerplate import Commons, Keys, is_long, without_boilerplate
 from .candidates import Sketches
 from .jit import kernel
@@ -51,9 +52,7 @@ def holding(segment_keys: Keys, segment_counts: npt.NDArray[np.intp], commons: C
     (``segment_keys``: each document's, one after the other, ``segment_counts`` of them each)."""
     owners = np.repeat(np.arange(len(segment_counts), dtype=np.intp), segment_counts)
     held = np.zeros(len(segment_counts), dtype=bool)
-    if len(commons.keys) and len(segment_keys):
-        at = np.searchsorted(commons.keys, segment_keys).clip(max=len(commons.keys) - 1)
-        held[owners[(commons.keys[at] == segment_keys) & is_long(segment_keys)]] = True
+    held[owners[in_sorted(segment_keys, commons.keys) & is_long(segment_keys)]] = True
     return held
 
 

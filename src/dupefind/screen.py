@@ -57,7 +57,7 @@ from .align import Side
 from .align.compiled import gram_keys
 from .align.passages import MAX_REPEATS, MIN_SEEDS, TOUCH, passage_spans
 from .align.sentences import FUNCTION_WORDS, SEED_DICE, STEM, _sentences, sentence_fragments
-from .arrays import unique
+from .arrays import in_sorted, unique
 from .boilerplate import Commons, boilerplate_mask
 from .config import Scheme
 from .jit import kernel
@@ -148,7 +148,7 @@ def screened(doc_id: str, text: str, *, commons: Commons, scheme: Scheme, ngram:
 def probe(doc: Screened) -> Probe:
     """The document's :class:`Probe`."""
     hashes, mask = doc.words.hashes, doc.boilerplate
-    stops = np.flatnonzero(_among(hashes, _STOP_HASHES) & ~mask).astype(np.int64)
+    stops = np.flatnonzero(in_sorted(hashes, _STOP_HASHES) & ~mask).astype(np.int64)
     every = np.arange(len(hashes), dtype=np.int64)
     bounds = np.array(_sentences(doc.words.segment_starts.tolist(), len(hashes)), dtype=np.int64).reshape(-1, 2)
     distinct, ids = np.unique(hashes, return_inverse=True)
@@ -161,12 +161,6 @@ def probe(doc: Screened) -> Probe:
     stop_runs, stop_run_starts = _sorted_runs(hashes, mask, stops, STOP_SEED)
     return Probe(stops, runs, run_starts, stop_runs, stop_run_starts, stems, bounds, stem_distinct, stem_ids,
                  distinct, ids.astype(np.int64))
-
-
-def _among(hashes: npt.NDArray[np.uint64], table: npt.NDArray[np.uint64]) -> npt.NDArray[np.bool_]:
-    """Which hashes are in the sorted ``table``."""
-    found: npt.NDArray[np.bool_] = table[np.searchsorted(table, hashes).clip(max=len(table) - 1)] == hashes
-    return found
 
 
 def figures(a: ShingleIds, b: ShingleIds) -> Overlap:
@@ -203,7 +197,8 @@ def call(a: Screened, b: Screened, overlap: Overlap, *, threshold: float, passag
     if passage_words <= 0:
         return Call.NOT_A_COPY
     x, y = probes(a), probes(b)
-    spans = word_spans(a, b, x, y, min_words=max(1, min_passage_words), most=MOST_SPANS) if shares_seed(x, y) else []
+    spans = (word_spans(a, b, x, y, min_words=max(1, min_passage_words), most=MOST_SPANS, enough=passage_words)
+             if shares_seed(x, y) else [])
     if spans:
         return Call.ALIGN if passage_possible(spans, x, y, passage_words=passage_words) else Call.NOT_A_COPY
     if sentence_seeds_possible(x, y) is False:
@@ -218,9 +213,11 @@ def shares_seed(a: Probe, b: Probe) -> bool:
     return bool(_common(a.runs, b.runs)) or bool(_common(a.stop_runs, b.stop_runs))
 
 
-def word_spans(a: Screened, b: Screened, x: Probe, y: Probe, *, min_words: int, most: int) -> list[Span]:
+def word_spans(a: Screened, b: Screened, x: Probe, y: Probe, *, min_words: int, most: int,
+               enough: int | None = None) -> list[Span]:
     """What the aligner's word pass could keep (:func:`~dupefind.align.passages.passage_spans`:
-    the first ``most``; none, and the word pass keeps no passage), on word ids numbered from
+    the first ``most``, or fewer once ``enough`` identical words; none, and the word pass keeps
+    no passage), on word ids numbered from
     the hashes as the aligner numbers words: equal words, equal ids; each boilerplate word an
     id of its own that matches nothing."""
     length_a = len(a.words.hashes)
@@ -234,7 +231,8 @@ def word_spans(a: Screened, b: Screened, x: Probe, y: Probe, *, min_words: int, 
     stops = _run_seeds(x.stop_runs, x.stop_run_starts, y.stop_runs, y.stop_run_starts, MAX_REPEATS)
     width = len(ids_b) + 1
     seeds = unique(np.concatenate((words[0] * width + words[1], stops[0] * width + stops[1])))
-    return passage_spans((seeds // width, seeds % width), ids_a, ids_b, min_words=min_words, most=most)
+    return passage_spans((seeds // width, seeds % width), ids_a, ids_b, min_words=min_words, most=most,
+                         enough=enough)
 
 
 @kernel(nogil=True)
@@ -385,7 +383,7 @@ def _stems(text: str, words: HashedWords, boilerplate: npt.NDArray[np.bool_]) ->
         return None
     if not len(starts):
         return _NO_STEM
-    content = ~_among(words.hashes, _FUNCTION_HASHES) & ~boilerplate
+    content = ~in_sorted(words.hashes, _FUNCTION_HASHES) & ~boilerplate
     keys: npt.NDArray[np.uint64] = _stem_keys(data, starts.astype(np.int64), ends.astype(np.int64), content, STEM)
     return keys
 

@@ -207,20 +207,23 @@ def passage_from_seeds(seeds: tuple[Codes, Codes], ids_a: Codes, ids_b: Codes, *
     return bool(passage_spans(seeds, ids_a, ids_b, min_words=min_words, most=1))
 
 
-def passage_spans(seeds: tuple[Codes, Codes], ids_a: Codes, ids_b: Codes, *, min_words: int,
-                  most: int) -> list[tuple[int, int, int, int, int]]:
+def passage_spans(seeds: tuple[Codes, Codes], ids_a: Codes, ids_b: Codes, *, min_words: int, most: int,
+                  enough: int | None = None) -> list[tuple[int, int, int, int, int]]:
     """What the word pass of :func:`align_sides` could keep, from the seeds (as
     :func:`passage_from_seeds` takes them): the word ranges and identical words
     ``(ia, ib, ja, jb, same)`` of every region that aligns to a passage, in order, the first
-    ``most`` of them. Each passage the word pass keeps is one of these (the others lose a
-    clash), so their words and identical words bound the kept ones'."""
+    ``most`` of them, or fewer once their identical words reach ``enough``. Each passage the
+    word pass keeps is one of these (the others lose a clash), so their words and identical
+    words bound the kept ones'."""
     regions = _regions(seeds, ids_a, ids_b, min_words=min_words)
     found = []
+    same = 0
     for region in _rows(regions):
         span = _fine_span(region, ids_a, ids_b, min_words=min_words)
         if span is not None:
             found.append(span)
-            if len(found) >= most:
+            same += span[4]
+            if len(found) >= most or (enough is not None and same >= enough):
                 break
     return found
 

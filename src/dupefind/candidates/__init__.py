@@ -41,7 +41,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ..arrays import unique
+from ..arrays import in_sorted, unique
 from ..fingerprint import EMPTY
 from ..jit import kernel
 from ..views import View
@@ -127,20 +127,12 @@ def _kept_keys(keys: BandKeys, involving: npt.NDArray[np.bool_] | None,
     keep = np.ones(len(codes), dtype=bool)
     flagged = codes[involving[keys.documents]] if involving is not None else codes[:0]
     if involving is not None and len(flagged) <= len(codes) // 8:  # few: looked up by bisection
-        keep &= _found_in(codes, np.unique(flagged))  # (many: the buckets are sorted out anyway)
+        keep &= in_sorted(codes, np.unique(flagged))  # (many: the buckets are sorted out anyway)
     if crowded is not None:
-        keep &= ~_found_in(codes, crowded)
+        keep &= ~in_sorted(codes, crowded)
     chosen = np.flatnonzero(keep)
     return BandKeys(keys.views[chosen], keys.rows[chosen], keys.documents[chosen], keys.bands[chosen],
                     keys.keys[chosen])
-
-
-def _found_in(values: npt.NDArray[np.uint64], table: npt.NDArray[np.uint64]) -> npt.NDArray[np.bool_]:
-    """Which ``values`` are in the sorted ``table``."""
-    if not len(table):
-        return np.zeros(len(values), dtype=bool)
-    found: npt.NDArray[np.bool_] = table[np.searchsorted(table, values).clip(max=len(table) - 1)] == values
-    return found
 
 
 def bucket_candidates(keys: BandKeys, sketches: Sequence[Sketches], *, views: Sequence[View]) -> list[Candidate]:
