@@ -115,3 +115,44 @@ def validate_report(instance: object) -> None:
     full = schema()
     Draft202012Validator.check_schema(full)
     Draft202012Validator(full).validate(instance)
+
+
+#: Sentences of 020 (the source) that every answer of :func:`class_answers` copies.
+CLASS_COPIED = ("There are two main ways to capture it. The older approach is the tidal barrage, a dam built "
+                "across an estuary. Water is allowed to flow in as the tide rises, then held behind sluice gates "
+                "and released through turbines as the tide falls. The best-known example, on the Rance estuary "
+                "in Brittany, has been generating electricity since 1966.")
+CLASS_SOURCE = "020_tidal_power_explainer.txt"
+
+
+def class_answers(count: int = 5) -> dict[str, str]:
+    """A class answering one question from one source (``CLASS_SOURCE``, not included): each
+    answer is the same four sentences copied verbatim plus a sentence of its own. Five documents
+    or more hold those sentences, so they are common (boilerplate at the default); they are most
+    of each answer (kept there) and a small part of the source (set aside there)."""
+    assert CLASS_COPIED in sample_text(CLASS_SOURCE)
+    topics = ["cost", "seabed", "estuaries", "birds", "turbines", "grids", "moon", "salt", "cables"]
+    return {f"answer_{k}.txt": f"{CLASS_COPIED}\nMy own point {k}: {topics[k % len(topics)]} matter most here.\n"
+            for k in range(count)}
+
+
+#: Lines a site prints around every page (:func:`site_pages`).
+SITE_HEADER = ("Valley Courier: news, sport and weather for the valley and the towns around it, every day.\n"
+               "Home | News | Sport | Weather | Business | Letters | Events | Contact the newsroom")
+SITE_FOOTER = ("All of the articles on this site are the property of the Valley Courier and may not be copied "
+               "without the permission of the editor.\nShare this story with a friend by email, or on any of the "
+               "social networks that you use.")
+
+
+def site_pages(count: int) -> dict[str, str]:
+    """``count`` pages of one site, each a different stretch of 160 words of the samples (but
+    those holding ``CLASS_COPIED``: a class and a site can be scanned together) between
+    the site's header and footer (70 words: a minority), and a page that is nothing but header
+    and footer (``stub.txt``)."""
+    words = " ".join(sample_text(name) for name in sample_files() if name.endswith(".txt")
+                     and not name.startswith("00") and CLASS_COPIED[:40] not in sample_text(name)).split()
+    assert len(words) >= 160 * count
+    pages = {f"page_{k:02d}.txt": f"{SITE_HEADER}\n\n{' '.join(words[160 * k : 160 * (k + 1)])}\n\n{SITE_FOOTER}\n"
+             for k in range(count)}
+    pages["stub.txt"] = f"{SITE_HEADER}\n\nSorry, this page could not be found.\n\n{SITE_FOOTER}\n"
+    return pages

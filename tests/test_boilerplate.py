@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from conftest import sample_text
 
-from dupefind.boilerplate import boilerplate_mask, find_commons, segment_keys
+from dupefind.boilerplate import WIDESPREAD, boilerplate_mask, find_commons, kept_segments, segment_keys
 from dupefind.text import hash_words, tokenize
 
 FOOTER = ("Share this story with your friends on any of the networks that you use.\n"
@@ -93,3 +93,19 @@ def test_segment_keys_are_sorted_unique_and_ignore_case_and_spacing() -> None:
     shouted = FOOTER.upper().replace(" ", "  ")
     assert np.array_equal(keys, segment_keys(hash_words(shouted)))
     assert len(find_commons([], min_docs=2).keys) == 0
+
+
+def test_what_a_document_keeps_is_spared_in_its_partner_unless_widespread() -> None:
+    texts = [a + "\n\n" + FOOTER + "\n" for a in ARTICLES[:5]]
+    commons = find_commons(keys_of(texts), min_docs=5)
+    notice = "Local notice for readers.\n" + FOOTER
+    kept = kept_segments(hash_words(notice), commons)
+    assert len(kept) == 2 and set(kept.tolist()) <= set(commons.keys.tolist())  # its two footer lines
+    assert len(kept_segments(hash_words(texts[0]), commons)) == 0  # a minority: set aside, kept nowhere
+    # In a partner that sets the footer aside, the notice's footer lines are spared.
+    assert masked_words(texts[0], commons) != [] and masked_words(texts[0], commons.sparing(kept)) == []
+    # Found in WIDESPREAD times min_docs documents, the footer is furniture: kept, but never spared.
+    many = texts * WIDESPREAD  # the footer in 4 x 5 documents
+    widespread = find_commons(keys_of(many), min_docs=5)
+    assert len(widespread.widespread) == 2
+    assert masked_words(notice, widespread) == [] and len(kept_segments(hash_words(notice), widespread)) == 0

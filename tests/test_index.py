@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from conftest import SAMPLES, sample_files
+from conftest import CLASS_SOURCE, SAMPLES, class_answers, sample_files, site_pages
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -36,7 +36,9 @@ FOOTER = "Subscribe to the Riverside Weekly newsletter for local news, events an
 def _corpus(folder: Path) -> list[str]:
     """The samples (five planted pairs), five of them again with a shared footer line (boilerplate
     when five documents hold it: whether it is depends on which documents are counted), identical
-    short texts, a copy of a footer-carrying article, and six stories quoting one statement."""
+    short texts, a copy of a footer-carrying article, six stories quoting one statement, and
+    five answers copying the same sentences of a sample (common: kept in the answers, spared in
+    their source)."""
     folder.mkdir(parents=True, exist_ok=True)
     names = [n for n in sample_files() if n.endswith(".txt")]
     paths = []
@@ -58,6 +60,9 @@ def _corpus(folder: Path) -> list[str]:
         lines = (SAMPLES / name).read_text(encoding="utf-8").splitlines()
         (folder / f"quote_{k}.txt").write_text("\n".join([*lines[:4], QUOTE, *lines[4:9]]) + "\n", encoding="utf-8")
         paths.append(folder / f"quote_{k}.txt")
+    for name, text in class_answers(5).items():
+        (folder / name).write_text(text, encoding="utf-8")
+        paths.append(folder / name)
     for k in range(3):
         (folder / f"short_{k}.txt").write_text("Comments are closed for this article.\n", encoding="utf-8")
         paths.append(folder / f"short_{k}.txt")
@@ -82,6 +87,7 @@ def _batches(paths: list[str], cuts: list[int]) -> list[list[str]]:
 def test_the_corpus_exercises_boilerplate_short_texts_and_copies(whole_scan: dupefind.Report) -> None:
     ids = {(Path(p.a).name, Path(p.b).name) for p in whole_scan.pairs}
     assert ("short_0.txt", "short_1.txt") in ids and ("footer_0.txt", "footer_copy.txt") in ids
+    assert {(CLASS_SOURCE, f"answer_{k}.txt") for k in range(5)} <= {tuple(sorted(pair)) for pair in ids}
     assert len(whole_scan.pairs) >= 8
 
 
@@ -154,6 +160,26 @@ def _scan_bands(catalog: Catalog) -> set[tuple[int, int, int, str]]:
     keys = band_keys(catalog.sketches, views=views_of(CONFIG), usable=usable)
     return {(int(v), int(b), int(k), catalog.documents[d].id)
             for v, b, k, d in zip(keys.views, keys.bands, keys.keys.view(np.int64), keys.documents)}
+
+
+def test_furniture_widespread_in_the_index_pairs_no_page_it_holds(tmp_path: Path) -> None:
+    """A page of site furniture checked against an index of the site's pages: the furniture is
+    widespread in the index plus the page (not in the page alone), spared nowhere, as a scan of
+    all finds it; and so are the index's pairs of the class and its source."""
+    folder = tmp_path / "site"
+    folder.mkdir()
+    texts = {**site_pages(24), **class_answers(5), CLASS_SOURCE: (SAMPLES / CLASS_SOURCE).read_text(encoding="utf-8")}
+    for name, text in texts.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    paths = sorted(str(folder / name) for name in texts)
+    stub = str(folder / "stub.txt")
+    whole = dupefind.scan(paths, CONFIG)
+    assert not any(stub in (p.a, p.b) for p in whole.pairs) and len(whole.pairs) >= 5
+    with Index(tmp_path / "site.index", CONFIG) as index:
+        index.add([p for p in paths if p != stub][:12])
+        index.add([p for p in paths if p != stub][12:])
+        assert report_json(index.pairs()) == report_json(dupefind.scan([p for p in paths if p != stub], CONFIG))
+        assert index.check([stub]).pairs == ()
 
 
 def test_the_quote_is_boilerplate_that_would_pair_unrelated_stories_in_the_content_view(corpus: list[str]) -> None:

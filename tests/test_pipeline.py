@@ -9,11 +9,12 @@ import random
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
-from conftest import SAMPLES, sample_files, sample_text
+from conftest import CLASS_SOURCE, SAMPLES, class_answers, sample_files, sample_text, site_pages
 
 import dupefind
-from dupefind import Config, InputError
+from dupefind import Config, InputError, boilerplate, pipeline
 from dupefind.models import PackedPair, Pairs
 from dupefind.report import report_json
 
@@ -197,6 +198,42 @@ def test_copy_inside_boilerplate_is_still_found(tmp_path: Path) -> None:
     # The shared footer is not part of the evidence.
     for passage in report.pairs[0].passages:
         assert "Valley Courier" not in passage.a_text
+
+
+def _write(folder: Path, texts: dict[str, str]) -> None:
+    for name, text in texts.items():
+        (folder / name).write_text(text, encoding="utf-8")
+
+
+def test_a_class_copying_one_source_is_found_though_its_sentences_are_common(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Five answers copy the same sentences of a source: boilerplate by count, kept in each
+    answer (most of its words), set aside in the source. What an answer keeps is evidence in
+    its partner too, so each answer pairs with the source (as ``compare`` says)."""
+    _write(tmp_path, {CLASS_SOURCE: sample_text(CLASS_SOURCE), **class_answers(5)})
+    source = str(tmp_path / CLASS_SOURCE)
+    wanted = {tuple(sorted((source, str(tmp_path / f"answer_{k}.txt")))) for k in range(5)}
+    report = dupefind.scan([str(tmp_path)], Config(jobs=1))
+    assert wanted <= {(p.a, p.b) for p in report.pairs}
+    assert all(dupefind.compare(*(Path(path).read_text(encoding="utf-8") for path in pair)).duplicate
+               for pair in wanted)
+    # The control: were it set aside in the source all the same, the answers would be lost.
+    monkeypatch.setattr(pipeline, "kept_segments", lambda words, commons: np.empty(0, dtype=np.uint64))
+    assert not wanted & {(p.a, p.b) for p in dupefind.scan([str(tmp_path)], Config(jobs=1)).pairs}
+
+
+def test_a_page_of_site_furniture_pairs_with_no_page_of_a_large_site(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page that is only the site's header and footer keeps them (they are most of it), but
+    found in 4 x --boilerplate-min-docs pages they are widespread, and spared in no partner:
+    the stub pairs with none of the 24 pages (it would with each, tying them all into one
+    cluster)."""
+    _write(tmp_path, site_pages(24))
+    stub = str(tmp_path / "stub.txt")
+    report = dupefind.scan([str(tmp_path)], Config(jobs=1))
+    assert not any(stub in (p.a, p.b) for p in report.pairs)
+    monkeypatch.setattr(boilerplate, "WIDESPREAD", 100)  # the control: spared, it pairs
+    assert sum(stub in (p.a, p.b) for p in dupefind.scan([str(tmp_path)], Config(jobs=1)).pairs) == 24
 
 
 def test_nothing_to_scan_raises_input_error(tmp_path: Path) -> None:

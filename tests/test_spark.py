@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SAMPLES, run_main, sample_files, sample_text, validate_report
+from conftest import (CLASS_SOURCE, SAMPLES, class_answers, run_main, sample_files, sample_text, site_pages,
+                      validate_report)
 
 from dupefind import Config, Report, scan
 from dupefind.cluster import clusters
@@ -125,6 +126,20 @@ def test_report_is_byte_identical_with_the_content_view_without_boilerplate(
     assert {(p.a, p.b) for p in all_words.pairs} < {(p.a, p.b) for p in local.pairs} == {
         (f"copy-{k}", f"long-{k}") for k in range(3)}
     assert report_json(without_engine(scan_paths(spark, [str(quoted)]))) == report_json(local)
+
+
+def test_report_is_byte_identical_for_a_class_and_a_site(spark: Any, tmp_path: Path) -> None:
+    """What one document keeps of the common segments is evidence in its partner, but for the
+    widespread ones, on Spark as locally: the class's answers pair with their source, the page
+    of site furniture with no page."""
+    texts = {**site_pages(24), **class_answers(5), CLASS_SOURCE: sample_text(CLASS_SOURCE)}
+    (tmp_path / "class.jsonl").write_text("".join(json.dumps({"id": k, "text": t}) + "\n" for k, t in texts.items()),
+                                          encoding="utf-8")
+    local = scan([str(tmp_path)])
+    ids = {(p.a, p.b) for p in local.pairs}
+    assert {(CLASS_SOURCE, f"answer_{k}.txt") for k in range(5)} <= ids
+    assert not any("stub.txt" in pair for pair in ids)
+    assert report_json(without_engine(scan_paths(spark, [str(tmp_path)]))) == report_json(local)
 
 
 def test_parquet_pairs_and_clusters(spark: Any, corpus: Path) -> None:

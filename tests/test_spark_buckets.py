@@ -104,9 +104,9 @@ def test_check_rows_finds_copies_and_texts_changed_since_the_first_read() -> Non
 
     a, b = (sample_text(n) for n in [n for n in sample_files() if n.endswith(".txt")][:2])
     copy = a + " One more line."
-    rows = [("a", a, checksum(a), None, "copy", copy, checksum(copy), None),
-            ("b", b + " edited", checksum(b), None, "copy", copy, checksum(copy), None),
-            ("copy", copy, checksum(copy), None, "gone", None, 7, None)]
+    rows = [("a", a, checksum(a), None, None, "copy", copy, checksum(copy), None, None),
+            ("b", b + " edited", checksum(b), None, None, "copy", copy, checksum(copy), None, None),
+            ("copy", copy, checksum(copy), None, None, "gone", None, 7, None, None)]
     found = list(check_rows(rows, config=Config()))
     assert [r[:2] for r in found if not r[5]] == [("a", "copy")]
     assert sorted(r[0] for r in found if r[5]) == ["b", "gone"]

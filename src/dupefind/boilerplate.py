@@ -3,8 +3,11 @@
 The rule, in full: a segment (a line, or a sentence within a line) of two or more words that
 occurs in at least ``min_docs`` documents is *common*. In each document the common segments
 are set aside, unless together they make up half or more of its words: then they are what the
-document is about (a press release syndicated to many sites), not furniture around it, and
-they are kept. Counting needs one small hash per segment, never the texts.
+document is about (a press release syndicated to many sites, an answer copied from a source
+other answers copy too), not furniture around it, and they are kept. What one document of a
+pair keeps is evidence in the other too (:func:`kept_segments`, :meth:`Commons.sparing`): a
+source whose sentences many answers copy, set aside in the source alone, would hide it from
+every one of its copies. Counting needs one small hash per segment, never the texts.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from .arrays import in_sorted
 from .jit import kernel
 from .text import _BASE_U64, HashedWords, WordHashes, _mix64
 
@@ -22,6 +26,12 @@ Keys = npt.NDArray[np.uint64]
 
 #: Common segments stay in a document when they are at least this share of its words.
 CONTENT_SHARE = 0.5
+#: A common segment found in at least this many times ``min_docs`` documents is widespread: a
+#: document made of it (a site's page that is all header and footer) keeps it as its content,
+#: but it is not spared in the document's partners (:func:`kept_segments`), or that one page
+#: would pair with every page of its site. A class copying one source, or a lede reused by a
+#: few papers, is found in fewer.
+WIDESPREAD = 4
 #: A segment of at least this many words is long (a quote, a lede, a sign-off): a shorter one
 #: holds a few content words, a tenth of a content window (:mod:`dupefind.views`) at most, and
 #: cannot make two windows collide; the content view is sketched without the long common ones
@@ -35,10 +45,28 @@ class Commons:
 
     keys: Keys = field(default_factory=lambda: np.empty(0, dtype=np.uint64))
     """Sorted unique segment hashes."""
+    widespread: Keys = field(default_factory=lambda: np.empty(0, dtype=np.uint64))
+    """Sorted hashes of the segments found in at least :data:`WIDESPREAD` times ``min_docs``
+    documents: furniture whatever a few documents make of it (:func:`kept_segments`)."""
+    spared: Keys = field(default_factory=lambda: np.empty(0, dtype=np.uint64))
+    """Sorted common segments that are not set aside all the same: those the other document
+    of a pair keeps (:func:`kept_segments`)."""
+
+    def sparing(self, kept: Keys) -> Commons:
+        """These commons, the segments ``kept`` (sorted) not set aside."""
+        return Commons(self.keys, self.widespread, kept)
 
     def __contains__(self, key: int) -> bool:
         index = int(np.searchsorted(self.keys, np.uint64(key)))
         return index < len(self.keys) and int(self.keys[index]) == key
+
+
+_NO_KEYS: Keys = np.empty(0, dtype=np.uint64)
+
+
+def common_keys(keys: Keys, widespread: Keys = _NO_KEYS) -> Commons:
+    """The :class:`Commons` of some keys (any order, repeats allowed), ``widespread`` among them."""
+    return Commons(np.unique(keys), np.unique(widespread))
 
 
 def segment_keys(words: HashedWords) -> Keys:
@@ -79,7 +107,8 @@ def _segment_key_sets(hashes: WordHashes, segment_starts: npt.NDArray[np.intp], 
 
 
 def find_commons(per_document: Iterable[Keys], *, min_docs: int) -> Commons:
-    """The segments that occur in at least ``min_docs`` of the documents."""
+    """The segments that occur in at least ``min_docs`` of the documents (those in
+    :data:`WIDESPREAD` times as many named as such)."""
     counter = SegmentCounter()
     for keys in per_document:
         counter.add(keys)
@@ -109,6 +138,7 @@ class SegmentCounter:
     def commons(self, *, min_docs: int) -> Commons:
         """The segments counted in at least ``min_docs`` documents (the counts are let go)."""
         found: list[Keys] = []
+        widespread: list[Keys] = []
         for index, arrays in enumerate(self._shelves):
             if arrays:
                 keys = np.concatenate(arrays)
@@ -117,7 +147,23 @@ class SegmentCounter:
                 starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
                 counts = np.diff(starts, append=len(keys))
                 found.append(keys[starts[counts >= min_docs]])
-        return Commons(np.concatenate(found) if found else np.empty(0, dtype=np.uint64))
+                widespread.append(keys[starts[counts >= WIDESPREAD * min_docs]])
+        return common_keys(np.concatenate(found) if found else _NO_KEYS,
+                           np.concatenate(widespread) if widespread else _NO_KEYS)
+
+
+def kept_segments(words: HashedWords, commons: Commons) -> Keys:
+    """The common segments a text (one) keeps and that its partners spare, sorted: all of its
+    common segments when they make up :data:`CONTENT_SHARE` of its words or more (what it is
+    about), none otherwise; but the :attr:`~Commons.widespread` ones."""
+    if len(commons.keys) == 0 or len(words) == 0:
+        return np.empty(0, dtype=np.uint64)
+    keys, lengths = _segment_hashes(words)
+    common = in_sorted(keys, commons.keys) & (lengths >= 2)
+    if int(lengths[common].sum()) < CONTENT_SHARE * len(words):
+        return np.empty(0, dtype=np.uint64)
+    kept = keys[common]
+    return np.unique(kept[~in_sorted(kept, commons.widespread)])
 
 
 def boilerplate_mask(words: HashedWords, commons: Commons) -> npt.NDArray[np.bool_]:
@@ -145,8 +191,9 @@ def _set_aside(words: HashedWords, commons: Commons, *, long_only: bool) -> npt.
     if len(commons.keys) == 0 or len(words) == 0:
         return np.zeros(len(words), dtype=bool)
     keys, lengths = _segment_hashes(words)
-    found = np.searchsorted(commons.keys, keys).clip(max=len(commons.keys) - 1)
-    common = (commons.keys[found] == keys) & (lengths >= 2)
+    common = in_sorted(keys, commons.keys) & (lengths >= 2)
+    if len(commons.spared):
+        common &= ~in_sorted(keys, commons.spared)
     if len(words.text_starts) <= 1:  # one text (verification's case, per document): no grouping
         aside = common & (int(lengths[common].sum()) < CONTENT_SHARE * len(words))
     else:

@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .align import Side, align_sides, side, summarised
-from .boilerplate import Commons
+from .boilerplate import Commons, Keys, kept_segments
 from .candidates import candidate_pairs
 from .catalog import Catalog, Progress, build_catalog
 from .cluster import clusters
@@ -37,6 +37,7 @@ DOCUMENTS_PER_TASK = 64
 #: ... and at most this many pairs.
 PAIRS_PER_TASK = 512
 
+_NO_KEYS: Keys = np.empty(0, dtype=np.uint64)
 
 
 PathArg = str | os.PathLike[str]
@@ -232,17 +233,23 @@ def check_pairs(task: PairTask, *, commons: Commons, config: Config, load: TextL
     A text read again must be the one the first pass read (same length and checksum), or the
     document changed during the scan: its pairs are not aligned with offsets into another text.
     Pairs of byte-identical texts (members of groups of identical copies, each with the same
-    document or with copies of one) are judged once.
+    document or with copies of one) are judged once. A document is screened again, without
+    re-reading it, for a partner that keeps common segments it sets aside
+    (:meth:`~dupefind.boilerplate.Commons.sparing`).
     """
     read = load or partial(load_text, text_field=config.text_field)
     cheap: dict[int, Screened | None] = {}
-    ready: dict[str, Reread] = {}
-    probed: dict[str, Probe] = {}
+    spared: dict[tuple[int, bytes], Screened] = {}
+    kept: dict[int, Keys] = {}
+    # Each screened document of the task lives in ``cheap`` or ``spared`` until the task ends,
+    # so its identity names it in the caches of what is made from it.
+    ready: dict[int, Reread] = {}
+    probed: dict[int, Probe] = {}
 
     def probes(doc: Screened) -> Probe:
-        if doc.id not in probed:
-            probed[doc.id] = probe(doc)
-        return probed[doc.id]
+        if id(doc) not in probed:
+            probed[id(doc)] = probe(doc)
+        return probed[id(doc)]
 
     def screen(index: int) -> Screened | None:
         if index not in cheap:
@@ -253,19 +260,36 @@ def check_pairs(task: PairTask, *, commons: Commons, config: Config, load: TextL
                 min_words=config.min_words)
         return cheap[index]
 
+    def beside(index: int, doc: Screened, other: int) -> Screened:
+        """The document as screened in a pair with ``other``: the common segments ``other``
+        keeps are evidence in it too."""
+        if not doc.boilerplate.any():
+            return doc
+        if other not in kept:
+            partner = cheap[other]
+            kept[other] = kept_segments(partner.words, commons) if partner is not None else _NO_KEYS
+        if not len(kept[other]):
+            return doc
+        key = (index, kept[other].tobytes())
+        if key not in spared:
+            spared[key] = screened(doc.id, doc.text, commons=commons.sparing(kept[other]), scheme=config.scheme,
+                                   ngram=config.shingle_size, min_words=config.min_words)
+        return spared[key]
+
     def reread(doc: Screened) -> Reread:
-        if doc.id not in ready:
-            ready[doc.id] = _reread(doc)
-        return ready[doc.id]
+        if id(doc) not in ready:
+            ready[id(doc)] = _reread(doc)
+        return ready[id(doc)]
 
     same: dict[tuple[str, str], Pair | None] = {}
     found: list[PackedPair] = []
     changed: set[int] = set()
     for i, j in task.pairs:
-        a, b = screen(i), screen(j)
-        changed.update(k for k, doc in ((i, a), (j, b)) if doc is None)
-        if a is None or b is None:
+        first, second = screen(i), screen(j)
+        changed.update(k for k, doc in ((i, first), (j, second)) if doc is None)
+        if first is None or second is None:
             continue
+        a, b = beside(i, first, j), beside(j, second, i)
         if (a.text, b.text) in same:  # the same two texts (members of identical groups): judged once
             pair = same[(a.text, b.text)]
             pair = pair if pair is None or (pair.a, pair.b) == (a.id, b.id) else replace(pair, a=a.id, b=b.id)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import numpy.typing as npt
 
-from ..boilerplate import Commons
+from ..boilerplate import WIDESPREAD, Commons, common_keys
 from ..candidates import Sketches, band_keys, key_codes
 from ..catalog import Catalog, Fingerprints
 from ..models import Document, Location
@@ -77,7 +77,8 @@ def stored_bands(stored: Stored, *, views: Sequence[View]) -> Bands:
 def whole_catalog(store: Store, *, views: Sequence[View], min_docs: int) -> Catalog:
     """Every document of the index, sorted by id (inside :meth:`Store.reading`)."""
     everyone = [_member(store, s) for s in store.everything()]
-    return _catalog(everyone, views=views, commons=Commons(store.common_segments(min_docs)))
+    return _catalog(everyone, views=views, commons=common_keys(store.common_segments(min_docs),
+                                                                   store.common_segments(WIDESPREAD * min_docs)))
 
 
 def checked_catalog(store: Store, new: Sequence[tuple[Member, Bands]], *, views: Sequence[View], seed: int,
@@ -129,7 +130,8 @@ def checked_catalog(store: Store, new: Sequence[tuple[Member, Bands]], *, views:
     every = all_keys([by_id[catalog.documents[k].id].segments for k in sorted(named - involving)]
                      + [m.segments for m in fresh])
     counts = store.segment_counts(every) + document_counts(every, [m.segments for m in fresh])
-    return replace(catalog, commons=Commons(every[counts >= min_docs])), involving, candidates
+    commons = common_keys(every[counts >= min_docs], every[counts >= WIDESPREAD * min_docs])
+    return replace(catalog, commons=commons), involving, candidates
 
 
 def _codes(keys: Sequence[tuple[int, int, int]]) -> npt.NDArray[np.uint64]:

@@ -25,7 +25,7 @@ from pyspark.sql.types import (
     StructType,
 )
 
-from ..boilerplate import Commons
+from ..boilerplate import WIDESPREAD, Commons
 from ..config import Config
 from ..resketch import needed
 from ..views import View
@@ -84,9 +84,11 @@ def first_of_each_id(found: DataFrame) -> tuple[DataFrame, DataFrame]:
 
 def common_segments(docs: DataFrame, *, min_docs: int) -> DataFrame:
     """The keys of the segments found in at least ``min_docs`` documents (a document's keys are
-    unique, so a count of rows is a count of documents)."""
+    unique, so a count of rows is a count of documents), each ``widespread`` or not (found in
+    :data:`~dupefind.boilerplate.WIDESPREAD` times as many)."""
     counts = docs.select(F.explode("segments").alias("key")).groupBy("key").count()
-    return counts.filter(F.col("count") >= min_docs).select("key")
+    return counts.filter(F.col("count") >= min_docs).select(
+        "key", (F.col("count") >= WIDESPREAD * min_docs).alias("widespread"))
 
 
 def without_boilerplate(docs: DataFrame, records: RDD[RecordRow], commons: DataFrame, *, config: Config
@@ -193,14 +195,15 @@ def verified_pairs(candidates: DataFrame, records: DataFrame, docs: DataFrame, c
     row ``changed`` instead of its pairs."""
     ids = candidates.select(F.col("a").alias("id")).union(candidates.select(F.col("b").alias("id"))).distinct()
     needed = docs.join(ids, "id", "left_semi")
-    keys = (needed.select("id", F.explode("segments").alias("key")).join(commons, "key", "left_semi")
-            .groupBy("id").agg(F.collect_list("key").alias("keys")))
+    keys = (needed.select("id", F.explode("segments").alias("key")).join(commons, "key")
+            .groupBy("id").agg(F.collect_list("key").alias("keys"),
+                               F.collect_list(F.when(F.col("widespread"), F.col("key"))).alias("wide")))
     texts = (needed.select("id", "order", "path", "line", "checksum")
              .join(records, ["id", "order", "path", "line"], "left")
              .select("id", "text", "checksum").join(keys, "id", "left"))
-    full = (candidates.join(texts.toDF("a", "text_a", "sum_a", "keys_a"), "a")
-            .join(texts.toDF("b", "text_b", "sum_b", "keys_b"), "b")
-            .select("a", "text_a", "sum_a", "keys_a", "b", "text_b", "sum_b", "keys_b")
+    full = (candidates.join(texts.toDF("a", "text_a", "sum_a", "keys_a", "wide_a"), "a")
+            .join(texts.toDF("b", "text_b", "sum_b", "keys_b", "wide_b"), "b")
+            .select("a", "text_a", "sum_a", "keys_a", "wide_a", "b", "text_b", "sum_b", "keys_b", "wide_b")
             .repartition(partitions, "a").sortWithinPartitions("a", "b"))
     checked = full.rdd.mapPartitions(partial(check_rows, config=config))
     return candidates.sparkSession.createDataFrame(checked, CHECKED, verifySchema=False)

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from ..boilerplate import Commons, segment_key_sets
+from ..boilerplate import Commons, common_keys, segment_key_sets
 from ..candidates import BandKeys, Sketches, band_keys
 from ..catalog import TASK_BYTES, TASK_UNITS, fingerprint_records
 from ..config import Config
@@ -158,10 +158,12 @@ def text_order(text: str) -> int:
     return int.from_bytes(digest, "big", signed=True)
 
 
-CheckRow = tuple[str, "str | None", int, "list[int] | None", str, "str | None", int, "list[int] | None"]
-"""``(a, text_a, checksum_a, common_keys_a, b, text_b, checksum_b, common_keys_b)``: a candidate
+CheckRow = tuple[str, "str | None", int, "list[int] | None", "list[int] | None",
+                 str, "str | None", int, "list[int] | None", "list[int] | None"]
+"""``(a, text_a, checksum_a, common_keys_a, widespread_keys_a, b, text_b, ...)``: a candidate
 pair with both texts as read again (``None``: gone), the checksums of the texts as first read
-and, for each, the keys of its segments that are boilerplate (``None``: none)."""
+and, for each, the keys of its segments that are boilerplate and of those that are widespread
+(``None``: none)."""
 #: Candidate pairs checked per :func:`dupefind.pipeline.check_pairs` call (the pairs of a
 #: partition are sorted by their first id, so a task's documents are mostly shared).
 TASK_PAIRS = 512
@@ -188,18 +190,19 @@ def check_rows(rows: Iterable[CheckRow], *, config: Config) -> Iterator[tuple[An
 
 
 def _check_task(rows: list[CheckRow], config: Config) -> Iterator[tuple[Any, ...]]:
-    documents: dict[str, tuple[str | None, int, list[int] | None]] = {}
-    for a, text_a, sum_a, keys_a, b, text_b, sum_b, keys_b in rows:
-        documents[a] = (text_a, sum_a, keys_a)
-        documents[b] = (text_b, sum_b, keys_b)
+    documents: dict[str, tuple[str | None, int, list[int] | None, list[int] | None]] = {}
+    for a, text_a, sum_a, keys_a, wide_a, b, text_b, sum_b, keys_b, wide_b in rows:
+        documents[a] = (text_a, sum_a, keys_a, wide_a)
+        documents[b] = (text_b, sum_b, keys_b, wide_b)
     ids = sorted(documents)  # the catalog's order: by id, so each pair is checked smaller id first
     index = {doc_id: k for k, doc_id in enumerate(ids)}
     # A text is looked up by where it was "read": one place per document of the task.
     where = {k: Location(doc_id, "text", checksum=documents[doc_id][1]) for k, doc_id in enumerate(ids)}
     texts = {where[k]: documents[doc_id][0] for k, doc_id in enumerate(ids)}
-    keys = [key for _, _, found in documents.values() if found for key in found]
-    task = PairTask([(index[r[0]], index[r[4]]) for r in rows], {k: (ids[k], where[k]) for k in where})
-    checked = check_pairs(task, commons=_commons(keys), config=config, load=partial(_loaded, texts))
+    keys = [key for _, _, found, _ in documents.values() if found for key in found]
+    wide = [key for _, _, _, found in documents.values() if found for key in found]
+    task = PairTask([(index[r[0]], index[r[5]]) for r in rows], {k: (ids[k], where[k]) for k in where})
+    checked = check_pairs(task, commons=_commons(keys, wide), config=config, load=partial(_loaded, texts))
     for pair in checked.pairs:
         yield pair.a, pair.b, pair.similarity, pair.containment, pair.data, False
     for k in checked.changed:
@@ -213,7 +216,7 @@ def _loaded(texts: dict[Location, str | None], location: Location) -> str:
     return text
 
 
-def _commons(keys: list[int]) -> Commons:
+def _commons(keys: list[int], wide: list[int]) -> Commons:
     if not keys:
         return Commons()
-    return Commons(np.unique(np.array(keys, dtype=np.int64).view(np.uint64)))
+    return common_keys(np.array(keys, dtype=np.int64).view(np.uint64), np.array(wide, dtype=np.int64).view(np.uint64))
