@@ -14,8 +14,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import (CLASS_SOURCE, SAMPLES, class_answers, run_main, sample_files, sample_text, site_pages,
-                      validate_report)
+from conftest import (
+    CLASS_SOURCE,
+    SAMPLES,
+    class_answers,
+    run_main,
+    sample_files,
+    sample_text,
+    site_pages,
+    validate_report,
+)
 
 from dupefind import Config, Report, scan
 from dupefind.cluster import clusters
