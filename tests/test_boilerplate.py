@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from conftest import sample_text
 
-from dupefind.boilerplate import WIDESPREAD, boilerplate_mask, find_commons, kept_segments, segment_keys
+from dupefind.boilerplate import WIDESPREAD, boilerplate_mask, common_held, find_commons, segment_keys, spared_beside
 from dupefind.text import hash_words, tokenize
 
 FOOTER = ("Share this story with your friends on any of the networks that you use.\n"
@@ -95,17 +95,23 @@ def test_segment_keys_are_sorted_unique_and_ignore_case_and_spacing() -> None:
     assert len(find_commons([], min_docs=2).keys) == 0
 
 
-def test_what_a_document_keeps_is_spared_in_its_partner_unless_widespread() -> None:
+def test_boilerplate_in_a_pair_is_what_both_hold_and_set_aside_unless_widespread() -> None:
     texts = [a + "\n\n" + FOOTER + "\n" for a in ARTICLES[:5]]
     commons = find_commons(keys_of(texts), min_docs=5)
-    notice = "Local notice for readers.\n" + FOOTER
-    kept = kept_segments(hash_words(notice), commons)
-    assert len(kept) == 2 and set(kept.tolist()) <= set(commons.keys.tolist())  # its two footer lines
-    assert len(kept_segments(hash_words(texts[0]), commons)) == 0  # a minority: set aside, kept nowhere
-    # In a partner that sets the footer aside, the notice's footer lines are spared.
-    assert masked_words(texts[0], commons) != [] and masked_words(texts[0], commons.sparing(kept)) == []
-    # Found in WIDESPREAD times min_docs documents, the footer is furniture: kept, but never spared.
-    many = texts * WIDESPREAD  # the footer in 4 x 5 documents
-    widespread = find_commons(keys_of(many), min_docs=5)
-    assert len(widespread.widespread) == 2
-    assert masked_words(notice, widespread) == [] and len(kept_segments(hash_words(notice), widespread)) == 0
+    footer, keeps = common_held(hash_words(texts[0]), commons)
+    assert len(footer) == 2 and not keeps  # its two footer lines, a minority: set aside
+    notice, notice_keeps = common_held(hash_words("Local notice for readers.\n" + FOOTER), commons)
+    assert notice_keeps and np.array_equal(notice, footer)
+    plain, plain_keeps = common_held(hash_words(ARTICLES[5]), commons)
+    assert len(plain) == 0 and not plain_keeps
+    # Both hold the footer and set it aside: furniture, set aside.
+    assert len(spared_beside(footer, footer, False, commons)) == 0
+    # The partner keeps it (it is the partner's content), or does not hold it at all (it may
+    # hold it reworded): evidence, and no longer masked.
+    assert np.array_equal(spared_beside(footer, notice, True, commons), footer)
+    assert np.array_equal(spared_beside(footer, plain, False, commons), footer)
+    assert masked_words(texts[0], commons) != [] and masked_words(texts[0], commons.sparing(footer)) == []
+    # Found in WIDESPREAD times min_docs documents, the footer is furniture in every pair.
+    widespread = find_commons(keys_of(texts * WIDESPREAD), min_docs=5)
+    assert np.array_equal(widespread.widespread, footer)
+    assert len(spared_beside(footer, notice, True, widespread)) == len(spared_beside(footer, plain, False, widespread)) == 0

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import CLASS_SOURCE, SAMPLES, class_answers, sample_files, sample_text, site_pages
+from conftest import CLASS_COPIED, CLASS_SOURCE, SAMPLES, class_answers, sample_files, sample_text, site_pages
 
 import dupefind
 from dupefind import Config, InputError, boilerplate, pipeline
@@ -218,8 +218,27 @@ def test_a_class_copying_one_source_is_found_though_its_sentences_are_common(
     assert all(dupefind.compare(*(Path(path).read_text(encoding="utf-8") for path in pair)).duplicate
                for pair in wanted)
     # The control: were it set aside in the source all the same, the answers would be lost.
-    monkeypatch.setattr(pipeline, "kept_segments", lambda words, commons: np.empty(0, dtype=np.uint64))
+    monkeypatch.setattr(pipeline, "spared_beside", lambda *args: np.empty(0, dtype=np.uint64))
     assert not wanted & {(p.a, p.b) for p in dupefind.scan([str(tmp_path)], Config(jobs=1)).pairs}
+
+
+def test_an_answer_rewording_sentences_the_class_copied_is_found(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A sixth answer rewords the sentences five others copy verbatim: in the source they are
+    common, but the answer does not hold them (only reworded), so in that pair they are no
+    boilerplate, and the answer pairs with the source."""
+    reworded = (CLASS_COPIED.replace("two main ways", "two principal ways").replace("older", "earlier")
+                .replace("is allowed to flow", "may flow").replace("best-known", "most famous")
+                .replace("has been generating", "has generated"))
+    assert all(sentence not in CLASS_COPIED for sentence in reworded.split(". "))
+    _write(tmp_path, {CLASS_SOURCE: sample_text(CLASS_SOURCE), **class_answers(5),
+                      "reworded.txt": reworded + "\nThat is my summary of the two kinds of tidal plant.\n"})
+    wanted = tuple(sorted((str(tmp_path / CLASS_SOURCE), str(tmp_path / "reworded.txt"))))
+    assert wanted in {(p.a, p.b) for p in dupefind.scan([str(tmp_path)], Config(jobs=1)).pairs}
+    # The control: with only what a partner keeps spared, the common sentences stay set aside.
+    spared = pipeline.spared_beside
+    monkeypatch.setattr(pipeline, "spared_beside", lambda held, other, keeps, commons: spared(
+        held, other, keeps, commons) if keeps else held[:0])
+    assert wanted not in {(p.a, p.b) for p in dupefind.scan([str(tmp_path)], Config(jobs=1)).pairs}
 
 
 def test_a_page_of_site_furniture_pairs_with_no_page_of_a_large_site(

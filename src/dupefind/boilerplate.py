@@ -4,10 +4,14 @@ The rule, in full: a segment (a line, or a sentence within a line) of two or mor
 occurs in at least ``min_docs`` documents is *common*. In each document the common segments
 are set aside, unless together they make up half or more of its words: then they are what the
 document is about (a press release syndicated to many sites, an answer copied from a source
-other answers copy too), not furniture around it, and they are kept. What one document of a
-pair keeps is evidence in the other too (:func:`kept_segments`, :meth:`Commons.sparing`): a
-source whose sentences many answers copy, set aside in the source alone, would hide it from
-every one of its copies. Counting needs one small hash per segment, never the texts.
+other answers copy too), not furniture around it, and they are kept.
+
+In a pair, boilerplate is what both documents hold and set aside (:func:`spared_beside`): a
+segment one of them keeps, or that only one of them holds, is evidence. Else a source whose
+sentences many answers copy (common, a small part of the source) would be hidden from every
+answer that keeps them, or rewords them. Segments found in :data:`WIDESPREAD` times
+``min_docs`` documents are furniture in every pair. Counting needs one small hash per segment,
+never the texts.
 """
 
 from __future__ import annotations
@@ -26,11 +30,12 @@ Keys = npt.NDArray[np.uint64]
 
 #: Common segments stay in a document when they are at least this share of its words.
 CONTENT_SHARE = 0.5
-#: A common segment found in at least this many times ``min_docs`` documents is widespread: a
-#: document made of it (a site's page that is all header and footer) keeps it as its content,
-#: but it is not spared in the document's partners (:func:`kept_segments`), or that one page
-#: would pair with every page of its site. A class copying one source, or a lede reused by a
-#: few papers, is found in fewer.
+#: A common segment found in at least this many times ``min_docs`` documents is widespread:
+#: furniture in every pair (:func:`spared_beside`). A document made of it (a site's page that
+#: is all header and footer) keeps it as its content, but its partners do not spare it, or
+#: that one page would pair with every page of its site; nor does a page whose footer was
+#: reworded pair with the pages of the old one. A class copying one source, or a lede reused
+#: by a few papers, is found in fewer.
 WIDESPREAD = 4
 #: A segment of at least this many words is long (a quote, a lede, a sign-off): a shorter one
 #: holds a few content words, a tenth of a content window (:mod:`dupefind.views`) at most, and
@@ -47,10 +52,10 @@ class Commons:
     """Sorted unique segment hashes."""
     widespread: Keys = field(default_factory=lambda: np.empty(0, dtype=np.uint64))
     """Sorted hashes of the segments found in at least :data:`WIDESPREAD` times ``min_docs``
-    documents: furniture whatever a few documents make of it (:func:`kept_segments`)."""
+    documents: furniture whatever a few documents make of it (:func:`spared_beside`)."""
     spared: Keys = field(default_factory=lambda: np.empty(0, dtype=np.uint64))
-    """Sorted common segments that are not set aside all the same: those the other document
-    of a pair keeps (:func:`kept_segments`)."""
+    """Sorted common segments that are not set aside all the same, beside the other document of
+    a pair (:func:`spared_beside`)."""
 
     def sparing(self, kept: Keys) -> Commons:
         """These commons, the segments ``kept`` (sorted) not set aside."""
@@ -152,18 +157,27 @@ class SegmentCounter:
                            np.concatenate(widespread) if widespread else _NO_KEYS)
 
 
-def kept_segments(words: HashedWords, commons: Commons) -> Keys:
-    """The common segments a text (one) keeps and that its partners spare, sorted: all of its
-    common segments when they make up :data:`CONTENT_SHARE` of its words or more (what it is
-    about), none otherwise; but the :attr:`~Commons.widespread` ones."""
+def common_held(words: HashedWords, commons: Commons) -> tuple[Keys, bool]:
+    """The common segments a text (one) holds, sorted, and whether it keeps them (they make up
+    :data:`CONTENT_SHARE` of its words or more)."""
     if len(commons.keys) == 0 or len(words) == 0:
-        return np.empty(0, dtype=np.uint64)
+        return _NO_KEYS, False
     keys, lengths = _segment_hashes(words)
     common = in_sorted(keys, commons.keys) & (lengths >= 2)
-    if int(lengths[common].sum()) < CONTENT_SHARE * len(words):
-        return np.empty(0, dtype=np.uint64)
-    kept = keys[common]
-    return np.unique(kept[~in_sorted(kept, commons.widespread)])
+    return np.unique(keys[common]), int(lengths[common].sum()) >= CONTENT_SHARE * len(words)
+
+
+def spared_beside(held: Keys, partner_held: Keys, partner_keeps: bool, commons: Commons) -> Keys:
+    """Of the common segments a text holds (``held``), those it does not set aside beside a
+    partner holding ``partner_held`` (keeping them if ``partner_keeps``): boilerplate in a
+    pair is what both texts hold and set aside, as furniture or a quote run in many places.
+    A segment the partner keeps is the partner's content; one the partner does not hold is no
+    furniture of the pair (the partner may hold it reworded: a class that copies one source
+    verbatim makes its sentences common, and an answer that rewords them matches them only
+    there). Never a :attr:`~Commons.widespread` segment (a site's header and footer, its
+    pages reworded from one template to the next)."""
+    spared = held if partner_keeps else held[~in_sorted(held, partner_held)]
+    return spared[~in_sorted(spared, commons.widespread)] if len(spared) else spared
 
 
 def boilerplate_mask(words: HashedWords, commons: Commons) -> npt.NDArray[np.bool_]:

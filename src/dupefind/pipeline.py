@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .align import Side, align_sides, side, summarised
-from .boilerplate import Commons, Keys, kept_segments
+from .boilerplate import Commons, Keys, common_held, spared_beside
 from .candidates import candidate_pairs
 from .catalog import Catalog, Progress, build_catalog
 from .cluster import clusters
@@ -234,14 +234,14 @@ def check_pairs(task: PairTask, *, commons: Commons, config: Config, load: TextL
     document changed during the scan: its pairs are not aligned with offsets into another text.
     Pairs of byte-identical texts (members of groups of identical copies, each with the same
     document or with copies of one) are judged once. A document is screened again, without
-    re-reading it, for a partner that keeps common segments it sets aside
-    (:meth:`~dupefind.boilerplate.Commons.sparing`).
+    re-reading it, beside a partner that does not hold or does not set aside a common segment
+    it sets aside (:func:`~dupefind.boilerplate.spared_beside`).
     """
     read = load or partial(load_text, text_field=config.text_field)
     cheap: dict[int, Screened | None] = {}
-    spared: dict[tuple[int, bytes], Screened] = {}
-    kept: dict[int, Keys] = {}
-    # Each screened document of the task lives in ``cheap`` or ``spared`` until the task ends,
+    variants: dict[tuple[int, bytes], Screened] = {}
+    held: dict[int, tuple[Keys, bool]] = {}
+    # Each screened document of the task lives in ``cheap`` or ``variants`` until the task ends,
     # so its identity names it in the caches of what is made from it.
     ready: dict[int, Reread] = {}
     probed: dict[int, Probe] = {}
@@ -260,21 +260,26 @@ def check_pairs(task: PairTask, *, commons: Commons, config: Config, load: TextL
                 min_words=config.min_words)
         return cheap[index]
 
+    def holds(index: int) -> tuple[Keys, bool]:
+        """The common segments a screened document holds, and whether it keeps them."""
+        if index not in held:
+            doc = cheap[index]
+            held[index] = common_held(doc.words, commons) if doc is not None else (_NO_KEYS, False)
+        return held[index]
+
     def beside(index: int, doc: Screened, other: int) -> Screened:
-        """The document as screened in a pair with ``other``: the common segments ``other``
-        keeps are evidence in it too."""
+        """The document as screened in a pair with ``other``: the common segments the two do
+        not both hold and set aside are evidence (:func:`~dupefind.boilerplate.spared_beside`)."""
         if not doc.boilerplate.any():
             return doc
-        if other not in kept:
-            partner = cheap[other]
-            kept[other] = kept_segments(partner.words, commons) if partner is not None else _NO_KEYS
-        if not len(kept[other]):
+        spared = spared_beside(holds(index)[0], *holds(other), commons)
+        if not len(spared):
             return doc
-        key = (index, kept[other].tobytes())
-        if key not in spared:
-            spared[key] = screened(doc.id, doc.text, commons=commons.sparing(kept[other]), scheme=config.scheme,
-                                   ngram=config.shingle_size, min_words=config.min_words)
-        return spared[key]
+        key = (index, spared.tobytes())
+        if key not in variants:
+            variants[key] = screened(doc.id, doc.text, commons=commons.sparing(spared), scheme=config.scheme,
+                                     ngram=config.shingle_size, min_words=config.min_words)
+        return variants[key]
 
     def reread(doc: Screened) -> Reread:
         if id(doc) not in ready:
