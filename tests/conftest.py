@@ -136,6 +136,15 @@ def class_answers(count: int = 5) -> dict[str, str]:
             for k in range(count)}
 
 
+#: An answer rewording ``CLASS_COPIED`` heavily: no sentence of it left, most of its content
+#: words kept. The source's content windows leave out the class's common sentences; only its
+#: held rows, on all its words, collide with this answer's.
+CLASS_HEAVY = ("Capturing it happens in two main ways. A dam across an estuary, the tidal barrage, is the older "
+               "approach. As the tide rises the water flows in; it is held behind sluice gates, then released "
+               "through turbines when the tide falls. On the Rance estuary in Brittany, the best-known example "
+               "has generated electricity since 1966. This is how I understood the reading.")
+
+
 #: Lines a site prints around every page (:func:`site_pages`).
 SITE_HEADER = ("Valley Courier: news, sport and weather for the valley and the towns around it, every day.\n"
                "Home | News | Sport | Weather | Business | Letters | Events | Contact the newsroom")

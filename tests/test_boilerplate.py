@@ -106,12 +106,14 @@ def test_boilerplate_in_a_pair_is_what_both_hold_and_set_aside_unless_widespread
     assert len(plain) == 0 and not plain_keeps
     # Both hold the footer and set it aside: furniture, set aside.
     assert len(spared_beside(footer, footer, False, commons)) == 0
-    # The partner keeps it (it is the partner's content), or does not hold it at all (it may
-    # hold it reworded): evidence, and no longer masked.
+    # The partner keeps it (it is the partner's content), or does not hold it at all and is
+    # related (it may hold it reworded): evidence, and no longer masked.
     assert np.array_equal(spared_beside(footer, notice, True, commons), footer)
-    assert np.array_equal(spared_beside(footer, plain, False, commons), footer)
+    assert np.array_equal(spared_beside(footer, plain, False, commons, related=True), footer)
+    assert len(spared_beside(footer, plain, False, commons)) == 0
     assert masked_words(texts[0], commons) != [] and masked_words(texts[0], commons.sparing(footer)) == []
     # Found in WIDESPREAD times min_docs documents, the footer is furniture in every pair.
     widespread = find_commons(keys_of(texts * WIDESPREAD), min_docs=5)
     assert np.array_equal(widespread.widespread, footer)
-    assert len(spared_beside(footer, notice, True, widespread)) == len(spared_beside(footer, plain, False, widespread)) == 0
+    assert len(spared_beside(footer, notice, True, widespread)) == 0
+    assert len(spared_beside(footer, plain, False, widespread, related=True)) == 0

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from conftest import CLASS_SOURCE, SAMPLES, class_answers, sample_files, site_pages
+from conftest import CLASS_HEAVY, CLASS_SOURCE, SAMPLES, class_answers, sample_files, site_pages
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -38,7 +38,7 @@ def _corpus(folder: Path) -> list[str]:
     when five documents hold it: whether it is depends on which documents are counted), identical
     short texts, a copy of a footer-carrying article, six stories quoting one statement, and
     five answers copying the same sentences of a sample (common: kept in the answers, spared in
-    their source)."""
+    their source) and one rewording them (proposed by the source's held rows)."""
     folder.mkdir(parents=True, exist_ok=True)
     names = [n for n in sample_files() if n.endswith(".txt")]
     paths = []
@@ -60,7 +60,7 @@ def _corpus(folder: Path) -> list[str]:
         lines = (SAMPLES / name).read_text(encoding="utf-8").splitlines()
         (folder / f"quote_{k}.txt").write_text("\n".join([*lines[:4], QUOTE, *lines[4:9]]) + "\n", encoding="utf-8")
         paths.append(folder / f"quote_{k}.txt")
-    for name, text in class_answers(5).items():
+    for name, text in {**class_answers(5), "class_heavy.txt": CLASS_HEAVY}.items():
         (folder / name).write_text(text, encoding="utf-8")
         paths.append(folder / name)
     for k in range(3):
@@ -87,7 +87,8 @@ def _batches(paths: list[str], cuts: list[int]) -> list[list[str]]:
 def test_the_corpus_exercises_boilerplate_short_texts_and_copies(whole_scan: dupefind.Report) -> None:
     ids = {(Path(p.a).name, Path(p.b).name) for p in whole_scan.pairs}
     assert ("short_0.txt", "short_1.txt") in ids and ("footer_0.txt", "footer_copy.txt") in ids
-    assert {(CLASS_SOURCE, f"answer_{k}.txt") for k in range(5)} <= {tuple(sorted(pair)) for pair in ids}
+    assert {(CLASS_SOURCE, f"answer_{k}.txt") for k in range(5)} | {(CLASS_SOURCE, "class_heavy.txt")} <= {
+        tuple(sorted(pair)) for pair in ids}
     assert len(whole_scan.pairs) >= 8
 
 

@@ -11,10 +11,19 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import CLASS_COPIED, CLASS_SOURCE, SAMPLES, class_answers, sample_files, sample_text, site_pages
+from conftest import (
+    CLASS_COPIED,
+    CLASS_HEAVY,
+    CLASS_SOURCE,
+    SAMPLES,
+    class_answers,
+    sample_files,
+    sample_text,
+    site_pages,
+)
 
 import dupefind
-from dupefind import Config, InputError, boilerplate, pipeline
+from dupefind import Config, InputError, boilerplate, pipeline, resketch
 from dupefind.models import PackedPair, Pairs
 from dupefind.report import report_json
 
@@ -218,14 +227,15 @@ def test_a_class_copying_one_source_is_found_though_its_sentences_are_common(
     assert all(dupefind.compare(*(Path(path).read_text(encoding="utf-8") for path in pair)).duplicate
                for pair in wanted)
     # The control: were it set aside in the source all the same, the answers would be lost.
-    monkeypatch.setattr(pipeline, "spared_beside", lambda *args: np.empty(0, dtype=np.uint64))
+    monkeypatch.setattr(pipeline, "spared_beside", lambda *args, **kwargs: np.empty(0, dtype=np.uint64))
     assert not wanted & {(p.a, p.b) for p in dupefind.scan([str(tmp_path)], Config(jobs=1)).pairs}
 
 
 def test_an_answer_rewording_sentences_the_class_copied_is_found(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A sixth answer rewords the sentences five others copy verbatim: in the source they are
-    common, but the answer does not hold them (only reworded), so in that pair they are no
-    boilerplate, and the answer pairs with the source."""
+    common, but the answer does not hold them (only reworded) and shares other text with the
+    source (similar sentences), so in that pair they are no boilerplate, and the answer pairs
+    with the source."""
     reworded = (CLASS_COPIED.replace("two main ways", "two principal ways").replace("older", "earlier")
                 .replace("is allowed to flow", "may flow").replace("best-known", "most famous")
                 .replace("has been generating", "has generated"))
@@ -236,8 +246,19 @@ def test_an_answer_rewording_sentences_the_class_copied_is_found(tmp_path: Path,
     assert wanted in {(p.a, p.b) for p in dupefind.scan([str(tmp_path)], Config(jobs=1)).pairs}
     # The control: with only what a partner keeps spared, the common sentences stay set aside.
     spared = pipeline.spared_beside
-    monkeypatch.setattr(pipeline, "spared_beside", lambda held, other, keeps, commons: spared(
-        held, other, keeps, commons) if keeps else held[:0])
+    monkeypatch.setattr(pipeline, "spared_beside", lambda held, other, keeps, commons, related=False: spared(
+        held, other, keeps, commons))
+    assert wanted not in {(p.a, p.b) for p in dupefind.scan([str(tmp_path)], Config(jobs=1)).pairs}
+
+
+def test_an_answer_rewording_the_class_heavily_is_proposed_by_the_sources_held_rows(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The source holds the class's common sentences, so its content windows are sketched
+    without them; its held rows, on all its words, still collide with a heavy rewording."""
+    _write(tmp_path, {CLASS_SOURCE: sample_text(CLASS_SOURCE), **class_answers(5), "heavy.txt": CLASS_HEAVY})
+    wanted = tuple(sorted((str(tmp_path / CLASS_SOURCE), str(tmp_path / "heavy.txt"))))
+    assert wanted in {(p.a, p.b) for p in dupefind.scan([str(tmp_path)], Config(jobs=1)).pairs}
+    monkeypatch.setattr(resketch, "_with_held", lambda clean, whole, documents: clean)  # the control
     assert wanted not in {(p.a, p.b) for p in dupefind.scan([str(tmp_path)], Config(jobs=1)).pairs}
 
 

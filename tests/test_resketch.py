@@ -18,7 +18,8 @@ from dupefind.candidates import Sketches, candidate_pairs
 from dupefind.catalog import build_catalog
 from dupefind.config import Config
 from dupefind.pipeline import views_of
-from dupefind.resketch import holding, with_rows
+from dupefind.resketch import clean_sketches, holding, with_rows
+from dupefind.sketching import view_sketches
 from dupefind.sources import plan_reading
 from dupefind.text import hash_texts, hash_words
 
@@ -162,3 +163,25 @@ def test_rows_replaced_in_place_as_by_copy_as_by_hand(counts: list[int], new_cou
         given = Sketches(owners, signatures.copy(), sketches.sizes)
         out = with_rows(given, documents, new, in_place=in_place)
         assert [(int(o), r.tolist(), int(z)) for o, r, z in zip(out.owners, out.signatures, out.sizes)] == by_hand
+
+
+def test_a_text_losing_words_to_boilerplate_keeps_its_rows_on_all_its_words_as_held_rows(tmp_path: Path) -> None:
+    """Its rows without the quote, then its first-pass rows flagged held; a text that keeps the
+    quote (most of it) or holds none gets no held row."""
+    texts = corpus(tmp_path / "docs.jsonl")
+    quote = texts["doc-00"].split("\n\n")[1]
+    config = Config()
+    views = views_of(config)
+    commons = Commons(segment_keys(hash_words(quote)))
+    chosen = [texts["doc-00"], quote + "\n\nThat is what the whole of the long quote said, word for word, to us.",
+              texts["doc-20"]]
+    assert all(len(hash_words(text)) >= config.min_words for text in chosen)
+    rows = clean_sketches(chosen, views=views, seed=config.seed, min_words=config.min_words, commons=commons)
+    content = rows[1]
+    first = view_sketches(chosen, hash_texts(chosen), np.zeros(3, dtype=bool), view=views[1], seed=config.seed)
+    held = content.flags()
+    assert held.any() and set(content.owners[held].tolist()) == {0}
+    assert np.array_equal(content.signatures[held], first.signatures[first.owners == 0])
+    assert not held[content.owners == 0][: int((~held & (content.owners == 0)).sum())].any()  # clean rows first
+    for owner in (1, 2):  # nothing lost: the clean rows are the first ones
+        assert np.array_equal(content.signatures[content.owners == owner], first.signatures[first.owners == owner])

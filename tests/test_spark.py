@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from conftest import (
+    CLASS_HEAVY,
     CLASS_SOURCE,
     SAMPLES,
     class_answers,
@@ -140,12 +141,12 @@ def test_report_is_byte_identical_for_a_class_and_a_site(spark: Any, tmp_path: P
     """What one document keeps of the common segments is evidence in its partner, but for the
     widespread ones, on Spark as locally: the class's answers pair with their source, the page
     of site furniture with no page."""
-    texts = {**site_pages(24), **class_answers(5), CLASS_SOURCE: sample_text(CLASS_SOURCE)}
+    texts = {**site_pages(24), **class_answers(5), "heavy.txt": CLASS_HEAVY, CLASS_SOURCE: sample_text(CLASS_SOURCE)}
     (tmp_path / "class.jsonl").write_text("".join(json.dumps({"id": k, "text": t}) + "\n" for k, t in texts.items()),
                                           encoding="utf-8")
     local = scan([str(tmp_path)])
     ids = {(p.a, p.b) for p in local.pairs}
-    assert {(CLASS_SOURCE, f"answer_{k}.txt") for k in range(5)} <= ids
+    assert {(CLASS_SOURCE, f"answer_{k}.txt") for k in range(5)} | {(CLASS_SOURCE, "heavy.txt")} <= ids
     assert not any("stub.txt" in pair for pair in ids)
     assert report_json(without_engine(scan_paths(spark, [str(tmp_path)]))) == report_json(local)
 

@@ -56,9 +56,9 @@ def spark_like_candidates(rows: list[RecordRow], views: tuple[View, ...], config
     """What the Spark stages do, with Python lists for partitions: explode the band keys with
     their signature rows (of ``documents``, :func:`fingerprint_rows` rows, if given), hash-partition by bucket, find the candidates of each partition; and
     the capped buckets' rows."""
-    band_rows = [(view, band, key, doc[0], row, signature, size)
+    band_rows = [(view, band, key, doc[0], row, signature, size, held)
                  for doc in (documents if documents is not None else fingerprint_rows(rows, config=config))
-                 for view, row, signature, size, bands in doc[7] for band, key in enumerate(bands)]
+                 for view, row, signature, size, bands, held in doc[7] for band, key in enumerate(bands)]
     parts: list[list[Any]] = [[] for _ in range(partitions)]
     for r in band_rows:
         parts[hash(r[:3]) % partitions].append(r)

@@ -167,15 +167,20 @@ def common_held(words: HashedWords, commons: Commons) -> tuple[Keys, bool]:
     return np.unique(keys[common]), int(lengths[common].sum()) >= CONTENT_SHARE * len(words)
 
 
-def spared_beside(held: Keys, partner_held: Keys, partner_keeps: bool, commons: Commons) -> Keys:
+def spared_beside(held: Keys, partner_held: Keys, partner_keeps: bool, commons: Commons, *,
+                  related: bool = False) -> Keys:
     """Of the common segments a text holds (``held``), those it does not set aside beside a
-    partner holding ``partner_held`` (keeping them if ``partner_keeps``): boilerplate in a
-    pair is what both texts hold and set aside, as furniture or a quote run in many places.
-    A segment the partner keeps is the partner's content; one the partner does not hold is no
-    furniture of the pair (the partner may hold it reworded: a class that copies one source
-    verbatim makes its sentences common, and an answer that rewords them matches them only
-    there). Never a :attr:`~Commons.widespread` segment (a site's header and footer, its
-    pages reworded from one template to the next)."""
+    partner holding ``partner_held`` (keeping them if ``partner_keeps``). A segment the
+    partner keeps is the partner's content. Beside a ``related`` partner (the two share other
+    text), one the partner does not hold is no furniture of the pair either: the partner may
+    hold it reworded (a class that copies one source verbatim makes its sentences common, and
+    an answer that rewords them matches them only there); boilerplate is then what both hold
+    and set aside, as furniture or a quote run in many places. (A page quoting a site's
+    furniture, sharing nothing else with a page of the site, is not its copy.) Never a
+    :attr:`~Commons.widespread` segment (a site's header and footer, or its pages reworded
+    from one template to the next)."""
+    if not partner_keeps and not related:
+        return _NO_KEYS
     spared = held if partner_keeps else held[~in_sorted(held, partner_held)]
     return spared[~in_sorted(spared, commons.widespread)] if len(spared) else spared
 

@@ -198,7 +198,8 @@ def _subset(batch: Fingerprints, keep: list[int]) -> Fingerprints:
     chosen = _chosen(len(batch.documents), keep)
     renumber = np.cumsum(chosen) - 1
     sketches = tuple(Sketches(renumber[s.owners[chosen[s.owners]]], s.signatures[chosen[s.owners]],
-                              s.sizes[chosen[s.owners]]) for s in batch.sketches)
+                              s.sizes[chosen[s.owners]], s.held[chosen[s.owners]] if s.held is not None else None)
+                     for s in batch.sketches)
     return Fingerprints([batch.documents[i] for i in keep], [batch.locations[i] for i in keep], sketches,
                         [batch.exact_keys[i] for i in keep],
                         batch.segment_keys[np.repeat(chosen, batch.segment_counts)],
@@ -236,7 +237,8 @@ def _renumbered(sketch: Sketches, rank: npt.NDArray[np.intp]) -> Sketches:
     owners = rank[sketch.owners] if len(sketch) else sketch.owners
     order = np.argsort(owners, kind="stable")
     _reorder_rows(sketch.signatures, order)
-    return Sketches(owners[order], sketch.signatures, sketch.sizes[order])
+    return Sketches(owners[order], sketch.signatures, sketch.sizes[order],
+                    sketch.held[order] if sketch.held is not None else None)
 
 
 class _Sketches:

@@ -22,7 +22,7 @@ from .errors import InputError
 from .explain import explain
 from .models import Document, Location, PackedPair, Pair, Pairs, Report, Skipped
 from .parallel import Workers, ordered_map
-from .screen import Call, Probe, Screened, call, figures, fragment_possible, probe, screened
+from .screen import Call, Probe, Screened, call, figures, fragment_possible, probe, screened, share_text
 from .sketching import checksum
 from .sources import STDIN, load_text, nothing_to_scan, open_inputs, plan_reading
 from .verify import Overlap, Prepared, compact_tokens, is_duplicate, overlap, prepare
@@ -38,6 +38,9 @@ DOCUMENTS_PER_TASK = 64
 PAIRS_PER_TASK = 512
 
 _NO_KEYS: Keys = np.empty(0, dtype=np.uint64)
+#: A pair whose passages cover this share of one document is a copy of it (as
+#: :mod:`dupefind.explain` calls a text mostly inside another ``partial``).
+COVERED = 0.5
 
 
 PathArg = str | os.PathLike[str]
@@ -267,12 +270,12 @@ def check_pairs(task: PairTask, *, commons: Commons, config: Config, load: TextL
             held[index] = common_held(doc.words, commons) if doc is not None else (_NO_KEYS, False)
         return held[index]
 
-    def beside(index: int, doc: Screened, other: int) -> Screened:
-        """The document as screened in a pair with ``other``: the common segments the two do
-        not both hold and set aside are evidence (:func:`~dupefind.boilerplate.spared_beside`)."""
+    def beside(index: int, doc: Screened, other: int, *, related: bool = False) -> Screened:
+        """The document as screened in a pair with ``other`` (``related``: sharing other text):
+        the common segments :func:`~dupefind.boilerplate.spared_beside` spares are evidence."""
         if not doc.boilerplate.any():
             return doc
-        spared = spared_beside(holds(index)[0], *holds(other), commons)
+        spared = spared_beside(holds(index)[0], *holds(other), commons, related=related)
         if not len(spared):
             return doc
         key = (index, spared.tobytes())
@@ -280,6 +283,21 @@ def check_pairs(task: PairTask, *, commons: Commons, config: Config, load: TextL
             variants[key] = screened(doc.id, doc.text, commons=commons.sparing(spared), scheme=config.scheme,
                                      ngram=config.shingle_size, min_words=config.min_words)
         return variants[key]
+
+    def second_look(i: int, first: Screened, a: Screened, j: int, second: Screened, b: Screened) -> Pair | None:
+        """The pair of ``first`` and ``second`` (``a`` and ``b`` as first judged) with the common
+        segments only one of them holds spared, if it is a copy of one document (its passages
+        cover most of it: an answer rewording the sentences a class copied) or they share other
+        text (a page quoting a site's furniture, or a story a wire lede with edits, and nothing
+        else, is not a copy)."""
+        c, d = beside(i, first, j, related=True), beside(j, second, i, related=True)
+        if c is a and d is b:
+            return None
+        pair = staged_pair(c, d, config, reread=reread, probes=probes)
+        if pair is None or (pair.relation is not None
+                            and max(pair.relation.coverage_a, pair.relation.coverage_b) >= COVERED):
+            return pair
+        return pair if share_text(a, b, probes(a), probes(b), min_words=max(1, config.min_passage_words)) else None
 
     def reread(doc: Screened) -> Reread:
         if id(doc) not in ready:
@@ -299,7 +317,10 @@ def check_pairs(task: PairTask, *, commons: Commons, config: Config, load: TextL
             pair = same[(a.text, b.text)]
             pair = pair if pair is None or (pair.a, pair.b) == (a.id, b.id) else replace(pair, a=a.id, b=b.id)
         else:
-            pair = same[(a.text, b.text)] = staged_pair(a, b, config, reread=reread, probes=probes)
+            pair = staged_pair(a, b, config, reread=reread, probes=probes)
+            if pair is None:  # again, with what only one of them holds spared
+                pair = second_look(i, first, a, j, second, b)
+            same[(a.text, b.text)] = pair
         if pair is not None:
             found.append(PackedPair.of(pair))
     return Checked(found, len(task.pairs), sorted(changed))

@@ -59,13 +59,32 @@ def holding(segment_keys: Keys, segment_counts: npt.NDArray[np.intp], commons: C
 def clean_sketches(texts: Sequence[str], *, views: Sequence[View], seed: int, min_words: int,
                    commons: Commons) -> tuple[Sketches, ...]:
     """The rows of ``texts`` (documents ``0 .. n - 1``) in each view that sets boilerplate
-    aside, sketched on the words :func:`~dupefind.boilerplate.without_boilerplate` leaves (no
-    rows for the other views). A text is short by all its words, as in the first pass."""
+    aside (no rows for the other views): sketched on the words :func:`~dupefind.boilerplate.
+    without_boilerplate` leaves; and for a text that loses words to it, its rows on all its
+    words too, after those, :attr:`~dupefind.candidates.Sketches.held`. A held row pairs with
+    any row but another held row: a quote two documents hold makes no candidate of them, but
+    a source whose sentences many answers copy (common, so left out of its rows) still
+    collides with an answer that rewords them. A text is short by all its words, as in the
+    first pass."""
     words = hash_texts(texts)
     short = np.diff(words.text_starts, append=len(words)) < min_words
     clean = without_boilerplate(words, commons)
-    return tuple(view_sketches(texts, clean, short, view=view, seed=seed) if view.without_boilerplate
-                 else Sketches.empty(view.num_perm) for view in views)
+    lost = np.flatnonzero(np.diff(clean.text_starts, append=len(clean)) < np.diff(words.text_starts, append=len(words)))
+    losing = [texts[k] for k in lost.tolist()]
+    whole = hash_texts(losing)  # (hashed again: few texts)
+    return tuple(_with_held(view_sketches(texts, clean, short, view=view, seed=seed),
+                            view_sketches(losing, whole, short[lost], view=view, seed=seed), lost)
+                 if view.without_boilerplate else Sketches.empty(view.num_perm) for view in views)
+
+
+def _with_held(clean: Sketches, whole: Sketches, documents: npt.NDArray[np.intp]) -> Sketches:
+    """The rows ``clean``, with the rows ``whole`` (owners: positions in ``documents``) added as
+    held rows, each document's after its clean ones."""
+    owners = np.concatenate([clean.owners, documents[whole.owners]]).astype(np.intp)
+    order = np.argsort(owners, kind="stable")
+    held = np.concatenate([np.zeros(len(clean), dtype=bool), np.ones(len(whole), dtype=bool)])
+    return Sketches(owners[order], np.concatenate([clean.signatures, whole.signatures])[order],
+                    np.concatenate([clean.sizes, whole.sizes])[order], held[order] if held.any() else None)
 
 
 def resketch_task(task: Sequence[tuple[int, Location]], *, views: Sequence[View], seed: int, min_words: int,
@@ -109,6 +128,10 @@ def with_rows(sketches: Sketches, documents: npt.NDArray[np.intp], rows: Sketche
     owners[kept_at], owners[new_at] = old_owners, new_owners
     sizes = np.empty(total, dtype=np.uint32)
     sizes[kept_at], sizes[new_at] = sketches.sizes[kept], rows.sizes[arrival]
+    held = None
+    if sketches.held is not None or rows.held is not None:
+        held = np.empty(total, dtype=bool)
+        held[kept_at], held[new_at] = sketches.flags()[kept], rows.flags()[arrival]
     signatures = sketches.signatures
     if in_place and signatures.flags.owndata and signatures.flags.c_contiguous:
         _compact(signatures, kept)
@@ -120,7 +143,7 @@ def with_rows(sketches: Sketches, documents: npt.NDArray[np.intp], rows: Sketche
         moved[kept_at] = signatures[kept]
         signatures = moved
     signatures[new_at] = rows.signatures[arrival]
-    return Sketches(owners, signatures, sizes)
+    return Sketches(owners, signatures, sizes, held)
 
 
 @kernel(nogil=True)
@@ -167,5 +190,7 @@ def _joined(parts: list[tuple[int, Sketches]]) -> Sketches:
     """The rows of consecutive batches of documents (each with its number of documents) as
     one, owners numbered across them."""
     firsts = np.cumsum([0] + [count for count, _ in parts])
+    held = np.concatenate([p.flags() for _, p in parts])
     return Sketches(np.concatenate([p.owners + first for (_, p), first in zip(parts, firsts)]).astype(np.intp),
-                    np.concatenate([p.signatures for _, p in parts]), np.concatenate([p.sizes for _, p in parts]))
+                    np.concatenate([p.signatures for _, p in parts]), np.concatenate([p.sizes for _, p in parts]),
+                    held if held.any() else None)

@@ -270,6 +270,15 @@ def _run_seeds(keys_a: npt.NDArray[np.uint64], starts_a: npt.NDArray[np.int64], 
     return first, second
 
 
+def share_text(a: Screened, b: Screened, x: Probe, y: Probe, *, min_words: int) -> bool:
+    """Whether two texts share some text outside their boilerplate: a stretch the aligner's word
+    pass keeps (``min_words`` identical words in order), or ``MIN_SEEDS`` pairs of similar
+    sentences (known only for ASCII texts)."""
+    if shares_seed(x, y) and word_spans(a, b, x, y, min_words=min_words, most=1):
+        return True
+    return bool(sentence_seeds_possible(x, y))
+
+
 def sentence_seeds_possible(a: Probe, b: Probe) -> bool | None:
     """Whether the two texts have ``MIN_SEEDS`` sentence pairs or more whose sets of stems have
     a Dice coefficient of at least ``SEED_DICE`` (as the sentence pass computes it: shared

@@ -156,7 +156,8 @@ def bucket_candidates(keys: BandKeys, sketches: Sequence[Sketches], *, views: Se
         order, starts, sizes = buckets(banded)
         sketch = sketches[view]
         found.append(weighed_buckets(keys.rows[mine][order], starts, sizes, sketch.owners,
-                                      sketch.signatures, sketch.sizes, views[view].min_containment, width))
+                                      sketch.signatures, sketch.sizes, sketch.flags(), views[view].min_containment,
+                                      width))
     codes = unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
     return list(zip((codes // width).tolist(), (codes % width).tolist()))
 
@@ -257,14 +258,18 @@ def colliding_rows(keys: BandKeys, *, views: Sequence[View]) -> Collisions:
 
 def filter_candidates(collisions: Collisions, sketches: Sequence[Sketches], *,
                       views: Sequence[View]) -> list[Candidate]:
-    """The document pairs ``(i, j)``, ``i < j``, sorted and unique, of the colliding rows whose
-    containment estimated from their two signatures and set sizes reaches their view's
-    ``min_containment`` (the pre-filter: chance collisions on a common phrase or two go)."""
+    """The document pairs ``(i, j)``, ``i < j``, sorted and unique, of the colliding rows, not
+    both :attr:`~Sketches.held`, whose containment estimated from their two signatures and set
+    sizes reaches their view's ``min_containment`` (the pre-filter: chance collisions on a
+    common phrase or two go)."""
     found: list[npt.NDArray[np.int64]] = []
     width = np.int64(max((int(s.owners.max()) + 1 for s in sketches if len(s)), default=1))
     for number, (view, sketch) in enumerate(zip(views, sketches, strict=True)):
         mine = collisions.views == number
         first, second = collisions.first[mine], collisions.second[mine]
+        if sketch.held is not None:
+            either = ~(sketch.held[first] & sketch.held[second])
+            first, second = first[either], second[either]
         if view.sample:  # rows are shared keys: enough of them close together, per pair of documents
             found.append(_close_keys(first, second, sketch, view, width))
             continue

@@ -105,11 +105,11 @@ def _thinned(ranked: npt.NDArray[np.uint64], documents: npt.NDArray[np.intp], ro
 @kernel(nogil=True)
 def weighed_buckets(rows: npt.NDArray[np.intp], starts: npt.NDArray[np.intp], sizes: npt.NDArray[np.intp],
                      owners: npt.NDArray[np.intp], signatures: npt.NDArray[np.uint32],
-                     set_sizes: npt.NDArray[np.uint32], least: float,
+                     set_sizes: npt.NDArray[np.uint32], held: npt.NDArray[np.bool_], least: float,
                      width: np.int64) -> npt.NDArray[np.int64]:  # pragma: no cover - compiled
     """The document pairs (codes ``i * width + j``, ``i < j``, with repeats) of every two rows of
-    a bucket (``rows[start : start + size]``) of two documents whose estimated containment
-    (:func:`estimated_containment`, the same arithmetic) reaches ``least``."""
+    a bucket (``rows[start : start + size]``) of two documents, not both ``held`` rows, whose
+    estimated containment (:func:`estimated_containment`, the same arithmetic) reaches ``least``."""
     found = np.empty(1024, dtype=np.int64)
     count = 0
     perms = signatures.shape[1]
@@ -120,7 +120,7 @@ def weighed_buckets(rows: npt.NDArray[np.intp], starts: npt.NDArray[np.intp], si
             for y in range(x + 1, end):
                 second = rows[y]
                 a, b = owners[first], owners[second]
-                if a == b:
+                if a == b or (held[first] and held[second]):
                     continue
                 agreeing = 0
                 for k in range(perms):

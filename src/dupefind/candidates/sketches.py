@@ -22,9 +22,17 @@ class Sketches:
     """The number of shingles each row's signature was made of (distinct ones for a whole
     text; for a window, a shingle repeated inside it counts each time; for a sampled view,
     where the row's shingle stands in its text)."""
+    held: npt.NDArray[np.bool_] | None = None
+    """``True`` for the rows of a document sketched on all its words in a view that sets
+    boilerplate aside, beside its rows without it (:func:`dupefind.resketch.clean_sketches`):
+    such a row pairs with any row but another such row (``None``: there is none)."""
 
     def __len__(self) -> int:
         return len(self.owners)
+
+    def flags(self) -> npt.NDArray[np.bool_]:
+        """:attr:`held`, one flag per row (all ``False`` when there is none)."""
+        return self.held if self.held is not None else np.zeros(len(self.owners), dtype=bool)
 
     @classmethod
     def empty(cls, num_perm: int) -> Sketches:

@@ -62,7 +62,8 @@ def members(batch: Fingerprints, *, views: Sequence[View]) -> list[tuple[Member,
         mine = order[bounds[k] : bounds[k + 1]]
         found.append((
             Member(doc, batch.locations[k],
-                   tuple(Sketch(s.sizes[a:b], s.signatures[a:b]) for s, (a, b) in zip(batch.sketches, rows)),
+                   tuple(Sketch(s.sizes[a:b], s.signatures[a:b], s.held[a:b] if s.held is not None else None)
+                         for s, (a, b) in zip(batch.sketches, rows)),
                    batch.exact_keys[k] if doc.words else b"", batch.segment_keys[segment_bounds[k] : segment_bounds[k + 1]]),
             Bands(keys.views[mine].astype(np.int64), keys.bands[mine].astype(np.int64), keys.keys[mine]),
         ))
@@ -187,7 +188,9 @@ def _catalog(members: list[Member], *, views: Sequence[View], commons: Commons) 
         width = rows[0].shape[1] if rows else view.num_perm
         signatures = np.concatenate(rows) if rows else np.empty((0, width), dtype=np.uint32)
         sizes = np.concatenate([p.sizes for p in parts]) if parts else np.empty(0, dtype=np.uint32)
-        sketches.append(Sketches(owners, signatures, sizes))
+        held = [p.held if p.held is not None else np.zeros(len(p.sizes), dtype=bool) for p in parts]
+        flags = np.concatenate(held) if held else np.empty(0, dtype=bool)
+        sketches.append(Sketches(owners, signatures, sizes, flags if flags.any() else None))
     return Catalog(
         documents=tuple(m.document for m in members),
         locations=tuple(m.location for m in members),

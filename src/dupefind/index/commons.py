@@ -64,7 +64,7 @@ def holds(segments: Keys, common: Keys) -> bool:
 
 def bands_of(sketches: Sequence[Sketch], *, short: bool, views: Sequence[View]) -> Bands:
     """A document's band keys in every view, from its rows."""
-    rows = [Sketches(np.zeros(len(s.sizes), dtype=np.intp), s.signatures, s.sizes) for s in sketches]
+    rows = [Sketches(np.zeros(len(s.sizes), dtype=np.intp), s.signatures, s.sizes, s.held) for s in sketches]
     keys = band_keys(rows, views=views, usable=np.array([not short]))
     return Bands(keys.views.astype(np.int64), keys.bands.astype(np.int64), keys.keys)
 
@@ -99,7 +99,9 @@ def sketched_again(documents: Sequence[tuple[int, Location]], segments: Sequence
 def _split(sketches: Sketches, count: int) -> list[Sketch]:
     """Each of ``count`` documents' rows (owners ordered)."""
     bounds = np.searchsorted(sketches.owners, np.arange(count + 1))
-    return [Sketch(sketches.sizes[a:b], sketches.signatures[a:b]) for a, b in itertools.pairwise(bounds)]
+    return [Sketch(sketches.sizes[a:b], sketches.signatures[a:b],
+                   sketches.held[a:b] if sketches.held is not None and sketches.held[a:b].any() else None)
+            for a, b in itertools.pairwise(bounds)]
 
 
 def with_sketches(sketches: tuple[Sketch, ...], fresh: dict[int, Sketch]) -> tuple[Sketch, ...]:

@@ -20,6 +20,8 @@ class Sketch:
     """The size of the shingle set of each row."""
     signatures: npt.NDArray[np.uint32]
     """One signature per row."""
+    held: npt.NDArray[np.bool_] | None = None
+    """Which rows are held rows (:attr:`~dupefind.candidates.Sketches.held`; ``None``: none)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ there are: the schema version. Opening an index applies the steps it lacks, in o
 transaction. An index with a higher version than this code knows was made by a newer dupefind
 and is refused, never migrated downwards.
 
-The tables (schema 2):
+The tables (schema 3):
 
 - ``meta``: ``key``/``value`` rows: the fingerprint configuration (JSON), whether texts are
   kept, the dupefind version that created the index;
@@ -14,7 +14,8 @@ The tables (schema 2):
   hash (BLAKE2b-128 of the text), the hash of a short text's words (``exact_key``, indexed), its
   boilerplate segment keys, where it was read from, and the batch that added it;
 - ``sketches``: per document and candidate view, its MinHash signatures (one per window of
-  the text, or one for the whole text) and the sizes of their shingle sets;
+  the text, or one for the whole text), the sizes of their shingle sets, and which rows are
+  held rows (NULL: none; schema 3);
 - ``texts``: the text of each document, zlib-compressed (absent when only locations are kept);
 - ``band_keys``: ``(view, band, key, doc)``, one row per LSH band key of each document's
   signatures, in a clustered primary key, so that the documents colliding with a new one are
@@ -94,6 +95,17 @@ def m002_segment_documents(db: sqlite3.Connection) -> None:
                              "version cannot use: make the index again with `dupefind index add`")
     db.execute("""CREATE TABLE segment_docs (
                       key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (key, doc)) WITHOUT ROWID""")
+
+
+@migration
+def m003_held_rows(db: sqlite3.Connection) -> None:
+    # Schema 2 stored a document holding boilerplate on its words less boilerplate alone; the
+    # content view now keeps its rows on all its words beside them (held rows), which a
+    # migration cannot make without the texts and the options.
+    if db.execute("SELECT count(*) FROM meta").fetchone()[0]:
+        raise IndexFileError("this index was made by an older dupefind (index schema 2), whose signatures this "
+                             "version cannot use: make the index again with `dupefind index add`")
+    db.execute("ALTER TABLE sketches ADD COLUMN held BLOB")
 
 
 def migrate(db: sqlite3.Connection) -> None:

@@ -43,10 +43,15 @@ def _stored(row: tuple[Any, ...], sketches: dict[int, list[Sketch]]) -> Stored:
                   segments)
 
 
-def _sketch(sizes: bytes, signatures: bytes) -> Sketch:
+def _sketch(sizes: bytes, signatures: bytes, held: bytes | None) -> Sketch:
     counts = np.frombuffer(sizes, dtype=np.uint32)
     values = np.frombuffer(signatures, dtype=np.uint32)
-    return Sketch(counts, values.reshape(len(counts), -1) if len(counts) else values.reshape(0, 0))
+    return Sketch(counts, values.reshape(len(counts), -1) if len(counts) else values.reshape(0, 0),
+                  np.frombuffer(held, dtype=bool) if held is not None else None)
+
+
+def _held(sketch: Sketch) -> bytes | None:
+    return sketch.held.tobytes() if sketch.held is not None and sketch.held.any() else None
 
 
 #: The most band keys whose holders :meth:`Store.colliding` counts (a check of a few dozen
@@ -151,8 +156,8 @@ class Store:
             ((n, e.document.id, e.document.path, e.document.chars, e.document.words, int(e.document.short),
               e.exact_key, e.segments.tobytes(), e.content_hash, _location_json(e.location, e.text_field), batch)
              for n, e in zip(numbers, entries)))
-        self.db.executemany("INSERT INTO sketches (doc, view, sizes, signatures) VALUES (?, ?, ?, ?)",
-                            ((n, view, sketch.sizes.tobytes(), sketch.signatures.tobytes())
+        self.db.executemany("INSERT INTO sketches (doc, view, sizes, signatures, held) VALUES (?, ?, ?, ?, ?)",
+                            ((n, view, sketch.sizes.tobytes(), sketch.signatures.tobytes(), _held(sketch))
                              for n, e in zip(numbers, entries) for view, sketch in enumerate(e.sketches)))
         self.db.executemany("INSERT INTO texts (doc, data) VALUES (?, ?)",
                             ((n, e.text) for n, e in zip(numbers, entries) if e.text is not None))
@@ -193,8 +198,8 @@ class Store:
     def replace_sketches(self, changes: Sequence[tuple[int, dict[int, Sketch], Bands, Bands]]) -> None:
         """Replace some documents' rows in some views (each change: the document, its new rows
         by view number, its band keys in those views before and after; inside :meth:`writing`)."""
-        self.db.executemany("UPDATE sketches SET sizes = ?, signatures = ? WHERE doc = ? AND view = ?",
-                            ((s.sizes.tobytes(), s.signatures.tobytes(), doc, view)
+        self.db.executemany("UPDATE sketches SET sizes = ?, signatures = ?, held = ? WHERE doc = ? AND view = ?",
+                            ((s.sizes.tobytes(), s.signatures.tobytes(), _held(s), doc, view)
                              for doc, rows, _, _ in changes for view, s in rows.items()))
         docs = [doc for doc, _, _, _ in changes]
         self._bands("DELETE FROM band_keys WHERE view = ? AND band = ? AND key = ? AND doc = ?", docs,
@@ -237,18 +242,18 @@ class Store:
         found: dict[int, list[Sketch]] = {}
         for k in range(0, len(docs), _CHUNK):
             chunk = docs[k : k + _CHUNK]
-            for doc, _, sizes, signatures in self.db.execute(
-                    f"SELECT doc, view, sizes, signatures FROM sketches WHERE doc IN ({','.join('?' * len(chunk))}) "
+            for doc, _, sizes, signatures, held in self.db.execute(
+                    f"SELECT doc, view, sizes, signatures, held FROM sketches WHERE doc IN ({','.join('?' * len(chunk))}) "
                     "ORDER BY doc, view", chunk):
-                found.setdefault(doc, []).append(_sketch(sizes, signatures))
+                found.setdefault(doc, []).append(_sketch(sizes, signatures, held))
         return found
 
     def everything(self) -> list[Stored]:
         """Every document."""
         sketches: dict[int, list[Sketch]] = {}
-        for doc, _, sizes, signatures in self.db.execute("SELECT doc, view, sizes, signatures FROM sketches "
+        for doc, _, sizes, signatures, held in self.db.execute("SELECT doc, view, sizes, signatures, held FROM sketches "
                                                          "ORDER BY doc, view"):
-            sketches.setdefault(doc, []).append(_sketch(sizes, signatures))
+            sketches.setdefault(doc, []).append(_sketch(sizes, signatures, held))
         return [_stored(row, sketches) for row in self.db.execute(f"SELECT {_STORED} FROM documents")]
 
     def colliding(self, bands: Sequence[Bands], *,

@@ -27,8 +27,8 @@ from ..candidates import BandKeys, Sketches, bucket_candidates
 from ..views import View
 
 #: A band row, with its signature row: ``(view, band, key, id, row,
-#: signature, size)``.
-BandRow = tuple[int, int, int, str, int, bytes, int]
+#: signature, size, held)``.
+BandRow = tuple[int, int, int, str, int, bytes, int, bool]
 #: Columns of what a partition gives: candidate pairs of documents ``a < b``; a row with null
 #: ``a`` and ``b`` is a bucket left out by the engine's cap, of ``members`` documents.
 FOUND = "a string, b string, members long, pairs long"
@@ -51,7 +51,7 @@ def candidate_partition(rows: Iterable[BandRow], *, views: Sequence[View], bucke
     band = np.array(columns[1], dtype=np.uint16)
     key = np.array(columns[2], dtype=np.int64).view(np.uint64)
     row = np.array(columns[4], dtype=np.int64)
-    blobs, sizes = columns[5], np.array(columns[6], dtype=np.uint32)
+    blobs, sizes, held = columns[5], np.array(columns[6], dtype=np.uint32), np.array(columns[7], dtype=bool)
     del found_rows, columns
     kept = np.ones(len(doc), dtype=bool)
     if bucket_cap:
@@ -68,7 +68,9 @@ def candidate_partition(rows: Iterable[BandRow], *, views: Sequence[View], bucke
         dense = dense.reshape(-1).astype(np.intp)
         keys = BandKeys(view[mine], dense, doc[mine].astype(np.intp), band[mine], key[mine])
         signatures = np.frombuffer(b"".join(blobs[k] for k in mine[first].tolist()), dtype=np.uint32)
-        sketch = Sketches((codes // width).astype(np.intp), signatures.reshape(len(codes), -1), sizes[mine[first]])
+        flags = held[mine[first]]
+        sketch = Sketches((codes // width).astype(np.intp), signatures.reshape(len(codes), -1), sizes[mine[first]],
+                          flags if flags.any() else None)
         sketches = [sketch if k == number else Sketches.empty(v.num_perm) for k, v in enumerate(views)]
         pairs.update(bucket_candidates(keys, sketches, views=views))
     for a, b in sorted(pairs):

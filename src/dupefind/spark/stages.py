@@ -43,7 +43,8 @@ RECORDS = StructType([StructField("id", StringType(), False), StructField("path"
                       StructField("line", LongType(), False)])
 SKETCH = StructType([StructField("view", LongType(), False), StructField("row", LongType(), False),
                      StructField("signature", BinaryType(), False), StructField("size", LongType(), False),
-                     StructField("bands", ArrayType(LongType(), False), False)])
+                     StructField("bands", ArrayType(LongType(), False), False),
+                     StructField("held", BooleanType(), False)])
 FINGERPRINTS = StructType([
     StructField("id", StringType(), False), StructField("path", StringType(), False),
     StructField("order", LongType(), False), StructField("line", LongType(), False),
@@ -164,15 +165,17 @@ def lsh_candidates(docs: DataFrame, *, config: Config, bucket_cap: int, partitio
     if any(view.sample for view in views):  # its filter needs all the collisions of a pair together
         raise ValueError("the Spark engine does not run sampled views")
     rows = (docs.select("id", F.explode("sketches").alias("s"))
-            .select("id", "s.view", "s.row", "s.signature", "s.size", "s.bands").filter(F.size("bands") > 0))
+            .select("id", "s.view", "s.row", "s.signature", "s.size", "s.held", "s.bands")
+            .filter(F.size("bands") > 0))
     # Each band row carries its signature row: one hash shuffle, no join. A band row alone in
     # its bucket pairs no one (most of the content windows' rows: bands of three rows rarely
     # collide by chance) and is dropped on the JVM side, counted over its bucket within the
     # partition the shuffle made, before any row is handed to a Python worker.
     bucket = Window.partitionBy("view", "band", "key")
-    signed = (rows.select("view", F.posexplode("bands").alias("band", "key"), "id", "row", "signature", "size")
+    signed = (rows.select("view", F.posexplode("bands").alias("band", "key"), "id", "row", "signature", "size",
+                          "held")
               .repartition(partitions, "view", "band", "key")
-              .withColumn("held", F.count(F.lit(1)).over(bucket)).filter(F.col("held") > 1).drop("held"))
+              .withColumn("holders", F.count(F.lit(1)).over(bucket)).filter(F.col("holders") > 1).drop("holders"))
     spark = docs.sparkSession
     found = _persisted(spark.createDataFrame(signed.rdd.mapPartitions(
         partial(candidate_partition, views=views, bucket_cap=bucket_cap)), FOUND, verifySchema=False))

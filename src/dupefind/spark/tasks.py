@@ -39,7 +39,7 @@ from ..views import View, candidate_views
 RecordRow = tuple[str, str, str, int, int]
 #: A signature row as the engine keeps it: ``(view, row, signature, size, bands)`` (``row``: its
 #: place among the document's rows in that view; ``bands``: its LSH band keys, signed).
-SketchRow = tuple[int, int, bytes, int, list[int]]
+SketchRow = tuple[int, int, bytes, int, list[int], bool]
 #: Documents prepared for verification kept per partition (the pairs of a partition are
 #: sorted by their first id, so a document's pairs mostly follow one another).
 PREPARED_CACHE = 64
@@ -130,9 +130,10 @@ def _sketch_rows(sketches: Sequence[Sketches], keys: BandKeys, documents: int) -
     found: list[list[SketchRow]] = [[] for _ in range(documents)]
     for number, sketch in enumerate(sketches):
         firsts = np.searchsorted(sketch.owners, np.arange(documents))
+        held = sketch.flags()
         for row, owner in enumerate(sketch.owners.tolist()):
             found[owner].append((number, row - int(firsts[owner]), sketch.signatures[row].tobytes(),
-                                 int(sketch.sizes[row]), bands.get((number, row), [])))
+                                 int(sketch.sizes[row]), bands.get((number, row), []), bool(held[row])))
     return found
 
 
