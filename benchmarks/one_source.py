@@ -1,12 +1,16 @@
 """Many answers copied from one source: a class of students, each given the same article.
 
     python benchmarks/one_source.py generate ../shared/data/pan13-train/src --out /tmp/one-source
+    python benchmarks/one_source.py generate ../shared/data/pan13-train/src --out /tmp/os-verbatim1 \
+        --cut-edits 0 --seed 1
     python benchmarks/one_source.py evaluate /tmp/one-source
 
 ``generate`` takes ``--tasks`` source texts (the first 30 sentences of a PAN13 source document
 of 45 sentences or more) and writes for each, in its own folder ``taskN``: ``source.txt``;
 ``--per-kind`` answers of each kind made from a run of 7-9 of its first 12 sentences
-(``cut``: copied, 3 % of the words changed; ``light``: half of the sentences copied, the others
+(``cut``: copied, ``--cut-edits`` of the words changed, 3 % by default, 0: verbatim, as a
+student cuts and pastes, which makes the copied sentences common in every cut answer and leaves
+them most of its words; ``light``: half of the sentences copied, the others
 with a quarter of their words deleted or padded; ``heavy``: every sentence with 45 % of its
 words deleted or padded, some sentences dropped); and three answers from later sentences of
 the same document (same topic, no copy). Several answers copy the same sentences, so those
@@ -55,7 +59,7 @@ def _edited(rng: random.Random, sentence: str, rate: float) -> str:
     return " ".join(out)
 
 
-def generate(sources: Path, out: Path, *, tasks: int, per_kind: int, seed: int) -> int:
+def generate(sources: Path, out: Path, *, tasks: int, per_kind: int, seed: int, cut_edits: float = 0.03) -> int:
     rng = random.Random(seed)
     made = 0
     for path in rng.sample(sorted(sources.glob("*.txt")), len(list(sources.glob("*.txt")))):
@@ -69,7 +73,8 @@ def generate(sources: Path, out: Path, *, tasks: int, per_kind: int, seed: int) 
         for k in range(per_kind):
             start = rng.randrange(4)
             (folder / f"cut{k}.txt").write_text(
-                " ".join(_edited(rng, s, 0.03) for s in source[start : start + 7]), encoding="utf-8")
+                " ".join(_edited(rng, s, cut_edits) if cut_edits else s for s in source[start : start + 7]),
+                encoding="utf-8")
             start = rng.randrange(4)
             (folder / f"light{k}.txt").write_text(
                 " ".join(s if rng.random() < 0.5 else _edited(rng, s, 0.25) for s in source[start : start + 8]),
@@ -141,11 +146,13 @@ def main(argv: list[str] | None = None) -> int:
     make.add_argument("--tasks", type=int, default=10)
     make.add_argument("--per-kind", type=int, default=5)
     make.add_argument("--seed", type=int, default=5)
+    make.add_argument("--cut-edits", type=float, default=0.03, help="share of a cut answer's words changed")
     check = commands.add_parser("evaluate")
     check.add_argument("folder", type=Path)
     args = parser.parse_args(argv)
     if args.command == "generate":
-        made = generate(args.sources, args.out, tasks=args.tasks, per_kind=args.per_kind, seed=args.seed)
+        made = generate(args.sources, args.out, tasks=args.tasks, per_kind=args.per_kind, seed=args.seed,
+                        cut_edits=args.cut_edits)
         print(f"{made} tasks written to {args.out}")
     else:
         print(evaluate(args.folder))

@@ -22,7 +22,7 @@ from .errors import InputError
 from .explain import explain
 from .models import Document, Location, PackedPair, Pair, Pairs, Report, Skipped
 from .parallel import Workers, ordered_map
-from .screen import Call, Probe, Screened, call, figures, fragment_possible, probe, screened, share_text
+from .screen import Call, Probe, Screened, call, figures, fragment_possible, probe, screened, share_sentences
 from .sketching import checksum
 from .sources import STDIN, load_text, nothing_to_scan, open_inputs, plan_reading
 from .verify import Overlap, Prepared, compact_tokens, is_duplicate, overlap, prepare
@@ -287,9 +287,9 @@ def check_pairs(task: PairTask, *, commons: Commons, config: Config, load: TextL
     def second_look(i: int, first: Screened, a: Screened, j: int, second: Screened, b: Screened) -> Pair | None:
         """The pair of ``first`` and ``second`` (``a`` and ``b`` as first judged) with the common
         segments only one of them holds spared, if it is a copy of one document (its passages
-        cover most of it: an answer rewording the sentences a class copied) or they share other
-        text (a page quoting a site's furniture, or a story a wire lede with edits, and nothing
-        else, is not a copy)."""
+        cover most of it: an answer rewording the sentences a class copied) or they share
+        similar sentences besides (a page quoting a site's furniture, or a story a wire lede
+        with edits, and nothing else, is not a copy)."""
         c, d = beside(i, first, j, related=True), beside(j, second, i, related=True)
         if c is a and d is b:
             return None
@@ -297,7 +297,7 @@ def check_pairs(task: PairTask, *, commons: Commons, config: Config, load: TextL
         if pair is None or (pair.relation is not None
                             and max(pair.relation.coverage_a, pair.relation.coverage_b) >= COVERED):
             return pair
-        return pair if share_text(a, b, probes(a), probes(b), min_words=max(1, config.min_passage_words)) else None
+        return pair if share_sentences(probes(a), probes(b)) else None
 
     def reread(doc: Screened) -> Reread:
         if id(doc) not in ready:
