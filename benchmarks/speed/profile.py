@@ -32,10 +32,10 @@ from dupefind.candidates import candidate_pairs
 from dupefind.catalog import build_catalog, fingerprint_task
 from dupefind.config import Config
 from dupefind.models import PackedPair
-from dupefind.pipeline import _grouped, _pair, _pair_task, _reread
+from dupefind.pipeline import Reread, TaskDocuments, _grouped, _pair, _pair_task, _reread
 from dupefind.report.json_report import report_json_chunks
-from dupefind.screen import Call, Probe, Screened, call, figures, fragment_possible, probe, screened
-from dupefind.sources import Unit, load_text, plan_reading
+from dupefind.screen import Call, Probe, Screened, call, figures, fragment_possible, probe
+from dupefind.sources import Unit, plan_reading
 from dupefind.views import View, candidate_views
 
 
@@ -108,64 +108,74 @@ def verification(corpus: str, scan_config: Config) -> None:
     clock = time.process_time
     for pairs in _grouped(candidates):
         task = _pair_task(pairs, catalog)
-        cheap, ready = {}, {}
-        probed: dict[str, Probe] = {}
+        docs = TaskDocuments(task, commons=catalog.commons, config=config)
+        ready: dict[int, Reread] = {}
+        probed: dict[int, Probe] = {}
 
-        def probes(doc: Screened, probed: dict[str, Probe] = probed) -> Probe:
-            if doc.id not in probed:
+        def probes(doc: Screened, probed: dict[int, Probe] = probed) -> Probe:
+            if id(doc) not in probed:
                 began = clock()
-                probed[doc.id] = probe(doc)
+                probed[id(doc)] = probe(doc)
                 cpu["probe (per document)"] += clock() - began
                 count["documents probed"] += 1
-            return probed[doc.id]
+            return probed[id(doc)]
 
-        for index, (doc_id, location) in task.documents.items():
+        for index in task.documents:
             began = clock()
-            text = load_text(location, text_field=config.text_field)
-            cpu["re-read"] += clock() - began
-            began = clock()
-            cheap[index] = screened(doc_id, text, commons=catalog.commons, scheme=config.scheme,
-                                    ngram=config.shingle_size, min_words=config.min_words)
-            cpu["screen (per document)"] += clock() - began
+            docs.screen(index)
+            cpu["re-read + screen (per document)"] += clock() - began
             documents += 1
         for i, j in task.pairs:
-            a, b = cheap[i], cheap[j]
             began = clock()
+            a, b = docs.beside(i, j), docs.beside(j, i)
+            spent = clock() - began
+            cpu["boilerplate of the pair (screened again beside the partner)"] += spent
             figures_ab = figures(a.shingles, b.shingles)
             probe_cpu = cpu["probe (per document)"]
+            began = clock()
             decision = call(a, b, figures_ab, threshold=config.threshold, passage_words=config.passage_words,
                             min_passage_words=config.min_passage_words, probes=probes)
-            spent = clock() - began - (cpu["probe (per document)"] - probe_cpu)
-            cpu["cheap checks"] += spent
-            count[f"call: {decision.value}"] += 1
-            if decision is Call.NOT_A_COPY:
-                spent_not_reported += spent
-                continue
-            for index in (i, j):
-                if index not in ready:
-                    began = clock()
-                    ready[index] = _reread(cheap[index])
-                    cpu["tokenise + ready for the aligner (per document)"] += clock() - began
-                    count["documents made ready"] += 1
-            x, y = ready[i], ready[j]
-            if decision is Call.SENTENCES:
-                began = clock()
-                possible = fragment_possible(x.align, y.align)
-                took = clock() - began
-                cpu["sentence check"] += took
-                spent += took
-                if not possible:
-                    count["turned down by the sentence check"] += 1
-                    spent_not_reported += spent
-                    continue
-            began = clock()
-            pair = _pair(x, y, config, figures=None if a.short or b.short else figures_ab)
-            took = clock() - began
-            cpu["align + explain + verdict"] += took
+            took = clock() - began - (cpu["probe (per document)"] - probe_cpu)
+            cpu["cheap checks"] += took
             spent += took
-            count["aligned"] += 1
-            if not pair.duplicate:
-                count["aligned, not reported"] += 1
+            count[f"call: {decision.value}"] += 1
+            pair = None
+            if decision is not Call.NOT_A_COPY:
+                for doc in (a, b):
+                    if id(doc) not in ready:
+                        began = clock()
+                        ready[id(doc)] = _reread(doc)
+                        cpu["tokenise + ready for the aligner (per document)"] += clock() - began
+                        count["documents made ready"] += 1
+                x, y = ready[id(a)], ready[id(b)]
+                possible = True
+                if decision is Call.SENTENCES:
+                    began = clock()
+                    possible = fragment_possible(x.align, y.align)
+                    took = clock() - began
+                    cpu["sentence check"] += took
+                    spent += took
+                    if not possible:
+                        count["turned down by the sentence check"] += 1
+                if possible:
+                    began = clock()
+                    pair = _pair(x, y, config, figures=None if a.short or b.short else figures_ab)
+                    took = clock() - began
+                    cpu["align + explain + verdict"] += took
+                    spent += took
+                    count["aligned"] += 1
+                    if not pair.duplicate:
+                        count["aligned, not reported"] += 1
+                        pair = None
+            if pair is None:
+                began = clock()
+                pair = docs.second_look(i, j, a, b)
+                took = clock() - began
+                cpu["second look (common segments one holds spared)"] += took
+                spent += took
+                if pair is not None:
+                    count["reported after the second look"] += 1
+            if pair is None:
                 spent_not_reported += spent
                 continue
             began = clock()
@@ -184,7 +194,7 @@ def verification(corpus: str, scan_config: Config) -> None:
         print(f"  {stage}: {seconds:.2f} s")
     for what, n in sorted(count.items()):
         print(f"  {what}: {n:,}")
-    per_doc = (cpu["re-read"] + cpu["screen (per document)"]) / max(1, documents)
+    per_doc = cpu["re-read + screen (per document)"] / max(1, documents)
     probe_doc = cpu["probe (per document)"] / max(1, count["documents probed"])
     ready_doc = cpu["tokenise + ready for the aligner (per document)"] / max(1, count["documents made ready"])
     print(f"  per document: re-read + screen {per_doc * 1e3:.3f} ms; probe {probe_doc * 1e3:.3f} ms; "

@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .align import Side, align_sides, side, summarised
-from .boilerplate import Commons, Keys, common_held, spared_beside
+from .boilerplate import Commons, Keys, boilerplate_mask, common_held, spared_beside
 from .candidates import candidate_pairs
 from .catalog import Catalog, Progress, build_catalog
 from .cluster import clusters
@@ -22,10 +22,21 @@ from .errors import InputError
 from .explain import explain
 from .models import Document, Location, PackedPair, Pair, Pairs, Report, Skipped
 from .parallel import Workers, ordered_map
-from .screen import Call, Probe, Screened, call, figures, fragment_possible, probe, screened, share_sentences
+from .screen import (
+    Call,
+    Probe,
+    Screened,
+    call,
+    figures,
+    fragment_possible,
+    probe,
+    screened,
+    share_sentences,
+    shares_content,
+)
 from .sketching import checksum
 from .sources import STDIN, load_text, nothing_to_scan, open_inputs, plan_reading
-from .verify import Overlap, Prepared, compact_tokens, is_duplicate, overlap, prepare
+from .verify import REWRITTEN_SHARED, Overlap, Prepared, compact_tokens, is_duplicate, overlap, prepare
 from .views import View, candidate_views
 
 TextLoader = Callable[[Location], str]
@@ -223,6 +234,100 @@ class Checked:
     """Documents whose text is no longer what the first pass read (their pairs are dropped)."""
 
 
+class TaskDocuments:
+    """The documents of one task of pairs (:func:`check_pairs`), each re-read and screened once,
+    and what the checks of its pairs make of each, made once: its probe, its tokens ready for
+    the aligner, and how it reads beside a partner (:func:`~dupefind.boilerplate.spared_beside`:
+    the same document screened again, without re-reading it, with some common segments
+    spared)."""
+
+    def __init__(self, task: PairTask, *, commons: Commons, config: Config, load: TextLoader | None = None) -> None:
+        self.task, self.commons, self.config = task, commons, config
+        self._read = load or partial(load_text, text_field=config.text_field)
+        self._screened: dict[int, Screened | None] = {}
+        self._variants: dict[tuple[int, bytes], Screened] = {}
+        self._held: dict[int, tuple[Keys, bool]] = {}
+        # Each screened document lives in ``_screened`` or ``_variants`` as long as this object,
+        # so its identity names it in the caches of what is made from it.
+        self._ready: dict[int, Reread] = {}
+        self._probed: dict[int, Probe] = {}
+
+    def screen(self, index: int) -> Screened | None:
+        """Document ``index`` re-read and screened (``None``: gone, or no longer the text first read)."""
+        if index not in self._screened:
+            doc_id, location = self.task.documents[index]
+            text = _read_again(location, self._read)
+            self._screened[index] = None if text is None else self._screened_text(doc_id, text, self.commons)
+        return self._screened[index]
+
+    def holds(self, index: int) -> tuple[Keys, bool]:
+        """The common segments a screened document holds, and whether it keeps them."""
+        if index not in self._held:
+            doc = self._screened[index]
+            self._held[index] = common_held(doc.words, self.commons) if doc is not None else (_NO_KEYS, False)
+        return self._held[index]
+
+    def beside(self, index: int, other: int, *, related: bool = False) -> Screened:
+        """Document ``index`` (screened) as it reads in a pair with ``other`` (``related``: the
+        two share other text): the common segments ``spared_beside`` spares are evidence."""
+        doc, partner = self._screened[index], self._screened[other]
+        assert doc is not None and partner is not None
+        if not doc.boilerplate.any() or (not related and partner.boilerplate.any()):
+            return doc  # (a partner that sets anything aside keeps nothing)
+        spared = spared_beside(self.holds(index)[0], *self.holds(other), self.commons, related=related)
+        if not len(spared):
+            return doc
+        key = (index, spared.tobytes())
+        if key not in self._variants:
+            self._variants[key] = self._screened_text(doc.id, doc.text, self.commons.sparing(spared))
+        return self._variants[key]
+
+    def second_look(self, i: int, j: int, a: Screened, b: Screened) -> Pair | None:
+        """The pair ``(i, j)`` (``a`` and ``b`` as first judged, not a copy) judged with the
+        common segments only one of them holds spared: the pair if it is then a copy of one
+        document (its passages cover most of it: an answer rewording the sentences a class
+        copied) or the two share similar sentences besides (a page quoting a site's furniture,
+        or a story a wire lede with edits, and nothing else, is not a copy)."""
+        if not (self._new_evidence(i, j, a, b) or self._new_evidence(j, i, b, a)):
+            return None
+        c, d = self.beside(i, j, related=True), self.beside(j, i, related=True)
+        pair = staged_pair(c, d, self.config, reread=self.reread, probes=self.probes)
+        if pair is None or (pair.relation is not None
+                            and max(pair.relation.coverage_a, pair.relation.coverage_b) >= COVERED):
+            return pair
+        return pair if share_sentences(self.probes(a), self.probes(b)) else None
+
+    def _new_evidence(self, index: int, other: int, doc: Screened, partner: Screened) -> bool:
+        """Whether the words the second look would spare in document ``index`` (``doc``: as
+        first judged beside ``partner``) hold :data:`~dupefind.verify.REWRITTEN_SHARED` content
+        words the partner holds: fewer can make no passage the verdict counts (a rewritten one
+        shares that many, and an identical one of ``--passage-words`` holds more)."""
+        if not doc.boilerplate.any():
+            return False
+        spared = spared_beside(self.holds(index)[0], *self.holds(other), self.commons, related=True)
+        if not len(spared):
+            return False
+        freed = doc.boilerplate & ~boilerplate_mask(doc.words, self.commons.sparing(spared))
+        return bool(freed.any()) and shares_content(doc.words.hashes[freed], partner, least=REWRITTEN_SHARED)
+
+    def probes(self, doc: Screened) -> Probe:
+        """The document's :class:`~dupefind.screen.Probe`, made once."""
+        if id(doc) not in self._probed:
+            self._probed[id(doc)] = probe(doc)
+        return self._probed[id(doc)]
+
+    def reread(self, doc: Screened) -> Reread:
+        """The document made ready for the aligner, once."""
+        if id(doc) not in self._ready:
+            self._ready[id(doc)] = _reread(doc)
+        return self._ready[id(doc)]
+
+    def _screened_text(self, doc_id: str, text: str, commons: Commons) -> Screened:
+        config = self.config
+        return screened(doc_id, text, commons=commons, scheme=config.scheme, ngram=config.shingle_size,
+                        min_words=config.min_words)
+
+
 def check_pairs(task: PairTask, *, commons: Commons, config: Config, load: TextLoader | None = None) -> Checked:
     """Verify and align the pairs of one task (a plain function: any worker process can run it).
     ``load`` re-reads a text from its location (default: :func:`~dupefind.sources.load_text`
@@ -236,90 +341,27 @@ def check_pairs(task: PairTask, *, commons: Commons, config: Config, load: TextL
     A text read again must be the one the first pass read (same length and checksum), or the
     document changed during the scan: its pairs are not aligned with offsets into another text.
     Pairs of byte-identical texts (members of groups of identical copies, each with the same
-    document or with copies of one) are judged once. A document is screened again, without
-    re-reading it, beside a partner that does not hold or does not set aside a common segment
-    it sets aside (:func:`~dupefind.boilerplate.spared_beside`).
+    document or with copies of one) are judged once. Boilerplate is judged per pair
+    (:meth:`TaskDocuments.beside`), and a pair that is no copy so is looked at again with the
+    common segments only one of its documents holds spared (:meth:`TaskDocuments.second_look`).
     """
-    read = load or partial(load_text, text_field=config.text_field)
-    cheap: dict[int, Screened | None] = {}
-    variants: dict[tuple[int, bytes], Screened] = {}
-    held: dict[int, tuple[Keys, bool]] = {}
-    # Each screened document of the task lives in ``cheap`` or ``variants`` until the task ends,
-    # so its identity names it in the caches of what is made from it.
-    ready: dict[int, Reread] = {}
-    probed: dict[int, Probe] = {}
-
-    def probes(doc: Screened) -> Probe:
-        if id(doc) not in probed:
-            probed[id(doc)] = probe(doc)
-        return probed[id(doc)]
-
-    def screen(index: int) -> Screened | None:
-        if index not in cheap:
-            doc_id, location = task.documents[index]
-            text = _read_again(location, read)
-            cheap[index] = None if text is None else screened(
-                doc_id, text, commons=commons, scheme=config.scheme, ngram=config.shingle_size,
-                min_words=config.min_words)
-        return cheap[index]
-
-    def holds(index: int) -> tuple[Keys, bool]:
-        """The common segments a screened document holds, and whether it keeps them."""
-        if index not in held:
-            doc = cheap[index]
-            held[index] = common_held(doc.words, commons) if doc is not None else (_NO_KEYS, False)
-        return held[index]
-
-    def beside(index: int, doc: Screened, other: int, *, related: bool = False) -> Screened:
-        """The document as screened in a pair with ``other`` (``related``: sharing other text):
-        the common segments :func:`~dupefind.boilerplate.spared_beside` spares are evidence."""
-        if not doc.boilerplate.any():
-            return doc
-        spared = spared_beside(holds(index)[0], *holds(other), commons, related=related)
-        if not len(spared):
-            return doc
-        key = (index, spared.tobytes())
-        if key not in variants:
-            variants[key] = screened(doc.id, doc.text, commons=commons.sparing(spared), scheme=config.scheme,
-                                     ngram=config.shingle_size, min_words=config.min_words)
-        return variants[key]
-
-    def second_look(i: int, first: Screened, a: Screened, j: int, second: Screened, b: Screened) -> Pair | None:
-        """The pair of ``first`` and ``second`` (``a`` and ``b`` as first judged) with the common
-        segments only one of them holds spared, if it is a copy of one document (its passages
-        cover most of it: an answer rewording the sentences a class copied) or they share
-        similar sentences besides (a page quoting a site's furniture, or a story a wire lede
-        with edits, and nothing else, is not a copy)."""
-        c, d = beside(i, first, j, related=True), beside(j, second, i, related=True)
-        if c is a and d is b:
-            return None
-        pair = staged_pair(c, d, config, reread=reread, probes=probes)
-        if pair is None or (pair.relation is not None
-                            and max(pair.relation.coverage_a, pair.relation.coverage_b) >= COVERED):
-            return pair
-        return pair if share_sentences(probes(a), probes(b)) else None
-
-    def reread(doc: Screened) -> Reread:
-        if id(doc) not in ready:
-            ready[id(doc)] = _reread(doc)
-        return ready[id(doc)]
-
+    docs = TaskDocuments(task, commons=commons, config=config, load=load)
     same: dict[tuple[str, str], Pair | None] = {}
     found: list[PackedPair] = []
     changed: set[int] = set()
     for i, j in task.pairs:
-        first, second = screen(i), screen(j)
+        first, second = docs.screen(i), docs.screen(j)
         changed.update(k for k, doc in ((i, first), (j, second)) if doc is None)
         if first is None or second is None:
             continue
-        a, b = beside(i, first, j), beside(j, second, i)
+        a, b = docs.beside(i, j), docs.beside(j, i)
         if (a.text, b.text) in same:  # the same two texts (members of identical groups): judged once
             pair = same[(a.text, b.text)]
             pair = pair if pair is None or (pair.a, pair.b) == (a.id, b.id) else replace(pair, a=a.id, b=b.id)
         else:
-            pair = staged_pair(a, b, config, reread=reread, probes=probes)
+            pair = staged_pair(a, b, config, reread=docs.reread, probes=docs.probes)
             if pair is None:  # again, with what only one of them holds spared
-                pair = second_look(i, first, a, j, second, b)
+                pair = docs.second_look(i, j, a, b)
             same[(a.text, b.text)] = pair
         if pair is not None:
             found.append(PackedPair.of(pair))

@@ -270,6 +270,16 @@ def _run_seeds(keys_a: npt.NDArray[np.uint64], starts_a: npt.NDArray[np.int64], 
     return first, second
 
 
+def shares_content(hashes: npt.NDArray[np.uint64], partner: Screened, *, least: int) -> bool:
+    """Whether at least ``least`` distinct content words (not function words) of ``hashes`` are
+    among the partner's words outside its boilerplate."""
+    content = np.unique(hashes[~in_sorted(hashes, _FUNCTION_HASHES)])
+    if len(content) < least:
+        return False
+    theirs = np.unique(partner.words.hashes[~partner.boilerplate])
+    return int(in_sorted(content, theirs).sum()) >= least
+
+
 def share_sentences(x: Probe, y: Probe) -> bool:
     """Whether two texts share ``MIN_SEEDS`` pairs of similar sentences outside their
     boilerplate (the sentence pass's seeds; known only for ASCII texts). A run of a dozen
