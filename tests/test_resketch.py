@@ -18,7 +18,7 @@ from dupefind.candidates import Sketches, candidate_pairs
 from dupefind.catalog import build_catalog
 from dupefind.config import Config
 from dupefind.pipeline import views_of
-from dupefind.resketch import clean_sketches, holding, with_rows
+from dupefind.resketch import clean_sketches, holding, with_held_rows
 from dupefind.sketching import view_sketches
 from dupefind.sources import plan_reading
 from dupefind.text import hash_texts, hash_words
@@ -127,42 +127,44 @@ def test_holders_are_the_documents_with_a_long_common_segment() -> None:
     assert is_long(segment_keys(hash_words(LONG))).all() and not is_long(segment_keys(hash_words(SHORT))).any()
 
 
-def test_rows_replaced_keep_each_documents_rows_in_order() -> None:
+def test_held_rows_follow_the_new_rows_of_their_document() -> None:
     rows = np.arange(12, dtype=np.uint32).reshape(6, 2)
     sketches = Sketches(np.array([0, 0, 1, 2, 2, 2]), rows, np.arange(6, dtype=np.uint32))
     new = Sketches(np.array([0, 1, 1]), np.full((3, 2), 99, dtype=np.uint32) + np.arange(3, dtype=np.uint32)[:, None],
                    np.array([7, 8, 9], dtype=np.uint32))
-    for in_place in (False, True):
-        given = Sketches(sketches.owners, sketches.signatures.copy(), sketches.sizes)
-        out = with_rows(given, np.array([2, 0]), new, in_place=in_place)
-        assert out.owners.tolist() == [0, 0, 1, 2]
-        assert out.signatures[:, 0].tolist() == [100, 101, 4, 99]
-        assert out.sizes.tolist() == [8, 9, 2, 7]
+    out = with_held_rows(Sketches(sketches.owners, rows.copy(), sketches.sizes), np.array([0, 2]), new)
+    assert out.owners.tolist() == [0, 0, 0, 1, 2, 2, 2, 2, 2]
+    assert out.signatures[:, 0].tolist() == [99, 0, 2, 4, 100, 101, 6, 8, 10]
+    assert out.sizes.tolist() == [7, 0, 1, 2, 8, 9, 3, 4, 5]
+    assert out.flags().tolist() == [False, True, True, False, False, False, True, True, True]
 
 
-@given(st.lists(st.integers(0, 4), max_size=12), st.lists(st.integers(0, 3), max_size=12), st.randoms())
-def test_rows_replaced_in_place_as_by_copy_as_by_hand(counts: list[int], new_counts: list[int],
-                                                      rng: random.Random) -> None:
-    """Any documents, any rows each (some none), any replaced, growing or shrinking."""
+@given(st.lists(st.integers(0, 4), max_size=12), st.lists(st.integers(0, 3), max_size=12), st.randoms(),
+       st.booleans())
+def test_held_rows_in_place_as_by_hand(counts: list[int], new_counts: list[int], rng: random.Random,
+                                       owned: bool) -> None:
+    """Any documents, any rows each (some none), any of them given new rows; the signatures in
+    an array of their own (grown in place) or a view of another (copied)."""
     owners = np.repeat(np.arange(len(counts), dtype=np.intp), counts)
     signatures = np.arange(2 * len(owners), dtype=np.uint32).reshape(-1, 2)
     sketches = Sketches(owners, signatures, np.arange(len(owners), dtype=np.uint32))
-    documents = np.array(rng.sample(range(len(counts)), min(len(counts), len(new_counts))), dtype=np.intp)
+    documents = np.array(sorted(rng.sample(range(len(counts)), min(len(counts), len(new_counts)))), dtype=np.intp)
     new_counts = new_counts[: len(documents)]
     new_owners = np.repeat(np.arange(len(documents), dtype=np.intp), new_counts)
     new = Sketches(new_owners, 1000 + np.arange(2 * len(new_owners), dtype=np.uint32).reshape(-1, 2),
                    1000 + np.arange(len(new_owners), dtype=np.uint32))
-    by_hand = []  # (owner, signature row, size), document by document
+    by_hand = []  # (owner, signature row, size, held), document by document
     for doc in range(len(counts)):
-        if doc in documents.tolist():
+        chosen = doc in documents.tolist()
+        if chosen:
             at = documents.tolist().index(doc)
-            by_hand += [(doc, new.signatures[k].tolist(), int(new.sizes[k])) for k in np.flatnonzero(new_owners == at)]
-        else:
-            by_hand += [(doc, signatures[k].tolist(), int(sketches.sizes[k])) for k in np.flatnonzero(owners == doc)]
-    for in_place in (False, True):
-        given = Sketches(owners, signatures.copy(), sketches.sizes)
-        out = with_rows(given, documents, new, in_place=in_place)
-        assert [(int(o), r.tolist(), int(z)) for o, r, z in zip(out.owners, out.signatures, out.sizes)] == by_hand
+            by_hand += [(doc, new.signatures[k].tolist(), int(new.sizes[k]), False)
+                        for k in np.flatnonzero(new_owners == at)]
+        by_hand += [(doc, signatures[k].tolist(), int(sketches.sizes[k]), chosen) for k in np.flatnonzero(owners == doc)]
+    given = signatures.copy() if owned else np.vstack([signatures, signatures])[: len(signatures)]
+    out = with_held_rows(Sketches(owners, given, sketches.sizes), documents, new)
+    found = [(int(o), r.tolist(), int(z), bool(h)) for o, r, z, h in zip(out.owners, out.signatures, out.sizes, out.flags())]
+    assert found == by_hand
 
 
 def test_a_text_losing_words_to_boilerplate_keeps_its_rows_on_all_its_words_as_held_rows(tmp_path: Path) -> None:

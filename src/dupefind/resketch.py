@@ -28,7 +28,7 @@ from .models import Location
 from .parallel import Workers, ordered_map
 from .sketching import checksum, view_sketches
 from .sources import load_text
-from .text import hash_texts
+from .text import HashedWords, hash_texts
 from .views import View
 
 if TYPE_CHECKING:
@@ -69,12 +69,40 @@ def clean_sketches(texts: Sequence[str], *, views: Sequence[View], seed: int, mi
     words = hash_texts(texts)
     short = np.diff(words.text_starts, append=len(words)) < min_words
     clean = without_boilerplate(words, commons)
-    lost = np.flatnonzero(np.diff(clean.text_starts, append=len(clean)) < np.diff(words.text_starts, append=len(words)))
+    lost = _losing(words, clean)
     losing = [texts[k] for k in lost.tolist()]
     whole = hash_texts(losing)  # (hashed again: few texts)
     return tuple(_with_held(view_sketches(texts, clean, short, view=view, seed=seed),
                             view_sketches(losing, whole, short[lost], view=view, seed=seed), lost)
                  if view.without_boilerplate else Sketches.empty(view.num_perm) for view in views)
+
+
+def losing_rows(texts: Sequence[str], *, views: Sequence[View], seed: int, min_words: int,
+                commons: Commons) -> tuple[npt.NDArray[np.intp], tuple[Sketches, ...]]:
+    """The texts that lose words to boilerplate (their positions, ascending) and their rows
+    without it in each view that sets it aside (owners: positions among those texts): what
+    :func:`clean_sketches` gives them beside their rows on all their words, which a scan
+    already holds from its first pass (:func:`with_held_rows`)."""
+    words = hash_texts(texts)
+    short = np.diff(words.text_starts, append=len(words)) < min_words
+    clean = without_boilerplate(words, commons)
+    lost = _losing(words, clean)
+    renumber = np.full(len(texts), -1, dtype=np.intp)
+    renumber[lost] = np.arange(len(lost), dtype=np.intp)
+    found = []
+    for view in views:
+        if not view.without_boilerplate or not len(lost):
+            found.append(Sketches.empty(view.num_perm))
+            continue
+        rows = view_sketches(texts, clean, short, view=view, seed=seed)
+        mine = np.flatnonzero(renumber[rows.owners] >= 0)
+        found.append(Sketches(renumber[rows.owners[mine]], rows.signatures[mine], rows.sizes[mine]))
+    return lost, tuple(found)
+
+
+def _losing(words: HashedWords, clean: HashedWords) -> npt.NDArray[np.intp]:
+    """The texts of ``words`` that have fewer words in ``clean`` (the same texts less boilerplate)."""
+    return np.flatnonzero(np.diff(clean.text_starts, append=len(clean)) < np.diff(words.text_starts, append=len(words)))
 
 
 def _with_held(clean: Sketches, whole: Sketches, documents: npt.NDArray[np.intp]) -> Sketches:
@@ -106,52 +134,56 @@ def resketch_task(task: Sequence[tuple[int, Location]], *, views: Sequence[View]
     return done, clean_sketches(texts, views=views, seed=seed, min_words=min_words, commons=commons)
 
 
-def with_rows(sketches: Sketches, documents: npt.NDArray[np.intp], rows: Sketches, *,
-              in_place: bool = False) -> Sketches:
-    """``sketches`` with the rows of ``documents`` (distinct) replaced by ``rows`` (owners:
-    positions in ``documents``), still ordered by document, each document's rows in order.
-    ``in_place``: the signatures are moved inside their own array, grown or shrunk where it
-    lies, instead of copied (``sketches`` is not to be used after)."""
+def losing_task(task: Sequence[tuple[int, Location]], *, views: Sequence[View], seed: int, min_words: int,
+                commons: Commons, load: TextLoader) -> tuple[list[int], tuple[Sketches, ...]]:
+    """Read the task's documents again (a plain function: any worker process can run it): those
+    that lose words to boilerplate, and their rows without it (:func:`losing_rows`; owners:
+    positions in that list). A document whose text is gone or changed is left as it is."""
+    done: list[int] = []
+    texts: list[str] = []
+    for document, location in task:
+        try:
+            text = load(location)
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        if location.checksum is None or checksum(text) == location.checksum:
+            done.append(document)
+            texts.append(text)
+    lost, rows = losing_rows(texts, views=views, seed=seed, min_words=min_words, commons=commons)
+    return [done[k] for k in lost.tolist()], rows
+
+
+def with_held_rows(sketches: Sketches, documents: npt.NDArray[np.intp], rows: Sketches) -> Sketches:
+    """``sketches`` (a first pass's, on all the words) with the rows of ``documents`` (distinct,
+    ascending) flagged :attr:`~dupefind.candidates.Sketches.held` and ``rows`` (owners:
+    positions in ``documents``) put before them: each document's rows as
+    :func:`clean_sketches` orders them, clean then held. The signatures are moved inside their
+    own array, grown where it lies (``sketches`` is not to be used after)."""
     if not len(documents):
         return sketches
-    gone = np.isin(sketches.owners, documents)
-    kept = np.flatnonzero(~gone)
-    incoming = documents[rows.owners]
-    arrival = np.argsort(incoming, kind="stable")
-    new_owners = incoming[arrival]
-    old_owners = sketches.owners[kept]
-    # Where each row lands: the kept rows and the new ones merged by owner (never the same one).
-    kept_at = np.arange(len(kept), dtype=np.intp) + np.searchsorted(new_owners, old_owners)
-    new_at = np.arange(len(new_owners), dtype=np.intp) + np.searchsorted(old_owners, new_owners)
-    total = len(kept) + len(new_owners)
+    new_owners = documents[rows.owners]  # ascending: ``rows`` is ordered by owner
+    old_owners = sketches.owners
+    # Where each row lands: the old rows after the new ones of their document.
+    old_at = np.arange(len(old_owners), dtype=np.intp) + np.searchsorted(new_owners, old_owners, side="right")
+    new_at = np.arange(len(new_owners), dtype=np.intp) + np.searchsorted(old_owners, new_owners, side="left")
+    total = len(old_owners) + len(new_owners)
     owners = np.empty(total, dtype=np.intp)
-    owners[kept_at], owners[new_at] = old_owners, new_owners
+    owners[old_at], owners[new_at] = old_owners, new_owners
     sizes = np.empty(total, dtype=np.uint32)
-    sizes[kept_at], sizes[new_at] = sketches.sizes[kept], rows.sizes[arrival]
-    held = None
-    if sketches.held is not None or rows.held is not None:
-        held = np.empty(total, dtype=bool)
-        held[kept_at], held[new_at] = sketches.flags()[kept], rows.flags()[arrival]
+    sizes[old_at], sizes[new_at] = sketches.sizes, rows.sizes
+    held = np.zeros(total, dtype=bool)
+    held[old_at] = sketches.flags() | in_sorted(old_owners, documents)
     signatures = sketches.signatures
-    if in_place and signatures.flags.owndata and signatures.flags.c_contiguous:
-        _compact(signatures, kept)
+    if signatures.flags.owndata and signatures.flags.c_contiguous:
         signatures.resize((max(total, 1), signatures.shape[1]), refcheck=False)
-        _spread(signatures, kept_at)
+        _spread(signatures, old_at)
         signatures = signatures[:total] if total < len(signatures) else signatures
     else:
         moved = np.empty((total, signatures.shape[1]), dtype=np.uint32)
-        moved[kept_at] = signatures[kept]
+        moved[old_at] = signatures
         signatures = moved
-    signatures[new_at] = rows.signatures[arrival]
+    signatures[new_at] = rows.signatures
     return Sketches(owners, signatures, sizes, held)
-
-
-@kernel(nogil=True)
-def _compact(rows: npt.NDArray[np.uint32], kept: npt.NDArray[np.intp]) -> None:  # pragma: no cover - compiled
-    """The rows ``kept`` (ascending) moved to the front, in order."""
-    for k in range(len(kept)):
-        if kept[k] != k:
-            rows[k] = rows[kept[k]]
 
 
 @kernel(nogil=True)
@@ -167,14 +199,15 @@ def resketched(catalog: Catalog, holders: npt.NDArray[np.intp], *, views: Sequen
                workers: Workers | None = None) -> Catalog:
     """``catalog`` with the documents ``holders`` (indexes, those holding a common segment)
     sketched again without boilerplate in the views that ask for it (in ``jobs`` processes,
-    those of ``workers`` if given)."""
+    those of ``workers`` if given): the rows of those that lose words, as
+    :func:`clean_sketches` gives them, their first rows flagged held."""
     if not needed(views, catalog.commons) or not len(holders):
         return catalog
     read = load or partial(load_text, text_field=text_field)
     chosen = sorted(set(np.asarray(holders).tolist()))
     tasks = [[(k, catalog.locations[k]) for k in chosen[start : start + TASK_DOCUMENTS]]
              for start in range(0, len(chosen), TASK_DOCUMENTS)]
-    task = partial(resketch_task, views=tuple(views), seed=seed, min_words=min_words, commons=catalog.commons,
+    task = partial(losing_task, views=tuple(views), seed=seed, min_words=min_words, commons=catalog.commons,
                    load=read)
     results = list(ordered_map(task, tasks, jobs=jobs, workers=workers))
     documents = np.array([k for done, _ in results for k in done], dtype=np.intp)
@@ -182,7 +215,7 @@ def resketched(catalog: Catalog, holders: npt.NDArray[np.intp], *, views: Sequen
     for number, view in enumerate(views):
         if view.without_boilerplate:
             joined = _joined([(len(done), rows[number]) for done, rows in results])
-            sketches[number] = with_rows(sketches[number], documents, joined, in_place=True)
+            sketches[number] = with_held_rows(sketches[number], documents, joined)
     return replace(catalog, sketches=tuple(sketches))
 
 
