@@ -24,6 +24,7 @@ from conftest import (
 
 import dupefind
 from dupefind import Config, InputError, boilerplate, pipeline, resketch
+from dupefind.candidates import Sketches
 from dupefind.models import PackedPair, Pairs
 from dupefind.report import report_json
 
@@ -258,7 +259,14 @@ def test_an_answer_rewording_the_class_heavily_is_proposed_by_the_sources_held_r
     _write(tmp_path, {CLASS_SOURCE: sample_text(CLASS_SOURCE), **class_answers(5), "heavy.txt": CLASS_HEAVY})
     wanted = tuple(sorted((str(tmp_path / CLASS_SOURCE), str(tmp_path / "heavy.txt"))))
     assert wanted in {(p.a, p.b) for p in dupefind.scan([str(tmp_path)], Config(jobs=1)).pairs}
-    monkeypatch.setattr(resketch, "_with_held", lambda clean, whole, documents: clean)  # the control
+    with_held_rows = resketch.with_held_rows
+
+    def without_held(sketches: Sketches, documents: np.ndarray, rows: Sketches) -> Sketches:
+        out = with_held_rows(sketches, documents, rows)
+        clean = ~out.flags()
+        return Sketches(out.owners[clean], out.signatures[clean], out.sizes[clean])
+
+    monkeypatch.setattr(resketch, "with_held_rows", without_held)  # the control: no held rows
     assert wanted not in {(p.a, p.b) for p in dupefind.scan([str(tmp_path)], Config(jobs=1)).pairs}
 
 
