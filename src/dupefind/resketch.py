@@ -107,7 +107,11 @@ def _losing(words: HashedWords, clean: HashedWords) -> npt.NDArray[np.intp]:
 
 def _with_held(clean: Sketches, whole: Sketches, documents: npt.NDArray[np.intp]) -> Sketches:
     """The rows ``clean``, with the rows ``whole`` (owners: positions in ``documents``) added as
-    held rows, each document's after its clean ones."""
+    held rows, each document's after its clean ones, but those equal to one of its clean rows
+    (:func:`_new_rows`)."""
+    owners_whole = documents[whole.owners].astype(np.intp)
+    new = _new_rows(owners_whole, whole.signatures, whole.sizes, clean.owners, clean.signatures, clean.sizes)
+    whole = Sketches(whole.owners[new], whole.signatures[new], whole.sizes[new])
     owners = np.concatenate([clean.owners, documents[whole.owners]]).astype(np.intp)
     order = np.argsort(owners, kind="stable")
     held = np.concatenate([np.zeros(len(clean), dtype=bool), np.ones(len(whole), dtype=bool)])
@@ -153,16 +157,44 @@ def losing_task(task: Sequence[tuple[int, Location]], *, views: Sequence[View], 
     return [done[k] for k in lost.tolist()], rows
 
 
+def _new_rows(owners: npt.NDArray[np.intp], signatures: npt.NDArray[np.uint32], sizes: npt.NDArray[np.uint32],
+              other_owners: npt.NDArray[np.intp], other_signatures: npt.NDArray[np.uint32],
+              other_sizes: npt.NDArray[np.uint32]) -> npt.NDArray[np.bool_]:
+    """Which rows are not equal (same document, size and signature) to one of the other rows:
+    a document's windows before its first boilerplate are the same with it and without it, and
+    a held row equal to a clean row of its document would pair with no one the clean row does
+    not (about half the held rows of a news story quoting someone once)."""
+    return ~np.isin(_row_keys(owners, signatures, sizes), _row_keys(other_owners, other_signatures, other_sizes))
+
+
+def _row_keys(owners: npt.NDArray[np.intp], signatures: npt.NDArray[np.uint32],
+              sizes: npt.NDArray[np.uint32]) -> npt.NDArray[np.void]:
+    """Each row's document, size and signature as one opaque value (compared byte for byte)."""
+    head = np.empty((len(owners), 3), dtype=np.uint32)
+    head[:, 0], head[:, 1] = owners.astype(np.uint64) & 0xFFFFFFFF, owners.astype(np.uint64) >> 32
+    head[:, 2] = sizes
+    rows = np.ascontiguousarray(np.hstack([head, signatures.reshape(len(owners), signatures.shape[-1])]))
+    keys: npt.NDArray[np.void] = rows.view(np.dtype((np.void, rows.shape[1] * 4))).reshape(-1)
+    return keys
+
+
 def with_held_rows(sketches: Sketches, documents: npt.NDArray[np.intp], rows: Sketches) -> Sketches:
     """``sketches`` (a first pass's, on all the words) with the rows of ``documents`` (distinct,
-    ascending) flagged :attr:`~dupefind.candidates.Sketches.held` and ``rows`` (owners:
-    positions in ``documents``) put before them: each document's rows as
-    :func:`clean_sketches` orders them, clean then held. The signatures are moved inside their
-    own array, grown where it lies (``sketches`` is not to be used after)."""
+    ascending) flagged :attr:`~dupefind.candidates.Sketches.held`, but those equal to one of
+    their document's new ``rows`` (owners: positions in ``documents``), which are put before
+    them: each document's rows as :func:`clean_sketches` gives them, clean then held. The
+    signatures are moved inside their own array, grown where it lies (``sketches`` is not to
+    be used after)."""
     if not len(documents):
         return sketches
     new_owners = documents[rows.owners]  # ascending: ``rows`` is ordered by owner
-    old_owners = sketches.owners
+    chosen = in_sorted(sketches.owners, documents)
+    mine = np.flatnonzero(chosen)
+    kept_mask = np.ones(len(sketches), dtype=bool)
+    kept_mask[mine] = _new_rows(sketches.owners[mine], sketches.signatures[mine], sketches.sizes[mine],
+                                new_owners, rows.signatures, rows.sizes)
+    kept = np.flatnonzero(kept_mask)
+    old_owners = sketches.owners[kept]
     # Where each row lands: the old rows after the new ones of their document.
     old_at = np.arange(len(old_owners), dtype=np.intp) + np.searchsorted(new_owners, old_owners, side="right")
     new_at = np.arange(len(new_owners), dtype=np.intp) + np.searchsorted(old_owners, new_owners, side="left")
@@ -170,20 +202,29 @@ def with_held_rows(sketches: Sketches, documents: npt.NDArray[np.intp], rows: Sk
     owners = np.empty(total, dtype=np.intp)
     owners[old_at], owners[new_at] = old_owners, new_owners
     sizes = np.empty(total, dtype=np.uint32)
-    sizes[old_at], sizes[new_at] = sketches.sizes, rows.sizes
+    sizes[old_at], sizes[new_at] = sketches.sizes[kept], rows.sizes
     held = np.zeros(total, dtype=bool)
-    held[old_at] = sketches.flags() | in_sorted(old_owners, documents)
+    held[old_at] = (sketches.flags() | chosen)[kept]
     signatures = sketches.signatures
     if signatures.flags.owndata and signatures.flags.c_contiguous:
+        _compact(signatures, kept)
         signatures.resize((max(total, 1), signatures.shape[1]), refcheck=False)
         _spread(signatures, old_at)
         signatures = signatures[:total] if total < len(signatures) else signatures
     else:
         moved = np.empty((total, signatures.shape[1]), dtype=np.uint32)
-        moved[old_at] = signatures
+        moved[old_at] = signatures[kept]
         signatures = moved
     signatures[new_at] = rows.signatures
     return Sketches(owners, signatures, sizes, held)
+
+
+@kernel(nogil=True)
+def _compact(rows: npt.NDArray[np.uint32], kept: npt.NDArray[np.intp]) -> None:  # pragma: no cover - compiled
+    """The rows ``kept`` (ascending) moved to the front, in order."""
+    for k in range(len(kept)):
+        if kept[k] != k:
+            rows[k] = rows[kept[k]]
 
 
 @kernel(nogil=True)
