@@ -28,7 +28,7 @@ from .models import Location
 from .parallel import Workers, ordered_map
 from .sketching import checksum, view_sketches
 from .sources import load_text
-from .text import HashedWords, hash_texts
+from .text import HashedWords, _mix64, hash_texts
 from .views import View
 
 if TYPE_CHECKING:
@@ -110,7 +110,7 @@ def _with_held(clean: Sketches, whole: Sketches, documents: npt.NDArray[np.intp]
     held rows, each document's after its clean ones, but those equal to one of its clean rows
     (:func:`_new_rows`)."""
     owners_whole = documents[whole.owners].astype(np.intp)
-    new = _new_rows(owners_whole, whole.signatures, whole.sizes, clean.owners, clean.signatures, clean.sizes)
+    new = _new_rows(owners_whole, whole.signatures, whole.sizes, np.arange(len(whole), dtype=np.intp), clean)
     whole = Sketches(whole.owners[new], whole.signatures[new], whole.sizes[new])
     owners = np.concatenate([clean.owners, documents[whole.owners]]).astype(np.intp)
     order = np.argsort(owners, kind="stable")
@@ -158,24 +158,40 @@ def losing_task(task: Sequence[tuple[int, Location]], *, views: Sequence[View], 
 
 
 def _new_rows(owners: npt.NDArray[np.intp], signatures: npt.NDArray[np.uint32], sizes: npt.NDArray[np.uint32],
-              other_owners: npt.NDArray[np.intp], other_signatures: npt.NDArray[np.uint32],
-              other_sizes: npt.NDArray[np.uint32]) -> npt.NDArray[np.bool_]:
-    """Which rows are not equal (same document, size and signature) to one of the other rows:
-    a document's windows before its first boilerplate are the same with it and without it, and
-    a held row equal to a clean row of its document would pair with no one the clean row does
-    not (about half the held rows of a news story quoting someone once)."""
-    return ~np.isin(_row_keys(owners, signatures, sizes), _row_keys(other_owners, other_signatures, other_sizes))
+              chosen: npt.NDArray[np.intp], other: Sketches) -> npt.NDArray[np.bool_]:
+    """Which of the rows ``chosen`` (of ``owners``, ``signatures``, ``sizes``) are not equal
+    (same document, size and signature) to a row of ``other`` (owners numbered alike): a
+    document's windows before its first boilerplate are the same with it and without it, and a
+    held row equal to a clean row of its document would pair with no one the clean row does not
+    (about half the held rows of a news story quoting someone once). Rows are matched by a
+    64-bit hash, then compared in full (the signatures are not copied)."""
+    mine = _row_hashes(owners, signatures, sizes, chosen)
+    theirs = _row_hashes(other.owners, other.signatures, other.sizes, np.arange(len(other), dtype=np.intp))
+    order = np.argsort(theirs, kind="stable")
+    ranked = theirs[order]
+    new = np.ones(len(chosen), dtype=bool)
+    for k in np.flatnonzero(in_sorted(mine, ranked)).tolist():
+        row = int(chosen[k])
+        for j in order[np.searchsorted(ranked, mine[k]) : np.searchsorted(ranked, mine[k], side="right")].tolist():
+            if (owners[row] == other.owners[j] and sizes[row] == other.sizes[j]
+                    and np.array_equal(signatures[row], other.signatures[j])):
+                new[k] = False
+                break
+    return new
 
 
-def _row_keys(owners: npt.NDArray[np.intp], signatures: npt.NDArray[np.uint32],
-              sizes: npt.NDArray[np.uint32]) -> npt.NDArray[np.void]:
-    """Each row's document, size and signature as one opaque value (compared byte for byte)."""
-    head = np.empty((len(owners), 3), dtype=np.uint32)
-    head[:, 0], head[:, 1] = owners.astype(np.uint64) & 0xFFFFFFFF, owners.astype(np.uint64) >> 32
-    head[:, 2] = sizes
-    rows = np.ascontiguousarray(np.hstack([head, signatures.reshape(len(owners), signatures.shape[-1])]))
-    keys: npt.NDArray[np.void] = rows.view(np.dtype((np.void, rows.shape[1] * 4))).reshape(-1)
-    return keys
+@kernel(nogil=True)
+def _row_hashes(owners: npt.NDArray[np.intp], signatures: npt.NDArray[np.uint32], sizes: npt.NDArray[np.uint32],
+                chosen: npt.NDArray[np.intp]) -> npt.NDArray[np.uint64]:  # pragma: no cover - compiled
+    """A 64-bit hash of the document, size and signature of each row ``chosen``."""
+    found = np.empty(len(chosen), dtype=np.uint64)
+    for k in range(len(chosen)):
+        row = chosen[k]
+        value = _mix64(np.uint64(owners[row]) * np.uint64(0x9E3779B97F4A7C15) + np.uint64(sizes[row]))
+        for column in range(signatures.shape[1]):
+            value = _mix64(value * np.uint64(0x100000001B3) + np.uint64(signatures[row, column]))
+        found[k] = value
+    return found
 
 
 def with_held_rows(sketches: Sketches, documents: npt.NDArray[np.intp], rows: Sketches) -> Sketches:
@@ -191,8 +207,8 @@ def with_held_rows(sketches: Sketches, documents: npt.NDArray[np.intp], rows: Sk
     chosen = in_sorted(sketches.owners, documents)
     mine = np.flatnonzero(chosen)
     kept_mask = np.ones(len(sketches), dtype=bool)
-    kept_mask[mine] = _new_rows(sketches.owners[mine], sketches.signatures[mine], sketches.sizes[mine],
-                                new_owners, rows.signatures, rows.sizes)
+    kept_mask[mine] = _new_rows(sketches.owners, sketches.signatures, sketches.sizes, mine,
+                                Sketches(new_owners, rows.signatures, rows.sizes))
     kept = np.flatnonzero(kept_mask)
     old_owners = sketches.owners[kept]
     # Where each row lands: the old rows after the new ones of their document.
