@@ -31,7 +31,7 @@ from .screen import (
     fragment_possible,
     probe,
     screened,
-    share_sentences,
+    sentence_seeds_possible,
     shares_content,
 )
 from .sketching import checksum
@@ -286,8 +286,10 @@ class TaskDocuments:
         """The pair ``(i, j)`` (``a`` and ``b`` as first judged, not a copy) judged with the
         common segments only one of them holds spared: the pair if it is then a copy of one
         document (its passages cover most of it: an answer rewording the sentences a class
-        copied) or the two share similar sentences besides (a page quoting a site's furniture,
-        or a story a wire lede with edits, and nothing else, is not a copy)."""
+        copied) or the two share ``MIN_SEEDS`` similar sentences besides, the sentence pass's
+        seeds (a page quoting a site's furniture, or a story a wire lede with edits, and nothing
+        else, is not a copy; nor are unrelated texts drawn from one source that share runs of a
+        dozen words by the thousand, as the Markov benchmark corpus's do)."""
         if not (self._new_evidence(i, j, a, b) or self._new_evidence(j, i, b, a)):
             return None
         c, d = self.beside(i, j, related=True), self.beside(j, i, related=True)
@@ -295,7 +297,7 @@ class TaskDocuments:
         if pair is None or (pair.relation is not None
                             and max(pair.relation.coverage_a, pair.relation.coverage_b) >= COVERED):
             return pair
-        return pair if share_sentences(self.probes(a), self.probes(b)) else None
+        return pair if sentence_seeds_possible(self.probes(a), self.probes(b)) else None  # (None: not known)
 
     def _new_evidence(self, index: int, other: int, doc: Screened, partner: Screened) -> bool:
         """Whether the words the second look would spare in document ``index`` (``doc``: as

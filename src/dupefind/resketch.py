@@ -61,20 +61,32 @@ def clean_sketches(texts: Sequence[str], *, views: Sequence[View], seed: int, mi
     """The rows of ``texts`` (documents ``0 .. n - 1``) in each view that sets boilerplate
     aside (no rows for the other views): sketched on the words :func:`~dupefind.boilerplate.
     without_boilerplate` leaves; and for a text that loses words to it, its rows on all its
-    words too, after those, :attr:`~dupefind.candidates.Sketches.held`. A held row pairs with
-    any row but another held row: a quote two documents hold makes no candidate of them, but
-    a source whose sentences many answers copy (common, so left out of its rows) still
-    collides with an answer that rewords them. A text is short by all its words, as in the
-    first pass."""
-    words = hash_texts(texts)
-    short = np.diff(words.text_starts, append=len(words)) < min_words
-    clean = without_boilerplate(words, commons)
-    lost = _losing(words, clean)
+    words too, after those, :attr:`~dupefind.candidates.Sketches.held` (as
+    :func:`with_held_rows` makes them of a scan's first rows). A held row pairs with any row but
+    another held row: a quote two documents hold makes no candidate of them, but a source whose
+    sentences many answers copy (common, so left out of its rows) still collides with an answer
+    that rewords them. A text is short by all its words, as in the first pass."""
+    short, clean, lost = _cleaned(texts, min_words=min_words, commons=commons)
     losing = [texts[k] for k in lost.tolist()]
     whole = hash_texts(losing)  # (hashed again: few texts)
-    return tuple(_with_held(view_sketches(texts, clean, short, view=view, seed=seed),
-                            view_sketches(losing, whole, short[lost], view=view, seed=seed), lost)
-                 if view.without_boilerplate else Sketches.empty(view.num_perm) for view in views)
+    found = []
+    for view in views:
+        if not view.without_boilerplate:
+            found.append(Sketches.empty(view.num_perm))
+            continue
+        rows = view_sketches(texts, clean, short, view=view, seed=seed)
+        if not len(lost):
+            found.append(rows)
+            continue
+        first = view_sketches(losing, whole, short[lost], view=view, seed=seed)
+        held = with_held_rows(Sketches(lost[first.owners], first.signatures, first.sizes), lost, _rows_of(rows, lost))
+        others = np.flatnonzero(~in_sorted(rows.owners, lost))
+        owners = np.concatenate([rows.owners[others], held.owners])
+        order = np.argsort(owners, kind="stable")  # (two sets of documents: their rows keep their order)
+        found.append(Sketches(owners[order], np.concatenate([rows.signatures[others], held.signatures])[order],
+                              np.concatenate([rows.sizes[others], held.sizes])[order],
+                              _flags(np.concatenate([np.zeros(len(others), dtype=bool), held.flags()])[order])))
+    return tuple(found)
 
 
 def losing_rows(texts: Sequence[str], *, views: Sequence[View], seed: int, min_words: int,
@@ -83,40 +95,48 @@ def losing_rows(texts: Sequence[str], *, views: Sequence[View], seed: int, min_w
     without it in each view that sets it aside (owners: positions among those texts): what
     :func:`clean_sketches` gives them beside their rows on all their words, which a scan
     already holds from its first pass (:func:`with_held_rows`)."""
+    short, clean, lost = _cleaned(texts, min_words=min_words, commons=commons)
+    return lost, tuple(_rows_of(view_sketches(texts, clean, short, view=view, seed=seed), lost)
+                       if view.without_boilerplate and len(lost) else Sketches.empty(view.num_perm)
+                       for view in views)
+
+
+def _cleaned(texts: Sequence[str], *, min_words: int,
+             commons: Commons) -> tuple[npt.NDArray[np.bool_], HashedWords, npt.NDArray[np.intp]]:
+    """Which texts are short (by all their words), their words less boilerplate, and the texts
+    that lose words to it (ascending)."""
     words = hash_texts(texts)
-    short = np.diff(words.text_starts, append=len(words)) < min_words
+    lengths = np.diff(words.text_starts, append=len(words))
     clean = without_boilerplate(words, commons)
-    lost = _losing(words, clean)
-    renumber = np.full(len(texts), -1, dtype=np.intp)
-    renumber[lost] = np.arange(len(lost), dtype=np.intp)
-    found = []
-    for view in views:
-        if not view.without_boilerplate or not len(lost):
-            found.append(Sketches.empty(view.num_perm))
+    return lengths < min_words, clean, np.flatnonzero(np.diff(clean.text_starts, append=len(clean)) < lengths)
+
+
+def _flags(held: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_] | None:
+    """``held``, or ``None`` when no row is held."""
+    return held if held.any() else None
+
+
+def _rows_of(rows: Sketches, chosen: npt.NDArray[np.intp]) -> Sketches:
+    """The rows of the documents ``chosen`` (ascending), owners numbered by their place there."""
+    mine = np.flatnonzero(in_sorted(rows.owners, chosen))
+    return Sketches(np.searchsorted(chosen, rows.owners[mine]).astype(np.intp), rows.signatures[mine],
+                    rows.sizes[mine])
+
+
+def _texts_again(task: Sequence[tuple[int, Location]], load: TextLoader) -> tuple[list[int], list[str]]:
+    """The documents of a task whose texts read again are the ones first read, and those texts
+    (a text gone or changed is left out)."""
+    done: list[int] = []
+    texts: list[str] = []
+    for document, location in task:
+        try:
+            text = load(location)
+        except (OSError, ValueError, KeyError, TypeError):
             continue
-        rows = view_sketches(texts, clean, short, view=view, seed=seed)
-        mine = np.flatnonzero(renumber[rows.owners] >= 0)
-        found.append(Sketches(renumber[rows.owners[mine]], rows.signatures[mine], rows.sizes[mine]))
-    return lost, tuple(found)
-
-
-def _losing(words: HashedWords, clean: HashedWords) -> npt.NDArray[np.intp]:
-    """The texts of ``words`` that have fewer words in ``clean`` (the same texts less boilerplate)."""
-    return np.flatnonzero(np.diff(clean.text_starts, append=len(clean)) < np.diff(words.text_starts, append=len(words)))
-
-
-def _with_held(clean: Sketches, whole: Sketches, documents: npt.NDArray[np.intp]) -> Sketches:
-    """The rows ``clean``, with the rows ``whole`` (owners: positions in ``documents``) added as
-    held rows, each document's after its clean ones, but those equal to one of its clean rows
-    (:func:`_new_rows`)."""
-    owners_whole = documents[whole.owners].astype(np.intp)
-    new = _new_rows(owners_whole, whole.signatures, whole.sizes, np.arange(len(whole), dtype=np.intp), clean)
-    whole = Sketches(whole.owners[new], whole.signatures[new], whole.sizes[new])
-    owners = np.concatenate([clean.owners, documents[whole.owners]]).astype(np.intp)
-    order = np.argsort(owners, kind="stable")
-    held = np.concatenate([np.zeros(len(clean), dtype=bool), np.ones(len(whole), dtype=bool)])
-    return Sketches(owners[order], np.concatenate([clean.signatures, whole.signatures])[order],
-                    np.concatenate([clean.sizes, whole.sizes])[order], held[order] if held.any() else None)
+        if location.checksum is None or checksum(text) == location.checksum:
+            done.append(document)
+            texts.append(text)
+    return done, texts
 
 
 def resketch_task(task: Sequence[tuple[int, Location]], *, views: Sequence[View], seed: int, min_words: int,
@@ -125,16 +145,7 @@ def resketch_task(task: Sequence[tuple[int, Location]], *, views: Sequence[View]
     any worker process can run it): the documents done, and their rows (owners: positions in
     that list). A document whose text is gone or changed keeps its first rows: verification
     finds it changed and drops its pairs."""
-    done: list[int] = []
-    texts: list[str] = []
-    for document, location in task:
-        try:
-            text = load(location)
-        except (OSError, ValueError, KeyError, TypeError):
-            continue
-        if location.checksum is None or checksum(text) == location.checksum:
-            done.append(document)
-            texts.append(text)
+    done, texts = _texts_again(task, load)
     return done, clean_sketches(texts, views=views, seed=seed, min_words=min_words, commons=commons)
 
 
@@ -143,16 +154,7 @@ def losing_task(task: Sequence[tuple[int, Location]], *, views: Sequence[View], 
     """Read the task's documents again (a plain function: any worker process can run it): those
     that lose words to boilerplate, and their rows without it (:func:`losing_rows`; owners:
     positions in that list). A document whose text is gone or changed is left as it is."""
-    done: list[int] = []
-    texts: list[str] = []
-    for document, location in task:
-        try:
-            text = load(location)
-        except (OSError, ValueError, KeyError, TypeError):
-            continue
-        if location.checksum is None or checksum(text) == location.checksum:
-            done.append(document)
-            texts.append(text)
+    done, texts = _texts_again(task, load)
     lost, rows = losing_rows(texts, views=views, seed=seed, min_words=min_words, commons=commons)
     return [done[k] for k in lost.tolist()], rows
 

@@ -280,14 +280,6 @@ def shares_content(hashes: npt.NDArray[np.uint64], partner: Screened, *, least: 
     return int(in_sorted(content, theirs).sum()) >= least
 
 
-def share_sentences(x: Probe, y: Probe) -> bool:
-    """Whether two texts share ``MIN_SEEDS`` pairs of similar sentences outside their
-    boilerplate (the sentence pass's seeds; known only for ASCII texts). A run of a dozen
-    identical words is not enough: unrelated texts drawn from one source share such runs by
-    the thousand (the Markov benchmark corpus)."""
-    return bool(sentence_seeds_possible(x, y))
-
-
 def sentence_seeds_possible(a: Probe, b: Probe) -> bool | None:
     """Whether the two texts have ``MIN_SEEDS`` sentence pairs or more whose sets of stems have
     a Dice coefficient of at least ``SEED_DICE`` (as the sentence pass computes it: shared
