@@ -328,6 +328,22 @@ def test_files_that_are_not_usable_indexes_are_refused_clearly(tmp_path: Path) -
     assert garbage.read_bytes() == b"not a database at all\n" * 100  # nothing the user gave is modified
 
 
+def test_an_index_of_schema_2_is_refused_with_what_to_do(tmp_path: Path, corpus: list[str]) -> None:
+    """Schema 2 stored no held rows, which a migration cannot make without the texts and the
+    options: such an index is refused, unchanged, with the way out."""
+    path = tmp_path / "old.index"
+    with Index(path, CONFIG) as index:
+        index.add(corpus[:3])
+    with sqlite3.connect(path) as db:  # the index as schema 2 left it
+        db.execute("ALTER TABLE sketches DROP COLUMN held")
+        db.execute("DELETE FROM _migrations WHERE name = 'm003_held_rows'")
+        db.execute("PRAGMA user_version = 2")
+    before = path.read_bytes()
+    with pytest.raises(IndexFileError, match=r"index schema 2.*make the index again"):
+        Index(path)
+    assert path.read_bytes() == before
+
+
 def test_a_damaged_index_gives_a_clear_error(tmp_path: Path, corpus: list[str]) -> None:
     path = tmp_path / "i.index"
     with Index(path, CONFIG) as index:
