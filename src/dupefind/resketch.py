@@ -166,31 +166,55 @@ def _new_rows(owners: npt.NDArray[np.intp], signatures: npt.NDArray[np.uint32], 
     document's windows before its first boilerplate are the same with it and without it, and a
     held row equal to a clean row of its document would pair with no one the clean row does not
     (about half the held rows of a news story quoting someone once). Rows are matched by a
-    64-bit hash, then compared in full (the signatures are not copied)."""
+    64-bit hash of their first values, then compared in full (the signatures are not copied)."""
     mine = _row_hashes(owners, signatures, sizes, chosen)
     theirs = _row_hashes(other.owners, other.signatures, other.sizes, np.arange(len(other), dtype=np.intp))
     order = np.argsort(theirs, kind="stable")
-    ranked = theirs[order]
-    new = np.ones(len(chosen), dtype=bool)
-    for k in np.flatnonzero(in_sorted(mine, ranked)).tolist():
-        row = int(chosen[k])
-        for j in order[np.searchsorted(ranked, mine[k]) : np.searchsorted(ranked, mine[k], side="right")].tolist():
-            if (owners[row] == other.owners[j] and sizes[row] == other.sizes[j]
-                    and np.array_equal(signatures[row], other.signatures[j])):
-                new[k] = False
-                break
+    return _unmatched(mine, chosen, owners, signatures, sizes, theirs[order], order, other.owners, other.signatures,
+                      other.sizes)
+
+
+@kernel(nogil=True)
+def _unmatched(mine: npt.NDArray[np.uint64], chosen: npt.NDArray[np.intp], owners: npt.NDArray[np.intp],
+               signatures: npt.NDArray[np.uint32], sizes: npt.NDArray[np.uint32], ranked: npt.NDArray[np.uint64],
+               order: npt.NDArray[np.intp], other_owners: npt.NDArray[np.intp],
+               other_signatures: npt.NDArray[np.uint32],
+               other_sizes: npt.NDArray[np.uint32]) -> npt.NDArray[np.bool_]:  # pragma: no cover - compiled
+    """:func:`_new_rows` once the rows are hashed (``ranked``: the other rows' hashes sorted,
+    ``order`` their rows): a row is new unless a row of the same hash is equal to it in full."""
+    new = np.ones(len(chosen), dtype=np.bool_)
+    for k in range(len(chosen)):
+        row = chosen[k]
+        at = np.searchsorted(ranked, mine[k])
+        while at < len(ranked) and ranked[at] == mine[k] and new[k]:
+            j = order[at]
+            if owners[row] == other_owners[j] and sizes[row] == other_sizes[j]:
+                same = True
+                for column in range(signatures.shape[1]):
+                    if signatures[row, column] != other_signatures[j, column]:
+                        same = False
+                        break
+                if same:
+                    new[k] = False
+            at += 1
     return new
+
+
+#: Signature values hashed to match rows: two windows of one document with the same size and
+#: the same first 8 minima (of 128) are almost always the same window.
+_HASHED_COLUMNS = 8
 
 
 @kernel(nogil=True)
 def _row_hashes(owners: npt.NDArray[np.intp], signatures: npt.NDArray[np.uint32], sizes: npt.NDArray[np.uint32],
                 chosen: npt.NDArray[np.intp]) -> npt.NDArray[np.uint64]:  # pragma: no cover - compiled
-    """A 64-bit hash of the document, size and signature of each row ``chosen``."""
+    """A 64-bit hash of the document, size and first :data:`_HASHED_COLUMNS` values of the
+    signature of each row ``chosen`` (rows of one hash are then compared in full)."""
     found = np.empty(len(chosen), dtype=np.uint64)
     for k in range(len(chosen)):
         row = chosen[k]
         value = _mix64(np.uint64(owners[row]) * np.uint64(0x9E3779B97F4A7C15) + np.uint64(sizes[row]))
-        for column in range(signatures.shape[1]):
+        for column in range(min(_HASHED_COLUMNS, signatures.shape[1])):
             value = _mix64(value * np.uint64(0x100000001B3) + np.uint64(signatures[row, column]))
         found[k] = value
     return found
