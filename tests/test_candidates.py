@@ -22,6 +22,7 @@ from dupefind.candidates import (
     key_codes,
     union,
 )
+from dupefind.candidates.buckets import bucket_rows
 from dupefind.fingerprint import as_minhash, signatures
 from dupefind.views import View
 
@@ -219,6 +220,42 @@ def test_buckets_weighed_in_one_pass_give_the_two_stages_pairs(max_bucket: int) 
     keys = band_keys(sketches, views=views)
     two_stages = filter_candidates(colliding_rows(keys, views=views), sketches, views=views)
     assert bucket_candidates(keys, sketches, views=views) == two_stages and len(two_stages) > 3
+
+
+@pytest.mark.parametrize(("keys_drawn", "max_bucket"), [(50, 0), (50, 4), (3_000, 0), (40_000, 6)])
+def test_buckets_spread_by_key_bits_are_the_buckets_of_the_rule(keys_drawn: int, max_bucket: int) -> None:
+    """``bucket_rows`` (keys spread into parts and slots by their bits, each slot sorted on its
+    own) gives the buckets of the rule written plainly: per band and key, the documents holding
+    it, each by its two lowest rows, when two to ``max_bucket`` documents hold it. With few keys
+    and many, a key held by a tenth of the rows (a long run in one slot), documents holding a
+    key with three rows or more, two views and three bands, with and without a cap."""
+    count = 4 * keys_drawn
+    values = RNG.integers(0, max(2, keys_drawn // 3), count).astype(np.uint64)
+    values[: count // 10] = 7
+    keys = BandKeys(RNG.integers(0, 2, count).astype(np.uint8), RNG.permutation(count).astype(np.intp),
+                    RNG.integers(0, max(3, keys_drawn // 10), count).astype(np.intp),
+                    RNG.integers(0, 3, count).astype(np.uint16), values)
+    for view in (0, 1):
+        rows, documents, starts, sizes = bucket_rows(keys, view, View("v", "words", 3, 0, 16, 0.5, 0.0,
+                                                                       max_bucket=max_bucket))
+        found = sorted(sorted(zip(documents[a : a + n].tolist(), rows[a : a + n].tolist()))
+                       for a, n in zip(starts.tolist(), sizes.tolist()))
+        assert found == _reference_buckets(keys, view, max_bucket) and len(found) > 3
+
+
+def _reference_buckets(keys: BandKeys, view: int, max_bucket: int) -> list[list[tuple[int, int]]]:
+    """The buckets of a view the slow, documented way, each as its (document, row) members sorted."""
+    buckets: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for number, row, document, band, key in zip(keys.views.tolist(), keys.rows.tolist(), keys.documents.tolist(),
+                                                keys.bands.tolist(), keys.keys.tolist(), strict=True):
+        if number == view:
+            buckets.setdefault((band, key), []).append((document, row))
+    found = []
+    for members in buckets.values():
+        holders = {document for document, _ in members}
+        if 2 <= len(holders) <= (max_bucket or len(members)):
+            found.append(sorted((d, r) for d in holders for r in sorted(r for e, r in members if e == d)[:2]))
+    return sorted(found)
 
 
 def _reference_collisions(keys: BandKeys, views: list[View]) -> set[tuple[int, int, int]]:

@@ -45,7 +45,7 @@ from ..arrays import in_sorted, unique
 from ..fingerprint import EMPTY
 from ..jit import kernel
 from ..views import View
-from .buckets import bucketed, buckets, colliding, row_band_keys, weighed_buckets
+from .buckets import bucket_pairs, bucket_rows, row_band_keys, weighed_buckets
 from .sketches import BandKeys, Candidate, Collisions, Sketches
 
 #: The weights of false positives and false negatives for datasketch's choice of bands.
@@ -152,10 +152,9 @@ def bucket_candidates(keys: BandKeys, sketches: Sequence[Sketches], *, views: Se
     for view in np.unique(keys.views).tolist():
         if views[view].sample:
             continue
-        mine, banded = bucketed(keys, view, views[view])
-        order, starts, sizes = buckets(banded)
+        rows, _, starts, sizes = bucket_rows(keys, view, views[view])
         sketch = sketches[view]
-        found.append(weighed_buckets(keys.rows[mine][order], starts, sizes, sketch.owners,
+        found.append(weighed_buckets(rows, starts, sizes, sketch.owners,
                                       sketch.signatures, sketch.sizes, sketch.flags(), views[view].min_containment,
                                       width))
     codes = unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
@@ -239,15 +238,9 @@ def colliding_rows(keys: BandKeys, *, views: Sequence[View]) -> Collisions:
     rows of one key in one band takes part with the lowest two. In a view with a
     ``max_bucket``, a key held by more documents than that pairs no one."""
     numbers, firsts, seconds = [], [], []
+    width = np.int64(int(keys.rows.max()) + 1 if len(keys.rows) else 1)
     for view in np.unique(keys.views).tolist():
-        mine, banded = bucketed(keys, view, views[view])
-        count = np.int64(len(mine))
-        codes = colliding(banded, count)
-        a, b = mine[codes // count], mine[codes % count]
-        apart = keys.documents[a] != keys.documents[b]  # windows of one document collide too
-        row_a, row_b = keys.rows[a[apart]], keys.rows[b[apart]]
-        width = np.int64(max(int(keys.rows[mine].max()), 0) + 1)
-        pairs = unique(np.minimum(row_a, row_b).astype(np.int64) * width + np.maximum(row_a, row_b))
+        pairs = unique(bucket_pairs(*bucket_rows(keys, view, views[view]), width))
         numbers.append(np.full(len(pairs), view, dtype=np.uint8))
         firsts.append((pairs // width).astype(np.intp))
         seconds.append((pairs % width).astype(np.intp))

@@ -1,6 +1,7 @@
-"""The compiled passes over LSH buckets: which keys take part in one (:func:`bucketed`), where
-each bucket lies once sorted, and every pair of rows of a bucket weighed as it is met
-(:func:`weighed_buckets`), plus the band keys of signature rows (:func:`row_band_keys`)."""
+"""The compiled passes over LSH buckets: the buckets of a batch of band keys and the rows
+that take part in each (:func:`bucket_rows`), every pair of rows of a bucket weighed as it is
+met (:func:`weighed_buckets`) or listed (:func:`bucket_pairs`), plus the band keys of signature
+rows (:func:`row_band_keys`)."""
 
 from __future__ import annotations
 
@@ -8,98 +9,154 @@ import numpy as np
 import numpy.typing as npt
 
 from ..jit import kernel
-from ..text import _mix64, mix64
+from ..text import _mix64
 from ..views import View
 from .sketches import BandKeys
 
-
-def bucketed(keys: BandKeys, view: int, rules: View) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.uint64]]:
-    """The keys of view number ``view`` that take part in its buckets (their positions in
-    ``keys``) and each one's key in one key space for all bands: at most two rows of a document
-    per key, and none of a key held by more than the view's ``max_bucket`` documents."""
-    mine = np.flatnonzero(keys.views == view)
-    # One key space per band: the band number mixed into the key.
-    with np.errstate(over="ignore"):
-        banded = mix64(keys.keys[mine] ^ (keys.bands[mine].astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)))
-    order = _maybe_shared(banded)  # most keys are held by one row: no sort for them
-    order = order[np.argsort(banded[order], kind="stable")]
-    ranked = banded[order]
-    documents = keys.documents[mine][order]
-    seen = np.full(int(documents.max()) + 1 if len(documents) else 0, -1, dtype=np.intp)
-    kept = order[_thinned(ranked, documents, keys.rows[mine][order], np.intp(rules.max_bucket or len(order)),
-                          seen, np.zeros(len(seen), dtype=np.intp), np.zeros(len(seen), dtype=np.intp))]
-    return mine[kept], banded[kept]
+Buckets = tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.intp]]
+"""Rows bucket after bucket, their documents, and where each bucket starts and how many rows it holds."""
 
 
-#: Most slots (a power of two) of the table that tells keys held once from keys that may be
-#: shared (a byte each); a batch of fewer keys gets about four slots a key.
-_MOST_SLOTS_BITS = 25
-
-
-def _maybe_shared(keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.intp]:
-    """The positions of the keys that may be held more than once: those whose slot (the top
-    bits of the key, already mixed) of a counting table is hit more than once, in order."""
-    bits = min(_MOST_SLOTS_BITS, max(4, (4 * len(keys)).bit_length()))
-    return _hit_twice(keys, bits)
+def bucket_rows(keys: BandKeys, view: int, rules: View) -> Buckets:
+    """The buckets of view number ``view``: the rows of two or more documents sharing a key in
+    one band (keys are mixed with their band number, one key space for all bands), each
+    document by its two lowest rows of the key (two neighbouring windows, which overlap, often
+    share a key; more is a long text repeating itself, whose windows would otherwise pair with
+    each other by the million), and no bucket of more than the view's ``max_bucket`` documents
+    (a key held by more is common phrasing, no one's copy). The keys are spread by their top
+    bits (mixed, so evenly) into parts, and each part by its next bits into slots of a few keys,
+    each sorted on its own: no sort of every key (tested against the rule written plainly)."""
+    documents = int(keys.documents.max()) + 1 if len(keys.documents) else 0
+    return _bucket_rows(keys.views, keys.keys, keys.bands, keys.documents, keys.rows, np.uint8(view),
+                        np.intp(rules.max_bucket or len(keys.keys)), documents)
 
 
 @kernel(nogil=True)
-def _hit_twice(keys: npt.NDArray[np.uint64], bits: int) -> npt.NDArray[np.intp]:  # pragma: no cover - compiled
-    """:func:`_maybe_shared` with a table of ``2 ** bits`` slots."""
-    counts = np.zeros(1 << bits, dtype=np.uint8)
-    shift = np.uint64(64 - bits)
-    for key in keys:
-        slot = key >> shift
-        if counts[slot] < 2:
-            counts[slot] += 1
-    kept = np.empty(len(keys), dtype=np.intp)
+def _bucket_rows(views: npt.NDArray[np.uint8], keys: npt.NDArray[np.uint64], bands: npt.NDArray[np.uint16],
+                 documents: npt.NDArray[np.intp], rows: npt.NDArray[np.intp], view: np.uint8, most: np.intp,
+                 document_count: int) -> Buckets:  # pragma: no cover - compiled
+    """:func:`bucket_rows`: the view's keys, mixed with their band, spread by their top
+    :data:`_TOP_BITS` bits into parts (in order, so equal keys keep their order), each part
+    spread again by its next bits into slots of a few keys, each slot sorted by insertion; then
+    each run of equal keys is a bucket when it holds two documents or more, but not too many,
+    each by its two lowest rows. ``seen`` says which run last met a document."""
     count = 0
-    for k in range(len(keys)):
-        if counts[keys[k] >> shift] > 1:
-            kept[count] = k
+    for k in range(len(views)):
+        if views[k] == view:
             count += 1
-    return kept[:count].copy()
+    top = 1
+    while top < _TOP_BITS and (1 << (top + 10)) < count:
+        top += 1
+    shift = np.uint64(64 - top)
+    firsts = np.zeros((1 << top) + 1, dtype=np.intp)
+    banded = np.empty(count, dtype=np.uint64)
+    found = 0
+    for k in range(len(views)):
+        if views[k] == view:
+            banded[found] = _mix64(keys[k] ^ (np.uint64(bands[k]) * np.uint64(0x9E3779B97F4A7C15)))
+            firsts[(banded[found] >> shift) + np.uint64(1)] += 1
+            found += 1
+    for part in range(1 << top):
+        firsts[part + 1] += firsts[part]
+    filled = firsts[:-1].copy()
+    part_keys = np.empty(count, dtype=np.uint64)
+    part_documents = np.empty(count, dtype=np.intp)
+    part_rows = np.empty(count, dtype=np.intp)
+    found = 0
+    for k in range(len(views)):  # each key carries its document and row: no lookups later
+        if views[k] == view:
+            part = banded[found] >> shift
+            part_keys[filled[part]] = banded[found]
+            part_documents[filled[part]] = documents[k]
+            part_rows[filled[part]] = rows[k]
+            filled[part] += 1
+            found += 1
+    largest = 0
+    for part in range(1 << top):
+        largest = max(largest, firsts[part + 1] - firsts[part])
+    slot_keys = np.empty(largest, dtype=np.uint64)
+    slot_documents = np.empty(largest, dtype=np.intp)
+    slot_rows = np.empty(largest, dtype=np.intp)
+    slot_firsts = np.zeros((1 << 20) + 1, dtype=np.intp)
+    seen = np.full(document_count, -1, dtype=np.intp)
+    lowest = np.zeros(document_count, dtype=np.intp)
+    second = np.zeros(document_count, dtype=np.intp)
+    out = np.empty(count, dtype=np.intp)
+    out_documents = np.empty(count, dtype=np.intp)
+    starts = np.empty(count // 2 + 1, dtype=np.intp)
+    sizes = np.empty(count // 2 + 1, dtype=np.intp)
+    written = buckets_found = runs = 0
+    for part in range(1 << top):
+        begin, end = firsts[part], firsts[part + 1]
+        size = end - begin
+        if size < 2:
+            continue
+        low = 1
+        while low < 20 and (1 << (low + 2)) < size:
+            low += 1
+        low_shift = np.uint64(64 - top - low)
+        mask = np.uint64((1 << low) - 1)
+        slot_firsts[: (1 << low) + 1] = 0
+        for k in range(begin, end):
+            slot_firsts[((part_keys[k] >> low_shift) & mask) + np.uint64(1)] += 1
+        for slot in range(1 << low):
+            slot_firsts[slot + 1] += slot_firsts[slot]
+        for k in range(begin, end):
+            slot = (part_keys[k] >> low_shift) & mask
+            slot_keys[slot_firsts[slot]] = part_keys[k]
+            slot_documents[slot_firsts[slot]] = part_documents[k]
+            slot_rows[slot_firsts[slot]] = part_rows[k]
+            slot_firsts[slot] += 1
+        # ``slot_firsts[slot]`` is now where slot ``slot`` ends.
+        slot_begin = 0
+        for slot in range(1 << low):
+            slot_end = slot_firsts[slot]
+            for k in range(slot_begin + 1, slot_end):  # by key; equal keys stay in order
+                key, document, row = slot_keys[k], slot_documents[k], slot_rows[k]
+                j = k - 1
+                while j >= slot_begin and slot_keys[j] > key:
+                    slot_keys[j + 1], slot_documents[j + 1], slot_rows[j + 1] = slot_keys[j], slot_documents[j], slot_rows[j]
+                    j -= 1
+                slot_keys[j + 1], slot_documents[j + 1], slot_rows[j + 1] = key, document, row
+            start = slot_begin
+            while start < slot_end:
+                stop = start + 1
+                while stop < slot_end and slot_keys[stop] == slot_keys[start]:
+                    stop += 1
+                if stop - start > 1:
+                    runs += 1
+                    holders = 0
+                    for k in range(start, stop):
+                        document, row = slot_documents[k], slot_rows[k]
+                        if seen[document] != runs:
+                            seen[document] = runs
+                            holders += 1
+                            lowest[document] = row
+                            second[document] = -1
+                        elif row < lowest[document]:
+                            second[document] = lowest[document]
+                            lowest[document] = row
+                        elif second[document] < 0 or row < second[document]:
+                            second[document] = row
+                    if 2 <= holders <= most:
+                        starts[buckets_found] = written
+                        for k in range(start, stop):
+                            document, row = slot_documents[k], slot_rows[k]
+                            if row == lowest[document] or row == second[document]:
+                                out[written] = row
+                                out_documents[written] = document
+                                written += 1
+                        sizes[buckets_found] = written - starts[buckets_found]
+                        buckets_found += 1
+                start = stop
+            slot_begin = slot_end
+    return (out[:written].copy(), out_documents[:written].copy(), starts[:buckets_found].copy(),
+            sizes[:buckets_found].copy())
 
 
-@kernel(nogil=True)
-def _thinned(ranked: npt.NDArray[np.uint64], documents: npt.NDArray[np.intp], rows: npt.NDArray[np.intp],
-             most: np.intp, seen: npt.NDArray[np.intp], lowest: npt.NDArray[np.intp],
-             second: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:  # pragma: no cover - compiled
-    """The positions (in key order) that take part in a bucket: per document and key its two
-    lowest rows (two neighbouring windows, which overlap, often share a key; more is a long
-    text repeating itself, whose windows would otherwise pair with each other by the million),
-    in buckets of at least two and at most ``most`` documents (a key held by more is common
-    phrasing, no one's copy). ``seen``, ``lowest`` and ``second`` are scratch, one slot per
-    document (``seen`` all -1)."""
-    kept = np.empty(len(ranked), dtype=np.intp)
-    count = 0
-    start = 0
-    while start < len(ranked):
-        end = start + 1
-        while end < len(ranked) and ranked[end] == ranked[start]:
-            end += 1
-        if end - start > 1:
-            holders = 0
-            for k in range(start, end):
-                document, row = documents[k], rows[k]
-                if seen[document] != start:
-                    seen[document] = start
-                    holders += 1
-                    lowest[document] = row
-                    second[document] = -1
-                elif row < lowest[document]:
-                    second[document] = lowest[document]
-                    lowest[document] = row
-                elif second[document] < 0 or row < second[document]:
-                    second[document] = row
-            if 2 <= holders <= most:
-                for k in range(start, end):
-                    document, row = documents[k], rows[k]
-                    if row == lowest[document] or row == second[document]:
-                        kept[count] = k
-                        count += 1
-        start = end
-    return kept[:count].copy()
+#: Top bits of a key that spread the keys of a batch into parts, each then spread by its next
+#: bits into slots of about four keys and sorted slot by slot (a part fits a core's cache).
+_TOP_BITS = 10
 
 
 @kernel(nogil=True)
@@ -157,33 +214,21 @@ def row_band_keys(signatures: npt.NDArray[np.uint32], chosen: npt.NDArray[np.int
     return keys
 
 
-def buckets(keys: npt.NDArray[np.uint64]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.intp]]:
-    """The positions of ``keys`` in key order, and where each bucket of two or more equal keys
-    starts in that order and how many it holds."""
-    order = np.argsort(keys, kind="stable")
-    ranked = keys[order]
-    starts = np.flatnonzero(np.concatenate(([True], ranked[1:] != ranked[:-1])))
-    sizes = np.diff(starts, append=len(keys))
-    shared = sizes > 1
-    return order, starts[shared], sizes[shared]
-
-
-def colliding(keys: npt.NDArray[np.uint64], count: np.int64) -> npt.NDArray[np.int64]:
-    """Every pair of positions with equal keys, as codes ``i * count + j`` with ``i < j``."""
-    order, starts, sizes = buckets(keys)
-    if len(starts) == 0:
-        return np.empty(0, dtype=np.int64)
-    # Every member of a bucket pairs with the members after it: member x of g has g-1-x partners.
-    members = _ranges(starts, sizes)
-    partners = np.repeat(starts + sizes, sizes) - members - 1
-    left = np.repeat(members, partners)
-    offsets = np.arange(len(left)) - np.repeat(np.cumsum(partners) - partners, partners) + 1
-    a, b = order[left], order[left + offsets]
-    low, high = np.minimum(a, b).astype(np.int64), np.maximum(a, b).astype(np.int64)
-    codes: npt.NDArray[np.int64] = low * count + high
-    return codes
-
-
-def _ranges(starts: npt.NDArray[np.intp], sizes: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:
-    """``arange(start, start + size)`` for every bucket, concatenated."""
-    return np.repeat(starts - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
+@kernel(nogil=True)
+def bucket_pairs(rows: npt.NDArray[np.intp], documents: npt.NDArray[np.intp], starts: npt.NDArray[np.intp],
+                 sizes: npt.NDArray[np.intp], width: np.int64) -> npt.NDArray[np.int64]:  # pragma: no cover - compiled
+    """Every two rows of a bucket of different documents, as codes ``low * width + high`` of
+    the two rows (repeats across buckets kept)."""
+    count = 0
+    for bucket in range(len(starts)):
+        count += sizes[bucket] * (sizes[bucket] - 1) // 2
+    codes = np.empty(count, dtype=np.int64)
+    found = 0
+    for bucket in range(len(starts)):
+        end = starts[bucket] + sizes[bucket]
+        for x in range(starts[bucket], end):
+            for y in range(x + 1, end):
+                if documents[x] != documents[y]:
+                    codes[found] = min(rows[x], rows[y]) * width + max(rows[x], rows[y])
+                    found += 1
+    return codes[:found].copy()
