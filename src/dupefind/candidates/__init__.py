@@ -52,8 +52,13 @@ from .sketches import BandKeys, Candidate, Collisions, Sketches
 WEIGHTS = (0.2, 0.8)
 #: Pairs compared at once when counting agreements (bounds the memory it takes).
 _CHUNK = 1 << 18
-#: Bands whose keys :func:`candidate_pairs` makes at once.
+#: Most bands whose keys :func:`candidate_pairs` makes at once.
 _BANDS_AT_ONCE = 4
+#: Keys :func:`candidate_pairs` makes at once, about (whole bands; at least one): a key and its
+#: bucketing take ~60 bytes, so a batch of 4 bands of a million documents' content windows
+#: (17 million rows) would take 4 GB in each thread; 2 bands of 100k documents run faster than
+#: 4 (measured in benchmarks/RESULTS.md).
+_KEYS_AT_ONCE = 1 << 22
 
 
 @lru_cache(maxsize=16)
@@ -88,15 +93,16 @@ def candidate_pairs(sketches: Sequence[Sketches], *, views: Sequence[View],
     with every holder present."""
     most = max((view_banding(v)[0] for v in views), default=0)
     rows = keyed_rows(sketches, usable=usable)  # once, not once per batch of bands
+    at_once = max(1, min(_BANDS_AT_ONCE, _KEYS_AT_ONCE // max(1, sum(len(r) for r in rows))))
 
     def batch(start: int) -> list[Candidate]:  # the colliding rows of a few bands, filtered at once
-        keys = band_keys(sketches, views=views, bands=(start, start + _BANDS_AT_ONCE), rows=rows)
+        keys = band_keys(sketches, views=views, bands=(start, start + at_once), rows=rows)
         if involving is not None or crowded is not None:
             keys = _kept_keys(keys, involving, crowded)
         return bucket_candidates(keys, sketches, views=views)
 
     found: set[Candidate] = set()
-    starts = range(0, most, _BANDS_AT_ONCE)
+    starts = range(0, most, at_once)
     if threads <= 1 or len(starts) <= 1:
         for start in starts:
             found.update(batch(start))

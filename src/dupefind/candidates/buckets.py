@@ -49,28 +49,23 @@ def _bucket_rows(views: npt.NDArray[np.uint8], keys: npt.NDArray[np.uint64], ban
         top += 1
     shift = np.uint64(64 - top)
     firsts = np.zeros((1 << top) + 1, dtype=np.intp)
-    banded = np.empty(count, dtype=np.uint64)
-    found = 0
     for k in range(len(views)):
         if views[k] == view:
-            banded[found] = _mix64(keys[k] ^ (np.uint64(bands[k]) * np.uint64(0x9E3779B97F4A7C15)))
-            firsts[(banded[found] >> shift) + np.uint64(1)] += 1
-            found += 1
+            firsts[(_banded(keys[k], bands[k]) >> shift) + np.uint64(1)] += 1
     for part in range(1 << top):
         firsts[part + 1] += firsts[part]
     filled = firsts[:-1].copy()
     part_keys = np.empty(count, dtype=np.uint64)
     part_documents = np.empty(count, dtype=np.intp)
     part_rows = np.empty(count, dtype=np.intp)
-    found = 0
     for k in range(len(views)):  # each key carries its document and row: no lookups later
         if views[k] == view:
-            part = banded[found] >> shift
-            part_keys[filled[part]] = banded[found]
-            part_documents[filled[part]] = documents[k]
-            part_rows[filled[part]] = rows[k]
-            filled[part] += 1
-            found += 1
+            key = _banded(keys[k], bands[k])  # (mixed again: cheaper than holding 8 bytes a key)
+            into = key >> shift
+            part_keys[filled[into]] = key
+            part_documents[filled[into]] = documents[k]
+            part_rows[filled[into]] = rows[k]
+            filled[into] += 1
     largest = 0
     for part in range(1 << top):
         largest = max(largest, firsts[part + 1] - firsts[part])
@@ -81,10 +76,10 @@ def _bucket_rows(views: npt.NDArray[np.uint8], keys: npt.NDArray[np.uint64], ban
     seen = np.full(document_count, -1, dtype=np.intp)
     lowest = np.zeros(document_count, dtype=np.intp)
     second = np.zeros(document_count, dtype=np.intp)
-    out = np.empty(count, dtype=np.intp)
-    out_documents = np.empty(count, dtype=np.intp)
-    starts = np.empty(count // 2 + 1, dtype=np.intp)
-    sizes = np.empty(count // 2 + 1, dtype=np.intp)
+    out = np.empty(count // 8 + 16, dtype=np.intp)  # grown as needed: most keys pair no one
+    out_documents = np.empty(len(out), dtype=np.intp)
+    starts = np.empty(len(out) // 2, dtype=np.intp)
+    sizes = np.empty(len(out) // 2, dtype=np.intp)
     written = buckets_found = runs = 0
     for part in range(1 << top):
         begin, end = firsts[part], firsts[part + 1]
@@ -139,6 +134,12 @@ def _bucket_rows(views: npt.NDArray[np.uint8], keys: npt.NDArray[np.uint64], ban
                         elif second[document] < 0 or row < second[document]:
                             second[document] = row
                     if 2 <= holders <= most:
+                        if written + 2 * (stop - start) > len(out):
+                            out = _grown(out, written + 2 * (stop - start))
+                            out_documents = _grown(out_documents, len(out))
+                        if buckets_found == len(starts):
+                            starts = _grown(starts, 2 * len(starts))
+                            sizes = _grown(sizes, len(starts))
                         starts[buckets_found] = written
                         for k in range(start, stop):
                             document, row = slot_documents[k], slot_rows[k]
@@ -152,6 +153,20 @@ def _bucket_rows(views: npt.NDArray[np.uint8], keys: npt.NDArray[np.uint64], ban
             slot_begin = slot_end
     return (out[:written].copy(), out_documents[:written].copy(), starts[:buckets_found].copy(),
             sizes[:buckets_found].copy())
+
+
+@kernel(nogil=True, inline="always")
+def _banded(key: np.uint64, band: np.uint16) -> np.uint64:  # pragma: no cover - compiled
+    """A band key in the one key space of all bands: the band number mixed in."""
+    return _mix64(key ^ (np.uint64(band) * np.uint64(0x9E3779B97F4A7C15)))
+
+
+@kernel(nogil=True)
+def _grown(values: npt.NDArray[np.intp], least: int) -> npt.NDArray[np.intp]:  # pragma: no cover - compiled
+    """``values`` in an array at least twice as long and holding ``least``."""
+    grown = np.empty(max(2 * len(values), least), dtype=values.dtype)
+    grown[: len(values)] = values
+    return grown
 
 
 #: Top bits of a key that spread the keys of a batch into parts, each then spread by its next
