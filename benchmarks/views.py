@@ -27,7 +27,8 @@ from pan13_scan import parse_view
 import dupefind
 from dupefind.candidates import candidate_pairs
 from dupefind.catalog import build_catalog
-from dupefind.sources import Skipped, Unit, plan_reading
+from dupefind.models import Skipped
+from dupefind.sources import Unit, plan_reading
 from dupefind.views import View, candidate_views
 
 
