@@ -22,7 +22,7 @@ import numpy.typing as npt
 
 from .arrays import in_sorted
 from .boilerplate import Commons, Keys, is_long, without_boilerplate
-from .candidates import Sketches
+from .candidates import Sketches, held_flags
 from .jit import kernel
 from .models import Location
 from .parallel import Workers, ordered_map
@@ -85,7 +85,7 @@ def clean_sketches(texts: Sequence[str], *, views: Sequence[View], seed: int, mi
         order = np.argsort(owners, kind="stable")  # (two sets of documents: their rows keep their order)
         found.append(Sketches(owners[order], np.concatenate([rows.signatures[others], held.signatures])[order],
                               np.concatenate([rows.sizes[others], held.sizes])[order],
-                              _flags(np.concatenate([np.zeros(len(others), dtype=bool), held.flags()])[order])))
+                              held_flags(np.concatenate([np.zeros(len(others), dtype=bool), held.flags()])[order])))
     return tuple(found)
 
 
@@ -109,11 +109,6 @@ def _cleaned(texts: Sequence[str], *, min_words: int,
     lengths = np.diff(words.text_starts, append=len(words))
     clean = without_boilerplate(words, commons)
     return lengths < min_words, clean, np.flatnonzero(np.diff(clean.text_starts, append=len(clean)) < lengths)
-
-
-def _flags(held: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_] | None:
-    """``held``, or ``None`` when no row is held."""
-    return held if held.any() else None
 
 
 def _rows_of(rows: Sketches, chosen: npt.NDArray[np.intp]) -> Sketches:
@@ -304,9 +299,7 @@ def resketched(catalog: Catalog, holders: npt.NDArray[np.intp], *, views: Sequen
 
 def _joined(parts: list[tuple[int, Sketches]]) -> Sketches:
     """The rows of consecutive batches of documents (each with its number of documents) as
-    one, owners numbered across them."""
+    one, owners numbered across them (rows without boilerplate: none is held)."""
     firsts = np.cumsum([0] + [count for count, _ in parts])
-    held = np.concatenate([p.flags() for _, p in parts])
     return Sketches(np.concatenate([p.owners + first for (_, p), first in zip(parts, firsts)]).astype(np.intp),
-                    np.concatenate([p.signatures for _, p in parts]), np.concatenate([p.sizes for _, p in parts]),
-                    held if held.any() else None)
+                    np.concatenate([p.signatures for _, p in parts]), np.concatenate([p.sizes for _, p in parts]))

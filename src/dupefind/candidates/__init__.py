@@ -46,7 +46,7 @@ from ..fingerprint import EMPTY
 from ..jit import kernel
 from ..views import View
 from .buckets import bucket_pairs, bucket_rows, row_band_keys, weighed_buckets
-from .sketches import BandKeys, Candidate, Collisions, Sketches
+from .sketches import BandKeys, Candidate, Collisions, Sketches, held_flags
 
 #: The weights of false positives and false negatives for datasketch's choice of bands.
 WEIGHTS = (0.2, 0.8)
@@ -327,4 +327,4 @@ def _containment(similarity: npt.NDArray[np.float64], size_a: npt.NDArray[np.uin
 
 
 __all__ = ["WEIGHTS", "BandKeys", "Candidate", "Collisions", "Sketches", "band_keys", "banding", "bucket_candidates",
-           "candidate_pairs", "colliding_rows", "estimated_containment", "filter_candidates", "key_codes", "keyed_rows", "union", "view_banding"]
+           "candidate_pairs", "colliding_rows", "estimated_containment", "filter_candidates", "held_flags", "key_codes", "keyed_rows", "union", "view_banding"]

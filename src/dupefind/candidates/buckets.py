@@ -72,7 +72,7 @@ def _bucket_rows(views: npt.NDArray[np.uint8], keys: npt.NDArray[np.uint64], ban
     slot_keys = np.empty(largest, dtype=np.uint64)
     slot_documents = np.empty(largest, dtype=np.intp)
     slot_rows = np.empty(largest, dtype=np.intp)
-    slot_firsts = np.zeros((1 << 20) + 1, dtype=np.intp)
+    slot_firsts = np.zeros((1 << _slot_bits(largest)) + 1, dtype=np.intp)
     seen = np.full(document_count, -1, dtype=np.intp)
     lowest = np.zeros(document_count, dtype=np.intp)
     second = np.zeros(document_count, dtype=np.intp)
@@ -86,9 +86,7 @@ def _bucket_rows(views: npt.NDArray[np.uint8], keys: npt.NDArray[np.uint64], ban
         size = end - begin
         if size < 2:
             continue
-        low = 1
-        while low < 20 and (1 << (low + 2)) < size:
-            low += 1
+        low = _slot_bits(size)
         low_shift = np.uint64(64 - top - low)
         mask = np.uint64((1 << low) - 1)
         slot_firsts[: (1 << low) + 1] = 0
@@ -153,6 +151,15 @@ def _bucket_rows(views: npt.NDArray[np.uint8], keys: npt.NDArray[np.uint64], ban
             slot_begin = slot_end
     return (out[:written].copy(), out_documents[:written].copy(), starts[:buckets_found].copy(),
             sizes[:buckets_found].copy())
+
+
+@kernel(nogil=True, inline="always")
+def _slot_bits(size: int) -> int:  # pragma: no cover - compiled
+    """Bits that spread a part of ``size`` keys into slots of about four keys (20 at most)."""
+    low = 1
+    while low < 20 and (1 << (low + 2)) < size:
+        low += 1
+    return low
 
 
 @kernel(nogil=True, inline="always")

@@ -10,6 +10,11 @@ import numpy.typing as npt
 Candidate = tuple[int, int]
 
 
+def held_flags(flags: npt.NDArray[np.bool_] | None) -> npt.NDArray[np.bool_] | None:
+    """``flags`` (one per row) as :attr:`Sketches.held` keeps them: ``None`` when no row is held."""
+    return flags if flags is not None and flags.any() else None
+
+
 @dataclass(frozen=True, slots=True)
 class Sketches:
     """The MinHash signatures of one view: one row per text, or per window of a long text."""

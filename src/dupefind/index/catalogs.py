@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..boilerplate import WIDESPREAD, Commons, common_keys
-from ..candidates import Sketches, band_keys, key_codes
+from ..candidates import Sketches, band_keys, held_flags, key_codes
 from ..catalog import Catalog, Fingerprints
 from ..models import Document, Location
 from ..pipeline import proposed
@@ -190,7 +190,7 @@ def _catalog(members: list[Member], *, views: Sequence[View], commons: Commons) 
         sizes = np.concatenate([p.sizes for p in parts]) if parts else np.empty(0, dtype=np.uint32)
         held = [p.held if p.held is not None else np.zeros(len(p.sizes), dtype=bool) for p in parts]
         flags = np.concatenate(held) if held else np.empty(0, dtype=bool)
-        sketches.append(Sketches(owners, signatures, sizes, flags if flags.any() else None))
+        sketches.append(Sketches(owners, signatures, sizes, held_flags(flags)))
     return Catalog(
         documents=tuple(m.document for m in members),
         locations=tuple(m.location for m in members),

@@ -24,7 +24,7 @@ import numpy.typing as npt
 
 from ..arrays import unique
 from ..boilerplate import Commons
-from ..candidates import Sketches, band_keys
+from ..candidates import Sketches, band_keys, held_flags
 from ..models import Location
 from ..resketch import TASK_DOCUMENTS, TextLoader, holding, resketch_task
 from ..views import View
@@ -100,7 +100,7 @@ def _split(sketches: Sketches, count: int) -> list[Sketch]:
     """Each of ``count`` documents' rows (owners ordered)."""
     bounds = np.searchsorted(sketches.owners, np.arange(count + 1))
     return [Sketch(sketches.sizes[a:b], sketches.signatures[a:b],
-                   sketches.held[a:b] if sketches.held is not None and sketches.held[a:b].any() else None)
+                   held_flags(sketches.held[a:b] if sketches.held is not None else None))
             for a, b in itertools.pairwise(bounds)]
 
 

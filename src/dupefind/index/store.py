@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from ..candidates import held_flags
 from ..errors import IndexFileError
 from ..models import Document, Location
 from .records import Bands, Entry, Keys, Sketch, Stored
@@ -51,7 +52,8 @@ def _sketch(sizes: bytes, signatures: bytes, held: bytes | None) -> Sketch:
 
 
 def _held(sketch: Sketch) -> bytes | None:
-    return sketch.held.tobytes() if sketch.held is not None and sketch.held.any() else None
+    held = held_flags(sketch.held)
+    return held.tobytes() if held is not None else None
 
 
 #: The most band keys whose holders :meth:`Store.colliding` counts (a check of a few dozen

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ..candidates import BandKeys, Sketches, bucket_candidates
+from ..candidates import BandKeys, Sketches, bucket_candidates, held_flags
 from ..views import View
 
 #: A band row, with its signature row: ``(view, band, key, id, row,
@@ -68,9 +68,8 @@ def candidate_partition(rows: Iterable[BandRow], *, views: Sequence[View], bucke
         dense = dense.reshape(-1).astype(np.intp)
         keys = BandKeys(view[mine], dense, doc[mine].astype(np.intp), band[mine], key[mine])
         signatures = np.frombuffer(b"".join(blobs[k] for k in mine[first].tolist()), dtype=np.uint32)
-        flags = held[mine[first]]
         sketch = Sketches((codes // width).astype(np.intp), signatures.reshape(len(codes), -1), sizes[mine[first]],
-                          flags if flags.any() else None)
+                          held_flags(held[mine[first]]))
         sketches = [sketch if k == number else Sketches.empty(v.num_perm) for k, v in enumerate(views)]
         pairs.update(bucket_candidates(keys, sketches, views=views))
     for a, b in sorted(pairs):
