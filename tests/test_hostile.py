@@ -317,8 +317,8 @@ def test_a_folder_that_cannot_be_listed_is_skipped(tmp_path: Path, monkeypatch: 
     _write(tmp_path / "locked" / "secret.txt", sample_text("041_overnight_train_comeback_spun.txt"))
     real_scandir = os.scandir
 
-    def scandir(path: str) -> object:
-        if os.path.basename(path) == "locked":
+    def scandir(path: str | int) -> object:  # (also given a folder's descriptor: rmtree lists by fd)
+        if isinstance(path, str) and os.path.basename(path) == "locked":
             raise PermissionError(13, "Permission denied", path)
         return real_scandir(path)
 

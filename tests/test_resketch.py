@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -202,3 +203,57 @@ def test_a_text_losing_words_to_boilerplate_keeps_its_rows_on_all_its_words_as_h
     assert not held[content.owners == 0][: int((~held & (content.owners == 0)).sum())].any()  # clean rows first
     for owner in (1, 2):  # nothing lost: the clean rows are the first ones
         assert np.array_equal(content.signatures[content.owners == owner], first.signatures[first.owners == owner])
+
+
+def test_the_words_kept_on_disk_are_the_words_hashed_again() -> None:
+    """A first-pass task's word hashes written to disk and read back for some of its texts are
+    what hashing those texts alone gives (segments and empty texts included)."""
+    from dupefind.spool import keep_words, kept_words
+
+    rng = random.Random(2)
+    vocabulary = _words(rng, 50)
+    texts = [" ".join(_sentences(rng, vocabulary, rng.choice([0, 1, 3, 6]))) for _ in range(30)] + ["", "...", "one"]
+    with tempfile.TemporaryDirectory() as folder:
+        path = keep_words(hash_texts(texts), folder)
+        for chosen in ([0], [30, 31, 32], sorted(rng.sample(range(len(texts)), 12)), list(range(len(texts)))):
+            again, kept = hash_texts([texts[k] for k in chosen]), kept_words(path, chosen)
+            assert kept.hashes.tolist() == again.hashes.tolist()
+            assert kept.segment_starts.tolist() == again.segment_starts.tolist()
+            assert kept.text_starts.tolist() == again.text_starts.tolist()
+        Path(path).write_bytes(Path(path).read_bytes()[:-8])
+        with pytest.raises(ValueError, match="cut short"):
+            kept_words(path, [0])
+
+
+def _catalog_rows(path: Path, jobs: int) -> list[tuple[bytes, ...]]:
+    config = Config()
+    views = views_of(config)
+    catalog = build_catalog(list(plan_reading([str(path)])), views=views, seed=config.seed,
+                            min_words=config.min_words, boilerplate_min_docs=config.boilerplate_min_docs, jobs=jobs)
+    return [(s.owners.tobytes(), s.signatures.tobytes(), s.sizes.tobytes(), s.flags().tobytes())
+            for s in catalog.sketches]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_sketched_again_from_the_words_kept_or_from_the_texts_read_again_alike(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
+    """The documents holding the quote are sketched again from the word hashes their first pass
+    kept on disk; read again instead (no folder for them, or their file gone), the rows are the
+    same, and the folder is gone once the first pass ends."""
+    corpus(tmp_path / "docs.jsonl")
+    folders: list[str] = []
+    real = dupefind.catalog.keep_words
+
+    def keep(words: object, folder: str) -> str:
+        folders.append(folder)
+        return real(words, folder)  # type: ignore[arg-type]
+
+    if jobs == 1:  # (worker processes do not see the patch)
+        monkeypatch.setattr(dupefind.catalog, "keep_words", keep)
+    kept = _catalog_rows(tmp_path / "docs.jsonl", jobs)
+    if jobs == 1:
+        assert folders and not any(Path(folder).exists() for folder in folders)
+    monkeypatch.setattr(dupefind.catalog, "keep_words", lambda words, folder: "")
+    assert _catalog_rows(tmp_path / "docs.jsonl", jobs) == kept
+    monkeypatch.setattr(dupefind.catalog, "keep_words", lambda words, folder: str(tmp_path / "gone.u64"))
+    assert _catalog_rows(tmp_path / "docs.jsonl", 1) == kept

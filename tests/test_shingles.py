@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import subprocess
 import sys
 
@@ -10,7 +11,7 @@ import pytest
 from conftest import sample_text
 
 from dupefind.config import DEFAULT_NGRAM, SCHEMES
-from dupefind.shingles import STOPWORDS, shingle_ids, word_hashes
+from dupefind.shingles import STOPWORDS, shingle_ids, window_sets, word_hashes
 from dupefind.text import tokenize
 
 WORDS = tokenize(sample_text("040_night_trains_return.txt")).words
@@ -141,3 +142,29 @@ def test_windows_cover_the_text_and_end_with_it() -> None:
     assert [len(s) for s in sets[:4]] == [9, 9, 9, 9]  # 10 words, 9 bigrams
     assert len(sets[4]) == 0  # no content word
     assert np.array_equal(sets[5], sets[6])  # function words are skipped
+
+
+@pytest.mark.parametrize(("window", "ngram"), [(10, 1), (10, 2), (7, 3), (50, 1), (0, 1), (4, 1)])
+def test_windows_signed_from_their_pieces_are_the_windows_signed_whole(window: int, ngram: int) -> None:
+    """A view's window signatures are made from pieces (each shingle hashed once, a window the
+    least of its pieces): they are the signatures of :func:`window_sets`' windows written out,
+    sizes (repeats counted) and the empty rows of short texts included."""
+    from dupefind.fingerprint import set_signatures
+    from dupefind.sketching import view_sketches
+    from dupefind.text import hash_texts
+    from dupefind.views import View
+
+    rng = random.Random(window * 10 + ngram)
+    vocabulary = [f"w{k}" for k in range(60)] + ["the", "of", "and", "a", "in"]
+    texts = [" ".join(rng.choice(vocabulary) for _ in range(rng.choice([0, 1, 3, 9, 30, 77, 160]))) for _ in range(40)]
+    short = np.array([rng.random() < 0.2 for _ in texts])
+    view = View("v", "content", ngram, window, 32, 0.3, 0.3)
+    words = hash_texts(texts)
+    ids, starts, owners = window_sets(words, family="content", ngram=ngram, window=window, stride=view.stride)
+    lengths = np.diff(starts, append=len(ids))
+    sizes = np.where(short[owners], 0, lengths)
+    expected = set_signatures(ids[np.repeat(sizes > 0, lengths)], np.cumsum(sizes) - sizes, num_perm=32, seed=3)
+    got = view_sketches(texts, words, short, view=view, seed=3)
+    assert got.owners.tolist() == owners.tolist()
+    assert got.sizes.tolist() == sizes.tolist()
+    assert np.array_equal(got.signatures, expected)

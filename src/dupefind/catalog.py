@@ -13,7 +13,10 @@ process runs, and its results are gathered here in input order.
 from __future__ import annotations
 
 import hashlib
+import shutil
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
 
@@ -28,6 +31,7 @@ from .parallel import Workers, ordered_map, release_freed_memory
 from .resketch import holding, needed, resketched
 from .sketching import checksum, view_sketches
 from .sources import Record, Unit, read_unit
+from .spool import keep_words
 from .text import hash_texts
 from .views import View
 
@@ -81,6 +85,9 @@ class Fingerprints:
     """Bytes of input the task covered."""
     texts: list[str] = field(default_factory=list)
     """The texts of the documents, in their order, when asked for (``keep_texts``); else empty."""
+    spooled: str = ""
+    """The file the task's word hashes were kept in (:mod:`dupefind.spool`; its documents in
+    the order read, before any was set aside), when asked for and written; else empty."""
 
 
 def build_catalog(units: Sequence[Unit | Skipped], *, views: Sequence[View], seed: int, min_words: int,
@@ -93,11 +100,21 @@ def build_catalog(units: Sequence[Unit | Skipped], *, views: Sequence[View], see
     """
     skipped = [u for u in units if isinstance(u, Skipped)]
     tasks = list(plan_tasks(u for u in units if isinstance(u, Unit)))
+    with _spool_folder(views, size=sum(u.size for task in tasks for u in task)) as spool:
+        return _build_catalog(tasks, skipped, views=views, seed=seed, min_words=min_words,
+                              boilerplate_min_docs=boilerplate_min_docs, id_field=id_field, text_field=text_field,
+                              jobs=jobs, progress=progress, workers=workers, spool=spool)
+
+
+def _build_catalog(tasks: list[list[Unit]], skipped: list[Skipped], *, views: Sequence[View], seed: int,
+                   min_words: int, boilerplate_min_docs: int, id_field: str, text_field: str, jobs: int,
+                   progress: Progress | None, workers: Workers | None, spool: str | None) -> Catalog:
     total = sum(u.size for task in tasks for u in task)
     fingerprint = partial(fingerprint_task, views=tuple(views), seed=seed, min_words=min_words,
-                          id_field=id_field, text_field=text_field)
+                          id_field=id_field, text_field=text_field, spool=spool)
     first_path: dict[str, str] = {}
     kept: list[Fingerprints] = []
+    places: list[npt.NDArray[np.intp]] = []  # each kept batch's documents: their places in its spooled file
     segments = SegmentCounter()
     grown = [_Sketches(view.num_perm) for view in views]
     done = documents = 0
@@ -113,6 +130,7 @@ def build_catalog(units: Sequence[Unit | Skipped], *, views: Sequence[View], see
                 keep.append(index)
         if len(keep) < len(batch.documents):
             batch = _subset(batch, keep)
+        places.append(np.array(keep, dtype=np.intp))
         segments.add(batch.segment_keys)
         for rows, sketch in zip(grown, batch.sketches):
             rows.extend(sketch, first_document=documents)
@@ -128,32 +146,37 @@ def build_catalog(units: Sequence[Unit | Skipped], *, views: Sequence[View], see
     del segments
     if needed(views, catalog.commons):
         position = {doc.id: k for k, doc in enumerate(catalog.documents)}
-        held = [position[doc.id] for batch in kept
-                for doc, holds in zip(batch.documents, holding(batch.segment_keys, batch.segment_counts, catalog.commons))
-                if holds]
-        catalog = resketched(catalog, np.array(held, dtype=np.intp), views=views, seed=seed, min_words=min_words,
-                             text_field=text_field, jobs=jobs, workers=workers)
+        held: dict[int, tuple[str, int]] = {
+            position[doc.id]: (batch.spooled, place) for batch, keep in zip(kept, places)
+            for doc, place, holds in zip(batch.documents, keep.tolist(),
+                                         holding(batch.segment_keys, batch.segment_counts, catalog.commons))
+            if holds}
+        catalog = resketched(catalog, np.array(sorted(held), dtype=np.intp), views=views, seed=seed,
+                             min_words=min_words, text_field=text_field, jobs=jobs, workers=workers, spooled=held)
     del kept
     release_freed_memory()  # the segment counts and the batches leave holes between the documents
     return catalog
 
 
 def fingerprint_task(task: list[Unit], *, views: tuple[View, ...], seed: int, min_words: int,
-                     id_field: str, text_field: str, keep_texts: bool = False) -> Fingerprints:
+                     id_field: str, text_field: str, keep_texts: bool = False,
+                     spool: str | None = None) -> Fingerprints:
     """Read the pieces of one task and fingerprint their records in every view (a plain
     function: any worker process can run it); with ``keep_texts`` the texts come back too (the
-    index stores them)."""
+    index stores them); with ``spool`` (a folder) their word hashes are kept in a file there
+    (:mod:`dupefind.spool`)."""
     records: list[Record] = []
     skipped: list[Skipped] = []
     for unit in task:
         for item in read_unit(unit, id_field=id_field, text_field=text_field):
             (skipped if isinstance(item, Skipped) else records).append(item)  # type: ignore[arg-type]
     return fingerprint_records(records, views=views, seed=seed, min_words=min_words, skipped=skipped,
-                               size=sum(u.size for u in task), keep_texts=keep_texts)
+                               size=sum(u.size for u in task), keep_texts=keep_texts, spool=spool)
 
 
 def fingerprint_records(records: Sequence[Record], *, views: Sequence[View], seed: int, min_words: int,
-                        skipped: Sequence[Skipped] = (), size: int = 0, keep_texts: bool = False) -> Fingerprints:
+                        skipped: Sequence[Skipped] = (), size: int = 0, keep_texts: bool = False,
+                        spool: str | None = None) -> Fingerprints:
     """Fingerprint records already read (what :func:`fingerprint_task` does once it has read its
     pieces; other runners, such as the Spark engine, call it on records they read themselves)."""
     texts = [record.text for record in records]
@@ -173,6 +196,7 @@ def fingerprint_records(records: Sequence[Record], *, views: Sequence[View], see
         skipped=list(skipped),
         size=size,
         texts=texts if keep_texts else [],
+        spooled=keep_words(words, spool) if spool is not None and len(records) else "",
     )
 
 
@@ -204,7 +228,34 @@ def _subset(batch: Fingerprints, keep: list[int]) -> Fingerprints:
                         [batch.exact_keys[i] for i in keep],
                         batch.segment_keys[np.repeat(chosen, batch.segment_counts)],
                         batch.segment_counts[keep], [], batch.size,
-                        [batch.texts[i] for i in keep] if batch.texts else [])
+                        [batch.texts[i] for i in keep] if batch.texts else [], batch.spooled)
+
+
+#: The word hashes a first pass keeps on disk, per byte of input (8 bytes a word; a word and the
+#: space after it take 5 to 7 bytes of English text).
+SPOOL_PER_BYTE = 1.5
+
+
+@contextmanager
+def _spool_folder(views: Sequence[View], *, size: int) -> Iterator[str | None]:
+    """A temporary folder for the first pass's word hashes when a view sketches documents again
+    (:mod:`dupefind.spool`), removed when the first pass ends. ``None`` (the documents are read
+    again instead) when no view does, when no folder can be made, or when the hashes of ``size``
+    bytes of input would take more than half the free space there."""
+    if not any(view.without_boilerplate for view in views):
+        yield None
+        return
+    try:
+        folder = tempfile.TemporaryDirectory(prefix="dupefind-words-", ignore_cleanup_errors=True)
+    except OSError:
+        yield None
+        return
+    with folder as path:
+        try:
+            room = shutil.disk_usage(path).free >= 2 * SPOOL_PER_BYTE * size
+        except OSError:
+            room = False
+        yield path if room else None
 
 
 def _chosen(count: int, keep: list[int]) -> npt.NDArray[np.bool_]:

@@ -44,6 +44,31 @@ def set_signatures(ids: npt.NDArray[np.uint32], starts: npt.NDArray[np.intp], *,
     return out
 
 
+def pieced_signatures(ids: npt.NDArray[np.uint32], piece_starts: npt.NDArray[np.intp],
+                      firsts: npt.NDArray[np.intp], ends: npt.NDArray[np.intp], *, num_perm: int,
+                      seed: int) -> npt.NDArray[np.uint32]:
+    """One signature per set made of the consecutive pieces ``firsts[k]:ends[k]`` of ``ids``
+    (piece ``p`` beginning at ``piece_starts[p]``): the least of the pieces' signatures, the
+    same as :func:`set_signatures` of the set written out, with each piece hashed once however
+    many sets hold it (overlapping windows: :func:`~dupefind.shingles.window_pieces`)."""
+    pieces = set_signatures(ids, piece_starts, num_perm=num_perm, seed=seed)
+    out = np.full((len(firsts), num_perm), EMPTY, dtype=np.uint32)
+    _least_of_pieces(pieces, np.asarray(firsts, dtype=np.intp), np.asarray(ends, dtype=np.intp), out)
+    return out
+
+
+@kernel(nogil=True)
+def _least_of_pieces(pieces: npt.NDArray[np.uint32], firsts: npt.NDArray[np.intp], ends: npt.NDArray[np.intp],
+                     out: npt.NDArray[np.uint32]) -> None:  # pragma: no cover - compiled
+    """Row ``k`` of ``out`` lowered to the least of rows ``firsts[k]:ends[k]`` of ``pieces``."""
+    for row in range(len(firsts)):
+        values = out[row]
+        for piece in range(firsts[row], ends[row]):
+            for j in range(pieces.shape[1]):
+                if pieces[piece, j] < values[j]:
+                    values[j] = pieces[piece, j]
+
+
 @kernel(nogil=True, always=True)
 def _min_permuted(mixed: npt.NDArray[np.uint32], starts: npt.NDArray[np.intp], a: npt.NDArray[np.uint32],
                   b: npt.NDArray[np.uint32], out: npt.NDArray[np.uint32]) -> None:  # pragma: no cover - compiled

@@ -12,7 +12,7 @@ Spark engine propose the same candidates.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING
@@ -28,6 +28,7 @@ from .models import Location
 from .parallel import Workers, ordered_map
 from .sketching import checksum, view_sketches
 from .sources import load_text
+from .spool import kept_words
 from .text import HashedWords, _mix64, hash_texts
 from .views import View
 
@@ -66,7 +67,7 @@ def clean_sketches(texts: Sequence[str], *, views: Sequence[View], seed: int, mi
     another held row: a quote two documents hold makes no candidate of them, but a source whose
     sentences many answers copy (common, so left out of its rows) still collides with an answer
     that rewords them. A text is short by all its words, as in the first pass."""
-    short, clean, lost = _cleaned(texts, min_words=min_words, commons=commons)
+    short, clean, lost = _cleaned(hash_texts(texts), min_words=min_words, commons=commons)
     losing = [texts[k] for k in lost.tolist()]
     whole = hash_texts(losing)  # (hashed again: few texts)
     found = []
@@ -95,17 +96,23 @@ def losing_rows(texts: Sequence[str], *, views: Sequence[View], seed: int, min_w
     without it in each view that sets it aside (owners: positions among those texts): what
     :func:`clean_sketches` gives them beside their rows on all their words, which a scan
     already holds from its first pass (:func:`with_held_rows`)."""
-    short, clean, lost = _cleaned(texts, min_words=min_words, commons=commons)
-    return lost, tuple(_rows_of(view_sketches(texts, clean, short, view=view, seed=seed), lost)
+    return losing_rows_of(hash_texts(texts), views=views, seed=seed, min_words=min_words, commons=commons)
+
+
+def losing_rows_of(words: HashedWords, *, views: Sequence[View], seed: int, min_words: int,
+                   commons: Commons) -> tuple[npt.NDArray[np.intp], tuple[Sketches, ...]]:
+    """:func:`losing_rows` of texts already hashed (``words``: :func:`~dupefind.text.hash_texts`
+    of them)."""
+    short, clean, lost = _cleaned(words, min_words=min_words, commons=commons)
+    return lost, tuple(_rows_of(view_sketches((), clean, short, view=view, seed=seed), lost)
                        if view.without_boilerplate and len(lost) else Sketches.empty(view.num_perm)
                        for view in views)
 
 
-def _cleaned(texts: Sequence[str], *, min_words: int,
+def _cleaned(words: HashedWords, *, min_words: int,
              commons: Commons) -> tuple[npt.NDArray[np.bool_], HashedWords, npt.NDArray[np.intp]]:
     """Which texts are short (by all their words), their words less boilerplate, and the texts
     that lose words to it (ascending)."""
-    words = hash_texts(texts)
     lengths = np.diff(words.text_starts, append=len(words))
     clean = without_boilerplate(words, commons)
     return lengths < min_words, clean, np.flatnonzero(np.diff(clean.text_starts, append=len(clean)) < lengths)
@@ -274,27 +281,71 @@ def _spread(rows: npt.NDArray[np.uint32], places: npt.NDArray[np.intp]) -> None:
 
 def resketched(catalog: Catalog, holders: npt.NDArray[np.intp], *, views: Sequence[View], seed: int,
                min_words: int, text_field: str = "text", load: TextLoader | None = None, jobs: int = 1,
-               workers: Workers | None = None) -> Catalog:
+               workers: Workers | None = None, spooled: Mapping[int, tuple[str, int]] | None = None) -> Catalog:
     """``catalog`` with the documents ``holders`` (indexes, those holding a common segment)
     sketched again without boilerplate in the views that ask for it (in ``jobs`` processes,
     those of ``workers`` if given): the rows of those that lose words, as
-    :func:`clean_sketches` gives them, their first rows flagged held."""
+    :func:`clean_sketches` gives them, their first rows flagged held. A holder in ``spooled``
+    is sketched from the words its first pass kept (the file and its place there:
+    :mod:`dupefind.spool`) instead of its text read again, which gives the same rows."""
     if not needed(views, catalog.commons) or not len(holders):
         return catalog
     read = load or partial(load_text, text_field=text_field)
     chosen = sorted(set(np.asarray(holders).tolist()))
-    tasks = [[(k, catalog.locations[k]) for k in chosen[start : start + TASK_DOCUMENTS]]
-             for start in range(0, len(chosen), TASK_DOCUMENTS)]
-    task = partial(losing_task, views=tuple(views), seed=seed, min_words=min_words, commons=catalog.commons,
-                   load=read)
-    results = list(ordered_map(task, tasks, jobs=jobs, workers=workers))
+    kept = spooled or {}
+    files: dict[str, list[tuple[int, int, Location]]] = {}
+    again: list[int] = []
+    for k in chosen:
+        path, place = kept.get(k, ("", 0))
+        if path:
+            files.setdefault(path, []).append((k, place, catalog.locations[k]))
+        else:
+            again.append(k)
+    results = list(ordered_map(partial(spooled_losing_task, views=tuple(views), seed=seed, min_words=min_words,
+                                       commons=catalog.commons, load=read),
+                               sorted(files.items(), key=lambda item: item[1][0][0]), jobs=jobs, workers=workers))
+    tasks = [[(k, catalog.locations[k]) for k in again[start : start + TASK_DOCUMENTS]]
+             for start in range(0, len(again), TASK_DOCUMENTS)]
+    results += ordered_map(partial(losing_task, views=tuple(views), seed=seed, min_words=min_words,
+                                   commons=catalog.commons, load=read), tasks, jobs=jobs, workers=workers)
     documents = np.array([k for done, _ in results for k in done], dtype=np.intp)
+    order = np.argsort(documents, kind="stable")
     sketches = list(catalog.sketches)
     for number, view in enumerate(views):
         if view.without_boilerplate:
             joined = _joined([(len(done), rows[number]) for done, rows in results])
-            sketches[number] = with_held_rows(sketches[number], documents, joined)
+            sketches[number] = with_held_rows(sketches[number], documents[order], _renumbered(joined, order))
     return replace(catalog, sketches=tuple(sketches))
+
+
+def spooled_losing_task(task: tuple[str, list[tuple[int, int, Location]]], *, views: Sequence[View], seed: int,
+                        min_words: int, commons: Commons,
+                        load: TextLoader) -> tuple[list[int], tuple[Sketches, ...]]:
+    """:func:`losing_task` of the documents whose words one first-pass task kept in a file (a
+    plain function: any worker process can run it): ``task`` is the file and the documents,
+    each with its place there and its location. Should the file be gone or cut short, the
+    texts are read again."""
+    path, unordered = task
+    documents = sorted(unordered, key=lambda document: document[1])
+    try:
+        words = kept_words(path, [place for _, place, _ in documents])
+    except (OSError, ValueError):
+        return losing_task([(k, location) for k, _, location in documents], views=views, seed=seed,
+                           min_words=min_words, commons=commons, load=load)
+    lost, rows = losing_rows_of(words, views=views, seed=seed, min_words=min_words, commons=commons)
+    return [documents[k][0] for k in lost.tolist()], rows
+
+
+def _renumbered(rows: Sketches, order: npt.NDArray[np.intp]) -> Sketches:
+    """``rows`` (owners: documents ``0 .. n - 1``) owned by their document's place in ``order``
+    instead, sorted by it (each document's rows keep their order)."""
+    if not len(order) or bool((order[1:] > order[:-1]).all()):
+        return rows
+    rank = np.empty(len(order), dtype=np.intp)
+    rank[order] = np.arange(len(order), dtype=np.intp)
+    owners = rank[rows.owners]
+    moved = np.argsort(owners, kind="stable")
+    return Sketches(owners[moved], rows.signatures[moved], rows.sizes[moved])
 
 
 def _joined(parts: list[tuple[int, Sketches]]) -> Sketches:

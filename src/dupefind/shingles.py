@@ -243,6 +243,91 @@ def _window_sets(hashes: WordHashes, text_starts: npt.NDArray[np.intp], stopword
     return ids[:found].copy(), set_starts[:sets].copy(), owners[:sets].copy()
 
 
+def window_pieces(words: HashedWords, *, family: str, ngram: int, window: int,
+                  stride: int) -> tuple[ShingleIds, npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.intp],
+                                        npt.NDArray[np.intp]]:
+    """The windows of :func:`window_sets` with each shingle given once: overlapping windows are
+    cut where any window begins or ends, into *pieces* that lie one after the other, and a window
+    is a run of consecutive pieces (so its MinHash is the least of theirs, and each shingle is
+    hashed once, not once per window holding it). Returns the pieces' shingle ids one after the
+    other (each text's, in text order), the index where each piece begins, and for each window
+    (in :func:`window_sets`' order) its first piece, the piece after its last, and its text."""
+    if family not in _WINDOW_SALT:
+        raise ValueError(f"no windowed shingles for family {family!r}")
+    return _window_pieces(words.hashes, words.text_starts, _STOPWORD_TABLE, content=family == "content",
+                          ngram=ngram, window=window, stride=max(1, stride), salt=np.uint64(_WINDOW_SALT[family]))
+
+
+@kernel(nogil=True)
+def _window_pieces(hashes: WordHashes, text_starts: npt.NDArray[np.intp], stopword_table: WordHashes, *,
+                   content: bool, ngram: int, window: int, stride: int,
+                   salt: np.uint64) -> tuple[ShingleIds, npt.NDArray[np.intp], npt.NDArray[np.intp],
+                                             npt.NDArray[np.intp], npt.NDArray[np.intp]]:  # pragma: no cover - compiled
+    """:func:`window_pieces`, text by text: each text's windows as :func:`_window_sets` lays
+    them out, then the text's shingles cut at every window's start and end."""
+    ids = np.empty(len(hashes) + 1, dtype=np.uint32)
+    piece_starts = np.empty(2 * (len(hashes) + len(text_starts)) + 1, dtype=np.intp)
+    firsts = np.empty(len(hashes) + len(text_starts) + 1, dtype=np.intp)
+    ends = np.empty(len(hashes) + len(text_starts) + 1, dtype=np.intp)
+    owners = np.empty(len(hashes) + len(text_starts) + 1, dtype=np.intp)
+    chosen = np.empty(len(hashes), dtype=np.uint64)
+    grams_of = np.empty(len(hashes), dtype=np.uint32)
+    window_starts = np.empty(len(hashes) + 1, dtype=np.intp)
+    window_stops = np.empty(len(hashes) + 1, dtype=np.intp)
+    cuts = np.empty(2 * len(hashes) + 2, dtype=np.intp)
+    found = 0
+    pieces = 0
+    sets = 0
+    for text in range(len(text_starts)):
+        begin = text_starts[text]
+        end = text_starts[text + 1] if text + 1 < len(text_starts) else len(hashes)
+        count = _text_grams(hashes, begin, end, stopword_table, content, ngram, salt, chosen, grams_of)
+        grams = max(count - ngram + 1, 0)
+        windows = 0
+        start = 0
+        while True:  # the windows of _window_sets
+            last = window <= 0 or start + window >= count
+            window_starts[windows] = start
+            window_stops[windows] = max(grams if last else start + window - ngram + 1, start)
+            windows += 1
+            if last:
+                break
+            start = min(start + stride, count - window)
+        # Cut at every start and stop (both ascending): merge them, each cut once.
+        n_cuts = 0
+        i = j = 0
+        while i < windows or j < windows:
+            if j >= windows or (i < windows and window_starts[i] <= window_stops[j]):
+                value = window_starts[i]
+                i += 1
+            else:
+                value = window_stops[j]
+                j += 1
+            if n_cuts == 0 or cuts[n_cuts - 1] != value:
+                cuts[n_cuts] = value
+                n_cuts += 1
+        first_piece = pieces
+        for c in range(n_cuts - 1):
+            piece_starts[pieces] = found
+            pieces += 1
+            length = cuts[c + 1] - cuts[c]
+            ids[found : found + length] = grams_of[cuts[c] : cuts[c + 1]]
+            found += length
+        c = 0
+        for w in range(windows):
+            while cuts[c] != window_starts[w]:
+                c += 1
+            k = c
+            while cuts[k] != window_stops[w]:
+                k += 1
+            firsts[sets] = first_piece + c
+            ends[sets] = first_piece + k
+            owners[sets] = text
+            sets += 1
+    return (ids[:found].copy(), piece_starts[:pieces].copy(), firsts[:sets].copy(), ends[:sets].copy(),
+            owners[:sets].copy())
+
+
 def sampled_shingles(words: HashedWords, *, family: str, ngram: int,
                      sample: int) -> tuple[ShingleIds, npt.NDArray[np.uint32], npt.NDArray[np.intp]]:
     """The shingles of each text (as :func:`window_sets` makes them, over the whole text) whose

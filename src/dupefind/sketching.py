@@ -14,8 +14,8 @@ import numpy as np
 import numpy.typing as npt
 
 from .candidates import Sketches
-from .fingerprint import set_signatures
-from .shingles import ShingleIds, sampled_shingles, shingle_ids, shingle_sets, window_sets
+from .fingerprint import EMPTY, pieced_signatures, set_signatures
+from .shingles import ShingleIds, sampled_shingles, shingle_ids, shingle_sets, window_pieces
 from .text import HashedWords, tokenize
 from .views import View
 
@@ -40,12 +40,26 @@ def view_sketches(texts: Sequence[str], words: HashedWords, short: npt.NDArray[n
         ids, starts = shingle_sets(words, scheme=view.family, ngram=view.ngram)
         owners = np.arange(len(texts), dtype=np.intp)
     else:
-        ids, starts, owners = window_sets(words, family=view.family, ngram=view.ngram, window=view.window,
-                                          stride=view.stride)
+        return _window_sketches(words, short, view=view, seed=seed)
     lengths = np.diff(starts, append=len(ids))
     sizes = np.where(short[owners], 0, lengths) if len(owners) else lengths
     keep = np.repeat(sizes > 0, lengths)
     signatures = set_signatures(ids[keep], np.cumsum(sizes) - sizes, num_perm=view.num_perm, seed=seed)
+    return Sketches(owners, signatures, sizes.astype(np.uint32))
+
+
+def _window_sketches(words: HashedWords, short: npt.NDArray[np.bool_], *, view: View, seed: int) -> Sketches:
+    """One row per window (:func:`~dupefind.shingles.window_sets`), each shingle hashed once
+    (:func:`~dupefind.shingles.window_pieces`); a short text's rows empty."""
+    ids, piece_starts, firsts, ends, owners = window_pieces(words, family=view.family, ngram=view.ngram,
+                                                             window=view.window, stride=view.stride)
+    signatures = pieced_signatures(ids, piece_starts, firsts, ends, num_perm=view.num_perm, seed=seed)
+    bounds = np.append(piece_starts, len(ids))
+    sizes = bounds[ends] - bounds[firsts]
+    if len(owners) and short.any():
+        emptied = short[owners]
+        sizes[emptied] = 0
+        signatures[emptied] = EMPTY
     return Sketches(owners, signatures, sizes.astype(np.uint32))
 
 
