@@ -153,11 +153,12 @@ def test_a_held_row_equal_to_a_clean_row_of_its_document_is_dropped() -> None:
 
 
 @given(st.lists(st.integers(0, 4), max_size=12), st.lists(st.integers(0, 3), max_size=12), st.randoms(),
-       st.booleans())
+       st.sampled_from(["owned", "room", "view"]))
 def test_held_rows_in_place_as_by_hand(counts: list[int], new_counts: list[int], rng: random.Random,
-                                       owned: bool) -> None:
+                                       layout: str) -> None:
     """Any documents, any rows each (some none), any of them given new rows; the signatures in
-    an array of their own (grown in place) or a view of another (copied)."""
+    an array of their own (grown in place), the first rows of a larger one (as the first pass
+    reserves them: grown into the rest when they fit, else copied) or a view of another (copied)."""
     owners = np.repeat(np.arange(len(counts), dtype=np.intp), counts)
     signatures = np.arange(2 * len(owners), dtype=np.uint32).reshape(-1, 2)
     sketches = Sketches(owners, signatures, np.arange(len(owners), dtype=np.uint32))
@@ -174,7 +175,8 @@ def test_held_rows_in_place_as_by_hand(counts: list[int], new_counts: list[int],
             by_hand += [(doc, new.signatures[k].tolist(), int(new.sizes[k]), False)
                         for k in np.flatnonzero(new_owners == at)]
         by_hand += [(doc, signatures[k].tolist(), int(sketches.sizes[k]), chosen) for k in np.flatnonzero(owners == doc)]
-    given = signatures.copy() if owned else np.vstack([signatures, signatures])[: len(signatures)]
+    twice = np.vstack([signatures, signatures])
+    given = {"owned": signatures.copy(), "room": twice[: len(signatures)], "view": twice[len(signatures) :]}[layout]
     out = with_held_rows(Sketches(owners, given, sketches.sizes), documents, new)
     found = [(int(o), r.tolist(), int(z), bool(h)) for o, r, z, h in zip(out.owners, out.signatures, out.sizes, out.flags())]
     assert found == by_hand

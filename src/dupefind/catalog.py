@@ -116,7 +116,7 @@ def _build_catalog(tasks: list[list[Unit]], skipped: list[Skipped], *, views: Se
     kept: list[Fingerprints] = []
     places: list[npt.NDArray[np.intp]] = []  # each kept batch's documents: their places in its spooled file
     segments = SegmentCounter()
-    grown = [_Sketches(view.num_perm) for view in views]
+    grown = [_Sketches(view.num_perm, expected=total // BYTES_PER_WINDOW if view.window else 0) for view in views]
     done = documents = 0
     for batch in ordered_map(fingerprint, tasks, jobs=jobs, workers=workers):
         skipped.extend(batch.skipped)
@@ -292,13 +292,24 @@ def _renumbered(sketch: Sketches, rank: npt.NDArray[np.intp]) -> Sketches:
                     sketch.held[order] if sketch.held is not None else None)
 
 
-class _Sketches:
-    """The signatures of one view, growing a batch of rows at a time, in place:
-    ``ndarray.resize`` reallocates, and a large block is moved by remapping its pages, not
-    copied, so the signatures of a million documents (512 MB) are never held twice."""
+#: Bytes of input per row of a windowed view, a little less than English prose takes (a window
+#: starts every 25 content words, 200-250 bytes of news; the held rows that a view without
+#: boilerplate adds take it to 140-200): the first pass reserves that many rows at once. Rows
+#: reserved but never written take no memory, and rows that fit are never copied.
+BYTES_PER_WINDOW = 120
 
-    def __init__(self, width: int) -> None:
-        self._array = np.empty((0, width), dtype=np.uint32)
+
+class _Sketches:
+    """The signatures of one view, growing a batch of rows at a time, in place: ``expected``
+    rows reserved at first (never written, they take no memory), then ``ndarray.resize``
+    reallocates, and a large block is moved by remapping its pages, not copied, so the
+    signatures of a million documents (512 MB) are never held twice."""
+
+    def __init__(self, width: int, *, expected: int = 0) -> None:
+        try:
+            self._array = np.empty((expected, width), dtype=np.uint32)
+        except MemoryError:
+            self._array = np.empty((0, width), dtype=np.uint32)
         self._count = 0
         self._owners: list[npt.NDArray[np.intp]] = []
         self._sizes: list[npt.NDArray[np.uint32]] = []
@@ -314,10 +325,11 @@ class _Sketches:
         self._sizes.append(sketch.sizes)
 
     def sketches(self) -> Sketches:
-        self._array.resize((self._count, self._array.shape[1]), refcheck=False)
+        """The rows so far: the first rows of the array, the rest left reserved (untouched, they
+        take no memory) for the rows a view without boilerplate adds (:mod:`dupefind.resketch`)."""
         owners = np.concatenate(self._owners + [np.empty(0, dtype=np.intp)]).astype(np.intp)
         sizes = np.concatenate(self._sizes + [np.empty(0, dtype=np.uint32)]).astype(np.uint32)
-        return Sketches(owners, self._array, sizes)
+        return Sketches(owners, self._array[: self._count], sizes)
 
 
 @kernel(nogil=True)

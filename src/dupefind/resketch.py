@@ -250,7 +250,12 @@ def with_held_rows(sketches: Sketches, documents: npt.NDArray[np.intp], rows: Sk
     held = np.zeros(total, dtype=bool)
     held[old_at] = (sketches.flags() | chosen)[kept]
     signatures = sketches.signatures
-    if signatures.flags.owndata and signatures.flags.c_contiguous:
+    room = _reserved(signatures)
+    if room is not None and total <= len(room):  # grown into rows reserved beyond its end
+        _compact(room, kept)
+        _spread(room, old_at)
+        signatures = room[:total]
+    elif signatures.flags.owndata and signatures.flags.c_contiguous:
         _compact(signatures, kept)
         signatures.resize((max(total, 1), signatures.shape[1]), refcheck=False)
         _spread(signatures, old_at)
@@ -261,6 +266,17 @@ def with_held_rows(sketches: Sketches, documents: npt.NDArray[np.intp], rows: Sk
         signatures = moved
     signatures[new_at] = rows.signatures
     return Sketches(owners, signatures, sizes, held)
+
+
+def _reserved(rows: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32] | None:
+    """The array whose first rows ``rows`` are (the first pass reserves rows beyond the ones it
+    fills: :class:`dupefind.catalog._Sketches`), or ``None`` when ``rows`` are not such a prefix."""
+    base = rows.base
+    if (isinstance(base, np.ndarray) and base.flags.owndata and base.flags.c_contiguous and base.ndim == 2
+            and base.dtype == rows.dtype and base.shape[1] == rows.shape[1] and rows.flags.c_contiguous
+            and rows.ctypes.data == base.ctypes.data):
+        return base
+    return None
 
 
 @kernel(nogil=True)
