@@ -183,3 +183,19 @@ def test_a_long_text_needing_the_tokeniser_is_hashed_a_piece_at_a_time_with_the_
     assert np.array_equal(whole.hashes, pieces.hashes) and len(whole.hashes) > 10_000
     assert np.array_equal(whole.segment_starts, pieces.segment_starts)
     assert np.array_equal(whole.text_starts, pieces.text_starts)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_PIECES | st.sampled_from(["\u3000", "\u2009", "\x1c", "\x85", "\u1680", "\u205f", "x.\u00a0", "?\u2029"]),
+                max_size=40).map("".join) | st.text(max_size=60))
+def test_segment_ends_are_where_the_pattern_matches(text: str) -> None:
+    """Segment ends found over the text's code points are the matches of the pattern they stand
+    for (a line break, or a space after ``.``, ``!`` or ``?``), whatever the spaces."""
+    found = text_module._segment_ends(text).tolist()
+    assert found == [m.start() for m in text_module._SEGMENT_END.finditer(text)]
+
+
+def test_the_spaces_are_every_character_the_pattern_calls_a_space() -> None:
+    every = [c for c in range(0x110000) if re.match(r"\s", chr(c))]
+    assert text_module._SPACES.tolist() == every
+    assert [c for c in range(0x110000) if chr(c).isspace()] == every

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 import numpy as np
 import numpy.typing as npt
@@ -48,19 +48,38 @@ def normalise_word(word: str) -> str:
 
 def tokenize(text: str) -> Tokens:
     """Split ``text`` into normalised words with their original character spans."""
+    found = simple_tokens(text)
+    if found is None:
+        return _tokenize_by_pattern(text)
+    words, starts, ends = found
+    return Tokens(tuple(words), tuple(starts.tolist()), tuple(ends.tolist()))
+
+
+def simple_tokens(text: str) -> tuple[list[str], npt.NDArray[np.intp], npt.NDArray[np.intp]] | None:
+    """:func:`tokenize` of a text whose bytes tell its words apart (``_simple_bytes``), its
+    offsets as arrays; ``None`` for any other text."""
     simple = _simple_bytes(text, same_length=True)
     if simple is None:
-        return _tokenize_by_pattern(text)
+        return None
     # Every character stands where it stood in ``text``: the offsets hold for both.
     data = np.frombuffer(simple, dtype=np.uint8)
     byte_starts, byte_ends = _word_spans(data)
     if len(simple) == len(text):
-        starts, ends = byte_starts.tolist(), byte_ends.tolist()
+        starts, ends = byte_starts, byte_ends
     else:  # bytes to characters: count the bytes that begin a character
         char_of_byte = np.cumsum((data & 0xC0) != 0x80) - 1
-        starts, ends = char_of_byte[byte_starts].tolist(), (char_of_byte[byte_ends - 1] + 1).tolist()
-    lowered = simple.decode("utf-8")
-    return Tokens(tuple([lowered[s:e] for s, e in zip(starts, ends)]), tuple(starts), tuple(ends))
+        starts, ends = char_of_byte[byte_starts], char_of_byte[byte_ends - 1] + 1
+    # The words are the runs of word bytes, never side by side: with every other byte made a
+    # space, splitting the text gives them (one C call instead of a slice per word).
+    marks = np.zeros(len(data) + 1, dtype=np.int8)
+    marks[byte_starts] = 1
+    marks[byte_ends] = -1
+    inside = np.cumsum(marks[:-1], dtype=np.int8).view(bool)
+    words = np.where(inside, data, np.uint8(32)).astype(np.uint8).tobytes().decode("utf-8").split()
+    if len(words) != len(starts):  # (cannot happen: a word holds no space; but be exact)
+        lowered = simple.decode("utf-8")
+        words = [lowered[s:e] for s, e in zip(starts.tolist(), ends.tolist())]
+    return words, starts, ends
 
 
 def _tokenize_by_pattern(text: str) -> Tokens:
@@ -79,19 +98,33 @@ def _tokenize_by_pattern(text: str) -> Tokens:
 
 def segments(text: str, tokens: Tokens) -> list[range]:
     """Token index ranges of the text's lines and sentences, the units boilerplate comes in."""
-    bounds = [m.start() for m in _SEGMENT_END.finditer(text)]
-    result: list[range] = []
-    begin = 0
-    current = -1
-    for index, start in enumerate(tokens.starts):
-        segment = bisect_right(bounds, start)
-        if segment != current:
-            if index > begin:
-                result.append(range(begin, index))
-            begin, current = index, segment
-    if len(tokens) > begin:
-        result.append(range(begin, len(tokens)))
-    return result
+    if not len(tokens):
+        return []
+    bounds = _segment_ends(text)
+    segment = np.searchsorted(bounds, np.asarray(tokens.starts, dtype=np.intp), side="right")
+    edges = [0, *(np.flatnonzero(segment[1:] != segment[:-1]) + 1).tolist(), len(tokens)]
+    return [range(begin, end) for begin, end in pairwise(edges)]
+
+
+def _segment_ends(text: str) -> npt.NDArray[np.intp]:
+    """Where :data:`_SEGMENT_END` matches in ``text``: every line break, and every space after
+    a sentence's end (over the text's code points, one per character)."""
+    if text.isascii():
+        codes: npt.NDArray[np.uint32] | npt.NDArray[np.uint8] = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
+        space = _SPACE_BYTES[codes]
+    else:
+        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        space = _SPACE_TABLE[np.minimum(codes, len(_SPACE_TABLE) - 1)]
+    ends = codes == _NEWLINE
+    ends[1:] |= space[1:] & ((codes[:-1] == ord(".")) | (codes[:-1] == ord("!")) | (codes[:-1] == ord("?")))
+    return np.flatnonzero(ends)
+
+
+#: Every character ``\s`` matches (what ``str.isspace`` says; tested against both).
+_SPACES = np.array([c for c in [*range(0x09, 0x0E), *range(0x1C, 0x21), 0x85, 0xA0, 0x1680, *range(0x2000, 0x200B),
+                                0x2028, 0x2029, 0x202F, 0x205F, 0x3000]], dtype=np.uint32)
+_SPACE_TABLE = np.zeros(0x3002, dtype=bool)  # (the last entry stands for every code point above)
+_SPACE_TABLE[_SPACES] = True
 
 
 # --------------------------------------------------------------------------- words as hashes

@@ -19,7 +19,7 @@ from .boilerplate import Commons, boilerplate_mask
 from .config import Scheme
 from .models import Passage
 from .shingles import ShingleIds, hashed_shingle_ids, shingle_ids
-from .text import HashedWords, Tokens, WordHashes, hash_words, tokenize
+from .text import HashedWords, Tokens, WordHashes, hash_words, simple_tokens, tokenize
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,11 +81,12 @@ PIECE = 1 << 20
 
 
 def compact_tokens(text: str) -> Tokens:
-    """:func:`~dupefind.text.tokenize` of ``text``, held compactly: one string object per
-    distinct word, not one per occurrence (a long text says "the" thousands of times, each
-    string ~55 bytes), and the offsets as arrays of 8-byte integers instead of tuples of
-    36-byte ints. An array reads as the tuple does (indexing gives ints, ``bisect`` and ``len``
-    work), so nothing downstream changes; a long text is tokenised a :data:`PIECE` at a time."""
+    """:func:`~dupefind.text.tokenize` of ``text``, held compactly: the offsets as arrays of
+    8-byte integers instead of tuples of 36-byte ints, and for a long text one string object
+    per distinct word, not one per occurrence (a long text says "the" thousands of times, each
+    string ~55 bytes). An array reads as the tuple does (indexing gives ints, ``bisect`` and
+    ``len`` work), so nothing downstream changes; a long text is tokenised a :data:`PIECE` at a
+    time."""
     distinct: dict[str, str] = {}
     words: list[str] = []
     starts, ends = array("q"), array("q")
@@ -94,12 +95,21 @@ def compact_tokens(text: str) -> Tokens:
         end = len(text) if len(text) - begin <= PIECE else text.rfind(" ", begin + PIECE // 2, begin + PIECE) + 1
         if end <= begin:  # no space in the second half of the piece: the rest as one piece
             end = len(text)
-        piece = tokenize(text[begin:end])
-        words.extend(map(distinct.setdefault, piece.words, piece.words))
-        starts.extend([start + begin for start in piece.starts] if begin else piece.starts)
-        ends.extend([stop + begin for stop in piece.ends] if begin else piece.ends)
+        found = simple_tokens(text[begin:end])
+        if found is None:
+            piece = tokenize(text[begin:end])
+            found = (list(piece.words), np.array(piece.starts, dtype=np.int64), np.array(piece.ends, dtype=np.int64))
+        piece_words, piece_starts, piece_ends = found
+        words.extend(map(distinct.setdefault, piece_words, piece_words) if len(text) > SHARED_WORDS else piece_words)
+        starts.frombytes((piece_starts + begin).astype(np.int64).tobytes())
+        ends.frombytes((piece_ends + begin).astype(np.int64).tobytes())
         begin = end
     return Tokens(tuple(words), starts, ends)  # type: ignore[arg-type]  # arrays read as tuples (above)
+
+
+#: A text longer than this (characters) keeps one string per distinct word (shorter ones, one
+#: per occurrence: a few kilobytes, and faster).
+SHARED_WORDS = 1 << 16
 
 
 def hashed_words(text: str, tokens: Tokens) -> HashedWords:
