@@ -259,3 +259,17 @@ def test_sketched_again_from_the_words_kept_or_from_the_texts_read_again_alike(
     assert _catalog_rows(tmp_path / "docs.jsonl", jobs) == kept
     monkeypatch.setattr(dupefind.catalog, "keep_words", lambda words, folder: str(tmp_path / "gone.u64"))
     assert _catalog_rows(tmp_path / "docs.jsonl", 1) == kept
+
+
+def test_a_repeated_id_set_aside_leaves_the_words_kept_of_the_others_in_place(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Documents whose id was read before are set aside from their task; the others keep their
+    places in the task's file of words, so they are sketched again as from their texts."""
+    texts = corpus(tmp_path / "docs.jsonl")
+    lines = (tmp_path / "docs.jsonl").read_text(encoding="utf-8").splitlines()
+    repeated = [json.dumps({"id": doc_id, "text": texts["doc-03"]}) for doc_id in ("doc-01", "doc-05", "copy")]
+    (tmp_path / "docs.jsonl").write_text("\n".join(lines[:6] + repeated[:2] + lines[6:] + repeated[2:]) + "\n",
+                                         encoding="utf-8")
+    kept = _catalog_rows(tmp_path / "docs.jsonl", 1)
+    monkeypatch.setattr(dupefind.catalog, "keep_words", lambda words, folder: "")
+    assert _catalog_rows(tmp_path / "docs.jsonl", 1) == kept
