@@ -17,7 +17,9 @@ spin15/30/45/60 (the original and a spin), double (two independent 45 % spins, t
 absent: like the two seeds), reorder (30 % spin + paragraphs shuffled), edit (30 % spin + a
 quarter of the sentences deleted and unrelated sentences inserted), partial (a 30 % spun
 excerpt of ~40 % of the article inside an unrelated longer article), verbatim (identical
-body, different header and footer). Negatives: unrelated articles that all carry the same site
+body, different header and footer), reorder45 (45 % spin + paragraphs shuffled), doublepartial
+(a 45 % spin of the article, and a 45 % spun excerpt of ~40 % of it inside an unrelated
+article: two variants, one of them partial, the original absent). Negatives: unrelated articles that all carry the same site
 boilerplate (nav line, comment form, disclaimer, share line), and articles that are not copies
 of anything (every other pair of documents is a negative).
 """
@@ -33,7 +35,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
-KINDS = ("spin15", "spin30", "spin45", "spin60", "double", "reorder", "edit", "partial", "verbatim")
+KINDS = ("spin15", "spin30", "spin45", "spin60", "double", "reorder", "edit", "partial", "verbatim", "reorder45",
+         "doublepartial")
 _WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 BOILER_TOP = "Home | World | Business | Science | Culture | Opinion | Subscribe"
@@ -175,8 +178,8 @@ def generate(args: argparse.Namespace) -> None:
     per = args.per_kind
     n_boiler = args.boilerplate
     n_plain = args.unrelated
-    # one base per variant, plus a host per partial copy and a donor per edited copy
-    articles = load_articles(args.articles, rng, per * (len(KINDS) + 2) + n_boiler + n_plain)
+    # one base per variant, plus a host per partial copy (two kinds) and a donor per edited copy
+    articles = load_articles(args.articles, rng, per * (len(KINDS) + 3) + n_boiler + n_plain)
     pool = iter(articles)
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
@@ -216,6 +219,19 @@ def generate(args: argparse.Namespace) -> None:
                 excerpt = spin(" ".join(words[start : start + int(0.4 * len(words))]), 0.30, synonyms, rng)
                 host.insert(len(host) // 2, excerpt)
                 a = add(f"{tag}-orig.txt", base)
+                b = add(f"{tag}-host.txt", "\n\n".join(host))
+            elif kind == "reorder45":
+                paragraphs = base.split("\n\n")
+                rng.shuffle(paragraphs)
+                a = add(f"{tag}-orig.txt", base)
+                b = add(f"{tag}-copy.txt", spin("\n\n".join(paragraphs), 0.45, synonyms, rng))
+            elif kind == "doublepartial":
+                host = next(pool).split("\n\n")
+                words = base.split()
+                start = rng.randrange(max(1, len(words) - int(0.4 * len(words))))
+                excerpt = spin(" ".join(words[start : start + int(0.4 * len(words))]), 0.45, synonyms, rng)
+                host.insert(len(host) // 2, excerpt)
+                a = add(f"{tag}-spinA.txt", spin(base, 0.45, synonyms, rng))
                 b = add(f"{tag}-host.txt", "\n\n".join(host))
             else:  # verbatim
                 a = add(f"{tag}-orig.txt", f"Posted by staff writer\n\n{base}\n\nFiled under: news")
