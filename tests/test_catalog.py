@@ -94,3 +94,28 @@ def test_rows_grow_in_place() -> None:
         first += len(batch)
     assert np.array_equal(grown.sketches().signatures, np.concatenate(batches))
     assert grown.sketches().owners.tolist() == list(range(first))
+
+
+def test_signature_rows_reserved_and_grown() -> None:
+    """Rows fill the room reserved for them and are handed on as its first rows (the rest left
+    for the held rows); past it, the array grows and is cut to its rows, not left twice their
+    size with zeros."""
+    from dupefind.candidates import Sketches
+    from dupefind.catalog import _Sketches
+
+    def batch(count: int, value: int) -> Sketches:
+        return Sketches(np.arange(count, dtype=np.intp), np.full((count, 4), value, dtype=np.uint32),
+                        np.ones(count, dtype=np.uint32))
+
+    roomy = _Sketches(4, expected=10)
+    roomy.extend(batch(3, 1), first_document=0)
+    roomy.extend(batch(2, 2), first_document=3)
+    kept = roomy.sketches()
+    assert kept.signatures[:, 0].tolist() == [1, 1, 1, 2, 2] and kept.owners.tolist() == [0, 1, 2, 3, 4]
+    assert kept.signatures.base is not None and len(kept.signatures.base) == 10  # the room left for held rows
+    tight = _Sketches(4, expected=2)
+    for k in range(5):
+        tight.extend(batch(3, k), first_document=3 * k)
+    grown = tight.sketches()
+    assert grown.signatures[:, 0].tolist() == [k for k in range(5) for _ in range(3)]
+    assert grown.signatures.flags.owndata and grown.signatures.shape == (15, 4)

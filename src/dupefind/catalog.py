@@ -311,6 +311,7 @@ class _Sketches:
         except MemoryError:
             self._array = np.empty((0, width), dtype=np.uint32)
         self._count = 0
+        self._grown = False
         self._owners: list[npt.NDArray[np.intp]] = []
         self._sizes: list[npt.NDArray[np.uint32]] = []
 
@@ -319,6 +320,7 @@ class _Sketches:
         needed = self._count + len(rows)
         if needed > len(self._array):
             self._array.resize((max(needed, 2 * len(self._array)), self._array.shape[1]), refcheck=False)
+            self._grown = True
         self._array[self._count : needed] = rows
         self._count = needed
         self._owners.append(sketch.owners + first_document)
@@ -326,9 +328,15 @@ class _Sketches:
 
     def sketches(self) -> Sketches:
         """The rows so far: the first rows of the array, the rest left reserved (untouched, they
-        take no memory) for the rows a view without boilerplate adds (:mod:`dupefind.resketch`)."""
+        take no memory) for the rows a view without boilerplate adds (:mod:`dupefind.resketch`).
+        An array grown past what was reserved (text with more windows a byte than expected, such
+        as Chinese, a window every 25 characters) is cut to its rows: ``resize`` fills the rows
+        it adds with zeros, which would otherwise stay in memory unused."""
         owners = np.concatenate(self._owners + [np.empty(0, dtype=np.intp)]).astype(np.intp)
         sizes = np.concatenate(self._sizes + [np.empty(0, dtype=np.uint32)]).astype(np.uint32)
+        if self._grown:
+            self._array.resize((self._count, self._array.shape[1]), refcheck=False)
+            return Sketches(owners, self._array, sizes)
         return Sketches(owners, self._array[: self._count], sizes)
 
 
