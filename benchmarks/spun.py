@@ -200,11 +200,9 @@ def generate(args: argparse.Namespace) -> None:
             elif kind == "double":
                 a = add(f"{tag}-spinA.txt", spin(base, 0.45, synonyms, rng))
                 b = add(f"{tag}-spinB.txt", spin(base, 0.45, synonyms, rng))
-            elif kind == "reorder":
-                paragraphs = base.split("\n\n")
-                rng.shuffle(paragraphs)
+            elif kind in ("reorder", "reorder45"):
                 a = add(f"{tag}-orig.txt", base)
-                b = add(f"{tag}-copy.txt", spin("\n\n".join(paragraphs), 0.30, synonyms, rng))
+                b = add(f"{tag}-copy.txt", spin(_shuffled(base, rng), 0.45 if kind == "reorder45" else 0.30, synonyms, rng))
             elif kind == "edit":
                 donor = _sentences(next(pool))
                 kept = [s for s in _sentences(base) if rng.random() >= 0.25]
@@ -213,26 +211,11 @@ def generate(args: argparse.Namespace) -> None:
                 a = add(f"{tag}-orig.txt", base)
                 b = add(f"{tag}-copy.txt", spin(" ".join(kept), 0.30, synonyms, rng))
             elif kind == "partial":
-                host = next(pool).split("\n\n")
-                words = base.split()
-                start = rng.randrange(max(1, len(words) - int(0.4 * len(words))))
-                excerpt = spin(" ".join(words[start : start + int(0.4 * len(words))]), 0.30, synonyms, rng)
-                host.insert(len(host) // 2, excerpt)
+                b = add(f"{tag}-host.txt", _hosting(next(pool), base, 0.30, synonyms, rng))
                 a = add(f"{tag}-orig.txt", base)
-                b = add(f"{tag}-host.txt", "\n\n".join(host))
-            elif kind == "reorder45":
-                paragraphs = base.split("\n\n")
-                rng.shuffle(paragraphs)
-                a = add(f"{tag}-orig.txt", base)
-                b = add(f"{tag}-copy.txt", spin("\n\n".join(paragraphs), 0.45, synonyms, rng))
             elif kind == "doublepartial":
-                host = next(pool).split("\n\n")
-                words = base.split()
-                start = rng.randrange(max(1, len(words) - int(0.4 * len(words))))
-                excerpt = spin(" ".join(words[start : start + int(0.4 * len(words))]), 0.45, synonyms, rng)
-                host.insert(len(host) // 2, excerpt)
+                b = add(f"{tag}-host.txt", _hosting(next(pool), base, 0.45, synonyms, rng))
                 a = add(f"{tag}-spinA.txt", spin(base, 0.45, synonyms, rng))
-                b = add(f"{tag}-host.txt", "\n\n".join(host))
             else:  # verbatim
                 a = add(f"{tag}-orig.txt", f"Posted by staff writer\n\n{base}\n\nFiled under: news")
                 b = add(f"{tag}-copy.txt", f"REPRINTED ARTICLE\nSource: partner site\n\n{base}\n\nShare this post. 12 comments.")
@@ -245,6 +228,23 @@ def generate(args: argparse.Namespace) -> None:
         (out / name).write_text(text, "utf-8")
     (out / "truth.jsonl").write_text("".join(json.dumps(t) + "\n" for t in truth), "utf-8")
     print(f"wrote {len(docs)} documents and {len(truth)} true pairs to {out}")
+
+
+def _shuffled(base: str, rng: random.Random) -> str:
+    """The article with its paragraphs in a random order."""
+    paragraphs = base.split("\n\n")
+    rng.shuffle(paragraphs)
+    return "\n\n".join(paragraphs)
+
+
+def _hosting(host: str, base: str, share: float, synonyms: dict[str, list[str]], rng: random.Random) -> str:
+    """``host`` with a ``share`` spun excerpt of ~40 % of ``base`` pasted in its middle."""
+    paragraphs = host.split("\n\n")
+    words = base.split()
+    start = rng.randrange(max(1, len(words) - int(0.4 * len(words))))
+    paragraphs.insert(len(paragraphs) // 2, spin(" ".join(words[start : start + int(0.4 * len(words))]), share,
+                                                 synonyms, rng))
+    return "\n\n".join(paragraphs)
 
 
 # --------------------------------------------------------------------------- scoring

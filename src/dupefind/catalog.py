@@ -100,16 +100,16 @@ def build_catalog(units: Sequence[Unit | Skipped], *, views: Sequence[View], see
     """
     skipped = [u for u in units if isinstance(u, Skipped)]
     tasks = list(plan_tasks(u for u in units if isinstance(u, Unit)))
-    with _spool_folder(views, size=sum(u.size for task in tasks for u in task)) as spool:
-        return _build_catalog(tasks, skipped, views=views, seed=seed, min_words=min_words,
+    total = sum(u.size for task in tasks for u in task)
+    with _spool_folder(views, size=total) as spool:
+        return _build_catalog(tasks, skipped, total, views=views, seed=seed, min_words=min_words,
                               boilerplate_min_docs=boilerplate_min_docs, id_field=id_field, text_field=text_field,
                               jobs=jobs, progress=progress, workers=workers, spool=spool)
 
 
-def _build_catalog(tasks: list[list[Unit]], skipped: list[Skipped], *, views: Sequence[View], seed: int,
+def _build_catalog(tasks: list[list[Unit]], skipped: list[Skipped], total: int, *, views: Sequence[View], seed: int,
                    min_words: int, boilerplate_min_docs: int, id_field: str, text_field: str, jobs: int,
                    progress: Progress | None, workers: Workers | None, spool: str | None) -> Catalog:
-    total = sum(u.size for task in tasks for u in task)
     fingerprint = partial(fingerprint_task, views=tuple(views), seed=seed, min_words=min_words,
                           id_field=id_field, text_field=text_field, spool=spool)
     first_path: dict[str, str] = {}

@@ -220,27 +220,43 @@ def _window_sets(hashes: WordHashes, text_starts: npt.NDArray[np.intp], stopword
     owners = np.empty(len(hashes) + len(text_starts) + 1, dtype=np.intp)
     chosen = np.empty(len(hashes), dtype=np.uint64)
     grams_of = np.empty(len(hashes), dtype=np.uint32)
+    window_starts = np.empty(len(hashes) + 1, dtype=np.intp)
+    window_stops = np.empty(len(hashes) + 1, dtype=np.intp)
     found = 0
     sets = 0
     for text in range(len(text_starts)):
         begin = text_starts[text]
         end = text_starts[text + 1] if text + 1 < len(text_starts) else len(hashes)
         count = _text_grams(hashes, begin, end, stopword_table, content, ngram, salt, chosen, grams_of)
-        grams = max(count - ngram + 1, 0)
-        start = 0
-        while True:
-            last = window <= 0 or start + window >= count
-            stop = grams if last else start + window - ngram + 1
+        for w in range(_text_windows(count, ngram, window, stride, window_starts, window_stops)):
+            start, stop = window_starts[w], window_stops[w]
             set_starts[sets] = found
             owners[sets] = text
             sets += 1
-            if stop > start:  # in text order, repeats kept: a MinHash ignores them, a sort costs
-                ids[found : found + stop - start] = grams_of[start:stop]
-                found += stop - start
-            if last:
-                break
-            start = min(start + stride, count - window)
+            # in text order, repeats kept: a MinHash ignores them, a sort costs
+            ids[found : found + stop - start] = grams_of[start:stop]
+            found += stop - start
     return ids[:found].copy(), set_starts[:sets].copy(), owners[:sets].copy()
+
+
+@kernel(nogil=True, inline="always")
+def _text_windows(count: int, ngram: int, window: int, stride: int, starts: npt.NDArray[np.intp],
+                  stops: npt.NDArray[np.intp]) -> int:  # pragma: no cover - compiled
+    """The windows of a text of ``count`` chosen words: each one's first and one past its last
+    ``ngram``-gram into ``starts`` and ``stops`` (both ascending; empty, ``stop == start``, for
+    a text of fewer than ``ngram`` words); returns how many. A window starts every ``stride``
+    words, the last ends with the text (``window`` 0: the whole text is one)."""
+    grams = max(count - ngram + 1, 0)
+    windows = 0
+    start = 0
+    while True:
+        last = window <= 0 or start + window >= count
+        starts[windows] = start
+        stops[windows] = max(grams if last else start + window - ngram + 1, start)
+        windows += 1
+        if last:
+            return windows
+        start = min(start + stride, count - window)
 
 
 def window_pieces(words: HashedWords, *, family: str, ngram: int, window: int,
@@ -263,8 +279,8 @@ def _window_pieces(hashes: WordHashes, text_starts: npt.NDArray[np.intp], stopwo
                    content: bool, ngram: int, window: int, stride: int,
                    salt: np.uint64) -> tuple[ShingleIds, npt.NDArray[np.intp], npt.NDArray[np.intp],
                                              npt.NDArray[np.intp], npt.NDArray[np.intp]]:  # pragma: no cover - compiled
-    """:func:`window_pieces`, text by text: each text's windows as :func:`_window_sets` lays
-    them out, then the text's shingles cut at every window's start and end."""
+    """:func:`window_pieces`, text by text: each text's windows (:func:`_text_windows`), then
+    the text's shingles cut at every window's start and end."""
     ids = np.empty(len(hashes) + 1, dtype=np.uint32)
     piece_starts = np.empty(2 * (len(hashes) + len(text_starts)) + 1, dtype=np.intp)
     firsts = np.empty(len(hashes) + len(text_starts) + 1, dtype=np.intp)
@@ -282,17 +298,7 @@ def _window_pieces(hashes: WordHashes, text_starts: npt.NDArray[np.intp], stopwo
         begin = text_starts[text]
         end = text_starts[text + 1] if text + 1 < len(text_starts) else len(hashes)
         count = _text_grams(hashes, begin, end, stopword_table, content, ngram, salt, chosen, grams_of)
-        grams = max(count - ngram + 1, 0)
-        windows = 0
-        start = 0
-        while True:  # the windows of _window_sets
-            last = window <= 0 or start + window >= count
-            window_starts[windows] = start
-            window_stops[windows] = max(grams if last else start + window - ngram + 1, start)
-            windows += 1
-            if last:
-                break
-            start = min(start + stride, count - window)
+        windows = _text_windows(count, ngram, window, stride, window_starts, window_stops)
         # Cut at every start and stop (both ascending): merge them, each cut once.
         n_cuts = 0
         i = j = 0

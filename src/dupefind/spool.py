@@ -59,8 +59,8 @@ def kept_words(path: str, texts: Sequence[int]) -> HashedWords:
     chosen = np.asarray(texts, dtype=np.intp)
     begins, finishes = text_starts[chosen], ends[chosen]
     lengths = finishes - begins
-    picked = np.repeat(begins - (np.cumsum(lengths) - lengths), lengths) + np.arange(int(lengths.sum()), dtype=np.intp)
     new_starts = (np.cumsum(lengths) - lengths).astype(np.intp)
+    picked = np.repeat(begins - new_starts, lengths) + np.arange(int(lengths.sum()), dtype=np.intp)
     # A segment belongs to the text it begins in; it is kept when that text is.
     segment_text = np.searchsorted(text_starts, segment_starts, side="right") - 1
     wanted = np.zeros(count, dtype=bool)

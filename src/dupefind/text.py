@@ -121,8 +121,8 @@ def _segment_ends(text: str) -> npt.NDArray[np.intp]:
 
 
 #: Every character ``\s`` matches (what ``str.isspace`` says; tested against both).
-_SPACES = np.array([c for c in [*range(0x09, 0x0E), *range(0x1C, 0x21), 0x85, 0xA0, 0x1680, *range(0x2000, 0x200B),
-                                0x2028, 0x2029, 0x202F, 0x205F, 0x3000]], dtype=np.uint32)
+_SPACES = np.array([*range(0x09, 0x0E), *range(0x1C, 0x21), 0x85, 0xA0, 0x1680, *range(0x2000, 0x200B), 0x2028, 0x2029,
+                    0x202F, 0x205F, 0x3000], dtype=np.uint32)
 _SPACE_TABLE = np.zeros(0x3002, dtype=bool)  # (the last entry stands for every code point above)
 _SPACE_TABLE[_SPACES] = True
 
