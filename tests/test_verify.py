@@ -12,7 +12,7 @@ from test_align_sentences import reworded
 from dupefind import Config, compare
 from dupefind.boilerplate import Commons
 from dupefind.text import segments, tokenize
-from dupefind.verify import Overlap, Prepared, is_duplicate, overlap, prepare
+from dupefind.verify import Overlap, Prepared, is_duplicate, markup_counts, overlap, prepare
 
 
 def shingled(ids: list[int], *, short: bool = False) -> Prepared:
@@ -137,3 +137,35 @@ def test_one_shared_sentence_is_not_a_copy_two_are() -> None:
     assert len(two.passages) == 2 and all(p.identical_words < Config().passage_words for p in two.passages)
     assert two.duplicate
     assert not compare(garden + "\n\n" + first, carers + "\n\n" + first, Config(passage_words=0)).duplicate
+
+
+#: A banner an ad network (or a crawler rewriting links) puts into unrelated pages alike.
+_BANNER = ('<NOSCRIPT> <a href="http://crawl.example.org/cache/page/view?href=http%3A%2F%2Fads.example.com%2Fads'
+           '%2Fserve%2Fbanner.pl&token=0acba44edf9b96dc5c2c2062335af51e&zone=top&slot=leaderboard&site=news" '
+           'TARGET="_top"><IMG SRC="http://ads.example.com/ads/serve/banner.pl?page=01;zone=news728;slot=leaderboard;'
+           'site=news;format=image;size=728x90" WIDTH=728 HEIGHT=90 BORDER=0 ALT="advertisement banner"></A> '
+           '</NOSCRIPT>')
+
+
+def test_markup_counts_the_words_inside_tags_and_urls() -> None:
+    text = 'Plain words <a href="http://x.org/a/b">link text</a> then www.example.com/page and more'
+    tokens = tokenize(text)
+    counts = markup_counts(text, tokens)
+    assert counts is not None and len(counts) == len(tokens) + 1
+    inside = [word for k, word in enumerate(tokens.words) if counts[k + 1] > counts[k]]
+    assert inside == ["a", "href", "http", "x", "org", "a", "b", "a", "www", "example", "com", "page"]
+    assert markup_counts("No markup here, 3 < 4 and 5 > 2.", tokenize("No markup here, 3 < 4 and 5 > 2.")) is None
+
+
+def test_a_shared_banner_is_not_a_copy_a_shared_paragraph_with_a_link_is() -> None:
+    """Two unrelated pages that carry the same ad tag share a long run of identical words, all of
+    it markup: not evidence of a copy. A copied paragraph that holds a link still is."""
+    garden, carers = sample_text("013_how_to_start_a_community_garden.txt"), sample_text("053_carers_drop_in_opens.txt")
+    banner = compare(garden + "\n\n" + _BANNER, carers + "\n\n" + _BANNER)
+    assert any(p.identical_words >= Config().passage_words for p in banner.passages)  # the rule decides
+    assert not banner.duplicate
+    night = next(p for p in sample_text("040_night_trains_return.txt").split("\n\n") if len(p.split()) > 60)
+    linked = night.replace(". ", " (see https://trains.example.org/night/timetable). ", 1)
+    paragraph = compare(garden + "\n\n" + linked, carers + "\n\n" + linked)
+    assert paragraph.containment < Config().threshold
+    assert paragraph.duplicate

@@ -6,6 +6,7 @@ boilerplate and shingled again, and the shingle sets are compared exactly.
 
 from __future__ import annotations
 
+import re
 from array import array
 from bisect import bisect_left
 from collections.abc import Sequence
@@ -174,13 +175,53 @@ REWRITTEN_SHARED = 8
 REWRITTEN_DICE = 0.4
 
 
+#: Markup and addresses: an HTML or XML tag with its attributes, or a URL. Their words are not
+#: prose, and the same tag or link is crawled into unrelated pages (an ad network's banner, a
+#: crawler's rewritten links): a passage made of them is not evidence of a copy.
+_MARKUP = re.compile(r"<[!/?a-z][^<>]*>|(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>\"']+", re.IGNORECASE)
+#: A passage with at least this share of its words in markup on either side is not evidence.
+MARKUP_SHARE = 0.5
+
+
+def markup_counts(text: str, tokens: Tokens) -> npt.NDArray[np.int64] | None:
+    """For each ``k``, how many of the first ``k`` words of ``text`` start inside markup (a tag
+    or a URL); ``None`` when the text holds none."""
+    spans = np.array([match.span() for match in _MARKUP.finditer(text)], dtype=np.int64).reshape(-1, 2)
+    if not len(spans):
+        return None
+    starts = np.asarray(tokens.starts, dtype=np.int64)
+    at = np.searchsorted(spans[:, 0], starts, side="right") - 1
+    inside = (at >= 0) & (starts < spans[at.clip(min=0), 1])
+    return np.concatenate(([0], np.cumsum(inside, dtype=np.int64)))
+
+
+def prose_passages(passages: Sequence[Passage], a: Prepared, b: Prepared) -> list[Passage]:
+    """The passages that are prose: less than :data:`MARKUP_SHARE` of their words in markup
+    on each side (:func:`markup_counts`)."""
+    if not passages:
+        return []
+    marked_a, marked_b = markup_counts(a.text, a.tokens), markup_counts(b.text, b.tokens)
+    if marked_a is None and marked_b is None:
+        return list(passages)
+
+    def mostly_markup(counts: npt.NDArray[np.int64] | None, tokens: Tokens, start: int, end: int) -> bool:
+        if counts is None:
+            return False
+        first, last = bisect_left(tokens.starts, start), bisect_left(tokens.starts, end)
+        return last > first and int(counts[last] - counts[first]) >= MARKUP_SHARE * (last - first)
+
+    return [p for p in passages if not (mostly_markup(marked_a, a.tokens, p.a_start, p.a_end)
+                                        or mostly_markup(marked_b, b.tokens, p.b_start, p.b_end))]
+
+
 def is_duplicate(a: Prepared, b: Prepared, figures: Overlap, passages: Sequence[Passage] = (), *,
                  threshold: float, passage_words: int = 0) -> bool:
     """The verdict: containment reaches ``threshold``, or one passage is a copied stretch inside
     two longer texts: it holds at least ``passage_words`` identical words, or passages of a
     sentence or more whose content words are largely the same on both sides (rewritten,
     reworded, shuffled) hold that many words on each side together (``passage_words`` 0 turns
-    both passage rules off). Short texts are copies only
+    both passage rules off). Only prose passages count (:func:`prose_passages`: not a shared ad
+    tag or link). Short texts are copies only
     when their words are identical (and they have words: two texts of punctuation alone share
     nothing)."""
     if a.short or b.short:
@@ -189,6 +230,7 @@ def is_duplicate(a: Prepared, b: Prepared, figures: Overlap, passages: Sequence[
         return True
     if passage_words <= 0:
         return False
+    passages = prose_passages(passages, a, b)
     if any(p.identical_words >= passage_words for p in passages):
         return True
     rewritten = [p for p in passages if _rewritten(p, a.tokens, b.tokens)]
