@@ -29,6 +29,7 @@ from .screen import (
     call,
     figures,
     fragment_possible,
+    kept_words,
     probe,
     screened,
     sentence_seeds_possible,
@@ -251,6 +252,8 @@ class TaskDocuments:
         # so its identity names it in the caches of what is made from it.
         self._ready: dict[int, Reread] = {}
         self._probed: dict[int, Probe] = {}
+        self._freed: dict[tuple[int, bytes], npt.NDArray[np.bool_]] = {}
+        self._kept: dict[int, npt.NDArray[np.uint64]] = {}
 
     def screen(self, index: int) -> Screened | None:
         """Document ``index`` re-read and screened (``None``: gone, or no longer the text first read)."""
@@ -309,8 +312,15 @@ class TaskDocuments:
         spared = spared_beside(self.holds(index)[0], *self.holds(other), self.commons, related=True)
         if not len(spared):
             return False
-        freed = doc.boilerplate & ~boilerplate_mask(doc.words, self.commons.sparing(spared))
-        return bool(freed.any()) and shares_content(doc.words.hashes[freed], partner, least=REWRITTEN_SHARED)
+        key = (index, spared.tobytes())
+        if key not in self._freed:  # (a document beside many partners holding the same segments)
+            self._freed[key] = doc.boilerplate & ~boilerplate_mask(doc.words, self.commons.sparing(spared))
+        freed = self._freed[key]
+        if not freed.any():
+            return False
+        if id(partner) not in self._kept:
+            self._kept[id(partner)] = kept_words(partner)
+        return shares_content(doc.words.hashes[freed], self._kept[id(partner)], least=REWRITTEN_SHARED)
 
     def probes(self, doc: Screened) -> Probe:
         """The document's :class:`~dupefind.screen.Probe`, made once."""

@@ -270,14 +270,18 @@ def _run_seeds(keys_a: npt.NDArray[np.uint64], starts_a: npt.NDArray[np.int64], 
     return first, second
 
 
-def shares_content(hashes: npt.NDArray[np.uint64], partner: Screened, *, least: int) -> bool:
+def shares_content(hashes: npt.NDArray[np.uint64], theirs: npt.NDArray[np.uint64], *, least: int) -> bool:
     """Whether at least ``least`` distinct content words (not function words) of ``hashes`` are
-    among the partner's words outside its boilerplate."""
-    content = np.unique(hashes[~in_sorted(hashes, _FUNCTION_HASHES)])
+    among a partner's words outside its boilerplate (``theirs``: :func:`kept_words` of it)."""
+    content = unique(hashes[~in_sorted(hashes, _FUNCTION_HASHES)])
     if len(content) < least:
         return False
-    theirs = np.unique(partner.words.hashes[~partner.boilerplate])
     return int(in_sorted(content, theirs).sum()) >= least
+
+
+def kept_words(doc: Screened) -> npt.NDArray[np.uint64]:
+    """The distinct hashes of a document's words outside its boilerplate, sorted."""
+    return unique(doc.words.hashes[~doc.boilerplate])
 
 
 def sentence_seeds_possible(a: Probe, b: Probe) -> bool | None:
@@ -357,7 +361,7 @@ def _joint(first: npt.NDArray[np.uint64], second: npt.NDArray[np.uint64]) -> npt
     distinct) if there, else a code of its own past ``first``'s: one numbering of both."""
     if not len(first):
         return np.arange(len(second), dtype=np.int64)
-    at = np.searchsorted(first, second).clip(max=len(first) - 1)
+    at = np.minimum(np.searchsorted(first, second), len(first) - 1)
     codes: npt.NDArray[np.int64] = np.where(first[at] == second, at, len(first) + np.arange(len(second)))
     return codes
 

@@ -177,10 +177,8 @@ REWRITTEN_DICE = 0.4
 
 #: Markup and addresses: an HTML or XML tag with its attributes, or a URL. Their words are not
 #: prose, and the same tag or link is crawled into unrelated pages (an ad network's banner, a
-#: crawler's rewritten links): a passage made of them is not evidence of a copy.
+#: crawler's rewritten links): what two texts share there is not evidence of a copy.
 _MARKUP = re.compile(r"<[!/?a-z][^<>]*>|(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>\"']+", re.IGNORECASE)
-#: A passage with at least this share of its words in markup on either side is not evidence.
-MARKUP_SHARE = 0.5
 
 
 def markup_counts(text: str, tokens: Tokens) -> npt.NDArray[np.int64] | None:
@@ -195,23 +193,40 @@ def markup_counts(text: str, tokens: Tokens) -> npt.NDArray[np.int64] | None:
     return np.concatenate(([0], np.cumsum(inside, dtype=np.int64)))
 
 
-def prose_passages(passages: Sequence[Passage], a: Prepared, b: Prepared) -> list[Passage]:
-    """The passages that are prose: less than :data:`MARKUP_SHARE` of their words in markup
-    on each side (:func:`markup_counts`)."""
-    if not passages:
-        return []
-    marked_a, marked_b = markup_counts(a.text, a.tokens), markup_counts(b.text, b.tokens)
-    if marked_a is None and marked_b is None:
-        return list(passages)
+@dataclass(frozen=True, slots=True)
+class Prose:
+    """What a passage weighs as evidence: its words outside markup (:func:`markup_counts`)."""
 
-    def mostly_markup(counts: npt.NDArray[np.int64] | None, tokens: Tokens, start: int, end: int) -> bool:
+    passage: Passage
+    """The passage."""
+    identical: int
+    """Its identical words outside markup: its identical words times the share of its words
+    outside markup on the side that has less (rounded down)."""
+    words_a: int
+    """Its words in A outside markup."""
+    words_b: int
+    """Its words in B outside markup."""
+
+
+def prose(passages: Sequence[Passage], a: Prepared, b: Prepared) -> list[Prose]:
+    """Each passage weighed on its prose: a passage of markup alone (the same ad banner in two
+    pages) weighs nothing, a copied paragraph holding a link weighs its words less the link's."""
+    marked_a = markup_counts(a.text, a.tokens) if passages else None
+    marked_b = markup_counts(b.text, b.tokens) if passages else None
+
+    def markup(counts: npt.NDArray[np.int64] | None, tokens: Tokens, start: int, end: int) -> int:
         if counts is None:
-            return False
-        first, last = bisect_left(tokens.starts, start), bisect_left(tokens.starts, end)
-        return last > first and int(counts[last] - counts[first]) >= MARKUP_SHARE * (last - first)
+            return 0
+        return int(counts[bisect_left(tokens.starts, end)] - counts[bisect_left(tokens.starts, start)])
 
-    return [p for p in passages if not (mostly_markup(marked_a, a.tokens, p.a_start, p.a_end)
-                                        or mostly_markup(marked_b, b.tokens, p.b_start, p.b_end))]
+    weighed = []
+    for p in passages:
+        words_a = max(0, p.words_a - markup(marked_a, a.tokens, p.a_start, p.a_end))
+        words_b = max(0, p.words_b - markup(marked_b, b.tokens, p.b_start, p.b_end))
+        share = min(words_a / max(1, p.words_a), words_b / max(1, p.words_b))
+        identical = p.identical_words if share >= 1 else int(p.identical_words * share)
+        weighed.append(Prose(p, identical, words_a, words_b))
+    return weighed
 
 
 def is_duplicate(a: Prepared, b: Prepared, figures: Overlap, passages: Sequence[Passage] = (), *,
@@ -220,8 +235,8 @@ def is_duplicate(a: Prepared, b: Prepared, figures: Overlap, passages: Sequence[
     two longer texts: it holds at least ``passage_words`` identical words, or passages of a
     sentence or more whose content words are largely the same on both sides (rewritten,
     reworded, shuffled) hold that many words on each side together (``passage_words`` 0 turns
-    both passage rules off). Only prose passages count (:func:`prose_passages`: not a shared ad
-    tag or link). Short texts are copies only
+    both passage rules off). A passage's words are counted outside markup (:func:`prose`: not
+    a shared ad tag or link). Short texts are copies only
     when their words are identical (and they have words: two texts of punctuation alone share
     nothing)."""
     if a.short or b.short:
@@ -230,18 +245,19 @@ def is_duplicate(a: Prepared, b: Prepared, figures: Overlap, passages: Sequence[
         return True
     if passage_words <= 0:
         return False
-    passages = prose_passages(passages, a, b)
-    if any(p.identical_words >= passage_words for p in passages):
+    weighed = prose(passages, a, b)
+    if any(w.identical >= passage_words for w in weighed):
         return True
-    rewritten = [p for p in passages if _rewritten(p, a.tokens, b.tokens)]
-    return min(sum(p.words_a for p in rewritten), sum(p.words_b for p in rewritten)) >= passage_words
+    rewritten = [w for w in weighed if _rewritten(w, a.tokens, b.tokens)]
+    return min(sum(w.words_a for w in rewritten), sum(w.words_b for w in rewritten)) >= passage_words
 
 
-def _rewritten(p: Passage, a: Tokens, b: Tokens) -> bool:
-    """The passage is a sentence or more on each side, and its two sides share most of their
-    content words."""
-    if min(p.words_a, p.words_b) < REWRITTEN_WORDS:
+def _rewritten(weighed: Prose, a: Tokens, b: Tokens) -> bool:
+    """The passage is a sentence or more of prose on each side, and its two sides share most of
+    their content words."""
+    if min(weighed.words_a, weighed.words_b) < REWRITTEN_WORDS:
         return False
+    p = weighed.passage
     terms_a = content_terms(a.words[bisect_left(a.starts, p.a_start) : bisect_left(a.starts, p.a_end)])
     terms_b = content_terms(b.words[bisect_left(b.starts, p.b_start) : bisect_left(b.starts, p.b_end)])
     shared = len(terms_a & terms_b)
