@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis.configuration import set_hypothesis_home_dir
 from jsonschema import Draft202012Validator
 
+from dupefind import candidates
 from dupefind.cli import main
 from dupefind.report import schema
 
@@ -33,6 +34,20 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile("dupefind")
+
+
+#: The real limit under which a collection has every pair proposed (the fixture below sets it aside).
+EXHAUSTIVE_DOCUMENTS = candidates.EXHAUSTIVE_DOCUMENTS
+
+
+@pytest.fixture(autouse=True)
+def lsh_on_small_collections(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tests' collections are small, and a small collection has every pair proposed
+    (:data:`dupefind.candidates.EXHAUSTIVE_DOCUMENTS`), which would leave unused the LSH views,
+    bucket limits and held rows they exercise: in this process a collection of any size has
+    the LSH candidates. Tests of the exhaustive rule set the real limit back; a CLI run in a
+    subprocess (the README's commands) has it."""
+    monkeypatch.setattr(candidates, "EXHAUSTIVE_DOCUMENTS", 0)
 
 
 def sample_text(name: str) -> str:

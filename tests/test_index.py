@@ -20,6 +20,7 @@ from dupefind import Config, Index, IndexConfigError, IndexFileError, SourceMove
 from dupefind.boilerplate import Commons
 from dupefind.candidates import band_keys, candidate_pairs
 from dupefind.catalog import Catalog, build_catalog
+from dupefind.index.store import Store
 from dupefind.pipeline import views_of
 from dupefind.report import report_json
 from dupefind.resketch import clean_sketches
@@ -531,3 +532,34 @@ def test_a_crowded_key_pairs_no_one_even_when_one_holder_is_read(tmp_path: Path,
         report = index.check(new)
     assert list(report.pairs) == [p for p in whole.pairs if p.a in new or p.b in new]
     assert not any({Path(p.a).name, Path(p.b).name} == {"copy.txt", "opening.txt"} for p in report.pairs)
+
+
+def test_a_check_of_a_small_collection_verifies_every_pair(tmp_path: Path, corpus: list[str],
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Index and new documents together at most ``EXHAUSTIVE_DOCUMENTS``: with LSH proposing
+    nothing (no candidates, no stored band key in common), a check still reports what a scan of old + new reports about the new documents
+    (every pair verified in both), the copies among them included: the check reads every
+    indexed document."""
+    from conftest import EXHAUSTIVE_DOCUMENTS
+
+    from dupefind import candidates, pipeline
+
+    monkeypatch.setattr(candidates, "EXHAUSTIVE_DOCUMENTS", EXHAUSTIVE_DOCUMENTS)
+    monkeypatch.setattr(pipeline, "candidate_pairs", lambda *args, **kwargs: [])
+    monkeypatch.setattr(Store, "colliding", lambda self, *args, **kwargs: (set(), []))  # the index's band lookup
+    from test_pipeline import _small_collection
+
+    (tmp_path / "more").mkdir()
+    _small_collection(tmp_path / "more")  # a paragraph shared reworded
+    hosts = [str(tmp_path / "more" / f"rewrite_host_{side}.txt") for side in "ab"]
+    new = [p for p in corpus if Path(p).name == "011_elm_street_garden_repost.txt"] + hosts[1:]
+    old = [p for p in corpus if p not in new] + hosts[:1]
+    assert len(old) + len(new) <= EXHAUSTIVE_DOCUMENTS and len(new) == 2
+    whole = dupefind.scan(old + new, CONFIG)
+    with Index(tmp_path / "i.index", CONFIG) as index:
+        index.add(old)
+        report = index.check(new)
+    assert list(report.pairs) == [p for p in whole.pairs if p.a in new or p.b in new]
+    names = {frozenset((Path(p.a).name, Path(p.b).name)) for p in report.pairs}
+    assert {frozenset(("010_elm_street_community_garden.txt", "011_elm_street_garden_repost.txt")),
+            frozenset(("rewrite_host_a.txt", "rewrite_host_b.txt"))} <= names

@@ -455,3 +455,68 @@ def test_tasks_hold_every_candidate_once_and_few_documents_per_pair() -> None:
     assert sorted(pair for task in _grouped(shuffled) for pair in task) == candidates
     reads = sum(len({d for pair in task for d in pair}) for task in tasks)
     assert reads < 0.8 * len(candidates)  # sorted by document index: 1.05 per pair
+
+
+def _small_collection(folder: Path) -> dict[str, str]:
+    """The plain-text samples but the six pages that carry one site's furniture (``compare``
+    sees two texts alone and counts furniture as evidence; a scan sets it aside), and two
+    articles that share one paragraph, reworded in one of them (a copy only the alignment
+    sees), written to ``folder``: their texts by file name."""
+    from test_align_sentences import reworded
+
+    site = {"012", "050", "052", "060", "061", "062"}  # samples/ANSWERS.md: "the shared site boilerplate"
+    texts = {path.name: path.read_text(encoding="utf-8") for path in sorted(SAMPLES.glob("*.txt"))
+             if path.name[:3] not in site}
+    night = next(p for p in sample_text("040_night_trains_return.txt").split("\n\n") if len(p.split()) > 60)
+    texts["rewrite_host_a.txt"] = sample_text("013_how_to_start_a_community_garden.txt") + "\n\n" + night
+    texts["rewrite_host_b.txt"] = (sample_text("053_carers_drop_in_opens.txt") + "\n\n"
+                                   + reworded(night, random.Random(3)))
+    _write(folder, texts)
+    return texts
+
+
+def test_a_small_collection_reports_what_compare_reports_of_every_pair(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A collection of at most ``EXHAUSTIVE_DOCUMENTS`` documents has every pair verified: with
+    LSH proposing nothing at all, the scan reports exactly the pairs ``compare`` reports."""
+    from conftest import EXHAUSTIVE_DOCUMENTS
+
+    from dupefind import candidates
+
+    texts = _small_collection(tmp_path)
+    monkeypatch.setattr(candidates, "EXHAUSTIVE_DOCUMENTS", EXHAUSTIVE_DOCUMENTS)
+    monkeypatch.setattr(pipeline, "candidate_pairs", lambda *args, **kwargs: [])
+    assert len(texts) <= EXHAUSTIVE_DOCUMENTS
+    found = {frozenset((Path(p.a).name, Path(p.b).name)) for p in dupefind.scan(str(tmp_path)).pairs}
+    names = sorted(texts)
+    expected = {frozenset((a, b)) for k, a in enumerate(names) for b in names[k + 1:]
+                if dupefind.compare(texts[a], texts[b]).duplicate}
+    assert frozenset(("rewrite_host_a.txt", "rewrite_host_b.txt")) in expected
+    assert len(expected) >= 3
+    assert found == expected
+
+
+def test_a_larger_collection_has_the_lsh_candidates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the limit only LSH (here proposing nothing) and identical texts make candidates."""
+    from dupefind import candidates
+
+    texts = _small_collection(tmp_path)
+    monkeypatch.setattr(candidates, "EXHAUSTIVE_DOCUMENTS", len(texts) - 1)
+    monkeypatch.setattr(pipeline, "candidate_pairs", lambda *args, **kwargs: [])
+    found = {frozenset((Path(p.a).name, Path(p.b).name)) for p in dupefind.scan(str(tmp_path)).pairs}
+    names = sorted(texts)
+    identical = {frozenset((a, b)) for k, a in enumerate(names) for b in names[k + 1:]
+                 if texts[a].split() == texts[b].split()}
+    assert found == identical
+
+
+def test_tasks_of_every_pair_read_each_document_a_few_times() -> None:
+    """Every pair of 100 documents (a small collection): tasks of tiles, each document read
+    about once per tile of the others (pairs sorted by their two numbers alone: 3,262 reads)."""
+    from dupefind.pipeline import DOCUMENTS_PER_TASK, _grouped
+
+    candidates = [(a, b) for a in range(100) for b in range(a + 1, 100)]
+    tasks = list(_grouped(candidates))
+    assert sorted(pair for task in tasks for pair in task) == candidates
+    assert all(len({d for pair in task for d in pair}) <= DOCUMENTS_PER_TASK for task in tasks)
+    assert sum(len({d for pair in task for d in pair}) for task in tasks) <= 700

@@ -271,3 +271,28 @@ def test_a_views_max_bucket_bites_as_in_the_local_engine(spark: Any, corpus: Pat
     local = scan([str(corpus)], config)
     assert {(p.a, p.b) for p in local.pairs} != {(p.a, p.b) for p in uncapped.pairs}  # the cap bites
     assert report_json(without_engine(scan_paths(spark, [str(corpus)], config))) == report_json(local)
+
+
+def test_report_is_byte_identical_when_every_pair_of_a_small_collection_is_verified(
+        spark: Any, corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A collection of at most ``EXHAUSTIVE_DOCUMENTS`` documents has every pair verified on
+    Spark as locally (short texts, repeated ids and identical groups included): with LSH
+    proposing nothing in either engine, the same pairs."""
+    from conftest import EXHAUSTIVE_DOCUMENTS
+
+    from dupefind import candidates, pipeline
+    from dupefind.spark import engine
+
+    lsh = engine.lsh_candidates
+
+    def nothing(*args: Any, **kwargs: Any) -> Any:
+        found, capped = lsh(*args, **kwargs)
+        return found.limit(0), capped
+
+    monkeypatch.setattr(candidates, "EXHAUSTIVE_DOCUMENTS", EXHAUSTIVE_DOCUMENTS)
+    monkeypatch.setattr(pipeline, "candidate_pairs", lambda *args, **kwargs: [])
+    monkeypatch.setattr(engine, "lsh_candidates", nothing)
+    config = Config(boilerplate_min_docs=3)
+    local = scan([str(corpus)], config)
+    assert len(local.documents) <= EXHAUSTIVE_DOCUMENTS and len(local.pairs) >= 3
+    assert report_json(without_engine(scan_paths(spark, [str(corpus)], config))) == report_json(local)

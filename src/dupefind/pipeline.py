@@ -14,7 +14,7 @@ import numpy.typing as npt
 
 from .align import Side, align_sides, side, summarised
 from .boilerplate import Commons, Keys, boilerplate_mask, common_held, spared_beside
-from .candidates import candidate_pairs
+from .candidates import candidate_pairs, every_pair, exhaustive
 from .catalog import Catalog, Progress, build_catalog
 from .cluster import clusters
 from .config import Config
@@ -111,11 +111,15 @@ def find_pairs(catalog: Catalog, config: Config, *, views: Sequence[View], progr
 
 
 def proposed(catalog: Catalog, *, views: Sequence[View], involving: frozenset[int] | None = None,
-             threads: int = 1, crowded: npt.NDArray[np.uint64] | None = None) -> list[tuple[int, int]]:
+             threads: int = 1, crowded: npt.NDArray[np.uint64] | None = None,
+             collection: int | None = None) -> list[tuple[int, int]]:
     """The candidate pairs of ``catalog``, sorted and unique: those of the LSH views (identical
-    documents as one group, each member then proposed with its group's partners) and the
-    identical documents themselves; only those naming one of ``involving`` if given.
-    ``crowded``: keys that pair no one (:func:`~dupefind.candidates.candidate_pairs`)."""
+    documents as one group, each member then proposed with its group's partners), or every
+    pair of a small collection (:func:`~dupefind.candidates.exhaustive`), and the identical
+    documents themselves; only those naming one of ``involving`` if given.
+    ``crowded``: keys that pair no one (:func:`~dupefind.candidates.candidate_pairs`).
+    ``collection``: the documents of the whole collection, when ``catalog`` holds only some of
+    them (an index's check; a small collection's catalog must then hold them all)."""
     leads, identical = identical_groups(catalog)
     usable = leads & np.array([not d.short for d in catalog.documents], dtype=bool)
     flagged = None
@@ -124,8 +128,12 @@ def proposed(catalog: Catalog, *, views: Sequence[View], involving: frozenset[in
         flagged[list(involving)] = True
         for first, member in identical:
             flagged[first] |= flagged[member]
-    candidates = with_members(candidate_pairs(catalog.sketches, views=views, usable=usable, threads=threads,
-                                              involving=flagged, crowded=crowded), identical) + identical
+    if exhaustive(len(catalog.documents) if collection is None else collection):
+        found = every_pair(usable, flagged)
+    else:
+        found = candidate_pairs(catalog.sketches, views=views, usable=usable, threads=threads, involving=flagged,
+                                crowded=crowded)
+    candidates = with_members(found, identical) + identical
     if involving is not None:
         candidates = [(i, j) for i, j in candidates if i in involving or j in involving]
     return sorted(set(candidates))
@@ -179,28 +187,43 @@ class PairTask:
 def _grouped(candidates: list[tuple[int, int]]) -> Iterator[list[tuple[int, int]]]:
     """The candidates in tasks of at most ``DOCUMENTS_PER_TASK`` documents and ``PAIRS_PER_TASK``
     pairs, each document re-read and prepared once per task: the pairs ordered by the connected
-    group of documents they belong to (a story run in many places, a lede and its reuses),
-    then as they were, and cut into runs."""
+    group of documents they belong to (a story run in many places, a lede and its reuses), in
+    whichever of :func:`_by_group`'s two orders reads fewer documents, and cut into runs."""
+    yield from min((_runs(order) for order in _by_group(candidates)), key=_reads, default=[])
+
+
+def _runs(pairs: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """The pairs, in their order, cut into tasks (see :func:`_grouped`)."""
+    runs: list[list[tuple[int, int]]] = []
     run: list[tuple[int, int]] = []
     named: set[int] = set()
-    for pair in _by_group(candidates):
+    for pair in pairs:
         new = len(named) + (pair[0] not in named) + (pair[1] not in named)
         if run and (new > DOCUMENTS_PER_TASK or len(run) >= PAIRS_PER_TASK):
-            yield run
+            runs.append(run)
             run, named = [], set()
         run.append(pair)
         named.update(pair)
     if run:
-        yield run
+        runs.append(run)
+    return runs
 
 
-def _by_group(candidates: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The pairs in an order that keeps the documents of a run of them few: the documents
-    numbered by reverse Cuthill-McKee over the graph of candidates (each connected group in
-    turn, neighbours numbered close together), then the pairs sorted by their two numbers.
-    On a collection whose articles share quotes, one group spans most of it; sorted by
-    document index, a task of 64 documents held ~1 document read per pair, in this order
-    0.28 (news-like corpus, 20k documents)."""
+def _reads(runs: list[list[tuple[int, int]]]) -> int:
+    """How many times the tasks read a document."""
+    return sum(len({k for pair in run for k in pair}) for run in runs)
+
+
+def _by_group(candidates: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """The pairs in two orders that keep the documents of a run of them few (the caller keeps
+    the one that reads fewer): the documents numbered by reverse Cuthill-McKee over the graph
+    of candidates (each connected group in turn, neighbours numbered close together), then the
+    pairs sorted by their two numbers; or by tiles of half a task's documents first (all the
+    pairs between two tiles together). On a collection whose articles share quotes, one group
+    spans most of it; sorted by document index, a task of 64 documents held ~1 document read
+    per pair, sorted by numbers 0.28 (news-like corpus, 20k documents; tiles read as many).
+    Tiles win when most documents pair with most others (every pair of a small collection:
+    100 documents read 599 times instead of 3,262), numbers on overlapping cliques of quotes."""
     if not candidates:
         return []
     # Imported when used: SciPy's graph routines load in ~0.2 s, which workers never need.
@@ -213,9 +236,10 @@ def _by_group(candidates: list[tuple[int, int]]) -> list[tuple[int, int]]:
     order = reverse_cuthill_mckee((graph + graph.T).tocsr(), symmetric_mode=True)
     place = np.empty(count, dtype=np.int64)
     place[order] = np.arange(count)
-    first, second = place[ends[:, 0]], place[ends[:, 1]]
-    ranked = np.lexsort((np.maximum(first, second), np.minimum(first, second)))
-    return [candidates[k] for k in ranked.tolist()]
+    low, high = np.minimum(place[ends[:, 0]], place[ends[:, 1]]), np.maximum(place[ends[:, 0]], place[ends[:, 1]])
+    tile = DOCUMENTS_PER_TASK // 2
+    return [[candidates[k] for k in ranked.tolist()]
+            for ranked in (np.lexsort((high, low)), np.lexsort((high, low, high // tile, low // tile)))]
 
 
 def _pair_task(pairs: list[tuple[int, int]], catalog: Catalog) -> PairTask:

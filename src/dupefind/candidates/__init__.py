@@ -61,6 +61,31 @@ _BANDS_AT_ONCE = 4
 _KEYS_AT_ONCE = 1 << 22
 
 
+#: A collection of at most this many documents has every pair of its documents proposed, not
+#: only the pairs LSH finds: with so few pairs (up to 19,900) verifying them all takes a few
+#: seconds (measured in benchmarks/RESULTS.md), and the scan then reports exactly what
+#: ``compare`` reports of each pair, whatever chance does in the LSH bands (a class's essays,
+#: a folder of drafts). Every runner decides on the size of the whole collection.
+EXHAUSTIVE_DOCUMENTS = 200
+
+
+def exhaustive(documents: int) -> bool:
+    """Whether a collection of ``documents`` documents has every pair proposed."""
+    return documents <= EXHAUSTIVE_DOCUMENTS
+
+
+def every_pair(usable: npt.NDArray[np.bool_], involving: npt.NDArray[np.bool_] | None = None) -> list[Candidate]:
+    """Every pair ``(i, j)``, ``i < j``, of ``usable`` documents, sorted; only those naming a
+    document flagged in ``involving`` if given."""
+    chosen = np.flatnonzero(usable)
+    first, second = np.triu_indices(len(chosen), k=1)
+    a, b = chosen[first], chosen[second]
+    if involving is not None:
+        keep = involving[a] | involving[b]
+        a, b = a[keep], b[keep]
+    return list(zip(a.tolist(), b.tolist()))
+
+
 @lru_cache(maxsize=16)
 def banding(*, threshold: float, num_perm: int) -> tuple[int, int]:
     """The number of bands and rows per band for a Jaccard ``threshold`` (datasketch's choice;
@@ -326,5 +351,6 @@ def _containment(similarity: npt.NDArray[np.float64], size_a: npt.NDArray[np.uin
 
 
 
-__all__ = ["WEIGHTS", "BandKeys", "Candidate", "Collisions", "Sketches", "band_keys", "banding", "bucket_candidates",
-           "candidate_pairs", "colliding_rows", "estimated_containment", "filter_candidates", "held_flags", "key_codes", "keyed_rows", "union", "view_banding"]
+__all__ = ["EXHAUSTIVE_DOCUMENTS", "WEIGHTS", "BandKeys", "Candidate", "Collisions", "Sketches", "band_keys", "banding",
+           "bucket_candidates", "candidate_pairs", "colliding_rows", "estimated_containment", "every_pair", "exhaustive",
+           "filter_candidates", "held_flags", "key_codes", "keyed_rows", "union", "view_banding"]

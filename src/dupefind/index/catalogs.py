@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..boilerplate import WIDESPREAD, Commons, common_keys
-from ..candidates import Sketches, band_keys, held_flags, key_codes
+from ..candidates import Sketches, band_keys, exhaustive, held_flags, key_codes
 from ..catalog import Catalog, Fingerprints
 from ..models import Document, Location
 from ..pipeline import proposed
@@ -95,7 +95,8 @@ def checked_catalog(store: Store, new: Sequence[tuple[Member, Bands]], *, views:
     make common: those are partners whatever their stored band keys say; the others' stored
     rows are already right (:mod:`.commons`).
 
-    The candidates are the scan's (:func:`~dupefind.pipeline.proposed`): every indexed document
+    The candidates are the scan's (:func:`~dupefind.pipeline.proposed`; every pair of a small
+    collection, index and new documents together, so every indexed document is then read): every indexed document
     holding a band key of a new one is in the catalog, so each such key's bucket is whole, as
     in a scan (its size decides a view's ``max_bucket``), but for the keys held by more indexed
     documents than the limit: those pair no one whoever else holds them, so their holders are
@@ -118,6 +119,9 @@ def checked_catalog(store: Store, new: Sequence[tuple[Member, Bands]], *, views:
                                      most=[view.max_bucket + len(again) if view.max_bucket else 0 for view in views])
     partners |= found
     partners |= store.same_words([m.exact_key for m in fresh if m.exact_key])
+    collection = store.counts()["documents"] + len(fresh)
+    if exhaustive(collection):  # a small collection has every pair proposed: all its documents are partners
+        partners |= store.numbers()
     old = [_member(store, s) for s in store.by_numbers(sorted(partners))]
     if again:
         old = _sketched_again_old(old, again, fresh, views=views, seed=seed, min_words=min_words, min_docs=min_docs,
@@ -125,7 +129,8 @@ def checked_catalog(store: Store, new: Sequence[tuple[Member, Bands]], *, views:
     catalog = _catalog(old + fresh, views=views, commons=Commons())
     ids = {m.document.id for m in fresh}
     involving = frozenset(k for k, d in enumerate(catalog.documents) if d.id in ids)
-    candidates = proposed(catalog, views=views, involving=involving, crowded=_codes(crowded), threads=threads)
+    candidates = proposed(catalog, views=views, involving=involving, crowded=_codes(crowded), threads=threads,
+                          collection=collection)
     named = {k for pair in candidates for k in pair}
     by_id = {m.document.id: m for m in old}
     every = all_keys([by_id[catalog.documents[k].id].segments for k in sorted(named - involving)]

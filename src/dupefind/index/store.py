@@ -250,6 +250,10 @@ class Store:
                 found.setdefault(doc, []).append(_sketch(sizes, signatures, held))
         return found
 
+    def numbers(self) -> set[int]:
+        """The number of every document."""
+        return {row[0] for row in self.db.execute("SELECT doc FROM documents")}
+
     def everything(self) -> list[Stored]:
         """Every document."""
         sketches: dict[int, list[Sketch]] = {}

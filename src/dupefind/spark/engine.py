@@ -21,6 +21,7 @@ from pyspark.sql.types import (
     StructType,
 )
 
+from ..candidates import exhaustive
 from ..config import Config
 from ..errors import InputError
 from ..models import Document, PackedPair, Report, Skipped
@@ -107,6 +108,9 @@ def _scan(spark: SparkSession, tagged: RDD[Tagged], config: Config, *, bucket_ca
     identical = identical_texts(docs)  # only a group's lead is looked up in LSH
     leads = sketched.join(identical.select(F.col("b").alias("id")), "id", "left_anti")
     candidates, capped = lsh_candidates(leads, config=config, bucket_cap=bucket_cap, partitions=partitions)
+    if exhaustive(docs.count()):  # a small collection: every pair, as the local engine proposes them
+        candidates = every_pair(docs.filter(~F.col("short")).join(identical.select(F.col("b").alias("id")), "id",
+                                                                   "left_anti"))
     candidates = _kept(with_members(candidates, identical).unionByName(identical).distinct())
     # The texts are read again here (the records are not kept): a text that changed since the
     # fingerprints were made is caught as the local engine catches it.
@@ -132,6 +136,13 @@ def _scan(spark: SparkSession, tagged: RDD[Tagged], config: Config, *, bucket_ca
     pairs = spark.createDataFrame(packed.rdd.map(_pair_row), PAIRS)
     documents = docs.join(F.broadcast(changed), "id", "left_anti").select("id", "path", "chars", "words", "short")
     return SparkScan(documents, pairs, clusters.select("size", "ids"), skipped, capped, packed)
+
+
+def every_pair(usable: DataFrame) -> DataFrame:
+    """Every pair ``(a, b)``, ``a < b``, of the documents of ``usable`` (column ``id``)."""
+    ids = usable.select("id")
+    return (ids.withColumnRenamed("id", "a").crossJoin(ids.withColumnRenamed("id", "b"))
+            .filter(F.col("a") < F.col("b")))
 
 
 def _kept(frame: DataFrame) -> DataFrame:
