@@ -100,8 +100,15 @@ def build_corpus(folder: Path, names: list[str], jsonl_lines: list[str]) -> None
     (folder / "notes.rtf").write_text("unsupported", encoding="utf-8")
 
 
+@pytest.mark.parametrize("every_pair", [False, True])
 def test_same_input_in_another_order_gives_a_byte_identical_report(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, every_pair: bool) -> None:
+    if every_pair:  # the small collection's own rule (the fixture sets it aside)
+        from conftest import EXHAUSTIVE_DOCUMENTS
+
+        from dupefind import candidates
+
+        monkeypatch.setattr(candidates, "EXHAUSTIVE_DOCUMENTS", EXHAUSTIVE_DOCUMENTS)
     names = sample_files()
     texts = [sample_text(n) for n in ("040_night_trains_return.txt", "041_overnight_train_comeback_spun.txt",
                                       "013_how_to_start_a_community_garden.txt")]
