@@ -250,6 +250,10 @@ class Store:
                 found.setdefault(doc, []).append(_sketch(sizes, signatures, held))
         return found
 
+    def document_count(self) -> int:
+        """How many documents the index holds."""
+        return int(self.db.execute("SELECT count(*) FROM documents").fetchone()[0])
+
     def numbers(self) -> set[int]:
         """The number of every document."""
         return {row[0] for row in self.db.execute("SELECT doc FROM documents")}
