@@ -527,3 +527,18 @@ def test_tasks_of_every_pair_read_each_document_a_few_times() -> None:
     assert sorted(pair for task in tasks for pair in task) == candidates
     assert all(len({d for pair in task for d in pair}) <= DOCUMENTS_PER_TASK for task in tasks)
     assert sum(len({d for pair in task for d in pair}) for task in tasks) <= 700
+
+
+def test_answers_to_one_question_rewrites_found_independent_answers_not(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``benchmarks/answers/`` (written for the project): four sources, a heavy rewrite of each,
+    and four answers to each question written independently. A scan reports the four rewrites
+    with their sources and no other pair (56 same-question pairs among them)."""
+    from conftest import EXHAUSTIVE_DOCUMENTS, REPO
+
+    from dupefind import candidates
+
+    monkeypatch.setattr(candidates, "EXHAUSTIVE_DOCUMENTS", EXHAUSTIVE_DOCUMENTS)
+    folder = REPO / "benchmarks" / "answers"
+    found = {frozenset((Path(p.a).name, Path(p.b).name)) for p in dupefind.scan(str(folder)).pairs}
+    assert found == {frozenset((f"{topic}-heavy.txt", f"{topic}-source.txt"))
+                     for topic in ("bayes", "dynamic", "inheritance", "pagerank")}
