@@ -11,6 +11,7 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -181,10 +182,17 @@ REWRITTEN_DICE = 0.4
 _MARKUP = re.compile(r"<[!/?a-z][^<>]*>|(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>\"']+", re.IGNORECASE)
 
 
+@lru_cache(maxsize=16)
+def _markup_spans(text: str) -> npt.NDArray[np.int64]:
+    """Where the markup of ``text`` lies, ``(n, 2)`` character ranges (remembered: a document
+    is judged beside each of its partners in turn)."""
+    return np.array([match.span() for match in _MARKUP.finditer(text)], dtype=np.int64).reshape(-1, 2)
+
+
 def markup_counts(text: str, tokens: Tokens) -> npt.NDArray[np.int64] | None:
     """For each ``k``, how many of the first ``k`` words of ``text`` start inside markup (a tag
     or a URL); ``None`` when the text holds none."""
-    spans = np.array([match.span() for match in _MARKUP.finditer(text)], dtype=np.int64).reshape(-1, 2)
+    spans = _markup_spans(text)
     if not len(spans):
         return None
     starts = np.asarray(tokens.starts, dtype=np.int64)
