@@ -503,12 +503,25 @@ def test_a_small_collection_reports_what_compare_reports_of_every_pair(
     assert found == expected
 
 
-def test_a_larger_collection_has_the_lsh_candidates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Past the limit only LSH (here proposing nothing) and identical texts make candidates."""
+@pytest.mark.parametrize("past", ["documents", "words"])
+def test_a_larger_collection_has_the_lsh_candidates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     past: str) -> None:
+    """Past either limit (documents, or words times documents less one) only LSH (here
+    proposing nothing) and identical texts make candidates."""
+    from conftest import EXHAUSTIVE_DOCUMENTS
+
     from dupefind import candidates
 
     texts = _small_collection(tmp_path)
-    monkeypatch.setattr(candidates, "EXHAUSTIVE_DOCUMENTS", len(texts) - 1)
+    words = sum(d.words for d in dupefind.scan(str(tmp_path)).documents)
+    monkeypatch.setattr(candidates, "EXHAUSTIVE_DOCUMENTS", len(texts) - 1 if past == "documents" else EXHAUSTIVE_DOCUMENTS)
+    monkeypatch.setattr(candidates, "EXHAUSTIVE_WORD_PAIRS", (len(texts) - 1) * words - (past == "words"))
+    assert candidates.exhaustive(len(texts), words) is False
+    monkeypatch.setattr(candidates, "EXHAUSTIVE_DOCUMENTS", len(texts))
+    monkeypatch.setattr(candidates, "EXHAUSTIVE_WORD_PAIRS", (len(texts) - 1) * words)
+    assert candidates.exhaustive(len(texts), words) is True
+    monkeypatch.setattr(candidates, "EXHAUSTIVE_DOCUMENTS", len(texts) - 1 if past == "documents" else EXHAUSTIVE_DOCUMENTS)
+    monkeypatch.setattr(candidates, "EXHAUSTIVE_WORD_PAIRS", (len(texts) - 1) * words - (past == "words"))
     monkeypatch.setattr(pipeline, "candidate_pairs", lambda *args, **kwargs: [])
     found = {frozenset((Path(p.a).name, Path(p.b).name)) for p in dupefind.scan(str(tmp_path)).pairs}
     names = sorted(texts)

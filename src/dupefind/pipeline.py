@@ -112,14 +112,14 @@ def find_pairs(catalog: Catalog, config: Config, *, views: Sequence[View], progr
 
 def proposed(catalog: Catalog, *, views: Sequence[View], involving: frozenset[int] | None = None,
              threads: int = 1, crowded: npt.NDArray[np.uint64] | None = None,
-             collection: int | None = None) -> list[tuple[int, int]]:
+             collection: tuple[int, int] | None = None) -> list[tuple[int, int]]:
     """The candidate pairs of ``catalog``, sorted and unique: those of the LSH views (identical
     documents as one group, each member then proposed with its group's partners), or every
     pair of a small collection (:func:`~dupefind.candidates.exhaustive`), and the identical
     documents themselves; only those naming one of ``involving`` if given.
     ``crowded``: keys that pair no one (:func:`~dupefind.candidates.candidate_pairs`).
-    ``collection``: the documents of the whole collection, when ``catalog`` holds only some of
-    them (an index's check; a small collection's catalog must then hold them all)."""
+    ``collection``: the documents and words of the whole collection, when ``catalog`` holds
+    only some of them (an index's check; a small collection's catalog must then hold them all)."""
     leads, identical = identical_groups(catalog)
     usable = leads & np.array([not d.short for d in catalog.documents], dtype=bool)
     flagged = None
@@ -128,7 +128,9 @@ def proposed(catalog: Catalog, *, views: Sequence[View], involving: frozenset[in
         flagged[list(involving)] = True
         for first, member in identical:
             flagged[first] |= flagged[member]
-    if exhaustive(len(catalog.documents) if collection is None else collection):
+    if collection is None:
+        collection = (len(catalog.documents), sum(d.words for d in catalog.documents))
+    if exhaustive(*collection):
         found = every_pair(usable, flagged)
     else:
         found = candidate_pairs(catalog.sketches, views=views, usable=usable, threads=threads, involving=flagged,

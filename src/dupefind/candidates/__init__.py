@@ -62,16 +62,21 @@ _KEYS_AT_ONCE = 1 << 22
 
 
 #: A collection of at most this many documents has every pair of its documents proposed, not
-#: only the pairs LSH finds: with so few pairs (up to 19,900) verifying them all takes a few
-#: seconds (measured in benchmarks/RESULTS.md), and the scan then reports exactly what
-#: ``compare`` reports of each pair, whatever chance does in the LSH bands (a class's essays,
-#: a folder of drafts). Every runner decides on the size of the whole collection.
+#: only the pairs LSH finds, ...
 EXHAUSTIVE_DOCUMENTS = 200
+#: ... unless its words times its documents less one (the words each pair's checks go over,
+#: summed over every pair) pass this: with so few pairs, verifying them all takes a few seconds
+#: (200 news articles: 3.8 s, instead of 0.8 s; 150 documents of 9,000 words would take 38 s
+#: instead of 10 s, measured in benchmarks/RESULTS.md), and the scan then reports exactly what
+#: ``compare`` reports of each pair, whatever chance does in the LSH bands (a class's essays, a
+#: folder of drafts). Every runner decides on the whole collection.
+EXHAUSTIVE_WORD_PAIRS = 30_000_000
 
 
-def exhaustive(documents: int) -> bool:
-    """Whether a collection of ``documents`` documents has every pair proposed."""
-    return documents <= EXHAUSTIVE_DOCUMENTS
+def exhaustive(documents: int, words: int) -> bool:
+    """Whether a collection of ``documents`` documents holding ``words`` words in all has every
+    pair proposed."""
+    return documents <= EXHAUSTIVE_DOCUMENTS and max(0, documents - 1) * words <= EXHAUSTIVE_WORD_PAIRS
 
 
 def every_pair(usable: npt.NDArray[np.bool_], involving: npt.NDArray[np.bool_] | None = None) -> list[Candidate]:
@@ -351,6 +356,6 @@ def _containment(similarity: npt.NDArray[np.float64], size_a: npt.NDArray[np.uin
 
 
 
-__all__ = ["EXHAUSTIVE_DOCUMENTS", "WEIGHTS", "BandKeys", "Candidate", "Collisions", "Sketches", "band_keys", "banding",
+__all__ = ["EXHAUSTIVE_DOCUMENTS", "EXHAUSTIVE_WORD_PAIRS", "WEIGHTS", "BandKeys", "Candidate", "Collisions", "Sketches", "band_keys", "banding",
            "bucket_candidates", "candidate_pairs", "colliding_rows", "estimated_containment", "every_pair", "exhaustive",
            "filter_candidates", "held_flags", "key_codes", "keyed_rows", "union", "view_banding"]

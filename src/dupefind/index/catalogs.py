@@ -119,8 +119,9 @@ def checked_catalog(store: Store, new: Sequence[tuple[Member, Bands]], *, views:
                                      most=[view.max_bucket + len(again) if view.max_bucket else 0 for view in views])
     partners |= found
     partners |= store.same_words([m.exact_key for m in fresh if m.exact_key])
-    collection = store.document_count() + len(fresh)
-    if exhaustive(collection):  # a small collection has every pair proposed: all its documents are partners
+    documents, words = store.size()
+    collection = (documents + len(fresh), words + sum(m.document.words for m in fresh))
+    if exhaustive(*collection):  # a small collection has every pair proposed: all its documents are partners
         partners |= store.numbers()
     old = [_member(store, s) for s in store.by_numbers(sorted(partners))]
     if again:

@@ -250,9 +250,10 @@ class Store:
                 found.setdefault(doc, []).append(_sketch(sizes, signatures, held))
         return found
 
-    def document_count(self) -> int:
-        """How many documents the index holds."""
-        return int(self.db.execute("SELECT count(*) FROM documents").fetchone()[0])
+    def size(self) -> tuple[int, int]:
+        """How many documents the index holds, and how many words they hold."""
+        documents, words = self.db.execute("SELECT count(*), coalesce(sum(words), 0) FROM documents").fetchone()
+        return int(documents), int(words)
 
     def numbers(self) -> set[int]:
         """The number of every document."""

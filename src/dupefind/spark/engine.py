@@ -108,7 +108,8 @@ def _scan(spark: SparkSession, tagged: RDD[Tagged], config: Config, *, bucket_ca
     identical = identical_texts(docs)  # only a group's lead is looked up in LSH
     leads = sketched.join(identical.select(F.col("b").alias("id")), "id", "left_anti")
     candidates, capped = lsh_candidates(leads, config=config, bucket_cap=bucket_cap, partitions=partitions)
-    if exhaustive(docs.count()):  # a small collection: every pair, as the local engine proposes them
+    size = docs.agg(F.count("*").alias("documents"), F.coalesce(F.sum("words"), F.lit(0)).alias("words")).collect()[0]
+    if exhaustive(int(size["documents"]), int(size["words"])):  # every pair, as the local engine proposes them
         candidates = every_pair(docs.filter(~F.col("short")).join(identical.select(F.col("b").alias("id")), "id",
                                                                    "left_anti"))
     candidates = _kept(with_members(candidates, identical).unionByName(identical).distinct())
