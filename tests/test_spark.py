@@ -277,7 +277,8 @@ def test_report_is_byte_identical_when_every_pair_of_a_small_collection_is_verif
         spark: Any, corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A collection of at most ``EXHAUSTIVE_DOCUMENTS`` documents has every pair verified on
     Spark as locally (short texts, repeated ids and identical groups included): with LSH
-    proposing nothing in either engine, the same pairs."""
+    proposing nothing in either engine, the same pairs; Spark runs no LSH then, so it caps no
+    bucket."""
     from conftest import EXHAUSTIVE_DOCUMENTS
 
     from dupefind import candidates, pipeline
@@ -296,3 +297,7 @@ def test_report_is_byte_identical_when_every_pair_of_a_small_collection_is_verif
     local = scan([str(corpus)], config)
     assert len(local.documents) <= EXHAUSTIVE_DOCUMENTS and len(local.pairs) >= 3
     assert report_json(without_engine(scan_paths(spark, [str(corpus)], config))) == report_json(local)
+    # No LSH bucket is left out when every pair is verified, however small the cap.
+    capped = scan_paths(spark, [str(corpus)], config, bucket_cap=2)
+    assert report_json(without_engine(capped)) == report_json(local)
+    assert capped.config["engine"] == {"name": "spark", "bucket_cap": 2, "capped_buckets": 0, "capped_pairs": 0}

@@ -106,12 +106,14 @@ def _scan(spark: SparkSession, tagged: RDD[Tagged], config: Config, *, bucket_ca
     # views that set boilerplate aside (the local first pass ends so); only LSH uses the rows.
     sketched = without_boilerplate(docs, records, commons, config=config)
     identical = identical_texts(docs)  # only a group's lead is looked up in LSH
-    leads = sketched.join(identical.select(F.col("b").alias("id")), "id", "left_anti")
-    candidates, capped = lsh_candidates(leads, config=config, bucket_cap=bucket_cap, partitions=partitions)
+    members = identical.select(F.col("b").alias("id"))
     size = docs.agg(F.count("*").alias("documents"), F.coalesce(F.sum("words"), F.lit(0)).alias("words")).collect()[0]
     if exhaustive(int(size["documents"]), int(size["words"])):  # every pair, as the local engine proposes them
-        candidates = every_pair(docs.filter(~F.col("short")).join(identical.select(F.col("b").alias("id")), "id",
-                                                                   "left_anti"))
+        candidates = every_pair(docs.filter(~F.col("short")).join(members, "id", "left_anti"))
+        capped = spark.createDataFrame([(0, 0, 0)], "buckets long, members long, pairs long")  # no bucket left out
+    else:
+        leads = sketched.join(members, "id", "left_anti")
+        candidates, capped = lsh_candidates(leads, config=config, bucket_cap=bucket_cap, partitions=partitions)
     candidates = _kept(with_members(candidates, identical).unionByName(identical).distinct())
     # The texts are read again here (the records are not kept): a text that changed since the
     # fingerprints were made is caught as the local engine catches it.
