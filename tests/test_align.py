@@ -291,3 +291,15 @@ def test_gram_keys_are_the_numpy_ones() -> None:
     positions = np.array(sorted(rnd.sample(range(200), 90)), dtype=np.int64)
     for n in (1, 3, 5):
         assert gram_keys(ids, positions, n).tolist() == plain_gram_keys(ids.tolist(), positions.tolist(), n)
+
+
+def test_gram_seeds_hold_the_repeat_limit_and_every_repeat() -> None:
+    # Two words: each 3-gram recurs dozens of times, on both sides of the limit of repeats in B,
+    # and B's keys crowd the hash table's slots.
+    rnd = random.Random(11)
+    for length_b in (10, 60, 170, 400):
+        ids_a = np.array([rnd.randrange(2) for _ in range(300)], dtype=np.int64)
+        ids_b = np.array([rnd.randrange(2) for _ in range(length_b)], dtype=np.int64)
+        seed_a, seed_b = _seeds(ids_a, ids_b, np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
+        expected = plain_seeds(ids_a.tolist(), ids_b.tolist(), [], [])
+        assert list(zip(seed_a.tolist(), seed_b.tolist())) == expected

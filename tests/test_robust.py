@@ -28,6 +28,7 @@ from dupefind.align.sentences import (
     SEED_COSINE,
     SEED_DICE,
     Fragment,
+    SentencePair,
     Sentences,
     Vocabulary,
     _norms,
@@ -35,8 +36,8 @@ from dupefind.align.sentences import (
     _SeedIndex,
     _self_contained,
     _Spans,
-    _Vectors,
 )
+from dupefind.align.summary import LOOSE_COSINE
 from dupefind.parallel import IN_FLIGHT, WorkerError, Workers, ordered_map
 from dupefind.pipeline import CHANGED
 from dupefind.report import report_json
@@ -290,10 +291,11 @@ def _sentences_of(raw: list[list[int]]) -> Sentences:
                      Vocabulary([], {}, np.zeros(0, dtype=np.int64)), codes, codes)
 
 
-@given(TERM_SENTENCES, TERM_SENTENCES)
-def test_sparse_sentence_seeds_are_the_dense_ones(raw_a: list[list[int]], raw_b: list[list[int]]) -> None:
+@given(TERM_SENTENCES, TERM_SENTENCES, st.sampled_from([SEED_COSINE, LOOSE_COSINE]))
+def test_sparse_sentence_seeds_are_the_dense_ones(raw_a: list[list[int]], raw_b: list[list[int]], floor: float) -> None:
+    # Found at the seeds' own level, or at the summary step's lower one and then filtered.
     a, b = _sentences_of(raw_a), _sentences_of(raw_b)
-    vectors = _Vectors(a.term, a, b.term, b, 12)
+    vectors = SentencePair(a.term, a, b.term, b, 12, joint=np.arange(13, dtype=np.int64), floor=floor)
     seeds = vectors.seeds()
     dot, common, squares_a, sizes_a, squares_b, sizes_b = sentence_products(
         a.term, a.starts, a.ends, b.term, b.starts, b.ends, vectors.isf, vectors.shared)

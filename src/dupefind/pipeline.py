@@ -12,7 +12,7 @@ from typing import BinaryIO
 import numpy as np
 import numpy.typing as npt
 
-from .align import Side, align_sides, side, summarised
+from .align import LOOSE_COSINE, Side, align_sides, paired, side, summarised
 from .boilerplate import Commons, Keys, boilerplate_mask, common_held, spared_beside
 from .candidates import candidate_pairs, every_pair, exhaustive
 from .catalog import Catalog, Progress, build_catalog
@@ -452,9 +452,11 @@ def _pair(x: Reread, y: Reread, config: Config, *, figures: Overlap | None = Non
     # Identical short texts are evidence in full, however few their words.
     shortest = min(len(a.tokens), len(b.tokens))
     min_words = min(config.min_passage_words, shortest) if a.short or b.short else config.min_passage_words
-    passages = align_sides(x.align, y.align, min_words=max(1, min_words))
+    # The two texts' sentences compared once, for the sentence pass and the summary step.
+    vectors = paired(x.align.sentences, y.align.sentences, floor=LOOSE_COSINE)
+    passages = align_sides(x.align, y.align, min_words=max(1, min_words), vectors=vectors)
     # The verdict rests on the copied passages; a summary of B in A is shown as one passage.
-    shown = summarised(x.align, y.align, passages)
+    shown = summarised(x.align, y.align, passages, vectors=vectors)
     return Pair(
         a=a.id, b=b.id, similarity=round(figures.similarity, 4),
         containment=round(figures.containment, 4), containment_a=round(figures.containment_a, 4),

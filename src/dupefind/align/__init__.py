@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 from .passages import Side, align, align_sides, side
-from .sentences import content_terms
-from .summary import summarised
+from .sentences import SentencePair, content_terms, paired
+from .summary import LOOSE_COSINE, summarised
 
-__all__ = ["Side", "align", "align_sides", "content_terms", "side", "summarised"]
+__all__ = ["LOOSE_COSINE", "SentencePair", "Side", "align", "align_sides", "content_terms", "paired", "side", "summarised"]

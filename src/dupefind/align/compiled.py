@@ -43,24 +43,48 @@ def gram_keys(ids: Codes, positions: Codes, n: int) -> npt.NDArray[np.uint64]:  
 def gram_seeds(ids_a: Codes, ids_b: Codes, pos_a: Codes, pos_b: Codes, n: int,
                max_repeats: int) -> tuple[Codes, Codes]:  # pragma: no cover - compiled
     """Start positions ``(pos_a[x], pos_b[y])`` of equal n-gram keys of the words at ``pos_a`` /
-    ``pos_b``, skipping a key found more than ``max_repeats`` times in B (unordered)."""
+    ``pos_b``, skipping a key found more than ``max_repeats`` times in B (unordered).
+
+    B's keys go into a hash table (open addressing on the keys' low bits, which are mixed),
+    each distinct key with the chain of its positions; A's keys look it up: linear time, no
+    sort of either text's keys."""
     keys_a, keys_b = gram_keys(ids_a, pos_a, n), gram_keys(ids_b, pos_b, n)
-    order = np.argsort(keys_b)
-    ranked = keys_b[order]
-    first = np.searchsorted(ranked, keys_a, side="left")
-    hits = np.searchsorted(ranked, keys_a, side="right") - first
+    size = 16
+    while size < 2 * len(keys_b):
+        size *= 2
+    mask = np.uint64(size - 1)
+    slot_keys = np.empty(size, dtype=np.uint64)
+    heads = np.full(size, -1, dtype=np.int64)  # the last position of B holding the slot's key
+    counts = np.zeros(size, dtype=np.int64)
+    before = np.empty(len(keys_b), dtype=np.int64)  # the previous position holding the same key
+    for y in range(len(keys_b)):
+        slot = keys_b[y] & mask
+        while heads[slot] >= 0 and slot_keys[slot] != keys_b[y]:
+            slot = (slot + np.uint64(1)) & mask
+        if heads[slot] < 0:
+            slot_keys[slot] = keys_b[y]
+        before[y] = heads[slot]
+        heads[slot] = y
+        counts[slot] += 1
+    found = np.full(len(keys_a), -1, dtype=np.int64)  # each key of A: its slot, if B holds it few times
     total = 0
     for x in range(len(keys_a)):
-        if hits[x] <= max_repeats:
-            total += hits[x]
+        slot = keys_a[x] & mask
+        while heads[slot] >= 0 and slot_keys[slot] != keys_a[x]:
+            slot = (slot + np.uint64(1)) & mask
+        if heads[slot] >= 0 and counts[slot] <= max_repeats:
+            found[x] = slot
+            total += counts[slot]
     starts_a = np.empty(total, dtype=np.int64)
     starts_b = np.empty(total, dtype=np.int64)
     k = 0
     for x in range(len(keys_a)):
-        if hits[x] <= max_repeats:
-            for y in range(first[x], first[x] + hits[x]):
-                starts_a[k], starts_b[k] = pos_a[x], pos_b[order[y]]
+        if found[x] >= 0:
+            y = heads[found[x]]
+            while y >= 0:
+                starts_a[k], starts_b[k] = pos_a[x], pos_b[y]
                 k += 1
+                y = before[y]
     return starts_a, starts_b
 
 

@@ -38,6 +38,7 @@ from .compiled import Codes, chain_spans, gram_seeds
 from .regions import Regions, candidate_regions, may_hold
 from .sentences import (
     Fragment,
+    SentencePair,
     Sentences,
     Vocabulary,
     joint_codes,
@@ -103,8 +104,10 @@ def align(text_a: str, a: Tokens, text_b: str, b: Tokens, *, min_words: int,
     return align_sides(side(text_a, a, ignore_a), side(text_b, b, ignore_b), min_words=min_words)
 
 
-def align_sides(side_a: Side, side_b: Side, *, min_words: int) -> tuple[Passage, ...]:
-    """:func:`align` of two texts made ready with :func:`side`."""
+def align_sides(side_a: Side, side_b: Side, *, min_words: int,
+                vectors: SentencePair | None = None) -> tuple[Passage, ...]:
+    """:func:`align` of two texts made ready with :func:`side` (``vectors``: their sentences
+    :func:`~dupefind.align.sentences.paired`, if the caller has them)."""
     a, b, text_a, text_b = side_a.tokens, side_b.tokens, side_a.text, side_b.text
     codes_a, codes_b = _word_ids(side_a, side_b)
     # The codes stay arrays (8 bytes a word); only the stretches aligned become lists for rapidfuzz.
@@ -122,7 +125,7 @@ def align_sides(side_a: Side, side_b: Side, *, min_words: int) -> tuple[Passage,
     del found
     kept = [replace(p, edits=_edits(ids_a[ia:ib], ids_b[ja:jb], a, b, ia, ja)) for p, ia, ib, ja, jb in chosen]
     spans: dict[tuple[int, int, int, int], tuple[int, int, int, int]] = {}
-    for fragment in sentence_fragments(side_a.sentences, side_b.sentences):
+    for fragment in sentence_fragments(side_a.sentences, side_b.sentences, vectors):
         kept = _with_fragment(kept, fragment, ids_a, ids_b, a, b, min_words=min_words, spans=spans)
     return tuple(sorted((replace(p, a_text=text_a[p.a_start : p.a_end], b_text=text_b[p.b_start : p.b_end])
                          for p in _grouped(kept, a, b)), key=lambda p: (p.a_start, p.b_start)))

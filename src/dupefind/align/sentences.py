@@ -176,11 +176,21 @@ def sentences(text: str, tokens: Tokens, ignore: npt.NDArray[np.bool_] | None = 
     return Sentences(bounds[:, 0].copy(), bounds[:, 1].copy(), stems, stem, term)
 
 
-def sentence_fragments(a: Sentences, b: Sentences) -> list[Fragment]:
-    """:func:`fragments` of two texts' :class:`Sentences`."""
+def paired(a: Sentences, b: Sentences, *, floor: float = SEED_COSINE) -> SentencePair:
+    """Two texts' sentences as tf-isf vectors over one numbering of both texts' stems, for
+    every pass over the pair's sentences (the sentence pass and the summary step): made once
+    per pair. ``floor``: the lowest cosine any of those passes asks similar sentences to reach
+    (the similar pairs are found once, at that level)."""
     joint = joint_codes(a.stems, b.stems)
     n_terms = len(a.stems.items) + int((joint[:-1] >= len(a.stems.items)).sum())
-    vectors = _Vectors(a.term, a, joint[b.term], b, n_terms)
+    return SentencePair(a.term, a, joint[b.term], b, n_terms, joint=joint, floor=floor)
+
+
+def sentence_fragments(a: Sentences, b: Sentences, vectors: SentencePair | None = None) -> list[Fragment]:
+    """:func:`fragments` of two texts' :class:`Sentences` (``vectors``: :func:`paired` of them,
+    if the caller has it)."""
+    vectors = vectors if vectors is not None else paired(a, b)
+    joint = vectors.joint
     if not vectors.shared.any():
         return []
     seeds = vectors.seeds()
@@ -256,20 +266,49 @@ def _shared_span(stem: Codes, start: int, end: int, other: npt.NDArray[np.bool_]
     return (first if first - start > LOOSE_END else start), (last + 1 if end - last - 1 > LOOSE_END else end)
 
 
-class _Vectors:
+Similar = tuple[Codes, Codes, Weights, Weights, Codes, Codes]
+"""Sentence pairs ``(i, j)`` of A and B, row by row, with their cosine and their number of
+shared terms; then the number of terms of each sentence of A and of B."""
+
+
+class SentencePair:
     """tf-isf vectors of both texts' sentences: their products, and bags of whole stretches."""
 
-    def __init__(self, terms_a: Codes, a: Sentences, terms_b: Codes, b: Sentences, n_terms: int) -> None:
+    def __init__(self, terms_a: Codes, a: Sentences, terms_b: Codes, b: Sentences, n_terms: int, *,
+                 joint: Codes, floor: float = SEED_COSINE) -> None:
         frequency_a = sentence_frequency(terms_a, a.starts, a.ends, n_terms)
         frequency_b = sentence_frequency(terms_b, b.starts, b.ends, n_terms)
         self.shared = (frequency_a > 0) & (frequency_b > 0)
         self.isf = _isf(len(a.starts) + len(b.starts))[frequency_a + frequency_b]
         self.terms_a, self.terms_b, self.a, self.b = terms_a, terms_b, a, b
+        self.joint = joint
+        """B's stem codes in the numbering of both texts (:func:`joint_codes`)."""
         self.counts_a = np.concatenate(([0], np.cumsum(terms_a >= 0))).tolist()
         self.counts_b = np.concatenate(([0], np.cumsum(terms_b >= 0))).tolist()
         self.cosine: dict[Seed, float] = {}
         """The cosine of each seed."""
         self._holds = np.zeros(n_terms + 1, dtype=bool)
+        self._floor = floor
+        self._similar: Similar | None = None
+
+    def similar(self, min_cosine: float) -> Similar:
+        """The sentence pairs whose cosine reaches ``min_cosine`` (at least the ``floor`` this
+        pair was made with): found once at the floor, then only filtered."""
+        if min_cosine < self._floor:
+            raise ValueError(f"sentence pairs of cosine {min_cosine} asked of a pair made for {self._floor} or more")
+        if self._similar is None:
+            a, b = self.a, self.b
+            squares_a, sizes_a = sentence_squares(self.terms_a, a.starts, a.ends, self.isf)
+            squares_b, sizes_b = sentence_squares(self.terms_b, b.starts, b.ends, self.isf)
+            rows, cols, cosine, common = similar_pairs(
+                self.terms_a, a.starts, a.ends, self.terms_b, b.starts, b.ends, self.isf, self.shared,
+                _norms(squares_a, sizes_a), _norms(squares_b, sizes_b), self._floor)
+            self._similar = (rows, cols, cosine, common, sizes_a, sizes_b)
+        rows, cols, cosine, common, sizes_a, sizes_b = self._similar
+        if min_cosine > self._floor:
+            keep = cosine >= min_cosine
+            rows, cols, cosine, common = rows[keep], cols[keep], cosine[keep], common[keep]
+        return rows, cols, cosine, common, sizes_a, sizes_b
 
     def seeds(self) -> list[Seed]:
         """Sentence pairs similar enough in both measures, sorted.
@@ -281,11 +320,7 @@ class _Vectors:
         :func:`~dupefind.align.compiled.similar_sentences`), to the last bit.
         """
         a, b = self.a, self.b
-        squares_a, sizes_a = sentence_squares(self.terms_a, a.starts, a.ends, self.isf)
-        squares_b, sizes_b = sentence_squares(self.terms_b, b.starts, b.ends, self.isf)
-        rows, cols, cosine, common = similar_pairs(
-            self.terms_a, a.starts, a.ends, self.terms_b, b.starts, b.ends, self.isf, self.shared,
-            _norms(squares_a, sizes_a), _norms(squares_b, sizes_b), SEED_COSINE)
+        rows, cols, cosine, common, sizes_a, sizes_b = self.similar(SEED_COSINE)
         order = np.lexsort((cols, rows))
         rows, cols, cosine, common = rows[order], cols[order], cosine[order], common[order]
         chosen = similar_seeds(rows, cols, cosine, common, len(a.starts), len(b.starts),
@@ -334,7 +369,7 @@ def _isf(total: int) -> Weights:
     return np.array([0.0] + [float(np.log(total / n)) + 1e-3 for n in range(1, total + 1)])
 
 
-def _validated(seeds: Sequence[Seed], gap: int, vectors: _Vectors,
+def _validated(seeds: Sequence[Seed], gap: int, vectors: SentencePair,
                everything: _SeedIndex) -> list[list[Seed]]:
     """Clusters of ``seeds`` that pass validation, re-clustering failures with a smaller gap
     (``everything``: all the seeds, to tell whether a stretch holds a sentence copied elsewhere)."""

@@ -52,9 +52,8 @@ from itertools import pairwise
 
 from ..models import Passage
 from ..text import Tokens
-from .compiled import sentence_squares, similar_pairs
 from .passages import Side
-from .sentences import VALID_COSINE, Sentences, _norms, _Vectors, joint_codes
+from .sentences import VALID_COSINE, SentencePair, Sentences, paired
 
 #: Chain: most words in A of each of its passages, ...
 CHAIN_PIECE = 100
@@ -104,15 +103,18 @@ Span = tuple[int, int, int, int]
 """Word ranges ``a0, a1, b0, b1`` in A and B (ends exclusive)."""
 
 
-def summarised(side_a: Side, side_b: Side, passages: Sequence[Passage]) -> tuple[Passage, ...]:
+def summarised(side_a: Side, side_b: Side, passages: Sequence[Passage], *,
+               vectors: SentencePair | None = None) -> tuple[Passage, ...]:
     """``passages`` (what :func:`~dupefind.align.passages.align_sides` found in the two texts)
     with each summary of B in A as one passage, if the pair looks like a summary (see the
-    module's description); else ``passages`` as they are."""
+    module's description); else ``passages`` as they are. ``vectors``: the two texts'
+    sentences :func:`~dupefind.align.sentences.paired` with a floor of at most
+    ``LOOSE_COSINE``, if the caller has them."""
     a, b, sa, sb = side_a.tokens, side_b.tokens, side_a.sentences, side_b.sentences
     spans = sorted((_word(a, p.a_start), _word(a, p.a_end), _word(b, p.b_start), _word(b, p.b_end))
                    for p in passages)
     chains = [(c, pieces) for c, pieces in _chains(spans) if _alone(c, spans)]
-    runs = [r for r in _runs(sa, sb) if _alone((sa.starts[r.i0], sa.ends[r.i1], sb.starts[r.j0], sb.ends[r.j1]), spans)]
+    runs = [r for r in _runs(sa, sb, vectors) if _alone((sa.starts[r.i0], sa.ends[r.i1], sb.starts[r.j0], sb.ends[r.j1]), spans)]
     kept = [run for run in runs if _telling(run, sa, spans)
             or any(c[0] < sa.ends[run.i1] and c[1] > sa.starts[run.i0] for c, _ in chains)]
     if not chains and not kept:
@@ -167,21 +169,15 @@ def _chains(spans: Sequence[Span]) -> list[tuple[Span, int]]:
     return chains
 
 
-def _runs(a: Sentences, b: Sentences) -> list[Run]:
+def _runs(a: Sentences, b: Sentences, vectors: SentencePair | None = None) -> list[Run]:
     """Runs of at least ``MIN_SENTENCES`` sentences of A, each like its best sentence of B
     (``LOOSE_COSINE``, ``LOOSE_DICE``), at most ``RUN_GAP`` sentences without one between two,
     whose stretch in B is ``SUMMARY_RATIO`` times as long as theirs in A and like it as a whole
     (``VALID_COSINE``)."""
-    joint = joint_codes(a.stems, b.stems)
-    n_terms = len(a.stems.items) + int((joint[:-1] >= len(a.stems.items)).sum())
-    vectors = _Vectors(a.term, a, joint[b.term], b, n_terms)
+    vectors = vectors if vectors is not None else paired(a, b, floor=LOOSE_COSINE)
     if not vectors.shared.any():
         return []
-    squares_a, sizes_a = sentence_squares(vectors.terms_a, a.starts, a.ends, vectors.isf)
-    squares_b, sizes_b = sentence_squares(vectors.terms_b, b.starts, b.ends, vectors.isf)
-    rows, cols, cosine, common = similar_pairs(
-        vectors.terms_a, a.starts, a.ends, vectors.terms_b, b.starts, b.ends, vectors.isf, vectors.shared,
-        _norms(squares_a, sizes_a), _norms(squares_b, sizes_b), LOOSE_COSINE)
+    rows, cols, cosine, common, sizes_a, sizes_b = vectors.similar(LOOSE_COSINE)
     alike = 2 * common >= LOOSE_DICE * (sizes_a[rows] + sizes_b[cols])
     best: dict[int, tuple[float, int]] = {}  # sentence of A: (cosine, sentence of B), the first of the best
     for i, j, c in zip(rows[alike].tolist(), cols[alike].tolist(), cosine[alike].tolist()):
