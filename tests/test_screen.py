@@ -66,6 +66,16 @@ def text_pairs(draw: st.DrawFn) -> tuple[str, str, bool]:
                   else invented(rng, 300))
     a = article(rng, draw(st.integers(1, 30)), vocabulary)
     b = article(rng, draw(st.integers(1, 30)), vocabulary)
+    # Markup: links and tags in A's sentences (carried into B with what B copies), or one link
+    # in both (the same banner or address crawled into two unrelated pages).
+    marked = draw(st.sampled_from(["none", "none", "links", "same link"]))
+    if marked != "none" and a:
+        same = markup(rng, vocabulary)
+        a = [f"{s} {same if marked == 'same link' else markup(rng, vocabulary)}" if rng.random() < 0.3 else s
+             for s in a]
+        if marked == "same link" and b:
+            where = rng.randrange(len(b))
+            b[where] = f"{b[where]} {same}"
     kind = draw(st.sampled_from(["none", "stretch", "reworded", "run", "whole", "spun", "reordered", "short"]))
     if kind == "run" and a and b:  # a run of words of A put inside a sentence of B (texts sharing a phrase)
         words = " ".join(a).split()
@@ -98,6 +108,13 @@ def text_pairs(draw: st.DrawFn) -> tuple[str, str, bool]:
         a, b = a + [BOILERPLATE], [BOILERPLATE] + b
     lines = rng.choice([" ", "\n", "\n\n"])
     return lines.join(a), lines.join(b), furniture
+
+
+def markup(rng: random.Random, vocabulary: list[str]) -> str:
+    """A URL or an HTML tag of a few to a few dozen words."""
+    words = [rng.choice(vocabulary) for _ in range(rng.randint(2, 40))]
+    link = f"http://www.{words[0]}.com/{'/'.join(words[1:-1])}?id={rng.randrange(10**6)}&q={words[-1]}"
+    return rng.choice([link, f'<a href="{link}">', f"<img src={words[0]}.png alt='{' '.join(words[1:])}'>"])
 
 
 CONFIGS = [Config(), Config(passage_words=0), Config(passage_words=12), Config(threshold=0.5),
@@ -312,3 +329,26 @@ def test_shares_content_counts_distinct_content_words_outside_the_partners_boile
     assert shares_content(words, theirs, least=8)
     assert not shares_content(words, theirs, least=9)  # function words, and the partner's boilerplate, do not count
     assert not shares_content(hash_words(" ".join(FUNCTION)).hashes, theirs, least=1)
+
+
+@pytest.mark.parametrize("link_words", [4, 12, 30])
+def test_a_shared_sentence_holding_a_link_is_decided_as_the_verdict_decides(link_words: int) -> None:
+    """One sentence in common, some of its words a URL (not prose), the rest just under to just
+    over a copied passage's 30 words: turned down before alignment exactly when the verdict
+    turns it down, on both sides of the limit."""
+    rng = random.Random(link_words)
+    vocabulary = invented(rng, 400)
+    config = Config()
+    verdicts = set()
+    for prose_words in range(24, 38):
+        words = [rng.choice(vocabulary) for _ in range(prose_words)]
+        link = "http://www." + "/".join(rng.choice(vocabulary) for _ in range(link_words)) + ".com"
+        shared = " ".join(words[: prose_words // 2] + [link] + words[prose_words // 2 :]).capitalize() + "."
+        a, b = article(rng, 12, vocabulary), article(rng, 12, vocabulary)
+        a.insert(5, shared)
+        b.insert(7, shared)
+        text_a, text_b = " ".join(a), " ".join(b)
+        expected = unstaged(text_a, text_b, Commons(), config)
+        assert staged(text_a, text_b, Commons(), config) == expected
+        verdicts.add(expected is not None)
+    assert verdicts == {True, False}

@@ -7,12 +7,14 @@ import random
 import numpy as np
 import pytest
 from conftest import sample_text
+from hypothesis import given
+from hypothesis import strategies as st
 from test_align_sentences import reworded
 
 from dupefind import Config, compare
 from dupefind.boilerplate import Commons
 from dupefind.text import segments, tokenize
-from dupefind.verify import Overlap, Prepared, is_duplicate, markup_counts, overlap, prepare
+from dupefind.verify import _MARKUP, Overlap, Prepared, is_duplicate, markup_counts, markup_spans, overlap, prepare
 
 
 def shingled(ids: list[int], *, short: bool = False) -> Prepared:
@@ -169,3 +171,10 @@ def test_a_shared_banner_is_not_a_copy_a_shared_paragraph_with_a_link_is() -> No
     paragraph = compare(garden + "\n\n" + linked, carers + "\n\n" + linked)
     assert paragraph.containment < Config().threshold
     assert paragraph.duplicate
+
+
+@given(st.text(alphabet="<>!/?a:hHtTpPsfwW. \n", max_size=80))
+def test_markup_spans_are_the_patterns_matches(text: str) -> None:
+    # The substring test that spares texts without markup the pattern never hides a match.
+    expected = [match.span() for match in _MARKUP.finditer(text)]
+    assert [tuple(span) for span in markup_spans(text).tolist()] == expected

@@ -63,7 +63,7 @@ from .config import Scheme
 from .jit import kernel
 from .shingles import STOPWORDS, ShingleIds, hashed_shingle_ids, shingle_ids
 from .text import _BASE_U64, HashedWords, _mix64, _simple_bytes, _word_spans, hash_words, tokenize, word_hashes
-from .verify import Overlap
+from .verify import Overlap, compact_tokens, counts_in, markup_spans
 
 #: The word seeds of :mod:`dupefind.align.passages`: identical words in a row, function words in a row.
 WORD_SEED = 3
@@ -127,6 +127,9 @@ class Probe:
     """Its distinct word hashes, sorted."""
     ids: npt.NDArray[np.int64]
     """Each word's position in ``distinct``."""
+    markup: npt.NDArray[np.int64] | None = None
+    """For each ``k``, how many of its first ``k`` words lie in markup, a tag or a URL
+    (:func:`~dupefind.verify.markup_counts`); ``None`` when the text holds none."""
 
 
 
@@ -152,15 +155,21 @@ def probe(doc: Screened) -> Probe:
     every = np.arange(len(hashes), dtype=np.int64)
     bounds = np.array(_sentences(doc.words.segment_starts.tolist(), len(hashes)), dtype=np.int64).reshape(-1, 2)
     distinct, ids = np.unique(hashes, return_inverse=True)
-    stems = _stems(doc.text, doc.words, mask)
+    stems, word_starts = _stems(doc.text, doc.words, mask)
     stem_ids = np.full(len(hashes) if stems is not None else 0, -1, dtype=np.int64)
     having = stems != 0 if stems is not None else np.zeros(0, dtype=bool)
     stem_distinct, inverse = np.unique(stems[having] if stems is not None else _NO_STEM, return_inverse=True)
     stem_ids[having] = inverse
     runs, run_starts = _sorted_runs(hashes, mask, every, WORD_SEED)
     stop_runs, stop_run_starts = _sorted_runs(hashes, mask, stops, STOP_SEED)
+    # The words in markup, as the verdict counts them (most texts hold none).
+    markup = None
+    if len(spans := markup_spans(doc.text)):
+        starts = word_starts if word_starts is not None else np.asarray(compact_tokens(doc.text).starts, dtype=np.int64)
+        if len(starts) == len(hashes):  # (else no markup is taken off: a looser bound)
+            markup = counts_in(spans, starts)
     return Probe(stops, runs, run_starts, stop_runs, stop_run_starts, stems, bounds, stem_distinct, stem_ids,
-                 distinct, ids.astype(np.int64))
+                 distinct, ids.astype(np.int64), markup)
 
 
 def figures(a: ShingleIds, b: ShingleIds) -> Overlap:
@@ -308,9 +317,9 @@ def similar_sentences(a: Probe, b: Probe, *, most: int) -> list[tuple[int, int]]
 
 def passage_possible(spans: list[Span], x: Probe, y: Probe, *, passage_words: int) -> bool:
     """Whether the aligner can make a passage that meets the verdict's passage rules (one of
-    ``passage_words`` identical words, or rewritten passages of that many words on each side)
-    of a pair whose word pass gives ``spans`` (:func:`word_spans`: all of them, or the most
-    looked at).
+    ``passage_words`` identical words, or rewritten passages of that many words on each side,
+    both counted outside markup) of a pair whose word pass gives ``spans`` (:func:`word_spans`:
+    all of them, or the most looked at).
 
     A true bound when the sentence pass has at most one seed: the final passages are then the
     word pass's, joined to one another (across at most ``TOUCH`` words each time) or over the
@@ -319,17 +328,26 @@ def passage_possible(spans: list[Span], x: Probe, y: Probe, *, passage_words: in
     side at most the spans' plus the gaps plus the seed's sentence, less the words of a span
     inside the seed's sentences when those share a stem across them (the stretch, cut to the
     words whose stems the other sentence holds, then overlaps the span: it is joined into it,
-    and only its words outside the sentence add up)."""
-    if len(spans) >= MOST_SPANS or sum(span[4] for span in spans) >= passage_words:
+    and only its words outside the sentence add up).
+
+    Words in markup (``Probe.markup``) do not count: a passage's prose words are at most its
+    words less the markup words of the spans inside it (and, of the seed's sentence, at most
+    the sentence's prose words), and both rules ask that many (a passage's identical words
+    outside markup are its identical words scaled by its share of prose, at most its prose
+    words)."""
+    if len(spans) >= MOST_SPANS:
+        return True
+    # The spans' own prose words are part of the bound whatever the sentence pass finds.
+    prose_a = sum(ib - ia - _in_markup(x, ia, ib) for ia, ib, _, _, _ in spans)
+    prose_b = sum(jb - ja - _in_markup(y, ja, jb) for _, _, ja, jb, _ in spans)
+    if min(prose_a, prose_b) >= passage_words:
         return True
     seeds = similar_sentences(x, y, most=MIN_SEEDS)
     if seeds is None or len(seeds) >= MIN_SEEDS:
         return True
     words_a = words_b = TOUCH * (len(spans) - 1)
     if not seeds:
-        words_a += sum(ib - ia for ia, ib, _, _, _ in spans)
-        words_b += sum(jb - ja for _, _, ja, jb, _ in spans)
-        return min(words_a, words_b) >= passage_words
+        return min(words_a + prose_a, words_b + prose_b) >= passage_words
     assert x.stems is not None and y.stems is not None  # known, or there would be no seeds
     (a0, a1), (b0, b1) = x.sentences[seeds[0][0]].tolist(), y.sentences[seeds[0][1]].tolist()
     inside_a = inside_b = 0
@@ -340,15 +358,24 @@ def passage_possible(spans: list[Span], x: Probe, y: Probe, *, passage_words: in
         inner_a, inner_b = (max(ia, a0), min(ib, a1)), (max(ja, b0), min(jb, b1))
         joined = (inner_a[0] < inner_a[1] and inner_b[0] < inner_b[1]
                   and _shares_stem(x.stems[inner_a[0] : inner_a[1]], y.stems[inner_b[0] : inner_b[1]]))
-        inside_a += inner_a[1] - inner_a[0] if joined else 0
-        inside_b += inner_b[1] - inner_b[0] if joined else 0
-        words_a += (ib - ia) - (inner_a[1] - inner_a[0] if joined else 0)
-        words_b += (jb - ja) - (inner_b[1] - inner_b[0] if joined else 0)
+        # Words are counted less their markup: outside the sentence the span's, inside it the
+        # sentence's (whatever part of it the passage takes holds no more prose than it all).
+        inner_prose_a = inner_a[1] - inner_a[0] - _in_markup(x, *inner_a) if joined else 0
+        inner_prose_b = inner_b[1] - inner_b[0] - _in_markup(y, *inner_b) if joined else 0
+        inside_a += inner_prose_a
+        inside_b += inner_prose_b
+        words_a += (ib - ia) - _in_markup(x, ia, ib) - inner_prose_a
+        words_b += (jb - ja) - _in_markup(y, ja, jb) - inner_prose_b
     # The words inside the sentence count once as the stretch, or as the spans should the
     # sentence pass keep no stretch there: at most the larger of the two.
-    words_a += max(a1 - a0, inside_a)
-    words_b += max(b1 - b0, inside_b)
+    words_a += max(a1 - a0 - _in_markup(x, a0, a1), inside_a)
+    words_b += max(b1 - b0 - _in_markup(y, b0, b1), inside_b)
     return bool(min(words_a, words_b) >= passage_words)
+
+
+def _in_markup(probe: Probe, start: int, end: int) -> int:
+    """How many of words ``start:end`` lie in markup."""
+    return 0 if probe.markup is None else int(probe.markup[end] - probe.markup[start])
 
 
 def _shares_stem(a: npt.NDArray[np.uint64], b: npt.NDArray[np.uint64]) -> bool:
@@ -386,20 +413,23 @@ def _sorted_runs(hashes: npt.NDArray[np.uint64], boilerplate: npt.NDArray[np.boo
     return keys[order], starts[order]
 
 
-def _stems(text: str, words: HashedWords, boilerplate: npt.NDArray[np.bool_]) -> npt.NDArray[np.uint64] | None:
-    """:attr:`Screened.stems` (see there), from the text's lower-cased bytes."""
+def _stems(text: str, words: HashedWords, boilerplate: npt.NDArray[np.bool_]
+           ) -> tuple[npt.NDArray[np.uint64] | None, npt.NDArray[np.int64] | None]:
+    """:attr:`Screened.stems` (see there), from the text's lower-cased bytes; and, when the
+    text is ASCII (its bytes are its characters), where each of its words starts."""
     simple = _simple_bytes(text, same_length=True)
     if simple is None or len(simple) != len(text) or not simple.isascii():
-        return _token_stems(text, words, boilerplate)  # bytes are characters only for ASCII
+        return _token_stems(text, words, boilerplate), None  # bytes are characters only for ASCII
     data = np.frombuffer(simple, dtype=np.uint8)
     starts, ends = _word_spans(data)
     if len(starts) != len(words.hashes):
-        return None
+        return None, None
     if not len(starts):
-        return _NO_STEM
+        return _NO_STEM, starts.astype(np.int64)
     content = ~in_sorted(words.hashes, _FUNCTION_HASHES) & ~boilerplate
-    keys: npt.NDArray[np.uint64] = _stem_keys(data, starts.astype(np.int64), ends.astype(np.int64), content, STEM)
-    return keys
+    starts = starts.astype(np.int64)
+    keys: npt.NDArray[np.uint64] = _stem_keys(data, starts, ends.astype(np.int64), content, STEM)
+    return keys, starts
 
 
 def _token_stems(text: str, words: HashedWords, boilerplate: npt.NDArray[np.bool_]) -> npt.NDArray[np.uint64] | None:
