@@ -199,3 +199,20 @@ def test_the_spaces_are_every_character_the_pattern_calls_a_space() -> None:
     every = [c for c in range(0x110000) if re.match(r"\s", chr(c))]
     assert text_module._SPACES.tolist() == every
     assert [c for c in range(0x110000) if chr(c).isspace()] == every
+
+
+def plain_word_spans(data: np.ndarray) -> tuple[list[int], list[int]]:
+    """Runs of word bytes, an apostrophe joined in when word bytes stand on both sides of it,
+    in numpy array passes (as the tokeniser stated it before its compiled pass)."""
+    in_word = text_module._WORD_BYTES[data]
+    joins = np.zeros_like(in_word)
+    joins[1:-1] = (data[1:-1] == ord("'")) & in_word[:-2] & in_word[2:]
+    edges = np.diff((in_word | joins).view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    return np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist()
+
+
+@given(st.lists(st.sampled_from([ord(c) for c in "ab9_' .\n-"] + [0xC3, 0xA9, 0x27]), max_size=60))
+def test_word_spans_are_the_array_statement(raw: list[int]) -> None:
+    data = np.array(raw, dtype=np.uint8)
+    starts, ends = text_module._word_spans(data)
+    assert (starts.tolist(), ends.tolist()) == plain_word_spans(data)

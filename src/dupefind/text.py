@@ -320,11 +320,32 @@ def _hash_tokens(text: str, tokens: Tokens) -> tuple[WordHashes, npt.NDArray[np.
 def _word_spans(data: npt.NDArray[np.uint8]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
     """Start and end offsets of the words in lower-cased simple bytes (see ``_simple_bytes``):
     runs of word bytes, an apostrophe included when word bytes stand on both sides of it."""
-    in_word = _WORD_BYTES[data]
-    joins = np.zeros_like(in_word)
-    joins[1:-1] = (data[1:-1] == ord("'")) & in_word[:-2] & in_word[2:]
-    edges = np.diff((in_word | joins).view(np.int8), prepend=np.int8(0), append=np.int8(0))
-    return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    return _spans_of_words(data, _WORD_BYTES)
+
+
+@kernel(nogil=True)
+def _spans_of_words(data: npt.NDArray[np.uint8], word_bytes: npt.NDArray[np.bool_]
+                    ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:  # pragma: no cover - compiled
+    """:func:`_word_spans` in one pass (five array passes in numpy took ~80 µs for 4 KB)."""
+    n = len(data)
+    starts = np.empty(n // 2 + 1, dtype=np.intp)
+    ends = np.empty(n // 2 + 1, dtype=np.intp)
+    count = 0
+    inside = False
+    for i in range(n):
+        part = word_bytes[data[i]] or (data[i] == _APOSTROPHE and 0 < i < n - 1 and word_bytes[data[i - 1]]
+                                       and word_bytes[data[i + 1]])
+        if part and not inside:
+            starts[count] = i
+            inside = True
+        elif not part and inside:
+            ends[count] = i
+            count += 1
+            inside = False
+    if inside:
+        ends[count] = n
+        count += 1
+    return starts[:count].copy(), ends[:count].copy()
 
 
 def word_hashes(words: Sequence[str]) -> WordHashes:
