@@ -163,11 +163,10 @@ def probe(doc: Screened) -> Probe:
     runs, run_starts = _sorted_runs(hashes, mask, every, WORD_SEED)
     stop_runs, stop_run_starts = _sorted_runs(hashes, mask, stops, STOP_SEED)
     # The words in markup, as the verdict counts them (most texts hold none).
+    # Words not matched up with the hashes (no starts): no markup is taken off, a looser bound.
     markup = None
-    if len(spans := markup_spans(doc.text)):
-        starts = word_starts if word_starts is not None else np.asarray(compact_tokens(doc.text).starts, dtype=np.int64)
-        if len(starts) == len(hashes):  # (else no markup is taken off: a looser bound)
-            markup = counts_in(spans, starts)
+    if word_starts is not None and len(spans := markup_spans(doc.text)):
+        markup = counts_in(spans, word_starts)
     return Probe(stops, runs, run_starts, stop_runs, stop_run_starts, stems, bounds, stem_distinct, stem_ids,
                  distinct, ids.astype(np.int64), markup)
 
@@ -415,11 +414,12 @@ def _sorted_runs(hashes: npt.NDArray[np.uint64], boilerplate: npt.NDArray[np.boo
 
 def _stems(text: str, words: HashedWords, boilerplate: npt.NDArray[np.bool_]
            ) -> tuple[npt.NDArray[np.uint64] | None, npt.NDArray[np.int64] | None]:
-    """:attr:`Screened.stems` (see there), from the text's lower-cased bytes; and, when the
-    text is ASCII (its bytes are its characters), where each of its words starts."""
+    """:attr:`Screened.stems` (see there), from the text's lower-cased bytes (from its words
+    when it is not ASCII); and where each of its words starts (``None`` if its words could not
+    be matched up with the hashes)."""
     simple = _simple_bytes(text, same_length=True)
     if simple is None or len(simple) != len(text) or not simple.isascii():
-        return _token_stems(text, words, boilerplate), None  # bytes are characters only for ASCII
+        return _token_stems(text, words, boilerplate)  # bytes are characters only for ASCII
     data = np.frombuffer(simple, dtype=np.uint8)
     starts, ends = _word_spans(data)
     if len(starts) != len(words.hashes):
@@ -432,19 +432,22 @@ def _stems(text: str, words: HashedWords, boilerplate: npt.NDArray[np.bool_]
     return keys, starts
 
 
-def _token_stems(text: str, words: HashedWords, boilerplate: npt.NDArray[np.bool_]) -> npt.NDArray[np.uint64] | None:
-    """:func:`_stems` of a text that is not ASCII: its words as strings, each stem's key taken
-    over its UTF-8 bytes (for an ASCII stem the same key as from the bytes of an ASCII text)."""
-    tokens = tokenize(text)
+def _token_stems(text: str, words: HashedWords, boilerplate: npt.NDArray[np.bool_]
+                 ) -> tuple[npt.NDArray[np.uint64] | None, npt.NDArray[np.int64] | None]:
+    """:func:`_stems` of a text that is not ASCII: its words as strings (the tokens
+    verification makes: :func:`~dupefind.verify.compact_tokens`), each stem's key taken over its
+    UTF-8 bytes (for an ASCII stem the same key as from the bytes of an ASCII text); and where
+    each word starts."""
+    tokens = compact_tokens(text)
     if len(tokens) != len(words.hashes):
-        return None
+        return None, None
     stems = [w[:STEM] if len(w) > 2 and w not in FUNCTION_WORDS and not w.isdigit() and not dropped else ""
              for w, dropped in zip(tokens.words, boilerplate.tolist())]
     encoded = [stem.encode("utf-8") for stem in stems]
     ends = np.cumsum([len(e) for e in encoded], dtype=np.int64)
     data = np.frombuffer(b"".join(encoded) or b" ", dtype=np.uint8)
     keys: npt.NDArray[np.uint64] = _byte_keys(data, ends - np.array([len(e) for e in encoded], dtype=np.int64), ends)
-    return keys
+    return keys, np.asarray(tokens.starts, dtype=np.int64)
 
 
 @kernel(nogil=True)
