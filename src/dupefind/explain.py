@@ -27,9 +27,10 @@ substitution nor a change: it counts as identical and is never listed as ``X →
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
+
+import numpy as np
 
 from .models import Passage, Relation, Substitution
 from .text import Tokens, normalise_word
@@ -50,24 +51,26 @@ def explain(passages: Sequence[Passage], a: Tokens, b: Tokens) -> Relation | Non
     """What kind of copy the passages show, with the figures behind it (``None`` without any)."""
     if not passages:
         return None
-    aligned = identical = substituted = short_subs = 0
+    aligned = sum(passage.words_a for passage in passages)
+    identical = substituted = short_subs = 0
     subs: Counter[tuple[str, str]] = Counter()
-    for passage in passages:
-        aligned += passage.words_a
-        for edit in passage.edits:
-            words_a = _count(a, edit.a_start, edit.a_end)
-            if edit.op == "equal":
+    edits = [edit for passage in passages for edit in passage.edits]
+    # Every edit's words at once: its first and one-past-last word on each side.
+    on_a = _word_bounds(a, [(edit.a_start, edit.a_end) for edit in edits])
+    on_b = _word_bounds(b, [(edit.b_start, edit.b_end) for edit in edits])
+    for edit, (first_a, last_a), (first_b, last_b) in zip(edits, on_a, on_b):
+        words_a = last_a - first_a
+        if edit.op == "equal":
+            identical += words_a
+        elif edit.op == "replace":
+            said_a, said_b = _said(a, first_a, last_a), _said(b, first_b, last_b)
+            if said_a == said_b:  # the same words: not a substitution
                 identical += words_a
-            elif edit.op == "replace":
-                said_a, said_b = _words(a, edit.a_start, edit.a_end), _words(b, edit.b_start, edit.b_end)
-                if said_a == said_b:  # the same words: not a substitution
-                    identical += words_a
-                    continue
-                substituted += words_a
-                words_b = _count(b, edit.b_start, edit.b_end)
-                if words_a <= SUBSTITUTION_WORDS and words_b <= SUBSTITUTION_WORDS:
-                    short_subs += words_a
-                    subs[(said_a, said_b)] += 1
+                continue
+            substituted += words_a
+            if words_a <= SUBSTITUTION_WORDS and last_b - first_b <= SUBSTITUTION_WORDS:
+                short_subs += words_a
+                subs[(said_a, said_b)] += 1
     share_identical = identical / aligned if aligned else 0.0
     share_substituted = substituted / aligned if aligned else 0.0
     coverage_a = _covered(a, [(p.a_start, p.a_end) for p in passages])
@@ -94,22 +97,28 @@ def explain(passages: Sequence[Passage], a: Tokens, b: Tokens) -> Relation | Non
     )
 
 
-def _count(t: Tokens, start: int, end: int) -> int:
-    return bisect_left(t.starts, end) - bisect_left(t.starts, start)
+def _word_bounds(t: Tokens, spans: list[tuple[int, int]]) -> list[list[int]]:
+    """For each character span ``(start, end)``, its first word and one past its last: the
+    words that start inside it (one search over the text's word starts for all of them)."""
+    if not spans:
+        return []
+    found: list[list[int]] = np.searchsorted(np.asarray(t.starts), np.array(spans, dtype=np.int64),
+                                             side="left").tolist()
+    return found
 
 
-def _words(t: Tokens, start: int, end: int) -> str:
-    first, last = bisect_left(t.starts, start), bisect_left(t.starts, end)
+def _said(t: Tokens, first: int, last: int) -> str:
+    """Words ``first:last`` of ``t``, normalised, with a space between."""
     return " ".join(normalise_word(w) for w in t.words[first:last])
 
 
 def _covered(t: Tokens, spans: list[tuple[int, int]]) -> float:
     if not len(t):
         return 0.0
-    inside: set[int] = set()
-    for start, end in spans:
-        inside.update(range(bisect_left(t.starts, start), bisect_left(t.starts, end)))
-    return len(inside) / len(t)
+    inside = np.zeros(len(t), dtype=bool)
+    for first, last in _word_bounds(t, spans):
+        inside[first:last] = True
+    return int(inside.sum()) / len(t)
 
 
 def _moved(passages: Sequence[Passage]) -> int:
