@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 import numpy as np
+import pytest
 from conftest import sample_text
 from hypothesis import given
 from hypothesis import strategies as st
@@ -107,7 +108,25 @@ def test_passage_offsets_hold_the_matched_words(case: tuple[str, str, list[str]]
 
 @given(planted_pair(vocab=RARE, edits=False).filter(lambda case: len(case[2]) >= 12))
 def test_a_planted_verbatim_passage_is_found(case: tuple[str, str, list[str]]) -> None:
-    text_a, text_b, planted = case
+    assert_planted_found(*case)
+
+
+@pytest.mark.xfail(strict=True, reason="known limitation: the word alignment of a region is one longest common "
+                   "subsequence, which prefers more function words to fewer content words")
+def test_a_verbatim_passage_beside_more_repeated_function_words_is_found() -> None:
+    # Found by Hypothesis (2026-11-30, CI of the tenth round, the same with the code before it):
+    # twelve planted words, and more "the"/"of" around them in both texts than they have words;
+    # the region's alignment matches the function words and leaves the planted words unmatched.
+    assert_planted_found(
+        '# the. OF\n\nalder0 "alder1  alder2, alder3 "Alder4 alder5) ALDER6) alder7 "alder8 (alder9 "Alder10 alder11 '
+        '"the, the of, the "The\n\nthe\tthe of\n\nthe the. the) the the\t',
+        '\nThe, the Of \u2014 The) the) of THE, the "the  the (Of, the\n\nThe) the \u2014 the the. alder0 alder1 alder2 '
+        'alder3; alder4 ALDER5) Alder6 alder7\tALDER8 (alder9\n\nalder10\talder11  ',
+        [f"alder{k}" for k in range(12)])
+
+
+def assert_planted_found(text_a: str, text_b: str, planted: list[str]) -> None:
+    """Nine tenths of the planted words of A are matched as identical words of a passage."""
     ta, tb = tokenize(text_a), tokenize(text_b)
     passages = align(text_a, ta, text_b, tb, min_words=8)
     planted_words = {w.casefold() for w in planted}
