@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 
 import numpy as np
-import pytest
 from conftest import sample_text
 from hypothesis import given
 from hypothesis import strategies as st
@@ -111,12 +110,11 @@ def test_a_planted_verbatim_passage_is_found(case: tuple[str, str, list[str]]) -
     assert_planted_found(*case)
 
 
-@pytest.mark.xfail(strict=True, reason="known limitation: the word alignment of a region is one longest common "
-                   "subsequence, which prefers more function words to fewer content words")
 def test_a_verbatim_passage_beside_more_repeated_function_words_is_found() -> None:
-    # Found by Hypothesis (2026-11-30, CI of the tenth round, the same with the code before it):
-    # twelve planted words, and more "the"/"of" around them in both texts than they have words;
-    # the region's alignment matches the function words and leaves the planted words unmatched.
+    # Found by Hypothesis (2026-11-30): twelve planted words, and more "the"/"of" around them in
+    # both texts than they have words. The merged region's alignment (one longest common
+    # subsequence) matches the function words and leaves the planted words unmatched; the
+    # planted words' own chain holds more identical content words, and wins the clash.
     assert_planted_found(
         '# the. OF\n\nalder0 "alder1  alder2, alder3 "Alder4 alder5) ALDER6) alder7 "alder8 (alder9 "Alder10 alder11 '
         '"the, the of, the "The\n\nthe\tthe of\n\nthe the. the) the the\t',

@@ -117,13 +117,19 @@ def align_sides(side_a: Side, side_b: Side, *, min_words: int,
     regions = _regions(_seeds(codes_a, codes_b, side_a.stops, side_b.stops), ids_a, ids_b, min_words=min_words)
     # Candidates without their edits (most lose the clash below): only the kept are word-aligned
     # in full, so a long text does not hold the edits of every chain at once.
-    found = [f for f in (_fine(r, ids_a, ids_b, a, b, min_words=min_words) for r in _rows(regions)) if f is not None]
-    chosen: list[tuple[Passage, int, int, int, int]] = []
-    for candidate in sorted(found, key=lambda f: (-f[0].identical_words, f[0].a_start, f[0].b_start)):
+    function_a = np.zeros(len(ids_a), dtype=bool)
+    function_a[side_a.stops] = True
+    found = [f for f in (_fine(r, ids_a, ids_b, a, b, min_words=min_words, function_a=function_a)
+                         for r in _rows(regions)) if f is not None]
+    # The candidate holding the most identical content words wins a clash, then the most
+    # identical words: a merged region whose alignment matches a run of repeated "the" and "of"
+    # does not beat the copied stretch of content words beside them.
+    chosen: list[tuple[Passage, int, int, int, int, int]] = []
+    for candidate in sorted(found, key=lambda f: (-f[5], -f[0].identical_words, f[0].a_start, f[0].b_start)):
         if not any(_clash(candidate[0], other) for other, *_ in chosen):
             chosen.append(candidate)
     del found
-    kept = [replace(p, edits=_edits(ids_a[ia:ib], ids_b[ja:jb], a, b, ia, ja)) for p, ia, ib, ja, jb in chosen]
+    kept = [replace(p, edits=_edits(ids_a[ia:ib], ids_b[ja:jb], a, b, ia, ja)) for p, ia, ib, ja, jb, _ in chosen]
     spans: dict[tuple[int, int, int, int], tuple[int, int, int, int]] = {}
     for fragment in sentence_fragments(side_a.sentences, side_b.sentences, vectors):
         kept = _with_fragment(kept, fragment, ids_a, ids_b, a, b, min_words=min_words, spans=spans)
@@ -231,20 +237,30 @@ def passage_spans(seeds: tuple[Codes, Codes], ids_a: Codes, ids_b: Codes, *, min
     return found
 
 
-def _fine(region: Region, ids_a: Codes, ids_b: Codes, a: Tokens, b: Tokens, *,
-          min_words: int) -> tuple[Passage, int, int, int, int] | None:
-    """The passage a region aligns to (without its edits), with its word ranges in A and B."""
-    span = _fine_span(region, ids_a, ids_b, min_words=min_words)
-    if span is None:
+def _fine(region: Region, ids_a: Codes, ids_b: Codes, a: Tokens, b: Tokens, *, min_words: int,
+          function_a: npt.NDArray[np.bool_]) -> tuple[Passage, int, int, int, int, int] | None:
+    """The passage a region aligns to (without its edits), with its word ranges in A and B and
+    how many of its identical words are not function words (``function_a``: A's)."""
+    found = _fine_blocks(region, ids_a, ids_b, min_words=min_words)
+    if found is None:
         return None
-    ia, ib, ja, jb, same = span
-    return _passage(ia, ib, ja, jb, same, ids_a, ids_b, a, b, edits=False), ia, ib, ja, jb
+    ia, ib, ja, jb, same, blocks = found
+    a0 = region[0]
+    content = same - sum(int(function_a[a0 + start : a0 + end].sum()) for start, end, _, _ in blocks)
+    return _passage(ia, ib, ja, jb, same, ids_a, ids_b, a, b, edits=False), ia, ib, ja, jb, content
 
 
 def _fine_span(region: Region, ids_a: Codes, ids_b: Codes, *,
                min_words: int) -> tuple[int, int, int, int, int] | None:
     """The words ``ia:ib`` of A and ``ja:jb`` of B a region's word alignment keeps as a passage,
     and how many of them are identical: ``(ia, ib, ja, jb, same)``; ``None`` if it keeps none."""
+    found = _fine_blocks(region, ids_a, ids_b, min_words=min_words)
+    return None if found is None else found[:5]
+
+
+def _fine_blocks(region: Region, ids_a: Codes, ids_b: Codes, *, min_words: int
+                 ) -> tuple[int, int, int, int, int, list[tuple[int, int, int, int]]] | None:
+    """:func:`_fine_span` with the identical blocks of the alignment (word ranges in the region)."""
     a0, a1, b0, b1 = region
     blocks = _trimmed(_equal_blocks(ids_a[a0:a1], ids_b[b0:b1]))
     same = sum(end - start for start, end, _, _ in blocks)
@@ -254,7 +270,7 @@ def _fine_span(region: Region, ids_a: Codes, ids_b: Codes, *,
     ib, jb = a0 + blocks[-1][1], b0 + blocks[-1][3]
     if 2 * same / ((ib - ia) + (jb - ja)) < MIN_SIMILARITY:
         return None
-    return ia, ib, ja, jb, same
+    return ia, ib, ja, jb, same, blocks
 
 
 def _equal_blocks(seq_a: Codes, seq_b: Codes) -> list[tuple[int, int, int, int]]:
