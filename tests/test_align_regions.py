@@ -113,9 +113,8 @@ def plain_found(side_a: object, side_b: object, text_a: str, text_b: str, min_wo
     chains = rows(_chains(seeds, len(ids_a), len(ids_b)))
     regions = sorted(set(plain_merged(chains)) | set(chains))
     a, b = side_a.tokens, side_b.tokens  # type: ignore[attr-defined]
-    function_a = np.zeros(len(ids_a), dtype=bool)
-    function_a[side_a.stops] = True  # type: ignore[attr-defined]
-    return [f for f in (_fine(r, ids_a, ids_b, a, b, min_words=min_words, function_a=function_a) for r in regions)
+    before = np.concatenate(([0], np.cumsum(np.isin(np.arange(len(ids_a)), side_a.stops))))  # type: ignore[attr-defined]
+    return [f for f in (_fine(r, ids_a, ids_b, a, b, min_words=min_words, functions_before=before) for r in regions)
             if f is not None]
 
 
@@ -134,10 +133,9 @@ def test_the_regions_kept_give_every_candidate_the_plain_regions_give(seed: int,
     side_a, side_b = side(text_a, tokenize(text_a)), side(text_b, tokenize(text_b))
     ids_a, ids_b = _word_ids(side_a, side_b)
     kept = _regions(_seeds(ids_a, ids_b, side_a.stops, side_b.stops), ids_a, ids_b, min_words=min_words)
-    function_a = np.zeros(len(ids_a), dtype=bool)
-    function_a[side_a.stops] = True
+    before = np.concatenate(([0], np.cumsum(np.isin(np.arange(len(ids_a)), side_a.stops))))
     found = [f for f in (_fine(r, ids_a, ids_b, side_a.tokens, side_b.tokens, min_words=min_words,
-                               function_a=function_a) for r in _rows(kept)) if f is not None]
+                               functions_before=before) for r in _rows(kept)) if f is not None]
     assert found == plain_found(side_a, side_b, text_a, text_b, min_words)
     assert found  # the copies share passages: the test compares real work
 

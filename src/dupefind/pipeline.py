@@ -338,7 +338,9 @@ class TaskDocuments:
         spared = spared_beside(self.holds(index)[0], *self.holds(other), self.commons, related=True)
         if not len(spared):
             return False
-        key = (index, spared.tobytes())
+        # Keyed by the document as first judged (one of its variants, which live as long as this
+        # object), not by its index: beside another partner it may have set other words aside.
+        key = (id(doc), spared.tobytes())
         if key not in self._freed:  # (a document beside many partners holding the same segments)
             self._freed[key] = doc.boilerplate & ~boilerplate_mask(doc.words, self.commons.sparing(spared))
         freed = self._freed[key]

@@ -326,7 +326,7 @@ def _word_spans(data: npt.NDArray[np.uint8]) -> tuple[npt.NDArray[np.intp], npt.
 @kernel(nogil=True)
 def _spans_of_words(data: npt.NDArray[np.uint8], word_bytes: npt.NDArray[np.bool_]
                     ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:  # pragma: no cover - compiled
-    """:func:`_word_spans` in one pass (five array passes in numpy took ~80 µs for 4 KB)."""
+    """:func:`_word_spans` in one pass (five array passes in numpy took ~33 µs for 4 KB, this ~12 µs)."""
     n = len(data)
     starts = np.empty(n // 2 + 1, dtype=np.intp)
     ends = np.empty(n // 2 + 1, dtype=np.intp)

@@ -117,9 +117,10 @@ def align_sides(side_a: Side, side_b: Side, *, min_words: int,
     regions = _regions(_seeds(codes_a, codes_b, side_a.stops, side_b.stops), ids_a, ids_b, min_words=min_words)
     # Candidates without their edits (most lose the clash below): only the kept are word-aligned
     # in full, so a long text does not hold the edits of every chain at once.
-    function_a = np.zeros(len(ids_a), dtype=bool)
-    function_a[side_a.stops] = True
-    found = [f for f in (_fine(r, ids_a, ids_b, a, b, min_words=min_words, function_a=function_a)
+    functions_before = np.zeros(len(ids_a) + 1, dtype=np.int64)  # function words of A before each word
+    functions_before[side_a.stops + 1] = 1
+    functions_before = np.cumsum(functions_before)
+    found = [f for f in (_fine(r, ids_a, ids_b, a, b, min_words=min_words, functions_before=functions_before)
                          for r in _rows(regions)) if f is not None]
     # The candidate holding the most identical content words wins a clash, then the most
     # identical words: a merged region whose alignment matches a run of repeated "the" and "of"
@@ -238,15 +239,16 @@ def passage_spans(seeds: tuple[Codes, Codes], ids_a: Codes, ids_b: Codes, *, min
 
 
 def _fine(region: Region, ids_a: Codes, ids_b: Codes, a: Tokens, b: Tokens, *, min_words: int,
-          function_a: npt.NDArray[np.bool_]) -> tuple[Passage, int, int, int, int, int] | None:
+          functions_before: Codes) -> tuple[Passage, int, int, int, int, int] | None:
     """The passage a region aligns to (without its edits), with its word ranges in A and B and
-    how many of its identical words are not function words (``function_a``: A's)."""
+    how many of its identical words are not function words (``functions_before[k]``: how many
+    of A's first ``k`` words are)."""
     found = _fine_blocks(region, ids_a, ids_b, min_words=min_words)
     if found is None:
         return None
     ia, ib, ja, jb, same, blocks = found
     a0 = region[0]
-    content = same - sum(int(function_a[a0 + start : a0 + end].sum()) for start, end, _, _ in blocks)
+    content = same - sum(int(functions_before[a0 + end] - functions_before[a0 + start]) for start, end, _, _ in blocks)
     return _passage(ia, ib, ja, jb, same, ids_a, ids_b, a, b, edits=False), ia, ib, ja, jb, content
 
 
