@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from itertools import pairwise
 
 import numpy as np
 from conftest import sample_text
@@ -10,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dupefind.align.compiled import chain_spans, gram_keys
-from dupefind.align.passages import GAP, _seeds, _word_ids, align, side
-from dupefind.models import Passage
+from dupefind.align.passages import GAP, _seeds, _word_ids, align, joined_edits, side
+from dupefind.models import Edit, Passage
 from dupefind.shingles import STOPWORDS
 from dupefind.text import Tokens, mix64, tokenize
 
@@ -92,7 +93,11 @@ def check_passage(p: Passage, text_a: str, ta: Tokens, text_b: str, tb: Tokens, 
             assert e.a_start in ta.starts and e.a_end in ta.ends
         if e.b_end > e.b_start:
             assert e.b_start in tb.starts and e.b_end in tb.ends
-    assert identical >= min_words
+    # Each word is in one edit at most, on either side: a word is never counted twice.
+    for ranges in ([(e.a_start, e.a_end) for e in p.edits], [(e.b_start, e.b_end) for e in p.edits]):
+        spans = sorted(span for span in ranges if span[1] > span[0])
+        assert all(first[1] <= second[0] for first, second in pairwise(spans)), spans
+    assert min_words <= identical <= min(p.words_a, p.words_b)
 
 
 @given(planted_pair(), st.sampled_from([3, 5, 8]))
@@ -149,6 +154,32 @@ def covered_words(text: str, tokens: Tokens, spans: list[tuple[int, int]]) -> in
     for start, end in spans:
         inside |= (starts >= start) & (starts < end)
     return int(inside.sum())
+
+
+def test_joined_passages_count_each_word_once() -> None:
+    # Two passages joined into one, as neighbours or under a fragment, may align the same words:
+    # here one aligns words 0-9 and then (its tail) words 10-12 of A with words 30-32 of B, the
+    # other words 10-29 of A with words 40-59 of B, and a third words 30-49 of A with words
+    # 30-49 of B (its last ten words on B are the second's). The identical runs win over the
+    # tail, the longest first; the third keeps the words free on both sides.
+    a = tokenize(" ".join(f"a{k}" for k in range(50)))
+    b = tokenize(" ".join(f"b{k}" for k in range(60)))
+
+    def edit(op: str, ia: int, ib: int, ja: int, jb: int) -> Edit:
+        return Edit(op, a.starts[ia] if ib > ia else a.ends[ia - 1], a.ends[ib - 1] if ib > ia else a.ends[ia - 1],
+                    b.starts[ja] if jb > ja else b.ends[ja - 1], b.ends[jb - 1] if jb > ja else b.ends[ja - 1])
+
+    first = [edit("equal", 0, 10, 0, 10), edit("replace", 10, 13, 30, 33)]
+    second = [edit("equal", 10, 30, 40, 60)]
+    third = [edit("equal", 30, 50, 30, 50)]
+    joined = joined_edits(first + second + third, a, b)
+    assert joined == (edit("equal", 0, 10, 0, 10), edit("equal", 10, 30, 40, 60), edit("equal", 30, 40, 30, 40))
+    # An identical run partly over words kept keeps the rest of its words, on both sides alike.
+    assert joined_edits([edit("equal", 0, 20, 0, 20), edit("equal", 15, 30, 25, 40)], a, b) == (
+        edit("equal", 0, 20, 0, 20), edit("equal", 20, 30, 30, 40))
+    # One whose words are all taken on one side (here B) is left out.
+    assert joined_edits([edit("equal", 0, 20, 0, 20), edit("equal", 22, 29, 10, 17)], a, b) == (
+        edit("equal", 0, 20, 0, 20),)
 
 
 def test_reordered_copy_is_found_piece_by_piece() -> None:

@@ -21,8 +21,8 @@ to ``text[start:end]`` in each original. The steps:
 
 from __future__ import annotations
 
-from bisect import bisect_left
-from collections.abc import Iterator, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import cast
 
@@ -392,7 +392,7 @@ def _with_fragment(passages: list[Passage], fragment: Fragment, ids_a: Codes,
     same = min(sum(p.identical_words for p in covered), ib - ia, jb - ja)
     joined = Passage(a_start=a.starts[ia], a_end=a.ends[ib - 1], b_start=b.starts[ja], b_end=b.ends[jb - 1],
                      similarity=round(2 * same / ((ib - ia) + (jb - ja)), 4), words_a=ib - ia, words_b=jb - ja,
-                     edits=tuple(sorted((e for p in covered for e in p.edits), key=lambda e: (e.a_start, e.b_start))))
+                     edits=joined_edits((e for p in covered for e in p.edits), a, b))
     return [p for p in passages if not inside(p)] + [joined]
 
 
@@ -499,7 +499,82 @@ def _join(p: Passage, q: Passage, a: Tokens, b: Tokens) -> Passage:
     same = min(p.identical_words + q.identical_words, words_a, words_b)
     return Passage(a_start=a_start, a_end=a_end, b_start=b_start, b_end=b_end,
                    similarity=round(2 * same / (words_a + words_b), 4), words_a=words_a, words_b=words_b,
-                   edits=tuple(sorted(p.edits + q.edits, key=lambda e: (e.a_start, e.b_start))))
+                   edits=joined_edits(p.edits + q.edits, a, b))
+
+
+def joined_edits(edits: Iterable[Edit], a: Tokens, b: Tokens) -> tuple[Edit, ...]:
+    """The word alignments of passages joined into one, each word in one step, in order of A.
+
+    Joined passages may share words (neighbours that touch, a fragment over both, a passage
+    whose tail aligned words that another passage aligns better), and a step over words
+    already aligned would count them twice: a copy more than 100 % identical. So the longest
+    identical runs are kept first, then the shorter ones, each less the words already kept on
+    either side (its words pair one to one: its longest stretch free on both sides stays),
+    then the other steps, each left out if it overlaps a kept one.
+    """
+    steps = [(edit, _word(a, edit.a_start), _word(a, edit.a_end), _word(b, edit.b_start), _word(b, edit.b_end))
+             for edit in edits]
+    taken_a: list[tuple[int, int]] = []  # word ranges kept, sorted (they do not overlap)
+    taken_b: list[tuple[int, int]] = []
+    kept: list[Edit] = []
+    equal = sorted((s for s in steps if s[0].op == "equal"), key=lambda s: (s[1] - s[2], s[1], s[3]))
+    others = sorted((s for s in steps if s[0].op != "equal"), key=lambda s: (s[1], s[3]))
+    for edit, ia, ib, ja, _ in equal:
+        free = _free_run(ia, ib, ja, taken_a, taken_b)
+        if free is None:
+            continue
+        start, stop = free
+        if (start, stop) != (0, ib - ia):
+            edit = Edit("equal", a.starts[ia + start], a.ends[ia + stop - 1], b.starts[ja + start], b.ends[ja + stop - 1])
+        _take(taken_a, ia + start, ia + stop)
+        _take(taken_b, ja + start, ja + stop)
+        kept.append(edit)
+    for edit, ia, ib, ja, jb in others:
+        if _overlaps(taken_a, ia, ib) or _overlaps(taken_b, ja, jb):
+            continue
+        _take(taken_a, ia, ib)
+        _take(taken_b, ja, jb)
+        kept.append(edit)
+    return tuple(sorted(kept, key=lambda e: (e.a_start, e.b_start)))
+
+
+def _free_run(ia: int, ib: int, ja: int, taken_a: list[tuple[int, int]],
+              taken_b: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """The longest run of an identical step's words (``ia:ib`` of A paired with ``ja:`` of B)
+    free on both sides, as offsets into the step; ``None`` when none is."""
+    size = ib - ia
+    if not _overlaps(taken_a, ia, ib) and not _overlaps(taken_b, ja, ja + size):
+        return (0, size)
+    free = np.ones(size, dtype=bool)
+    for taken, first in ((taken_a, ia), (taken_b, ja)):
+        for start, stop in taken:
+            free[max(0, start - first):max(0, min(size, stop - first))] = False
+    best: tuple[int, int] | None = None
+    k = 0
+    while k < size:
+        if not free[k]:
+            k += 1
+            continue
+        end = k
+        while end < size and free[end]:
+            end += 1
+        if best is None or end - k > best[1] - best[0]:
+            best = (k, end)
+        k = end
+    return best
+
+
+def _overlaps(taken: list[tuple[int, int]], start: int, stop: int) -> bool:
+    """Whether words ``start:stop`` (none if empty) overlap a range of ``taken``."""
+    if stop <= start:
+        return False
+    at = bisect_right(taken, (start, stop))
+    return (at > 0 and taken[at - 1][1] > start) or (at < len(taken) and taken[at][0] < stop)
+
+
+def _take(taken: list[tuple[int, int]], start: int, stop: int) -> None:
+    if stop > start:
+        taken.insert(bisect_right(taken, (start, stop)), (start, stop))
 
 
 def _clash(p: Passage, q: Passage) -> bool:
