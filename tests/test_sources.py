@@ -405,3 +405,53 @@ def test_binary_data_with_nul_bytes_is_still_binary(tmp_path: Path, data: bytes)
     records, skipped = read([path])
     assert records == {}
     assert skipped[str(path)].startswith("binary file")
+
+
+MIB = 1 << 20
+
+
+def test_a_file_larger_than_the_limit_is_skipped_unread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path / "small.txt", ARTICLE)
+    write(tmp_path / "big.txt", ARTICLE + "x" * (MIB - len(ARTICLE.encode()) + 1))  # one byte over 1 MiB
+    write(tmp_path / "limit.txt", ARTICLE + "y" * (MIB - len(ARTICLE.encode())))  # exactly 1 MiB
+    # A sparse file of 64 GiB: read whole, it would fill the memory.
+    with open(tmp_path / "huge.txt", "wb") as handle:
+        handle.truncate(64 << 30)
+    opened: list[str] = []
+    real_open = os.open
+
+    def spy(path: str, *args: object, **kwargs: object) -> int:
+        opened.append(os.path.basename(path))
+        return real_open(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "open", spy)
+    records, skipped = read([tmp_path], max_bytes=MIB)
+    assert set(records) == {str(tmp_path / "small.txt"), str(tmp_path / "limit.txt")}
+    assert skipped[str(tmp_path / "big.txt")] == (
+        "too large to read as one document (1.0 MB; the limit is 1 MB, set by --max-document-mb)")
+    assert skipped[str(tmp_path / "huge.txt")].startswith("too large to read as one document (65,536.0 MB;")
+    assert "small.txt" in opened and "big.txt" not in opened and "huge.txt" not in opened
+    # No limit: the big file is read.
+    records, skipped = read([tmp_path / "big.txt"], max_bytes=0)
+    assert list(records) == [str(tmp_path / "big.txt")] and not skipped
+
+
+def test_a_jsonl_line_larger_than_the_limit_is_skipped_and_the_others_read(tmp_path: Path) -> None:
+    huge = json.dumps({"id": "huge", "text": "word " * (3 * MIB // 5)})  # ~3 MiB, never held whole
+    lines = [json.dumps({"id": "first", "text": ARTICLE}), huge, json.dumps({"id": "after", "text": ARTICLE}),
+             json.dumps({"id": "near", "text": "z" * (MIB - 200)}), huge]  # the last one without a line break
+    path = write(tmp_path / "docs.jsonl", "\n".join(lines))
+    records, skipped = read([path], max_bytes=MIB)
+    assert set(records) == {"first", "after", "near"}
+    reason = "too large to read as one document (3.0 MB; the limit is 1 MB, set by --max-document-mb)"
+    assert skipped == {f"{path}:2": reason, f"{path}:5": reason}
+    # The records after a skipped line are where they say they are.
+    assert records["after"].location.line == 3
+    assert load_text(records["after"].location) == ARTICLE
+
+
+def test_the_document_limit_is_checked() -> None:
+    with pytest.raises(dupefind.ConfigError):
+        Config(max_document_mb=-1)
+    assert Config(max_document_mb=0).max_document_bytes == 0
+    assert Config().max_document_bytes == 64 * MIB

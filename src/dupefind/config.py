@@ -61,6 +61,10 @@ class Config:
     """Glob patterns of file paths to leave out."""
     follow_symlinks: bool = False
     """Follow symbolic links that point outside the scanned folder."""
+    max_document_mb: int = 64
+    """A file read as one document, or a JSONL line, larger than this many megabytes (MiB) is
+    skipped unread, with its size: one huge file (a log, a dump, a disk image named ``.txt``)
+    would otherwise be read whole into memory. 0: no limit."""
 
     def __post_init__(self) -> None:
         _check(self.scheme in SCHEMES, "scheme", self.scheme, f"one of {', '.join(SCHEMES)}")
@@ -85,6 +89,8 @@ class Config:
                "min_passage_words", self.min_passage_words, "a whole number of at least 1")
         _check(_is_int(self.jobs) and 0 <= self.jobs <= 1024, "jobs", self.jobs,
                "a whole number from 0 (every core) to 1024")
+        _check(_is_int(self.max_document_mb) and self.max_document_mb >= 0, "max_document_mb",
+               self.max_document_mb, "a whole number of at least 0 (0: no limit)")
         for name in ("id_field", "text_field"):
             value = getattr(self, name)
             _check(isinstance(value, str) and value != "", name, value, "a non-empty field name")
@@ -98,6 +104,11 @@ class Config:
     def shingle_size(self) -> int:
         """The shingle length actually used."""
         return self.ngram if self.ngram is not None else DEFAULT_NGRAM[self.scheme]
+
+    @property
+    def max_document_bytes(self) -> int:
+        """``max_document_mb`` in bytes (0: no limit)."""
+        return self.max_document_mb << 20
 
     def as_dict(self) -> dict[str, Any]:
         """The configuration as it appears in reports (``ngram`` resolved)."""

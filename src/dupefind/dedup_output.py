@@ -64,7 +64,8 @@ def dedup(paths: Sequence[str], *, output: str, removed: str | None = None, keep
         with _atomic_files(targets) as files, _RawLines() as raw:
             for record in read_records(real, include=config.include, exclude=config.exclude,
                                        follow_symlinks=config.follow_symlinks, id_field=config.id_field,
-                                       text_field=config.text_field, shown_as=shown_as):
+                                       text_field=config.text_field, shown_as=shown_as,
+                                       max_bytes=config.max_document_bytes):
                 if not isinstance(record, Record) or record.id not in documents:
                     continue  # skipped, or a repeated id (listed in the report's skipped inputs)
                 documents.discard(record.id)

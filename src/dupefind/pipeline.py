@@ -74,7 +74,8 @@ def scan(paths: PathArg | Iterable[PathArg], config: Config | None = None, *, st
     names = path_list(paths)
     with open_inputs(names, stdin=stdin) as real, Workers(config.processes) as workers:
         units = list(plan_reading(real, include=config.include, exclude=config.exclude,
-                                  follow_symlinks=config.follow_symlinks, shown_as=_stdin_names(names, real)))
+                                  follow_symlinks=config.follow_symlinks, shown_as=_stdin_names(names, real),
+                                  max_bytes=config.max_document_bytes))
         views = views_of(config)
         catalog = build_catalog(units, views=views, seed=config.seed, min_words=config.min_words,
                                 boilerplate_min_docs=config.boilerplate_min_docs, id_field=config.id_field,

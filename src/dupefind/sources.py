@@ -101,13 +101,15 @@ def read_records(
     id_field: str = "id",
     text_field: str = "text",
     shown_as: dict[str, str] | None = None,
+    max_bytes: int = 0,
 ) -> Iterator[Record | Skipped]:
     """Every document under ``paths`` (files and folders, recursively), or why it was skipped.
 
-    ``shown_as`` maps a path to the name it is reported under (stdin's spool file to ``-``).
+    ``shown_as`` maps a path to the name it is reported under (stdin's spool file to ``-``);
+    ``max_bytes`` as :func:`plan_reading` takes it.
     """
     for unit in plan_reading(paths, include=include, exclude=exclude, follow_symlinks=follow_symlinks,
-                             shown_as=shown_as):
+                             shown_as=shown_as, max_bytes=max_bytes):
         if isinstance(unit, Skipped):
             yield unit
         else:
@@ -121,12 +123,16 @@ def plan_reading(
     exclude: Sequence[str] = (),
     follow_symlinks: bool = False,
     shown_as: dict[str, str] | None = None,
+    max_bytes: int = 0,
 ) -> Iterator[Unit | Skipped]:
     """The pieces to read under ``paths``, in order, or why an input is skipped. Files are
     listed, not opened, except JSONL files, which are scanned for their line breaks.
 
     Only regular files are read (:mod:`dupefind.walk`). A file a folder walk finds with a type
-    that is not read is listed as ignored; a file given by name is skipped instead."""
+    that is not read is listed as ignored; a file given by name is skipped instead. A file read
+    as one document, or a JSONL line, of more than ``max_bytes`` bytes (0: no limit) is skipped
+    unread (its size is known before it is read: a folder holding one huge file does not fill
+    the memory)."""
     names = shown_as or {}
     for given in paths:
         shown = names.get(given, shown_name(given))
@@ -140,9 +146,9 @@ def plan_reading(
                 if isinstance(found, Skipped):
                     yield found
                 else:
-                    yield from _plan_file(found, in_folder=True)
+                    yield from _plan_file(found, in_folder=True, max_bytes=max_bytes)
         elif stat.S_ISREG(info.st_mode):
-            yield from _plan_file(Found(given, shown, info.st_size), jsonl=shown == STDIN)
+            yield from _plan_file(Found(given, shown, info.st_size), jsonl=shown == STDIN, max_bytes=max_bytes)
         else:
             yield Skipped(shown, not_regular(info.st_mode) + " (read JSONL from a pipe with '-')")
 
@@ -245,7 +251,14 @@ def _missing(given: str, error: OSError) -> str:
     return f"cannot read: {why(error)}"
 
 
-def _plan_file(found: Found, *, jsonl: bool = False, in_folder: bool = False) -> Iterator[Unit | Skipped]:
+def too_large(size: int, max_bytes: int) -> str:
+    """Why a document of ``size`` bytes is not read."""
+    return (f"too large to read as one document ({size / 2**20:,.1f} MB; the limit is {max_bytes >> 20} MB, "
+            "set by --max-document-mb)")
+
+
+def _plan_file(found: Found, *, jsonl: bool = False, in_folder: bool = False,
+               max_bytes: int = 0) -> Iterator[Unit | Skipped]:
     suffix = os.path.splitext(found.path)[1]
     kind = "jsonl" if jsonl else KINDS.get(suffix.lower(), "text" if not suffix else None)
     if kind is None:
@@ -254,10 +267,12 @@ def _plan_file(found: Found, *, jsonl: bool = False, in_folder: bool = False) ->
         return
     try:
         if kind == "jsonl":
-            yield from _jsonl_pieces(found.path, found.shown)
+            yield from _jsonl_pieces(found.path, found.shown, max_bytes=max_bytes)
         elif kind == "parquet":
             for group, size in parquet_pieces(found.path):
                 yield Unit(found.path, found.shown, kind, size, offset=group)
+        elif max_bytes and found.size > max_bytes:
+            yield Skipped(found.shown, too_large(found.size, max_bytes))
         else:
             yield Unit(found.path, found.shown, kind, found.size, guessed=not suffix, in_folder=in_folder)
     except OSError as error:
@@ -266,13 +281,32 @@ def _plan_file(found: Found, *, jsonl: bool = False, in_folder: bool = False) ->
         yield Skipped(found.shown, str(error))
 
 
-def _jsonl_pieces(path: str, shown: str) -> Iterator[Unit]:
-    """A JSONL file cut after a line break about every :data:`JSONL_PIECE` bytes."""
+def _jsonl_pieces(path: str, shown: str, *, max_bytes: int = 0) -> Iterator[Unit | Skipped]:
+    """A JSONL file cut after a line break about every :data:`JSONL_PIECE` bytes; a line found
+    longer than ``max_bytes`` (0: no limit) while looking for its end is skipped, and never
+    held whole."""
     with open_regular(path) as handle:
         offset, line = 0, 1
         tail = b""
+        passing = 0  # > 0: the bytes so far of a line too long, passed over until its end
         while block := handle.read(JSONL_PIECE):
+            if passing:
+                end = block.find(b"\n") + 1
+                passing += end or len(block)
+                if not end:
+                    continue
+                yield Skipped(f"{shown}:{line}", too_large(passing, max_bytes))
+                offset, line, passing = offset + passing, line + 1, 0
+                block = block[end:]
             block = tail + block
+            # Only the line carried over can be longer than a piece, so only it is measured.
+            first = block.find(b"\n") + 1
+            if max_bytes and (first or len(block)) > max_bytes:
+                if not first:
+                    passing, tail = len(block), b""
+                    continue
+                yield Skipped(f"{shown}:{line}", too_large(first, max_bytes))
+                offset, line, block = offset + first, line + 1, block[first:]
             cut = block.rfind(b"\n") + 1
             if cut == 0:
                 tail = block
@@ -281,7 +315,9 @@ def _jsonl_pieces(path: str, shown: str) -> Iterator[Unit]:
             offset += cut
             line += block.count(b"\n", 0, cut)
             tail = block[cut:]
-        if tail:
+        if passing:
+            yield Skipped(f"{shown}:{line}", too_large(passing, max_bytes))
+        elif tail:
             yield Unit(path, shown, "jsonl", len(tail), offset, line)
 
 

@@ -156,7 +156,8 @@ class Index:
         config = self.config
         names = {r: STDIN for g, r in zip(given, real) if g == STDIN}
         units = list(plan_reading(real, include=config.include, exclude=config.exclude,
-                                  follow_symlinks=config.follow_symlinks, shown_as=names))
+                                  follow_symlinks=config.follow_symlinks, shown_as=names,
+                                  max_bytes=config.max_document_bytes))
         tasks = list(plan_tasks(u for u in units if isinstance(u, Unit)))
         return tasks, [u for u in units if isinstance(u, Skipped)], sum(u.size for t in tasks for u in t)
 

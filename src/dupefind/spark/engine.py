@@ -184,7 +184,7 @@ def scan_inputs(spark: SparkSession, paths: Sequence[str], config: Config | None
     config = config or Config()
     inputs = read_inputs(spark, paths, include=config.include, exclude=config.exclude,
                          follow_symlinks=config.follow_symlinks, id_field=config.id_field,
-                         text_field=config.text_field, shown_as=shown_as)
+                         text_field=config.text_field, shown_as=shown_as, max_bytes=config.max_document_bytes)
     found = _scan(spark, inputs.tagged, config, bucket_cap=bucket_cap, with_clusters=with_clusters)
     planned = spark.createDataFrame([(s.path, s.reason, s.ignored) for s in inputs.planned_skips], SKIPPED)
     return replace(found, skipped=found.skipped.unionByName(planned))

@@ -50,12 +50,12 @@ def read_by_spark(path: str) -> bool:
 
 def read_inputs(spark: SparkSession, paths: Sequence[str], *, include: Sequence[str] = (),
                 exclude: Sequence[str] = (), follow_symlinks: bool = False, id_field: str = "id",
-                text_field: str = "text", shown_as: dict[str, str] | None = None) -> Inputs:
+                text_field: str = "text", shown_as: dict[str, str] | None = None, max_bytes: int = 0) -> Inputs:
     """The records under ``paths``: local ones planned here, the others read by Spark."""
     local = [p for p in paths if not read_by_spark(p)]
     remote = [p for p in paths if read_by_spark(p)]
     planned = list(plan_reading(local, include=include, exclude=exclude, follow_symlinks=follow_symlinks,
-                                shown_as=shown_as))
+                                shown_as=shown_as, max_bytes=max_bytes))
     units = [(index, u) for index, u in enumerate(planned) if isinstance(u, Unit)]
     parts: list[RDD[Tagged]] = []
     sc = spark.sparkContext
