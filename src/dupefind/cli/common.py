@@ -172,11 +172,26 @@ def emit(text: str | Iterable[str], output: str | None) -> None:
         write_report(output, chunks)
 
 
+class _StdoutConsole(Console):
+    """A console on stdout whose closed pipe is left to :func:`writing_stdout` (rich's own
+    handling exits with code 1, whatever the scan found)."""
+
+    def on_broken_pipe(self) -> None:
+        raise BrokenPipeError
+
+
+def stdout_console() -> Console:
+    """The console the rich report goes to on stdout: the terminal's width, or 120 columns when
+    piped (no terminal to fit) unless ``COLUMNS`` says otherwise."""
+    console = _StdoutConsole(highlight=False)
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console = _StdoutConsole(highlight=False, width=120)
+    return console
+
+
 def emit_rich(view: RenderableType, output: str | None) -> None:
     if output is None:
-        console = Console(highlight=False)
-        if not console.is_terminal and "COLUMNS" not in os.environ:
-            console = Console(highlight=False, width=120)  # piped: no terminal to fit
+        console = stdout_console()
         _tolerant_stdout()
         with writing_stdout():
             console.print(view)

@@ -21,7 +21,7 @@ from ..report.html import report_html_chunks
 from ..report.json_report import report_json_chunks, report_jsonl_chunks
 from ..report.terminal import report_parts, summary_view
 from ..walk import why
-from .common import _tolerant_stdout, emit, emit_rich, write_report, writing_stdout
+from .common import _tolerant_stdout, emit, emit_rich, stdout_console, write_report, writing_stdout
 from .config_option import config_sources
 
 #: A rich report with at least this many pair views shows a progress display while it is drawn.
@@ -62,9 +62,7 @@ def emit_rich_parts(parts: Iterable[RenderableType], *, count: int, output: str 
                 advance()
         write_report(output, console.export_text())
         return
-    console = Console(highlight=False)
-    if not console.is_terminal and "COLUMNS" not in os.environ:
-        console = Console(highlight=False, width=120)  # piped: no terminal to fit
+    console = stdout_console()
     shown_on = console if console.is_terminal else Console(stderr=True)
     _tolerant_stdout()
     with writing_stdout(), _progress(shown_on, count) as advance:
