@@ -314,6 +314,9 @@ def test_python_m_dupefind_entry_point(tmp_path: Path) -> None:
                           capture_output=True, text=True, check=False)
     assert done.returncode == 2
     assert done.stderr.startswith("Error: nothing to scan")
+    done = subprocess.run([sys.executable, "-m", "dupefind", "scan", "-"], input="", capture_output=True, text=True,
+                          check=False)
+    assert (done.returncode, done.stderr) == (2, "Error: nothing to scan: standard input ('-') held no JSONL line\n")
     done = subprocess.run([sys.executable, "-m", "dupefind", "scan", str(SAMPLES), "--threshold", "0"],
                           capture_output=True, text=True, check=False)
     assert done.returncode == 2 and "'--threshold'" in done.stderr

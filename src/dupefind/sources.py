@@ -235,6 +235,8 @@ def nothing_to_scan(paths: Sequence[str], skipped: Sequence[Skipped], *, include
     if include:
         patterns = " ".join(f"--include {p!r}" for p in include)
         return f"nothing to scan: no file under {where} matched {patterns}"
+    if list(paths) == [STDIN]:
+        return "nothing to scan: standard input ('-') held no JSONL line"
     excluded = " or excluded by --exclude" if exclude else ""
     return f"nothing to scan: no file under {where} (empty folder, or only hidden files{excluded})"
 
