@@ -1,0 +1,107 @@
+"""The visible article text of an HTML page."""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Iterator
+from html.parser import HTMLParser
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dupefind import htmltext
+from dupefind.htmltext import html_to_text
+
+
+class PlainExtractor(HTMLParser):
+    """The plain statement the counted extractor replaced: every check looks at every open tag."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.open: list[str] = []
+        self.page: list[str] = []
+        self.article: list[str] = []
+        self.seen_article = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in htmltext._BLOCK:
+            self._emit("\n")
+        if tag not in htmltext._VOID:
+            self.open.append(tag)
+        if tag in htmltext._ARTICLE:
+            self.seen_article = True
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in htmltext._BLOCK:
+            self._emit("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.open:
+            while self.open and self.open.pop() != tag:
+                pass
+        if tag in htmltext._BLOCK:
+            self._emit("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not any(tag in htmltext._HIDDEN for tag in self.open):
+            self._emit(data)
+
+    def _emit(self, data: str) -> None:
+        if any(tag in htmltext._ARTICLE for tag in self.open):
+            depth = max(i for i, tag in enumerate(self.open) if tag in htmltext._ARTICLE)
+            if not any(tag in htmltext._FURNITURE for tag in self.open[depth:]):
+                self.article.append(data)
+        elif not any(tag in htmltext._FURNITURE for tag in self.open):
+            self.page.append(data)
+
+
+TAGS = ["div", "p", "span", "b", "script", "style", "nav", "footer", "aside", "article", "main", "br", "img",
+        "li", "ul", "template", "form"]
+PIECES = st.one_of(
+    st.sampled_from(TAGS).map(lambda t: f"<{t}>"),
+    st.sampled_from(TAGS).map(lambda t: f"</{t}>"),
+    st.sampled_from(TAGS).map(lambda t: f"<{t}/>"),
+    st.sampled_from(["alpha", "beta gamma", " ", "\n", "delta.", "&amp;", "x"]),
+)
+
+
+@given(st.lists(PIECES, max_size=80))
+def test_the_counted_extractor_is_the_plain_statement(pieces: list[str]) -> None:
+    page = "".join(pieces)
+    plain = PlainExtractor()
+    plain.feed(page)
+    plain.close()
+    counted = htmltext._Extractor()
+    counted.feed(page)
+    counted.close()
+    assert (counted.page, counted.article, counted.seen_article) == (plain.page, plain.article, plain.seen_article)
+
+
+def test_article_furniture_and_hidden_text() -> None:
+    page = ("<html><head><title>T</title></head><body><nav>Menu</nav><article><h1>Headline</h1>"
+            "<p>Body <b>text</b>.</p><aside>Share</aside><script>x()</script></article>"
+            "<footer>Footer</footer></body></html>")
+    assert html_to_text(page) == "Headline\n\nBody text."
+    assert html_to_text("<div>One</div><nav>Menu</nav><p>Two</p>") == "One\n\nTwo"
+
+
+@pytest.fixture
+def no_hang() -> Iterator[None]:
+    def expired(signum: int, frame: object) -> None:
+        raise TimeoutError("html_to_text did not finish in 60 s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(60)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.parametrize("opening", ["<div>", "<p>"])
+def test_a_page_nested_200000_deep_is_read(no_hang: None, opening: str) -> None:
+    # Each piece of text checked every open element: 200,000 nested elements took hours.
+    page = opening * 200_000 + "deep words" + opening.replace("<", "</") * 200_000
+    assert html_to_text(page) == "deep words"
