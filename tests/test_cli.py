@@ -377,3 +377,30 @@ def test_readme_defaults_match_the_cli() -> None:
             assert str(param.default) in re.split(r"[\s,]+", cell), (option, param.default, cell)
         checked += 1
     assert checked >= 10
+
+
+def test_a_report_is_never_written_over_an_input(tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    shutil.copytree(SAMPLES, folder)
+    target = folder / "010_elm_street_community_garden.txt"
+    before = target.read_bytes()
+    for args in (["scan", str(folder), "--format", "json", "-o", str(target)],  # inside a scanned folder
+                 ["scan", str(target), str(folder / "011_elm_street_garden_repost.txt"), "-o", str(target)],
+                 ["compare", str(target), str(folder / "011_elm_street_garden_repost.txt"), "-o", str(target)]):
+        result = run_main(args)
+        assert result.exit_code == 2, (args, result.output)
+        assert "is one of the inputs" in result.stderr and "never written over an input" in result.stderr
+        assert target.read_bytes() == before
+    # A new report in the scanned folder, and the same again: last run's report.json is not read.
+    report = folder / "report.json"
+    for _ in range(2):
+        result = run_main(["scan", str(folder), "--format", "json", "-o", str(report)])
+        assert result.exit_code == 0, result.output
+        assert json.loads(report.read_text())["summary"]["pairs"] == 5
+    # Nor over an index.
+    index = tmp_path / "articles.db"
+    assert run_main(["index", "add", str(index), str(folder)]).exit_code == 0
+    stored = index.read_bytes()
+    result = run_main(["index", "pairs", str(index), "--format", "json", "-o", str(index)])
+    assert result.exit_code == 2 and "is one of the inputs" in result.stderr
+    assert index.read_bytes() == stored

@@ -9,7 +9,7 @@ import stat
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from typing import Any, TypeVar
 
@@ -27,7 +27,7 @@ from rich.progress import Progress as ProgressBars
 from ..catalog import Progress
 from ..config import SCHEMES, Config
 from ..errors import ConfigError
-from ..sources import Record, read_records
+from ..sources import KINDS, STDIN, Record, read_records
 from ..walk import shown_name, why
 from .config_option import config_file_option, set_in
 
@@ -237,13 +237,17 @@ def _drop_stdout() -> None:
     os.close(null)
 
 
-def check_output(output: str | None) -> None:
-    """Fail before scanning, not after, when the report could not be written."""
+def check_output(output: str | None, inputs: Sequence[str] = ()) -> None:
+    """Fail before scanning, not after, when the report could not be written, or would be
+    written over one of the ``inputs`` (the files and folders given, an index)."""
     if output is None:
         return
     folder = os.path.dirname(os.path.abspath(output))
     if not os.path.isdir(folder):
         raise click.BadParameter(f"folder {shown_name(folder)} does not exist", param_hint="'--output'")
+    if (given := _input_at(output, inputs)) is not None:
+        raise click.BadParameter(f"{shown_name(output)} is one of the inputs ({shown_name(given)}): a report is never "
+                                 "written over an input", param_hint="'--output'")
     if _special(output):
         return  # a device or a pipe (/dev/null): written straight into
     try:
@@ -252,6 +256,25 @@ def check_output(output: str | None) -> None:
         os.unlink(probe)
     except OSError as error:
         raise click.BadParameter(f"cannot write in {shown_name(folder)}: {why(error)}", param_hint="'--output'") from None
+
+
+def _input_at(output: str, inputs: Sequence[str]) -> str | None:
+    """The input given that ``output`` is or holds: an existing file named among ``inputs``, or
+    one of a type that is read inside a folder among them (a new file, a device, or a file
+    a folder's scan ignores by its type, such as last run's ``report.json``, is no input)."""
+    if not os.path.isfile(output):
+        return None
+    real = os.path.realpath(output)
+    suffix = os.path.splitext(real)[1].lower()
+    for given in inputs:
+        if given == STDIN:
+            continue
+        target = os.path.realpath(given)
+        if real == target:
+            return given
+        if os.path.isdir(target) and real.startswith(target.rstrip(os.sep) + os.sep) and (suffix in KINDS or not suffix):
+            return given
+    return None
 
 
 def write_report(path: str, text: str | Iterable[str]) -> None:

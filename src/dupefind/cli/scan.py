@@ -52,7 +52,7 @@ def scan(paths: tuple[str, ...], fmt: str, output: str | None, max_passages: int
     and unreadable inputs are skipped with their reason (exit 3).
     """
     config = build_config(knobs)
-    check_output(output)
+    check_output(output, paths)
     need_output(fmt, output)
     if (note := compiling_note()) is not None:
         click.echo(f"dupefind: {note}", err=True)
