@@ -31,6 +31,21 @@ def test_csv_on_stdout_parses_back_to_the_pairs(in_repo: Path) -> None:
     assert rows[2]["kind"] == "verbatim+reordered"
 
 
+def test_csv_ids_that_a_spreadsheet_would_run_are_written_as_text(tmp_path: Path) -> None:
+    article = (Path(__file__).parent.parent / "samples" / "010_elm_street_community_garden.txt").read_text()
+    ids = ['=HYPERLINK("http://example.com","x")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "plain-id"]
+    source = tmp_path / "docs.jsonl"
+    source.write_text("".join(json.dumps({"id": ident, "text": article + " " + "extra " * k}) + "\n"
+                              for k, ident in enumerate(ids)))
+    result = run_main(["scan", str(source), "--format", "csv"])
+    assert result.exit_code == 0, result.stderr
+    cells = {cell for row in csv.DictReader(io.StringIO(result.stdout, newline="")) for cell in (row["a"], row["b"])}
+    assert cells == {"'" + ident for ident in ids[:4]} | {"plain-id"}
+    # The JSON report keeps them as they are.
+    report = json.loads(run_main(["scan", str(source), "--format", "json"]).stdout)
+    assert {p["a"] for p in report["pairs"]} | {p["b"] for p in report["pairs"]} == set(ids)
+
+
 def test_parquet_needs_an_output_and_round_trips(in_repo: Path, tmp_path: Path) -> None:
     pq = pytest.importorskip("pyarrow.parquet")
     refused = run_main(["scan", "samples/", "--format", "parquet"])

@@ -4,6 +4,11 @@ pair, most similar first, for spreadsheets and data pipelines.
 Columns (:data:`COLUMNS`): the two ids, the figures, the kind (kinds joined with ``+``, empty
 when the pair has no passages) and the number of passages. The passages themselves are in the
 JSON report. Parquet needs the ``parquet`` extra (pyarrow), imported only when asked for.
+
+A CSV id that a spreadsheet would run as a formula (one starting with ``=``, ``+``, ``-``,
+``@``, a tab or a carriage return: a JSONL id is whatever the file says, such as
+``=HYPERLINK(...)``) is written with an apostrophe before it, as OWASP advises against CSV
+injection; spreadsheets show the id as text. The Parquet and JSON reports keep ids as they are.
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ from ..errors import DupefindError
 from ..models import Pair, Report
 
 COLUMNS = ("a", "b", "kind", "similarity", "containment", "containment_a", "containment_b", "passages")
+#: What a spreadsheet takes for the start of a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def pair_row(pair: Pair) -> tuple[str, str, str, float, float, float, float, int]:
@@ -33,12 +40,19 @@ def report_csv_chunks(report: Report, *, rows_per_chunk: int = 1000) -> Iterator
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
     for number, pair in enumerate(report.pairs, start=1):
-        writer.writerow(pair_row(pair))
+        row = pair_row(pair)
+        writer.writerow((as_text_cell(row[0]), as_text_cell(row[1]), *row[2:]))
         if number % rows_per_chunk == 0:
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()
     yield buffer.getvalue()
+
+
+def as_text_cell(value: str) -> str:
+    """``value`` as a CSV cell no spreadsheet runs as a formula (an apostrophe before it when
+    it starts like one)."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def report_csv(report: Report) -> str:
