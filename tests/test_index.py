@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import dupefind
-from dupefind import Config, Index, IndexConfigError, IndexFileError, SourceMovedError
+from dupefind import Config, Index, IndexConfigError, IndexFileError
 from dupefind.boilerplate import Commons
 from dupefind.candidates import band_keys, candidate_pairs
 from dupefind.catalog import Catalog, build_catalog
@@ -366,9 +366,21 @@ def test_an_index_of_locations_rereads_texts_and_says_when_a_source_moved(tmp_pa
         assert not index.info().texts
         with pytest.raises(IndexConfigError, match="chosen when the index is made"):
             Index(tmp_path / "i.index", CONFIG, keep_texts=True)
-        Path(paths[0]).rename(tmp_path / "moved.txt")
-        with pytest.raises(SourceMovedError, match="moved or changed"):
-            index.pairs()
+        scanned = dupefind.scan(paths[:12], CONFIG).pairs
+        victim = scanned[0].a  # a document with a pair
+        Path(victim).rename(tmp_path / "moved.txt")
+        # The pairs of the document that moved are left out, and the report says so; the rest stand.
+        whole = index.pairs()
+        assert [s.path for s in whole.skipped] == [victim]
+        assert "moved or changed since it was added" in whole.skipped[0].reason
+        assert victim not in {d.id for d in whole.documents}
+        assert [(p.a, p.b) for p in whole.pairs] == [(p.a, p.b) for p in scanned if victim not in (p.a, p.b)]
+        # A check leaves it out too, and names it when a new document's candidates needed it.
+        copy = tmp_path / "copy.txt"
+        copy.write_text((tmp_path / "moved.txt").read_text(encoding="utf-8"), encoding="utf-8")
+        checked = index.check([str(copy)])
+        assert [s.path for s in checked.skipped] == [victim]
+        assert [(p.a, p.b) for p in checked.pairs] == [(str(copy), scanned[0].b)]  # its partner, still there
 
 
 def test_one_path_is_one_path_and_a_missing_folder_is_named(tmp_path: Path, corpus: list[str]) -> None:

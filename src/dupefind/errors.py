@@ -34,4 +34,5 @@ class IndexConfigError(ConfigError):
 
 class SourceMovedError(DupefindError):
     """An index that keeps only where its texts are found cannot re-read one: the file has
-    moved or changed since it was added."""
+    moved or changed since it was added. Raised by the index's text loader; ``check`` and
+    ``pairs`` turn it into a skipped document (its pairs left out) and go on."""

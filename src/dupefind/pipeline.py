@@ -18,7 +18,7 @@ from .candidates import candidate_pairs, every_pair, exhaustive
 from .catalog import Catalog, Progress, build_catalog
 from .cluster import clusters
 from .config import Config
-from .errors import InputError
+from .errors import InputError, SourceMovedError
 from .explain import explain
 from .models import Document, Location, PackedPair, Pair, Pairs, Report, Skipped
 from .parallel import Workers, ordered_map
@@ -413,7 +413,7 @@ def _read_again(location: Location, read: TextLoader) -> str | None:
     """The text at ``location`` if it is still the one the first pass read, else ``None``."""
     try:
         text = read(location)
-    except (OSError, ValueError, KeyError, TypeError):  # gone, unreadable, no longer the same record
+    except (OSError, ValueError, KeyError, TypeError, SourceMovedError):  # gone, unreadable, not the same
         return None
     return text if location.checksum is None or checksum(text) == location.checksum else None
 
@@ -523,14 +523,15 @@ def with_members(candidates: list[tuple[int, int]], identical: list[tuple[int, i
     return sorted(found)
 
 
-def without_changed(catalog: Catalog, pairs: list[PackedPair], changed: set[int]
+def without_changed(catalog: Catalog, pairs: list[PackedPair], changed: set[int], *, reason: str = ""
                      ) -> tuple[tuple[Document, ...], tuple[Skipped, ...], list[PackedPair]]:
     """The documents, the skipped inputs and the pairs, with the documents that changed during
-    the scan moved to the skipped inputs and their pairs dropped."""
+    the scan moved to the skipped inputs (with ``reason``, :data:`CHANGED` unless given) and
+    their pairs dropped."""
     if not changed:
         return catalog.documents, catalog.skipped, pairs
     gone = {catalog.documents[k].id for k in changed}
-    skipped = [*catalog.skipped, *(Skipped(_where(catalog.documents[k], catalog.locations[k]), CHANGED)
+    skipped = [*catalog.skipped, *(Skipped(_where(catalog.documents[k], catalog.locations[k]), reason or CHANGED)
                                    for k in sorted(changed))]
     return (tuple(d for d in catalog.documents if d.id not in gone),
             tuple(sorted(skipped, key=lambda s: (s.path, s.reason))),

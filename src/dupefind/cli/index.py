@@ -141,7 +141,7 @@ def pairs(index_path: str, fmt: str, output: str | None, max_passages: int, max_
     with open_index(index_path, knobs) as store, progress_bars(enabled=fmt == "rich" and not quiet) as progress:
         report = store.pairs(progress=progress)
     show_report(report, fmt=fmt, output=output, max_passages=max_passages, max_chars=max_chars, top=top, quiet=quiet)
-    exit_with(found=bool(report.pairs), skipped=False, fail=fail_on_duplicates)
+    exit_with(found=bool(report.pairs), skipped=bool(report.skipped), fail=fail_on_duplicates)
 
 
 @index.command()

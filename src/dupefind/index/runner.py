@@ -24,7 +24,7 @@ import numpy.typing as npt
 from ..catalog import Progress, plan_tasks
 from ..config import Config
 from ..errors import IndexConfigError, IndexFileError, InputError
-from ..models import Report, Skipped
+from ..models import Document, PackedPair, Report, Skipped
 from ..parallel import Workers, ordered_map
 from ..pipeline import PathArg, find_pairs, make_report, path_list, views_of, without_changed
 from ..sources import STDIN, Unit, nothing_to_scan, open_inputs, plan_reading
@@ -249,7 +249,10 @@ class Index:
                         skipped=tuple(sorted(skipped, key=lambda s: (s.path, s.reason))))
         renumbered = {old: new for new, old in enumerate(sorted(involving))}
         documents, kept_skipped, pairs = without_changed(fresh, pairs, {renumbered[k] for k in changed if k in renumbered})
-        return make_report(documents, pairs, kept_skipped, self.config, seconds=time.perf_counter() - started)
+        # An indexed document that can no longer be read as it was added: its pairs dropped, and said.
+        _, moved, pairs = _without_moved(catalog.documents, pairs, {k for k in changed if k not in renumbered})
+        return make_report(documents, pairs, tuple(sorted((*kept_skipped, *moved), key=lambda s: (s.path, s.reason))),
+                           self.config, seconds=time.perf_counter() - started)
 
     def _new(self, batches: list[IndexBatch], skipped: list[Skipped]) -> list[tuple[Member, Bands]]:
         kept: list[tuple[Member, Bands]] = []
@@ -278,8 +281,9 @@ class Index:
         started = time.perf_counter()
         with self._store.reading():
             catalog = whole_catalog(self._store, views=self.views, min_docs=self.config.boilerplate_min_docs)
-            pairs, _ = find_pairs(catalog, self.config, views=self.views, progress=progress, load=self._texts())
-        return make_report(catalog.documents, pairs, (), self.config, seconds=time.perf_counter() - started)
+            pairs, changed = find_pairs(catalog, self.config, views=self.views, progress=progress, load=self._texts())
+        documents, skipped, pairs = _without_moved(catalog.documents, pairs, changed)
+        return make_report(documents, pairs, skipped, self.config, seconds=time.perf_counter() - started)
 
     def remove(self, ids: Sequence[str]) -> Removed:
         """Remove the documents with these ids (one transaction)."""
@@ -303,6 +307,25 @@ class Index:
         fingerprint = {name: self.config.as_dict()[name] for name in FINGERPRINT_OPTIONS}
         return IndexInfo(self.path, counts["documents"], counts["short_documents"], counts["batches"],
                          counts["segment_keys"], size, schema_version(), fingerprint, self.keep_texts, created_by)
+
+
+#: Why an indexed document whose text cannot be read as it was added is left out of a report.
+MOVED = ("has moved or changed since it was added to the index, which keeps only where its texts are: its pairs "
+         "are left out; add it again with `dupefind index add --replace`")
+
+
+def _without_moved(documents: tuple[Document, ...], pairs: list[PackedPair], moved: set[int]
+                   ) -> tuple[tuple[Document, ...], tuple[Skipped, ...], list[PackedPair]]:
+    """``documents`` and ``pairs`` without the ``moved`` documents (indexed, whose texts could
+    not be read again as they were added), and a skipped entry saying so for each: the rest of
+    the report stands, as a scan's does when a file changes under it."""
+    if not moved:
+        return documents, (), pairs
+    gone = {documents[k].id for k in moved}
+    skipped = tuple(Skipped(documents[k].path if documents[k].id == documents[k].path
+                            else f"{documents[k].path} (id {documents[k].id!r})", MOVED) for k in sorted(moved))
+    return (tuple(d for d in documents if d.id not in gone), tuple(sorted(skipped, key=lambda s: (s.path, s.reason))),
+            [p for p in pairs if p.a not in gone and p.b not in gone])
 
 
 def _view_shape(view: View) -> dict[str, object]:
