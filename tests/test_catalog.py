@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import random
 from pathlib import Path
 
@@ -119,3 +120,10 @@ def test_signature_rows_reserved_and_grown() -> None:
     grown = tight.sketches()
     assert grown.signatures[:, 0].tolist() == [k for k in range(5) for _ in range(3)]
     assert grown.signatures.flags.owndata and grown.signatures.shape == (15, 4)
+
+
+def test_jobs_beyond_the_cores_count_as_the_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each worker holds its own interpreter and batches: 1024 of them on 2 cores would only take
+    # turns, and run out of memory.
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    assert [dupefind.Config(jobs=j).processes for j in (0, 1, 2, 3, 1024)] == [2, 1, 2, 2, 2]

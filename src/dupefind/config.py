@@ -19,6 +19,15 @@ SCHEMES: tuple[Scheme, ...] = ("stopwords", "words", "chars")
 DEFAULT_NGRAM: dict[Scheme, int] = {"stopwords": 8, "words": 5, "chars": 7}
 
 
+def cores() -> int:
+    """The cores this process may run on (its CPU affinity where the system says, as a
+    container's CPU set limits it; else every core)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not on Linux
+        return os.cpu_count() or 1
+
+
 @dataclass(frozen=True, slots=True)
 class Config:
     """Every knob of a scan. The defaults are the measured, spin-robust configuration."""
@@ -97,8 +106,11 @@ class Config:
 
     @property
     def processes(self) -> int:
-        """The number of processes ``jobs`` stands for."""
-        return self.jobs or os.cpu_count() or 1
+        """The number of processes ``jobs`` stands for: at most the cores this process may run
+        on (more would only take turns on them, each holding its own interpreter and batches,
+        ~200 MB: ``--jobs 48`` on 2 cores took 10 GB and three times as long; 1024 would run
+        out of memory)."""
+        return min(self.jobs, cores()) if self.jobs else cores()
 
     @property
     def shingle_size(self) -> int:
