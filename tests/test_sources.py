@@ -455,3 +455,17 @@ def test_the_document_limit_is_checked() -> None:
         Config(max_document_mb=-1)
     assert Config(max_document_mb=0).max_document_bytes == 0
     assert Config().max_document_bytes == 64 * MIB
+
+
+def test_a_file_reached_twice_through_the_paths_given_is_read_once(tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    write(folder / "a.txt", ARTICLE)
+    write(folder / "sub" / "b.txt", ARTICLE + " and more")
+    write(folder / "sub" / "blob.bin", b"\x00\x01binary")  # ignored by type: listed once
+    os.link(folder / "a.txt", folder / "hard.txt")  # another name of the same file: read, as a walk reads it
+    given = [folder, Path(str(folder) + "/"), folder / "sub", folder / "a.txt"]
+    records, skipped = read(given)  # (``read`` fails on a path skipped twice)
+    assert sorted(records) == sorted(str(p) for p in (folder / "a.txt", folder / "hard.txt", folder / "sub" / "b.txt"))
+    assert list(skipped) == [str(folder / "sub" / "blob.bin")]
+    report = dupefind.scan([str(p) for p in given])
+    assert report.skipped == () and len(report.ignored) == 1 and len(report.documents) == 3

@@ -132,8 +132,13 @@ def plan_reading(
     that is not read is listed as ignored; a file given by name is skipped instead. A file read
     as one document, or a JSONL line, of more than ``max_bytes`` bytes (0: no limit) is skipped
     unread (its size is known before it is read: a folder holding one huge file does not fill
-    the memory)."""
+    the memory).
+
+    A file reached again through the paths given (a folder given twice, or a folder and a file
+    or folder inside it) is read once, under the name it was first reached by, and a reason to
+    skip something is given once: it is one input, not a duplicate of itself."""
     names = shown_as or {}
+    once = _Once() if len(paths) > 1 else None
     for given in paths:
         shown = names.get(given, shown_name(given))
         try:
@@ -143,14 +148,39 @@ def plan_reading(
             continue
         if stat.S_ISDIR(info.st_mode):
             for found in walk(given, include=include, exclude=exclude, follow_symlinks=follow_symlinks):
+                if once is not None and not once.first(found):
+                    continue
                 if isinstance(found, Skipped):
                     yield found
                 else:
                     yield from _plan_file(found, in_folder=True, max_bytes=max_bytes)
         elif stat.S_ISREG(info.st_mode):
-            yield from _plan_file(Found(given, shown, info.st_size), jsonl=shown == STDIN, max_bytes=max_bytes)
+            found = Found(given, shown, info.st_size)
+            if once is None or once.first(found):
+                yield from _plan_file(found, jsonl=shown == STDIN, max_bytes=max_bytes)
         else:
             yield Skipped(shown, not_regular(info.st_mode) + " (read JSONL from a pipe with '-')")
+
+
+class _Once:
+    """The files (by real path: two hard links are two files, as a folder's walk reads them) and
+    the reasons to skip met so far."""
+
+    def __init__(self) -> None:
+        self.files: set[str] = set()
+        self.skips: set[tuple[str, str]] = set()
+
+    def first(self, found: Found | Skipped) -> bool:
+        """Whether ``found`` is met for the first time."""
+        if isinstance(found, Skipped):
+            reason = (found.path, found.reason)
+            new = reason not in self.skips
+            self.skips.add(reason)
+            return new
+        real = os.path.realpath(found.path)
+        new = real not in self.files
+        self.files.add(real)
+        return new
 
 
 def read_unit(unit: Unit, *, id_field: str = "id", text_field: str = "text") -> Iterator[Record | Skipped]:
