@@ -542,6 +542,30 @@ def test_tasks_of_every_pair_read_each_document_a_few_times() -> None:
     assert sum(len({d for pair in task for d in pair}) for task in tasks) <= 700
 
 
+def test_dense_candidates_go_in_tasks_of_large_tiles() -> None:
+    """Texts written from one small vocabulary: each document a candidate with dozens of others
+    chosen at random. Tasks of 64 documents read each document about once per pair; tiles of
+    many documents read it a few times in all, within the words a task may hold."""
+    import random
+
+    from dupefind.pipeline import WORDS_PER_DENSE_TASK, _grouped, _reads
+
+    draw = random.Random(5)
+    candidates = sorted({(min(a, b), max(a, b)) for a, b in ((draw.randrange(3000), draw.randrange(3000))
+                                                              for _ in range(60_000)) if a != b})
+    words = np.full(3000, 80, dtype=np.int64)
+    plain = list(_grouped(candidates))
+    dense = list(_grouped(candidates, words=words, jobs=2))
+    assert sorted(pair for task in dense for pair in task) == candidates
+    assert _reads(plain) > 0.9 * len(candidates)
+    assert _reads(dense) < 0.25 * len(candidates)  # 0.2 here: five tiles of 600, 15 pairs of tiles
+    assert len(dense) >= 8  # four tasks a worker at least
+    assert all(80 * len({d for pair in task for d in pair}) <= WORDS_PER_DENSE_TASK for task in dense)
+    # Sparse candidates keep the tasks they had.
+    sparse = candidates[:500]
+    assert list(_grouped(sparse, words=words, jobs=2)) == list(_grouped(sparse))
+
+
 def test_answers_to_one_question_copies_found_independent_answers_not(monkeypatch: pytest.MonkeyPatch) -> None:
     """``benchmarks/answers/`` (written for the project): sources with cut, light and heavy
     copies of each, and for four questions four answers written independently. A scan

@@ -48,6 +48,18 @@ TextLoader = Callable[[Location], str]
 DOCUMENTS_PER_TASK = 64
 #: ... and at most this many pairs.
 PAIRS_PER_TASK = 512
+#: When the candidates are dense (each document paired with this many others on average, as in
+#: a collection of texts written from one small vocabulary: templates, generated pages), pairs
+#: between two documents chosen at random are the rule, and a task of 64 documents holds few of
+#: them: each document was re-read about once per pair. Such candidates go in tasks of two
+#: tiles of documents instead, as many as :data:`WORDS_PER_DENSE_TASK` words allow (at most
+#: :data:`DENSE_TILE` documents a tile), with every pair between the two tiles.
+DENSE_DEGREE = 16
+#: Words of the documents of one task of dense candidates, at most (the memory a task's
+#: prepared documents take grows with them).
+WORDS_PER_DENSE_TASK = 1_000_000
+#: Most documents of one tile of dense candidates.
+DENSE_TILE = 1024
 
 _NO_KEYS: Keys = np.empty(0, dtype=np.uint64)
 #: A pair whose passages cover this share of one document is a copy of it (as
@@ -164,7 +176,8 @@ def _verified(candidates: list[tuple[int, int]], catalog: Catalog, config: Confi
     """Each candidate pair re-read, verified and aligned (in ``config.processes`` processes):
     the copies, in the candidates' order, and the documents that changed since the first pass."""
     check = partial(check_pairs, commons=catalog.commons, config=config, load=load)
-    tasks = (_pair_task(pairs, catalog) for pairs in _grouped(candidates))
+    words = np.fromiter((d.words for d in catalog.documents), dtype=np.int64, count=len(catalog.documents))
+    tasks = (_pair_task(pairs, catalog) for pairs in _grouped(candidates, words=words, jobs=config.processes))
     found: list[PackedPair] = []
     changed: set[int] = set()
     done = 0
@@ -187,22 +200,46 @@ class PairTask:
     """The id and location of each document the pairs name."""
 
 
-def _grouped(candidates: list[tuple[int, int]]) -> Iterator[list[tuple[int, int]]]:
+def _grouped(candidates: list[tuple[int, int]], *, words: npt.NDArray[np.int64] | None = None,
+             jobs: int = 1) -> Iterator[list[tuple[int, int]]]:
     """The candidates in tasks of at most ``DOCUMENTS_PER_TASK`` documents and ``PAIRS_PER_TASK``
     pairs, each document re-read and prepared once per task: the pairs ordered by the connected
     group of documents they belong to (a story run in many places, a lede and its reuses), in
-    whichever of :func:`_by_group`'s two orders reads fewer documents, and cut into runs."""
-    yield from min((_runs(order) for order in _by_group(candidates)), key=_reads, default=[])
+    whichever of :func:`_by_group`'s two orders reads fewer documents, and cut into runs.
+    Dense candidates (``words``: each document's words, if known) may go in tasks of two large
+    tiles instead (see :data:`DENSE_DEGREE`), when those read fewer documents; at least
+    ``4 * jobs`` tasks of them, so that every worker has its share."""
+    tile = _dense_tile(candidates, words, jobs)
+    orders = _by_group(candidates, large=tile)
+    runs = [_runs(order) for order in orders[:2]]
+    if tile:
+        runs.append(_runs(orders[2], documents=2 * tile, pairs_per_task=min(tile * tile, 32 * PAIRS_PER_TASK)))
+    yield from min(runs, key=_reads, default=[])
 
 
-def _runs(pairs: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
-    """The pairs, in their order, cut into tasks (see :func:`_grouped`)."""
+def _dense_tile(candidates: list[tuple[int, int]], words: npt.NDArray[np.int64] | None, jobs: int) -> int:
+    """Documents per tile for tasks of dense candidates (0: the candidates are not dense)."""
+    if words is None or not candidates:
+        return 0
+    named = np.unique(np.array(candidates, dtype=np.int64))
+    if 2 * len(candidates) < DENSE_DEGREE * len(named):
+        return 0
+    mean = max(1.0, float(words[named].mean()))
+    # Tiles of t documents make (n / t)(n / t + 1) / 2 tasks: at least 4 per worker.
+    most = int(len(named) / (np.sqrt(8 * jobs) + 1))
+    return max(DOCUMENTS_PER_TASK // 2, min(DENSE_TILE, int(WORDS_PER_DENSE_TASK / (2 * mean)), most))
+
+
+def _runs(pairs: list[tuple[int, int]], *, documents: int = DOCUMENTS_PER_TASK,
+          pairs_per_task: int = PAIRS_PER_TASK) -> list[list[tuple[int, int]]]:
+    """The pairs, in their order, cut into tasks of at most ``documents`` documents and
+    ``pairs_per_task`` pairs (see :func:`_grouped`)."""
     runs: list[list[tuple[int, int]]] = []
     run: list[tuple[int, int]] = []
     named: set[int] = set()
     for pair in pairs:
         new = len(named) + (pair[0] not in named) + (pair[1] not in named)
-        if run and (new > DOCUMENTS_PER_TASK or len(run) >= PAIRS_PER_TASK):
+        if run and (new > documents or len(run) >= pairs_per_task):
             runs.append(run)
             run, named = [], set()
         run.append(pair)
@@ -217,7 +254,7 @@ def _reads(runs: list[list[tuple[int, int]]]) -> int:
     return sum(len({k for pair in run for k in pair}) for run in runs)
 
 
-def _by_group(candidates: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+def _by_group(candidates: list[tuple[int, int]], *, large: int = 0) -> list[list[tuple[int, int]]]:
     """The pairs in two orders that keep the documents of a run of them few (the caller keeps
     the one that reads fewer): the documents numbered by reverse Cuthill-McKee over the graph
     of candidates (each connected group in turn, neighbours numbered close together), then the
@@ -226,7 +263,8 @@ def _by_group(candidates: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
     spans most of it; sorted by document index, a task of 64 documents held ~1 document read
     per pair, sorted by numbers 0.28 (news-like corpus, 20k documents; tiles read as many).
     Tiles win when most documents pair with most others (every pair of a small collection:
-    100 documents read 599 times instead of 3,262), numbers on overlapping cliques of quotes."""
+    100 documents read 599 times instead of 3,262), numbers on overlapping cliques of quotes.
+    ``large`` (documents per tile), if given, adds a third order: by tiles of that many."""
     if not candidates:
         return []
     # Imported when used: SciPy's graph routines load in ~0.2 s, which workers never need.
@@ -241,8 +279,10 @@ def _by_group(candidates: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
     place[order] = np.arange(count)
     low, high = np.minimum(place[ends[:, 0]], place[ends[:, 1]]), np.maximum(place[ends[:, 0]], place[ends[:, 1]])
     tile = DOCUMENTS_PER_TASK // 2
-    return [[candidates[k] for k in ranked.tolist()]
-            for ranked in (np.lexsort((high, low)), np.lexsort((high, low, high // tile, low // tile)))]
+    orders = [np.lexsort((high, low)), np.lexsort((high, low, high // tile, low // tile))]
+    if large:
+        orders.append(np.lexsort((high, low, high // large, low // large)))
+    return [[candidates[k] for k in ranked.tolist()] for ranked in orders]
 
 
 def _pair_task(pairs: list[tuple[int, int]], catalog: Catalog) -> PairTask:
