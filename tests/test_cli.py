@@ -379,6 +379,18 @@ def test_readme_defaults_match_the_cli() -> None:
     assert checked >= 10
 
 
+def test_compare_refuses_a_file_over_the_document_limit(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    with open(big, "wb") as handle:
+        handle.truncate(5 << 30)  # sparse: read whole, 5 GB
+    small = SAMPLES / "040_night_trains_return.txt"
+    result = run_main(["compare", str(big), str(small)])
+    assert result.exit_code == 2
+    assert "too large to read as one document (5,120.0 MB; the limit is 64 MB" in result.stderr
+    result = run_main(["compare", str(small), str(small), "--max-document-mb", "1", "--format", "json"])
+    assert result.exit_code == 0 and json.loads(result.stdout)["duplicate"]
+
+
 def test_a_report_is_never_written_over_an_input(tmp_path: Path) -> None:
     folder = tmp_path / "articles"
     shutil.copytree(SAMPLES, folder)

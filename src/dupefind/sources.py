@@ -136,7 +136,8 @@ def plan_reading(
 
     A file reached again through the paths given (a folder given twice, or a folder and a file
     or folder inside it) is read once, under the name it was first reached by, and a reason to
-    skip something is given once: it is one input, not a duplicate of itself."""
+    skip something is given once: it is one input, not a duplicate of itself. (A file of a type
+    that is not read is no input a walk read: named on the command line, it is still skipped.)"""
     names = shown_as or {}
     once = _Once() if len(paths) > 1 else None
     for given in paths:
@@ -156,7 +157,7 @@ def plan_reading(
                     yield from _plan_file(found, in_folder=True, max_bytes=max_bytes)
         elif stat.S_ISREG(info.st_mode):
             found = Found(given, shown, info.st_size)
-            if once is None or once.first(found):
+            if once is None or once.first(found, named=True):
                 yield from _plan_file(found, jsonl=shown == STDIN, max_bytes=max_bytes)
         else:
             yield Skipped(shown, not_regular(info.st_mode) + " (read JSONL from a pipe with '-')")
@@ -170,13 +171,16 @@ class _Once:
         self.files: set[str] = set()
         self.skips: set[tuple[str, str]] = set()
 
-    def first(self, found: Found | Skipped) -> bool:
-        """Whether ``found`` is met for the first time."""
+    def first(self, found: Found | Skipped, *, named: bool = False) -> bool:
+        """Whether ``found`` is met for the first time (a file ``named`` on the command line of
+        a type that is not read always is: see :func:`plan_reading`)."""
         if isinstance(found, Skipped):
             reason = (found.path, found.reason)
             new = reason not in self.skips
             self.skips.add(reason)
             return new
+        if named and _kind(found.path) is None:
+            return True
         real = os.path.realpath(found.path)
         new = real not in self.files
         self.files.add(real)
@@ -289,10 +293,16 @@ def too_large(size: int, max_bytes: int) -> str:
             "set by --max-document-mb)")
 
 
+def _kind(path: str, *, jsonl: bool = False) -> str | None:
+    """How a file is read, by its name (``None``: a type that is not read)."""
+    suffix = os.path.splitext(path)[1]
+    return "jsonl" if jsonl else KINDS.get(suffix.lower(), "text" if not suffix else None)
+
+
 def _plan_file(found: Found, *, jsonl: bool = False, in_folder: bool = False,
                max_bytes: int = 0) -> Iterator[Unit | Skipped]:
     suffix = os.path.splitext(found.path)[1]
-    kind = "jsonl" if jsonl else KINDS.get(suffix.lower(), "text" if not suffix else None)
+    kind = _kind(found.path, jsonl=jsonl)
     if kind is None:
         yield Skipped(found.shown, f"unsupported file type ({shown_name(suffix) or 'no extension'}); "
                                    f"supported: {_SUPPORTED}", ignored=in_folder)

@@ -153,8 +153,8 @@ def build_config(knobs: dict[str, Any]) -> Config:
         raise click.BadParameter(error.problem + set_in(error.field), param_hint=f"'{option}'") from None
 
 
-def read_one(path: str) -> str:
-    for item in read_records([path]):
+def read_one(path: str, *, max_bytes: int = 0) -> str:
+    for item in read_records([path], max_bytes=max_bytes):
         if isinstance(item, Record):
             return item.text
         raise click.BadParameter(f"{item.path}: {item.reason}")

@@ -14,6 +14,7 @@ from ..report.html import pair_html
 from ..report.terminal import pair_view
 from ..walk import shown_name
 from .common import (
+    DEFAULT,
     build_config,
     check_output,
     config_options,
@@ -28,6 +29,8 @@ from .common import (
 @click.argument("file_a", type=click.Path(dir_okay=False))
 @click.argument("file_b", type=click.Path(dir_okay=False))
 @config_options(scan=False)
+@click.option("--max-document-mb", type=int, default=DEFAULT.max_document_mb, show_default=True,
+              help="Refuse, unread, a file larger than this many MB (0: no limit).")
 def compare(file_a: str, file_b: str, fmt: str, output: str | None, max_passages: int,
             max_chars: int, fail_on_duplicates: bool, **knobs: Any) -> None:
     """Compare two files (.txt, .md, .html) and show their full alignment.
@@ -39,7 +42,7 @@ def compare(file_a: str, file_b: str, fmt: str, output: str | None, max_passages
     check_output(output, (file_a, file_b))
     if (note := compiling_note()) is not None:
         click.echo(f"dupefind: {note}", err=True)
-    texts = [read_one(path) for path in (file_a, file_b)]
+    texts = [read_one(path, max_bytes=config.max_document_bytes) for path in (file_a, file_b)]
     pair = compare_texts(texts[0], texts[1], config, id_a=shown_name(file_a),
                         id_b=shown_name(file_b))
     if fmt in ("json", "jsonl"):
