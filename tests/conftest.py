@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import click
@@ -188,3 +189,19 @@ def site_pages(count: int) -> dict[str, str]:
              for k in range(count)}
     pages["stub.txt"] = f"{SITE_HEADER}\n\nSorry, this page could not be found.\n\n{SITE_FOOTER}\n"
     return pages
+
+
+@pytest.fixture
+def no_hang() -> Iterator[None]:
+    """Fail, instead of hanging the suite, if the test blocks (a scan on a FIFO, say) or runs
+    for hours (a quadratic pass): after 120 s."""
+    def expired(signum: int, frame: object) -> None:
+        raise TimeoutError("the test ran for 120 s: blocked, or far slower than it should be")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(120)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

@@ -180,19 +180,6 @@ def tree(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, dict[
         locked.chmod(0o755)  # so that pytest can remove it
 
 
-@pytest.fixture
-def no_hang() -> Iterator[None]:
-    """Fail, instead of hanging the suite, if a scan blocks (on a FIFO, say)."""
-    def expired(signum: int, frame: object) -> None:
-        raise TimeoutError("the scan blocked")
-
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.alarm(120)
-    yield
-    signal.alarm(0)
-    signal.signal(signal.SIGALRM, previous)
-
-
 @pytest.fixture(scope="module")
 def library_report(tree: tuple[Path, dict[str, str]]) -> Report:
     root, _ = tree

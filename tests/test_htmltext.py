@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import signal
-from collections.abc import Iterator
 from html.parser import HTMLParser
 
 import pytest
@@ -84,20 +82,6 @@ def test_article_furniture_and_hidden_text() -> None:
             "<footer>Footer</footer></body></html>")
     assert html_to_text(page) == "Headline\n\nBody text."
     assert html_to_text("<div>One</div><nav>Menu</nav><p>Two</p>") == "One\n\nTwo"
-
-
-@pytest.fixture
-def no_hang() -> Iterator[None]:
-    def expired(signum: int, frame: object) -> None:
-        raise TimeoutError("html_to_text did not finish in 60 s")
-
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.alarm(60)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 @pytest.mark.parametrize("opening", ["<div>", "<p>"])

@@ -36,3 +36,9 @@ class SourceMovedError(DupefindError):
     """An index that keeps only where its texts are found cannot re-read one: the file has
     moved or changed since it was added. Raised by the index's text loader; ``check`` and
     ``pairs`` turn it into a skipped document (its pairs left out) and go on."""
+
+
+#: What re-reading a document's text may raise when the text is gone or no longer the one first
+#: read (a file removed or unreadable, a JSONL line that is no longer the record, an index's
+#: source moved): the document is then left out as changed, never the run stopped.
+REREAD_FAILURES = (OSError, ValueError, KeyError, TypeError, SourceMovedError)

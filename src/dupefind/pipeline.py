@@ -18,7 +18,7 @@ from .candidates import candidate_pairs, every_pair, exhaustive
 from .catalog import Catalog, Progress, build_catalog
 from .cluster import clusters
 from .config import Config
-from .errors import InputError, SourceMovedError
+from .errors import REREAD_FAILURES, InputError
 from .explain import explain
 from .models import Document, Location, PackedPair, Pair, Pairs, Report, Skipped
 from .parallel import Workers, ordered_map
@@ -453,7 +453,7 @@ def _read_again(location: Location, read: TextLoader) -> str | None:
     """The text at ``location`` if it is still the one the first pass read, else ``None``."""
     try:
         text = read(location)
-    except (OSError, ValueError, KeyError, TypeError, SourceMovedError):  # gone, unreadable, not the same
+    except REREAD_FAILURES:
         return None
     return text if location.checksum is None or checksum(text) == location.checksum else None
 
@@ -563,19 +563,25 @@ def with_members(candidates: list[tuple[int, int]], identical: list[tuple[int, i
     return sorted(found)
 
 
-def without_changed(catalog: Catalog, pairs: list[PackedPair], changed: set[int], *, reason: str = ""
+def without_changed(catalog: Catalog, pairs: list[PackedPair], changed: set[int]
                      ) -> tuple[tuple[Document, ...], tuple[Skipped, ...], list[PackedPair]]:
     """The documents, the skipped inputs and the pairs, with the documents that changed during
-    the scan moved to the skipped inputs (with ``reason``, :data:`CHANGED` unless given) and
-    their pairs dropped."""
+    the scan moved to the skipped inputs and their pairs dropped."""
     if not changed:
         return catalog.documents, catalog.skipped, pairs
-    gone = {catalog.documents[k].id for k in changed}
-    skipped = [*catalog.skipped, *(Skipped(_where(catalog.documents[k], catalog.locations[k]), reason or CHANGED)
+    skipped = [*catalog.skipped, *(Skipped(_where(catalog.documents[k], catalog.locations[k]), CHANGED)
                                    for k in sorted(changed))]
-    return (tuple(d for d in catalog.documents if d.id not in gone),
-            tuple(sorted(skipped, key=lambda s: (s.path, s.reason))),
-            [p for p in pairs if p.a not in gone and p.b not in gone])
+    documents, pairs = without_documents(catalog.documents, pairs, changed)
+    return documents, tuple(sorted(skipped, key=lambda s: (s.path, s.reason))), pairs
+
+
+def without_documents(documents: tuple[Document, ...], pairs: list[PackedPair], gone: set[int]
+                      ) -> tuple[tuple[Document, ...], list[PackedPair]]:
+    """``documents`` and ``pairs`` without the documents numbered in ``gone`` and their pairs."""
+    if not gone:
+        return documents, pairs
+    ids = {documents[k].id for k in gone}
+    return tuple(d for d in documents if d.id not in ids), [p for p in pairs if p.a not in ids and p.b not in ids]
 
 
 #: Why a document that changed between the two reads of a scan is skipped.

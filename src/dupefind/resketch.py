@@ -23,7 +23,7 @@ import numpy.typing as npt
 from .arrays import in_sorted
 from .boilerplate import Commons, Keys, is_long, without_boilerplate
 from .candidates import Sketches, held_flags
-from .errors import SourceMovedError
+from .errors import REREAD_FAILURES
 from .jit import kernel
 from .models import Location
 from .parallel import Workers, ordered_map
@@ -134,7 +134,7 @@ def _texts_again(task: Sequence[tuple[int, Location]], load: TextLoader) -> tupl
     for document, location in task:
         try:
             text = load(location)
-        except (OSError, ValueError, KeyError, TypeError, SourceMovedError):
+        except REREAD_FAILURES:
             continue
         if location.checksum is None or checksum(text) == location.checksum:
             done.append(document)

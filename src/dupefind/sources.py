@@ -179,7 +179,7 @@ class _Once:
             new = reason not in self.skips
             self.skips.add(reason)
             return new
-        if named and _kind(found.path) is None:
+        if named and read_kind(found.path) is None:
             return True
         real = os.path.realpath(found.path)
         new = real not in self.files
@@ -293,7 +293,7 @@ def too_large(size: int, max_bytes: int) -> str:
             "set by --max-document-mb)")
 
 
-def _kind(path: str, *, jsonl: bool = False) -> str | None:
+def read_kind(path: str, *, jsonl: bool = False) -> str | None:
     """How a file is read, by its name (``None``: a type that is not read)."""
     suffix = os.path.splitext(path)[1]
     return "jsonl" if jsonl else KINDS.get(suffix.lower(), "text" if not suffix else None)
@@ -302,7 +302,7 @@ def _kind(path: str, *, jsonl: bool = False) -> str | None:
 def _plan_file(found: Found, *, jsonl: bool = False, in_folder: bool = False,
                max_bytes: int = 0) -> Iterator[Unit | Skipped]:
     suffix = os.path.splitext(found.path)[1]
-    kind = _kind(found.path, jsonl=jsonl)
+    kind = read_kind(found.path, jsonl=jsonl)
     if kind is None:
         yield Skipped(found.shown, f"unsupported file type ({shown_name(suffix) or 'no extension'}); "
                                    f"supported: {_SUPPORTED}", ignored=in_folder)

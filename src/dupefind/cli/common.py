@@ -27,7 +27,7 @@ from rich.progress import Progress as ProgressBars
 from ..catalog import Progress
 from ..config import SCHEMES, Config
 from ..errors import ConfigError
-from ..sources import KINDS, STDIN, Record, read_records
+from ..sources import STDIN, Record, read_kind, read_records
 from ..walk import shown_name, why
 from .config_option import config_file_option, set_in
 
@@ -265,14 +265,14 @@ def _input_at(output: str, inputs: Sequence[str]) -> str | None:
     if not os.path.isfile(output):
         return None
     real = os.path.realpath(output)
-    suffix = os.path.splitext(real)[1].lower()
+    read = read_kind(real) is not None
     for given in inputs:
         if given == STDIN:
             continue
         target = os.path.realpath(given)
         if real == target:
             return given
-        if os.path.isdir(target) and real.startswith(target.rstrip(os.sep) + os.sep) and (suffix in KINDS or not suffix):
+        if read and os.path.isdir(target) and real.startswith(target.rstrip(os.sep) + os.sep):
             return given
     return None
 

@@ -26,7 +26,7 @@ from ..config import Config
 from ..errors import IndexConfigError, IndexFileError, InputError
 from ..models import Document, PackedPair, Report, Skipped
 from ..parallel import Workers, ordered_map
-from ..pipeline import PathArg, find_pairs, make_report, path_list, views_of, without_changed
+from ..pipeline import PathArg, find_pairs, make_report, path_list, views_of, without_changed, without_documents
 from ..sources import STDIN, Unit, nothing_to_scan, open_inputs, plan_reading
 from ..views import View
 from .catalogs import Member, checked_catalog, members, stored_bands, whole_catalog
@@ -319,13 +319,10 @@ def _without_moved(documents: tuple[Document, ...], pairs: list[PackedPair], mov
     """``documents`` and ``pairs`` without the ``moved`` documents (indexed, whose texts could
     not be read again as they were added), and a skipped entry saying so for each: the rest of
     the report stands, as a scan's does when a file changes under it."""
-    if not moved:
-        return documents, (), pairs
-    gone = {documents[k].id for k in moved}
-    skipped = tuple(Skipped(documents[k].path if documents[k].id == documents[k].path
-                            else f"{documents[k].path} (id {documents[k].id!r})", MOVED) for k in sorted(moved))
-    return (tuple(d for d in documents if d.id not in gone), tuple(sorted(skipped, key=lambda s: (s.path, s.reason))),
-            [p for p in pairs if p.a not in gone and p.b not in gone])
+    skipped = (Skipped(documents[k].path if documents[k].id == documents[k].path
+                       else f"{documents[k].path} (id {documents[k].id!r})", MOVED) for k in moved)
+    kept, pairs = without_documents(documents, pairs, moved)
+    return kept, tuple(sorted(skipped, key=lambda s: (s.path, s.reason))), pairs
 
 
 def _view_shape(view: View) -> dict[str, object]:
