@@ -143,18 +143,44 @@ def test_same_input_in_another_order_gives_a_byte_identical_report(
 def test_empty_files_and_short_texts_are_not_paired(tmp_path: Path) -> None:
     for n in range(4):
         (tmp_path / f"empty{n}.txt").write_text("" if n % 2 else " \n\n ", encoding="utf-8")
-    # Short texts that differ (some share most of their words): none is a copy of another.
+    # Short texts that share no passage of half their words: none is a copy of another (texts
+    # of 20 words, each sharing 9 words in a row with the next; a passage must hold 12).
     words = sample_text("040_night_trains_return.txt").split()
     for n in range(30):
-        (tmp_path / f"short{n:02d}.txt").write_text(" ".join(words[n:n + 20]), encoding="utf-8")
-    # Two identical short texts (case and punctuation aside) are.
+        (tmp_path / f"short{n:02d}.txt").write_text(" ".join(words[11 * n:11 * n + 20]), encoding="utf-8")
+    # Two identical short texts (case and punctuation aside) are; two that differ by a word and
+    # are too short to hold a passage of 12 words are not.
     (tmp_path / "same1.txt").write_text("The meeting moved to Tuesday.", encoding="utf-8")
     (tmp_path / "same2.md").write_text("the MEETING moved to tuesday!\n", encoding="utf-8")
+    (tmp_path / "other.txt").write_text("The meeting moved to Wednesday.", encoding="utf-8")
     report = dupefind.scan([str(tmp_path)])
-    assert len(report.documents) == 32
+    assert len(report.documents) == 33
     assert all(d.short for d in report.documents)
     assert {s.reason for s in report.skipped} == {"empty file"}
     assert [(p.a, p.b) for p in report.pairs] == [(f"{tmp_path}/same1.txt", f"{tmp_path}/same2.md")]
+
+
+@pytest.mark.parametrize("fillers", [0, 240])
+def test_a_short_text_is_a_copy_by_a_passage_of_half_its_words(tmp_path: Path, fillers: int) -> None:
+    """Short texts have too few shingles for containment: a passage holding half the shorter
+    text's words (at least 12) makes them copies, in a small folder (every pair verified) and
+    in a large one (the content view proposes them)."""
+    words = sample_text("040_night_trains_return.txt").split()
+    vocabulary = sorted({w.strip(".,;:!?\"'()").lower() for name in sample_files() for w in sample_text(name).split()} - {""})
+    rng = random.Random(5)
+    for n in range(fillers):  # word salad of the samples' words: shares no run of words with anything
+        (tmp_path / f"filler{n:03d}.txt").write_text(" ".join(rng.sample(vocabulary, 30)), encoding="utf-8")
+    # 26 words pasted into 40 of other words: half of the shorter text (13), and more.
+    (tmp_path / "excerpt.txt").write_text(" ".join(words[100:126]), encoding="utf-8")
+    (tmp_path / "host.txt").write_text(" ".join(words[300:307] + words[100:126] + words[320:327]), encoding="utf-8")
+    # 40-word texts sharing 15 words in a row: under half of either (20), not a copy.
+    (tmp_path / "one.txt").write_text(" ".join(words[200:240]), encoding="utf-8")
+    (tmp_path / "two.txt").write_text(" ".join(words[360:385] + words[225:240]), encoding="utf-8")
+    report = dupefind.scan([str(tmp_path)])
+    assert all(d.short for d in report.documents)
+    assert [(p.a, p.b) for p in report.pairs] == [(f"{tmp_path}/excerpt.txt", f"{tmp_path}/host.txt")]
+    assert dupefind.compare(" ".join(words[100:126]), (tmp_path / "host.txt").read_text()).duplicate
+    assert not dupefind.compare((tmp_path / "one.txt").read_text(), (tmp_path / "two.txt").read_text()).duplicate
 
 
 def test_texts_without_words_are_not_paired(tmp_path: Path) -> None:

@@ -195,7 +195,9 @@ def test_a_text_losing_words_to_boilerplate_keeps_its_rows_on_all_its_words_as_h
     assert all(len(hash_words(text)) >= config.min_words for text in chosen)
     rows = clean_sketches(chosen, views=views, seed=config.seed, min_words=config.min_words, commons=commons)
     content = rows[1]
-    first = view_sketches(chosen, hash_texts(chosen), np.zeros(3, dtype=bool), view=views[1], seed=config.seed)
+    words = hash_texts(chosen)
+    first = view_sketches(chosen, words, np.diff(words.text_starts, append=len(words)), view=views[1],
+                          seed=config.seed, min_words=config.min_words)
     held = content.flags()
     assert held.any() and set(content.owners[held].tolist()) == {0}
     clean = {row.tobytes() for row in content.signatures[~held & (content.owners == 0)]}

@@ -188,7 +188,7 @@ def fingerprint_records(records: Sequence[Record], *, views: Sequence[View], see
     return Fingerprints(
         documents=[Document(r.id, r.path, len(r.text), int(n), bool(s)) for r, n, s in zip(records, counts, short)],
         locations=[replace(r.location, checksum=checksum(r.text)) for r in records],
-        sketches=tuple(view_sketches(texts, words, short, view=view, seed=seed) for view in views),
+        sketches=tuple(view_sketches(texts, words, counts, view=view, seed=seed, min_words=min_words) for view in views),
         exact_keys=[hashlib.blake2b(words.hashes[bounds[k] : bounds[k + 1]].tobytes(), digest_size=16).digest()
                     if counts[k] else _NO_WORDS for k in range(len(records))],
         segment_keys=segments[0],

@@ -51,8 +51,9 @@ class Config:
     lsh_threshold: float = 0.1
     """Jaccard level the LSH bands are tuned for: lower finds more candidates, slower."""
     min_words: int = 50
-    """Documents with fewer words are *short*: they are not fingerprinted and are paired only
-    with documents whose normalised text is identical."""
+    """Documents with fewer words are *short*: too few shingles for containment to tell, so they
+    are copies when their normalised text is identical or when a passage holds half their words
+    (at least 12); only their content words are fingerprinted."""
     boilerplate_min_docs: int = 5
     """A line or sentence found verbatim in at least this many documents is boilerplate,
     unless it makes up half or more of a document's words (then it is that document's content)."""

@@ -60,7 +60,8 @@ class Document:
     words: int
     """Number of word tokens."""
     short: bool
-    """Fewer words than ``Config.min_words``: paired only with identical texts."""
+    """Fewer words than ``Config.min_words``: a copy when identical, or by a passage holding half
+    its words (containment is not asked of it)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,7 +37,7 @@ from .screen import (
 )
 from .sketching import checksum
 from .sources import STDIN, load_text, nothing_to_scan, open_inputs, plan_reading
-from .verify import REWRITTEN_SHARED, Overlap, Prepared, compact_tokens, is_duplicate, overlap, prepare
+from .verify import REWRITTEN_SHARED, Overlap, Prepared, compact_tokens, is_duplicate, overlap, prepare, unpaired
 from .views import View, candidate_views
 
 TextLoader = Callable[[Location], str]
@@ -134,7 +134,7 @@ def proposed(catalog: Catalog, *, views: Sequence[View], involving: frozenset[in
     ``collection``: the documents and words of the whole collection, when ``catalog`` holds
     only some of them (an index's check; a small collection's catalog must then hold them all)."""
     leads, identical = identical_groups(catalog)
-    usable = leads & np.array([not d.short for d in catalog.documents], dtype=bool)
+    usable = leads & np.array([not unpaired(d) for d in catalog.documents], dtype=bool)
     flagged = None
     if involving is not None:  # a member of an identical group is proposed through its group's first
         flagged = np.zeros(len(catalog.documents), dtype=bool)

@@ -68,7 +68,7 @@ def clean_sketches(texts: Sequence[str], *, views: Sequence[View], seed: int, mi
     another held row: a quote two documents hold makes no candidate of them, but a source whose
     sentences many answers copy (common, so left out of its rows) still collides with an answer
     that rewords them. A text is short by all its words, as in the first pass."""
-    short, clean, lost = _cleaned(hash_texts(texts), min_words=min_words, commons=commons)
+    lengths, clean, lost = _cleaned(hash_texts(texts), commons=commons)
     losing = [texts[k] for k in lost.tolist()]
     whole = hash_texts(losing)  # (hashed again: few texts)
     found = []
@@ -76,11 +76,11 @@ def clean_sketches(texts: Sequence[str], *, views: Sequence[View], seed: int, mi
         if not view.without_boilerplate:
             found.append(Sketches.empty(view.num_perm))
             continue
-        rows = view_sketches(texts, clean, short, view=view, seed=seed)
+        rows = view_sketches(texts, clean, lengths, view=view, seed=seed, min_words=min_words)
         if not len(lost):
             found.append(rows)
             continue
-        first = view_sketches(losing, whole, short[lost], view=view, seed=seed)
+        first = view_sketches(losing, whole, lengths[lost], view=view, seed=seed, min_words=min_words)
         held = with_held_rows(Sketches(lost[first.owners], first.signatures, first.sizes), lost, _rows_of(rows, lost))
         others = np.flatnonzero(~in_sorted(rows.owners, lost))
         owners = np.concatenate([rows.owners[others], held.owners])
@@ -104,19 +104,19 @@ def losing_rows_of(words: HashedWords, *, views: Sequence[View], seed: int, min_
                    commons: Commons) -> tuple[npt.NDArray[np.intp], tuple[Sketches, ...]]:
     """:func:`losing_rows` of texts already hashed (``words``: :func:`~dupefind.text.hash_texts`
     of them)."""
-    short, clean, lost = _cleaned(words, min_words=min_words, commons=commons)
-    return lost, tuple(_rows_of(view_sketches((), clean, short, view=view, seed=seed), lost)
+    lengths, clean, lost = _cleaned(words, commons=commons)
+    return lost, tuple(_rows_of(view_sketches((), clean, lengths, view=view, seed=seed, min_words=min_words), lost)
                        if view.without_boilerplate and len(lost) else Sketches.empty(view.num_perm)
                        for view in views)
 
 
-def _cleaned(words: HashedWords, *, min_words: int,
-             commons: Commons) -> tuple[npt.NDArray[np.bool_], HashedWords, npt.NDArray[np.intp]]:
-    """Which texts are short (by all their words), their words less boilerplate, and the texts
-    that lose words to it (ascending)."""
+def _cleaned(words: HashedWords, *,
+             commons: Commons) -> tuple[npt.NDArray[np.intp], HashedWords, npt.NDArray[np.intp]]:
+    """The texts' lengths (all their words: a text is short by them), their words less
+    boilerplate, and the texts that lose words to it (ascending)."""
     lengths = np.diff(words.text_starts, append=len(words))
     clean = without_boilerplate(words, commons)
-    return lengths < min_words, clean, np.flatnonzero(np.diff(clean.text_starts, append=len(clean)) < lengths)
+    return lengths, clean, np.flatnonzero(np.diff(clean.text_starts, append=len(clean)) < lengths)
 
 
 def _rows_of(rows: Sketches, chosen: npt.NDArray[np.intp]) -> Sketches:

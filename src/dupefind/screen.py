@@ -6,8 +6,9 @@ decided. The verdict's rules (:func:`dupefind.verify.is_duplicate`) are checked 
 of cost, on what a document costs little to prepare (:class:`Screened`: its word hashes, its
 boilerplate and its shingle set, ~0.1 ms):
 
-1. *Short texts* are copies only when their words are identical: different word hashes (or
-   counts) mean different words, decided; equal ones are confirmed on the words themselves.
+1. *Short texts* are copies when their words are identical: equal word hashes are confirmed on
+   the words themselves. Otherwise only a passage can make them copies (their few shingles
+   tell nothing), from step 3 on.
 2. *Containment* of the shingle sets reaches the threshold: a copy, aligned once for its
    passages.
 3. Otherwise only a passage can make the pair a copy: with ``--passage-words 0`` it is decided
@@ -32,7 +33,8 @@ boilerplate and its shingle set, ~0.1 ms):
    phrase two texts share), :func:`passage_possible` bounds what the aligner can make of them
    if the sentence pass has at most one seed: identical words no more than the word pass's,
    words no more than theirs plus the seed's sentences and the gaps a join bridges. Below the
-   verdict's ``passage_words`` on either count, not a copy (on the Markov speed corpus, 2,259
+   verdict's ``passage_words`` (half the shorter text's words when that is fewer:
+   :func:`~dupefind.verify.passage_needed`) on either count, not a copy (on the Markov speed corpus, 2,259
    of 5,047 pairs that were aligned and not reported).
 
 Word ids from hashes are the aligner's ids as long as two different words never share a
@@ -63,7 +65,7 @@ from .config import Scheme
 from .jit import kernel
 from .shingles import STOPWORDS, ShingleIds, hashed_shingle_ids, shingle_ids
 from .text import _BASE_U64, HashedWords, _mix64, _simple_bytes, _word_spans, hash_words, tokenize, word_hashes
-from .verify import Overlap, compact_tokens, counts_in, markup_spans
+from .verify import Overlap, compact_tokens, counts_in, markup_spans, passage_needed
 
 #: The word seeds of :mod:`dupefind.align.passages`: identical words in a row, function words in a row.
 WORD_SEED = 3
@@ -197,18 +199,19 @@ def call(a: Screened, b: Screened, overlap: Overlap, *, threshold: float, passag
          min_passage_words: int, probes: Callable[[Screened], Probe] = probe) -> Call:
     """The cheap checks, in order of cost (see the module's text); ``probes`` gives a document's
     :class:`Probe` (once per document if it caches)."""
-    if a.short or b.short:
-        same = len(a.words.hashes) > 0 and np.array_equal(a.words.hashes, b.words.hashes)
-        return Call.ALIGN if same else Call.NOT_A_COPY
-    if overlap.containment >= threshold:
+    if a.short or b.short:  # too few shingles for containment to tell: identical, or a passage
+        if len(a.words.hashes) > 0 and np.array_equal(a.words.hashes, b.words.hashes):
+            return Call.ALIGN
+    elif overlap.containment >= threshold:
         return Call.ALIGN
-    if passage_words <= 0:
+    needed = passage_needed(len(a.words.hashes), len(b.words.hashes), passage_words)
+    if needed <= 0:
         return Call.NOT_A_COPY
     x, y = probes(a), probes(b)
-    spans = (word_spans(a, b, x, y, min_words=max(1, min_passage_words), most=MOST_SPANS, enough=passage_words)
+    spans = (word_spans(a, b, x, y, min_words=max(1, min_passage_words), most=MOST_SPANS, enough=needed)
              if shares_seed(x, y) else [])
     if spans:
-        return Call.ALIGN if passage_possible(spans, x, y, passage_words=passage_words) else Call.NOT_A_COPY
+        return Call.ALIGN if passage_possible(spans, x, y, passage_words=needed) else Call.NOT_A_COPY
     if sentence_seeds_possible(x, y) is False:
         return Call.NOT_A_COPY
     return Call.SENTENCES

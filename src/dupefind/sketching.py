@@ -17,6 +17,7 @@ from .candidates import Sketches
 from .fingerprint import EMPTY, pieced_signatures, set_signatures
 from .shingles import ShingleIds, sampled_shingles, shingle_ids, shingle_sets, window_pieces
 from .text import HashedWords, tokenize
+from .verify import LEAST_PASSAGE_WORDS
 from .views import View
 
 
@@ -25,10 +26,11 @@ def checksum(text: str) -> int:
     return zlib.crc32(text.encode("utf-8", "surrogatepass"))
 
 
-def view_sketches(texts: Sequence[str], words: HashedWords, short: npt.NDArray[np.bool_], *, view: View,
-                  seed: int) -> Sketches:
-    """The signatures of the texts (their ``words``) in one view; a ``short`` text gets one
-    empty row (short texts are paired only when identical)."""
+def view_sketches(texts: Sequence[str], words: HashedWords, lengths: npt.NDArray[np.intp], *, view: View,
+                  seed: int, min_words: int) -> Sketches:
+    """The signatures of the texts (their ``words``) in one view; a text too short for the view
+    (:func:`unsketched`, by its ``lengths``: its words, boilerplate included) gets one empty row."""
+    short = unsketched(lengths, view=view, min_words=min_words)
     if view.sample:  # one row per kept shingle: the shingle its own one-value "signature", its place its size
         ids, places, owners = sampled_shingles(words, family=view.family, ngram=view.ngram, sample=view.sample)
         kept = ~short[owners]
@@ -46,6 +48,15 @@ def view_sketches(texts: Sequence[str], words: HashedWords, short: npt.NDArray[n
     keep = np.repeat(sizes > 0, lengths)
     signatures = set_signatures(ids[keep], np.cumsum(sizes) - sizes, num_perm=view.num_perm, seed=seed)
     return Sketches(owners, signatures, sizes.astype(np.uint32))
+
+
+def unsketched(lengths: npt.NDArray[np.intp], *, view: View, min_words: int) -> npt.NDArray[np.bool_]:
+    """Which texts of ``lengths`` words get no signature in ``view``: the short ones (fewer than
+    ``min_words`` words), but in a view that sketches short texts only those under
+    :data:`~dupefind.verify.LEAST_PASSAGE_WORDS` (too short to hold a passage that could make a
+    copy of them; an identical copy is paired through its group, not its signatures)."""
+    least = min(min_words, LEAST_PASSAGE_WORDS) if view.short_texts else min_words
+    return np.asarray(lengths) < least
 
 
 def _window_sketches(words: HashedWords, short: npt.NDArray[np.bool_], *, view: View, seed: int) -> Sketches:

@@ -19,7 +19,7 @@ import numpy.typing as npt
 from .align import content_terms
 from .boilerplate import Commons, boilerplate_mask
 from .config import Scheme
-from .models import Passage
+from .models import Document, Passage
 from .shingles import ShingleIds, hashed_shingle_ids, shingle_ids
 from .text import HashedWords, Tokens, WordHashes, hash_words, simple_tokens, tokenize
 
@@ -174,6 +174,29 @@ REWRITTEN_SHARED = 8
 #: (``passage_words`` words on each side): one reworded sentence, such as the same quote or
 #: press-release line in two articles on one story, is not a copy.
 REWRITTEN_DICE = 0.4
+#: A passage of a short text holds at least this many words: a phrase two texts share is not a
+#: copy, however short the texts (``min_passage_words``' default: no passage shown is shorter).
+LEAST_PASSAGE_WORDS = 12
+
+
+def unpaired(document: Document) -> bool:
+    """Whether ``document`` is paired only with identical texts: a short text (fewer words than
+    ``min_words``) too short to hold a passage of :data:`LEAST_PASSAGE_WORDS` words."""
+    return document.short and document.words < LEAST_PASSAGE_WORDS
+
+
+def passage_needed(words_a: int, words_b: int, passage_words: int) -> int:
+    """The words the passage rules ask of a pair of texts of ``words_a`` and ``words_b`` words:
+    ``passage_words``, or half the shorter text's words (rounded up) when that is fewer, but at
+    least :data:`LEAST_PASSAGE_WORDS`. Inside two long texts a copied stretch must hold
+    ``passage_words`` words to be more than a shared phrase or quote; in a 48-word text 30 words
+    are most of it, and a copy of it reworded as much as long copies are shows no such passage
+    (a shuffled 48-word paragraph whose 49-word passage holds 42 identical words was not a
+    copy). Containment scales with the texts; this makes the passage rules scale too. 0 (the
+    passage rules off) stays 0."""
+    if passage_words <= 0:
+        return 0
+    return min(passage_words, max(LEAST_PASSAGE_WORDS, (min(words_a, words_b) + 1) // 2))
 
 
 #: Markup and addresses: an HTML or XML tag with its attributes, or a URL. Their words are not
@@ -261,21 +284,24 @@ def is_duplicate(a: Prepared, b: Prepared, figures: Overlap, passages: Sequence[
     two longer texts: it holds at least ``passage_words`` identical words, or passages of a
     sentence or more whose content words are largely the same on both sides (rewritten,
     reworded, shuffled) hold that many words on each side together (``passage_words`` 0 turns
-    both passage rules off). A passage's words are counted outside markup (:func:`prose`: not
-    a shared ad tag or link). Short texts are copies only
-    when their words are identical (and they have words: two texts of punctuation alone share
-    nothing)."""
+    both passage rules off; a text shorter than twice that asks half its words:
+    :func:`passage_needed`). A passage's words are counted outside markup (:func:`prose`: not
+    a shared ad tag or link). Short texts have too few shingles for containment to tell: they
+    are copies when their words are identical (and they have words: two texts of punctuation
+    alone share nothing), or by the passage rules."""
     if a.short or b.short:
-        return len(a.tokens) > 0 and a.tokens.words == b.tokens.words
-    if figures.containment >= threshold:
+        if len(a.tokens) > 0 and a.tokens.words == b.tokens.words:
+            return True
+    elif figures.containment >= threshold:
         return True
-    if passage_words <= 0:
+    needed = passage_needed(len(a.tokens), len(b.tokens), passage_words)
+    if needed <= 0:
         return False
     weighed = prose(passages, a, b)
-    if any(w.identical >= passage_words for w in weighed):
+    if any(w.identical >= needed for w in weighed):
         return True
     rewritten = [w for w in weighed if _rewritten(w, a.tokens, b.tokens)]
-    return min(sum(w.words_a for w in rewritten), sum(w.words_b for w in rewritten)) >= passage_words
+    return min(sum(w.words_a for w in rewritten), sum(w.words_b for w in rewritten)) >= needed
 
 
 def _rewritten(weighed: Prose, a: Tokens, b: Tokens) -> bool:

@@ -67,6 +67,13 @@ class View:
     Which segments are common is known once every document is read, so the documents holding
     one are sketched again then (:mod:`dupefind.resketch`)."""
 
+    short_texts: bool = False
+    """Short texts (fewer words than ``min_words``) are sketched in this view too, when they hold
+    :data:`~dupefind.verify.LEAST_PASSAGE_WORDS` words or more (otherwise a short text's rows
+    are empty): a short text is a copy when a passage holds half its words, which a view of its
+    content words finds; a view of whole-text shingles would pair the few shingles of every
+    short text with every text that holds one of them."""
+
     @property
     def stride(self) -> int:
         """Tokens between the starts of two windows (half a window)."""
@@ -106,5 +113,5 @@ def candidate_views(*, scheme: Scheme, ngram: int, num_perm: int, lsh_threshold:
     windows. ``threshold`` is the verdict's containment threshold (candidates need half)."""
     first = View(scheme, scheme, ngram, 0, num_perm, lsh_threshold, threshold / 2)
     content = View("content", "content", CONTENT_NGRAM, CONTENT_WINDOW, CONTENT_PERM, CONTENT_LSH, CONTENT_CONTAINMENT,
-                   max_bucket=CONTENT_MAX_BUCKET, without_boilerplate=True)
+                   max_bucket=CONTENT_MAX_BUCKET, without_boilerplate=True, short_texts=True)
     return (first, content)

@@ -24,6 +24,7 @@ from ..catalog import Catalog, Fingerprints
 from ..models import Document, Location
 from ..pipeline import proposed
 from ..resketch import TextLoader
+from ..verify import unpaired
 from ..views import View
 from .commons import all_keys, bands_of, document_counts, holds, sketched_again, wanted, with_sketches
 from .records import Bands, Keys, Sketch, Stored
@@ -51,7 +52,7 @@ class Member:
 
 def members(batch: Fingerprints, *, views: Sequence[View]) -> list[tuple[Member, Bands]]:
     """Each document of a first-pass batch as a :class:`Member`, with its LSH band keys."""
-    usable = np.array([not d.short for d in batch.documents], dtype=bool)
+    usable = np.array([not unpaired(d) for d in batch.documents], dtype=bool)
     keys = band_keys(batch.sketches, views=views, usable=usable)
     order = np.argsort(keys.documents, kind="stable")
     bounds = np.searchsorted(keys.documents[order], np.arange(len(batch.documents) + 1))
@@ -72,7 +73,7 @@ def members(batch: Fingerprints, *, views: Sequence[View]) -> list[tuple[Member,
 
 def stored_bands(stored: Stored, *, views: Sequence[View]) -> Bands:
     """The band keys of an indexed document, made again from its signatures (to delete them)."""
-    return bands_of(stored.sketches, short=stored.document.short, views=views)
+    return bands_of(stored.sketches, unpaired=unpaired(stored.document), views=views)
 
 
 def whole_catalog(store: Store, *, views: Sequence[View], min_docs: int) -> Catalog:
@@ -162,7 +163,7 @@ def _sketched_again(new: Sequence[tuple[Member, Bands]], common: Keys, *, views:
     for k, rows in fresh.items():
         member = new[k][0]
         sketches = with_sketches(member.sketches, rows)
-        found[k] = (replace(member, sketches=sketches), bands_of(sketches, short=member.document.short, views=views))
+        found[k] = (replace(member, sketches=sketches), bands_of(sketches, unpaired=unpaired(member.document), views=views))
     return found
 
 

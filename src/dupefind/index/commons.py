@@ -27,6 +27,7 @@ from ..boilerplate import Commons
 from ..candidates import Sketches, band_keys, held_flags
 from ..models import Location
 from ..resketch import TASK_DOCUMENTS, TextLoader, holding, resketch_task
+from ..verify import unpaired
 from ..views import View
 from .records import Bands, Entry, Keys, Sketch
 from .store import Store
@@ -62,10 +63,11 @@ def holds(segments: Keys, common: Keys) -> bool:
     return bool(holding(segments, np.array([len(segments)], dtype=np.intp), Commons(common))[0])
 
 
-def bands_of(sketches: Sequence[Sketch], *, short: bool, views: Sequence[View]) -> Bands:
-    """A document's band keys in every view, from its rows."""
+def bands_of(sketches: Sequence[Sketch], *, unpaired: bool, views: Sequence[View]) -> Bands:
+    """A document's band keys in every view, from its rows (none for a document paired only
+    with identical texts: :func:`dupefind.verify.unpaired`)."""
     rows = [Sketches(np.zeros(len(s.sizes), dtype=np.intp), s.signatures, s.sizes, s.held) for s in sketches]
-    keys = band_keys(rows, views=views, usable=np.array([not short]))
+    keys = band_keys(rows, views=views, usable=np.array([not unpaired]))
     return Bands(keys.views.astype(np.int64), keys.bands.astype(np.int64), keys.keys)
 
 
@@ -126,7 +128,7 @@ def clean_entries(entries: Sequence[Entry], common: Keys, *, views: Sequence[Vie
         entry = entries[k]
         sketches = with_sketches(entry.sketches, rows)
         found[k] = replace(entry, sketches=sketches,
-                           band_keys=bands_of(sketches, short=entry.document.short, views=views))
+                           band_keys=bands_of(sketches, unpaired=unpaired(entry.document), views=views))
     return found, [k for k in chosen if k not in fresh]
 
 
@@ -162,8 +164,8 @@ def restate(store: Store, touched: Keys, before: npt.NDArray[np.int64], after: n
     changes = []
     for s in stored:
         rows = fresh[s.doc]  # texts in the index, or checked against their hash: never left out
-        old = in_views(bands_of(s.sketches, short=s.document.short, views=views), numbers)
-        new = in_views(bands_of(with_sketches(s.sketches, rows), short=s.document.short, views=views), numbers)
+        old = in_views(bands_of(s.sketches, unpaired=unpaired(s.document), views=views), numbers)
+        new = in_views(bands_of(with_sketches(s.sketches, rows), unpaired=unpaired(s.document), views=views), numbers)
         changes.append((s.doc, rows, old, new))
     store.replace_sketches(changes)
     return len(stored)
