@@ -35,6 +35,7 @@ import dupefind
 from dupefind.candidates import candidate_pairs
 from dupefind.catalog import build_catalog
 from dupefind.sources import plan_reading
+from dupefind.verify import unpaired
 from dupefind.views import View, candidate_views
 
 Pair = tuple[str, str]
@@ -75,7 +76,7 @@ def candidates_only(corpus: Path, truth: dict[str, dict[Pair, bool]], extra: Seq
                             boilerplate_min_docs=config.boilerplate_min_docs, jobs=config.processes)
     read = time.perf_counter() - began
     names = [Path(d.id).name for d in catalog.documents]
-    usable = np.array([not d.short for d in catalog.documents], dtype=bool)
+    usable = np.array([not unpaired(d) for d in catalog.documents], dtype=bool)
     lines = [f"{len(names)} documents, first pass {read:.1f} s (all views)", "",
              "Listed pairs with a case proposed (01: listed pairs proposed); last column: pairs that "
              "compare reports, proposed.", "",

@@ -193,6 +193,7 @@ def buckets(args: argparse.Namespace) -> None:
     from dupefind.sources import plan_reading
     from dupefind.spark.tasks import scan_views
     from dupefind.text import mix64
+    from dupefind.verify import unpaired
 
     config = Config()
     views = scan_views(config)
@@ -200,7 +201,7 @@ def buckets(args: argparse.Namespace) -> None:
     catalog = build_catalog(list(plan_reading([str(args.corpus)])), views=views, seed=config.seed,
                             min_words=config.min_words, boilerplate_min_docs=config.boilerplate_min_docs,
                             jobs=config.processes)
-    usable = np.array([not d.short for d in catalog.documents], dtype=bool)
+    usable = np.array([not unpaired(d) for d in catalog.documents], dtype=bool)
     keys = band_keys(catalog.sketches, views=views, usable=usable)
     with np.errstate(over="ignore"):
         bucket = mix64(keys.keys ^ (keys.bands.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15))

@@ -29,6 +29,7 @@ from dupefind.candidates import candidate_pairs
 from dupefind.catalog import build_catalog
 from dupefind.models import Skipped
 from dupefind.sources import Unit, plan_reading
+from dupefind.verify import unpaired
 from dupefind.views import View, candidate_views
 
 
@@ -75,7 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                             min_words=config.min_words, boilerplate_min_docs=config.boilerplate_min_docs,
                             jobs=config.processes)
     ids = [d.id for d in catalog.documents]
-    usable = np.array([not d.short for d in catalog.documents], dtype=bool)
+    usable = np.array([not unpaired(d) for d in catalog.documents], dtype=bool)
     kinds = sorted({t["kind"] for t in truth})
     print(f"{len(ids)} documents, {len(truth)} planted pairs\n")
     print("| view | rows | candidates | " + " | ".join(kinds) + " | all |")

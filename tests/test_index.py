@@ -25,6 +25,7 @@ from dupefind.pipeline import views_of
 from dupefind.report import report_json
 from dupefind.resketch import clean_sketches
 from dupefind.sources import plan_reading
+from dupefind.verify import unpaired
 
 CONFIG = Config(jobs=1)
 QUOTE = ("\"We have spent three years listening to residents, engineers and the people who keep this region "
@@ -37,7 +38,7 @@ FOOTER = "Subscribe to the Riverside Weekly newsletter for local news, events an
 def _corpus(folder: Path) -> list[str]:
     """The samples (five planted pairs), five of them again with a shared footer line (boilerplate
     when five documents hold it: whether it is depends on which documents are counted), identical
-    short texts, a copy of a footer-carrying article, six stories quoting one statement, and
+    short texts, a short text pasted into another, a copy of a footer-carrying article, six stories quoting one statement, and
     five answers copying the same sentences of a sample (common: kept in the answers, spared in
     their source) and one rewording them (proposed by the source's held rows)."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -67,6 +68,11 @@ def _corpus(folder: Path) -> list[str]:
     for k in range(3):
         (folder / f"short_{k}.txt").write_text("Comments are closed for this article.\n", encoding="utf-8")
         paths.append(folder / f"short_{k}.txt")
+    # A short paragraph pasted into another short text: a copy by a passage of half its words.
+    words = (SAMPLES / "062_garden_birds_in_winter.txt").read_text(encoding="utf-8").split()
+    (folder / "short_excerpt.txt").write_text(" ".join(words[100:126]), encoding="utf-8")
+    (folder / "short_host.txt").write_text(" ".join(words[300:307] + words[100:126] + words[320:327]), encoding="utf-8")
+    paths += [folder / "short_excerpt.txt", folder / "short_host.txt"]
     return sorted(str(p) for p in paths)
 
 
@@ -88,6 +94,7 @@ def _batches(paths: list[str], cuts: list[int]) -> list[list[str]]:
 def test_the_corpus_exercises_boilerplate_short_texts_and_copies(whole_scan: dupefind.Report) -> None:
     ids = {(Path(p.a).name, Path(p.b).name) for p in whole_scan.pairs}
     assert ("short_0.txt", "short_1.txt") in ids and ("footer_0.txt", "footer_copy.txt") in ids
+    assert ("short_excerpt.txt", "short_host.txt") in ids
     assert {(CLASS_SOURCE, f"answer_{k}.txt") for k in range(5)} | {(CLASS_SOURCE, "class_heavy.txt")} <= {
         tuple(sorted(pair)) for pair in ids}
     assert len(whole_scan.pairs) >= 8
@@ -158,7 +165,7 @@ def _stored(path: Path) -> tuple[Rows, set[tuple[int, int, int, str]]]:
 
 
 def _scan_bands(catalog: Catalog) -> set[tuple[int, int, int, str]]:
-    usable = np.array([not d.short for d in catalog.documents], dtype=bool)
+    usable = np.array([not unpaired(d) for d in catalog.documents], dtype=bool)
     keys = band_keys(catalog.sketches, views=views_of(CONFIG), usable=usable)
     return {(int(v), int(b), int(k), catalog.documents[d].id)
             for v, b, k, d in zip(keys.views, keys.bands, keys.keys.view(np.int64), keys.documents)}
@@ -196,7 +203,7 @@ def test_the_quote_is_boilerplate_that_would_pair_unrelated_stories_in_the_conte
     assert len(unrelated) == 4 and len(catalog.commons.keys)
     texts = [Path(d.id).read_text(encoding="utf-8") for d in catalog.documents]
     everything = clean_sketches(texts, views=views, seed=CONFIG.seed, min_words=CONFIG.min_words, commons=Commons())
-    usable = np.array([not d.short for d in catalog.documents], dtype=bool)
+    usable = np.array([not unpaired(d) for d in catalog.documents], dtype=bool)
     for sketches, pairing in ((everything, True), (catalog.sketches, False)):
         pairs = candidate_pairs([sketches[k] for k in content], views=[views[k] for k in content], usable=usable)
         assert any(i in unrelated and j in unrelated for i, j in pairs) == pairing

@@ -59,8 +59,9 @@ def without_engine(report: Report) -> Report:
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """JSONL with what the stages must agree on: copies (verbatim, cut), a repeated id, identical
-    short texts, a document identical to one with a copy, a malformed line, a record with no text, and boilerplate shared by six
-    otherwise unrelated articles; lines shuffled."""
+    short texts, a short text pasted into another, a document identical to one with a copy, a
+    malformed line, a record with no text, and boilerplate shared by six otherwise unrelated
+    articles; lines shuffled."""
     folder = tmp_path_factory.mktemp("spark-corpus")
     texts = {name: sample_text(name) for name in sample_files() if name.endswith(".txt")}
     footer = "Subscribe to our weekly newsletter for more stories like this one from the valley."
@@ -74,6 +75,9 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
               json.dumps({"id": names[0], "text": "a later record with the same id as another"}),
               json.dumps({"id": "short-1", "text": "Not available."}), json.dumps({"id": "short-2", "text": "not AVAILABLE"}),
               json.dumps({"id": "short-3", "text": "not available"}), "{broken", json.dumps({"id": "empty", "text": " "})]
+    words = texts["062_garden_birds_in_winter.txt"].split()  # a short paragraph pasted into another short text
+    lines += [json.dumps({"id": "short-excerpt", "text": " ".join(words[100:126])}),
+              json.dumps({"id": "short-host", "text": " ".join(words[300:307] + words[100:126] + words[320:327])})]
     random.Random(7).shuffle(lines)
     (folder / "corpus.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     shutil.copy(SAMPLES / "030_sourdough_first_month.html", folder)
@@ -84,7 +88,8 @@ def test_jsonl_and_html_report_is_byte_identical(spark: Any, corpus: Path) -> No
     config = Config(boilerplate_min_docs=3)
     local = scan([str(corpus)], config)
     assert local.skipped and any(d.short for d in local.documents) and len(local.pairs) >= 3
-    assert ("041_overnight_train_comeback_spun.txt", "twin") in {(p.a, p.b) for p in local.pairs}
+    assert {("041_overnight_train_comeback_spun.txt", "twin"), ("short-excerpt", "short-host")} <= {
+        (p.a, p.b) for p in local.pairs}
     assert report_json(without_engine(scan_paths(spark, [str(corpus)], config))) == report_json(local)
 
 

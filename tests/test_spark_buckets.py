@@ -26,6 +26,7 @@ from dupefind.models import Location
 from dupefind.sources import Record, plan_reading
 from dupefind.spark.buckets import candidate_partition
 from dupefind.spark.tasks import RecordRow, fingerprint_rows, resketch_rows, scan_views
+from dupefind.verify import unpaired
 from dupefind.views import View
 
 
@@ -45,7 +46,7 @@ def corpus() -> list[RecordRow]:
 def local_candidates(rows: list[RecordRow], views: tuple[View, ...], config: Config) -> set[tuple[str, str]]:
     records = sorted((Record(i, p, t, Location(p, "text")) for i, p, t, _, _ in rows), key=lambda r: r.id)
     found = fingerprint_records(records, views=views, seed=config.seed, min_words=config.min_words)
-    usable = np.array([not d.short for d in found.documents], dtype=bool)
+    usable = np.array([not unpaired(d) for d in found.documents], dtype=bool)
     ids = [d.id for d in found.documents]
     return {(ids[i], ids[j]) for i, j in candidate_pairs(list(found.sketches), views=views, usable=usable)}
 
@@ -129,7 +130,7 @@ def test_documents_holding_boilerplate_sketched_again_give_the_local_candidates(
     catalog = build_catalog(list(plan_reading([str(tmp_path)])), views=views, seed=config.seed,
                             min_words=config.min_words, boilerplate_min_docs=config.boilerplate_min_docs)
     ids = [d.id for d in catalog.documents]
-    usable = np.array([not d.short for d in catalog.documents], dtype=bool)
+    usable = np.array([not unpaired(d) for d in catalog.documents], dtype=bool)
     expected = {(ids[i], ids[j]) for i, j in candidate_pairs(catalog.sketches, views=views, usable=usable)}
 
     first = list(fingerprint_rows(rows, config=config))

@@ -14,7 +14,17 @@ from test_align_sentences import reworded
 from dupefind import Config, compare
 from dupefind.boilerplate import Commons
 from dupefind.text import segments, tokenize
-from dupefind.verify import _MARKUP, Overlap, Prepared, is_duplicate, markup_counts, markup_spans, overlap, prepare
+from dupefind.verify import (
+    _MARKUP,
+    Overlap,
+    Prepared,
+    is_duplicate,
+    markup_counts,
+    markup_spans,
+    overlap,
+    passage_needed,
+    prepare,
+)
 
 
 def shingled(ids: list[int], *, short: bool = False) -> Prepared:
@@ -76,12 +86,35 @@ def test_identical_short_texts_are_duplicates() -> None:
     assert is_duplicate(a, b, overlap(a, b), threshold=1.0)
 
 
-def test_short_text_inside_a_long_one_is_not_a_duplicate() -> None:
+def test_a_short_text_inside_a_long_one_is_a_copy_by_its_passage_not_by_containment() -> None:
     long = sample_text("040_night_trains_return.txt")
     short = " ".join(long.split()[:30])
     a, b = prep(short), prep(long)
     assert a.short and not b.short
+    # A short text's few shingles tell nothing: containment alone never makes it a copy ...
     assert not is_duplicate(a, b, overlap(a, b), threshold=0.01)
+    # ... a passage of half its words does (here all of them).
+    pair = compare(short, long)
+    assert pair.duplicate and pair.relation is not None and pair.relation.coverage_a == 1.0
+    # Two short texts sharing a 12-word sentence: half of a 24-word text, not of a 32-word one.
+    sentence = " ".join(long.split()[100:112])
+    assert compare(f"{sentence} " + " ".join(long.split()[200:212]), sentence + " and so on.").duplicate
+    assert not compare(f"{sentence} " + " ".join(long.split()[200:228]), " ".join(long.split()[300:320]) + f" {sentence}").duplicate
+
+
+@pytest.mark.parametrize(("words_a", "words_b", "passage_words", "needed"), [
+    (1000, 1000, 30, 30),  # long texts: --passage-words
+    (59, 1000, 30, 30),  # half of 59, rounded up, is 30
+    (58, 1000, 30, 29),
+    (1000, 48, 30, 24),  # the shorter text decides
+    (20, 20, 30, 12),  # never under 12
+    (5, 5, 30, 12),
+    (48, 60, 0, 0),  # the passage rules off
+    (10, 10, 8, 8),  # nor more than asked
+])
+def test_the_words_a_passage_needs_scale_with_a_short_text(words_a: int, words_b: int, passage_words: int,
+                                                           needed: int) -> None:
+    assert passage_needed(words_a, words_b, passage_words) == needed
 
 
 def test_texts_without_words_are_not_duplicates() -> None:

@@ -29,15 +29,12 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
-
 import dupefind
 from dupefind import pipeline
-from dupefind.candidates import candidate_pairs
 from dupefind.catalog import build_catalog, fingerprint_task
 from dupefind.config import Config
 from dupefind.models import PackedPair
-from dupefind.pipeline import Reread, TaskDocuments, _grouped, _pair, _pair_task, _reread
+from dupefind.pipeline import Reread, TaskDocuments, _grouped, _pair, _pair_task, _reread, proposed
 from dupefind.report.json_report import report_json_chunks
 from dupefind.screen import Call, Probe, Screened, call, figures, fragment_possible, probe
 from dupefind.sources import Unit, plan_reading
@@ -146,8 +143,7 @@ def verification(corpus: str, scan_config: Config) -> None:
     catalog = build_catalog(list(plan_reading([corpus])), views=_views(config), seed=config.seed,
                             min_words=config.min_words, boilerplate_min_docs=config.boilerplate_min_docs,
                             jobs=Config().processes)
-    usable = np.array([not d.short for d in catalog.documents], dtype=bool)
-    candidates = sorted(set(candidate_pairs(catalog.sketches, views=_views(config), usable=usable)))
+    candidates = proposed(catalog, views=_views(config), threads=config.processes)
     cpu: Counter[str] = Counter()
     count: Counter[str] = Counter()
     spent_not_reported = spent_reported = 0.0

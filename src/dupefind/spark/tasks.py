@@ -32,6 +32,7 @@ from ..resketch import clean_sketches, holding
 from ..sketching import checksum
 from ..sources import Record
 from ..text import hash_texts
+from ..verify import LEAST_PASSAGE_WORDS, unpaired
 from ..views import View, candidate_views
 
 #: A record as the engine reads it: id, path, text, order among records with the same id (the
@@ -81,7 +82,7 @@ def _fingerprint_batch(batch: Sequence[RecordRow], views: tuple[View, ...], conf
                        ) -> Iterator[tuple[Any, ...]]:
     records = [Record(i, path, text, Location(path, "text", line=line)) for i, path, text, _, line in batch]
     found = fingerprint_records(records, views=views, seed=config.seed, min_words=config.min_words)
-    usable = np.array([not d.short for d in found.documents], dtype=bool)
+    usable = np.array([not unpaired(d) for d in found.documents], dtype=bool)
     sketches = _sketch_rows(found.sketches, band_keys(found.sketches, views=views, usable=usable), len(records))
     segments = found.segment_keys.view(np.int64)
     ends = np.cumsum(found.segment_counts)
@@ -116,7 +117,8 @@ def _resketch_batch(batch: Sequence[RecordRow], views: Sequence[View], config: C
         return
     clean = clean_sketches([texts[k] for k in chosen.tolist()], views=views, seed=config.seed,
                            min_words=config.min_words, commons=commons)
-    usable = np.diff(words.text_starts, append=len(words))[chosen] >= config.min_words  # not short
+    lengths = np.diff(words.text_starts, append=len(words))[chosen]
+    usable = (lengths >= config.min_words) | (lengths >= LEAST_PASSAGE_WORDS)  # not unpaired
     sketches = _sketch_rows(clean, band_keys(clean, views=views, usable=usable), len(chosen))
     for k, index in enumerate(chosen.tolist()):
         doc_id, path, text, order, line = batch[index]
