@@ -352,6 +352,30 @@ def test_an_index_of_schema_2_is_refused_with_what_to_do(tmp_path: Path, corpus:
     assert path.read_bytes() == before
 
 
+def test_an_index_of_schema_3_is_refused_when_it_holds_short_texts_it_did_not_sketch(tmp_path: Path,
+                                                                                      corpus: list[str]) -> None:
+    """Schema 3 gave short texts no rows (they paired only when identical): an index holding a
+    short text of 12 words or more is refused, unchanged, with the way out; one holding none
+    such is brought to schema 4 as it is."""
+    short = [p for p in corpus if Path(p).name.startswith("short_")]
+    assert any(len(Path(p).read_text(encoding="utf-8").split()) >= 12 for p in short)
+    for chosen, refused in ((corpus[:2], False), (corpus[:2] + short, True)):
+        path = tmp_path / f"old-{refused}.index"
+        with Index(path, CONFIG) as index:
+            index.add(chosen)
+        with sqlite3.connect(path) as db:  # the index as schema 3 left it
+            db.execute("DELETE FROM _migrations WHERE name = 'm004_short_texts_sketched'")
+            db.execute("PRAGMA user_version = 3")
+        before = path.read_bytes()
+        if refused:
+            with pytest.raises(IndexFileError, match=r"index schema 3.*short texts.*make the index again"):
+                Index(path)
+            assert path.read_bytes() == before
+        else:
+            with Index(path) as index:
+                assert len(index.pairs().documents) == 2
+
+
 def test_a_damaged_index_gives_a_clear_error(tmp_path: Path, corpus: list[str]) -> None:
     path = tmp_path / "i.index"
     with Index(path, CONFIG) as index:

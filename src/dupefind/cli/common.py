@@ -67,7 +67,7 @@ def config_options(*, scan: bool) -> Callable[[F], F]:
         ]
     options.append(click.option(
         "--min-words", type=int, default=DEFAULT.min_words, show_default=True,
-        help="Texts with fewer words are short: paired only with identical texts."))
+        help="Texts with fewer words are short: a copy when identical, or by a passage holding half their words."))
     if scan:
         options.append(click.option(
             "--boilerplate-min-docs", type=int, default=DEFAULT.boilerplate_min_docs, show_default=True,

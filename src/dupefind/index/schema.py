@@ -6,7 +6,7 @@ there are: the schema version. Opening an index applies the steps it lacks, in o
 transaction. An index with a higher version than this code knows was made by a newer dupefind
 and is refused, never migrated downwards.
 
-The tables (schema 3):
+The tables (schema 4: as schema 3, with the short texts of 12 words or more sketched):
 
 - ``meta``: ``key``/``value`` rows: the fingerprint configuration (JSON), whether texts are
   kept, the dupefind version that created the index;
@@ -106,6 +106,22 @@ def m003_held_rows(db: sqlite3.Connection) -> None:
         raise IndexFileError("this index was made by an older dupefind (index schema 2), whose signatures this "
                              "version cannot use: make the index again with `dupefind index add`")
     db.execute("ALTER TABLE sketches ADD COLUMN held BLOB")
+
+
+@migration
+def m004_short_texts_sketched(db: sqlite3.Connection) -> None:
+    # Schema 3 gave short texts (fewer words than min_words) no rows: they paired only when
+    # identical. They are now copies by a passage of half their words too, and those of
+    # LEAST_PASSAGE_WORDS words or more have content-view rows, which a migration cannot make
+    # without the texts and the options. An index holding none such needs nothing.
+    from ..verify import LEAST_PASSAGE_WORDS
+
+    unsketched = db.execute("SELECT count(*) FROM documents WHERE short = 1 AND words >= ?",
+                            (LEAST_PASSAGE_WORDS,)).fetchone()[0]
+    if unsketched:
+        raise IndexFileError(f"this index was made by an older dupefind (index schema 3), which left its {unsketched} "
+                             f"short texts of {LEAST_PASSAGE_WORDS} words or more unsketched (they are now compared by "
+                             "their passages): make the index again with `dupefind index add`")
 
 
 def migrate(db: sqlite3.Connection) -> None:
