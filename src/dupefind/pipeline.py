@@ -58,8 +58,10 @@ DENSE_DEGREE = 16
 #: Words of the documents of one task of dense candidates, at most (the memory a task's
 #: prepared documents take grows with them).
 WORDS_PER_DENSE_TASK = 1_000_000
-#: Most documents of one tile of dense candidates.
-DENSE_TILE = 1024
+#: Most documents of one tile of dense candidates (the words bound decides first for texts of
+#: more than 61 words; 50,000 texts of 20 words took 109 s with tiles of 1,024, 57 s with these,
+#: measured in benchmarks/RESULTS.md). A task holds every pair between its two tiles.
+DENSE_TILE = 8192
 
 _NO_KEYS: Keys = np.empty(0, dtype=np.uint64)
 #: A pair whose passages cover this share of one document is a copy of it (as
@@ -213,7 +215,7 @@ def _grouped(candidates: list[tuple[int, int]], *, words: npt.NDArray[np.int64] 
     orders = _by_group(candidates, large=tile)
     runs = [_runs(order) for order in orders[:2]]
     if tile:
-        runs.append(_runs(orders[2], documents=2 * tile, pairs_per_task=min(tile * tile, 32 * PAIRS_PER_TASK)))
+        runs.append(_runs(orders[2], documents=2 * tile, pairs_per_task=tile * tile))
     yield from min(runs, key=_reads, default=[])
 
 
