@@ -25,7 +25,7 @@ from conftest import (
 import dupefind
 from dupefind import Config, InputError, boilerplate, pipeline, resketch
 from dupefind.candidates import Sketches
-from dupefind.models import PackedPair, Pairs
+from dupefind.models import Location, PackedPair, Pairs
 from dupefind.report import report_json
 
 SEED_PAIR = ("000_313ab52531fab2be.txt", "001_633f16316fbadcf5.txt")
@@ -616,3 +616,54 @@ def test_answers_to_one_question_copies_found_independent_answers_not(monkeypatc
                and kind[a] in ("cut", "light", "heavy") and kind[b] in ("cut", "light", "heavy")}
     assert len(required) == 4 * 3 + 10 * 3 and sum(kind[n] == "answer" for n in names) == 16
     assert required <= found <= copies | between
+
+
+def test_a_process_keeps_the_documents_it_screened_across_tasks(tmp_path: Path) -> None:
+    """A document in the pairs of two tasks run by one process is re-read once (dense candidates
+    pair each document with dozens of others, in many tasks), and the tasks give what they give
+    with nothing kept."""
+    from dupefind.pipeline import KEPT, _pair_task, check_pairs
+    from dupefind.sources import load_text, plan_reading
+    from dupefind.views import candidate_views
+
+    for name in ("040_night_trains_return.txt", "041_overnight_train_comeback_spun.txt", "060_winter_cycle_commuting.txt"):
+        (tmp_path / name).write_text(sample_text(name), encoding="utf-8")
+    views = candidate_views(scheme="stopwords", ngram=8, num_perm=128, lsh_threshold=0.1, threshold=0.2)
+    catalog = pipeline.build_catalog(list(plan_reading([str(tmp_path)])), views=views, seed=1, min_words=50,
+                                     boilerplate_min_docs=5)
+    config = Config(jobs=1)
+    read: list[str] = []
+
+    def load(location: Location) -> str:
+        read.append(Path(location.path).name)
+        return load_text(location, text_field="text")
+
+    tasks = [_pair_task([(0, 1)], catalog), _pair_task([(0, 2), (1, 2)], catalog)]
+    KEPT.clear()
+    try:
+        kept = [check_pairs(task, commons=catalog.commons, config=config, load=load) for task in tasks]
+        assert sorted(read) == sorted(path.name for path in tmp_path.iterdir())  # each once
+        fresh = []
+        for task in tasks:
+            KEPT.clear()
+            fresh.append(check_pairs(task, commons=catalog.commons, config=config, load=load))
+        assert len(read) == 3 + 2 + 3  # with nothing kept: each task reads its documents
+        assert kept == fresh and len(kept[0].pairs) == 1
+    finally:
+        KEPT.clear()
+
+
+def test_the_documents_kept_are_bounded_by_their_words() -> None:
+    from dupefind.boilerplate import Commons
+    from dupefind.pipeline import KeptDocuments
+    from dupefind.screen import screened
+
+    kept = KeptDocuments(words=25)
+    docs = [screened(f"d{k}", " ".join(["word"] * 10), commons=Commons(), scheme="stopwords", ngram=8, min_words=50)
+            for k in range(4)]
+    for k, doc in enumerate(docs):
+        kept.put(("k", k), doc)
+        assert kept.words <= 25
+    assert kept.get(("k", 0)) is None and kept.get(("k", 3)) is not None  # the oldest went first
+    assert kept.put(("k", 9), screened("big", " ".join(["word"] * 40), commons=Commons(), scheme="stopwords",
+                                       ngram=8, min_words=50)) == [] and kept.get(("k", 9)) is None

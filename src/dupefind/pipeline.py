@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
@@ -183,12 +185,15 @@ def _verified(candidates: list[tuple[int, int]], catalog: Catalog, config: Confi
     found: list[PackedPair] = []
     changed: set[int] = set()
     done = 0
-    for checked in ordered_map(check, tasks, jobs=config.processes, workers=workers):
-        found += checked.pairs
-        changed.update(checked.changed)
-        done += checked.count
-        if progress is not None:
-            progress("verify", done, done, len(candidates))
+    try:
+        for checked in ordered_map(check, tasks, jobs=config.processes, workers=workers):
+            found += checked.pairs
+            changed.update(checked.changed)
+            done += checked.count
+            if progress is not None:
+                progress("verify", done, done, len(candidates))
+    finally:
+        KEPT.clear()  # (tasks run here with one process; worker processes end with the scan)
     return found, changed
 
 
@@ -304,6 +309,50 @@ class Checked:
     """Documents whose text is no longer what the first pass read (their pairs are dropped)."""
 
 
+class KeptDocuments:
+    """Documents a process has re-read and screened, with their probes, kept across the tasks it
+    runs (least recently used first out, at most :data:`KEPT_WORDS` words in all): dense
+    candidates (a collection written from one small vocabulary) pair each document with dozens of
+    others, in many tasks, and re-reading it for each cost more than the checks of its pairs. A
+    document is known by its id, its location (with the checksum of the text first read) and the
+    settings it was screened with, so what is kept is what the task would make again."""
+
+    def __init__(self, words: int) -> None:
+        self.most = words
+        self.words = 0
+        self._kept: OrderedDict[tuple[object, ...], tuple[Screened, list[Probe]]] = OrderedDict()
+
+    def get(self, key: tuple[object, ...]) -> tuple[Screened, list[Probe]] | None:
+        found = self._kept.get(key)
+        if found is not None:
+            self._kept.move_to_end(key)
+        return found
+
+    def put(self, key: tuple[object, ...], doc: Screened) -> list[Probe]:
+        """Keep ``doc``; the list its probe is kept in, once made."""
+        probes: list[Probe] = []
+        size = len(doc.words.hashes) + 1
+        if size > self.most:
+            return probes
+        self._kept[key] = (doc, probes)
+        self.words += size
+        while self.words > self.most:
+            _, (old, _) = self._kept.popitem(last=False)
+            self.words -= len(old.words.hashes) + 1
+        return probes
+
+    def clear(self) -> None:
+        self._kept.clear()
+        self.words = 0
+
+
+#: Words of the documents a process keeps screened across tasks (:class:`KeptDocuments`; about
+#: 40 bytes a word with their probes).
+KEPT_WORDS = 1_000_000
+#: The documents this process keeps.
+KEPT = KeptDocuments(KEPT_WORDS)
+
+
 class TaskDocuments:
     """The documents of one task of pairs (:func:`check_pairs`), each re-read and screened once,
     and what the checks of its pairs make of each, made once: its probe, its tokens ready for
@@ -323,14 +372,41 @@ class TaskDocuments:
         self._probed: dict[int, Probe] = {}
         self._freed: dict[tuple[int, bytes], npt.NDArray[np.bool_]] = {}
         self._kept: dict[int, npt.NDArray[np.uint64]] = {}
+        self._setting: tuple[object, ...] | None = None
+        self._kept_probes: dict[int, list[Probe]] = {}  # by screened document: where its probe is kept
 
     def screen(self, index: int) -> Screened | None:
-        """Document ``index`` re-read and screened (``None``: gone, or no longer the text first read)."""
+        """Document ``index`` re-read and screened (``None``: gone, or no longer the text first
+        read); kept across tasks (:data:`KEPT`) when it could be read."""
         if index not in self._screened:
             doc_id, location = self.task.documents[index]
-            text = _read_again(location, self._read)
-            self._screened[index] = None if text is None else self._screened_text(doc_id, text, self.commons)
+            # (a location without the checksum of the text first read cannot tell a changed text)
+            key = (self.setting(), doc_id, location) if location.checksum is not None else None
+            found = KEPT.get(key) if key is not None else None
+            if found is not None:
+                doc, probes = found
+            else:
+                text = _read_again(location, self._read)
+                if text is None:
+                    self._screened[index] = None
+                    return None
+                doc = self._screened_text(doc_id, text, self.commons)
+                probes = KEPT.put(key, doc) if key is not None else []
+            self._screened[index] = doc
+            self._kept_probes[id(doc)] = probes
         return self._screened[index]
+
+    def setting(self) -> tuple[object, ...]:
+        """What screening a document depends on besides its text: the common segments and the
+        shingling settings."""
+        if self._setting is None:
+            commons, config = self.commons, self.config
+            digest = hashlib.blake2b(digest_size=16)
+            for keys in (commons.keys, commons.widespread, commons.spared):
+                digest.update(len(keys).to_bytes(8, "little"))
+                digest.update(np.ascontiguousarray(keys).tobytes())
+            self._setting = (digest.digest(), config.scheme, config.shingle_size, config.min_words)
+        return self._setting
 
     def holds(self, index: int) -> tuple[Keys, bool]:
         """The common segments a screened document holds, and whether it keeps them."""
@@ -394,9 +470,16 @@ class TaskDocuments:
         return shares_content(doc.words.hashes[freed], self._kept[id(partner)], least=REWRITTEN_SHARED)
 
     def probes(self, doc: Screened) -> Probe:
-        """The document's :class:`~dupefind.screen.Probe`, made once."""
+        """The document's :class:`~dupefind.screen.Probe`, made once (kept across tasks with a
+        kept document)."""
         if id(doc) not in self._probed:
-            self._probed[id(doc)] = probe(doc)
+            kept = self._kept_probes.get(id(doc))
+            if kept:
+                self._probed[id(doc)] = kept[0]
+            else:
+                self._probed[id(doc)] = probe(doc)
+                if kept is not None:
+                    kept.append(self._probed[id(doc)])
         return self._probed[id(doc)]
 
     def reread(self, doc: Screened) -> Reread:
