@@ -144,6 +144,7 @@ def verification(corpus: str, scan_config: Config) -> None:
                             min_words=config.min_words, boilerplate_min_docs=config.boilerplate_min_docs,
                             jobs=Config().processes)
     candidates = proposed(catalog, views=_views(config), threads=config.processes)
+    pipeline.KEPT.clear()  # (documents are kept screened across tasks, as in a scan's workers)
     cpu: Counter[str] = Counter()
     count: Counter[str] = Counter()
     spent_not_reported = spent_reported = 0.0
