@@ -111,8 +111,9 @@ def generate(args: argparse.Namespace) -> None:
     print(dict(written))
 
 
-def _topics(sources: Path, out: Path, rng: random.Random, groups: int) -> int:
-    """Groups of same-subject paragraphs from different source documents."""
+def _topics(sources: Path, out: Path, rng: random.Random, groups: int, *, low: int = 60, high: int = 250) -> int:
+    """Groups of same-subject paragraphs (whole sentences, ``low``-``high`` words) from different
+    source documents."""
     files = sorted(sources.glob("*.txt"))
     texts = {f.name: read_text(f) for f in files}
     where: dict[str, list[str]] = defaultdict(list)
@@ -129,7 +130,7 @@ def _topics(sources: Path, out: Path, rng: random.Random, groups: int) -> int:
         for name in sorted(where[word]):
             text = texts[name]
             match = re.search(rf"\b{word}\b", text, re.IGNORECASE)
-            chosen = _around(text, match.start(), 60, 250) if match else None
+            chosen = _around(text, match.start(), low, high) if match else None
             if chosen and all(chosen[:80] != p[:80] for p in paragraphs):
                 paragraphs.append(chosen)
         if len(paragraphs) >= 3:

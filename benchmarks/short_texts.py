@@ -9,8 +9,9 @@ Usage (from the repository root; the corpus beside it, everything written outsid
 
 ``snippets`` writes texts of 20-49 words (whole sentences) from the PAN13 source documents:
 one at a random place of each document (``rand-NNNNN.txt``), and groups of up to six around
-the first use of a rare word (in 4-12 documents) in different documents (``topic-WORD-K.txt``):
-short texts on one subject written apart. There is no truth: the source documents are crawled
+the first use of a rare word (in 4-12 documents) in different documents (``topic-WORD-K.txt``,
+as ``short_rewrites.py`` makes its same-topic paragraphs): short texts on one subject written
+apart. There is no truth: the source documents are crawled
 web pages, some of which share text (a site's footer, a template, a press release), so
 ``evaluate`` lists every pair it reports with its passages, to be read.
 
@@ -30,61 +31,29 @@ import collections
 import json
 import random
 import re
+import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from pan13 import read_text
+from short_rewrites import _around, _topics
+
 import dupefind
-
-_SENTENCE = re.compile(r"(?<=[.!?])\s+")
-_WORD = re.compile(r"\w+")
-
-
-def _snippet(sentences: list[str], start: int) -> str | None:
-    """The whole sentences from ``start`` while they hold at most 49 words, if at least 20."""
-    parts, words = [], 0
-    for sentence in sentences[start:]:
-        count = len(_WORD.findall(sentence))
-        if words + count > 49:
-            break
-        parts.append(sentence)
-        words += count
-    return " ".join(parts) if 20 <= words <= 49 else None
 
 
 def snippets(args: argparse.Namespace) -> None:
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=False)
     rng = random.Random(args.seed)
-    documents: dict[str, list[str]] = {}
     for path in sorted((args.corpus / "src").glob("*.txt")):
-        sentences = [s for s in _SENTENCE.split(path.read_text(encoding="utf-8", errors="replace")) if s.strip()]
-        if len(sentences) < 5:
-            continue
-        documents[path.stem] = sentences
-        for _ in range(10):
-            text = _snippet(sentences, rng.randrange(len(sentences)))
-            if text:
-                (out / f"rand-{path.stem[-5:]}.txt").write_text(text, encoding="utf-8")
+        text = read_text(path)
+        for _ in range(10) if text else ():
+            found = _around(text, rng.randrange(len(text)), 20, 49)
+            if found:
+                (out / f"rand-{path.stem[-5:]}.txt").write_text(found, encoding="utf-8")
                 break
-    frequency: collections.Counter[str] = collections.Counter()
-    for sentences in documents.values():
-        frequency.update({w.lower() for s in sentences for w in _WORD.findall(s) if len(w) > 6 and w.isalpha()})
-    rare = sorted(w for w, n in frequency.items() if 4 <= n <= 12)
-    rng.shuffle(rare)
-    groups = 0
-    for word in rare:
-        if groups >= args.groups:
-            break
-        made = []
-        for sentences in documents.values():
-            first = next((k for k, s in enumerate(sentences) if word in s.lower()), None)
-            text = _snippet(sentences, first) if first is not None else None
-            if text:
-                made.append(text)
-        if len(made) >= 3:
-            for k, text in enumerate(made[:6]):
-                (out / f"topic-{word}-{k}.txt").write_text(text, encoding="utf-8")
-            groups += 1
+    groups = _topics(args.corpus / "src", out, rng, args.groups, low=20, high=49)
     print(f"{len(list(out.iterdir()))} texts ({groups} topic groups) -> {out}")
 
 

@@ -17,7 +17,7 @@ from .candidates import Sketches
 from .fingerprint import EMPTY, pieced_signatures, set_signatures
 from .shingles import ShingleIds, sampled_shingles, shingle_ids, shingle_sets, window_pieces
 from .text import HashedWords, tokenize
-from .verify import LEAST_PASSAGE_WORDS
+from .verify import least_words_paired
 from .views import View
 
 
@@ -52,10 +52,11 @@ def view_sketches(texts: Sequence[str], words: HashedWords, lengths: npt.NDArray
 
 def unsketched(lengths: npt.NDArray[np.intp], *, view: View, min_words: int) -> npt.NDArray[np.bool_]:
     """Which texts of ``lengths`` words get no signature in ``view``: the short ones (fewer than
-    ``min_words`` words), but in a view that sketches short texts only those under
-    :data:`~dupefind.verify.LEAST_PASSAGE_WORDS` (too short to hold a passage that could make a
-    copy of them; an identical copy is paired through its group, not its signatures)."""
-    least = min(min_words, LEAST_PASSAGE_WORDS) if view.short_texts else min_words
+    ``min_words`` words), but in a view that sketches short texts only those
+    :func:`~dupefind.verify.least_words_paired` leaves out (too short to hold a passage that
+    could make a copy of them; an identical copy is paired through its group, not its
+    signatures)."""
+    least = least_words_paired(min_words) if view.short_texts else min_words
     return np.asarray(lengths) < least
 
 

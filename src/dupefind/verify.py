@@ -179,9 +179,16 @@ REWRITTEN_DICE = 0.4
 LEAST_PASSAGE_WORDS = 12
 
 
+def least_words_paired(min_words: int) -> int:
+    """The fewest words a text needs to be a copy of a text it is not identical to: a short text
+    (fewer than ``min_words`` words) too short to hold a passage of :data:`LEAST_PASSAGE_WORDS`
+    words is paired only with identical texts."""
+    return min(min_words, LEAST_PASSAGE_WORDS)
+
+
 def unpaired(document: Document) -> bool:
-    """Whether ``document`` is paired only with identical texts: a short text (fewer words than
-    ``min_words``) too short to hold a passage of :data:`LEAST_PASSAGE_WORDS` words."""
+    """Whether ``document`` is paired only with identical texts (:func:`least_words_paired`; a
+    document is short by ``min_words``)."""
     return document.short and document.words < LEAST_PASSAGE_WORDS
 
 

@@ -28,7 +28,7 @@ from ..models import Document, PackedPair, Report, Skipped
 from ..pipeline import CHANGED, make_report, pair_rank
 from ..report.json_report import pair_dict
 from ..sources import STDIN, nothing_to_scan, open_inputs
-from ..verify import LEAST_PASSAGE_WORDS
+from ..verify import least_words_paired
 from .components import components
 from .inputs import Tagged, read_inputs, tagged_rows
 from .session import BUCKET_CAP
@@ -110,9 +110,8 @@ def _scan(spark: SparkSession, tagged: RDD[Tagged], config: Config, *, bucket_ca
     members = identical.select(F.col("b").alias("id"))
     size = docs.agg(F.count("*").alias("documents"), F.coalesce(F.sum("words"), F.lit(0)).alias("words")).collect()[0]
     if exhaustive(int(size["documents"]), int(size["words"])):  # every pair, as the local engine proposes them
-        # (not the documents paired only with identical texts: dupefind.verify.unpaired)
-        unpaired = F.col("short") & (F.col("words") < LEAST_PASSAGE_WORDS)
-        candidates = every_pair(docs.filter(~unpaired).join(members, "id", "left_anti"))
+        paired = F.col("words") >= least_words_paired(config.min_words)  # (not only with identical texts)
+        candidates = every_pair(docs.filter(paired).join(members, "id", "left_anti"))
         capped = spark.createDataFrame([(0, 0, 0)], "buckets long, members long, pairs long")  # no bucket left out
     else:
         leads = sketched.join(members, "id", "left_anti")

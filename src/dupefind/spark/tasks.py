@@ -32,7 +32,7 @@ from ..resketch import clean_sketches, holding
 from ..sketching import checksum
 from ..sources import Record
 from ..text import hash_texts
-from ..verify import LEAST_PASSAGE_WORDS, unpaired
+from ..verify import least_words_paired, unpaired
 from ..views import View, candidate_views
 
 #: A record as the engine reads it: id, path, text, order among records with the same id (the
@@ -117,8 +117,7 @@ def _resketch_batch(batch: Sequence[RecordRow], views: Sequence[View], config: C
         return
     clean = clean_sketches([texts[k] for k in chosen.tolist()], views=views, seed=config.seed,
                            min_words=config.min_words, commons=commons)
-    lengths = np.diff(words.text_starts, append=len(words))[chosen]
-    usable = (lengths >= config.min_words) | (lengths >= LEAST_PASSAGE_WORDS)  # not unpaired
+    usable = np.diff(words.text_starts, append=len(words))[chosen] >= least_words_paired(config.min_words)
     sketches = _sketch_rows(clean, band_keys(clean, views=views, usable=usable), len(chosen))
     for k, index in enumerate(chosen.tolist()):
         doc_id, path, text, order, line = batch[index]
