@@ -98,6 +98,9 @@ def check_passage(p: Passage, text_a: str, ta: Tokens, text_b: str, tb: Tokens, 
         spans = sorted(span for span in ranges if span[1] > span[0])
         assert all(first[1] <= second[0] for first, second in pairwise(spans)), spans
     assert min_words <= identical <= min(p.words_a, p.words_b)
+    # The passage's similarity counts the identical words its edits hold, once each (a joined
+    # passage once summed its parts', counting twice the words two parts share).
+    assert p.identical_words == identical
 
 
 @given(planted_pair(), st.sampled_from([3, 5, 8]))

@@ -389,10 +389,11 @@ def _with_fragment(passages: list[Passage], fragment: Fragment, ids_a: Codes,
     ib = max([ib] + [_word(a, p.a_end) for p in covered])
     ja = min([ja] + [_word(b, p.b_start) for p in covered])
     jb = max([jb] + [_word(b, p.b_end) for p in covered])
-    same = min(sum(p.identical_words for p in covered), ib - ia, jb - ja)
+    edits = joined_edits((e for p in covered for e in p.edits), a, b)
+    same = min(identical_in(edits, a), ib - ia, jb - ja)
     joined = Passage(a_start=a.starts[ia], a_end=a.ends[ib - 1], b_start=b.starts[ja], b_end=b.ends[jb - 1],
                      similarity=round(2 * same / ((ib - ia) + (jb - ja)), 4), words_a=ib - ia, words_b=jb - ja,
-                     edits=joined_edits((e for p in covered for e in p.edits), a, b))
+                     edits=edits)
     return [p for p in passages if not inside(p)] + [joined]
 
 
@@ -496,10 +497,11 @@ def _join(p: Passage, q: Passage, a: Tokens, b: Tokens) -> Passage:
     b_start, b_end = min(p.b_start, q.b_start), max(p.b_end, q.b_end)
     words_a = bisect_left(a.starts, a_end) - bisect_left(a.starts, a_start)
     words_b = bisect_left(b.starts, b_end) - bisect_left(b.starts, b_start)
-    same = min(p.identical_words + q.identical_words, words_a, words_b)
+    edits = joined_edits(p.edits + q.edits, a, b)
+    same = min(identical_in(edits, a), words_a, words_b)
     return Passage(a_start=a_start, a_end=a_end, b_start=b_start, b_end=b_end,
                    similarity=round(2 * same / (words_a + words_b), 4), words_a=words_a, words_b=words_b,
-                   edits=joined_edits(p.edits + q.edits, a, b))
+                   edits=edits)
 
 
 def joined_edits(edits: Iterable[Edit], a: Tokens, b: Tokens) -> tuple[Edit, ...]:
@@ -536,6 +538,13 @@ def joined_edits(edits: Iterable[Edit], a: Tokens, b: Tokens) -> tuple[Edit, ...
         _take(taken_b, ja, jb)
         kept.append(edit)
     return tuple(sorted(kept, key=lambda e: (e.a_start, e.b_start)))
+
+
+def identical_in(edits: Iterable[Edit], a: Tokens) -> int:
+    """The identical words of a word alignment (its ``equal`` steps' words of A): a joined
+    passage's, counted once each (:func:`joined_edits` keeps no word in two steps), where the
+    sum of its parts' would count twice the words two parts share."""
+    return sum(_word(a, e.a_end) - _word(a, e.a_start) for e in edits if e.op == "equal")
 
 
 def _free_run(ia: int, ib: int, ja: int, taken_a: list[tuple[int, int]],

@@ -52,7 +52,7 @@ from itertools import pairwise
 
 from ..models import Passage
 from ..text import Tokens
-from .passages import Side, joined_edits
+from .passages import Side, identical_in, joined_edits
 from .sentences import VALID_COSINE, SentencePair, Sentences, paired
 
 #: Chain: most words in A of each of its passages, ...
@@ -226,10 +226,11 @@ def _joined(passages: list[Passage], span: Span, a: Tokens, b: Tokens) -> list[P
     ib = max([span[1]] + [_word(a, p.a_end) for p in covered])
     ja = min([span[2]] + [_word(b, p.b_start) for p in covered])
     jb = max([span[3]] + [_word(b, p.b_end) for p in covered])
-    same = min(sum(p.identical_words for p in covered), ib - ia, jb - ja)
+    edits = joined_edits((e for p in covered for e in p.edits), a, b)
+    same = min(identical_in(edits, a), ib - ia, jb - ja)
     joined = Passage(a_start=a.starts[ia], a_end=a.ends[ib - 1], b_start=b.starts[ja], b_end=b.ends[jb - 1],
                      similarity=round(2 * same / ((ib - ia) + (jb - ja)), 4), words_a=ib - ia, words_b=jb - ja,
-                     edits=joined_edits((e for p in covered for e in p.edits), a, b))
+                     edits=edits)
     return [p for p in passages if p not in covered] + [joined]
 
 
