@@ -655,7 +655,7 @@ def test_a_process_keeps_the_documents_it_screened_across_tasks(tmp_path: Path) 
 
 def test_the_documents_kept_are_bounded_by_their_words() -> None:
     from dupefind.boilerplate import Commons
-    from dupefind.pipeline import KeptDocuments
+    from dupefind.pipeline import KeptDocuments, Made
     from dupefind.screen import screened
 
     kept = KeptDocuments(words=25)
@@ -666,4 +666,4 @@ def test_the_documents_kept_are_bounded_by_their_words() -> None:
         assert kept.words <= 25
     assert kept.get(("k", 0)) is None and kept.get(("k", 3)) is not None  # the oldest went first
     assert kept.put(("k", 9), screened("big", " ".join(["word"] * 40), commons=Commons(), scheme="stopwords",
-                                       ngram=8, min_words=50)) == [] and kept.get(("k", 9)) is None
+                                       ngram=8, min_words=50)) == Made() and kept.get(("k", 9)) is None

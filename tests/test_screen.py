@@ -21,11 +21,11 @@ from dupefind.align import passages as aligner
 from dupefind.align.sentences import Fragment, sentence_fragments
 from dupefind.boilerplate import Commons, segment_keys
 from dupefind.config import Config
-from dupefind.models import Pair
+from dupefind.models import Location, Pair
 from dupefind.pipeline import _pair, _prepare, _reread, staged_pair
 from dupefind.screen import Call, Probe, call, figures, kept_words, probe, screened, shares_content, shares_seed
 from dupefind.text import hash_words
-from dupefind.verify import overlap
+from dupefind.verify import overlap, passage_needed
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 FUNCTION = "the of and to in a is that for it as was with be by on not he this are or his from at which".split()
@@ -352,3 +352,96 @@ def test_a_shared_sentence_holding_a_link_is_decided_as_the_verdict_decides(link
         assert staged(text_a, text_b, Commons(), config) == expected
         verdicts.add(expected is not None)
     assert verdicts == {True, False}
+
+
+@st.composite
+def short_pairs(draw: st.DrawFn) -> tuple[str, str, bool]:
+    """Two texts of 5-60 words from one small vocabulary (a flood of short texts: most pairs
+    share a few words): written apart, sharing a run of words, the same words, or one the
+    other reworded (words dropped and shuffled); sometimes with a boilerplate line in both."""
+    rng = random.Random(draw(st.integers(0, 2**32)))
+    vocabulary = rng.sample(CONTENT, rng.randint(4, len(CONTENT))) + FUNCTION
+    a = [rng.choice(vocabulary) for _ in range(draw(st.integers(5, 60)))]
+    b = [rng.choice(vocabulary) for _ in range(draw(st.integers(5, 60)))]
+    kind = draw(st.sampled_from(["apart", "run", "same", "reworded", "inflected", "inflected", "inflected"]))
+    if kind == "run":
+        start = rng.randrange(len(a))
+        run = a[start : start + rng.randint(6, 40)]
+        at = rng.randint(0, len(b))
+        b = b[:at] + run + b[at:]
+    elif kind == "same":
+        b = list(a)
+    elif kind == "reworded":
+        b = [w for w in a if rng.random() < 0.8] or a
+        b = rng.sample(b, len(b)) if rng.random() < 0.5 else b
+    elif kind == "inflected":  # each content word another form of itself: the same stems, few same words
+        b = [w + rng.choice(["s", "ed", "ing", "er"]) if w in CONTENT else w for w in a if rng.random() < 0.9] or a
+    furniture = draw(st.booleans())
+    text_a, text_b = (sentences_of(rng, words) for words in (a, b))
+    if furniture:
+        text_a, text_b = f"{text_a} {BOILERPLATE}", f"{BOILERPLATE} {text_b}"
+    return text_a, text_b, furniture
+
+
+def sentences_of(rng: random.Random, words: list[str]) -> str:
+    """The words as sentences of 4-12 words."""
+    out, k = [], 0
+    while k < len(words):
+        step = rng.randint(4, 12)
+        out.append(" ".join(words[k : k + step]).capitalize() + ".")
+        k += step
+    return " ".join(out)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(short_pairs(), st.sampled_from(CONFIGS))
+def test_what_short_texts_hold_bounds_their_verdict(texts: tuple[str, str, bool], config: Config) -> None:
+    """A pair turned down by what its two texts hold (before anything else is made of it) is
+    no copy, whatever boilerplate either sets aside."""
+    text_a, text_b, furniture = texts
+    commons = furniture_commons() if furniture else Commons()
+    task = pipeline.PairTask([(0, 1)], {0: ("a", Location("a", "text")), 1: ("b", Location("b", "text"))})
+    docs = pipeline.TaskDocuments(task, commons=commons, config=config,
+                                  load=lambda location: {"a": text_a, "b": text_b}[location.path])
+    docs.screen(0), docs.screen(1)
+    if not docs.within_reach(0, 1):
+        assert unstaged(text_a, text_b, commons, config) is None
+        assert unstaged(text_a, text_b, Commons(), config) is None  # (boilerplate spared)
+
+
+def test_a_flood_of_short_texts_is_turned_down_by_what_they_hold() -> None:
+    rng = random.Random(7)
+    vocabulary = CONTENT + FUNCTION
+    texts = {name: " ".join(rng.choice(vocabulary) for _ in range(20)) for name in "abc"}
+    texts["c"] = texts["a"].split(maxsplit=6)[-1] + " " + " ".join(rng.choice(vocabulary) for _ in range(6))
+    task = pipeline.PairTask([(0, 1), (0, 2)], {k: (name, Location(name, "text")) for k, name in enumerate("abc")})
+    docs = pipeline.TaskDocuments(task, commons=Commons(), config=Config(),
+                                  load=lambda location: texts[location.path])
+    for k in range(3):
+        docs.screen(k)
+    assert not docs.within_reach(0, 1)  # a few words in common
+    assert docs.within_reach(0, 2)  # fourteen words in a row: half of them, a passage may hold
+    assert unstaged(texts["a"], texts["c"], Commons(), Config()) is not None
+
+
+def test_short_rewordings_that_share_few_words_stay_within_reach() -> None:
+    """Short copies with each content word in another form (the same stems, few words the
+    same) are kept by the stems they share: a bound on the words alone would lose them."""
+    config, kept_by_stems = Config(), 0
+    for seed in range(300):
+        rng = random.Random(seed)
+        vocabulary = rng.sample(CONTENT, rng.randint(4, len(CONTENT))) + FUNCTION
+        a = [rng.choice(vocabulary) for _ in range(rng.randint(5, 60))]
+        b = [w + rng.choice(["s", "ed", "ing", "er"]) if w in CONTENT else w for w in a if rng.random() < 0.9] or a
+        texts = {"a": sentences_of(rng, a), "b": sentences_of(rng, b)}
+        task = pipeline.PairTask([(0, 1)], {0: ("a", Location("a", "text")), 1: ("b", Location("b", "text"))})
+        docs = pipeline.TaskDocuments(task, commons=Commons(), config=config,
+                                      load=lambda location, texts=texts: texts[location.path])
+        first, second = docs.screen(0), docs.screen(1)
+        assert first is not None and second is not None
+        copy = unstaged(texts["a"], texts["b"], Commons(), config) is not None
+        assert docs.within_reach(0, 1) or not copy
+        words_a, words_b = first.words.hashes.tolist(), second.words.hashes.tolist()
+        shared = sum(min(words_a.count(w), words_b.count(w)) for w in set(words_a))
+        kept_by_stems += copy and shared < passage_needed(len(words_a), len(words_b), config.passage_words)
+    assert kept_by_stems >= 10

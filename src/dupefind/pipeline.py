@@ -26,12 +26,15 @@ from .models import Document, Location, PackedPair, Pair, Pairs, Report, Skipped
 from .parallel import Workers, ordered_map
 from .screen import (
     Call,
+    Holdings,
     Probe,
     Screened,
     call,
     figures,
     fragment_possible,
+    holdings,
     kept_words,
+    passage_within_reach,
     probe,
     screened,
     sentence_seeds_possible,
@@ -39,7 +42,17 @@ from .screen import (
 )
 from .sketching import checksum
 from .sources import STDIN, load_text, nothing_to_scan, open_inputs, plan_reading
-from .verify import REWRITTEN_SHARED, Overlap, Prepared, compact_tokens, is_duplicate, overlap, prepare, unpaired
+from .verify import (
+    REWRITTEN_SHARED,
+    Overlap,
+    Prepared,
+    compact_tokens,
+    is_duplicate,
+    overlap,
+    passage_needed,
+    prepare,
+    unpaired,
+)
 from .views import View, candidate_views
 
 TextLoader = Callable[[Location], str]
@@ -309,6 +322,14 @@ class Checked:
     """Documents whose text is no longer what the first pass read (their pairs are dropped)."""
 
 
+@dataclass(slots=True)
+class Made:
+    """What the checks made of a screened document, kept with it (:class:`KeptDocuments`)."""
+
+    probe: Probe | None = None
+    holdings: Holdings | None = None
+
+
 class KeptDocuments:
     """Documents a process has re-read and screened, with their probes, kept across the tasks it
     runs (least recently used first out, at most :data:`KEPT_WORDS` words in all): dense
@@ -320,26 +341,26 @@ class KeptDocuments:
     def __init__(self, words: int) -> None:
         self.most = words
         self.words = 0
-        self._kept: OrderedDict[tuple[object, ...], tuple[Screened, list[Probe]]] = OrderedDict()
+        self._kept: OrderedDict[tuple[object, ...], tuple[Screened, Made]] = OrderedDict()
 
-    def get(self, key: tuple[object, ...]) -> tuple[Screened, list[Probe]] | None:
+    def get(self, key: tuple[object, ...]) -> tuple[Screened, Made] | None:
         found = self._kept.get(key)
         if found is not None:
             self._kept.move_to_end(key)
         return found
 
-    def put(self, key: tuple[object, ...], doc: Screened) -> list[Probe]:
-        """Keep ``doc``; the list its probe is kept in, once made."""
-        probes: list[Probe] = []
+    def put(self, key: tuple[object, ...], doc: Screened) -> Made:
+        """Keep ``doc``; where what is made of it is kept."""
+        made = Made()
         size = len(doc.words.hashes) + 1
         if size > self.most:
-            return probes
-        self._kept[key] = (doc, probes)
+            return made
+        self._kept[key] = (doc, made)
         self.words += size
         while self.words > self.most:
             _, (old, _) = self._kept.popitem(last=False)
             self.words -= len(old.words.hashes) + 1
-        return probes
+        return made
 
     def clear(self) -> None:
         self._kept.clear()
@@ -373,7 +394,7 @@ class TaskDocuments:
         self._freed: dict[tuple[int, bytes], npt.NDArray[np.bool_]] = {}
         self._kept: dict[int, npt.NDArray[np.uint64]] = {}
         self._setting: tuple[object, ...] | None = None
-        self._kept_probes: dict[int, list[Probe]] = {}  # by screened document: where its probe is kept
+        self._made: dict[int, Made] = {}  # by screened document (its variants beside a partner too)
 
     def screen(self, index: int) -> Screened | None:
         """Document ``index`` re-read and screened (``None``: gone, or no longer the text first
@@ -384,16 +405,16 @@ class TaskDocuments:
             key = (self.setting(), doc_id, location) if location.checksum is not None else None
             found = KEPT.get(key) if key is not None else None
             if found is not None:
-                doc, probes = found
+                doc, made = found
             else:
                 text = _read_again(location, self._read)
                 if text is None:
                     self._screened[index] = None
                     return None
                 doc = self._screened_text(doc_id, text, self.commons)
-                probes = KEPT.put(key, doc) if key is not None else []
+                made = KEPT.put(key, doc) if key is not None else Made()
             self._screened[index] = doc
-            self._kept_probes[id(doc)] = probes
+            self._made[id(doc)] = made
         return self._screened[index]
 
     def setting(self) -> tuple[object, ...]:
@@ -469,17 +490,35 @@ class TaskDocuments:
             self._kept[id(partner)] = kept_words(partner)
         return shares_content(doc.words.hashes[freed], self._kept[id(partner)], least=REWRITTEN_SHARED)
 
+    def within_reach(self, i: int, j: int) -> bool:
+        """Whether the screened documents ``i`` and ``j`` could be copies, as far as what each
+        holds tells (:func:`~dupefind.screen.passage_within_reach`, for a pair of short texts: a
+        copy of them is the same words, or rests on a passage; ``False`` is a true bound,
+        whatever boilerplate either sets aside beside the other)."""
+        a, b = self._screened[i], self._screened[j]
+        assert a is not None and b is not None
+        if not (a.short or b.short):
+            return True
+        needed = passage_needed(len(a.words.hashes), len(b.words.hashes), self.config.passage_words)
+        return needed <= 0 or passage_within_reach(self._holding(a), self._holding(b), needed)
+
+    def _holding(self, doc: Screened) -> Holdings:
+        made = self._made[id(doc)]
+        if made.holdings is None:
+            made.holdings = holdings(doc)
+        return made.holdings
+
     def probes(self, doc: Screened) -> Probe:
         """The document's :class:`~dupefind.screen.Probe`, made once (kept across tasks with a
         kept document)."""
         if id(doc) not in self._probed:
-            kept = self._kept_probes.get(id(doc))
-            if kept:
-                self._probed[id(doc)] = kept[0]
+            made = self._made.get(id(doc))  # (none for a variant beside a partner)
+            if made is not None and made.probe is not None:
+                self._probed[id(doc)] = made.probe
             else:
                 self._probed[id(doc)] = probe(doc)
-                if kept is not None:
-                    kept.append(self._probed[id(doc)])
+                if made is not None:
+                    made.probe = self._probed[id(doc)]
         return self._probed[id(doc)]
 
     def reread(self, doc: Screened) -> Reread:
@@ -518,7 +557,7 @@ def check_pairs(task: PairTask, *, commons: Commons, config: Config, load: TextL
     for i, j in task.pairs:
         first, second = docs.screen(i), docs.screen(j)
         changed.update(k for k, doc in ((i, first), (j, second)) if doc is None)
-        if first is None or second is None:
+        if first is None or second is None or not docs.within_reach(i, j):
             continue
         a, b = docs.beside(i, j), docs.beside(j, i)
         if (a.text, b.text) in same:  # the same two texts (members of identical groups): judged once

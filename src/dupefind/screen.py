@@ -8,7 +8,12 @@ boilerplate and its shingle set, ~0.1 ms):
 
 1. *Short texts* are copies when their words are identical: equal word hashes are confirmed on
    the words themselves. Otherwise only a passage can make them copies (their few shingles
-   tell nothing), from step 3 on.
+   tell nothing), from step 3 on. Before anything else is made of a pair of short texts,
+   :func:`passage_within_reach` bounds the passages the verdict counts from what each text
+   holds, whatever the boilerplate: an identical passage holds no more of a word than both
+   texts do (the multiset of their words), and a rewritten one shares
+   :data:`~dupefind.verify.REWRITTEN_SHARED` content-word stems. A flood of short texts drawn
+   from one vocabulary shares a few words pair after pair, never that many.
 2. *Containment* of the shingle sets reaches the threshold: a copy, aligned once for its
    passages.
 3. Otherwise only a passage can make the pair a copy: with ``--passage-words 0`` it is decided
@@ -65,7 +70,7 @@ from .config import Scheme
 from .jit import kernel
 from .shingles import STOPWORDS, ShingleIds, hashed_shingle_ids, shingle_ids
 from .text import _BASE_U64, HashedWords, _mix64, _simple_bytes, _word_spans, hash_words, tokenize, word_hashes
-from .verify import Overlap, compact_tokens, counts_in, markup_spans, passage_needed
+from .verify import REWRITTEN_SHARED, Overlap, compact_tokens, counts_in, markup_spans, passage_needed
 
 #: The word seeds of :mod:`dupefind.align.passages`: identical words in a row, function words in a row.
 WORD_SEED = 3
@@ -215,6 +220,62 @@ def call(a: Screened, b: Screened, overlap: Overlap, *, threshold: float, passag
     if sentence_seeds_possible(x, y) is False:
         return Call.NOT_A_COPY
     return Call.SENTENCES
+
+
+@dataclass(frozen=True, slots=True)
+class Holdings:
+    """What a text holds, boilerplate or not, to bound the passages a partner can share with
+    it (:func:`passage_within_reach`)."""
+
+    words: npt.NDArray[np.uint64]
+    """Its distinct word hashes, sorted."""
+    counts: npt.NDArray[np.int64]
+    """How many times it holds each of ``words``."""
+    stems: npt.NDArray[np.uint64] | None
+    """Its distinct content-word stem keys, sorted (as the sentence pass and the rewritten rule
+    cut them); ``None`` when the words could not be matched up with the hashes."""
+    size: int
+    """Its words."""
+
+
+def holdings(doc: Screened) -> Holdings:
+    """The document's :class:`Holdings`, on all its words (a pair judged again with common
+    segments spared counts words the first look set aside)."""
+    words, counts = np.unique(doc.words.hashes, return_counts=True)
+    stems, _ = _stems(doc.text, doc.words, np.zeros(len(doc.words.hashes), dtype=bool))
+    return Holdings(words, counts.astype(np.int64), unique(stems[stems != 0]) if stems is not None else None,
+                    len(doc.words.hashes))
+
+
+def passage_within_reach(a: Holdings, b: Holdings, needed: int) -> bool:
+    """Whether two texts could be the same words or share a passage the verdict counts,
+    ``needed`` words asked (:func:`~dupefind.verify.passage_needed`): ``False`` is a true bound.
+    An identical passage's words are words both texts hold, each no more times than the text
+    holding it fewer times (a passage counts each identical word once); a rewritten passage's
+    two sides share :data:`~dupefind.verify.REWRITTEN_SHARED` distinct content-word stems, which
+    the two texts then share."""
+    shared = _shared_words(a.words, a.counts, b.words, b.counts)
+    if shared >= needed or shared == a.size == b.size:
+        return True
+    return a.stems is None or b.stems is None or _common(a.stems, b.stems) >= REWRITTEN_SHARED
+
+
+@kernel(nogil=True)
+def _shared_words(a: npt.NDArray[np.uint64], count_a: npt.NDArray[np.int64], b: npt.NDArray[np.uint64],
+                  count_b: npt.NDArray[np.int64]) -> int:  # pragma: no cover - compiled
+    """The words two texts share, each as many times as the text holding it fewer times (a
+    merge of their sorted distinct words)."""
+    i = j = shared = 0
+    while i < len(a) and j < len(b):
+        if a[i] < b[j]:
+            i += 1
+        elif b[j] < a[i]:
+            j += 1
+        else:
+            shared += min(count_a[i], count_b[j])
+            i += 1
+            j += 1
+    return shared
 
 
 def shares_seed(a: Probe, b: Probe) -> bool:
