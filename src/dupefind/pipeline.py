@@ -22,6 +22,7 @@ from .cluster import clusters
 from .config import Config
 from .errors import REREAD_FAILURES, InputError
 from .explain import explain
+from .jit import kernel
 from .models import Document, Location, PackedPair, Pair, Pairs, Report, Skipped
 from .parallel import Workers, ordered_map
 from .screen import (
@@ -228,13 +229,21 @@ def _grouped(candidates: list[tuple[int, int]], *, words: npt.NDArray[np.int64] 
     whichever of :func:`_by_group`'s two orders reads fewer documents, and cut into runs.
     Dense candidates (``words``: each document's words, if known) may go in tasks of two large
     tiles instead (see :data:`DENSE_DEGREE`), when those read fewer documents; at least
-    ``4 * jobs`` tasks of them, so that every worker has its share."""
+    ``4 * jobs`` tasks of them, so that every worker has its share. Only the order chosen is
+    made into lists of pairs (a flood of short texts has close to a million candidates)."""
+    if not candidates:
+        return
     tile = _dense_tile(candidates, words, jobs)
-    orders = _by_group(candidates, large=tile)
-    runs = [_runs(order) for order in orders[:2]]
-    if tile:
-        runs.append(_runs(orders[2], documents=2 * tile, pairs_per_task=tile * tile))
-    yield from min(runs, key=_reads, default=[])
+    ends = np.array(candidates, dtype=np.int64)
+    limits = [(DOCUMENTS_PER_TASK, PAIRS_PER_TASK)] * 2 + [(2 * tile, tile * tile)] * bool(tile)
+    orders = _by_group(ends, large=tile)
+    cuts = [_cuts(ends[order], documents, pairs) for order, (documents, pairs) in zip(orders, limits, strict=True)]
+    order, (stops, _) = min(zip(orders, cuts), key=lambda chosen: chosen[1][1])
+    ranked = [candidates[k] for k in order.tolist()]
+    start = 0
+    for stop in stops.tolist():
+        yield ranked[start:stop]
+        start = stop
 
 
 def _dense_tile(candidates: list[tuple[int, int]], words: npt.NDArray[np.int64] | None, jobs: int) -> int:
@@ -254,19 +263,11 @@ def _runs(pairs: list[tuple[int, int]], *, documents: int = DOCUMENTS_PER_TASK,
           pairs_per_task: int = PAIRS_PER_TASK) -> list[list[tuple[int, int]]]:
     """The pairs, in their order, cut into tasks of at most ``documents`` documents and
     ``pairs_per_task`` pairs (see :func:`_grouped`)."""
-    runs: list[list[tuple[int, int]]] = []
-    run: list[tuple[int, int]] = []
-    named: set[int] = set()
-    for pair in pairs:
-        new = len(named) + (pair[0] not in named) + (pair[1] not in named)
-        if run and (new > documents or len(run) >= pairs_per_task):
-            runs.append(run)
-            run, named = [], set()
-        run.append(pair)
-        named.update(pair)
-    if run:
-        runs.append(run)
-    return runs
+    if not pairs:
+        return []
+    stops, _ = _cuts(np.array(pairs, dtype=np.int64), documents, pairs_per_task)
+    starts = [0, *stops.tolist()[:-1]]
+    return [pairs[start:stop] for start, stop in zip(starts, stops.tolist())]
 
 
 def _reads(runs: list[list[tuple[int, int]]]) -> int:
@@ -274,8 +275,35 @@ def _reads(runs: list[list[tuple[int, int]]]) -> int:
     return sum(len({k for pair in run for k in pair}) for run in runs)
 
 
-def _by_group(candidates: list[tuple[int, int]], *, large: int = 0) -> list[list[tuple[int, int]]]:
-    """The pairs in two orders that keep the documents of a run of them few (the caller keeps
+@kernel(nogil=True)
+def _cuts(ends: npt.NDArray[np.int64], documents: int,
+          pairs_per_task: int) -> tuple[npt.NDArray[np.int64], int]:  # pragma: no cover - compiled
+    """Where each task of :func:`_runs` ends (one past its last pair), and how many times the
+    tasks read a document in all (:func:`_reads`): the pairs (``ends``, one row each) taken
+    in order, a task closed when the next pair would take it past ``documents`` documents or
+    it holds ``pairs_per_task`` pairs."""
+    seen = np.full(int(ends.max()) + 1, -1, dtype=np.int64)  # the task that last named each document
+    stops = np.empty(len(ends), dtype=np.int64)
+    tasks = named = reads = count = 0
+    for k in range(len(ends)):
+        first, second = ends[k, 0], ends[k, 1]
+        new = named + (seen[first] != tasks) + (seen[second] != tasks and second != first)
+        if count and (new > documents or count >= pairs_per_task):
+            stops[tasks] = k
+            tasks += 1
+            reads += named
+            named = count = 0
+        for doc in (first, second):
+            if seen[doc] != tasks:
+                seen[doc] = tasks
+                named += 1
+        count += 1
+    stops[tasks] = len(ends)
+    return stops[: tasks + 1].copy(), reads + named
+
+
+def _by_group(ends: npt.NDArray[np.int64], *, large: int = 0) -> list[npt.NDArray[np.intp]]:
+    """The pairs (``ends``, one row each) in two orders, as indices, that keep the documents of a run of them few (the caller keeps
     the one that reads fewer): the documents numbered by reverse Cuthill-McKee over the graph
     of candidates (each connected group in turn, neighbours numbered close together), then the
     pairs sorted by their two numbers; or by tiles of half a task's documents first (all the
@@ -285,13 +313,12 @@ def _by_group(candidates: list[tuple[int, int]], *, large: int = 0) -> list[list
     Tiles win when most documents pair with most others (every pair of a small collection:
     100 documents read 599 times instead of 3,262), numbers on overlapping cliques of quotes.
     ``large`` (documents per tile), if given, adds a third order: by tiles of that many."""
-    if not candidates:
+    if not len(ends):
         return []
     # Imported when used: SciPy's graph routines load in ~0.2 s, which workers never need.
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import reverse_cuthill_mckee
 
-    ends = np.array(candidates, dtype=np.int64)
     count = int(ends.max()) + 1
     graph = coo_matrix((np.ones(len(ends), dtype=np.int8), (ends[:, 0], ends[:, 1])), shape=(count, count)).tocsr()
     order = reverse_cuthill_mckee((graph + graph.T).tocsr(), symmetric_mode=True)
@@ -302,7 +329,7 @@ def _by_group(candidates: list[tuple[int, int]], *, large: int = 0) -> list[list
     orders = [np.lexsort((high, low)), np.lexsort((high, low, high // tile, low // tile))]
     if large:
         orders.append(np.lexsort((high, low, high // large, low // large)))
-    return [[candidates[k] for k in ranked.tolist()] for ranked in orders]
+    return orders
 
 
 def _pair_task(pairs: list[tuple[int, int]], catalog: Catalog) -> PairTask:
