@@ -23,7 +23,20 @@ from dupefind.boilerplate import Commons, segment_keys
 from dupefind.config import Config
 from dupefind.models import Location, Pair
 from dupefind.pipeline import _pair, _prepare, _reread, staged_pair
-from dupefind.screen import Call, Probe, call, figures, kept_words, probe, screened, shares_content, shares_seed
+from dupefind.screen import (
+    Call,
+    Probe,
+    call,
+    figures,
+    holdings,
+    kept_words,
+    pairs_within_reach,
+    passage_within_reach,
+    probe,
+    screened,
+    shares_content,
+    shares_seed,
+)
 from dupefind.text import hash_words
 from dupefind.verify import overlap, passage_needed
 
@@ -404,7 +417,7 @@ def test_what_short_texts_hold_bounds_their_verdict(texts: tuple[str, str, bool]
     docs = pipeline.TaskDocuments(task, commons=commons, config=config,
                                   load=lambda location: {"a": text_a, "b": text_b}[location.path])
     docs.screen(0), docs.screen(1)
-    if not docs.within_reach(0, 1):
+    if not docs.within_reach([(0, 1)]):
         assert unstaged(text_a, text_b, commons, config) is None
         assert unstaged(text_a, text_b, Commons(), config) is None  # (boilerplate spared)
 
@@ -419,8 +432,8 @@ def test_a_flood_of_short_texts_is_turned_down_by_what_they_hold() -> None:
                                   load=lambda location: texts[location.path])
     for k in range(3):
         docs.screen(k)
-    assert not docs.within_reach(0, 1)  # a few words in common
-    assert docs.within_reach(0, 2)  # fourteen words in a row: half of them, a passage may hold
+    assert docs.within_reach([(0, 1), (0, 2)]) == [(0, 2)]  # (0, 1): a few words in common; (0, 2):
+    # fourteen words in a row, more than half of them: a passage may hold them
     assert unstaged(texts["a"], texts["c"], Commons(), Config()) is not None
 
 
@@ -440,8 +453,24 @@ def test_short_rewordings_that_share_few_words_stay_within_reach() -> None:
         first, second = docs.screen(0), docs.screen(1)
         assert first is not None and second is not None
         copy = unstaged(texts["a"], texts["b"], Commons(), config) is not None
-        assert docs.within_reach(0, 1) or not copy
+        assert docs.within_reach([(0, 1)]) or not copy
         words_a, words_b = first.words.hashes.tolist(), second.words.hashes.tolist()
         shared = sum(min(words_a.count(w), words_b.count(w)) for w in set(words_a))
         kept_by_stems += copy and shared < passage_needed(len(words_a), len(words_b), config.passage_words)
     assert kept_by_stems >= 10
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(short_pairs(), min_size=1, max_size=8), st.sampled_from(CONFIGS))
+def test_pairs_within_reach_at_once_as_one_by_one(cases: list[tuple[str, str, bool]], config: Config) -> None:
+    """The compiled check of many pairs at once is the rule written plainly, pair by pair."""
+    texts = [text for a, b, _ in cases for text in (a, b)]
+    docs = [screened(str(k), t, commons=Commons(), scheme=config.scheme, ngram=config.shingle_size,
+                     min_words=config.min_words) for k, t in enumerate(texts)]
+    held = [holdings(d) for d in docs]
+    ends = np.array([(i, j) for i in range(len(docs)) for j in range(i + 1, len(docs))], dtype=np.int64)
+    short = np.array([d.short for d in docs], dtype=bool)
+    plain = [not (short[i] or short[j])
+             or (needed := passage_needed(held[i].size, held[j].size, config.passage_words)) <= 0
+             or passage_within_reach(held[i], held[j], needed) for i, j in ends.tolist()]
+    assert pairs_within_reach(ends, held, short, passage_words=config.passage_words).tolist() == plain

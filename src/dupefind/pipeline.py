@@ -35,7 +35,7 @@ from .screen import (
     fragment_possible,
     holdings,
     kept_words,
-    passage_within_reach,
+    pairs_within_reach,
     probe,
     screened,
     sentence_seeds_possible,
@@ -50,7 +50,6 @@ from .verify import (
     compact_tokens,
     is_duplicate,
     overlap,
-    passage_needed,
     prepare,
     unpaired,
 )
@@ -517,17 +516,25 @@ class TaskDocuments:
             self._kept[id(partner)] = kept_words(partner)
         return shares_content(doc.words.hashes[freed], self._kept[id(partner)], least=REWRITTEN_SHARED)
 
-    def within_reach(self, i: int, j: int) -> bool:
-        """Whether the screened documents ``i`` and ``j`` could be copies, as far as what each
-        holds tells (:func:`~dupefind.screen.passage_within_reach`, for a pair of short texts: a
-        copy of them is the same words, or rests on a passage; ``False`` is a true bound,
-        whatever boilerplate either sets aside beside the other)."""
-        a, b = self._screened[i], self._screened[j]
-        assert a is not None and b is not None
-        if not (a.short or b.short):
-            return True
-        needed = passage_needed(len(a.words.hashes), len(b.words.hashes), self.config.passage_words)
-        return needed <= 0 or passage_within_reach(self._holding(a), self._holding(b), needed)
+    def within_reach(self, pairs: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+        """The pairs whose two documents were read again (:meth:`screen` first) and could be
+        copies as far as what each holds tells (:func:`~dupefind.screen.pairs_within_reach`,
+        for pairs with a short text: a copy of them is the same words or rests on a passage;
+        turning a pair down is a true bound, whatever boilerplate either sets aside beside the
+        other), in their order."""
+        read = {k: doc for k, doc in self._screened.items() if doc is not None}
+        there = [(i, j) for i, j in pairs if i in read and j in read]
+        looked = [(i, j) for i, j in there if read[i].short or read[j].short]
+        if not looked:
+            return there
+        documents = sorted({k for pair in looked for k in pair})
+        number = {k: n for n, k in enumerate(documents)}
+        reach = pairs_within_reach(np.array([(number[i], number[j]) for i, j in looked], dtype=np.int64),
+                                   [self._holding(read[k]) for k in documents],
+                                   np.array([read[k].short for k in documents], dtype=bool),
+                                   passage_words=self.config.passage_words)
+        out = set(pair for pair, keep in zip(looked, reach.tolist()) if not keep)
+        return [pair for pair in there if pair not in out]
 
     def _holding(self, doc: Screened) -> Holdings:
         made = self._made[id(doc)]
@@ -580,12 +587,8 @@ def check_pairs(task: PairTask, *, commons: Commons, config: Config, load: TextL
     docs = TaskDocuments(task, commons=commons, config=config, load=load)
     same: dict[tuple[str, str], Pair | None] = {}
     found: list[PackedPair] = []
-    changed: set[int] = set()
-    for i, j in task.pairs:
-        first, second = docs.screen(i), docs.screen(j)
-        changed.update(k for k, doc in ((i, first), (j, second)) if doc is None)
-        if first is None or second is None or not docs.within_reach(i, j):
-            continue
+    changed = {k for k in sorted(task.documents) if docs.screen(k) is None}
+    for i, j in docs.within_reach(task.pairs):
         a, b = docs.beside(i, j), docs.beside(j, i)
         if (a.text, b.text) in same:  # the same two texts (members of identical groups): judged once
             pair = same[(a.text, b.text)]

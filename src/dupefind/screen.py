@@ -53,7 +53,7 @@ holds the staged verification equal to aligning every pair.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
@@ -258,6 +258,48 @@ def passage_within_reach(a: Holdings, b: Holdings, needed: int) -> bool:
     if shared >= needed or shared == a.size == b.size:
         return True
     return a.stems is None or b.stems is None or _common(a.stems, b.stems) >= REWRITTEN_SHARED
+
+
+def pairs_within_reach(ends: npt.NDArray[np.int64], held: Sequence[Holdings], short: npt.NDArray[np.bool_], *,
+                       passage_words: int) -> npt.NDArray[np.bool_]:
+    """For each pair of documents (``ends``, one row each, numbering ``held``, what each holds),
+    whether it could be copies: a pair with a short text (``short``) is turned down as
+    :func:`passage_within_reach` turns it down, the words the verdict asks of it
+    (:func:`~dupefind.verify.passage_needed`) not within reach; in compiled code, all pairs at
+    once (a flood of short texts makes a million pairs)."""
+    words = np.concatenate([h.words for h in held] + [_NO_STEM])
+    counts = np.concatenate([h.counts for h in held] + [np.empty(0, dtype=np.int64)])
+    stems = np.concatenate([h.stems if h.stems is not None else _NO_STEM for h in held] + [_NO_STEM])
+    word_ends = np.cumsum([len(h.words) for h in held], dtype=np.int64)
+    stem_ends = np.cumsum([len(h.stems) if h.stems is not None else 0 for h in held], dtype=np.int64)
+    known = np.array([h.stems is not None for h in held], dtype=bool)
+    sizes = np.array([h.size for h in held], dtype=np.int64)
+    return _pairs_within_reach(ends, words, counts, word_ends, stems, stem_ends, known, sizes, short,
+                               passage_words, REWRITTEN_SHARED)
+
+
+@kernel(nogil=True)
+def _pairs_within_reach(ends: npt.NDArray[np.int64], words: npt.NDArray[np.uint64], counts: npt.NDArray[np.int64],
+                        word_ends: npt.NDArray[np.int64], stems: npt.NDArray[np.uint64], stem_ends: npt.NDArray[np.int64],
+                        known: npt.NDArray[np.bool_], sizes: npt.NDArray[np.int64], short: npt.NDArray[np.bool_],
+                        passage_words: int, least_stems: int) -> npt.NDArray[np.bool_]:  # pragma: no cover - compiled
+    """:func:`pairs_within_reach` on what each document holds, laid end to end."""
+    reach = np.ones(len(ends), dtype=np.bool_)
+    for k in range(len(ends)):
+        i, j = ends[k, 0], ends[k, 1]
+        if not (short[i] or short[j]):
+            continue
+        needed = passage_needed(sizes[i], sizes[j], passage_words)
+        if needed <= 0:
+            continue
+        wi, wj = word_ends[i - 1] if i else 0, word_ends[j - 1] if j else 0
+        shared = _shared_words(words[wi : word_ends[i]], counts[wi : word_ends[i]],
+                               words[wj : word_ends[j]], counts[wj : word_ends[j]])
+        if shared >= needed or (shared == sizes[i] and shared == sizes[j]) or not (known[i] and known[j]):
+            continue
+        si, sj = stem_ends[i - 1] if i else 0, stem_ends[j - 1] if j else 0
+        reach[k] = _common(stems[si : stem_ends[i]], stems[sj : stem_ends[j]]) >= least_stems
+    return reach
 
 
 @kernel(nogil=True)

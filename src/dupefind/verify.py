@@ -19,6 +19,7 @@ import numpy.typing as npt
 from .align import content_terms
 from .boilerplate import Commons, boilerplate_mask
 from .config import Scheme
+from .jit import kernel
 from .models import Document, Passage
 from .shingles import ShingleIds, hashed_shingle_ids, shingle_ids
 from .text import HashedWords, Tokens, WordHashes, hash_words, simple_tokens, tokenize
@@ -192,6 +193,7 @@ def unpaired(document: Document) -> bool:
     return document.short and document.words < LEAST_PASSAGE_WORDS
 
 
+@kernel(nogil=True)
 def passage_needed(words_a: int, words_b: int, passage_words: int) -> int:
     """The words the passage rules ask of a pair of texts of ``words_a`` and ``words_b`` words:
     ``passage_words``, or half the shorter text's words (rounded up) when that is fewer, but at
@@ -200,7 +202,7 @@ def passage_needed(words_a: int, words_b: int, passage_words: int) -> int:
     are most of it, and a copy of it reworded as much as long copies are shows no such passage
     (a shuffled 48-word paragraph whose 49-word passage holds 42 identical words was not a
     copy). Containment scales with the texts; this makes the passage rules scale too. 0 (the
-    passage rules off) stays 0."""
+    passage rules off) stays 0. (Compiled: checks of many pairs at once ask it too.)"""
     if passage_words <= 0:
         return 0
     return min(passage_words, max(LEAST_PASSAGE_WORDS, (min(words_a, words_b) + 1) // 2))
