@@ -10,7 +10,8 @@
    input): CPU microseconds per document.
 3. Verification of the scan's candidate pairs in this process only (``jobs=1``), stage by
    stage as ``pipeline.check_pairs`` runs them (the same functions, timed one by one): re-reading
-   and screening each document, the cheap checks per pair and what they decided, making
+   and screening each document, the pairs with a short text turned down at once by what their
+   texts hold, the cheap checks per pair and what they decided, making
    documents ready for the aligner, the sentence check, aligning and judging, packing; then CPU
    per pair that is not reported (everything spent on it: its checks, and its alignment when the
    checks could not turn it down) and per reported pair, and per document.
@@ -28,6 +29,8 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
+
+import numpy as np
 
 import dupefind
 from dupefind import pipeline
@@ -150,7 +153,8 @@ def verification(corpus: str, scan_config: Config) -> None:
     spent_not_reported = spent_reported = 0.0
     documents = 0
     clock = time.process_time
-    for pairs in _grouped(candidates):
+    words = np.fromiter((d.words for d in catalog.documents), dtype=np.int64, count=len(catalog.documents))
+    for pairs in _grouped(candidates, words=words, jobs=Config().processes):  # the scan's tasks
         task = _pair_task(pairs, catalog)
         docs = TaskDocuments(task, commons=catalog.commons, config=config)
         ready: dict[int, Reread] = {}
@@ -169,7 +173,13 @@ def verification(corpus: str, scan_config: Config) -> None:
             docs.screen(index)
             cpu["re-read + screen (per document)"] += clock() - began
             documents += 1
-        for i, j in task.pairs:
+        began = clock()
+        reachable = docs.within_reach(task.pairs)
+        took = clock() - began
+        cpu["what short texts hold (the task's pairs at once)"] += took
+        count["turned down by what short texts hold"] += len(task.pairs) - len(reachable)
+        spent_not_reported += took
+        for i, j in reachable:
             began = clock()
             a, b = docs.beside(i, j), docs.beside(j, i)
             spent = clock() - began
