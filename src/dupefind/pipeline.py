@@ -258,17 +258,6 @@ def _dense_tile(candidates: list[tuple[int, int]], words: npt.NDArray[np.int64] 
     return max(DOCUMENTS_PER_TASK // 2, min(DENSE_TILE, int(WORDS_PER_DENSE_TASK / (2 * mean)), most))
 
 
-def _runs(pairs: list[tuple[int, int]], *, documents: int = DOCUMENTS_PER_TASK,
-          pairs_per_task: int = PAIRS_PER_TASK) -> list[list[tuple[int, int]]]:
-    """The pairs, in their order, cut into tasks of at most ``documents`` documents and
-    ``pairs_per_task`` pairs (see :func:`_grouped`)."""
-    if not pairs:
-        return []
-    stops, _ = _cuts(np.array(pairs, dtype=np.int64), documents, pairs_per_task)
-    starts = [0, *stops.tolist()[:-1]]
-    return [pairs[start:stop] for start, stop in zip(starts, stops.tolist())]
-
-
 def _reads(runs: list[list[tuple[int, int]]]) -> int:
     """How many times the tasks read a document."""
     return sum(len({k for pair in run for k in pair}) for run in runs)
@@ -277,10 +266,10 @@ def _reads(runs: list[list[tuple[int, int]]]) -> int:
 @kernel(nogil=True)
 def _cuts(ends: npt.NDArray[np.int64], documents: int,
           pairs_per_task: int) -> tuple[npt.NDArray[np.int64], int]:  # pragma: no cover - compiled
-    """Where each task of :func:`_runs` ends (one past its last pair), and how many times the
-    tasks read a document in all (:func:`_reads`): the pairs (``ends``, one row each) taken
-    in order, a task closed when the next pair would take it past ``documents`` documents or
-    it holds ``pairs_per_task`` pairs."""
+    """The pairs (``ends``, one row each), in their order, cut into tasks of at most
+    ``documents`` documents and ``pairs_per_task`` pairs (see :func:`_grouped`): where each task
+    ends (one past its last pair), and how many times the tasks read a document in all
+    (:func:`_reads`)."""
     seen = np.full(int(ends.max()) + 1, -1, dtype=np.int64)  # the task that last named each document
     stops = np.empty(len(ends), dtype=np.int64)
     tasks = named = reads = count = 0
@@ -302,8 +291,8 @@ def _cuts(ends: npt.NDArray[np.int64], documents: int,
 
 
 def _by_group(ends: npt.NDArray[np.int64], *, large: int = 0) -> list[npt.NDArray[np.intp]]:
-    """The pairs (``ends``, one row each) in two orders, as indices, that keep the documents of a run of them few (the caller keeps
-    the one that reads fewer): the documents numbered by reverse Cuthill-McKee over the graph
+    """The pairs (``ends``, one row each) in two orders, as indices, that keep the documents of
+    a run of them few (the caller keeps the one that reads fewer): the documents numbered by reverse Cuthill-McKee over the graph
     of candidates (each connected group in turn, neighbours numbered close together), then the
     pairs sorted by their two numbers; or by tiles of half a task's documents first (all the
     pairs between two tiles together). On a collection whose articles share quotes, one group

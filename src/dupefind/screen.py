@@ -12,8 +12,9 @@ boilerplate and its shingle set, ~0.1 ms):
    :func:`passage_within_reach` bounds the passages the verdict counts from what each text
    holds, whatever the boilerplate: an identical passage holds no more of a word than both
    texts do (the multiset of their words), and a rewritten one shares
-   :data:`~dupefind.verify.REWRITTEN_SHARED` content-word stems. A flood of short texts drawn
-   from one vocabulary shares a few words pair after pair, never that many.
+   :data:`~dupefind.verify.REWRITTEN_SHARED` content-word stems (:func:`pairs_within_reach`:
+   all the pairs of a task at once). A flood of short texts drawn from one vocabulary shares a
+   few words pair after pair, never that many.
 2. *Containment* of the shingle sets reaches the threshold: a copy, aligned once for its
    passages.
 3. Otherwise only a passage can make the pair a copy: with ``--passage-words 0`` it is decided
@@ -267,7 +268,7 @@ def pairs_within_reach(ends: npt.NDArray[np.int64], held: Sequence[Holdings], sh
     :func:`passage_within_reach` turns it down, the words the verdict asks of it
     (:func:`~dupefind.verify.passage_needed`) not within reach; in compiled code, all pairs at
     once (a flood of short texts makes a million pairs)."""
-    words = np.concatenate([h.words for h in held] + [_NO_STEM])
+    words = np.concatenate([h.words for h in held] + [np.empty(0, dtype=np.uint64)])
     counts = np.concatenate([h.counts for h in held] + [np.empty(0, dtype=np.int64)])
     stems = np.concatenate([h.stems if h.stems is not None else _NO_STEM for h in held] + [_NO_STEM])
     word_ends = np.cumsum([len(h.words) for h in held], dtype=np.int64)
@@ -280,9 +281,10 @@ def pairs_within_reach(ends: npt.NDArray[np.int64], held: Sequence[Holdings], sh
 
 @kernel(nogil=True)
 def _pairs_within_reach(ends: npt.NDArray[np.int64], words: npt.NDArray[np.uint64], counts: npt.NDArray[np.int64],
-                        word_ends: npt.NDArray[np.int64], stems: npt.NDArray[np.uint64], stem_ends: npt.NDArray[np.int64],
-                        known: npt.NDArray[np.bool_], sizes: npt.NDArray[np.int64], short: npt.NDArray[np.bool_],
-                        passage_words: int, least_stems: int) -> npt.NDArray[np.bool_]:  # pragma: no cover - compiled
+                        word_ends: npt.NDArray[np.int64], stems: npt.NDArray[np.uint64],
+                        stem_ends: npt.NDArray[np.int64], known: npt.NDArray[np.bool_], sizes: npt.NDArray[np.int64],
+                        short: npt.NDArray[np.bool_], passage_words: int,
+                        least_stems: int) -> npt.NDArray[np.bool_]:  # pragma: no cover - compiled
     """:func:`pairs_within_reach` on what each document holds, laid end to end."""
     reach = np.ones(len(ends), dtype=np.bool_)
     for k in range(len(ends)):
