@@ -292,12 +292,13 @@ def _cuts(ends: npt.NDArray[np.int64], documents: int,
 
 def _by_group(ends: npt.NDArray[np.int64], *, large: int = 0) -> list[npt.NDArray[np.intp]]:
     """The pairs (``ends``, one row each) in two orders, as indices, that keep the documents of
-    a run of them few (the caller keeps the one that reads fewer): the documents numbered by reverse Cuthill-McKee over the graph
-    of candidates (each connected group in turn, neighbours numbered close together), then the
-    pairs sorted by their two numbers; or by tiles of half a task's documents first (all the
-    pairs between two tiles together). On a collection whose articles share quotes, one group
-    spans most of it; sorted by document index, a task of 64 documents held ~1 document read
-    per pair, sorted by numbers 0.28 (news-like corpus, 20k documents; tiles read as many).
+    a run of them few (the caller keeps the one that reads fewer): the documents numbered by
+    reverse Cuthill-McKee over the graph of candidates (each connected group in turn, neighbours
+    numbered close together), then the pairs sorted by their two numbers; or by tiles of half a
+    task's documents first (all the pairs between two tiles together). On a collection whose
+    articles share quotes, one group spans most of it; sorted by document index, a task of 64
+    documents held ~1 document read per pair, sorted by numbers 0.28 (news-like corpus, 20k
+    documents; tiles read as many).
     Tiles win when most documents pair with most others (every pair of a small collection:
     100 documents read 599 times instead of 3,262), numbers on overlapping cliques of quotes.
     ``large`` (documents per tile), if given, adds a third order: by tiles of that many."""
@@ -405,11 +406,10 @@ class TaskDocuments:
         # Each screened document lives in ``_screened`` or ``_variants`` as long as this object,
         # so its identity names it in the caches of what is made from it.
         self._ready: dict[int, Reread] = {}
-        self._probed: dict[int, Probe] = {}
         self._freed: dict[tuple[int, bytes], npt.NDArray[np.bool_]] = {}
         self._kept: dict[int, npt.NDArray[np.uint64]] = {}
         self._setting: tuple[object, ...] | None = None
-        self._made: dict[int, Made] = {}  # by screened document (its variants beside a partner too)
+        self._made: dict[int, Made] = {}  # what is made of each screened document and variant
 
     def screen(self, index: int) -> Screened | None:
         """Document ``index`` re-read and screened (``None``: gone, or no longer the text first
@@ -522,7 +522,7 @@ class TaskDocuments:
                                    [self._holding(read[k]) for k in documents],
                                    np.array([read[k].short for k in documents], dtype=bool),
                                    passage_words=self.config.passage_words)
-        out = set(pair for pair, keep in zip(looked, reach.tolist()) if not keep)
+        out = {pair for pair, keep in zip(looked, reach.tolist()) if not keep}
         return [pair for pair in there if pair not in out]
 
     def _holding(self, doc: Screened) -> Holdings:
@@ -534,15 +534,10 @@ class TaskDocuments:
     def probes(self, doc: Screened) -> Probe:
         """The document's :class:`~dupefind.screen.Probe`, made once (kept across tasks with a
         kept document)."""
-        if id(doc) not in self._probed:
-            made = self._made.get(id(doc))  # (none for a variant beside a partner)
-            if made is not None and made.probe is not None:
-                self._probed[id(doc)] = made.probe
-            else:
-                self._probed[id(doc)] = probe(doc)
-                if made is not None:
-                    made.probe = self._probed[id(doc)]
-        return self._probed[id(doc)]
+        made = self._made.setdefault(id(doc), Made())  # (a variant beside a partner: kept by this task alone)
+        if made.probe is None:
+            made.probe = probe(doc)
+        return made.probe
 
     def reread(self, doc: Screened) -> Reread:
         """The document made ready for the aligner, once."""
