@@ -5,7 +5,9 @@
 1. A whole ``dupefind.scan`` (default configuration, every core) with the progress callback
    timing when each stage gives its first and last news, then the JSON report written; and
    the wall time of each stage (the first pass, candidates, verification and alignment: the
-   scan's own ``pipeline`` functions, timed where it calls them), then of the JSON report.
+   scan's own ``pipeline`` functions, timed where it calls them), then of the JSON report;
+   with the peak memory of this process and its workers during each stage (``/proc`` read
+   every 0.2 s: the sum of RSS, and of PSS, which counts pages forked workers share once).
 2. The first pass in this process only (``catalog.fingerprint_task`` over every piece of the
    input): CPU microseconds per document.
 3. Verification of the scan's candidate pairs in this process only (``jobs=1``), stage by
@@ -25,6 +27,7 @@ from __future__ import annotations
 import argparse
 import os
 import tempfile
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -51,17 +54,88 @@ def main() -> None:
                         help="documents timed in step 2 (the first pieces of the input)")
     parser.add_argument("--passage-words", type=int, default=Config().passage_words,
                         help="the scan's --passage-words")
-    parser.add_argument("--skip", default="", help="comma-separated steps to leave out: timeline,first")
+    parser.add_argument("--skip", default="", help="comma-separated steps to leave out: timeline,first,verify")
     args = parser.parse_args()
     config = Config(passage_words=args.passage_words)
     if "timeline" not in args.skip:
         timeline(args.corpus, config)
     if "first" not in args.skip:
         first_pass(args.corpus, args.first_pass_docs)
-    verification(args.corpus, config)
+    if "verify" not in args.skip:
+        verification(args.corpus, config)
+
+
+class Memory:
+    """Peak memory of this process and its descendants, read from ``/proc`` in a thread."""
+
+    def __init__(self, poll: float = 0.2) -> None:
+        self.peak = (0, 0)  # RSS, PSS in bytes, since the last reset
+        self._poll = poll
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> Memory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def reset(self) -> tuple[int, int]:
+        """The peak so far, and start again from now."""
+        peak, self.peak = self.peak, self.now()
+        return peak
+
+    def now(self) -> tuple[int, int]:
+        usage = [_memory_of(pid) for pid in _tree(os.getpid())]
+        return sum(u[0] for u in usage), sum(u[1] for u in usage)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._poll):
+            rss, pss = self.now()
+            self.peak = (max(self.peak[0], rss), max(self.peak[1], pss))
+
+
+def _tree(root: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as handle:
+                    parent = int(handle.read().rsplit(b")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            children.setdefault(parent, []).append(int(entry))
+    found, stack = [], [root]
+    while stack:
+        pid = stack.pop()
+        found.append(pid)
+        stack.extend(children.get(pid, ()))
+    return found
+
+
+def _memory_of(pid: int) -> tuple[int, int]:
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as handle:
+            rss = int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        pss = rss
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as handle:
+            for line in handle:
+                if line.startswith(b"Pss:"):
+                    pss = int(line.split()[1]) * 1024
+                    break
+        return rss, pss
+    except (OSError, ValueError, IndexError):
+        return 0, 0
 
 
 def timeline(corpus: str, config: Config) -> None:
+    with Memory() as memory:
+        _timeline(corpus, config, memory)
+
+
+def _timeline(corpus: str, config: Config, memory: Memory) -> None:
     start = time.perf_counter()
     seen: dict[str, list[float]] = {}
 
@@ -69,15 +143,16 @@ def timeline(corpus: str, config: Config) -> None:
         now = time.perf_counter() - start
         seen.setdefault(stage, [now, now])[1] = now
 
-    stages: list[tuple[str, float, float]] = []
+    stages: list[tuple[str, float, float, tuple[int, int]]] = []
 
     def timed(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
         def run(*args: Any, **kwargs: Any) -> Any:
             began = time.perf_counter()
+            memory.reset()
             try:
                 return func(*args, **kwargs)
             finally:
-                stages.append((name, began - start, time.perf_counter() - start))
+                stages.append((name, began - start, time.perf_counter() - start, memory.reset()))
         return run
 
     # The scan's own stage functions, timed where the scan calls them (in this process; the
@@ -93,16 +168,20 @@ def timeline(corpus: str, config: Config) -> None:
         for name, func in real.items():
             setattr(pipeline, name, func)
     returned = time.perf_counter() - start
+    memory.reset()
     with tempfile.TemporaryDirectory() as folder, open(os.path.join(folder, "r.json"), "w") as out:
         out.writelines(report_json_chunks(report))
         written = time.perf_counter() - start
+    writing = memory.reset()
     print(f"timeline ({len(report.documents):,} documents, {len(report.pairs):,} pairs, {config.processes} processes):")
     for stage, (first, last) in seen.items():
         print(f"  {stage}: first news {first:.2f} s, last {last:.2f} s")
     print(f"  scan returned {returned:.2f} s, JSON report written {written:.2f} s")
-    for label, began, ended in stages:
-        print(f"  stage {label}: {began:.2f} -> {ended:.2f} s ({ended - began:.2f} s)")
-    print(f"  stage JSON report: {written - returned:.2f} s")
+    for label, began, ended, (rss, pss) in stages:
+        print(f"  stage {label}: {began:.2f} -> {ended:.2f} s ({ended - began:.2f} s); "
+              f"peak RSS {rss / 2**20:,.0f} MB, PSS {pss / 2**20:,.0f} MB")
+    print(f"  stage JSON report: {written - returned:.2f} s; peak RSS {writing[0] / 2**20:,.0f} MB, "
+          f"PSS {writing[1] / 2**20:,.0f} MB")
 
 
 def _views(config: Config) -> tuple[View, ...]:

@@ -19,12 +19,14 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from .boilerplate import Commons, Keys, SegmentCounter, segment_key_sets
 from .candidates import Sketches
+from .candidates.sketches import SignatureRows
 from .jit import kernel
 from .models import Document, Location, Skipped
 from .parallel import Workers, ordered_map, release_freed_memory
@@ -62,6 +64,12 @@ class Catalog:
     """Segments common enough to be boilerplate."""
     skipped: tuple[Skipped, ...]
     """Inputs that were not scanned, sorted by path."""
+
+    def without_sketches(self) -> Catalog:
+        """This catalog without its signatures (no view has a row): what verification needs.
+        The signatures are most of a catalog's memory (a million news-length documents: ~9 GB)
+        and are done with once the candidates are known."""
+        return replace(self, sketches=())
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +124,8 @@ def _build_catalog(tasks: list[list[Unit]], skipped: list[Skipped], total: int, 
     kept: list[Fingerprints] = []
     places: list[npt.NDArray[np.intp]] = []  # each kept batch's documents: their places in its spooled file
     segments = SegmentCounter()
-    grown = [_Sketches(view.num_perm, expected=total // BYTES_PER_WINDOW if view.window else 0) for view in views]
+    grown = [_Sketches(view.num_perm, view.dtype, expected=total // BYTES_PER_WINDOW if view.window else 0)
+             for view in views]
     done = documents = 0
     for batch in ordered_map(fingerprint, tasks, jobs=jobs, workers=workers):
         skipped.extend(batch.skipped)
@@ -305,11 +314,11 @@ class _Sketches:
     reallocates, and a large block is moved by remapping its pages, not copied, so the
     signatures of a million documents (512 MB) are never held twice."""
 
-    def __init__(self, width: int, *, expected: int = 0) -> None:
+    def __init__(self, width: int, dtype: type[np.unsignedinteger[Any]], *, expected: int = 0) -> None:
         try:
-            self._array = np.empty((expected, width), dtype=np.uint32)
+            self._array: SignatureRows = np.empty((expected, width), dtype=dtype)
         except MemoryError:
-            self._array = np.empty((0, width), dtype=np.uint32)
+            self._array = np.empty((0, width), dtype=dtype)
         self._count = 0
         self._grown = False
         self._owners: list[npt.NDArray[np.intp]] = []
@@ -341,7 +350,7 @@ class _Sketches:
 
 
 @kernel(nogil=True)
-def _reorder_rows(rows: npt.NDArray[np.uint32], order: npt.NDArray[np.intp]) -> None:  # pragma: no cover - compiled
+def _reorder_rows(rows: SignatureRows, order: npt.NDArray[np.intp]) -> None:  # pragma: no cover - compiled
     """Row ``k`` of ``rows`` becomes what row ``order[k]`` was, in place (one cycle of the
     permutation at a time, one row held aside)."""
     placed = np.zeros(len(order), dtype=np.bool_)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -25,6 +25,17 @@ Signature = npt.NDArray[np.uint32]
 _SCHEME = "affine32"
 #: The signature of an empty set: every value at its maximum.
 EMPTY = np.uint32(0xFFFFFFFF)
+
+
+def narrowed(signatures: npt.NDArray[np.uint32], dtype: type[np.unsignedinteger[Any]]) -> npt.NDArray[Any]:
+    """``signatures`` with each value cut to its low bits, as ``dtype`` holds them (the signature
+    of an empty set stays every value at its maximum)."""
+    return signatures if dtype is np.uint32 else signatures.astype(dtype)
+
+
+def empty_value(dtype: np.dtype[Any] | type[np.unsignedinteger[Any]]) -> int:
+    """The value every position of an empty set's signature holds, in ``dtype``."""
+    return int(np.iinfo(dtype).max)
 
 
 def signatures(batch: Sequence[npt.NDArray[np.uint32]], *, num_perm: int, seed: int) -> npt.NDArray[np.uint32]:

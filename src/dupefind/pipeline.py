@@ -112,7 +112,10 @@ def scan(paths: PathArg | Iterable[PathArg], config: Config | None = None, *, st
                                 workers=workers)
         if not catalog.documents:
             raise InputError(nothing_to_scan(names, catalog.skipped, include=config.include, exclude=config.exclude))
-        pairs, changed = find_pairs(catalog, config, views=views, progress=progress, workers=workers)
+        candidates = proposed(catalog, views=views, threads=config.processes)
+        catalog = catalog.without_sketches()  # (the signatures are done with: not held while verifying)
+        pairs, changed = find_pairs(catalog, config, views=views, progress=progress, workers=workers,
+                                    candidates=candidates)
     documents, skipped, pairs = without_changed(catalog, pairs, changed)
     return make_report(documents, pairs, skipped, config, seconds=time.perf_counter() - started)
 

@@ -23,6 +23,7 @@ import numpy.typing as npt
 from .arrays import in_sorted
 from .boilerplate import Commons, Keys, is_long, without_boilerplate
 from .candidates import Sketches, held_flags
+from .candidates.sketches import SignatureRows
 from .errors import REREAD_FAILURES
 from .jit import kernel
 from .models import Location
@@ -74,7 +75,7 @@ def clean_sketches(texts: Sequence[str], *, views: Sequence[View], seed: int, mi
     found = []
     for view in views:
         if not view.without_boilerplate:
-            found.append(Sketches.empty(view.num_perm))
+            found.append(Sketches.empty(view.num_perm, view.dtype))
             continue
         rows = view_sketches(texts, clean, lengths, view=view, seed=seed, min_words=min_words)
         if not len(lost):
@@ -106,7 +107,7 @@ def losing_rows_of(words: HashedWords, *, views: Sequence[View], seed: int, min_
     of them)."""
     lengths, clean, lost = _cleaned(words, commons=commons)
     return lost, tuple(_rows_of(view_sketches((), clean, lengths, view=view, seed=seed, min_words=min_words), lost)
-                       if view.without_boilerplate and len(lost) else Sketches.empty(view.num_perm)
+                       if view.without_boilerplate and len(lost) else Sketches.empty(view.num_perm, view.dtype)
                        for view in views)
 
 
@@ -162,7 +163,7 @@ def losing_task(task: Sequence[tuple[int, Location]], *, views: Sequence[View], 
     return [done[k] for k in lost.tolist()], rows
 
 
-def _new_rows(owners: npt.NDArray[np.intp], signatures: npt.NDArray[np.uint32], sizes: npt.NDArray[np.uint32],
+def _new_rows(owners: npt.NDArray[np.intp], signatures: SignatureRows, sizes: npt.NDArray[np.uint32],
               chosen: npt.NDArray[np.intp], other: Sketches) -> npt.NDArray[np.bool_]:
     """Which of the rows ``chosen`` (of ``owners``, ``signatures``, ``sizes``) are not equal
     (same document, size and signature) to a row of ``other`` (owners numbered alike): a
@@ -179,9 +180,9 @@ def _new_rows(owners: npt.NDArray[np.intp], signatures: npt.NDArray[np.uint32], 
 
 @kernel(nogil=True)
 def _unmatched(mine: npt.NDArray[np.uint64], chosen: npt.NDArray[np.intp], owners: npt.NDArray[np.intp],
-               signatures: npt.NDArray[np.uint32], sizes: npt.NDArray[np.uint32], ranked: npt.NDArray[np.uint64],
+               signatures: SignatureRows, sizes: npt.NDArray[np.uint32], ranked: npt.NDArray[np.uint64],
                order: npt.NDArray[np.intp], other_owners: npt.NDArray[np.intp],
-               other_signatures: npt.NDArray[np.uint32],
+               other_signatures: SignatureRows,
                other_sizes: npt.NDArray[np.uint32]) -> npt.NDArray[np.bool_]:  # pragma: no cover - compiled
     """:func:`_new_rows` once the rows are hashed (``ranked``: the other rows' hashes sorted,
     ``order`` their rows): a row is new unless a row of the same hash is equal to it in full."""
@@ -209,7 +210,7 @@ _HASHED_COLUMNS = 8
 
 
 @kernel(nogil=True)
-def _row_hashes(owners: npt.NDArray[np.intp], signatures: npt.NDArray[np.uint32], sizes: npt.NDArray[np.uint32],
+def _row_hashes(owners: npt.NDArray[np.intp], signatures: SignatureRows, sizes: npt.NDArray[np.uint32],
                 chosen: npt.NDArray[np.intp]) -> npt.NDArray[np.uint64]:  # pragma: no cover - compiled
     """A 64-bit hash of the document, size and first :data:`_HASHED_COLUMNS` values of the
     signature of each row ``chosen`` (rows of one hash are then compared in full)."""
@@ -262,14 +263,14 @@ def with_held_rows(sketches: Sketches, documents: npt.NDArray[np.intp], rows: Sk
         _spread(signatures, old_at)
         signatures = signatures[:total] if total < len(signatures) else signatures
     else:
-        moved = np.empty((total, signatures.shape[1]), dtype=np.uint32)
+        moved = np.empty((total, signatures.shape[1]), dtype=signatures.dtype)
         moved[old_at] = signatures[kept]
         signatures = moved
     signatures[new_at] = rows.signatures
     return Sketches(owners, signatures, sizes, held)
 
 
-def _reserved(rows: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32] | None:
+def _reserved(rows: SignatureRows) -> SignatureRows | None:
     """The array whose first rows ``rows`` are (the first pass reserves rows beyond the ones it
     fills: :class:`dupefind.catalog._Sketches`), or ``None`` when ``rows`` are not such a prefix."""
     base = rows.base
@@ -281,7 +282,7 @@ def _reserved(rows: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32] | None:
 
 
 @kernel(nogil=True)
-def _compact(rows: npt.NDArray[np.uint32], kept: npt.NDArray[np.intp]) -> None:  # pragma: no cover - compiled
+def _compact(rows: SignatureRows, kept: npt.NDArray[np.intp]) -> None:  # pragma: no cover - compiled
     """The rows ``kept`` (ascending) moved to the front, in order."""
     for k in range(len(kept)):
         if kept[k] != k:
@@ -289,7 +290,7 @@ def _compact(rows: npt.NDArray[np.uint32], kept: npt.NDArray[np.intp]) -> None: 
 
 
 @kernel(nogil=True)
-def _spread(rows: npt.NDArray[np.uint32], places: npt.NDArray[np.intp]) -> None:  # pragma: no cover - compiled
+def _spread(rows: SignatureRows, places: npt.NDArray[np.intp]) -> None:  # pragma: no cover - compiled
     """Row ``k`` of the front moved to ``places[k]`` (ascending, ``places[k] >= k``), the last first."""
     for k in range(len(places) - 1, -1, -1):
         if places[k] != k:

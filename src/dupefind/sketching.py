@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .candidates import Sketches
-from .fingerprint import EMPTY, pieced_signatures, set_signatures
+from .fingerprint import EMPTY, narrowed, pieced_signatures, set_signatures
 from .shingles import ShingleIds, sampled_shingles, shingle_ids, shingle_sets, window_pieces
 from .text import HashedWords, tokenize
 from .verify import least_words_paired
@@ -29,7 +29,8 @@ def checksum(text: str) -> int:
 def view_sketches(texts: Sequence[str], words: HashedWords, lengths: npt.NDArray[np.intp], *, view: View,
                   seed: int, min_words: int) -> Sketches:
     """The signatures of the texts (their ``words``) in one view; a text too short for the view
-    (:func:`unsketched`, by its ``lengths``: its words, boilerplate included) gets one empty row."""
+    (:func:`unsketched`, by its ``lengths``: its words, boilerplate included) gets one empty row.
+    The values are the view's :attr:`~dupefind.views.View.dtype`."""
     short = unsketched(lengths, view=view, min_words=min_words)
     if view.sample:  # one row per kept shingle: the shingle its own one-value "signature", its place its size
         ids, places, owners = sampled_shingles(words, family=view.family, ngram=view.ngram, sample=view.sample)
@@ -47,7 +48,7 @@ def view_sketches(texts: Sequence[str], words: HashedWords, lengths: npt.NDArray
     sizes = np.where(short[owners], 0, lengths) if len(owners) else lengths
     keep = np.repeat(sizes > 0, lengths)
     signatures = set_signatures(ids[keep], np.cumsum(sizes) - sizes, num_perm=view.num_perm, seed=seed)
-    return Sketches(owners, signatures, sizes.astype(np.uint32))
+    return Sketches(owners, narrowed(signatures, view.dtype), sizes.astype(np.uint32))
 
 
 def unsketched(lengths: npt.NDArray[np.intp], *, view: View, min_words: int) -> npt.NDArray[np.bool_]:
@@ -72,7 +73,7 @@ def _window_sketches(words: HashedWords, short: npt.NDArray[np.bool_], *, view: 
         emptied = short[owners]
         sizes[emptied] = 0
         signatures[emptied] = EMPTY
-    return Sketches(owners, signatures, sizes.astype(np.uint32))
+    return Sketches(owners, narrowed(signatures, view.dtype), sizes.astype(np.uint32))
 
 
 def _char_shingles(texts: Sequence[str], *, ngram: int) -> tuple[ShingleIds, npt.NDArray[np.intp]]:

@@ -21,7 +21,9 @@ exactly, so a view only has to *find* copies; precision is the verifier's job.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
+
+import numpy as np
 
 from .config import Scheme
 
@@ -74,6 +76,18 @@ class View:
     content words finds; a view of whole-text shingles would pair the few shingles of every
     short text with every text that holds one of them."""
 
+    value_bits: Literal[16, 32] = 32
+    """Bits kept of each MinHash value: 32, datasketch's own values; 16, their low half
+    (:func:`~dupefind.fingerprint.narrowed`), which halves the signatures' memory in a view
+    whose signatures never leave dupefind. Two windows then agree on a value by chance once in
+    65,536 draws instead of never: a band of three values collides by chance once in 2.8e14,
+    and an estimated Jaccard moves by about 1.5e-5."""
+
+    @property
+    def dtype(self) -> type[np.unsignedinteger[Any]]:
+        """The type of this view's signature values."""
+        return np.uint16 if self.value_bits == 16 else np.uint32
+
     @property
     def stride(self) -> int:
         """Tokens between the starts of two windows (half a window)."""
@@ -106,6 +120,11 @@ CONTENT_CONTAINMENT = 0.35
 #: collides in other bands too.
 CONTENT_MAX_BUCKET = 64
 
+#: Bits kept of each value of the ``content`` view's signatures: its ~17 windows a news-length
+#: document are most of a scan's memory (at 32 bits, 8.7 GB for a million documents), and its
+#: values are only compared with each other, never given to datasketch.
+CONTENT_VALUE_BITS: Literal[16, 32] = 16
+
 
 def candidate_views(*, scheme: Scheme, ngram: int, num_perm: int, lsh_threshold: float,
                     threshold: float) -> tuple[View, ...]:
@@ -113,5 +132,6 @@ def candidate_views(*, scheme: Scheme, ngram: int, num_perm: int, lsh_threshold:
     windows. ``threshold`` is the verdict's containment threshold (candidates need half)."""
     first = View(scheme, scheme, ngram, 0, num_perm, lsh_threshold, threshold / 2)
     content = View("content", "content", CONTENT_NGRAM, CONTENT_WINDOW, CONTENT_PERM, CONTENT_LSH, CONTENT_CONTAINMENT,
-                   max_bucket=CONTENT_MAX_BUCKET, without_boilerplate=True, short_texts=True)
+                   max_bucket=CONTENT_MAX_BUCKET, without_boilerplate=True, short_texts=True,
+                   value_bits=CONTENT_VALUE_BITS)
     return (first, content)

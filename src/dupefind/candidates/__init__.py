@@ -42,11 +42,11 @@ import numpy as np
 import numpy.typing as npt
 
 from ..arrays import in_sorted, unique
-from ..fingerprint import EMPTY
+from ..fingerprint import empty_value
 from ..jit import kernel
 from ..views import View
 from .buckets import bucket_pairs, bucket_rows, row_band_keys, weighed_buckets
-from .sketches import BandKeys, Candidate, Collisions, Sketches, held_flags
+from .sketches import BandKeys, Candidate, Collisions, SignatureRows, Sketches, held_flags
 
 #: The weights of false positives and false negatives for datasketch's choice of bands.
 WEIGHTS = (0.2, 0.8)
@@ -217,7 +217,8 @@ def keyed_rows(sketches: Sequence[Sketches], *,
     of documents ``usable`` (all if not given)."""
     chosen = []
     for sketch in sketches:
-        keep = _not_empty(sketch.signatures) if len(sketch) else np.zeros(0, dtype=bool)
+        keep = (_not_empty(sketch.signatures, sketch.signatures.dtype.type(empty_value(sketch.signatures.dtype)))
+                if len(sketch) else np.zeros(0, dtype=bool))
         if usable is not None:
             keep &= usable[sketch.owners]
         chosen.append(np.flatnonzero(keep))
@@ -225,13 +226,13 @@ def keyed_rows(sketches: Sequence[Sketches], *,
 
 
 @kernel(nogil=True)
-def _not_empty(signatures: npt.NDArray[np.uint32]) -> npt.NDArray[np.bool_]:  # pragma: no cover - compiled
-    """Which rows are not the signature of an empty set (``(signatures != EMPTY).any(axis=1)``
+def _not_empty(signatures: SignatureRows, empty: np.unsignedinteger[Any]) -> npt.NDArray[np.bool_]:  # pragma: no cover - compiled
+    """Which rows are not the signature of an empty set (``(signatures != empty).any(axis=1)``
     without a temporary as large as the signatures)."""
     found = np.zeros(len(signatures), dtype=np.bool_)
     for k in range(len(signatures)):
         for value in signatures[k]:
-            if value != EMPTY:
+            if value != empty:
                 found[k] = True
                 break
     return found
@@ -333,7 +334,7 @@ def _close_keys(first: npt.NDArray[np.intp], second: npt.NDArray[np.intp], sketc
     return unique(codes[end[close]])
 
 
-def estimated_containment(first: npt.NDArray[np.uint32], second: npt.NDArray[np.uint32],
+def estimated_containment(first: SignatureRows, second: SignatureRows,
                           first_sizes: npt.NDArray[np.uint32],
                           second_sizes: npt.NDArray[np.uint32]) -> npt.NDArray[np.float64]:
     """For each pair of signatures (row ``k`` of ``first`` and of ``second``), the containment

@@ -11,7 +11,7 @@ import numpy.typing as npt
 from ..jit import kernel
 from ..text import _mix64
 from ..views import View
-from .sketches import BandKeys
+from .sketches import BandKeys, SignatureRows
 
 Buckets = tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.intp]]
 """Rows bucket after bucket, their documents, and where each bucket starts and how many rows it holds."""
@@ -183,7 +183,7 @@ _TOP_BITS = 10
 
 @kernel(nogil=True)
 def weighed_buckets(rows: npt.NDArray[np.intp], starts: npt.NDArray[np.intp], sizes: npt.NDArray[np.intp],
-                     owners: npt.NDArray[np.intp], signatures: npt.NDArray[np.uint32],
+                     owners: npt.NDArray[np.intp], signatures: SignatureRows,
                      set_sizes: npt.NDArray[np.uint32], held: npt.NDArray[np.bool_], least: float,
                      width: np.int64) -> npt.NDArray[np.int64]:  # pragma: no cover - compiled
     """The document pairs (codes ``i * width + j``, ``i < j``, with repeats) of every two rows of
@@ -220,7 +220,7 @@ def weighed_buckets(rows: npt.NDArray[np.intp], starts: npt.NDArray[np.intp], si
 
 
 @kernel(nogil=True)
-def row_band_keys(signatures: npt.NDArray[np.uint32], chosen: npt.NDArray[np.intp], start: int, stop: int,
+def row_band_keys(signatures: SignatureRows, chosen: npt.NDArray[np.intp], start: int, stop: int,
                    rows: int) -> npt.NDArray[np.uint64]:  # pragma: no cover - compiled
     """The key of each band ``start <= band < stop`` of each ``chosen`` signature row (one
     row of keys per chosen row, one column per band): a band's values combined, each

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 Candidate = tuple[int, int]
+
+SignatureRows = npt.NDArray[np.unsignedinteger[Any]]
+"""Signatures, one per row: ``uint32`` values (datasketch's), or ``uint16`` in a view that keeps
+their low half (:attr:`~dupefind.views.View.value_bits`)."""
 
 
 def held_flags(flags: npt.NDArray[np.bool_] | None) -> npt.NDArray[np.bool_] | None:
@@ -21,8 +26,9 @@ class Sketches:
 
     owners: npt.NDArray[np.intp]
     """The document (its index in the batch or catalog) each row belongs to, non-decreasing."""
-    signatures: npt.NDArray[np.uint32]
-    """One signature per row (``num_perm`` values each)."""
+    signatures: SignatureRows
+    """One signature per row (``num_perm`` values each, of the view's
+    :attr:`~dupefind.views.View.dtype`)."""
     sizes: npt.NDArray[np.uint32]
     """The number of shingles each row's signature was made of (distinct ones for a whole
     text; for a window, a shingle repeated inside it counts each time; for a sampled view,
@@ -40,13 +46,13 @@ class Sketches:
         return self.held if self.held is not None else np.zeros(len(self.owners), dtype=bool)
 
     @classmethod
-    def empty(cls, num_perm: int) -> Sketches:
+    def empty(cls, num_perm: int, dtype: type[np.unsignedinteger[Any]] = np.uint32) -> Sketches:
         """No rows."""
-        return cls(np.empty(0, dtype=np.intp), np.empty((0, num_perm), dtype=np.uint32),
+        return cls(np.empty(0, dtype=np.intp), np.empty((0, num_perm), dtype=dtype),
                    np.empty(0, dtype=np.uint32))
 
     @classmethod
-    def whole(cls, signatures: npt.NDArray[np.uint32], sizes: npt.NDArray[np.uint32]) -> Sketches:
+    def whole(cls, signatures: SignatureRows, sizes: npt.NDArray[np.uint32]) -> Sketches:
         """One row per document, document ``k`` in row ``k``."""
         return cls(np.arange(len(signatures), dtype=np.intp), signatures, sizes)
 

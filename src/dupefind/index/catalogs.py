@@ -193,7 +193,7 @@ def _catalog(members: list[Member], *, views: Sequence[View], commons: Commons) 
         owners = np.repeat(np.arange(len(members), dtype=np.intp), [len(p.sizes) for p in parts])
         rows = [p.signatures for p in parts if len(p.sizes)]  # a document may have no row in a sampled view
         width = rows[0].shape[1] if rows else view.num_perm
-        signatures = np.concatenate(rows) if rows else np.empty((0, width), dtype=np.uint32)
+        signatures = np.concatenate(rows) if rows else np.empty((0, width), dtype=view.dtype)
         sizes = np.concatenate([p.sizes for p in parts]) if parts else np.empty(0, dtype=np.uint32)
         held = [p.held if p.held is not None else np.zeros(len(p.sizes), dtype=bool) for p in parts]
         flags = np.concatenate(held) if held else np.empty(0, dtype=bool)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from ..candidates.sketches import SignatureRows
 from ..models import Document, Location, Skipped
 
 Keys = npt.NDArray[np.uint64]
@@ -18,8 +19,8 @@ class Sketch:
 
     sizes: npt.NDArray[np.uint32]
     """The size of the shingle set of each row."""
-    signatures: npt.NDArray[np.uint32]
-    """One signature per row."""
+    signatures: SignatureRows
+    """One signature per row (of the view's :attr:`~dupefind.views.View.dtype`)."""
     held: npt.NDArray[np.bool_] | None = None
     """Which rows are held rows (:attr:`~dupefind.candidates.Sketches.held`; ``None``: none)."""
 

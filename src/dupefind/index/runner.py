@@ -65,6 +65,7 @@ class Index:
             self.config, self.keep_texts = self._settle(config, keep_texts)
             self.views = views_of(self.config)
             self._check_views()
+            self._store.value_types = tuple(view.dtype for view in self.views)
         except BaseException:
             self._store.close()
             raise
@@ -329,7 +330,7 @@ def _view_shape(view: View) -> dict[str, object]:
     """What of a view shapes the signatures and band keys the index stores."""
     return {"name": view.name, "family": view.family, "ngram": view.ngram, "window": view.window,
             "num_perm": view.num_perm, "lsh_threshold": view.lsh_threshold, "sample": view.sample,
-            "without_boilerplate": view.without_boilerplate}
+            "without_boilerplate": view.without_boilerplate, "value_bits": view.value_bits}
 
 
 def _segments(stored: Stored) -> Keys:

@@ -44,9 +44,9 @@ def _stored(row: tuple[Any, ...], sketches: dict[int, list[Sketch]]) -> Stored:
                   segments)
 
 
-def _sketch(sizes: bytes, signatures: bytes, held: bytes | None) -> Sketch:
+def _sketch(sizes: bytes, signatures: bytes, held: bytes | None, dtype: type[np.unsignedinteger[Any]]) -> Sketch:
     counts = np.frombuffer(sizes, dtype=np.uint32)
-    values = np.frombuffer(signatures, dtype=np.uint32)
+    values = np.frombuffer(signatures, dtype=dtype)
     return Sketch(counts, values.reshape(len(counts), -1) if len(counts) else values.reshape(0, 0),
                   np.frombuffer(held, dtype=bool) if held is not None else None)
 
@@ -65,6 +65,9 @@ class Store:
 
     def __init__(self, path: str, *, create: bool) -> None:
         self.path = path
+        self.value_types: tuple[type[np.unsignedinteger[Any]], ...] = ()
+        """The type of each view's signature values (:attr:`~dupefind.views.View.dtype`), told
+        by the index once it knows its views (``uint32`` for a view not told)."""
         exists = os.path.exists(path)
         if not exists and not create:
             raise IndexFileError(f"no index at {path} (make one with `dupefind index add {path} PATH...`)")
@@ -244,11 +247,14 @@ class Store:
         found: dict[int, list[Sketch]] = {}
         for k in range(0, len(docs), _CHUNK):
             chunk = docs[k : k + _CHUNK]
-            for doc, _, sizes, signatures, held in self.db.execute(
+            for doc, view, sizes, signatures, held in self.db.execute(
                     f"SELECT doc, view, sizes, signatures, held FROM sketches WHERE doc IN ({','.join('?' * len(chunk))}) "
                     "ORDER BY doc, view", chunk):
-                found.setdefault(doc, []).append(_sketch(sizes, signatures, held))
+                found.setdefault(doc, []).append(_sketch(sizes, signatures, held, self._value_type(view)))
         return found
+
+    def _value_type(self, view: int) -> type[np.unsignedinteger[Any]]:
+        return self.value_types[view] if view < len(self.value_types) else np.uint32
 
     def size(self) -> tuple[int, int]:
         """How many documents the index holds, and how many words they hold."""
@@ -262,9 +268,9 @@ class Store:
     def everything(self) -> list[Stored]:
         """Every document."""
         sketches: dict[int, list[Sketch]] = {}
-        for doc, _, sizes, signatures, held in self.db.execute("SELECT doc, view, sizes, signatures, held FROM sketches "
-                                                         "ORDER BY doc, view"):
-            sketches.setdefault(doc, []).append(_sketch(sizes, signatures, held))
+        for doc, view, sizes, signatures, held in self.db.execute(
+                "SELECT doc, view, sizes, signatures, held FROM sketches ORDER BY doc, view"):
+            sketches.setdefault(doc, []).append(_sketch(sizes, signatures, held, self._value_type(view)))
         return [_stored(row, sketches) for row in self.db.execute(f"SELECT {_STORED} FROM documents")]
 
     def colliding(self, bands: Sequence[Bands], *,

@@ -67,10 +67,10 @@ def candidate_partition(rows: Iterable[BandRow], *, views: Sequence[View], bucke
         codes, first, dense = np.unique(doc[mine] * width + row[mine], return_index=True, return_inverse=True)
         dense = dense.reshape(-1).astype(np.intp)
         keys = BandKeys(view[mine], dense, doc[mine].astype(np.intp), band[mine], key[mine])
-        signatures = np.frombuffer(b"".join(blobs[k] for k in mine[first].tolist()), dtype=np.uint32)
+        signatures = np.frombuffer(b"".join(blobs[k] for k in mine[first].tolist()), dtype=views[number].dtype)
         sketch = Sketches((codes // width).astype(np.intp), signatures.reshape(len(codes), -1), sizes[mine[first]],
                           held_flags(held[mine[first]]))
-        sketches = [sketch if k == number else Sketches.empty(v.num_perm) for k, v in enumerate(views)]
+        sketches = [sketch if k == number else Sketches.empty(v.num_perm, v.dtype) for k, v in enumerate(views)]
         pairs.update(bucket_candidates(keys, sketches, views=views))
     for a, b in sorted(pairs):
         yield names[a], names[b], None, None
