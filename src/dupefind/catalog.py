@@ -314,7 +314,7 @@ class _Sketches:
     reallocates, and a large block is moved by remapping its pages, not copied, so the
     signatures of a million documents (512 MB) are never held twice."""
 
-    def __init__(self, width: int, dtype: type[np.unsignedinteger[Any]], *, expected: int = 0) -> None:
+    def __init__(self, width: int, dtype: type[np.unsignedinteger[Any]] = np.uint32, *, expected: int = 0) -> None:
         try:
             self._array: SignatureRows = np.empty((expected, width), dtype=dtype)
         except MemoryError:
