@@ -358,3 +358,25 @@ def test_keys_named_crowded_pair_no_one() -> None:
     crowded = np.sort(key_codes(keys.views[of_common], keys.bands[of_common], keys.keys[of_common]))
     assert candidate_pairs([sketch], views=views, crowded=crowded) == [(1, 2)]
     assert candidate_pairs([sketch], views=views, crowded=crowded[:0]) == [(0, 1), (0, 2), (1, 2)]
+
+
+def test_sixteen_bit_values_propose_what_thirty_two_bit_values_do() -> None:
+    """A view keeping the low 16 bits of each value (the content view, to halve its memory)
+    proposes the same pairs from the narrowed signatures: copies at several levels of change,
+    unrelated sets, and empty sets (whose narrowed rows are still empty: no band keys)."""
+    from dupefind.fingerprint import narrowed
+
+    bases = [random_ids(150) for _ in range(40)]
+    sets = bases + [near_copy(b, share) for b, share in zip(bases, np.linspace(0.0, 0.9, 40))]
+    sets += [np.empty(0, dtype=np.uint32)] * 3
+    sigs = signatures(sets, num_perm=128, seed=5)
+    size = np.array([len(s) for s in sets], dtype=np.uint32)
+    wide = View("wide", "words", 3, 0, 128, 0.3, 0.35)
+    narrow = replace(wide, value_bits=16)
+    low = narrowed(sigs, narrow.dtype)
+    assert low.dtype == np.uint16 and np.array_equal(low, (sigs & 0xFFFF).astype(np.uint16))
+    expected = candidate_pairs([Sketches.whole(sigs, size)], views=[wide])
+    assert 10 <= len(expected) < 40  # the lightly changed copies, not the heavily changed ones
+    assert candidate_pairs([Sketches.whole(low, size)], views=[narrow]) == expected
+    keys = band_keys([Sketches.whole(low, size)], views=[narrow])
+    assert not np.isin(keys.documents, [80, 81, 82]).any()  # the empty sets' rows have no keys

@@ -5,6 +5,7 @@ batches and their order; plus its bookkeeping (replace, remove, unchanged re-add
 from __future__ import annotations
 
 import itertools
+import json
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -352,6 +353,27 @@ def test_an_index_of_schema_2_is_refused_with_what_to_do(tmp_path: Path, corpus:
         db.execute("PRAGMA user_version = 2")
     before = path.read_bytes()
     with pytest.raises(IndexFileError, match=r"index schema 2.*make the index again"):
+        Index(path)
+    assert path.read_bytes() == before
+
+
+def test_an_index_of_32_bit_content_signatures_is_refused_with_what_to_do(tmp_path: Path, corpus: list[str]) -> None:
+    """An index made while the content view kept 32-bit values (its stored views say nothing of
+    the bits) holds signatures this version would read wrong: refused, unchanged, with the way
+    out; and the 16-bit signatures an index stores are read back as they were made."""
+    path = tmp_path / "old.index"
+    with Index(path, CONFIG) as index:
+        index.add(corpus[:3])
+        stored = index._store.everything()
+    content = [number for number, view in enumerate(views_of(CONFIG)) if view.value_bits == 16]
+    assert content and all(s.sketches[k].signatures.dtype == np.uint16 for s in stored for k in content)
+    with sqlite3.connect(path) as db:  # the views as the older dupefind wrote them
+        views = json.loads(db.execute("SELECT value FROM meta WHERE key = 'views'").fetchone()[0])
+        for view in views:
+            view.pop("value_bits")
+        db.execute("UPDATE meta SET value = ? WHERE key = 'views'", (json.dumps(views),))
+    before = path.read_bytes()
+    with pytest.raises(IndexFileError, match=r"other candidate views.*make the index again"):
         Index(path)
     assert path.read_bytes() == before
 
