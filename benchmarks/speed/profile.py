@@ -66,11 +66,14 @@ def main() -> None:
 
 
 class Memory:
-    """Peak memory of this process and its descendants, read from ``/proc`` in a thread."""
+    """Peak memory of this process and its descendants, read from ``/proc`` in a thread. A
+    reading under way when :meth:`reset` is called belongs to the stage before: it is dropped."""
 
     def __init__(self, poll: float = 0.2) -> None:
         self.peak = (0, 0)  # RSS, PSS in bytes, since the last reset
         self._poll = poll
+        self._lock = threading.Lock()
+        self._generation = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -84,17 +87,26 @@ class Memory:
 
     def reset(self) -> tuple[int, int]:
         """The peak so far, and start again from now."""
-        peak, self.peak = self.peak, self.now()
+        with self._lock:
+            peak, self.peak = self.peak, (0, 0)
+            self._generation += 1
+            generation = self._generation
+        self._merge(self.now(), generation)
         return peak
 
     def now(self) -> tuple[int, int]:
         usage = [_memory_of(pid) for pid in _tree(os.getpid())]
         return sum(u[0] for u in usage), sum(u[1] for u in usage)
 
+    def _merge(self, reading: tuple[int, int], generation: int) -> None:
+        with self._lock:
+            if generation == self._generation:
+                self.peak = (max(self.peak[0], reading[0]), max(self.peak[1], reading[1]))
+
     def _run(self) -> None:
         while not self._stop.wait(self._poll):
-            rss, pss = self.now()
-            self.peak = (max(self.peak[0], rss), max(self.peak[1], pss))
+            generation = self._generation
+            self._merge(self.now(), generation)
 
 
 def _tree(root: int) -> list[int]:
