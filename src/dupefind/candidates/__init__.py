@@ -246,7 +246,7 @@ def band_keys(sketches: Sequence[Sketches], *, views: Sequence[View],
     when ``bands`` is given. The banding of a view is datasketch's choice for its
     ``lsh_threshold`` and ``num_perm``; a row's keys depend on its signature alone. ``rows``:
     :func:`keyed_rows` of the same sketches and ``usable``, when already known."""
-    parts: list[tuple[npt.NDArray[Any], ...]] = []
+    parts: list[list[npt.NDArray[Any] | None]] = []
     keyed = keyed_rows(sketches, usable=usable) if rows is None else rows
     for number, (view, sketch, chosen) in enumerate(zip(views, sketches, keyed, strict=True)):
         count, width = view_banding(view)
@@ -255,13 +255,25 @@ def band_keys(sketches: Sequence[Sketches], *, views: Sequence[View],
         if len(chosen) == 0 or len(chosen_bands) == 0:
             continue
         keys = row_band_keys(sketch.signatures, chosen, start, stop, width)
-        parts.append((np.full(keys.size, number, dtype=np.uint8), np.repeat(chosen, len(chosen_bands)),
+        parts.append([np.full(keys.size, number, dtype=np.uint8), np.repeat(chosen, len(chosen_bands)),
                       np.repeat(sketch.owners[chosen], len(chosen_bands)),
-                      np.tile(chosen_bands, len(chosen)), keys.reshape(-1)))
+                      np.tile(chosen_bands, len(chosen)), keys.reshape(-1)])
     if not parts:
         return BandKeys(np.empty(0, np.uint8), np.empty(0, np.intp), np.empty(0, np.intp),
                         np.empty(0, np.uint16), np.empty(0, np.uint64))
-    return BandKeys(*(np.concatenate([part[k] for part in parts]) for k in range(5)))
+    return BandKeys(*(_joined(parts, k) for k in range(5)))
+
+
+def _joined(parts: list[list[npt.NDArray[Any] | None]], column: int) -> npt.NDArray[Any]:
+    """Column ``column`` of the parts, one after the other; the parts' own arrays of that column
+    are let go as it is made (the keys of a band of a million documents' windows: ~0.5 GB, which
+    would otherwise be held twice)."""
+    arrays = [part[column] for part in parts]
+    for part in parts:
+        part[column] = None
+    found = [a for a in arrays if a is not None]
+    del arrays
+    return found[0] if len(found) == 1 else np.concatenate(found)
 
 
 def view_banding(view: View) -> tuple[int, int]:
