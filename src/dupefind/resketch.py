@@ -327,12 +327,15 @@ def resketched(catalog: Catalog, holders: npt.NDArray[np.intp], *, views: Sequen
     results += ordered_map(partial(losing_task, views=tuple(views), seed=seed, min_words=min_words,
                                    commons=catalog.commons, load=read), tasks, jobs=jobs, workers=workers)
     documents = np.array([k for done, _ in results for k in done], dtype=np.intp)
+    counts = [len(done) for done, _ in results]
     order = np.argsort(documents, kind="stable")
+    per_view: list[list[Sketches | None]] = [[rows[number] for _, rows in results] for number in range(len(views))]
+    del results  # (each task's rows are let go as they are gathered)
     sketches = list(catalog.sketches)
     for number, view in enumerate(views):
         if view.without_boilerplate:
-            joined = _joined([(len(done), rows[number]) for done, rows in results])
-            sketches[number] = with_held_rows(sketches[number], documents[order], _renumbered(joined, order))
+            rows = _gathered(per_view[number], counts, order, view=view)
+            sketches[number] = with_held_rows(sketches[number], documents[order], rows)
     return replace(catalog, sketches=tuple(sketches))
 
 
@@ -354,21 +357,31 @@ def spooled_losing_task(task: tuple[str, list[tuple[int, int, Location]]], *, vi
     return [documents[k][0] for k in lost.tolist()], rows
 
 
-def _renumbered(rows: Sketches, order: npt.NDArray[np.intp]) -> Sketches:
-    """``rows`` (owners: documents ``0 .. n - 1``) owned by their document's place in ``order``
-    instead, sorted by it (each document's rows keep their order)."""
-    if not len(order) or bool((order[1:] > order[:-1]).all()):
-        return rows
+def _gathered(parts: list[Sketches | None], counts: list[int], order: npt.NDArray[np.intp], *,
+              view: View) -> Sketches:
+    """The rows of consecutive batches of documents (``parts``, batch ``k`` of ``counts[k]``
+    documents, its rows owned by ``0 .. counts[k] - 1``; rows without boilerplate: none is held)
+    as one, each owned by its document's place in ``order`` and sorted by it (a document's rows
+    keep their order). Copied once into place, each part let go (``parts[k] = None``) once
+    copied: the rows are never held twice."""
+    firsts = np.cumsum([0] + counts)
+    owners = np.concatenate([np.empty(0, dtype=np.intp)] + [p.owners + first for p, first in zip(parts, firsts)
+                                                             if p is not None]).astype(np.intp)
     rank = np.empty(len(order), dtype=np.intp)
     rank[order] = np.arange(len(order), dtype=np.intp)
-    owners = rank[rows.owners]
-    moved = np.argsort(owners, kind="stable")
-    return Sketches(owners[moved], rows.signatures[moved], rows.sizes[moved])
-
-
-def _joined(parts: list[tuple[int, Sketches]]) -> Sketches:
-    """The rows of consecutive batches of documents (each with its number of documents) as
-    one, owners numbered across them (rows without boilerplate: none is held)."""
-    firsts = np.cumsum([0] + [count for count, _ in parts])
-    return Sketches(np.concatenate([p.owners + first for (_, p), first in zip(parts, firsts)]).astype(np.intp),
-                    np.concatenate([p.signatures for _, p in parts]), np.concatenate([p.sizes for _, p in parts]))
+    owners = rank[owners]
+    moved = np.argsort(owners, kind="stable")  # row k of the result is row moved[k] of the parts
+    place = np.empty(len(moved), dtype=np.intp)
+    place[moved] = np.arange(len(moved), dtype=np.intp)
+    signatures = np.empty((len(owners), view.num_perm), dtype=view.dtype)
+    sizes = np.empty(len(owners), dtype=np.uint32)
+    start = 0
+    for k, part in enumerate(parts):
+        if part is None:
+            continue
+        stop = start + len(part)
+        signatures[place[start:stop]] = part.signatures
+        sizes[place[start:stop]] = part.sizes
+        parts[k] = None
+        start = stop
+    return Sketches(owners[moved], signatures, sizes)
