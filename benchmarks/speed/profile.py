@@ -34,6 +34,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+from run import descendants, memory_of  # (this folder's: the speed runner's readings of /proc)
 
 import dupefind
 from dupefind import pipeline
@@ -95,7 +96,7 @@ class Memory:
         return peak
 
     def now(self) -> tuple[int, int]:
-        usage = [_memory_of(pid) for pid in _tree(os.getpid())]
+        usage = [memory_of(pid) for pid in descendants(os.getpid())]
         return sum(u[0] for u in usage), sum(u[1] for u in usage)
 
     def _merge(self, reading: tuple[int, int], generation: int) -> None:
@@ -107,39 +108,6 @@ class Memory:
         while not self._stop.wait(self._poll):
             generation = self._generation
             self._merge(self.now(), generation)
-
-
-def _tree(root: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat", "rb") as handle:
-                    parent = int(handle.read().rsplit(b")", 1)[1].split()[1])
-            except (OSError, ValueError, IndexError):
-                continue
-            children.setdefault(parent, []).append(int(entry))
-    found, stack = [], [root]
-    while stack:
-        pid = stack.pop()
-        found.append(pid)
-        stack.extend(children.get(pid, ()))
-    return found
-
-
-def _memory_of(pid: int) -> tuple[int, int]:
-    try:
-        with open(f"/proc/{pid}/statm", "rb") as handle:
-            rss = int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-        pss = rss
-        with open(f"/proc/{pid}/smaps_rollup", "rb") as handle:
-            for line in handle:
-                if line.startswith(b"Pss:"):
-                    pss = int(line.split()[1]) * 1024
-                    break
-        return rss, pss
-    except (OSError, ValueError, IndexError):
-        return 0, 0
 
 
 def timeline(corpus: str, config: Config) -> None:
