@@ -20,9 +20,12 @@ from dupefind.candidates import (
     colliding_rows,
     filter_candidates,
     key_codes,
+    keyed_rows,
+    signature_candidates,
     union,
+    view_banding,
 )
-from dupefind.candidates.buckets import bucket_rows
+from dupefind.candidates.buckets import bucket_rows, signature_buckets
 from dupefind.fingerprint import as_minhash, signatures
 from dupefind.views import View
 
@@ -220,6 +223,43 @@ def test_buckets_weighed_in_one_pass_give_the_two_stages_pairs(max_bucket: int) 
     keys = band_keys(sketches, views=views)
     two_stages = filter_candidates(colliding_rows(keys, views=views), sketches, views=views)
     assert bucket_candidates(keys, sketches, views=views) == two_stages and len(two_stages) > 3
+
+
+@pytest.mark.parametrize("max_bucket", [0, 1, 3])
+def test_buckets_made_from_signatures_are_the_buckets_of_the_band_keys(max_bucket: int) -> None:
+    """``signature_buckets`` (keys made inside the bucketing, never held) gives the buckets
+    ``bucket_rows`` makes of ``band_keys``, in the same order, for each batch of bands; and
+    ``signature_candidates`` (what a scan runs) the pairs ``bucket_candidates`` gives: documents
+    with several windows, a document with one window three times and one twice (runs of two
+    rows of one document), near copies, chance agreements, empty rows, a cap of one document."""
+    bases = [random_ids(120) for _ in range(6)]
+    sets = bases + [near_copy(b, share) for b in bases for share in (0.2, 0.5, 0.8)] + [bases[0]] * 3 + [bases[1]] * 2
+    sigs = signatures(sets, num_perm=32, seed=12)
+    sigs[3] = np.iinfo(np.uint32).max  # an empty set's row: no keys
+    owners = np.concatenate([np.sort(RNG.integers(0, 9, len(sets) - 5)), [9, 9, 9, 10, 10]])
+    windows = Sketches(owners, sigs, RNG.integers(60, 200, len(sets)).astype(np.uint32))
+    whole = Sketches.whole(sigs[:9], sizes(sigs[:9], 120))
+    views = [View("a", "words", 3, 0, 32, 0.3, 0.1, max_bucket=max_bucket),
+             View("b", "words", 3, 10, 32, 0.1, 0.3, max_bucket=max_bucket)]
+    sketches = [whole, windows]
+    rows = keyed_rows(sketches)
+    buckets = 0
+    for number, (one, sketch, chosen) in enumerate(zip(views, sketches, rows, strict=True)):
+        count, per_band = view_banding(one)
+        for start in range(0, count, 3):
+            stop = min(count, start + 3)
+            keys = band_keys(sketches, views=views, bands=(start, stop), rows=rows)
+            expected = bucket_rows(keys, number, one)
+            made = signature_buckets(sketch, chosen, (start, stop), per_band, one)
+            assert all(np.array_equal(a, b) for a, b in zip(made, expected, strict=True))
+            buckets += len(made[2])
+    everything = (0, max(view_banding(v)[0] for v in views))
+    expected_pairs = bucket_candidates(band_keys(sketches, views=views), sketches, views=views)
+    assert signature_candidates(sketches, views=views, bands=everything, rows=rows) == expected_pairs
+    if max_bucket == 1:  # no key is held by two to one documents
+        assert buckets == 0 and expected_pairs == []
+    else:
+        assert buckets > 10 and len(expected_pairs) > 3
 
 
 @pytest.mark.parametrize(("keys_drawn", "max_bucket"), [(50, 0), (50, 4), (3_000, 0), (40_000, 6)])

@@ -12,7 +12,9 @@ or a Spark job can run them apart and get the pairs a scan gets:
 
 :func:`candidate_pairs` is the three in order, the last two fused per bucket by
 :func:`bucket_candidates` (each pair of rows weighed in compiled code as it is met instead of
-held; tested equal to the two stages).
+held; tested equal to the two stages); in a scan all three are fused by
+:func:`signature_candidates`, whose buckets are made straight from the signatures, the keys
+never held (tested equal).
 
 The banding (how many bands of how many rows) is the one datasketch's ``MinHashLSH`` picks for
 the threshold, weighting missed pairs above false ones since a false candidate only costs a
@@ -45,7 +47,7 @@ from ..arrays import in_sorted, unique
 from ..fingerprint import empty_value
 from ..jit import kernel
 from ..views import View
-from .buckets import bucket_pairs, bucket_rows, row_band_keys, weighed_buckets
+from .buckets import bucket_pairs, bucket_rows, row_band_keys, signature_buckets, weighed_buckets
 from .sketches import BandKeys, Candidate, Collisions, SignatureRows, Sketches, held_flags
 
 #: The weights of false positives and false negatives for datasketch's choice of bands.
@@ -126,6 +128,8 @@ def candidate_pairs(sketches: Sequence[Sketches], *, views: Sequence[View],
     at_once = max(1, min(_BANDS_AT_ONCE, _KEYS_AT_ONCE // max(1, sum(len(r) for r in rows))))
 
     def batch(start: int) -> list[Candidate]:  # the colliding rows of a few bands, filtered at once
+        if involving is None and crowded is None and not any(v.sample for v in views):
+            return signature_candidates(sketches, views=views, bands=(start, start + at_once), rows=rows)
         keys = band_keys(sketches, views=views, bands=(start, start + at_once), rows=rows)
         if involving is not None or crowded is not None:
             keys = _kept_keys(keys, involving, crowded)
@@ -193,6 +197,26 @@ def bucket_candidates(keys: BandKeys, sketches: Sequence[Sketches], *, views: Se
         found.append(weighed_buckets(rows, starts, sizes, sketch.owners,
                                       sketch.signatures, sketch.sizes, sketch.flags(), views[view].min_containment,
                                       width))
+    codes = unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
+    return list(zip((codes // width).tolist(), (codes % width).tolist()))
+
+
+def signature_candidates(sketches: Sequence[Sketches], *, views: Sequence[View], bands: tuple[int, int],
+                         rows: Sequence[npt.NDArray[np.intp]]) -> list[Candidate]:
+    """``bucket_candidates(band_keys(sketches, views=views, bands=bands, rows=rows), ...)`` for
+    views of MinHash signatures (none sampled), each view's buckets made straight from its
+    signatures (:func:`~dupefind.candidates.buckets.signature_buckets`): the keys are never
+    held. ``rows``: :func:`keyed_rows` of the sketches (tested equal)."""
+    found: list[npt.NDArray[np.int64]] = []
+    width = np.int64(max((int(s.owners.max()) + 1 for s in sketches if len(s)), default=1))
+    for view, sketch, chosen in zip(views, sketches, rows, strict=True):
+        count, per_band = view_banding(view)
+        start, stop = min(bands[0], count), min(bands[1], count)
+        if len(chosen) == 0 or start >= stop:
+            continue
+        bucketed, _, starts, sizes = signature_buckets(sketch, chosen, (start, stop), per_band, view)
+        found.append(weighed_buckets(bucketed, starts, sizes, sketch.owners, sketch.signatures, sketch.sizes,
+                                     sketch.flags(), view.min_containment, width))
     codes = unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
     return list(zip((codes // width).tolist(), (codes % width).tolist()))
 
@@ -371,4 +395,5 @@ def _containment(similarity: npt.NDArray[np.float64], size_a: npt.NDArray[np.uin
 
 __all__ = ["EXHAUSTIVE_DOCUMENTS", "EXHAUSTIVE_WORD_PAIRS", "WEIGHTS", "BandKeys", "Candidate", "Collisions", "Sketches", "band_keys", "banding",
            "bucket_candidates", "candidate_pairs", "colliding_rows", "estimated_containment", "every_pair", "exhaustive",
-           "filter_candidates", "held_flags", "key_codes", "keyed_rows", "union", "view_banding"]
+           "filter_candidates", "held_flags", "key_codes", "keyed_rows", "signature_candidates", "union",
+           "view_banding"]

@@ -1,7 +1,7 @@
 """The compiled passes over LSH buckets: the buckets of a batch of band keys and the rows
-that take part in each (:func:`bucket_rows`), every pair of rows of a bucket weighed as it is
-met (:func:`weighed_buckets`) or listed (:func:`bucket_pairs`), plus the band keys of signature
-rows (:func:`row_band_keys`)."""
+that take part in each (:func:`bucket_rows`, or :func:`signature_buckets` straight from the
+signatures), every pair of rows of a bucket weighed as it is met (:func:`weighed_buckets`) or
+listed (:func:`bucket_pairs`), plus the band keys of signature rows (:func:`row_band_keys`)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import numpy.typing as npt
 from ..jit import kernel
 from ..text import _mix64
 from ..views import View
-from .sketches import BandKeys, SignatureRows
+from .sketches import BandKeys, SignatureRows, Sketches
 
 Buckets = tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.intp]]
 """Rows bucket after bucket, their documents, and where each bucket starts and how many rows it holds."""
@@ -31,22 +31,30 @@ def bucket_rows(keys: BandKeys, view: int, rules: View) -> Buckets:
                         np.intp(rules.max_bucket or len(keys.keys)), documents)
 
 
+def signature_buckets(sketch: Sketches, chosen: npt.NDArray[np.intp], bands: tuple[int, int], rows_per_band: int,
+                      rules: View) -> Buckets:
+    """:func:`bucket_rows` of the keys :func:`row_band_keys` gives the ``chosen`` rows of one
+    view's ``sketch`` in bands ``start <= band < stop``, made straight from the signatures: the
+    keys are never held as :class:`BandKeys` (27 bytes a key, beside the bucketing's own 24;
+    a band of a million documents' content windows has ~18 million keys). The same buckets, in
+    the same order (tested)."""
+    documents = int(sketch.owners.max()) + 1 if len(sketch) else 0
+    most = np.intp(rules.max_bucket or len(chosen) * max(0, bands[1] - bands[0]))
+    return _signature_buckets(sketch.signatures, sketch.owners, chosen, bands[0], bands[1], rows_per_band, most,
+                              documents)
+
+
 @kernel(nogil=True)
 def _bucket_rows(views: npt.NDArray[np.uint8], keys: npt.NDArray[np.uint64], bands: npt.NDArray[np.uint16],
                  documents: npt.NDArray[np.intp], rows: npt.NDArray[np.intp], view: np.uint8, most: np.intp,
                  document_count: int) -> Buckets:  # pragma: no cover - compiled
-    """:func:`bucket_rows`: the view's keys, mixed with their band, spread by their top
-    :data:`_TOP_BITS` bits into parts (in order, so equal keys keep their order), each part
-    spread again by its next bits into slots of a few keys, each slot sorted by insertion; then
-    each run of equal keys is a bucket when it holds two documents or more, but not too many,
-    each by its two lowest rows. ``seen`` says which run last met a document."""
+    """:func:`bucket_rows`: the view's keys, mixed with their band, spread by their top bits
+    into parts (in order, so equal keys keep their order), then :func:`_buckets_of_parts`."""
     count = 0
     for k in range(len(views)):
         if views[k] == view:
             count += 1
-    top = 1
-    while top < _TOP_BITS and (1 << (top + 10)) < count:
-        top += 1
+    top = _top_bits(count)
     shift = np.uint64(64 - top)
     firsts = np.zeros((1 << top) + 1, dtype=np.intp)
     for k in range(len(views)):
@@ -66,6 +74,65 @@ def _bucket_rows(views: npt.NDArray[np.uint8], keys: npt.NDArray[np.uint64], ban
             part_documents[filled[into]] = documents[k]
             part_rows[filled[into]] = rows[k]
             filled[into] += 1
+    return _buckets_of_parts(part_keys, part_documents, part_rows, firsts, top, most, document_count)
+
+
+@kernel(nogil=True)
+def _signature_buckets(signatures: SignatureRows, owners: npt.NDArray[np.intp], chosen: npt.NDArray[np.intp],
+                       start: int, stop: int, rows_per_band: int, most: np.intp,
+                       document_count: int) -> Buckets:  # pragma: no cover - compiled
+    """:func:`signature_buckets`: each chosen row's keys of bands ``start``-``stop`` made in the
+    order :func:`band_keys` lists them (row by row, band by band) and counted into parts, then
+    spread into their parts with their row and document, then :func:`_buckets_of_parts`."""
+    bands = max(0, stop - start)
+    count = len(chosen) * bands
+    top = _top_bits(count)
+    shift = np.uint64(64 - top)
+    firsts = np.zeros((1 << top) + 1, dtype=np.intp)
+    made = np.empty(count, dtype=np.uint64)
+    for c in range(len(chosen)):
+        signature = signatures[chosen[c]]
+        for band in range(start, stop):
+            key = _banded(_band_key(signature, band, rows_per_band), np.uint16(band))
+            made[c * bands + band - start] = key
+            firsts[(key >> shift) + np.uint64(1)] += 1
+    for part in range(1 << top):
+        firsts[part + 1] += firsts[part]
+    filled = firsts[:-1].copy()
+    part_keys = np.empty(count, dtype=np.uint64)
+    part_documents = np.empty(count, dtype=np.intp)
+    part_rows = np.empty(count, dtype=np.intp)
+    for k in range(count):
+        key = made[k]
+        into = key >> shift
+        row = chosen[k // bands]
+        part_keys[filled[into]] = key
+        part_documents[filled[into]] = owners[row]
+        part_rows[filled[into]] = row
+        filled[into] += 1
+    made = np.empty(0, dtype=np.uint64)  # let the keys in their first order go
+    return _buckets_of_parts(part_keys, part_documents, part_rows, firsts, top, most, document_count)
+
+
+@kernel(nogil=True, inline="always")
+def _top_bits(count: int) -> int:  # pragma: no cover - compiled
+    """Top bits of a key that spread ``count`` keys into parts of about a thousand (at most
+    :data:`_TOP_BITS`)."""
+    top = 1
+    while top < _TOP_BITS and (1 << (top + 10)) < count:
+        top += 1
+    return top
+
+
+@kernel(nogil=True)
+def _buckets_of_parts(part_keys: npt.NDArray[np.uint64], part_documents: npt.NDArray[np.intp],
+                      part_rows: npt.NDArray[np.intp], firsts: npt.NDArray[np.intp], top: int, most: np.intp,
+                      document_count: int) -> Buckets:  # pragma: no cover - compiled
+    """The buckets of keys spread into parts by their top ``top`` bits (part ``p``:
+    ``firsts[p]:firsts[p + 1]``): each part spread again by its next bits into slots of a few
+    keys, each slot sorted by insertion; then each run of equal keys is a bucket when it holds
+    two documents or more, but not too many, each by its two lowest rows. ``seen`` says which
+    run last met a document (a run of two keys, most of them, needs no lookup)."""
     largest = 0
     for part in range(1 << top):
         largest = max(largest, firsts[part + 1] - firsts[part])
@@ -76,6 +143,7 @@ def _bucket_rows(views: npt.NDArray[np.uint8], keys: npt.NDArray[np.uint64], ban
     seen = np.full(document_count, -1, dtype=np.intp)
     lowest = np.zeros(document_count, dtype=np.intp)
     second = np.zeros(document_count, dtype=np.intp)
+    count = len(part_keys)
     out = np.empty(count // 8 + 16, dtype=np.intp)  # grown as needed: most keys pair no one
     out_documents = np.empty(len(out), dtype=np.intp)
     starts = np.empty(len(out) // 2, dtype=np.intp)
@@ -116,7 +184,22 @@ def _bucket_rows(views: npt.NDArray[np.uint8], keys: npt.NDArray[np.uint64], ban
                 stop = start + 1
                 while stop < slot_end and slot_keys[stop] == slot_keys[start]:
                     stop += 1
-                if stop - start > 1:
+                if stop - start == 2:  # two rows: a bucket when of two documents
+                    if slot_documents[start] != slot_documents[start + 1] and most >= 2:
+                        if written + 2 > len(out):
+                            out = _grown(out, written + 2)
+                            out_documents = _grown(out_documents, len(out))
+                        if buckets_found == len(starts):
+                            starts = _grown(starts, 2 * len(starts))
+                            sizes = _grown(sizes, len(starts))
+                        starts[buckets_found] = written
+                        sizes[buckets_found] = 2
+                        buckets_found += 1
+                        for k in range(start, stop):
+                            out[written] = slot_rows[k]
+                            out_documents[written] = slot_documents[k]
+                            written += 1
+                elif stop - start > 2:
                     runs += 1
                     holders = 0
                     for k in range(start, stop):
@@ -229,11 +312,17 @@ def row_band_keys(signatures: SignatureRows, chosen: npt.NDArray[np.intp], start
     for k in range(len(chosen)):
         signature = signatures[chosen[k]]
         for band in range(start, stop):
-            key = np.uint64(signature[band * rows])
-            for column in range(1, rows):
-                key = _mix64(key * np.uint64(0x100000001B3) + np.uint64(signature[band * rows + column]))
-            keys[k, band - start] = key
+            keys[k, band - start] = _band_key(signature, band, rows)
     return keys
+
+
+@kernel(nogil=True, inline="always")
+def _band_key(signature: SignatureRows, band: int, rows: int) -> np.uint64:  # pragma: no cover - compiled
+    """The key of band ``band`` (of ``rows`` values) of one signature row."""
+    key = np.uint64(signature[band * rows])
+    for column in range(1, rows):
+        key = _mix64(key * np.uint64(0x100000001B3) + np.uint64(signature[band * rows + column]))
+    return key
 
 
 @kernel(nogil=True)
