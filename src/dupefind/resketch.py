@@ -230,44 +230,39 @@ def with_held_rows(sketches: Sketches, documents: npt.NDArray[np.intp], rows: Sk
     their document's new ``rows`` (owners: positions in ``documents``), which are put before
     them: each document's rows as :func:`clean_sketches` gives them, clean then held. The
     signatures are moved inside their own array, grown where it lies (``sketches`` is not to
-    be used after)."""
+    be used after); owners, sizes and flags are written once into their new arrays, with no
+    array of row numbers as long as the signatures (a million documents' content windows:
+    ~18 million rows)."""
     if not len(documents):
         return sketches
     new_owners = documents[rows.owners]  # ascending: ``rows`` is ordered by owner
     chosen = in_sorted(sketches.owners, documents)
     mine = np.flatnonzero(chosen)
-    kept_mask = np.ones(len(sketches), dtype=bool)
-    kept_mask[mine] = _new_rows(sketches.owners, sketches.signatures, sketches.sizes, mine,
-                                Sketches(new_owners, rows.signatures, rows.sizes))
-    kept = np.flatnonzero(kept_mask)
-    old_owners = sketches.owners[kept]
-    # Where each row lands: the old rows after the new ones of their document.
-    old_at = np.arange(len(old_owners), dtype=np.intp) + np.searchsorted(new_owners, old_owners, side="right")
-    new_at = np.arange(len(new_owners), dtype=np.intp) + np.searchsorted(old_owners, new_owners, side="left")
-    total = len(old_owners) + len(new_owners)
-    owners = np.empty(total, dtype=np.intp)
-    owners[old_at], owners[new_at] = old_owners, new_owners
-    sizes = np.empty(total, dtype=np.uint32)
-    sizes[old_at], sizes[new_at] = sketches.sizes[kept], rows.sizes
-    held = np.zeros(total, dtype=bool)
-    held[old_at] = (sketches.flags() | chosen)[kept]
+    kept = np.ones(len(sketches), dtype=bool)
+    kept[mine] = _new_rows(sketches.owners, sketches.signatures, sketches.sizes, mine,
+                           Sketches(new_owners, rows.signatures, rows.sizes))
+    del mine
+    count = len(sketches)
+    total = int(kept.sum()) + len(new_owners)
     signatures = sketches.signatures
     room = _reserved(signatures)
-    if room is not None and total <= len(room):  # grown into rows reserved beyond its end
-        _compact(room, kept)
-        _spread(room, old_at)
-        signatures = room[:total]
+    if room is not None and max(count, total) <= len(room):  # grown into rows reserved beyond its end
+        signatures = room
     elif signatures.flags.owndata and signatures.flags.c_contiguous:
-        _compact(signatures, kept)
-        signatures.resize((max(total, 1), signatures.shape[1]), refcheck=False)
-        _spread(signatures, old_at)
-        signatures = signatures[:total] if total < len(signatures) else signatures
+        if total > count:
+            signatures.resize((total, signatures.shape[1]), refcheck=False)
     else:
-        moved = np.empty((total, signatures.shape[1]), dtype=signatures.dtype)
-        moved[old_at] = signatures[kept]
+        moved = np.empty((max(count, total), signatures.shape[1]), dtype=signatures.dtype)
+        moved[:count] = signatures
         signatures = moved
-    signatures[new_at] = rows.signatures
-    return Sketches(owners, signatures, sizes, held)
+    owners = np.empty(total, dtype=np.intp)
+    sizes = np.empty(total, dtype=np.uint32)
+    held = np.empty(total, dtype=bool)
+    _merged(signatures, sketches.owners, sketches.sizes, sketches.flags() | chosen, kept, new_owners,
+            rows.sizes, rows.signatures, owners, sizes, held)
+    if total < len(signatures) and signatures is not room and signatures.flags.owndata:
+        signatures.resize((max(total, 1), signatures.shape[1]), refcheck=False)
+    return Sketches(owners, signatures[:total], sizes, held)
 
 
 def _reserved(rows: SignatureRows) -> SignatureRows | None:
@@ -282,19 +277,39 @@ def _reserved(rows: SignatureRows) -> SignatureRows | None:
 
 
 @kernel(nogil=True)
-def _compact(rows: SignatureRows, kept: npt.NDArray[np.intp]) -> None:  # pragma: no cover - compiled
-    """The rows ``kept`` (ascending) moved to the front, in order."""
-    for k in range(len(kept)):
-        if kept[k] != k:
-            rows[k] = rows[kept[k]]
-
-
-@kernel(nogil=True)
-def _spread(rows: SignatureRows, places: npt.NDArray[np.intp]) -> None:  # pragma: no cover - compiled
-    """Row ``k`` of the front moved to ``places[k]`` (ascending, ``places[k] >= k``), the last first."""
-    for k in range(len(places) - 1, -1, -1):
-        if places[k] != k:
-            rows[places[k]] = rows[k]
+def _merged(signatures: SignatureRows, owners: npt.NDArray[np.intp], sizes: npt.NDArray[np.uint32],
+            held: npt.NDArray[np.bool_], kept: npt.NDArray[np.bool_], new_owners: npt.NDArray[np.intp],
+            new_sizes: npt.NDArray[np.uint32], new_signatures: SignatureRows, out_owners: npt.NDArray[np.intp],
+            out_sizes: npt.NDArray[np.uint32], out_held: npt.NDArray[np.bool_]) -> None:  # pragma: no cover - compiled
+    """:func:`with_held_rows`'s rows in place: the ``kept`` rows of ``signatures`` (the first
+    ``len(owners)``) moved to the front, in order; then, from the end, each place takes the
+    last kept row not placed or the last new row, whichever comes later (by owner; a
+    document's new rows before its kept ones), with its owner, size and flag (``held`` for a
+    kept row, none for a new one). A kept row only moves towards the end, so it is never
+    overwritten before it is moved."""
+    front = 0
+    for row in range(len(owners)):
+        if kept[row]:
+            if front != row:
+                signatures[front] = signatures[row]
+            front += 1
+    old = len(owners) - 1  # the last kept row not placed (its signature now at ``front - 1``)
+    while old >= 0 and not kept[old]:
+        old -= 1
+    new = len(new_owners) - 1
+    for place in range(front + len(new_owners) - 1, -1, -1):
+        if old >= 0 and (new < 0 or owners[old] >= new_owners[new]):
+            front -= 1
+            if place != front:
+                signatures[place] = signatures[front]
+            out_owners[place], out_sizes[place], out_held[place] = owners[old], sizes[old], held[old]
+            old -= 1
+            while old >= 0 and not kept[old]:
+                old -= 1
+        else:
+            signatures[place] = new_signatures[new]
+            out_owners[place], out_sizes[place], out_held[place] = new_owners[new], new_sizes[new], False
+            new -= 1
 
 
 def resketched(catalog: Catalog, holders: npt.NDArray[np.intp], *, views: Sequence[View], seed: int,
