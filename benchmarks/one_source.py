@@ -36,7 +36,8 @@ from pathlib import Path
 import dupefind
 from dupefind.catalog import build_catalog
 from dupefind.config import Config
-from dupefind.pipeline import _pair_task, check_pairs, proposed, views_of
+from dupefind.pipeline import check_pairs, proposed, views_of
+from dupefind.pipeline.tasks import _pair_task
 from dupefind.sources import plan_reading
 
 KINDS = ("cut", "light", "heavy")

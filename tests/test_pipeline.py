@@ -261,7 +261,7 @@ def test_a_class_copying_one_source_is_found_though_its_sentences_are_common(
     assert all(dupefind.compare(*(Path(path).read_text(encoding="utf-8") for path in pair)).duplicate
                for pair in wanted)
     # The control: were it set aside in the source all the same, the answers would be lost.
-    monkeypatch.setattr(pipeline, "spared_beside", lambda *args, **kwargs: np.empty(0, dtype=np.uint64))
+    monkeypatch.setattr(pipeline.checking, "spared_beside", lambda *args, **kwargs: np.empty(0, dtype=np.uint64))
     assert not wanted & {(p.a, p.b) for p in dupefind.scan([str(tmp_path)], Config(jobs=1)).pairs}
 
 
@@ -279,8 +279,8 @@ def test_an_answer_rewording_sentences_the_class_copied_is_found(tmp_path: Path,
     wanted = tuple(sorted((str(tmp_path / CLASS_SOURCE), str(tmp_path / "reworded.txt"))))
     assert wanted in {(p.a, p.b) for p in dupefind.scan([str(tmp_path)], Config(jobs=1)).pairs}
     # The control: with only what a partner keeps spared, the common sentences stay set aside.
-    spared = pipeline.spared_beside
-    monkeypatch.setattr(pipeline, "spared_beside", lambda held, other, keeps, commons, related=False: spared(
+    spared = pipeline.checking.spared_beside
+    monkeypatch.setattr(pipeline.checking, "spared_beside", lambda held, other, keeps, commons, related=False: spared(
         held, other, keeps, commons))
     assert wanted not in {(p.a, p.b) for p in dupefind.scan([str(tmp_path)], Config(jobs=1)).pairs}
 
@@ -476,7 +476,7 @@ def test_tasks_hold_every_candidate_once_and_few_documents_per_pair() -> None:
     documents than one per pair."""
     import random
 
-    from dupefind.pipeline import _grouped
+    from dupefind.pipeline.tasks import _grouped
 
     draw = random.Random(3)
     cliques = [draw.sample(range(2000), 12) for _ in range(400)]
@@ -559,7 +559,7 @@ def test_a_larger_collection_has_the_lsh_candidates(tmp_path: Path, monkeypatch:
 def test_tasks_of_every_pair_read_each_document_a_few_times() -> None:
     """Every pair of 100 documents (a small collection): tasks of tiles, each document read
     about once per tile of the others (pairs sorted by their two numbers alone: 3,262 reads)."""
-    from dupefind.pipeline import DOCUMENTS_PER_TASK, _grouped
+    from dupefind.pipeline.tasks import DOCUMENTS_PER_TASK, _grouped
 
     candidates = [(a, b) for a in range(100) for b in range(a + 1, 100)]
     tasks = list(_grouped(candidates))
@@ -574,7 +574,7 @@ def test_dense_candidates_go_in_tasks_of_large_tiles() -> None:
     many documents read it a few times in all, within the words a task may hold."""
     import random
 
-    from dupefind.pipeline import WORDS_PER_DENSE_TASK, _grouped, _reads
+    from dupefind.pipeline.tasks import WORDS_PER_DENSE_TASK, _grouped, _reads
 
     draw = random.Random(5)
     candidates = sorted({(min(a, b), max(a, b)) for a, b in ((draw.randrange(3000), draw.randrange(3000))
@@ -622,7 +622,9 @@ def test_a_process_keeps_the_documents_it_screened_across_tasks(tmp_path: Path) 
     """A document in the pairs of two tasks run by one process is re-read once (dense candidates
     pair each document with dozens of others, in many tasks), and the tasks give what they give
     with nothing kept."""
-    from dupefind.pipeline import KEPT, _pair_task, check_pairs
+    from dupefind.pipeline import check_pairs
+    from dupefind.pipeline.kept import KEPT
+    from dupefind.pipeline.tasks import _pair_task
     from dupefind.sources import load_text, plan_reading
     from dupefind.views import candidate_views
 
@@ -655,7 +657,7 @@ def test_a_process_keeps_the_documents_it_screened_across_tasks(tmp_path: Path) 
 
 def test_the_documents_kept_are_bounded_by_their_words() -> None:
     from dupefind.boilerplate import Commons
-    from dupefind.pipeline import KeptDocuments, Made
+    from dupefind.pipeline.kept import KeptDocuments, Made
     from dupefind.screen import screened
 
     kept = KeptDocuments(words=25)

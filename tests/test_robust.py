@@ -232,7 +232,7 @@ def test_identical_documents_are_one_group_paired_with_its_first(tmp_path: Path,
     # The same pairs in any input order and with any number of processes.
     order = list(range(count))
     random.Random(3).shuffle(order)
-    monkeypatch.setattr(pipeline, "PAIRS_PER_TASK", 7)  # several tasks, in two worker processes
+    monkeypatch.setattr(pipeline.tasks, "PAIRS_PER_TASK", 7)  # several tasks, in two worker processes
     shuffled = dupefind.scan(_identical_corpus(tmp_path / "b.jsonl", order), Config(jobs=2))
     assert _comparable(shuffled, "b.jsonl") == _comparable(straight, "a.jsonl")
 

@@ -22,10 +22,11 @@ from dupefind.align.sentences import Fragment, sentence_fragments
 from dupefind.boilerplate import Commons, segment_keys
 from dupefind.config import Config
 from dupefind.models import Location, Pair
-from dupefind.pipeline import _pair, _prepare, _reread, staged_pair
+from dupefind.pipeline.judging import _pair, _prepare, _reread, staged_pair
 from dupefind.screen import (
     Call,
     Probe,
+    Screened,
     call,
     figures,
     holdings,
@@ -208,7 +209,7 @@ def test_without_passage_rule_a_pair_below_the_threshold_is_never_aligned(monkey
     def never(*args: object, **kwargs: object) -> None:
         raise AssertionError("aligned")
 
-    monkeypatch.setattr(pipeline, "_reread", never)
+    monkeypatch.setattr(pipeline.judging, "_reread", never)
     assert staged_pair(a, b, config) is None
 
 
@@ -216,7 +217,7 @@ def test_without_passage_rule_a_pair_below_the_threshold_is_never_aligned(monkey
 def test_a_scan_reports_what_aligning_every_candidate_reports(monkeypatch: pytest.MonkeyPatch, config: Config) -> None:
     staged_report = dupefind.scan([str(SAMPLES)], config)
 
-    def every_pair(a: pipeline.Screened, b: pipeline.Screened, config: Config, **_: object) -> Pair | None:
+    def every_pair(a: Screened, b: Screened, config: Config, **_: object) -> Pair | None:
         return unstaged(a.text, b.text, commons, config, (a.id, b.id))
 
     commons = Commons()
@@ -229,7 +230,7 @@ def test_a_scan_reports_what_aligning_every_candidate_reports(monkeypatch: pytes
         return catalog
 
     monkeypatch.setattr(pipeline, "build_catalog", build)
-    monkeypatch.setattr(pipeline, "staged_pair", every_pair)
+    monkeypatch.setattr(pipeline.checking, "staged_pair", every_pair)
     full_report = dupefind.scan([str(SAMPLES)], config)
     assert list(staged_report.pairs) == list(full_report.pairs)
     assert len(full_report.pairs) > 0 or config.passage_words == 0

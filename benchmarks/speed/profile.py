@@ -41,7 +41,10 @@ from dupefind import pipeline
 from dupefind.catalog import build_catalog, fingerprint_task
 from dupefind.config import Config
 from dupefind.models import PackedPair
-from dupefind.pipeline import Reread, TaskDocuments, _grouped, _pair, _pair_task, _reread, proposed
+from dupefind.pipeline import Reread, TaskDocuments, proposed
+from dupefind.pipeline.judging import _pair, _reread
+from dupefind.pipeline.kept import KEPT
+from dupefind.pipeline.tasks import _grouped, _pair_task
 from dupefind.report.json_report import report_json_chunks
 from dupefind.screen import Call, Probe, Screened, call, figures, fragment_possible, probe
 from dupefind.sources import Unit, plan_reading
@@ -206,7 +209,7 @@ def verification(corpus: str, scan_config: Config) -> None:
                             min_words=config.min_words, boilerplate_min_docs=config.boilerplate_min_docs,
                             jobs=Config().processes)
     candidates = proposed(catalog, views=_views(config), threads=config.processes)
-    pipeline.KEPT.clear()  # (documents are kept screened across tasks, as in a scan's workers)
+    KEPT.clear()  # (documents are kept screened across tasks, as in a scan's workers)
     cpu: Counter[str] = Counter()
     count: Counter[str] = Counter()
     spent_not_reported = spent_reported = 0.0

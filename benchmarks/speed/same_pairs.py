@@ -21,7 +21,9 @@ import dupefind
 from dupefind import pipeline
 from dupefind.config import Config
 from dupefind.models import Pair
+from dupefind.pipeline import checking, judging
 from dupefind.report.json_report import pair_dict
+from dupefind.screen import Screened
 
 
 def main() -> None:
@@ -34,7 +36,7 @@ def main() -> None:
     began = time.perf_counter()
     staged = dupefind.scan(args.paths, config)
     staged_s = time.perf_counter() - began
-    real_staged = pipeline.staged_pair
+    real_staged = checking.staged_pair
     real_build = pipeline.build_catalog
     commons: list[Any] = []
 
@@ -43,20 +45,20 @@ def main() -> None:
         commons.append(catalog.commons)
         return catalog
 
-    def every_pair(a: pipeline.Screened, b: pipeline.Screened, config: Config, **_: object) -> Pair | None:
-        x = pipeline._prepare(a.id, a.text, commons[-1], config)
-        y = pipeline._prepare(b.id, b.text, commons[-1], config)
-        pair = pipeline._pair(x, y, config)
+    def every_pair(a: Screened, b: Screened, config: Config, **_: object) -> Pair | None:
+        x = judging._prepare(a.id, a.text, commons[-1], config)
+        y = judging._prepare(b.id, b.text, commons[-1], config)
+        pair = judging._pair(x, y, config)
         return pair if pair.duplicate else None
 
     pipeline.build_catalog = build  # type: ignore[assignment]  # this script's one run only
-    pipeline.staged_pair = every_pair  # type: ignore[assignment]  # this script's one run only
+    checking.staged_pair = every_pair  # type: ignore[assignment]  # this script's one run only
     try:
         began = time.perf_counter()
         full = dupefind.scan(args.paths, Config(passage_words=args.passage_words, jobs=1))
         full_s = time.perf_counter() - began
     finally:
-        pipeline.staged_pair = real_staged  # type: ignore[assignment]
+        checking.staged_pair = real_staged  # type: ignore[assignment]
         pipeline.build_catalog = real_build  # type: ignore[assignment]
     same = ([pair_dict(p) for p in staged.pairs] == [pair_dict(p) for p in full.pairs]
             and staged.clusters == full.clusters)

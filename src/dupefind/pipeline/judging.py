@@ -1,0 +1,104 @@
+"""One pair judged: the cheap checks first (:mod:`dupefind.screen`), then, only when they
+cannot decide, the two documents made ready for the aligner, aligned once, and the verdict
+taken on the passages found.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..align import LOOSE_COSINE, Side, align_sides, paired, side, summarised
+from ..boilerplate import Commons
+from ..config import Config
+from ..explain import explain
+from ..models import Pair
+from ..screen import Call, Probe, Screened, call, figures, fragment_possible, probe
+from ..verify import Overlap, Prepared, compact_tokens, is_duplicate, overlap, prepare
+
+
+def staged_pair(a: Screened, b: Screened, config: Config, *, reread: Callable[[Screened], Reread] | None = None,
+                probes: Callable[[Screened], Probe] = probe) -> Pair | None:
+    """The pair if it is a copy, ``None`` if not: the cheap checks first, the alignment (once)
+    only when they cannot decide (``reread`` makes a screened document ready for the aligner,
+    ``probes`` gives what the seed and sentence checks need of it, each once per document if
+    they cache)."""
+    ready = reread or _reread
+    figures_ab = figures(a.shingles, b.shingles)
+    decision = call(a, b, figures_ab, threshold=config.threshold, passage_words=config.passage_words,
+                    min_passage_words=config.min_passage_words, probes=probes)
+    if decision is Call.NOT_A_COPY:
+        return None
+    x, y = ready(a), ready(b)
+    if decision is Call.SENTENCES and not fragment_possible(x.align, y.align):
+        return None
+    # Short texts' figures are the verifier's own (on their words when they hold no shingle).
+    pair = _pair(x, y, config, figures=None if a.short or b.short else figures_ab)
+    return pair if pair.duplicate else None
+
+
+@dataclass(frozen=True, slots=True)
+class Reread:
+    """A document re-read, made ready for the verification and the alignment of its pairs."""
+
+    verify: Prepared
+    """What verification needs."""
+    align: Side
+    """What alignment needs (computed once per document, not once per pair)."""
+
+
+def _pair(x: Reread, y: Reread, config: Config, *, figures: Overlap | None = None) -> Pair:
+    """The pair aligned and judged (``figures``: its overlap, if already known)."""
+    a, b = x.verify, y.verify
+    figures = figures if figures is not None else overlap(a, b)
+    # Identical short texts are evidence in full, however few their words.
+    shortest = min(len(a.tokens), len(b.tokens))
+    min_words = min(config.min_passage_words, shortest) if a.short or b.short else config.min_passage_words
+    # The two texts' sentences compared once, for the sentence pass and the summary step.
+    vectors = paired(x.align.sentences, y.align.sentences, floor=LOOSE_COSINE)
+    passages = align_sides(x.align, y.align, min_words=max(1, min_words), vectors=vectors)
+    # The verdict rests on the copied passages; a summary of B in A is shown as one passage.
+    shown = summarised(x.align, y.align, passages, vectors=vectors)
+    return Pair(
+        a=a.id, b=b.id, similarity=round(figures.similarity, 4),
+        containment=round(figures.containment, 4), containment_a=round(figures.containment_a, 4),
+        containment_b=round(figures.containment_b, 4),
+        duplicate=is_duplicate(a, b, figures, passages, threshold=config.threshold,
+                               passage_words=config.passage_words),
+        passages=shown,
+        relation=explain(shown, a.tokens, b.tokens),
+    )
+
+
+def _reread(doc: Screened) -> Reread:
+    """A screened document made ready for its alignments: the same :class:`Prepared` as
+    :func:`dupefind.verify.prepare` makes, from the hashes, boilerplate and shingles already had."""
+    tokens = compact_tokens(doc.text)
+    prepared = Prepared(doc.id, doc.text, tokens, doc.boilerplate, doc.shingles, doc.short,
+                        tuple(doc.words.segment_starts.tolist()))
+    ignore = prepared.boilerplate if prepared.boilerplate.any() else None
+    return Reread(prepared, side(doc.text, tokens, ignore, segment_starts=prepared.segment_starts))
+
+
+def _prepare(doc_id: str, text: str, commons: Commons, config: Config) -> Reread:
+    prepared = prepare(doc_id, text, commons=commons, scheme=config.scheme, ngram=config.shingle_size,
+                       min_words=config.min_words)
+    ignore = prepared.boilerplate if prepared.boilerplate.any() else None
+    return Reread(prepared, side(text, prepared.tokens, ignore, segment_starts=prepared.segment_starts))
+
+
+
+# The steps under check_pairs, for runners that bring the texts themselves (the Spark engine
+# joins them to the pairs instead of re-reading files).
+
+
+def prepare_document(doc_id: str, text: str, *, commons: Commons, config: Config) -> Reread:
+    """A document made ready for the verification and the alignment of its pairs."""
+    return _prepare(doc_id, text, commons, config)
+
+
+def judge_pair(a: Reread, b: Reread, *, config: Config) -> Pair:
+    """The verdict on two prepared documents (``a`` first: the smaller id in a scan), with its
+    figures and passages, as :func:`~dupefind.pipeline.check_pairs` gives it."""
+    return _pair(a, b, config)
+

@@ -1,0 +1,134 @@
+"""The call on a pair: the cheap checks in order of cost (:mod:`dupefind.screen` tells them),
+from the figures of the two shingle sets to whether the word pass's spans can make a passage
+the verdict counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import Enum
+
+import numpy as np
+import numpy.typing as npt
+
+from ..align.passages import MIN_SEEDS, TOUCH
+from ..shingles import ShingleIds
+from ..verify import Overlap, passage_needed
+from .documents import Probe, Screened, probe
+from .seeds import Span, _common, shares_seed, word_spans
+from .sentences import sentence_seeds_possible, similar_sentences
+
+#: The word pass's passages :func:`passage_possible` weighs at most (a pair with more is aligned).
+MOST_SPANS = 8
+
+
+def figures(a: ShingleIds, b: ShingleIds) -> Overlap:
+    """Jaccard and both containments of two shingle sets (:func:`dupefind.verify.overlap`)."""
+    shared = int(_common(a, b))
+    union = len(a) + len(b) - shared
+    return Overlap(
+        similarity=shared / union if union else 0.0,
+        containment_a=shared / len(a) if len(a) else 0.0,
+        containment_b=shared / len(b) if len(b) else 0.0,
+    )
+
+
+class Call(Enum):
+    """What the cheap checks make of a pair."""
+
+    NOT_A_COPY = "not a copy"
+    """Decided: the pair is not reported, and is not aligned."""
+    ALIGN = "align"
+    """A copy, or possibly one: aligned, and the verdict taken on its passages."""
+    SENTENCES = "sentences"
+    """No word seed: a copy only if the sentence pass finds a stretch (:func:`fragment_possible`)."""
+
+
+def call(a: Screened, b: Screened, overlap: Overlap, *, threshold: float, passage_words: int,
+         min_passage_words: int, probes: Callable[[Screened], Probe] = probe) -> Call:
+    """The cheap checks, in order of cost (see :mod:`dupefind.screen`); ``probes`` gives a document's
+    :class:`Probe` (once per document if it caches)."""
+    if a.short or b.short:  # too few shingles for containment to tell: identical, or a passage
+        if len(a.words.hashes) > 0 and np.array_equal(a.words.hashes, b.words.hashes):
+            return Call.ALIGN
+    elif overlap.containment >= threshold:
+        return Call.ALIGN
+    needed = passage_needed(len(a.words.hashes), len(b.words.hashes), passage_words)
+    if needed <= 0:
+        return Call.NOT_A_COPY
+    x, y = probes(a), probes(b)
+    spans = (word_spans(a, b, x, y, min_words=max(1, min_passage_words), most=MOST_SPANS, enough=needed)
+             if shares_seed(x, y) else [])
+    if spans:
+        return Call.ALIGN if passage_possible(spans, x, y, passage_words=needed) else Call.NOT_A_COPY
+    if sentence_seeds_possible(x, y) is False:
+        return Call.NOT_A_COPY
+    return Call.SENTENCES
+
+
+def passage_possible(spans: list[Span], x: Probe, y: Probe, *, passage_words: int) -> bool:
+    """Whether the aligner can make a passage that meets the verdict's passage rules (one of
+    ``passage_words`` identical words, or rewritten passages of that many words on each side,
+    both counted outside markup) of a pair whose word pass gives ``spans`` (:func:`word_spans`:
+    all of them, or the most looked at).
+
+    A true bound when the sentence pass has at most one seed: the final passages are then the
+    word pass's, joined to one another (across at most ``TOUCH`` words each time) or over the
+    one seed's pair of sentences (a stretch of one seed joins the passages it overlaps and adds
+    none of its own). So their identical words are at most the spans', and their words on one
+    side at most the spans' plus the gaps plus the seed's sentence, less the words of a span
+    inside the seed's sentences when those share a stem across them (the stretch, cut to the
+    words whose stems the other sentence holds, then overlaps the span: it is joined into it,
+    and only its words outside the sentence add up).
+
+    Words in markup (``Probe.markup``) do not count: a passage's prose words are at most its
+    words less the markup words of the spans inside it (and, of the seed's sentence, at most
+    the sentence's prose words), and both rules ask that many (a passage's identical words
+    outside markup are its identical words scaled by its share of prose, at most its prose
+    words)."""
+    if len(spans) >= MOST_SPANS:
+        return True
+    # The spans' own prose words are part of the bound whatever the sentence pass finds.
+    prose_a = sum(ib - ia - _in_markup(x, ia, ib) for ia, ib, _, _, _ in spans)
+    prose_b = sum(jb - ja - _in_markup(y, ja, jb) for _, _, ja, jb, _ in spans)
+    if min(prose_a, prose_b) >= passage_words:
+        return True
+    seeds = similar_sentences(x, y, most=MIN_SEEDS)
+    if seeds is None or len(seeds) >= MIN_SEEDS:
+        return True
+    words_a = words_b = TOUCH * (len(spans) - 1)
+    if not seeds:
+        return min(words_a + prose_a, words_b + prose_b) >= passage_words
+    assert x.stems is not None and y.stems is not None  # known, or there would be no seeds
+    (a0, a1), (b0, b1) = x.sentences[seeds[0][0]].tolist(), y.sentences[seeds[0][1]].tolist()
+    inside_a = inside_b = 0
+    for ia, ib, ja, jb, _ in spans:
+        # Within both sentences, a stem on each side that the other sentence holds: the stretch
+        # (its words from the first to the last such stem, give or take a loose end) overlaps
+        # the span, which is joined into it: only its words outside the sentence add up.
+        inner_a, inner_b = (max(ia, a0), min(ib, a1)), (max(ja, b0), min(jb, b1))
+        joined = (inner_a[0] < inner_a[1] and inner_b[0] < inner_b[1]
+                  and _shares_stem(x.stems[inner_a[0] : inner_a[1]], y.stems[inner_b[0] : inner_b[1]]))
+        # Words are counted less their markup: outside the sentence the span's, inside it the
+        # sentence's (whatever part of it the passage takes holds no more prose than it all).
+        inner_prose_a = inner_a[1] - inner_a[0] - _in_markup(x, *inner_a) if joined else 0
+        inner_prose_b = inner_b[1] - inner_b[0] - _in_markup(y, *inner_b) if joined else 0
+        inside_a += inner_prose_a
+        inside_b += inner_prose_b
+        words_a += (ib - ia) - _in_markup(x, ia, ib) - inner_prose_a
+        words_b += (jb - ja) - _in_markup(y, ja, jb) - inner_prose_b
+    # The words inside the sentence count once as the stretch, or as the spans should the
+    # sentence pass keep no stretch there: at most the larger of the two.
+    words_a += max(a1 - a0 - _in_markup(x, a0, a1), inside_a)
+    words_b += max(b1 - b0 - _in_markup(y, b0, b1), inside_b)
+    return bool(min(words_a, words_b) >= passage_words)
+
+
+def _in_markup(probe: Probe, start: int, end: int) -> int:
+    """How many of words ``start:end`` lie in markup."""
+    return 0 if probe.markup is None else int(probe.markup[end] - probe.markup[start])
+
+
+def _shares_stem(a: npt.NDArray[np.uint64], b: npt.NDArray[np.uint64]) -> bool:
+    """Whether two runs of words have a stem (a key other than 0) in common."""
+    return bool(np.intersect1d(a[a != 0], b[b != 0], assume_unique=False).size)
