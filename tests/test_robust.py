@@ -19,7 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import dupefind
-from dupefind import Config, pipeline, verify
+from dupefind import Config, jit, pipeline, verify
 from dupefind.align import passages
 from dupefind.align.compiled import sentence_products, similar_sentences
 from dupefind.align.sentences import (
@@ -404,3 +404,12 @@ def test_a_long_text_hashed_in_pieces_gives_the_hashes_of_the_whole(text: str, p
         pieces = verify.hashed_words(text, verify.compact_tokens(text))
     assert pieces.hashes.tolist() == whole.hashes.tolist()
     assert pieces.segment_starts.tolist() == whole.segment_starts.tolist()
+
+
+def test_every_folder_holding_a_kernel_is_checked_before_kernels_cache_beside_the_sources() -> None:
+    """Kernels cache in the ``__pycache__`` beside their module: a folder of kernels left out of
+    the check would find its cache unwritable in a read-only install after the others passed."""
+    package = REPO / "src" / "dupefind"
+    holding = {str(path.parent.relative_to(package)).replace(".", "") for path in package.rglob("*.py")
+               if "@kernel(" in path.read_text(encoding="utf-8") and path.parent.name != "__pycache__"}
+    assert holding and holding <= set(jit._KERNEL_FOLDERS)

@@ -60,11 +60,15 @@ def _user_cache() -> Path | None:
     return Path(base) / "dupefind" / "numba" if base else None
 
 
+#: The package's folders that hold kernels (each caches them in its own ``__pycache__``).
+_KERNEL_FOLDERS = ("", "align", "candidates", "pipeline", "screen")
+
+
 def _choose() -> str | None:
     """The cache folder numba is to use ("" for next to the sources), or ``None``: no cache."""
     if os.environ.get(_ENV):
         return os.environ[_ENV]
-    if all(_writable(_PACKAGE / sub / "__pycache__") for sub in ("", "align")):
+    if all(_writable(_PACKAGE / sub / "__pycache__") for sub in _KERNEL_FOLDERS):
         return ""
     user = _user_cache()
     if user is not None and _writable(user):
