@@ -20,7 +20,7 @@ _NO_STEM = np.empty(0, dtype=np.uint64)
 
 def _stems(text: str, words: HashedWords, boilerplate: npt.NDArray[np.bool_]
            ) -> tuple[npt.NDArray[np.uint64] | None, npt.NDArray[np.int64] | None]:
-    """:attr:`Screened.stems` (see there), from the text's lower-cased bytes (from its words
+    """:attr:`~dupefind.screen.Probe.stems` (see there), from the text's lower-cased bytes (from its words
     when it is not ASCII); and where each of its words starts (``None`` if its words could not
     be matched up with the hashes)."""
     simple = _simple_bytes(text, same_length=True)
