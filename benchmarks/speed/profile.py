@@ -7,7 +7,8 @@
    the wall time of each stage (the first pass, candidates, verification and alignment: the
    scan's own ``pipeline`` functions, timed where it calls them), then of the JSON report;
    with the peak memory of this process and its workers during each stage (``/proc`` read
-   every 0.2 s: the sum of RSS, and of PSS, which counts pages forked workers share once).
+   every 0.2 s: the sum of RSS, and of PSS, which counts pages forked workers share once; and
+   the RSS of this process alone).
 2. The first pass in this process only (``catalog.fingerprint_task`` over every piece of the
    input): CPU microseconds per document.
 3. Verification of the scan's candidate pairs in this process only (``jobs=1``), stage by
@@ -74,7 +75,7 @@ class Memory:
     reading under way when :meth:`reset` is called belongs to the stage before: it is dropped."""
 
     def __init__(self, poll: float = 0.2) -> None:
-        self.peak = (0, 0)  # RSS, PSS in bytes, since the last reset
+        self.peak = (0, 0, 0)  # RSS and PSS of all, RSS of this process alone, in bytes, since the last reset
         self._poll = poll
         self._lock = threading.Lock()
         self._generation = 0
@@ -89,23 +90,24 @@ class Memory:
         self._stop.set()
         self._thread.join()
 
-    def reset(self) -> tuple[int, int]:
+    def reset(self) -> tuple[int, int, int]:
         """The peak so far, and start again from now."""
         with self._lock:
-            peak, self.peak = self.peak, (0, 0)
+            peak, self.peak = self.peak, (0, 0, 0)
             self._generation += 1
             generation = self._generation
         self._merge(self.now(), generation)
         return peak
 
-    def now(self) -> tuple[int, int]:
-        usage = [memory_of(pid) for pid in descendants(os.getpid())]
-        return sum(u[0] for u in usage), sum(u[1] for u in usage)
+    def now(self) -> tuple[int, int, int]:
+        usage = [memory_of(pid) for pid in descendants(os.getpid())]  # (this process first)
+        return sum(u[0] for u in usage), sum(u[1] for u in usage), usage[0][0]
 
-    def _merge(self, reading: tuple[int, int], generation: int) -> None:
+    def _merge(self, reading: tuple[int, int, int], generation: int) -> None:
         with self._lock:
             if generation == self._generation:
-                self.peak = (max(self.peak[0], reading[0]), max(self.peak[1], reading[1]))
+                self.peak = (max(self.peak[0], reading[0]), max(self.peak[1], reading[1]),
+                             max(self.peak[2], reading[2]))
 
     def _run(self) -> None:
         while not self._stop.wait(self._poll):
@@ -126,7 +128,7 @@ def _timeline(corpus: str, config: Config, memory: Memory) -> None:
         now = time.perf_counter() - start
         seen.setdefault(stage, [now, now])[1] = now
 
-    stages: list[tuple[str, float, float, tuple[int, int]]] = []
+    stages: list[tuple[str, float, float, tuple[int, int, int]]] = []
 
     def timed(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
         def run(*args: Any, **kwargs: Any) -> Any:
@@ -160,11 +162,11 @@ def _timeline(corpus: str, config: Config, memory: Memory) -> None:
     for stage, (first, last) in seen.items():
         print(f"  {stage}: first news {first:.2f} s, last {last:.2f} s")
     print(f"  scan returned {returned:.2f} s, JSON report written {written:.2f} s")
-    for label, began, ended, (rss, pss) in stages:
+    for label, began, ended, (rss, pss, main) in stages:
         print(f"  stage {label}: {began:.2f} -> {ended:.2f} s ({ended - began:.2f} s); "
-              f"peak RSS {rss / 2**20:,.0f} MB, PSS {pss / 2**20:,.0f} MB")
+              f"peak RSS {rss / 2**20:,.0f} MB, PSS {pss / 2**20:,.0f} MB (this process alone: {main / 2**20:,.0f} MB)")
     print(f"  stage JSON report: {written - returned:.2f} s; peak RSS {writing[0] / 2**20:,.0f} MB, "
-          f"PSS {writing[1] / 2**20:,.0f} MB")
+          f"PSS {writing[1] / 2**20:,.0f} MB (this process alone: {writing[2] / 2**20:,.0f} MB)")
 
 
 def _views(config: Config) -> tuple[View, ...]:
