@@ -27,7 +27,7 @@ from .candidates.sketches import SignatureRows
 from .errors import REREAD_FAILURES
 from .jit import kernel
 from .models import Location
-from .parallel import Workers, ordered_map
+from .parallel import Workers, ordered_map, release_freed_memory
 from .sketching import checksum, view_sketches
 from .sources import load_text
 from .spool import kept_words
@@ -350,6 +350,7 @@ def resketched(catalog: Catalog, holders: npt.NDArray[np.intp], *, views: Sequen
     for number, view in enumerate(views):
         if view.without_boilerplate:
             rows = _gathered(per_view[number], counts, order, view=view)
+            release_freed_memory()  # (the tasks' rows, let go: not held beside the rows that replace them)
             sketches[number] = with_held_rows(sketches[number], documents[order], rows)
     return replace(catalog, sketches=tuple(sketches))
 
