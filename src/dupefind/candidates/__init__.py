@@ -44,10 +44,9 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import numpy.typing as npt
 
-from ..arrays import unique
 from ..views import View
 from .buckets import bucket_rows, signature_buckets, weighed_buckets
-from .collisions import colliding_rows, estimated_containment, filter_candidates, union
+from .collisions import code_width, colliding_rows, decoded_pairs, estimated_containment, filter_candidates, union
 from .keys import WEIGHTS, _kept_keys, band_keys, banding, key_codes, keyed_rows, view_banding
 from .sketches import BandKeys, Candidate, Collisions, Sketches, held_flags
 
@@ -141,7 +140,7 @@ def bucket_candidates(keys: BandKeys, sketches: Sequence[Sketches], *, views: Se
     held (a bucket of n rows has n (n - 1) / 2 of them; on the 100k benchmark corpus the content
     view's buckets hold ~150 million). Sampled views go through the two stages."""
     found: list[npt.NDArray[np.int64]] = []
-    width = np.int64(max((int(s.owners.max()) + 1 for s in sketches if len(s)), default=1))
+    width = code_width(sketches)
     sampled = np.array([v.sample > 0 for v in views], dtype=bool)
     if sampled[keys.views].any():
         chosen = np.flatnonzero(sampled[keys.views])
@@ -157,8 +156,7 @@ def bucket_candidates(keys: BandKeys, sketches: Sequence[Sketches], *, views: Se
         found.append(weighed_buckets(rows, starts, sizes, sketch.owners,
                                       sketch.signatures, sketch.sizes, sketch.flags(), views[view].min_containment,
                                       width))
-    codes = unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
-    return list(zip((codes // width).tolist(), (codes % width).tolist()))
+    return decoded_pairs(found, width)
 
 
 def signature_candidates(sketches: Sequence[Sketches], *, views: Sequence[View], bands: tuple[int, int],
@@ -168,7 +166,7 @@ def signature_candidates(sketches: Sequence[Sketches], *, views: Sequence[View],
     signatures (:func:`~dupefind.candidates.buckets.signature_buckets`): the keys are never
     held. ``rows``: :func:`keyed_rows` of the sketches (tested equal)."""
     found: list[npt.NDArray[np.int64]] = []
-    width = np.int64(max((int(s.owners.max()) + 1 for s in sketches if len(s)), default=1))
+    width = code_width(sketches)
     for view, sketch, chosen in zip(views, sketches, rows, strict=True):
         count, per_band = view_banding(view)
         start, stop = min(bands[0], count), min(bands[1], count)
@@ -177,8 +175,7 @@ def signature_candidates(sketches: Sequence[Sketches], *, views: Sequence[View],
         bucketed, _, starts, sizes = signature_buckets(sketch, chosen, (start, stop), per_band, view)
         found.append(weighed_buckets(bucketed, starts, sizes, sketch.owners, sketch.signatures, sketch.sizes,
                                      sketch.flags(), view.min_containment, width))
-    codes = unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
-    return list(zip((codes // width).tolist(), (codes % width).tolist()))
+    return decoded_pairs(found, width)
 
 
 __all__ = ["EXHAUSTIVE_DOCUMENTS", "EXHAUSTIVE_WORD_PAIRS", "WEIGHTS", "BandKeys", "Candidate", "Collisions",

@@ -60,12 +60,7 @@ def _bucket_rows(views: npt.NDArray[np.uint8], keys: npt.NDArray[np.uint64], ban
     for k in range(len(views)):
         if views[k] == view:
             firsts[(_banded(keys[k], bands[k]) >> shift) + np.uint64(1)] += 1
-    for part in range(1 << top):
-        firsts[part + 1] += firsts[part]
-    filled = firsts[:-1].copy()
-    part_keys = np.empty(count, dtype=np.uint64)
-    part_documents = np.empty(count, dtype=np.intp)
-    part_rows = np.empty(count, dtype=np.intp)
+    filled, part_keys, part_documents, part_rows = _parts(firsts, count)
     for k in range(len(views)):  # each key carries its document and row: no lookups later
         if views[k] == view:
             key = _banded(keys[k], bands[k])  # (mixed again: cheaper than holding 8 bytes a key)
@@ -96,12 +91,7 @@ def _signature_buckets(signatures: SignatureRows, owners: npt.NDArray[np.intp], 
             key = _banded(_band_key(signature, band, rows_per_band), np.uint16(band))
             made[c * bands + band - start] = key
             firsts[(key >> shift) + np.uint64(1)] += 1
-    for part in range(1 << top):
-        firsts[part + 1] += firsts[part]
-    filled = firsts[:-1].copy()
-    part_keys = np.empty(count, dtype=np.uint64)
-    part_documents = np.empty(count, dtype=np.intp)
-    part_rows = np.empty(count, dtype=np.intp)
+    filled, part_keys, part_documents, part_rows = _parts(firsts, count)
     for k in range(count):
         key = made[k]
         into = key >> shift
@@ -112,6 +102,18 @@ def _signature_buckets(signatures: SignatureRows, owners: npt.NDArray[np.intp], 
         filled[into] += 1
     made = np.empty(0, dtype=np.uint64)  # let the keys in their first order go
     return _buckets_of_parts(part_keys, part_documents, part_rows, firsts, top, most, document_count)
+
+
+@kernel(nogil=True, inline="always")
+def _parts(firsts: npt.NDArray[np.intp], count: int) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.uint64],
+                                                              npt.NDArray[np.intp], npt.NDArray[np.intp]]:  # pragma: no cover - compiled
+    """``firsts`` (each part's count of keys, from index 1) made where each part starts, in
+    place; and where each part's next key goes, and room for ``count`` keys with their
+    documents and rows."""
+    for part in range(len(firsts) - 1):
+        firsts[part + 1] += firsts[part]
+    return (firsts[:-1].copy(), np.empty(count, dtype=np.uint64), np.empty(count, dtype=np.intp),
+            np.empty(count, dtype=np.intp))
 
 
 @kernel(nogil=True, inline="always")

@@ -56,7 +56,7 @@ def filter_candidates(collisions: Collisions, sketches: Sequence[Sketches], *,
     sizes reaches their view's ``min_containment`` (the pre-filter: chance collisions on a
     common phrase or two go)."""
     found: list[npt.NDArray[np.int64]] = []
-    width = np.int64(max((int(s.owners.max()) + 1 for s in sketches if len(s)), default=1))
+    width = code_width(sketches)
     for number, (view, sketch) in enumerate(zip(views, sketches, strict=True)):
         mine = collisions.views == number
         first, second = collisions.first[mine], collisions.second[mine]
@@ -72,6 +72,16 @@ def filter_candidates(collisions: Collisions, sketches: Sequence[Sketches], *,
                                          sketch.sizes[one], sketch.sizes[two]) >= view.min_containment
             a, b = sketch.owners[one[keep]], sketch.owners[two[keep]]
             found.append(np.minimum(a, b).astype(np.int64) * width + np.maximum(a, b))
+    return decoded_pairs(found, width)
+
+
+def code_width(sketches: Sequence[Sketches]) -> np.int64:
+    """The ``width`` of the codes ``i * width + j`` that name pairs of the sketches' documents."""
+    return np.int64(max((int(s.owners.max()) + 1 for s in sketches if len(s)), default=1))
+
+
+def decoded_pairs(found: Sequence[npt.NDArray[np.int64]], width: np.int64) -> list[Candidate]:
+    """The document pairs ``(i, j)`` of the codes ``i * width + j`` of ``found``, sorted and unique."""
     codes = unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
     return list(zip((codes // width).tolist(), (codes % width).tolist()))
 
