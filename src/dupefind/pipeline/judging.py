@@ -8,11 +8,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..align import LOOSE_COSINE, Side, align_sides, paired, side, summarised
+from ..align import LOOSE_COSINE, SentencePair, Side, align_sides, paired, side, summarised
 from ..boilerplate import Commons
 from ..config import Config
 from ..explain import explain
-from ..models import Pair
+from ..models import Pair, Passage
 from ..screen import Call, Probe, Screened, call, figures, fragment_possible, probe
 from ..verify import Overlap, Prepared, compact_tokens, is_duplicate, overlap, prepare
 
@@ -33,8 +33,9 @@ def staged_pair(a: Screened, b: Screened, config: Config, *, reread: Callable[[S
     if decision is Call.SENTENCES and not fragment_possible(x.align, y.align):
         return None
     # Short texts' figures are the verifier's own (on their words when they hold no shingle).
-    pair = _pair(x, y, config, figures=None if a.short or b.short else figures_ab)
-    return pair if pair.duplicate else None
+    aligned = _aligned(x, y, config, figures=None if a.short or b.short else figures_ab)
+    # A pair turned down is dropped: only a copy is summarised and explained.
+    return _made(x, y, aligned) if aligned.duplicate else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +50,21 @@ class Reread:
 
 def _pair(x: Reread, y: Reread, config: Config, *, figures: Overlap | None = None) -> Pair:
     """The pair aligned and judged (``figures``: its overlap, if already known)."""
+    return _made(x, y, _aligned(x, y, config, figures=figures))
+
+
+@dataclass(frozen=True, slots=True)
+class _Aligned:
+    """A pair aligned and its verdict taken, before its passages are shown and explained."""
+
+    figures: Overlap
+    passages: tuple[Passage, ...]
+    vectors: SentencePair
+    duplicate: bool
+
+
+def _aligned(x: Reread, y: Reread, config: Config, *, figures: Overlap | None) -> _Aligned:
+    """The pair's passages and the verdict on them (``figures``: its overlap, if already known)."""
     a, b = x.verify, y.verify
     figures = figures if figures is not None else overlap(a, b)
     # Identical short texts are evidence in full, however few their words.
@@ -57,16 +73,20 @@ def _pair(x: Reread, y: Reread, config: Config, *, figures: Overlap | None = Non
     # The two texts' sentences compared once, for the sentence pass and the summary step.
     vectors = paired(x.align.sentences, y.align.sentences, floor=LOOSE_COSINE)
     passages = align_sides(x.align, y.align, min_words=max(1, min_words), vectors=vectors)
-    # The verdict rests on the copied passages; a summary of B in A is shown as one passage.
-    shown = summarised(x.align, y.align, passages, vectors=vectors)
+    duplicate = is_duplicate(a, b, figures, passages, threshold=config.threshold, passage_words=config.passage_words)
+    return _Aligned(figures, passages, vectors, duplicate)
+
+
+def _made(x: Reread, y: Reread, aligned: _Aligned) -> Pair:
+    """The pair as reported: the verdict rests on the copied passages; a summary of B in A is
+    shown as one passage, and the passages shown are explained."""
+    a, b, figures = x.verify, y.verify, aligned.figures
+    shown = summarised(x.align, y.align, aligned.passages, vectors=aligned.vectors)
     return Pair(
         a=a.id, b=b.id, similarity=round(figures.similarity, 4),
         containment=round(figures.containment, 4), containment_a=round(figures.containment_a, 4),
-        containment_b=round(figures.containment_b, 4),
-        duplicate=is_duplicate(a, b, figures, passages, threshold=config.threshold,
-                               passage_words=config.passage_words),
-        passages=shown,
-        relation=explain(shown, a.tokens, b.tokens),
+        containment_b=round(figures.containment_b, 4), duplicate=aligned.duplicate,
+        passages=shown, relation=explain(shown, a.tokens, b.tokens),
     )
 
 
