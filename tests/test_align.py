@@ -11,7 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dupefind.align.compiled import chain_spans, gram_keys
-from dupefind.align.passages import GAP, _seeds, _word_ids, align, joined_edits, side
+from dupefind.align.joining import joined_edits
+from dupefind.align.passages import _word_ids, align, side
+from dupefind.align.words import GAP, _seeds
 from dupefind.models import Edit, Passage
 from dupefind.shingles import STOPWORDS
 from dupefind.text import Tokens, mix64, tokenize

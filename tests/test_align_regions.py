@@ -11,20 +11,10 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from rapidfuzz.distance import Indel
 
-from dupefind.align.passages import (
-    GAP,
-    _chains,
-    _fine,
-    _grouped,
-    _join,
-    _near,
-    _regions,
-    _rows,
-    _seeds,
-    _word_ids,
-    side,
-)
+from dupefind.align.joining import _grouped, _join, _near
+from dupefind.align.passages import _word_ids, side
 from dupefind.align.regions import candidate_regions, may_hold, merge_following, sorted_regions
+from dupefind.align.words import GAP, _chains, _fine, _regions, _rows, _seeds
 from dupefind.models import Passage
 from dupefind.text import Tokens, tokenize
 

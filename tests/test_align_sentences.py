@@ -16,17 +16,9 @@ from dupefind.align.compiled import (
     sentence_products,
     similar_sentences,
 )
-from dupefind.align.sentences import (
-    BEST_SHARE,
-    MAX_MATCHES,
-    SEED_COSINE,
-    SEED_DICE,
-    _median,
-    _norms,
-    _term,
-    fragments,
-    sentences,
-)
+from dupefind.align.sentences import _median, fragments
+from dupefind.align.terms import _term, sentences
+from dupefind.align.vectors import BEST_SHARE, MAX_MATCHES, SEED_COSINE, SEED_DICE, _norms
 from dupefind.text import Tokens, tokenize
 
 

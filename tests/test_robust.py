@@ -20,24 +20,12 @@ from hypothesis import strategies as st
 
 import dupefind
 from dupefind import Config, jit, pipeline, verify
-from dupefind.align import passages
+from dupefind.align import words as word_pass
 from dupefind.align.compiled import sentence_products, similar_sentences
-from dupefind.align.sentences import (
-    BEST_SHARE,
-    MAX_MATCHES,
-    SEED_COSINE,
-    SEED_DICE,
-    Fragment,
-    SentencePair,
-    Sentences,
-    Vocabulary,
-    _norms,
-    _overlaps,
-    _SeedIndex,
-    _self_contained,
-    _Spans,
-)
+from dupefind.align.sentences import Fragment, _overlaps, _SeedIndex, _self_contained, _Spans
 from dupefind.align.summary import LOOSE_COSINE
+from dupefind.align.terms import Sentences, Vocabulary
+from dupefind.align.vectors import BEST_SHARE, MAX_MATCHES, SEED_COSINE, SEED_DICE, SentencePair, _norms
 from dupefind.parallel import IN_FLIGHT, WorkerError, Workers, ordered_map
 from dupefind.pipeline import CHANGED
 from dupefind.report import report_json
@@ -310,9 +298,9 @@ def test_sparse_sentence_seeds_are_the_dense_ones(raw_a: list[list[int]], raw_b:
 @given(st.lists(st.integers(0, 6), min_size=0, max_size=400), st.lists(st.integers(0, 6), min_size=0, max_size=400))
 def test_windowed_alignment_is_a_valid_alignment(seq_a: list[int], seq_b: list[int]) -> None:
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(passages, "MAX_CELLS", 500)
-        patch.setattr(passages, "WINDOW", 20)
-        steps = passages._opcodes(seq_a, seq_b)
+        patch.setattr(word_pass, "MAX_CELLS", 500)
+        patch.setattr(word_pass, "WINDOW", 20)
+        steps = word_pass._opcodes(seq_a, seq_b)
     # The steps cover both sequences in order, and "equal" steps hold equal words.
     assert [s[1:3] for s in steps if s[1] < s[2]] == _runs([(s[1], s[2]) for s in steps if s[1] < s[2]], len(seq_a))
     assert [s[3:5] for s in steps if s[3] < s[4]] == _runs([(s[3], s[4]) for s in steps if s[3] < s[4]], len(seq_b))
@@ -337,8 +325,8 @@ def test_a_long_copy_aligned_in_windows_keeps_its_passage(monkeypatch: pytest.Mo
     text_a = " ".join(words * 6)
     text_b = " ".join(w if rng.random() > 0.05 else "changed" for w in words * 6)  # 5 % of words replaced
     whole = dupefind.compare(text_a, text_b)
-    monkeypatch.setattr(passages, "MAX_CELLS", 400 * 400)
-    monkeypatch.setattr(passages, "WINDOW", 300)
+    monkeypatch.setattr(word_pass, "MAX_CELLS", 400 * 400)
+    monkeypatch.setattr(word_pass, "WINDOW", 300)
     windowed = dupefind.compare(text_a, text_b)
     assert windowed.duplicate and whole.duplicate
     for pair, text in ((windowed, text_a), (whole, text_a)):

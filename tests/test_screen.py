@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 import dupefind
 from dupefind import pipeline
 from dupefind.align import passages as aligner
+from dupefind.align import words as word_pass
 from dupefind.align.sentences import Fragment, sentence_fragments
 from dupefind.boilerplate import Commons, segment_keys
 from dupefind.config import Config
@@ -170,7 +171,7 @@ def test_no_shared_seed_means_the_aligner_has_no_seed(texts: tuple[str, str, boo
             for i, t in (("a", text_a), ("b", text_b)))
     x, y = _prepare("a", text_a, commons, config).align, _prepare("b", text_b, commons, config).align
     ids_a, ids_b = aligner._word_ids(x, y)
-    seeds = aligner._seeds(ids_a, ids_b, x.stops, y.stops)
+    seeds = word_pass._seeds(ids_a, ids_b, x.stops, y.stops)
     if not shares_seed(probe(a), probe(b)):
         assert len(seeds[0]) == 0
 

@@ -18,6 +18,10 @@ few of those, but it keeps its content words. After Sanchez-Perez, Sidorov and G
 
 The cost is bounded by the number of sentence pairs (one matrix product over the terms both
 texts share), not by the length of the texts in characters.
+
+A text's sentences and their stems are made in :mod:`dupefind.align.terms`, the tf-isf vectors
+of a pair's sentences and their seeds in :mod:`dupefind.align.vectors`; here the seeds become
+clusters, validated fragments.
 """
 
 from __future__ import annotations
@@ -25,31 +29,15 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from itertools import compress, repeat
-from operator import getitem
 
 import numpy as np
 import numpy.typing as npt
 
-from ..text import Tokens, segments
-from .compiled import (
-    Codes,
-    Weights,
-    bag,
-    sentence_frequency,
-    sentence_squares,
-    similar_pairs,
-    similar_seeds,
-)
+from ..text import Tokens
+from .compiled import Codes
+from .terms import Sentences, sentences
+from .vectors import Seed, SentencePair, paired
 
-#: Seed: cosine of the two sentences' tf-isf vectors and Dice of their term sets.
-SEED_COSINE = 0.33
-SEED_DICE = 0.33
-#: A seed's cosine is at least this share of the best cosine of either of its sentences.
-BEST_SHARE = 0.6
-#: A sentence matching more sentences of the other text than this seeds nothing.
-MAX_MATCHES = 4
 #: A seed at the end of a cluster less alike than this share of the cluster's median is trimmed.
 EDGE_SHARE = 0.6
 #: Runs of at least this many sentences in another order are moved paragraphs, kept apart
@@ -61,19 +49,8 @@ GAP = 3
 VALID_COSINE = 0.34
 #: Most content words on one side of a fragment per content word on the other.
 MAX_RATIO = 3
-#: Sentences are cut at this many words and joined to the next below ``MIN_SENTENCE`` words.
-MAX_SENTENCE = 60
-MIN_SENTENCE = 6
 #: More words than this at the end of a stretch, none of them found in the other, are cut off.
 LOOSE_END = 6
-#: Content words are compared by their first few letters (a cheap stemmer: "industries",
-#: "industry" and "industrial" agree).
-STEM = 5
-
-#: Function words: they say nothing about what a sentence is about.
-FUNCTION_WORDS: frozenset[str] = frozenset(
-    ["a", "about", "above", "after", "again", "against", "all", "also", "although", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "either", "else", "even", "ever", "every", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "him", "his", "how", "however", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "may", "me", "might", "more", "most", "much", "must", "my", "neither", "no", "nor", "not", "now", "of", "off", "on", "once", "one", "only", "or", "other", "our", "ours", "out", "over", "own", "per", "same", "shall", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "then", "there", "these", "they", "this", "those", "though", "through", "thus", "to", "too", "under", "until", "up", "upon", "us", "very", "was", "we", "were", "what", "when", "where", "whether", "which", "while", "who", "whom", "whose", "why", "will", "with", "within", "without", "would", "yet", "you", "your"]
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,96 +71,11 @@ class Fragment:
     """Number of similar sentence pairs it rests on."""
 
 
-Seed = tuple[int, int]
-"""Sentence indices ``(i, j)`` in A and B."""
-
-
 def fragments(text_a: str, a: Tokens, text_b: str, b: Tokens, *,
               ignore_a: npt.NDArray[np.bool_] | None = None,
               ignore_b: npt.NDArray[np.bool_] | None = None) -> list[Fragment]:
     """Validated stretches of A and B that share their content, best first, not overlapping."""
     return sentence_fragments(sentences(text_a, a, ignore_a), sentences(text_b, b, ignore_b))
-
-
-@dataclass(frozen=True, slots=True)
-class Vocabulary:
-    """A sequence of strings as codes: each distinct string numbered in order of first occurrence."""
-
-    items: list[str]
-    """The distinct strings, in order of first occurrence."""
-    index: dict[str, int]
-    """The code of each distinct string (its position in ``items``)."""
-    codes: Codes
-    """The code of each string of the sequence."""
-
-
-def vocabulary(strings: Sequence[str]) -> Vocabulary:
-    """The codes of ``strings`` (loops that run in C: this is done for every word of a text)."""
-    index = dict.fromkeys(strings, 0)  # each value set next
-    items = list(index)
-    index.update(zip(items, range(len(items))))
-    return Vocabulary(items, index, np.fromiter(map(index.__getitem__, strings), dtype=np.int64, count=len(strings)))
-
-
-def joint_codes(a: Vocabulary, b: Vocabulary) -> Codes:
-    """For each of B's distinct strings, its code in one numbering of both texts: A's code when A
-    has it, else the next free one after A's, in B's order (as one dict filled with A's strings,
-    then B's, numbers them). One more entry at the end, ``-1``, keeps the code -1 at -1."""
-    joint = np.fromiter(map(a.index.get, b.items, repeat(-1)), dtype=np.int64, count=len(b.items))
-    new = joint < 0
-    joint[new] = len(a.items) + np.arange(int(new.sum()))
-    return np.append(joint, -1)
-
-
-@dataclass(frozen=True, slots=True)
-class Sentences:
-    """One text's sentences and content-word stems, ready to be compared with any other text."""
-
-    starts: Codes
-    """First token of each sentence."""
-    ends: Codes
-    """One past its last token."""
-    stems: Vocabulary
-    """The stems of the text's content words (see :func:`content_terms`), one per word that has
-    one: ``stems.items[stem[k]]`` is the stem of word ``k``."""
-    stem: Codes
-    """Code of each word's stem in ``stems``, ``-1`` for a word without one."""
-    term: Codes
-    """``stem`` with ``-1`` for the boilerplate words too: the terms the sentences are made of."""
-
-
-def sentences(text: str, tokens: Tokens, ignore: npt.NDArray[np.bool_] | None = None, *,
-              segment_starts: Sequence[int] | None = None, words: Vocabulary | None = None) -> Sentences:
-    """The sentences and stems of a text (``ignore``: its boilerplate words). ``segment_starts``
-    (the first word of each of :func:`~dupefind.text.segments`) and ``words`` (the
-    :func:`vocabulary` of its words), if the caller has them, spare computing them again."""
-    if segment_starts is None:
-        segment_starts = [span.start for span in segments(text, tokens)]
-    words = words if words is not None else vocabulary(tokens.words)
-    bounds = np.array(_sentences(segment_starts, len(tokens)), dtype=np.int64).reshape(-1, 2)
-    # Each distinct word's stem (all loops in C): the stems of ``_term``, stated over arrays.
-    items = words.items
-    content = np.fromiter(map(len, items), dtype=np.int64, count=len(items)) > 2
-    longer = list(compress(items, content.tolist()))
-    function = np.fromiter(map(FUNCTION_WORDS.__contains__, longer), dtype=bool, count=len(longer))
-    digits = np.fromiter(map(str.isdigit, longer), dtype=bool, count=len(longer))
-    content[content] = kept = ~function & ~digits
-    stems = vocabulary(list(map(getitem, compress(longer, kept.tolist()), repeat(_STEM_SLICE))))
-    stem_of_item = np.full(len(items) + 1, -1, dtype=np.int64)
-    stem_of_item[:-1][content] = stems.codes
-    stem = stem_of_item[words.codes]
-    term = stem if ignore is None or not ignore.any() else np.where(ignore, -1, stem)
-    return Sentences(bounds[:, 0].copy(), bounds[:, 1].copy(), stems, stem, term)
-
-
-def paired(a: Sentences, b: Sentences, *, floor: float = SEED_COSINE) -> SentencePair:
-    """Two texts' sentences as tf-isf vectors over one numbering of both texts' stems, for
-    every pass over the pair's sentences (the sentence pass and the summary step): made once
-    per pair. ``floor``: the lowest cosine any of those passes asks similar sentences to reach
-    (the similar pairs are found once, at that level)."""
-    joint = joint_codes(a.stems, b.stems)
-    n_terms = len(a.stems.items) + int((joint[:-1] >= len(a.stems.items)).sum())
-    return SentencePair(a.term, a, joint[b.term], b, n_terms, joint=joint, floor=floor)
 
 
 def sentence_fragments(a: Sentences, b: Sentences, vectors: SentencePair | None = None) -> list[Fragment]:
@@ -220,42 +112,6 @@ def sentence_fragments(a: Sentences, b: Sentences, vectors: SentencePair | None 
     return kept
 
 
-def _sentences(segment_starts: Sequence[int], words: int) -> list[tuple[int, int]]:
-    """Token ranges of the text's sentences: its segments (first words ``segment_starts`` of
-    ``words``) cut at ``MAX_SENTENCE`` words, short ones joined."""
-    stops = [*segment_starts[1:], words]
-    pieces = [(s, min(stop, s + MAX_SENTENCE)) for start, stop in zip(segment_starts, stops)
-              for s in range(start, stop, MAX_SENTENCE)]
-    out: list[tuple[int, int]] = []
-    start: int | None = None
-    for first, end in pieces:
-        first = first if start is None else start
-        if end - first < MIN_SENTENCE:
-            start = first
-            continue
-        out.append((first, end))
-        start = None
-    if start is not None:
-        if out:
-            out[-1] = (out[-1][0], pieces[-1][1])
-        else:
-            out.append((start, pieces[-1][1]))
-    return out
-
-
-def _term(word: str) -> str:
-    """A content word's stem; empty for a function word, a number or a word of one or two letters."""
-    return word[:STEM] if len(word) > 2 and word not in FUNCTION_WORDS and not word.isdigit() else ""
-
-
-_STEM_SLICE = slice(0, STEM)
-
-
-def content_terms(words: Sequence[str]) -> set[str]:
-    """The distinct stems of the content words among ``words`` (as fragments compare them)."""
-    return {term for word in words if (term := _term(word))}
-
-
 def _shared_span(stem: Codes, start: int, end: int, other: npt.NDArray[np.bool_]) -> tuple[int, int]:
     """Words ``start:end`` (``stem``: their stem codes) less any run of more than ``LOOSE_END``
     words at either end without a stem that ``other`` holds."""
@@ -264,109 +120,6 @@ def _shared_span(stem: Codes, start: int, end: int, other: npt.NDArray[np.bool_]
         return start, end
     first, last = int(hits[0]), int(hits[-1])
     return (first if first - start > LOOSE_END else start), (last + 1 if end - last - 1 > LOOSE_END else end)
-
-
-Similar = tuple[Codes, Codes, Weights, Weights, Codes, Codes]
-"""Sentence pairs ``(i, j)`` of A and B, row by row, with their cosine and their number of
-shared terms; then the number of terms of each sentence of A and of B."""
-
-
-class SentencePair:
-    """tf-isf vectors of both texts' sentences: their products, and bags of whole stretches."""
-
-    def __init__(self, terms_a: Codes, a: Sentences, terms_b: Codes, b: Sentences, n_terms: int, *,
-                 joint: Codes, floor: float = SEED_COSINE) -> None:
-        frequency_a = sentence_frequency(terms_a, a.starts, a.ends, n_terms)
-        frequency_b = sentence_frequency(terms_b, b.starts, b.ends, n_terms)
-        self.shared = (frequency_a > 0) & (frequency_b > 0)
-        self.isf = _isf(len(a.starts) + len(b.starts))[frequency_a + frequency_b]
-        self.terms_a, self.terms_b, self.a, self.b = terms_a, terms_b, a, b
-        self.joint = joint
-        """B's stem codes in the numbering of both texts (:func:`joint_codes`)."""
-        self.counts_a = np.concatenate(([0], np.cumsum(terms_a >= 0))).tolist()
-        self.counts_b = np.concatenate(([0], np.cumsum(terms_b >= 0))).tolist()
-        self.cosine: dict[Seed, float] = {}
-        """The cosine of each seed."""
-        self._holds = np.zeros(n_terms + 1, dtype=bool)
-        self._floor = floor
-        self._similar: Similar | None = None
-
-    def similar(self, min_cosine: float) -> Similar:
-        """The sentence pairs whose cosine reaches ``min_cosine`` (at least the ``floor`` this
-        pair was made with): found once at the floor, then only filtered."""
-        if min_cosine < self._floor:
-            raise ValueError(f"sentence pairs of cosine {min_cosine} asked of a pair made for {self._floor} or more")
-        if self._similar is None:
-            a, b = self.a, self.b
-            squares_a, sizes_a = sentence_squares(self.terms_a, a.starts, a.ends, self.isf)
-            squares_b, sizes_b = sentence_squares(self.terms_b, b.starts, b.ends, self.isf)
-            rows, cols, cosine, common = similar_pairs(
-                self.terms_a, a.starts, a.ends, self.terms_b, b.starts, b.ends, self.isf, self.shared,
-                _norms(squares_a, sizes_a), _norms(squares_b, sizes_b), self._floor)
-            self._similar = (rows, cols, cosine, common, sizes_a, sizes_b)
-        rows, cols, cosine, common, sizes_a, sizes_b = self._similar
-        if min_cosine > self._floor:
-            keep = cosine >= min_cosine
-            rows, cols, cosine, common = rows[keep], cols[keep], cosine[keep], common[keep]
-        return rows, cols, cosine, common, sizes_a, sizes_b
-
-    def seeds(self) -> list[Seed]:
-        """Sentence pairs similar enough in both measures, sorted.
-
-        Only the pairs whose cosine reaches ``SEED_COSINE`` are ever held (one row of products
-        at a time is summed), so memory grows with the sentences and those pairs, not with
-        the product of the two texts' lengths; the seeds are those of the dense statement
-        (:func:`~dupefind.align.compiled.sentence_products` and
-        :func:`~dupefind.align.compiled.similar_sentences`), to the last bit.
-        """
-        a, b = self.a, self.b
-        rows, cols, cosine, common, sizes_a, sizes_b = self.similar(SEED_COSINE)
-        order = np.lexsort((cols, rows))
-        rows, cols, cosine, common = rows[order], cols[order], cosine[order], common[order]
-        chosen = similar_seeds(rows, cols, cosine, common, len(a.starts), len(b.starts),
-                               np.maximum(sizes_a, 1).astype(float), np.maximum(sizes_b, 1).astype(float),
-                               SEED_DICE, BEST_SHARE, MAX_MATCHES)
-        seeds = list(zip(rows[chosen].tolist(), cols[chosen].tolist()))
-        self.cosine = dict(zip(seeds, cosine[chosen].tolist()))
-        return seeds
-
-    def words(self, i0: int, i1: int, j0: int, j1: int) -> tuple[int, int]:
-        """Number of terms (with repeats) in sentences ``i0..i1`` of A and ``j0..j1`` of B."""
-        a, b = self.a, self.b
-        return (self.counts_a[a.ends[i1]] - self.counts_a[a.starts[i0]],
-                self.counts_b[b.ends[j1]] - self.counts_b[b.starts[j0]])
-
-    def holds(self, terms: Codes, start: int, end: int) -> npt.NDArray[np.bool_]:
-        """Which terms occur among tokens ``start:end`` (one more entry, for -1, is ``False``)."""
-        found = np.zeros_like(self._holds)
-        found[terms[start:end]] = True
-        found[-1] = False
-        return found
-
-    def stretch_cosine(self, i0: int, i1: int, j0: int, j1: int) -> float:
-        """Cosine of sentences ``i0..i1`` of A and ``j0..j1`` of B, each summed into one vector."""
-        a, b = self.a, self.b
-        terms_a, weights_a = bag(self.terms_a, a.starts[i0], a.ends[i1], self.isf)
-        terms_b, weights_b = bag(self.terms_b, b.starts[j0], b.ends[j1], self.isf)
-        dense_b = np.zeros(len(self.isf))
-        dense_b[terms_b] = weights_b
-        # Python's own sum, over the terms in order of first occurrence in A: the same float.
-        dot = sum((weights_a * dense_b[terms_a]).tolist())
-        norms = float(np.sqrt(sum((weights_a * weights_a).tolist()) * sum((weights_b * weights_b).tolist())))
-        return dot / norms if norms else 0.0
-
-
-def _norms(squares: Weights, sizes: Codes) -> Weights:
-    """Each sentence's norm: the square root of its sum of squares (``** 0.5`` of Python, as
-    it always was); 1 for a sentence without terms."""
-    return np.array([s**0.5 if n else 1.0 for s, n in zip(squares.tolist(), sizes.tolist())])
-
-
-@lru_cache(maxsize=1024)
-def _isf(total: int) -> Weights:
-    """Inverse sentence frequency of a term found in ``n`` of ``total`` sentences, for each ``n``
-    (each computed on its own, as a float of ``np.log``, the same to the last bit)."""
-    return np.array([0.0] + [float(np.log(total / n)) + 1e-3 for n in range(1, total + 1)])
 
 
 def _validated(seeds: Sequence[Seed], gap: int, vectors: SentencePair,

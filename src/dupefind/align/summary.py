@@ -52,8 +52,11 @@ from itertools import pairwise
 
 from ..models import Passage
 from ..text import Tokens
-from .passages import Side, identical_in, joined_edits
-from .sentences import VALID_COSINE, SentencePair, Sentences, paired
+from .joining import identical_in, joined_edits
+from .passages import Side
+from .sentences import VALID_COSINE
+from .terms import Sentences
+from .vectors import SentencePair, paired
 
 #: Chain: most words in A of each of its passages, ...
 CHAIN_PIECE = 100
@@ -108,7 +111,7 @@ def summarised(side_a: Side, side_b: Side, passages: Sequence[Passage], *,
     """``passages`` (what :func:`~dupefind.align.passages.align_sides` found in the two texts)
     with each summary of B in A as one passage, if the pair looks like a summary (see the
     module's description); else ``passages`` as they are. ``vectors``: the two texts'
-    sentences :func:`~dupefind.align.sentences.paired` with a floor of at most
+    sentences :func:`~dupefind.align.vectors.paired` with a floor of at most
     ``LOOSE_COSINE``, if the caller has them."""
     a, b, sa, sb = side_a.tokens, side_b.tokens, side_a.sentences, side_b.sentences
     spans = sorted((_word(a, p.a_start), _word(a, p.a_end), _word(b, p.b_start), _word(b, p.b_end))

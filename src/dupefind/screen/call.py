@@ -11,7 +11,7 @@ from enum import Enum
 import numpy as np
 import numpy.typing as npt
 
-from ..align.passages import MIN_SEEDS, TOUCH
+from ..align.joining import MIN_SEEDS, TOUCH
 from ..shingles import ShingleIds
 from ..verify import Overlap, passage_needed
 from .documents import Probe, Screened, probe

@@ -12,7 +12,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..align.compiled import gram_keys
-from ..align.sentences import _sentences
+from ..align.terms import _sentences
 from ..arrays import in_sorted
 from ..boilerplate import Commons, boilerplate_mask
 from ..config import Scheme

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from ..align.passages import MAX_REPEATS, passage_spans
+from ..align.words import MAX_REPEATS, passage_spans
 from ..arrays import unique
 from ..jit import kernel
 from .documents import Probe, Screened
@@ -26,7 +26,7 @@ def shares_seed(a: Probe, b: Probe) -> bool:
 
 def word_spans(a: Screened, b: Screened, x: Probe, y: Probe, *, min_words: int, most: int,
                enough: int | None = None) -> list[Span]:
-    """What the aligner's word pass could keep (:func:`~dupefind.align.passages.passage_spans`:
+    """What the aligner's word pass could keep (:func:`~dupefind.align.words.passage_spans`:
     the first ``most``, or fewer once ``enough`` identical words; none, and the word pass keeps
     no passage), on word ids numbered from
     the hashes as the aligner numbers words: equal words, equal ids; each boilerplate word an

@@ -9,8 +9,9 @@ import numpy as np
 import numpy.typing as npt
 
 from ..align import Side
-from ..align.passages import MIN_SEEDS
-from ..align.sentences import SEED_DICE, sentence_fragments
+from ..align.joining import MIN_SEEDS
+from ..align.sentences import sentence_fragments
+from ..align.vectors import SEED_DICE
 from ..jit import kernel
 from .documents import Probe
 from .seeds import _joint

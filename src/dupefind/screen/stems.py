@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from ..align.sentences import FUNCTION_WORDS, STEM
+from ..align.terms import FUNCTION_WORDS, STEM
 from ..arrays import in_sorted
 from ..jit import kernel
 from ..text import _BASE_U64, HashedWords, _mix64, _simple_bytes, _word_spans, word_hashes
