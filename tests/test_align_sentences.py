@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dupefind.align import align
-from dupefind.align.compiled import (
+from dupefind.align.sentence_kernels import (
     bag,
     sentence_frequency,
     sentence_products,

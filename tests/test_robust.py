@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 import dupefind
 from dupefind import Config, jit, pipeline, verify
 from dupefind.align import words as word_pass
-from dupefind.align.compiled import sentence_products, similar_sentences
+from dupefind.align.sentence_kernels import sentence_products, similar_sentences
 from dupefind.align.sentences import Fragment, _overlaps, _SeedIndex, _self_contained, _Spans
 from dupefind.align.summary import LOOSE_COSINE
 from dupefind.align.terms import Sentences, Vocabulary

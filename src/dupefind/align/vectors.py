@@ -9,15 +9,8 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 
-from .compiled import (
-    Codes,
-    Weights,
-    bag,
-    sentence_frequency,
-    sentence_squares,
-    similar_pairs,
-    similar_seeds,
-)
+from .compiled import Codes, Weights
+from .sentence_kernels import bag, sentence_frequency, sentence_squares, similar_pairs, similar_seeds
 from .terms import Sentences, joint_codes
 
 #: Seed: cosine of the two sentences' tf-isf vectors and Dice of their term sets.
@@ -93,8 +86,8 @@ class SentencePair:
         Only the pairs whose cosine reaches ``SEED_COSINE`` are ever held (one row of products
         at a time is summed), so memory grows with the sentences and those pairs, not with
         the product of the two texts' lengths; the seeds are those of the dense statement
-        (:func:`~dupefind.align.compiled.sentence_products` and
-        :func:`~dupefind.align.compiled.similar_sentences`), to the last bit.
+        (:func:`~dupefind.align.sentence_kernels.sentence_products` and
+        :func:`~dupefind.align.sentence_kernels.similar_sentences`), to the last bit.
         """
         a, b = self.a, self.b
         rows, cols, cosine, common, sizes_a, sizes_b = self.similar(SEED_COSINE)

@@ -1,0 +1,311 @@
+"""The sentence pass's hot loops over term codes, compiled with numba: sentence frequencies,
+tf-isf weights and the products and similar pairs of two texts' sentences (the word pass's are
+in :mod:`dupefind.align.compiled`, whose statement of exactness holds here too: each kernel
+computes what plain Python did, sums in the same sequence, to the last bit).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from ..jit import kernel
+from .compiled import Codes, Weights
+
+
+@kernel(nogil=True)
+def sentence_frequency(terms: Codes, starts: Codes, ends: Codes, n_terms: int) -> Codes:  # pragma: no cover - compiled
+    """For each term, the number of sentences (token ranges ``starts[k]:ends[k]``) holding it."""
+    counts = np.zeros(n_terms, dtype=np.int64)
+    seen = np.full(n_terms, -1, dtype=np.int64)
+    for k in range(len(starts)):
+        for t in terms[starts[k] : ends[k]]:
+            if t >= 0 and seen[t] != k:
+                seen[t] = k
+                counts[t] += 1
+    return counts
+
+
+@kernel(nogil=True)
+def _sentence_weights(terms: Codes, start: int, end: int, isf: Weights, count: Codes,
+                      order: Codes) -> tuple[int, float]:  # pragma: no cover - compiled
+    """One sentence's distinct terms in order of first occurrence (into ``order``; ``count``
+    holds each one's occurrences and is left at zero for the terms it did not touch), their
+    number and the sum of their squared weights (``count * isf``) in that order."""
+    distinct = 0
+    for t in terms[start:end]:
+        if t >= 0:
+            if count[t] == 0:
+                order[distinct] = t
+                distinct += 1
+            count[t] += 1
+    square = 0.0
+    for k in range(distinct):
+        weight = count[order[k]] * isf[order[k]]
+        square += weight * weight
+    return distinct, square
+
+
+@kernel(nogil=True)
+def _filed_by_term(rows: list[int], cols: list[int], weights: list[float], n_terms: int
+                   ) -> tuple[Codes, Codes, Weights]:  # pragma: no cover - compiled
+    """Entries ``(row, term, weight)`` filed by term: for term ``t``, rows and weights
+    ``head[t]:head[t + 1]`` of the two arrays, in their order of entry."""
+    head = np.zeros(n_terms + 1, dtype=np.int64)
+    for t in cols:
+        head[t + 1] += 1
+    head = np.cumsum(head)
+    fill = head[:-1].copy()
+    filed_rows = np.empty(len(cols), dtype=np.int64)
+    filed_weights = np.empty(len(cols))
+    for e in range(len(cols)):
+        t = cols[e]
+        filed_rows[fill[t]], filed_weights[fill[t]] = rows[e], weights[e]
+        fill[t] += 1
+    return head, filed_rows, filed_weights
+
+
+@kernel(nogil=True)
+def sentence_products(terms_a: Codes, starts_a: Codes, ends_a: Codes, terms_b: Codes, starts_b: Codes,
+                      ends_b: Codes, isf: Weights, shared: npt.NDArray[np.bool_]
+                      ) -> tuple[Weights, Weights, Weights, Codes, Weights, Codes]:  # pragma: no cover - compiled
+    """The tf-isf products of every sentence of A with every sentence of B over the ``shared``
+    terms (a term's weight in a sentence: its count times its ``isf``), and how many shared
+    terms each pair has; of each sentence, the sum of its squared weights over all its terms
+    and its number of distinct terms.
+
+    Each product is summed over A's sentence's terms in order of their first occurrence, as
+    a sparse product over the sentence's entries in that order adds them.
+    """
+    n_terms = len(isf)
+    count = np.zeros(n_terms, dtype=np.int64)
+    order = np.empty(max(len(terms_a), len(terms_b)) + 1, dtype=np.int64)
+    # B's weights on the shared terms, filed by term: for term t, entries head[t]:head[t + 1].
+    rows_b, cols_b, weights_b = [], [], []
+    squares_b, sizes_b = np.zeros(len(starts_b)), np.zeros(len(starts_b), dtype=np.int64)
+    for j in range(len(starts_b)):
+        distinct, squares_b[j] = _sentence_weights(terms_b, starts_b[j], ends_b[j], isf, count, order)
+        sizes_b[j] = distinct
+        for k in range(distinct):
+            t = order[k]
+            if shared[t]:
+                rows_b.append(j)
+                cols_b.append(t)
+                weights_b.append(count[t] * isf[t])
+            count[t] = 0
+    head, filed_rows, filed_weights = _filed_by_term(rows_b, cols_b, weights_b, n_terms)
+    dot = np.zeros((len(starts_a), len(starts_b)))
+    common = np.zeros((len(starts_a), len(starts_b)))
+    squares_a, sizes_a = np.zeros(len(starts_a)), np.zeros(len(starts_a), dtype=np.int64)
+    for i in range(len(starts_a)):
+        distinct, squares_a[i] = _sentence_weights(terms_a, starts_a[i], ends_a[i], isf, count, order)
+        sizes_a[i] = distinct
+        for k in range(distinct):
+            t = order[k]
+            if shared[t]:
+                weight = count[t] * isf[t]
+                for e in range(head[t], head[t + 1]):
+                    dot[i, filed_rows[e]] += weight * filed_weights[e]
+                    common[i, filed_rows[e]] += 1.0
+            count[t] = 0
+    return dot, common, squares_a, sizes_a, squares_b, sizes_b
+
+
+@kernel(nogil=True)
+def bag(terms: Codes, start: int, end: int, isf: Weights) -> tuple[Codes, Weights]:  # pragma: no cover - compiled
+    """Tokens ``start:end`` as one bag of terms: the distinct terms in order of first
+    occurrence, and each one's ``isf`` added up once per occurrence, one at a time."""
+    weights = np.zeros(len(isf))
+    seen = np.zeros(len(isf), dtype=np.bool_)
+    order = np.empty(max(end - start, 0), dtype=np.int64)
+    distinct = 0
+    for t in terms[start:end]:
+        if t >= 0:
+            if not seen[t]:
+                seen[t] = True
+                order[distinct] = t
+                distinct += 1
+            weights[t] += isf[t]
+    order = order[:distinct]
+    return order, weights[order]
+
+
+@kernel(nogil=True)
+def similar_sentences(dot: Weights, common: Weights, norms_a: Weights, norms_b: Weights, sizes_a: Weights,
+                      sizes_b: Weights, min_cosine: float, min_dice: float, best_share: float,
+                      max_matches: int) -> tuple[Weights, Codes, Codes]:  # pragma: no cover - compiled
+    """The cosine of every sentence pair, and the pairs ``(i, j)`` (row by row) that seed a
+    cluster: cosine at least ``min_cosine``, and ``best_share`` of the best cosine of either
+    sentence; Dice of their term sets at least ``min_dice``; neither sentence matching more
+    than ``max_matches`` others (rows first, then columns); and each within one sentence of
+    the other's best seed."""
+    rows, cols = dot.shape
+    cosine = np.empty((rows, cols))
+    for i in range(rows):
+        for j in range(cols):
+            cosine[i, j] = dot[i, j] / (norms_a[i] * norms_b[j])
+    best_a = np.full(rows, -np.inf)
+    best_b = np.full(cols, -np.inf)
+    for i in range(rows):
+        for j in range(cols):
+            best_a[i] = max(best_a[i], cosine[i, j])
+            best_b[j] = max(best_b[j], cosine[i, j])
+    hit = np.zeros((rows, cols), dtype=np.bool_)
+    for i in range(rows):
+        for j in range(cols):
+            c = cosine[i, j]
+            hit[i, j] = (c >= min_cosine and 2 * common[i, j] / (sizes_a[i] + sizes_b[j]) >= min_dice
+                         and c >= best_share * max(best_a[i], best_b[j]))
+    for i in range(rows):
+        if hit[i].sum() > max_matches:
+            hit[i] = False
+    for j in range(cols):
+        if hit[:, j].sum() > max_matches:
+            hit[:, j] = False
+    # The best seed of each sentence (the first, on a tie; the first sentence when it has none).
+    best_j = np.zeros(rows, dtype=np.int64)
+    best_i = np.zeros(cols, dtype=np.int64)
+    top_a = np.full(rows, -np.inf)
+    top_b = np.full(cols, -np.inf)
+    for i in range(rows):
+        for j in range(cols):
+            value = cosine[i, j] if hit[i, j] else -1.0
+            if value > top_a[i]:
+                top_a[i], best_j[i] = value, j
+            if value > top_b[j]:
+                top_b[j], best_i[j] = value, i
+    seeds_a, seeds_b = [], []
+    for i in range(rows):
+        for j in range(cols):
+            if hit[i, j] and abs(j - best_j[i]) <= 1 and abs(i - best_i[j]) <= 1:
+                seeds_a.append(i)
+                seeds_b.append(j)
+    return cosine, np.array(seeds_a, dtype=np.int64), np.array(seeds_b, dtype=np.int64)
+
+
+@kernel(nogil=True)
+def sentence_squares(terms: Codes, starts: Codes, ends: Codes, isf: Weights) -> tuple[Weights, Codes]:  # pragma: no cover - compiled
+    """Of each sentence (tokens ``starts[k]:ends[k]``), the sum of its squared weights and its
+    number of distinct terms, as :func:`sentence_products` gives them."""
+    count = np.zeros(len(isf), dtype=np.int64)
+    order = np.empty(len(terms) + 1, dtype=np.int64)
+    squares, sizes = np.zeros(len(starts)), np.zeros(len(starts), dtype=np.int64)
+    for k in range(len(starts)):
+        distinct, squares[k] = _sentence_weights(terms, starts[k], ends[k], isf, count, order)
+        sizes[k] = distinct
+        for x in range(distinct):
+            count[order[x]] = 0
+    return squares, sizes
+
+
+@kernel(nogil=True)
+def similar_seeds(rows: Codes, cols: Codes, cosine: Weights, common: Weights, n_rows: int, n_cols: int,
+                  sizes_a: Weights, sizes_b: Weights, min_dice: float, best_share: float,
+                  max_matches: int) -> Codes:  # pragma: no cover - compiled
+    """:func:`similar_sentences` over the pairs whose cosine reaches its ``min_cosine`` only
+    (``rows``, ``cols``: sorted row by row; ``cosine``, ``common``: theirs): the same seeds,
+    with memory that grows with those pairs, not with every sentence pair. (A pair below
+    ``min_cosine`` never seeds, and never holds the best cosine of a sentence that seeds.)
+    Gives the index of each seed among the pairs."""
+    n = len(rows)
+    best_a = np.full(n_rows, -np.inf)
+    best_b = np.full(n_cols, -np.inf)
+    for e in range(n):
+        best_a[rows[e]] = max(best_a[rows[e]], cosine[e])
+        best_b[cols[e]] = max(best_b[cols[e]], cosine[e])
+    hit = np.zeros(n, dtype=np.bool_)
+    per_row = np.zeros(n_rows, dtype=np.int64)
+    for e in range(n):
+        i, j, c = rows[e], cols[e], cosine[e]
+        hit[e] = 2 * common[e] / (sizes_a[i] + sizes_b[j]) >= min_dice and c >= best_share * max(best_a[i], best_b[j])
+        if hit[e]:
+            per_row[i] += 1
+    per_col = np.zeros(n_cols, dtype=np.int64)
+    for e in range(n):
+        if hit[e] and per_row[rows[e]] > max_matches:
+            hit[e] = False
+        if hit[e]:
+            per_col[cols[e]] += 1
+    for e in range(n):
+        if hit[e] and per_col[cols[e]] > max_matches:
+            hit[e] = False
+    best_j = np.zeros(n_rows, dtype=np.int64)
+    best_i = np.zeros(n_cols, dtype=np.int64)
+    top_a = np.full(n_rows, -np.inf)
+    top_b = np.full(n_cols, -np.inf)
+    for e in range(n):
+        if hit[e]:
+            i, j = rows[e], cols[e]
+            if cosine[e] > top_a[i]:
+                top_a[i], best_j[i] = cosine[e], j
+            if cosine[e] > top_b[j]:
+                top_b[j], best_i[j] = cosine[e], i
+    seeds = np.empty(n, dtype=np.int64)
+    found = 0
+    for e in range(n):
+        i, j = rows[e], cols[e]
+        if hit[e] and abs(j - best_j[i]) <= 1 and abs(i - best_i[j]) <= 1:
+            seeds[found] = e
+            found += 1
+    return seeds[:found]
+
+
+@kernel(nogil=True)
+def similar_pairs(terms_a: Codes, starts_a: Codes, ends_a: Codes, terms_b: Codes, starts_b: Codes,
+                  ends_b: Codes, isf: Weights, shared: npt.NDArray[np.bool_], norms_a: Weights,
+                  norms_b: Weights, min_cosine: float) -> tuple[Codes, Codes, Weights, Weights]:  # pragma: no cover - compiled
+    """The sentence pairs ``(i, j)`` of A and B whose cosine is at least ``min_cosine``, row by
+    row (in no order within a row): with their cosine and their number of shared terms.
+
+    Each product is summed exactly as :func:`sentence_products` sums it, one row of A at a time:
+    memory grows with the sentences and the pairs kept, never with their product.
+    """
+    n_terms = len(isf)
+    count = np.zeros(n_terms, dtype=np.int64)
+    order = np.empty(max(len(terms_a), len(terms_b)) + 1, dtype=np.int64)
+    rows_b, cols_b, weights_b = [], [], []
+    for j in range(len(starts_b)):
+        distinct, _ = _sentence_weights(terms_b, starts_b[j], ends_b[j], isf, count, order)
+        for k in range(distinct):
+            t = order[k]
+            if shared[t]:
+                rows_b.append(j)
+                cols_b.append(t)
+                weights_b.append(count[t] * isf[t])
+            count[t] = 0
+    head, filed_rows, filed_weights = _filed_by_term(rows_b, cols_b, weights_b, n_terms)
+    dot = np.zeros(len(starts_b))
+    common = np.zeros(len(starts_b))
+    touched = np.empty(len(starts_b), dtype=np.int64)
+    out_i = [0]
+    out_j = [0]
+    out_cos = [0.0]
+    out_common = [0.0]
+    for i in range(len(starts_a)):
+        distinct, _ = _sentence_weights(terms_a, starts_a[i], ends_a[i], isf, count, order)
+        reached = 0
+        for k in range(distinct):
+            t = order[k]
+            if shared[t]:
+                weight = count[t] * isf[t]
+                for e in range(head[t], head[t + 1]):
+                    j = filed_rows[e]
+                    if common[j] == 0.0:
+                        touched[reached] = j
+                        reached += 1
+                    dot[j] += weight * filed_weights[e]
+                    common[j] += 1.0
+            count[t] = 0
+        for r in range(reached):
+            j = touched[r]
+            cosine = dot[j] / (norms_a[i] * norms_b[j])
+            if cosine >= min_cosine:
+                out_i.append(i)
+                out_j.append(j)
+                out_cos.append(cosine)
+                out_common.append(common[j])
+            dot[j] = 0.0
+            common[j] = 0.0
+    # Each list starts with a placeholder (so that numba knows its type), left out here.
+    return (np.array(out_i[1:], dtype=np.int64), np.array(out_j[1:], dtype=np.int64), np.array(out_cos[1:]),
+            np.array(out_common[1:]))
