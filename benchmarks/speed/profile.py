@@ -17,7 +17,8 @@
    texts hold, the cheap checks per pair and what they decided, making
    documents ready for the aligner, the sentence check, aligning and judging, packing; then CPU
    per pair that is not reported (everything spent on it: its checks, and its alignment when the
-   checks could not turn it down) and per reported pair, and per document.
+   checks could not turn it down) and per reported pair, and per document. ``--verify-every N``
+   times one task in N (a sample, for a corpus too large to verify in one process).
 
 CPU times come from ``time.process_time()``, so they hold on a shared, noisy machine; the
 timeline is wall time.
@@ -43,7 +44,7 @@ from dupefind.catalog import build_catalog, fingerprint_task
 from dupefind.config import Config
 from dupefind.models import PackedPair
 from dupefind.pipeline import Reread, TaskDocuments, proposed
-from dupefind.pipeline.judging import _pair, _reread
+from dupefind.pipeline.judging import _aligned, _made, _reread
 from dupefind.pipeline.kept import KEPT
 from dupefind.pipeline.tasks import _grouped, _pair_task
 from dupefind.report.json_report import report_json_chunks
@@ -60,6 +61,9 @@ def main() -> None:
     parser.add_argument("--passage-words", type=int, default=Config().passage_words,
                         help="the scan's --passage-words")
     parser.add_argument("--skip", default="", help="comma-separated steps to leave out: timeline,first,verify")
+    parser.add_argument("--verify-every", type=int, default=1, metavar="N",
+                        help="step 3 times one task in N (the scan's tasks, every Nth in order): a sample "
+                             "for corpora too large to verify in one process")
     args = parser.parse_args()
     config = Config(passage_words=args.passage_words)
     if "timeline" not in args.skip:
@@ -67,7 +71,7 @@ def main() -> None:
     if "first" not in args.skip:
         first_pass(args.corpus, args.first_pass_docs)
     if "verify" not in args.skip:
-        verification(args.corpus, config)
+        verification(args.corpus, config, every=max(1, args.verify_every))
 
 
 class Memory:
@@ -205,7 +209,7 @@ def first_pass(corpus: str, limit: int) -> None:
           f"segments and reading again and sketching again the documents that hold one)")
 
 
-def verification(corpus: str, scan_config: Config) -> None:
+def verification(corpus: str, scan_config: Config, *, every: int = 1) -> None:
     config = Config(jobs=1, passage_words=scan_config.passage_words)
     catalog = build_catalog(list(plan_reading([corpus])), views=_views(config), seed=config.seed,
                             min_words=config.min_words, boilerplate_min_docs=config.boilerplate_min_docs,
@@ -218,8 +222,12 @@ def verification(corpus: str, scan_config: Config) -> None:
     documents = 0
     clock = time.process_time
     words = np.fromiter((d.words for d in catalog.documents), dtype=np.int64, count=len(catalog.documents))
-    for pairs in _grouped(candidates, words=words, jobs=Config().processes):  # the scan's tasks
+    seen_pairs = 0
+    for number, pairs in enumerate(_grouped(candidates, words=words, jobs=Config().processes)):  # the scan's tasks
+        if number % every:
+            continue
         task = _pair_task(pairs, catalog)
+        seen_pairs += len(task.pairs)
         docs = TaskDocuments(task, commons=catalog.commons, config=config)
         ready: dict[int, Reread] = {}
         probed: dict[int, Probe] = {}
@@ -277,14 +285,19 @@ def verification(corpus: str, scan_config: Config) -> None:
                         count["turned down by the sentence check"] += 1
                 if possible:
                     began = clock()
-                    pair = _pair(x, y, config, figures=None if a.short or b.short else figures_ab)
+                    aligned = _aligned(x, y, config, figures=None if a.short or b.short else figures_ab)
                     took = clock() - began
-                    cpu["align + explain + verdict"] += took
+                    cpu["align + verdict"] += took
                     spent += took
                     count["aligned"] += 1
-                    if not pair.duplicate:
+                    if aligned.duplicate:
+                        began = clock()
+                        pair = _made(x, y, aligned)
+                        took = clock() - began
+                        cpu["summary + explain (copies only)"] += took
+                        spent += took
+                    else:
                         count["aligned, not reported"] += 1
-                        pair = None
             if pair is None:
                 began = clock()
                 pair = docs.second_look(i, j, a, b)
@@ -303,11 +316,12 @@ def verification(corpus: str, scan_config: Config) -> None:
             spent_reported += spent + took
             count["reported"] += 1
     reported = count["reported"]
-    not_reported = len(candidates) - reported
+    not_reported = seen_pairs - reported
     total = sum(cpu.values())
-    print(f"verification, one process (--passage-words {config.passage_words}): {len(candidates):,} candidates, "
-          f"{reported:,} reported; {documents:,} documents re-read ({documents / max(1, len(candidates)):.2f} a pair); "
-          f"{total:.2f} s CPU in all, {total / max(1, len(candidates)) * 1e3:.3f} ms a pair")
+    sample = f" (one task in {every}: {seen_pairs:,} of the {len(candidates):,} candidates)" if every > 1 else ""
+    print(f"verification, one process (--passage-words {config.passage_words}){sample}: {seen_pairs:,} candidates, "
+          f"{reported:,} reported; {documents:,} documents re-read ({documents / max(1, seen_pairs):.2f} a pair); "
+          f"{total:.2f} s CPU in all, {total / max(1, seen_pairs) * 1e3:.3f} ms a pair")
     for stage, seconds in cpu.items():
         print(f"  {stage}: {seconds:.2f} s")
     for what, n in sorted(count.items()):
