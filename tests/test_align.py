@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import random
+from bisect import bisect_left
 from itertools import pairwise
 
 import numpy as np
 from conftest import sample_text
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from dupefind.align.compiled import chain_spans, gram_keys
@@ -185,6 +186,67 @@ def test_joined_passages_count_each_word_once() -> None:
     # One whose words are all taken on one side (here B) is left out.
     assert joined_edits([edit("equal", 0, 20, 0, 20), edit("equal", 22, 29, 10, 17)], a, b) == (
         edit("equal", 0, 20, 0, 20),)
+
+
+def _joined_edits_plainly(edits: list[Edit], a: Tokens, b: Tokens) -> tuple[Edit, ...]:
+    """:func:`joined_edits` stated plainly, over lists of the word ranges taken."""
+    def word(t: Tokens, offset: int) -> int:
+        return bisect_left(t.starts, offset)
+
+    def overlaps(taken: list[tuple[int, int]], start: int, stop: int) -> bool:
+        # An empty range (no words: an insertion's side in A) overlaps nothing, nor is anything in it.
+        return start < stop and any(s < stop and start < e for s, e in taken if s < e)
+
+    steps = [(e, word(a, e.a_start), word(a, e.a_end), word(b, e.b_start), word(b, e.b_end)) for e in edits]
+    taken_a: list[tuple[int, int]] = []
+    taken_b: list[tuple[int, int]] = []
+    kept = []
+    for e, ia, ib, ja, _ in sorted((s for s in steps if s[0].op == "equal"), key=lambda s: (s[1] - s[2], s[1], s[3])):
+        free = [not overlaps(taken_a, ia + k, ia + k + 1) and not overlaps(taken_b, ja + k, ja + k + 1)
+                for k in range(ib - ia)]
+        runs = [(k, end) for k in range(len(free)) for end in [next((x for x in range(k, len(free)) if not free[x]), len(free))]
+                if free[k] and (k == 0 or not free[k - 1])]
+        if ib == ia:
+            runs = [(0, 0)]
+        if not runs:
+            continue
+        start, stop = max(runs, key=lambda r: (r[1] - r[0], -r[0]))
+        if (start, stop) != (0, ib - ia):
+            e = Edit("equal", a.starts[ia + start], a.ends[ia + stop - 1], b.starts[ja + start], b.ends[ja + stop - 1])
+        taken_a.append((ia + start, ia + stop))
+        taken_b.append((ja + start, ja + stop))
+        kept.append(e)
+    for e, ia, ib, ja, jb in sorted((s for s in steps if s[0].op != "equal"), key=lambda s: (s[1], s[3])):
+        if overlaps(taken_a, ia, ib) or overlaps(taken_b, ja, jb):
+            continue
+        taken_a.append((ia, ib))
+        taken_b.append((ja, jb))
+        kept.append(e)
+    return tuple(sorted(kept, key=lambda e: (e.a_start, e.b_start)))
+
+
+@given(st.lists(st.tuples(st.sampled_from(["equal", "equal", "replace", "delete", "insert"]),
+                          st.integers(0, 39), st.integers(0, 8), st.integers(0, 39), st.integers(0, 8)),
+                max_size=14))
+# A run whose two longest free stretches are as long (words 23-24 of A taken by a longer run,
+# itself cut short by a longer one still) keeps the first.
+@example(steps=[("equal", 36, 10, 12, 0), ("equal", 23, 9, 10, 0), ("equal", 20, 8, 0, 0)])
+def test_joined_edits_keep_each_word_once_as_stated_plainly(steps: list[tuple[str, int, int, int, int]]) -> None:
+    # Steps of several passages over the same words, overlapping any way they can: the runs kept
+    # and their trimmed words are those of the rule written plainly, in the same order.
+    a = tokenize(" ".join(f"a{k}" for k in range(48)))
+    b = tokenize(" ".join(f"b{k}" for k in range(48)))
+
+    def edit(op: str, ia: int, n: int, ja: int, m: int) -> Edit:
+        n, m = (max(1, n), max(1, n)) if op == "equal" else (0 if op == "insert" else max(1, n),
+                                                               0 if op == "delete" else max(1, m))
+        def at(t: Tokens, i: int, count: int) -> tuple[int, int]:
+            return (t.starts[i], t.ends[i + count - 1]) if count else ((t.ends[i - 1],) * 2 if i else (0, 0))
+        return Edit(op, *at(a, ia, n), *at(b, ja, m))
+
+    edits = [edit(*step) for step in steps]
+    assert joined_edits(edits, a, b) == _joined_edits_plainly(edits, a, b)
+    assert joined_edits(iter(edits), a, b) == joined_edits(edits, a, b)
 
 
 def test_reordered_copy_is_found_piece_by_piece() -> None:
