@@ -31,7 +31,7 @@ import os
 import tempfile
 import threading
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from typing import Any
 
@@ -216,7 +216,7 @@ def verification(corpus: str, scan_config: Config, *, every: int = 1) -> None:
                             jobs=Config().processes)
     candidates = proposed(catalog, views=_views(config), threads=config.processes)
     KEPT.clear()  # (documents are kept screened across tasks, as in a scan's workers)
-    cpu: Counter[str] = Counter()
+    cpu: defaultdict[str, float] = defaultdict(float)
     count: Counter[str] = Counter()
     spent_not_reported = spent_reported = 0.0
     documents = 0
