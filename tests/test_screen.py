@@ -20,6 +20,7 @@ from dupefind import pipeline
 from dupefind.align import passages as aligner
 from dupefind.align import words as word_pass
 from dupefind.align.sentences import Fragment, sentence_fragments
+from dupefind.align.terms import FUNCTION_WORDS, STEM
 from dupefind.boilerplate import Commons, segment_keys
 from dupefind.config import Config
 from dupefind.models import Location, Pair
@@ -39,8 +40,9 @@ from dupefind.screen import (
     shares_content,
     shares_seed,
 )
+from dupefind.screen.stems import _byte_keys, _token_stems
 from dupefind.text import hash_words
-from dupefind.verify import overlap, passage_needed
+from dupefind.verify import compact_tokens, overlap, passage_needed
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 FUNCTION = "the of and to in a is that for it as was with be by on not he this are or his from at which".split()
@@ -251,6 +253,25 @@ def test_stems_from_bytes_are_the_sentence_pass_terms(texts: tuple[str, str, boo
         # equal keys exactly where the stems are equal
         pairs = {(int(k), int(t)) for k, t in zip(cheap.stems, terms.term) if t >= 0}
         assert len({k for k, _ in pairs}) == len(pairs) == len({t for _, t in pairs})
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from("naïve café Zürich ÉCOLE déjà Ωmega мир façade the of said 1234 ²³ résumé owners".split()),
+                max_size=60), st.integers(0, 2**32 - 1))
+def test_stems_of_a_text_with_accented_letters_are_each_words_stem(words: list[str], seed: int) -> None:
+    # A text holding letters outside ASCII is tokenised; each word's stem key is that of its own
+    # first letters (none for a function word, a number, a word of two letters or boilerplate),
+    # however often the word comes back.
+    text = " ".join(words) + " à"
+    doc = screened("d", text, commons=Commons(), scheme="stopwords", ngram=8, min_words=1)
+    mask = np.random.default_rng(seed).random(len(doc.words.hashes)) < 0.3
+    keys, starts = _token_stems(text, doc.words, mask)
+    tokens = compact_tokens(text)
+    assert keys is not None and starts is not None and starts.tolist() == list(tokens.starts)
+    for word, key, dropped in zip(tokens.words, keys.tolist(), mask.tolist()):
+        stem = "" if dropped or len(word) <= 2 or word in FUNCTION_WORDS or word.isdigit() else word[:STEM]
+        data = np.frombuffer(stem.encode("utf-8") or b" ", dtype=np.uint8)
+        assert key == int(_byte_keys(data, np.array([0]), np.array([len(stem.encode("utf-8"))]))[0])
 
 
 def test_sentence_seed_count_is_a_bound_on_the_sentence_pass() -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from ..align.terms import FUNCTION_WORDS, STEM
+from ..align.terms import FUNCTION_WORDS, STEM, vocabulary
 from ..arrays import in_sorted
 from ..jit import kernel
 from ..text import _BASE_U64, HashedWords, _mix64, _simple_bytes, _word_spans, word_hashes
@@ -47,12 +47,15 @@ def _token_stems(text: str, words: HashedWords, boilerplate: npt.NDArray[np.bool
     tokens = compact_tokens(text)
     if len(tokens) != len(words.hashes):
         return None, None
-    stems = [w[:STEM] if len(w) > 2 and w not in FUNCTION_WORDS and not w.isdigit() and not dropped else ""
-             for w, dropped in zip(tokens.words, boilerplate.tolist())]
-    encoded = [stem.encode("utf-8") for stem in stems]
-    ends = np.cumsum([len(e) for e in encoded], dtype=np.int64)
-    data = np.frombuffer(b"".join(encoded) or b" ", dtype=np.uint8)
-    keys: npt.NDArray[np.uint64] = _byte_keys(data, ends - np.array([len(e) for e in encoded], dtype=np.int64), ends)
+    # Each distinct word's stem once (a text says most of its words more than once), the bytes
+    # of all of them in one encoding, a NUL after each (no word holds one).
+    distinct = vocabulary(tokens.words)
+    stems = ["" if len(w) <= 2 or w in FUNCTION_WORDS or w.isdigit() else w[:STEM] for w in distinct.items]
+    data = np.frombuffer(("\0".join(stems) + "\0").encode("utf-8"), dtype=np.uint8)
+    ends = np.flatnonzero(data == 0).astype(np.int64)
+    starts = np.concatenate(([0], ends[:-1] + 1)).astype(np.int64)
+    keys: npt.NDArray[np.uint64] = _byte_keys(data, starts, ends)[distinct.codes]
+    keys[boilerplate] = 0
     return keys, np.asarray(tokens.starts, dtype=np.int64)
 
 
