@@ -20,7 +20,7 @@ from dupefind import pipeline
 from dupefind.align import passages as aligner
 from dupefind.align import words as word_pass
 from dupefind.align.sentences import Fragment, sentence_fragments
-from dupefind.align.terms import FUNCTION_WORDS, STEM
+from dupefind.align.terms import _term
 from dupefind.boilerplate import Commons, segment_keys
 from dupefind.config import Config
 from dupefind.models import Location, Pair
@@ -269,7 +269,7 @@ def test_stems_of_a_text_with_accented_letters_are_each_words_stem(words: list[s
     tokens = compact_tokens(text)
     assert keys is not None and starts is not None and starts.tolist() == list(tokens.starts)
     for word, key, dropped in zip(tokens.words, keys.tolist(), mask.tolist()):
-        stem = "" if dropped or len(word) <= 2 or word in FUNCTION_WORDS or word.isdigit() else word[:STEM]
+        stem = "" if dropped else _term(word)
         data = np.frombuffer(stem.encode("utf-8") or b" ", dtype=np.uint8)
         assert key == int(_byte_keys(data, np.array([0]), np.array([len(stem.encode("utf-8"))]))[0])
 

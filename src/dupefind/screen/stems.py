@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from ..align.terms import FUNCTION_WORDS, STEM, vocabulary
+from ..align.terms import FUNCTION_WORDS, STEM, _term, vocabulary
 from ..arrays import in_sorted
 from ..jit import kernel
 from ..text import _BASE_U64, HashedWords, _mix64, _simple_bytes, _word_spans, word_hashes
@@ -50,7 +50,7 @@ def _token_stems(text: str, words: HashedWords, boilerplate: npt.NDArray[np.bool
     # Each distinct word's stem once (a text says most of its words more than once), the bytes
     # of all of them in one encoding, a NUL after each (no word holds one).
     distinct = vocabulary(tokens.words)
-    stems = ["" if len(w) <= 2 or w in FUNCTION_WORDS or w.isdigit() else w[:STEM] for w in distinct.items]
+    stems = [_term(w) for w in distinct.items]
     data = np.frombuffer(("\0".join(stems) + "\0").encode("utf-8"), dtype=np.uint8)
     ends = np.flatnonzero(data == 0).astype(np.int64)
     starts = np.concatenate(([0], ends[:-1] + 1)).astype(np.int64)
