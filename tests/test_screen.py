@@ -40,6 +40,7 @@ from dupefind.screen import (
     shares_content,
     shares_seed,
 )
+from dupefind.screen.sentences import stretches
 from dupefind.screen.stems import _byte_keys, _token_stems
 from dupefind.text import hash_words
 from dupefind.verify import compact_tokens, overlap, passage_needed
@@ -95,10 +96,14 @@ def text_pairs(draw: st.DrawFn) -> tuple[str, str, bool]:
             b[where] = f"{b[where]} {same}"
     kind = draw(st.sampled_from(["none", "stretch", "reworded", "run", "whole", "spun", "reordered", "short"]))
     if kind == "run" and a and b:  # a run of words of A put inside a sentence of B (texts sharing a phrase)
+        where = rng.randrange(len(b))
+        if draw(st.booleans()):  # inside long sentences, whose other words the pair may share or not
+            source = rng.randrange(len(a))
+            a[source] = a[source][:-1] + " " + " ".join(rng.choice(vocabulary) for _ in range(rng.randint(10, 40))) + "."
+            b[where] = b[where][:-1] + " " + " ".join(rng.choice(vocabulary) for _ in range(rng.randint(10, 40))) + "."
         words = " ".join(a).split()
         start = rng.randrange(len(words))
         run = words[start : start + rng.randint(6, 40)]
-        where = rng.randrange(len(b))
         cut = b[where].split()
         at = rng.randint(0, len(cut))
         b[where] = " ".join(cut[:at] + run + cut[at:])
@@ -353,6 +358,47 @@ def test_a_single_similar_sentence_pair_bounds_every_stretch() -> None:
         assert all(a0 <= f.a_start and f.a_end <= a1 and b0 <= f.b_start and f.b_end <= b1 for f in fragments)
         checked += len(fragments) > 0
     assert checked > 20
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text_pairs())
+def test_stretches_from_probes_are_the_sentence_pass_stretches(texts: tuple[str, str, bool]) -> None:
+    text_a, text_b, furniture = texts
+    commons = furniture_commons() if furniture else Commons()
+    for one, two in ((text_a, text_b), (text_a.replace("a", "À", 1), text_b), (text_b, text_a)):
+        x, y = (probe(screened(i, t, commons=commons, scheme="stopwords", ngram=8, min_words=1))
+                for i, t in (("a", one), ("b", two)))
+        sides = [_prepare(i, t, commons, Config(min_words=1)).align for i, t in (("a", one), ("b", two))]
+        assert stretches(x, y) == sentence_fragments(sides[0].sentences, sides[1].sentences)
+
+
+def test_a_phrase_inside_long_sentences_sharing_nothing_else_is_decided_before_alignment() -> None:
+    """A run of 24 words shared inside two sentences of 50-54 words whose other words differ:
+    the one similar sentence pair could make a stretch of 50 words, but the sentence pass, run
+    on the probes, cuts it to the words the two sentences share. No passage can reach 30
+    words: turned down unaligned, as aligning turns it down."""
+    from dupefind.screen import passage_possible, word_spans
+
+    rng = random.Random(0)
+    vocabulary, other = invented(rng, 400, shortest=4), invented(rng, 400, shortest=4)
+    a, b = article(rng, 12, vocabulary), article(rng, 12, other)
+    long = [rng.choice(vocabulary) for _ in range(50)]
+    a[3] = " ".join(long).capitalize() + "."
+    b[6] = " ".join([rng.choice(other) for _ in range(15)] + long[10:34] + [rng.choice(other) for _ in range(15)]) + "."
+    text_a, text_b = " ".join(a), " ".join(b)
+    config = Config()
+    x, y = (screened(i, t, commons=Commons(), scheme=config.scheme, ngram=config.shingle_size,
+                     min_words=config.min_words) for i, t in (("a", text_a), ("b", text_b)))
+    px, py = probe(x), probe(y)
+    spans = word_spans(x, y, px, py, min_words=config.min_passage_words, most=8)
+    assert len(spans) == 1 and spans[0][4] == 24
+    assert passage_possible(spans, px, py, passage_words=config.passage_words)  # the sentences' words
+    found = stretches(px, py) or []
+    assert len(found) == 1 and found[0].seeds == 1
+    assert found[0].a_end - found[0].a_start < 30 and found[0].b_end - found[0].b_start < 30
+    assert call(x, y, figures(x.shingles, y.shingles), threshold=config.threshold,
+                passage_words=config.passage_words, min_passage_words=config.min_passage_words) == Call.NOT_A_COPY
+    assert unstaged(text_a, text_b, Commons(), config) is None
 
 
 def test_shares_content_counts_distinct_content_words_outside_the_partners_boilerplate() -> None:

@@ -12,11 +12,12 @@ import numpy as np
 import numpy.typing as npt
 
 from ..align.joining import MIN_SEEDS, TOUCH
+from ..align.sentences import Fragment
 from ..shingles import ShingleIds
 from ..verify import Overlap, passage_needed
 from .documents import Probe, Screened, probe
 from .seeds import Span, _common, shares_seed, word_spans
-from .sentences import sentence_seeds_possible, similar_sentences
+from .sentences import sentence_seeds_possible, similar_sentences, stretches
 
 #: The word pass's passages :func:`passage_possible` weighs at most (a pair with more is aligned).
 MOST_SPANS = 8
@@ -60,9 +61,16 @@ def call(a: Screened, b: Screened, overlap: Overlap, *, threshold: float, passag
     spans = (word_spans(a, b, x, y, min_words=max(1, min_passage_words), most=MOST_SPANS, enough=needed)
              if shares_seed(x, y) else [])
     if spans:
-        return Call.ALIGN if passage_possible(spans, x, y, passage_words=needed) else Call.NOT_A_COPY
+        if not passage_possible(spans, x, y, passage_words=needed):
+            return Call.NOT_A_COPY
+        if len(spans) == 1 and min(spans[0][1] - spans[0][0], spans[0][3] - spans[0][2]) < needed \
+                and not (a.short or b.short) and (found := stretches(x, y)) is not None:
+            return Call.ALIGN if pieces_possible(spans, found, passage_words=needed) else Call.NOT_A_COPY
+        return Call.ALIGN
     if sentence_seeds_possible(x, y) is False:
         return Call.NOT_A_COPY
+    if not (a.short or b.short) and (found := stretches(x, y)) is not None:
+        return Call.ALIGN if pieces_possible([], found, passage_words=needed) else Call.NOT_A_COPY
     return Call.SENTENCES
 
 
@@ -122,6 +130,34 @@ def passage_possible(spans: list[Span], x: Probe, y: Probe, *, passage_words: in
     words_a += max(a1 - a0 - _in_markup(x, a0, a1), inside_a)
     words_b += max(b1 - b0 - _in_markup(y, b0, b1), inside_b)
     return bool(min(words_a, words_b) >= passage_words)
+
+
+def pieces_possible(spans: list[Span], fragments: list[Fragment], *, passage_words: int) -> bool:
+    """Whether the aligner can make passages that meet the verdict's passage rules (one of
+    ``passage_words`` identical words, or rewritten passages of that many words on each side)
+    of a pair whose word pass gives ``spans`` (:func:`word_spans`, all of them: none or one)
+    and whose sentence pass finds ``fragments`` (:func:`~dupefind.screen.sentences.stretches`).
+
+    The aligner's passages are then known but for their edges: the word pass keeps the one
+    span; each stretch in turn joins the passages it overlaps in both texts into one over all
+    of them, or, overlapping none, is a passage of its own if it rests on ``MIN_SEEDS`` similar
+    sentence pairs (:func:`~dupefind.align.joining._with_fragment`, stated here on word ranges,
+    without the boilerplate it trims at the ends or the identical words it may ask of a passage
+    of its own); then passages that touch are joined across at most ``TOUCH`` words. So their
+    words on one side are at most those of the ranges made here plus ``TOUCH`` for each join,
+    which bounds both rules (identical words, and words outside markup, are at most a
+    passage's words)."""
+    pieces = [span[:4] for span in spans]
+    for f in fragments:
+        covered = [p for p in pieces if p[0] < f.a_end and p[1] > f.a_start and p[2] < f.b_end and p[3] > f.b_start]
+        if covered:
+            pieces = [p for p in pieces if p not in covered] + [(
+                min([f.a_start] + [p[0] for p in covered]), max([f.a_end] + [p[1] for p in covered]),
+                min([f.b_start] + [p[2] for p in covered]), max([f.b_end] + [p[3] for p in covered]))]
+        elif f.seeds >= MIN_SEEDS:
+            pieces.append((f.a_start, f.a_end, f.b_start, f.b_end))
+    joins = TOUCH * max(0, len(pieces) - 1)
+    return min(sum(ib - ia for ia, ib, _, _ in pieces), sum(jb - ja for _, _, ja, jb in pieces)) + joins >= passage_words
 
 
 def _in_markup(probe: Probe, start: int, end: int) -> int:

@@ -67,9 +67,11 @@ class Probe:
     sentences: npt.NDArray[np.int64]
     """First and one past the last word of each sentence as the sentence pass cuts them, (n, 2)."""
     stem_distinct: npt.NDArray[np.uint64]
-    """Its distinct stem keys, sorted (empty if ``stems`` is ``None``)."""
+    """The distinct stem keys of its content words, boilerplate included, sorted (empty if
+    ``stems`` is ``None``)."""
     stem_ids: npt.NDArray[np.int64]
-    """Each word's position in ``stem_distinct``, -1 for a word without a stem."""
+    """Each word's position in ``stem_distinct``, -1 for a word without a stem (a key in
+    ``stems``): the sentence pass's terms."""
     distinct: npt.NDArray[np.uint64]
     """Its distinct word hashes, sorted."""
     ids: npt.NDArray[np.int64]
@@ -77,6 +79,10 @@ class Probe:
     markup: npt.NDArray[np.int64] | None = None
     """For each ``k``, how many of its first ``k`` words lie in markup, a tag or a URL
     (:func:`~dupefind.verify.markup_counts`); ``None`` when the text holds none."""
+    stem_codes: npt.NDArray[np.int64] | None = None
+    """Each word's position in ``stem_distinct``, boilerplate included, -1 for a word that is not
+    a content word: the sentence pass's stems (``None``: the same as ``stem_ids``, the text
+    holds no boilerplate)."""
 
 
 
@@ -102,11 +108,17 @@ def probe(doc: Screened) -> Probe:
     every = np.arange(len(hashes), dtype=np.int64)
     bounds = np.array(_sentences(doc.words.segment_starts.tolist(), len(hashes)), dtype=np.int64).reshape(-1, 2)
     distinct, ids = np.unique(hashes, return_inverse=True)
-    stems, word_starts = _stems(doc.text, doc.words, mask)
-    stem_ids = np.full(len(hashes) if stems is not None else 0, -1, dtype=np.int64)
-    having = stems != 0 if stems is not None else np.zeros(0, dtype=bool)
-    stem_distinct, inverse = np.unique(stems[having] if stems is not None else _NO_STEM, return_inverse=True)
+    # The stems of every content word, then those of its boilerplate set aside: the sentence
+    # pass's stems and terms.
+    all_stems, word_starts = _stems(doc.text, doc.words, np.zeros_like(mask))
+    stem_ids = np.full(len(hashes) if all_stems is not None else 0, -1, dtype=np.int64)
+    having = all_stems != 0 if all_stems is not None else np.zeros(0, dtype=bool)
+    stem_distinct, inverse = np.unique(all_stems[having] if all_stems is not None else _NO_STEM, return_inverse=True)
     stem_ids[having] = inverse
+    stems, stem_codes = all_stems, None
+    if all_stems is not None and mask.any():
+        stems, stem_codes = np.where(mask, np.uint64(0), all_stems), stem_ids
+        stem_ids = np.where(mask, -1, stem_codes)
     runs, run_starts = _sorted_runs(hashes, mask, every, WORD_SEED)
     stop_runs, stop_run_starts = _sorted_runs(hashes, mask, stops, STOP_SEED)
     # The words in markup, as the verdict counts them (most texts hold none).
@@ -115,7 +127,7 @@ def probe(doc: Screened) -> Probe:
     if word_starts is not None and len(spans := markup_spans(doc.text)):
         markup = counts_in(spans, word_starts)
     return Probe(stops, runs, run_starts, stop_runs, stop_run_starts, stems, bounds, stem_distinct, stem_ids,
-                 distinct, ids.astype(np.int64), markup)
+                 distinct, ids.astype(np.int64), markup, stem_codes)
 
 
 def _sorted_runs(hashes: npt.NDArray[np.uint64], boilerplate: npt.NDArray[np.bool_],

@@ -10,8 +10,9 @@ import numpy.typing as npt
 
 from ..align import Side
 from ..align.joining import MIN_SEEDS
-from ..align.sentences import sentence_fragments
-from ..align.vectors import SEED_DICE
+from ..align.sentences import Fragment, sentence_fragments
+from ..align.terms import Sentences, Vocabulary
+from ..align.vectors import SEED_DICE, SentencePair
 from ..jit import kernel
 from .documents import Probe
 from .seeds import _joint
@@ -41,6 +42,35 @@ def similar_sentences(a: Probe, b: Probe, *, most: int) -> list[tuple[int, int]]
     count = _similar_pairs(a.stem_ids, a.sentences, code_b[b.stem_ids], b.sentences,
                            len(a.stem_distinct) + len(b.stem_distinct), SEED_DICE, most, pairs)
     return [(int(i), int(j)) for i, j in pairs[: min(count, most)].tolist()]
+
+
+def stretches(a: Probe, b: Probe) -> list[Fragment] | None:
+    """The stretches the sentence pass finds in the two texts
+    (:func:`~dupefind.align.sentences.sentence_fragments`), from their probes, before either is
+    made ready for the aligner; ``None`` when the stems are not known (a text whose words could
+    not be matched up with its hashes) or the texts too long to look.
+
+    The pass is run itself, on the same sentences and the same stems and terms (each word's
+    stem key, numbered in one numbering of both texts' keys instead of their strings'): its
+    sums run over each sentence's terms in order of first occurrence, whatever their codes, so
+    it finds the same stretches to the last bit (the tests hold them equal)."""
+    if a.stems is None or b.stems is None or len(a.sentences) * len(b.sentences) > MAX_SENTENCE_PAIRS:
+        return None
+    joint = np.append(_joint(a.stem_distinct, b.stem_distinct), -1)  # -1 stays -1
+    sa, sb = _keyed(a), _keyed(b)
+    vectors = SentencePair(sa.term, sa, joint[sb.term], sb, len(a.stem_distinct) + len(b.stem_distinct), joint=joint)
+    return sentence_fragments(sa, sb, vectors)
+
+
+#: The stems of a probe's :class:`~dupefind.align.terms.Sentences` are keys, numbered per pair
+#: (:func:`stretches`), not strings.
+_KEYED = Vocabulary([], {}, np.empty(0, dtype=np.int64))
+
+
+def _keyed(probe: Probe) -> Sentences:
+    """A probe's sentences and stems as the sentence pass holds them, stems numbered by key."""
+    stem = probe.stem_codes if probe.stem_codes is not None else probe.stem_ids
+    return Sentences(probe.sentences[:, 0].copy(), probe.sentences[:, 1].copy(), _KEYED, stem, probe.stem_ids)
 
 
 def fragment_possible(a: Side, b: Side) -> bool:
