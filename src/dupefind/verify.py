@@ -217,21 +217,40 @@ _MARKUP = re.compile(r"<[!/?a-z][^<>]*>|(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>\"'
 @lru_cache(maxsize=16)
 def markup_spans(text: str) -> npt.NDArray[np.int64]:
     """Where the markup of ``text`` lies, ``(n, 2)`` character ranges (remembered: a document
-    is judged beside each of its partners in turn)."""
-    if not _may_hold_markup(text):
-        return _NO_SPANS
-    return np.array([match.span() for match in _MARKUP.finditer(text)], dtype=np.int64).reshape(-1, 2)
+    is judged beside each of its partners in turn): the matches of ``_MARKUP`` in order, each
+    looked for only where one can start (:func:`_markup_starts`), then on from its end, as
+    ``finditer`` finds them (tried at every character, the pattern costs ~30 µs a kilobyte)."""
+    found: list[tuple[int, int]] = []
+    end = 0
+    for start in _markup_starts(text):
+        if start >= end and (match := _MARKUP.match(text, start)) is not None:
+            found.append(match.span())
+            end = match.end()
+    return np.array(found, dtype=np.int64).reshape(-1, 2) if found else _NO_SPANS
+
+
+def _markup_starts(text: str) -> list[int]:
+    """Every place a match of ``_MARKUP`` can start, sorted: each ``<``; 5, 4 and 3 characters
+    before each ``://`` (``https``, ``http``, ``ftp``); one before each ``ww.`` in any case (the
+    ``www.`` it ends). Substring searches, which run at memory speed."""
+    starts = _found(text, "<", (0,)) + _found(text, "://", (5, 4, 3))
+    for dots in ("ww.", "WW.", "wW.", "Ww."):
+        starts += _found(text, dots, (1,))
+    return sorted(set(starts))
+
+
+def _found(text: str, needle: str, back: tuple[int, ...]) -> list[int]:
+    """``back`` characters before each place of ``needle`` in ``text`` (those inside it)."""
+    out: list[int] = []
+    at = text.find(needle)
+    while at >= 0:
+        out.extend(at - b for b in back if at >= b)
+        at = text.find(needle, at + 1)
+    return out
 
 
 _NO_SPANS = np.empty((0, 2), dtype=np.int64)
 _NO_SPANS.setflags(write=False)
-
-
-def _may_hold_markup(text: str) -> bool:
-    """Whether ``text`` holds what every match of ``_MARKUP`` holds: ``<``, ``://`` or (of
-    ``www.`` in any case) its last two letters and the dot. Substring searches run at memory
-    speed; the pattern tried at every character costs ~30 µs a kilobyte."""
-    return "<" in text or "://" in text or "ww." in text or "WW." in text or "wW." in text or "Ww." in text
 
 
 def markup_counts(text: str, tokens: Tokens) -> npt.NDArray[np.int64] | None:
