@@ -225,7 +225,10 @@ class _Channel:
 
 def serve() -> None:  # pragma: no cover - runs in the worker processes
     """A worker's loop: read a function or a task from stdin, answer each task on stdout with
-    ``(True, result)`` or ``(False, exception)``, until stdin ends."""
+    ``(True, result)`` or ``(False, exception)``, until stdin ends; then the process ends at
+    once (every answer is written and flushed, and a worker holds nothing else to save): the
+    interpreter's own teardown (its modules, numba's) took a third of a second, which the
+    parent waited for at the end of every scan."""
     tasks = sys.stdin.buffer
     answers = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # a stray print cannot garble the answers
@@ -236,7 +239,9 @@ def serve() -> None:  # pragma: no cover - runs in the worker processes
         try:
             kind, item = pickle.load(tasks)
         except EOFError:
-            return
+            answers.close()
+            sys.stderr.flush()
+            os._exit(0)
         if kind == "func":
             func = item
             continue
