@@ -66,6 +66,30 @@ def _filed_by_term(rows: list[int], cols: list[int], weights: list[float], n_ter
 
 
 @kernel(nogil=True)
+def _filed_sentences(terms: Codes, starts: Codes, ends: Codes, isf: Weights, shared: npt.NDArray[np.bool_],
+                     count: Codes, order: Codes) -> tuple[Codes, Codes, Weights, Weights, Codes]:  # pragma: no cover - compiled
+    """Each sentence's weights on the ``shared`` terms (a term's count times its ``isf``),
+    filed by term (:func:`_filed_by_term`: for term t, entries ``head[t]:head[t + 1]``, the
+    sentences in order); and of each sentence, the sum of its squared weights over all its
+    terms and its number of distinct terms. ``count`` (zeros, left at zero) and ``order`` are
+    scratch arrays of :func:`_sentence_weights`."""
+    rows, cols, weights = [], [], []
+    squares, sizes = np.zeros(len(starts)), np.zeros(len(starts), dtype=np.int64)
+    for j in range(len(starts)):
+        distinct, squares[j] = _sentence_weights(terms, starts[j], ends[j], isf, count, order)
+        sizes[j] = distinct
+        for k in range(distinct):
+            t = order[k]
+            if shared[t]:
+                rows.append(j)
+                cols.append(t)
+                weights.append(count[t] * isf[t])
+            count[t] = 0
+    head, filed_rows, filed_weights = _filed_by_term(rows, cols, weights, len(isf))
+    return head, filed_rows, filed_weights, squares, sizes
+
+
+@kernel(nogil=True)
 def sentence_products(terms_a: Codes, starts_a: Codes, ends_a: Codes, terms_b: Codes, starts_b: Codes,
                       ends_b: Codes, isf: Weights, shared: npt.NDArray[np.bool_]
                       ) -> tuple[Weights, Weights, Weights, Codes, Weights, Codes]:  # pragma: no cover - compiled
@@ -77,23 +101,10 @@ def sentence_products(terms_a: Codes, starts_a: Codes, ends_a: Codes, terms_b: C
     Each product is summed over A's sentence's terms in order of their first occurrence, as
     a sparse product over the sentence's entries in that order adds them.
     """
-    n_terms = len(isf)
-    count = np.zeros(n_terms, dtype=np.int64)
+    count = np.zeros(len(isf), dtype=np.int64)
     order = np.empty(max(len(terms_a), len(terms_b)) + 1, dtype=np.int64)
-    # B's weights on the shared terms, filed by term: for term t, entries head[t]:head[t + 1].
-    rows_b, cols_b, weights_b = [], [], []
-    squares_b, sizes_b = np.zeros(len(starts_b)), np.zeros(len(starts_b), dtype=np.int64)
-    for j in range(len(starts_b)):
-        distinct, squares_b[j] = _sentence_weights(terms_b, starts_b[j], ends_b[j], isf, count, order)
-        sizes_b[j] = distinct
-        for k in range(distinct):
-            t = order[k]
-            if shared[t]:
-                rows_b.append(j)
-                cols_b.append(t)
-                weights_b.append(count[t] * isf[t])
-            count[t] = 0
-    head, filed_rows, filed_weights = _filed_by_term(rows_b, cols_b, weights_b, n_terms)
+    head, filed_rows, filed_weights, squares_b, sizes_b = _filed_sentences(terms_b, starts_b, ends_b, isf, shared,
+                                                                           count, order)
     dot = np.zeros((len(starts_a), len(starts_b)))
     common = np.zeros((len(starts_a), len(starts_b)))
     squares_a, sizes_a = np.zeros(len(starts_a)), np.zeros(len(starts_a), dtype=np.int64)
@@ -260,20 +271,9 @@ def similar_pairs(terms_a: Codes, starts_a: Codes, ends_a: Codes, terms_b: Codes
     Each product is summed exactly as :func:`sentence_products` sums it, one row of A at a time:
     memory grows with the sentences and the pairs kept, never with their product.
     """
-    n_terms = len(isf)
-    count = np.zeros(n_terms, dtype=np.int64)
+    count = np.zeros(len(isf), dtype=np.int64)
     order = np.empty(max(len(terms_a), len(terms_b)) + 1, dtype=np.int64)
-    rows_b, cols_b, weights_b = [], [], []
-    for j in range(len(starts_b)):
-        distinct, _ = _sentence_weights(terms_b, starts_b[j], ends_b[j], isf, count, order)
-        for k in range(distinct):
-            t = order[k]
-            if shared[t]:
-                rows_b.append(j)
-                cols_b.append(t)
-                weights_b.append(count[t] * isf[t])
-            count[t] = 0
-    head, filed_rows, filed_weights = _filed_by_term(rows_b, cols_b, weights_b, n_terms)
+    head, filed_rows, filed_weights, _, _ = _filed_sentences(terms_b, starts_b, ends_b, isf, shared, count, order)
     dot = np.zeros(len(starts_b))
     common = np.zeros(len(starts_b))
     touched = np.empty(len(starts_b), dtype=np.int64)
