@@ -11,10 +11,18 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from rapidfuzz.distance import Indel
 
+from dupefind.align.compiled import chain_spans
 from dupefind.align.joining import _grouped, _join, _near
 from dupefind.align.passages import _word_ids, side
-from dupefind.align.regions import candidate_regions, may_hold, merge_following, sorted_regions
-from dupefind.align.words import GAP, _chains, _fine, _regions, _rows, _seeds
+from dupefind.align.regions import (
+    _lexsorted,
+    candidate_regions,
+    held_regions,
+    may_hold,
+    merge_following,
+    sorted_regions,
+)
+from dupefind.align.words import _REACH, GAP, _fine, _regions, _rows, _seeds
 from dupefind.models import Passage
 from dupefind.text import Tokens, tokenize
 
@@ -40,6 +48,16 @@ def plain_merged(regions: list[Region]) -> list[Region]:
                 changed = True
             out.append(region)
         regions = out
+    return regions
+
+
+def plain_chains(seeds: tuple[np.ndarray, np.ndarray], len_a: int, len_b: int) -> np.ndarray:
+    """The region of each chain of the seeds, reaching ``_REACH`` words past its last seed (the
+    word pass's chains, as it made them before one compiled call made its regions)."""
+    first_a, last_a, low_b, high_b = chain_spans(seeds[0], seeds[1], GAP)
+    regions = np.empty((len(first_a), 4), dtype=np.int64)
+    regions[:, 0], regions[:, 2] = first_a, low_b
+    regions[:, 1], regions[:, 3] = np.minimum(len_a, last_a + _REACH), np.minimum(len_b, high_b + _REACH)
     return regions
 
 
@@ -73,6 +91,35 @@ def test_merge_and_candidates_are_the_plain_statement(regions: list[Region], dty
     assert rows(candidate_regions(array, GAP)) == sorted(set(plain_merged(regions)) | set(regions))
 
 
+@given(st.lists(st.integers(0, 5), max_size=150), st.lists(st.integers(0, 5), max_size=150),
+       st.sets(st.tuples(st.integers(0, 149), st.integers(0, 149)), max_size=80),
+       st.sampled_from([1, 3, 12]), st.sampled_from([np.int32, np.int64]), st.sampled_from([0, 400, 1 << 16]))
+def test_held_regions_are_the_steps_it_replaces(a: list[int], b: list[int], pairs: set[tuple[int, int]],
+                                                 least: int, dtype: type, max_cells: int) -> None:
+    """One compiled call gives the regions the steps gave one by one: the chains' regions,
+    joined and sorted (:func:`candidate_regions`), those that may hold ``least`` identical words
+    (:func:`may_hold`); in the type asked, the same rows in the same order."""
+    ids_a, ids_b = np.array(a, dtype=np.int64), np.array(b, dtype=np.int64)
+    seeds = sorted((i, j) for i, j in pairs if i < len(a) and j < len(b))
+    seed_a = np.array([i for i, _ in seeds], dtype=np.int64)
+    seed_b = np.array([j for _, j in seeds], dtype=np.int64)
+    chains = plain_chains((seed_a, seed_b), len(a), len(b)).astype(dtype)
+    regions = candidate_regions(chains, GAP)
+    expected = regions[may_hold(regions, ids_a, ids_b, least, max_cells)]
+    found = held_regions(seed_a, seed_b, ids_a, ids_b, GAP, _REACH, least, max_cells, np.empty(0, dtype=dtype))
+    assert found.dtype == np.dtype(dtype)
+    assert rows(found) == rows(expected)
+
+
+@given(st.lists(st.tuples(*[st.integers(0, 3)] * 4), max_size=30), st.sampled_from([np.int32, np.int64]))
+def test_compiled_sort_is_the_order_of_tuples(regions: list[Region], dtype: type) -> None:
+    """Rows that tie on their first values are ordered by the next (values drawn from 0-3:
+    ties on every column are common)."""
+    array = as_array(regions, dtype)
+    assert rows(_lexsorted(array, False)) == sorted(regions)
+    assert rows(_lexsorted(array, True)) == sorted(set(regions))
+
+
 def plain_lcs(a: list[int], b: list[int]) -> int:
     return (len(a) + len(b) - Indel.distance(a, b)) // 2
 
@@ -100,7 +147,7 @@ def plain_found(side_a: object, side_b: object, text_a: str, text_b: str, min_wo
     each aligned."""
     ids_a, ids_b = _word_ids(side_a, side_b)  # type: ignore[arg-type]
     seeds = _seeds(ids_a, ids_b, side_a.stops, side_b.stops)  # type: ignore[attr-defined]
-    chains = rows(_chains(seeds, len(ids_a), len(ids_b)))
+    chains = rows(plain_chains(seeds, len(ids_a), len(ids_b)))
     regions = sorted(set(plain_merged(chains)) | set(chains))
     a, b = side_a.tokens, side_b.tokens  # type: ignore[attr-defined]
     before = np.concatenate(([0], np.cumsum(np.isin(np.arange(len(ids_a)), side_a.stops))))  # type: ignore[attr-defined]

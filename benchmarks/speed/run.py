@@ -280,7 +280,7 @@ def score(outcome: Outcome, truth: list[Planted]) -> dict[str, Any]:
     component = components(outcome.pairs, outcome.groups)
     found = [p for p in truth if p.copy in component and component[p.copy] == component.get(p.original)]
     if outcome.pairs:
-        reported = {tuple(sorted(p)) for p in outcome.pairs}
+        reported: set[tuple[str, str]] = {(min(a, b), max(a, b)) for a, b in outcome.pairs}
     else:
         reported = {(a, b) for g in outcome.groups for i, a in enumerate(sorted(g)) for b in sorted(g)[i + 1 :]}
     copies = components(((p.copy, p.original) for p in truth), [])
@@ -309,7 +309,7 @@ def score_shared(outcome: Outcome, folder: Path, truth: list[Planted]) -> dict[s
     path = folder / "shared.jsonl"
     if not path.exists():
         return None
-    reported = {tuple(sorted(p)) for p in outcome.pairs}
+    reported: set[tuple[str, str]] = {(min(a, b), max(a, b)) for a, b in outcome.pairs}
     if not outcome.pairs:
         reported = {(a, b) for g in outcome.groups for i, a in enumerate(sorted(g)) for b in sorted(g)[i + 1 :]}
     tally: dict[str, Counter[str]] = defaultdict(Counter)

@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..jit import kernel
-from .compiled import Codes
+from .compiled import Codes, chain_spans
 
 Regions = npt.NDArray[np.signedinteger[Any]]
 """Token ranges of candidate passages, one row ``(a0, a1, b0, b1)`` each, ends exclusive
@@ -39,6 +39,57 @@ def candidate_regions(chains: Regions, gap: int) -> Regions:
     chains make when joined (:func:`merge_following`), each once, in order."""
     merged = merge_following(sorted_regions(chains), gap)
     return sorted_regions(cast(Regions, np.concatenate((merged, chains))), unique=True)
+
+
+@kernel(nogil=True)
+def held_regions(seeds_a: Codes, seeds_b: Codes, ids_a: Codes, ids_b: Codes, gap: int, reach: int, least: int,
+                 max_cells: int, like: Regions) -> Regions:  # pragma: no cover - compiled
+    """The word pass's regions in one compiled call, in ``like``'s type::
+
+        chains = the chains of the seeds (chain_spans), each reaching ``reach`` words past its
+                 last seed in both texts (within them)
+        regions = candidate_regions(chains, gap)
+        regions[may_hold(regions, ids_a, ids_b, least, max_cells)]
+
+    (each step a call of its own cost more than the work on a pair of short texts)."""
+    first_a, last_a, low_b, high_b = chain_spans(seeds_a, seeds_b, gap)
+    count = len(first_a)
+    chains = np.empty((count, 4), dtype=like.dtype)
+    for k in range(count):
+        chains[k, 0], chains[k, 1] = first_a[k], min(len(ids_a), last_a[k] + reach)
+        chains[k, 2], chains[k, 3] = low_b[k], min(len(ids_b), high_b[k] + reach)
+    merged = merge_following(_lexsorted(chains, False), gap)
+    regions = _lexsorted(np.concatenate((merged, chains)), True)
+    keep = may_hold(regions, ids_a, ids_b, least, max_cells)
+    held = np.empty((int(keep.sum()), 4), dtype=like.dtype)
+    k = 0
+    for r in range(len(regions)):
+        if keep[r]:
+            held[k] = regions[r]
+            k += 1
+    return held
+
+
+@kernel(nogil=True)
+def _lexsorted(regions: Regions, unique: bool) -> Regions:  # pragma: no cover - compiled
+    """:func:`sorted_regions` in compiled code: a stable sort on each column, last first."""
+    order = np.arange(len(regions))
+    for column in range(3, -1, -1):
+        values = np.empty(len(order), dtype=np.int64)
+        for k in range(len(order)):
+            values[k] = regions[order[k], column]
+        order = order[np.argsort(values, kind="mergesort")]
+    out = np.empty_like(regions)
+    count = 0
+    for k in range(len(order)):
+        row = order[k]
+        if unique and count > 0 and (out[count - 1, 0] == regions[row, 0] and out[count - 1, 1] == regions[row, 1]
+                                     and out[count - 1, 2] == regions[row, 2]
+                                     and out[count - 1, 3] == regions[row, 3]):
+            continue
+        out[count] = regions[row]
+        count += 1
+    return out[:count].copy()
 
 
 @kernel(nogil=True)

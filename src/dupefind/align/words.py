@@ -17,8 +17,8 @@ from rapidfuzz.distance import Indel
 from ..arrays import unique
 from ..models import Edit, Passage
 from ..text import Tokens
-from .compiled import Codes, chain_spans, gram_seeds
-from .regions import Regions, candidate_regions, may_hold
+from .compiled import Codes, gram_seeds
+from .regions import Regions, held_regions
 
 #: Most words between two seeds of one chain, in either text.
 GAP = 40
@@ -30,6 +30,8 @@ MIN_SIMILARITY = 0.4
 _WORD_SEED = 3
 _STOP_SEED = 5
 MAX_REPEATS = 20
+#: A chain's region reaches this many words past its last seed (the seed's own words and a little more).
+_REACH = _WORD_SEED + GAP // 4
 
 
 def _seeds(ids_a: Codes, ids_b: Codes, stops_a: Codes, stops_b: Codes) -> tuple[Codes, Codes]:
@@ -48,27 +50,19 @@ Region = tuple[int, int, int, int]
 """Token ranges ``(a0, a1, b0, b1)`` of a candidate passage, ends exclusive."""
 
 
-def _chains(seeds: tuple[Codes, Codes], len_a: int, len_b: int) -> Regions:
-    """The regions of the chains the seeds form along a diagonal (:func:`chain_spans`), each
-    reaching a little past its last seed, in order of creation."""
-    first_a, last_a, low_b, high_b = chain_spans(seeds[0], seeds[1], GAP)
-    reach = _WORD_SEED + GAP // 4
+def _regions(seeds: tuple[Codes, Codes], ids_a: Codes, ids_b: Codes, *, min_words: int) -> Regions:
+    """The regions worth aligning word by word, in order: the region of every chain the seeds
+    form along a diagonal (:func:`~dupefind.align.compiled.chain_spans`, reaching a little past
+    its last seed) and of every run of chains joined
+    (:func:`~dupefind.align.regions.candidate_regions`), each once, but those whose words
+    cannot hold ``min_words`` identical words in order (most of them: a seed or two). A dropped
+    region would have given no passage (:func:`_fine_span` keeps at most as many identical
+    words as their longest common subsequence). All in one compiled call
+    (:func:`~dupefind.align.regions.held_regions`)."""
     # 32-bit word positions when they fit (they always do but for texts of billions of words):
     # half the memory for the millions of regions of two long texts.
-    regions = np.empty((len(first_a), 4), dtype=np.int32 if max(len_a, len_b) < 2**31 else np.int64)
-    regions[:, 0], regions[:, 2] = first_a, low_b
-    regions[:, 1], regions[:, 3] = np.minimum(len_a, last_a + reach), np.minimum(len_b, high_b + reach)
-    return regions
-
-
-def _regions(seeds: tuple[Codes, Codes], ids_a: Codes, ids_b: Codes, *, min_words: int) -> Regions:
-    """The regions worth aligning word by word, in order: every chain and every run of chains
-    joined (:func:`~dupefind.align.regions.candidate_regions`), each once, but those whose
-    words cannot hold ``min_words`` identical words in order (most of them: a seed or two).
-    A dropped region would have given no passage (:func:`_fine_span` keeps at most as many
-    identical words as their longest common subsequence)."""
-    regions = candidate_regions(_chains(seeds, len(ids_a), len(ids_b)), GAP)
-    return regions[may_hold(regions, ids_a, ids_b, min_words, _MEASURED_CELLS)]
+    like = np.empty(0, dtype=np.int32 if max(len(ids_a), len(ids_b)) < 2**31 else np.int64)
+    return held_regions(seeds[0], seeds[1], ids_a, ids_b, GAP, _REACH, min_words, _MEASURED_CELLS, like)
 
 
 #: Regions of at most this many word pairs are measured before they are aligned (the others,

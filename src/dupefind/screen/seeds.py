@@ -9,7 +9,6 @@ import numpy as np
 import numpy.typing as npt
 
 from ..align.words import MAX_REPEATS, passage_spans
-from ..arrays import unique
 from ..jit import kernel
 from .documents import Probe, Screened
 
@@ -31,19 +30,45 @@ def word_spans(a: Screened, b: Screened, x: Probe, y: Probe, *, min_words: int, 
     no passage), on word ids numbered from
     the hashes as the aligner numbers words: equal words, equal ids; each boilerplate word an
     id of its own that matches nothing."""
-    length_a = len(a.words.hashes)
-    ids_a, ids_b = x.ids.copy(), _joint(x.distinct, y.distinct)[y.ids]
-    ignored_a, ignored_b = np.flatnonzero(a.boilerplate), np.flatnonzero(b.boilerplate)
-    ids_a[ignored_a] = -1 - ignored_a
-    ids_b[ignored_b] = -1 - length_a - ignored_b
-    # The aligner's seeds, from the runs each probe keyed once (equal words, equal hashes; a run
-    # holding boilerplate matches nothing in either), instead of keying both texts per pair.
-    words = _run_seeds(x.runs, x.run_starts, y.runs, y.run_starts, MAX_REPEATS)
-    stops = _run_seeds(x.stop_runs, x.stop_run_starts, y.stop_runs, y.stop_run_starts, MAX_REPEATS)
+    ids_a, ids_b, seeds_a, seeds_b = _span_words(x.ids, x.distinct, a.boilerplate, y.ids, y.distinct, b.boilerplate,
+                                                 x.runs, x.run_starts, y.runs, y.run_starts, x.stop_runs,
+                                                 x.stop_run_starts, y.stop_runs, y.stop_run_starts, MAX_REPEATS)
+    return passage_spans((seeds_a, seeds_b), ids_a, ids_b, min_words=min_words, most=most, enough=enough)
+
+
+@kernel(nogil=True)
+def _span_words(ids_x: npt.NDArray[np.int64], distinct_x: npt.NDArray[np.uint64], boilerplate_a: npt.NDArray[np.bool_],
+                ids_y: npt.NDArray[np.int64], distinct_y: npt.NDArray[np.uint64], boilerplate_b: npt.NDArray[np.bool_],
+                runs_x: npt.NDArray[np.uint64], run_starts_x: npt.NDArray[np.int64], runs_y: npt.NDArray[np.uint64],
+                run_starts_y: npt.NDArray[np.int64], stop_runs_x: npt.NDArray[np.uint64],
+                stop_starts_x: npt.NDArray[np.int64], stop_runs_y: npt.NDArray[np.uint64],
+                stop_starts_y: npt.NDArray[np.int64], most: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64],
+                                                                         npt.NDArray[np.int64], npt.NDArray[np.int64]]:  # pragma: no cover - compiled
+    """:func:`word_spans`'s word ids and seeds, in one compiled call::
+
+        ids_a = x.ids, ids_b = _joint(x.distinct, y.distinct)[y.ids]
+        each boilerplate word of A an id -1 - k, of B -1 - len(A) - k (k: its position)
+        seeds = the pairs of starts of equal runs of words, and of function words
+                (_run_seeds of each), sorted, each once
+
+    The aligner's seeds come from the runs each probe keyed once (equal words, equal hashes;
+    a run holding boilerplate matches nothing in either), instead of keying both texts per pair."""
+    joint = _joint(distinct_x, distinct_y)
+    ids_a = ids_x.copy()
+    ids_b = np.empty(len(ids_y), dtype=np.int64)
+    for k in range(len(ids_a)):
+        if boilerplate_a[k]:
+            ids_a[k] = -1 - k
+    for k in range(len(ids_y)):
+        ids_b[k] = -1 - len(ids_a) - k if boilerplate_b[k] else joint[ids_y[k]]
+    words_a, words_b = _run_seeds(runs_x, run_starts_x, runs_y, run_starts_y, most)
+    stops_a, stops_b = _run_seeds(stop_runs_x, stop_starts_x, stop_runs_y, stop_starts_y, most)
     width = len(ids_b) + 1
-    seeds = unique(np.concatenate((words[0] * width + words[1], stops[0] * width + stops[1])))
-    return passage_spans((seeds // width, seeds % width), ids_a, ids_b, min_words=min_words, most=most,
-                         enough=enough)
+    codes = np.empty(len(words_a) + len(stops_a), dtype=np.int64)
+    codes[: len(words_a)] = words_a * width + words_b
+    codes[len(words_a) :] = stops_a * width + stops_b
+    seeds = np.unique(codes)
+    return ids_a, ids_b, seeds // width, seeds % width
 
 
 @kernel(nogil=True)
@@ -81,13 +106,17 @@ def _run_seeds(keys_a: npt.NDArray[np.uint64], starts_a: npt.NDArray[np.int64], 
     return first, second
 
 
-def _joint(first: npt.NDArray[np.uint64], second: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
+@kernel(nogil=True, inline="always")
+def _joint(first: npt.NDArray[np.uint64], second: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:  # pragma: no cover - compiled
     """For each value of ``second`` (sorted, distinct), its position in ``first`` (sorted,
-    distinct) if there, else a code of its own past ``first``'s: one numbering of both."""
-    if not len(first):
-        return np.arange(len(second), dtype=np.int64)
-    at = np.minimum(np.searchsorted(first, second), len(first) - 1)
-    codes: npt.NDArray[np.int64] = np.where(first[at] == second, at, len(first) + np.arange(len(second)))
+    distinct) if there, else a code of its own past ``first``'s (``len(first) + k`` for the
+    ``k``-th value of ``second``): one numbering of both (a merge)."""
+    codes = np.empty(len(second), dtype=np.int64)
+    at = 0
+    for k in range(len(second)):
+        while at < len(first) and first[at] < second[k]:
+            at += 1
+        codes[k] = at if at < len(first) and first[at] == second[k] else len(first) + k
     return codes
 
 
