@@ -42,6 +42,23 @@ def gram_keys(ids: Codes, positions: Codes, n: int) -> npt.NDArray[np.uint64]:  
 
 
 @kernel(nogil=True)
+def seed_pairs(ids_a: Codes, ids_b: Codes, stops_a: Codes, stops_b: Codes, word_seed: int, stop_seed: int,
+               max_repeats: int) -> tuple[Codes, Codes]:  # pragma: no cover - compiled
+    """The word pass's seeds in one compiled call: the start positions ``(i, j)`` of the
+    ``word_seed``-grams of words and of the ``stop_seed``-grams of function words (at
+    ``stops_a``, ``stops_b``) found in both (:func:`gram_seeds`), sorted, each once."""
+    words_a, words_b = gram_seeds(ids_a, ids_b, np.arange(len(ids_a)), np.arange(len(ids_b)), word_seed, max_repeats)
+    found_a, found_b = gram_seeds(ids_a, ids_b, stops_a, stops_b, stop_seed, max_repeats)
+    # One number per seed, ordered as (i, j) are: sorted and unique at once.
+    width = len(ids_b) + 1
+    codes = np.empty(len(words_a) + len(found_a), dtype=np.int64)
+    codes[: len(words_a)] = words_a * width + words_b
+    codes[len(words_a) :] = found_a * width + found_b
+    seeds = np.unique(codes)
+    return seeds // width, seeds % width
+
+
+@kernel(nogil=True)
 def gram_seeds(ids_a: Codes, ids_b: Codes, pos_a: Codes, pos_b: Codes, n: int,
                max_repeats: int) -> tuple[Codes, Codes]:  # pragma: no cover - compiled
     """Start positions ``(pos_a[x], pos_b[y])`` of equal n-gram keys of the words at ``pos_a`` /

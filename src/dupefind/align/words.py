@@ -14,10 +14,9 @@ from typing import cast
 import numpy as np
 from rapidfuzz.distance import Indel
 
-from ..arrays import unique
 from ..models import Edit, Passage
 from ..text import Tokens
-from .compiled import Codes, gram_seeds
+from .compiled import Codes, seed_pairs
 from .regions import Regions, held_regions
 
 #: Most words between two seeds of one chain, in either text.
@@ -37,13 +36,7 @@ _REACH = _WORD_SEED + GAP // 4
 def _seeds(ids_a: Codes, ids_b: Codes, stops_a: Codes, stops_b: Codes) -> tuple[Codes, Codes]:
     """Start positions ``(i, j)`` of word 3-grams and function-word 5-grams found in both
     (``stops_a``, ``stops_b``: the positions of the function words), sorted."""
-    every_a, every_b = np.arange(len(ids_a)), np.arange(len(ids_b))
-    words = gram_seeds(ids_a, ids_b, every_a, every_b, _WORD_SEED, MAX_REPEATS)
-    stops = gram_seeds(ids_a, ids_b, stops_a, stops_b, _STOP_SEED, MAX_REPEATS)
-    # One number per seed, ordered as (i, j) are: sorted and unique at once.
-    width = len(ids_b) + 1
-    seeds = unique(np.concatenate((words[0] * width + words[1], stops[0] * width + stops[1])))
-    return seeds // width, seeds % width
+    return seed_pairs(ids_a, ids_b, stops_a, stops_b, _WORD_SEED, _STOP_SEED, MAX_REPEATS)
 
 
 Region = tuple[int, int, int, int]
