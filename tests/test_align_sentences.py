@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from dupefind.align import align
 from dupefind.align.sentence_kernels import (
     bag,
+    bags_cosine,
     sentence_frequency,
     sentence_products,
     similar_sentences,
@@ -125,6 +126,34 @@ def test_products_are_the_plain_ones_to_the_last_bit(raw_a: list[list[int]], raw
         plain_bag[t] = plain_bag.get(t, 0.0) + isf[t]
     order, weights = bag(terms_a, 0, len(terms_a), np.array(isf))
     assert list(zip(order.tolist(), weights.tolist())) == list(plain_bag.items())
+
+
+@given(SENTENCES, SENTENCES, st.lists(st.floats(0.001, 5.0), min_size=12, max_size=12), st.randoms(use_true_random=False))
+def test_a_stretch_cosine_is_the_plain_one_to_the_last_bit(raw_a: list[list[int]], raw_b: list[list[int]],
+                                                          isf: list[float], rnd: random.Random) -> None:
+    """Two stretches' cosine, each a bag of terms: the dot product and both norms summed one
+    term at a time in the bags' order, each product rounded first: the same float."""
+    terms_a, _, _ = flat(raw_a)
+    terms_b, _, _ = flat(raw_b)
+    weights = np.array(isf)
+    for _ in range(20):
+        a0 = rnd.randint(0, len(terms_a) // 2)
+        a1 = rnd.randint(a0, len(terms_a))
+        b0 = rnd.randint(0, len(terms_b) // 2)
+        b1 = rnd.randint(b0, len(terms_b))
+        bag_a, weights_a = bag(terms_a, a0, a1, weights)
+        bag_b, weights_b = bag(terms_b, b0, b1, weights)
+        dense_b = np.zeros(len(weights))
+        dense_b[bag_b] = weights_b
+        dot = square_a = square_b = 0.0  # one term at a time, in order (not Python 3.12's compensated sum)
+        for x, t in zip(weights_a.tolist(), bag_a.tolist()):
+            dot += x * float(dense_b[t])
+        for x in weights_a.tolist():
+            square_a += x * x
+        for x in weights_b.tolist():
+            square_b += x * x
+        norms = float(np.sqrt(square_a * square_b))
+        assert bags_cosine(terms_a, a0, a1, terms_b, b0, b1, weights) == (dot / norms if norms else 0.0)
 
 
 @given(st.lists(st.sampled_from(["the", "industry", "industries", "ox", "1999", "walked", "walking",

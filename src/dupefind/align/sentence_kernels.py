@@ -142,6 +142,28 @@ def bag(terms: Codes, start: int, end: int, isf: Weights) -> tuple[Codes, Weight
 
 
 @kernel(nogil=True)
+def bags_cosine(terms_a: Codes, start_a: int, end_a: int, terms_b: Codes, start_b: int, end_b: int,
+                isf: Weights) -> float:  # pragma: no cover - compiled
+    """The cosine of two stretches, each one :func:`bag` of terms; every sum taken one term at
+    a time in the bags' order, each product rounded before it is added (numpy's products summed
+    by Python 3.11's ``sum``, as this was computed before: the same float)."""
+    bag_a, weights_a = bag(terms_a, start_a, end_a, isf)
+    bag_b, weights_b = bag(terms_b, start_b, end_b, isf)
+    dense_b = np.zeros(len(isf))
+    for k in range(len(bag_b)):
+        dense_b[bag_b[k]] = weights_b[k]
+    dot = square_a = square_b = 0.0
+    for k in range(len(bag_a)):
+        dot += weights_a[k] * dense_b[bag_a[k]]
+    for k in range(len(bag_a)):
+        square_a += weights_a[k] * weights_a[k]
+    for k in range(len(bag_b)):
+        square_b += weights_b[k] * weights_b[k]
+    norms = np.sqrt(square_a * square_b)
+    return dot / norms if norms else 0.0
+
+
+@kernel(nogil=True)
 def similar_sentences(dot: Weights, common: Weights, norms_a: Weights, norms_b: Weights, sizes_a: Weights,
                       sizes_b: Weights, min_cosine: float, min_dice: float, best_share: float,
                       max_matches: int) -> tuple[Weights, Codes, Codes]:  # pragma: no cover - compiled

@@ -10,7 +10,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .compiled import Codes, Weights
-from .sentence_kernels import bag, sentence_frequency, sentence_squares, similar_pairs, similar_seeds
+from .sentence_kernels import bags_cosine, sentence_frequency, sentence_squares, similar_pairs, similar_seeds
 from .terms import Sentences, joint_codes
 
 #: Seed: cosine of the two sentences' tf-isf vectors and Dice of their term sets.
@@ -116,14 +116,8 @@ class SentencePair:
     def stretch_cosine(self, i0: int, i1: int, j0: int, j1: int) -> float:
         """Cosine of sentences ``i0..i1`` of A and ``j0..j1`` of B, each summed into one vector."""
         a, b = self.a, self.b
-        terms_a, weights_a = bag(self.terms_a, a.starts[i0], a.ends[i1], self.isf)
-        terms_b, weights_b = bag(self.terms_b, b.starts[j0], b.ends[j1], self.isf)
-        dense_b = np.zeros(len(self.isf))
-        dense_b[terms_b] = weights_b
-        # Python's own sum, over the terms in order of first occurrence in A: the same float.
-        dot = sum((weights_a * dense_b[terms_a]).tolist())
-        norms = float(np.sqrt(sum((weights_a * weights_a).tolist()) * sum((weights_b * weights_b).tolist())))
-        return dot / norms if norms else 0.0
+        return float(bags_cosine(self.terms_a, a.starts[i0], a.ends[i1], self.terms_b, b.starts[j0], b.ends[j1],
+                                 self.isf))
 
 
 def _norms(squares: Weights, sizes: Codes) -> Weights:
