@@ -54,7 +54,7 @@ def _regions(seeds: tuple[Codes, Codes], ids_a: Codes, ids_b: Codes, *, min_word
     (:func:`~dupefind.align.regions.held_regions`)."""
     # 32-bit word positions when they fit (they always do but for texts of billions of words):
     # half the memory for the millions of regions of two long texts.
-    like = np.empty(0, dtype=np.int32 if max(len(ids_a), len(ids_b)) < 2**31 else np.int64)
+    like: Regions = np.empty(0, dtype=np.int32 if max(len(ids_a), len(ids_b)) < 2**31 else np.int64)
     return held_regions(seeds[0], seeds[1], ids_a, ids_b, GAP, _REACH, min_words, _MEASURED_CELLS, like)
 
 
