@@ -40,6 +40,7 @@ from dupefind.screen import (
     shares_content,
     shares_seed,
 )
+from dupefind.screen.seeds import _span_words
 from dupefind.screen.sentences import stretches
 from dupefind.screen.stems import _byte_keys, _token_stems
 from dupefind.text import hash_words
@@ -181,6 +182,33 @@ def test_no_shared_seed_means_the_aligner_has_no_seed(texts: tuple[str, str, boo
     seeds = word_pass._seeds(ids_a, ids_b, x.stops, y.stops)
     if not shares_seed(probe(a), probe(b)):
         assert len(seeds[0]) == 0
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text_pairs())
+def test_the_cheap_checks_number_words_and_find_seeds_as_the_aligner_does(texts: tuple[str, str, bool]) -> None:
+    """``word_spans``'s word ids (from the hashes) tell equal words as the aligner's ids (from the
+    strings) do, boilerplate matching nothing, and its seeds (from the probes' runs) are the
+    aligner's seeds: the same positions."""
+    text_a, text_b, furniture = texts
+    commons = furniture_commons() if furniture else Commons()
+    config = Config(min_words=1)
+    a, b = (screened(i, t, commons=commons, scheme="stopwords", ngram=8, min_words=1)
+            for i, t in (("a", text_a), ("b", text_b)))
+    x, y = probe(a), probe(b)
+    ids_a, ids_b, seeds_a, seeds_b = _span_words(x.ids, x.distinct, a.boilerplate, y.ids, y.distinct, b.boilerplate,
+                                                 x.runs, x.run_starts, y.runs, y.run_starts, x.stop_runs,
+                                                 x.stop_run_starts, y.stop_runs, y.stop_run_starts,
+                                                 word_pass.MAX_REPEATS)
+    side_a, side_b = _prepare("a", text_a, commons, config).align, _prepare("b", text_b, commons, config).align
+    codes_a, codes_b = aligner._word_ids(side_a, side_b)
+    both, codes = np.concatenate((ids_a, ids_b)), np.concatenate((codes_a, codes_b))
+    assert len(both) == len(codes)
+    same = both[:, None] == both[None, :]
+    assert np.array_equal(same & (both[:, None] >= 0), (codes[:, None] == codes[None, :]) & (codes[:, None] >= 0))
+    assert np.array_equal(both < 0, codes < 0)
+    expected = word_pass._seeds(codes_a, codes_b, side_a.stops, side_b.stops)
+    assert seeds_a.tolist() == expected[0].tolist() and seeds_b.tolist() == expected[1].tolist()
 
 
 @given(text_pairs())
