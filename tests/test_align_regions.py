@@ -15,7 +15,6 @@ from dupefind.align.compiled import chain_spans
 from dupefind.align.joining import _grouped, _join, _near
 from dupefind.align.passages import _word_ids, side
 from dupefind.align.regions import (
-    _lexsorted,
     candidate_regions,
     held_regions,
     may_hold,
@@ -116,8 +115,8 @@ def test_compiled_sort_is_the_order_of_tuples(regions: list[Region], dtype: type
     """Rows that tie on their first values are ordered by the next (values drawn from 0-3:
     ties on every column are common)."""
     array = as_array(regions, dtype)
-    assert rows(_lexsorted(array, False)) == sorted(regions)
-    assert rows(_lexsorted(array, True)) == sorted(set(regions))
+    assert rows(sorted_regions(array)) == sorted(regions)
+    assert rows(sorted_regions(array, unique=True)) == sorted(set(regions))
 
 
 def plain_lcs(a: list[int], b: list[int]) -> int:

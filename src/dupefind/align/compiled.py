@@ -49,11 +49,18 @@ def seed_pairs(ids_a: Codes, ids_b: Codes, stops_a: Codes, stops_b: Codes, word_
     ``stops_a``, ``stops_b``) found in both (:func:`gram_seeds`), sorted, each once."""
     words_a, words_b = gram_seeds(ids_a, ids_b, np.arange(len(ids_a)), np.arange(len(ids_b)), word_seed, max_repeats)
     found_a, found_b = gram_seeds(ids_a, ids_b, stops_a, stops_b, stop_seed, max_repeats)
-    # One number per seed, ordered as (i, j) are: sorted and unique at once.
-    width = len(ids_b) + 1
-    codes = np.empty(len(words_a) + len(found_a), dtype=np.int64)
-    codes[: len(words_a)] = words_a * width + words_b
-    codes[len(words_a) :] = found_a * width + found_b
+    return sorted_seeds(words_a, words_b, found_a, found_b, len(ids_b))
+
+
+@kernel(nogil=True, inline="always")
+def sorted_seeds(first_a: Codes, first_b: Codes, second_a: Codes, second_b: Codes,
+                 len_b: int) -> tuple[Codes, Codes]:  # pragma: no cover - compiled
+    """The seeds ``(i, j)`` of two lists (positions in A and in B, ``len_b`` words in B) as one,
+    sorted, each once (one number per seed, ordered as ``(i, j)`` are: sorted and unique at once)."""
+    width = len_b + 1
+    codes = np.empty(len(first_a) + len(second_a), dtype=np.int64)
+    codes[: len(first_a)] = first_a * width + first_b
+    codes[len(first_a) :] = second_a * width + second_b
     seeds = np.unique(codes)
     return seeds // width, seeds % width
 

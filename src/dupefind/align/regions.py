@@ -8,7 +8,7 @@ hold the kernels against it); the order of the regions is the order of Python's 
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -21,24 +21,35 @@ Regions = npt.NDArray[np.signedinteger[Any]]
 (32-bit when the texts' word positions fit)."""
 
 
-def sorted_regions(regions: Regions, *, unique: bool = False) -> Regions:
-    """``regions`` in the order ``sorted`` gives their rows as tuples; ``unique``: each once."""
-    if len(regions) == 0:
-        return regions.reshape(0, 4)
-    order = np.lexsort((regions[:, 3], regions[:, 2], regions[:, 1], regions[:, 0]))
-    ranked = regions[order]
-    if unique:
-        fresh = np.ones(len(ranked), dtype=bool)
-        fresh[1:] = (ranked[1:] != ranked[:-1]).any(axis=1)
-        ranked = ranked[fresh]
-    return cast(Regions, np.ascontiguousarray(ranked))
+@kernel(nogil=True)
+def sorted_regions(regions: Regions, unique: bool = False) -> Regions:  # pragma: no cover - compiled
+    """``regions`` in the order ``sorted`` gives their rows as tuples (a stable sort on each
+    column, last first); ``unique``: each once."""
+    order = np.arange(len(regions))
+    for column in range(3, -1, -1):
+        values = np.empty(len(order), dtype=np.int64)
+        for k in range(len(order)):
+            values[k] = regions[order[k], column]
+        order = order[np.argsort(values, kind="mergesort")]
+    out = np.empty_like(regions)
+    count = 0
+    for k in range(len(order)):
+        row = order[k]
+        if unique and count > 0 and (out[count - 1, 0] == regions[row, 0] and out[count - 1, 1] == regions[row, 1]
+                                     and out[count - 1, 2] == regions[row, 2]
+                                     and out[count - 1, 3] == regions[row, 3]):
+            continue
+        out[count] = regions[row]
+        count += 1
+    return out[:count].copy()
 
 
-def candidate_regions(chains: Regions, gap: int) -> Regions:
+@kernel(nogil=True)
+def candidate_regions(chains: Regions, gap: int) -> Regions:  # pragma: no cover - compiled
     """``sorted(set(merged(chains)) | set(chains))``: each chain's region and each region the
     chains make when joined (:func:`merge_following`), each once, in order."""
-    merged = merge_following(sorted_regions(chains), gap)
-    return sorted_regions(cast(Regions, np.concatenate((merged, chains))), unique=True)
+    merged = merge_following(sorted_regions(chains, False), gap)
+    return sorted_regions(np.concatenate((merged, chains)), True)
 
 
 @kernel(nogil=True)
@@ -58,8 +69,7 @@ def held_regions(seeds_a: Codes, seeds_b: Codes, ids_a: Codes, ids_b: Codes, gap
     for k in range(count):
         chains[k, 0], chains[k, 1] = first_a[k], min(len(ids_a), last_a[k] + reach)
         chains[k, 2], chains[k, 3] = low_b[k], min(len(ids_b), high_b[k] + reach)
-    merged = merge_following(_lexsorted(chains, False), gap)
-    regions = _lexsorted(np.concatenate((merged, chains)), True)
+    regions = candidate_regions(chains, gap)
     keep = may_hold(regions, ids_a, ids_b, least, max_cells)
     held = np.empty((int(keep.sum()), 4), dtype=like.dtype)
     k = 0
@@ -68,28 +78,6 @@ def held_regions(seeds_a: Codes, seeds_b: Codes, ids_a: Codes, ids_b: Codes, gap
             held[k] = regions[r]
             k += 1
     return held
-
-
-@kernel(nogil=True)
-def _lexsorted(regions: Regions, unique: bool) -> Regions:  # pragma: no cover - compiled
-    """:func:`sorted_regions` in compiled code: a stable sort on each column, last first."""
-    order = np.arange(len(regions))
-    for column in range(3, -1, -1):
-        values = np.empty(len(order), dtype=np.int64)
-        for k in range(len(order)):
-            values[k] = regions[order[k], column]
-        order = order[np.argsort(values, kind="mergesort")]
-    out = np.empty_like(regions)
-    count = 0
-    for k in range(len(order)):
-        row = order[k]
-        if unique and count > 0 and (out[count - 1, 0] == regions[row, 0] and out[count - 1, 1] == regions[row, 1]
-                                     and out[count - 1, 2] == regions[row, 2]
-                                     and out[count - 1, 3] == regions[row, 3]):
-            continue
-        out[count] = regions[row]
-        count += 1
-    return out[:count].copy()
 
 
 @kernel(nogil=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from ..align.compiled import sorted_seeds
 from ..align.words import MAX_REPEATS, passage_spans
 from ..jit import kernel
 from .documents import Probe, Screened
@@ -63,12 +64,8 @@ def _span_words(ids_x: npt.NDArray[np.int64], distinct_x: npt.NDArray[np.uint64]
         ids_b[k] = -1 - len(ids_a) - k if boilerplate_b[k] else joint[ids_y[k]]
     words_a, words_b = _run_seeds(runs_x, run_starts_x, runs_y, run_starts_y, most)
     stops_a, stops_b = _run_seeds(stop_runs_x, stop_starts_x, stop_runs_y, stop_starts_y, most)
-    width = len(ids_b) + 1
-    codes = np.empty(len(words_a) + len(stops_a), dtype=np.int64)
-    codes[: len(words_a)] = words_a * width + words_b
-    codes[len(words_a) :] = stops_a * width + stops_b
-    seeds = np.unique(codes)
-    return ids_a, ids_b, seeds // width, seeds % width
+    seeds_a, seeds_b = sorted_seeds(words_a, words_b, stops_a, stops_b, len(ids_b))
+    return ids_a, ids_b, seeds_a, seeds_b
 
 
 @kernel(nogil=True)
