@@ -26,7 +26,10 @@ from dupefind.candidates import (
     view_banding,
 )
 from dupefind.candidates.buckets import bucket_rows, signature_buckets
+from dupefind.candidates.keys import KNOWN_BANDINGS
+from dupefind.config import Config
 from dupefind.fingerprint import as_minhash, signatures
+from dupefind.pipeline import views_of
 from dupefind.views import View
 
 RNG = np.random.default_rng(11)
@@ -121,6 +124,20 @@ def test_same_candidates_as_datasketch_minhashlsh(threshold: float) -> None:
     theirs = {(i, j) for i, sig in enumerate(sigs) for j in lsh.query(as_minhash(sig, seed=3)) if i < j}
     ours = pairs_of(sigs, sizes(sigs), everyone(sigs), threshold=threshold, num_perm=128)
     assert set(ours) == theirs and len(theirs) >= len(bases)
+
+
+@pytest.mark.parametrize(("threshold", "num_perm"), sorted(KNOWN_BANDINGS))
+def test_known_bandings_are_datasketchs(threshold: float, num_perm: int) -> None:
+    """The bands written down for the default views (sparing every scan SciPy's import) are
+    the ones datasketch chooses."""
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=WEIGHTS)
+    assert KNOWN_BANDINGS[threshold, num_perm] == (lsh.b, lsh.r)
+
+
+def test_the_default_views_bandings_are_known() -> None:
+    """A scan with the default configuration never imports datasketch to choose its bands."""
+    for view in views_of(Config()):
+        assert view.sample or (view.lsh_threshold, view.num_perm) in KNOWN_BANDINGS
 
 
 def test_chance_agreements_are_not_candidates() -> None:

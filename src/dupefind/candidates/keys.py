@@ -21,10 +21,20 @@ from .sketches import BandKeys, SignatureRows, Sketches
 WEIGHTS = (0.2, 0.8)
 
 
+#: datasketch's choice of bands for the views of the default configuration, by Jaccard
+#: threshold and permutations (tested equal to what datasketch chooses): importing datasketch
+#: to choose loads SciPy, ~0.4 s of every scan's main process before its candidates.
+KNOWN_BANDINGS: dict[tuple[float, int], tuple[int, int]] = {(0.1, 128): (27, 1), (0.3, 128): (42, 3)}
+
+
 @lru_cache(maxsize=16)
 def banding(*, threshold: float, num_perm: int) -> tuple[int, int]:
-    """The number of bands and rows per band for a Jaccard ``threshold`` (datasketch's choice;
-    remembered: datasketch integrates the two error curves for it, ~60 ms a call)."""
+    """The number of bands and rows per band for a Jaccard ``threshold`` (datasketch's choice:
+    :data:`KNOWN_BANDINGS`, else asked of datasketch and remembered; it integrates the two
+    error curves for it, ~15 ms a call)."""
+    known = KNOWN_BANDINGS.get((threshold, num_perm))
+    if known is not None:
+        return known
     # Imported when used: datasketch loads SciPy (~0.4 s, 56 MB), which workers never need.
     from datasketch import MinHashLSH
 
