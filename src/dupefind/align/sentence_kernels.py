@@ -46,6 +46,24 @@ def _sentence_weights(terms: Codes, start: int, end: int, isf: Weights, count: C
     return distinct, square
 
 
+@kernel(nogil=True, inline="always")
+def _shared_weights(terms: Codes, start: int, end: int, isf: Weights, shared: npt.NDArray[np.bool_], count: Codes,
+                    order: Codes, weights: Weights) -> tuple[int, float, int]:  # pragma: no cover - compiled
+    """:func:`_sentence_weights` of one sentence, then its ``shared`` terms and their weights
+    (``count * isf``), in order of first occurrence, into the first entries of ``order`` and
+    ``weights``; ``count`` left at zero. Its number of distinct terms, the sum of their squared
+    weights and its number of shared terms."""
+    distinct, square = _sentence_weights(terms, start, end, isf, count, order)
+    found = 0
+    for k in range(distinct):
+        t = order[k]
+        if shared[t]:
+            order[found], weights[found] = t, count[t] * isf[t]
+            found += 1
+        count[t] = 0
+    return distinct, square, found
+
+
 @kernel(nogil=True)
 def _filed_by_term(rows: list[int], cols: list[int], weights: list[float], n_terms: int
                    ) -> tuple[Codes, Codes, Weights]:  # pragma: no cover - compiled
@@ -75,16 +93,13 @@ def _filed_sentences(terms: Codes, starts: Codes, ends: Codes, isf: Weights, sha
     scratch arrays of :func:`_sentence_weights`."""
     rows, cols, weights = [], [], []
     squares, sizes = np.zeros(len(starts)), np.zeros(len(starts), dtype=np.int64)
+    found = np.empty(len(order))
     for j in range(len(starts)):
-        distinct, squares[j] = _sentence_weights(terms, starts[j], ends[j], isf, count, order)
-        sizes[j] = distinct
-        for k in range(distinct):
-            t = order[k]
-            if shared[t]:
-                rows.append(j)
-                cols.append(t)
-                weights.append(count[t] * isf[t])
-            count[t] = 0
+        sizes[j], squares[j], held = _shared_weights(terms, starts[j], ends[j], isf, shared, count, order, found)
+        for k in range(held):
+            rows.append(j)
+            cols.append(order[k])
+            weights.append(found[k])
     head, filed_rows, filed_weights = _filed_by_term(rows, cols, weights, len(isf))
     return head, filed_rows, filed_weights, squares, sizes
 
@@ -108,17 +123,15 @@ def sentence_products(terms_a: Codes, starts_a: Codes, ends_a: Codes, terms_b: C
     dot = np.zeros((len(starts_a), len(starts_b)))
     common = np.zeros((len(starts_a), len(starts_b)))
     squares_a, sizes_a = np.zeros(len(starts_a)), np.zeros(len(starts_a), dtype=np.int64)
+    weights = np.empty(len(order))
     for i in range(len(starts_a)):
-        distinct, squares_a[i] = _sentence_weights(terms_a, starts_a[i], ends_a[i], isf, count, order)
-        sizes_a[i] = distinct
-        for k in range(distinct):
+        sizes_a[i], squares_a[i], held = _shared_weights(terms_a, starts_a[i], ends_a[i], isf, shared, count, order,
+                                                         weights)
+        for k in range(held):
             t = order[k]
-            if shared[t]:
-                weight = count[t] * isf[t]
-                for e in range(head[t], head[t + 1]):
-                    dot[i, filed_rows[e]] += weight * filed_weights[e]
-                    common[i, filed_rows[e]] += 1.0
-            count[t] = 0
+            for e in range(head[t], head[t + 1]):
+                dot[i, filed_rows[e]] += weights[k] * filed_weights[e]
+                common[i, filed_rows[e]] += 1.0
     return dot, common, squares_a, sizes_a, squares_b, sizes_b
 
 
@@ -303,21 +316,19 @@ def similar_pairs(terms_a: Codes, starts_a: Codes, ends_a: Codes, terms_b: Codes
     out_j = [0]
     out_cos = [0.0]
     out_common = [0.0]
+    weights = np.empty(len(order))
     for i in range(len(starts_a)):
-        distinct, _ = _sentence_weights(terms_a, starts_a[i], ends_a[i], isf, count, order)
+        _, _, held = _shared_weights(terms_a, starts_a[i], ends_a[i], isf, shared, count, order, weights)
         reached = 0
-        for k in range(distinct):
+        for k in range(held):
             t = order[k]
-            if shared[t]:
-                weight = count[t] * isf[t]
-                for e in range(head[t], head[t + 1]):
-                    j = filed_rows[e]
-                    if common[j] == 0.0:
-                        touched[reached] = j
-                        reached += 1
-                    dot[j] += weight * filed_weights[e]
-                    common[j] += 1.0
-            count[t] = 0
+            for e in range(head[t], head[t + 1]):
+                j = filed_rows[e]
+                if common[j] == 0.0:
+                    touched[reached] = j
+                    reached += 1
+                dot[j] += weights[k] * filed_weights[e]
+                common[j] += 1.0
         for r in range(reached):
             j = touched[r]
             cosine = dot[j] / (norms_a[i] * norms_b[j])
