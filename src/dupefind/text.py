@@ -240,33 +240,35 @@ def _scan_words(data: npt.NDArray[np.uint8], text_ends: npt.NDArray[np.intp], by
     hashes = np.empty(most, dtype=np.uint64)
     first = np.zeros(most, dtype=np.bool_)
     counts = np.zeros(len(text_ends), dtype=np.intp)
-    words = begin = word_start = 0
+    words = begin = 0
     for text in range(len(text_ends)):
         end, words_before = text_ends[text], words
-        in_word = after_stop = False
-        new_segment = True
-        acc = power = np.uint64(0)
-        for i in range(begin, end):
-            kind = byte_class[data[i]]
-            if kind & _WORD_BYTE or (in_word and data[i] == _APOSTROPHE and i + 1 < end
-                                     and byte_class[data[i + 1]] & _WORD_BYTE):
-                if not in_word:
-                    in_word, acc, power = True, np.uint64(0), np.uint64(1)
-                    first[words], new_segment = new_segment, False
-                    word_start = i
-                acc += np.uint64(data[i]) * power
-                power *= _BASE_U64
+        new_segment, after_stop = True, False
+        i = begin
+        while i < end:
+            byte = data[i]
+            kind = byte_class[byte]
+            if kind & _WORD_BYTE:  # a word: read to its end at once
+                first[words], new_segment = new_segment, False
+                start, acc, power = i, np.uint64(0), np.uint64(1)
+                while True:
+                    acc += np.uint64(byte) * power
+                    power *= _BASE_U64
+                    i += 1
+                    if i == end:
+                        break
+                    byte = data[i]
+                    if not byte_class[byte] & _WORD_BYTE and not (
+                            byte == _APOSTROPHE and i + 1 < end and byte_class[data[i + 1]] & _WORD_BYTE):
+                        break
+                hashes[words] = _mix64(acc + np.uint64(i - start))
+                words += 1
+                after_stop = False
             else:
-                if in_word:
-                    hashes[words] = _mix64(acc + np.uint64(i - word_start))
-                    words += 1
-                    in_word = False
-                if data[i] == _NEWLINE or (kind & _SPACE_BYTE and after_stop):
+                if byte == _NEWLINE or (kind & _SPACE_BYTE and after_stop):
                     new_segment = True
-            after_stop = kind & _STOP_BYTE != 0
-        if in_word:
-            hashes[words] = _mix64(acc + np.uint64(end - word_start))
-            words += 1
+                after_stop = kind & _STOP_BYTE != 0
+                i += 1
         counts[text] = words - words_before
         begin = end
     return hashes[:words], first[:words], counts
