@@ -106,3 +106,42 @@ def test_identical_short_texts_are_wholly_alike() -> None:
     assert pair.duplicate and pair.similarity == 1.0 and pair.containment == 1.0
     other = dupefind.compare("Reporting bugs: please tell us.", "Ask anything at all.")
     assert not other.duplicate and other.similarity == 0.0
+
+
+def test_the_same_words_left_between_edits_count_as_identical() -> None:
+    """Words no edit holds, between two edits of a passage (a sentence the aligner set aside on
+    both sides), count as identical when both sides read the same; other words there do not."""
+    from dupefind.explain import explain
+    from dupefind.models import Edit, Passage
+    from dupefind.text import tokenize
+
+    text = "the council met on tuesday. a common sentence runs here. the vote passed at night"
+    first, second = text.index("a common"), text.index("the vote")
+    edits = (Edit("equal", 0, first - 2, 0, first - 2), Edit("equal", second, len(text), second, len(text)))
+    tokens = tokenize(text)
+    passage = Passage(0, len(text), 0, len(text), 1.0, len(tokens), len(tokens), edits=edits)
+    found = explain([passage], tokens, tokens)
+    assert found is not None and found.identical == 1.0 and found.kinds == ("verbatim",)
+
+    other = text.replace("a common sentence runs here", "an unlike sentence goes there")
+    moved = len(other) - len(text)
+    edits_b = (Edit("equal", 0, first - 2, 0, first - 2), Edit("equal", second, len(text), second + moved, len(other)))
+    passage_b = Passage(0, len(text), 0, len(other), 0.8, len(tokens), len(tokens), edits=edits_b)
+    found_b = explain([passage_b], tokens, tokenize(other))
+    assert found_b is not None and found_b.identical < 0.7 and "verbatim" not in found_b.kinds
+
+
+def test_identical_copies_of_a_syndicated_story_read_verbatim() -> None:
+    """A story run in five places (one verbatim, one under a site's header, one reordered, one
+    edited, one spun: ``tests/data/syndicated``) makes its sentences common to the collection,
+    set aside inside the copies' passages: two byte-identical copies of it, or one under a
+    header, still read wholly identical, not ``similar``."""
+    folder = Path(__file__).resolve().parent / "data" / "syndicated"
+    texts = {path.stem: path.read_text("utf-8") for path in sorted(folder.glob("*.txt"))}
+    texts["copy"] = texts["orig"]
+    report = dupefind.scan_texts(texts.items())
+    for other in ("copy", "header"):
+        pair = next(p for p in report.pairs if {p.a, p.b} == {"orig", other})
+        assert pair.relation is not None
+        assert pair.relation.identical == 1.0 and pair.relation.kinds == ("verbatim",)
+        assert pair.relation.substitutions == ()

@@ -22,7 +22,9 @@ Kinds, each independent (a copy can be spun *and* partial):
 
 A "replacement" whose two sides are the same words (words the aligner was told to set aside,
 such as a site's boilerplate, or a repeat of a stretch it aligned elsewhere) is neither a
-substitution nor a change: it counts as identical and is never listed as ``X → X``.
+substitution nor a change: it counts as identical and is never listed as ``X → X``. So do the
+same words left between two edits of a passage on both sides (a sentence the aligner set aside,
+found in both at the same place of the copy).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .models import Passage, Relation, Substitution
+from .models import Edit, Passage, Relation, Substitution
 from .text import Tokens, normalise_word
 
 VERBATIM = 0.95
@@ -54,23 +56,35 @@ def explain(passages: Sequence[Passage], a: Tokens, b: Tokens) -> Relation | Non
     aligned = sum(passage.words_a for passage in passages)
     identical = substituted = short_subs = 0
     subs: Counter[tuple[str, str]] = Counter()
-    edits = [edit for passage in passages for edit in passage.edits]
-    # Every edit's words at once: its first and one-past-last word on each side.
-    on_a = _word_bounds(a, [(edit.a_start, edit.a_end) for edit in edits])
-    on_b = _word_bounds(b, [(edit.b_start, edit.b_end) for edit in edits])
-    for edit, (first_a, last_a), (first_b, last_b) in zip(edits, on_a, on_b):
-        words_a = last_a - first_a
-        if edit.op == "equal":
-            identical += words_a
-        elif edit.op == "replace":
-            said_a, said_b = _said(a, first_a, last_a), _said(b, first_b, last_b)
-            if said_a == said_b:  # the same words: not a substitution
+    # Each passage's span, then its edits' spans; every span's first and one-past-last word on
+    # each side (one search over the text's word starts for all of them).
+    spans: list[Passage | Edit] = []
+    for passage in passages:
+        spans += (passage, *passage.edits)
+    on_a = _word_bounds(a, [(span.a_start, span.a_end) for span in spans])
+    on_b = _word_bounds(b, [(span.b_start, span.b_end) for span in spans])
+    k = 0
+    for passage in passages:
+        (at_a, end_a), (at_b, end_b) = on_a[k], on_b[k]
+        k += 1
+        for edit in passage.edits:
+            (first_a, last_a), (first_b, last_b) = on_a[k], on_b[k]
+            k += 1
+            identical += _same_words(a, at_a, first_a, b, at_b, first_b)
+            at_a, at_b = max(at_a, last_a), max(at_b, last_b)
+            words_a = last_a - first_a
+            if edit.op == "equal":
                 identical += words_a
-                continue
-            substituted += words_a
-            if words_a <= SUBSTITUTION_WORDS and last_b - first_b <= SUBSTITUTION_WORDS:
-                short_subs += words_a
-                subs[(said_a, said_b)] += 1
+            elif edit.op == "replace":
+                said_a, said_b = _said(a, first_a, last_a), _said(b, first_b, last_b)
+                if said_a == said_b:  # the same words: not a substitution
+                    identical += words_a
+                    continue
+                substituted += words_a
+                if words_a <= SUBSTITUTION_WORDS and last_b - first_b <= SUBSTITUTION_WORDS:
+                    short_subs += words_a
+                    subs[(said_a, said_b)] += 1
+        identical += _same_words(a, at_a, end_a, b, at_b, end_b)
     share_identical = identical / aligned if aligned else 0.0
     share_substituted = substituted / aligned if aligned else 0.0
     coverage_a = _covered(a, [(p.a_start, p.a_end) for p in passages])
@@ -105,6 +119,16 @@ def _word_bounds(t: Tokens, spans: list[tuple[int, int]]) -> list[list[int]]:
     found: list[list[int]] = np.searchsorted(np.asarray(t.starts), np.array(spans, dtype=np.int64),
                                              side="left").tolist()
     return found
+
+
+def _same_words(a: Tokens, first_a: int, last_a: int, b: Tokens, first_b: int, last_b: int) -> int:
+    """The words ``first_a:last_a`` of A when they are the words ``first_b:last_b`` of B (words
+    between two edits of a passage, or before its first or after its last, that the aligner
+    set aside on both sides: the same boilerplate sentence in the same place of the copy), else 0."""
+    words = last_a - first_a
+    if words <= 0 or last_b - first_b != words or _said(a, first_a, last_a) != _said(b, first_b, last_b):
+        return 0
+    return words
 
 
 def _said(t: Tokens, first: int, last: int) -> str:
