@@ -137,6 +137,40 @@ def test_latin1_file_is_decoded_correctly(tmp_path: Path) -> None:
     assert skipped == {}
     assert records[str(path)].text == text, f"decoded as {records[str(path)].location.encoding}"
 
+# Legacy text in the languages whose letters Windows-1252 lacks: read as Windows-1252, Polish
+# "ł" is "³" inside words and Turkish "ş" the letter "þ" (passages unreadable, copies half missed).
+TURKISH = (
+    'İzmirköy Belediye Meclisi, salı akşamı yaptığı oylamada tarihi şehir merkezinin büyük '
+    'bölümünü önümüzdeki bahardan itibaren özel araç trafiğine kapatma kararı aldı. Kararı '
+    'destekleyenler bu adımın çoktan atılması gerektiğini söylerken, karşı çıkanlar kararın '
+    'küçük esnafa ağır bir darbe vuracağını savundu. Önerge, yaklaşık altı saat süren '
+    'tartışmaların ardından 22 oya karşı 31 oyla kabul edildi.'
+)
+POLISH = (
+    'Rada Miasta Lipnik przegłosowała we wtorek wieczorem zamknięcie większej części '
+    'zabytkowego śródmieścia dla prywatnych samochodów od przyszłej wiosny. Zwolennicy mówią o '
+    'decyzji, na którą czekano zbyt długo, przeciwnicy - o ciężkim ciosie dla małych sklepów. '
+    'Uchwałę przyjęto stosunkiem głosów 31 do 22 po debacie, która trwała prawie sześć '
+    'godzin.\n\nZgodnie z planem wewnątrz starej obwodnicy będą mogły poruszać się tylko autobusy,'
+    ' taksówki, samochody dostawcze przed jedenastą rano oraz mieszkańcy posiadający specjalne '
+    'zezwolenie. Przy czternastu wjazdach zostaną zamontowane kamery, a kierowcy, którzy wjadą '
+    'do strefy bez pozwolenia, zapłacą mandat w wysokości trzystu złotych. Urząd miasta '
+    'spodziewa się, że pierwsze kamery zaczną działać w kwietniu.'
+)
+
+
+@pytest.mark.parametrize(("text", "encoding"), [(TURKISH, "cp1254"), (TURKISH, "iso8859_9"), (POLISH, "cp1250"),
+                                                (POLISH, "iso8859_2")])
+def test_central_european_and_turkish_legacy_text_is_decoded_correctly(tmp_path: Path, text: str,
+                                                                       encoding: str) -> None:
+    path = write(tmp_path / "legacy.txt", text.encode(encoding))
+    records, skipped = read([path])
+    assert skipped == {}
+    record = records[str(path)]
+    assert record.text == text, f"decoded as {record.location.encoding}"
+    assert load_text(record.location) == text
+
+
 
 def test_utf8_bom_and_utf16_are_decoded(tmp_path: Path) -> None:
     text = "Caf\u00e9 society \u2014 a short note.\n" + ARTICLE

@@ -4,12 +4,14 @@ In order: a byte-order mark decides (UTF-8, UTF-16, UTF-32); then UTF-16 without
 recognised by where its NUL bytes fall (as charset detectors do); then a file holding NUL bytes
 is binary unless they are stray ones in text (:func:`binary_by_nuls`); then UTF-8; then the
 encoding charset-normalizer detects, with Windows-1252 taken for nearly-ASCII Western text as
-browsers do. A NUL read as text becomes U+FFFD, one character for one (:func:`as_text`).
+browsers do, and the code page of the language it hears (Polish, Turkish, ...) when that reads
+as well. A NUL read as text becomes U+FFFD, one character for one (:func:`as_text`).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from charset_normalizer import from_bytes
 
@@ -119,19 +121,71 @@ def utf16_by_nuls(sample: bytes) -> str | None:
 
 
 def _legacy(data: bytes) -> tuple[str, str]:
-    """Text in a single-byte or other legacy encoding, as charset-normalizer detects it."""
+    """Text in a single-byte or other legacy encoding, as charset-normalizer detects it.
+
+    A few accented letters or curly quotes in English text fit many legacy encodings about
+    equally well (detectors even pick CJK ones). Like browsers (WHATWG's default for legacy
+    Western text), Windows-1252 is taken when the text is nearly all ASCII or when it is among
+    the detector's near-best, and it decodes every byte; and, like a browser set to the
+    language, the code page of the language the detector hears when it fits about as well.
+    Of those and the single-byte code pages among the near-best, the reading with the fewest
+    symbols inside words wins (:func:`_single_byte`)."""
     matches = list(from_bytes(data))
-    # A few accented letters or curly quotes in English text fit many legacy encodings about
-    # equally well (detectors even pick CJK ones). Like browsers (WHATWG's default for legacy
-    # Western text), take Windows-1252 when the text is nearly all ASCII or when it is among
-    # the detector's near-best, and it decodes every byte.
-    near = [m.encoding for m in matches if m.chaos <= matches[0].chaos + _CHAOS_TIE]
-    high = sum(byte >= 0x80 for byte in data)
-    if _LEGACY_DEFAULT in near or high <= _MOSTLY_ASCII * len(data):
-        try:
-            return as_text(data, _LEGACY_DEFAULT), _LEGACY_DEFAULT
-        except UnicodeDecodeError:
-            pass
-    if not matches:
+    best = matches[0] if matches else None
+    near = [m.encoding for m in matches if best is not None and m.chaos <= best.chaos + _CHAOS_TIE]
+    western = _LEGACY_DEFAULT in near or sum(byte >= 0x80 for byte in data) <= _MOSTLY_ASCII * len(data)
+    pages = _CODE_PAGES.get(best.language, ()) if best is not None else ()
+    spoken = [m.encoding for m in matches if m.encoding in pages and m.chaos <= best.chaos + _LANGUAGE_TIE]  # type: ignore[union-attr]
+    if western or spoken:
+        preferred = [*sorted(spoken, key=pages.index), *([_LEGACY_DEFAULT] if western else [])]
+        chosen = _single_byte(data, [*preferred, *(e for e in near if e.startswith(_SINGLE_BYTE))], preferred)
+        if chosen is not None:
+            return chosen
+    if best is None:
         raise NotText("cannot decode: not UTF-8, and no other text encoding fits")
-    return as_text(data, matches[0].encoding), matches[0].encoding
+    return as_text(data, best.encoding), best.encoding
+
+
+#: The legacy code pages of the languages charset-normalizer names whose letters Windows-1252
+#: lacks, Windows' first (the pages an editor there saves legacy text in).
+_CODE_PAGES: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("Polish", "Czech", "Slovak", "Hungarian", "Romanian", "Croatian", "Slovene"),
+                    ("cp1250", "iso8859_2")),
+    "Turkish": ("cp1254", "iso8859_9"),
+    **dict.fromkeys(("Lithuanian", "Latvian", "Estonian"), ("cp1257", "iso8859_13")),
+}
+#: How much worse than the detector's first (its "chaos") the language's code page may fit.
+_LANGUAGE_TIE = 0.05
+_SINGLE_BYTE = ("cp125", "iso8859")
+
+
+def _single_byte(data: bytes, encodings: list[str], preferred: list[str]) -> tuple[str, str] | None:
+    """Of ``encodings`` that decode every byte, the one whose text has the fewest symbols
+    inside words (Polish ``ł`` read as Windows-1252 is ``bezp³atny``); among those equally
+    clean, the first of ``preferred`` (Turkish ``ş`` read as Windows-1252 is the letter ``þ``:
+    only the language tells them apart), else the first. ``None`` when none decodes."""
+    read: dict[str, tuple[int, str]] = {}
+    for encoding in encodings:
+        if encoding not in read:
+            try:
+                text = as_text(data, encoding)
+            except UnicodeDecodeError:
+                continue
+            read[encoding] = (_symbols_in_words(text), text)
+    if not read:
+        return None
+    fewest = min(odd for odd, _ in read.values())
+    clean = [encoding for encoding, (odd, _) in read.items() if odd == fewest]
+    chosen = next((encoding for encoding in preferred if encoding in clean), clean[0])
+    return read[chosen][1], chosen
+
+
+# A character beyond ASCII between two letters.
+_BETWEEN_LETTERS = re.compile(r"(?<=[^\W\d_])[^\x00-\x7f](?=[^\W\d_])")
+
+
+def _symbols_in_words(text: str) -> int:
+    """How many symbols (a number, a currency or other sign, a control: neither a letter, a
+    mark nor punctuation) stand between two letters in ``text``: letters a code page lacks,
+    read as another's symbols."""
+    return sum(1 for char in _BETWEEN_LETTERS.findall(text) if unicodedata.category(char)[0] not in "LMP")
