@@ -104,7 +104,7 @@ def test_empty_and_wordless_texts() -> None:
 _PIECES = st.sampled_from([
     "the", "Cat", "DON'T", "l’été", "naïve", "STRASSE", "Straße", "Ωμέγα", "привет", "東京", "x²", "½",
     "e\u0301", "ﬁne", "nº", "µm", "ª", "m³", "¹", "_id", "42", "'", "''", "’", ".", "!", "?", "...", ",", "—", "“", "”", "\u00a0",
-    " ", "  ", "\n", "\t", "\r\n", "\u2028", "-", "é", "É", "ŉ",
+    " ", "  ", "\n", "\t", "\r\n", "\u2028", "-", "é", "É", "ŉ", "हिन्दी", "\u093f", "\u0301", "o\u0308\u0301",
 ])
 
 
@@ -216,3 +216,24 @@ def test_word_spans_are_the_array_statement(raw: list[int]) -> None:
     data = np.array(raw, dtype=np.uint8)
     starts, ends = text_module._word_spans(data)
     assert (starts.tolist(), ends.tolist()) == plain_word_spans(data)
+
+
+def test_text_in_decomposed_form_reads_as_composed() -> None:
+    """An accent typed as a mark of its own (Unicode NFD, as macOS and some converters write
+    text) belongs to its word: the words and their hashes are those of the composed text, and
+    each word's span holds its marks."""
+    import unicodedata
+
+    composed = "Le café de Zoé, où l’été dure, et der Bürgermeister sagte: schön."
+    decomposed = unicodedata.normalize("NFD", composed)
+    assert decomposed != composed
+    assert tokenize(decomposed).words == tokenize(composed).words
+    assert np.array_equal(hash_words(decomposed).hashes, hash_words(composed).hashes)
+    tokens = tokenize(decomposed)
+    assert [decomposed[s:e] for s, e in zip(tokens.starts, tokens.ends)][1] == "cafe\u0301"
+
+
+def test_vowel_signs_belong_to_their_words() -> None:
+    """Indic scripts write vowels as combining signs: a Hindi word is one word, not its consonants."""
+    assert tokenize("हिन्दी भाषा में लेख").words == ("हिन्दी", "भाषा", "में", "लेख")
+    assert tokenize("বাংলা ভাষা, தமிழ் மொழி").words == ("বাংলা", "ভাষা", "தமிழ்", "மொழி")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
@@ -21,7 +21,6 @@ import numpy.typing as npt
 from .jit import kernel
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_WORD = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+(?:['\u2019][^\W{_CJK}]+)*")
 # A segment (for boilerplate detection) ends at a line break or after a sentence's end.
 _SEGMENT_END = re.compile(r"\n|(?<=[.!?])\s")
 
@@ -82,9 +81,35 @@ def simple_tokens(text: str) -> tuple[list[str], npt.NDArray[np.intp], npt.NDArr
     return words, starts, ends
 
 
+@lru_cache(maxsize=1)
+def _word_pattern() -> re.Pattern[str]:
+    """A word: a CJK character alone, or a letter or digit followed by letters, digits and
+    combining marks (the vowel signs of Devanagari, Bengali or Tamil; an accent typed as a mark
+    of its own, as text in Unicode's decomposed form NFD has it: ``e`` and U+0301 read as ``é``),
+    apostrophes inside. Python's ``\\w`` holds no mark: without them a Hindi word falls into its
+    consonants. (Made at the first text that needs it, from this Python's Unicode tables.)"""
+    marks = "".join(_ranges(code for code in (*range(0x300, 0x20000), *range(0xE0100, 0xE01F0))
+                            if unicodedata.category(chr(code))[0] == "M"))
+    part = rf"[^\W{_CJK}]+(?:[{marks}]+[^\W{_CJK}]*)*"
+    return re.compile(rf"[{_CJK}]|{part}(?:['\u2019]{part})*")
+
+
+def _ranges(codes: Iterable[int]) -> Iterator[str]:
+    """Sorted code points as the ranges of a regular expression's character class."""
+    first = last = -2
+    for code in codes:
+        if code != last + 1:
+            if first >= 0:
+                yield re.escape(chr(first)) + ("-" + re.escape(chr(last)) if last > first else "")
+            first = code
+        last = code
+    if first >= 0:
+        yield re.escape(chr(first)) + ("-" + re.escape(chr(last)) if last > first else "")
+
+
 def _tokenize_by_pattern(text: str) -> Tokens:
     """:func:`tokenize` with the word pattern and a normalisation per word: for any text."""
-    spans = [m.span() for m in _WORD.finditer(text)]
+    spans = [m.span() for m in _word_pattern().finditer(text)]
     cache: dict[str, str] = {}
     words = []
     for start, end in spans:
@@ -419,7 +444,9 @@ def _simple_bytes(text: str, *, same_length: bool = False) -> bytes | None:
 def _stand_in(char: str) -> str | None:
     if char == "\u2019":
         return "'"
-    if not _WORD.match(char):
+    if unicodedata.category(char)[0] == "M":  # a mark joins the letter before it: the tokeniser's
+        return None
+    if not _word_pattern().match(char):
         return " " if _SPACE.match(char) else '"'
     normalised = normalise_word(char)
     # Latin, Greek and Cyrillic letters (and the ordinals, superscripts and micro sign of
