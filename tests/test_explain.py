@@ -145,3 +145,18 @@ def test_identical_copies_of_a_syndicated_story_read_verbatim() -> None:
         assert pair.relation is not None
         assert pair.relation.identical == 1.0 and pair.relation.kinds == ("verbatim",)
         assert pair.relation.substitutions == ()
+
+
+def test_substitutions_in_chinese_read_without_spaces() -> None:
+    """CJK text has no spaces between words (each character is a token): a substitution shows
+    ``企业 → 公司``, not ``企 业 → 公 司``."""
+    from dupefind.explain import explain
+    from dupefind.models import Edit, Passage
+    from dupefind.text import tokenize
+
+    a, b = "我们的企业很好而且发展很快。", "我们的公司很好而且发展很快。"
+    edits = (Edit("equal", 0, 3, 0, 3), Edit("replace", 3, 5, 3, 5), Edit("equal", 5, len(a), 5, len(b)))
+    ta, tb = tokenize(a), tokenize(b)
+    found = explain([Passage(0, len(a), 0, len(b), 0.85, len(ta), len(tb), edits=edits)], ta, tb)
+    assert found is not None
+    assert [(s.a, s.b) for s in found.substitutions] == [("企业", "公司")]

@@ -35,7 +35,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from .models import Edit, Passage, Relation, Substitution
-from .text import Tokens, normalise_word
+from .text import Tokens, joined_words, normalise_word
 
 VERBATIM = 0.95
 SPUN = 0.10
@@ -132,8 +132,8 @@ def _same_words(a: Tokens, first_a: int, last_a: int, b: Tokens, first_b: int, l
 
 
 def _said(t: Tokens, first: int, last: int) -> str:
-    """Words ``first:last`` of ``t``, normalised, with a space between."""
-    return " ".join(normalise_word(w) for w in t.words[first:last])
+    """Words ``first:last`` of ``t``, normalised, as people read them (:func:`joined_words`)."""
+    return joined_words([normalise_word(w) for w in t.words[first:last]])
 
 
 def _covered(t: Tokens, spans: list[tuple[int, int]]) -> float:

@@ -45,6 +45,20 @@ def normalise_word(word: str) -> str:
     return unicodedata.normalize("NFKC", word).casefold().replace("\u2019", "'")
 
 
+def joined_words(words: Sequence[str]) -> str:
+    """Words as people read them: a space between two, none between two CJK characters (each
+    its own token, written without spaces)."""
+    out: list[str] = []
+    for k, word in enumerate(words):
+        if k and not (_CJK_CHARACTER.fullmatch(word) and _CJK_CHARACTER.fullmatch(words[k - 1])):
+            out.append(" ")
+        out.append(word)
+    return "".join(out)
+
+
+_CJK_CHARACTER = re.compile(f"[{_CJK}]")
+
+
 def tokenize(text: str) -> Tokens:
     """Split ``text`` into normalised words with their original character spans."""
     found = simple_tokens(text)
