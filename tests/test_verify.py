@@ -217,3 +217,23 @@ def test_markup_spans_are_the_patterns_matches(text: str) -> None:
     # the pattern, none more.
     expected = [match.span() for match in _MARKUP.finditer(text)]
     assert [tuple(span) for span in markup_spans(text).tolist()] == expected
+
+
+# Two unrelated Chinese articles that share one ordinary 40-character sentence (a weather
+# office's reminder) and, in the second test, a 99-character paragraph as well.
+CHINESE_A = '临江老城商户担心“无车”之后生意难做\n\n午夜前不久，议事厅里公布表决结果时，临江几乎没有人感到意外。经过几个月的争论，代表们批准了一项方案，从明年起大多数私家车将不能再进入老城。对于市场路上的店主来说，眼下最关心的问题是：顾客还会不会来？\n\n气象部门提醒广大市民近期注意防暑降温，尽量减少午后户外活动，外出时做好防晒措施。\n\n马汉生在大教堂附近经营一家五金店已经二十三年了。他说，大部分老主顾是装修工人和园艺爱好者，他们开着面包车或小轿车来拉沉重的货物。“谁会扛着四十公斤水泥去坐公交车呢？”他站在一垛铺路砖旁边说。他打算今后提供免费送货，但担心成本会因此上升。\n\n并不是所有商户都这么悲观。隔着几个门面，一家小面包店的老板娘已经画好了在人行道上摆桌子的草图。她相信，街道安静下来以后，会吸引那些现在因为噪音和堵车而不愿进城的家庭。其他欧洲城市的研究表明，步行的顾客每次花的钱比开车的顾客少，但来的次数更多。\n\n市里承诺从城外的停车场开通接驳车，并降低公交票价。批评者认为，这些措施对倒班工人帮助不大，因为他们上班的时候第一班公交车往往还没有发车。区医院的护士们已经发起联名请愿，要求给予例外。\n\n空气质量是方案支持者最主要的理由。监测站在市中心多条街道上记录到的污染物浓度明显超标，省里也已经警告临江可能面临处罚。当地一家诊所的医生说，儿童哮喘病例有所增多。\n\n目前，市政府表示会继续听取各方意见。今年冬天将与居民和商户举行一系列座谈会，有关官员也承认，在摄像头正式启用之前，限行区域的范围仍有可能调整。\n'
+CHINESE_B = '新型望远镜拍到遥远星系团首批图像\n\n塞拉阿尔塔天文台的天文学家周一公布了新型巡天望远镜拍摄的首批图像，以惊人的清晰度展示了一个距离地球约四十亿光年的星系团。这台望远镜的主镜直径六点五米，建造历时八年，耗资约三亿欧元。\n\n气象部门提醒广大市民近期注意防暑降温，尽量减少午后户外活动，外出时做好防晒措施。\n\n图像显示，数百个暗弱星系发出的光线被星系团的引力弯折，这种现象被称为引力透镜效应。通过测量光线的扭曲程度，研究人员可以估算出星系团中暗物质的含量，而暗物质是无法直接观测到的。\n\n项目负责人埃琳娜·鲁伊斯说，在最初几个观测夜，团队成员都非常紧张。“新仪器总会带来意外，但光学系统的表现比我们预想的还要好。”她说。明年，这台望远镜将开始对南天进行为期十年的巡天观测，每隔几个夜晚就把整个可见天区扫描一遍。\n\n观测数据在短暂延迟后将向公众开放，世界各地的科学家都可以利用这些数据寻找超新星、小行星以及其他随时间变化的天体。天文台预计每晚将产生超过二十太字节的数据，这些数据将由三个国家的计算中心进行处理。\n\n天文台之所以选址于此，是因为这里气候干燥、夜空黑暗，远离大城市的灯光。周边社区参与了项目规划，天文台还开设了游客中心，为附近山谷里的学校举办夜间科普活动。\n'
+
+
+def test_one_shared_chinese_sentence_is_not_a_copied_stretch() -> None:
+    """A CJK character is a token but about half a word: the 40 characters of one shared
+    sentence are ~20 words, short of the 30 of a copied stretch (English needs 30 words too);
+    a shared 99-character paragraph is one."""
+    import dupefind
+
+    shared = "气象部门提醒广大市民近期注意防暑降温，尽量减少午后户外活动，外出时做好防晒措施。"
+    assert shared in CHINESE_A and shared in CHINESE_B
+    assert not dupefind.compare(CHINESE_A, CHINESE_B).duplicate
+    paragraph = CHINESE_A.split("\n\n")[1]
+    assert len(paragraph) == 99
+    assert dupefind.compare(CHINESE_A, CHINESE_B + "\n\n" + paragraph).duplicate

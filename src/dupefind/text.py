@@ -50,13 +50,23 @@ def joined_words(words: Sequence[str]) -> str:
     its own token, written without spaces)."""
     out: list[str] = []
     for k, word in enumerate(words):
-        if k and not (_CJK_CHARACTER.fullmatch(word) and _CJK_CHARACTER.fullmatch(words[k - 1])):
+        if k and not (is_cjk_character(word) and is_cjk_character(words[k - 1])):
             out.append(" ")
         out.append(word)
     return "".join(out)
 
 
 _CJK_CHARACTER = re.compile(f"[{_CJK}]")
+
+
+def is_cjk_character(word: str) -> bool:
+    """Whether a token is a CJK character (each is a token of its own)."""
+    return _CJK_CHARACTER.fullmatch(word) is not None
+
+
+def has_cjk(text: str) -> bool:
+    """Whether ``text`` holds a CJK character."""
+    return _CJK_CHARACTER.search(text) is not None
 
 
 def tokenize(text: str) -> Tokens:

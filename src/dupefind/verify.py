@@ -22,7 +22,7 @@ from .config import Scheme
 from .jit import kernel
 from .models import Document, Passage
 from .shingles import ShingleIds, hashed_shingle_ids, shingle_ids
-from .text import HashedWords, Tokens, WordHashes, hash_words, simple_tokens, tokenize
+from .text import HashedWords, Tokens, WordHashes, has_cjk, hash_words, is_cjk_character, simple_tokens, tokenize
 
 
 @dataclass(frozen=True, slots=True)
@@ -326,10 +326,35 @@ def is_duplicate(a: Prepared, b: Prepared, figures: Overlap, passages: Sequence[
     if needed <= 0:
         return False
     weighed = prose(passages, a, b)
-    if any(w.identical >= needed for w in weighed):
+    if any(w.identical >= _needed_in(w, a, b, passage_words, needed) for w in weighed):
         return True
     rewritten = [w for w in weighed if _rewritten(w, a.tokens, b.tokens)]
     return min(sum(w.words_a for w in rewritten), sum(w.words_b for w in rewritten)) >= needed
+
+
+#: CJK text has a token per character, and a word there is about two characters (Chinese words
+#: average 1.5-2): a passage of it holds this many tokens a word of ``passage_words``.
+CJK_TOKENS_PER_WORD = 2
+
+
+def _needed_in(weighed: Prose, a: Prepared, b: Prepared, passage_words: int, needed: int) -> int:
+    """The identical words (tokens) ``weighed``'s passage must hold: ``needed``, or for a passage
+    of CJK text as many tokens as make that many words (a 37-character sentence is about 20
+    words, not the 30 of a copied stretch)."""
+    if not _has_cjk(a.text):
+        return needed
+    p = weighed.passage
+    words = a.tokens.words[bisect_left(a.tokens.starts, p.a_start) : bisect_left(a.tokens.starts, p.a_end)]
+    cjk = sum(1 for word in words if is_cjk_character(word))
+    if not cjk:
+        return needed
+    scaled = round(passage_words * (1 + (CJK_TOKENS_PER_WORD - 1) * cjk / len(words)))
+    return int(passage_needed(len(a.tokens), len(b.tokens), scaled))
+
+
+@lru_cache(maxsize=64)
+def _has_cjk(text: str) -> bool:
+    return has_cjk(text)
 
 
 def _rewritten(weighed: Prose, a: Tokens, b: Tokens) -> bool:
