@@ -59,6 +59,38 @@ def test_parquet_needs_an_output_and_round_trips(in_repo: Path, tmp_path: Path) 
     assert [p.name for p in tmp_path.iterdir()] == ["pairs.parquet"]  # no temporary file left
 
 
+def test_parquet_goes_into_a_pipe_which_stays_a_pipe(in_repo: Path, tmp_path: Path) -> None:
+    """A named pipe (or a device) given as the Parquet output is written into: never replaced
+    by a file, nor removed (the Parquet writer deletes a path it fails to write)."""
+    import os
+    import threading
+
+    pq = pytest.importorskip("pyarrow.parquet")
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()))
+    reader.start()
+    result = run_main(["scan", "samples/", "--format", "parquet", "-o", str(pipe)])
+    reader.join(timeout=60)
+    assert result.exit_code == 0, result.stderr
+    assert pipe.is_fifo()
+    got = tmp_path / "got.parquet"
+    got.write_bytes(received[0])
+    assert pq.read_table(got).num_rows == 5
+    written = tmp_path / "pairs.parquet"
+    assert run_main(["scan", "samples/", "--format", "parquet", "-o", str(written)]).exit_code == 0
+    assert written.stat().st_mode & 0o777 == 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def test_quiet_prints_the_summary_only_and_still_writes_the_file(in_repo: Path, tmp_path: Path) -> None:
     quiet = run_main(["scan", "samples/", "-q"])
     assert quiet.exit_code == 0 and quiet.stderr == ""

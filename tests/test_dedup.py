@@ -183,3 +183,39 @@ def test_cli_dedup_quiet_and_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert missing.exit_code == 2 and "--output" in missing.stderr
     bad = run_main(["dedup", "in", "-o", "k.jsonl", "--keep", "newest"])
     assert bad.exit_code == 2 and "--keep" in bad.stderr
+
+
+def test_cli_dedup_report_never_writes_over_an_input_or_the_records(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--report`` is checked before the scan as ``scan -o`` is: never an input, never the kept
+    or the removed records' file (each would be lost under the report)."""
+    folder = corpus(tmp_path / "in")
+    monkeypatch.chdir(tmp_path)
+    target = folder / "zz_records.jsonl"
+    before = target.read_bytes()
+    over = run_main(["dedup", "in", "-o", "kept.jsonl", "--report", str(target), "-q"])
+    assert over.exit_code == 2 and "--report" in over.stderr and "never written over an input" in over.stderr
+    for report in ("kept.jsonl", "removed.jsonl"):
+        same = run_main(["dedup", "in", "-o", "kept.jsonl", "--removed", "removed.jsonl", "--report", report, "-q"])
+        assert same.exit_code == 2 and "kept or removed records' file" in same.stderr
+    assert target.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]
+
+
+def test_dedup_writes_into_a_pipe_and_never_replaces_it(tmp_path: Path) -> None:
+    """A device or a named pipe given as an output is written into, never replaced by a file
+    (as root, ``-o /dev/null`` would otherwise replace the system's /dev/null)."""
+    import os
+    import threading
+
+    folder = corpus(tmp_path / "in")
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()))
+    reader.start()
+    result = dedup([str(folder)], output=str(pipe))
+    reader.join(timeout=60)
+    assert pipe.is_fifo()
+    lines = received[0].decode("utf-8").splitlines()
+    assert len(lines) == len(result.plan.kept) > 0

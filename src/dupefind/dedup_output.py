@@ -26,6 +26,7 @@ from .catalog import Progress
 from .config import Config
 from .dedup import Chooser, DedupPlan, KeepRule, Removal
 from .errors import DupefindError
+from .files import ordinary_mode, same_file, special_file
 from .models import Location, Report
 from .parquet_source import parquet_row
 from .pipeline import scan
@@ -135,7 +136,8 @@ class _RawLines:
 
 
 def _refuse_overwriting(targets: Sequence[str], inputs: Sequence[str]) -> None:
-    if len({os.path.abspath(t) for t in targets}) < len(targets):
+    if len({os.path.abspath(t) for t in targets}) < len(targets) or (
+            len(targets) == 2 and not special_file(targets[0]) and same_file(*targets)):
         raise OutputError("the kept and removed records cannot go to the same file")
     real_inputs = [os.path.realpath(p) for p in inputs if p != STDIN]
     for target in targets:
@@ -176,11 +178,15 @@ def _spool_handle(real: Sequence[str], given: Sequence[str]) -> Iterator[BinaryI
 
 @contextmanager
 def _atomic_files(targets: Sequence[str]) -> Iterator[list[IO[bytes]]]:
-    """Temporary files beside ``targets``, renamed onto them when all went well."""
+    """Temporary files beside ``targets``, renamed onto them when all went well; a device or a
+    pipe among them (``-o /dev/null``) is written straight into, never replaced by a file."""
     with ExitStack() as stack:
         files: list[tuple[str, IO[bytes]]] = []
         try:
             for target in targets:
+                if special_file(target):
+                    files.append(("", stack.enter_context(open(target, "wb"))))  # closed by the stack
+                    continue
                 fd, temporary = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(target)),
                                                  prefix=".dupefind-", suffix=".tmp")
                 files.append((temporary, stack.enter_context(os.fdopen(fd, "wb"))))
@@ -189,12 +195,11 @@ def _atomic_files(targets: Sequence[str]) -> Iterator[list[IO[bytes]]]:
             raise OutputError(f"cannot write {target}: {error.strerror or error}") from None
         try:
             yield [handle for _, handle in files]
-            umask = os.umask(0)
-            os.umask(umask)
             for (temporary, handle), target in zip(files, targets):
                 handle.close()
-                os.chmod(temporary, 0o666 & ~umask)
-                os.replace(temporary, target)
+                if temporary:
+                    ordinary_mode(temporary)
+                    os.replace(temporary, target)
         except OSError as error:
             _clean(files)
             raise OutputError(f"cannot write the dedup output: {error.strerror or error}") from None
@@ -206,5 +211,5 @@ def _atomic_files(targets: Sequence[str]) -> Iterator[list[IO[bytes]]]:
 def _clean(files: Sequence[tuple[str, IO[bytes]]]) -> None:
     for temporary, handle in files:
         handle.close()
-        if os.path.exists(temporary):
+        if temporary and os.path.exists(temporary):
             os.unlink(temporary)

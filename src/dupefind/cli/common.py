@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import os
-import stat
 import sys
 import tempfile
 import time
@@ -27,6 +26,7 @@ from rich.progress import Progress as ProgressBars
 from ..catalog import Progress
 from ..config import SCHEMES, Config
 from ..errors import ConfigError
+from ..files import ordinary_mode, special_file
 from ..sources import STDIN, Record, read_kind, read_records
 from ..walk import shown_name, why
 from .config_option import config_file_option, set_in
@@ -237,25 +237,25 @@ def _drop_stdout() -> None:
     os.close(null)
 
 
-def check_output(output: str | None, inputs: Sequence[str] = ()) -> None:
+def check_output(output: str | None, inputs: Sequence[str] = (), *, option: str = "'--output'") -> None:
     """Fail before scanning, not after, when the report could not be written, or would be
     written over one of the ``inputs`` (the files and folders given, an index)."""
     if output is None:
         return
     folder = os.path.dirname(os.path.abspath(output))
     if not os.path.isdir(folder):
-        raise click.BadParameter(f"folder {shown_name(folder)} does not exist", param_hint="'--output'")
+        raise click.BadParameter(f"folder {shown_name(folder)} does not exist", param_hint=option)
     if (given := _input_at(output, inputs)) is not None:
         raise click.BadParameter(f"{shown_name(output)} is one of the inputs ({shown_name(given)}): a report is never "
-                                 "written over an input", param_hint="'--output'")
-    if _special(output):
+                                 "written over an input", param_hint=option)
+    if special_file(output):
         return  # a device or a pipe (/dev/null): written straight into
     try:
         fd, probe = tempfile.mkstemp(dir=folder, prefix=".dupefind-", suffix=".tmp")
         os.close(fd)
         os.unlink(probe)
     except OSError as error:
-        raise click.BadParameter(f"cannot write in {shown_name(folder)}: {why(error)}", param_hint="'--output'") from None
+        raise click.BadParameter(f"cannot write in {shown_name(folder)}: {why(error)}", param_hint=option) from None
 
 
 def _input_at(output: str, inputs: Sequence[str]) -> str | None:
@@ -281,7 +281,7 @@ def write_report(path: str, text: str | Iterable[str]) -> None:
     """Write the report to ``path``: atomically for a file (no partial report is ever left,
     even on a full disk), straight into a device or a named pipe (``-o /dev/null``)."""
     chunks = [text] if isinstance(text, str) else text
-    if not _special(path):
+    if not special_file(path):
         write_atomically(path, chunks)
         return
     try:
@@ -289,15 +289,6 @@ def write_report(path: str, text: str | Iterable[str]) -> None:
             handle.writelines(chunks)
     except OSError as error:
         raise click.ClickException(f"cannot write the report to {shown_name(path)}: {why(error)}") from None
-
-
-def _special(path: str) -> bool:
-    """Whether ``path`` exists and is not a regular file (a device, a pipe): a file that must be
-    written into, never replaced."""
-    try:
-        return not stat.S_ISREG(os.stat(path).st_mode)
-    except OSError:
-        return False
 
 
 def write_atomically(path: str, text: str | Iterable[str]) -> None:
@@ -310,9 +301,7 @@ def write_atomically(path: str, text: str | Iterable[str]) -> None:
         raise click.ClickException(f"cannot write the report to {shown_name(path)}: {why(error)}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes 0600; give the report ordinary permissions
+            ordinary_mode(temporary)  # mkstemp makes 0600
             handle.writelines([text] if isinstance(text, str) else text)
         os.replace(temporary, path)
     except OSError as error:

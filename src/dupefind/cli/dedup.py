@@ -10,8 +10,9 @@ import click
 from ..config import Config
 from ..dedup import KEEP_RULES
 from ..dedup_output import dedup as run_dedup
+from ..files import same_file
 from ..report.json_report import report_json_chunks
-from .common import EXIT_OK, EXIT_SKIPPED, build_config, emit, progress_bars
+from .common import EXIT_OK, EXIT_SKIPPED, build_config, check_output, emit, progress_bars
 from .config_option import config_file_option, config_sources
 from .scan import scan as scan_command
 
@@ -29,6 +30,11 @@ def _dedup(paths: tuple[str, ...], output: str, removed: str | None, keep: str, 
     ones (each with duplicate_of, the kept id, and the pair that ties it to its group) to
     --removed FILE, both JSONL; records are passed through as they came."""
     config = build_config(knobs)
+    if report is not None:  # checked before scanning, as scan's --output is
+        check_output(report, paths, option="'--report'")
+        if same_file(report, output) or (removed is not None and same_file(report, removed)):
+            raise click.BadParameter("the report cannot go to the kept or removed records' file",
+                                     param_hint="'--report'")
     with progress_bars(enabled=not quiet) as progress:
         result = run_dedup(list(paths), output=output, removed=removed, keep=keep,  # type: ignore[arg-type]  # a click.Choice of KEEP_RULES
                            config=config, progress=progress)

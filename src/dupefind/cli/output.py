@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -15,6 +16,7 @@ from rich.console import Console, RenderableType
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 
 from ..errors import DupefindError
+from ..files import ordinary_mode, special_file
 from ..models import Report
 from ..report.csv_report import report_csv_chunks, write_pairs_parquet
 from ..report.html import report_html_chunks
@@ -35,13 +37,21 @@ def need_output(fmt: str, output: str | None) -> None:
 
 
 def write_parquet(report: Report, output: str) -> None:
-    """The pairs as Parquet, written atomically (a temporary file beside it, renamed)."""
-    folder = os.path.dirname(os.path.abspath(output))
+    """The pairs as Parquet, written atomically (a temporary file beside it, renamed), or into
+    a device or a pipe (copied from a temporary file: the Parquet writer seeks, and deletes the
+    path it was given when it fails; a device or a pipe is never replaced or removed)."""
+    special = special_file(output)
+    folder = tempfile.gettempdir() if special else os.path.dirname(os.path.abspath(output))
     fd, temporary = tempfile.mkstemp(dir=folder, prefix=".dupefind-", suffix=".parquet")
     os.close(fd)
     try:
         write_pairs_parquet(report, temporary)
-        os.replace(temporary, output)
+        if special:
+            with open(temporary, "rb") as source, open(output, "wb") as target:
+                shutil.copyfileobj(source, target)
+        else:
+            ordinary_mode(temporary)
+            os.replace(temporary, output)
     except OSError as error:
         raise click.FileError(output, hint=why(error)) from None
     except DupefindError as error:

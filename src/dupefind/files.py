@@ -1,0 +1,33 @@
+"""Which file a path names, for outputs: a device or a pipe is written into, never replaced;
+two paths may name one file."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+
+def special_file(path: str) -> bool:
+    """Whether ``path`` exists and is not a regular file (a device, a pipe): a file that must be
+    written into, never replaced."""
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
+def same_file(one: str, other: str) -> bool:
+    """Whether two paths name one file (the same path, a link to it, or a hard link)."""
+    if os.path.realpath(one) == os.path.realpath(other):
+        return True
+    try:
+        return os.path.samefile(one, other)
+    except OSError:
+        return False
+
+
+def ordinary_mode(path: str) -> None:
+    """Give a file made by ``mkstemp`` (mode 0600) the permissions any new file gets here."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o666 & ~umask)
