@@ -73,6 +73,10 @@ def test_every_document_is_kept_or_removed_and_points_at_a_kept_one(
 
 def test_oldest_id_compares_numbers_as_numbers() -> None:
     assert sorted(["doc10", "doc9", "doc100", "a"], key=natural_key) == ["a", "doc9", "doc10", "doc100"]
+    # Numbers of any length (Python's int refuses more than 4,300 digits) and of any script.
+    long = ["x" + "9" * 5000, "x" + "1" * 5001, "x" + "0" * 3 + "9" * 5000, "x10"]
+    assert sorted(long, key=natural_key) == ["x10", "x" + "9" * 5000, "x" + "0" * 3 + "9" * 5000, "x" + "1" * 5001]
+    assert sorted(["d10", "d\u0663", "d2", "\u00b2"], key=natural_key) == ["d2", "d\u0663", "d10", "\u00b2"]
     report = synthetic([(9, 10)], 11)
     assert plan_dedup(report, keep="oldest-id").kept[:2] == ("d0", "d1")
     assert {r.id for r in plan_dedup(report, keep="oldest-id").removed} == {"d10"}

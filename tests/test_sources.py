@@ -245,6 +245,25 @@ def test_malformed_jsonl_lines_are_skipped_with_line_numbers(tmp_path: Path) -> 
     assert "not a JSON object" in skipped[f"{path}:4"]
 
 
+def test_jsonl_lines_beyond_what_python_reads_are_skipped(tmp_path: Path) -> None:
+    """Lines Python's JSON reader refuses with other errors than a syntax error (nested too
+    deeply, a number of more than 4,300 digits) or takes though JSON has not (NaN, Infinity)
+    are skipped with a reason, and the others read."""
+    path = write(tmp_path / "file.jsonl", "\n".join([
+        json.dumps({"id": "a", "text": "first"}),
+        '{"id": "b", "text": "x", "n": ' + "[" * 100_000 + "]" * 100_000 + "}",
+        '{"id": "c", "text": "x", "n": ' + "1" * 5000 + "}",
+        '{"id": NaN, "text": "x"}',
+        '{"id": "e", "text": "x", "n": -Infinity}',
+        json.dumps({"id": "f", "text": "sixth"}),
+    ]) + "\n")
+    records, skipped = read([path])
+    assert {k: r.text for k, r in records.items()} == {"a": "first", "f": "sixth"}
+    assert set(skipped) == {f"{path}:{n}" for n in (2, 3, 4, 5)}
+    assert all("malformed JSON" in reason for reason in skipped.values())
+    assert "nested too deeply" in skipped[f"{path}:2"] and "NaN is not JSON" in skipped[f"{path}:4"]
+
+
 def test_jsonl_with_byte_order_mark_and_crlf(tmp_path: Path) -> None:
     """Windows tools often write a UTF-8 BOM and CRLF line ends; every record is still read."""
     lines = [json.dumps({"id": "a", "text": "first record"}), json.dumps({"id": "b", "text": "second"})]

@@ -15,6 +15,7 @@ depth first; inside a JSONL file, its lines in order.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ KeepRule = Literal["first", "longest", "shortest", "oldest-id"]
 #: ``doc10``), then as plain text.
 KEEP_RULES: tuple[KeepRule, ...] = ("first", "longest", "shortest", "oldest-id")
 
-NaturalKey = tuple[tuple[int, int | str], ...]
+NaturalKey = tuple[tuple[int, int | str] | tuple[int, int, str], ...]
 _RankKey = Callable[[str], tuple[int, NaturalKey, str]]
 
 
@@ -168,8 +169,23 @@ _DIGITS = re.compile(r"(\d+)")
 
 
 def natural_key(doc: str) -> NaturalKey:
-    """``doc`` cut into text and numbers, so that ``doc9`` sorts before ``doc10``."""
-    return tuple((1, int(part)) if part.isdigit() else (0, part) for part in _DIGITS.split(doc) if part)
+    """``doc`` cut into text and numbers, so that ``doc9`` sorts before ``doc10``: a number by
+    its digits without leading zeros, fewer first (as its value, however many digits it has;
+    Python's ``int`` refuses strings of more than 4,300)."""
+    key: list[tuple[int, int | str] | tuple[int, int, str]] = []
+    for k, part in enumerate(_DIGITS.split(doc)):  # (the numbers at odd places)
+        if k % 2:
+            number = _number(part)
+            key.append((1, len(number), number))
+        elif part:
+            key.append((0, part))
+    return tuple(key)
+
+
+def _number(digits: str) -> str:
+    """A run of decimal digits (of any script) as ASCII digits without leading zeros ("0" for zero)."""
+    ascii_digits = digits if digits.isascii() else "".join(str(unicodedata.decimal(c)) for c in digits)
+    return ascii_digits.lstrip("0") or "0"
 
 
 def check_plan(report: Report, plan: DedupPlan) -> Sequence[str]:

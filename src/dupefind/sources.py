@@ -381,15 +381,24 @@ def _read_jsonl(unit: Unit, *, id_field: str, text_field: str) -> Iterator[Recor
         start = end
 
 
+def _not_json(constant: str) -> None:
+    """``NaN``, ``Infinity`` and ``-Infinity``, which Python's reader takes and JSON has not."""
+    raise ValueError(f"{constant} is not JSON")
+
+
 def _jsonl_record(raw: bytes, unit: Unit, number: int, offset: int, id_field: str, text_field: str) -> Record:
     try:
         line = raw.decode("utf-8-sig")  # a BOM may open the file (Windows tools)
     except UnicodeDecodeError as error:
         raise NotText(f"line is not UTF-8 ({error.reason} at byte {error.start})") from None
     try:
-        record = json.loads(line)
+        record = json.loads(line, parse_constant=_not_json)
     except json.JSONDecodeError as error:
         raise NotText(f"malformed JSON: {error.msg} (column {error.colno})") from None
+    except RecursionError:
+        raise NotText("malformed JSON: nested too deeply to read") from None
+    except ValueError as error:  # a number of more digits than Python reads, NaN or Infinity
+        raise NotText(f"malformed JSON: {error}") from None
     if not isinstance(record, dict):
         raise NotText(f"not a JSON object but {type(record).__name__}")
     text = record.get(text_field)
