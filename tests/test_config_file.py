@@ -109,6 +109,14 @@ def test_file_values_apply_command_line_wins_and_sources_say_where(
     ("[tool.dupefind]\nexclude = 3\n", "'exclude' in "),
     ("[tool.dupefind]\nfollow-symlinks = 'yes'\n", "must be true or false"),
     ("[tool.dupefind]\nthreshold = true\n", "not true or false"),
+    ("[tool.dupefind]\nseed = 1979-05-27\n", "'seed' in "),
+    ("[tool.dupefind]\nthreshold = 1979-05-27\n", "must be a finite number"),
+    ("[tool.dupefind]\njobs = inf\n", "must be a whole number"),
+    ("[tool.dupefind]\njobs = 1.5\n", "must be a whole number"),
+    ("[tool.dupefind]\njobs = '2'\n", "must be a whole number"),
+    ("[tool.dupefind]\nthreshold = nan\n", "must be a finite number"),
+    ("[tool.dupefind]\ninclude = [1, 2]\n", "must be a string"),
+    ("[tool.dupefind]\nid-field = 1979-05-27\n", "must be a string"),
 ])
 def test_bad_values_in_the_file_are_usage_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                  text: str, message: str) -> None:
@@ -117,3 +125,47 @@ def test_bad_values_in_the_file_are_usage_errors(tmp_path: Path, monkeypatch: py
     code, err, report = dedup_report(tmp_path)
     assert code == 2 and message in err and "Traceback" not in err
     assert report == {}
+
+
+def test_a_folder_or_pyproject_that_cannot_be_read_is_passed_over(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A ``pyproject.toml`` that cannot be read (another user's project above this folder)
+    cannot tell whether it holds our table: it is passed over, not an error for every command."""
+    write(tmp_path / "pyproject.toml", "[tool.dupefind]\nthreshold = 0.3\n")
+    below = tmp_path / "below"
+    below.mkdir()
+    real_read_bytes = Path.read_bytes
+
+    def unreadable(path: Path) -> bytes:
+        if path.name == "pyproject.toml":
+            raise PermissionError(13, "Permission denied")
+        return real_read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", unreadable)
+    monkeypatch.setattr("dupefind.config_file._read", lambda path: (_ for _ in ()).throw(
+        ConfigFileError(path, "cannot read: Permission denied")))
+    assert find_config_file(below) is None
+
+
+def test_a_working_folder_that_is_gone_reads_no_config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run from a folder deleted meanwhile (a shell left in it), a command still runs."""
+    from conftest import SAMPLES, run_main
+
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    result = run_main(["scan", str(SAMPLES), "-q"])
+    assert result.exit_code == 0, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("option", ["--passage-words", "--min-passage-words", "--min-words", "--boilerplate-min-docs",
+                                    "--max-document-mb"])
+def test_counts_beyond_any_meaning_are_usage_errors(option: str) -> None:
+    """A count past 2**31 - 1 (the compiled checks take 32-bit counts) is refused up front, not
+    a crash of the compiled code mid-scan."""
+    from conftest import SAMPLES, run_main
+
+    result = run_main(["scan", str(SAMPLES), option, str(2**64), "-q"])
+    assert result.exit_code == 2 and option in result.stderr and "Traceback" not in result.stderr

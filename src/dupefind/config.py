@@ -28,6 +28,11 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
+#: The largest count a setting may hold (the compiled checks take 32-bit counts; a passage of
+#: more words than that is no setting anyone means).
+MOST = 2**31 - 1
+
+
 @dataclass(frozen=True, slots=True)
 class Config:
     """Every knob of a scan. The defaults are the measured, spin-robust configuration."""
@@ -87,20 +92,20 @@ class Config:
                "a whole number from 0 to 2**32 - 1")
         _check(_is_fraction(self.threshold), "threshold", self.threshold,
                "a number greater than 0 and at most 1")
-        _check(_is_int(self.passage_words) and self.passage_words >= 0, "passage_words",
-               self.passage_words, "a whole number of at least 0 (0: off)")
+        _check(_is_int(self.passage_words) and 0 <= self.passage_words <= MOST, "passage_words",
+               self.passage_words, f"a whole number from 0 (off) to {MOST}")
         _check(_is_fraction(self.lsh_threshold), "lsh_threshold", self.lsh_threshold,
                "a number greater than 0 and at most 1")
-        _check(_is_int(self.min_words) and self.min_words >= 1, "min_words", self.min_words,
-               "a whole number of at least 1")
-        _check(_is_int(self.boilerplate_min_docs) and self.boilerplate_min_docs >= 2,
-               "boilerplate_min_docs", self.boilerplate_min_docs, "a whole number of at least 2")
-        _check(_is_int(self.min_passage_words) and self.min_passage_words >= 1,
-               "min_passage_words", self.min_passage_words, "a whole number of at least 1")
+        _check(_is_int(self.min_words) and 1 <= self.min_words <= MOST, "min_words", self.min_words,
+               f"a whole number from 1 to {MOST}")
+        _check(_is_int(self.boilerplate_min_docs) and 2 <= self.boilerplate_min_docs <= MOST,
+               "boilerplate_min_docs", self.boilerplate_min_docs, f"a whole number from 2 to {MOST}")
+        _check(_is_int(self.min_passage_words) and 1 <= self.min_passage_words <= MOST,
+               "min_passage_words", self.min_passage_words, f"a whole number from 1 to {MOST}")
         _check(_is_int(self.jobs) and 0 <= self.jobs <= 1024, "jobs", self.jobs,
                "a whole number from 0 (every core) to 1024")
-        _check(_is_int(self.max_document_mb) and self.max_document_mb >= 0, "max_document_mb",
-               self.max_document_mb, "a whole number of at least 0 (0: no limit)")
+        _check(_is_int(self.max_document_mb) and 0 <= self.max_document_mb <= MOST, "max_document_mb",
+               self.max_document_mb, f"a whole number from 0 (no limit) to {MOST}")
         for name in ("id_field", "text_field"):
             value = getattr(self, name)
             _check(isinstance(value, str) and value != "", name, value, "a non-empty field name")

@@ -56,14 +56,20 @@ class ConfigFile:
 
 
 def find_config_file(start: Path) -> Path | None:
-    """The nearest config file in ``start`` or a folder above it, or ``None``."""
+    """The nearest config file in ``start`` or a folder above it, or ``None``. A folder that
+    cannot be looked into, or a ``pyproject.toml`` that cannot be read (whose table, if any,
+    cannot be known), is passed over; a ``dupefind.toml`` that cannot be read is still ours
+    (reading it says why it fails)."""
     for folder in (start, *start.parents):
         dedicated = folder / DEDICATED
-        if dedicated.is_file():
-            return dedicated
         pyproject = folder / PYPROJECT
-        if pyproject.is_file() and _has_table(pyproject):
-            return pyproject
+        try:
+            if dedicated.is_file():
+                return dedicated
+            if pyproject.is_file() and _has_table(pyproject):
+                return pyproject
+        except OSError:
+            continue
     return None
 
 
@@ -111,6 +117,9 @@ def _has_table(path: Path) -> bool:
         data = _read(path)
     except ConfigFileError:
         # Not ours to judge, unless it names our table (then reading it again says what is wrong).
-        return b"[tool.dupefind" in path.read_bytes() if path.is_file() else False
+        try:
+            return b"[tool.dupefind" in path.read_bytes()
+        except OSError:  # unreadable: its table, if any, cannot be known
+            return False
     tool = data.get("tool")
     return isinstance(tool, dict) and "dupefind" in tool

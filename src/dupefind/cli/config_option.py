@@ -4,6 +4,7 @@ each value's origin is known (:func:`config_sources`)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -53,8 +54,17 @@ def _all_keys(ctx: click.Context) -> set[str]:
     return keys
 
 
+def _nearest_config_file() -> Path | None:
+    """The config file that applies in the working folder (none when that folder is gone)."""
+    try:
+        here = Path.cwd()
+    except OSError:
+        return None
+    return find_config_file(here)
+
+
 def _load(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
-    path = Path(value) if value else find_config_file(Path.cwd())
+    path = Path(value) if value else _nearest_config_file()
     if path is None:
         return
     try:
@@ -83,10 +93,38 @@ def _checked(ctx: click.Context, option: click.Option, key: str, raw: Any, found
         raise click.BadParameter(f"{key!r} in {found.label} must be {wanted}; got {raw!r}")
     if isinstance(raw, (dict, list)) and not option.multiple:
         raise click.BadParameter(f"{key!r} in {found.label} must be a single value; got {raw!r}")
+    wanted = _wanted(option.type)
+    for value in raw if option.multiple else [raw]:
+        if not _is_a(value, wanted):
+            raise click.BadParameter(f"{key!r} in {found.label} must be {wanted}; got {value!r}")
     try:
         return option.type_cast_value(ctx, raw)
     except click.BadParameter as error:
         raise click.BadParameter(f"{key!r} in {found.label}: {error.message}") from None
+
+
+def _wanted(kind: click.ParamType[Any]) -> str:
+    """What a TOML value of an option of type ``kind`` must be (TOML has its own types: a string
+    is not a number, a float not a whole number, a date nothing a command takes)."""
+    if isinstance(kind, click.types.BoolParamType):
+        return "true or false"
+    if isinstance(kind, click.types.IntParamType):
+        return "a whole number"
+    if isinstance(kind, click.types.FloatParamType):
+        return "a finite number"
+    return "a string"
+
+
+def _is_a(value: Any, wanted: str) -> bool:
+    if wanted == "true or false":
+        return isinstance(value, bool)
+    if isinstance(value, bool):
+        return False
+    if wanted == "a whole number":
+        return isinstance(value, int)
+    if wanted == "a finite number":
+        return isinstance(value, (int, float)) and math.isfinite(value)
+    return isinstance(value, str)
 
 
 def config_file_used(ctx: click.Context) -> ConfigFile | None:
