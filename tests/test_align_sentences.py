@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 import numpy as np
+import pytest
 from conftest import sample_text
 from hypothesis import given
 from hypothesis import strategies as st
@@ -200,3 +201,34 @@ def test_seed_rule_is_the_numpy_one(rows: int, cols: int, rnd: random.Random) ->
     expected_cosine, expected = numpy_seeds(dot, common, norm_a, norm_b, size_a, size_b)
     assert np.array_equal(cosine, expected_cosine)
     assert list(zip(seeds_a.tolist(), seeds_b.tolist())) == expected
+
+
+def test_sentences_repeated_by_the_thousand_are_compared_word_by_word(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A text of one line written thousands of times meets itself millions of times sentence by
+    sentence (memory and time growing with the square of the repeats): past a budget of pairs
+    the sentence pass stops and finds nothing, which it found anyway (a sentence like many
+    others seeds nothing; nor do words repeated that often): the copy is found as before."""
+    import dupefind
+    from dupefind.align import vectors
+
+    line = "All work and no play makes Jack a dull boy and the rest of the world is in the garden.\n"
+    text = line * 60
+    whole = dupefind.compare(text, text + "The end.")
+    assert whole.duplicate
+    monkeypatch.setattr(vectors, "MOST_PAIRS", 100)  # 60 x 61 similar sentence pairs: past it
+    cut = dupefind.compare(text, text + "The end.")
+    assert cut == whole and cut.duplicate and cut.containment == 1.0
+
+
+def test_similar_pairs_stop_past_their_budget_and_say_so() -> None:
+    from dupefind.align.sentence_kernels import similar_pairs
+
+    terms = np.array([0, 1, 2] * 30, dtype=np.int64)
+    starts, ends = np.arange(0, 90, 3, dtype=np.int64), np.arange(3, 93, 3, dtype=np.int64)
+    isf, shared, norms = np.ones(3), np.ones(3, dtype=bool), np.full(30, np.sqrt(3.0))
+    everything = similar_pairs(terms, starts, ends, terms, starts, ends, isf, shared, norms, norms, 0.5, 10**9, 10**9)
+    assert everything[4] and len(everything[0]) == 900
+    cut = similar_pairs(terms, starts, ends, terms, starts, ends, isf, shared, norms, norms, 0.5, 10**9, 100)
+    assert not cut[4] and 100 < len(cut[0]) < 900
+    slow = similar_pairs(terms, starts, ends, terms, starts, ends, isf, shared, norms, norms, 0.5, 200, 10**9)
+    assert not slow[4]

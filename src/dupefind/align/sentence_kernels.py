@@ -299,12 +299,17 @@ def similar_seeds(rows: Codes, cols: Codes, cosine: Weights, common: Weights, n_
 @kernel(nogil=True)
 def similar_pairs(terms_a: Codes, starts_a: Codes, ends_a: Codes, terms_b: Codes, starts_b: Codes,
                   ends_b: Codes, isf: Weights, shared: npt.NDArray[np.bool_], norms_a: Weights,
-                  norms_b: Weights, min_cosine: float) -> tuple[Codes, Codes, Weights, Weights]:  # pragma: no cover - compiled
+                  norms_b: Weights, min_cosine: float, most_steps: int, most_pairs: int
+                  ) -> tuple[Codes, Codes, Weights, Weights, bool]:  # pragma: no cover - compiled
     """The sentence pairs ``(i, j)`` of A and B whose cosine is at least ``min_cosine``, row by
-    row (in no order within a row): with their cosine and their number of shared terms.
+    row (in no order within a row): with their cosine and their number of shared terms; and
+    whether they are all there.
 
     Each product is summed exactly as :func:`sentence_products` sums it, one row of A at a time:
-    memory grows with the sentences and the pairs kept, never with their product.
+    memory grows with the sentences and the pairs kept, never with their product. Both grow
+    with the square of a sentence's repeats (a text of one sentence written 20,000 times meets
+    itself 400 million times): past ``most_steps`` terms met or ``most_pairs`` pairs kept the
+    work stops, and the pairs found so far come back with ``False``.
     """
     count = np.zeros(len(isf), dtype=np.int64)
     order = np.empty(max(len(terms_a), len(terms_b)) + 1, dtype=np.int64)
@@ -317,11 +322,13 @@ def similar_pairs(terms_a: Codes, starts_a: Codes, ends_a: Codes, terms_b: Codes
     out_cos = [0.0]
     out_common = [0.0]
     weights = np.empty(len(order))
+    steps = 0
     for i in range(len(starts_a)):
         _, _, held = _shared_weights(terms_a, starts_a[i], ends_a[i], isf, shared, count, order, weights)
         reached = 0
         for k in range(held):
             t = order[k]
+            steps += head[t + 1] - head[t]
             for e in range(head[t], head[t + 1]):
                 j = filed_rows[e]
                 if common[j] == 0.0:
@@ -339,6 +346,8 @@ def similar_pairs(terms_a: Codes, starts_a: Codes, ends_a: Codes, terms_b: Codes
                 out_common.append(common[j])
             dot[j] = 0.0
             common[j] = 0.0
+        if steps > most_steps or len(out_i) > most_pairs:
+            break
     # Each list starts with a placeholder (so that numba knows its type), left out here.
     return (np.array(out_i[1:], dtype=np.int64), np.array(out_j[1:], dtype=np.int64), np.array(out_cos[1:]),
-            np.array(out_common[1:]))
+            np.array(out_common[1:]), steps <= most_steps and len(out_i) <= most_pairs)
