@@ -359,3 +359,39 @@ def test_scanning_proc_is_a_skip_not_a_traceback(no_hang: None) -> None:
     else:
         assert json.loads(result.stdout)["summary"]["skipped"] > 0
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("closed", [(1,), (2,), (0, 1, 2)], ids=["stdout", "stderr", "all"])
+def test_closed_standard_streams_end_nothing(tmp_path: Path, closed: tuple[int, ...], no_hang: None) -> None:
+    """A scan started with standard streams closed (``>&-``, ``2>&-``, a daemon's) runs to its
+    end with its worker processes (which died on their first look at standard error) and
+    writes its report; what went to a closed stream is lost, as it would have been."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for k in range(300):  # more pieces than one task holds: worker processes are started
+        (folder / f"{k:03d}.txt").write_text(f"Note {k}. " + sample_text("040_night_trains_return.txt")[: 300 + k],
+                                             encoding="utf-8")
+    out = tmp_path / "report.json"
+
+    def close() -> None:
+        for fd in closed:
+            os.close(fd)
+
+    done = subprocess.run([sys.executable, "-m", "dupefind", "scan", str(folder), "--format", "json", "-j", "2",
+                           "-o", str(out)], preexec_fn=close, timeout=300, check=False)
+    assert done.returncode == 0
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert len(report["documents"]) == 300 and report["pairs"]
+
+
+@pytest.mark.parametrize("columns", ["0", "3", "100000"])
+def test_the_terminal_report_keeps_a_sane_width(columns: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``COLUMNS=0`` drew nothing at all, and ``COLUMNS=100000`` padded every line to 100,000
+    characters: the report is drawn between 40 and 500 columns."""
+    from conftest import SAMPLES
+
+    monkeypatch.setenv("COLUMNS", columns)
+    result = run_main(["scan", str(SAMPLES)])
+    lines = result.stdout.splitlines()
+    assert result.exit_code == 0 and len(lines) > 20
+    assert max(len(line) for line in lines) <= 500

@@ -223,6 +223,43 @@ class _Channel:
                     return
 
 
+def open_standard_streams() -> None:
+    """Standard input, output and error opened on the null device when the caller closed them
+    (``dupefind scan . >&-``): Python then has no ``sys.stdout`` at all, and a worker process
+    started without a standard error died on its first look at it. What goes to a closed
+    stream is lost, as it would have been; the run goes on and its exit code still says how
+    it went."""
+    for fd, name, mode in ((0, "stdin", os.O_RDONLY), (1, "stdout", os.O_WRONLY), (2, "stderr", os.O_WRONLY)):
+        try:
+            os.fstat(fd)
+        except OSError:
+            null = os.open(os.devnull, mode)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+            os.set_inheritable(fd, True)  # (os.open's are not: worker processes get it too)
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(fd, "r" if fd == 0 else "w", encoding="utf-8", closefd=False))  # noqa: SIM115
+
+
+def _end_with_the_parent() -> None:  # pragma: no cover - runs in the worker processes
+    """Have this worker killed when the process that started it ends (Linux; elsewhere a worker
+    sees its input end and stops after its task): a parent stopped by a second Ctrl-C while it
+    was ending its workers left them running for a minute."""
+    if not sys.platform.startswith("linux"):
+        return
+    parent = os.getppid()
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent ended before the request was made
+        os._exit(0)
+
+
 def serve() -> None:  # pragma: no cover - runs in the worker processes
     """A worker's loop: read a function or a task from stdin, answer each task on stdout with
     ``(True, result)`` or ``(False, exception)``, until stdin ends; then the process ends at
@@ -234,6 +271,7 @@ def serve() -> None:  # pragma: no cover - runs in the worker processes
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # a stray print cannot garble the answers
     sys.stdout = sys.stderr
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _end_with_the_parent()
     func: Callable[[Any], Any] | None = None
     while True:
         try:
@@ -255,8 +293,11 @@ def serve() -> None:  # pragma: no cover - runs in the worker processes
             data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception:  # an exception that cannot be pickled is sent as text
             data = pickle.dumps((False, RuntimeError(traceback.format_exc())), protocol=pickle.HIGHEST_PROTOCOL)
-        answers.write(data)
-        answers.flush()
+        try:
+            answers.write(data)
+            answers.flush()
+        except BrokenPipeError:  # the parent is gone: no one to answer
+            os._exit(0)
 
 
 def release_freed_memory() -> None:

@@ -13,6 +13,7 @@ import click
 
 from .. import __version__
 from ..errors import DupefindError
+from ..parallel import open_standard_streams
 from ..report.terminal import visible
 from .common import EXIT_DUPLICATES, EXIT_OK, EXIT_SKIPPED, EXIT_USAGE
 from .compare import compare
@@ -43,6 +44,7 @@ cli.add_command(index)
 
 def main() -> None:
     """Console entry point: the one place library errors become messages and exit codes."""
+    open_standard_streams()
     try:
         code = cli.main(standalone_mode=False)  # --help and --version return their code
         sys.exit(code if isinstance(code, int) else EXIT_OK)

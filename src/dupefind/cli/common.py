@@ -182,11 +182,19 @@ class _StdoutConsole(Console):
 
 def stdout_console() -> Console:
     """The console the rich report goes to on stdout: the terminal's width, or 120 columns when
-    piped (no terminal to fit) unless ``COLUMNS`` says otherwise."""
+    piped (no terminal to fit) unless ``COLUMNS`` says otherwise; never narrower than
+    :data:`NARROWEST` nor wider than :data:`WIDEST` (``COLUMNS=0`` drew nothing at all, and
+    ``COLUMNS=100000`` padded a 70-document report to 425 MB)."""
     console = _StdoutConsole(highlight=False)
     if not console.is_terminal and "COLUMNS" not in os.environ:
         console = _StdoutConsole(highlight=False, width=120)
+    elif not NARROWEST <= console.width <= WIDEST:
+        console = _StdoutConsole(highlight=False, width=min(max(console.width, NARROWEST), WIDEST))
     return console
+
+
+#: The narrowest and widest the terminal report is drawn.
+NARROWEST, WIDEST = 40, 500
 
 
 def emit_rich(view: RenderableType, output: str | None) -> None:
