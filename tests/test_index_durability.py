@@ -97,3 +97,22 @@ def test_a_killed_add_leaves_the_committed_batches_and_the_same_add_completes(tm
     config = Config(jobs=1)
     with Index(index, config) as complete:
         assert report_json(complete.pairs()) == report_json(dupefind.scan([str(tmp_path / "docs")], config))
+
+
+@pytest.mark.parametrize(("message", "said"), [
+    ("attempt to write a readonly database", "must be writable, even to read it"),
+    ("unable to open database file", "must be writable, even to read it"),
+    ("database is locked", "another process holds it"),
+])
+def test_sqlite_errors_that_are_not_damage_say_what_to_do(tmp_path: Path, message: str, said: str) -> None:
+    """An index in a folder that cannot be written to (SQLite's write-ahead log lives beside
+    it) was called "damaged: make it again"; it is not, and the message says what is wrong."""
+    from dupefind import IndexFileError
+    from dupefind.index.store import Store
+
+    store = Store(str(tmp_path / "idx.db"), create=True)
+    with pytest.raises(IndexFileError) as caught, store.errors():
+        raise sqlite3.OperationalError(message)
+    assert said in str(caught.value) and "damaged" not in str(caught.value)
+    with pytest.raises(IndexFileError, match="damaged"), store.errors():
+        raise sqlite3.DatabaseError("file is not a database")

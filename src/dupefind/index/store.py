@@ -60,6 +60,19 @@ def _held(sketch: Sketch) -> bytes | None:
 #: documents; counting each key's holders costs more than reading them for a large batch).
 CROWDED_PROBES = 20_000
 
+def _why(error: sqlite3.OperationalError) -> str:
+    """What to do about an error of SQLite's that says nothing of the index's contents."""
+    text = str(error).lower()
+    if "readonly" in text or "unable to open" in text or "disk i/o" in text:
+        return (" (the index file and its folder must be writable, even to read it: SQLite keeps its "
+                "write-ahead log and shared memory in files beside it)")
+    if "locked" in text or "busy" in text:
+        return " (another process holds it: try again when it is done)"
+    if "full" in text:
+        return " (the disk is full)"
+    return ""
+
+
 class Store:
     """An open index file (``create``: made when missing)."""
 
@@ -106,6 +119,8 @@ class Store:
         """SQLite's errors as :class:`IndexFileError` naming the file."""
         try:
             yield
+        except sqlite3.OperationalError as error:
+            raise IndexFileError(f"{self.path} cannot be used as an index: {error}{_why(error)}") from None
         except sqlite3.DatabaseError as error:
             raise IndexFileError(f"{self.path} cannot be used as an index: {error} (not a dupefind index, or a "
                                  "damaged one: make it again with `dupefind index add`)") from None
