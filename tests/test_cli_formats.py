@@ -138,3 +138,13 @@ def test_a_long_report_shows_a_drawing_progress_on_a_terminal() -> None:
     with _progress(Console(file=quiet), LONG_REPORT) as advance:  # not a terminal
         advance()
     assert quiet.getvalue() == ""
+
+
+def test_output_dash_is_stdout_and_an_empty_name_is_refused_up_front(in_repo: Path, tmp_path: Path) -> None:
+    """``-o -`` writes the report to standard output (it wrote a file named ``-``); ``-o ''``
+    is a usage error before the scan (it failed only after the whole scan)."""
+    dash = run_main(["scan", "samples/", "--format", "json", "-o", "-"])
+    assert dash.exit_code == 0 and json.loads(dash.stdout)["pairs"]
+    assert not Path("-").exists()
+    empty = run_main(["scan", "samples/", "-o", ""])
+    assert empty.exit_code == 2 and "empty file name" in empty.stderr

@@ -80,8 +80,9 @@ def config_options(*, scan: bool) -> Callable[[F], F]:
                      default="rich", show_default=True,
                      help="Report format: rich (terminal), json, jsonl, html (a self-contained page)"
                           + ("; csv or parquet (one row per pair; parquet needs --output)." if scan else ".")),
-        click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
-                     help="Write the report to this file (atomically) instead of stdout."),
+        click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True, allow_dash=True), default=None,
+                     callback=_output_path,
+                     help="Write the report to this file (atomically) instead of stdout ('-': stdout)."),
         click.option("--max-passages", type=click.IntRange(min=0), default=3 if scan else 0, show_default=True,
                      help="Passages shown per pair in the rich report; 0 shows all."),
         click.option("--max-chars", type=click.IntRange(min=0), default=1000, show_default=True,
@@ -243,6 +244,13 @@ def _drop_stdout() -> None:
     null = os.open(os.devnull, os.O_WRONLY)
     os.dup2(null, fd)
     os.close(null)
+
+
+def _output_path(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """``--output``: ``-`` is standard output (as for the inputs), an empty name no file."""
+    if value == "":
+        raise click.BadParameter("an empty file name", ctx=ctx, param=param)
+    return None if value == "-" else value
 
 
 def check_output(output: str | None, inputs: Sequence[str] = (), *, option: str = "'--output'") -> None:
