@@ -522,3 +522,14 @@ def test_a_file_reached_twice_through_the_paths_given_is_read_once(tmp_path: Pat
     assert list(skipped) == [str(folder / "sub" / "blob.bin")]
     report = dupefind.scan([str(p) for p in given])
     assert report.skipped == () and len(report.ignored) == 1 and len(report.documents) == 3
+
+
+def test_skipped_lines_of_a_jsonl_file_are_listed_by_number(tmp_path: Path) -> None:
+    """Skipped JSONL lines are listed in line order (``:2`` before ``:15``), not as text."""
+    lines = [json.dumps({"id": f"r{k}", "text": f"record {k} " * 60}) if k % 13 else "not json" for k in range(1, 30)]
+    path = write(tmp_path / "file.jsonl", "\n".join(lines) + "\n")
+    report = dupefind.scan([str(path)])
+    assert [s.path.rsplit(":", 1)[1] for s in report.skipped] == ["13", "26"]
+    more = write(tmp_path / "more.jsonl", "\n".join(["broken"] * 12) + "\n")
+    listed = [s.path for s in dupefind.scan([str(more), str(path)]).skipped]
+    assert listed == [f"{path}:13", f"{path}:26"] + [f"{more}:{k}" for k in range(1, 13)]

@@ -28,7 +28,7 @@ from .boilerplate import Commons, Keys, SegmentCounter, segment_key_sets
 from .candidates import Sketches
 from .candidates.sketches import SignatureRows
 from .jit import kernel
-from .models import Document, Location, Skipped
+from .models import Document, Location, Skipped, skip_order
 from .parallel import Workers, ordered_map, release_freed_memory
 from .resketch import holding, needed, resketched
 from .sketching import checksum, view_sketches
@@ -287,7 +287,7 @@ def _catalog(batches: list[Fingerprints], sketches: list[Sketches], skipped: lis
         sketches=tuple(_renumbered(sketch, rank) for sketch in sketches),
         exact_keys=exact[order] if len(order) else exact,
         commons=commons,
-        skipped=tuple(sorted(skipped, key=lambda s: (s.path, s.reason))),
+        skipped=tuple(sorted(skipped, key=skip_order)),
     )
 
 

@@ -80,6 +80,15 @@ class Skipped:
     counted, but not an input that failed (it does not change the exit code)."""
 
 
+def skip_order(skipped: Skipped) -> tuple[str, int, str, str]:
+    """The order skipped inputs are listed in, the same in every runner: by file, the lines of
+    a JSONL file by number (``:2`` before ``:15``), then by reason."""
+    path, _, line = skipped.path.rpartition(":")
+    if path and line.isdigit() and len(line) < 19:
+        return (path, int(line), skipped.reason, skipped.path)
+    return (skipped.path, -1, skipped.reason, skipped.path)
+
+
 @dataclass(frozen=True, slots=True)
 class Edit:
     """One step of a passage's word alignment: equal words, or words that differ."""

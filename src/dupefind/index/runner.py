@@ -24,7 +24,7 @@ import numpy.typing as npt
 from ..catalog import Progress, plan_tasks
 from ..config import Config
 from ..errors import IndexConfigError, IndexFileError, InputError
-from ..models import Document, PackedPair, Report, Skipped
+from ..models import Document, PackedPair, Report, Skipped, skip_order
 from ..parallel import Workers, ordered_map
 from ..pipeline import PathArg, find_pairs, make_report, path_list, views_of, without_changed, without_documents
 from ..sources import STDIN, Unit, nothing_to_scan, open_inputs, plan_reading
@@ -148,7 +148,7 @@ class Index:
                                                  exclude=self.config.exclude))
         with self._store.errors():
             documents = self._store.counts()["documents"]
-        ordered = sorted(skipped, key=lambda s: (s.path, s.reason))
+        ordered = sorted(skipped, key=skip_order)
         return Added(counts["added"], counts["replaced"], counts["unchanged"],
                      tuple(s for s in ordered if not s.ignored), tuple(s for s in ordered if s.ignored), documents,
                      time.perf_counter() - started)
@@ -247,12 +247,12 @@ class Index:
         # A new file that changed between its two reads is skipped, as a scan skips it.
         fresh = replace(catalog, documents=tuple(catalog.documents[k] for k in sorted(involving)),
                         locations=tuple(catalog.locations[k] for k in sorted(involving)),
-                        skipped=tuple(sorted(skipped, key=lambda s: (s.path, s.reason))))
+                        skipped=tuple(sorted(skipped, key=skip_order)))
         renumbered = {old: new for new, old in enumerate(sorted(involving))}
         documents, kept_skipped, pairs = without_changed(fresh, pairs, {renumbered[k] for k in changed if k in renumbered})
         # An indexed document that can no longer be read as it was added: its pairs dropped, and said.
         _, moved, pairs = _without_moved(catalog.documents, pairs, {k for k in changed if k not in renumbered})
-        return make_report(documents, pairs, tuple(sorted((*kept_skipped, *moved), key=lambda s: (s.path, s.reason))),
+        return make_report(documents, pairs, tuple(sorted((*kept_skipped, *moved), key=skip_order)),
                            self.config, seconds=time.perf_counter() - started)
 
     def _new(self, batches: list[IndexBatch], skipped: list[Skipped]) -> list[tuple[Member, Bands]]:
@@ -323,7 +323,7 @@ def _without_moved(documents: tuple[Document, ...], pairs: list[PackedPair], mov
     skipped = (Skipped(documents[k].path if documents[k].id == documents[k].path
                        else f"{documents[k].path} (id {documents[k].id!r})", MOVED) for k in moved)
     kept, pairs = without_documents(documents, pairs, moved)
-    return kept, tuple(sorted(skipped, key=lambda s: (s.path, s.reason))), pairs
+    return kept, tuple(sorted(skipped, key=skip_order)), pairs
 
 
 def _view_shape(view: View) -> dict[str, object]:

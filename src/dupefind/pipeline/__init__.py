@@ -26,7 +26,7 @@ from ..catalog import Catalog, Progress, build_catalog
 from ..cluster import clusters
 from ..config import Config
 from ..errors import InputError
-from ..models import Document, Location, PackedPair, Pair, Pairs, Report, Skipped
+from ..models import Document, Location, PackedPair, Pair, Pairs, Report, Skipped, skip_order
 from ..parallel import Workers, ordered_map
 from ..sources import STDIN, nothing_to_scan, open_inputs, plan_reading
 from ..verify import unpaired
@@ -236,7 +236,7 @@ def without_changed(catalog: Catalog, pairs: list[PackedPair], changed: set[int]
     skipped = [*catalog.skipped, *(Skipped(_where(catalog.documents[k], catalog.locations[k]), CHANGED)
                                    for k in sorted(changed))]
     documents, pairs = without_documents(catalog.documents, pairs, changed)
-    return documents, tuple(sorted(skipped, key=lambda s: (s.path, s.reason))), pairs
+    return documents, tuple(sorted(skipped, key=skip_order)), pairs
 
 
 def without_documents(documents: tuple[Document, ...], pairs: list[PackedPair], gone: set[int]

@@ -24,7 +24,7 @@ from pyspark.sql.types import (
 from ..candidates import exhaustive
 from ..config import Config
 from ..errors import InputError
-from ..models import Document, PackedPair, Report, Skipped
+from ..models import Document, PackedPair, Report, Skipped, skip_order
 from ..pipeline import CHANGED, make_report, pair_rank
 from ..report.json_report import pair_dict
 from ..sources import STDIN, nothing_to_scan, open_inputs
@@ -205,7 +205,7 @@ def scan_paths(spark: SparkSession, paths: Sequence[str], config: Config | None 
         found = scan_inputs(spark, real, config, bucket_cap=bucket_cap,
                             shown_as={r: STDIN for g, r in zip(paths, real) if g == STDIN}, with_clusters=False)
         skipped = sorted((Skipped(r.path, r.reason, r.ignored) for r in found.skipped.toLocalIterator()),
-                         key=_skip_order)
+                         key=skip_order)
         documents = tuple(Document(r.id, r.path, r.chars, r.words, r.short)
                           for r in found.documents.orderBy("id").toLocalIterator())
         if not documents:
@@ -218,6 +218,3 @@ def scan_paths(spark: SparkSession, paths: Sequence[str], config: Config | None 
     report = make_report(documents, pairs, skipped, config, seconds=time.perf_counter() - started)
     return replace(report, config={**report.config, "engine": engine})
 
-
-def _skip_order(s: Skipped) -> tuple[str, str]:
-    return (s.path, s.reason)
