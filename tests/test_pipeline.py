@@ -327,6 +327,12 @@ def test_empty_folder_is_nothing_to_scan(tmp_path: Path) -> None:
         dupefind.scan([str(tmp_path)])
 
 
+def test_an_empty_jsonl_file_named_is_nothing_to_scan_said_of_a_file(tmp_path: Path) -> None:
+    (tmp_path / "records.jsonl").write_text("", encoding="utf-8")
+    with pytest.raises(InputError, match=r"records.jsonl held no record \(an empty JSONL or Parquet file\)"):
+        dupefind.scan([str(tmp_path / "records.jsonl")])
+
+
 def test_repeated_ids_are_skipped(tmp_path: Path) -> None:
     text = sample_text("040_night_trains_return.txt")
     (tmp_path / "a.jsonl").write_text(json.dumps({"id": "same", "text": text}) + "\n", encoding="utf-8")

@@ -271,6 +271,9 @@ def nothing_to_scan(paths: Sequence[str], skipped: Sequence[Skipped], *, include
         return f"nothing to scan: no file under {where} matched {patterns}"
     if list(paths) == [STDIN]:
         return "nothing to scan: standard input ('-') held no JSONL line"
+    files = [p for p in paths if p != STDIN and os.path.isfile(p)]
+    if files and len(files) == len(paths):
+        return f"nothing to scan: {where} held no record (an empty JSONL or Parquet file)"
     excluded = " or excluded by --exclude" if exclude else ""
     return f"nothing to scan: no file under {where} (empty folder, or only hidden files{excluded})"
 
