@@ -36,13 +36,16 @@ def paired(a: Sentences, b: Sentences, *, floor: float = SEED_COSINE) -> Sentenc
     return SentencePair(a.term, a, joint[b.term], b, n_terms, joint=joint, floor=floor)
 
 
-#: Work the similar sentences of two texts may take: terms of B's sentences met (~8 s), and
-#: pairs kept (~250 MB). Two news articles take thousands of each; a 500 KB book against itself
-#: 6 million steps and 216,000 pairs. A text whose sentences repeat by the thousand (one line
-#: written 20,000 times meets itself 400 million times) is compared word by word only: its
-#: sentences, each like thousands of others, tell nothing.
-MOST_STEPS = 1_000_000_000
+#: Work the similar sentences of two texts may take: terms of B's sentences met (at most
+#: ~30 s), and pairs kept: ``MOST_PAIRS``, or ``PAIRS_PER_SENTENCE`` a sentence of the two if
+#: that is more (~100 bytes a pair). Two news articles take thousands of each; a 500 KB book
+#: against itself 6 million steps and 216,000 pairs, a sentence of it like one or two others.
+#: A text whose sentences repeat by the thousand (one line written 20,000 times meets itself
+#: 400 million times) is compared word by word only: its sentences, each like thousands of
+#: others, tell nothing.
+MOST_STEPS = 4_000_000_000
 MOST_PAIRS = 2_000_000
+PAIRS_PER_SENTENCE = 20
 
 Similar = tuple[Codes, Codes, Weights, Weights, Codes, Codes]
 """Sentence pairs ``(i, j)`` of A and B, row by row, with their cosine and their number of
@@ -80,7 +83,8 @@ class SentencePair:
             squares_b, sizes_b = sentence_squares(self.terms_b, b.starts, b.ends, self.isf)
             rows, cols, cosine, common, whole = similar_pairs(
                 self.terms_a, a.starts, a.ends, self.terms_b, b.starts, b.ends, self.isf, self.shared,
-                _norms(squares_a, sizes_a), _norms(squares_b, sizes_b), self._floor, MOST_STEPS, MOST_PAIRS)
+                _norms(squares_a, sizes_a), _norms(squares_b, sizes_b), self._floor, MOST_STEPS,
+                max(MOST_PAIRS, PAIRS_PER_SENTENCE * (len(a.starts) + len(b.starts))))
             if not whole:  # sentences repeated by the thousand: no sentence is like one other
                 rows = cols = np.empty(0, dtype=np.int64)
                 cosine = common = np.empty(0)
