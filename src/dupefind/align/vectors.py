@@ -39,13 +39,14 @@ def paired(a: Sentences, b: Sentences, *, floor: float = SEED_COSINE) -> Sentenc
 #: Work the similar sentences of two texts may take: terms of B's sentences met (at most
 #: ~30 s), and pairs kept: ``MOST_PAIRS``, or ``PAIRS_PER_SENTENCE`` a sentence of the two if
 #: that is more (~100 bytes a pair). Two news articles take thousands of each; a 500 KB book
-#: against itself 6 million steps and 216,000 pairs, a sentence of it like one or two others.
+#: against itself 6 million steps and 216,000 pairs; two 10 MB documents sharing half their
+#: text (``benchmarks/long_documents.py``) 5.5 million pairs, 33 a sentence.
 #: A text whose sentences repeat by the thousand (one line written 20,000 times meets itself
 #: 400 million times) is compared word by word only: its sentences, each like thousands of
 #: others, tell nothing.
 MOST_STEPS = 4_000_000_000
 MOST_PAIRS = 2_000_000
-PAIRS_PER_SENTENCE = 20
+PAIRS_PER_SENTENCE = 50
 
 Similar = tuple[Codes, Codes, Weights, Weights, Codes, Codes]
 """Sentence pairs ``(i, j)`` of A and B, row by row, with their cosine and their number of
