@@ -416,3 +416,17 @@ def test_a_report_is_never_written_over_an_input(tmp_path: Path) -> None:
     result = run_main(["index", "pairs", str(index), "--format", "json", "-o", str(index)])
     assert result.exit_code == 2 and "is one of the inputs" in result.stderr
     assert index.read_bytes() == stored
+
+
+def test_compare_refuses_a_file_of_several_records(tmp_path: Path) -> None:
+    """``compare`` takes one document a file: a JSONL file of several records is refused (it
+    compared the first record alone, silently); a JSONL file of one record is that record."""
+    text = (SAMPLES / "010_elm_street_community_garden.txt").read_text(encoding="utf-8")
+    many = tmp_path / "many.jsonl"
+    many.write_text("".join(json.dumps({"id": k, "text": text}) + "\n" for k in "ab"), encoding="utf-8")
+    one = tmp_path / "one.jsonl"
+    one.write_text(json.dumps({"id": "a", "text": text}) + "\n", encoding="utf-8")
+    refused = run_main(["compare", str(many), str(SAMPLES / "010_elm_street_community_garden.txt")])
+    assert refused.exit_code == 2 and "holds more than one document" in refused.stderr
+    same = run_main(["compare", str(one), str(SAMPLES / "010_elm_street_community_garden.txt"), "--format", "json"])
+    assert same.exit_code == 0 and json.loads(same.stdout)["duplicate"]

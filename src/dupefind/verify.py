@@ -352,8 +352,9 @@ def _needed_in(weighed: Prose, a: Prepared, b: Prepared, passage_words: int, nee
     return int(passage_needed(len(a.tokens), len(b.tokens), scaled))
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=16)
 def _has_cjk(text: str) -> bool:
+    """:func:`~dupefind.text.has_cjk`, remembered (a pair's passages ask it in turn)."""
     return has_cjk(text)
 
 

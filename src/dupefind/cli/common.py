@@ -155,11 +155,19 @@ def build_config(knobs: dict[str, Any]) -> Config:
 
 
 def read_one(path: str, *, max_bytes: int = 0) -> str:
+    """The one document a file holds (``compare``'s inputs): a JSONL or Parquet file of several
+    records is refused, not read for its first one alone."""
+    found: str | None = None
     for item in read_records([path], max_bytes=max_bytes):
-        if isinstance(item, Record):
-            return item.text
-        raise click.BadParameter(f"{item.path}: {item.reason}")
-    raise click.BadParameter(f"{path}: no text")
+        if not isinstance(item, Record):
+            raise click.BadParameter(f"{item.path}: {item.reason}")
+        if found is not None:
+            raise click.BadParameter(f"{shown_name(path)} holds more than one document (records of a JSONL or Parquet "
+                                     "file): compare takes one a file; scan the file to compare its records")
+        found = item.text
+    if found is None:
+        raise click.BadParameter(f"{path}: no text")
+    return found
 
 
 def emit(text: str | Iterable[str], output: str | None) -> None:
