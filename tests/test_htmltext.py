@@ -13,11 +13,12 @@ from dupefind.htmltext import html_to_text
 
 
 class PlainExtractor(HTMLParser):
-    """The plain statement the counted extractor replaced: every check looks at every open tag."""
+    """The plain statement the counted extractor replaced: every check looks at every open tag.
+    An article element opened inside hidden markup or furniture is no article of the page."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.open: list[str] = []
+        self.open: list[tuple[str, bool]] = []  # each open tag, and whether it is an article of the page
         self.page: list[str] = []
         self.article: list[str] = []
         self.seen_article = False
@@ -25,32 +26,32 @@ class PlainExtractor(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in htmltext._BLOCK:
             self._emit("\n")
+        real = tag in htmltext._ARTICLE and not any(t in htmltext._HIDDEN | htmltext._FURNITURE for t, _ in self.open)
         if tag not in htmltext._VOID:
-            self.open.append(tag)
-        if tag in htmltext._ARTICLE:
-            self.seen_article = True
+            self.open.append((tag, real))
+        self.seen_article |= real
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in htmltext._BLOCK:
             self._emit("\n")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in self.open:
-            while self.open and self.open.pop() != tag:
+        if tag in [t for t, _ in self.open]:
+            while self.open and self.open.pop()[0] != tag:
                 pass
         if tag in htmltext._BLOCK:
             self._emit("\n")
 
     def handle_data(self, data: str) -> None:
-        if not any(tag in htmltext._HIDDEN for tag in self.open):
+        if not any(tag in htmltext._HIDDEN for tag, _ in self.open):
             self._emit(data)
 
     def _emit(self, data: str) -> None:
-        if any(tag in htmltext._ARTICLE for tag in self.open):
-            depth = max(i for i, tag in enumerate(self.open) if tag in htmltext._ARTICLE)
-            if not any(tag in htmltext._FURNITURE for tag in self.open[depth:]):
+        if any(real for _, real in self.open):
+            depth = max(i for i, (_, real) in enumerate(self.open) if real)
+            if not any(tag in htmltext._FURNITURE for tag, _ in self.open[depth:]):
                 self.article.append(data)
-        elif not any(tag in htmltext._FURNITURE for tag in self.open):
+        elif not any(tag in htmltext._FURNITURE for tag, _ in self.open):
             self.page.append(data)
 
 
@@ -89,3 +90,15 @@ def test_a_page_nested_200000_deep_is_read(no_hang: None, opening: str) -> None:
     # Each piece of text checked every open element: 200,000 nested elements took hours.
     page = opening * 200_000 + "deep words" + opening.replace("<", "</") * 200_000
     assert html_to_text(page) == "deep words"
+
+
+@pytest.mark.parametrize("holder", ["aside", "footer", "header", "form", "nav", "template", "noscript"])
+def test_an_article_inside_furniture_or_hidden_markup_is_no_article_of_the_page(holder: str) -> None:
+    """A teaser marked ``<article>`` inside an ``<aside>`` (or furniture, or hidden markup)
+    does not stand for the page: the page's own text is kept (it was replaced by the teaser's
+    three words, or by nothing: copies of the page went unfound)."""
+    story = " ".join(["The council voted on Tuesday to close the old town to cars."] * 5)
+    page = f"<html><body><p>{story}</p><{holder}><article>Related: teaser headline</article></{holder}></body></html>"
+    assert html_to_text(page) == story
+    inside = f"<main><p>{story}</p><{holder}><article>teaser</article></{holder}></main><p>after</p>"
+    assert html_to_text(inside) == story

@@ -632,3 +632,20 @@ def test_a_check_of_a_small_collection_verifies_every_pair(tmp_path: Path, corpu
     names = {frozenset((Path(p.a).name, Path(p.b).name)) for p in report.pairs}
     assert {frozenset(("010_elm_street_community_garden.txt", "011_elm_street_garden_repost.txt")),
             frozenset(("rewrite_host_a.txt", "rewrite_host_b.txt"))} <= names
+
+
+def test_remove_takes_one_id_as_one_id(tmp_path: Path) -> None:
+    """``remove("ab")`` removes the document ``ab``, not ``a`` and ``b`` (a string was read as
+    the ids of its characters); anything but ids is a TypeError."""
+    records = tmp_path / "abc.jsonl"
+    text = (SAMPLES / "010_elm_street_community_garden.txt").read_text(encoding="utf-8")
+    records.write_text("".join(json.dumps({"id": i, "text": f"{i} {text}"}) + "\n" for i in ("a", "b", "ab")),
+                       encoding="utf-8")
+    with Index(tmp_path / "i.index", CONFIG) as index:
+        index.add(records)
+        assert index.remove("ab").removed == ("ab",)
+        assert index.info().documents == 2
+        for bad in (None, 5, b"a", ["a", 1]):
+            with pytest.raises(TypeError):
+                index.remove(bad)  # type: ignore[arg-type]
+        assert index.info().documents == 2

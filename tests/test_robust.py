@@ -9,6 +9,7 @@ import random
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -129,6 +130,57 @@ def test_an_error_in_a_worker_reaches_the_caller_and_the_pool_recovers(workers: 
     with pytest.raises(ValueError, match="task five is bad"):
         list(ordered_map(_fail, range(20), jobs=2, workers=workers))
     assert list(ordered_map(_fail, range(5), jobs=2, workers=workers)) == list(range(5))
+
+
+def test_workers_started_by_a_thread_outlive_it() -> None:
+    """Workers end with the process that started them (Linux: PR_SET_PDEATHSIG, which fires
+    when the starting *thread* ends); those a thread other than the main one started must
+    outlive that thread, for the caller that keeps the pool."""
+    import threading
+
+    with Workers(2) as pool:
+        first: list[tuple[int, int]] = []
+        starter = threading.Thread(target=lambda: first.extend(ordered_map(_pid, range(6), jobs=2, workers=pool)))
+        starter.start()
+        starter.join()
+        time.sleep(0.5)  # (a worker killed with its starting thread would be gone by now)
+        again = list(ordered_map(_pid, range(6), jobs=2, workers=pool))
+        assert [t for t, _ in again] == list(range(6)) and {p for _, p in again} == {p for _, p in first}
+
+
+def test_a_worker_started_by_the_main_thread_ends_with_its_parent(tmp_path: Path) -> None:
+    """A parent killed outright (a second Ctrl-C during its cleanup, SIGKILL) leaves no worker
+    running on (Linux)."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("PR_SET_PDEATHSIG is Linux's")
+    script = tmp_path / "parent.py"
+    script.write_text(
+        "import sys, time\n"
+        "sys.path.insert(0, sys.argv[1])\n"
+        "from test_robust import _pid\n"
+        "from dupefind.parallel import Workers, ordered_map\n"
+        "pool = Workers(2)\n"
+        "pids = sorted({p for _, p in ordered_map(_pid, range(4), jobs=2, workers=pool)})\n"
+        "print(*pids, flush=True)\n"
+        "time.sleep(60)\n", encoding="utf-8")
+    parent = subprocess.Popen([sys.executable, str(script), str(Path(__file__).parent)], stdout=subprocess.PIPE, text=True)
+    assert parent.stdout is not None
+    pids = [int(p) for p in parent.stdout.readline().split()]
+    assert len(pids) == 2
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(p) for p in pids):
+        time.sleep(0.1)
+    assert not any(_alive(p) for p in pids)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat_file:
+            return stat_file.read().split()[2] != "Z"  # (a zombie is gone, only not yet reaped)
+    except OSError:
+        return False
 
 
 def test_a_worker_that_dies_is_an_error_not_a_hang() -> None:

@@ -110,6 +110,21 @@ def test_fewer_tokens_than_n_gives_empty_array(scheme: str) -> None:
         assert len(ids) == 0
 
 
+def test_english_with_too_few_function_words_for_one_ngram_falls_back_to_word_ngrams() -> None:
+    """Nine words of which three are function words: no stopword 8-gram, so word 5-grams (they had
+    no shingle: two identical such texts read 0 % alike, and were no copy with --min-words 5);
+    and a text too short for any shingle is measured on its words, short or not."""
+    import dupefind
+    from dupefind import Config
+
+    text = "the quick brown fox jumps over the lazy dog"
+    assert len(shingle_ids(tokenize(text).words, scheme="stopwords", ngram=8)) == 5
+    pair = dupefind.compare(text, text, Config(min_words=1))
+    assert pair.duplicate and pair.similarity == pair.containment == 1.0
+    tiny = dupefind.compare("quick brown fox", "quick brown fox", Config(min_words=1))
+    assert tiny.duplicate and tiny.similarity == 1.0
+
+
 def test_word_ngram_count_and_order_sensitivity() -> None:
     words = [f"w{n}" for n in range(20)]
     assert len(shingle_ids(words, scheme="words", ngram=5)) == 16

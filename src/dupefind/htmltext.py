@@ -34,7 +34,8 @@ class _Extractor(HTMLParser):
         self.opened: Counter[str] = Counter()  # how many of each tag are in ``open``
         self.hidden = 0  # open elements of _HIDDEN
         self.furniture = 0  # open elements of _FURNITURE
-        self.articles: list[int] = []  # for each open element of _ARTICLE: ``furniture`` when it opened
+        self.articles: list[int] = []  # for each open article: ``furniture`` when it opened
+        self.marks: list[bool] = []  # for each open element of _ARTICLE: whether it is an article
         self.page: list[str] = []
         self.article: list[str] = []
         self.seen_article = False
@@ -45,12 +46,16 @@ class _Extractor(HTMLParser):
         if tag not in _VOID:
             self.open.append(tag)
             self.opened[tag] += 1
+            if tag in _ARTICLE:
+                # An <article> in hidden markup or in furniture (a teaser in an <aside>, a
+                # <template>) marks no article of the page: it would stand for the whole page.
+                real = not self.hidden and not self.furniture
+                self.marks.append(real)
+                if real:
+                    self.articles.append(self.furniture)
+                    self.seen_article = True
             self.hidden += tag in _HIDDEN
             self.furniture += tag in _FURNITURE
-            if tag in _ARTICLE:
-                self.articles.append(self.furniture)
-        if tag in _ARTICLE:
-            self.seen_article = True
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _BLOCK:
@@ -68,7 +73,7 @@ class _Extractor(HTMLParser):
         self.opened[tag] -= 1
         self.hidden -= tag in _HIDDEN
         self.furniture -= tag in _FURNITURE
-        if tag in _ARTICLE:
+        if tag in _ARTICLE and self.marks.pop():
             self.articles.pop()
         return tag
 

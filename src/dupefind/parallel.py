@@ -137,8 +137,11 @@ class _Worker:
     """One worker process, fed through its stdin; a thread files its answers by task number."""
 
     def __init__(self, lock: threading.Condition, results: dict[int, tuple[bool, Any]]) -> None:
+        # A worker started by the main thread ends with the process (PR_SET_PDEATHSIG fires when
+        # the starting *thread* ends: a worker started by another thread must outlive it).
+        main = threading.current_thread() is threading.main_thread()
         self.process = subprocess.Popen([sys.executable, "-c", _BOOT], stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE)
+                                        stdout=subprocess.PIPE, env={**os.environ, _WITH_PARENT: "1" if main else ""})
         self.sent: deque[int] = deque()
         """Numbers of the tasks sent and not answered yet, in order."""
         self.dead: int | None = None
@@ -242,11 +245,15 @@ def open_standard_streams() -> None:
             setattr(sys, name, open(fd, "r" if fd == 0 else "w", encoding="utf-8", closefd=False))  # noqa: SIM115
 
 
+#: Set (to "1") in a worker's environment when it is to end with the process that started it.
+_WITH_PARENT = "DUPEFIND_WORKER_ENDS_WITH_PARENT"
+
+
 def _end_with_the_parent() -> None:  # pragma: no cover - runs in the worker processes
-    """Have this worker killed when the process that started it ends (Linux; elsewhere a worker
-    sees its input end and stops after its task): a parent stopped by a second Ctrl-C while it
-    was ending its workers left them running for a minute."""
-    if not sys.platform.startswith("linux"):
+    """Have this worker killed when the process that started it ends (Linux, a worker the main
+    thread started; elsewhere a worker sees its input end and stops after its task): a parent
+    stopped by a second Ctrl-C while it was ending its workers left them running for a minute."""
+    if not sys.platform.startswith("linux") or os.environ.pop(_WITH_PARENT, "") != "1":
         return
     parent = os.getppid()
     try:

@@ -7,7 +7,8 @@ Schemes:
     n-grams"). Article spinners replace content words and keep the small words that hold a
     sentence together, so these shingles survive spinning; content words never enter them.
     A text whose words are mostly not English function words (another language, a list of
-    names) falls back to word n-grams, hashed apart so the two kinds never match each other.
+    names), or that holds too few of them for one n-gram, falls back to word n-grams, hashed
+    apart so the two kinds never match each other.
 ``words``
     word n-grams.
 ``chars``
@@ -105,9 +106,9 @@ def _shingle_sets(hashes: WordHashes, text_starts: npt.NDArray[np.intp], stopwor
                 if _in_table(stopword_table, hashes[k]):
                     chosen[count] = hashes[k]
                     count += 1
-            if count >= min_share * (end - begin):
+            if count >= min_share * (end - begin) and count >= ngram:
                 every_word, salt = False, stopword_salt
-            else:  # not English prose: word n-grams
+            else:  # not English prose, or too few function words for one n-gram: word n-grams
                 n = fallback_ngram
         if every_word:
             count = end - begin

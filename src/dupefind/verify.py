@@ -141,9 +141,10 @@ def hashed_words(text: str, tokens: Tokens) -> HashedWords:
 
 def overlap(a: Prepared, b: Prepared) -> Overlap:
     """Jaccard and both containments of the two documents' shingle sets; of their sets of words
-    when a short text is too short to hold a single shingle (two identical short texts are
-    identical, not 0 % alike; short texts are judged on their words in any case)."""
-    if (a.short or b.short) and (len(a.shingles) == 0 or len(b.shingles) == 0):
+    when one is short (a short text's few shingles tell little, and it is judged on its words
+    in any case: two identical short texts are identical, not 0 % alike) or holds no shingle (a
+    text of fewer words than one n-gram, with ``min_words`` set that low)."""
+    if a.short or b.short or len(a.shingles) == 0 or len(b.shingles) == 0:
         return _word_overlap(a, b)
     shared = len(np.intersect1d(a.shingles, b.shingles, assume_unique=True))
     union = len(a.shingles) + len(b.shingles) - shared

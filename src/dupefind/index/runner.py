@@ -286,10 +286,18 @@ class Index:
         documents, skipped, pairs = _without_moved(catalog.documents, pairs, changed)
         return make_report(documents, pairs, skipped, self.config, seconds=time.perf_counter() - started)
 
-    def remove(self, ids: Sequence[str]) -> Removed:
-        """Remove the documents with these ids (one transaction)."""
+    def remove(self, ids: str | Iterable[str]) -> Removed:
+        """Remove the documents with these ids (one transaction): a list of ids, or one (a
+        string is one id, not the ids of its characters)."""
+        if isinstance(ids, str):
+            ids = [ids]
+        elif isinstance(ids, (bytes, bytearray)) or not isinstance(ids, Iterable):
+            raise TypeError(f"ids must be an id (str) or a list of them, not {type(ids).__name__}")
+        wanted = list(ids)
+        if not all(isinstance(i, str) for i in wanted):
+            raise TypeError(f"each id must be a str: {next(i for i in wanted if not isinstance(i, str))!r}")
         with self._store.writing():
-            unique = list(dict.fromkeys(ids))
+            unique = list(dict.fromkeys(wanted))
             present = self._store.by_ids(unique)
             stored = [present[i][0] for i in unique if i in present]
             gone = [_segments(s) for s in stored]
