@@ -81,3 +81,13 @@ def test_errors_are_messages_with_exit_code_2(tmp_path: Path) -> None:
                  ["index", "check", str(garbage), str(docs)]):
         result = run_main(args)
         assert result.exit_code == 2 and result.stderr.startswith("Error: ") and "Traceback" not in result.stderr
+
+
+def test_locations_only_on_an_index_that_stores_texts_says_so(tmp_path: Path) -> None:
+    """The message said "is True in the index (texts stored), not False": the library's
+    ``keep_texts``, the opposite of the option the user gave."""
+    index = tmp_path / "i.index"
+    assert run_main(["index", "add", str(index), str(SAMPLES)]).exit_code == 0
+    again = run_main(["index", "add", str(index), str(SAMPLES), "--locations-only"])
+    assert again.exit_code == 2 and "--locations-only" in again.stderr
+    assert "stores its documents' texts" in again.stderr and "True" not in again.stderr

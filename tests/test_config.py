@@ -82,6 +82,9 @@ BAD_VALUES = [
     ("min_passage_words", -1, "from 1 to 2147483647"),
     ("min_passage_words", 2**31, "from 1 to 2147483647"),
     ("passage_words", 2**64, "from 0 (off) to 2147483647"),
+    ("include", None, "a glob or a list of globs"),
+    ("include", [1], "a glob or a list of globs"),
+    ("exclude", 3, "a glob or a list of globs"),
     ("id_field", "", "non-empty field name"),
     ("id_field", None, "non-empty field name"),
     ("text_field", "", "non-empty field name"),
@@ -132,3 +135,9 @@ def test_as_dict_is_valid_report_config() -> None:
     data = Config(include=("*.md",)).as_dict()
     json.dumps(data)  # plain JSON data
     validate_as("config", data)
+
+
+def test_one_glob_alone_is_one_glob() -> None:
+    """``include="*.txt"`` is one glob (it was read as the globs ``*``, ``.``, ``t``, ``x``, ``t``)."""
+    assert Config(include="*.txt").include == ("*.txt",)
+    assert Config(exclude=["a*", "b*"]).exclude == ("a*", "b*")

@@ -116,3 +116,19 @@ def test_sqlite_errors_that_are_not_damage_say_what_to_do(tmp_path: Path, messag
     assert said in str(caught.value) and "damaged" not in str(caught.value)
     with pytest.raises(IndexFileError, match="damaged"), store.errors():
         raise sqlite3.DatabaseError("file is not a database")
+
+
+def test_an_empty_file_is_no_index_to_read_but_one_to_make(tmp_path: Path) -> None:
+    """A 0-byte file is what a truncated index looks like: reading it is an error (``info`` and
+    ``pairs`` wrote a schema into it and reported 0 documents); adding to it makes an index."""
+    from conftest import run_main
+
+    path = tmp_path / "empty.idx"
+    path.write_bytes(b"")
+    for command in (["info"], ["pairs"]):
+        result = run_main(["index", *command, str(path)])
+        assert result.exit_code == 2 and "an empty file, not an index" in result.stderr
+    assert path.stat().st_size == 0
+    with Index(path, create=True) as index:
+        index.add(sorted(str(p) for p in SAMPLES.glob("*.txt"))[:3])
+        assert index.info().documents == 3

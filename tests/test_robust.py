@@ -453,3 +453,12 @@ def test_every_folder_holding_a_kernel_is_checked_before_kernels_cache_beside_th
     holding = {str(path.parent.relative_to(package)).replace(".", "") for path in package.rglob("*.py")
                if "@kernel(" in path.read_text(encoding="utf-8") and path.parent.name != "__pycache__"}
     assert holding and holding <= set(jit._KERNEL_FOLDERS)
+
+
+@pytest.mark.parametrize(("a", "b", "config"), [(None, "x", None), (b"a", b"a", None), ("a", 3, None),
+                                                ("text", "text", {"threshold": 0.3})])
+def test_compare_misuse_is_a_type_error_that_says_what(a: object, b: object, config: object) -> None:
+    """``compare`` of anything but two strings (or with a dict for a Config) is a TypeError naming
+    what is wrong (it was ``object of type 'NoneType' has no len()`` or an AttributeError)."""
+    with pytest.raises(TypeError, match="must be a"):
+        dupefind.compare(a, b, config)  # type: ignore[arg-type]

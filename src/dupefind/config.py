@@ -106,6 +106,14 @@ class Config:
                "a whole number from 0 (every core) to 1024")
         _check(_is_int(self.max_document_mb) and 0 <= self.max_document_mb <= MOST, "max_document_mb",
                self.max_document_mb, f"a whole number from 0 (no limit) to {MOST}")
+        for name in ("include", "exclude"):  # one glob alone is one glob, not its characters
+            value = getattr(self, name)
+            if isinstance(value, str):
+                object.__setattr__(self, name, (value,))
+            elif isinstance(value, (list, tuple)) and all(isinstance(glob, str) for glob in value):
+                object.__setattr__(self, name, tuple(value))
+            else:
+                _check(False, name, value, "a glob or a list of globs (strings)")
         for name in ("id_field", "text_field"):
             value = getattr(self, name)
             _check(isinstance(value, str) and value != "", name, value, "a non-empty field name")

@@ -73,8 +73,11 @@ def open_index(path: str, knobs: dict[str, Any], *, create: bool = False, keep_t
     try:
         return Index(path, config, create=create, keep_texts=keep_texts)
     except IndexConfigError as error:
-        option = "--locations-only" if error.field == "keep_texts" else f"--{error.field.replace('_', '-')}"
-        raise click.BadParameter(error.problem, param_hint=f"'{option}'") from None
+        if error.field == "keep_texts":  # (the library's keep_texts is this option's opposite)
+            raise click.BadParameter(f"the index {path} stores its documents' texts; whether it keeps only where "
+                                     "they are is chosen when an index is made (make another index for that)",
+                                     param_hint="'--locations-only'") from None
+        raise click.BadParameter(error.problem, param_hint=f"'--{error.field.replace('_', '-')}'") from None
 
 
 @index.command()

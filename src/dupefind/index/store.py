@@ -86,6 +86,9 @@ class Store:
             raise IndexFileError(f"no index at {path} (make one with `dupefind index add {path} PATH...`)")
         if exists and os.path.isdir(path):
             raise IndexFileError(f"{path} is a folder, not an index file")
+        if exists and not create and os.path.getsize(path) == 0:  # (what a truncated index looks like)
+            raise IndexFileError(f"{path} is an empty file, not an index (make one with `dupefind index add {path} "
+                                 "PATH...`)")
         folder = os.path.dirname(os.path.abspath(path))
         if not exists and not os.path.isdir(folder):
             raise IndexFileError(f"cannot make the index {path}: folder {folder} does not exist")

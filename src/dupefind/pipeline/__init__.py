@@ -164,6 +164,11 @@ def make_report(documents: tuple[Document, ...], pairs: list[PackedPair], skippe
 def compare(text_a: str, text_b: str, config: Config | None = None, *, id_a: str = "a",
             id_b: str = "b") -> Pair:
     """Compare two texts: the figures, the verdict and every matching passage."""
+    for name, value in (("text_a", text_a), ("text_b", text_b)):
+        if not isinstance(value, str):
+            raise TypeError(f"{name} must be a str (decode bytes first), not {type(value).__name__}")
+    if config is not None and not isinstance(config, Config):
+        raise TypeError(f"config must be a dupefind.Config, not {type(config).__name__}")
     config = config or Config()
     a, b = (_prepare(i, t, Commons(), config) for i, t in ((id_a, text_a), (id_b, text_b)))
     return _pair(a, b, config)
