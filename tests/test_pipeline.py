@@ -327,6 +327,13 @@ def test_empty_folder_is_nothing_to_scan(tmp_path: Path) -> None:
         dupefind.scan([str(tmp_path)])
 
 
+def test_no_input_at_all_is_nothing_to_scan_said_plainly() -> None:
+    with pytest.raises(InputError, match="no file or folder was given"):
+        dupefind.scan([])
+    with pytest.raises(InputError, match="no text was given"):
+        dupefind.scan_texts([])
+
+
 def test_an_empty_jsonl_file_named_is_nothing_to_scan_said_of_a_file(tmp_path: Path) -> None:
     (tmp_path / "records.jsonl").write_text("", encoding="utf-8")
     with pytest.raises(InputError, match=r"records.jsonl held no record \(an empty JSONL or Parquet file\)"):

@@ -35,8 +35,11 @@ def scan_texts(records: Iterable[TextRecord], config: Config | None = None, *,
     """
     config = config or Config()
     with tempfile.TemporaryFile(prefix="dupefind-texts-", suffix=".jsonl") as spool:
-        for number, record in enumerate(records, start=1):
-            spool.write(_line(record, number, config))
+        count = 0
+        for count, record in enumerate(records, start=1):
+            spool.write(_line(record, count, config))
+        if not count:
+            raise InputError("nothing to scan: no text was given")
         spool.seek(0)
         return scan([STDIN], config, stdin=spool, progress=progress)
 

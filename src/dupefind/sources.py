@@ -254,6 +254,8 @@ def load_text(location: Location, *, text_field: str = "text") -> str:
 def nothing_to_scan(paths: Sequence[str], skipped: Sequence[Skipped], *, include: Sequence[str] = (),
                     exclude: Sequence[str] = ()) -> str:
     """Why a scan of ``paths`` found no document, given what was skipped or ignored."""
+    if not paths:
+        return "nothing to scan: no file or folder was given"
     failed = [s for s in skipped if not s.ignored]
     ignored = [s for s in skipped if s.ignored]
     where = ", ".join(shown_name(p) for p in paths)
