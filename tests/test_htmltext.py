@@ -14,44 +14,50 @@ from dupefind.htmltext import html_to_text
 
 class PlainExtractor(HTMLParser):
     """The plain statement the counted extractor replaced: every check looks at every open tag.
-    An article element opened inside hidden markup or furniture is no article of the page."""
+    An article element hidden, or opened inside hidden markup or furniture, is no article of the
+    page; an element whose attributes keep it from being shown is hidden markup."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.open: list[tuple[str, bool]] = []  # each open tag, and whether it is an article of the page
+        self.open: list[tuple[str, bool, bool]] = []  # each open tag: is it an article of the page, is it concealed
         self.page: list[str] = []
         self.article: list[str] = []
         self.seen_article = False
 
+    def _hidden(self) -> bool:
+        return any(tag in htmltext._HIDDEN or concealed for tag, _, concealed in self.open)
+
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in htmltext._BLOCK:
             self._emit("\n")
-        real = tag in htmltext._ARTICLE and not any(t in htmltext._HIDDEN | htmltext._FURNITURE for t, _ in self.open)
+        concealed = htmltext._concealed(attrs)
+        real = (tag in htmltext._ARTICLE and not concealed and not self._hidden()
+                and not any(t in htmltext._FURNITURE for t, _, _ in self.open))
         if tag not in htmltext._VOID:
-            self.open.append((tag, real))
-        self.seen_article |= real
+            self.open.append((tag, real, concealed))
+            self.seen_article |= real
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in htmltext._BLOCK:
             self._emit("\n")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in [t for t, _ in self.open]:
+        if tag in [t for t, _, _ in self.open]:
             while self.open and self.open.pop()[0] != tag:
                 pass
         if tag in htmltext._BLOCK:
             self._emit("\n")
 
     def handle_data(self, data: str) -> None:
-        if not any(tag in htmltext._HIDDEN for tag, _ in self.open):
+        if not self._hidden():
             self._emit(data)
 
     def _emit(self, data: str) -> None:
-        if any(real for _, real in self.open):
-            depth = max(i for i, (_, real) in enumerate(self.open) if real)
-            if not any(tag in htmltext._FURNITURE for tag, _ in self.open[depth:]):
+        if any(real for _, real, _ in self.open):
+            depth = max(i for i, (_, real, _) in enumerate(self.open) if real)
+            if not any(tag in htmltext._FURNITURE for tag, _, _ in self.open[depth:]):
                 self.article.append(data)
-        elif not any(tag in htmltext._FURNITURE for tag, _ in self.open):
+        elif not any(tag in htmltext._FURNITURE for tag, _, _ in self.open):
             self.page.append(data)
 
 
@@ -62,6 +68,8 @@ PIECES = st.one_of(
     st.sampled_from(TAGS).map(lambda t: f"</{t}>"),
     st.sampled_from(TAGS).map(lambda t: f"<{t}/>"),
     st.sampled_from(["alpha", "beta gamma", " ", "\n", "delta.", "&amp;", "x"]),
+    st.sampled_from(['<span hidden>', '<div style="display: none">', '<article hidden>', '<p style="visibility:hidden">',
+                     '<main style="color: red">', '<b aria-hidden="true">']),
 )
 
 
@@ -102,3 +110,14 @@ def test_an_article_inside_furniture_or_hidden_markup_is_no_article_of_the_page(
     assert html_to_text(page) == story
     inside = f"<main><p>{story}</p><{holder}><article>teaser</article></{holder}></main><p>after</p>"
     assert html_to_text(inside) == story
+
+
+def test_elements_not_shown_are_left_out() -> None:
+    """``hidden`` and ``display: none`` or ``visibility: hidden`` elements are not shown, so not
+    read (a hidden span glued its word to the next: "x" + "train" read "xtrain"); ``aria-hidden``
+    text is on screen and read."""
+    page = ('<p>night <span style="display: none">x</span>train <b hidden>secret</b> runs '
+            '<i aria-hidden="true">fast</i> <span style="COLOR:red; Visibility : hidden !important">gone</span>'
+            'today</p><div style="display:nonesuch">kept</div>')
+    assert html_to_text(page) == "night train runs fast today\n\nkept"
+    assert html_to_text("<article hidden>hidden article</article><p>page text</p>") == "page text"

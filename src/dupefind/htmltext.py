@@ -1,7 +1,7 @@
 """The visible article text of an HTML page (standard library ``html.parser``).
 
-Scripts, styles and page furniture (``nav``, ``header``, ``footer``, ``aside``, ``form``) are
-left out; when the page marks its article (``<article>`` or ``<main>``), only that is kept.
+Scripts, styles, elements not shown (``hidden``, ``display: none``) and page furniture
+(``nav``, ``header``, ``footer``, ``aside``, ``form``) are left out; when the page marks its article (``<article>`` or ``<main>``), only that is kept.
 Block elements become line breaks, so lines and paragraphs survive for boilerplate detection
 and for the passages shown to the user. Passage offsets of an HTML document index this
 extracted text.
@@ -36,6 +36,7 @@ class _Extractor(HTMLParser):
         self.furniture = 0  # open elements of _FURNITURE
         self.articles: list[int] = []  # for each open article: ``furniture`` when it opened
         self.marks: list[bool] = []  # for each open element of _ARTICLE: whether it is an article
+        self.concealed: list[bool] = []  # for each open element: whether its attributes hide it
         self.page: list[str] = []
         self.article: list[str] = []
         self.seen_article = False
@@ -46,15 +47,17 @@ class _Extractor(HTMLParser):
         if tag not in _VOID:
             self.open.append(tag)
             self.opened[tag] += 1
+            concealed = _concealed(attrs)
             if tag in _ARTICLE:
-                # An <article> in hidden markup or in furniture (a teaser in an <aside>, a
-                # <template>) marks no article of the page: it would stand for the whole page.
-                real = not self.hidden and not self.furniture
+                # An <article> hidden, or in hidden markup or furniture (a teaser in an <aside>,
+                # a <template>), marks no article of the page: it would stand for the whole page.
+                real = not self.hidden and not self.furniture and not concealed
                 self.marks.append(real)
                 if real:
                     self.articles.append(self.furniture)
                     self.seen_article = True
-            self.hidden += tag in _HIDDEN
+            self.concealed.append(concealed)
+            self.hidden += tag in _HIDDEN or concealed
             self.furniture += tag in _FURNITURE
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -71,7 +74,7 @@ class _Extractor(HTMLParser):
     def _close(self) -> str:
         tag = self.open.pop()
         self.opened[tag] -= 1
-        self.hidden -= tag in _HIDDEN
+        self.hidden -= tag in _HIDDEN or self.concealed.pop()
         self.furniture -= tag in _FURNITURE
         if tag in _ARTICLE and self.marks.pop():
             self.articles.pop()
@@ -89,6 +92,18 @@ class _Extractor(HTMLParser):
                 self.article.append(data)
         elif not self.furniture:
             self.page.append(data)
+
+
+_NOT_SHOWN = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\s*(?:!important\s*)?(?:;|$)",
+                        re.IGNORECASE)
+
+
+def _concealed(attrs: list[tuple[str, str | None]]) -> bool:
+    """Whether an element's attributes keep it from being shown: ``hidden``, or a ``style`` of
+    ``display: none`` or ``visibility: hidden`` (``aria-hidden`` hides from screen readers
+    only: the text is on screen)."""
+    return any(name == "hidden" or (name == "style" and bool(value) and _NOT_SHOWN.search(value or "") is not None)
+               for name, value in attrs)
 
 
 def html_to_text(html: str) -> str:
