@@ -121,3 +121,7 @@ def test_elements_not_shown_are_left_out() -> None:
             'today</p><div style="display:nonesuch">kept</div>')
     assert html_to_text(page) == "night train runs fast today\n\nkept"
     assert html_to_text("<article hidden>hidden article</article><p>page text</p>") == "page text"
+
+
+def test_a_comment_never_closed_hides_the_rest_as_a_browser_does() -> None:
+    assert html_to_text("<p>shown</p><!-- closed --><p>also</p><!-- never closed</p><p>hidden") == "shown\n\nalso"

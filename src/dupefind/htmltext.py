@@ -106,10 +106,22 @@ def _concealed(attrs: list[tuple[str, str | None]]) -> bool:
                for name, value in attrs)
 
 
+def _without_open_comment(html: str) -> str:
+    """``html`` up to a comment that is never closed (a browser shows nothing after it; the
+    parser gave the rest back as text, markup and all)."""
+    at = 0
+    while (start := html.find("<!--", at)) >= 0:
+        end = html.find("-->", start + 4)
+        if end < 0:
+            return html[:start]
+        at = end + 3
+    return html
+
+
 def html_to_text(html: str) -> str:
     """The visible article text of ``html``, one line per block, spaces collapsed."""
     parser = _Extractor()
-    parser.feed(html)
+    parser.feed(_without_open_comment(html))
     parser.close()
     raw = "".join(parser.article if parser.seen_article else parser.page)
     lines = (re.sub(r"[ \t\r\f\v\u00a0]+", " ", line).strip() for line in raw.split("\n"))
