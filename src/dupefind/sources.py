@@ -409,7 +409,7 @@ def _jsonl_record(raw: bytes, unit: Unit, number: int, offset: int, id_field: st
     text = record.get(text_field)
     if not isinstance(text, str):
         have = ", ".join(sorted(map(str, record))) or "none"
-        raise NotText(f"no string field {text_field!r} (fields: {have}); set it with --text-field")
+        raise NotText(f"no string field {text_field!r} (fields: {have}); set it with --text-field (Config.text_field)")
     if not text.strip():
         raise NotText("empty text")
     ident = record.get(id_field)

@@ -320,7 +320,8 @@ class Index:
 
 #: Why an indexed document whose text cannot be read as it was added is left out of a report.
 MOVED = ("has moved or changed since it was added to the index, which keeps only where its texts are: its pairs "
-         "are left out; add it again with `dupefind index add --replace`")
+         "are left out; if it changed, add it again with `dupefind index add --replace`; if it moved, remove it "
+         "with `dupefind index remove` and add it where it is now")
 
 
 def _without_moved(documents: tuple[Document, ...], pairs: list[PackedPair], moved: set[int]
