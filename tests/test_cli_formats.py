@@ -5,10 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 from pathlib import Path
 
 import pytest
-from conftest import run_main
+from conftest import SAMPLES, run_main
 from rich.console import Console
 
 import dupefind
@@ -148,3 +149,14 @@ def test_output_dash_is_stdout_and_an_empty_name_is_refused_up_front(in_repo: Pa
     assert not Path("-").exists()
     empty = run_main(["scan", "samples/", "-o", ""])
     assert empty.exit_code == 2 and "empty file name" in empty.stderr
+
+
+def test_a_pairs_only_report_names_the_skipped_inputs_on_stderr(tmp_path: Path) -> None:
+    """CSV and Parquet hold the pairs alone: the inputs skipped (exit 3) are named on stderr, or
+    nothing said which."""
+    folder = tmp_path / "in"
+    shutil.copytree(SAMPLES, folder)
+    (folder / "empty.txt").write_text("", encoding="utf-8")
+    result = run_main(["scan", str(folder), "--format", "csv"])
+    assert result.exit_code == 3
+    assert "empty.txt: empty file" in result.stderr and "empty.txt" not in result.stdout

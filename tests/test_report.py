@@ -150,7 +150,7 @@ def bracket_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Report:
 
 
 GOLDEN_TOP = """\
-dupefind  3 documents scanned (0 short), 1 skipped, 1 ignored by type, 1 pairs in 1 clusters, 1.25 s
+dupefind  3 documents scanned (0 short), 1 skipped, 1 ignored by type, 1 pair in 1 cluster, 1.25 s
 
 Pairs, most similar first (ids under brk/)
 #   A               B          kind        sim   A in B   B in A   pass
@@ -188,7 +188,7 @@ def test_rich_view_without_pairs(tmp_path: Path) -> None:
     (tmp_path / "one.txt").write_text(sample_text("040_night_trains_return.txt"), encoding="utf-8")
     out = render(report_view(dataclasses.replace(dupefind.scan([str(tmp_path)]), seconds=0.0)))
     assert out.splitlines()[0].rstrip() == (
-        "dupefind  1 documents scanned (0 short), 0 skipped, 0 pairs in 0 clusters, 0.00 s")
+        "dupefind  1 document scanned (0 short), 0 skipped, 0 pairs in 0 clusters, 0.00 s")
     assert "Pairs, most similar first" not in out
 
 

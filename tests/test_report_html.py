@@ -205,7 +205,7 @@ def test_every_id_and_path_appears_escaped(page: str, report: dupefind.Report) -
 
 
 def test_summary_counts_per_kind_version_and_config(page: str, report: dupefind.Report) -> None:
-    assert "3 documents scanned (0 short), 1 skipped, 1 ignored by type, 1 pairs in 1 clusters" in page
+    assert "3 documents scanned (0 short), 1 skipped, 1 ignored by type, 1 pair in 1 cluster" in page
     assert "Ignored by type (1; not read, not an error)" in page and "photo.png" in page
     assert f"dupefind {dupefind.__version__}" in page
     for key in report.config:

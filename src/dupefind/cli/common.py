@@ -163,7 +163,7 @@ def read_one(path: str, *, max_bytes: int = 0) -> str:
             raise click.BadParameter(f"{item.path}: {item.reason}")
         if found is not None:
             raise click.BadParameter(f"{shown_name(path)} holds more than one document (records of a JSONL or Parquet "
-                                     "file): compare takes one a file; scan the file to compare its records")
+                                     "file): compare takes one document per file; scan the file to compare its records")
         found = item.text
     if found is None:
         raise click.BadParameter(f"{path}: no text")

@@ -12,6 +12,7 @@ from ..dedup import KEEP_RULES
 from ..dedup_output import dedup as run_dedup
 from ..files import same_file
 from ..report.json_report import report_json_chunks
+from ..report.terminal import counted
 from .common import EXIT_OK, EXIT_SKIPPED, build_config, check_output, emit, progress_bars
 from .config_option import config_file_option, config_sources
 from .scan import scan as scan_command
@@ -43,8 +44,8 @@ def _dedup(paths: tuple[str, ...], output: str, removed: str | None, keep: str, 
         emit(report_json_chunks(result.report, dedup=result.plan, config_sources=sources), report)
     if not quiet:
         plan, scanned = result.plan, result.report
-        click.echo(f"dupefind dedup: {len(scanned.documents)} documents, kept {len(plan.kept)}, removed "
-                   f"{len(plan.removed)} (copies in {len(scanned.clusters)} clusters, rule {plan.rule}), "
+        click.echo(f"dupefind dedup: {counted(len(scanned.documents), 'document')}, kept {len(plan.kept)}, removed "
+                   f"{len(plan.removed)} (copies in {counted(len(scanned.clusters), 'cluster')}, rule {plan.rule}), "
                    f"{len(scanned.skipped)} skipped", err=True)
     raise SystemExit(EXIT_SKIPPED if result.report.skipped else EXIT_OK)
 

@@ -18,7 +18,7 @@ from click.core import ParameterSource
 from ..errors import IndexConfigError
 from ..index import FINGERPRINT_OPTIONS, Index
 from ..jit import compiling_note
-from ..report.terminal import visible
+from ..report.terminal import counted, visible
 from .common import (
     DEFAULT,
     EXIT_OK,
@@ -29,6 +29,7 @@ from .common import (
     exit_with,
     progress_bars,
 )
+from .config_option import config_file_option, set_in
 from .output import need_output, show_report
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -77,7 +78,8 @@ def open_index(path: str, knobs: dict[str, Any], *, create: bool = False, keep_t
             raise click.BadParameter(f"the index {path} stores its documents' texts; whether it keeps only where "
                                      "they are is chosen when an index is made (make another index for that)",
                                      param_hint="'--locations-only'") from None
-        raise click.BadParameter(error.problem, param_hint=f"'--{error.field.replace('_', '-')}'") from None
+        raise click.BadParameter(error.problem + set_in(error.field),
+                                 param_hint=f"'--{error.field.replace('_', '-')}'") from None
 
 
 @index.command()
@@ -101,18 +103,22 @@ def open_index(path: str, knobs: dict[str, Any], *, create: bool = False, keep_t
               help="A line or sentence in at least this many documents is boilerplate (fixed when the index is made).")
 @click.option("--jobs", "-j", type=int, default=DEFAULT.jobs, show_default=True,
               help="Processes for reading and fingerprinting; 0 uses every core.")
+@click.option("--quiet", "-q", is_flag=True, default=False,
+              help="Print only the one-line summary (no progress, no line per skipped input); the exit code says the rest.")
 @input_options
-def add(index_path: str, paths: tuple[str, ...], replace_changed: bool, locations_only: bool, **knobs: Any) -> None:
+@config_file_option
+def add(index_path: str, paths: tuple[str, ...], replace_changed: bool, locations_only: bool, quiet: bool,
+        **knobs: Any) -> None:
     """Add the documents under PATH... to INDEX (made when missing); '-' reads JSONL from stdin."""
     with open_index(index_path, knobs, create=True, keep_texts=False if locations_only else None) as store, \
-            progress_bars(enabled=True) as progress:
+            progress_bars(enabled=not quiet) as progress:
         done = store.add(list(paths), replace_changed=replace_changed, progress=progress)
-    for skipped in done.skipped:
+    for skipped in done.skipped if not quiet else ():
         click.echo(f"skipped {visible(skipped.path)}: {visible(skipped.reason)}", err=True)
     click.echo(f"dupefind index: {done.added:,} added, {done.replaced:,} replaced, {done.unchanged:,} already "
                f"there, {len(done.skipped):,} skipped{f', {len(done.ignored):,} ignored by type' if done.ignored else ''} "
                f"in {done.seconds:.1f} s; {index_path} holds "
-               f"{done.documents:,} documents")
+               f"{counted(done.documents, 'document')}")
     sys.exit(EXIT_SKIPPED if done.skipped else EXIT_OK)
 
 

@@ -21,7 +21,7 @@ from ..models import Report
 from ..report.csv_report import report_csv_chunks, write_pairs_parquet
 from ..report.html import report_html_chunks
 from ..report.json_report import report_json_chunks, report_jsonl_chunks
-from ..report.terminal import report_parts, summary_view
+from ..report.terminal import report_parts, summary_view, visible
 from ..walk import why
 from .common import _tolerant_stdout, emit, emit_rich, stdout_console, write_report, writing_stdout
 from .config_option import config_sources
@@ -111,6 +111,24 @@ def show_report(report: Report, *, fmt: str, output: str | None, max_passages: i
                         count=shown, output=output)
     if quiet:
         emit_rich(summary_view(report), None)
+    elif fmt in PAIRS_ONLY and report.skipped:
+        _say_skipped(report)
+
+
+#: Formats that hold the pairs alone: what was skipped, and why, is said on stderr instead.
+PAIRS_ONLY = ("csv", "parquet")
+#: Skipped inputs named on stderr beside a pairs-only report (then how many more).
+SKIPS_SAID = 20
+
+
+def _say_skipped(report: Report) -> None:
+    """The skipped inputs on stderr, for a report that holds only pairs (the exit code 3 said
+    that some were skipped, and nothing said which)."""
+    for skipped in report.skipped[:SKIPS_SAID]:
+        click.echo(f"skipped {visible(skipped.path)}: {visible(skipped.reason)}", err=True)
+    if len(report.skipped) > SKIPS_SAID:
+        click.echo(f"... and {len(report.skipped) - SKIPS_SAID:,} more skipped (the JSON report lists them all)",
+                   err=True)
 
 
 def report_chunks(report: Report, fmt: str, sources: dict[str, str]) -> Iterator[str]:

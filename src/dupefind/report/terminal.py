@@ -150,15 +150,20 @@ def _highlighted(text: str, changed: Sequence[tuple[int, int]], style: str, max_
     return out
 
 
+def counted(count: int, word: str) -> str:
+    """``count`` and ``word``, plural unless the count is one (``1 pair``, ``2 pairs``)."""
+    return f"{count:,} {word}" if count == 1 else f"{count:,} {word}s"
+
+
 def _summary(report: Report, *, padded: bool = True) -> RenderableType:
     short = sum(d.short for d in report.documents)
     line = Text.assemble(
         ("dupefind  ", "bold"),
-        f"{len(report.documents)} documents scanned ({short} short), ",
+        f"{counted(len(report.documents), 'document')} scanned ({short} short), ",
         (f"{len(report.skipped)} skipped", "yellow" if report.skipped else ""),
         f", {len(report.ignored)} ignored by type, " if report.ignored else ", ",
-        (f"{len(report.pairs)} pairs", "bold red" if report.pairs else "green"),
-        f" in {len(report.clusters)} clusters, {report.seconds:.2f} s",
+        (counted(len(report.pairs), "pair"), "bold red" if report.pairs else "green"),
+        f" in {counted(len(report.clusters), 'cluster')}, {report.seconds:.2f} s",
     )
     return Padding(line, (0, 0, 1, 0)) if padded else line
 

@@ -12,6 +12,7 @@ from importlib import resources
 from ... import __version__
 from ...models import Report
 from ...walk import shown_name
+from ..terminal import counted
 from .charts import cluster_size_chart, containment_chart
 from .data import data_element, detail_elements, table_data
 
@@ -103,8 +104,8 @@ def kind_counts(report: Report) -> Counter[str]:
 def _summary(report: Report, threshold: float) -> str:
     short = sum(d.short for d in report.documents)
     ignored = f"{len(report.ignored)} ignored by type, " if report.ignored else ""
-    counts = (f"<p>{len(report.documents)} documents scanned ({short} short), {len(report.skipped)} skipped, "
-              f"{ignored}{len(report.pairs)} pairs in {len(report.clusters)} clusters. "
+    counts = (f"<p>{counted(len(report.documents), 'document')} scanned ({short} short), {len(report.skipped)} skipped, "
+              f"{ignored}{counted(len(report.pairs), 'pair')} in {counted(len(report.clusters), 'cluster')}. "
               f'<span class="muted">dupefind {e(__version__)}</span></p>')
     per_kind = kind_counts(report)
     kinds = [k for k in (*KINDS, "no passages") if per_kind.get(k)]
