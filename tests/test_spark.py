@@ -156,6 +156,21 @@ def test_report_is_byte_identical_for_a_class_and_a_site(spark: Any, tmp_path: P
     assert report_json(without_engine(scan_paths(spark, [str(tmp_path)]))) == report_json(local)
 
 
+def test_a_local_parquet_file_gives_the_local_answers_rows_without_an_id_included(spark: Any,
+                                                                                   tmp_path: Path) -> None:
+    """A row without an id is named ``FILE:ROW`` by the local engine; Spark skipped it ("no id"),
+    losing its pairs. A local Parquet file is now planned as the local engine plans it."""
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    names = ["040_night_trains_return.txt", "041_overnight_train_comeback_spun.txt",
+             "010_elm_street_community_garden.txt", "011_elm_street_garden_repost.txt"]
+    table = pa.table({"id": ["a", None, "c", "d"], "text": [sample_text(n) for n in names]})
+    pq.write_table(table, tmp_path / "docs.parquet", row_group_size=2)
+    local = scan([str(tmp_path / "docs.parquet")])
+    assert any(p.b.endswith("docs.parquet:2") or p.a.endswith("docs.parquet:2") for p in local.pairs)
+    assert report_json(without_engine(scan_paths(spark, [str(tmp_path / "docs.parquet")]))) == report_json(local)
+
+
 def test_parquet_pairs_and_clusters(spark: Any, corpus: Path) -> None:
     config = Config(boilerplate_min_docs=3)
     rows = [json.loads(line) for line in (corpus / "corpus.jsonl").read_text().splitlines() if line.startswith("{\"")]

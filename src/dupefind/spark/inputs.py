@@ -10,6 +10,7 @@ a hash of its text (a DataFrame has no order that survives repartitioning).
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -43,9 +44,13 @@ class Inputs:
 
 
 def read_by_spark(path: str) -> bool:
-    """Whether ``path`` is read by Spark (a URI, a glob, or a Parquet file or folder) rather than
-    planned as local files."""
-    return bool(_URI.match(path) or _GLOB.search(path) or path.rstrip("/").lower().endswith(".parquet"))
+    """Whether ``path`` is read by Spark (a URI, a glob, or a Parquet dataset folder) rather than
+    planned as local files. A local Parquet *file* is planned as the local engine plans it, a
+    row group a piece: its rows without an id are then named ``FILE:ROW`` as there, not skipped
+    (the same answers on both engines)."""
+    if _URI.match(path) or _GLOB.search(path):
+        return True
+    return path.rstrip("/").lower().endswith(".parquet") and not os.path.isfile(path)
 
 
 def read_inputs(spark: SparkSession, paths: Sequence[str], *, include: Sequence[str] = (),
