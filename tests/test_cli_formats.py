@@ -160,3 +160,16 @@ def test_a_pairs_only_report_names_the_skipped_inputs_on_stderr(tmp_path: Path) 
     result = run_main(["scan", str(folder), "--format", "csv"])
     assert result.exit_code == 3
     assert "empty.txt: empty file" in result.stderr and "empty.txt" not in result.stdout
+
+
+def test_a_report_written_into_the_scanned_folder_is_a_note(tmp_path: Path) -> None:
+    """``scan f -o f/report.txt``: the next scan of ``f`` reads the report as a document; said on
+    stderr (a .json report is ignored by type: nothing to say)."""
+    folder = tmp_path / "f"
+    folder.mkdir()
+    for name in ("040_night_trains_return.txt", "041_overnight_train_comeback_spun.txt"):
+        shutil.copyfile(SAMPLES / name, folder / name)
+    noted = run_main(["scan", str(folder), "-o", str(folder / "report.txt"), "-q"])
+    assert noted.exit_code == 0 and "will read the report as a document" in noted.stderr
+    quiet = run_main(["scan", str(folder), "--format", "json", "-o", str(folder / "report.json"), "-q"])
+    assert quiet.exit_code == 0 and "note" not in quiet.stderr

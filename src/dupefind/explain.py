@@ -166,4 +166,6 @@ def substitution_list(relation: Relation, *, limit: int = 12) -> str:
     """The most frequent substitutions, ``"buddies" → "good friends"`` style."""
     shown = [f"{s.a} → {s.b}" + (f" ×{s.count}" if s.count > 1 else "") for s in relation.substitutions[:limit]]
     more = len(relation.substitutions) - len(shown)
-    return ", ".join(shown) + (f", … {more} more" if more > 0 else "")
+    # The relation keeps the MAX_SUBSTITUTIONS most frequent: at that many, there may be more.
+    at_least = "at least " if len(relation.substitutions) >= MAX_SUBSTITUTIONS else ""
+    return ", ".join(shown) + (f", … {at_least}{more} more" if more > 0 else "")

@@ -274,6 +274,10 @@ def check_output(output: str | None, inputs: Sequence[str] = (), *, option: str 
                                  "written over an input", param_hint=option)
     if special_file(output):
         return  # a device or a pipe (/dev/null): written straight into
+    if (folder_read := _read_later(output, inputs)) is not None:
+        click.echo(f"dupefind: note: {shown_name(output)} is inside {shown_name(folder_read)}, of a type a scan reads: "
+                   f"a later scan of {shown_name(folder_read)} will read the report as a document (write it "
+                   "elsewhere, or as .json, to keep it out)", err=True)
     try:
         fd, probe = tempfile.mkstemp(dir=folder, prefix=".dupefind-", suffix=".tmp")
         os.close(fd)
@@ -297,6 +301,19 @@ def _input_at(output: str, inputs: Sequence[str]) -> str | None:
         if real == target:
             return given
         if read and os.path.isdir(target) and real.startswith(target.rstrip(os.sep) + os.sep):
+            return given
+    return None
+
+
+def _read_later(output: str, inputs: Sequence[str]) -> str | None:
+    """The folder among ``inputs`` that holds ``output``, a new file of a type a folder's scan
+    reads (``report.txt``), if any: the next scan of that folder reads it."""
+    if os.path.exists(output) or read_kind(output) is None:
+        return None
+    real = os.path.realpath(output)
+    for given in inputs:
+        target = os.path.realpath(given) if given != STDIN else ""
+        if target and os.path.isdir(target) and real.startswith(target.rstrip(os.sep) + os.sep):
             return given
     return None
 
