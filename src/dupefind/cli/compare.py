@@ -25,7 +25,7 @@ from .common import (
 )
 
 
-@click.command()
+@click.command(short_help="Compare two files and show their full alignment.")
 @click.argument("file_a", type=click.Path(dir_okay=False))
 @click.argument("file_b", type=click.Path(dir_okay=False))
 @config_options(scan=False)
@@ -33,7 +33,8 @@ from .common import (
               help="Refuse, unread, a file larger than this many MB (0: no limit).")
 def compare(file_a: str, file_b: str, fmt: str, output: str | None, max_passages: int,
             max_chars: int, fail_on_duplicates: bool, **knobs: Any) -> None:
-    """Compare two files (.txt, .md, .html) and show their full alignment.
+    """Compare two files (.txt, .md, .rst, .html, .htm, a file without extension that holds
+    text, or a JSONL or Parquet file of one record) and show their full alignment.
 
     Exit codes: 0 compared (copies or not, unless --fail-on-duplicates), 1 the two files are
     copies and --fail-on-duplicates was given, 2 usage error or a file that cannot be read.

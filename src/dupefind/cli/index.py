@@ -43,9 +43,9 @@ def input_options(func: F) -> F:
         click.option("--exclude", multiple=True, metavar="GLOB", help="Leave out matching files and folders; repeatable."),
         click.option("--follow-symlinks", is_flag=True, default=DEFAULT.follow_symlinks,
                      help="Follow symbolic links that lead out of a read folder."),
-        click.option("--id-field", default=DEFAULT.id_field, show_default=True, help="JSONL field holding the id."),
+        click.option("--id-field", default=DEFAULT.id_field, show_default=True, help="JSONL field (Parquet column) holding the id."),
         click.option("--text-field", default=DEFAULT.text_field, show_default=True,
-                     help="JSONL field holding the text."),
+                     help="JSONL field (Parquet column) holding the text."),
         click.option("--max-document-mb", type=int, default=DEFAULT.max_document_mb, show_default=True,
                      help="Skip, unread, a file or JSONL line larger than this many MB (0: no limit)."),
     ]

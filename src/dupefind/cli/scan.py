@@ -30,8 +30,8 @@ from .output import need_output, show_report
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Leave out matching files and folders; repeatable.")
 @click.option("--follow-symlinks", is_flag=True, default=DEFAULT.follow_symlinks,
               help="Follow symbolic links that lead out of a scanned folder.")
-@click.option("--id-field", default=DEFAULT.id_field, show_default=True, help="JSONL field holding the id.")
-@click.option("--text-field", default=DEFAULT.text_field, show_default=True, help="JSONL field holding the text.")
+@click.option("--id-field", default=DEFAULT.id_field, show_default=True, help="JSONL field (Parquet column) holding the id.")
+@click.option("--text-field", default=DEFAULT.text_field, show_default=True, help="JSONL field (Parquet column) holding the text.")
 @click.option("--max-document-mb", type=int, default=DEFAULT.max_document_mb, show_default=True,
               help="Skip, unread, a file or JSONL line larger than this many MB (0: no limit).")
 @click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
