@@ -533,3 +533,21 @@ def test_skipped_lines_of_a_jsonl_file_are_listed_by_number(tmp_path: Path) -> N
     more = write(tmp_path / "more.jsonl", "\n".join(["broken"] * 12) + "\n")
     listed = [s.path for s in dupefind.scan([str(more), str(path)]).skipped]
     assert listed == [f"{path}:13", f"{path}:26"] + [f"{more}:{k}" for k in range(1, 13)]
+
+
+def test_links_to_files_the_include_globs_leave_out_are_passed_over(tmp_path: Path) -> None:
+    """``--include`` passes over what it leaves out without a word, links to files and dangling
+    links included (they were skipped with their reason: exit 3); a link to a folder out of the
+    scanned one is still named, as a folder is walked whatever the globs say."""
+    folder = tmp_path / "d"
+    folder.mkdir()
+    write(folder / "garden.txt", ARTICLE)
+    (folder / "dangling.txt").symlink_to(tmp_path / "nowhere.txt")
+    outside = write(tmp_path / "outside.txt", ARTICLE)
+    (folder / "outside.txt").symlink_to(outside)
+    (folder / "elsewhere").symlink_to(tmp_path)
+    records, skipped = read([folder], include=["garden*"])
+    assert set(records) == {str(folder / "garden.txt")}
+    assert set(skipped) == {str(folder / "elsewhere")}
+    _, every = read([folder])
+    assert set(every) == {str(folder / "dangling.txt"), str(folder / "outside.txt"), str(folder / "elsewhere")}

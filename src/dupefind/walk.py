@@ -101,7 +101,8 @@ def walk(root: str, *, include: Sequence[str] = (), exclude: Sequence[str] = (),
     """Every regular file under the folder ``root`` (depth first, in name order) that the
     ``include``/``exclude`` globs let through, or why an entry is skipped.
 
-    Hidden entries (names starting with ``.``) and excluded ones are passed over without a word.
+    Hidden entries (names starting with ``.``) and excluded ones are passed over without a word,
+    and so are files (links to files, dangling links) that ``include`` leaves out.
     """
     real_root = os.path.realpath(root)
     try:
@@ -134,7 +135,11 @@ def walk(root: str, *, include: Sequence[str] = (), exclude: Sequence[str] = (),
                     if target is None:
                         continue  # a link inside the folder: its target is read under its own name
                     if isinstance(target, str):
-                        yield Skipped(shown, target)
+                        # A link not followed is skipped with its reason; but a file link the
+                        # include globs leave out is passed over as its file would be.
+                        if not (include and not _matches(relative, entry.name, include)
+                                and not os.path.isdir(entry.path)):
+                            yield Skipped(shown, target)
                         continue
                     info = target
             except OSError as error:
