@@ -133,7 +133,7 @@ def build_tree(root: Path) -> dict[str, str]:
         "docs.jsonl:3": "not a JSON object",
         "docs.jsonl:4": "line is not UTF-8",
         "docs.jsonl:6": "malformed JSON",
-        "docs.jsonl:10": "no string field 'text'",
+        "docs.jsonl:10": "no field 'text' (fields: body, id)",
         **devices,
     }
     if not ROOT:  # root reads any folder: this part is tested in a subprocess or by simulation

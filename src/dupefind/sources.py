@@ -386,6 +386,14 @@ def _read_jsonl(unit: Unit, *, id_field: str, text_field: str) -> Iterator[Recor
         start = end
 
 
+def _json_type(value: object) -> str:
+    """What a JSON value is, as JSON names it."""
+    if value is None:
+        return "null"
+    return {bool: "a boolean", int: "a number", float: "a number", list: "an array", dict: "an object"}.get(
+        type(value), type(value).__name__)
+
+
 def _not_json(constant: str) -> None:
     """``NaN``, ``Infinity`` and ``-Infinity``, which Python's reader takes and JSON has not."""
     raise ValueError(f"{constant} is not JSON")
@@ -408,8 +416,10 @@ def _jsonl_record(raw: bytes, unit: Unit, number: int, offset: int, id_field: st
         raise NotText(f"not a JSON object but {type(record).__name__}")
     text = record.get(text_field)
     if not isinstance(text, str):
+        if text_field in record:
+            raise NotText(f"field {text_field!r} is not a string but {_json_type(text)}")
         have = ", ".join(sorted(map(str, record))) or "none"
-        raise NotText(f"no string field {text_field!r} (fields: {have}); set it with --text-field (Config.text_field)")
+        raise NotText(f"no field {text_field!r} (fields: {have}); set it with --text-field (Config.text_field)")
     if not text.strip():
         raise NotText("empty text")
     ident = record.get(id_field)
