@@ -143,8 +143,12 @@ def _refuse_overwriting(targets: Sequence[str], inputs: Sequence[str]) -> None:
     for target in targets:
         real = os.path.realpath(target)
         for given in real_inputs:
-            if real == given or real.startswith(given.rstrip(os.sep) + os.sep):
+            inside = real.startswith(given.rstrip(os.sep) + os.sep)
+            if real == given or (inside and os.path.exists(real)):
                 raise OutputError(f"{target} is among the inputs; dedup never overwrites an input")
+            if inside:
+                raise OutputError(f"{target} is inside the input folder {given}; dedup writes no file among its "
+                                  "inputs (a later run would read it)")
         if os.path.isdir(real):
             raise OutputError(f"{target} is a folder")
         if not os.path.isdir(os.path.dirname(real)):
