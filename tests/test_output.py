@@ -103,7 +103,7 @@ def test_a_terminal_that_is_not_utf8_gets_escapes_not_a_traceback() -> None:
                           env={**os.environ, "PYTHONIOENCODING": "ascii", "COLUMNS": "100"})
     assert (done.returncode, done.stderr) == (0, b"")
     out = done.stdout.decode("ascii")
-    assert "040_night_trains_return.txt  \\u2194  " in out and "1 pairs in 1 clusters" in out
+    assert "040_night_trains_return.txt  \\u2194  " in out and "1 pair in 1 cluster" in out
 
 
 # --- writing fails -----------------------------------------------------------------------------
