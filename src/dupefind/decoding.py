@@ -131,19 +131,19 @@ def _legacy(data: bytes) -> tuple[str, str]:
     Of those and the single-byte code pages among the near-best, the reading with the fewest
     symbols inside words wins (:func:`_single_byte`)."""
     matches = list(from_bytes(data))
-    best = matches[0] if matches else None
-    near = [m.encoding for m in matches if best is not None and m.chaos <= best.chaos + _CHAOS_TIE]
+    least_chaos = matches[0].chaos if matches else 0.0
+    near = [m.encoding for m in matches if m.chaos <= least_chaos + _CHAOS_TIE]
     western = _LEGACY_DEFAULT in near or sum(byte >= 0x80 for byte in data) <= _MOSTLY_ASCII * len(data)
-    pages = _CODE_PAGES.get(best.language, ()) if best is not None else ()
-    spoken = [m.encoding for m in matches if m.encoding in pages and m.chaos <= best.chaos + _LANGUAGE_TIE]  # type: ignore[union-attr]
+    pages = _CODE_PAGES.get(matches[0].language, ()) if matches else ()
+    spoken = [m.encoding for m in matches if m.encoding in pages and m.chaos <= least_chaos + _LANGUAGE_TIE]
     if western or spoken:
         preferred = [*sorted(spoken, key=pages.index), *([_LEGACY_DEFAULT] if western else [])]
         chosen = _single_byte(data, [*preferred, *(e for e in near if e.startswith(_SINGLE_BYTE))], preferred)
         if chosen is not None:
             return chosen
-    if best is None:
+    if not matches:
         raise NotText("cannot decode: not UTF-8, and no other text encoding fits")
-    return as_text(data, best.encoding), best.encoding
+    return as_text(data, matches[0].encoding), matches[0].encoding
 
 
 #: The legacy code pages of the languages charset-normalizer names whose letters Windows-1252

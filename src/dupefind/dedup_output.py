@@ -26,7 +26,7 @@ from .catalog import Progress
 from .config import Config
 from .dedup import Chooser, DedupPlan, KeepRule, Removal
 from .errors import DupefindError
-from .files import ordinary_mode, same_file, special_file
+from .files import inside, ordinary_mode, same_file, special_file
 from .models import Location, Report
 from .parquet_source import parquet_row
 from .pipeline import scan
@@ -143,10 +143,10 @@ def _refuse_overwriting(targets: Sequence[str], inputs: Sequence[str]) -> None:
     for target in targets:
         real = os.path.realpath(target)
         for given in real_inputs:
-            inside = real.startswith(given.rstrip(os.sep) + os.sep)
-            if real == given or (inside and os.path.exists(real)):
+            held = inside(real, given)
+            if real == given or (held and os.path.exists(real)):
                 raise OutputError(f"{target} is among the inputs; dedup never overwrites an input")
-            if inside:
+            if held:
                 raise OutputError(f"{target} is inside the input folder {given}; dedup writes no file among its "
                                   "inputs (a later run would read it)")
         if os.path.isdir(real):

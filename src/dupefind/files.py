@@ -1,5 +1,5 @@
 """Which file a path names, for outputs: a device or a pipe is written into, never replaced;
-two paths may name one file."""
+two paths may name one file; a file may lie in an input folder."""
 
 from __future__ import annotations
 
@@ -24,6 +24,11 @@ def same_file(one: str, other: str) -> bool:
         return os.path.samefile(one, other)
     except OSError:
         return False
+
+
+def inside(real: str, folder: str) -> bool:
+    """Whether the resolved path ``real`` lies under the resolved folder ``folder``."""
+    return real.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 def ordinary_mode(path: str) -> None:

@@ -1,7 +1,8 @@
 """The visible article text of an HTML page (standard library ``html.parser``).
 
 Scripts, styles, elements not shown (``hidden``, ``display: none``) and page furniture
-(``nav``, ``header``, ``footer``, ``aside``, ``form``) are left out; when the page marks its article (``<article>`` or ``<main>``), only that is kept.
+(``nav``, ``header``, ``footer``, ``aside``, ``form``) are left out; when the page marks its
+article (``<article>`` or ``<main>``, outside those), only that is kept.
 Block elements become line breaks, so lines and paragraphs survive for boilerplate detection
 and for the passages shown to the user. Passage offsets of an HTML document index this
 extracted text.
@@ -102,7 +103,7 @@ def _concealed(attrs: list[tuple[str, str | None]]) -> bool:
     """Whether an element's attributes keep it from being shown: ``hidden``, or a ``style`` of
     ``display: none`` or ``visibility: hidden`` (``aria-hidden`` hides from screen readers
     only: the text is on screen)."""
-    return any(name == "hidden" or (name == "style" and bool(value) and _NOT_SHOWN.search(value or "") is not None)
+    return any(name == "hidden" or (name == "style" and _NOT_SHOWN.search(value or "") is not None)
                for name, value in attrs)
 
 

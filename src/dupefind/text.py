@@ -120,14 +120,13 @@ def _word_pattern() -> re.Pattern[str]:
 
 def _ranges(codes: Iterable[int]) -> Iterator[str]:
     """Sorted code points as the ranges of a regular expression's character class."""
-    first = last = -2
+    spans: list[list[int]] = []
     for code in codes:
-        if code != last + 1:
-            if first >= 0:
-                yield re.escape(chr(first)) + ("-" + re.escape(chr(last)) if last > first else "")
-            first = code
-        last = code
-    if first >= 0:
+        if spans and code == spans[-1][1] + 1:
+            spans[-1][1] = code
+        else:
+            spans.append([code, code])
+    for first, last in spans:
         yield re.escape(chr(first)) + ("-" + re.escape(chr(last)) if last > first else "")
 
 

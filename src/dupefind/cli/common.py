@@ -26,7 +26,7 @@ from rich.progress import Progress as ProgressBars
 from ..catalog import Progress
 from ..config import SCHEMES, Config
 from ..errors import ConfigError
-from ..files import ordinary_mode, special_file
+from ..files import inside, ordinary_mode, special_file
 from ..sources import STDIN, Record, read_kind, read_records
 from ..walk import shown_name, why
 from .config_option import config_file_option, set_in
@@ -300,7 +300,7 @@ def _input_at(output: str, inputs: Sequence[str]) -> str | None:
         target = os.path.realpath(given)
         if real == target:
             return given
-        if read and os.path.isdir(target) and real.startswith(target.rstrip(os.sep) + os.sep):
+        if read and os.path.isdir(target) and inside(real, target):
             return given
     return None
 
@@ -313,7 +313,7 @@ def _read_later(output: str, inputs: Sequence[str]) -> str | None:
     real = os.path.realpath(output)
     for given in inputs:
         target = os.path.realpath(given) if given != STDIN else ""
-        if target and os.path.isdir(target) and real.startswith(target.rstrip(os.sep) + os.sep):
+        if target and os.path.isdir(target) and inside(real, target):
             return given
     return None
 

@@ -93,9 +93,9 @@ def _checked(ctx: click.Context, option: click.Option, key: str, raw: Any, found
         raise click.BadParameter(f"{key!r} in {found.label} must be {wanted}; got {raw!r}")
     if isinstance(raw, (dict, list)) and not option.multiple:
         raise click.BadParameter(f"{key!r} in {found.label} must be a single value; got {raw!r}")
-    wanted = _wanted(option.type)
+    wanted, fits = _toml_type(option.type)
     for value in raw if option.multiple else [raw]:
-        if not _is_a(value, wanted):
+        if not fits(value):
             raise click.BadParameter(f"{key!r} in {found.label} must be {wanted}; got {value!r}")
     try:
         return option.type_cast_value(ctx, raw)
@@ -103,28 +103,18 @@ def _checked(ctx: click.Context, option: click.Option, key: str, raw: Any, found
         raise click.BadParameter(f"{key!r} in {found.label}: {error.message}") from None
 
 
-def _wanted(kind: click.ParamType[Any]) -> str:
-    """What a TOML value of an option of type ``kind`` must be (TOML has its own types: a string
-    is not a number, a float not a whole number, a date nothing a command takes)."""
+def _toml_type(kind: click.ParamType[Any]) -> tuple[str, Callable[[Any], bool]]:
+    """What a TOML value of an option of type ``kind`` must be, and the test of it (TOML has
+    its own types: a string is not a number, a float not a whole number, a date nothing a
+    command takes; a boolean is no number)."""
     if isinstance(kind, click.types.BoolParamType):
-        return "true or false"
+        return "true or false", lambda value: isinstance(value, bool)
     if isinstance(kind, click.types.IntParamType):
-        return "a whole number"
+        return "a whole number", lambda value: isinstance(value, int) and not isinstance(value, bool)
     if isinstance(kind, click.types.FloatParamType):
-        return "a finite number"
-    return "a string"
-
-
-def _is_a(value: Any, wanted: str) -> bool:
-    if wanted == "true or false":
-        return isinstance(value, bool)
-    if isinstance(value, bool):
-        return False
-    if wanted == "a whole number":
-        return isinstance(value, int)
-    if wanted == "a finite number":
-        return isinstance(value, (int, float)) and math.isfinite(value)
-    return isinstance(value, str)
+        return "a finite number", lambda value: (isinstance(value, (int, float)) and not isinstance(value, bool)
+                                                 and math.isfinite(value))
+    return "a string", lambda value: isinstance(value, str)
 
 
 def config_file_used(ctx: click.Context) -> ConfigFile | None:
