@@ -7,6 +7,7 @@ import json
 import os
 import random
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -462,3 +463,77 @@ def test_compare_misuse_is_a_type_error_that_says_what(a: object, b: object, con
     what is wrong (it was ``object of type 'NoneType' has no len()`` or an AttributeError)."""
     with pytest.raises(TypeError, match="must be a"):
         dupefind.compare(a, b, config)  # type: ignore[arg-type]
+
+
+# --- Ctrl-C ------------------------------------------------------------------------------------
+
+
+class _InterruptedWhileLoading(type(sys)):  # type: ignore[misc]  # a module whose names raise
+    def __getattr__(self, name: str) -> object:
+        raise KeyboardInterrupt
+
+
+def test_ctrl_c_while_the_modules_load_ends_quietly(monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """The entry point answers a Ctrl-C before the command line's modules have loaded."""
+    from dupefind import console
+
+    monkeypatch.setitem(sys.modules, "dupefind.cli", _InterruptedWhileLoading("dupefind.cli"))
+    with pytest.raises(SystemExit) as ended:
+        console.main()
+    assert ended.value.code == console.EXIT_INTERRUPTED == 130
+    assert capsys.readouterr().err == "\nInterrupted.\n"
+
+
+def test_importing_the_package_loads_no_stage() -> None:
+    """`import dupefind` loads its names when first used, so a command starts at once."""
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, dupefind; print(sorted(m for m in sys.modules if m.startswith(('dupefind.', 'numba', 'click'))))"],
+        capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"
+    names = subprocess.run([sys.executable, "-c", "import dupefind; print(dupefind.Config().ngram, dupefind.pipeline.__name__, dupefind.__version__ != '')"],
+                           capture_output=True, text=True, check=True).stdout.split()
+    assert names == [str(dupefind.Config().ngram), "dupefind.pipeline", "True"]
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        tasks = Path(f"/proc/{pid}/task").iterdir()
+        return [int(c) for task in tasks for c in (task / "children").read_text().split()]
+    except OSError:
+        return []
+
+
+@pytest.mark.parametrize("after", [0.0, 0.5], ids=["as-workers-start", "in-the-first-pass"])
+def test_ctrl_c_during_a_scan_ends_it_quietly_with_its_workers(tmp_path: Path, after: float) -> None:
+    """Ctrl-C at a terminal signals the whole process group: the scan ends with one line and
+    code 130, no traceback (from it or a worker just starting), its workers gone, and the report
+    file it was to replace untouched."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("reads /proc")
+    rng = random.Random(11)
+    vocabulary = [f"w{i}" for i in range(3000)]
+    with (tmp_path / "many.jsonl").open("w", encoding="utf-8") as out:
+        for i in range(6000):
+            out.write(json.dumps({"id": f"d{i}", "text": " ".join(rng.choices(vocabulary, k=400))}) + "\n")
+    report = tmp_path / "report.json"
+    report.write_text("last run's report\n", encoding="utf-8")
+    scan = subprocess.Popen([sys.executable, "-m", "dupefind", "scan", str(tmp_path / "many.jsonl"), "--jobs", "2",
+                             "--format", "json", "-o", str(report)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(_children(scan.pid)) < 2 and scan.poll() is None:
+        time.sleep(0.05)
+    workers = _children(scan.pid)
+    assert len(workers) >= 2, "the scan ended before its workers were seen"
+    time.sleep(after)
+    assert scan.poll() is None, "the scan ended before Ctrl-C"
+    os.killpg(scan.pid, signal.SIGINT)
+    _, err = scan.communicate(timeout=60)
+    assert scan.returncode == 130, err
+    assert "Traceback" not in err and err.strip().endswith("Interrupted.")
+    assert report.read_text(encoding="utf-8") == "last run's report\n"
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(p) for p in workers):
+        time.sleep(0.1)
+    assert not any(_alive(p) for p in workers)

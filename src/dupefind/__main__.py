@@ -1,5 +1,5 @@
 """``python -m dupefind``."""
 
-from .cli import main
+from .console import main
 
 main()

@@ -35,7 +35,16 @@ R = TypeVar("R")
 #: Tasks in flight per worker: one computed, one waiting in its pipe.
 IN_FLIGHT = 2
 
-_BOOT = "import pickle, sys; sys.path[:] = pickle.load(sys.stdin.buffer); from dupefind.parallel import serve; serve()"
+#: A worker's start: the parent's ``sys.path``, then :func:`serve`. A parent that ended before
+#: it sent the path (a Ctrl-C just after the worker started) leaves nothing to do: end quietly.
+_BOOT = """import pickle, sys
+try:
+    sys.path[:] = pickle.load(sys.stdin.buffer)
+except EOFError:
+    sys.exit(0)
+from dupefind.parallel import serve
+serve()
+"""
 
 
 class WorkerError(RuntimeError):
@@ -139,9 +148,14 @@ class _Worker:
     def __init__(self, lock: threading.Condition, results: dict[int, tuple[bool, Any]]) -> None:
         # A worker started by the main thread ends with the process (PR_SET_PDEATHSIG fires when
         # the starting *thread* ends: a worker started by another thread must outlive it).
+        # A worker is in a process group of its own (POSIX): a Ctrl-C at the terminal signals
+        # the foreground group, the parent's, and only the parent answers it. (Ignoring SIGINT
+        # in the worker left its start-up, before it could, to print a KeyboardInterrupt.)
         main = threading.current_thread() is threading.main_thread()
+        own_group: dict[str, Any] = {"process_group": 0} if os.name == "posix" else {}
         self.process = subprocess.Popen([sys.executable, "-c", _BOOT], stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE, env={**os.environ, _WITH_PARENT: "1" if main else ""})
+                                        stdout=subprocess.PIPE, env={**os.environ, _WITH_PARENT: "1" if main else ""},
+                                        **own_group)
         self.sent: deque[int] = deque()
         """Numbers of the tasks sent and not answered yet, in order."""
         self.dead: int | None = None

@@ -12,6 +12,7 @@ import sys
 import click
 
 from .. import __version__
+from ..console import interrupted
 from ..errors import DupefindError
 from ..parallel import open_standard_streams
 from ..report.terminal import visible
@@ -32,7 +33,8 @@ def cli() -> None:
     Exit codes: 0 finished, 1 duplicates found with --fail-on-duplicates,
     2 usage error, nothing to scan (the message says why) or the report could
     not be written, 3 finished but some inputs could not be read (files a
-    folder holds of a type dupefind does not read are ignored, not skipped).
+    folder holds of a type dupefind does not read are ignored, not skipped),
+    130 interrupted (Ctrl-C).
     """
 
 
@@ -54,9 +56,8 @@ def main() -> None:
         error.message = visible(error.message)  # a path may hold control characters
         error.show()
         sys.exit(EXIT_USAGE)
-    except click.Abort:
-        click.echo("Aborted.", err=True)
-        sys.exit(EXIT_USAGE)
+    except click.Abort:  # Ctrl-C while a command ran (click turns it into Abort)
+        interrupted(line_begun=False)
     except DupefindError as error:
         click.echo(f"Error: {visible(str(error))}", err=True)
         sys.exit(EXIT_USAGE)
