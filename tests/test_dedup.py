@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 import dupefind
 from dupefind.cluster import clusters
-from dupefind.dedup import KEEP_RULES, check_plan, natural_key, plan_dedup
 from dupefind.dedup_output import OutputError, dedup
+from dupefind.dedup_plan import KEEP_RULES, check_plan, natural_key, plan_dedup
 from dupefind.models import Document, Pair, Relation, Report
 from dupefind.report import report_json
 

@@ -207,3 +207,23 @@ def test_control_characters_in_articles_and_ids_never_reach_the_terminal(tmp_pat
     for out in (plain, re.sub(r"\x1b\[[0-9;]*m", "", coloured)):  # Rich's own SGR colour codes
         assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", out), repr(out[:200])
     assert "\\x1b]0;id title\\x07a" in re.sub(r"\x1b\[[0-9;]*m", "", coloured)
+
+
+@pytest.mark.parametrize("width", [40, 60, 80, 100, 160])
+def test_a_pair_view_names_both_ids_whole_at_every_width(width: int) -> None:
+    """Ids are folded onto more lines when the terminal is narrow, never cut: they name files."""
+    long_a, long_b = "reports/2026/" + "a" * 30 + "_community_garden.txt", "b" * 45 + "_repost.txt"
+    pair = compare(sample_text(PAIR[0]), sample_text(PAIR[1]), id_a=long_a, id_b=long_b)
+    console = Console(width=width, file=open(os.devnull, "w"), color_system=None)  # noqa: SIM115  # closed below
+    with console.capture() as captured:
+        console.print(pair_view(pair, max_passages=1, max_chars=50))
+    console.file.close()
+    lines = captured.get().splitlines()
+    assert all(len(line) <= width for line in lines)
+    heading = "".join(line.strip() for line in lines[: next(i for i, line in enumerate(lines) if "copy:" in line)])
+    assert f"{long_a}  ↔  {long_b}".replace(" ", "") in heading.replace(" ", "")
+    top = next(i for i, line in enumerate(lines) if line.startswith("┌"))
+    head = lines[top + 1 : next(i for i in range(top, len(lines)) if lines[i].startswith("├"))]
+    for side, (letter, name) in enumerate((("A", long_a), ("B", long_b))):  # each column's head, read down
+        assert "".join(line.split("│")[side + 1].strip() for line in head).replace(" ", "") == letter + name
+    assert "…" not in heading

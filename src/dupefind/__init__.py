@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .config import Config
-    from .dedup import DedupPlan, Removal, plan_dedup
     from .dedup_output import DedupResult, OutputError, dedup
+    from .dedup_plan import DedupPlan, Removal, plan_dedup
     from .errors import ConfigError, DupefindError, IndexConfigError, IndexFileError, InputError, SourceMovedError
     from .index import Index
     from .inmemory import scan_texts
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 _HOMES = {
     ".config": ["Config"],
-    ".dedup": ["DedupPlan", "Removal", "plan_dedup"],
+    ".dedup_plan": ["DedupPlan", "Removal", "plan_dedup"],
     ".dedup_output": ["DedupResult", "OutputError", "dedup"],
     ".errors": ["ConfigError", "DupefindError", "IndexConfigError", "IndexFileError", "InputError", "SourceMovedError"],
     ".index": ["Index"],

@@ -7,6 +7,7 @@ never a traceback. Everything else is :func:`dupefind.cli.main`'s.
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import sys
 from typing import NoReturn
@@ -30,10 +31,8 @@ def interrupted(*, line_begun: bool = True) -> NoReturn:
     workers end with it (:mod:`dupefind.parallel`). ``line_begun``: the terminal's cursor may
     be after its ``^C`` (click has ended that line itself when it says False).
     """
-    try:
+    with contextlib.suppress(ValueError):  # (not the main thread: an embedding program's call)
         signal.signal(signal.SIGINT, signal.SIG_DFL)
-    except ValueError:  # pragma: no cover - not the main thread (an embedding program's call)
-        pass
     try:
         sys.stderr.write("\nInterrupted.\n" if line_begun else "Interrupted.\n")
         sys.stderr.flush()

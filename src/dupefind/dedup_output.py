@@ -24,7 +24,7 @@ from typing import IO, Any, BinaryIO
 
 from .catalog import Progress
 from .config import Config
-from .dedup import Chooser, DedupPlan, KeepRule, Removal
+from .dedup_plan import Chooser, DedupPlan, KeepRule, Removal
 from .errors import DupefindError
 from .files import inside, ordinary_mode, same_file, special_file
 from .models import Location, Report

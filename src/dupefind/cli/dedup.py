@@ -8,8 +8,8 @@ from typing import Any
 import click
 
 from ..config import Config
-from ..dedup import KEEP_RULES
 from ..dedup_output import dedup as run_dedup
+from ..dedup_plan import KEEP_RULES
 from ..files import same_file
 from ..report.json_report import report_json_chunks
 from ..report.terminal import counted

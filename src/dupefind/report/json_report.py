@@ -14,7 +14,7 @@ from importlib import resources
 from typing import Any
 
 from .. import __version__
-from ..dedup import DedupPlan
+from ..dedup_plan import DedupPlan
 from ..models import Document, Pair, Passage, Relation, Report, Skipped
 from ..walk import shown_name
 

@@ -102,7 +102,7 @@ def pair_view(pair: Pair, *, max_passages: int = 0, max_chars: int = 0,
     figures = Text(
         f"{verdict}: similarity {pair.similarity:.2f}, containment {pair.containment_a:.2f} of A in B, "
         f"{pair.containment_b:.2f} of B in A, {len(pair.passages)} matching passage(s)", "dim")
-    parts: list[RenderableType] = [Rule(title, align="left"), figures]
+    parts: list[RenderableType] = [_Heading(title), figures]
     if pair.relation is not None:
         parts.append(Text.assemble(("kind  ", "bold"), Text(describe(pair.relation))))
         if pair.relation.substitutions:
@@ -110,15 +110,46 @@ def pair_view(pair: Pair, *, max_passages: int = 0, max_chars: int = 0,
     ranked = sorted(pair.passages, key=lambda p: -(p.words_a + p.words_b))
     shown = ranked[:max_passages] if max_passages else ranked
     if shown:
-        table = Table(expand=True, show_lines=True)
-        table.add_column(Text(f"A  {name_a}"), ratio=1)
-        table.add_column(Text(f"B  {name_b}"), ratio=1)
-        for passage in sorted(shown, key=lambda p: p.a_start):
-            table.add_row(*_passage_cells(passage, max_chars))
-        parts.append(table)
+        parts.append(_PassagesTable(name_a, name_b, [_passage_cells(p, max_chars) for p in sorted(shown, key=lambda p: p.a_start)]))
     if len(shown) < len(ranked):
         parts.append(Text(f"… {len(ranked) - len(shown)} more passage(s): see --max-passages or --format json", "dim"))
     return Padding(Group(*parts), (1, 0, 0, 0))
+
+
+class _Heading:
+    """A pair's ids in a rule across the width; when they do not fit, the ids (folded, never
+    cut: they name files), then the rule."""
+
+    def __init__(self, title: Text) -> None:
+        self.title = title
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        if self.title.cell_len + 4 <= options.max_width:
+            yield Rule(self.title, align="left")
+        else:
+            yield Text.assemble(self.title, overflow="fold")
+            yield Rule()
+
+
+class _PassagesTable:
+    """A pair's passages side by side under the two ids, each id after its letter when both fit
+    their columns, else under it, folded onto the next lines when still too long: never cut,
+    since it names a file."""
+
+    def __init__(self, name_a: str, name_b: str, rows: Sequence[tuple[Text, Text]]) -> None:
+        self.names, self.rows = (name_a, name_b), rows
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        column = (options.max_width - 7) // 2  # two columns: three rules and a space each side
+        one_line = all(cell_len(name) + 3 <= column for name in self.names)
+        table = Table(expand=True, show_lines=True, show_header=False)  # (a header sits at the bottom)
+        for _ in self.names:
+            table.add_column(ratio=1, overflow="fold")
+        table.add_row(*(Text(f"{letter}  {name}" if one_line else f"{letter}\n{name}", style="bold")
+                        for letter, name in zip("AB", self.names, strict=True)))
+        for row in self.rows:
+            table.add_row(*row)
+        yield table
 
 
 def _passage_cells(p: Passage, max_chars: int) -> tuple[Text, Text]:
