@@ -36,6 +36,15 @@ def test_add_check_pairs_remove_info(tmp_path: Path) -> None:
     assert [(p["a"], p["b"]) for p in report["pairs"]] == [(str(docs / "040_night_trains_return.txt"), str(spun))]
     assert [d["id"] for d in report["documents"]] == [str(spun)]
     assert run_main(["index", "check", index, str(spun), "--format", "json"]).exit_code == 0
+    shown = run_main(["index", "check", index, str(spun), "-j", "1"], columns=100).stdout.splitlines()
+    start = shown.index(next(line for line in shown if line.startswith("Pairs")))
+    header = next(k for k in range(start, len(shown)) if shown[k].startswith("#"))
+    assert " ".join(line.strip() for line in shown[start:header]).endswith("; * in the index)")
+    row = shown[header + 2].split()  # the indexed side marked, the new one not
+    assert row[2] == "*" and row[1].startswith("docs/040") and row[3].startswith("new/041") and row[4] == "spun"
+    assert "040_night_trains_return.txt (indexed)  ↔  " in "\n".join(shown)
+    scanned = run_main(["scan", str(docs), str(spun), "-j", "1"], columns=100).stdout
+    assert "(indexed)" not in scanned and "in the index" not in scanned
 
     assert run_main(["index", "add", index, str(spun), "-j", "1"]).exit_code == 0
     pairs = run_main(["index", "pairs", index, "--format", "json", "-j", "1"])

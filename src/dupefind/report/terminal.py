@@ -27,6 +27,14 @@ from .terminal_escape import visible_part
 
 _CHANGED_A = "bold red"
 _CHANGED_B = "bold green"
+#: After an id the report did not read itself: a document from the index (``index check``);
+#: in the table of pairs, where ids are short of room, a star the table's title explains.
+INDEXED_MARK = " (indexed)"
+INDEXED_TABLE_MARK = " *"
+
+
+def _nowhere(doc_id: str) -> bool:
+    return False
 
 
 def report_view(report: Report, *, max_passages: int = 3, max_chars: int = 1000, top: int = 0) -> RenderableType:
@@ -43,9 +51,13 @@ def report_parts(report: Report, *, max_passages: int = 3, max_chars: int = 1000
     shown = report.pairs[:top] if top else report.pairs
     if shown:
         short = short_id(id for pair in shown for id in (pair.a, pair.b))
-        yield PairsTable(shown, short=short)
+        # An id the report did not read is an indexed document (`index check`): marked as such.
+        read = {d.id for d in report.documents}
+        indexed = {id for pair in shown for id in (pair.a, pair.b)} - read
+        yield PairsTable(shown, short=short, indexed=indexed.__contains__)
         for pair in shown:
-            yield pair_view(pair, max_passages=max_passages, max_chars=max_chars, short=short)
+            yield pair_view(pair, max_passages=max_passages, max_chars=max_chars, short=short,
+                            indexed=indexed.__contains__)
     if len(shown) < len(report.pairs):
         yield Padding(Text(f"… {len(report.pairs) - len(shown)} more pair(s) not shown: --top 0 shows all, "
                            "--format json lists them", "dim"), (1, 0, 0, 0))
@@ -91,12 +103,13 @@ def elide(text: str, width: int) -> str:
 
 
 def pair_view(pair: Pair, *, max_passages: int = 0, max_chars: int = 0,
-              short: Callable[[str], str] = visible) -> RenderableType:
+              short: Callable[[str], str] = visible, indexed: Callable[[str], bool] = _nowhere) -> RenderableType:
     """One pair: its figures and its passages side by side, differing words highlighted.
 
-    ``max_passages`` and ``max_chars`` of 0 mean no limit; ``short`` writes the ids.
+    ``max_passages`` and ``max_chars`` of 0 mean no limit; ``short`` writes the ids; an id
+    ``indexed`` names is marked ``(indexed)``.
     """
-    name_a, name_b = short(pair.a), short(pair.b)
+    name_a, name_b = (short(id) + (INDEXED_MARK if indexed(id) else "") for id in (pair.a, pair.b))
     title = Text.assemble(Text(name_a, "cyan"), "  ↔  ", Text(name_b, "magenta"))
     verdict = "copy" if pair.duplicate else "not a copy"
     figures = Text(
@@ -208,9 +221,11 @@ class PairsTable:
                 ("similarity", "sim", "right"), ("A in B", "A in B", "right"), ("B in A", "B in A", "right"),
                 ("passages", "pass", "right"))
 
-    def __init__(self, pairs: Sequence[Pair], *, short: Callable[[str], str] = visible) -> None:
+    def __init__(self, pairs: Sequence[Pair], *, short: Callable[[str], str] = visible,
+                 indexed: Callable[[str], bool] = _nowhere) -> None:
         self.pairs = pairs
         self.short = short
+        self.marks = [tuple(INDEXED_TABLE_MARK if indexed(id) else "" for id in (p.a, p.b)) for p in pairs]
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         width = options.max_width
@@ -219,8 +234,10 @@ class PairsTable:
                  f"{p.similarity:.2f}", f"{p.containment_a:.2f}", f"{p.containment_b:.2f}", str(len(p.passages)))
                 for n, p in enumerate(self.pairs, start=1)]
         dropped = _dropped_prefix(self.pairs, self.short)
-        title = "Pairs, most similar first" + (f" (ids under {visible(dropped)})" if dropped else "")
-        id_width = max(cell_len(r[i]) for r in rows for i in (1, 2))
+        notes = ([f"ids under {visible(dropped)}"] if dropped else []) + \
+            (["* in the index"] if any(any(m) for m in self.marks) else [])
+        title = "Pairs, most similar first" + (f" ({'; '.join(notes)})" if notes else "")
+        id_width = max(cell_len(r[i]) + len(m[i - 1]) for r, m in zip(rows, self.marks, strict=True) for i in (1, 2))
         unbounded = options.update_width(1 << 16)  # the table's natural width, not clamped to ours
         while True:
             table = self._table(rows, title, compact, id_width)
@@ -237,9 +254,10 @@ class PairsTable:
             table.add_column(header, justify=justify, no_wrap=long != "kind",  # type: ignore[arg-type]  # literals above
                              min_width=cell_len(header) if long not in ("A", "B") else None,
                              max_width=10 if compact and long == "kind" else None)
-        for row in rows:
-            table.add_row(row[0], Text(elide(row[1], id_width), "cyan"), Text(elide(row[2], id_width), "magenta"),
-                          *row[3:])
+        for row, marks in zip(rows, self.marks, strict=True):
+            ids = (Text.assemble((elide(row[i], id_width - len(mark)), style), (mark, "dim"))
+                   for i, style, mark in ((1, "cyan", marks[0]), (2, "magenta", marks[1])))
+            table.add_row(row[0], *ids, *row[3:])
         return table
 
 
