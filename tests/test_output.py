@@ -227,3 +227,21 @@ def test_a_pair_view_names_both_ids_whole_at_every_width(width: int) -> None:
     for side, (letter, name) in enumerate((("A", long_a), ("B", long_b))):  # each column's head, read down
         assert "".join(line.split("│")[side + 1].strip() for line in head).replace(" ", "") == letter + name
     assert "…" not in heading
+
+
+ESCAPE = "\x1b["
+
+
+@pytest.mark.parametrize(("color", "coloured"), [("auto", False), ("always", True), ("never", False)])
+def test_color_option_colours_a_pipe_and_an_output_file_only_when_asked(tmp_path: Path, color: str,
+                                                                         coloured: bool) -> None:
+    args = ["scan", str(SAMPLES), "--top", "1", "--max-passages", "1", "--color", color]
+    piped = run_main(args)
+    assert piped.exit_code == 0 and (ESCAPE in piped.stdout) == coloured
+    assert "\n".join(line.rstrip() for line in piped.stdout.splitlines()[:1]).startswith(
+        "\x1b[1mdupefind  \x1b[0m20 documents" if coloured else "dupefind  20 documents")
+    written = run_main([*args, "-o", str(tmp_path / "report.txt")])
+    assert written.exit_code == 0 and (ESCAPE in (tmp_path / "report.txt").read_text(encoding="utf-8")) == coloured
+    compared = run_main(["compare", str(SAMPLES / PAIR[0]), str(SAMPLES / PAIR[1]), "--color", color])
+    assert (ESCAPE in compared.stdout) == coloured
+    assert ESCAPE not in run_main(["scan", str(SAMPLES), "--top", "1"]).stdout  # the choice ends with its command

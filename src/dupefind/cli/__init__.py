@@ -16,7 +16,7 @@ from ..console import interrupted
 from ..errors import DupefindError
 from ..parallel import open_standard_streams
 from ..report.terminal import visible
-from .common import EXIT_DUPLICATES, EXIT_OK, EXIT_SKIPPED, EXIT_USAGE
+from .common import EXIT_DUPLICATES, EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, reset_color
 from .compare import compare
 from .dedup import dedup
 from .index import index
@@ -36,6 +36,7 @@ def cli() -> None:
     folder holds of a type dupefind does not read are ignored, not skipped),
     130 interrupted (Ctrl-C).
     """
+    reset_color()  # (a program may run several commands in one process, as the tests do)
 
 
 cli.add_command(scan)

@@ -92,6 +92,7 @@ def config_options(*, scan: bool) -> Callable[[F], F]:
         options.append(click.option(
             "--jobs", "-j", type=int, default=DEFAULT.jobs, show_default=True,
             help="Processes for reading, fingerprinting and verifying; 0 uses every core."))
+    options.append(COLOR_OPTION)
     options.append(click.option(
         "--fail-on-duplicates", is_flag=True, default=False,
         help="Exit 1 when duplicates are found (for CI); otherwise a finished scan exits 0." if scan
@@ -193,13 +194,50 @@ def stdout_console() -> Console:
     """The console the rich report goes to on stdout: the terminal's width, or 120 columns when
     piped (no terminal to fit) unless ``COLUMNS`` says otherwise; never narrower than
     :data:`NARROWEST` nor wider than :data:`WIDEST` (``COLUMNS=0`` drew nothing at all, and
-    ``COLUMNS=100000`` padded a 70-document report to 425 MB)."""
-    console = _StdoutConsole(highlight=False)
-    if not console.is_terminal and "COLUMNS" not in os.environ:
-        console = _StdoutConsole(highlight=False, width=120)
+    ``COLUMNS=100000`` padded a 70-document report to 425 MB). Coloured as ``--color`` says."""
+    colours = _colours()
+    console = _StdoutConsole(highlight=False, **colours)
+    if not stdout_is_terminal() and "COLUMNS" not in os.environ:
+        console = _StdoutConsole(highlight=False, width=120, **colours)
     elif not NARROWEST <= console.width <= WIDEST:
-        console = _StdoutConsole(highlight=False, width=min(max(console.width, NARROWEST), WIDEST))
+        console = _StdoutConsole(highlight=False, width=min(max(console.width, NARROWEST), WIDEST), **colours)
     return console
+
+
+def stdout_is_terminal() -> bool:
+    """Whether stdout is a terminal itself (``--color always`` makes a console act as one)."""
+    return Console(force_terminal=None).is_terminal if _COLOR[0] == "auto" else sys.stdout.isatty()
+
+
+#: ``--color``'s choice for this command (one process runs one command).
+_COLOR = ["auto"]
+
+
+def reset_color() -> None:
+    _COLOR[0] = "auto"
+
+
+def _chosen_color(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    _COLOR[0] = value
+    return value
+
+
+def _colours() -> dict[str, Any]:
+    """The rich console options for ``--color``: ``always`` colours a pipe or a file too (for
+    ``less -R``), ``never`` colours nothing; ``auto`` leaves it to rich (a terminal, unless
+    ``NO_COLOR``; ``FORCE_COLOR`` forces)."""
+    if _COLOR[0] == "always":
+        return {"force_terminal": True, "no_color": False}
+    if _COLOR[0] == "never":
+        return {"no_color": True}
+    return {}
+
+
+COLOR_OPTION = click.option(
+    "--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+    expose_value=False, callback=_chosen_color, is_eager=True,
+    help="Colour the rich report: on a terminal (auto), always (also into a pipe or --output file, "
+         "e.g. for less -R), or never.")
 
 
 #: The narrowest and widest the terminal report is drawn.
@@ -215,7 +253,13 @@ def emit_rich(view: RenderableType, output: str | None) -> None:
         return
     console = Console(record=True, width=120, file=io.StringIO(), highlight=False)
     console.print(view)
-    write_report(output, console.export_text())
+    write_report(output, export_text(console))
+
+
+def export_text(console: Console) -> str:
+    """What a recording console printed, for an ``--output`` file: plain text, or with its
+    colours' escape codes under ``--color always``."""
+    return console.export_text(styles=_COLOR[0] == "always")
 
 
 def _tolerant_stdout() -> None:

@@ -23,7 +23,16 @@ from ..report.html import report_html_chunks
 from ..report.json_report import report_json_chunks, report_jsonl_chunks
 from ..report.terminal import report_parts, summary_view, visible
 from ..walk import why
-from .common import _tolerant_stdout, emit, emit_rich, stdout_console, write_report, writing_stdout
+from .common import (
+    _tolerant_stdout,
+    emit,
+    emit_rich,
+    export_text,
+    stdout_console,
+    stdout_is_terminal,
+    write_report,
+    writing_stdout,
+)
 from .config_option import config_sources
 
 #: A rich report with at least this many pair views shows a progress display while it is drawn.
@@ -70,10 +79,10 @@ def emit_rich_parts(parts: Iterable[RenderableType], *, count: int, output: str 
             for part in parts:
                 console.print(part)
                 advance()
-        write_report(output, console.export_text())
+        write_report(output, export_text(console))
         return
     console = stdout_console()
-    shown_on = console if console.is_terminal else Console(stderr=True)
+    shown_on = console if stdout_is_terminal() else Console(stderr=True)
     _tolerant_stdout()
     with writing_stdout(), _progress(shown_on, count) as advance:
         for part in parts:
