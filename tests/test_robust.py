@@ -494,6 +494,13 @@ def test_importing_the_package_loads_no_stage() -> None:
     names = subprocess.run([sys.executable, "-c", "import dupefind; print(dupefind.Config().ngram, dupefind.pipeline.__name__, dupefind.__version__ != '')"],
                            capture_output=True, text=True, check=True).stdout.split()
     assert names == [str(dupefind.Config().ngram), "dupefind.pipeline", "True"]
+    # Every public name is what it names, whatever was loaded first (a stage module of the same
+    # name, `dupefind.dedup_plan` beside the function `dupefind.dedup`, must not take its place).
+    kinds = subprocess.run([sys.executable, "-c", "import dupefind.report.json_report, dupefind.cli, dupefind, types; "
+                            "print(sorted(n for n in dupefind.__all__ if isinstance(getattr(dupefind, n), types.ModuleType)))"],
+                           capture_output=True, text=True, check=True).stdout
+    assert kinds.strip() == "[]"
+    assert "dedup" in dir(dupefind) and callable(dupefind.dedup)
 
 
 def _children(pid: int) -> list[int]:
