@@ -160,3 +160,33 @@ def test_substitutions_in_chinese_read_without_spaces() -> None:
     found = explain([Passage(0, len(a), 0, len(b), 0.85, len(ta), len(tb), edits=edits)], ta, tb)
     assert found is not None
     assert [(s.a, s.b) for s in found.substitutions] == [("企业", "公司")]
+
+
+def _edited(text: str, every: int, edit: str) -> str:
+    """``text`` with one edit every ``every`` words: a word inserted after it, the word deleted,
+    or the word changed (a different word each time, so no run of substitutions repeats)."""
+    words = text.split(" ")
+    out: list[str] = []
+    for k, word in enumerate(words):
+        if k % every != every // 2:
+            out.append(word)
+        elif edit == "insert":
+            out += [word, f"indeed{k}"]
+        elif edit == "change":
+            out.append(f"other{k}")
+    return " ".join(out)
+
+
+def test_a_copy_with_a_few_words_edited_reads_edited() -> None:
+    """A copy with one word in about twelve inserted, deleted or changed is an edited copy, not a
+    rewrite (``similar``) nor a verbatim one; one with one word in four changed is not edited."""
+    for edit in ("insert", "delete", "change"):  # (the figures are A's: words A has that B lacks)
+        a, b = (_edited(ORIGINAL, 12, edit), ORIGINAL) if edit == "insert" else (ORIGINAL, _edited(ORIGINAL, 12, edit))
+        found = relation(a, b)
+        assert found.kinds == ("edited",), (edit, found)
+        assert 0.80 <= found.identical < 0.95
+    rewritten = relation(ORIGINAL, _edited(ORIGINAL, 4, "change"))
+    assert "edited" not in rewritten.kinds and "verbatim" not in rewritten.kinds
+    assert rewritten.identical < 0.80
+    assert "edited" not in relation(SEED_A, SEED_B).kinds  # spun, not edited
+    assert relation(ORIGINAL, _edited(ORIGINAL, 60, "change")).kinds == ("verbatim",)

@@ -10,6 +10,8 @@ The label rests on figures anyone can check against the passages:
 Kinds, each independent (a copy can be spun *and* partial):
 
 ``verbatim``  ≥ 95 % of the aligned words identical.
+``edited``    ≥ 80 % of the aligned words identical but not verbatim, and not spun: a copy
+              with a few words inserted, deleted or changed here and there.
 ``spun``      ≥ 10 % of the aligned words substituted, mostly one to three words at a time
               (synonym spinning), and no more than 95 % identical.
 ``partial``   one text is mostly inside the other (its coverage ≥ 50 %) but the other is
@@ -18,7 +20,8 @@ Kinds, each independent (a copy can be spun *and* partial):
 ``passage``   the passages cover less than a quarter of each text: the two share a passage or
               two, and are otherwise different texts. This kind stands alone (the passage
               itself may be verbatim; the pair is not a verbatim copy).
-``similar``   none of the above (rewritten, summarised).
+``similar``   none of the above (rewritten, summarised): fewer than 80 % of the aligned words
+              identical, and not spun.
 
 A "replacement" whose two sides are the same words (words the aligner was told to set aside,
 such as a site's boilerplate, or a repeat of a stretch it aligned elsewhere) is neither a
@@ -38,6 +41,8 @@ from .models import Edit, Passage, Relation, Substitution
 from .text import Tokens, joined_words, normalise_word
 
 VERBATIM = 0.95
+#: At least this share of identical aligned words (below verbatim, not spun): an edited copy.
+EDITED = 0.80
 SPUN = 0.10
 CONTAINED = 0.5
 MOVED = 0.10
@@ -91,9 +96,12 @@ def explain(passages: Sequence[Passage], a: Tokens, b: Tokens) -> Relation | Non
     coverage_b = _covered(b, [(p.b_start, p.b_end) for p in passages])
     moved = _moved(passages) / aligned if aligned else 0.0
     kinds = []
+    spun = share_substituted >= SPUN and short_subs >= 0.5 * substituted and share_identical < VERBATIM
     if aligned and share_identical >= VERBATIM:
         kinds.append("verbatim")
-    if share_substituted >= SPUN and short_subs >= 0.5 * substituted and share_identical < VERBATIM:
+    elif aligned and share_identical >= EDITED and not spun:
+        kinds.append("edited")
+    if spun:
         kinds.append("spun")
     most, least = sorted((coverage_a, coverage_b), reverse=True)
     if most >= CONTAINED and least < 0.5 * most:

@@ -161,7 +161,8 @@ class Relation:
     __reduce__ = _by_fields
 
     kinds: tuple[str, ...]
-    """Some of ``verbatim``, ``spun``, ``partial``, ``reordered``; or ``similar`` alone."""
+    """Some of ``verbatim`` or ``edited``, ``spun``, ``partial``, ``reordered``; or ``passage`` or
+    ``similar`` alone."""
     identical: float
     """Share of the aligned words of A that are identical in B."""
     substituted: float

@@ -21,7 +21,7 @@ from ..walk import shown_name
 #: The major number is bumped on any incompatible change to the report's shape, the minor one
 #: when something is added (1.1: ``ignored`` and ``summary.ignored``; 1.2: ``config_sources``,
 #: ``dedup_rule`` and ``dedup``).
-SCHEMA_VERSION = "1.3"
+SCHEMA_VERSION = "1.4"
 _TOOL = "dupefind"
 
 

@@ -17,7 +17,7 @@ from .charts import cluster_size_chart, containment_chart
 from .data import data_element, detail_elements, table_data
 
 #: The kinds a pair can be, in the order the summary lists them.
-KINDS = ("verbatim", "spun", "partial", "reordered", "passage", "similar")
+KINDS = ("verbatim", "edited", "spun", "partial", "reordered", "passage", "similar")
 #: Pair elements written per piece of the page.
 _PAIRS_PER_CHUNK = 500
 
