@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -101,6 +102,18 @@ def test_quiet_prints_the_summary_only_and_still_writes_the_file(in_repo: Path, 
     written = run_main(["scan", "samples/", "-q", "--format", "json", "-o", str(out), "--fail-on-duplicates"])
     assert written.exit_code == 1 and len(written.stdout.splitlines()) == 1
     assert len(json.loads(out.read_text(encoding="utf-8"))["pairs"]) == 5
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv"])
+@pytest.mark.parametrize("dash", [[], ["-o", "-"]], ids=["stdout", "dash"])
+def test_quiet_leaves_a_machine_report_on_stdout_and_says_the_summary_on_stderr(in_repo: Path, fmt: str,
+                                                                               dash: list[str]) -> None:
+    """A pipeline's ``-q`` silences the chatter, never the report it asked for."""
+    loud, quiet = (run_main(["scan", "samples/", "--format", fmt, *dash, *q]) for q in ([], ["-q"]))
+    assert quiet.exit_code == loud.exit_code == 0
+    mask = re.compile(r'"seconds": [0-9.]+')
+    assert mask.sub("", quiet.stdout) == mask.sub("", loud.stdout) and len(quiet.stdout.splitlines()) >= 6
+    assert quiet.stderr.startswith("dupefind  20 documents scanned") and loud.stderr == ""
 
 
 def test_top_limits_the_pairs_shown(in_repo: Path) -> None:

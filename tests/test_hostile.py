@@ -384,6 +384,18 @@ def test_closed_standard_streams_end_nothing(tmp_path: Path, closed: tuple[int, 
     assert len(report["documents"]) == 300 and report["pairs"]
 
 
+@pytest.mark.parametrize(("args", "code"), [(["--format", "json"], 2), ([], 2), (["-q"], 0), (["-q", "--format", "csv"], 2)])
+def test_a_report_for_a_closed_stdout_is_refused_not_lost(args: list[str], code: int, no_hang: None) -> None:
+    """``dupefind scan . >&-``: the report would be lost and the exit code say all went well;
+    it is refused before the scan (2, saying why). ``-q`` wants the exit code alone: it runs."""
+    from conftest import SAMPLES
+
+    done = subprocess.run([sys.executable, "-m", "dupefind", "scan", str(SAMPLES), *args], stderr=subprocess.PIPE,
+                          text=True, preexec_fn=lambda: os.close(1), timeout=300, check=False)
+    assert done.returncode == code, done.stderr
+    assert ("standard output is closed" in done.stderr) == (code == 2) and "Traceback" not in done.stderr
+
+
 @pytest.mark.parametrize("columns", ["0", "3", "100000"])
 def test_the_terminal_report_keeps_a_sane_width(columns: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """``COLUMNS=0`` drew nothing at all, and ``COLUMNS=100000`` padded every line to 100,000

@@ -240,12 +240,17 @@ class _Channel:
                     return
 
 
+#: The standard streams :func:`open_standard_streams` found closed ("stdin", "stdout", "stderr").
+CLOSED_STREAMS: set[str] = set()
+
+
 def open_standard_streams() -> None:
     """Standard input, output and error opened on the null device when the caller closed them
     (``dupefind scan . >&-``): Python then has no ``sys.stdout`` at all, and a worker process
     started without a standard error died on its first look at it. What goes to a closed
     stream is lost, as it would have been; the run goes on and its exit code still says how
-    it went."""
+    it went. The names of those found closed are kept in :data:`CLOSED_STREAMS` (a report
+    that was to go to a closed stdout is refused, not lost)."""
     for fd, name, mode in ((0, "stdin", os.O_RDONLY), (1, "stdout", os.O_WRONLY), (2, "stderr", os.O_WRONLY)):
         try:
             os.fstat(fd)
@@ -255,6 +260,7 @@ def open_standard_streams() -> None:
                 os.dup2(null, fd)
                 os.close(null)
             os.set_inheritable(fd, True)  # (os.open's are not: worker processes get it too)
+            CLOSED_STREAMS.add(name)
         if getattr(sys, name) is None:
             setattr(sys, name, open(fd, "r" if fd == 0 else "w", encoding="utf-8", closefd=False))  # noqa: SIM115
 

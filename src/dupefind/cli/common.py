@@ -27,6 +27,7 @@ from ..catalog import Progress
 from ..config import SCHEMES, Config
 from ..errors import ConfigError
 from ..files import inside, ordinary_mode, special_file
+from ..parallel import CLOSED_STREAMS
 from ..sources import STDIN, Record, read_kind, read_records
 from ..walk import shown_name, why
 from .config_option import config_file_option, set_in
@@ -305,10 +306,16 @@ def _output_path(ctx: click.Context, param: click.Parameter, value: str | None) 
     return None if value == "-" else value
 
 
-def check_output(output: str | None, inputs: Sequence[str] = (), *, option: str = "'--output'") -> None:
+def check_output(output: str | None, inputs: Sequence[str] = (), *, option: str = "'--output'",
+                 report_on_stdout: bool = True) -> None:
     """Fail before scanning, not after, when the report could not be written, or would be
-    written over one of the ``inputs`` (the files and folders given, an index)."""
+    written over one of the ``inputs`` (the files and folders given, an index). A report that
+    goes to stdout (``report_on_stdout``, without ``output``) needs a stdout the caller did not
+    close (``>&-``): what went there would be lost, and the exit code would not say so."""
     if output is None:
+        if report_on_stdout and "stdout" in CLOSED_STREAMS:
+            raise click.ClickException("standard output is closed: the report has nowhere to go (give --output FILE, "
+                                   "or --quiet for the exit code alone)")
         return
     folder = os.path.dirname(os.path.abspath(output))
     if not os.path.isdir(folder):

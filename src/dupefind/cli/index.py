@@ -131,7 +131,7 @@ def check(index_path: str, paths: tuple[str, ...], fmt: str, output: str | None,
           max_chars: int, fail_on_duplicates: bool, top: int, quiet: bool, **knobs: Any) -> None:
     """Report the copies between the documents under PATH... and those in INDEX, and among the
     new ones, as `scan` reports them; adds nothing. '-' reads JSONL from stdin."""
-    check_output(output, (index_path, *paths))
+    check_output(output, (index_path, *paths), report_on_stdout=fmt != "rich" or not quiet)
     need_output(fmt, output)
     with open_index(index_path, knobs) as store, progress_bars(enabled=fmt == "rich" and not quiet) as progress:
         report = store.check(list(paths), progress=progress)
@@ -145,7 +145,7 @@ def check(index_path: str, paths: tuple[str, ...], fmt: str, output: str | None,
 def pairs(index_path: str, fmt: str, output: str | None, max_passages: int, max_chars: int,
           fail_on_duplicates: bool, top: int, quiet: bool, **knobs: Any) -> None:
     """Report every pair inside INDEX: the report of a scan of all its documents."""
-    check_output(output, (index_path,))
+    check_output(output, (index_path,), report_on_stdout=fmt != "rich" or not quiet)
     need_output(fmt, output)
     with open_index(index_path, knobs) as store, progress_bars(enabled=fmt == "rich" and not quiet) as progress:
         report = store.pairs(progress=progress)

@@ -106,19 +106,22 @@ def _progress(console: Console, count: int) -> Iterator[Callable[[], None]]:
 def show_report(report: Report, *, fmt: str, output: str | None, max_passages: int, max_chars: int, top: int,
                 quiet: bool) -> None:
     """The report in ``fmt`` on stdout or in ``output``, as every command that reports pairs
-    writes it (``scan``, ``index check``, ``index pairs``); ``quiet``: the summary alone on
-    stdout (a file named by ``output`` is still written)."""
+    writes it (``scan``, ``index check``, ``index pairs``). ``quiet`` leaves out the rich report
+    on the terminal (a file named by ``output`` is still written) and prints the one-line
+    summary instead, on stdout, or on stderr when stdout carries a machine report: a report
+    in JSON, JSONL or CSV goes where it was asked to, quiet or not (a pipeline's ``-q``)."""
     sources = config_sources(click.get_current_context(), report.config)
     if fmt == "parquet" and output is not None:
         write_parquet(report, output)
     elif fmt != "rich":
-        if output is not None or not quiet:
-            emit(report_chunks(report, fmt, sources), output)
+        emit(report_chunks(report, fmt, sources), output)
     elif output is not None or not quiet:
         shown = min(top or len(report.pairs), len(report.pairs)) if max_passages else 0
         emit_rich_parts(report_parts(report, max_passages=max_passages, max_chars=max_chars, top=top),
                         count=shown, output=output)
-    if quiet:
+    if quiet and fmt != "rich" and output is None:
+        Console(stderr=True, highlight=False).print(summary_view(report))
+    elif quiet:
         emit_rich(summary_view(report), None)
     elif fmt in PAIRS_ONLY and report.skipped:
         _say_skipped(report)

@@ -52,7 +52,7 @@ def scan(paths: tuple[str, ...], fmt: str, output: str | None, max_passages: int
     and unreadable inputs are skipped with their reason (exit 3).
     """
     config = build_config(knobs)
-    check_output(output, paths)
+    check_output(output, paths, report_on_stdout=fmt != "rich" or not quiet)
     need_output(fmt, output)
     if (note := compiling_note()) is not None:
         click.echo(f"dupefind: {note}", err=True)
@@ -81,5 +81,5 @@ def _scan_on_spark(paths: list[str], config: Config, *, master: str, conf: dict[
     from ..spark.engine import scan_paths as scan_on_spark  # pyspark is loaded only for this engine
     from ..spark.session import running_session
 
-    with running_session(master=master, conf=conf) as spark:
+    with running_session(master=master, conf=conf, quiet=True) as spark:
         return scan_on_spark(spark, paths, config, bucket_cap=bucket_cap)

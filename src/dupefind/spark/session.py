@@ -3,8 +3,13 @@ errors of a missing pyspark or Java runtime turned into :class:`SparkUnavailable
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import signal
+import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from types import FrameType
 from typing import TYPE_CHECKING
 
 from ..errors import DupefindError
@@ -41,17 +46,62 @@ def spark_session(*, master: str = "local[*]", conf: Mapping[str, str] | None = 
 
 
 @contextmanager
-def running_session(*, master: str = "local[*]", conf: Mapping[str, str] | None = None) -> Iterator[SparkSession]:
+def running_session(*, master: str = "local[*]", conf: Mapping[str, str] | None = None,
+                    quiet: bool = False) -> Iterator[SparkSession]:
     """:func:`spark_session`, stopped at the end if it was started here (a session already
-    running in the process is used as it is, and left running)."""
+    running in the process is used as it is, and left running). ``quiet``: a Ctrl-C, while the
+    session starts or after, is a plain :class:`KeyboardInterrupt` (:func:`quiet_interrupts`)
+    and the stopping session logs nothing more (for the command line)."""
     try:
         from pyspark.sql import SparkSession
     except ImportError:
         raise SparkUnavailable(INSTALL) from None
-    running = SparkSession.getActiveSession()
-    session = running or spark_session(master=master, conf=conf)
+    # While Spark starts, a Ctrl-C waits: pyspark's own handler (set as it starts) would ask a
+    # JVM that is not there yet to cancel its jobs. The threads started meanwhile keep it
+    # waiting; the main thread takes it once the quiet handler is in place.
+    hold = quiet and threading.current_thread() is threading.main_thread()
+    if hold:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
-        yield session
+        running = SparkSession.getActiveSession()
+        session = running or spark_session(master=master, conf=conf)
+    except BaseException:
+        if hold:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        raise
+    try:
+        with quiet_interrupts() if quiet else contextlib.nullcontext():
+            if hold:
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # a Ctrl-C held arrives here
+            yield session
+    except BaseException:
+        if running is None:  # (a Ctrl-C may have ended Spark's Python workers: said in its log)
+            with contextlib.suppress(Exception):
+                if quiet:
+                    session.sparkContext.setLogLevel("OFF")
+                session.stop()
+        raise
+    if running is None:
+        session.stop()
+
+
+@contextmanager
+def quiet_interrupts() -> Iterator[None]:
+    """A Ctrl-C during a Spark run ends it with a plain :class:`KeyboardInterrupt`, the command
+    line's to answer (:mod:`dupefind.console`): pyspark's own handler asks the JVM to cancel its
+    jobs, but a Ctrl-C at a terminal has ended the JVM too, and py4j then logs tracebacks of the
+    calls that find it gone. From the Ctrl-C on, nothing more is logged. (The main thread only,
+    where signal handlers are set; elsewhere nothing changes.)"""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupted(signum: int, frame: FrameType | None) -> None:
+        logging.disable(logging.CRITICAL)
+        raise KeyboardInterrupt
+
+    before = signal.signal(signal.SIGINT, interrupted)
+    try:
+        yield
     finally:
-        if running is None:
-            session.stop()
+        signal.signal(signal.SIGINT, before)
