@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import io
 import json
+import shlex
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -223,3 +226,83 @@ def test_dedup_writes_into_a_pipe_and_never_replaces_it(tmp_path: Path) -> None:
     assert pipe.is_fifo()
     lines = received[0].decode("utf-8").splitlines()
     assert len(lines) == len(result.plan.kept) > 0
+
+
+def test_a_removed_jsonl_record_is_its_line_with_two_fields_added(tmp_path: Path) -> None:
+    """Numbers, escapes and repeated keys stay as written (decoded and encoded again, ``1e2``
+    read ``100.0`` and a long number lost digits)."""
+    text = sample_text("040_night_trains_return.txt")
+    original = json.dumps({"id": "orig", "text": text})
+    odd = ('{"id": "copy", "x": 1e2, "f": 1.50, "p": 0.1000000000000000055511151231257827, '
+           '"name": "caf\\u00e9", "k": 1, "k": 2, "text": ' + json.dumps(text) + "}  ")
+    empty_copy = '{"text": ' + json.dumps(text) + ', "duplicate_of": "old"}'  # a field of the same name: replaced
+    (tmp_path / "in.jsonl").write_text("\n".join([original, odd, empty_copy]) + "\n", encoding="utf-8")
+    result = dedup(tmp_path / "in.jsonl", output=tmp_path / "kept.jsonl", removed=tmp_path / "removed.jsonl")
+    lines = (tmp_path / "removed.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [r.id for r in result.plan.removed] == [f"{tmp_path / 'in.jsonl'}:3", "copy"]
+    spliced = next(line for line in lines if '"id": "copy"' in line)
+    assert spliced.startswith(odd.rstrip()[:-1] + ', "duplicate_of": "orig", "duplicate_match": {"id": ')
+    record = json.loads(spliced)
+    assert record["duplicate_of"] == "orig" and record["k"] == 2 and list(record)[-2:] == ["duplicate_of", "duplicate_match"]
+    replaced = json.loads(next(line for line in lines if '"id": "copy"' not in line))
+    assert replaced["duplicate_of"] == "orig" and list(replaced) == ["text", "duplicate_of", "duplicate_match"]
+
+
+def test_a_boolean_id_is_named_as_json_writes_it(tmp_path: Path) -> None:
+    text = sample_text("040_night_trains_return.txt")
+    (tmp_path / "in.jsonl").write_text(json.dumps({"id": True, "text": text}) + "\n" +
+                                       json.dumps({"id": 7, "text": text}) + "\n", encoding="utf-8")
+    result = dedup([tmp_path / "in.jsonl"], output=tmp_path / "kept.jsonl", removed=tmp_path / "removed.jsonl")
+    assert result.plan.kept == ("true",)
+    assert json.loads((tmp_path / "removed.jsonl").read_text(encoding="utf-8"))["duplicate_of"] == "true"
+
+
+def test_the_library_dedup_takes_paths_as_scan_does_and_fails_before_scanning(tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = corpus(tmp_path / "in")
+    one = dedup(folder, output=tmp_path / "a.jsonl")  # one Path: one path, never its characters
+    assert one.plan == dedup([str(folder)], output=str(tmp_path / "b.jsonl")).plan
+    assert (tmp_path / "a.jsonl").read_bytes() == (tmp_path / "b.jsonl").read_bytes()
+
+    def no_scan(*args: object, **kwargs: object) -> None:
+        raise AssertionError("scanned before refusing")
+
+    monkeypatch.setattr("dupefind.dedup_output.scan", no_scan)
+    with pytest.raises(dupefind.ConfigError, match="keep must be one of"):
+        dedup(folder, output=tmp_path / "c.jsonl", keep="newest")  # type: ignore[arg-type]  # wrong on purpose
+    with pytest.raises(TypeError, match=r"config must be a dupefind\.Config"):
+        dedup(folder, output=tmp_path / "c.jsonl", config={"threshold": 0.5})  # type: ignore[arg-type]  # wrong on purpose
+    with pytest.raises(TypeError, match="output must be a path"):
+        dedup(folder, output=3)  # type: ignore[arg-type]  # wrong on purpose
+    with pytest.raises(TypeError, match="paths must be"):
+        dedup(b"in", output=tmp_path / "c.jsonl")  # type: ignore[arg-type]  # wrong on purpose
+    with pytest.raises(OutputError, match="both go to stdout"):
+        dedup(folder, output="-", removed="-")
+
+
+def _dedup_cli(*args: str, timeout: int = 300) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([sys.executable, "-m", "dupefind", "dedup", *args], capture_output=True, timeout=timeout,
+                          check=False)
+
+
+def test_cli_dedup_writes_to_stdout_and_ends_quietly_when_its_reader_does(tmp_path: Path) -> None:
+    folder = corpus(tmp_path / "in")
+    listed = _dedup_cli(str(folder), "-o", str(tmp_path / "kept.jsonl"))
+    to_stdout = _dedup_cli(str(folder), "-o", "-", "--removed", str(tmp_path / "removed.jsonl"))
+    assert to_stdout.returncode == listed.returncode == 0, to_stdout.stderr
+    assert to_stdout.stdout == (tmp_path / "kept.jsonl").read_bytes() and not (Path.cwd() / "-").exists()
+    report = _dedup_cli(str(folder), "-o", str(tmp_path / "k2.jsonl"), "--report", "-", "-q")
+    assert json.loads(report.stdout)["dedup"] and report.stderr == b""
+    both = _dedup_cli(str(folder), "-o", "-", "--report", "-")
+    assert both.returncode == 2 and b"only one of --output, --removed and --report" in both.stderr
+    big = tmp_path / "big.jsonl"  # more than a pipe holds: the writer meets the closed pipe
+    with big.open("w", encoding="utf-8") as out:
+        for k in range(400):
+            out.write(json.dumps({"id": f"r{k}", "text": f"Record {k}. " + sample_text("040_night_trains_return.txt")[k:]}) + "\n")
+    for target in ("-", "/dev/stdout"):
+        head = subprocess.run(f"{shlex.quote(sys.executable)} -m dupefind dedup {big} -o {target} -q "
+                              f"--removed {tmp_path / 'r.jsonl'} | head -1", shell=True, capture_output=True,
+                              timeout=300, check=False, executable="/bin/bash")
+        assert head.returncode == 0 and head.stderr == b"" and head.stdout.startswith(b'{"id": "r0"')
+    full = _dedup_cli(str(folder), "-o", "/dev/full")
+    assert full.returncode == 2 and b"No space left on device" in full.stderr and b"Traceback" not in full.stderr

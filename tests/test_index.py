@@ -649,3 +649,16 @@ def test_remove_takes_one_id_as_one_id(tmp_path: Path) -> None:
             with pytest.raises(TypeError):
                 index.remove(bad)  # type: ignore[arg-type]
         assert index.info().documents == 2
+
+
+def test_an_index_used_after_it_is_closed_says_so(tmp_path: Path) -> None:
+    """Not "damaged: make it again", which would have a good index thrown away."""
+    with dupefind.Index(tmp_path / "a.index", dupefind.Config(jobs=1)) as index:
+        index.add([str(SAMPLES / "040_night_trains_return.txt")])
+    for use in (index.info, index.pairs, lambda: index.add([str(SAMPLES)]), lambda: index.remove("x")):
+        with pytest.raises(ValueError, match="is closed"):
+            use()
+    with pytest.raises(TypeError, match="config must be"):
+        dupefind.Index(tmp_path / "b.index", {"jobs": 1})  # type: ignore[arg-type]  # wrong on purpose
+    with dupefind.Index(tmp_path / "a.index") as again:
+        assert again.info().documents == 1

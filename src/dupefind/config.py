@@ -156,3 +156,13 @@ def _is_fraction(value: object) -> bool:
 def _check(ok: bool, name: str, value: object, allowed: str) -> None:
     if not ok:
         raise ConfigError(name, f"must be {allowed}; got {value!r}")
+
+
+def given_config(config: object) -> Config:
+    """The configuration a library call was given (``None``: the defaults); anything but a
+    :class:`Config` is a :class:`TypeError` at once, not an ``AttributeError`` deep in a scan."""
+    if config is None:
+        return Config()
+    if not isinstance(config, Config):
+        raise TypeError(f"config must be a dupefind.Config, not {type(config).__name__}")
+    return config

@@ -10,6 +10,7 @@ as well. A NUL read as text becomes U+FFFD, one character for one (:func:`as_tex
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 
@@ -18,6 +19,13 @@ from charset_normalizer import from_bytes
 
 class NotText(ValueError):
     """Bytes that cannot be read as text; the message is the reason shown to the user."""
+
+
+def id_text(value: object) -> str:
+    """A record's id that is not a string, as its JSON text (``7``, ``1.5``, ``true``): what
+    the record says, so that an id in a report or a ``duplicate_of`` names the record (Python's
+    ``str`` wrote ``True``)."""
+    return json.dumps(value) if isinstance(value, bool) else str(value)
 
 
 _SNIFF = 8192

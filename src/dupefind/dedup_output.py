@@ -17,19 +17,19 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from typing import IO, Any, BinaryIO
 
 from .catalog import Progress
-from .config import Config
-from .dedup_plan import Chooser, DedupPlan, KeepRule, Removal
-from .errors import DupefindError
+from .config import Config, given_config
+from .dedup_plan import KEEP_RULES, Chooser, DedupPlan, KeepRule, Removal
+from .errors import ConfigError, DupefindError
 from .files import inside, ordinary_mode, same_file, special_file
 from .models import Location, Report
 from .parquet_source import parquet_row
-from .pipeline import scan
+from .pipeline import PathArg, path_list, scan
 from .sources import STDIN, Record, read_records
 
 
@@ -47,13 +47,22 @@ class DedupResult:
     """Which documents were kept, which removed, and why."""
 
 
-def dedup(paths: Sequence[str], *, output: str, removed: str | None = None, keep: KeepRule = "first",
-          config: Config | None = None, stdin: BinaryIO | None = None,
+def dedup(paths: PathArg | Iterable[PathArg], *, output: PathArg, removed: PathArg | None = None,
+          keep: KeepRule = "first", config: Config | None = None, stdin: BinaryIO | None = None,
           progress: Progress | None = None) -> DedupResult:
     """Scan ``paths``, keep one record per cluster (by ``keep``) and write the kept records to
-    ``output`` and, if given, the removed ones to ``removed`` (both JSONL)."""
-    config = config or Config()
-    targets = [output] + ([removed] if removed is not None else [])
+    ``output`` and, if given, the removed ones to ``removed`` (both JSONL; ``-`` is stdout, for
+    one of the two).
+
+    ``paths`` as for :func:`~dupefind.scan` (one path, or a list; ``str`` or ``Path``). Wrong
+    types, an unknown ``keep`` and outputs that would overwrite an input fail before the scan."""
+    config = given_config(config)
+    paths = path_list(paths)
+    if keep not in KEEP_RULES:
+        raise ConfigError("keep", f"must be one of {', '.join(KEEP_RULES)}; got {keep!r}")
+    targets = [_output_name(output, "output")] + ([_output_name(removed, "removed")] if removed is not None else [])
+    if targets.count(STDOUT) > 1:
+        raise OutputError("the kept and removed records cannot both go to stdout ('-')")
     _refuse_overwriting(targets, paths)
     with _spooled(paths, stdin) as (given, real, shown_as):
         with _spool_handle(real, given) as spool:
@@ -82,6 +91,18 @@ def dedup(paths: Sequence[str], *, output: str, removed: str | None = None, keep
     return DedupResult(report, plan)
 
 
+#: An output named ``-``: standard output.
+STDOUT = "-"
+
+
+def _output_name(value: object, name: str) -> str:
+    if not isinstance(value, (str, os.PathLike)) or not isinstance(path := os.fspath(value), str):
+        raise TypeError(f"{name} must be a path (str or os.PathLike of str), not {type(value).__name__}")
+    if not path:
+        raise OutputError(f"{name}: an empty file name")
+    return path
+
+
 def _kept_line(record: Record, raw: _RawLines, config: Config) -> bytes:
     if record.location.kind == "jsonl":
         return raw.line(record.location) + b"\n"
@@ -89,13 +110,25 @@ def _kept_line(record: Record, raw: _RawLines, config: Config) -> bytes:
 
 
 def _removed_line(record: Record, raw: _RawLines, config: Config, why: Removal) -> bytes:
-    data = _as_object(record, raw, config)
-    data.pop("duplicate_of", None)
+    added = {"duplicate_of": why.duplicate_of,
+             "duplicate_match": {"id": why.matched, "similarity": why.similarity, "containment": why.containment,
+                                 "kinds": list(why.kinds)}}
+    if record.location.kind == "jsonl":
+        line = raw.line(record.location)
+        data = json.loads(line)
+        if not any(key in data for key in added):
+            # The line as it came, the two fields written in before its closing brace: its
+            # numbers, escapes and repeated keys stay as they were (decoding them, then encoding
+            # them again, wrote 1e2 as 100.0 and lost digits of long numbers).
+            body = line.rstrip()
+            assert body.endswith(b"}")
+            fields = _dump(added)[1:-2]  # '"duplicate_of": ..., "duplicate_match": {...}'
+            return body[:-1].rstrip() + (b", " if data else b"") + fields + b"}\n"
+    else:
+        data = _as_object(record, raw, config)
+    data.pop("duplicate_of", None)  # (fields of the same names are replaced, at the end)
     data.pop("duplicate_match", None)
-    data["duplicate_of"] = why.duplicate_of
-    data["duplicate_match"] = {"id": why.matched, "similarity": why.similarity, "containment": why.containment,
-                               "kinds": list(why.kinds)}
-    return _dump(data)
+    return _dump({**data, **added})
 
 
 def _as_object(record: Record, raw: _RawLines, config: Config) -> dict[str, Any]:
@@ -137,10 +170,12 @@ class _RawLines:
 
 def _refuse_overwriting(targets: Sequence[str], inputs: Sequence[str]) -> None:
     if len({os.path.abspath(t) for t in targets}) < len(targets) or (
-            len(targets) == 2 and not special_file(targets[0]) and same_file(*targets)):
+            len(targets) == 2 and STDOUT not in targets and not special_file(targets[0]) and same_file(*targets)):
         raise OutputError("the kept and removed records cannot go to the same file")
     real_inputs = [os.path.realpath(p) for p in inputs if p != STDIN]
     for target in targets:
+        if target == STDOUT:
+            continue
         real = os.path.realpath(target)
         for given in real_inputs:
             held = inside(real, given)
@@ -180,16 +215,52 @@ def _spool_handle(real: Sequence[str], given: Sequence[str]) -> Iterator[BinaryI
         yield handle
 
 
+class _Pipe:
+    """Stdout, a pipe or a device written into: a reader that stops early (``| head -1``) has
+    what it wanted, so the records after are dropped, the other file is still written and the
+    dedup ends as it would have (as ``scan | head`` does), instead of failing."""
+
+    def __init__(self, handle: IO[bytes], *, stdout: bool) -> None:
+        self.handle, self.stdout, self.gone = handle, stdout, False
+
+    def write(self, data: bytes) -> None:
+        if not self.gone:
+            try:
+                self.handle.write(data)
+            except BrokenPipeError:
+                self._gone()
+
+    def close(self) -> None:
+        try:
+            self.handle.close()
+        except BrokenPipeError:
+            self._gone()
+
+    def _gone(self) -> None:
+        self.gone = True
+        with suppress(OSError):
+            self.handle.close()  # (dropping what it held: its reader is gone)
+        if self.stdout:  # nothing more reaches the pipe, nor fails at the interpreter's exit
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, sys.stdout.fileno())
+            os.close(null)
+
+
 @contextmanager
-def _atomic_files(targets: Sequence[str]) -> Iterator[list[IO[bytes]]]:
+def _atomic_files(targets: Sequence[str]) -> Iterator[list[IO[bytes] | _Pipe]]:
     """Temporary files beside ``targets``, renamed onto them when all went well; a device or a
-    pipe among them (``-o /dev/null``) is written straight into, never replaced by a file."""
+    pipe among them (``-o /dev/null``), or stdout (``-``), is written straight into, never
+    replaced by a file (:class:`_Pipe`)."""
     with ExitStack() as stack:
-        files: list[tuple[str, IO[bytes]]] = []
+        files: list[tuple[str, IO[bytes] | _Pipe]] = []
         try:
             for target in targets:
+                if target == STDOUT:
+                    sys.stdout.flush()
+                    files.append(("", _Pipe(open(sys.stdout.fileno(), "wb", closefd=False), stdout=True)))  # noqa: SIM115  # closed below
+                    continue
                 if special_file(target):
-                    files.append(("", stack.enter_context(open(target, "wb"))))  # closed by the stack
+                    files.append(("", _Pipe(open(target, "wb"), stdout=False)))  # noqa: SIM115  # closed below
                     continue
                 fd, temporary = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(target)),
                                                  prefix=".dupefind-", suffix=".tmp")
@@ -212,8 +283,11 @@ def _atomic_files(targets: Sequence[str]) -> Iterator[list[IO[bytes]]]:
             raise
 
 
-def _clean(files: Sequence[tuple[str, IO[bytes]]]) -> None:
+def _clean(files: Sequence[tuple[str, IO[bytes] | _Pipe]]) -> None:
+    """Close every file (what a full device still held to write is dropped: closing it fails
+    again) and remove the temporary ones."""
     for temporary, handle in files:
-        handle.close()
+        with suppress(OSError):
+            handle.close()
         if temporary and os.path.exists(temporary):
             os.unlink(temporary)

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .catalog import Progress
-from .config import Config
+from .config import Config, given_config
 from .errors import InputError
 from .models import Report
 from .pipeline import scan
@@ -33,7 +33,7 @@ def scan_texts(records: Iterable[TextRecord], config: Config | None = None, *,
     gets ``-:N`` (N counts records from 1); a record whose text is not a non-empty string is
     skipped and listed, as a JSONL line would be. Ids must be unique (a repeated id is skipped).
     """
-    config = config or Config()
+    config = given_config(config)
     with tempfile.TemporaryFile(prefix="dupefind-texts-", suffix=".jsonl") as spool:
         count = 0
         for count, record in enumerate(records, start=1):

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
-from .decoding import NotText
+from .decoding import NotText, id_text
 
 #: What a Parquet file is skipped with when pyarrow is missing.
 NEEDS_PYARROW = "Parquet needs pyarrow: pip install 'dupefind[parquet]'"
@@ -62,7 +62,7 @@ def read_parquet_piece(path: str, group: int, *, id_field: str,
     texts = table.column(text_field).to_pylist()
     ids = table.column(id_field).to_pylist() if id_field in names else [None] * len(texts)
     for index, (ident, text) in enumerate(zip(ids, texts)):
-        yield first + index + 1, None if ident is None else str(ident), text
+        yield first + index + 1, None if ident is None else id_text(ident), text
 
 
 def load_parquet_text(path: str, group: int, row: int, *, text_field: str) -> str:

@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from .decoding import NotText, as_text, decode, looks_like_text
+from .decoding import NotText, as_text, decode, id_text, looks_like_text
 from .htmltext import html_to_text
 from .models import Location, Skipped
 from .parquet_source import load_parquet_text, parquet_pieces, read_parquet_piece
@@ -427,7 +427,7 @@ def _jsonl_record(raw: bytes, unit: Unit, number: int, offset: int, id_field: st
         ident = f"{unit.shown}:{number}"
     elif isinstance(ident, (dict, list)):
         raise NotText(f"field {id_field!r} is not a string or number")
-    ident = str(ident)
+    ident = id_text(ident)
     if _SURROGATE_ESCAPE.search(raw):
         ident, text = _valid_unicode(ident), _valid_unicode(text)
     return Record(ident, unit.shown, text,

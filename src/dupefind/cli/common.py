@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import sys
@@ -371,14 +372,20 @@ def _read_later(output: str, inputs: Sequence[str]) -> str | None:
 
 def write_report(path: str, text: str | Iterable[str]) -> None:
     """Write the report to ``path``: atomically for a file (no partial report is ever left,
-    even on a full disk), straight into a device or a named pipe (``-o /dev/null``)."""
+    even on a full disk), straight into a device or a named pipe (``-o /dev/null``; a reader
+    of the pipe that stops early ends the report quietly, as ``scan | head`` does)."""
     chunks = [text] if isinstance(text, str) else text
     if not special_file(path):
         write_atomically(path, chunks)
         return
+    handle = None
     try:
-        with open(path, "w", encoding="utf-8") as handle:
-            handle.writelines(chunks)
+        handle = open(path, "w", encoding="utf-8")  # noqa: SIM115  # closed below, also when its reader is gone
+        handle.writelines(chunks)
+        handle.close()
+    except BrokenPipeError:
+        with contextlib.suppress(OSError):
+            handle.close()  # type: ignore[union-attr]  # (opened: opening a pipe breaks nothing)
     except OSError as error:
         raise click.ClickException(f"cannot write the report to {shown_name(path)}: {why(error)}") from None
 

@@ -31,7 +31,11 @@ def _dedup(paths: tuple[str, ...], output: str, removed: str | None, keep: str, 
     ones (each with duplicate_of, the kept id, and the pair that ties it to its group) to
     --removed FILE, both JSONL; records are passed through as they came."""
     config = build_config(knobs)
-    if report is not None:  # checked before scanning, as scan's --output is
+    if [output, removed, report].count("-") > 1:
+        raise click.UsageError("only one of --output, --removed and --report can go to stdout ('-')")
+    if "-" in (output, removed, report):
+        check_output(None, paths)  # (a closed stdout refused before the scan)
+    if report not in (None, "-"):  # checked before scanning, as scan's --output is
         check_output(report, paths, option="'--report'")
         if same_file(report, output) or (removed is not None and same_file(report, removed)):
             raise click.BadParameter("the report cannot go to the kept or removed records' file",
@@ -41,7 +45,8 @@ def _dedup(paths: tuple[str, ...], output: str, removed: str | None, keep: str, 
                            config=config, progress=progress)
     if report is not None:
         sources = config_sources(click.get_current_context(), result.report.config)
-        emit(report_json_chunks(result.report, dedup=result.plan, config_sources=sources), report)
+        emit(report_json_chunks(result.report, dedup=result.plan, config_sources=sources),
+             None if report == "-" else report)
     if not quiet:
         plan, scanned = result.plan, result.report
         click.echo(f"dupefind dedup: {counted(len(scanned.documents), 'document')}, kept {len(plan.kept)}, removed "
@@ -55,15 +60,15 @@ dedup = click.Command(
     short_help="Keep one record per group of copies (JSONL out).",
     params=[
         click.Argument(["paths"], nargs=-1, required=True),
-        click.Option(["--output", "-o"], type=click.Path(dir_okay=False), required=True,
-                     help="Write the kept records (JSONL) to this file (atomically)."),
-        click.Option(["--removed"], type=click.Path(dir_okay=False), default=None,
-                     help="Write the removed records (JSONL, with duplicate_of) to this file."),
+        click.Option(["--output", "-o"], type=click.Path(dir_okay=False, allow_dash=True), required=True,
+                     help="Write the kept records (JSONL) to this file (atomically; '-': stdout)."),
+        click.Option(["--removed"], type=click.Path(dir_okay=False, allow_dash=True), default=None,
+                     help="Write the removed records (JSONL, with duplicate_of) to this file ('-': stdout)."),
         click.Option(["--keep"], type=click.Choice(KEEP_RULES), default="first", show_default=True,
                      help="Which record of a group is kept: first (input order), longest, shortest, or "
                           "oldest-id (the id that sorts first, numbers as numbers)."),
-        click.Option(["--report"], type=click.Path(dir_okay=False), default=None,
-                     help="Also write the JSON report, with the keep/drop listing, to this file."),
+        click.Option(["--report"], type=click.Path(dir_okay=False, allow_dash=True), default=None,
+                     help="Also write the JSON report, with the keep/drop listing, to this file ('-': stdout)."),
         click.Option(["--quiet", "-q"], is_flag=True, default=False,
                      help="Print nothing but errors (the exit code still says how it went)."),
         *_scan_settings(),

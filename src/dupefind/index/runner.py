@@ -59,6 +59,8 @@ class Index:
 
     def __init__(self, path: str | os.PathLike[str], config: Config | None = None, *, keep_texts: bool | None = None,
                  create: bool = True) -> None:
+        if config is not None and not isinstance(config, Config):
+            raise TypeError(f"config must be a dupefind.Config, not {type(config).__name__}")
         self.path = os.fspath(path)
         self._store = Store(self.path, create=create)
         try:
@@ -128,6 +130,7 @@ class Index:
         or one), one transaction per task of the first pass. An id already indexed with the same
         text is left as it is; with another text it is skipped, or replaced with
         ``replace_changed``."""
+        self._store.check_open()
         started = time.perf_counter()
         paths = path_list(paths)
         counts = {"added": 0, "replaced": 0, "unchanged": 0}
@@ -221,6 +224,7 @@ class Index:
         """The pairs between the documents under ``paths`` (as for ``scan``) and the indexed ones,
         and among the new ones: what a scan of the index plus these documents would report about
         them. Adds nothing. The report lists the new documents; an id already indexed is skipped."""
+        self._store.check_open()
         started = time.perf_counter()
         paths = path_list(paths)
         with open_inputs(paths, stdin=stdin) as real:
@@ -279,6 +283,7 @@ class Index:
 
     def pairs(self, *, progress: Progress | None = None) -> Report:
         """Every pair inside the index: the report of a scan of all its documents."""
+        self._store.check_open()
         started = time.perf_counter()
         with self._store.reading():
             catalog = whole_catalog(self._store, views=self.views, min_docs=self.config.boilerplate_min_docs)
@@ -289,6 +294,7 @@ class Index:
     def remove(self, ids: str | Iterable[str]) -> Removed:
         """Remove the documents with these ids (one transaction): a list of ids, or one (a
         string is one id, not the ids of its characters)."""
+        self._store.check_open()
         if isinstance(ids, str):
             ids = [ids]
         elif isinstance(ids, (bytes, bytearray)) or not isinstance(ids, Iterable):
@@ -309,6 +315,7 @@ class Index:
 
     def info(self) -> IndexInfo:
         """The index's size, contents and configuration."""
+        self._store.check_open()
         with self._store.reading():
             counts = self._store.counts()
             created_by = self._store.meta("created_by") or "?"

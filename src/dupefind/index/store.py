@@ -92,6 +92,7 @@ class Store:
         folder = os.path.dirname(os.path.abspath(path))
         if not exists and not os.path.isdir(folder):
             raise IndexFileError(f"cannot make the index {path}: folder {folder} does not exist")
+        self.closed = False
         with self.errors():
             self.db = sqlite3.connect(path, isolation_level=None, timeout=BUSY_SECONDS, check_same_thread=False)
             self._check_kind()
@@ -119,9 +120,14 @@ class Store:
 
     @contextmanager
     def errors(self) -> Iterator[None]:
-        """SQLite's errors as :class:`IndexFileError` naming the file."""
+        """SQLite's errors as :class:`IndexFileError` naming the file (an index used after it
+        was closed is a :class:`ValueError`, as a closed file's is: nothing is wrong with it)."""
+        self.check_open()
         try:
             yield
+        except sqlite3.ProgrammingError as error:
+            self.check_open()
+            raise IndexFileError(f"{self.path} cannot be used as an index: {error}") from None
         except sqlite3.OperationalError as error:
             raise IndexFileError(f"{self.path} cannot be used as an index: {error}{_why(error)}") from None
         except sqlite3.DatabaseError as error:
@@ -150,7 +156,12 @@ class Store:
                 raise
             self.db.execute("COMMIT")
 
+    def check_open(self) -> None:
+        if self.closed:
+            raise ValueError(f"the index {self.path} is closed (used after close() or after its with block)")
+
     def close(self) -> None:
+        self.closed = True
         self.db.close()
 
     # --- meta -----------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from ..boilerplate import Commons
 from ..candidates import candidate_pairs, every_pair, exhaustive
 from ..catalog import Catalog, Progress, build_catalog
 from ..cluster import clusters
-from ..config import Config
+from ..config import Config, given_config
 from ..errors import InputError
 from ..models import Document, Location, PackedPair, Pair, Pairs, Report, Skipped, skip_order
 from ..parallel import Workers, ordered_map
@@ -76,7 +76,7 @@ def scan(paths: PathArg | Iterable[PathArg], config: Config | None = None, *, st
     ``progress``, if given, is called as the documents are read with the number read so far,
     the bytes of input read and the bytes in all.
     """
-    config = config or Config()
+    config = given_config(config)
     started = time.perf_counter()
     names = path_list(paths)
     with open_inputs(names, stdin=stdin) as real, Workers(config.processes) as workers:
@@ -167,9 +167,7 @@ def compare(text_a: str, text_b: str, config: Config | None = None, *, id_a: str
     for name, value in (("text_a", text_a), ("text_b", text_b)):
         if not isinstance(value, str):
             raise TypeError(f"{name} must be a str (decode bytes first), not {type(value).__name__}")
-    if config is not None and not isinstance(config, Config):
-        raise TypeError(f"config must be a dupefind.Config, not {type(config).__name__}")
-    config = config or Config()
+    config = given_config(config)
     a, b = (_prepare(i, t, Commons(), config) for i, t in ((id_a, text_a), (id_b, text_b)))
     return _pair(a, b, config)
 

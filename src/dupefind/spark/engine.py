@@ -22,7 +22,7 @@ from pyspark.sql.types import (
 )
 
 from ..candidates import exhaustive
-from ..config import Config
+from ..config import Config, given_config
 from ..errors import InputError
 from ..models import Document, PackedPair, Report, Skipped, skip_order
 from ..pipeline import CHANGED, make_report, pair_rank
@@ -183,7 +183,7 @@ def scan_inputs(spark: SparkSession, paths: Sequence[str], config: Config | None
     """Scan files, folders and what Spark reads (Parquet, JSONL, globs, ``hdfs://``, ``s3a://``).
     ``with_clusters=False`` leaves ``clusters`` empty (for a caller that clusters the pairs it
     collects, as :func:`scan_paths` does)."""
-    config = config or Config()
+    config = given_config(config)
     inputs = read_inputs(spark, paths, include=config.include, exclude=config.exclude,
                          follow_symlinks=config.follow_symlinks, id_field=config.id_field,
                          text_field=config.text_field, shown_as=shown_as, max_bytes=config.max_document_bytes)
@@ -199,7 +199,7 @@ def scan_paths(spark: SparkSession, paths: Sequence[str], config: Config | None 
     driver, and the pairs are clustered there as the local engine clusters them (the pairs are
     all collected anyway); ``python -m dupefind.spark`` writes a scan's outputs to a folder
     instead, clusters found on Spark."""
-    config = config or Config()
+    config = given_config(config)
     started = time.perf_counter()
     with open_inputs(paths) as real:
         found = scan_inputs(spark, real, config, bucket_cap=bucket_cap,
