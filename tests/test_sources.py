@@ -551,3 +551,17 @@ def test_links_to_files_the_include_globs_leave_out_are_passed_over(tmp_path: Pa
     assert set(skipped) == {str(folder / "elsewhere")}
     _, every = read([folder])
     assert set(every) == {str(folder / "dangling.txt"), str(folder / "outside.txt"), str(folder / "elsewhere")}
+
+
+# French as charset-normalizer hears it in a legacy file: "Romanian", whose Windows code page
+# (1250) reads its à, è, ê as ŕ, č, ę.
+FRENCH = ("Le café était plein à craquer ce matin-là. Les élèves du lycée Hélène-Boucher s'étaient réunis pour "
+          "préparer la fête de fin d'année, et chacun apportait une idée différente. Élodie voulait un concert, "
+          "François préférait une pièce de théâtre, et Zoë rêvait d'une exposition de peinture. Après deux heures "
+          "de débats animés, ils décidèrent de tout faire à la fois. ") * 2
+
+
+def test_french_legacy_text_misheard_as_another_language_is_read_as_windows_1252(tmp_path: Path) -> None:
+    path = write(tmp_path / "fr.txt", FRENCH.encode("cp1252"))
+    records, skipped = read([path])
+    assert records[str(path)].text == FRENCH, f"decoded as {records[str(path)].location.encoding}"

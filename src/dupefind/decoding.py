@@ -142,8 +142,10 @@ def _legacy(data: bytes) -> tuple[str, str]:
     least_chaos = matches[0].chaos if matches else 0.0
     near = [m.encoding for m in matches if m.chaos <= least_chaos + _CHAOS_TIE]
     western = _LEGACY_DEFAULT in near or sum(byte >= 0x80 for byte in data) <= _MOSTLY_ASCII * len(data)
-    pages = _CODE_PAGES.get(matches[0].language, ()) if matches else ()
-    spoken = [m.encoding for m in matches if m.encoding in pages and m.chaos <= least_chaos + _LANGUAGE_TIE]
+    language = matches[0].language if matches else ""
+    pages = _CODE_PAGES.get(language, ())
+    spoken = [m.encoding for m in matches if m.encoding in pages and m.chaos <= least_chaos + _LANGUAGE_TIE
+              and _in_alphabet(as_text(data, m.encoding), _ALPHABETS[language])]
     if western or spoken:
         preferred = [*sorted(spoken, key=pages.index), *([_LEGACY_DEFAULT] if western else [])]
         chosen = _single_byte(data, [*preferred, *(e for e in near if e.startswith(_SINGLE_BYTE))], preferred)
@@ -162,6 +164,25 @@ _CODE_PAGES: dict[str, tuple[str, ...]] = {
     "Turkish": ("cp1254", "iso8859_9"),
     **dict.fromkeys(("Lithuanian", "Latvian", "Estonian"), ("cp1257", "iso8859_13")),
 }
+#: The letters beyond ASCII of each language of :data:`_CODE_PAGES` (lower case; both forms
+#: of Romanian's and Turkish's s and t with a mark below).
+_ALPHABETS = {
+    "Polish": "ąćęłńóśźż", "Czech": "áčďéěíňóřšťúůýž", "Slovak": "áäčďéíĺľňóôŕšťúýž",
+    "Hungarian": "áéíóöőúüű", "Romanian": "ăâîșşțţ", "Croatian": "čćđšž", "Slovene": "čćđšž",
+    "Turkish": "âçğıîöşûü", "Lithuanian": "ąčęėįšųūž", "Latvian": "āčēģīķļņšūž", "Estonian": "äõöüšž",
+}
+#: The share of a text's letters beyond ASCII that must be its language's, read in that
+#: language's code page, for the page to be preferred: the detector hears a language from
+#: letters stripped of their marks, and heard French as Romanian (its à, è, ê then read ŕ, č, ę).
+_ALPHABET_SHARE = 0.8
+
+
+def _in_alphabet(text: str, alphabet: str) -> bool:
+    """Whether most of the letters beyond ASCII in ``text`` are ``alphabet``'s (:data:`_ALPHABET_SHARE`)."""
+    letters = [char for char in text.lower() if char > "\x7f" and char.isalpha()]
+    return not letters or sum(char in alphabet for char in letters) >= _ALPHABET_SHARE * len(letters)
+
+
 #: How much worse than the detector's first (its "chaos") the language's code page may fit.
 _LANGUAGE_TIE = 0.05
 _SINGLE_BYTE = ("cp125", "iso8859")
