@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import shutil
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -662,3 +663,31 @@ def test_an_index_used_after_it_is_closed_says_so(tmp_path: Path) -> None:
         dupefind.Index(tmp_path / "b.index", {"jobs": 1})  # type: ignore[arg-type]  # wrong on purpose
     with dupefind.Index(tmp_path / "a.index") as again:
         assert again.info().documents == 1
+
+
+@pytest.mark.parametrize("moved", [["a"], ["a", "b"]], ids=["its-first", "its-first-two"])
+def test_identical_documents_stay_paired_when_their_group_first_has_moved(tmp_path: Path, moved: list[str]) -> None:
+    """Each member of a group of identical documents is paired with the group's first; when
+    that first can no longer be read (a locations-only index whose file moved; a file changed
+    during a scan), the group is led by its next member, as in a scan of the files still there."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name in ("a", "b", "c", "d"):
+        shutil.copyfile(SAMPLES / "040_night_trains_return.txt", folder / f"{name}.txt")
+    for name in ("062_garden_birds_in_winter.txt", "010_elm_street_community_garden.txt"):
+        shutil.copyfile(SAMPLES / name, folder / name)
+    config = dupefind.Config(jobs=1)
+    with dupefind.Index(tmp_path / "docs.index", config, keep_texts=False) as index:
+        index.add([str(folder)])
+        for name in moved:
+            (folder / f"{name}.txt").rename(tmp_path / f"{name}.moved")
+        report = index.pairs()
+        new = tmp_path / "new"
+        new.mkdir()
+        shutil.copyfile(SAMPLES / "040_night_trains_return.txt", new / "e.txt")
+        checked = index.check([str(new)])
+    scanned = dupefind.scan([str(folder)], config)
+    assert [(p.a, p.b) for p in report.pairs] == [(p.a, p.b) for p in scanned.pairs] != []
+    assert sorted(s.path for s in report.skipped) == sorted(str(folder / f"{name}.txt") for name in moved)
+    both = dupefind.scan([str(folder), str(new)], config)
+    assert [(p.a, p.b) for p in checked.pairs] == [(p.a, p.b) for p in both.pairs if str(new / "e.txt") in (p.a, p.b)]

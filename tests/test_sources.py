@@ -564,4 +564,5 @@ FRENCH = ("Le café était plein à craquer ce matin-là. Les élèves du lycée
 def test_french_legacy_text_misheard_as_another_language_is_read_as_windows_1252(tmp_path: Path) -> None:
     path = write(tmp_path / "fr.txt", FRENCH.encode("cp1252"))
     records, skipped = read([path])
+    assert skipped == {}
     assert records[str(path)].text == FRENCH, f"decoded as {records[str(path)].location.encoding}"

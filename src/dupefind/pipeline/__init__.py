@@ -117,8 +117,36 @@ def find_pairs(catalog: Catalog, config: Config, *, views: Sequence[View], progr
     if candidates is None:
         candidates = proposed(catalog, views=views, involving=involving, threads=config.processes)
     pairs, changed = _verified(candidates, catalog, config, progress, load, workers)
+    asked = set(candidates)
+    while extra := _led_again(catalog, changed, involving, asked):
+        # A group of identical documents whose first changed, or moved out of an index, is
+        # led by its next member: its members' pairs with one another stand, as in a scan
+        # without that first (its members' pairs with the rest were asked of each of them).
+        asked.update(extra)
+        more, more_changed = _verified(extra, catalog, config, progress, load, workers)
+        pairs += more
+        changed |= more_changed
     pairs.sort(key=_rank)
     return pairs, changed
+
+
+def _led_again(catalog: Catalog, changed: set[int], involving: frozenset[int] | None,
+               asked: set[tuple[int, int]]) -> list[tuple[int, int]]:
+    """For each group of identical documents (:func:`identical_groups`) whose first is among
+    ``changed``: its first member not changed paired with its other members not changed, less
+    the pairs already ``asked`` (and only those naming one of ``involving``, if given)."""
+    if not changed:
+        return []
+    groups: dict[int, list[int]] = {}
+    for first, member in identical_groups(catalog)[1]:
+        if first in changed:
+            groups.setdefault(first, [first]).append(member)
+    extra = []
+    for members in groups.values():
+        left = [k for k in sorted(members) if k not in changed]
+        extra += [(left[0], k) for k in left[1:]
+                  if (left[0], k) not in asked and (involving is None or left[0] in involving or k in involving)]
+    return extra
 
 
 def proposed(catalog: Catalog, *, views: Sequence[View], involving: frozenset[int] | None = None,
