@@ -198,13 +198,29 @@ def _windowed_blocks(seq_a: Codes | Sequence[int], seq_b: Codes | Sequence[int])
             return blocks + found
         limit_a = end_a if end_a == len(seq_a) else i + 3 * (end_a - i) // 4
         limit_b = end_b if end_b == len(seq_b) else j + 3 * (end_b - j) // 4
-        kept = [block for block in found if block[1] <= limit_a and block[3] <= limit_b]
+        kept = _within(found, limit_a, limit_b)
         if kept:
             blocks += kept
             i, j = kept[-1][1], kept[-1][3]
         else:
             i, j = i + max(1, (end_a - i) // 2), j + max(1, (end_b - j) // 2)
     return blocks
+
+
+def _within(blocks: list[tuple[int, int, int, int]], limit_a: int, limit_b: int) -> list[tuple[int, int, int, int]]:
+    """The identical blocks (in order on both sides) up to ``limit_a`` and ``limit_b``, the one
+    that crosses a limit cut there (the next window aligns its rest again): kept whole or not
+    at all, a block running past the window's three quarters (two identical texts: one block,
+    the whole window) was lost, and half a window passed by with nothing aligned."""
+    kept = []
+    for x1, x2, y1, _ in blocks:  # (an identical block is as long on both sides)
+        size = min(x2 - x1, limit_a - x1, limit_b - y1)
+        if size <= 0:
+            break
+        kept.append((x1, x1 + size, y1, y1 + size))
+        if size < x2 - x1:
+            break
+    return kept
 
 
 def _passage(ia: int, ib: int, ja: int, jb: int, same: int, ids_a: Codes, ids_b: Codes,
