@@ -100,3 +100,16 @@ def test_locations_only_on_an_index_that_stores_texts_says_so(tmp_path: Path) ->
     again = run_main(["index", "add", str(index), str(SAMPLES), "--locations-only"])
     assert again.exit_code == 2 and "--locations-only" in again.stderr
     assert "stores its documents' texts" in again.stderr and "True" not in again.stderr
+
+
+def test_options_the_index_keeps_are_said_to_come_from_it(tmp_path: Path) -> None:
+    """Not "default" when they are not: ``index pairs`` of an index made with ``--ngram 6`` says
+    its ngram came from the index; given again on the command line, the report is the scan's."""
+    docs = _folder(tmp_path, ["040_night_trains_return.txt", "041_overnight_train_comeback_spun.txt"])
+    index = str(tmp_path / "docs.index")
+    assert run_main(["index", "add", index, str(docs), "--ngram", "6", "-j", "1", "-q"]).exit_code == 0
+    sources = json.loads(run_main(["index", "pairs", index, "--format", "json", "-j", "1"]).stdout)["config_sources"]
+    assert sources["ngram"] == "index" and sources["num_perm"] == "default" and sources["threshold"] == "default"
+    again = run_main(["index", "pairs", index, "--format", "json", "--ngram", "6", "-j", "1"])
+    scan = run_main(["scan", str(docs), "--format", "json", "--ngram", "6", "-j", "1"])
+    assert again.stdout == scan.stdout

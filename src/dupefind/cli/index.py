@@ -135,7 +135,8 @@ def check(index_path: str, paths: tuple[str, ...], fmt: str, output: str | None,
     need_output(fmt, output)
     with open_index(index_path, knobs) as store, progress_bars(enabled=fmt == "rich" and not quiet) as progress:
         report = store.check(list(paths), progress=progress)
-    show_report(report, fmt=fmt, output=output, max_passages=max_passages, max_chars=max_chars, top=top, quiet=quiet)
+    show_report(report, fmt=fmt, output=output, max_passages=max_passages, max_chars=max_chars, top=top, quiet=quiet,
+                stored=FINGERPRINT_OPTIONS)
     exit_with(found=bool(report.pairs), skipped=bool(report.skipped), fail=fail_on_duplicates)
 
 
@@ -149,7 +150,8 @@ def pairs(index_path: str, fmt: str, output: str | None, max_passages: int, max_
     need_output(fmt, output)
     with open_index(index_path, knobs) as store, progress_bars(enabled=fmt == "rich" and not quiet) as progress:
         report = store.pairs(progress=progress)
-    show_report(report, fmt=fmt, output=output, max_passages=max_passages, max_chars=max_chars, top=top, quiet=quiet)
+    show_report(report, fmt=fmt, output=output, max_passages=max_passages, max_chars=max_chars, top=top, quiet=quiet,
+                stored=FINGERPRINT_OPTIONS)
     exit_with(found=bool(report.pairs), skipped=bool(report.skipped), fail=fail_on_duplicates)
 
 

@@ -15,6 +15,7 @@ import click
 from rich.console import Console, RenderableType
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 
+from ..config import Config
 from ..errors import DupefindError
 from ..files import ordinary_mode, special_file
 from ..models import Report
@@ -104,13 +105,19 @@ def _progress(console: Console, count: int) -> Iterator[Callable[[], None]]:
 
 
 def show_report(report: Report, *, fmt: str, output: str | None, max_passages: int, max_chars: int, top: int,
-                quiet: bool) -> None:
+                quiet: bool, stored: Iterable[str] = ()) -> None:
     """The report in ``fmt`` on stdout or in ``output``, as every command that reports pairs
     writes it (``scan``, ``index check``, ``index pairs``). ``quiet`` leaves out the rich report
     on the terminal (a file named by ``output`` is still written) and prints the one-line
     summary instead, on stdout, or on stderr when stdout carries a machine report: a report
-    in JSON, JSONL or CSV goes where it was asked to, quiet or not (a pipeline's ``-q``)."""
+    in JSON, JSONL or CSV goes where it was asked to, quiet or not (a pipeline's ``-q``).
+    ``stored``: the options an index keeps (``index check`` and ``pairs``), whose source, unless
+    given on the command line or in a config file or left at their defaults, is the index."""
     sources = config_sources(click.get_current_context(), report.config)
+    defaults = Config().as_dict()
+    for field in stored:  # (an index's fingerprint options, not given again and not the defaults: the index's)
+        if sources.get(field) == "default" and report.config.get(field) != defaults[field]:
+            sources[field] = "index"
     if fmt == "parquet" and output is not None:
         write_parquet(report, output)
     elif fmt != "rich":
