@@ -169,3 +169,18 @@ def test_counts_beyond_any_meaning_are_usage_errors(option: str) -> None:
 
     result = run_main(["scan", str(SAMPLES), option, str(2**64), "-q"])
     assert result.exit_code == 2 and option in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_flag_set_in_the_file_is_switched_off_on_the_command_line(tmp_path: Path) -> None:
+    from conftest import SAMPLES, run_main
+
+    config = write(tmp_path / "flags.toml", "fail-on-duplicates = true\nquiet = true\nfollow-symlinks = true\n")
+    on = run_main(["scan", str(SAMPLES), "--config", str(config)])
+    assert on.exit_code == 1 and len(on.stdout.splitlines()) == 1  # both flags from the file
+    off = run_main(["scan", str(SAMPLES), "--config", str(config), "--no-fail-on-duplicates", "--no-quiet",
+                    "--no-follow-symlinks", "--format", "json"])
+    assert off.exit_code == 0 and off.stdout.startswith("{")
+    import json
+
+    sources = json.loads(off.stdout)["config_sources"]
+    assert sources["follow_symlinks"] == "command line" and json.loads(off.stdout)["config"]["follow_symlinks"] is False

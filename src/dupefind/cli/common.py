@@ -96,7 +96,7 @@ def config_options(*, scan: bool) -> Callable[[F], F]:
             help="Processes for reading, fingerprinting and verifying; 0 uses every core."))
     options.append(COLOR_OPTION)
     options.append(click.option(
-        "--fail-on-duplicates", is_flag=True, default=False,
+        "--fail-on-duplicates/--no-fail-on-duplicates", default=False,
         help="Exit 1 when duplicates are found (for CI); otherwise a finished scan exits 0." if scan
         else "Exit 1 when the two files are copies (for scripts); otherwise 0."))
 
@@ -104,7 +104,7 @@ def config_options(*, scan: bool) -> Callable[[F], F]:
         options += [
             click.option("--top", type=click.IntRange(min=0), default=0, show_default=True,
                          help="Pairs shown in the rich report (most similar first); 0 shows all."),
-            click.option("--quiet", "-q", is_flag=True, default=False,
+            click.option("--quiet/--no-quiet", "-q", default=False,
                          help="Print only the one-line summary (the report still goes to --output); "
                               "the exit code says the rest."),
         ]

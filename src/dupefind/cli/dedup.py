@@ -69,7 +69,7 @@ dedup = click.Command(
                           "oldest-id (the id that sorts first, numbers as numbers)."),
         click.Option(["--report"], type=click.Path(dir_okay=False, allow_dash=True), default=None,
                      help="Also write the JSON report, with the keep/drop listing, to this file ('-': stdout)."),
-        click.Option(["--quiet", "-q"], is_flag=True, default=False,
+        click.Option(["--quiet/--no-quiet", "-q"], default=False,
                      help="Print nothing but errors (the exit code still says how it went)."),
         *_scan_settings(),
     ],

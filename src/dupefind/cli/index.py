@@ -41,7 +41,7 @@ def input_options(func: F) -> F:
         click.option("--include", multiple=True, metavar="GLOB",
                      help="Read only files whose path (relative to the folder) or name matches; repeatable."),
         click.option("--exclude", multiple=True, metavar="GLOB", help="Leave out matching files and folders; repeatable."),
-        click.option("--follow-symlinks", is_flag=True, default=DEFAULT.follow_symlinks,
+        click.option("--follow-symlinks/--no-follow-symlinks", default=DEFAULT.follow_symlinks,
                      help="Follow symbolic links that lead out of a read folder."),
         click.option("--id-field", default=DEFAULT.id_field, show_default=True, help="JSONL field (Parquet column) holding the id."),
         click.option("--text-field", default=DEFAULT.text_field, show_default=True,
@@ -85,9 +85,9 @@ def open_index(path: str, knobs: dict[str, Any], *, create: bool = False, keep_t
 @index.command()
 @click.argument("index_path", metavar="INDEX")
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--replace", "replace_changed", is_flag=True, default=False,
+@click.option("--replace/--no-replace", "replace_changed", default=False,
               help="Replace a document whose id is already indexed with another text (otherwise it is skipped).")
-@click.option("--locations-only", is_flag=True, default=False,
+@click.option("--locations-only/--no-locations-only", default=False,
               help="When making the index: keep only where each text was read, not the text (re-read at check time).")
 @click.option("--scheme", type=click.Choice(["stopwords", "words", "chars"]), default=DEFAULT.scheme,
               show_default=True, help="Shingles (fixed when the index is made).")
@@ -103,7 +103,7 @@ def open_index(path: str, knobs: dict[str, Any], *, create: bool = False, keep_t
               help="A line or sentence in at least this many documents is boilerplate (fixed when the index is made).")
 @click.option("--jobs", "-j", type=int, default=DEFAULT.jobs, show_default=True,
               help="Processes for reading and fingerprinting; 0 uses every core.")
-@click.option("--quiet", "-q", is_flag=True, default=False,
+@click.option("--quiet/--no-quiet", "-q", default=False,
               help="Print only the one-line summary (no progress, no line per skipped input); the exit code says the rest.")
 @input_options
 @config_file_option

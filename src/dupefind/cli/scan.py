@@ -28,7 +28,7 @@ from .output import need_output, show_report
 @click.option("--include", multiple=True, metavar="GLOB",
               help="Read only files whose path (relative to the folder) or name matches; repeatable.")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Leave out matching files and folders; repeatable.")
-@click.option("--follow-symlinks", is_flag=True, default=DEFAULT.follow_symlinks,
+@click.option("--follow-symlinks/--no-follow-symlinks", default=DEFAULT.follow_symlinks,
               help="Follow symbolic links that lead out of a scanned folder.")
 @click.option("--id-field", default=DEFAULT.id_field, show_default=True, help="JSONL field (Parquet column) holding the id.")
 @click.option("--text-field", default=DEFAULT.text_field, show_default=True, help="JSONL field (Parquet column) holding the text.")
