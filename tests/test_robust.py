@@ -42,6 +42,11 @@ def test_one_path_as_a_string_or_a_path_is_one_path(at_repo: Path) -> None:
         assert list(report.pairs) == list(listed.pairs)
 
 
+def test_two_scans_of_the_same_inputs_are_equal_reports(at_repo: Path) -> None:
+    first, second = dupefind.scan("samples"), dupefind.scan("samples")
+    assert first == second  # (their wall times are no part of it)
+
+
 @pytest.mark.parametrize("bad", [b"samples", 42, [b"samples"], [None]])
 def test_anything_else_is_a_type_error(bad: object) -> None:
     with pytest.raises(TypeError, match="path"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pickle
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any, overload
 
@@ -275,7 +275,8 @@ class Report:
     """Groups of ids connected by reported pairs, each sorted, largest first."""
     skipped: tuple[Skipped, ...]
     """Inputs that could not be read, sorted by path."""
-    seconds: float = 0.0
-    """Wall time of the scan (not part of the JSON report, which is deterministic)."""
+    seconds: float = field(default=0.0, compare=False)
+    """Wall time of the scan (not part of the JSON report, which is deterministic, nor of the
+    report's equality: two scans of the same inputs give equal reports)."""
     ignored: tuple[Skipped, ...] = ()
     """Files a folder walk passed over for their type, sorted by path (they are not failures)."""
