@@ -106,6 +106,9 @@ def test_identical_short_texts_are_wholly_alike() -> None:
     assert pair.duplicate and pair.similarity == 1.0 and pair.containment == 1.0
     other = dupefind.compare("Reporting bugs: please tell us.", "Ask anything at all.")
     assert not other.duplicate and other.similarity == 0.0
+    for text in ("hello", "Reporting bugs: please tell us."):  # every pair says what kind it is
+        alike = dupefind.compare(text, text)
+        assert alike.relation is not None and alike.relation.kinds == ("verbatim",) and len(alike.passages) == 1
 
 
 def test_the_same_words_left_between_edits_count_as_identical() -> None:
