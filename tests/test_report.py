@@ -242,3 +242,19 @@ def test_rich_view_reads_at_80_columns_and_top_limits_the_pairs(tmp_path: Path) 
     assert f"(idsunder{tmp_path}/a-rather-long-folder-name/with-another-level-below-it/)" in title
     assert "2 more pair(s) not shown: --top 0 shows all" in out
     assert sum(line.startswith(("1 ", "2 ")) for line in lines) == 1
+
+
+def test_line_separators_inside_strings_are_escaped_so_an_item_is_one_line() -> None:
+    """JSON allows U+2028, U+2029 and U+0085 raw inside strings; ``str.splitlines`` (and
+    JavaScript before ES2019) takes them for line breaks, and one record read as three."""
+    import dupefind
+    from dupefind.report import report_json
+    from dupefind.report.json_report import report_jsonl
+
+    text = "Line one\u2028line two\x85 and\u2029 more words of the same note. " * 20
+    report = dupefind.scan_texts([("a\u2028id", text), ("b", text)])
+    lines = report_jsonl(report).splitlines()
+    assert [json.loads(line)["type"] for line in lines] == ["header", "document", "document", "pair", "cluster"]
+    whole = report_json(report)
+    assert not any(char in whole for char in "\u2028\u2029\x85")
+    assert json.loads(whole)["pairs"][0]["passages"][0]["a_text"].startswith("Line one\u2028line two\x85")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from collections.abc import Iterator
 from importlib import resources
 from typing import Any
@@ -63,7 +64,7 @@ def report_json_chunks(report: Report, *, dedup: DedupPlan | None = None,
     for key, items in _lists(report, dedup):
         yield f",\n  {json.dumps(key)}: ["
         separator = "\n    "
-        while lines := [_ITEM.encode(item) for item in itertools.islice(items, _ITEMS_PER_CHUNK)]:
+        while lines := [_one_line(_ITEM.encode(item)) for item in itertools.islice(items, _ITEMS_PER_CHUNK)]:
             yield separator + ",\n    ".join(lines)
             separator = ",\n    "
         yield "\n  ]" if separator != "\n    " else "]"
@@ -72,6 +73,14 @@ def report_json_chunks(report: Report, *, dedup: DedupPlan | None = None,
 
 #: One list item as one line of JSON (the C encoder: no indent).
 _ITEM = json.JSONEncoder(ensure_ascii=False)
+#: Characters JSON leaves as they are inside strings that other readers take for line breaks
+#: (Python's ``str.splitlines``, JavaScript before ES2019): escaped, so an item is one line.
+_LINE_BREAKS = re.compile("[\x85\u2028\u2029]")
+
+
+def _one_line(encoded: str) -> str:
+    """JSON text with :data:`_LINE_BREAKS` escaped (they only occur inside its strings)."""
+    return _LINE_BREAKS.sub(lambda found: f"\\u{ord(found.group()):04x}", encoded)
 #: List items put into one piece of text at a time.
 _ITEMS_PER_CHUNK = 1000
 
@@ -86,12 +95,12 @@ def report_jsonl_chunks(report: Report, *, dedup: DedupPlan | None = None,
                         config_sources: dict[str, str] | None = None) -> Iterator[str]:
     """:func:`report_jsonl` a line at a time."""
     header = {"type": "header", **_head(report, dedup, config_sources)}
-    yield json.dumps(header, ensure_ascii=False) + "\n"
+    yield _one_line(json.dumps(header, ensure_ascii=False)) + "\n"
     kinds = {"documents": "document", "pairs": "pair", "clusters": "cluster", "skipped": "skipped",
              "ignored": "ignored", "dedup": "dedup"}
     for key, items in _lists(report, dedup):
         for item in items:
-            yield _ITEM.encode({"type": kinds[key], **item}) + "\n"
+            yield _one_line(_ITEM.encode({"type": kinds[key], **item})) + "\n"
 
 
 def _head(report: Report, dedup: DedupPlan | None, config_sources: dict[str, str] | None) -> dict[str, Any]:
