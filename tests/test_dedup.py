@@ -306,3 +306,40 @@ def test_cli_dedup_writes_to_stdout_and_ends_quietly_when_its_reader_does(tmp_pa
         assert head.returncode == 0 and head.stderr == b"" and head.stdout.startswith(b'{"id": "r0"')
     full = _dedup_cli(str(folder), "-o", "/dev/full")
     assert full.returncode == 2 and b"No space left on device" in full.stderr and b"Traceback" not in full.stderr
+
+
+def _pair(a: str, b: str, coverage_a: float, coverage_b: float, kinds: tuple[str, ...]) -> Pair:
+    return Pair(a, b, 0.3, max(coverage_a, coverage_b), coverage_a, coverage_b, True, (),
+                Relation(kinds, 1.0, 0.0, coverage_a, coverage_b, 0.0))
+
+
+def _report(pairs: list[Pair], chars: dict[str, int]) -> Report:
+    docs = tuple(Document(d, d, n, n // 6, False) for d, n in sorted(chars.items()))
+    return Report(config={}, documents=docs, pairs=tuple(pairs), clusters=clusters((p.a, p.b) for p in pairs),
+                  skipped=())
+
+
+@pytest.mark.parametrize("keep", KEEP_RULES)
+def test_a_document_is_removed_only_for_one_it_is_mostly_inside(keep: str) -> None:
+    """Two articles sharing a quote are both kept; an excerpt goes for the article around it,
+    never the article for its excerpt; a copy of the article goes for it, and an excerpt of
+    that copy for the kept article, through the copy."""
+    chars = {"article": 6000, "copy": 6100, "excerpt": 900, "quoting": 5000, "excerpt-of-copy": 800}
+    report = _report([
+        _pair("article", "quoting", 0.05, 0.06, ("passage",)),  # a shared quote: no document inside the other
+        _pair("article", "excerpt", 0.15, 1.0, ("verbatim", "partial")),
+        _pair("article", "copy", 0.98, 0.97, ("verbatim",)),
+        _pair("copy", "excerpt-of-copy", 0.13, 0.95, ("verbatim", "partial")),
+    ], chars)
+    plan = plan_dedup(report, keep=keep, order=["excerpt", "quoting", "article", "copy", "excerpt-of-copy"])  # type: ignore[arg-type]  # from KEEP_RULES
+    assert check_plan(report, plan) == []
+    removed = {r.id: r.duplicate_of for r in plan.removed}
+    if keep == "first":  # the excerpt comes first: kept, and the article around it too
+        assert removed == {"copy": "article", "excerpt-of-copy": "article"}
+    elif keep == "shortest":  # the excerpts are kept, and so are the articles around them
+        assert removed == {"copy": "article"}
+    elif keep == "longest":
+        assert removed == {"article": "copy", "excerpt": "copy", "excerpt-of-copy": "copy"}
+    else:  # oldest-id: "article" sorts first
+        assert removed == {"copy": "article", "excerpt": "article", "excerpt-of-copy": "article"}
+    assert "quoting" in plan.kept

@@ -1,9 +1,13 @@
-"""Dedup: one document kept per cluster, the others removed, each pointing at the kept one.
+"""Dedup: in each cluster of copies, the documents that are mostly inside a kept one removed,
+each pointing at the kept one.
 
 A scan gives clusters (connected groups of reported pairs); :func:`plan_dedup` chooses which
-member of each cluster to keep by a rule (:data:`KEEP_RULES`) and says, for every removed
-document, which kept document it duplicates (``duplicate_of``: always a kept one, never a chain)
-and the figures of the pair that ties it to its cluster (:class:`Removal`). :func:`dedup`
+member of each cluster to keep by a rule (:data:`KEEP_RULES`), removes the members mostly inside
+it (directly or through removed ones), keeps the next member left by the rule, and so on
+(:class:`Chooser`): a cluster of near-duplicates keeps one document, two articles that only
+share a passage keep both. It says, for every removed document, which kept document it
+duplicates (``duplicate_of``: always a kept one, never a chain) and the figures of the pair
+that ties it to its cluster (:class:`Removal`). :func:`dedup`
 scans, then reads the inputs again in input order and writes the kept records and, if asked,
 the removed ones as JSONL (see :mod:`dupefind.dedup_output`).
 
@@ -22,6 +26,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .errors import ConfigError
+from .explain import CONTAINED
 from .models import Pair, Report
 
 KeepRule = Literal["first", "longest", "shortest", "oldest-id"]
@@ -66,21 +71,32 @@ class DedupPlan:
     """Every removed document, sorted by id."""
 
 
+#: A document is removed only when at least this share of it is in the document it is removed
+#: for: of its words inside the pair's passages (or, for a pair shown without passages, of its
+#: shingles, its containment): the ``partial`` kind's "mostly inside" (:mod:`dupefind.explain`).
+INSIDE = CONTAINED
+
+
 @dataclass(frozen=True, slots=True)
 class _Link:
-    """A reported pair as dedup needs it."""
+    """A reported pair as dedup needs it, seen from one of its documents."""
 
     other: str
     similarity: float
     containment: float
     kinds: tuple[str, ...]
+    inside: bool
+    """Whether the document is mostly inside ``other`` (:data:`INSIDE`): it may be removed for it."""
 
 
 class Chooser:
     """Decides document by document, in input order, whether each is kept or removed.
 
-    With the ``first`` rule the first member of a cluster met is kept; the other rules choose
-    the kept member of every cluster up front.
+    A document is removed only for a kept one it is mostly inside, directly or through removed
+    ones (each mostly inside the next): two articles that share a passage, or a long article
+    around a kept excerpt, are both kept; whatever a removed record held is in a kept one. The
+    first document of a cluster by the rule is kept (``first``: the first met), then every
+    member that can be removed for it; a member left is kept in turn, and so on.
     """
 
     def __init__(self, report: Report, *, keep: KeepRule = "first") -> None:
@@ -93,52 +109,57 @@ class Chooser:
             self._add(pair)
         for links in self._links.values():
             links.sort(key=lambda link: (-link.similarity, -link.containment, link.other))
-        chars = {d.id: d.chars for d in report.documents}
-        self._winner: dict[int, str] = {}
-        if keep != "first":
-            for number, members in enumerate(report.clusters):
-                self._winner[number] = min(members, key=_rank(keep, chars))
-        self._toward: dict[int, dict[str, _Link]] = {}
+        self._kept: set[str] = set()
+        self._removed: dict[str, Removal] = {}
+        if keep != "first":  # the order of the rule, known up front
+            chars = {d.id: d.chars for d in report.documents}
+            for members in report.clusters:
+                for doc in sorted(members, key=_rank(keep, chars)):
+                    if doc not in self._removed:
+                        self._keep(doc)
 
     def _add(self, pair: Pair) -> None:
         kinds = pair.relation.kinds if pair.relation is not None else ()
-        for one, other in ((pair.a, pair.b), (pair.b, pair.a)):
-            self._links.setdefault(one, []).append(_Link(other, pair.similarity, pair.containment, kinds))
+        for one, other, covered, contained in ((pair.a, pair.b, "coverage_a", pair.containment_a),
+                                               (pair.b, pair.a, "coverage_b", pair.containment_b)):
+            share = getattr(pair.relation, covered) if pair.relation is not None else contained
+            self._links.setdefault(one, []).append(
+                _Link(other, pair.similarity, pair.containment, kinds, share >= INSIDE))
 
     def decide(self, doc: str) -> Removal | None:
-        """``None`` when ``doc`` is kept; otherwise why it is removed. Call once per document."""
-        number = self._cluster.get(doc)
-        if number is None:
+        """``None`` when ``doc`` is kept; otherwise why it is removed. Call once per document,
+        in input order (the ``first`` rule keeps the first met)."""
+        if doc not in self._cluster:
             return None
-        winner = self._winner.setdefault(number, doc)
-        if winner == doc:
-            return None
-        toward = self._toward.get(number)
-        if toward is None:
-            toward = self._toward[number] = self._paths_to(winner)
-        link = toward[doc]
-        return Removal(doc, winner, link.other, link.similarity, link.containment, link.kinds)
+        if doc not in self._kept and doc not in self._removed:
+            self._keep(doc)
+        return self._removed.get(doc)
 
-    def _paths_to(self, winner: str) -> dict[str, _Link]:
-        """For each member of the winner's cluster, its pair with a member one step nearer to
-        the winner (breadth first; the strongest such pair, then the smallest id)."""
+    def _keep(self, winner: str) -> None:
+        """Keep ``winner``, and remove for it every document not yet decided that is mostly
+        inside it or inside one removed for it (breadth first): each with its pair with a
+        document one step nearer to the winner (the strongest such pair, then the smallest id)."""
+        self._kept.add(winner)
         distance = {winner: 0}
         queue = deque([winner])
         while queue:
             node = queue.popleft()
-            for link in self._links.get(node, ()):
-                if link.other not in distance:
-                    distance[link.other] = distance[node] + 1
-                    queue.append(link.other)
-        toward: dict[str, _Link] = {}
-        for node, steps in distance.items():
+            for back in self._links.get(node, ()):
+                other = back.other
+                if other in distance or other in self._kept or other in self._removed:
+                    continue
+                if any(link.other == node and link.inside for link in self._links[other]):
+                    distance[other] = distance[node] + 1
+                    queue.append(other)
+        for node, steps in sorted(distance.items(), key=lambda item: item[1]):
             if steps:
-                toward[node] = next(link for link in self._links[node] if distance.get(link.other) == steps - 1)
-        return toward
+                link = next(link for link in self._links[node]
+                            if link.inside and distance.get(link.other) == steps - 1)
+                self._removed[node] = Removal(node, winner, link.other, link.similarity, link.containment, link.kinds)
 
 
 def plan_dedup(report: Report, *, keep: KeepRule = "first", order: Iterable[str] | None = None) -> DedupPlan:
-    """Which documents of ``report`` to keep and which to remove, one kept per cluster.
+    """Which documents of ``report`` to keep and which to remove (:class:`Chooser`).
 
     ``order`` is the documents' ids in input order (for the ``first`` rule); ids it leaves out
     come after it, by id. Without it, the report's order (by id) is used.
@@ -205,6 +226,11 @@ def check_plan(report: Report, plan: DedupPlan) -> Sequence[str]:
         if cluster.get(r.id) is None or cluster.get(r.id) != cluster.get(r.duplicate_of):
             problems.append(f"{r.id} and {r.duplicate_of} are not in one cluster")
     for members in report.clusters:
-        if sum(m in kept for m in members) != 1:
-            problems.append(f"cluster of {members[0]} keeps {sum(m in kept for m in members)} documents")
+        if not any(m in kept for m in members):
+            problems.append(f"cluster of {members[0]} keeps no document")
+    inside = {(p.a, p.b): (p.relation.coverage_a if p.relation else p.containment_a) for p in report.pairs}
+    inside |= {(p.b, p.a): (p.relation.coverage_b if p.relation else p.containment_b) for p in report.pairs}
+    for r in plan.removed:
+        if inside.get((r.id, r.matched), 0.0) < INSIDE:
+            problems.append(f"{r.id} is removed for {r.matched}, which it is not mostly inside")
     return problems

@@ -1,4 +1,4 @@
-"""``dupefind dedup``: keep one record per cluster, write the kept (and the removed) as JSONL."""
+"""``dupefind dedup``: keep one record per group of copies, write the kept (and the removed) as JSONL."""
 
 from __future__ import annotations
 
@@ -27,9 +27,10 @@ def _scan_settings() -> list[click.Parameter]:
 
 def _dedup(paths: tuple[str, ...], output: str, removed: str | None, keep: str, report: str | None, quiet: bool,
            **knobs: Any) -> None:
-    """Keep one record of each group of copies: the kept records go to -o FILE, the removed
-    ones (each with duplicate_of, the kept id, and the pair that ties it to its group) to
-    --removed FILE, both JSONL; records are passed through as they came."""
+    """Keep one record of each group of copies: a record is removed only when it is mostly
+    inside a kept one (two articles that share a quote are both kept). The kept records go to
+    -o FILE, the removed ones (each with duplicate_of, the kept id, and the pair that ties it
+    to its group) to --removed FILE, both JSONL; records are passed through as they came."""
     config = build_config(knobs)
     if [output, removed, report].count("-") > 1:
         raise click.UsageError("only one of --output, --removed and --report can go to stdout ('-')")
