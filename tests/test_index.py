@@ -691,3 +691,18 @@ def test_identical_documents_stay_paired_when_their_group_first_has_moved(tmp_pa
     assert sorted(s.path for s in report.skipped) == sorted(str(folder / f"{name}.txt") for name in moved)
     both = dupefind.scan([str(folder), str(new)], config)
     assert [(p.a, p.b) for p in checked.pairs] == [(p.a, p.b) for p in both.pairs if str(new / "e.txt") in (p.a, p.b)]
+
+
+@pytest.mark.parametrize("name", [":memory:", "file:x.index", "file:y.index?mode=memory"])
+def test_an_index_named_as_sqlite_names_special_databases_is_that_file(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch,
+                                                                         name: str) -> None:
+    """SQLite reads ``:memory:`` as a database nowhere and ``file:...`` as a URI (x.index was
+    written instead of file:x.index); an index is always the file named."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "x.index").write_bytes(b"")
+    with dupefind.Index(name, dupefind.Config(jobs=1)) as index:
+        index.add([str(SAMPLES / "040_night_trains_return.txt")])
+    assert (tmp_path / name).is_file() and (tmp_path / "x.index").read_bytes() == b""
+    with dupefind.Index(name, create=False) as again:
+        assert again.info().documents == 1

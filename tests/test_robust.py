@@ -496,8 +496,13 @@ def test_ctrl_c_while_the_modules_load_ends_quietly(monkeypatch: pytest.MonkeyPa
     from dupefind import console
 
     monkeypatch.setitem(sys.modules, "dupefind.cli", _InterruptedWhileLoading("dupefind.cli"))
-    with pytest.raises(SystemExit) as ended:
-        console.main()
+    handlers = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    try:
+        with pytest.raises(SystemExit) as ended:
+            console.main()
+    finally:  # (the entry point answers stop signals for the process: this one is pytest's)
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
     assert ended.value.code == console.EXIT_INTERRUPTED == 130
     assert capsys.readouterr().err == "\nInterrupted.\n"
 
@@ -561,3 +566,39 @@ def test_ctrl_c_during_a_scan_ends_it_quietly_with_its_workers(tmp_path: Path, a
     while time.monotonic() < deadline and any(_alive(p) for p in workers):
         time.sleep(0.1)
     assert not any(_alive(p) for p in workers)
+
+
+@pytest.mark.parametrize(("name", "code", "says"), [("SIGTERM", 143, "Stopped by SIGTERM."), ("SIGHUP", 129, ""),
+                                                    ("SIGINT", 130, "Interrupted.")])
+@pytest.mark.parametrize("twice", [False, True], ids=["once", "passed-on-again"])
+def test_a_stop_signal_ends_a_scan_with_its_temporary_files_removed(tmp_path: Path, name: str, code: int, says: str,
+                                                                    twice: bool) -> None:
+    """SIGTERM (``timeout``, a cancelled CI job) and SIGHUP (a closed terminal) end a scan as
+    Ctrl-C does: its spooled stdin and word files removed, 128 + the signal. The same signal
+    again at once (a wrapper passing on what the group had) does not cut the cleanup short."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("reads /proc")
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    rng = random.Random(3)
+    words = [f"w{i}" for i in range(3000)]
+    body = "".join(json.dumps({"id": f"d{i}", "text": " ".join(rng.choices(words, k=300))}) + "\n" for i in range(6000))
+    scan = subprocess.Popen([sys.executable, "-m", "dupefind", "scan", "-", "-q", "--jobs", "2"], stdin=subprocess.PIPE,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "TMPDIR": str(temporary)})
+    assert scan.stdin is not None
+    scan.stdin.write(body)
+    scan.stdin.close()
+    scan.stdin = None  # (communicate() would flush it)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(_children(scan.pid)) < 2 and scan.poll() is None:
+        time.sleep(0.05)
+    assert scan.poll() is None and any(temporary.iterdir()), "the scan ended before it was stopped"
+    signum = getattr(signal, name)
+    scan.send_signal(signum)
+    if twice:
+        time.sleep(0.05)
+        scan.send_signal(signum)
+    _, err = scan.communicate(timeout=60)
+    assert scan.returncode == code and "Traceback" not in err and err.strip().endswith(says)
+    assert list(temporary.iterdir()) == []

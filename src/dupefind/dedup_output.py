@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
@@ -30,7 +29,7 @@ from .files import inside, ordinary_mode, same_file, special_file
 from .models import Location, Report
 from .parquet_source import parquet_row
 from .pipeline import PathArg, path_list, scan
-from .sources import STDIN, Record, read_records
+from .sources import STDIN, Record, read_records, spool_stdin
 
 
 class OutputError(DupefindError):
@@ -199,8 +198,7 @@ def _spooled(paths: Sequence[str], stdin: BinaryIO | None
         return
     with tempfile.TemporaryDirectory(prefix="dupefind-dedup-") as folder:
         spool = os.path.join(folder, "stdin.jsonl")
-        with open(spool, "wb") as out:
-            shutil.copyfileobj(stdin if stdin is not None else sys.stdin.buffer, out)
+        spool_stdin(stdin, spool)
         yield list(paths), [spool if p == STDIN else p for p in paths], {spool: STDIN}
 
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from .decoding import NotText, as_text, decode, id_text, looks_like_text
+from .errors import InputError
 from .htmltext import html_to_text
 from .models import Location, Skipped
 from .parquet_source import load_parquet_text, parquet_pieces, read_parquet_piece
@@ -87,9 +88,19 @@ def open_inputs(paths: Sequence[str], *, stdin: BinaryIO | None = None) -> Itera
         return
     with tempfile.TemporaryDirectory(prefix="dupefind-") as folder:
         spool = os.path.join(folder, "stdin.jsonl")
+        spool_stdin(stdin, spool)
+        yield [spool if path == STDIN else path for path in paths]
+
+
+def spool_stdin(stdin: BinaryIO | None, spool: str) -> None:
+    """Standard input (or ``stdin``) copied to the file ``spool``; a temporary folder without
+    room for it is an :class:`InputError` that says so, not a traceback."""
+    try:
         with open(spool, "wb") as out:
             shutil.copyfileobj(stdin if stdin is not None else sys.stdin.buffer, out)
-        yield [spool if path == STDIN else path for path in paths]
+    except OSError as error:
+        raise InputError(f"cannot copy standard input to {os.path.dirname(spool)}: {error.strerror or error} "
+                         "(set TMPDIR to a folder with room for it)") from None
 
 
 def read_records(

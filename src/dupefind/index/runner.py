@@ -151,6 +151,7 @@ class Index:
                                                  exclude=self.config.exclude))
         with self._store.errors():
             documents = self._store.counts()["documents"]
+        self._store.checkpoint()
         ordered = sorted(skipped, key=skip_order)
         return Added(counts["added"], counts["replaced"], counts["unchanged"],
                      tuple(s for s in ordered if not s.ignored), tuple(s for s in ordered if s.ignored), documents,

@@ -8,6 +8,7 @@ while a writer works (WAL). Every SQLite error is turned into an
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -94,7 +95,10 @@ class Store:
             raise IndexFileError(f"cannot make the index {path}: folder {folder} does not exist")
         self.closed = False
         with self.errors():
-            self.db = sqlite3.connect(path, isolation_level=None, timeout=BUSY_SECONDS, check_same_thread=False)
+            # An absolute path is a file's name to SQLite: never ":memory:" (a database nowhere) nor
+            # a "file:" URI (whose name, and whether it is a file at all, SQLite would read from it).
+            self.db = sqlite3.connect(os.path.abspath(path), isolation_level=None, timeout=BUSY_SECONDS,
+                                      check_same_thread=False)
             self._check_kind()
             if not exists or os.path.getsize(path) == 0:
                 self.db.execute(f"PRAGMA page_size = {PAGE_SIZE}")
@@ -155,6 +159,13 @@ class Store:
                 self.db.execute("ROLLBACK")
                 raise
             self.db.execute("COMMIT")
+
+    def checkpoint(self) -> None:
+        """Copy what the write-ahead log holds into the index and empty the log (its file is
+        otherwise left as large as the largest run of writes: 26 MB beside a 17 MB index after
+        an add). Best effort: a reader holding an old snapshot leaves the rest for later."""
+        with self.errors(), contextlib.suppress(sqlite3.OperationalError):
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def check_open(self) -> None:
         if self.closed:
