@@ -115,12 +115,11 @@ def _removed_line(record: Record, raw: _RawLines, config: Config, why: Removal) 
     if record.location.kind == "jsonl":
         line = raw.line(record.location)
         data = json.loads(line)
-        if not any(key in data for key in added):
+        body = line.rstrip()
+        if body.endswith(b"}") and not any(key in data for key in added):
             # The line as it came, the two fields written in before its closing brace: its
             # numbers, escapes and repeated keys stay as they were (decoding them, then encoding
             # them again, wrote 1e2 as 100.0 and lost digits of long numbers).
-            body = line.rstrip()
-            assert body.endswith(b"}")
             fields = _dump(added)[1:-2]  # '"duplicate_of": ..., "duplicate_match": {...}'
             return body[:-1].rstrip() + (b", " if data else b"") + fields + b"}\n"
     else:

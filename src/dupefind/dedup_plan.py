@@ -87,6 +87,16 @@ class _Link:
     kinds: tuple[str, ...]
     inside: bool
     """Whether the document is mostly inside ``other`` (:data:`INSIDE`): it may be removed for it."""
+    holds: bool
+    """Whether ``other`` is mostly inside the document: ``other`` may be removed for it."""
+
+
+def shares_inside(pair: Pair) -> tuple[float, float]:
+    """How much of each document of ``pair`` is in the other: the share of its words inside the
+    pair's passages, or, for a pair shown without passages, its containment."""
+    if pair.relation is None:
+        return pair.containment_a, pair.containment_b
+    return pair.relation.coverage_a, pair.relation.coverage_b
 
 
 class Chooser:
@@ -120,11 +130,9 @@ class Chooser:
 
     def _add(self, pair: Pair) -> None:
         kinds = pair.relation.kinds if pair.relation is not None else ()
-        for one, other, covered, contained in ((pair.a, pair.b, "coverage_a", pair.containment_a),
-                                               (pair.b, pair.a, "coverage_b", pair.containment_b)):
-            share = getattr(pair.relation, covered) if pair.relation is not None else contained
-            self._links.setdefault(one, []).append(
-                _Link(other, pair.similarity, pair.containment, kinds, share >= INSIDE))
+        a_inside, b_inside = (share >= INSIDE for share in shares_inside(pair))
+        for one, other, inside, holds in ((pair.a, pair.b, a_inside, b_inside), (pair.b, pair.a, b_inside, a_inside)):
+            self._links.setdefault(one, []).append(_Link(other, pair.similarity, pair.containment, kinds, inside, holds))
 
     def decide(self, doc: str) -> Removal | None:
         """``None`` when ``doc`` is kept; otherwise why it is removed. Call once per document,
@@ -144,11 +152,9 @@ class Chooser:
         queue = deque([winner])
         while queue:
             node = queue.popleft()
-            for back in self._links.get(node, ()):
-                other = back.other
-                if other in distance or other in self._kept or other in self._removed:
-                    continue
-                if any(link.other == node and link.inside for link in self._links[other]):
+            for link in self._links.get(node, ()):
+                other = link.other
+                if link.holds and other not in distance and other not in self._kept and other not in self._removed:
                     distance[other] = distance[node] + 1
                     queue.append(other)
         for node, steps in sorted(distance.items(), key=lambda item: item[1]):
@@ -228,8 +234,9 @@ def check_plan(report: Report, plan: DedupPlan) -> Sequence[str]:
     for members in report.clusters:
         if not any(m in kept for m in members):
             problems.append(f"cluster of {members[0]} keeps no document")
-    inside = {(p.a, p.b): (p.relation.coverage_a if p.relation else p.containment_a) for p in report.pairs}
-    inside |= {(p.b, p.a): (p.relation.coverage_b if p.relation else p.containment_b) for p in report.pairs}
+    inside = {}
+    for pair in report.pairs:
+        inside[pair.a, pair.b], inside[pair.b, pair.a] = shares_inside(pair)
     for r in plan.removed:
         if inside.get((r.id, r.matched), 0.0) < INSIDE:
             problems.append(f"{r.id} is removed for {r.matched}, which it is not mostly inside")
