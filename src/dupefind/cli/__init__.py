@@ -34,7 +34,7 @@ def cli() -> None:
     2 usage error, nothing to scan (the message says why) or the report could
     not be written, 3 finished but some inputs could not be read (files a
     folder holds of a type dupefind does not read are ignored, not skipped),
-    130 interrupted (Ctrl-C).
+    130 interrupted (Ctrl-C; 143 SIGTERM, 129 SIGHUP).
     """
     reset_color()  # (a program may run several commands in one process, as the tests do)
 
