@@ -6,7 +6,7 @@ import random
 from pathlib import Path
 
 import dupefind
-from dupefind.explain import describe, substitution_list
+from dupefind.explain import changed_spans, describe, substitution_list
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 SEED_A = (SAMPLES / "000_313ab52531fab2be.txt").read_text("utf-8")
@@ -209,3 +209,39 @@ def test_a_long_text_against_itself_is_one_wholly_identical_passage() -> None:
     assert all(edit.op == "equal" for edit in whole.edits)
     assert pair.relation is not None and pair.relation.kinds == ("verbatim",)
     assert pair.relation.identical == 1.0 and pair.relation.substitutions == ()
+
+
+def _marked(a: str, b: str) -> tuple[list[str], list[str]]:
+    """The words a report marks as differing, on each side, over every passage."""
+    marked_a: list[str] = []
+    marked_b: list[str] = []
+    for passage in dupefind.compare(a, b).passages:
+        spans_a, spans_b = changed_spans(passage)
+        marked_a += [passage.a_text[s:e] for s, e in spans_a]
+        marked_b += [passage.b_text[s:e] for s, e in spans_b]
+    return marked_a, marked_b
+
+
+def test_every_word_that_differs_is_marked_to_the_last() -> None:
+    """An edit in a passage's last words, which the word alignment leaves unaligned, was drawn as
+    identical; so were the seed pair's last sentence and a short text's first words in its host."""
+    night = (SAMPLES / "040_night_trains_return.txt").read_text("utf-8")
+    assert night.rstrip().endswith("carriage does the rest.")
+    marked_a, marked_b = _marked(night, night.replace("carriage does the rest", "carriage did all the rest"))
+    assert marked_a == ["does"] and marked_b == ["did all"]
+    marked_a, marked_b = _marked(SEED_A, SEED_B)
+    assert "show up" in marked_a and "more comprehensive range" in marked_a and "broader series" in marked_b
+    short = ("Feeders placed about two metres from a hedge or shrub give birds somewhere to dash if a sparrowhawk "
+             "appears, without offering cover for lurking cats.")
+    host = "Our advice is simple. " + short + " Window strikes can be reduced by hanging feeders close to the glass."
+    (passage,) = dupefind.compare(short, host).passages
+    spans_a, spans_b = changed_spans(passage)
+    assert spans_a == [] and all(passage.b_text[s:e] in "Our advice is simple." for s, e in spans_b)
+
+
+def test_a_copy_marks_nothing_and_the_same_words_are_never_marked() -> None:
+    assert _marked(ORIGINAL, ORIGINAL.replace("\n\n", "\n\n\n")) == ([], [])
+    marked_a, marked_b = _marked(ORIGINAL, "A new headline\n\n" + ORIGINAL)  # what the copy adds, if in a passage
+    assert marked_a == [] and set(marked_b) <= {"A new headline"}
+    marked_a, marked_b = _marked(ORIGINAL, ORIGINAL.replace("garden", "plot"))
+    assert marked_a and all("garden" in m for m in marked_a) and all("plot" in m for m in marked_b)

@@ -15,7 +15,7 @@ import pytest
 import dupefind
 from dupefind.report.html import report_html
 from dupefind.report.html.charts import BINS, cluster_size_chart, containment_chart
-from dupefind.report.html.data import script_json
+from dupefind.report.html.data import _passage, script_json
 
 ORIGINAL = """\
 The old harbour at the end of the valley was rebuilt after the great storm of the winter,
@@ -186,7 +186,7 @@ def test_substituted_words_are_the_changes(checked: _Checker, report: dupefind.R
     changed_a, changed_b = [], []
     for p in details(checked, 1)["passages"]:
         changed_a += [p[7][c[0]:c[1]] for c in p[9]]
-        changed_b += [p[8][c[2]:c[3]] for c in p[9]]
+        changed_b += [p[8][c[0]:c[1]] for c in p[10]]
     deleted, inserted = " ".join(changed_a), " ".join(changed_b)
     if report.pairs[0].a.endswith("harbour <copy> & more.txt"):  # ids sort the copy first: A is the copy
         deleted, inserted = inserted, deleted
@@ -250,3 +250,20 @@ def test_text_written_in_the_page_shows_bidirectional_and_other_controls_as_esca
     from dupefind.report.html.page import e
 
     assert e("invoice\u202etxt.exe\u2066 <b>\x1b[31m\ttab") == "invoice\\u202etxt.exe\\u2066 &lt;b&gt;\\u001b[31m\ttab"
+
+
+def test_marks_count_utf16_units_as_the_page_script_does() -> None:
+    """The page's script slices a passage's text in UTF-16 units; the marks were code point
+    offsets, so each emoji before a change moved its mark one character left."""
+    night = (Path(__file__).resolve().parents[1] / "samples" / "040_night_trains_return.txt").read_text("utf-8")
+    emoji = night.replace(". ", ". \U0001F686 ", 8)
+    copy = emoji.replace("Budget", "Cheap").replace("remarkably quickly", "very fast")
+    pair = dupefind.compare(emoji, copy)
+    marked_a: list[str] = []
+    marked_b: list[str] = []
+    for p in pair.passages:
+        row = _passage(p)
+        units_a, units_b = row[7].encode("utf-16-le"), row[8].encode("utf-16-le")
+        marked_a += [units_a[2 * s : 2 * e].decode("utf-16-le") for s, e in row[9]]
+        marked_b += [units_b[2 * s : 2 * e].decode("utf-16-le") for s, e in row[10]]
+    assert sorted(marked_a) == ["Budget", "remarkably quickly"] and sorted(marked_b) == ["Cheap", "very fast"]

@@ -34,11 +34,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from difflib import SequenceMatcher
 
 import numpy as np
 
 from .models import Edit, Passage, Relation, Substitution
-from .text import Tokens, joined_words, normalise_word
+from .text import Tokens, joined_words, normalise_word, tokenize
 
 VERBATIM = 0.95
 #: At least this share of identical aligned words (below verbatim, not spun): an edited copy.
@@ -160,6 +161,101 @@ def _moved(passages: Sequence[Passage]) -> int:
     for i, p in enumerate(order):
         best.append(p.words_a + max((best[j] for j in range(i) if order[j].b_start <= p.b_start), default=0))
     return sum(p.words_a for p in order) - max(best, default=0)
+
+
+Spans = list[tuple[int, int]]
+
+
+def changed_spans(passage: Passage) -> tuple[Spans, Spans]:
+    """The words of a passage that differ, as character spans into its own ``a_text`` and
+    ``b_text``: what a report marks. Every word not inside an ``equal`` step differs, so a
+    reader never takes an unmarked word for a copied one: the steps that replace, delete or
+    insert words, and the words no step aligns (at a passage's ends, between the joined parts
+    of a passage, in a reworded stretch). Words that are the same on both sides are not marked,
+    as :func:`explain` counts them identical: a replacement of ``X`` by ``X``, and the same
+    words left unaligned between the same two steps of both texts."""
+    text_a, text_b = passage.a_text, passage.b_text
+    origin_a, origin_b = passage.a_start, passage.b_start
+    marked_a: Spans = []
+    marked_b: Spans = []
+    seen_b: Spans = [(e.b_start - origin_b, e.b_end - origin_b) for e in passage.edits]
+
+    def mark(start_a: int, end_a: int, start_b: int, end_b: int, *, step: bool = False) -> None:
+        """Mark the words of the two stretches that differ: all of a step's (the aligner's
+        word alignment said so) unless they are the same words; of what no step aligns, those
+        outside the longest common subsequence of the two stretches' words."""
+        seen_b.append((start_b, end_b))
+        words_a, words_b = _words_of(text_a, start_a, end_a), _words_of(text_b, start_b, end_b)
+        said_a, said_b = [w for w, _, _ in words_a], [w for w, _, _ in words_b]
+        if said_a == said_b:
+            return
+        if step:
+            marked_a.extend((s, e) for _, s, e in words_a)
+            marked_b.extend((s, e) for _, s, e in words_b)
+            return
+        for op, i, j, k, m in SequenceMatcher(None, said_a, said_b, autojunk=False).get_opcodes():
+            if op != "equal":
+                marked_a.extend((s, e) for _, s, e in words_a[i:j])
+                marked_b.extend((s, e) for _, s, e in words_b[k:m])
+
+    at_a = at_b = 0
+    for edit in sorted(passage.edits, key=lambda e: (e.a_start, e.b_start)):
+        first_a, last_a = edit.a_start - origin_a, edit.a_end - origin_a
+        first_b, last_b = edit.b_start - origin_b, edit.b_end - origin_b
+        mark(at_a, max(at_a, first_a), at_b, max(at_b, first_b))  # what no step aligns before it
+        if edit.op != "equal":
+            mark(first_a, last_a, first_b, last_b, step=True)
+        at_a, at_b = max(at_a, last_a), max(at_b, last_b)
+    mark(at_a, len(text_a), at_b, len(text_b))
+    # A step out of order in B (a joined passage) leaves B's words between others unvisited.
+    for start, end in _free(_merged(seen_b), len(text_b)):
+        marked_b.extend((s, e) for _, s, e in _words_of(text_b, start, end))
+    return _spaced(_merged(marked_a), text_a), _spaced(_merged(marked_b), text_b)
+
+
+def _words_of(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
+    """The words of ``text[start:end]``, normalised, with their spans in ``text``."""
+    if end <= start:
+        return []
+    tokens = tokenize(text[start:end])
+    return [(word, start + s, start + e) for word, s, e in zip(tokens.words, tokens.starts, tokens.ends, strict=True)]
+
+
+def _merged(spans: Spans) -> Spans:
+    """Sorted spans, overlapping or touching ones merged."""
+    out: Spans = []
+    for start, end in sorted(spans):
+        if end <= start:
+            continue
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
+
+
+def _spaced(spans: Spans, text: str) -> Spans:
+    """Merged spans with the ones only spaces apart joined (one mark over a changed phrase)."""
+    out: Spans = []
+    for start, end in spans:
+        if out and not text[out[-1][1]:start].strip():
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return out
+
+
+def _free(spans: Spans, size: int) -> Spans:
+    """The gaps of ``0:size`` between merged ``spans``."""
+    gaps: Spans = []
+    cursor = 0
+    for start, end in spans:
+        if start > cursor:
+            gaps.append((cursor, start))
+        cursor = max(cursor, end)
+    if cursor < size:
+        gaps.append((cursor, size))
+    return gaps
 
 
 def describe(relation: Relation) -> str:

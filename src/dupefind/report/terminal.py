@@ -20,7 +20,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from ..explain import describe, substitution_list
+from ..explain import changed_spans, describe, substitution_list
 from ..models import Pair, Passage, Report, Skipped
 from .terminal_escape import visible as visible  # re-exported: the CLI escapes its messages with it
 from .terminal_escape import visible_part
@@ -168,11 +168,9 @@ class _PassagesTable:
 def _passage_cells(p: Passage, max_chars: int) -> tuple[Text, Text]:
     cell_a = Text(f"[{p.a_start}:{p.a_end}] {p.similarity:.0%} identical\n", style="dim")
     cell_b = Text(f"[{p.b_start}:{p.b_end}] {p.words_a} ↔ {p.words_b} words\n", style="dim")
-    changed = [e for e in p.edits if e.op != "equal"]
-    cell_a.append_text(_highlighted(p.a_text, [(e.a_start - p.a_start, e.a_end - p.a_start) for e in changed],
-                                    _CHANGED_A, max_chars))
-    cell_b.append_text(_highlighted(p.b_text, [(e.b_start - p.b_start, e.b_end - p.b_start) for e in changed],
-                                    _CHANGED_B, max_chars))
+    changed_a, changed_b = changed_spans(p)
+    cell_a.append_text(_highlighted(p.a_text, changed_a, _CHANGED_A, max_chars))
+    cell_b.append_text(_highlighted(p.b_text, changed_b, _CHANGED_B, max_chars))
     return cell_a, cell_b
 
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
+from itertools import accumulate
 from typing import Any
 
-from ...explain import describe, substitution_list
+from ...explain import changed_spans, describe, substitution_list
 from ...models import Document, Pair, Passage
 
 #: Characters written as JSON escapes (``str.replace`` in turn: ~10x faster than ``str.translate``).
@@ -67,13 +68,22 @@ def pair_details(pair: Pair) -> dict[str, Any]:
 
 
 def _passage(p: Passage) -> list[Any]:
-    """``[a_start, a_end, b_start, b_end, similarity, words_a, words_b, a_text, b_text, changes]``;
-    ``changes`` are the differing words as ``[a_start, a_end, b_start, b_end]`` relative to the
-    passage's own text."""
-    changes = [[e.a_start - p.a_start, e.a_end - p.a_start, e.b_start - p.b_start, e.b_end - p.b_start]
-               for e in p.edits if e.op != "equal"]
+    """``[a_start, a_end, b_start, b_end, similarity, words_a, words_b, a_text, b_text, changed_a,
+    changed_b]``; ``changed_a`` and ``changed_b`` are the differing words
+    (:func:`~dupefind.explain.changed_spans`) as ``[start, end]`` into the passage's own text,
+    counted in UTF-16 code units as the page's script counts a string (the offsets elsewhere
+    count code points: an emoji is one code point and two units)."""
+    changed_a, changed_b = changed_spans(p)
     return [p.a_start, p.a_end, p.b_start, p.b_end, p.similarity, p.words_a, p.words_b, p.a_text, p.b_text,
-            changes]
+            _in_units(p.a_text, changed_a), _in_units(p.b_text, changed_b)]
+
+
+def _in_units(text: str, spans: list[tuple[int, int]]) -> list[list[int]]:
+    """``spans`` (code point offsets into ``text``) as UTF-16 code unit offsets."""
+    if not spans or max(text, default="\0") < "\U00010000":
+        return [[start, end] for start, end in spans]
+    before = list(accumulate((ord(c) > 0xFFFF for c in text), initial=0))  # astral code points before each
+    return [[start + before[start], end + before[end]] for start, end in spans]
 
 
 def detail_elements(pairs: Sequence[Pair]) -> Iterator[str]:

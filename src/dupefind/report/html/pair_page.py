@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ... import __version__
-from ...explain import describe, substitution_list
+from ...explain import changed_spans, describe, substitution_list
 from ...models import Pair, Passage
 from .page import asset, config_table, e
 
@@ -43,9 +43,8 @@ def _pair_section(pair: Pair) -> str:
 
 
 def _passage_rows(number: int, p: Passage) -> str:
-    changed = [x for x in p.edits if x.op != "equal"]
-    text_a = marked(p.a_text, [(x.a_start - p.a_start, x.a_end - p.a_start) for x in changed], "del")
-    text_b = marked(p.b_text, [(x.b_start - p.b_start, x.b_end - p.b_start) for x in changed], "ins")
+    changed_a, changed_b = changed_spans(p)
+    text_a, text_b = marked(p.a_text, changed_a, "del"), marked(p.b_text, changed_b, "ins")
     header = (f'<tr><th class="head" colspan="2">passage {number}: A [{p.a_start}:{p.a_end}] / '
               f"B [{p.b_start}:{p.b_end}], {p.similarity:.0%} identical, {p.words_a} ↔ {p.words_b} words</th></tr>\n")
     return f"{header}<tr><td>{text_a}</td><td>{text_b}</td></tr>\n"

@@ -131,8 +131,8 @@
         th.colSpan = 2;
         h.appendChild(th);
         var row = body.insertRow();
-        row.appendChild(marked(p[7], p[9].map(function (c) { return [c[0], c[1]]; }), "del"));
-        row.appendChild(marked(p[8], p[9].map(function (c) { return [c[2], c[3]]; }), "ins"));
+        row.appendChild(marked(p[7], p[9], "del"));
+        row.appendChild(marked(p[8], p[10], "ins"));
       });
       view.appendChild(t);
     }
