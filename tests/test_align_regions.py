@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from rapidfuzz.distance import Indel
 
 from dupefind.align.compiled import chain_spans
-from dupefind.align.joining import _grouped, _join, _near
+from dupefind.align.joining import _grouped, _join, _touch
 from dupefind.align.passages import _word_ids, side
 from dupefind.align.regions import (
     candidate_regions,
@@ -193,7 +193,7 @@ def plain_grouped(passages: list[Passage], a: Tokens, b: Tokens) -> list[Passage
         for x in range(len(groups)):
             for y in range(x + 1, len(groups)):
                 p, q = groups[x], groups[y]
-                if _near(p.a_start, p.a_end, q.a_start, q.a_end, a) and _near(p.b_start, p.b_end, q.b_start, q.b_end, b):
+                if _touch(p, q, a, b):
                     groups[x] = _join(p, q, a, b)
                     del groups[y]
                     changed = True

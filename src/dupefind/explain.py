@@ -2,10 +2,13 @@
 
 The label rests on figures anyone can check against the passages:
 
-- ``identical``: share of the aligned words (words inside passages, A side) that are
-  identical in B; ``substituted``: share replaced by other words.
+- ``identical``: share of the aligned words (words inside passages, of the side that has more)
+  that are identical in the other text; ``substituted``: share replaced by other words. Taken
+  on the larger side, the figures do not depend on which text is A: words a copy adds or drops
+  count against ``identical`` either way.
 - ``coverage_a`` / ``coverage_b``: share of each text's words inside the passages.
-- ``moved``: share of the aligned words in passages that stand in a different order in B.
+- ``moved``: share of the aligned words (both sides) in passages that stand in a different
+  order in B.
 
 Kinds, each independent (a copy can be spun *and* partial):
 
@@ -17,8 +20,8 @@ Kinds, each independent (a copy can be spun *and* partial):
 ``partial``   one text is mostly inside the other (its coverage ≥ 50 %) but the other is
               covered less than half as much: one contains the other.
 ``reordered`` ≥ 10 % of the aligned words in passages out of order.
-``passage``   the passages cover less than a quarter of each text: the two share a passage or
-              two, and are otherwise different texts. This kind stands alone (the passage
+``passage``   the passages cover less than half of each text: the two share a passage or
+              two, and neither is mostly inside the other. This kind stands alone (the passage
               itself may be verbatim; the pair is not a verbatim copy).
 ``similar``   none of the above (rewritten, summarised): fewer than 80 % of the aligned words
               identical, and not spun.
@@ -47,8 +50,9 @@ EDITED = 0.80
 SPUN = 0.10
 CONTAINED = 0.5
 MOVED = 0.10
-#: Below this coverage on both sides, a pair shares a ``passage``, not a copy of a text.
-PASSAGE = 0.25
+#: Below this coverage on both sides, a pair shares a ``passage``, not a copy of a text: neither
+#: text is mostly inside the other (the measure ``partial`` and dedup use).
+PASSAGE = CONTAINED
 #: A replacement of at most this many words on each side reads as a synonym substitution.
 SUBSTITUTION_WORDS = 3
 #: Most substitutions listed per pair.
@@ -59,8 +63,10 @@ def explain(passages: Sequence[Passage], a: Tokens, b: Tokens) -> Relation | Non
     """What kind of copy the passages show, with the figures behind it (``None`` without any)."""
     if not passages:
         return None
-    aligned = sum(passage.words_a for passage in passages)
-    identical = substituted = short_subs = 0
+    # The figures are shares of the larger side's aligned words, so that they do not depend on
+    # which text is A: words one side adds count against ``identical`` either way.
+    aligned = max(sum(passage.words_a for passage in passages), sum(passage.words_b for passage in passages))
+    identical = substituted_a = substituted_b = short_a = short_b = 0
     subs: Counter[tuple[str, str]] = Counter()
     # Each passage's span, then its edits' spans; every span's first and one-past-last word on
     # each side (one search over the text's word starts for all of them).
@@ -86,16 +92,20 @@ def explain(passages: Sequence[Passage], a: Tokens, b: Tokens) -> Relation | Non
                 if said_a == said_b:  # the same words: not a substitution
                     identical += words_a
                     continue
-                substituted += words_a
-                if words_a <= SUBSTITUTION_WORDS and last_b - first_b <= SUBSTITUTION_WORDS:
-                    short_subs += words_a
+                words_b = last_b - first_b
+                substituted_a += words_a
+                substituted_b += words_b
+                if words_a <= SUBSTITUTION_WORDS and words_b <= SUBSTITUTION_WORDS:
+                    short_a += words_a
+                    short_b += words_b
                     subs[(said_a, said_b)] += 1
         identical += _same_words(a, at_a, end_a, b, at_b, end_b)
+    substituted, short_subs = max(substituted_a, substituted_b), max(short_a, short_b)
     share_identical = identical / aligned if aligned else 0.0
     share_substituted = substituted / aligned if aligned else 0.0
     coverage_a = _covered(a, [(p.a_start, p.a_end) for p in passages])
     coverage_b = _covered(b, [(p.b_start, p.b_end) for p in passages])
-    moved = _moved(passages) / aligned if aligned else 0.0
+    moved = _moved(passages)
     kinds = []
     spun = share_substituted >= SPUN and short_subs >= 0.5 * substituted and share_identical < VERBATIM
     if aligned and share_identical >= VERBATIM:
@@ -154,13 +164,15 @@ def _covered(t: Tokens, spans: list[tuple[int, int]]) -> float:
     return int(inside.sum()) / len(t)
 
 
-def _moved(passages: Sequence[Passage]) -> int:
-    """Words of A in passages outside the longest run that keeps the same order in B."""
-    order = sorted(passages, key=lambda p: p.a_start)
+def _moved(passages: Sequence[Passage]) -> float:
+    """The share of the passages' words (both sides) outside the heaviest chain of passages
+    that keeps the same order in both texts."""
+    order = sorted(passages, key=lambda p: (p.a_start, p.b_start))
     best: list[int] = []  # best[i]: words in the heaviest increasing-in-B chain ending at i
     for i, p in enumerate(order):
-        best.append(p.words_a + max((best[j] for j in range(i) if order[j].b_start <= p.b_start), default=0))
-    return sum(p.words_a for p in order) - max(best, default=0)
+        best.append(p.words_a + p.words_b + max((best[j] for j in range(i) if order[j].b_start <= p.b_start), default=0))
+    total = sum(p.words_a + p.words_b for p in order)
+    return (total - max(best, default=0)) / total if total else 0.0
 
 
 Spans = list[tuple[int, int]]

@@ -18,6 +18,9 @@ from .words import _equal_blocks, _passage
 
 #: Most words between two aligned pieces that are joined into one passage.
 TOUCH = 15
+#: Most words of a piece joined to a neighbour it has changed places with (a phrase moved
+#: inside a copied stretch; a sentence or a paragraph moved is a piece of its own).
+CROSSED = 15
 #: A stretch of sentences without any identical phrase needs this many similar sentence pairs.
 MIN_SEEDS = 2
 
@@ -44,6 +47,8 @@ def _with_fragment(passages: list[Passage], fragment: Fragment, ids_a: Codes,
                 and words[2] < fragment.b_end and words[3] > fragment.b_start)
 
     covered = [p for p in passages if inside(p)]
+    if any(_crossed(p, q) for k, p in enumerate(covered) for q in covered[k + 1 :]):
+        return passages  # pieces that changed places: each stays evidence of its own
     ia, ib = _unignored(ids_a, fragment.a_start, fragment.a_end)
     ja, jb = _unignored(ids_b, fragment.b_start, fragment.b_end)
     if ia == ib or ja == jb:
@@ -82,11 +87,13 @@ def _word(t: Tokens, offset: int) -> int:
 
 
 def _grouped(passages: list[Passage], a: Tokens, b: Tokens) -> list[Passage]:
-    """Join passages that touch in both texts (at most ``TOUCH`` words apart), in any order.
+    """Join passages that touch in both texts (at most ``TOUCH`` words apart): in the same
+    order, or crossed when one of the two is a phrase (:func:`_touch`).
 
     Shuffled phrases inside one copied stretch (word-order obfuscation) align as several
-    short pieces side by side; they are one piece of evidence. Paragraphs moved far apart
-    are not joined.
+    short pieces side by side; they are one piece of evidence. Two sentences or paragraphs
+    that changed places are not joined: a passage over both would set side by side two texts
+    in different orders and call them identical, and the pair would not read ``reordered``.
 
     The first touching pair in list order (``x < y``) is joined into ``x`` and ``y`` dropped,
     until no pair touches. After a join only the pairs of the joined group are new: those with
@@ -97,7 +104,7 @@ def _grouped(passages: list[Passage], a: Tokens, b: Tokens) -> list[Passage]:
     fresh = 0  # before ``fresh``, no two groups touch but perhaps a group and ``groups[fresh]``
 
     def touch(p: Passage, q: Passage) -> bool:
-        return _near(p.a_start, p.a_end, q.a_start, q.a_end, a) and _near(p.b_start, p.b_end, q.b_start, q.b_end, b)
+        return _touch(p, q, a, b)
 
     while True:
         found = next(((x, fresh) for x in range(fresh) if touch(groups[x], groups[fresh])), None)
@@ -110,6 +117,75 @@ def _grouped(passages: list[Passage], a: Tokens, b: Tokens) -> list[Passage]:
         groups[x] = _join(groups[x], groups[y], a, b)
         del groups[y]
         fresh = x
+
+
+def _split_around(passages: list[Passage], a: Tokens, b: Tokens, *, min_words: int) -> list[Passage]:
+    """Passages cut where a step of theirs skips words another passage aligns elsewhere.
+
+    A paragraph that changed places in B lies between two paragraphs copied in order; their
+    passage skips it as words inserted, and another passage aligns it with its place in A.
+    Left whole, the first passage would set it beside nothing and then be joined to the other
+    (they touch in both texts), one passage over two texts in different orders. So such a
+    passage is cut into the parts before and after the skipped words (a part without
+    ``min_words`` identical words is dropped). A summary's passage also skips words on one side,
+    but words no other passage aligns: it stays whole."""
+    out: list[Passage] = []
+    for p in passages:
+        others = [q for q in passages if q is not p]
+        cut = next((k for k, e in enumerate(p.edits) if e.op != "equal" and _holds_other(e, p, others, a, b)), None)
+        if cut is None:
+            out.append(p)
+            continue
+        parts = [_part(p.edits[:cut], a, b, min_words), _part(p.edits[cut + 1 :], a, b, min_words)]
+        out += _split_around([part for part in parts if part is not None], a, b, min_words=min_words)
+    return out
+
+
+def _holds_other(step: Edit, p: Passage, others: list[Passage], a: Tokens, b: Tokens) -> bool:
+    """Whether a step of ``p`` skips, on one side, most of the words of a passage that lies
+    outside ``p`` on the other side."""
+    for q in others:
+        for (start, end, q_start, q_end, out_start, out_end, t) in (
+                (step.b_start, step.b_end, q.b_start, q.b_end, p.a_start <= q.a_start < p.a_end, p.a_start < q.a_end <= p.a_end, b),
+                (step.a_start, step.a_end, q.a_start, q.a_end, p.b_start <= q.b_start < p.b_end, p.b_start < q.b_end <= p.b_end, a)):
+            if out_start or out_end:
+                continue  # q is inside p on the other side: not a moved piece
+            inside = _word(t, min(end, q_end)) - _word(t, max(start, q_start))
+            if inside > TOUCH and 2 * inside >= _word(t, q_end) - _word(t, q_start):
+                return True
+    return False
+
+
+def _part(edits: tuple[Edit, ...], a: Tokens, b: Tokens, min_words: int) -> Passage | None:
+    """The passage of a run of a passage's steps, if it keeps ``min_words`` identical words."""
+    same = identical_in(edits, a)
+    if same < min_words:
+        return None
+    on_a = [e for e in edits if e.a_end > e.a_start]
+    on_b = [e for e in edits if e.b_end > e.b_start]
+    a_start, a_end = min(e.a_start for e in on_a), max(e.a_end for e in on_a)
+    b_start, b_end = min(e.b_start for e in on_b), max(e.b_end for e in on_b)
+    words_a = _word(a, a_end) - _word(a, a_start)
+    words_b = _word(b, b_end) - _word(b, b_start)
+    return Passage(a_start=a_start, a_end=a_end, b_start=b_start, b_end=b_end,
+                   similarity=round(2 * same / (words_a + words_b), 4), words_a=words_a, words_b=words_b, edits=edits)
+
+
+def _touch(p: Passage, q: Passage, a: Tokens, b: Tokens) -> bool:
+    """Whether ``p`` and ``q`` are one piece of evidence: they touch in both texts and have not
+    changed places (:func:`_crossed`)."""
+    return (_near(p.a_start, p.a_end, q.a_start, q.a_end, a) and _near(p.b_start, p.b_end, q.b_start, q.b_end, b)
+            and not _crossed(p, q))
+
+
+def _crossed(p: Passage, q: Passage) -> bool:
+    """Whether two passages changed places: they stand in different orders in the two texts
+    (their starts), do not overlap in both, and neither is a phrase of at most :data:`CROSSED`
+    words (a phrase moved a little inside a copied stretch is part of it)."""
+    if min(p.a_end, q.a_end) > max(p.a_start, q.a_start) and min(p.b_end, q.b_end) > max(p.b_start, q.b_start):
+        return False  # they overlap in both texts
+    return ((p.a_start < q.a_start) != (p.b_start < q.b_start)
+            and min(p.words_a, p.words_b, q.words_a, q.words_b) > CROSSED)
 
 
 def _near(s1: int, e1: int, s2: int, e2: int, t: Tokens) -> bool:

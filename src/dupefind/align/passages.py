@@ -35,7 +35,7 @@ from ..models import Passage
 from ..shingles import STOPWORDS
 from ..text import Tokens
 from .compiled import Codes
-from .joining import _grouped, _with_fragment
+from .joining import _grouped, _split_around, _with_fragment
 from .sentences import sentence_fragments
 from .terms import Sentences, Vocabulary, joint_codes, sentences, vocabulary
 from .vectors import SentencePair
@@ -119,6 +119,7 @@ def align_sides(side_a: Side, side_b: Side, *, min_words: int,
     spans: dict[tuple[int, int, int, int], tuple[int, int, int, int]] = {}
     for fragment in sentence_fragments(side_a.sentences, side_b.sentences, vectors):
         kept = _with_fragment(kept, fragment, ids_a, ids_b, a, b, min_words=min_words, spans=spans)
+    kept = _split_around(kept, a, b, min_words=min_words)
     return tuple(sorted((replace(p, a_text=text_a[p.a_start : p.a_end], b_text=text_b[p.b_start : p.b_end])
                          for p in _grouped(kept, a, b)), key=lambda p: (p.a_start, p.b_start)))
 
