@@ -278,3 +278,15 @@ def test_the_figures_and_the_kind_do_not_depend_on_which_text_is_a() -> None:
         assert one.kinds == other.kinds == ("edited",)
         assert one.identical == other.identical < 0.95
         assert (one.coverage_a, one.coverage_b) == (other.coverage_b, other.coverage_a)
+
+
+def test_an_edited_copy_with_its_paragraphs_shuffled_reads_reordered() -> None:
+    """Fragments of a reworded stretch that changed places are joined into one passage; its word
+    alignment still shows the move."""
+    paragraphs = [p for p in ORIGINAL.split("\n\n") if p.strip()]
+    random.Random(3).shuffle(paragraphs)
+    words = "\n\n".join(paragraphs).split(" ")
+    edited = " ".join(("quite " + w) if k % 5 == 2 else w for k, w in enumerate(words))
+    found = relation(ORIGINAL, edited)
+    assert "reordered" in found.kinds and found.moved >= 0.3
+    assert relation(ORIGINAL, ORIGINAL.replace("garden", "plot")).moved == 0.0

@@ -7,8 +7,8 @@ The label rests on figures anyone can check against the passages:
   on the larger side, the figures do not depend on which text is A: words a copy adds or drops
   count against ``identical`` either way.
 - ``coverage_a`` / ``coverage_b``: share of each text's words inside the passages.
-- ``moved``: share of the aligned words (both sides) in passages that stand in a different
-  order in B.
+- ``moved``: share of the identical words that stand in a different order in B (outside the
+  longest stretch of them in the same order in both texts).
 
 Kinds, each independent (a copy can be spun *and* partial):
 
@@ -19,7 +19,7 @@ Kinds, each independent (a copy can be spun *and* partial):
               (synonym spinning), and no more than 95 % identical.
 ``partial``   one text is mostly inside the other (its coverage ≥ 50 %) but the other is
               covered less than half as much: one contains the other.
-``reordered`` ≥ 10 % of the aligned words in passages out of order.
+``reordered`` ≥ 10 % of the identical words out of order.
 ``passage``   the passages cover less than half of each text: the two share a passage or
               two, and neither is mostly inside the other. This kind stands alone (the passage
               itself may be verbatim; the pair is not a verbatim copy).
@@ -38,6 +38,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from difflib import SequenceMatcher
+from itertools import pairwise
 
 import numpy as np
 
@@ -68,6 +69,7 @@ def explain(passages: Sequence[Passage], a: Tokens, b: Tokens) -> Relation | Non
     aligned = max(sum(passage.words_a for passage in passages), sum(passage.words_b for passage in passages))
     identical = substituted_a = substituted_b = short_a = short_b = 0
     subs: Counter[tuple[str, str]] = Counter()
+    steps: list[tuple[int, int, int]] = []  # the identical steps: first word in A, in B, words
     # Each passage's span, then its edits' spans; every span's first and one-past-last word on
     # each side (one search over the text's word starts for all of them).
     spans: list[Passage | Edit] = []
@@ -87,6 +89,7 @@ def explain(passages: Sequence[Passage], a: Tokens, b: Tokens) -> Relation | Non
             words_a = last_a - first_a
             if edit.op == "equal":
                 identical += words_a
+                steps.append((first_a, first_b, words_a))
             elif edit.op == "replace":
                 said_a, said_b = _said(a, first_a, last_a), _said(b, first_b, last_b)
                 if said_a == said_b:  # the same words: not a substitution
@@ -105,7 +108,7 @@ def explain(passages: Sequence[Passage], a: Tokens, b: Tokens) -> Relation | Non
     share_substituted = substituted / aligned if aligned else 0.0
     coverage_a = _covered(a, [(p.a_start, p.a_end) for p in passages])
     coverage_b = _covered(b, [(p.b_start, p.b_end) for p in passages])
-    moved = _moved(passages)
+    moved = _moved(steps)
     kinds = []
     spun = share_substituted >= SPUN and short_subs >= 0.5 * substituted and share_identical < VERBATIM
     if aligned and share_identical >= VERBATIM:
@@ -164,15 +167,29 @@ def _covered(t: Tokens, spans: list[tuple[int, int]]) -> float:
     return int(inside.sum()) / len(t)
 
 
-def _moved(passages: Sequence[Passage]) -> float:
-    """The share of the passages' words (both sides) outside the heaviest chain of passages
-    that keeps the same order in both texts."""
-    order = sorted(passages, key=lambda p: (p.a_start, p.b_start))
-    best: list[int] = []  # best[i]: words in the heaviest increasing-in-B chain ending at i
-    for i, p in enumerate(order):
-        best.append(p.words_a + p.words_b + max((best[j] for j in range(i) if order[j].b_start <= p.b_start), default=0))
-    total = sum(p.words_a + p.words_b for p in order)
-    return (total - max(best, default=0)) / total if total else 0.0
+def _moved(steps: list[tuple[int, int, int]]) -> float:
+    """The share of the identical words (steps ``(first word in A, first word in B, words)``)
+    outside the heaviest chain of steps that keeps the same order in both texts: blocks that
+    changed places, as passages of their own or inside one (a shuffled stretch's fragments)."""
+    steps = sorted(steps)
+    total = sum(words for _, _, words in steps)
+    if not total or all(x[1] <= y[1] for x, y in pairwise(steps)):
+        return 0.0  # all in order (nearly every copy): no chain to weigh
+    ranks = {b: k for k, b in enumerate(sorted({b for _, b, _ in steps}))}
+    tree = [0] * (len(ranks) + 1)  # a Fenwick tree of the heaviest chain ending at each rank of B
+    best = 0
+    for _, b, words in steps:
+        k, heaviest = ranks[b] + 1, 0
+        while k > 0:  # the heaviest chain ending at or before this step's place in B
+            heaviest = max(heaviest, tree[k])
+            k -= k & -k
+        chain = heaviest + words
+        best = max(best, chain)
+        k = ranks[b] + 1
+        while k < len(tree):
+            tree[k] = max(tree[k], chain)
+            k += k & -k
+    return (total - best) / total
 
 
 Spans = list[tuple[int, int]]

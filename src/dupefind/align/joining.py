@@ -21,6 +21,8 @@ TOUCH = 15
 #: Most words of a piece joined to a neighbour it has changed places with (a phrase moved
 #: inside a copied stretch; a sentence or a paragraph moved is a piece of its own).
 CROSSED = 15
+#: Least similarity of two longer pieces that changed places and stay passages of their own.
+CROSSED_SIMILARITY = 0.95
 #: A stretch of sentences without any identical phrase needs this many similar sentence pairs.
 MIN_SEEDS = 2
 
@@ -88,12 +90,12 @@ def _word(t: Tokens, offset: int) -> int:
 
 def _grouped(passages: list[Passage], a: Tokens, b: Tokens) -> list[Passage]:
     """Join passages that touch in both texts (at most ``TOUCH`` words apart): in the same
-    order, or crossed when one of the two is a phrase (:func:`_touch`).
+    order, or crossed unless they are two blocks copied word for word (:func:`_crossed`).
 
     Shuffled phrases inside one copied stretch (word-order obfuscation) align as several
-    short pieces side by side; they are one piece of evidence. Two sentences or paragraphs
-    that changed places are not joined: a passage over both would set side by side two texts
-    in different orders and call them identical, and the pair would not read ``reordered``.
+    short pieces side by side; they are one piece of evidence. Two blocks copied word for word
+    that changed places (sentences, paragraphs) are not joined: a passage over both would set
+    side by side two texts in different orders as one.
 
     The first touching pair in list order (``x < y``) is joined into ``x`` and ``y`` dropped,
     until no pair touches. After a join only the pairs of the joined group are new: those with
@@ -179,13 +181,17 @@ def _touch(p: Passage, q: Passage, a: Tokens, b: Tokens) -> bool:
 
 
 def _crossed(p: Passage, q: Passage) -> bool:
-    """Whether two passages changed places: they stand in different orders in the two texts
-    (their starts), do not overlap in both, and neither is a phrase of at most :data:`CROSSED`
-    words (a phrase moved a little inside a copied stretch is part of it)."""
+    """Whether two passages are blocks copied word for word that changed places: they stand in
+    different orders in the two texts (their starts), do not overlap in both, are each at least
+    :data:`CROSSED_SIMILARITY` identical, and neither is a phrase of at most :data:`CROSSED`
+    words. Pieces of a reworded stretch whose phrases were shuffled (word-order obfuscation)
+    are one piece of evidence: the aligner finds them in fragments whose bounds are its own,
+    and the passage over them keeps each fragment's word alignment, which shows the move."""
     if min(p.a_end, q.a_end) > max(p.a_start, q.a_start) and min(p.b_end, q.b_end) > max(p.b_start, q.b_start):
         return False  # they overlap in both texts
     return ((p.a_start < q.a_start) != (p.b_start < q.b_start)
-            and min(p.words_a, p.words_b, q.words_a, q.words_b) > CROSSED)
+            and min(p.words_a, p.words_b, q.words_a, q.words_b) > CROSSED
+            and min(p.similarity, q.similarity) >= CROSSED_SIMILARITY)
 
 
 def _near(s1: int, e1: int, s2: int, e2: int, t: Tokens) -> bool:
