@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import random
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,8 +13,10 @@ from conftest import sample_text
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import dupefind
 from dupefind import text as text_module
 from dupefind.text import (
+    INVISIBLE,
     _tokenize_by_pattern,
     hash_texts,
     hash_tokens,
@@ -237,3 +240,19 @@ def test_vowel_signs_belong_to_their_words() -> None:
     """Indic scripts write vowels as combining signs: a Hindi word is one word, not its consonants."""
     assert tokenize("हिन्दी भाषा में लेख").words == ("हिन्दी", "भाषा", "में", "लेख")
     assert tokenize("বাংলা ভাষা, தமிழ் மொழி").words == ("বাংলা", "ভাষা", "தமிழ்", "மொழி")
+
+
+def test_invisible_characters_inside_a_word_leave_it_whole() -> None:
+    """A soft hyphen, a zero-width space or joiner, a word joiner or a byte order mark inside a
+    word made two words of it: ``car bon → carbon`` substitutions, and a copy with one in every
+    long word read ``spun``."""
+    for invisible in INVISIBLE:
+        text = f"The car{invisible}bon tax on pass{invisible}engers."
+        tokens = tokenize(text)
+        assert tokens.words == ("the", "carbon", "tax", "on", "passengers"), repr(invisible)
+        assert text[tokens.starts[1] : tokens.ends[1]] == f"car{invisible}bon"
+        assert hash_words(text).hashes.tolist() == hash_words("The carbon tax on passengers.").hashes.tolist()
+    night = (Path(__file__).resolve().parents[1] / "samples" / "040_night_trains_return.txt").read_text("utf-8")
+    hyphenated = re.sub(r"\b(\w{3})(\w{3,})\b", lambda m: m.group(1) + "\u00ad" + m.group(2), night)
+    pair = dupefind.compare(night, hyphenated)
+    assert pair.relation is not None and pair.relation.kinds == ("verbatim",) and pair.relation.substitutions == ()

@@ -40,9 +40,18 @@ class Tokens:
         return len(self.words)
 
 
+#: Characters that show nothing and do not end a word: the soft hyphen (``&shy;``, common on
+#: sites that hyphenate), the zero-width space, non-joiner and joiner, the word joiner and a
+#: byte order mark inside a text. A word holding one is that word without it: left in, they
+#: made ``car­bon`` two words and a copy with one in every long word read ``spun``.
+INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+_WITHOUT_INVISIBLE = str.maketrans("", "", INVISIBLE)
+
+
 def normalise_word(word: str) -> str:
-    """One word as it is compared: NFKC, case-folded, with a straight apostrophe."""
-    return unicodedata.normalize("NFKC", word).casefold().replace("\u2019", "'")
+    """One word as it is compared: NFKC, case-folded, with a straight apostrophe, without the
+    :data:`INVISIBLE` characters."""
+    return unicodedata.normalize("NFKC", word).casefold().replace("\u2019", "'").translate(_WITHOUT_INVISIBLE)
 
 
 def joined_words(words: Sequence[str]) -> str:
@@ -109,11 +118,12 @@ def simple_tokens(text: str) -> tuple[list[str], npt.NDArray[np.intp], npt.NDArr
 def _word_pattern() -> re.Pattern[str]:
     """A word: a CJK character alone, or a letter or digit followed by letters, digits and
     combining marks (the vowel signs of Devanagari, Bengali or Tamil; an accent typed as a mark
-    of its own, as text in Unicode's decomposed form NFD has it: ``e`` and U+0301 read as ``é``),
-    apostrophes inside. Python's ``\\w`` holds no mark: without them a Hindi word falls into its
-    consonants. (Made at the first text that needs it, from this Python's Unicode tables.)"""
-    marks = "".join(_ranges(code for code in (*range(0x300, 0x20000), *range(0xE0100, 0xE01F0))
-                            if unicodedata.category(chr(code))[0] == "M"))
+    of its own, as text in Unicode's decomposed form NFD has it: ``e`` and U+0301 read as ``é``;
+    and the :data:`INVISIBLE` characters), apostrophes inside. Python's ``\\w`` holds no mark:
+    without them a Hindi word falls into its consonants. (Made at the first text that needs it,
+    from this Python's Unicode tables.)"""
+    marks = "".join(_ranges(sorted({*(code for code in (*range(0x300, 0x20000), *range(0xE0100, 0xE01F0))
+                                      if unicodedata.category(chr(code))[0] == "M"), *map(ord, INVISIBLE)})))
     part = rf"[^\W{_CJK}]+(?:[{marks}]+[^\W{_CJK}]*)*"
     return re.compile(rf"[{_CJK}]|{part}(?:['\u2019]{part})*")
 
@@ -467,6 +477,8 @@ def _simple_bytes(text: str, *, same_length: bool = False) -> bytes | None:
 def _stand_in(char: str) -> str | None:
     if char == "\u2019":
         return "'"
+    if char in INVISIBLE:  # inside a word, part of it: the tokeniser's
+        return None
     if unicodedata.category(char)[0] == "M":  # a mark joins the letter before it: the tokeniser's
         return None
     if not _word_pattern().match(char):
