@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 import pytest
 
 import dupefind
-from dupefind.report.html import report_html
+from dupefind.report.html import pair_html, report_html
 from dupefind.report.html.charts import BINS, cluster_size_chart, containment_chart
 from dupefind.report.html.data import _passage, script_json
 
@@ -267,3 +267,21 @@ def test_marks_count_utf16_units_as_the_page_script_does() -> None:
         marked_a += [units_a[2 * s : 2 * e].decode("utf-16-le") for s, e in row[9]]
         marked_b += [units_b[2 * s : 2 * e].decode("utf-16-le") for s, e in row[10]]
     assert sorted(marked_a) == ["Budget", "remarkably quickly"] and sorted(marked_b) == ["Cheap", "very fast"]
+
+
+def test_compare_page_lists_only_the_settings_a_comparison_uses() -> None:
+    """``compare --format html`` listed num_perm, lsh_threshold, boilerplate_min_docs and jobs,
+    which a comparison of two texts never uses."""
+    from dataclasses import fields
+
+    from dupefind.cli.compare import compare as compare_command
+    from dupefind.report.html.pair_page import COMPARE_SETTINGS
+
+    page = pair_html(dupefind.compare(ORIGINAL, _copy()), config=dupefind.Config().as_dict())
+    listed = re.findall(r'<tr><td><span class="id">(\w+)</span></td>', page)
+    assert listed == list(COMPARE_SETTINGS)
+    for unused in ("num_perm", "seed", "lsh_threshold", "boilerplate_min_docs", "jobs", "include", "id_field"):
+        assert f">{unused}<" not in page
+    # The settings shown are the Config fields compare takes as options.
+    options = {p.name for p in compare_command.params}
+    assert set(COMPARE_SETTINGS) == options & {f.name for f in fields(dupefind.Config)}
