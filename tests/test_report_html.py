@@ -285,3 +285,27 @@ def test_compare_page_lists_only_the_settings_a_comparison_uses() -> None:
     # The settings shown are the Config fields compare takes as options.
     options = {p.name for p in compare_command.params}
     assert set(COMPARE_SETTINGS) == options & {f.name for f in fields(dupefind.Config)}
+
+
+def test_title_and_heading_say_what_was_scanned(page: str, folder: Path, report: dupefind.Report) -> None:
+    """Every page was titled "dupefind report": two tabs or two saved reports looked the same."""
+    where = html.escape(report.documents[0].path.rsplit("/", 1)[0] + "/")
+    assert f"<title>dupefind report: {where} (3 documents, 1 pair)</title>" in page
+    assert f'<h1>dupefind report: <span class="id">{where}</span></h1>' in page
+
+
+def test_title_names_each_place_read_escaped() -> None:
+    from dupefind.models import Document
+
+    def titled(*paths: str) -> str:
+        docs = tuple(Document(p, p, 100, 600, False) for p in paths)
+        page = report_html(dupefind.Report(config={}, documents=docs, pairs=(), clusters=(), skipped=()))
+        return page[page.index("<title>") + 7 : page.index("</title>")]
+
+    assert titled("feeds/a.jsonl", "feeds/a.jsonl") == "dupefind report: feeds/a.jsonl (2 documents, 0 pairs)"
+    assert titled("/srv/news/x.txt", "/srv/news/y/z.txt", "/tmp/one.txt") == (
+        "dupefind report: /srv/news/, /tmp/one.txt (3 documents, 0 pairs)")
+    assert titled("a/1", "b/1", "c/1", "d/1", "e/1") == "dupefind report: a/1, b/1, c/1, 2 more (5 documents, 0 pairs)"
+    assert titled("<b>\u202e/x.txt", "<b>\u202e/y.txt") == (
+        "dupefind report: &lt;b&gt;\\u202e/ (2 documents, 0 pairs)")
+    assert titled() == "dupefind report (0 documents, 0 pairs)"

@@ -12,6 +12,7 @@ from importlib import resources
 from ... import __version__
 from ...models import Report
 from ...walk import shown_name
+from ..terminal import _common_folder as common_folder  # the terminal report's shared folder, reused as is
 from ..terminal import counted
 from .charts import cluster_size_chart, containment_chart
 from .data import data_element, detail_elements, table_data
@@ -31,10 +32,14 @@ def report_html_chunks(report: Report) -> Iterator[str]:
     """:func:`report_html` a piece at a time (a large report is written as it is made)."""
     threshold = report.config.get("threshold", 0.2)
     threshold = float(threshold) if isinstance(threshold, (int, float)) else 0.2
+    where = ", ".join(scanned(report))
+    counts = f"{counted(len(report.documents), 'document')}, {counted(len(report.pairs), 'pair')}"
+    title = f"dupefind report: {where} ({counts})" if where else f"dupefind report ({counts})"
+    heading = f'dupefind report: <span class="id">{e(where)}</span>' if where else "dupefind report"
     yield ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-           f"<title>dupefind report</title>\n<style>{asset('report.css')}</style>\n</head>\n<body>\n"
-           "<h1>dupefind report</h1>\n")
+           f"<title>{e(title)}</title>\n<style>{asset('report.css')}</style>\n</head>\n<body>\n"
+           f"<h1>{heading}</h1>\n")
     yield "\n".join([_summary(report, threshold), _pairs_section(report), _clusters(report.clusters),
                      _documents(report), _skipped(report), _ignored(report)]) + "\n"
     yield data_element("dupefind-data", table_data(report.pairs, report.documents, threshold=threshold)) + "\n"
@@ -48,6 +53,24 @@ def report_html_chunks(report: Report) -> Iterator[str]:
             chunk = []
     yield "".join(chunk)
     yield "</body>\n</html>\n"
+
+
+def scanned(report: Report, *, most: int = 3) -> list[str]:
+    """What the report's documents were read from, so two reports can be told apart: the folder
+    they share (``samples/``), else the folder or file each top-level place holds them in
+    (``/data/a/``, ``/tmp/b.jsonl``), at most ``most`` of them and then how many more."""
+    paths = sorted({d.path for d in report.documents})
+    if len(paths) == 1:
+        return paths
+    shared = common_folder(paths)
+    if shared not in ("", "/"):
+        return [shared]
+    groups: dict[str, list[str]] = {}
+    for path in paths:
+        top, _, rest = path[len(shared):].partition("/")
+        groups.setdefault(top if rest else path, []).append(path)
+    places = [group[0] if len(group) == 1 else common_folder(group) or group[0] for group in groups.values()]
+    return places if len(places) <= most else [*places[:most], f"{len(places) - most} more"]
 
 
 def asset(name: str) -> str:
