@@ -164,3 +164,37 @@ def test_bidirectional_controls_are_shown_not_obeyed(browser: webdriver.Chrome, 
     assert "invoice\\u202etxt.exe now\\u2066 and" in view.text
     page = browser.find_element(By.TAG_NAME, "body").text
     assert not any(c in page for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def at_width(driver: webdriver.Chrome, width: int) -> None:
+    """Lay the page out as a window ``width`` CSS pixels wide (headless windows have a least width)."""
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": False})
+
+
+def test_narrow_windows_keep_ids_readable(browser: webdriver.Chrome, scanned: Report, tmp_path: Path) -> None:
+    """Below ~900 px the id columns shrank to ~20 px (an id read downwards, a character a line):
+    the figures now take only what they need, the shared folder is said once in the caption, and
+    below 48em each pair is a block of its own."""
+    folder = scanned.documents[0].path.rsplit("/", 1)[0] + "/"
+    try:
+        for width in (800, 360):
+            at_width(browser, width)
+            load(browser, scanned, tmp_path / "narrow.html")
+            table = browser.find_element(By.ID, "pairs-table")
+            assert table.find_element(By.TAG_NAME, "caption").text == f"ids under {folder}"
+            first = table.find_elements(By.CSS_SELECTOR, "tbody tr:first-child td.id")
+            assert [td.get_attribute("title") for td in first] == [scanned.pairs[0].a, scanned.pairs[0].b]
+            assert [td.text.removeprefix(f"{label} ") for td, label in zip(first, "AB")] == [
+                scanned.pairs[0].a.removeprefix(folder), scanned.pairs[0].b.removeprefix(folder)]
+            for td in table.find_elements(By.CSS_SELECTOR, "tbody td.id"):
+                assert td.size["width"] >= 140 and td.size["height"] <= 100, (width, td.text, td.size)
+            # Nothing wider than the window: no sideways scrolling of the table or of the page.
+            assert browser.execute_script(
+                "var s = document.querySelector('.table-scroll');"
+                "return s.scrollWidth <= s.clientWidth && document.documentElement.scrollWidth <= innerWidth")
+        # The id search still matches the full ids, the folder the cells leave out included.
+        type_into(browser, "id-search", folder.rstrip("/").rsplit("/", 1)[1])
+        assert len(rows(browser)) == len(scanned.pairs)
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})

@@ -309,3 +309,13 @@ def test_title_names_each_place_read_escaped() -> None:
     assert titled("<b>\u202e/x.txt", "<b>\u202e/y.txt") == (
         "dupefind report: &lt;b&gt;\\u202e/ (2 documents, 0 pairs)")
     assert titled() == "dupefind report (0 documents, 0 pairs)"
+
+
+def test_pairs_table_says_the_shared_folder_once(page: str, checked: _Checker, report: dupefind.Report) -> None:
+    """The terminal report leaves the folder every pair's ids share out of its table; the HTML
+    table does too (its script drops ``prefix``), and says it once, in the caption."""
+    folder = report.pairs[0].a.rsplit("/", 1)[0] + "/"
+    assert f'<caption>ids under <span class="id">{html.escape(folder)}</span></caption>' in page
+    data = json.loads(checked.scripts["dupefind-data"])
+    assert data["prefix"] == folder
+    assert all("/" in i for i in data["ids"])  # the ids themselves stay whole (the search matches them)

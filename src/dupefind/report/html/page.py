@@ -40,9 +40,11 @@ def report_html_chunks(report: Report) -> Iterator[str]:
            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
            f"<title>{e(title)}</title>\n<style>{asset('report.css')}</style>\n</head>\n<body>\n"
            f"<h1>{heading}</h1>\n")
-    yield "\n".join([_summary(report, threshold), _pairs_section(report), _clusters(report.clusters),
+    prefix = common_folder(sorted({doc for pair in report.pairs for doc in (pair.a, pair.b)}))
+    yield "\n".join([_summary(report, threshold), _pairs_section(report, prefix), _clusters(report.clusters),
                      _documents(report), _skipped(report), _ignored(report)]) + "\n"
-    yield data_element("dupefind-data", table_data(report.pairs, report.documents, threshold=threshold)) + "\n"
+    yield data_element("dupefind-data", table_data(report.pairs, report.documents, threshold=threshold,
+                                                   prefix=prefix)) + "\n"
     # The code runs before the passages are parsed: the table is usable while they load.
     yield f"<script>\n{asset('report.js')}</script>\n"
     chunk: list[str] = []
@@ -143,7 +145,9 @@ def _summary(report: Report, threshold: float) -> str:
             f"{config}")
 
 
-def _pairs_section(report: Report) -> str:
+def _pairs_section(report: Report, prefix: str) -> str:
+    """The pairs table's controls and frame; its cells show the ids without ``prefix``, the folder
+    they all share (said once, in the caption), as the terminal report does."""
     if not report.pairs:
         return '<h2 id="pairs">Pairs</h2>\n<p>No copies found.</p>'
     options = "".join(f'<option value="{k}">{k}</option>' for k in KINDS)
@@ -158,7 +162,9 @@ def _pairs_section(report: Report) -> str:
     head = "".join(f'<th data-key="{key}" class="{css}" tabindex="0">{label}</th>' for key, label, css in (
         ("n", "#", "num"), ("a", "A", ""), ("b", "B", ""), ("kind", "kind", ""), ("sim", "similarity", "num"),
         ("ca", "A in B", "num"), ("cb", "B in A", "num"), ("passages", "passages", "num")))
-    table = (f'<table id="pairs-table" class="pairs"><thead><tr>{head}</tr></thead><tbody></tbody></table>'
+    caption = f'<caption>ids under <span class="id">{e(prefix)}</span></caption>' if prefix else ""
+    table = (f'<div class="table-scroll"><table id="pairs-table" class="pairs">{caption}'
+             f"<thead><tr>{head}</tr></thead><tbody></tbody></table></div>"
              '<div class="pager"><button type="button" id="prev-page">‹ previous</button> '
              '<span id="page-info"></span> <button type="button" id="next-page">next ›</button></div>')
     return ('<h2 id="pairs">Pairs</h2>\n<noscript><p>The pairs table and the passages need JavaScript; '

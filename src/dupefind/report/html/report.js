@@ -25,6 +25,31 @@
     return node;
   }
 
+  // The folder every pair's ids share is said once, in the table's caption, and left out of
+  // its cells (the full id is the cell's tooltip, and what the id search matches).
+  var prefix = data.prefix || "";
+  function idCell(id, label) {
+    var cell = el("td", null, "id");
+    var rest = prefix && id.indexOf(prefix) === 0 ? id.slice(prefix.length) : id;
+    var text = el("span", null, "id-text");
+    // A line may break after a separator (/ _ - . and space) before it breaks anywhere.
+    visible(rest).split(/([\/_.\- ])/).forEach(function (piece, k) {
+      if (!piece) { return; }
+      text.appendChild(document.createTextNode(piece));
+      if (k % 2) { text.appendChild(document.createElement("wbr")); }
+    });
+    cell.appendChild(text);
+    cell.title = visible(id);
+    cell.dataset.label = label;
+    return cell;
+  }
+
+  function cell(tag, text, css, label) {
+    var node = el(tag, text, css);
+    if (label) { node.dataset.label = label; }
+    return node;
+  }
+
   function shown() {
     var q = state.query.toLowerCase();
     var out = rows.filter(function (r) {
@@ -53,14 +78,14 @@
       var tr = document.createElement("tr");
       tr.dataset.n = r.n;
       if (r.n === state.open) { tr.className = "open"; }
-      tr.appendChild(el("td", r.n, "num"));
-      tr.appendChild(el("td", r.a, "id"));
-      tr.appendChild(el("td", r.b, "id"));
-      tr.appendChild(el("td", r.kind));
-      tr.appendChild(el("td", r.sim.toFixed(2), "num"));
-      tr.appendChild(el("td", r.ca.toFixed(2), "num"));
-      tr.appendChild(el("td", r.cb.toFixed(2), "num"));
-      tr.appendChild(el("td", r.passages, "num"));
+      tr.appendChild(cell("td", r.n, "num pair-number", "pair"));
+      tr.appendChild(idCell(r.a, "A"));
+      tr.appendChild(idCell(r.b, "B"));
+      tr.appendChild(cell("td", r.kind, "pair-kind"));
+      tr.appendChild(cell("td", r.sim.toFixed(2), "num", "similarity"));
+      tr.appendChild(cell("td", r.ca.toFixed(2), "num", "A in B"));
+      tr.appendChild(cell("td", r.cb.toFixed(2), "num", "B in A"));
+      tr.appendChild(cell("td", r.passages, "num", "passages"));
       fresh.appendChild(tr);
     });
     table.replaceChild(fresh, body);
