@@ -188,7 +188,7 @@ def test_narrow_windows_keep_ids_readable(browser: webdriver.Chrome, scanned: Re
             assert [td.text.removeprefix(f"{label} ") for td, label in zip(first, "AB")] == [
                 scanned.pairs[0].a.removeprefix(folder), scanned.pairs[0].b.removeprefix(folder)]
             for td in table.find_elements(By.CSS_SELECTOR, "tbody td.id"):
-                assert td.size["width"] >= 140 and td.size["height"] <= 100, (width, td.text, td.size)
+                assert td.size["width"] >= 120 and td.size["height"] <= 130, (width, td.text, td.size)
             # Nothing wider than the window: no sideways scrolling of the table or of the page.
             assert browser.execute_script(
                 "var s = document.querySelector('.table-scroll');"
@@ -198,3 +198,38 @@ def test_narrow_windows_keep_ids_readable(browser: webdriver.Chrome, scanned: Re
         assert len(rows(browser)) == len(scanned.pairs)
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def test_keyboard_sorts_reaches_and_opens_pairs(browser: webdriver.Chrome, scanned: Report, tmp_path: Path) -> None:
+    """The heads took focus but ignored Enter and Space, no row could be reached with Tab, and an
+    opened pair did not take focus (a screen reader was not told it appeared)."""
+    load(browser, scanned, tmp_path / "keys.html")
+    head = browser.find_element(By.CSS_SELECTOR, '#pairs-table th[data-key="passages"]')
+    button = head.find_element(By.TAG_NAME, "button")
+    button.send_keys(Keys.ENTER)
+    assert head.get_attribute("aria-sort") == "descending"
+    assert int(rows(browser)[0][7]) == max(len(p.passages) for p in scanned.pairs)
+    button.send_keys(Keys.SPACE)
+    assert head.get_attribute("aria-sort") == "ascending"
+    assert int(rows(browser)[0][7]) == min(len(p.passages) for p in scanned.pairs)
+    assert browser.find_elements(By.CSS_SELECTOR, "#pairs-table th[aria-sort]") == [head]
+    # From the id search, Tab passes the page size and the eight heads and reaches the first row.
+    browser.find_element(By.ID, "id-search").click()
+    focused = []
+    for _ in range(12):
+        webdriver.ActionChains(browser).send_keys(Keys.TAB).perform()
+        focused.append(browser.switch_to.active_element)
+        if focused[-1].tag_name == "a":
+            break
+    assert [f.get_attribute("data-key") or f.tag_name for f in focused[:2]] == ["select", "button"]
+    link = focused[-1]
+    first = rows(browser)[0]
+    assert link.tag_name == "a" and link.text == first[0] and link.get_attribute("href").endswith(f"#pair-{first[0]}")
+    link.send_keys(Keys.ENTER)
+    view = browser.find_element(By.ID, "pair-view")
+    assert view.is_displayed()
+    heading = browser.switch_to.active_element
+    assert heading.tag_name == "h3" and heading.get_attribute("id") == f"pair-{first[0]}"
+    pair = scanned.pairs[int(first[0]) - 1]
+    assert pair.a in heading.text and pair.b in heading.text
+    assert browser.current_url.endswith(f"#pair-{first[0]}")

@@ -159,7 +159,9 @@ def _pairs_section(report: Report, prefix: str) -> str:
         '<label>id contains <input id="id-search" type="search" placeholder="part of an id"></label> '
         '<label>per page <select id="page-size"><option>25</option><option selected>50</option>'
         "<option>100</option><option>500</option></select></label></div>")
-    head = "".join(f'<th data-key="{key}" class="{css}" tabindex="0">{label}</th>' for key, label, css in (
+    # Each head holds a button (Enter and Space sort, as a click does); aria-sort is on the head.
+    head = "".join(f'<th scope="col" data-key="{key}" class="{css}"><button type="button">{label}</button></th>'
+                   for key, label, css in (
         ("n", "#", "num"), ("a", "A", ""), ("b", "B", ""), ("kind", "kind", ""), ("sim", "similarity", "num"),
         ("ca", "A in B", "num"), ("cb", "B in A", "num"), ("passages", "passages", "num")))
     caption = f'<caption>ids under <span class="id">{e(prefix)}</span></caption>' if prefix else ""
@@ -169,7 +171,8 @@ def _pairs_section(report: Report, prefix: str) -> str:
              '<span id="page-info"></span> <button type="button" id="next-page">next ›</button></div>')
     return ('<h2 id="pairs">Pairs</h2>\n<noscript><p>The pairs table and the passages need JavaScript; '
             "the JSON report (--format json) holds the same data.</p></noscript>\n"
-            f'<p class="muted">Click a column to sort, a row to see its passages side by side.</p>\n'
+            '<p class="muted">Click a column\'s head to sort; click a row, or its number (a link: Tab to it, '
+            "Enter), to see its passages side by side.</p>\n"
             f'{controls}\n{table}\n<section id="pair-view" hidden></section>')
 
 

@@ -78,7 +78,13 @@
       var tr = document.createElement("tr");
       tr.dataset.n = r.n;
       if (r.n === state.open) { tr.className = "open"; }
-      tr.appendChild(cell("td", r.n, "num pair-number", "pair"));
+      // The number is a link to the pair: rows are reached with Tab and opened with Enter.
+      var number = cell("td", null, "num pair-number", "pair");
+      var link = el("a", r.n);
+      link.href = "#pair-" + r.n;
+      link.setAttribute("aria-label", "pair " + r.n + ": show its passages");
+      number.appendChild(link);
+      tr.appendChild(number);
       tr.appendChild(idCell(r.a, "A"));
       tr.appendChild(idCell(r.b, "B"));
       tr.appendChild(cell("td", r.kind, "pair-kind"));
@@ -119,13 +125,13 @@
     return cell;
   }
 
-  function openPair(n) {
+  function openPair(n, focus) {
     var view = document.getElementById("pair-view");
     var holder = document.getElementById("pd-" + n);
     var r = rows[n - 1];
     if (!holder && document.readyState === "loading") {
       // The passages come after the code in the page: wait until they are parsed.
-      document.addEventListener("DOMContentLoaded", function () { openPair(n); });
+      document.addEventListener("DOMContentLoaded", function () { openPair(n, focus); });
       return;
     }
     if (!view || !holder || !r) { return; }
@@ -134,6 +140,7 @@
     view.textContent = "";
     var title = el("h3");
     title.id = "pair-" + n;
+    title.tabIndex = -1;  // focused when opened, so a screen reader says what appeared
     title.appendChild(document.createTextNode(n + ". "));
     title.appendChild(el("span", r.a, "id"));
     title.appendChild(document.createTextNode(" ↔ "));
@@ -163,11 +170,15 @@
     }
     view.hidden = false;
     render();
+    if (focus) {
+      view.scrollIntoView();
+      title.focus({preventScroll: true});
+    }
   }
 
   function fromHash() {
     var m = /^#pair-(\d+)$/.exec(location.hash);
-    if (m) { openPair(parseInt(m[1], 10)); }
+    if (m) { openPair(parseInt(m[1], 10), true); }
   }
 
   if (table) {
@@ -181,10 +192,10 @@
     });
     table.addEventListener("click", function (event) {
       var tr = event.target.closest("tbody tr");
-      if (tr) {
+      if (tr && !(event.target.closest("a") && (event.ctrlKey || event.metaKey || event.shiftKey))) {
+        event.preventDefault();  // a click on the number's link: opened here, not by a hash change
         history.replaceState(null, "", "#pair-" + tr.dataset.n);
-        openPair(parseInt(tr.dataset.n, 10));
-        document.getElementById("pair-view").scrollIntoView();
+        openPair(parseInt(tr.dataset.n, 10), true);
       }
     });
     document.getElementById("kind-filter").addEventListener("change", function (e) {
