@@ -189,6 +189,10 @@ def test_narrow_windows_keep_ids_readable(browser: webdriver.Chrome, scanned: Re
                 scanned.pairs[0].a.removeprefix(folder), scanned.pairs[0].b.removeprefix(folder)]
             for td in table.find_elements(By.CSS_SELECTOR, "tbody td.id"):
                 assert td.size["width"] >= 120 and td.size["height"] <= 130, (width, td.text, td.size)
+            # Laid out in blocks or not, the table is still a table to a screen reader.
+            assert [first[0].aria_role, table.find_element(By.CSS_SELECTOR, "tbody tr").aria_role,
+                    table.find_element(By.TAG_NAME, "th").aria_role, table.aria_role] == [
+                        "cell", "row", "columnheader", "table"]
             # Nothing wider than the window: no sideways scrolling of the table or of the page.
             assert browser.execute_script(
                 "var s = document.querySelector('.table-scroll');"

@@ -319,3 +319,17 @@ def test_pairs_table_says_the_shared_folder_once(page: str, checked: _Checker, r
     data = json.loads(checked.scripts["dupefind-data"])
     assert data["prefix"] == folder
     assert all("/" in i for i in data["ids"])  # the ids themselves stay whole (the search matches them)
+
+
+def test_shared_folder_caption_is_escaped() -> None:
+    from dupefind.models import Edit, Passage
+
+    text = "the same words in both texts"
+    passage = Passage(0, len(text), 0, len(text), 1.0, 6, 6, text, text, (Edit("equal", 0, 6, 0, 6),))
+    folder = '"><img src=x onerror=alert(1)>\u202e/'
+    pair = dupefind.Pair(folder + "a.txt", folder + "b.txt", 1.0, 1.0, 1.0, 1.0, True, (passage,), None)
+    page = report_html(dupefind.Report(config={}, documents=(), pairs=(pair,), clusters=((pair.a, pair.b),),
+                                       skipped=()))
+    assert ('<caption>ids under <span class="id">&quot;&gt;&lt;img src=x onerror=alert(1)&gt;\\u202e/</span>'
+            "</caption>") in page
+    assert "<img" not in page

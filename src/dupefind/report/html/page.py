@@ -160,13 +160,17 @@ def _pairs_section(report: Report, prefix: str) -> str:
         '<label>per page <select id="page-size"><option>25</option><option selected>50</option>'
         "<option>100</option><option>500</option></select></label></div>")
     # Each head holds a button (Enter and Space sort, as a click does); aria-sort is on the head.
-    head = "".join(f'<th scope="col" data-key="{key}" class="{css}"><button type="button">{label}</button></th>'
-                   for key, label, css in (
-        ("n", "#", "num"), ("a", "A", ""), ("b", "B", ""), ("kind", "kind", ""), ("sim", "similarity", "num"),
-        ("ca", "A in B", "num"), ("cb", "B in A", "num"), ("passages", "passages", "num")))
+    # The roles are the elements' own: said again, as a narrow window lays the table out in blocks,
+    # which some browsers take for the end of a table.
+    columns = (("n", "#", "num"), ("a", "A", ""), ("b", "B", ""), ("kind", "kind", ""),
+               ("sim", "similarity", "num"), ("ca", "A in B", "num"), ("cb", "B in A", "num"),
+               ("passages", "passages", "num"))
+    named = {"n": ' aria-label="pair number"'}
+    head = "".join(f'<th scope="col" role="columnheader" data-key="{key}" class="{css}">'
+                   f'<button type="button"{named.get(key, "")}>{label}</button></th>' for key, label, css in columns)
     caption = f'<caption>ids under <span class="id">{e(prefix)}</span></caption>' if prefix else ""
-    table = (f'<div class="table-scroll"><table id="pairs-table" class="pairs">{caption}'
-             f"<thead><tr>{head}</tr></thead><tbody></tbody></table></div>"
+    table = (f'<div class="table-scroll"><table id="pairs-table" class="pairs" role="table">{caption}'
+             f'<thead role="rowgroup"><tr role="row">{head}</tr></thead><tbody role="rowgroup"></tbody></table></div>'
              '<div class="pager"><button type="button" id="prev-page">‹ previous</button> '
              '<span id="page-info"></span> <button type="button" id="next-page">next ›</button></div>')
     return ('<h2 id="pairs">Pairs</h2>\n<noscript><p>The pairs table and the passages need JavaScript; '

@@ -30,6 +30,7 @@
   var prefix = data.prefix || "";
   function idCell(id, label) {
     var cell = el("td", null, "id");
+    cell.setAttribute("role", "cell");
     var rest = prefix && id.indexOf(prefix) === 0 ? id.slice(prefix.length) : id;
     var text = el("span", null, "id-text");
     // A line may break after a separator (/ _ - . and space) before it breaks anywhere.
@@ -44,8 +45,9 @@
     return cell;
   }
 
-  function cell(tag, text, css, label) {
-    var node = el(tag, text, css);
+  function cell(text, css, label) {
+    var node = el("td", text, css);
+    node.setAttribute("role", "cell");
     if (label) { node.dataset.label = label; }
     return node;
   }
@@ -74,12 +76,14 @@
     var start = state.page * state.size;
     var body = table.tBodies[0];
     var fresh = document.createElement("tbody");
+    fresh.setAttribute("role", "rowgroup");
     list.slice(start, start + state.size).forEach(function (r) {
       var tr = document.createElement("tr");
+      tr.setAttribute("role", "row");
       tr.dataset.n = r.n;
       if (r.n === state.open) { tr.className = "open"; }
       // The number is a link to the pair: rows are reached with Tab and opened with Enter.
-      var number = cell("td", null, "num pair-number", "pair");
+      var number = cell(null, "num pair-number", "pair");
       var link = el("a", r.n);
       link.href = "#pair-" + r.n;
       link.setAttribute("aria-label", "pair " + r.n + ": show its passages");
@@ -87,11 +91,11 @@
       tr.appendChild(number);
       tr.appendChild(idCell(r.a, "A"));
       tr.appendChild(idCell(r.b, "B"));
-      tr.appendChild(cell("td", r.kind, "pair-kind"));
-      tr.appendChild(cell("td", r.sim.toFixed(2), "num", "similarity"));
-      tr.appendChild(cell("td", r.ca.toFixed(2), "num", "A in B"));
-      tr.appendChild(cell("td", r.cb.toFixed(2), "num", "B in A"));
-      tr.appendChild(cell("td", r.passages, "num", "passages"));
+      tr.appendChild(cell(r.kind, "pair-kind"));
+      tr.appendChild(cell(r.sim.toFixed(2), "num", "similarity"));
+      tr.appendChild(cell(r.ca.toFixed(2), "num", "A in B"));
+      tr.appendChild(cell(r.cb.toFixed(2), "num", "B in A"));
+      tr.appendChild(cell(r.passages, "num", "passages"));
       fresh.appendChild(tr);
     });
     table.replaceChild(fresh, body);
