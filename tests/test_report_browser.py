@@ -120,7 +120,7 @@ def test_article_markup_stays_inert(browser: webdriver.Chrome, scanned: Report, 
     assert "<script>document.title" in view.text  # shown as text
     assert view.find_elements(By.TAG_NAME, "script") == [] and view.find_elements(By.TAG_NAME, "img") == []
     assert browser.execute_script("return window.pwned === undefined")
-    assert browser.title == "dupefind report"
+    assert browser.title.startswith("dupefind report: ") and "pwned" not in browser.title
 
 
 def synthetic(count: int) -> Report:
@@ -164,3 +164,76 @@ def test_bidirectional_controls_are_shown_not_obeyed(browser: webdriver.Chrome, 
     assert "invoice\\u202etxt.exe now\\u2066 and" in view.text
     page = browser.find_element(By.TAG_NAME, "body").text
     assert not any(c in page for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def at_width(driver: webdriver.Chrome, width: int) -> None:
+    """Lay the page out as a window ``width`` CSS pixels wide (headless windows have a least width)."""
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": False})
+
+
+def test_narrow_windows_keep_ids_readable(browser: webdriver.Chrome, scanned: Report, tmp_path: Path) -> None:
+    """Below ~900 px the id columns shrank to ~20 px (an id read downwards, a character a line):
+    the figures now take only what they need, the shared folder is said once in the caption, and
+    below 48em each pair is a block of its own."""
+    folder = scanned.documents[0].path.rsplit("/", 1)[0] + "/"
+    try:
+        for width in (800, 360):
+            at_width(browser, width)
+            load(browser, scanned, tmp_path / "narrow.html")
+            table = browser.find_element(By.ID, "pairs-table")
+            assert table.find_element(By.TAG_NAME, "caption").text == f"ids under {folder}"
+            first = table.find_elements(By.CSS_SELECTOR, "tbody tr:first-child td.id")
+            assert [td.get_attribute("title") for td in first] == [scanned.pairs[0].a, scanned.pairs[0].b]
+            assert [td.text.removeprefix(f"{label} ") for td, label in zip(first, "AB")] == [
+                scanned.pairs[0].a.removeprefix(folder), scanned.pairs[0].b.removeprefix(folder)]
+            for td in table.find_elements(By.CSS_SELECTOR, "tbody td.id"):
+                assert td.size["width"] >= 120 and td.size["height"] <= 130, (width, td.text, td.size)
+            # Laid out in blocks or not, the table is still a table to a screen reader.
+            assert [first[0].aria_role, table.find_element(By.CSS_SELECTOR, "tbody tr").aria_role,
+                    table.find_element(By.TAG_NAME, "th").aria_role, table.aria_role] == [
+                        "cell", "row", "columnheader", "table"]
+            # Nothing wider than the window: no sideways scrolling of the table or of the page.
+            assert browser.execute_script(
+                "var s = document.querySelector('.table-scroll');"
+                "return s.scrollWidth <= s.clientWidth && document.documentElement.scrollWidth <= innerWidth")
+        # The id search still matches the full ids, the folder the cells leave out included.
+        type_into(browser, "id-search", folder.rstrip("/").rsplit("/", 1)[1])
+        assert len(rows(browser)) == len(scanned.pairs)
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def test_keyboard_sorts_reaches_and_opens_pairs(browser: webdriver.Chrome, scanned: Report, tmp_path: Path) -> None:
+    """The heads took focus but ignored Enter and Space, no row could be reached with Tab, and an
+    opened pair did not take focus (a screen reader was not told it appeared)."""
+    load(browser, scanned, tmp_path / "keys.html")
+    head = browser.find_element(By.CSS_SELECTOR, '#pairs-table th[data-key="passages"]')
+    button = head.find_element(By.TAG_NAME, "button")
+    button.send_keys(Keys.ENTER)
+    assert head.get_attribute("aria-sort") == "descending"
+    assert int(rows(browser)[0][7]) == max(len(p.passages) for p in scanned.pairs)
+    button.send_keys(Keys.SPACE)
+    assert head.get_attribute("aria-sort") == "ascending"
+    assert int(rows(browser)[0][7]) == min(len(p.passages) for p in scanned.pairs)
+    assert browser.find_elements(By.CSS_SELECTOR, "#pairs-table th[aria-sort]") == [head]
+    # From the id search, Tab passes the page size and the eight heads and reaches the first row.
+    browser.find_element(By.ID, "id-search").click()
+    focused = []
+    for _ in range(12):
+        webdriver.ActionChains(browser).send_keys(Keys.TAB).perform()
+        focused.append(browser.switch_to.active_element)
+        if focused[-1].tag_name == "a":
+            break
+    assert [f.get_attribute("data-key") or f.tag_name for f in focused[:2]] == ["select", "button"]
+    link = focused[-1]
+    first = rows(browser)[0]
+    assert link.tag_name == "a" and link.text == first[0] and link.get_attribute("href").endswith(f"#pair-{first[0]}")
+    link.send_keys(Keys.ENTER)
+    view = browser.find_element(By.ID, "pair-view")
+    assert view.is_displayed()
+    heading = browser.switch_to.active_element
+    assert heading.tag_name == "h3" and heading.get_attribute("id") == f"pair-{first[0]}"
+    pair = scanned.pairs[int(first[0]) - 1]
+    assert pair.a in heading.text and pair.b in heading.text
+    assert browser.current_url.endswith(f"#pair-{first[0]}")

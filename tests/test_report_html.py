@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 import pytest
 
 import dupefind
-from dupefind.report.html import report_html
+from dupefind.report.html import pair_html, report_html
 from dupefind.report.html.charts import BINS, cluster_size_chart, containment_chart
 from dupefind.report.html.data import _passage, script_json
 
@@ -267,3 +267,69 @@ def test_marks_count_utf16_units_as_the_page_script_does() -> None:
         marked_a += [units_a[2 * s : 2 * e].decode("utf-16-le") for s, e in row[9]]
         marked_b += [units_b[2 * s : 2 * e].decode("utf-16-le") for s, e in row[10]]
     assert sorted(marked_a) == ["Budget", "remarkably quickly"] and sorted(marked_b) == ["Cheap", "very fast"]
+
+
+def test_compare_page_lists_only_the_settings_a_comparison_uses() -> None:
+    """``compare --format html`` listed num_perm, lsh_threshold, boilerplate_min_docs and jobs,
+    which a comparison of two texts never uses."""
+    from dataclasses import fields
+
+    from dupefind.cli.compare import compare as compare_command
+    from dupefind.report.html.pair_page import COMPARE_SETTINGS
+
+    page = pair_html(dupefind.compare(ORIGINAL, _copy()), config=dupefind.Config().as_dict())
+    listed = re.findall(r'<tr><td><span class="id">(\w+)</span></td>', page)
+    assert listed == list(COMPARE_SETTINGS)
+    for unused in ("num_perm", "seed", "lsh_threshold", "boilerplate_min_docs", "jobs", "include", "id_field"):
+        assert f">{unused}<" not in page
+    # The settings shown are the Config fields compare takes as options.
+    options = {p.name for p in compare_command.params}
+    assert set(COMPARE_SETTINGS) == options & {f.name for f in fields(dupefind.Config)}
+
+
+def test_title_and_heading_say_what_was_scanned(page: str, folder: Path, report: dupefind.Report) -> None:
+    """Every page was titled "dupefind report": two tabs or two saved reports looked the same."""
+    where = html.escape(report.documents[0].path.rsplit("/", 1)[0] + "/")
+    assert f"<title>dupefind report: {where} (3 documents, 1 pair)</title>" in page
+    assert f'<h1>dupefind report: <span class="id">{where}</span></h1>' in page
+
+
+def test_title_names_each_place_read_escaped() -> None:
+    from dupefind.models import Document
+
+    def titled(*paths: str) -> str:
+        docs = tuple(Document(p, p, 100, 600, False) for p in paths)
+        page = report_html(dupefind.Report(config={}, documents=docs, pairs=(), clusters=(), skipped=()))
+        return page[page.index("<title>") + 7 : page.index("</title>")]
+
+    assert titled("feeds/a.jsonl", "feeds/a.jsonl") == "dupefind report: feeds/a.jsonl (2 documents, 0 pairs)"
+    assert titled("/srv/news/x.txt", "/srv/news/y/z.txt", "/tmp/one.txt") == (
+        "dupefind report: /srv/news/, /tmp/one.txt (3 documents, 0 pairs)")
+    assert titled("a/1", "b/1", "c/1", "d/1", "e/1") == "dupefind report: a/1, b/1, c/1, 2 more (5 documents, 0 pairs)"
+    assert titled("<b>\u202e/x.txt", "<b>\u202e/y.txt") == (
+        "dupefind report: &lt;b&gt;\\u202e/ (2 documents, 0 pairs)")
+    assert titled() == "dupefind report (0 documents, 0 pairs)"
+
+
+def test_pairs_table_says_the_shared_folder_once(page: str, checked: _Checker, report: dupefind.Report) -> None:
+    """The terminal report leaves the folder every pair's ids share out of its table; the HTML
+    table does too (its script drops ``prefix``), and says it once, in the caption."""
+    folder = report.pairs[0].a.rsplit("/", 1)[0] + "/"
+    assert f'<caption>ids under <span class="id">{html.escape(folder)}</span></caption>' in page
+    data = json.loads(checked.scripts["dupefind-data"])
+    assert data["prefix"] == folder
+    assert all("/" in i for i in data["ids"])  # the ids themselves stay whole (the search matches them)
+
+
+def test_shared_folder_caption_is_escaped() -> None:
+    from dupefind.models import Edit, Passage
+
+    text = "the same words in both texts"
+    passage = Passage(0, len(text), 0, len(text), 1.0, 6, 6, text, text, (Edit("equal", 0, 6, 0, 6),))
+    folder = '"><img src=x onerror=alert(1)>\u202e/'
+    pair = dupefind.Pair(folder + "a.txt", folder + "b.txt", 1.0, 1.0, 1.0, 1.0, True, (passage,), None)
+    page = report_html(dupefind.Report(config={}, documents=(), pairs=(pair,), clusters=((pair.a, pair.b),),
+                                       skipped=()))
+    assert ('<caption>ids under <span class="id">&quot;&gt;&lt;img src=x onerror=alert(1)&gt;\\u202e/</span>'
+            "</caption>") in page
+    assert "<img" not in page

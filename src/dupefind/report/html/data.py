@@ -48,13 +48,15 @@ class IdTable:
         return number
 
 
-def table_data(pairs: Sequence[Pair], documents: Sequence[Document], *, threshold: float) -> dict[str, Any]:
-    """What the script needs for the pairs and documents tables (not the passages)."""
+def table_data(pairs: Sequence[Pair], documents: Sequence[Document], *, threshold: float,
+               prefix: str = "") -> dict[str, Any]:
+    """What the script needs for the pairs and documents tables (not the passages); ``prefix``:
+    the folder every pair's ids share, left out of the pairs table's cells."""
     ids = IdTable()
     rows = [[ids(p.a), ids(p.b), " + ".join(p.relation.kinds) if p.relation else "", p.similarity,
              p.containment_a, p.containment_b, len(p.passages), p.containment, int(p.duplicate)] for p in pairs]
     docs = [[ids(d.id), d.path, d.words, d.chars, int(d.short)] for d in documents]
-    return {"ids": ids.ids, "pairs": rows, "documents": docs, "threshold": threshold}
+    return {"ids": ids.ids, "pairs": rows, "documents": docs, "threshold": threshold, "prefix": prefix}
 
 
 def pair_details(pair: Pair) -> dict[str, Any]:

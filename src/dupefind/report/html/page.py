@@ -12,6 +12,7 @@ from importlib import resources
 from ... import __version__
 from ...models import Report
 from ...walk import shown_name
+from ..terminal import _common_folder as common_folder  # the terminal report's shared folder, reused as is
 from ..terminal import counted
 from .charts import cluster_size_chart, containment_chart
 from .data import data_element, detail_elements, table_data
@@ -31,13 +32,19 @@ def report_html_chunks(report: Report) -> Iterator[str]:
     """:func:`report_html` a piece at a time (a large report is written as it is made)."""
     threshold = report.config.get("threshold", 0.2)
     threshold = float(threshold) if isinstance(threshold, (int, float)) else 0.2
+    where = ", ".join(scanned(report))
+    counts = f"{counted(len(report.documents), 'document')}, {counted(len(report.pairs), 'pair')}"
+    title = f"dupefind report: {where} ({counts})" if where else f"dupefind report ({counts})"
+    heading = f'dupefind report: <span class="id">{e(where)}</span>' if where else "dupefind report"
     yield ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-           f"<title>dupefind report</title>\n<style>{asset('report.css')}</style>\n</head>\n<body>\n"
-           "<h1>dupefind report</h1>\n")
-    yield "\n".join([_summary(report, threshold), _pairs_section(report), _clusters(report.clusters),
+           f"<title>{e(title)}</title>\n<style>{asset('report.css')}</style>\n</head>\n<body>\n"
+           f"<h1>{heading}</h1>\n")
+    prefix = common_folder(sorted({doc for pair in report.pairs for doc in (pair.a, pair.b)}))
+    yield "\n".join([_summary(report, threshold), _pairs_section(report, prefix), _clusters(report.clusters),
                      _documents(report), _skipped(report), _ignored(report)]) + "\n"
-    yield data_element("dupefind-data", table_data(report.pairs, report.documents, threshold=threshold)) + "\n"
+    yield data_element("dupefind-data", table_data(report.pairs, report.documents, threshold=threshold,
+                                                   prefix=prefix)) + "\n"
     # The code runs before the passages are parsed: the table is usable while they load.
     yield f"<script>\n{asset('report.js')}</script>\n"
     chunk: list[str] = []
@@ -48,6 +55,24 @@ def report_html_chunks(report: Report) -> Iterator[str]:
             chunk = []
     yield "".join(chunk)
     yield "</body>\n</html>\n"
+
+
+def scanned(report: Report, *, most: int = 3) -> list[str]:
+    """What the report's documents were read from, so two reports can be told apart: the folder
+    they share (``samples/``), else the folder or file each top-level place holds them in
+    (``/data/a/``, ``/tmp/b.jsonl``), at most ``most`` of them and then how many more."""
+    paths = sorted({d.path for d in report.documents})
+    if len(paths) == 1:
+        return paths
+    shared = common_folder(paths)
+    if shared not in ("", "/"):
+        return [shared]
+    groups: dict[str, list[str]] = {}
+    for path in paths:
+        top, _, rest = path[len(shared):].partition("/")
+        groups.setdefault(top if rest else path, []).append(path)
+    places = [group[0] if len(group) == 1 else common_folder(group) or group[0] for group in groups.values()]
+    return places if len(places) <= most else [*places[:most], f"{len(places) - most} more"]
 
 
 def asset(name: str) -> str:
@@ -120,7 +145,9 @@ def _summary(report: Report, threshold: float) -> str:
             f"{config}")
 
 
-def _pairs_section(report: Report) -> str:
+def _pairs_section(report: Report, prefix: str) -> str:
+    """The pairs table's controls and frame; its cells show the ids without ``prefix``, the folder
+    they all share (said once, in the caption), as the terminal report does."""
     if not report.pairs:
         return '<h2 id="pairs">Pairs</h2>\n<p>No copies found.</p>'
     options = "".join(f'<option value="{k}">{k}</option>' for k in KINDS)
@@ -132,15 +159,24 @@ def _pairs_section(report: Report) -> str:
         '<label>id contains <input id="id-search" type="search" placeholder="part of an id"></label> '
         '<label>per page <select id="page-size"><option>25</option><option selected>50</option>'
         "<option>100</option><option>500</option></select></label></div>")
-    head = "".join(f'<th data-key="{key}" class="{css}" tabindex="0">{label}</th>' for key, label, css in (
-        ("n", "#", "num"), ("a", "A", ""), ("b", "B", ""), ("kind", "kind", ""), ("sim", "similarity", "num"),
-        ("ca", "A in B", "num"), ("cb", "B in A", "num"), ("passages", "passages", "num")))
-    table = (f'<table id="pairs-table" class="pairs"><thead><tr>{head}</tr></thead><tbody></tbody></table>'
+    # Each head holds a button (Enter and Space sort, as a click does); aria-sort is on the head.
+    # The roles are the elements' own: said again, as a narrow window lays the table out in blocks,
+    # which some browsers take for the end of a table.
+    columns = (("n", "#", "num"), ("a", "A", ""), ("b", "B", ""), ("kind", "kind", ""),
+               ("sim", "similarity", "num"), ("ca", "A in B", "num"), ("cb", "B in A", "num"),
+               ("passages", "passages", "num"))
+    named = {"n": ' aria-label="pair number"'}
+    head = "".join(f'<th scope="col" role="columnheader" data-key="{key}" class="{css}">'
+                   f'<button type="button"{named.get(key, "")}>{label}</button></th>' for key, label, css in columns)
+    caption = f'<caption>ids under <span class="id">{e(prefix)}</span></caption>' if prefix else ""
+    table = (f'<div class="table-scroll"><table id="pairs-table" class="pairs" role="table">{caption}'
+             f'<thead role="rowgroup"><tr role="row">{head}</tr></thead><tbody role="rowgroup"></tbody></table></div>'
              '<div class="pager"><button type="button" id="prev-page">‹ previous</button> '
              '<span id="page-info"></span> <button type="button" id="next-page">next ›</button></div>')
     return ('<h2 id="pairs">Pairs</h2>\n<noscript><p>The pairs table and the passages need JavaScript; '
             "the JSON report (--format json) holds the same data.</p></noscript>\n"
-            f'<p class="muted">Click a column to sort, a row to see its passages side by side.</p>\n'
+            '<p class="muted">Click a column\'s head to sort; click a row, or its number (a link: Tab to it, '
+            "Enter), to see its passages side by side.</p>\n"
             f'{controls}\n{table}\n<section id="pair-view" hidden></section>')
 
 

@@ -10,9 +10,15 @@ from ...explain import changed_spans, describe, substitution_list
 from ...models import Pair, Passage
 from .page import asset, config_table, e
 
+#: The settings a comparison of two texts uses (the options ``dupefind compare`` takes); the
+#: others (MinHash, LSH, boilerplate across documents, processes, walking folders) only a scan uses.
+COMPARE_SETTINGS = ("scheme", "ngram", "threshold", "passage_words", "min_words", "min_passage_words",
+                    "max_document_mb")
+
 
 def pair_html(pair: Pair, *, config: dict[str, object]) -> str:
-    """The whole page (ends with a newline)."""
+    """The whole page (ends with a newline); of ``config``, only the :data:`COMPARE_SETTINGS`."""
+    config = {k: v for k, v in config.items() if k in COMPARE_SETTINGS}
     verdict = "a copy" if pair.duplicate else "not a copy"
     summary = (f'<h2>Summary</h2>\n<p>Compared <span class="id">{e(pair.a)}</span> with '
                f'<span class="id">{e(pair.b)}</span>: {verdict} (similarity {pair.similarity:.2f}, '

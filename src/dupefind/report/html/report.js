@@ -25,6 +25,33 @@
     return node;
   }
 
+  // The folder every pair's ids share is said once, in the table's caption, and left out of
+  // its cells (the full id is the cell's tooltip, and what the id search matches).
+  var prefix = data.prefix || "";
+  function idCell(id, label) {
+    var cell = el("td", null, "id");
+    cell.setAttribute("role", "cell");
+    var rest = prefix && id.indexOf(prefix) === 0 ? id.slice(prefix.length) : id;
+    var text = el("span", null, "id-text");
+    // A line may break after a separator (/ _ - . and space) before it breaks anywhere.
+    visible(rest).split(/([\/_.\- ])/).forEach(function (piece, k) {
+      if (!piece) { return; }
+      text.appendChild(document.createTextNode(piece));
+      if (k % 2) { text.appendChild(document.createElement("wbr")); }
+    });
+    cell.appendChild(text);
+    cell.title = visible(id);
+    cell.dataset.label = label;
+    return cell;
+  }
+
+  function cell(text, css, label) {
+    var node = el("td", text, css);
+    node.setAttribute("role", "cell");
+    if (label) { node.dataset.label = label; }
+    return node;
+  }
+
   function shown() {
     var q = state.query.toLowerCase();
     var out = rows.filter(function (r) {
@@ -49,18 +76,26 @@
     var start = state.page * state.size;
     var body = table.tBodies[0];
     var fresh = document.createElement("tbody");
+    fresh.setAttribute("role", "rowgroup");
     list.slice(start, start + state.size).forEach(function (r) {
       var tr = document.createElement("tr");
+      tr.setAttribute("role", "row");
       tr.dataset.n = r.n;
       if (r.n === state.open) { tr.className = "open"; }
-      tr.appendChild(el("td", r.n, "num"));
-      tr.appendChild(el("td", r.a, "id"));
-      tr.appendChild(el("td", r.b, "id"));
-      tr.appendChild(el("td", r.kind));
-      tr.appendChild(el("td", r.sim.toFixed(2), "num"));
-      tr.appendChild(el("td", r.ca.toFixed(2), "num"));
-      tr.appendChild(el("td", r.cb.toFixed(2), "num"));
-      tr.appendChild(el("td", r.passages, "num"));
+      // The number is a link to the pair: rows are reached with Tab and opened with Enter.
+      var number = cell(null, "num pair-number", "pair");
+      var link = el("a", r.n);
+      link.href = "#pair-" + r.n;
+      link.setAttribute("aria-label", "pair " + r.n + ": show its passages");
+      number.appendChild(link);
+      tr.appendChild(number);
+      tr.appendChild(idCell(r.a, "A"));
+      tr.appendChild(idCell(r.b, "B"));
+      tr.appendChild(cell(r.kind, "pair-kind"));
+      tr.appendChild(cell(r.sim.toFixed(2), "num", "similarity"));
+      tr.appendChild(cell(r.ca.toFixed(2), "num", "A in B"));
+      tr.appendChild(cell(r.cb.toFixed(2), "num", "B in A"));
+      tr.appendChild(cell(r.passages, "num", "passages"));
       fresh.appendChild(tr);
     });
     table.replaceChild(fresh, body);
@@ -94,13 +129,13 @@
     return cell;
   }
 
-  function openPair(n) {
+  function openPair(n, focus) {
     var view = document.getElementById("pair-view");
     var holder = document.getElementById("pd-" + n);
     var r = rows[n - 1];
     if (!holder && document.readyState === "loading") {
       // The passages come after the code in the page: wait until they are parsed.
-      document.addEventListener("DOMContentLoaded", function () { openPair(n); });
+      document.addEventListener("DOMContentLoaded", function () { openPair(n, focus); });
       return;
     }
     if (!view || !holder || !r) { return; }
@@ -109,6 +144,7 @@
     view.textContent = "";
     var title = el("h3");
     title.id = "pair-" + n;
+    title.tabIndex = -1;  // focused when opened, so a screen reader says what appeared
     title.appendChild(document.createTextNode(n + ". "));
     title.appendChild(el("span", r.a, "id"));
     title.appendChild(document.createTextNode(" ↔ "));
@@ -138,11 +174,15 @@
     }
     view.hidden = false;
     render();
+    if (focus) {
+      view.scrollIntoView();
+      title.focus({preventScroll: true});
+    }
   }
 
   function fromHash() {
     var m = /^#pair-(\d+)$/.exec(location.hash);
-    if (m) { openPair(parseInt(m[1], 10)); }
+    if (m) { openPair(parseInt(m[1], 10), true); }
   }
 
   if (table) {
@@ -156,10 +196,10 @@
     });
     table.addEventListener("click", function (event) {
       var tr = event.target.closest("tbody tr");
-      if (tr) {
+      if (tr && !(event.target.closest("a") && (event.ctrlKey || event.metaKey || event.shiftKey))) {
+        event.preventDefault();  // a click on the number's link: opened here, not by a hash change
         history.replaceState(null, "", "#pair-" + tr.dataset.n);
-        openPair(parseInt(tr.dataset.n, 10));
-        document.getElementById("pair-view").scrollIntoView();
+        openPair(parseInt(tr.dataset.n, 10), true);
       }
     });
     document.getElementById("kind-filter").addEventListener("change", function (e) {
