@@ -133,7 +133,13 @@ def _split_around(passages: list[Passage], a: Tokens, b: Tokens, *, min_words: i
     but words no other passage aligns: it stays whole."""
     out: list[Passage] = []
     for p in passages:
-        others = [q for q in passages if q is not p]
+        # Only a passage lying within p on one side and outside it on the other can be skipped.
+        others = [q for q in passages if q is not p and (
+            (q.b_start < p.b_end and q.b_end > p.b_start and (q.a_end <= p.a_start or q.a_start >= p.a_end))
+            or (q.a_start < p.a_end and q.a_end > p.a_start and (q.b_end <= p.b_start or q.b_start >= p.b_end)))]
+        if not others:
+            out.append(p)
+            continue
         cut = next((k for k, e in enumerate(p.edits) if e.op != "equal" and _holds_other(e, p, others, a, b)), None)
         if cut is None:
             out.append(p)
