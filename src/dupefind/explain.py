@@ -35,6 +35,7 @@ found in both at the same place of the copy).
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from difflib import SequenceMatcher
@@ -204,6 +205,7 @@ def changed_spans(passage: Passage) -> tuple[Spans, Spans]:
     as :func:`explain` counts them identical: a replacement of ``X`` by ``X``, and the same
     words left unaligned between the same two steps of both texts."""
     text_a, text_b = passage.a_text, passage.b_text
+    tokens_a, tokens_b = tokenize(text_a), tokenize(text_b)
     origin_a, origin_b = passage.a_start, passage.b_start
     marked_a: Spans = []
     marked_b: Spans = []
@@ -214,7 +216,7 @@ def changed_spans(passage: Passage) -> tuple[Spans, Spans]:
         word alignment said so) unless they are the same words; of what no step aligns, those
         outside the longest common subsequence of the two stretches' words."""
         seen_b.append((start_b, end_b))
-        words_a, words_b = _words_of(text_a, start_a, end_a), _words_of(text_b, start_b, end_b)
+        words_a, words_b = _words_of(tokens_a, start_a, end_a), _words_of(tokens_b, start_b, end_b)
         said_a, said_b = [w for w, _, _ in words_a], [w for w, _, _ in words_b]
         if said_a == said_b:
             return
@@ -238,16 +240,14 @@ def changed_spans(passage: Passage) -> tuple[Spans, Spans]:
     mark(at_a, len(text_a), at_b, len(text_b))
     # A step out of order in B (a joined passage) leaves B's words between others unvisited.
     for start, end in _free(_merged(seen_b), len(text_b)):
-        marked_b.extend((s, e) for _, s, e in _words_of(text_b, start, end))
+        marked_b.extend((s, e) for _, s, e in _words_of(tokens_b, start, end))
     return _spaced(_merged(marked_a), text_a), _spaced(_merged(marked_b), text_b)
 
 
-def _words_of(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
-    """The words of ``text[start:end]``, normalised, with their spans in ``text``."""
-    if end <= start:
-        return []
-    tokens = tokenize(text[start:end])
-    return [(word, start + s, start + e) for word, s, e in zip(tokens.words, tokens.starts, tokens.ends, strict=True)]
+def _words_of(tokens: Tokens, start: int, end: int) -> list[tuple[str, int, int]]:
+    """The words of ``tokens`` that lie within characters ``start:end``, with their spans."""
+    first, last = bisect_left(tokens.starts, start), bisect_right(tokens.ends, end)
+    return [(tokens.words[k], tokens.starts[k], tokens.ends[k]) for k in range(first, max(first, last))]
 
 
 def _merged(spans: Spans) -> Spans:
