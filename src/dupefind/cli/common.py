@@ -117,11 +117,34 @@ def config_options(*, scan: bool) -> Callable[[F], F]:
     return decorate
 
 
+def live_progress(output: str | None) -> bool:
+    """Whether live progress may be drawn on stderr without drawing over the report: stderr is
+    a terminal, and the report goes to that terminal too (``output`` None and stdout a
+    terminal) or to a file. Piped (``dupefind scan . | less -R``), stderr is the terminal the
+    pager has taken over: nothing is drawn. A device or a pipe named by ``output`` counts as
+    a pipe (``-o /dev/stdout``)."""
+    if not _isatty(sys.stderr):
+        return False
+    return _isatty(sys.stdout) if output is None else not special_file(output)
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):  # (closed, or not a real file)
+        return False
+
+
+def show_progress(*, fmt: str, output: str | None, quiet: bool) -> bool:
+    """Whether a command that writes a report shows live progress: not ``quiet``, the report
+    on the terminal (the rich one) or in a file, and :func:`live_progress`."""
+    return not quiet and (fmt == "rich" or output is not None) and live_progress(output)
+
+
 @contextmanager
 def progress_bars(*, enabled: bool) -> Iterator[Progress | None]:
     """Live progress bars on stderr (documents read with docs/s and time left, then pairs
-    verified): only for the rich report, and only when stderr is a terminal (never in JSON
-    mode, in pipes or in CI logs)."""
+    verified), when ``enabled`` (see :func:`show_progress`) and stderr is a terminal."""
     console = Console(stderr=True)
     if not enabled or not console.is_terminal:
         yield None
@@ -253,9 +276,15 @@ def emit_rich(view: RenderableType, output: str | None) -> None:
         with writing_stdout():
             console.print(view)
         return
-    console = Console(record=True, width=120, file=io.StringIO(), highlight=False)
+    console = file_console()
     console.print(view)
     write_report(output, export_text(console))
+
+
+def file_console() -> Console:
+    """A console that records the rich report for an ``--output`` file: 120 columns, coloured
+    only under ``--color always`` (see :func:`export_text`)."""
+    return Console(record=True, width=120, file=io.StringIO(), highlight=False, **_colours())
 
 
 def export_text(console: Console) -> str:

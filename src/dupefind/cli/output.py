@@ -4,7 +4,6 @@ is long."""
 
 from __future__ import annotations
 
-import io
 import os
 import shutil
 import tempfile
@@ -29,8 +28,9 @@ from .common import (
     emit,
     emit_rich,
     export_text,
+    file_console,
+    live_progress,
     stdout_console,
-    stdout_is_terminal,
     write_report,
     writing_stdout,
 )
@@ -73,19 +73,20 @@ def write_parquet(report: Report, output: str) -> None:
 
 def emit_rich_parts(parts: Iterable[RenderableType], *, count: int, output: str | None) -> None:
     """The rich report, part after part; while a long one (``count`` pair views or more) is
-    drawn, a progress display runs when there is a terminal to show it on."""
+    drawn, a progress display runs where it cannot draw over the report (:func:`live_progress`):
+    on the terminal the report goes to, or on stderr for a file."""
+    drawing = count if live_progress(output) else 0  # (none where it would draw over the report)
     if output is not None:
-        console = Console(record=True, width=120, file=io.StringIO(), highlight=False)
-        with _progress(Console(stderr=True), count) as advance:
+        console = file_console()
+        with _progress(Console(stderr=True), drawing) as advance:
             for part in parts:
                 console.print(part)
                 advance()
         write_report(output, export_text(console))
         return
     console = stdout_console()
-    shown_on = console if stdout_is_terminal() else Console(stderr=True)
     _tolerant_stdout()
-    with writing_stdout(), _progress(shown_on, count) as advance:
+    with writing_stdout(), _progress(console, drawing) as advance:
         for part in parts:
             console.print(part)
             advance()

@@ -18,6 +18,7 @@ from .common import (
     config_options,
     exit_with,
     progress_bars,
+    show_progress,
 )
 from .output import need_output, show_report
 
@@ -60,7 +61,7 @@ def scan(paths: tuple[str, ...], fmt: str, output: str | None, max_passages: int
         report = _scan_on_spark(list(paths), config, master=spark_master, conf=_settings(spark_conf),
                                 bucket_cap=spark_bucket_cap)
     else:
-        with progress_bars(enabled=fmt == "rich" and not quiet) as progress:
+        with progress_bars(enabled=show_progress(fmt=fmt, output=output, quiet=quiet)) as progress:
             report = scan_paths(list(paths), config, progress=progress)
     show_report(report, fmt=fmt, output=output, max_passages=max_passages, max_chars=max_chars, top=top,
                 quiet=quiet)
