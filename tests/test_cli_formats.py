@@ -186,3 +186,41 @@ def test_a_report_written_into_the_scanned_folder_is_a_note(tmp_path: Path) -> N
     assert noted.exit_code == 0 and "will read the report as a document" in noted.stderr
     quiet = run_main(["scan", str(folder), "--format", "json", "-o", str(folder / "report.json"), "-q"])
     assert quiet.exit_code == 0 and "note" not in quiet.stderr
+
+
+PAIR = (str(SAMPLES / "040_night_trains_return.txt"), str(SAMPLES / "041_overnight_train_comeback_spun.txt"))
+
+
+def test_the_extension_of_the_output_picks_the_format(tmp_path: Path) -> None:
+    """``-o report.html`` without --format wrote terminal text into report.html, with exit 0."""
+    for name, check in (("r.html", lambda t: t.lstrip().lower().startswith("<!doctype html")),
+                        ("r.HTM", lambda t: "<html" in t), ("r.json", lambda t: json.loads(t)["pairs"]),
+                        ("r.jsonl", lambda t: json.loads(t.splitlines()[0])["type"] == "header"),
+                        ("r.csv", lambda t: t.startswith("a,b,kind,")), ("r.txt", lambda t: "↔" in t)):
+        result = run_main(["scan", str(SAMPLES), "-o", str(tmp_path / name)])
+        assert result.exit_code == 0, result.stderr
+        assert check((tmp_path / name).read_text(encoding="utf-8")), name
+    compared = run_main(["compare", *PAIR, "-o", str(tmp_path / "pair.json")])
+    assert compared.exit_code == 0 and json.loads((tmp_path / "pair.json").read_text(encoding="utf-8"))["passages"]
+    assert run_main(["compare", *PAIR, "-o", str(tmp_path / "pair.html")]).exit_code == 0
+    assert "<html" in (tmp_path / "pair.html").read_text(encoding="utf-8")
+    unknown = run_main(["scan", str(SAMPLES), "-o", str(tmp_path / "report.out")])
+    assert unknown.exit_code == 0 and "↔" in (tmp_path / "report.out").read_text(encoding="utf-8")
+
+
+def test_the_extension_wins_over_a_config_file_and_an_explicit_contradiction_is_refused(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "dupefind.toml").write_text('format = "json"\n', encoding="utf-8")
+    assert run_main(["scan", str(SAMPLES), "-o", "r.html"]).exit_code == 0
+    assert "<html" in (tmp_path / "r.html").read_text(encoding="utf-8")
+    for args in (["scan", str(SAMPLES), "--format", "rich"], ["scan", str(SAMPLES), "--format", "jsonl"],
+                 ["compare", *PAIR, "--format", "rich"]):
+        refused = run_main([*args, "-o", "refused.json"])
+        assert refused.exit_code == 2 and "'--format'" in refused.stderr and "names a JSON one" in refused.stderr
+        assert not (tmp_path / "refused.json").exists()
+    no_csv = run_main(["compare", *PAIR, "-o", "pair.csv"])
+    assert no_csv.exit_code == 2 and "names a CSV report, which compare does not write" in no_csv.stderr
+    noted = run_main(["scan", str(SAMPLES), "--format", "csv", "-o", "pairs.txt"])
+    assert noted.exit_code == 0 and "pairs.txt will hold the CSV report" in noted.stderr
+    assert (tmp_path / "pairs.txt").read_text(encoding="utf-8").startswith("a,b,kind,")

@@ -14,6 +14,7 @@ from contextlib import contextmanager, suppress
 from typing import Any, TypeVar
 
 import click
+from click.core import ParameterSource
 from rich.console import Console, RenderableType
 from rich.progress import (
     BarColumn,
@@ -81,10 +82,14 @@ def config_options(*, scan: bool) -> Callable[[F], F]:
                                                           else ["rich", "json", "jsonl", "html"]),
                      default="rich", show_default=True,
                      help="Report format: rich (terminal), json, jsonl, html (a self-contained page)"
-                          + ("; csv or parquet (one row per pair; parquet needs --output)." if scan else ".")),
+                          + ("; csv or parquet (one row per pair; parquet needs --output)" if scan else "")
+                          + ". Not given, the extension of --output picks it (.txt: rich)."),
         click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True, allow_dash=True), default=None,
                      callback=_output_path,
-                     help="Write the report to this file (atomically) instead of stdout ('-': stdout)."),
+                     help="Write the report to this file (atomically) instead of stdout ('-': stdout). "
+                          "Its extension (.html/.htm, .json, .jsonl, .txt" + (", .csv, .parquet" if scan else "")
+                          + ") picks the format when --format is not given; a --format that contradicts it is "
+                          "refused."),
         click.option("--max-passages", type=click.IntRange(min=0), default=3 if scan else 0, show_default=True,
                      help="Passages shown per pair in the rich report; 0 shows all."),
         click.option("--max-chars", type=click.IntRange(min=0), default=1000, show_default=True,
@@ -167,6 +172,44 @@ def progress_bars(*, enabled: bool) -> Iterator[Progress | None]:
             bars.update(tasks[stage], completed=done, total=total or None, count=count)
 
         yield update
+
+
+#: The report format a known extension of ``--output`` names (``.txt``: the rich report, as text).
+FORMAT_OF_EXTENSION = {".html": "html", ".htm": "html", ".json": "json", ".jsonl": "jsonl", ".csv": "csv",
+                       ".parquet": "parquet", ".txt": "rich"}
+_FORMAT_NAMES = {"rich": "text", "html": "HTML", "json": "JSON", "jsonl": "JSONL", "csv": "CSV",
+                 "parquet": "Parquet"}
+
+
+def report_format(fmt: str, output: str | None) -> str:
+    """The format the report is written in. ``--format`` given on the command line is kept;
+    otherwise a known extension of ``output`` picks it (``-o report.html`` writes HTML, not
+    terminal text), over a config file's ``format`` and the default. A ``--format`` given that
+    contradicts the extension is refused (``--format rich -o report.html`` would write a page
+    no browser reads, with exit 0); one written into a ``.txt`` file is a note on stderr."""
+    named = FORMAT_OF_EXTENSION.get(os.path.splitext(output or "")[1].lower())
+    if named is None or named == fmt:
+        return fmt
+    ctx = click.get_current_context()
+    shown = shown_name(output or "")
+    if ctx.get_parameter_source("fmt") is not ParameterSource.COMMANDLINE:
+        if named not in _format_choices(ctx):
+            raise click.BadParameter(f"{shown} names a {_FORMAT_NAMES[named]} report, which {ctx.info_name} does not "
+                                     f"write: give --format, or another file name", param_hint="'--output'")
+        return named
+    if named == "rich":
+        click.echo(f"dupefind: note: {shown} will hold the {_FORMAT_NAMES[fmt]} report (--format {fmt})", err=True)
+        return fmt
+    raise click.BadParameter(f"--format {fmt} writes a {_FORMAT_NAMES[fmt]} report, but {shown} names a "
+                             f"{_FORMAT_NAMES[named]} one: give --format {named}, or leave --format out (the "
+                             "extension picks it), or name the file otherwise", param_hint="'--format'")
+
+
+def _format_choices(ctx: click.Context) -> Sequence[str]:
+    for param in ctx.command.params:
+        if param.name == "fmt" and isinstance(param.type, click.Choice):
+            return [str(choice) for choice in param.type.choices]
+    return ()
 
 
 def build_config(knobs: dict[str, Any]) -> Config:

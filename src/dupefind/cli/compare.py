@@ -22,6 +22,7 @@ from .common import (
     emit_rich,
     exit_with,
     read_one,
+    report_format,
 )
 
 
@@ -40,6 +41,7 @@ def compare(file_a: str, file_b: str, fmt: str, output: str | None, max_passages
     copies and --fail-on-duplicates was given, 2 usage error or a file that cannot be read.
     """
     config = build_config(knobs)
+    fmt = report_format(fmt, output)
     check_output(output, (file_a, file_b))
     if (note := compiling_note()) is not None:
         click.echo(f"dupefind: {note}", err=True)

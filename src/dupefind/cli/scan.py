@@ -18,6 +18,7 @@ from .common import (
     config_options,
     exit_with,
     progress_bars,
+    report_format,
     show_progress,
 )
 from .output import need_output, show_report
@@ -53,6 +54,7 @@ def scan(paths: tuple[str, ...], fmt: str, output: str | None, max_passages: int
     and unreadable inputs are skipped with their reason (exit 3).
     """
     config = build_config(knobs)
+    fmt = report_format(fmt, output)
     check_output(output, paths, report_on_stdout=fmt != "rich" or not quiet)
     need_output(fmt, output)
     if (note := compiling_note()) is not None:
