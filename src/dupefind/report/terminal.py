@@ -24,6 +24,8 @@ from ..explain import changed_spans, describe, substitution_list
 from ..models import Pair, Passage, Report, Skipped
 from .terminal_escape import visible as visible  # re-exported: the CLI escapes its messages with it
 from .terminal_escape import visible_part
+from .terminal_ids import IdCutter
+from .terminal_ids import elide as elide  # re-exported: the ids cut in the middle
 
 _CHANGED_A = "bold red"
 _CHANGED_B = "bold green"
@@ -55,9 +57,9 @@ def report_parts(report: Report, *, max_passages: int = 3, max_chars: int = 1000
         read = {d.id for d in report.documents}
         indexed = {id for pair in shown for id in (pair.a, pair.b)} - read
         yield PairsTable(shown, short=short, indexed=indexed.__contains__)
-        for pair in shown:
+        for number, pair in enumerate(shown, start=1):
             yield pair_view(pair, max_passages=max_passages, max_chars=max_chars, short=short,
-                            indexed=indexed.__contains__)
+                            indexed=indexed.__contains__, number=number)
     if len(shown) < len(report.pairs):
         yield Padding(Text(f"… {len(report.pairs) - len(shown)} more pair(s) not shown: --top 0 shows all, "
                            "--format json lists them", "dim"), (1, 0, 0, 0))
@@ -91,26 +93,17 @@ def _common_folder(names: Sequence[str]) -> str:
     return prefix if all(len(n) > len(prefix) for n in names) else ""
 
 
-def elide(text: str, width: int) -> str:
-    """``text`` cut in the middle (``samples/01…_repost.txt``) to at most ``width`` cells."""
-    if cell_len(text) <= width:
-        return text
-    keep = max(width - 1, 2)
-    head, tail = text[: keep // 2], text[len(text) - (keep - keep // 2):]
-    while cell_len(head) + cell_len(tail) + 1 > width and (head or tail):
-        head, tail = (head[:-1], tail) if len(head) >= len(tail) else (head, tail[1:])
-    return f"{head}…{tail}"
-
-
-def pair_view(pair: Pair, *, max_passages: int = 0, max_chars: int = 0,
-              short: Callable[[str], str] = visible, indexed: Callable[[str], bool] = _nowhere) -> RenderableType:
+def pair_view(pair: Pair, *, max_passages: int = 0, max_chars: int = 0, short: Callable[[str], str] = visible,
+              indexed: Callable[[str], bool] = _nowhere, number: int | None = None) -> RenderableType:
     """One pair: its figures and its passages side by side, differing words highlighted.
 
     ``max_passages`` and ``max_chars`` of 0 mean no limit; ``short`` writes the ids; an id
-    ``indexed`` names is marked ``(indexed)``.
+    ``indexed`` names is marked ``(indexed)``; ``number``, the pair's row in the table of pairs
+    (its ``#``), is written before the ids.
     """
     name_a, name_b = (short(id) + (INDEXED_MARK if indexed(id) else "") for id in (pair.a, pair.b))
-    title = Text.assemble(Text(name_a, "cyan"), "  ↔  ", Text(name_b, "magenta"))
+    title = Text.assemble((f"#{number}  " if number is not None else "", "bold"), Text(name_a, "cyan"), "  ↔  ",
+                          Text(name_b, "magenta"))
     verdict = "copy" if pair.duplicate else "not a copy"
     figures = Text(
         f"{verdict}: similarity {pair.similarity:.2f}, containment {pair.containment_a:.2f} of A in B, "
@@ -212,8 +205,11 @@ def _summary(report: Report, *, padded: bool = True) -> RenderableType:
 
 class PairsTable:
     """The table of pairs, laid out for the width it is printed at: ids shortened (the folder
-    they share dropped, said in the title; then cut in the middle to fit), headers never split.
-    Below 120 columns the table drops its rules and shortens two headers (``sim``, ``pass``)."""
+    they share dropped, said in the title; then cut to fit, keeping the part that tells ids
+    of one family apart), headers never split. Below 120 columns the table drops its rules and
+    shortens two headers (``sim``, ``pass``). Where even so it cannot hold its columns with ids
+    of :data:`NARROWEST_ID` cells, each pair is one record of a few lines instead (no column
+    is dropped, no figure cut)."""
 
     _COLUMNS = (("#", "#", "right"), ("A", "A", "left"), ("B", "B", "left"), ("kind", "kind", "left"),
                 ("similarity", "sim", "right"), ("A in B", "A in B", "right"), ("B in A", "B in A", "right"),
@@ -224,6 +220,7 @@ class PairsTable:
         self.pairs = pairs
         self.short = short
         self.marks = [tuple(INDEXED_TABLE_MARK if indexed(id) else "" for id in (p.a, p.b)) for p in pairs]
+        self.cut = IdCutter(short(id) for p in pairs for id in (p.a, p.b))
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         width = options.max_width
@@ -239,10 +236,29 @@ class PairsTable:
         unbounded = options.update_width(1 << 16)  # the table's natural width, not clamped to ours
         while True:
             table = self._table(rows, title, compact, id_width)
-            if id_width <= 8 or console.measure(table, options=unbounded).maximum <= width:
+            if console.measure(table, options=unbounded).maximum <= width:
+                yield table
+                return
+            if id_width <= NARROWEST_ID:
                 break
-            id_width -= max(1, id_width // 10)
-        yield table
+            id_width = max(NARROWEST_ID, id_width - max(1, id_width // 10))
+        yield from self._records(rows, title, width)
+
+    def _records(self, rows: Sequence[Sequence[str]], title: str, width: int) -> Iterator[RenderableType]:
+        """One record per pair, for a terminal too narrow for the table: its number, the two ids
+        whole (folded if need be), then its kind and figures, each whole, on as few lines as fit."""
+        yield Text(title, style="italic")
+        indent = len(rows[-1][0]) + 2 if rows else 0
+        grid = Table.grid(padding=(0, 1, 0, 0))
+        grid.add_column(justify="right", no_wrap=True, min_width=indent - 1)
+        grid.add_column(overflow="fold")
+        for row, marks in zip(rows, self.marks, strict=True):
+            number, a, b, kind, sim, a_in_b, b_in_a, passages = row
+            ids = Text.assemble((a, "cyan"), (marks[0], "dim"), " ↔ ", (b, "magenta"), (marks[1], "dim"))
+            figures = [kind, f"sim {sim}", f"A in B {a_in_b}", f"B in A {b_in_a}", counted(int(passages), "passage")]
+            lines = _packed([f for f in figures if f], max(width - indent, 1))
+            grid.add_row(f"{number}.", Text.assemble(ids, *("\n" + line for line in lines)))
+        yield grid
 
     def _table(self, rows: Sequence[Sequence[str]], title: str, compact: bool, id_width: int) -> Table:
         table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD if compact else box.HEAVY_HEAD,
@@ -253,10 +269,26 @@ class PairsTable:
                              min_width=cell_len(header) if long not in ("A", "B") else None,
                              max_width=10 if compact and long == "kind" else None)
         for row, marks in zip(rows, self.marks, strict=True):
-            ids = (Text.assemble((elide(row[i], id_width - len(mark)), style), (mark, "dim"))
+            ids = (Text.assemble((self.cut(row[i], id_width - len(mark)), style), (mark, "dim"))
                    for i, style, mark in ((1, "cyan", marks[0]), (2, "magenta", marks[1])))
             table.add_row(row[0], *ids, *row[3:])
         return table
+
+
+#: The narrowest an id column of the table of pairs is made; narrower, the pairs are records.
+NARROWEST_ID = 12
+
+
+def _packed(items: Sequence[str], width: int) -> list[str]:
+    """``items`` joined by two spaces into lines of at most ``width`` cells, an item never split
+    (one longer than ``width`` alone on its line)."""
+    lines: list[str] = []
+    for item in items:
+        if lines and cell_len(lines[-1]) + 2 + cell_len(item) <= width:
+            lines[-1] += "  " + item
+        else:
+            lines.append(item)
+    return lines
 
 
 def _dropped_prefix(pairs: Sequence[Pair], short: Callable[[str], str]) -> str:
