@@ -224,3 +224,23 @@ def test_the_extension_wins_over_a_config_file_and_an_explicit_contradiction_is_
     noted = run_main(["scan", str(SAMPLES), "--format", "csv", "-o", "pairs.txt"])
     assert noted.exit_code == 0 and "pairs.txt will hold the CSV report" in noted.stderr
     assert (tmp_path / "pairs.txt").read_text(encoding="utf-8").startswith("a,b,kind,")
+
+
+def test_a_report_in_a_file_is_followed_by_the_summary_and_the_skipped_inputs_on_stderr(tmp_path: Path) -> None:
+    """``scan samples /nonexistent -o r.html`` printed nothing at all (exit 3), while ``-q``
+    printed the summary: the mistyped folder went unnoticed."""
+    missing = str(tmp_path / "nonexistent")
+    loud = run_main(["scan", str(SAMPLES), missing, "-o", str(tmp_path / "r.html")])
+    assert loud.exit_code == 3 and loud.stdout == ""
+    assert loud.stderr.startswith("dupefind  20 documents scanned (0 short), 1 skipped")
+    assert f"skipped {missing}: no such file or folder" in loud.stderr
+    quiet = run_main(["scan", str(SAMPLES), missing, "-o", str(tmp_path / "r.html"), "-q"])
+    assert quiet.exit_code == 3 and "1 skipped" in quiet.stdout and "no such file" not in quiet.stdout + quiet.stderr
+
+
+@pytest.mark.parametrize("args", [["--format", "json", "-q"], ["-o", "{out}"]], ids=["quiet", "output"])
+def test_the_summary_on_stderr_is_one_line_when_stderr_is_no_terminal(tmp_path: Path, args: list[str]) -> None:
+    """In a log, the summary was hard-wrapped at 80 columns (``grep 'pairs in'`` missed it)."""
+    result = run_main(["scan", str(SAMPLES), *(a.format(out=tmp_path / "r.json") for a in args)], columns=40)
+    (line,) = result.stderr.splitlines()
+    assert re.fullmatch(r"dupefind  20 documents scanned \(0 short\), 0 skipped, 5 pairs in 5 clusters, [\d.]+ s", line)

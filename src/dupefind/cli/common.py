@@ -111,7 +111,8 @@ def config_options(*, scan: bool) -> Callable[[F], F]:
                          help="Pairs shown in the rich report (most similar first); 0 shows all."),
             click.option("--quiet/--no-quiet", "-q", default=False,
                          help="Print only the one-line summary (the report still goes to --output); "
-                              "the exit code says the rest."),
+                              "the exit code says the rest. Without it, a report written to --output is "
+                              "followed by the summary and the skipped inputs on stderr."),
         ]
 
     def decorate(func: F) -> F:
@@ -128,12 +129,14 @@ def live_progress(output: str | None) -> bool:
     terminal) or to a file. Piped (``dupefind scan . | less -R``), stderr is the terminal the
     pager has taken over: nothing is drawn. A device or a pipe named by ``output`` counts as
     a pipe (``-o /dev/stdout``)."""
-    if not _isatty(sys.stderr):
+    if not is_terminal(sys.stderr):
         return False
-    return _isatty(sys.stdout) if output is None else not special_file(output)
+    return is_terminal(sys.stdout) if output is None else not special_file(output)
 
 
-def _isatty(stream: Any) -> bool:
+def is_terminal(stream: Any) -> bool:
+    """Whether ``stream`` is a terminal itself (not a pipe, a file or a closed stream), whatever
+    ``FORCE_COLOR`` or ``--color`` make rich believe."""
     try:
         return bool(stream.isatty())
     except (AttributeError, ValueError):  # (closed, or not a real file)
@@ -306,6 +309,14 @@ COLOR_OPTION = click.option(
     expose_value=False, callback=_chosen_color, is_eager=True,
     help="Colour the rich report: on a terminal (auto), always (also into a pipe or --output file, "
          "e.g. for less -R), or never.")
+
+
+def stderr_console() -> Console:
+    """A console on stderr for what a command says beside its report (the summary): coloured
+    only on a terminal, and with no escape code at all under ``--color never``."""
+    if _COLOR[0] == "never":
+        return Console(stderr=True, highlight=False, color_system=None)
+    return Console(stderr=True, highlight=False)
 
 
 #: The narrowest and widest the terminal report is drawn.

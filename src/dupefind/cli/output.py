@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -26,10 +27,11 @@ from ..walk import why
 from .common import (
     _tolerant_stdout,
     emit,
-    emit_rich,
     export_text,
     file_console,
+    is_terminal,
     live_progress,
+    stderr_console,
     stdout_console,
     write_report,
     writing_stdout,
@@ -127,12 +129,27 @@ def show_report(report: Report, *, fmt: str, output: str | None, max_passages: i
         shown = min(top or len(report.pairs), len(report.pairs)) if max_passages else 0
         emit_rich_parts(report_parts(report, max_passages=max_passages, max_chars=max_chars, top=top),
                         count=shown, output=output)
-    if quiet and fmt != "rich" and output is None:
-        Console(stderr=True, highlight=False).print(summary_view(report))
-    elif quiet:
-        emit_rich(summary_view(report), None)
-    elif fmt in PAIRS_ONLY and report.skipped:
+    if quiet:  # the summary alone: on stdout, unless a machine report is there
+        say_summary(report, err=fmt != "rich" and output is None)
+    elif output is not None:  # the report in a file: what it found, and what it could not read, said here
+        say_summary(report, err=True)
         _say_skipped(report)
+    elif fmt in PAIRS_ONLY:
+        _say_skipped(report)
+
+
+def say_summary(report: Report, *, err: bool) -> None:
+    """The one-line summary on stderr (``err``) or stdout: one line however long, unless on a
+    terminal (a log read by ``grep 'pairs in'`` gets it whole)."""
+    view = summary_view(report)
+    if err:
+        console = stderr_console()
+        console.print(view, soft_wrap=not is_terminal(sys.stderr))
+        return
+    console = stdout_console()
+    _tolerant_stdout()
+    with writing_stdout():
+        console.print(view, soft_wrap=not is_terminal(sys.stdout))
 
 
 #: Formats that hold the pairs alone: what was skipped, and why, is said on stderr instead.
@@ -142,8 +159,8 @@ SKIPS_SAID = 20
 
 
 def _say_skipped(report: Report) -> None:
-    """The skipped inputs on stderr, for a report that holds only pairs (the exit code 3 said
-    that some were skipped, and nothing said which)."""
+    """The skipped inputs on stderr, for a report that holds only pairs or goes to a file (the
+    exit code 3 said that some were skipped, and nothing here said which)."""
     for skipped in report.skipped[:SKIPS_SAID]:
         click.echo(f"skipped {visible(skipped.path)}: {visible(skipped.reason)}", err=True)
     if len(report.skipped) > SKIPS_SAID:
