@@ -295,12 +295,12 @@ def _chosen_color(ctx: click.Context, param: click.Parameter, value: str) -> str
 
 def _colours() -> dict[str, Any]:
     """The rich console options for ``--color``: ``always`` colours a pipe or a file too (for
-    ``less -R``), ``never`` colours nothing; ``auto`` leaves it to rich (a terminal, unless
+    ``less -R``), ``never`` writes no escape code at all (no colour, bold or dim); ``auto`` leaves it to rich (a terminal, unless
     ``NO_COLOR``; ``FORCE_COLOR`` forces)."""
     if _COLOR[0] == "always":
         return {"force_terminal": True, "no_color": False}
     if _COLOR[0] == "never":
-        return {"no_color": True}
+        return {"color_system": None, "no_color": True}  # no escape code at all: no bold, no dim either
     return {}
 
 
@@ -308,7 +308,8 @@ COLOR_OPTION = click.option(
     "--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
     expose_value=False, callback=_chosen_color, is_eager=True,
     help="Colour the rich report: on a terminal (auto), always (also into a pipe or --output file, "
-         "e.g. for less -R), or never.")
+         "e.g. for less -R), or never (no escape code at all). Without colour the words that differ "
+         "are marked [-old-] and {+new+}.")
 
 
 def stderr_console() -> Console:

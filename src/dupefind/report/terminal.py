@@ -116,7 +116,7 @@ def pair_view(pair: Pair, *, max_passages: int = 0, max_chars: int = 0, short: C
     ranked = sorted(pair.passages, key=lambda p: -(p.words_a + p.words_b))
     shown = ranked[:max_passages] if max_passages else ranked
     if shown:
-        parts.append(_PassagesTable(name_a, name_b, [_passage_cells(p, max_chars) for p in sorted(shown, key=lambda p: p.a_start)]))
+        parts.append(_PassagesTable(name_a, name_b, sorted(shown, key=lambda p: p.a_start), max_chars=max_chars))
     if len(shown) < len(ranked):
         parts.append(Text(f"… {len(ranked) - len(shown)} more passage(s): see --max-passages or --format json", "dim"))
     return Padding(Group(*parts), (1, 0, 0, 0))
@@ -140,10 +140,12 @@ class _Heading:
 class _PassagesTable:
     """A pair's passages side by side under the two ids, each id after its letter when both fit
     their columns, else under it, folded onto the next lines when still too long: never cut,
-    since it names a file."""
+    since it names a file. The words that differ are coloured; on a console without colour
+    (piped, a file, ``--color never``, ``NO_COLOR``) they are marked ``[-so-]`` on the A side
+    and ``{+so+}`` on the B side, as ``wdiff`` does."""
 
-    def __init__(self, name_a: str, name_b: str, rows: Sequence[tuple[Text, Text]]) -> None:
-        self.names, self.rows = (name_a, name_b), rows
+    def __init__(self, name_a: str, name_b: str, passages: Sequence[Passage], *, max_chars: int) -> None:
+        self.names, self.passages, self.max_chars = (name_a, name_b), passages, max_chars
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         column = (options.max_width - 7) // 2  # two columns: three rules and a space each side
@@ -153,36 +155,59 @@ class _PassagesTable:
             table.add_column(ratio=1, overflow="fold")
         table.add_row(*(Text(f"{letter}  {name}" if one_line else f"{letter}\n{name}", style="bold")
                         for letter, name in zip("AB", self.names, strict=True)))
-        for row in self.rows:
-            table.add_row(*row)
+        plain = console.no_color or console.color_system is None
+        for passage in self.passages:
+            table.add_row(*_passage_cells(passage, self.max_chars, plain=plain))
         yield table
 
 
-def _passage_cells(p: Passage, max_chars: int) -> tuple[Text, Text]:
+#: The marks around the words that differ when there is no colour to show them (A side, B side).
+PLAIN_MARKS = (("[-", "-]"), ("{+", "+}"))
+
+
+def _passage_cells(p: Passage, max_chars: int, *, plain: bool = False) -> tuple[Text, Text]:
     cell_a = Text(f"[{p.a_start}:{p.a_end}] {p.similarity:.0%} identical\n", style="dim")
     cell_b = Text(f"[{p.b_start}:{p.b_end}] {p.words_a} ↔ {p.words_b} words\n", style="dim")
     changed_a, changed_b = changed_spans(p)
-    cell_a.append_text(_highlighted(p.a_text, changed_a, _CHANGED_A, max_chars))
-    cell_b.append_text(_highlighted(p.b_text, changed_b, _CHANGED_B, max_chars))
+    marks_a, marks_b = PLAIN_MARKS if plain else (None, None)
+    cell_a.append_text(_highlighted(p.a_text, changed_a, _CHANGED_A, max_chars, marks=marks_a))
+    cell_b.append_text(_highlighted(p.b_text, changed_b, _CHANGED_B, max_chars, marks=marks_b))
     return cell_a, cell_b
 
 
-def _highlighted(text: str, changed: Sequence[tuple[int, int]], style: str, max_chars: int) -> Text:
-    """``text`` (cut at ``max_chars`` unless 0, made :func:`visible`) with
-    the ``changed`` spans in ``style``."""
+def _highlighted(text: str, changed: Sequence[tuple[int, int]], style: str, max_chars: int,
+                 marks: tuple[str, str] | None = None) -> Text:
+    """``text`` (cut at ``max_chars`` unless 0, made :func:`visible`) with the ``changed``
+    spans in ``style``, and between ``marks`` when given (spans apart by spaces alone are
+    marked as one: ``[-sense of-]``, not ``[-sense-] [-of-]``)."""
     stop = min(len(text), max_chars) if max_chars else len(text)
+    spans = sorted((max(0, start), min(end, stop)) for start, end in changed)
+    if marks is not None:
+        spans = _joined(spans, text)
+    opening, closing = marks or ("", "")
     out = Text()
     cursor = 0
-    for start, end in sorted((max(0, start), min(end, stop)) for start, end in changed):
+    for start, end in spans:
         start = max(start, cursor)
         if end > start:
             out.append(visible_part(text, cursor, start))
-            out.append(visible_part(text, start, end), style=style)
+            out.append(opening + visible_part(text, start, end) + closing, style=style)
             cursor = end
     out.append(visible_part(text, cursor, stop))
     if stop < len(text):
         out.append(f" … ({len(text) - stop} more characters; --max-chars 0 shows all)", style="dim italic")
     return out
+
+
+def _joined(spans: Sequence[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    """Sorted ``spans`` with those apart by spaces or tabs alone (on one line) made one."""
+    joined: list[tuple[int, int]] = []
+    for start, end in spans:
+        if joined and start >= joined[-1][1] and text[joined[-1][1]:start].strip(" \t") == "":
+            joined[-1] = (joined[-1][0], max(end, joined[-1][1]))
+        else:
+            joined.append((start, end))
+    return joined
 
 
 def counted(count: int, word: str) -> str:
