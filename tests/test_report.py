@@ -305,3 +305,19 @@ def test_ids_that_differ_in_the_middle_stay_apart_and_each_pair_view_has_its_num
             assert id.split("2024-")[1][:5] in cell, (cell, id)
     for n, pair in enumerate(report.pairs, start=1):
         assert f"\n#{n}  {pair.a.rsplit('/', 1)[1]}  ↔  " in out
+
+
+def test_a_newline_or_tab_in_a_file_name_is_shown_escaped_on_one_row(tmp_path: Path) -> None:
+    """``new⏎line.txt`` read as two table rows, and ``tab⇥name.txt``, its tab counted as one cell
+    but printed as eight, was cut although the table had room."""
+    folder = tmp_path / "odd"
+    folder.mkdir()
+    (folder / "new\nline.txt").write_text(sample_text("040_night_trains_return.txt"), encoding="utf-8")
+    (folder / "tab\tname.txt").write_text(sample_text("041_overnight_train_comeback_spun.txt"), encoding="utf-8")
+    (folder / "x.odt").write_bytes(b"PK")
+    report = dupefind.scan([str(folder)], Config(jobs=1))
+    out = render(report_view(report, max_passages=1, max_chars=40), width=100)
+    assert "\t" not in out
+    (row,) = [line for line in out.splitlines() if line.startswith("1 ")]
+    assert "new\\nline.txt" in row and "tab\\tname.txt" in row
+    assert "#1  new\\nline.txt  ↔  tab\\tname.txt" in out or "#1  tab\\tname.txt  ↔  new\\nline.txt" in out

@@ -226,19 +226,21 @@ def build_config(knobs: dict[str, Any]) -> Config:
         raise click.BadParameter(error.problem + set_in(error.field), param_hint=f"'{option}'") from None
 
 
-def read_one(path: str, *, max_bytes: int = 0) -> str:
+def read_one(path: str, *, max_bytes: int = 0, param_hint: str | None = None) -> str:
     """The one document a file holds (``compare``'s inputs): a JSONL or Parquet file of several
-    records is refused, not read for its first one alone."""
+    records is refused, not read for its first one alone. ``param_hint`` names the argument
+    in the messages (``'FILE_A'``), as click's own checks of it do."""
     found: str | None = None
     for item in read_records([path], max_bytes=max_bytes):
         if not isinstance(item, Record):
-            raise click.BadParameter(f"{item.path}: {item.reason}")
+            raise click.BadParameter(f"{item.path}: {item.reason}", param_hint=param_hint)
         if found is not None:
             raise click.BadParameter(f"{shown_name(path)} holds more than one document (records of a JSONL or Parquet "
-                                     "file): compare takes one document per file; scan the file to compare its records")
+                                     "file): compare takes one document per file; scan the file to compare its records",
+                                     param_hint=param_hint)
         found = item.text
     if found is None:
-        raise click.BadParameter(f"{path}: no text")
+        raise click.BadParameter(f"{path}: no text", param_hint=param_hint)
     return found
 
 

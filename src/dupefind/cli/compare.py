@@ -45,7 +45,8 @@ def compare(file_a: str, file_b: str, fmt: str, output: str | None, max_passages
     check_output(output, (file_a, file_b))
     if (note := compiling_note()) is not None:
         click.echo(f"dupefind: {note}", err=True)
-    texts = [read_one(path, max_bytes=config.max_document_bytes) for path in (file_a, file_b)]
+    texts = [read_one(path, max_bytes=config.max_document_bytes, param_hint=hint)
+             for path, hint in ((file_a, "'FILE_A'"), (file_b, "'FILE_B'"))]
     pair = compare_texts(texts[0], texts[1], config, id_a=shown_name(file_a),
                         id_b=shown_name(file_b))
     if fmt in ("json", "jsonl"):

@@ -23,6 +23,7 @@ from ..report.csv_report import report_csv_chunks, write_pairs_parquet
 from ..report.html import report_html_chunks
 from ..report.json_report import report_json_chunks, report_jsonl_chunks
 from ..report.terminal import report_parts, summary_view, visible
+from ..report.terminal_escape import visible_name
 from ..walk import why
 from .common import (
     _tolerant_stdout,
@@ -121,6 +122,9 @@ def show_report(report: Report, *, fmt: str, output: str | None, max_passages: i
     for field in stored:  # (an index's fingerprint options, not given again and not the defaults: the index's)
         if sources.get(field) == "default" and report.config.get(field) != defaults[field]:
             sources[field] = "index"
+    if top and fmt != "rich":
+        click.echo(f"dupefind: note: --top applies to the rich report only; the {fmt} report lists every pair",
+                   err=True)
     if fmt == "parquet" and output is not None:
         write_parquet(report, output)
     elif fmt != "rich":
@@ -162,7 +166,7 @@ def _say_skipped(report: Report) -> None:
     """The skipped inputs on stderr, for a report that holds only pairs or goes to a file (the
     exit code 3 said that some were skipped, and nothing here said which)."""
     for skipped in report.skipped[:SKIPS_SAID]:
-        click.echo(f"skipped {visible(skipped.path)}: {visible(skipped.reason)}", err=True)
+        click.echo(f"skipped {visible_name(skipped.path)}: {visible(skipped.reason)}", err=True)
     if len(report.skipped) > SKIPS_SAID:
         click.echo(f"... and {len(report.skipped) - SKIPS_SAID:,} more skipped (the JSON report lists them all)",
                    err=True)

@@ -23,7 +23,7 @@ from rich.text import Text
 from ..explain import changed_spans, describe, substitution_list
 from ..models import Pair, Passage, Report, Skipped
 from .terminal_escape import visible as visible  # re-exported: the CLI escapes its messages with it
-from .terminal_escape import visible_part
+from .terminal_escape import visible_name, visible_part
 from .terminal_ids import IdCutter
 from .terminal_ids import elide as elide  # re-exported: the ids cut in the middle
 
@@ -75,10 +75,11 @@ def summary_view(report: Report) -> RenderableType:
 
 
 def short_id(ids: Iterator[str] | Sequence[str]) -> Callable[[str], str]:
-    """Ids without the folder they all share (``samples/a.txt`` → ``a.txt``), made :func:`visible`."""
+    """Ids without the folder they all share (``samples/a.txt`` → ``a.txt``), made
+    :func:`visible_name` (on one line)."""
     names = list(dict.fromkeys(ids))
     prefix = _common_folder(names)
-    return lambda doc: visible(doc[len(prefix):] if prefix and doc.startswith(prefix) else doc)
+    return lambda doc: visible_name(doc[len(prefix):] if prefix and doc.startswith(prefix) else doc)
 
 
 def _common_folder(names: Sequence[str]) -> str:
@@ -93,7 +94,7 @@ def _common_folder(names: Sequence[str]) -> str:
     return prefix if all(len(n) > len(prefix) for n in names) else ""
 
 
-def pair_view(pair: Pair, *, max_passages: int = 0, max_chars: int = 0, short: Callable[[str], str] = visible,
+def pair_view(pair: Pair, *, max_passages: int = 0, max_chars: int = 0, short: Callable[[str], str] = visible_name,
               indexed: Callable[[str], bool] = _nowhere, number: int | None = None) -> RenderableType:
     """One pair: its figures and its passages side by side, differing words highlighted.
 
@@ -240,7 +241,7 @@ class PairsTable:
                 ("similarity", "sim", "right"), ("A in B", "A in B", "right"), ("B in A", "B in A", "right"),
                 ("passages", "pass", "right"))
 
-    def __init__(self, pairs: Sequence[Pair], *, short: Callable[[str], str] = visible,
+    def __init__(self, pairs: Sequence[Pair], *, short: Callable[[str], str] = visible_name,
                  indexed: Callable[[str], bool] = _nowhere) -> None:
         self.pairs = pairs
         self.short = short
@@ -254,7 +255,7 @@ class PairsTable:
                  f"{p.similarity:.2f}", f"{p.containment_a:.2f}", f"{p.containment_b:.2f}", str(len(p.passages)))
                 for n, p in enumerate(self.pairs, start=1)]
         dropped = _dropped_prefix(self.pairs, self.short)
-        notes = ([f"ids under {visible(dropped)}"] if dropped else []) + \
+        notes = ([f"ids under {visible_name(dropped)}"] if dropped else []) + \
             (["* in the index"] if any(any(m) for m in self.marks) else [])
         title = "Pairs, most similar first" + (f" ({'; '.join(notes)})" if notes else "")
         id_width = max(cell_len(r[i]) + len(m[i - 1]) for r, m in zip(rows, self.marks, strict=True) for i in (1, 2))
@@ -329,7 +330,7 @@ def _skipped_table(report: Report) -> RenderableType:
     table.add_column("path")
     table.add_column("reason")
     for item in report.skipped:
-        table.add_row(Text(visible(item.path)), Text(visible(item.reason)))
+        table.add_row(Text(visible_name(item.path)), Text(visible(item.reason)))
     return Padding(table, (1, 0, 0, 0))
 
 
@@ -338,7 +339,7 @@ def _ignored_line(ignored: Sequence[Skipped]) -> RenderableType:
     types = Counter(_extension(item.path) for item in ignored)
     counts = ", ".join(f"{kind} ×{n}" if n > 1 else kind for kind, n in sorted(types.items()))
     line = Text.assemble(("Ignored by type", "bold"), f" (not read; not an error): {len(ignored)} file(s), ",
-                         Text(visible(counts)), " (listed in --format json)", style="dim")
+                         Text(visible_name(counts)), " (listed in --format json)", style="dim")
     return Padding(line, (1, 0, 0, 0))
 
 
