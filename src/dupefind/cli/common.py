@@ -153,7 +153,7 @@ def show_progress(*, fmt: str, output: str | None, quiet: bool) -> bool:
 def progress_bars(*, enabled: bool) -> Iterator[Progress | None]:
     """Live progress bars on stderr (documents read with docs/s and time left, then pairs
     verified), when ``enabled`` (see :func:`show_progress`) and stderr is a terminal."""
-    console = Console(stderr=True)
+    console = stderr_console()
     if not enabled or not console.is_terminal:
         yield None
         return
@@ -310,13 +310,14 @@ COLOR_OPTION = click.option(
     "--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
     expose_value=False, callback=_chosen_color, is_eager=True,
     help="Colour the rich report: on a terminal (auto), always (also into a pipe or --output file, "
-         "e.g. for less -R), or never (no escape code at all). Without colour the words that differ "
+         "e.g. for less -R), or never (no escape code in the report, not even bold). Without colour the words that differ "
          "are marked [-old-] and {+new+}.")
 
 
 def stderr_console() -> Console:
-    """A console on stderr for what a command says beside its report (the summary): coloured
-    only on a terminal, and with no escape code at all under ``--color never``."""
+    """A console on stderr for what a command says beside its report (the summary, progress):
+    coloured only on a terminal, and never under ``--color never`` (progress still moves the
+    cursor: it is drawn only on a terminal)."""
     if _COLOR[0] == "never":
         return Console(stderr=True, highlight=False, color_system=None)
     return Console(stderr=True, highlight=False)

@@ -76,12 +76,13 @@ def write_parquet(report: Report, output: str) -> None:
 
 def emit_rich_parts(parts: Iterable[RenderableType], *, count: int, output: str | None) -> None:
     """The rich report, part after part; while a long one (``count`` pair views or more) is
-    drawn, a progress display runs where it cannot draw over the report (:func:`live_progress`):
-    on the terminal the report goes to, or on stderr for a file."""
-    drawing = count if live_progress(output) else 0  # (none where it would draw over the report)
+    drawn, a progress display runs where it cannot draw over the report: on the terminal the
+    report goes to, or on stderr for a file (:func:`live_progress`); never into a pipe."""
+    shown = is_terminal(sys.stdout) if output is None else live_progress(output)
+    drawing = count if shown else 0
     if output is not None:
         console = file_console()
-        with _progress(Console(stderr=True), drawing) as advance:
+        with _progress(stderr_console(), drawing) as advance:
             for part in parts:
                 console.print(part)
                 advance()
