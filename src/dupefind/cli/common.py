@@ -89,7 +89,7 @@ def config_options(*, scan: bool) -> Callable[[F], F]:
                      help="Write the report to this file (atomically) instead of stdout ('-': stdout). "
                           "Its extension (.html/.htm, .json, .jsonl, .txt" + (", .csv, .parquet" if scan else "")
                           + ") picks the format when --format is not given; a --format that contradicts it is "
-                          "refused."),
+                          "refused (any format may go into a .txt file, with a note)."),
         click.option("--max-passages", type=click.IntRange(min=0), default=3 if scan else 0, show_default=True,
                      help="Passages shown per pair in the rich report; 0 shows all."),
         click.option("--max-chars", type=click.IntRange(min=0), default=1000, show_default=True,
