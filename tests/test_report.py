@@ -321,3 +321,20 @@ def test_a_newline_or_tab_in_a_file_name_is_shown_escaped_on_one_row(tmp_path: P
     (row,) = [line for line in out.splitlines() if line.startswith("1 ")]
     assert "new\\nline.txt" in row and "tab\\tname.txt" in row
     assert "#1  new\\nline.txt  ↔  tab\\tname.txt" in out or "#1  tab\\tname.txt  ↔  new\\nline.txt" in out
+
+
+def test_ids_of_a_family_keep_what_differs_and_never_pass_the_width() -> None:
+    from rich.cells import cell_len
+
+    from dupefind.report.terminal_ids import IdCutter
+
+    family = [f"newsroom-story-2024-0{m}-0{d}-final.txt" for m in (3, 4) for d in (1, 2)]
+    others = ["012_allotment_waiting_lists.txt", "a.txt", "ab.txt", "日本語の長い名前のファイル-1.txt",
+              "日本語の長い名前のファイル-2.txt"]
+    cut = IdCutter(family + others)
+    for width in range(1, 40):
+        for name in family + others:
+            assert cell_len(cut(name, width)) <= max(width, 2), (name, width)
+    for width in range(10, 36):
+        assert len({cut(name, width) for name in family}) == 4, width
+        assert len({cut(name, width) for name in others[-2:]}) == 2, width
