@@ -430,3 +430,19 @@ def test_compare_refuses_a_file_of_several_records(tmp_path: Path) -> None:
     assert refused.exit_code == 2 and "holds more than one document" in refused.stderr
     same = run_main(["compare", str(one), str(SAMPLES / "010_elm_street_community_garden.txt"), "--format", "json"])
     assert same.exit_code == 0 and json.loads(same.stdout)["duplicate"]
+
+
+def test_compare_names_the_argument_in_every_message_about_it(tmp_path: Path) -> None:
+    """A missing file said ``Invalid value: /nope.txt: ...``, a folder ``Invalid value for 'FILE_A'``."""
+    good = str(SAMPLES / "040_night_trains_return.txt")
+    for args, hint in (([good, str(tmp_path / "nope.txt")], "'FILE_B'"), ([str(tmp_path / "nope.txt"), good], "'FILE_A'"),
+                       ([str(tmp_path), good], "'FILE_A'")):
+        result = run_main(["compare", *args])
+        assert result.exit_code == 2 and f"Invalid value for {hint}: " in result.stderr, result.stderr
+
+
+def test_top_with_a_format_that_lists_every_pair_says_so(tmp_path: Path) -> None:
+    result = run_main(["scan", str(SAMPLES), "--top", "2", "--format", "csv"])
+    assert result.exit_code == 0 and len(result.stdout.splitlines()) == 6  # the header and every pair
+    assert "--top applies to the rich report only; the csv report lists every pair" in result.stderr
+    assert "--top" not in run_main(["scan", str(SAMPLES), "--top", "2"]).stderr

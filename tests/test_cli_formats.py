@@ -186,3 +186,61 @@ def test_a_report_written_into_the_scanned_folder_is_a_note(tmp_path: Path) -> N
     assert noted.exit_code == 0 and "will read the report as a document" in noted.stderr
     quiet = run_main(["scan", str(folder), "--format", "json", "-o", str(folder / "report.json"), "-q"])
     assert quiet.exit_code == 0 and "note" not in quiet.stderr
+
+
+PAIR = (str(SAMPLES / "040_night_trains_return.txt"), str(SAMPLES / "041_overnight_train_comeback_spun.txt"))
+
+
+def test_the_extension_of_the_output_picks_the_format(tmp_path: Path) -> None:
+    """``-o report.html`` without --format wrote terminal text into report.html, with exit 0."""
+    for name, check in (("r.html", lambda t: t.lstrip().lower().startswith("<!doctype html")),
+                        ("r.HTM", lambda t: "<html" in t), ("r.json", lambda t: json.loads(t)["pairs"]),
+                        ("r.jsonl", lambda t: json.loads(t.splitlines()[0])["type"] == "header"),
+                        ("r.csv", lambda t: t.startswith("a,b,kind,")), ("r.txt", lambda t: "↔" in t)):
+        result = run_main(["scan", str(SAMPLES), "-o", str(tmp_path / name)])
+        assert result.exit_code == 0, result.stderr
+        assert check((tmp_path / name).read_text(encoding="utf-8")), name
+    compared = run_main(["compare", *PAIR, "-o", str(tmp_path / "pair.json")])
+    assert compared.exit_code == 0 and json.loads((tmp_path / "pair.json").read_text(encoding="utf-8"))["passages"]
+    assert run_main(["compare", *PAIR, "-o", str(tmp_path / "pair.html")]).exit_code == 0
+    assert "<html" in (tmp_path / "pair.html").read_text(encoding="utf-8")
+    unknown = run_main(["scan", str(SAMPLES), "-o", str(tmp_path / "report.out")])
+    assert unknown.exit_code == 0 and "↔" in (tmp_path / "report.out").read_text(encoding="utf-8")
+
+
+def test_the_extension_wins_over_a_config_file_and_an_explicit_contradiction_is_refused(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "dupefind.toml").write_text('format = "json"\n', encoding="utf-8")
+    assert run_main(["scan", str(SAMPLES), "-o", "r.html"]).exit_code == 0
+    assert "<html" in (tmp_path / "r.html").read_text(encoding="utf-8")
+    for args in (["scan", str(SAMPLES), "--format", "rich"], ["scan", str(SAMPLES), "--format", "jsonl"],
+                 ["compare", *PAIR, "--format", "rich"]):
+        refused = run_main([*args, "-o", "refused.json"])
+        assert refused.exit_code == 2 and "'--format'" in refused.stderr and "names a JSON one" in refused.stderr
+        assert not (tmp_path / "refused.json").exists()
+    no_csv = run_main(["compare", *PAIR, "-o", "pair.csv"])
+    assert no_csv.exit_code == 2 and "names a CSV report, which compare does not write" in no_csv.stderr
+    noted = run_main(["scan", str(SAMPLES), "--format", "csv", "-o", "pairs.txt"])
+    assert noted.exit_code == 0 and "pairs.txt will hold the CSV report" in noted.stderr
+    assert (tmp_path / "pairs.txt").read_text(encoding="utf-8").startswith("a,b,kind,")
+
+
+def test_a_report_in_a_file_is_followed_by_the_summary_and_the_skipped_inputs_on_stderr(tmp_path: Path) -> None:
+    """``scan samples /nonexistent -o r.html`` printed nothing at all (exit 3), while ``-q``
+    printed the summary: the mistyped folder went unnoticed."""
+    missing = str(tmp_path / "nonexistent")
+    loud = run_main(["scan", str(SAMPLES), missing, "-o", str(tmp_path / "r.html")])
+    assert loud.exit_code == 3 and loud.stdout == ""
+    assert loud.stderr.startswith("dupefind  20 documents scanned (0 short), 1 skipped")
+    assert f"skipped {missing}: no such file or folder" in loud.stderr
+    quiet = run_main(["scan", str(SAMPLES), missing, "-o", str(tmp_path / "r.html"), "-q"])
+    assert quiet.exit_code == 3 and "1 skipped" in quiet.stdout and "no such file" not in quiet.stdout + quiet.stderr
+
+
+@pytest.mark.parametrize("args", [["--format", "json", "-q"], ["-o", "{out}"]], ids=["quiet", "output"])
+def test_the_summary_on_stderr_is_one_line_when_stderr_is_no_terminal(tmp_path: Path, args: list[str]) -> None:
+    """In a log, the summary was hard-wrapped at 80 columns (``grep 'pairs in'`` missed it)."""
+    result = run_main(["scan", str(SAMPLES), *(a.format(out=tmp_path / "r.json") for a in args)], columns=40)
+    (line,) = result.stderr.splitlines()
+    assert re.fullmatch(r"dupefind  20 documents scanned \(0 short\), 0 skipped, 5 pairs in 5 clusters, [\d.]+ s", line)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import pty
 import re
 import shutil
 import stat
@@ -245,3 +246,69 @@ def test_color_option_colours_a_pipe_and_an_output_file_only_when_asked(tmp_path
     compared = run_main(["compare", str(SAMPLES / PAIR[0]), str(SAMPLES / PAIR[1]), "--color", color])
     assert (ESCAPE in compared.stdout) == coloured
     assert ESCAPE not in run_main(["scan", str(SAMPLES), "--top", "1"]).stdout  # the choice ends with its command
+
+
+# --- live progress never draws over the report ------------------------------------------------
+
+def on_a_terminal_stderr(args: list[str], *, stdout: IO[str] | None = None) -> str:
+    """Run the real process with stderr on a pseudo-terminal and stdout sent to ``stdout`` (not
+    a terminal: a pipe to ``less`` as far as the process can tell), or to the terminal too
+    when None; what the terminal got."""
+    master, slave = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "dupefind", *args], stdout=slave if stdout is None else stdout,
+                               stderr=slave)
+    os.close(slave)
+    got = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # (EIO: the process has closed the terminal)
+            break
+        if not chunk:
+            break
+        got += chunk
+    os.close(master)
+    assert process.wait(timeout=120) in (0, 3), got
+    return got.decode("utf-8", "replace")
+
+
+def test_progress_stays_off_a_terminal_that_a_pager_reads(tmp_path: Path) -> None:
+    """``dupefind scan . | less -R``: stderr is the terminal the pager has taken over, so live
+    progress (scanning, then drawing a long report) would draw over it; with the report in a
+    file it is shown."""
+    notes = tmp_path / "notes.jsonl"  # 12 identical notes: a long report
+    notes.write_text("".join(json.dumps({"id": f"n{k}", "text": "Out of stock."}) + "\n" for k in range(12)),
+                     encoding="utf-8")
+    args = ["scan", str(notes), "-j", "1"]
+    with open(tmp_path / "piped.txt", "w", encoding="utf-8") as piped:
+        said = on_a_terminal_stderr(args, stdout=piped)
+    assert "\x1b[" not in said and "drawing the report" not in said
+    assert "Pairs, most similar first" in (tmp_path / "piped.txt").read_text(encoding="utf-8")
+    with open(os.devnull, "w", encoding="utf-8") as null:
+        said = on_a_terminal_stderr([*args, "-o", str(tmp_path / "report.txt")], stdout=null)
+    assert "reading and fingerprinting" in said
+
+
+def test_without_colour_the_words_that_differ_are_marked_in_plain_text() -> None:
+    """Piped, in a file or under ``--color never``, ``Night Train`` and ``Overnight Train``
+    looked the same: nothing marked the words that differ."""
+    pair = compare(sample_text(PAIR[0]), sample_text(PAIR[1]))
+    shown = {}
+    for name, options in (("plain", {"color_system": None}), ("no_color", {"force_terminal": True, "no_color": True}),
+                          ("colour", {"force_terminal": True, "color_system": "truecolor"})):
+        console = Console(width=100, file=open(os.devnull, "w"), **options)  # type: ignore[arg-type]  # noqa: SIM115  # closed below
+        with console.capture() as captured:
+            console.print(pair_view(pair, max_passages=1, max_chars=300))
+        console.file.close()
+        shown[name] = captured.get()
+    for name in ("plain", "no_color"):
+        assert "The [-Quiet Return-] of the [-Night-] Train" in re.sub(r"\x1b\[[0-9;]*m", "", shown[name])
+        assert "{+Overnight+}" in re.sub(r"\x1b\[[0-9;]*m", "", shown[name])
+    assert ESCAPE not in shown["plain"]
+    assert "[-Night-]" not in shown["colour"] and "Overnight" in shown["colour"] and ESCAPE in shown["colour"]
+
+
+def test_color_never_writes_no_escape_code_on_a_terminal() -> None:
+    """``--color never`` on a terminal still wrote bold, dim and italic (283 SGR sequences)."""
+    said = on_a_terminal_stderr(["compare", str(SAMPLES / PAIR[0]), str(SAMPLES / PAIR[1]), "--color", "never"])
+    assert "{+Overnight+}" in said and "\x1b" not in said

@@ -166,7 +166,7 @@ def test_rich_view_golden(bracket_report: Report) -> None:
     assert "\n".join(lines[:6]) + "\n" == GOLDEN_TOP
     # Article text and ids are never parsed as markup: brackets stay, literally.
     assert "[b]bold[/b]" in out and "[red]alert[/red]" in out
-    assert "\n[draft] a.txt  ↔  copy.txt ───" in out  # the folder all ids share is dropped
+    assert "\n#1  [draft] a.txt  ↔  copy.txt ───" in out  # the folder all ids share is dropped; the pair's #
     assert "copy: similarity 1.00, containment 1.00 of A in B, 1.00 of B in A, 1 matching passage(s)" in out
     assert "Skipped inputs" in out and "brk/empty.txt" in out and "empty file" in out
     assert "Ignored by type (not read; not an error): 1 file(s), .odt (listed in --format json)" in out
@@ -258,3 +258,83 @@ def test_line_separators_inside_strings_are_escaped_so_an_item_is_one_line() -> 
     whole = report_json(report)
     assert not any(char in whole for char in "\u2028\u2029\x85")
     assert json.loads(whole)["pairs"][0]["passages"][0]["a_text"].startswith("Line one\u2028line two\x85")
+
+
+def pairs_part(out: str) -> str:
+    """What a rendered report shows from its table of pairs to the first pair view, one line."""
+    part = out.split("Pairs, most similar first", 1)[1].split("\n#1  ", 1)[0]
+    return " ".join(part.split())
+
+
+@pytest.mark.parametrize("width", [40, 50, 60, 70])
+def test_a_narrow_terminal_gets_one_record_per_pair_and_never_a_cut_figure(samples_report: Report,
+                                                                           width: int) -> None:
+    """At 60 columns the table dropped its kind and passages columns and showed ``0.…``."""
+    out = render(report_view(samples_report, max_passages=1, max_chars=50), width=width)
+    assert all(len(line.rstrip()) <= width for line in out.splitlines())
+    part = pairs_part(out)
+    assert "…" not in part
+    for n, pair in enumerate(samples_report.pairs, start=1):
+        assert pair.relation is not None
+        record = part.split(f" {n}. ", 1)[1].split(f" {n + 1}. ", 1)[0]
+        assert " + ".join(pair.relation.kinds) in record
+        for figure in (f"sim {pair.similarity:.2f}", f"A in B {pair.containment_a:.2f}",
+                       f"B in A {pair.containment_b:.2f}", f"{len(pair.passages)} passage"):
+            assert figure in record, (figure, record)
+        assert record.replace(" ", "").startswith(f"{pair.a}↔{pair.b}".replace(f"{SAMPLES}/", ""))
+    wide = render(report_view(samples_report, max_passages=1, max_chars=50), width=80)
+    assert "A in B   B in A" in wide and " 1. " not in pairs_part(wide)  # 80 columns: the table
+
+
+def test_ids_that_differ_in_the_middle_stay_apart_and_each_pair_view_has_its_number(tmp_path: Path) -> None:
+    """``newsroom-story-2024-03-01-final.txt`` and its kin all read ``newsroo…nal.txt`` at 80
+    columns; the pair views below carried no number to find their row by."""
+    folder = tmp_path / "collide"
+    folder.mkdir()
+    for day, sample in (("03-01", "040_night_trains_return.txt"), ("03-02", "041_overnight_train_comeback_spun.txt"),
+                        ("04-01", "010_elm_street_community_garden.txt"), ("04-02", "011_elm_street_garden_repost.txt")):
+        (folder / f"newsroom-story-2024-{day}-final.txt").write_text(sample_text(sample), encoding="utf-8")
+    report = dupefind.scan([str(folder)], Config(jobs=1))
+    assert len(report.pairs) == 2
+    out = render(report_view(report, max_passages=1, max_chars=50), width=80)
+    rows = [line.split()[1:3] for line in out.splitlines() if line[:1] in "12" and line[1:2] == " "]
+    cells = [cell for row in rows for cell in row]
+    assert len(cells) == 4 and len(set(cells)) == 4, cells
+    for row, pair in zip(rows, report.pairs, strict=True):
+        for cell, id in zip(row, (pair.a, pair.b), strict=True):
+            assert id.split("2024-")[1][:5] in cell, (cell, id)
+    for n, pair in enumerate(report.pairs, start=1):
+        assert f"\n#{n}  {pair.a.rsplit('/', 1)[1]}  ↔  " in out
+
+
+def test_a_newline_or_tab_in_a_file_name_is_shown_escaped_on_one_row(tmp_path: Path) -> None:
+    """``new⏎line.txt`` read as two table rows, and ``tab⇥name.txt``, its tab counted as one cell
+    but printed as eight, was cut although the table had room."""
+    folder = tmp_path / "odd"
+    folder.mkdir()
+    (folder / "new\nline.txt").write_text(sample_text("040_night_trains_return.txt"), encoding="utf-8")
+    (folder / "tab\tname.txt").write_text(sample_text("041_overnight_train_comeback_spun.txt"), encoding="utf-8")
+    (folder / "x.odt").write_bytes(b"PK")
+    report = dupefind.scan([str(folder)], Config(jobs=1))
+    out = render(report_view(report, max_passages=1, max_chars=40), width=100)
+    assert "\t" not in out
+    (row,) = [line for line in out.splitlines() if line.startswith("1 ")]
+    assert "new\\nline.txt" in row and "tab\\tname.txt" in row
+    assert "#1  new\\nline.txt  ↔  tab\\tname.txt" in out or "#1  tab\\tname.txt  ↔  new\\nline.txt" in out
+
+
+def test_ids_of_a_family_keep_what_differs_and_never_pass_the_width() -> None:
+    from rich.cells import cell_len
+
+    from dupefind.report.terminal_ids import IdCutter
+
+    family = [f"newsroom-story-2024-0{m}-0{d}-final.txt" for m in (3, 4) for d in (1, 2)]
+    others = ["012_allotment_waiting_lists.txt", "a.txt", "ab.txt", "日本語の長い名前のファイル-1.txt",
+              "日本語の長い名前のファイル-2.txt"]
+    cut = IdCutter(family + others)
+    for width in range(1, 40):
+        for name in family + others:
+            assert cell_len(cut(name, width)) <= max(width, 2), (name, width)
+    for width in range(10, 36):
+        assert len({cut(name, width) for name in family}) == 4, width
+        assert len({cut(name, width) for name in others[-2:]}) == 2, width

@@ -5,6 +5,7 @@ the exact text."""
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from pathlib import Path
 
@@ -101,7 +102,7 @@ def test_trojan_source_in_text_id_and_file_name_is_escaped_in_the_rich_report_no
     assert rich.exit_code == 3, rich.stderr
     plain = rich.stdout
     assert not _raw_risky(plain), [hex(ord(c)) for c in _raw_risky(plain)]
-    assert TROJAN_SHOWN in plain
+    assert TROJAN_SHOWN in re.sub(r"\{\+|\+\}|\[-|-\]", "", plain)  # (marked where it differs: plain text)
     assert "evil\\u202etxt.exe\\u2066id" in plain and "copy\\u202ecod.txt" in plain and "empty\\u2067.txt" in plain
     report = json.loads(run_main(["scan", str(tmp_path), "--format", "json", "--max-chars", "0"]).stdout)
     ids = {pair[side] for pair in report["pairs"] for side in ("a", "b")}

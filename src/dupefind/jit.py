@@ -87,6 +87,10 @@ if CACHE_DIR:
 
         setattr(numba.core.config, "CACHE_DIR", CACHE_DIR)  # noqa: B010 - numba declares its settings dynamically
 
+# numba colours its error messages with colorama, whose exit hook then writes ESC[0m to a terminal
+# on stdout at the end of every run (under --color never too); no numba message is ever shown.
+os.environ.setdefault("NUMBA_DISABLE_ERROR_MESSAGE_HIGHLIGHTING", "1")
+
 from numba import njit  # noqa: E402 - numba reads NUMBA_CACHE_DIR as it is imported
 
 _KERNELS: list[Any] = []

@@ -14,6 +14,7 @@ from contextlib import contextmanager, suppress
 from typing import Any, TypeVar
 
 import click
+from click.core import ParameterSource
 from rich.console import Console, RenderableType
 from rich.progress import (
     BarColumn,
@@ -81,10 +82,14 @@ def config_options(*, scan: bool) -> Callable[[F], F]:
                                                           else ["rich", "json", "jsonl", "html"]),
                      default="rich", show_default=True,
                      help="Report format: rich (terminal), json, jsonl, html (a self-contained page)"
-                          + ("; csv or parquet (one row per pair; parquet needs --output)." if scan else ".")),
+                          + ("; csv or parquet (one row per pair; parquet needs --output)" if scan else "")
+                          + ". Not given, the extension of --output picks it (.txt: rich)."),
         click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True, allow_dash=True), default=None,
                      callback=_output_path,
-                     help="Write the report to this file (atomically) instead of stdout ('-': stdout)."),
+                     help="Write the report to this file (atomically) instead of stdout ('-': stdout). "
+                          "Its extension (.html/.htm, .json, .jsonl, .txt" + (", .csv, .parquet" if scan else "")
+                          + ") picks the format when --format is not given; a --format that contradicts it is "
+                          "refused (any format may go into a .txt file, with a note)."),
         click.option("--max-passages", type=click.IntRange(min=0), default=3 if scan else 0, show_default=True,
                      help="Passages shown per pair in the rich report; 0 shows all."),
         click.option("--max-chars", type=click.IntRange(min=0), default=1000, show_default=True,
@@ -106,7 +111,8 @@ def config_options(*, scan: bool) -> Callable[[F], F]:
                          help="Pairs shown in the rich report (most similar first); 0 shows all."),
             click.option("--quiet/--no-quiet", "-q", default=False,
                          help="Print only the one-line summary (the report still goes to --output); "
-                              "the exit code says the rest."),
+                              "the exit code says the rest. Without it, a report written to --output is "
+                              "followed by the summary and the skipped inputs on stderr."),
         ]
 
     def decorate(func: F) -> F:
@@ -117,12 +123,37 @@ def config_options(*, scan: bool) -> Callable[[F], F]:
     return decorate
 
 
+def live_progress(output: str | None) -> bool:
+    """Whether live progress may be drawn on stderr without drawing over the report: stderr is
+    a terminal, and the report goes to that terminal too (``output`` None and stdout a
+    terminal) or to a file. Piped (``dupefind scan . | less -R``), stderr is the terminal the
+    pager has taken over: nothing is drawn. A device or a pipe named by ``output`` counts as
+    a pipe (``-o /dev/stdout``)."""
+    if not is_terminal(sys.stderr):
+        return False
+    return is_terminal(sys.stdout) if output is None else not special_file(output)
+
+
+def is_terminal(stream: Any) -> bool:
+    """Whether ``stream`` is a terminal itself (not a pipe, a file or a closed stream), whatever
+    ``FORCE_COLOR`` or ``--color`` make rich believe."""
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):  # (closed, or not a real file)
+        return False
+
+
+def show_progress(*, fmt: str, output: str | None, quiet: bool) -> bool:
+    """Whether a command that writes a report shows live progress: not ``quiet``, the report
+    on the terminal (the rich one) or in a file, and :func:`live_progress`."""
+    return not quiet and (fmt == "rich" or output is not None) and live_progress(output)
+
+
 @contextmanager
 def progress_bars(*, enabled: bool) -> Iterator[Progress | None]:
     """Live progress bars on stderr (documents read with docs/s and time left, then pairs
-    verified): only for the rich report, and only when stderr is a terminal (never in JSON
-    mode, in pipes or in CI logs)."""
-    console = Console(stderr=True)
+    verified), when ``enabled`` (see :func:`show_progress`) and stderr is a terminal."""
+    console = stderr_console()
     if not enabled or not console.is_terminal:
         yield None
         return
@@ -146,6 +177,44 @@ def progress_bars(*, enabled: bool) -> Iterator[Progress | None]:
         yield update
 
 
+#: The report format a known extension of ``--output`` names (``.txt``: the rich report, as text).
+FORMAT_OF_EXTENSION = {".html": "html", ".htm": "html", ".json": "json", ".jsonl": "jsonl", ".csv": "csv",
+                       ".parquet": "parquet", ".txt": "rich"}
+_FORMAT_NAMES = {"rich": "text", "html": "HTML", "json": "JSON", "jsonl": "JSONL", "csv": "CSV",
+                 "parquet": "Parquet"}
+
+
+def report_format(fmt: str, output: str | None) -> str:
+    """The format the report is written in. ``--format`` given on the command line is kept;
+    otherwise a known extension of ``output`` picks it (``-o report.html`` writes HTML, not
+    terminal text), over a config file's ``format`` and the default. A ``--format`` given that
+    contradicts the extension is refused (``--format rich -o report.html`` would write a page
+    no browser reads, with exit 0); one written into a ``.txt`` file is a note on stderr."""
+    named = FORMAT_OF_EXTENSION.get(os.path.splitext(output or "")[1].lower())
+    if named is None or named == fmt:
+        return fmt
+    ctx = click.get_current_context()
+    shown = shown_name(output or "")
+    if ctx.get_parameter_source("fmt") is not ParameterSource.COMMANDLINE:
+        if named not in _format_choices(ctx):
+            raise click.BadParameter(f"{shown} names a {_FORMAT_NAMES[named]} report, which {ctx.info_name} does not "
+                                     f"write: give --format, or another file name", param_hint="'--output'")
+        return named
+    if named == "rich":
+        click.echo(f"dupefind: note: {shown} will hold the {_FORMAT_NAMES[fmt]} report (--format {fmt})", err=True)
+        return fmt
+    raise click.BadParameter(f"--format {fmt} writes a {_FORMAT_NAMES[fmt]} report, but {shown} names a "
+                             f"{_FORMAT_NAMES[named]} one: give --format {named}, or leave --format out (the "
+                             "extension picks it), or name the file otherwise", param_hint="'--format'")
+
+
+def _format_choices(ctx: click.Context) -> Sequence[str]:
+    for param in ctx.command.params:
+        if param.name == "fmt" and isinstance(param.type, click.Choice):
+            return [str(choice) for choice in param.type.choices]
+    return ()
+
+
 def build_config(knobs: dict[str, Any]) -> Config:
     for name in ("include", "exclude"):
         if name in knobs:
@@ -157,19 +226,21 @@ def build_config(knobs: dict[str, Any]) -> Config:
         raise click.BadParameter(error.problem + set_in(error.field), param_hint=f"'{option}'") from None
 
 
-def read_one(path: str, *, max_bytes: int = 0) -> str:
+def read_one(path: str, *, max_bytes: int = 0, param_hint: str | None = None) -> str:
     """The one document a file holds (``compare``'s inputs): a JSONL or Parquet file of several
-    records is refused, not read for its first one alone."""
+    records is refused, not read for its first one alone. ``param_hint`` names the argument
+    in the messages (``'FILE_A'``), as click's own checks of it do."""
     found: str | None = None
     for item in read_records([path], max_bytes=max_bytes):
         if not isinstance(item, Record):
-            raise click.BadParameter(f"{item.path}: {item.reason}")
+            raise click.BadParameter(f"{item.path}: {item.reason}", param_hint=param_hint)
         if found is not None:
             raise click.BadParameter(f"{shown_name(path)} holds more than one document (records of a JSONL or Parquet "
-                                     "file): compare takes one document per file; scan the file to compare its records")
+                                     "file): compare takes one document per file; scan the file to compare its records",
+                                     param_hint=param_hint)
         found = item.text
     if found is None:
-        raise click.BadParameter(f"{path}: no text")
+        raise click.BadParameter(f"{path}: no text", param_hint=param_hint)
     return found
 
 
@@ -226,12 +297,12 @@ def _chosen_color(ctx: click.Context, param: click.Parameter, value: str) -> str
 
 def _colours() -> dict[str, Any]:
     """The rich console options for ``--color``: ``always`` colours a pipe or a file too (for
-    ``less -R``), ``never`` colours nothing; ``auto`` leaves it to rich (a terminal, unless
+    ``less -R``), ``never`` writes no escape code at all (no colour, bold or dim); ``auto`` leaves it to rich (a terminal, unless
     ``NO_COLOR``; ``FORCE_COLOR`` forces)."""
     if _COLOR[0] == "always":
         return {"force_terminal": True, "no_color": False}
     if _COLOR[0] == "never":
-        return {"no_color": True}
+        return {"color_system": None, "no_color": True}  # no escape code at all: no bold, no dim either
     return {}
 
 
@@ -239,7 +310,17 @@ COLOR_OPTION = click.option(
     "--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
     expose_value=False, callback=_chosen_color, is_eager=True,
     help="Colour the rich report: on a terminal (auto), always (also into a pipe or --output file, "
-         "e.g. for less -R), or never.")
+         "e.g. for less -R), or never (no escape code in the report, not even bold). Without colour the words that differ "
+         "are marked [-old-] and {+new+}.")
+
+
+def stderr_console() -> Console:
+    """A console on stderr for what a command says beside its report (the summary, progress):
+    coloured only on a terminal, and never under ``--color never`` (progress still moves the
+    cursor: it is drawn only on a terminal)."""
+    if _COLOR[0] == "never":
+        return Console(stderr=True, highlight=False, color_system=None)
+    return Console(stderr=True, highlight=False)
 
 
 #: The narrowest and widest the terminal report is drawn.
@@ -253,9 +334,15 @@ def emit_rich(view: RenderableType, output: str | None) -> None:
         with writing_stdout():
             console.print(view)
         return
-    console = Console(record=True, width=120, file=io.StringIO(), highlight=False)
+    console = file_console()
     console.print(view)
     write_report(output, export_text(console))
+
+
+def file_console() -> Console:
+    """A console that records the rich report for an ``--output`` file: 120 columns, coloured
+    only under ``--color always`` (see :func:`export_text`)."""
+    return Console(record=True, width=120, file=io.StringIO(), highlight=False, **_colours())
 
 
 def export_text(console: Console) -> str:

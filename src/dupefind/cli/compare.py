@@ -22,6 +22,7 @@ from .common import (
     emit_rich,
     exit_with,
     read_one,
+    report_format,
 )
 
 
@@ -40,10 +41,12 @@ def compare(file_a: str, file_b: str, fmt: str, output: str | None, max_passages
     copies and --fail-on-duplicates was given, 2 usage error or a file that cannot be read.
     """
     config = build_config(knobs)
+    fmt = report_format(fmt, output)
     check_output(output, (file_a, file_b))
     if (note := compiling_note()) is not None:
         click.echo(f"dupefind: {note}", err=True)
-    texts = [read_one(path, max_bytes=config.max_document_bytes) for path in (file_a, file_b)]
+    texts = [read_one(path, max_bytes=config.max_document_bytes, param_hint=hint)
+             for path, hint in ((file_a, "'FILE_A'"), (file_b, "'FILE_B'"))]
     pair = compare_texts(texts[0], texts[1], config, id_a=shown_name(file_a),
                         id_b=shown_name(file_b))
     if fmt in ("json", "jsonl"):

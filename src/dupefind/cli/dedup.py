@@ -13,7 +13,7 @@ from ..dedup_plan import KEEP_RULES
 from ..files import same_file
 from ..report.json_report import report_json_chunks
 from ..report.terminal import counted
-from .common import EXIT_OK, EXIT_SKIPPED, build_config, check_output, emit, progress_bars
+from .common import EXIT_OK, EXIT_SKIPPED, build_config, check_output, emit, live_progress, progress_bars
 from .config_option import config_file_option, config_sources
 from .scan import scan as scan_command
 
@@ -41,7 +41,7 @@ def _dedup(paths: tuple[str, ...], output: str, removed: str | None, keep: str, 
         if same_file(report, output) or (removed is not None and same_file(report, removed)):
             raise click.BadParameter("the report cannot go to the kept or removed records' file",
                                      param_hint="'--report'")
-    with progress_bars(enabled=not quiet) as progress:
+    with progress_bars(enabled=not quiet and live_progress(None if "-" in (output, removed, report) else output)) as progress:
         result = run_dedup(list(paths), output=output, removed=removed, keep=keep,  # type: ignore[arg-type]  # a click.Choice of KEEP_RULES
                            config=config, progress=progress)
     if report is not None:

@@ -28,6 +28,8 @@ from .common import (
     config_options,
     exit_with,
     progress_bars,
+    report_format,
+    show_progress,
 )
 from .config_option import config_file_option, set_in
 from .output import need_output, show_report
@@ -131,9 +133,10 @@ def check(index_path: str, paths: tuple[str, ...], fmt: str, output: str | None,
           max_chars: int, fail_on_duplicates: bool, top: int, quiet: bool, **knobs: Any) -> None:
     """Report the copies between the documents under PATH... and those in INDEX, and among the
     new ones, as `scan` reports them; adds nothing. '-' reads JSONL from stdin."""
+    fmt = report_format(fmt, output)
     check_output(output, (index_path, *paths), report_on_stdout=fmt != "rich" or not quiet)
     need_output(fmt, output)
-    with open_index(index_path, knobs) as store, progress_bars(enabled=fmt == "rich" and not quiet) as progress:
+    with open_index(index_path, knobs) as store, progress_bars(enabled=show_progress(fmt=fmt, output=output, quiet=quiet)) as progress:
         report = store.check(list(paths), progress=progress)
     show_report(report, fmt=fmt, output=output, max_passages=max_passages, max_chars=max_chars, top=top, quiet=quiet,
                 stored=FINGERPRINT_OPTIONS)
@@ -146,9 +149,10 @@ def check(index_path: str, paths: tuple[str, ...], fmt: str, output: str | None,
 def pairs(index_path: str, fmt: str, output: str | None, max_passages: int, max_chars: int,
           fail_on_duplicates: bool, top: int, quiet: bool, **knobs: Any) -> None:
     """Report every pair inside INDEX: the report of a scan of all its documents."""
+    fmt = report_format(fmt, output)
     check_output(output, (index_path,), report_on_stdout=fmt != "rich" or not quiet)
     need_output(fmt, output)
-    with open_index(index_path, knobs) as store, progress_bars(enabled=fmt == "rich" and not quiet) as progress:
+    with open_index(index_path, knobs) as store, progress_bars(enabled=show_progress(fmt=fmt, output=output, quiet=quiet)) as progress:
         report = store.pairs(progress=progress)
     show_report(report, fmt=fmt, output=output, max_passages=max_passages, max_chars=max_chars, top=top, quiet=quiet,
                 stored=FINGERPRINT_OPTIONS)

@@ -4,9 +4,9 @@ is long."""
 
 from __future__ import annotations
 
-import io
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -23,14 +23,17 @@ from ..report.csv_report import report_csv_chunks, write_pairs_parquet
 from ..report.html import report_html_chunks
 from ..report.json_report import report_json_chunks, report_jsonl_chunks
 from ..report.terminal import report_parts, summary_view, visible
+from ..report.terminal_escape import visible_name
 from ..walk import why
 from .common import (
     _tolerant_stdout,
     emit,
-    emit_rich,
     export_text,
+    file_console,
+    is_terminal,
+    live_progress,
+    stderr_console,
     stdout_console,
-    stdout_is_terminal,
     write_report,
     writing_stdout,
 )
@@ -73,19 +76,21 @@ def write_parquet(report: Report, output: str) -> None:
 
 def emit_rich_parts(parts: Iterable[RenderableType], *, count: int, output: str | None) -> None:
     """The rich report, part after part; while a long one (``count`` pair views or more) is
-    drawn, a progress display runs when there is a terminal to show it on."""
+    drawn, a progress display runs where it cannot draw over the report: on the terminal the
+    report goes to, or on stderr for a file (:func:`live_progress`); never into a pipe."""
+    shown = is_terminal(sys.stdout) if output is None else live_progress(output)
+    drawing = count if shown else 0
     if output is not None:
-        console = Console(record=True, width=120, file=io.StringIO(), highlight=False)
-        with _progress(Console(stderr=True), count) as advance:
+        console = file_console()
+        with _progress(stderr_console(), drawing) as advance:
             for part in parts:
                 console.print(part)
                 advance()
         write_report(output, export_text(console))
         return
     console = stdout_console()
-    shown_on = console if stdout_is_terminal() else Console(stderr=True)
     _tolerant_stdout()
-    with writing_stdout(), _progress(shown_on, count) as advance:
+    with writing_stdout(), _progress(console, drawing) as advance:
         for part in parts:
             console.print(part)
             advance()
@@ -118,6 +123,9 @@ def show_report(report: Report, *, fmt: str, output: str | None, max_passages: i
     for field in stored:  # (an index's fingerprint options, not given again and not the defaults: the index's)
         if sources.get(field) == "default" and report.config.get(field) != defaults[field]:
             sources[field] = "index"
+    if top and fmt != "rich":
+        click.echo(f"dupefind: note: --top applies to the rich report only; the {fmt} report lists every pair",
+                   err=True)
     if fmt == "parquet" and output is not None:
         write_parquet(report, output)
     elif fmt != "rich":
@@ -126,12 +134,27 @@ def show_report(report: Report, *, fmt: str, output: str | None, max_passages: i
         shown = min(top or len(report.pairs), len(report.pairs)) if max_passages else 0
         emit_rich_parts(report_parts(report, max_passages=max_passages, max_chars=max_chars, top=top),
                         count=shown, output=output)
-    if quiet and fmt != "rich" and output is None:
-        Console(stderr=True, highlight=False).print(summary_view(report))
-    elif quiet:
-        emit_rich(summary_view(report), None)
-    elif fmt in PAIRS_ONLY and report.skipped:
+    if quiet:  # the summary alone: on stdout, unless a machine report is there
+        say_summary(report, err=fmt != "rich" and output is None)
+    elif output is not None:  # the report in a file: what it found, and what it could not read, said here
+        say_summary(report, err=True)
         _say_skipped(report)
+    elif fmt in PAIRS_ONLY:
+        _say_skipped(report)
+
+
+def say_summary(report: Report, *, err: bool) -> None:
+    """The one-line summary on stderr (``err``) or stdout: one line however long, unless on a
+    terminal (a log read by ``grep 'pairs in'`` gets it whole)."""
+    view = summary_view(report)
+    if err:
+        console = stderr_console()
+        console.print(view, soft_wrap=not is_terminal(sys.stderr))
+        return
+    console = stdout_console()
+    _tolerant_stdout()
+    with writing_stdout():
+        console.print(view, soft_wrap=not is_terminal(sys.stdout))
 
 
 #: Formats that hold the pairs alone: what was skipped, and why, is said on stderr instead.
@@ -141,10 +164,10 @@ SKIPS_SAID = 20
 
 
 def _say_skipped(report: Report) -> None:
-    """The skipped inputs on stderr, for a report that holds only pairs (the exit code 3 said
-    that some were skipped, and nothing said which)."""
+    """The skipped inputs on stderr, for a report that holds only pairs or goes to a file (the
+    exit code 3 said that some were skipped, and nothing here said which)."""
     for skipped in report.skipped[:SKIPS_SAID]:
-        click.echo(f"skipped {visible(skipped.path)}: {visible(skipped.reason)}", err=True)
+        click.echo(f"skipped {visible_name(skipped.path)}: {visible(skipped.reason)}", err=True)
     if len(report.skipped) > SKIPS_SAID:
         click.echo(f"... and {len(report.skipped) - SKIPS_SAID:,} more skipped (the JSON report lists them all)",
                    err=True)

@@ -18,6 +18,8 @@ from .common import (
     config_options,
     exit_with,
     progress_bars,
+    report_format,
+    show_progress,
 )
 from .output import need_output, show_report
 
@@ -52,6 +54,7 @@ def scan(paths: tuple[str, ...], fmt: str, output: str | None, max_passages: int
     and unreadable inputs are skipped with their reason (exit 3).
     """
     config = build_config(knobs)
+    fmt = report_format(fmt, output)
     check_output(output, paths, report_on_stdout=fmt != "rich" or not quiet)
     need_output(fmt, output)
     if (note := compiling_note()) is not None:
@@ -60,7 +63,7 @@ def scan(paths: tuple[str, ...], fmt: str, output: str | None, max_passages: int
         report = _scan_on_spark(list(paths), config, master=spark_master, conf=_settings(spark_conf),
                                 bucket_cap=spark_bucket_cap)
     else:
-        with progress_bars(enabled=fmt == "rich" and not quiet) as progress:
+        with progress_bars(enabled=show_progress(fmt=fmt, output=output, quiet=quiet)) as progress:
             report = scan_paths(list(paths), config, progress=progress)
     show_report(report, fmt=fmt, output=output, max_passages=max_passages, max_chars=max_chars, top=top,
                 quiet=quiet)

@@ -23,7 +23,9 @@ from rich.text import Text
 from ..explain import changed_spans, describe, substitution_list
 from ..models import Pair, Passage, Report, Skipped
 from .terminal_escape import visible as visible  # re-exported: the CLI escapes its messages with it
-from .terminal_escape import visible_part
+from .terminal_escape import visible_name, visible_part
+from .terminal_ids import IdCutter
+from .terminal_ids import elide as elide  # re-exported: the ids cut in the middle
 
 _CHANGED_A = "bold red"
 _CHANGED_B = "bold green"
@@ -55,9 +57,9 @@ def report_parts(report: Report, *, max_passages: int = 3, max_chars: int = 1000
         read = {d.id for d in report.documents}
         indexed = {id for pair in shown for id in (pair.a, pair.b)} - read
         yield PairsTable(shown, short=short, indexed=indexed.__contains__)
-        for pair in shown:
+        for number, pair in enumerate(shown, start=1):
             yield pair_view(pair, max_passages=max_passages, max_chars=max_chars, short=short,
-                            indexed=indexed.__contains__)
+                            indexed=indexed.__contains__, number=number)
     if len(shown) < len(report.pairs):
         yield Padding(Text(f"… {len(report.pairs) - len(shown)} more pair(s) not shown: --top 0 shows all, "
                            "--format json lists them", "dim"), (1, 0, 0, 0))
@@ -73,10 +75,11 @@ def summary_view(report: Report) -> RenderableType:
 
 
 def short_id(ids: Iterator[str] | Sequence[str]) -> Callable[[str], str]:
-    """Ids without the folder they all share (``samples/a.txt`` → ``a.txt``), made :func:`visible`."""
+    """Ids without the folder they all share (``samples/a.txt`` → ``a.txt``), made
+    :func:`visible_name` (on one line)."""
     names = list(dict.fromkeys(ids))
     prefix = _common_folder(names)
-    return lambda doc: visible(doc[len(prefix):] if prefix and doc.startswith(prefix) else doc)
+    return lambda doc: visible_name(doc[len(prefix):] if prefix and doc.startswith(prefix) else doc)
 
 
 def _common_folder(names: Sequence[str]) -> str:
@@ -91,26 +94,17 @@ def _common_folder(names: Sequence[str]) -> str:
     return prefix if all(len(n) > len(prefix) for n in names) else ""
 
 
-def elide(text: str, width: int) -> str:
-    """``text`` cut in the middle (``samples/01…_repost.txt``) to at most ``width`` cells."""
-    if cell_len(text) <= width:
-        return text
-    keep = max(width - 1, 2)
-    head, tail = text[: keep // 2], text[len(text) - (keep - keep // 2):]
-    while cell_len(head) + cell_len(tail) + 1 > width and (head or tail):
-        head, tail = (head[:-1], tail) if len(head) >= len(tail) else (head, tail[1:])
-    return f"{head}…{tail}"
-
-
-def pair_view(pair: Pair, *, max_passages: int = 0, max_chars: int = 0,
-              short: Callable[[str], str] = visible, indexed: Callable[[str], bool] = _nowhere) -> RenderableType:
+def pair_view(pair: Pair, *, max_passages: int = 0, max_chars: int = 0, short: Callable[[str], str] = visible_name,
+              indexed: Callable[[str], bool] = _nowhere, number: int | None = None) -> RenderableType:
     """One pair: its figures and its passages side by side, differing words highlighted.
 
     ``max_passages`` and ``max_chars`` of 0 mean no limit; ``short`` writes the ids; an id
-    ``indexed`` names is marked ``(indexed)``.
+    ``indexed`` names is marked ``(indexed)``; ``number``, the pair's row in the table of pairs
+    (its ``#``), is written before the ids.
     """
     name_a, name_b = (short(id) + (INDEXED_MARK if indexed(id) else "") for id in (pair.a, pair.b))
-    title = Text.assemble(Text(name_a, "cyan"), "  ↔  ", Text(name_b, "magenta"))
+    title = Text.assemble((f"#{number}  " if number is not None else "", "bold"), Text(name_a, "cyan"), "  ↔  ",
+                          Text(name_b, "magenta"))
     verdict = "copy" if pair.duplicate else "not a copy"
     figures = Text(
         f"{verdict}: similarity {pair.similarity:.2f}, containment {pair.containment_a:.2f} of A in B, "
@@ -123,7 +117,7 @@ def pair_view(pair: Pair, *, max_passages: int = 0, max_chars: int = 0,
     ranked = sorted(pair.passages, key=lambda p: -(p.words_a + p.words_b))
     shown = ranked[:max_passages] if max_passages else ranked
     if shown:
-        parts.append(_PassagesTable(name_a, name_b, [_passage_cells(p, max_chars) for p in sorted(shown, key=lambda p: p.a_start)]))
+        parts.append(_PassagesTable(name_a, name_b, sorted(shown, key=lambda p: p.a_start), max_chars=max_chars))
     if len(shown) < len(ranked):
         parts.append(Text(f"… {len(ranked) - len(shown)} more passage(s): see --max-passages or --format json", "dim"))
     return Padding(Group(*parts), (1, 0, 0, 0))
@@ -147,10 +141,12 @@ class _Heading:
 class _PassagesTable:
     """A pair's passages side by side under the two ids, each id after its letter when both fit
     their columns, else under it, folded onto the next lines when still too long: never cut,
-    since it names a file."""
+    since it names a file. The words that differ are coloured; on a console without colour
+    (piped, a file, ``--color never``, ``NO_COLOR``) they are marked ``[-so-]`` on the A side
+    and ``{+so+}`` on the B side, as ``wdiff`` does."""
 
-    def __init__(self, name_a: str, name_b: str, rows: Sequence[tuple[Text, Text]]) -> None:
-        self.names, self.rows = (name_a, name_b), rows
+    def __init__(self, name_a: str, name_b: str, passages: Sequence[Passage], *, max_chars: int) -> None:
+        self.names, self.passages, self.max_chars = (name_a, name_b), passages, max_chars
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         column = (options.max_width - 7) // 2  # two columns: three rules and a space each side
@@ -160,36 +156,59 @@ class _PassagesTable:
             table.add_column(ratio=1, overflow="fold")
         table.add_row(*(Text(f"{letter}  {name}" if one_line else f"{letter}\n{name}", style="bold")
                         for letter, name in zip("AB", self.names, strict=True)))
-        for row in self.rows:
-            table.add_row(*row)
+        plain = console.no_color or console.color_system is None
+        for passage in self.passages:
+            table.add_row(*_passage_cells(passage, self.max_chars, plain=plain))
         yield table
 
 
-def _passage_cells(p: Passage, max_chars: int) -> tuple[Text, Text]:
+#: The marks around the words that differ when there is no colour to show them (A side, B side).
+PLAIN_MARKS = (("[-", "-]"), ("{+", "+}"))
+
+
+def _passage_cells(p: Passage, max_chars: int, *, plain: bool = False) -> tuple[Text, Text]:
     cell_a = Text(f"[{p.a_start}:{p.a_end}] {p.similarity:.0%} identical\n", style="dim")
     cell_b = Text(f"[{p.b_start}:{p.b_end}] {p.words_a} ↔ {p.words_b} words\n", style="dim")
     changed_a, changed_b = changed_spans(p)
-    cell_a.append_text(_highlighted(p.a_text, changed_a, _CHANGED_A, max_chars))
-    cell_b.append_text(_highlighted(p.b_text, changed_b, _CHANGED_B, max_chars))
+    marks_a, marks_b = PLAIN_MARKS if plain else (None, None)
+    cell_a.append_text(_highlighted(p.a_text, changed_a, _CHANGED_A, max_chars, marks=marks_a))
+    cell_b.append_text(_highlighted(p.b_text, changed_b, _CHANGED_B, max_chars, marks=marks_b))
     return cell_a, cell_b
 
 
-def _highlighted(text: str, changed: Sequence[tuple[int, int]], style: str, max_chars: int) -> Text:
-    """``text`` (cut at ``max_chars`` unless 0, made :func:`visible`) with
-    the ``changed`` spans in ``style``."""
+def _highlighted(text: str, changed: Sequence[tuple[int, int]], style: str, max_chars: int,
+                 marks: tuple[str, str] | None = None) -> Text:
+    """``text`` (cut at ``max_chars`` unless 0, made :func:`visible`) with the ``changed``
+    spans in ``style``, and between ``marks`` when given (spans apart by spaces alone are
+    marked as one: ``[-sense of-]``, not ``[-sense-] [-of-]``)."""
     stop = min(len(text), max_chars) if max_chars else len(text)
+    spans = sorted((max(0, start), min(end, stop)) for start, end in changed)
+    if marks is not None:
+        spans = _joined(spans, text)
+    opening, closing = marks or ("", "")
     out = Text()
     cursor = 0
-    for start, end in sorted((max(0, start), min(end, stop)) for start, end in changed):
+    for start, end in spans:
         start = max(start, cursor)
         if end > start:
             out.append(visible_part(text, cursor, start))
-            out.append(visible_part(text, start, end), style=style)
+            out.append(opening + visible_part(text, start, end) + closing, style=style)
             cursor = end
     out.append(visible_part(text, cursor, stop))
     if stop < len(text):
         out.append(f" … ({len(text) - stop} more characters; --max-chars 0 shows all)", style="dim italic")
     return out
+
+
+def _joined(spans: Sequence[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    """Sorted ``spans`` with those apart by spaces or tabs alone (on one line) made one."""
+    joined: list[tuple[int, int]] = []
+    for start, end in spans:
+        if joined and start >= joined[-1][1] and text[joined[-1][1]:start].strip(" \t") == "":
+            joined[-1] = (joined[-1][0], max(end, joined[-1][1]))
+        else:
+            joined.append((start, end))
+    return joined
 
 
 def counted(count: int, word: str) -> str:
@@ -212,18 +231,22 @@ def _summary(report: Report, *, padded: bool = True) -> RenderableType:
 
 class PairsTable:
     """The table of pairs, laid out for the width it is printed at: ids shortened (the folder
-    they share dropped, said in the title; then cut in the middle to fit), headers never split.
-    Below 120 columns the table drops its rules and shortens two headers (``sim``, ``pass``)."""
+    they share dropped, said in the title; then cut to fit, keeping the part that tells ids
+    of one family apart), headers never split. Below 120 columns the table drops its rules and
+    shortens two headers (``sim``, ``pass``). Where even so it cannot hold its columns with ids
+    of :data:`NARROWEST_ID` cells, each pair is one record of a few lines instead (no column
+    is dropped, no figure cut)."""
 
     _COLUMNS = (("#", "#", "right"), ("A", "A", "left"), ("B", "B", "left"), ("kind", "kind", "left"),
                 ("similarity", "sim", "right"), ("A in B", "A in B", "right"), ("B in A", "B in A", "right"),
                 ("passages", "pass", "right"))
 
-    def __init__(self, pairs: Sequence[Pair], *, short: Callable[[str], str] = visible,
+    def __init__(self, pairs: Sequence[Pair], *, short: Callable[[str], str] = visible_name,
                  indexed: Callable[[str], bool] = _nowhere) -> None:
         self.pairs = pairs
         self.short = short
         self.marks = [tuple(INDEXED_TABLE_MARK if indexed(id) else "" for id in (p.a, p.b)) for p in pairs]
+        self.cut = IdCutter(short(id) for p in pairs for id in (p.a, p.b))
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         width = options.max_width
@@ -232,17 +255,36 @@ class PairsTable:
                  f"{p.similarity:.2f}", f"{p.containment_a:.2f}", f"{p.containment_b:.2f}", str(len(p.passages)))
                 for n, p in enumerate(self.pairs, start=1)]
         dropped = _dropped_prefix(self.pairs, self.short)
-        notes = ([f"ids under {visible(dropped)}"] if dropped else []) + \
+        notes = ([f"ids under {visible_name(dropped)}"] if dropped else []) + \
             (["* in the index"] if any(any(m) for m in self.marks) else [])
         title = "Pairs, most similar first" + (f" ({'; '.join(notes)})" if notes else "")
         id_width = max(cell_len(r[i]) + len(m[i - 1]) for r, m in zip(rows, self.marks, strict=True) for i in (1, 2))
         unbounded = options.update_width(1 << 16)  # the table's natural width, not clamped to ours
         while True:
             table = self._table(rows, title, compact, id_width)
-            if id_width <= 8 or console.measure(table, options=unbounded).maximum <= width:
+            if console.measure(table, options=unbounded).maximum <= width:
+                yield table
+                return
+            if id_width <= NARROWEST_ID:
                 break
-            id_width -= max(1, id_width // 10)
-        yield table
+            id_width = max(NARROWEST_ID, id_width - max(1, id_width // 10))
+        yield from self._records(rows, title, width)
+
+    def _records(self, rows: Sequence[Sequence[str]], title: str, width: int) -> Iterator[RenderableType]:
+        """One record per pair, for a terminal too narrow for the table: its number, the two ids
+        whole (folded if need be), then its kind and figures, each whole, on as few lines as fit."""
+        yield Text(title, style="italic")
+        indent = len(rows[-1][0]) + 2 if rows else 0
+        grid = Table.grid(padding=(0, 1, 0, 0))
+        grid.add_column(justify="right", no_wrap=True, min_width=indent - 1)
+        grid.add_column(overflow="fold")
+        for row, marks in zip(rows, self.marks, strict=True):
+            number, a, b, kind, sim, a_in_b, b_in_a, passages = row
+            ids = Text.assemble((a, "cyan"), (marks[0], "dim"), " ↔ ", (b, "magenta"), (marks[1], "dim"))
+            figures = [kind, f"sim {sim}", f"A in B {a_in_b}", f"B in A {b_in_a}", counted(int(passages), "passage")]
+            lines = _packed([f for f in figures if f], max(width - indent, 1))
+            grid.add_row(f"{number}.", Text.assemble(ids, *("\n" + line for line in lines)))
+        yield grid
 
     def _table(self, rows: Sequence[Sequence[str]], title: str, compact: bool, id_width: int) -> Table:
         table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD if compact else box.HEAVY_HEAD,
@@ -253,10 +295,26 @@ class PairsTable:
                              min_width=cell_len(header) if long not in ("A", "B") else None,
                              max_width=10 if compact and long == "kind" else None)
         for row, marks in zip(rows, self.marks, strict=True):
-            ids = (Text.assemble((elide(row[i], id_width - len(mark)), style), (mark, "dim"))
+            ids = (Text.assemble((self.cut(row[i], id_width - len(mark)), style), (mark, "dim"))
                    for i, style, mark in ((1, "cyan", marks[0]), (2, "magenta", marks[1])))
             table.add_row(row[0], *ids, *row[3:])
         return table
+
+
+#: The narrowest an id column of the table of pairs is made; narrower, the pairs are records.
+NARROWEST_ID = 12
+
+
+def _packed(items: Sequence[str], width: int) -> list[str]:
+    """``items`` joined by two spaces into lines of at most ``width`` cells, an item never split
+    (one longer than ``width`` alone on its line)."""
+    lines: list[str] = []
+    for item in items:
+        if lines and cell_len(lines[-1]) + 2 + cell_len(item) <= width:
+            lines[-1] += "  " + item
+        else:
+            lines.append(item)
+    return lines
 
 
 def _dropped_prefix(pairs: Sequence[Pair], short: Callable[[str], str]) -> str:
@@ -272,7 +330,7 @@ def _skipped_table(report: Report) -> RenderableType:
     table.add_column("path")
     table.add_column("reason")
     for item in report.skipped:
-        table.add_row(Text(visible(item.path)), Text(visible(item.reason)))
+        table.add_row(Text(visible_name(item.path)), Text(visible(item.reason)))
     return Padding(table, (1, 0, 0, 0))
 
 
@@ -281,7 +339,7 @@ def _ignored_line(ignored: Sequence[Skipped]) -> RenderableType:
     types = Counter(_extension(item.path) for item in ignored)
     counts = ", ".join(f"{kind} ×{n}" if n > 1 else kind for kind, n in sorted(types.items()))
     line = Text.assemble(("Ignored by type", "bold"), f" (not read; not an error): {len(ignored)} file(s), ",
-                         Text(visible(counts)), " (listed in --format json)", style="dim")
+                         Text(visible_name(counts)), " (listed in --format json)", style="dim")
     return Padding(line, (1, 0, 0, 0))
 
 

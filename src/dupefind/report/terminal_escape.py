@@ -43,6 +43,17 @@ def visible(text: str) -> str:
     return _visible(text, 0, len(text))
 
 
+#: What :func:`visible_name` escapes besides what :func:`visible` does.
+_NAME_BREAKS = str.maketrans({"\n": "\\n", "\t": "\\t", "\r": "\\r"})
+
+
+def visible_name(text: str) -> str:
+    """:func:`visible` for a name (an id, a path) that is shown on one line: tabs and line ends
+    escaped too (a newline in a file name split a table row in two, and a tab, counted as one
+    cell, was printed as up to eight)."""
+    return visible(text).translate(_NAME_BREAKS)
+
+
 def visible_part(text: str, start: int, end: int) -> str:
     """:func:`visible` of ``text[start:end]``, a joiner at either edge judged by its neighbour
     in the whole ``text`` (as it would be in ``visible(text)``)."""
