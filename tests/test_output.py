@@ -196,6 +196,7 @@ def test_control_characters_in_articles_and_ids_never_reach_the_terminal(tmp_pat
     (tmp_path / "docs.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (tmp_path / "empty\x1b[5m.txt").write_text("", encoding="utf-8")
     plain = run_main(["scan", str(tmp_path), "--max-chars", "0"]).stdout
+    plain = re.sub(r"\[-|-\]|\{\+|\+\}", "", plain)  # without the plain marks of the words that differ
     pair = compare(article + HOSTILE, copy, id_a="\x1b]0;id title\x07a", id_b="b\x1b[2J")
     console = Console(width=100, force_terminal=True, color_system="truecolor", record=False,
                       file=open(os.devnull, "w"))  # noqa: SIM115  # closed below

@@ -24,7 +24,7 @@ from ..explain import changed_spans, describe, substitution_list
 from ..models import Pair, Passage, Report, Skipped
 from .terminal_escape import visible as visible  # re-exported: the CLI escapes its messages with it
 from .terminal_escape import visible_name, visible_part
-from .terminal_ids import IdCutter
+from .terminal_ids import IdCutter, common_folder
 from .terminal_ids import elide as elide  # re-exported: the ids cut in the middle
 
 _CHANGED_A = "bold red"
@@ -78,20 +78,8 @@ def short_id(ids: Iterator[str] | Sequence[str]) -> Callable[[str], str]:
     """Ids without the folder they all share (``samples/a.txt`` → ``a.txt``), made
     :func:`visible_name` (on one line)."""
     names = list(dict.fromkeys(ids))
-    prefix = _common_folder(names)
+    prefix = common_folder(names)
     return lambda doc: visible_name(doc[len(prefix):] if prefix and doc.startswith(prefix) else doc)
-
-
-def _common_folder(names: Sequence[str]) -> str:
-    """The longest prefix ending in ``/`` that every name starts with and none equals."""
-    if not names:
-        return ""
-    first, last = min(names), max(names)
-    common = 0
-    while common < min(len(first), len(last)) and first[common] == last[common]:
-        common += 1
-    prefix = first[: first.rfind("/", 0, common) + 1]
-    return prefix if all(len(n) > len(prefix) for n in names) else ""
 
 
 def pair_view(pair: Pair, *, max_passages: int = 0, max_chars: int = 0, short: Callable[[str], str] = visible_name,

@@ -8,12 +8,25 @@ and cuts the start and end it shares with them, keeping what differs: ``ne…-03
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from rich.cells import cell_len
 
 #: How many neighbours, in the ids sorted from the start and from the end, may be of an id's family.
 _NEIGHBOURS = 8
+
+
+def common_folder(names: Sequence[str]) -> str:
+    """The longest prefix ending in ``/`` that every name starts with and none equals: the
+    folder all the ids shown share, said once (the terminal's and the HTML page's tables)."""
+    if not names:
+        return ""
+    first, last = min(names), max(names)
+    common = 0
+    while common < min(len(first), len(last)) and first[common] == last[common]:
+        common += 1
+    prefix = first[: first.rfind("/", 0, common) + 1]
+    return prefix if all(len(n) > len(prefix) for n in names) else ""
 
 
 def elide(text: str, width: int) -> str:

@@ -12,8 +12,8 @@ from importlib import resources
 from ... import __version__
 from ...models import Report
 from ...walk import shown_name
-from ..terminal import _common_folder as common_folder  # the terminal report's shared folder, reused as is
 from ..terminal import counted
+from ..terminal_ids import common_folder
 from .charts import cluster_size_chart, containment_chart
 from .data import data_element, detail_elements, table_data
 
