@@ -338,3 +338,23 @@ def test_ids_of_a_family_keep_what_differs_and_never_pass_the_width() -> None:
     for width in range(10, 36):
         assert len({cut(name, width) for name in family}) == 4, width
         assert len({cut(name, width) for name in others[-2:]}) == 2, width
+
+
+def test_the_terminal_report_lists_groups_of_three_copies_or_more(tmp_path: Path) -> None:
+    """A moderator's first question is which articles are one story: the terminal report listed
+    pairs only (JSON and HTML list the clusters)."""
+    story = sample_text("040_night_trains_return.txt")
+    for name in ("one.txt", "two.txt", "three.txt"):
+        (tmp_path / name).write_text(story.replace("night", name[:-4]), encoding="utf-8")
+    (tmp_path / "alone.txt").write_text(sample_text("062_garden_birds_in_winter.txt"), encoding="utf-8")
+    report = dupefind.scan([str(tmp_path)])
+    assert report.clusters == ((str(tmp_path / "one.txt"), str(tmp_path / "three.txt"), str(tmp_path / "two.txt")),)
+    console = Console(width=100, file=io.StringIO(), color_system=None)
+    console.print(report_view(report))
+    shown = console.file.getvalue()  # type: ignore[attr-defined]
+    assert "Groups of copies (1 group of 3 documents or more)" in shown
+    assert "1. 3 documents: one.txt, three.txt, two.txt" in shown
+    two = dupefind.scan([str(tmp_path / "one.txt"), str(tmp_path / "two.txt")])
+    console = Console(width=100, file=io.StringIO(), color_system=None)
+    console.print(report_view(two))
+    assert "Groups of copies" not in console.file.getvalue()  # type: ignore[attr-defined]

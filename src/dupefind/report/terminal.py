@@ -57,6 +57,9 @@ def report_parts(report: Report, *, max_passages: int = 3, max_chars: int = 1000
         read = {d.id for d in report.documents}
         indexed = {id for pair in shown for id in (pair.a, pair.b)} - read
         yield PairsTable(shown, short=short, indexed=indexed.__contains__)
+        groups = _groups_view(report.clusters, short)
+        if groups is not None:
+            yield groups
         for number, pair in enumerate(shown, start=1):
             yield pair_view(pair, max_passages=max_passages, max_chars=max_chars, short=short,
                             indexed=indexed.__contains__, number=number)
@@ -311,6 +314,25 @@ def _dropped_prefix(pairs: Sequence[Pair], short: Callable[[str], str]) -> str:
     first = pairs[0].a
     shortened = short(first)
     return first[: len(first) - len(shortened)] if first.endswith(shortened) and shortened != first else ""
+
+
+#: Groups of copies listed by the terminal report, largest first (JSON and HTML list all).
+MAX_GROUPS = 20
+
+
+def _groups_view(clusters: Sequence[tuple[str, ...]], short: Callable[[str], str]) -> RenderableType | None:
+    """The groups of three or more documents that are copies of one another (a cluster of two
+    is its pair), largest first: "these seven articles are one story"."""
+    groups = sorted((c for c in clusters if len(c) >= 3), key=lambda c: (-len(c), c))
+    if not groups:
+        return None
+    text = Text(f"Groups of copies ({counted(len(groups), 'group')} of 3 documents or more)\n", style="bold")
+    for number, group in enumerate(groups[:MAX_GROUPS], start=1):
+        text.append(f"{number}. {len(group)} documents: ", style="bold")
+        text.append(", ".join(short(doc) for doc in group) + "\n")
+    if len(groups) > MAX_GROUPS:
+        text.append(f"… {len(groups) - MAX_GROUPS} more group(s): --format json or html lists them\n", style="dim")
+    return Padding(text, (1, 0, 0, 0))
 
 
 def _skipped_table(report: Report) -> RenderableType:
