@@ -1,13 +1,14 @@
 """Dedup end to end: scan, choose, then read the inputs again in input order and write the kept
-records (and the removed ones) as JSONL.
+records (and the removed ones) as JSONL, or as Parquet when the inputs are Parquet.
 
 A record is written as it came: a JSONL line byte for byte (its line break made ``\\n``, a
-byte-order mark dropped), a Parquet row as a JSON object of all its columns, a file as ``{"id": ..., "text": ...}`` (the field names of
-``Config.id_field`` / ``Config.text_field``). A removed record is the input object with two
-fields added at its end (replacing fields of the same names): ``duplicate_of``, the kept id,
-and ``duplicate_match``, the pair that ties it to its cluster (``id``, ``similarity``,
-``containment``, ``kinds``). Both files are written atomically (a temporary file renamed into
-place), and never over an input.
+byte-order mark dropped), a Parquet row as a JSON object of all its columns (strict JSON, by the
+rules of :mod:`dupefind.parquet_rows`) or as a Parquet row with the input's schema and metadata,
+a file as ``{"id": ..., "text": ...}`` (the field names of ``Config.id_field`` /
+``Config.text_field``). A removed record is the input object with two fields added at its end
+(replacing fields of the same names): ``duplicate_of``, the kept id, and ``duplicate_match``,
+the pair that ties it to its cluster (``id``, ``similarity``, ``containment``, ``kinds``). Both
+files are written atomically (a temporary file renamed into place), and never over an input.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
-from typing import IO, Any, BinaryIO
+from typing import IO, Any, BinaryIO, Literal, get_args
 
 from .catalog import Progress
 from .config import Config, given_config
@@ -27,13 +28,18 @@ from .dedup_plan import KEEP_RULES, Chooser, DedupPlan, KeepRule, Removal
 from .errors import ConfigError, DupefindError
 from .files import inside, ordinary_mode, same_file, special_file
 from .models import Location, Report
-from .parquet_source import parquet_row
+from .parquet_rows import ParquetSink, input_schema, json_row
 from .pipeline import PathArg, path_list, scan
-from .sources import STDIN, Record, read_records, spool_stdin
+from .sources import STDIN, Record, Unit, plan_reading, read_records, spool_stdin
 
 
 class OutputError(DupefindError):
     """An output file could not be written (or would overwrite an input)."""
+
+
+OutputFormat = Literal["jsonl", "parquet"]
+"""How dedup writes its records: JSON Lines, or Parquet (for Parquet inputs only)."""
+OUTPUT_FORMATS: tuple[OutputFormat, ...] = get_args(OutputFormat)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,13 +54,17 @@ class DedupResult:
 
 def dedup(paths: PathArg | Iterable[PathArg], *, output: PathArg, removed: PathArg | None = None,
           keep: KeepRule = "first", config: Config | None = None, stdin: BinaryIO | None = None,
-          progress: Progress | None = None) -> DedupResult:
+          progress: Progress | None = None, output_format: OutputFormat | None = None) -> DedupResult:
     """Scan ``paths``, keep one record per cluster (by ``keep``) and write the kept records to
-    ``output`` and, if given, the removed ones to ``removed`` (both JSONL; ``-`` is stdout, for
-    one of the two).
+    ``output`` and, if given, the removed ones to ``removed`` (``-`` is stdout, for one of the
+    two).
 
-    ``paths`` as for :func:`~dupefind.scan` (one path, or a list; ``str`` or ``Path``). Wrong
-    types, an unknown ``keep`` and outputs that would overwrite an input fail before the scan."""
+    Each file is JSONL, or Parquet when its name ends in ``.parquet``; ``output_format`` chooses
+    for both. Parquet output needs Parquet inputs of one schema, which it keeps (with the
+    metadata of the first file), the removed records with ``duplicate_of`` (a string) and
+    ``duplicate_match`` (a struct) added. ``paths`` as for :func:`~dupefind.scan` (one path, or
+    a list; ``str`` or ``Path``). Wrong types, an unknown ``keep`` or ``output_format``, outputs
+    that would overwrite an input and Parquet output of other inputs fail before the scan."""
     config = given_config(config)
     paths = path_list(paths)
     if keep not in KEEP_RULES:
@@ -62,7 +72,11 @@ def dedup(paths: PathArg | Iterable[PathArg], *, output: PathArg, removed: PathA
     targets = [_output_name(output, "output")] + ([_output_name(removed, "removed")] if removed is not None else [])
     if targets.count(STDOUT) > 1:
         raise OutputError("the kept and removed records cannot both go to stdout ('-')")
+    if output_format is not None and output_format not in OUTPUT_FORMATS:
+        raise ConfigError("output_format", f"must be one of {', '.join(OUTPUT_FORMATS)}; got {output_format!r}")
+    formats = [output_format or ("parquet" if t.lower().endswith(".parquet") else "jsonl") for t in targets]
     _refuse_overwriting(targets, paths)
+    schema = _parquet_schema(paths, config, [t for t, f in zip(targets, formats) if f == "parquet"])
     with _spooled(paths, stdin) as (given, real, shown_as):
         with _spool_handle(real, given) as spool:
             report = scan(given, config, stdin=spool, progress=progress)
@@ -71,6 +85,8 @@ def dedup(paths: PathArg | Iterable[PathArg], *, output: PathArg, removed: PathA
         kept: list[str] = []
         gone: list[Removal] = []
         with _atomic_files(targets) as files, _RawLines() as raw:
+            sinks = [ParquetSink(_handle(file), schema, removed=number == 1) if form == "parquet"
+                     else _JsonlSink(file, raw, config) for number, (file, form) in enumerate(zip(files, formats))]
             for record in read_records(real, include=config.include, exclude=config.exclude,
                                        follow_symlinks=config.follow_symlinks, id_field=config.id_field,
                                        text_field=config.text_field, shown_as=shown_as,
@@ -81,11 +97,13 @@ def dedup(paths: PathArg | Iterable[PathArg], *, output: PathArg, removed: PathA
                 decision = chooser.decide(record.id)
                 if decision is None:
                     kept.append(record.id)
-                    files[0].write(_kept_line(record, raw, config))
+                    sinks[0].add(record, None)
                 else:
                     gone.append(decision)
-                    if len(files) > 1:
-                        files[1].write(_removed_line(record, raw, config, decision))
+                    if len(sinks) > 1:
+                        sinks[1].add(record, decision)
+            for sink in sinks:
+                sink.close()
     plan = DedupPlan(keep, tuple(sorted(kept)), tuple(sorted(gone, key=lambda r: r.id)))
     return DedupResult(report, plan)
 
@@ -100,6 +118,50 @@ def _output_name(value: object, name: str) -> str:
     if not path:
         raise OutputError(f"{name}: an empty file name")
     return path
+
+
+def _parquet_schema(paths: Sequence[str], config: Config, targets: Sequence[str]) -> Any:
+    """The schema Parquet ``targets`` are written with: the inputs' own, when every input is
+    Parquet and all have one schema; ``None`` when there are no Parquet targets (or no input
+    to take it from: the scan then says why)."""
+    if not targets:
+        return None
+    if STDOUT in targets:
+        raise OutputError("Parquet output needs a file, not stdout ('-')")
+    files: list[str] = []
+    for unit in plan_reading(paths, include=config.include, exclude=config.exclude,
+                             follow_symlinks=config.follow_symlinks):
+        if isinstance(unit, Unit):
+            if unit.kind != "parquet":
+                raise OutputError(f"{targets[0]}: Parquet output needs Parquet inputs, and {unit.shown} is "
+                                  f"{'standard input' if unit.shown == STDIN else unit.kind}; write JSONL instead")
+            if unit.path not in files:
+                files.append(unit.path)
+    if not files:
+        return None
+    try:
+        return input_schema(files)
+    except (ValueError, RuntimeError) as error:
+        raise OutputError(f"{targets[0]}: {error}") from None
+
+
+def _handle(file: IO[bytes] | _Pipe) -> IO[bytes]:
+    return file.handle if isinstance(file, _Pipe) else file
+
+
+class _JsonlSink:
+    """Records written as JSON lines (see the module's docstring)."""
+
+    def __init__(self, file: IO[bytes] | _Pipe, raw: _RawLines, config: Config) -> None:
+        self._file, self._raw, self._config = file, raw, config
+
+    def add(self, record: Record, why: Removal | None) -> None:
+        """One record, kept (``why`` is ``None``) or removed."""
+        self._file.write(_kept_line(record, self._raw, self._config) if why is None
+                         else _removed_line(record, self._raw, self._config, why))
+
+    def close(self) -> None:
+        """Nothing left to write (the file is closed with the others)."""
 
 
 def _kept_line(record: Record, raw: _RawLines, config: Config) -> bytes:
@@ -135,13 +197,13 @@ def _as_object(record: Record, raw: _RawLines, config: Config) -> dict[str, Any]
         return loaded
     if record.location.kind == "parquet":
         location = record.location
-        return parquet_row(location.path, location.offset, location.line)
+        return json_row(location.path, location.offset, location.line)
     return {config.id_field: record.id, config.text_field: record.text}
 
 
 def _dump(data: dict[str, Any]) -> bytes:
     # A lone surrogate (read from a JSON escape) goes back out as the same escape.
-    return (json.dumps(data, ensure_ascii=False) + "\n").encode("utf-8", errors="backslashreplace")
+    return (json.dumps(data, ensure_ascii=False, allow_nan=False) + "\n").encode("utf-8", errors="backslashreplace")
 
 
 class _RawLines:
