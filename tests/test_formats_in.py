@@ -177,3 +177,21 @@ def test_parquet_output_of_other_inputs_is_refused_before_the_scan(tmp_path: Pat
         dupefind.dedup([str(tmp_path / "one.parquet"), str(tmp_path / "two.parquet")],
                        output=str(tmp_path / "kept.out"), output_format="parquet")
     assert not (tmp_path / "kept.parquet").exists() and not (tmp_path / "kept.out").exists()
+
+
+@pytest.mark.parametrize("encoding", ["plain", "dictionary", "large"])
+def test_a_parquet_row_larger_than_the_limit_is_skipped_as_a_jsonl_line_is(tmp_path: Path, encoding: str) -> None:
+    from conftest import run_main
+    huge = "word " * (3 * 2**20 // 5)  # ~3 MiB
+    texts = pa.array([ARTICLE, huge, ARTICLE + " More."], pa.large_string() if encoding == "large" else pa.string())
+    column = texts.dictionary_encode() if encoding == "dictionary" else texts
+    path = tmp_path / "docs.parquet"
+    pq.write_table(pa.table({"id": ["first", "huge", "after"], "text": column}), path)
+    records, skipped = read([str(path)], max_bytes=2**20)  # type: ignore[arg-type]  # an int option
+    assert list(records) == ["first", "after"]
+    reason = "too large to read as one document (3.0 MB; the limit is 1 MB, set by --max-document-mb)"
+    assert [(s.path, s.reason) for s in skipped] == [(f"{path}:2", reason)]
+    assert load_text(records["after"].location) == ARTICLE + " More."
+    result = run_main(["scan", str(path), "-j1", "--max-document-mb", "1", "--format", "json"])
+    assert result.exit_code == 3
+    assert json.loads(result.stdout)["skipped"] == [{"path": f"{path}:2", "reason": reason}]

@@ -77,7 +77,7 @@ class Config:
     follow_symlinks: bool = False
     """Follow symbolic links that point outside the scanned folder."""
     max_document_mb: int = 64
-    """A file read as one document, or a JSONL line, larger than this many megabytes (MiB) is
+    """A file read as one document, a JSONL line or a Parquet row's text, larger than this many megabytes (MiB) is
     skipped unread, with its size: one huge file (a log, a dump, a disk image named ``.txt``)
     would otherwise be read whole into memory. 0: no limit."""
 

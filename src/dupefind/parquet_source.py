@@ -11,6 +11,7 @@ counts from 1 over the whole file) when the id column is missing or null. Needs 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -49,19 +50,61 @@ def parquet_pieces(path: str) -> list[tuple[int, int]]:
     return [(group, size) for group, (_, size) in enumerate(layout(path))]
 
 
-def read_parquet_piece(path: str, group: int, *, id_field: str,
-                       text_field: str) -> Iterator[tuple[int, str | None, Any]]:
-    """``(row, id or None, text)`` for each row of one row group (row counted from 1 over the file)."""
+@dataclass(frozen=True, slots=True)
+class Oversized:
+    """A row's text left unread: it holds more bytes than the limit."""
+
+    size: int
+    """Its size in bytes (UTF-8)."""
+
+
+def read_parquet_piece(path: str, group: int, *, id_field: str, text_field: str,
+                       max_bytes: int = 0) -> Iterator[tuple[int, str | None, Any]]:
+    """``(row, id or None, text)`` for each row of one row group (row counted from 1 over the
+    file); a text of more than ``max_bytes`` bytes (0: no limit) is measured in Arrow's memory
+    and never made a Python string: it is given as :class:`Oversized`."""
     first = layout(path)[group][0]
     table = read_group(path, group, (id_field, text_field))
     names = set(table.column_names)
     if text_field not in names:
         have = ", ".join(sorted(_schema_names(path))) or "none"
         raise NotText(f"no column {text_field!r} (columns: {have}); set it with --text-field")
-    texts = table.column(text_field).to_pylist()
+    texts = _texts_within(table.column(text_field), max_bytes)
     ids = table.column(id_field).to_pylist() if id_field in names else [None] * len(texts)
     for index, (ident, text) in enumerate(zip(ids, texts)):
         yield first + index + 1, None if ident is None else id_text(ident), text
+
+
+def _texts_within(column: Any, max_bytes: int) -> list[Any]:
+    """The values of ``column``, each of more than ``max_bytes`` bytes as :class:`Oversized`."""
+    sizes = _sizes(column) if max_bytes else None
+    if not sizes or all(size is None or size <= max_bytes for size in sizes):
+        return list(column.to_pylist())
+    import pyarrow as pa
+
+    big = [size if size is not None and size > max_bytes else 0 for size in sizes]
+    small = iter(column.filter(pa.array([not size for size in big])).to_pylist())
+    return [Oversized(size) if size else next(small) for size in big]
+
+
+def _sizes(column: Any) -> list[int | None] | None:
+    """Each value's size in bytes, computed by Arrow (``None`` for a column of no text type)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc  # type: ignore[import-untyped]  # pyarrow ships no type information
+
+    sizes: list[int | None] = []
+    try:
+        for chunk in column.chunks:
+            if pa.types.is_dictionary(chunk.type):
+                lengths = pc.take(pc.binary_length(chunk.dictionary.cast(pa.large_string())), chunk.indices)
+            elif pa.types.is_string(chunk.type) or pa.types.is_large_string(chunk.type):
+                lengths = pc.binary_length(chunk)
+            else:
+                lengths = pc.binary_length(chunk.cast(pa.large_string()))
+            sizes += lengths.to_pylist()
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+        return None  # not text: the rows are skipped for that
+    return sizes
 
 
 def load_parquet_text(path: str, group: int, row: int, *, text_field: str) -> str:

@@ -30,7 +30,7 @@ from .decoding import NotText, as_text, decode, id_text, looks_like_text
 from .errors import InputError
 from .htmltext import html_to_text
 from .models import Location, Skipped
-from .parquet_source import load_parquet_text, parquet_pieces, read_parquet_piece
+from .parquet_source import Oversized, load_parquet_text, parquet_pieces, read_parquet_piece
 from .walk import Found, not_regular, open_regular, shown_name, walk, why
 
 KINDS = {".txt": "text", ".md": "text", ".markdown": "text", ".rst": "text", ".html": "html", ".htm": "html",
@@ -61,6 +61,8 @@ class Unit:
     """A file without extension, read only if it holds text (:func:`~dupefind.decoding.looks_like_text`)."""
     in_folder: bool = False
     """Found by a folder walk (a guessed file that is not text is then ignored, not skipped)."""
+    max_bytes: int = 0
+    """For a Parquet row group: a row whose text holds more bytes is skipped unread (0: no limit)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,9 +236,12 @@ def _decode_guessed(data: bytes) -> tuple[str, str]:
 
 
 def _read_parquet(unit: Unit, *, id_field: str, text_field: str) -> Iterator[Record | Skipped]:
-    for row, ident, text in read_parquet_piece(unit.path, unit.offset, id_field=id_field, text_field=text_field):
+    for row, ident, text in read_parquet_piece(unit.path, unit.offset, id_field=id_field, text_field=text_field,
+                                               max_bytes=unit.max_bytes):
         where = f"{unit.shown}:{row}"
-        if not isinstance(text, str):
+        if isinstance(text, Oversized):
+            yield Skipped(where, too_large(text.size, unit.max_bytes))
+        elif not isinstance(text, str):
             yield Skipped(where, f"column {text_field!r} is not text here ({type(text).__name__})")
         elif not text.strip():
             yield Skipped(where, "empty text")
@@ -328,7 +333,7 @@ def _plan_file(found: Found, *, jsonl: bool = False, in_folder: bool = False,
             yield from _jsonl_pieces(found.path, found.shown, max_bytes=max_bytes)
         elif kind == "parquet":
             for group, size in parquet_pieces(found.path):
-                yield Unit(found.path, found.shown, kind, size, offset=group)
+                yield Unit(found.path, found.shown, kind, size, offset=group, max_bytes=max_bytes)
         elif max_bytes and found.size > max_bytes:
             yield Skipped(found.shown, too_large(found.size, max_bytes))
         else:
