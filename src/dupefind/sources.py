@@ -402,12 +402,12 @@ def _read_jsonl(unit: Unit, *, id_field: str, text_field: str) -> Iterator[Recor
         start = end
 
 
-def _json_type(value: object) -> str:
-    """What a JSON value is, as JSON names it."""
+def json_type(value: object) -> str:
+    """What a JSON value is, as JSON names it (another value: its type's name)."""
     if value is None:
         return "null"
-    return {bool: "a boolean", int: "a number", float: "a number", list: "an array", dict: "an object"}.get(
-        type(value), type(value).__name__)
+    return {bool: "a boolean", int: "a number", float: "a number", list: "an array", tuple: "an array",
+            dict: "an object"}.get(type(value), type(value).__name__)
 
 
 def _not_json(constant: str) -> None:
@@ -433,7 +433,7 @@ def _jsonl_record(raw: bytes, unit: Unit, number: int, offset: int, id_field: st
     text = record.get(text_field)
     if not isinstance(text, str):
         if text_field in record:
-            raise NotText(f"field {text_field!r} is not a string but {_json_type(text)}")
+            raise NotText(f"field {text_field!r} is not a string but {json_type(text)}")
         have = ", ".join(sorted(map(str, record))) or "none"
         raise NotText(f"no field {text_field!r} (fields: {have}); set it with --text-field (Config.text_field)")
     if not text.strip():
