@@ -706,3 +706,27 @@ def test_an_index_named_as_sqlite_names_special_databases_is_that_file(tmp_path:
     assert (tmp_path / name).is_file() and (tmp_path / "x.index").read_bytes() == b""
     with dupefind.Index(name, create=False) as again:
         assert again.info().documents == 1
+
+
+def test_the_index_knows_a_file_it_holds_under_another_spelling(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "arts"
+    folder.mkdir()
+    for name in sample_files()[:4]:
+        shutil.copy(SAMPLES / name, folder / name)
+    monkeypatch.chdir(tmp_path)
+    one = sample_files()[0]
+    with Index(tmp_path / "i.db", Config(jobs=1)) as index:
+        assert index.add(["arts"]).added == 4
+        assert index.add(["./arts/"]).unchanged == 4  # the same ids
+        again = index.add([str(folder)])  # absolute ids, the same files
+        assert (again.added, again.unchanged) == (0, 4)
+        monkeypatch.chdir(folder)
+        assert index.add(["."]).unchanged == 4
+        assert index.info().documents == 4
+        (tmp_path / "copy.txt").write_text((folder / one).read_text(encoding="utf-8"), encoding="utf-8")
+        report = index.check([str(folder / one), str(tmp_path / "copy.txt")])
+        assert [(s.path, s.reason) for s in report.skipped] == [
+            (str(folder / one), f"the same file is already in the index as 'arts/{one}' (check compares new documents)")]
+        assert (str(tmp_path / "copy.txt"), f"arts/{one}") in {(p.a, p.b) for p in report.pairs}  # a real copy is one
+        assert all(str(folder / one) not in (p.a, p.b) for p in report.pairs)

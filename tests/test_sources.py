@@ -566,3 +566,19 @@ def test_french_legacy_text_misheard_as_another_language_is_read_as_windows_1252
     records, skipped = read([path])
     assert skipped == {}
     assert records[str(path)].text == FRENCH, f"decoded as {records[str(path)].location.encoding}"
+
+
+def test_a_files_id_does_not_depend_on_how_its_folder_is_spelled(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path / "arts" / "x.txt", ARTICLE)
+    write(tmp_path / "arts" / "sub" / "y.txt", ARTICLE + " More.")
+    write(tmp_path / "d.jsonl", json.dumps({"text": ARTICLE}) + "\n")
+    monkeypatch.chdir(tmp_path)
+    for spelling in ["arts", "./arts", "arts/", ".//arts//", "./arts/."]:
+        records, _ = read([spelling])
+        assert list(records) == ["arts/x.txt", "arts/sub/y.txt"], spelling
+    for spelling in ["arts/sub/y.txt", "./arts/sub/y.txt", "arts//sub/./y.txt"]:
+        assert list(read([spelling])[0]) == ["arts/sub/y.txt"], spelling
+    assert list(read(["./d.jsonl"])[0]) == ["d.jsonl:1"]  # a missing JSONL id names the file the same way
+    assert list(read(["arts/sub/../x.txt"])[0]) == ["arts/sub/../x.txt"]  # '..' is not resolved
+    assert list(read([f"{tmp_path}/./arts/x.txt"])[0]) == [f"{tmp_path}/arts/x.txt"]  # absolute stays absolute

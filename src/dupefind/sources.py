@@ -31,7 +31,7 @@ from .errors import InputError
 from .htmltext import html_to_text
 from .models import Location, Skipped
 from .parquet_source import Oversized, load_parquet_text, parquet_pieces, read_parquet_piece
-from .walk import Found, not_regular, open_regular, shown_name, walk, why
+from .walk import Found, not_regular, open_regular, plain_spelling, shown_name, walk, why
 
 KINDS = {".txt": "text", ".md": "text", ".markdown": "text", ".rst": "text", ".html": "html", ".htm": "html",
          ".jsonl": "jsonl", ".parquet": "parquet"}
@@ -141,7 +141,9 @@ def plan_reading(
     """The pieces to read under ``paths``, in order, or why an input is skipped. Files are
     listed, not opened, except JSONL files, which are scanned for their line breaks.
 
-    Only regular files are read (:mod:`dupefind.walk`). A file a folder walk finds with a type
+    A path is read as :func:`~dupefind.walk.plain_spelling` writes it, so a file's id (its
+    path, or the folder's joined with its path inside it) does not depend on ``./`` or a
+    trailing ``/``. Only regular files are read (:mod:`dupefind.walk`). A file a folder walk finds with a type
     that is not read is listed as ignored; a file given by name is skipped instead. A file read
     as one document, or a JSONL line, of more than ``max_bytes`` bytes (0: no limit) is skipped
     unread (its size is known before it is read: a folder holding one huge file does not fill
@@ -154,6 +156,8 @@ def plan_reading(
     names = shown_as or {}
     once = _Once() if len(paths) > 1 else None
     for given in paths:
+        if given not in names:
+            given = plain_spelling(given)
         shown = names.get(given, shown_name(given))
         try:
             info = os.stat(given)

@@ -59,6 +59,20 @@ def shown_name(path: str) -> str:
         return path.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
+def plain_spelling(path: str) -> str:
+    """``path`` without the parts that do not change the file it names: ``.`` components and
+    repeated or trailing separators (``./arts/`` is ``arts``, ``arts//x`` is ``arts/x``), so
+    that one file gets one id however its folder is typed. Nothing is resolved: ``..`` stays
+    (behind a symbolic link it leads elsewhere than the text says), and so do symbolic links
+    and an absolute path."""
+    if os.altsep:
+        path = path.replace(os.altsep, os.sep)
+    drive, rest = os.path.splitdrive(path)
+    parts = [part for part in rest.split(os.sep) if part not in ("", ".")]
+    root = os.sep if rest.startswith(os.sep) else ""
+    return drive + root + os.sep.join(parts) if parts or root or drive else "."
+
+
 def file_kind(mode: int) -> str:
     """What a file that is not a regular file or a folder is, in words."""
     kinds = ((stat.S_ISFIFO, "named pipe (FIFO)"), (stat.S_ISSOCK, "socket"), (stat.S_ISCHR, "character device"),

@@ -346,6 +346,12 @@ class Store:
         marks = ",".join("?" * (columns.count(",") + 1))
         self.db.executemany(f"INSERT INTO temp.{name} VALUES ({marks})", rows)
 
+    def same_texts(self, exact_key: bytes, content_hash: bytes) -> list[tuple[str, Location]]:
+        """The ids and locations of the documents with this text (its words' hash, then its own)."""
+        rows = self.db.execute("SELECT id, location FROM documents WHERE exact_key = ? AND content_hash = ?",
+                               (exact_key, content_hash)).fetchall()
+        return [(ident, location_of(data)[0]) for ident, data in rows]
+
     def same_words(self, exact_keys: Sequence[bytes]) -> set[int]:
         """The documents whose words hash to one of ``exact_keys`` (identical texts)."""
         found: set[int] = set()
