@@ -582,3 +582,16 @@ def test_a_files_id_does_not_depend_on_how_its_folder_is_spelled(tmp_path: Path,
     assert list(read(["./d.jsonl"])[0]) == ["d.jsonl:1"]  # a missing JSONL id names the file the same way
     assert list(read(["arts/sub/../x.txt"])[0]) == ["arts/sub/../x.txt"]  # '..' is not resolved
     assert list(read([f"{tmp_path}/./arts/x.txt"])[0]) == [f"{tmp_path}/arts/x.txt"]  # absolute stays absolute
+
+
+def test_a_number_id_is_named_as_the_line_writes_it(tmp_path: Path) -> None:
+    ids = ["1E2", "100.0", "1e400", "0.10000000000000001", "-0", "0", "7", "true", "2"]
+    lines = [f'{{"id": {ident}, "n": 1.0, "text": {json.dumps(ARTICLE + str(k))}}}' for k, ident in enumerate(ids)]
+    path = write(tmp_path / "ids.jsonl", "\n".join(lines) + "\n")
+    records, skipped = read([path])
+    assert list(records) == ids and skipped == {}
+    # Ids are text: the number 2 and the string "2" are one id, and the second is said to repeat it.
+    write(tmp_path / "two.jsonl", "\n".join([lines[-1], f'{{"id": "2", "text": {json.dumps(ARTICLE)}}}']) + "\n")
+    report = dupefind.scan([str(tmp_path / "two.jsonl")], Config(jobs=1))
+    assert [(s.path, s.reason) for s in report.skipped] == [
+        (f"{tmp_path}/two.jsonl:2", f"duplicate id '2' (first read from {tmp_path}/two.jsonl)")]

@@ -447,11 +447,25 @@ def _jsonl_record(raw: bytes, unit: Unit, number: int, offset: int, id_field: st
         ident = f"{unit.shown}:{number}"
     elif isinstance(ident, (dict, list)):
         raise NotText(f"field {id_field!r} is not a string or number")
+    elif isinstance(ident, float) or (ident == 0 and not isinstance(ident, (str, bool))):
+        ident = _number_as_written(line, id_field)  # 1E2, 1e400, 0.10000000000000001, -0 as they are
     ident = id_text(ident)
     if _SURROGATE_ESCAPE.search(raw):
         ident, text = _valid_unicode(ident), _valid_unicode(text)
     return Record(ident, unit.shown, text,
                   Location(unit.path, "jsonl", line=number, offset=offset, encoding="utf-8-sig"))
+
+
+class _Written(str):
+    """A JSON number as its text in the line."""
+
+
+def _number_as_written(line: str, id_field: str) -> str:
+    """The id field's number as the line writes it (Python's reader makes ``1E2`` the float
+    ``100.0`` and ``1e400`` infinity; an integer's digits it keeps, except ``-0``'s sign): read
+    again keeping numbers as text, for the rare line whose id is not an integer."""
+    record = json.loads(line, parse_float=_Written, parse_int=_Written, parse_constant=_not_json)
+    return str(record[id_field])
 
 
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
