@@ -38,7 +38,7 @@ def test_json_report_validates_against_the_schema(samples_report: Report) -> Non
     assert data["tool"] == {"name": "dupefind", "version": dupefind.__version__}
     assert data["summary"] == {"documents": 19, "short_documents": 0, "skipped": 0, "ignored": 0, "pairs": 5,
                                "clusters": 5}
-    assert data["config"] == Config(exclude=("ANSWERS.md",)).as_dict()
+    assert data["config"] == Config(exclude=("ANSWERS.md",)).report_dict()
     assert "seconds" not in json.dumps(data)  # nothing that varies between runs
 
 
@@ -258,3 +258,16 @@ def test_line_separators_inside_strings_are_escaped_so_an_item_is_one_line() -> 
     whole = report_json(report)
     assert not any(char in whole for char in "\u2028\u2029\x85")
     assert json.loads(whole)["pairs"][0]["passages"][0]["a_text"].startswith("Line one\u2028line two\x85")
+
+
+def test_the_report_is_the_same_for_every_jobs_value(tmp_path: Path) -> None:
+    from conftest import run_main
+    for name in ["010_elm_street_community_garden.txt", "011_elm_street_garden_repost.txt",
+                 "040_night_trains_return.txt"]:
+        (tmp_path / name).write_text(sample_text(name), encoding="utf-8")
+    reports = [run_main(["scan", str(tmp_path), "-j", jobs, "--format", "json"]).stdout for jobs in ("1", "2", "0")]
+    assert reports[0] == reports[1] == reports[2]
+    data = json.loads(reports[0])
+    assert "jobs" not in data["config"] and "jobs" not in data["config_sources"]
+    validate_report(data)
+    validate_report({**data, "config": {**data["config"], "jobs": 2}})  # a report of 1.4 still validates

@@ -22,7 +22,7 @@ from ..walk import shown_name
 #: The major number is bumped on any incompatible change to the report's shape, the minor one
 #: when something is added (1.1: ``ignored`` and ``summary.ignored``; 1.2: ``config_sources``,
 #: ``dedup_rule`` and ``dedup``).
-SCHEMA_VERSION = "1.4"
+SCHEMA_VERSION = "1.5"
 _TOOL = "dupefind"
 
 
