@@ -595,3 +595,23 @@ def test_a_number_id_is_named_as_the_line_writes_it(tmp_path: Path) -> None:
     report = dupefind.scan([str(tmp_path / "two.jsonl")], Config(jobs=1))
     assert [(s.path, s.reason) for s in report.skipped] == [
         (f"{tmp_path}/two.jsonl:2", f"duplicate id '2' (first read from {tmp_path}/two.jsonl)")]
+
+
+def test_the_files_spark_and_hadoop_hide_are_passed_over_as_hidden_files_are(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write(out / "part-00000.jsonl", json.dumps({"id": "a", "text": ARTICLE}) + "\n")
+    write(out / "_SUCCESS", "")
+    write(out / "_committed_1234", json.dumps({"added": ["part-00000.jsonl"], "removed": []}))
+    write(out / "_started_1234", "")
+    write(out / "_metadata", "a summary")
+    write(out / "part-00000.jsonl.crc", b"crc\x00\x01")
+    write(out / "_temporary" / "0" / "part-00001.jsonl", json.dumps({"id": "b", "text": ARTICLE}) + "\n")
+    write(out / "_delta_log" / "00000.json", "{}")
+    write(out / "_posts" / "2020-01-01-hello.md", ARTICLE + " Posted.")  # Jekyll's: read
+    write(out / "_index.md", ARTICLE + " Section.")  # Hugo's: read
+    records, skipped = read([out])
+    assert sorted(records) == sorted(["a", f"{out}/_index.md", f"{out}/_posts/2020-01-01-hello.md"])
+    assert skipped == {}
+    report = dupefind.scan([str(out)], Config(jobs=1))
+    assert report.ignored == () and report.skipped == ()
+    assert list(read([out / "_committed_1234"])[0]) == [f"{out}/_committed_1234"]  # named, it is read
