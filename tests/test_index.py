@@ -730,3 +730,27 @@ def test_the_index_knows_a_file_it_holds_under_another_spelling(tmp_path: Path,
             (str(folder / one), f"the same file is already in the index as 'arts/{one}' (check compares new documents)")]
         assert (str(tmp_path / "copy.txt"), f"arts/{one}") in {(p.a, p.b) for p in report.pairs}  # a real copy is one
         assert all(str(folder / one) not in (p.a, p.b) for p in report.pairs)
+
+
+@pytest.mark.parametrize("pages", [3, 12])  # full while the index is made; full at its first batch
+def test_a_full_disk_is_named_and_leaves_no_stub_of_a_new_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                pages: int) -> None:
+    import dupefind.index.store as store
+
+    connect = sqlite3.connect
+
+    def small_disk(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        db = connect(*args, **kwargs)
+        db.execute(f"PRAGMA max_page_count = {pages}")  # SQLite's own "database or disk is full" past it
+        return db
+
+    monkeypatch.setattr(store.sqlite3, "connect", small_disk)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name in sample_files()[:6]:
+        shutil.copy(SAMPLES / name, docs / name)
+    path = tmp_path / "i.db"
+    with pytest.raises(IndexFileError, match=r"cannot write the index .*i\.db: the disk is full"), \
+            Index(path, Config(jobs=1)) as index:
+        index.add([str(docs)])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["docs"]

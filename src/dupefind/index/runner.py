@@ -69,6 +69,7 @@ class Index:
             self._check_views()
             self._store.value_types = tuple(view.dtype for view in self.views)
         except BaseException:
+            self._store.abandon()
             self._store.close()
             raise
         share(self._store)
@@ -139,13 +140,18 @@ class Index:
         with open_inputs(paths, stdin=stdin) as real:
             tasks, skipped, total = self._plan(paths, real)
             done = 0
-            for batch in ordered_map(self._first_pass(keep_texts=self.keep_texts), tasks, jobs=self.config.processes):
-                skipped += batch.fingerprints.skipped
-                with self._store.writing():
-                    self._add_batch(batch, seen, skipped, counts, replace_changed)
-                done += batch.fingerprints.size
-                if progress is not None:
-                    progress("read", len(seen), done, total)
+            try:
+                for batch in ordered_map(self._first_pass(keep_texts=self.keep_texts), tasks,
+                                         jobs=self.config.processes):
+                    skipped += batch.fingerprints.skipped
+                    with self._store.writing():
+                        self._add_batch(batch, seen, skipped, counts, replace_changed)
+                    done += batch.fingerprints.size
+                    if progress is not None:
+                        progress("read", len(seen), done, total)
+            except IndexFileError:
+                self._store.abandon()  # an index this add made and could not write a document to: not left behind
+                raise
             if not seen:
                 raise InputError(nothing_to_scan(list(paths), skipped, include=self.config.include,
                                                  exclude=self.config.exclude))
