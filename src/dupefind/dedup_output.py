@@ -14,6 +14,7 @@ files are written atomically (a temporary file renamed into place), and never ov
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
 import tempfile
@@ -28,7 +29,7 @@ from .dedup_plan import KEEP_RULES, Chooser, DedupPlan, KeepRule, Removal
 from .errors import ConfigError, DupefindError
 from .files import inside, ordinary_mode, same_file, special_file
 from .models import Location, Report
-from .parquet_rows import ParquetSink, input_schema, json_row
+from .parquet_rows import ParquetSink, input_schema, json_row, release
 from .pipeline import PathArg, path_list, scan
 from .sources import STDIN, Record, Unit, plan_reading, read_records, spool_stdin
 
@@ -84,7 +85,7 @@ def dedup(paths: PathArg | Iterable[PathArg], *, output: PathArg, removed: PathA
         documents = {d.id for d in report.documents}
         kept: list[str] = []
         gone: list[Removal] = []
-        with _atomic_files(targets) as files, _RawLines() as raw:
+        with _atomic_files(targets) as files, _RawLines() as raw, _released():
             sinks = [ParquetSink(_handle(file), schema, removed=number == 1) if form == "parquet"
                      else _JsonlSink(file, raw, config) for number, (file, form) in enumerate(zip(files, formats))]
             for record in read_records(real, include=config.include, exclude=config.exclude,
@@ -176,7 +177,7 @@ def _removed_line(record: Record, raw: _RawLines, config: Config, why: Removal) 
                                  "kinds": list(why.kinds)}}
     if record.location.kind == "jsonl":
         line = raw.line(record.location)
-        data = json.loads(line)
+        data = json.loads(line, parse_float=_finite)
         body = line.rstrip()
         if body.endswith(b"}") and not any(key in data for key in added):
             # The line as it came, the two fields written in before its closing brace: its
@@ -199,6 +200,13 @@ def _as_object(record: Record, raw: _RawLines, config: Config) -> dict[str, Any]
         location = record.location
         return json_row(location.path, location.offset, location.line)
     return {config.id_field: record.id, config.text_field: record.text}
+
+
+def _finite(text: str) -> float | None:
+    """A JSON number read as a float: ``None`` past the floats' range (``1e400``), which a line
+    decoded and written again (it had fields named as the added ones) could not write as JSON."""
+    value = float(text)
+    return value if math.isfinite(value) else None
 
 
 def _dump(data: dict[str, Any]) -> bytes:
@@ -248,6 +256,14 @@ def _refuse_overwriting(targets: Sequence[str], inputs: Sequence[str]) -> None:
             raise OutputError(f"{target} is a folder")
         if not os.path.isdir(os.path.dirname(real)):
             raise OutputError(f"cannot write {target}: folder {os.path.dirname(real)} does not exist")
+
+
+@contextmanager
+def _released() -> Iterator[None]:
+    try:
+        yield
+    finally:
+        release()
 
 
 @contextmanager

@@ -55,6 +55,12 @@ def _group(path: str, group: int) -> Any:
     return read_group(path, group, None)
 
 
+def release() -> None:
+    """Let go of the row groups kept (at the end of a dedup: a later one may read a new file of
+    the same name)."""
+    _group.cache_clear()
+
+
 def json_value(scalar: Any) -> Any:
     """One Arrow scalar as a JSON value (see the module's rules)."""
     pa = _arrow()
