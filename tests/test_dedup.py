@@ -346,3 +346,14 @@ def test_a_document_is_removed_only_for_one_it_is_mostly_inside(keep: str) -> No
     else:  # oldest-id: "article" sorts first
         assert removed == {"copy": "article", "excerpt": "article", "excerpt-of-copy": "article"}
     assert "quoting" in plan.kept
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_full_disk_names_the_output_it_could_not_write(tmp_path: Path) -> None:
+    text = sample_text("040_night_trains_return.txt")
+    (tmp_path / "in.jsonl").write_text(json.dumps({"id": "a", "text": text}) + "\n"
+                                       + json.dumps({"id": "b", "text": text}) + "\n", encoding="utf-8")
+    with pytest.raises(OutputError, match=r"^cannot write /dev/full: No space left on device$"):
+        dedup(tmp_path / "in.jsonl", output=tmp_path / "kept.jsonl", removed="/dev/full",
+              config=dupefind.Config(jobs=1))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]

@@ -18,9 +18,10 @@ import math
 import os
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
+from functools import partial
 from typing import IO, Any, BinaryIO, Literal, get_args
 
 from .catalog import Progress
@@ -86,8 +87,9 @@ def dedup(paths: PathArg | Iterable[PathArg], *, output: PathArg, removed: PathA
         kept: list[str] = []
         gone: list[Removal] = []
         with _atomic_files(targets) as files, _RawLines() as raw, _released():
-            sinks = [ParquetSink(_handle(file), schema, removed=number == 1) if form == "parquet"
-                     else _JsonlSink(file, raw, config) for number, (file, form) in enumerate(zip(files, formats))]
+            sinks = [_Named(target, partial(_sink, file, form, removed=number == 1, schema=schema, raw=raw,
+                                            config=config))
+                     for number, (file, form, target) in enumerate(zip(files, formats, targets))]
             for record in read_records(real, include=config.include, exclude=config.exclude,
                                        follow_symlinks=config.follow_symlinks, id_field=config.id_field,
                                        text_field=config.text_field, shown_as=shown_as,
@@ -146,8 +148,36 @@ def _parquet_schema(paths: Sequence[str], config: Config, targets: Sequence[str]
         raise OutputError(f"{targets[0]}: {error}") from None
 
 
-def _handle(file: IO[bytes] | _Pipe) -> IO[bytes]:
-    return file.handle if isinstance(file, _Pipe) else file
+def _sink(file: IO[bytes] | _Pipe, form: OutputFormat, *, removed: bool, schema: Any, raw: _RawLines,
+          config: Config) -> _JsonlSink | ParquetSink:
+    if form == "parquet":
+        return ParquetSink(file.handle if isinstance(file, _Pipe) else file, schema, removed=removed)
+    return _JsonlSink(file, raw, config)
+
+
+class _Named:
+    """A sink whose failures to write name its file (of the two, the one the disk could not take)."""
+
+    def __init__(self, target: str, make: Callable[[], _JsonlSink | ParquetSink]) -> None:
+        self._target = target
+        with self._naming():
+            self._sink = make()
+
+    def add(self, record: Record, why: Removal | None) -> None:
+        with self._naming():
+            self._sink.add(record, why)
+
+    def close(self) -> None:
+        with self._naming():
+            self._sink.close()
+
+    @contextmanager
+    def _naming(self) -> Iterator[None]:
+        try:
+            yield
+        except OSError as error:
+            raise OutputError(f"cannot write {'stdout' if self._target == STDOUT else self._target}: "
+                              f"{error.strerror or error}") from None
 
 
 class _JsonlSink:
@@ -345,8 +375,12 @@ def _atomic_files(targets: Sequence[str]) -> Iterator[list[IO[bytes] | _Pipe]]:
             raise OutputError(f"cannot write {target}: {error.strerror or error}") from None
         try:
             yield [handle for _, handle in files]
-            for (temporary, handle), target in zip(files, targets):
-                handle.close()
+            for (_, handle), target in zip(files, targets):  # every file written out before any is renamed
+                try:
+                    handle.close()
+                except OSError as error:
+                    raise OutputError(f"cannot write {target}: {error.strerror or error}") from None
+            for (temporary, _), target in zip(files, targets):
                 if temporary:
                     ordinary_mode(temporary)
                     os.replace(temporary, target)
