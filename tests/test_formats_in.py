@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -172,6 +173,9 @@ def test_parquet_output_of_other_inputs_is_refused_before_the_scan(tmp_path: Pat
     with pytest.raises(OutputError, match="Parquet output needs Parquet inputs"):
         dupefind.dedup([str(tmp_path / "docs.jsonl")], output=str(tmp_path / "kept.parquet"))
     pq.write_table(pa.table({"id": ["x"], "text": [ARTICLE]}), tmp_path / "one.parquet")
+    with pytest.raises(OutputError, match="standard input is JSONL"):
+        dupefind.dedup([str(tmp_path / "one.parquet"), "-"], output=str(tmp_path / "kept.parquet"),
+                       stdin=io.BytesIO(b'{"id": "y", "text": "words"}\n'))
     pq.write_table(pa.table({"id": [1], "text": [ARTICLE]}), tmp_path / "two.parquet")
     with pytest.raises(OutputError, match="other columns"):
         dupefind.dedup([str(tmp_path / "one.parquet"), str(tmp_path / "two.parquet")],

@@ -131,13 +131,16 @@ def _parquet_schema(paths: Sequence[str], config: Config, targets: Sequence[str]
         return None
     if STDOUT in targets:
         raise OutputError("Parquet output needs a file, not stdout ('-')")
+    if STDIN in paths:
+        raise OutputError(f"{targets[0]}: Parquet output needs Parquet inputs, and standard input is JSONL; "
+                          "write JSONL instead")
     files: list[str] = []
     for unit in plan_reading(paths, include=config.include, exclude=config.exclude,
                              follow_symlinks=config.follow_symlinks):
         if isinstance(unit, Unit):
             if unit.kind != "parquet":
                 raise OutputError(f"{targets[0]}: Parquet output needs Parquet inputs, and {unit.shown} is "
-                                  f"{'standard input' if unit.shown == STDIN else unit.kind}; write JSONL instead")
+                                  f"{unit.kind}; write JSONL instead")
             if unit.path not in files:
                 files.append(unit.path)
     if not files:
