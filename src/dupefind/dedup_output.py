@@ -16,28 +16,24 @@ from __future__ import annotations
 import json
 import math
 import os
-import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from typing import IO, Any, BinaryIO, Literal, get_args
 
 from .catalog import Progress
 from .config import Config, given_config
+from .dedup_files import STDOUT, OutputError, Pipe, atomic_files, refuse_overwriting
 from .dedup_plan import KEEP_RULES, Chooser, DedupPlan, KeepRule, Removal
-from .errors import ConfigError, DupefindError
-from .files import inside, ordinary_mode, same_file, special_file
+from .errors import ConfigError
 from .models import Location, Report
 from .parquet_rows import ParquetSink, input_schema, json_row, release
 from .pipeline import PathArg, path_list, scan
 from .sources import STDIN, Record, Unit, plan_reading, read_records, spool_stdin
 
-
-class OutputError(DupefindError):
-    """An output file could not be written (or would overwrite an input)."""
-
+__all__ = ["OUTPUT_FORMATS", "DedupResult", "OutputError", "OutputFormat", "dedup"]
 
 OutputFormat = Literal["jsonl", "parquet"]
 """How dedup writes its records: JSON Lines, or Parquet (for Parquet inputs only)."""
@@ -77,7 +73,7 @@ def dedup(paths: PathArg | Iterable[PathArg], *, output: PathArg, removed: PathA
     if output_format is not None and output_format not in OUTPUT_FORMATS:
         raise ConfigError("output_format", f"must be one of {', '.join(OUTPUT_FORMATS)}; got {output_format!r}")
     formats = [output_format or ("parquet" if t.lower().endswith(".parquet") else "jsonl") for t in targets]
-    _refuse_overwriting(targets, paths)
+    refuse_overwriting(targets, paths)
     schema = _parquet_schema(paths, config, [t for t, f in zip(targets, formats) if f == "parquet"])
     with _spooled(paths, stdin) as (given, real, shown_as):
         with _spool_handle(real, given) as spool:
@@ -86,7 +82,7 @@ def dedup(paths: PathArg | Iterable[PathArg], *, output: PathArg, removed: PathA
         documents = {d.id for d in report.documents}
         kept: list[str] = []
         gone: list[Removal] = []
-        with _atomic_files(targets) as files, _RawLines() as raw, _released():
+        with atomic_files(targets) as files, _RawLines() as raw, _released():
             sinks = [_Named(target, partial(_sink, file, form, removed=number == 1, schema=schema, raw=raw,
                                             config=config))
                      for number, (file, form, target) in enumerate(zip(files, formats, targets))]
@@ -109,10 +105,6 @@ def dedup(paths: PathArg | Iterable[PathArg], *, output: PathArg, removed: PathA
                 sink.close()
     plan = DedupPlan(keep, tuple(sorted(kept)), tuple(sorted(gone, key=lambda r: r.id)))
     return DedupResult(report, plan)
-
-
-#: An output named ``-``: standard output.
-STDOUT = "-"
 
 
 def _output_name(value: object, name: str) -> str:
@@ -151,10 +143,10 @@ def _parquet_schema(paths: Sequence[str], config: Config, targets: Sequence[str]
         raise OutputError(f"{targets[0]}: {error}") from None
 
 
-def _sink(file: IO[bytes] | _Pipe, form: OutputFormat, *, removed: bool, schema: Any, raw: _RawLines,
+def _sink(file: IO[bytes] | Pipe, form: OutputFormat, *, removed: bool, schema: Any, raw: _RawLines,
           config: Config) -> _JsonlSink | ParquetSink:
     if form == "parquet":
-        return ParquetSink(file.handle if isinstance(file, _Pipe) else file, schema, removed=removed)
+        return ParquetSink(file.handle if isinstance(file, Pipe) else file, schema, removed=removed)
     return _JsonlSink(file, raw, config)
 
 
@@ -186,7 +178,7 @@ class _Named:
 class _JsonlSink:
     """Records written as JSON lines (see the module's docstring)."""
 
-    def __init__(self, file: IO[bytes] | _Pipe, raw: _RawLines, config: Config) -> None:
+    def __init__(self, file: IO[bytes] | Pipe, raw: _RawLines, config: Config) -> None:
         self._file, self._raw, self._config = file, raw, config
 
     def add(self, record: Record, why: Removal | None) -> None:
@@ -269,28 +261,6 @@ class _RawLines:
         return line.removeprefix(b"\xef\xbb\xbf")
 
 
-def _refuse_overwriting(targets: Sequence[str], inputs: Sequence[str]) -> None:
-    if len({os.path.abspath(t) for t in targets}) < len(targets) or (
-            len(targets) == 2 and STDOUT not in targets and not special_file(targets[0]) and same_file(*targets)):
-        raise OutputError("the kept and removed records cannot go to the same file")
-    real_inputs = [os.path.realpath(p) for p in inputs if p != STDIN]
-    for target in targets:
-        if target == STDOUT:
-            continue
-        real = os.path.realpath(target)
-        for given in real_inputs:
-            held = inside(real, given)
-            if real == given or (held and os.path.exists(real)):
-                raise OutputError(f"{target} is among the inputs; dedup never overwrites an input")
-            if held:
-                raise OutputError(f"{target} is inside the input folder {given}; dedup writes no file among its "
-                                  "inputs (a later run would read it)")
-        if os.path.isdir(real):
-            raise OutputError(f"{target} is a folder")
-        if not os.path.isdir(os.path.dirname(real)):
-            raise OutputError(f"cannot write {target}: folder {os.path.dirname(real)} does not exist")
-
-
 @contextmanager
 def _released() -> Iterator[None]:
     try:
@@ -321,85 +291,3 @@ def _spool_handle(real: Sequence[str], given: Sequence[str]) -> Iterator[BinaryI
         return
     with open(spools[0], "rb") as handle:
         yield handle
-
-
-class _Pipe:
-    """Stdout, a pipe or a device written into: a reader that stops early (``| head -1``) has
-    what it wanted, so the records after are dropped, the other file is still written and the
-    dedup ends as it would have (as ``scan | head`` does), instead of failing."""
-
-    def __init__(self, handle: IO[bytes], *, stdout: bool) -> None:
-        self.handle, self.stdout, self.gone = handle, stdout, False
-
-    def write(self, data: bytes) -> None:
-        if not self.gone:
-            try:
-                self.handle.write(data)
-            except BrokenPipeError:
-                self._gone()
-
-    def close(self) -> None:
-        try:
-            self.handle.close()
-        except BrokenPipeError:
-            self._gone()
-
-    def _gone(self) -> None:
-        self.gone = True
-        with suppress(OSError):
-            self.handle.close()  # (dropping what it held: its reader is gone)
-        if self.stdout:  # nothing more reaches the pipe, nor fails at the interpreter's exit
-            null = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(null, sys.stdout.fileno())
-            os.close(null)
-
-
-@contextmanager
-def _atomic_files(targets: Sequence[str]) -> Iterator[list[IO[bytes] | _Pipe]]:
-    """Temporary files beside ``targets``, renamed onto them when all went well; a device or a
-    pipe among them (``-o /dev/null``), or stdout (``-``), is written straight into, never
-    replaced by a file (:class:`_Pipe`)."""
-    with ExitStack() as stack:
-        files: list[tuple[str, IO[bytes] | _Pipe]] = []
-        try:
-            for target in targets:
-                if target == STDOUT:
-                    sys.stdout.flush()
-                    files.append(("", _Pipe(open(sys.stdout.fileno(), "wb", closefd=False), stdout=True)))  # noqa: SIM115  # closed below
-                    continue
-                if special_file(target):
-                    files.append(("", _Pipe(open(target, "wb"), stdout=False)))  # noqa: SIM115  # closed below
-                    continue
-                fd, temporary = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(target)),
-                                                 prefix=".dupefind-", suffix=".tmp")
-                files.append((temporary, stack.enter_context(os.fdopen(fd, "wb"))))
-        except OSError as error:
-            _clean(files)
-            raise OutputError(f"cannot write {target}: {error.strerror or error}") from None
-        try:
-            yield [handle for _, handle in files]
-            for (_, handle), target in zip(files, targets):  # every file written out before any is renamed
-                try:
-                    handle.close()
-                except OSError as error:
-                    raise OutputError(f"cannot write {target}: {error.strerror or error}") from None
-            for (temporary, _), target in zip(files, targets):
-                if temporary:
-                    ordinary_mode(temporary)
-                    os.replace(temporary, target)
-        except OSError as error:
-            _clean(files)
-            raise OutputError(f"cannot write the dedup output: {error.strerror or error}") from None
-        except BaseException:
-            _clean(files)
-            raise
-
-
-def _clean(files: Sequence[tuple[str, IO[bytes] | _Pipe]]) -> None:
-    """Close every file (what a full device still held to write is dropped: closing it fails
-    again) and remove the temporary ones."""
-    for temporary, handle in files:
-        with suppress(OSError):
-            handle.close()
-        if temporary and os.path.exists(temporary):
-            os.unlink(temporary)
