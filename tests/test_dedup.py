@@ -235,7 +235,9 @@ def test_a_removed_jsonl_record_is_its_line_with_two_fields_added(tmp_path: Path
     original = json.dumps({"id": "orig", "text": text})
     odd = ('{"id": "copy", "x": 1e2, "f": 1.50, "p": 0.1000000000000000055511151231257827, '
            '"name": "caf\\u00e9", "k": 1, "k": 2, "text": ' + json.dumps(text) + "}  ")
-    empty_copy = '{"text": ' + json.dumps(text) + ', "duplicate_of": "old"}'  # a field of the same name: replaced
+    # A field of the same name: replaced (the line decoded and written again, as strict JSON: a
+    # number past the floats' range, which Python reads as infinity, is null).
+    empty_copy = '{"text": ' + json.dumps(text) + ', "big": 1e400, "duplicate_of": "old"}'
     (tmp_path / "in.jsonl").write_text("\n".join([original, odd, empty_copy]) + "\n", encoding="utf-8")
     result = dedup(tmp_path / "in.jsonl", output=tmp_path / "kept.jsonl", removed=tmp_path / "removed.jsonl")
     lines = (tmp_path / "removed.jsonl").read_text(encoding="utf-8").splitlines()
@@ -244,8 +246,9 @@ def test_a_removed_jsonl_record_is_its_line_with_two_fields_added(tmp_path: Path
     assert spliced.startswith(odd.rstrip()[:-1] + ', "duplicate_of": "orig", "duplicate_match": {"id": ')
     record = json.loads(spliced)
     assert record["duplicate_of"] == "orig" and record["k"] == 2 and list(record)[-2:] == ["duplicate_of", "duplicate_match"]
-    replaced = json.loads(next(line for line in lines if '"id": "copy"' not in line))
-    assert replaced["duplicate_of"] == "orig" and list(replaced) == ["text", "duplicate_of", "duplicate_match"]
+    replaced = json.loads(next(line for line in lines if '"id": "copy"' not in line), parse_constant=lambda c: pytest.fail(f"{c} is not JSON"))
+    assert replaced["duplicate_of"] == "orig" and list(replaced) == ["text", "big", "duplicate_of", "duplicate_match"]
+    assert replaced["big"] is None
 
 
 def test_a_boolean_id_is_named_as_json_writes_it(tmp_path: Path) -> None:
@@ -343,3 +346,14 @@ def test_a_document_is_removed_only_for_one_it_is_mostly_inside(keep: str) -> No
     else:  # oldest-id: "article" sorts first
         assert removed == {"copy": "article", "excerpt": "article", "excerpt-of-copy": "article"}
     assert "quoting" in plan.kept
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_full_disk_names_the_output_it_could_not_write(tmp_path: Path) -> None:
+    text = sample_text("040_night_trains_return.txt")
+    (tmp_path / "in.jsonl").write_text(json.dumps({"id": "a", "text": text}) + "\n"
+                                       + json.dumps({"id": "b", "text": text}) + "\n", encoding="utf-8")
+    with pytest.raises(OutputError, match=r"^cannot write /dev/full: No space left on device$"):
+        dedup(tmp_path / "in.jsonl", output=tmp_path / "kept.jsonl", removed="/dev/full",
+              config=dupefind.Config(jobs=1))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]

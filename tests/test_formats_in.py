@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -103,3 +104,98 @@ def test_dedup_passes_parquet_rows_through(tmp_path: Path) -> None:
     assert [json.loads(line)["id"] for line in kept.read_text(encoding="utf-8").splitlines()] == ["a", "c"]
     (gone,) = [json.loads(line) for line in removed.read_text(encoding="utf-8").splitlines()]
     assert gone["score"] == 2.5 and gone["text"] == ARTICLE and gone["duplicate_of"] == "a"
+
+
+def lossy_table() -> object:
+    """Two copies of one article, with the column types JSON has no form for."""
+    import datetime
+    import decimal
+    return pa.table({
+        "id": ["a", "b"], "text": [ARTICLE, ARTICLE],
+        "score": pa.array([float("nan"), float("-inf")]),
+        "blob": pa.array([b"\x00\xff", b"ok"], pa.binary()),
+        "f32": pa.array([0.1, 0.2], pa.float32()),
+        "ts": pa.array([datetime.datetime(2024, 1, 1, 12)] * 2, pa.timestamp("ns", tz="UTC")),
+        "day": pa.array([datetime.date(2024, 1, 2)] * 2),
+        "wait": pa.array([5, -1500], pa.duration("ms")),
+        "price": pa.array([decimal.Decimal("12.50")] * 2, pa.decimal128(5, 2)),
+        "m": pa.array([[("k", 1)], [("j", 2)]], pa.map_(pa.string(), pa.int32())),
+    }).replace_schema_metadata({b"origin": b"crawl"})
+
+
+def strict(line: str) -> dict[str, object]:
+    def refuse(constant: str) -> object:
+        raise ValueError(f"{constant} is not JSON")
+    loaded: dict[str, object] = json.loads(line, parse_constant=refuse)
+    return loaded
+
+
+def test_dedup_of_parquet_to_jsonl_writes_strict_json_with_documented_forms(tmp_path: Path) -> None:
+    path = tmp_path / "in.parquet"
+    pq.write_table(lossy_table(), path)
+    kept, removed = tmp_path / "kept.jsonl", tmp_path / "removed.jsonl"
+    dupefind.dedup([str(path)], output=str(kept), removed=str(removed), config=dupefind.Config(jobs=1))
+    (a,) = [strict(line) for line in kept.read_text(encoding="utf-8").splitlines()]
+    (b,) = [strict(line) for line in removed.read_text(encoding="utf-8").splitlines()]
+    assert {k: v for k, v in a.items() if k != "text"} == {
+        "id": "a", "score": None, "blob": "AP8=", "f32": 0.1, "ts": "2024-01-01T12:00:00Z", "day": "2024-01-02",
+        "wait": "PT0.005S", "price": "12.50", "m": {"k": 1}}
+    assert (b["blob"], b["f32"], b["wait"], b["duplicate_of"]) == ("b2s=", 0.2, "-PT1.5S", "a")
+
+
+def test_dedup_of_parquet_to_parquet_keeps_the_schema_and_metadata(tmp_path: Path) -> None:
+    table = lossy_table()
+    (tmp_path / "in").mkdir()
+    pq.write_table(table, tmp_path / "in" / "part-0.parquet")
+    kept, removed = tmp_path / "kept.parquet", tmp_path / "removed.parquet"
+    dupefind.dedup([str(tmp_path / "in")], output=str(kept), removed=str(removed), config=dupefind.Config(jobs=1))
+    kept_table, removed_table = pq.read_table(kept), pq.read_table(removed)
+    assert kept_table.schema.equals(pq.read_schema(tmp_path / "in" / "part-0.parquet"), check_metadata=True)
+    assert kept_table.drop_columns(["score"]).to_pylist() == table.slice(0, 1).drop_columns(  # type: ignore[attr-defined]
+        ["score"]).to_pylist()
+    assert removed_table.schema.names[-2:] == ["duplicate_of", "duplicate_match"]
+    assert removed_table.schema.metadata == {b"origin": b"crawl"}
+    assert str(removed_table.schema.field("duplicate_match").type) == (
+        "struct<id: string, similarity: double, containment: double, kinds: list<element: string>>")
+    (row,) = removed_table.to_pylist()
+    assert row["blob"] == b"ok" and row["duplicate_of"] == "a" and row["duplicate_match"]["id"] == "a"
+    assert row["duplicate_match"]["kinds"] == ["verbatim"]
+    # As JSONL too when asked, whatever the names say.
+    as_jsonl = tmp_path / "kept.out"
+    dupefind.dedup([str(tmp_path / "in")], output=str(as_jsonl), config=dupefind.Config(jobs=1),
+                   output_format="jsonl")
+    assert strict(as_jsonl.read_text(encoding="utf-8"))["id"] == "a"
+
+
+def test_parquet_output_of_other_inputs_is_refused_before_the_scan(tmp_path: Path) -> None:
+    from dupefind.dedup_output import OutputError
+    (tmp_path / "docs.jsonl").write_text(json.dumps({"id": "a", "text": ARTICLE}) + "\n", encoding="utf-8")
+    with pytest.raises(OutputError, match="Parquet output needs Parquet inputs"):
+        dupefind.dedup([str(tmp_path / "docs.jsonl")], output=str(tmp_path / "kept.parquet"))
+    pq.write_table(pa.table({"id": ["x"], "text": [ARTICLE]}), tmp_path / "one.parquet")
+    with pytest.raises(OutputError, match="standard input is JSONL"):
+        dupefind.dedup([str(tmp_path / "one.parquet"), "-"], output=str(tmp_path / "kept.parquet"),
+                       stdin=io.BytesIO(b'{"id": "y", "text": "words"}\n'))
+    pq.write_table(pa.table({"id": [1], "text": [ARTICLE]}), tmp_path / "two.parquet")
+    with pytest.raises(OutputError, match="other columns"):
+        dupefind.dedup([str(tmp_path / "one.parquet"), str(tmp_path / "two.parquet")],
+                       output=str(tmp_path / "kept.out"), output_format="parquet")
+    assert not (tmp_path / "kept.parquet").exists() and not (tmp_path / "kept.out").exists()
+
+
+@pytest.mark.parametrize("encoding", ["plain", "dictionary", "large"])
+def test_a_parquet_row_larger_than_the_limit_is_skipped_as_a_jsonl_line_is(tmp_path: Path, encoding: str) -> None:
+    from conftest import run_main
+    huge = "word " * (3 * 2**20 // 5)  # ~3 MiB
+    texts = pa.array([ARTICLE, huge, ARTICLE + " More."], pa.large_string() if encoding == "large" else pa.string())
+    column = texts.dictionary_encode() if encoding == "dictionary" else texts
+    path = tmp_path / "docs.parquet"
+    pq.write_table(pa.table({"id": ["first", "huge", "after"], "text": column}), path)
+    records, skipped = read([str(path)], max_bytes=2**20)  # type: ignore[arg-type]  # an int option
+    assert list(records) == ["first", "after"]
+    reason = "too large to read as one document (3.0 MB; the limit is 1 MB, set by --max-document-mb)"
+    assert [(s.path, s.reason) for s in skipped] == [(f"{path}:2", reason)]
+    assert load_text(records["after"].location) == ARTICLE + " More."
+    result = run_main(["scan", str(path), "-j1", "--max-document-mb", "1", "--format", "json"])
+    assert result.exit_code == 3
+    assert json.loads(result.stdout)["skipped"] == [{"path": f"{path}:2", "reason": reason}]

@@ -706,3 +706,51 @@ def test_an_index_named_as_sqlite_names_special_databases_is_that_file(tmp_path:
     assert (tmp_path / name).is_file() and (tmp_path / "x.index").read_bytes() == b""
     with dupefind.Index(name, create=False) as again:
         assert again.info().documents == 1
+
+
+def test_the_index_knows_a_file_it_holds_under_another_spelling(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "arts"
+    folder.mkdir()
+    for name in sample_files()[:4]:
+        shutil.copy(SAMPLES / name, folder / name)
+    monkeypatch.chdir(tmp_path)
+    one = sample_files()[0]
+    with Index(tmp_path / "i.db", Config(jobs=1)) as index:
+        assert index.add(["arts"]).added == 4
+        assert index.add(["./arts/"]).unchanged == 4  # the same ids
+        again = index.add([str(folder)])  # absolute ids, the same files
+        assert (again.added, again.unchanged) == (0, 4)
+        monkeypatch.chdir(folder)
+        assert index.add(["."]).unchanged == 4
+        assert index.info().documents == 4
+        (tmp_path / "copy.txt").write_text((folder / one).read_text(encoding="utf-8"), encoding="utf-8")
+        report = index.check([str(folder / one), str(tmp_path / "copy.txt")])
+        assert [(s.path, s.reason) for s in report.skipped] == [
+            (str(folder / one), f"the same file is already in the index as 'arts/{one}' (check compares new documents)")]
+        assert (str(tmp_path / "copy.txt"), f"arts/{one}") in {(p.a, p.b) for p in report.pairs}  # a real copy is one
+        assert all(str(folder / one) not in (p.a, p.b) for p in report.pairs)
+
+
+@pytest.mark.parametrize("pages", [3, 12])  # full while the index is made; full at its first batch
+def test_a_full_disk_is_named_and_leaves_no_stub_of_a_new_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                pages: int) -> None:
+    import dupefind.index.store as store
+
+    connect = sqlite3.connect
+
+    def small_disk(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        db = connect(*args, **kwargs)
+        db.execute(f"PRAGMA max_page_count = {pages}")  # SQLite's own "database or disk is full" past it
+        return db
+
+    monkeypatch.setattr(store.sqlite3, "connect", small_disk)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name in sample_files()[:6]:
+        shutil.copy(SAMPLES / name, docs / name)
+    path = tmp_path / "i.db"
+    with pytest.raises(IndexFileError, match=r"cannot write the index .*i\.db: the disk is full"), \
+            Index(path, Config(jobs=1)) as index:
+        index.add([str(docs)])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["docs"]

@@ -80,3 +80,18 @@ def test_field_names_missing_ids_and_bad_records() -> None:
     assert report_json(report).count('"duplicate": true') == 1
     with pytest.raises(dupefind.InputError, match="record 1"):
         dupefind.scan_texts(["just a string"])  # type: ignore[list-item]  # the point of the test
+
+
+def test_texts_and_ids_of_types_json_has_not_are_skipped_and_listed() -> None:
+    import datetime
+    import decimal
+    text = sample_text("040_night_trains_return.txt")
+    records: list[Any] = [("a", text), ("bytes", b"xx"), ("date", datetime.date(2024, 1, 1)),
+                          (decimal.Decimal("1.5"), text), (float("nan"), text), (None, text), ("b", text)]
+    report = dupefind.scan_texts(records, dupefind.Config(jobs=1))
+    assert [d.id for d in report.documents] == ["-:6", "a", "b"]  # the records after keep their numbers
+    assert [(s.path, s.reason) for s in report.skipped] == [
+        ("-:2", "field 'text' is not a string but bytes"), ("-:3", "field 'text' is not a string but date"),
+        ("-:4", "field 'id' is not a string or number but Decimal"), ("-:5", "field 'id' is not a finite number (nan)")]
+    with pytest.raises(dupefind.InputError, match="every input was skipped: -:1: field 'text' is not a string but bytes"):
+        dupefind.scan_texts([("a", b"xx")])

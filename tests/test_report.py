@@ -38,7 +38,7 @@ def test_json_report_validates_against_the_schema(samples_report: Report) -> Non
     assert data["tool"] == {"name": "dupefind", "version": dupefind.__version__}
     assert data["summary"] == {"documents": 19, "short_documents": 0, "skipped": 0, "ignored": 0, "pairs": 5,
                                "clusters": 5}
-    assert data["config"] == Config(exclude=("ANSWERS.md",)).as_dict()
+    assert data["config"] == Config(exclude=("ANSWERS.md",)).report_dict()
     assert "seconds" not in json.dumps(data)  # nothing that varies between runs
 
 
@@ -358,3 +358,16 @@ def test_the_terminal_report_lists_groups_of_three_copies_or_more(tmp_path: Path
     console = Console(width=100, file=io.StringIO(), color_system=None)
     console.print(report_view(two))
     assert "Groups of copies" not in console.file.getvalue()  # type: ignore[attr-defined]
+
+
+def test_the_report_is_the_same_for_every_jobs_value(tmp_path: Path) -> None:
+    from conftest import run_main
+    for name in ["010_elm_street_community_garden.txt", "011_elm_street_garden_repost.txt",
+                 "040_night_trains_return.txt"]:
+        (tmp_path / name).write_text(sample_text(name), encoding="utf-8")
+    reports = [run_main(["scan", str(tmp_path), "-j", jobs, "--format", "json"]).stdout for jobs in ("1", "2", "0")]
+    assert reports[0] == reports[1] == reports[2]
+    data = json.loads(reports[0])
+    assert "jobs" not in data["config"] and "jobs" not in data["config_sources"]
+    validate_report(data)
+    validate_report({**data, "config": {**data["config"], "jobs": 2}})  # a report of 1.4 still validates

@@ -566,3 +566,52 @@ def test_french_legacy_text_misheard_as_another_language_is_read_as_windows_1252
     records, skipped = read([path])
     assert skipped == {}
     assert records[str(path)].text == FRENCH, f"decoded as {records[str(path)].location.encoding}"
+
+
+def test_a_files_id_does_not_depend_on_how_its_folder_is_spelled(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path / "arts" / "x.txt", ARTICLE)
+    write(tmp_path / "arts" / "sub" / "y.txt", ARTICLE + " More.")
+    write(tmp_path / "d.jsonl", json.dumps({"text": ARTICLE}) + "\n")
+    monkeypatch.chdir(tmp_path)
+    for spelling in ["arts", "./arts", "arts/", ".//arts//", "./arts/."]:
+        records, _ = read([spelling])
+        assert list(records) == ["arts/x.txt", "arts/sub/y.txt"], spelling
+    for spelling in ["arts/sub/y.txt", "./arts/sub/y.txt", "arts//sub/./y.txt"]:
+        assert list(read([spelling])[0]) == ["arts/sub/y.txt"], spelling
+    assert list(read(["./d.jsonl"])[0]) == ["d.jsonl:1"]  # a missing JSONL id names the file the same way
+    assert list(read(["arts/sub/../x.txt"])[0]) == ["arts/sub/../x.txt"]  # '..' is not resolved
+    assert list(read([f"{tmp_path}/./arts/x.txt"])[0]) == [f"{tmp_path}/arts/x.txt"]  # absolute stays absolute
+
+
+def test_a_number_id_is_named_as_the_line_writes_it(tmp_path: Path) -> None:
+    ids = ["1E2", "100.0", "1e400", "0.10000000000000001", "-0", "0", "7", "true", "2"]
+    lines = [f'{{"id": {ident}, "n": 1.0, "text": {json.dumps(ARTICLE + str(k))}}}' for k, ident in enumerate(ids)]
+    path = write(tmp_path / "ids.jsonl", "\n".join(lines) + "\n")
+    records, skipped = read([path])
+    assert list(records) == ids and skipped == {}
+    # Ids are text: the number 2 and the string "2" are one id, and the second is said to repeat it.
+    write(tmp_path / "two.jsonl", "\n".join([lines[-1], f'{{"id": "2", "text": {json.dumps(ARTICLE)}}}']) + "\n")
+    report = dupefind.scan([str(tmp_path / "two.jsonl")], Config(jobs=1))
+    assert [(s.path, s.reason) for s in report.skipped] == [
+        (f"{tmp_path}/two.jsonl:2", f"duplicate id '2' (first read from {tmp_path}/two.jsonl)")]
+
+
+def test_the_files_spark_and_hadoop_hide_are_passed_over_as_hidden_files_are(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write(out / "part-00000.jsonl", json.dumps({"id": "a", "text": ARTICLE}) + "\n")
+    write(out / "_SUCCESS", "")
+    write(out / "_committed_1234", json.dumps({"added": ["part-00000.jsonl"], "removed": []}))
+    write(out / "_started_1234", "")
+    write(out / "_metadata", "a summary")
+    write(out / "part-00000.jsonl.crc", b"crc\x00\x01")
+    write(out / "_temporary" / "0" / "part-00001.jsonl", json.dumps({"id": "b", "text": ARTICLE}) + "\n")
+    write(out / "_delta_log" / "00000.json", "{}")
+    write(out / "_posts" / "2020-01-01-hello.md", ARTICLE + " Posted.")  # Jekyll's: read
+    write(out / "_index.md", ARTICLE + " Section.")  # Hugo's: read
+    records, skipped = read([out])
+    assert sorted(records) == sorted(["a", f"{out}/_index.md", f"{out}/_posts/2020-01-01-hello.md"])
+    assert skipped == {}
+    report = dupefind.scan([str(out)], Config(jobs=1))
+    assert report.ignored == () and report.skipped == ()
+    assert list(read([out / "_committed_1234"])[0]) == [f"{out}/_committed_1234"]  # named, it is read

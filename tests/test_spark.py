@@ -321,3 +321,25 @@ def test_report_is_byte_identical_when_every_pair_of_a_small_collection_is_verif
     capped = scan_paths(spark, [str(corpus)], config, bucket_cap=2)
     assert report_json(without_engine(capped)) == report_json(local)
     assert capped.config["engine"] == {"name": "spark", "bucket_cap": 2, "capped_buckets": 0, "capped_pairs": 0}
+
+
+def test_a_local_glob_is_read_as_the_local_engine_reads_the_files_it_names(spark: Any, tmp_path: Path) -> None:
+    """Spark read a glob itself (logging a Java stack trace while it looked for a sink's
+    metadata under it) and named its documents' paths ``file:///...``; a local glob is now
+    expanded as a shell does, and its files planned as the local engine plans them."""
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    names = ["040_night_trains_return.txt", "041_overnight_train_comeback_spun.txt",
+             "010_elm_street_community_garden.txt", "011_elm_street_garden_repost.txt"]
+    shards = tmp_path / "shards"
+    shards.mkdir()
+    for k in range(2):
+        pq.write_table(pa.table({"id": names[2 * k : 2 * k + 2], "text": [sample_text(n) for n in names[2 * k : 2 * k + 2]]}),
+                       shards / f"part-{k}.parquet")
+    (shards / "_SUCCESS").write_text("")
+    local = scan(sorted(str(p) for p in shards.glob("*.parquet")))
+    found = scan_paths(spark, [str(shards / "*.parquet")])
+    assert report_json(without_engine(found)) == report_json(local)
+    assert [d.path for d in found.documents] == [str(shards / "part-1.parquet")] * 2 + [str(shards / "part-0.parquet")] * 2
+    missing = scan_paths(spark, [str(shards / "*.parquet"), str(tmp_path / "none-*.jsonl")])
+    assert [(s.path, s.reason) for s in missing.skipped] == [(str(tmp_path / "none-*.jsonl"), "no such file or folder")]

@@ -77,7 +77,7 @@ class Config:
     follow_symlinks: bool = False
     """Follow symbolic links that point outside the scanned folder."""
     max_document_mb: int = 64
-    """A file read as one document, or a JSONL line, larger than this many megabytes (MiB) is
+    """A file read as one document, a JSONL line or a Parquet row's text, larger than this many megabytes (MiB) is
     skipped unread, with its size: one huge file (a log, a dump, a disk image named ``.txt``)
     would otherwise be read whole into memory. 0: no limit."""
 
@@ -137,11 +137,18 @@ class Config:
         return self.max_document_mb << 20
 
     def as_dict(self) -> dict[str, Any]:
-        """The configuration as it appears in reports (``ngram`` resolved)."""
+        """Every setting (``ngram`` resolved), as an index keeps them."""
         data = asdict(self)
         data["ngram"] = self.shingle_size
         data["include"] = list(self.include)
         data["exclude"] = list(self.exclude)
+        return data
+
+    def report_dict(self) -> dict[str, Any]:
+        """The configuration as reports write it: :meth:`as_dict` without ``jobs``, which says
+        how the scan ran, not what it found (every value gives the same report)."""
+        data = self.as_dict()
+        del data["jobs"]
         return data
 
 

@@ -24,7 +24,8 @@ class NotText(ValueError):
 def id_text(value: object) -> str:
     """A record's id that is not a string, as its JSON text (``7``, ``1.5``, ``true``): what
     the record says, so that an id in a report or a ``duplicate_of`` names the record (Python's
-    ``str`` wrote ``True``)."""
+    ``str`` wrote ``True``). A JSONL line's number that is not an integer comes as the text the
+    line writes it with (:mod:`dupefind.sources`), and stays so."""
     return json.dumps(value) if isinstance(value, bool) else str(value)
 
 

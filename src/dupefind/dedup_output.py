@@ -1,39 +1,43 @@
 """Dedup end to end: scan, choose, then read the inputs again in input order and write the kept
-records (and the removed ones) as JSONL.
+records (and the removed ones) as JSONL, or as Parquet when the inputs are Parquet.
 
 A record is written as it came: a JSONL line byte for byte (its line break made ``\\n``, a
-byte-order mark dropped), a Parquet row as a JSON object of all its columns, a file as ``{"id": ..., "text": ...}`` (the field names of
-``Config.id_field`` / ``Config.text_field``). A removed record is the input object with two
-fields added at its end (replacing fields of the same names): ``duplicate_of``, the kept id,
-and ``duplicate_match``, the pair that ties it to its cluster (``id``, ``similarity``,
-``containment``, ``kinds``). Both files are written atomically (a temporary file renamed into
-place), and never over an input.
+byte-order mark dropped), a Parquet row as a JSON object of all its columns (strict JSON, by the
+rules of :mod:`dupefind.parquet_rows`) or as a Parquet row with the input's schema and metadata,
+a file as ``{"id": ..., "text": ...}`` (the field names of ``Config.id_field`` /
+``Config.text_field``). A removed record is the input object with two fields added at its end
+(replacing fields of the same names): ``duplicate_of``, the kept id, and ``duplicate_match``,
+the pair that ties it to its cluster (``id``, ``similarity``, ``containment``, ``kinds``). Both
+files are written atomically (a temporary file renamed into place), and never over an input.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
-import sys
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager, suppress
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import IO, Any, BinaryIO
+from functools import partial
+from typing import IO, Any, BinaryIO, Literal, get_args
 
 from .catalog import Progress
 from .config import Config, given_config
+from .dedup_files import STDOUT, OutputError, Pipe, atomic_files, refuse_overwriting
 from .dedup_plan import KEEP_RULES, Chooser, DedupPlan, KeepRule, Removal
-from .errors import ConfigError, DupefindError
-from .files import inside, ordinary_mode, same_file, special_file
+from .errors import ConfigError
 from .models import Location, Report
-from .parquet_source import parquet_row
+from .parquet_rows import ParquetSink, input_schema, json_row, release
 from .pipeline import PathArg, path_list, scan
-from .sources import STDIN, Record, read_records, spool_stdin
+from .sources import STDIN, Record, Unit, plan_reading, read_records, spool_stdin
 
+__all__ = ["OUTPUT_FORMATS", "DedupResult", "OutputError", "OutputFormat", "dedup"]
 
-class OutputError(DupefindError):
-    """An output file could not be written (or would overwrite an input)."""
+OutputFormat = Literal["jsonl", "parquet"]
+"""How dedup writes its records: JSON Lines, or Parquet (for Parquet inputs only)."""
+OUTPUT_FORMATS: tuple[OutputFormat, ...] = get_args(OutputFormat)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,13 +52,17 @@ class DedupResult:
 
 def dedup(paths: PathArg | Iterable[PathArg], *, output: PathArg, removed: PathArg | None = None,
           keep: KeepRule = "first", config: Config | None = None, stdin: BinaryIO | None = None,
-          progress: Progress | None = None) -> DedupResult:
+          progress: Progress | None = None, output_format: OutputFormat | None = None) -> DedupResult:
     """Scan ``paths``, keep one record per cluster (by ``keep``) and write the kept records to
-    ``output`` and, if given, the removed ones to ``removed`` (both JSONL; ``-`` is stdout, for
-    one of the two).
+    ``output`` and, if given, the removed ones to ``removed`` (``-`` is stdout, for one of the
+    two).
 
-    ``paths`` as for :func:`~dupefind.scan` (one path, or a list; ``str`` or ``Path``). Wrong
-    types, an unknown ``keep`` and outputs that would overwrite an input fail before the scan."""
+    Each file is JSONL, or Parquet when its name ends in ``.parquet``; ``output_format`` chooses
+    for both. Parquet output needs Parquet inputs of one schema, which it keeps (with the
+    metadata of the first file), the removed records with ``duplicate_of`` (a string) and
+    ``duplicate_match`` (a struct) added. ``paths`` as for :func:`~dupefind.scan` (one path, or
+    a list; ``str`` or ``Path``). Wrong types, an unknown ``keep`` or ``output_format``, outputs
+    that would overwrite an input and Parquet output of other inputs fail before the scan."""
     config = given_config(config)
     paths = path_list(paths)
     if keep not in KEEP_RULES:
@@ -62,7 +70,11 @@ def dedup(paths: PathArg | Iterable[PathArg], *, output: PathArg, removed: PathA
     targets = [_output_name(output, "output")] + ([_output_name(removed, "removed")] if removed is not None else [])
     if targets.count(STDOUT) > 1:
         raise OutputError("the kept and removed records cannot both go to stdout ('-')")
-    _refuse_overwriting(targets, paths)
+    if output_format is not None and output_format not in OUTPUT_FORMATS:
+        raise ConfigError("output_format", f"must be one of {', '.join(OUTPUT_FORMATS)}; got {output_format!r}")
+    formats = [output_format or ("parquet" if t.lower().endswith(".parquet") else "jsonl") for t in targets]
+    refuse_overwriting(targets, paths)
+    schema = _parquet_schema(paths, config, [t for t, f in zip(targets, formats) if f == "parquet"])
     with _spooled(paths, stdin) as (given, real, shown_as):
         with _spool_handle(real, given) as spool:
             report = scan(given, config, stdin=spool, progress=progress)
@@ -70,7 +82,10 @@ def dedup(paths: PathArg | Iterable[PathArg], *, output: PathArg, removed: PathA
         documents = {d.id for d in report.documents}
         kept: list[str] = []
         gone: list[Removal] = []
-        with _atomic_files(targets) as files, _RawLines() as raw:
+        with atomic_files(targets) as files, _RawLines() as raw, _released():
+            sinks = [_Named(target, partial(_sink, file, form, removed=number == 1, schema=schema, raw=raw,
+                                            config=config))
+                     for number, (file, form, target) in enumerate(zip(files, formats, targets))]
             for record in read_records(real, include=config.include, exclude=config.exclude,
                                        follow_symlinks=config.follow_symlinks, id_field=config.id_field,
                                        text_field=config.text_field, shown_as=shown_as,
@@ -81,17 +96,15 @@ def dedup(paths: PathArg | Iterable[PathArg], *, output: PathArg, removed: PathA
                 decision = chooser.decide(record.id)
                 if decision is None:
                     kept.append(record.id)
-                    files[0].write(_kept_line(record, raw, config))
+                    sinks[0].add(record, None)
                 else:
                     gone.append(decision)
-                    if len(files) > 1:
-                        files[1].write(_removed_line(record, raw, config, decision))
+                    if len(sinks) > 1:
+                        sinks[1].add(record, decision)
+            for sink in sinks:
+                sink.close()
     plan = DedupPlan(keep, tuple(sorted(kept)), tuple(sorted(gone, key=lambda r: r.id)))
     return DedupResult(report, plan)
-
-
-#: An output named ``-``: standard output.
-STDOUT = "-"
 
 
 def _output_name(value: object, name: str) -> str:
@@ -100,6 +113,81 @@ def _output_name(value: object, name: str) -> str:
     if not path:
         raise OutputError(f"{name}: an empty file name")
     return path
+
+
+def _parquet_schema(paths: Sequence[str], config: Config, targets: Sequence[str]) -> Any:
+    """The schema Parquet ``targets`` are written with: the inputs' own, when every input is
+    Parquet and all have one schema; ``None`` when there are no Parquet targets (or no input
+    to take it from: the scan then says why)."""
+    if not targets:
+        return None
+    if STDOUT in targets:
+        raise OutputError("Parquet output needs a file, not stdout ('-')")
+    if STDIN in paths:
+        raise OutputError(f"{targets[0]}: Parquet output needs Parquet inputs, and standard input is JSONL; "
+                          "write JSONL instead")
+    files: list[str] = []
+    for unit in plan_reading(paths, include=config.include, exclude=config.exclude,
+                             follow_symlinks=config.follow_symlinks):
+        if isinstance(unit, Unit):
+            if unit.kind != "parquet":
+                raise OutputError(f"{targets[0]}: Parquet output needs Parquet inputs, and {unit.shown} is "
+                                  f"{unit.kind}; write JSONL instead")
+            if unit.path not in files:
+                files.append(unit.path)
+    if not files:
+        return None
+    try:
+        return input_schema(files)
+    except (ValueError, RuntimeError) as error:
+        raise OutputError(f"{targets[0]}: {error}") from None
+
+
+def _sink(file: IO[bytes] | Pipe, form: OutputFormat, *, removed: bool, schema: Any, raw: _RawLines,
+          config: Config) -> _JsonlSink | ParquetSink:
+    if form == "parquet":
+        return ParquetSink(file.handle if isinstance(file, Pipe) else file, schema, removed=removed)
+    return _JsonlSink(file, raw, config)
+
+
+class _Named:
+    """A sink whose failures to write name its file (of the two, the one the disk could not take)."""
+
+    def __init__(self, target: str, make: Callable[[], _JsonlSink | ParquetSink]) -> None:
+        self._target = target
+        with self._naming():
+            self._sink = make()
+
+    def add(self, record: Record, why: Removal | None) -> None:
+        with self._naming():
+            self._sink.add(record, why)
+
+    def close(self) -> None:
+        with self._naming():
+            self._sink.close()
+
+    @contextmanager
+    def _naming(self) -> Iterator[None]:
+        try:
+            yield
+        except OSError as error:
+            raise OutputError(f"cannot write {'stdout' if self._target == STDOUT else self._target}: "
+                              f"{error.strerror or error}") from None
+
+
+class _JsonlSink:
+    """Records written as JSON lines (see the module's docstring)."""
+
+    def __init__(self, file: IO[bytes] | Pipe, raw: _RawLines, config: Config) -> None:
+        self._file, self._raw, self._config = file, raw, config
+
+    def add(self, record: Record, why: Removal | None) -> None:
+        """One record, kept (``why`` is ``None``) or removed."""
+        self._file.write(_kept_line(record, self._raw, self._config) if why is None
+                         else _removed_line(record, self._raw, self._config, why))
+
+    def close(self) -> None:
+        """Nothing left to write (the file is closed with the others)."""
 
 
 def _kept_line(record: Record, raw: _RawLines, config: Config) -> bytes:
@@ -114,7 +202,7 @@ def _removed_line(record: Record, raw: _RawLines, config: Config, why: Removal) 
                                  "kinds": list(why.kinds)}}
     if record.location.kind == "jsonl":
         line = raw.line(record.location)
-        data = json.loads(line)
+        data = json.loads(line, parse_float=_finite)
         body = line.rstrip()
         if body.endswith(b"}") and not any(key in data for key in added):
             # The line as it came, the two fields written in before its closing brace: its
@@ -135,13 +223,20 @@ def _as_object(record: Record, raw: _RawLines, config: Config) -> dict[str, Any]
         return loaded
     if record.location.kind == "parquet":
         location = record.location
-        return parquet_row(location.path, location.offset, location.line)
+        return json_row(location.path, location.offset, location.line)
     return {config.id_field: record.id, config.text_field: record.text}
+
+
+def _finite(text: str) -> float | None:
+    """A JSON number read as a float: ``None`` past the floats' range (``1e400``), which a line
+    decoded and written again (it had fields named as the added ones) could not write as JSON."""
+    value = float(text)
+    return value if math.isfinite(value) else None
 
 
 def _dump(data: dict[str, Any]) -> bytes:
     # A lone surrogate (read from a JSON escape) goes back out as the same escape.
-    return (json.dumps(data, ensure_ascii=False) + "\n").encode("utf-8", errors="backslashreplace")
+    return (json.dumps(data, ensure_ascii=False, allow_nan=False) + "\n").encode("utf-8", errors="backslashreplace")
 
 
 class _RawLines:
@@ -166,26 +261,12 @@ class _RawLines:
         return line.removeprefix(b"\xef\xbb\xbf")
 
 
-def _refuse_overwriting(targets: Sequence[str], inputs: Sequence[str]) -> None:
-    if len({os.path.abspath(t) for t in targets}) < len(targets) or (
-            len(targets) == 2 and STDOUT not in targets and not special_file(targets[0]) and same_file(*targets)):
-        raise OutputError("the kept and removed records cannot go to the same file")
-    real_inputs = [os.path.realpath(p) for p in inputs if p != STDIN]
-    for target in targets:
-        if target == STDOUT:
-            continue
-        real = os.path.realpath(target)
-        for given in real_inputs:
-            held = inside(real, given)
-            if real == given or (held and os.path.exists(real)):
-                raise OutputError(f"{target} is among the inputs; dedup never overwrites an input")
-            if held:
-                raise OutputError(f"{target} is inside the input folder {given}; dedup writes no file among its "
-                                  "inputs (a later run would read it)")
-        if os.path.isdir(real):
-            raise OutputError(f"{target} is a folder")
-        if not os.path.isdir(os.path.dirname(real)):
-            raise OutputError(f"cannot write {target}: folder {os.path.dirname(real)} does not exist")
+@contextmanager
+def _released() -> Iterator[None]:
+    try:
+        yield
+    finally:
+        release()
 
 
 @contextmanager
@@ -210,81 +291,3 @@ def _spool_handle(real: Sequence[str], given: Sequence[str]) -> Iterator[BinaryI
         return
     with open(spools[0], "rb") as handle:
         yield handle
-
-
-class _Pipe:
-    """Stdout, a pipe or a device written into: a reader that stops early (``| head -1``) has
-    what it wanted, so the records after are dropped, the other file is still written and the
-    dedup ends as it would have (as ``scan | head`` does), instead of failing."""
-
-    def __init__(self, handle: IO[bytes], *, stdout: bool) -> None:
-        self.handle, self.stdout, self.gone = handle, stdout, False
-
-    def write(self, data: bytes) -> None:
-        if not self.gone:
-            try:
-                self.handle.write(data)
-            except BrokenPipeError:
-                self._gone()
-
-    def close(self) -> None:
-        try:
-            self.handle.close()
-        except BrokenPipeError:
-            self._gone()
-
-    def _gone(self) -> None:
-        self.gone = True
-        with suppress(OSError):
-            self.handle.close()  # (dropping what it held: its reader is gone)
-        if self.stdout:  # nothing more reaches the pipe, nor fails at the interpreter's exit
-            null = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(null, sys.stdout.fileno())
-            os.close(null)
-
-
-@contextmanager
-def _atomic_files(targets: Sequence[str]) -> Iterator[list[IO[bytes] | _Pipe]]:
-    """Temporary files beside ``targets``, renamed onto them when all went well; a device or a
-    pipe among them (``-o /dev/null``), or stdout (``-``), is written straight into, never
-    replaced by a file (:class:`_Pipe`)."""
-    with ExitStack() as stack:
-        files: list[tuple[str, IO[bytes] | _Pipe]] = []
-        try:
-            for target in targets:
-                if target == STDOUT:
-                    sys.stdout.flush()
-                    files.append(("", _Pipe(open(sys.stdout.fileno(), "wb", closefd=False), stdout=True)))  # noqa: SIM115  # closed below
-                    continue
-                if special_file(target):
-                    files.append(("", _Pipe(open(target, "wb"), stdout=False)))  # noqa: SIM115  # closed below
-                    continue
-                fd, temporary = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(target)),
-                                                 prefix=".dupefind-", suffix=".tmp")
-                files.append((temporary, stack.enter_context(os.fdopen(fd, "wb"))))
-        except OSError as error:
-            _clean(files)
-            raise OutputError(f"cannot write {target}: {error.strerror or error}") from None
-        try:
-            yield [handle for _, handle in files]
-            for (temporary, handle), target in zip(files, targets):
-                handle.close()
-                if temporary:
-                    ordinary_mode(temporary)
-                    os.replace(temporary, target)
-        except OSError as error:
-            _clean(files)
-            raise OutputError(f"cannot write the dedup output: {error.strerror or error}") from None
-        except BaseException:
-            _clean(files)
-            raise
-
-
-def _clean(files: Sequence[tuple[str, IO[bytes] | _Pipe]]) -> None:
-    """Close every file (what a full device still held to write is dropped: closing it fails
-    again) and remove the temporary ones."""
-    for temporary, handle in files:
-        with suppress(OSError):
-            handle.close()
-        if temporary and os.path.exists(temporary):
-            os.unlink(temporary)

@@ -10,8 +10,8 @@ counts from 1 over the whole file) when the id column is missing or null. Needs 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -30,7 +30,7 @@ def _parquet() -> Any:
 
 
 @lru_cache(maxsize=8)
-def _layout(path: str) -> tuple[tuple[int, int], ...]:
+def layout(path: str) -> tuple[tuple[int, int], ...]:
     """Each row group's first row (0-based, over the file) and its size in bytes."""
     try:
         meta = _parquet().ParquetFile(path).metadata
@@ -38,52 +38,88 @@ def _layout(path: str) -> tuple[tuple[int, int], ...]:
         raise
     except Exception as error:  # pyarrow raises its own errors (ArrowInvalid, OSError) for a bad file
         raise NotText(f"not a readable Parquet file ({error})") from None
-    layout, first = [], 0
+    groups, first = [], 0
     for group in range(meta.num_row_groups):
-        layout.append((first, meta.row_group(group).total_byte_size))
+        groups.append((first, meta.row_group(group).total_byte_size))
         first += meta.row_group(group).num_rows
-    return tuple(layout)
+    return tuple(groups)
 
 
 def parquet_pieces(path: str) -> list[tuple[int, int]]:
     """``(row group, bytes)`` for each row group of ``path``; :class:`NotText` when unreadable."""
-    return [(group, size) for group, (_, size) in enumerate(_layout(path))]
+    return [(group, size) for group, (_, size) in enumerate(layout(path))]
 
 
-def read_parquet_piece(path: str, group: int, *, id_field: str,
-                       text_field: str) -> Iterator[tuple[int, str | None, Any]]:
-    """``(row, id or None, text)`` for each row of one row group (row counted from 1 over the file)."""
-    first = _layout(path)[group][0]
-    table = _read(path, group, (id_field, text_field))
+@dataclass(frozen=True, slots=True)
+class Oversized:
+    """A row's text left unread: it holds more bytes than the limit."""
+
+    size: int
+    """Its size in bytes (UTF-8)."""
+
+
+def read_parquet_piece(path: str, group: int, *, id_field: str, text_field: str,
+                       max_bytes: int = 0) -> Iterator[tuple[int, str | None, Any]]:
+    """``(row, id or None, text)`` for each row of one row group (row counted from 1 over the
+    file); a text of more than ``max_bytes`` bytes (0: no limit) is measured in Arrow's memory
+    and never made a Python string: it is given as :class:`Oversized`."""
+    first = layout(path)[group][0]
+    table = read_group(path, group, (id_field, text_field))
     names = set(table.column_names)
     if text_field not in names:
         have = ", ".join(sorted(_schema_names(path))) or "none"
         raise NotText(f"no column {text_field!r} (columns: {have}); set it with --text-field")
-    texts = table.column(text_field).to_pylist()
+    texts = _texts_within(table.column(text_field), max_bytes)
     ids = table.column(id_field).to_pylist() if id_field in names else [None] * len(texts)
     for index, (ident, text) in enumerate(zip(ids, texts)):
         yield first + index + 1, None if ident is None else id_text(ident), text
 
 
+def _texts_within(column: Any, max_bytes: int) -> list[Any]:
+    """The values of ``column``, each of more than ``max_bytes`` bytes as :class:`Oversized`."""
+    sizes = _sizes(column) if max_bytes else None
+    if not sizes or all(size is None or size <= max_bytes for size in sizes):
+        return list(column.to_pylist())
+    import pyarrow as pa
+
+    big = [size if size is not None and size > max_bytes else 0 for size in sizes]
+    small = iter(column.filter(pa.array([not size for size in big])).to_pylist())
+    return [Oversized(size) if size else next(small) for size in big]
+
+
+def _sizes(column: Any) -> list[int | None] | None:
+    """Each value's size in bytes, computed by Arrow (``None`` for a column of no text type)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc  # type: ignore[import-untyped]  # pyarrow ships no type information
+
+    sizes: list[int | None] = []
+    try:
+        for chunk in column.chunks:
+            if pa.types.is_dictionary(chunk.type):
+                lengths = pc.take(pc.binary_length(chunk.dictionary.cast(pa.large_string())), chunk.indices)
+            elif pa.types.is_string(chunk.type) or pa.types.is_large_string(chunk.type):
+                lengths = pc.binary_length(chunk)
+            else:
+                lengths = pc.binary_length(chunk.cast(pa.large_string()))
+            sizes += lengths.to_pylist()
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+        return None  # not text: the rows are skipped for that
+    return sizes
+
+
 def load_parquet_text(path: str, group: int, row: int, *, text_field: str) -> str:
     """The text of row ``row`` (from 1 over the file) of row group ``group`` again."""
-    first = _layout(path)[group][0]
+    first = layout(path)[group][0]
     return str(_texts(path, group, text_field)[row - first - 1])
-
-
-def parquet_row(path: str, group: int, row: int) -> dict[str, Any]:
-    """Every column of one row, as JSON-ready values (others as their text): dedup's pass-through."""
-    first = _layout(path)[group][0]
-    values: dict[str, Any] = _read(path, group, None).slice(row - first - 1, 1).to_pylist()[0]
-    return json.loads(json.dumps(values, ensure_ascii=False, default=str))  # type: ignore[no-any-return]  # a dict by construction
 
 
 @lru_cache(maxsize=4)
 def _texts(path: str, group: int, text_field: str) -> list[Any]:
-    return list(_read(path, group, (text_field,)).column(text_field).to_pylist())
+    return list(read_group(path, group, (text_field,)).column(text_field).to_pylist())
 
 
-def _read(path: str, group: int, columns: tuple[str, ...] | None) -> Any:
+def read_group(path: str, group: int, columns: tuple[str, ...] | None) -> Any:
+    """The columns ``columns`` (those the file has; ``None``: all) of one row group, as a pyarrow Table."""
     pq = _parquet()
     handle = pq.ParquetFile(path)
     wanted = None if columns is None else [c for c in columns if c in _schema_names(path)]

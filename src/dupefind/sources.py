@@ -30,8 +30,8 @@ from .decoding import NotText, as_text, decode, id_text, looks_like_text
 from .errors import InputError
 from .htmltext import html_to_text
 from .models import Location, Skipped
-from .parquet_source import load_parquet_text, parquet_pieces, read_parquet_piece
-from .walk import Found, not_regular, open_regular, shown_name, walk, why
+from .parquet_source import Oversized, load_parquet_text, parquet_pieces, read_parquet_piece
+from .walk import Found, not_regular, open_regular, plain_spelling, shown_name, walk, why
 
 KINDS = {".txt": "text", ".md": "text", ".markdown": "text", ".rst": "text", ".html": "html", ".htm": "html",
          ".jsonl": "jsonl", ".parquet": "parquet"}
@@ -61,6 +61,8 @@ class Unit:
     """A file without extension, read only if it holds text (:func:`~dupefind.decoding.looks_like_text`)."""
     in_folder: bool = False
     """Found by a folder walk (a guessed file that is not text is then ignored, not skipped)."""
+    max_bytes: int = 0
+    """For a Parquet row group: a row whose text holds more bytes is skipped unread (0: no limit)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +141,9 @@ def plan_reading(
     """The pieces to read under ``paths``, in order, or why an input is skipped. Files are
     listed, not opened, except JSONL files, which are scanned for their line breaks.
 
-    Only regular files are read (:mod:`dupefind.walk`). A file a folder walk finds with a type
+    A path is read as :func:`~dupefind.walk.plain_spelling` writes it, so a file's id (its
+    path, or the folder's joined with its path inside it) does not depend on ``./`` or a
+    trailing ``/``. Only regular files are read (:mod:`dupefind.walk`). A file a folder walk finds with a type
     that is not read is listed as ignored; a file given by name is skipped instead. A file read
     as one document, or a JSONL line, of more than ``max_bytes`` bytes (0: no limit) is skipped
     unread (its size is known before it is read: a folder holding one huge file does not fill
@@ -152,6 +156,8 @@ def plan_reading(
     names = shown_as or {}
     once = _Once() if len(paths) > 1 else None
     for given in paths:
+        if given not in names:
+            given = plain_spelling(given)
         shown = names.get(given, shown_name(given))
         try:
             info = os.stat(given)
@@ -234,9 +240,12 @@ def _decode_guessed(data: bytes) -> tuple[str, str]:
 
 
 def _read_parquet(unit: Unit, *, id_field: str, text_field: str) -> Iterator[Record | Skipped]:
-    for row, ident, text in read_parquet_piece(unit.path, unit.offset, id_field=id_field, text_field=text_field):
+    for row, ident, text in read_parquet_piece(unit.path, unit.offset, id_field=id_field, text_field=text_field,
+                                               max_bytes=unit.max_bytes):
         where = f"{unit.shown}:{row}"
-        if not isinstance(text, str):
+        if isinstance(text, Oversized):
+            yield Skipped(where, too_large(text.size, unit.max_bytes))
+        elif not isinstance(text, str):
             yield Skipped(where, f"column {text_field!r} is not text here ({type(text).__name__})")
         elif not text.strip():
             yield Skipped(where, "empty text")
@@ -328,7 +337,7 @@ def _plan_file(found: Found, *, jsonl: bool = False, in_folder: bool = False,
             yield from _jsonl_pieces(found.path, found.shown, max_bytes=max_bytes)
         elif kind == "parquet":
             for group, size in parquet_pieces(found.path):
-                yield Unit(found.path, found.shown, kind, size, offset=group)
+                yield Unit(found.path, found.shown, kind, size, offset=group, max_bytes=max_bytes)
         elif max_bytes and found.size > max_bytes:
             yield Skipped(found.shown, too_large(found.size, max_bytes))
         else:
@@ -397,12 +406,12 @@ def _read_jsonl(unit: Unit, *, id_field: str, text_field: str) -> Iterator[Recor
         start = end
 
 
-def _json_type(value: object) -> str:
-    """What a JSON value is, as JSON names it."""
+def json_type(value: object) -> str:
+    """What a JSON value is, as JSON names it (another value: its type's name)."""
     if value is None:
         return "null"
-    return {bool: "a boolean", int: "a number", float: "a number", list: "an array", dict: "an object"}.get(
-        type(value), type(value).__name__)
+    return {bool: "a boolean", int: "a number", float: "a number", list: "an array", tuple: "an array",
+            dict: "an object"}.get(type(value), type(value).__name__)
 
 
 def _not_json(constant: str) -> None:
@@ -428,7 +437,7 @@ def _jsonl_record(raw: bytes, unit: Unit, number: int, offset: int, id_field: st
     text = record.get(text_field)
     if not isinstance(text, str):
         if text_field in record:
-            raise NotText(f"field {text_field!r} is not a string but {_json_type(text)}")
+            raise NotText(f"field {text_field!r} is not a string but {json_type(text)}")
         have = ", ".join(sorted(map(str, record))) or "none"
         raise NotText(f"no field {text_field!r} (fields: {have}); set it with --text-field (Config.text_field)")
     if not text.strip():
@@ -438,11 +447,25 @@ def _jsonl_record(raw: bytes, unit: Unit, number: int, offset: int, id_field: st
         ident = f"{unit.shown}:{number}"
     elif isinstance(ident, (dict, list)):
         raise NotText(f"field {id_field!r} is not a string or number")
+    elif isinstance(ident, float) or (ident == 0 and not isinstance(ident, (str, bool))):
+        ident = _number_as_written(line, id_field)  # 1E2, 1e400, 0.10000000000000001, -0 as they are
     ident = id_text(ident)
     if _SURROGATE_ESCAPE.search(raw):
         ident, text = _valid_unicode(ident), _valid_unicode(text)
     return Record(ident, unit.shown, text,
                   Location(unit.path, "jsonl", line=number, offset=offset, encoding="utf-8-sig"))
+
+
+class _Written(str):
+    """A JSON number as its text in the line."""
+
+
+def _number_as_written(line: str, id_field: str) -> str:
+    """The id field's number as the line writes it (Python's reader makes ``1E2`` the float
+    ``100.0`` and ``1e400`` infinity; an integer's digits it keeps, except ``-0``'s sign): read
+    again keeping numbers as text, for the rare line whose id is not an integer."""
+    record = json.loads(line, parse_float=_Written, parse_int=_Written, parse_constant=_not_json)
+    return str(record[id_field])
 
 
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")

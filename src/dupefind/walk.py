@@ -59,6 +59,20 @@ def shown_name(path: str) -> str:
         return path.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
+def plain_spelling(path: str) -> str:
+    """``path`` without the parts that do not change the file it names: ``.`` components and
+    repeated or trailing separators (``./arts/`` is ``arts``, ``arts//x`` is ``arts/x``), so
+    that one file gets one id however its folder is typed. Nothing is resolved: ``..`` stays
+    (behind a symbolic link it leads elsewhere than the text says), and so do symbolic links
+    and an absolute path."""
+    if os.altsep:
+        path = path.replace(os.altsep, os.sep)
+    drive, rest = os.path.splitdrive(path)
+    parts = [part for part in rest.split(os.sep) if part not in ("", ".")]
+    root = os.sep if rest.startswith(os.sep) else ""
+    return drive + root + os.sep.join(parts) if parts or root or drive else "."
+
+
 def file_kind(mode: int) -> str:
     """What a file that is not a regular file or a folder is, in words."""
     kinds = ((stat.S_ISFIFO, "named pipe (FIFO)"), (stat.S_ISSOCK, "socket"), (stat.S_ISCHR, "character device"),
@@ -101,8 +115,9 @@ def walk(root: str, *, include: Sequence[str] = (), exclude: Sequence[str] = (),
     """Every regular file under the folder ``root`` (depth first, in name order) that the
     ``include``/``exclude`` globs let through, or why an entry is skipped.
 
-    Hidden entries (names starting with ``.``) and excluded ones are passed over without a word,
-    and so are files (links to files, dangling links) that ``include`` leaves out.
+    Hidden entries (names starting with ``.``, and what Hadoop and Spark hide: see
+    :func:`_hadoop_hidden`) and excluded ones are passed over without a word, and so are files
+    (links to files, dangling links) that ``include`` leaves out.
     """
     real_root = os.path.realpath(root)
     try:
@@ -122,8 +137,8 @@ def walk(root: str, *, include: Sequence[str] = (), exclude: Sequence[str] = (),
             continue
         subfolders: list[tuple[str, str]] = []
         for entry in entries:
-            if entry.name.startswith("."):
-                continue  # hidden files and folders (.git, .cache) are not content
+            if entry.name.startswith(".") or _hadoop_hidden(entry):
+                continue  # hidden files and folders (.git, .cache), Spark's markers, are not content
             relative = prefix + entry.name
             if _matches(relative, entry.name, exclude):
                 continue
@@ -158,6 +173,27 @@ def walk(root: str, *, include: Sequence[str] = (), exclude: Sequence[str] = (),
             else:
                 yield Skipped(shown, not_regular(info.st_mode))
         stack.extend(reversed(subfolders))  # visit subfolders in name order, depth first
+
+
+#: Folders Spark, Hadoop and Delta Lake keep beside their output: unfinished tasks' files, the
+#: table's log (JSON, checksums and checkpoints in Parquet), a streaming sink's metadata.
+_SPARK_FOLDERS = frozenset({"_temporary", "_delta_log", "_spark_metadata"})
+
+
+def _hadoop_hidden(entry: os.DirEntry[str]) -> bool:
+    """Whether ``entry`` is one of the files Hadoop and Spark write beside their output and
+    hide: a file whose name starts with ``_`` and has no extension (``_SUCCESS``,
+    ``_committed_…``, ``_started_…``, ``_metadata``), a ``.crc`` checksum, or a folder of
+    :data:`_SPARK_FOLDERS`. Other names starting with ``_`` are read (Jekyll's ``_posts``
+    folder, Hugo's ``_index.md``)."""
+    name = entry.name
+    try:
+        folder = entry.is_dir(follow_symlinks=False)
+    except OSError:
+        return False
+    if folder:
+        return name in _SPARK_FOLDERS
+    return (name.startswith("_") and not os.path.splitext(name)[1]) or name.lower().endswith(".crc")
 
 
 def _link_target(path: str, real_root: str, follow: bool) -> os.stat_result | str | None:

@@ -53,7 +53,7 @@ def compare(file_a: str, file_b: str, fmt: str, output: str | None, max_passages
         indent = 2 if fmt == "json" else None
         emit(json.dumps(pair_dict(pair), ensure_ascii=False, indent=indent) + "\n", output)
     elif fmt == "html":
-        emit(pair_html(pair, config=config.as_dict()), output)
+        emit(pair_html(pair, config=config.report_dict()), output)
     else:
         emit_rich(pair_view(pair, max_passages=max_passages, max_chars=max_chars), output)
     exit_with(found=pair.duplicate, skipped=False, fail=fail_on_duplicates)

@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from ..config import Config
+from ..dedup_output import OUTPUT_FORMATS
 from ..dedup_output import dedup as run_dedup
 from ..dedup_plan import KEEP_RULES
 from ..files import same_file
@@ -26,11 +27,12 @@ def _scan_settings() -> list[click.Parameter]:
 
 
 def _dedup(paths: tuple[str, ...], output: str, removed: str | None, keep: str, report: str | None, quiet: bool,
-           **knobs: Any) -> None:
+           output_format: str | None, **knobs: Any) -> None:
     """Keep one record of each group of copies: a record is removed only when it is mostly
     inside a kept one (two articles that share a quote are both kept). The kept records go to
     -o FILE, the removed ones (each with duplicate_of, the kept id, and the pair that ties it
-    to its group) to --removed FILE, both JSONL; records are passed through as they came."""
+    to its group) to --removed FILE, as JSONL, or as Parquet with the input's schema (a file
+    named *.parquet, or --output-format parquet); records are passed through as they came."""
     config = build_config(knobs)
     if [output, removed, report].count("-") > 1:
         raise click.UsageError("only one of --output, --removed and --report can go to stdout ('-')")
@@ -43,7 +45,7 @@ def _dedup(paths: tuple[str, ...], output: str, removed: str | None, keep: str, 
                                      param_hint="'--report'")
     with progress_bars(enabled=not quiet and live_progress(None if "-" in (output, removed, report) else output)) as progress:
         result = run_dedup(list(paths), output=output, removed=removed, keep=keep,  # type: ignore[arg-type]  # a click.Choice of KEEP_RULES
-                           config=config, progress=progress)
+                           config=config, progress=progress, output_format=output_format)  # type: ignore[arg-type]  # a click.Choice of OUTPUT_FORMATS
     if report is not None:
         sources = config_sources(click.get_current_context(), result.report.config)
         emit(report_json_chunks(result.report, dedup=result.plan, config_sources=sources),
@@ -58,13 +60,17 @@ def _dedup(paths: tuple[str, ...], output: str, removed: str | None, keep: str, 
 
 dedup = click.Command(
     "dedup", callback=_dedup, help=_dedup.__doc__,
-    short_help="Keep one record per group of copies (JSONL out).",
+    short_help="Keep one record per group of copies (JSONL or Parquet out).",
     params=[
         click.Argument(["paths"], nargs=-1, required=True),
         click.Option(["--output", "-o"], type=click.Path(dir_okay=False, allow_dash=True), required=True,
-                     help="Write the kept records (JSONL) to this file (atomically; '-': stdout)."),
+                     help="Write the kept records (JSONL, or Parquet for a *.parquet name) to this file "
+                          "(atomically; '-': stdout)."),
         click.Option(["--removed"], type=click.Path(dir_okay=False, allow_dash=True), default=None,
-                     help="Write the removed records (JSONL, with duplicate_of) to this file ('-': stdout)."),
+                     help="Write the removed records (with duplicate_of) to this file ('-': stdout)."),
+        click.Option(["--output-format"], type=click.Choice(OUTPUT_FORMATS), default=None,
+                     help="Write both files as jsonl or parquet (Parquet inputs only: their schema is kept) "
+                          "[default: by each file's extension, .parquet or else jsonl]."),
         click.Option(["--keep"], type=click.Choice(KEEP_RULES), default="first", show_default=True,
                      help="Which record of a group is kept: first (input order), longest, shortest, or "
                           "oldest-id (the id that sorts first, numbers as numbers)."),

@@ -49,7 +49,7 @@ def input_options(func: F) -> F:
         click.option("--text-field", default=DEFAULT.text_field, show_default=True,
                      help="JSONL field (Parquet column) holding the text."),
         click.option("--max-document-mb", type=int, default=DEFAULT.max_document_mb, show_default=True,
-                     help="Skip, unread, a file or JSONL line larger than this many MB (0: no limit)."),
+                     help="Skip, unread, a file, JSONL line or Parquet row's text larger than this many MB (0: no limit)."),
     ]
     for option in reversed(options):
         func = option(func)

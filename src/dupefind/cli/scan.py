@@ -35,7 +35,7 @@ from .output import need_output, show_report
 @click.option("--id-field", default=DEFAULT.id_field, show_default=True, help="JSONL field (Parquet column) holding the id.")
 @click.option("--text-field", default=DEFAULT.text_field, show_default=True, help="JSONL field (Parquet column) holding the text.")
 @click.option("--max-document-mb", type=int, default=DEFAULT.max_document_mb, show_default=True,
-              help="Skip, unread, a file or JSONL line larger than this many MB (0: no limit).")
+              help="Skip, unread, a file, JSONL line or Parquet row's text larger than this many MB (0: no limit).")
 @click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
               help="Run the scan in local processes, or on Spark (needs the spark extra and Java).")
 @click.option("--spark-master", default="local[*]", show_default=True, help="Spark master URL (--engine spark).")

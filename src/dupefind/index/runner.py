@@ -69,6 +69,7 @@ class Index:
             self._check_views()
             self._store.value_types = tuple(view.dtype for view in self.views)
         except BaseException:
+            self._store.abandon()
             self._store.close()
             raise
         share(self._store)
@@ -139,13 +140,18 @@ class Index:
         with open_inputs(paths, stdin=stdin) as real:
             tasks, skipped, total = self._plan(paths, real)
             done = 0
-            for batch in ordered_map(self._first_pass(keep_texts=self.keep_texts), tasks, jobs=self.config.processes):
-                skipped += batch.fingerprints.skipped
-                with self._store.writing():
-                    self._add_batch(batch, seen, skipped, counts, replace_changed)
-                done += batch.fingerprints.size
-                if progress is not None:
-                    progress("read", len(seen), done, total)
+            try:
+                for batch in ordered_map(self._first_pass(keep_texts=self.keep_texts), tasks,
+                                         jobs=self.config.processes):
+                    skipped += batch.fingerprints.skipped
+                    with self._store.writing():
+                        self._add_batch(batch, seen, skipped, counts, replace_changed)
+                    done += batch.fingerprints.size
+                    if progress is not None:
+                        progress("read", len(seen), done, total)
+            except IndexFileError:
+                self._store.abandon()  # an index this add made and could not write a document to: not left behind
+                raise
             if not seen:
                 raise InputError(nothing_to_scan(list(paths), skipped, include=self.config.include,
                                                  exclude=self.config.exclude))
@@ -184,6 +190,9 @@ class Index:
                                        f"duplicate id {doc.id!r} (first read from {seen[doc.id]})"))
                 continue
             seen[doc.id] = doc.path
+            if doc.id not in present and self._indexed_as(member, batch.hashes[k]) is not None:
+                counts["unchanged"] += 1  # the same file, added under another spelling of its path
+                continue
             if doc.id in present:
                 if present[doc.id][1] == batch.hashes[k]:
                     counts["unchanged"] += 1
@@ -266,7 +275,7 @@ class Index:
         for batch in batches:
             skipped += batch.fingerprints.skipped
             present = self._store.by_ids([d.id for d in batch.fingerprints.documents])
-            for member, bands in members(batch.fingerprints, views=self.views):
+            for k, (member, bands) in enumerate(members(batch.fingerprints, views=self.views)):
                 doc = member.document
                 where = _where(doc.path, member.location.line)
                 if doc.id in seen:
@@ -274,10 +283,24 @@ class Index:
                 elif doc.id in present:
                     skipped.append(Skipped(where, f"id {doc.id!r} is already in the index (check compares new "
                                                   "documents; `dupefind index remove` it first to check it again)"))
+                elif (indexed := self._indexed_as(member, batch.hashes[k])) is not None:
+                    skipped.append(Skipped(where, f"the same file is already in the index as {indexed!r} (check "
+                                                  "compares new documents)"))
                 else:
                     seen[doc.id] = doc.path
                     kept.append((member, bands))
         return kept
+
+    def _indexed_as(self, member: Member, content_hash: bytes) -> str | None:
+        """The id under which the file ``member`` was read from is indexed with the same text,
+        when another spelling of its path named it (``$PWD/arts/x.txt`` for ``arts/x.txt``:
+        the same resolved path); ``None`` otherwise, and for JSONL, Parquet and stdin records."""
+        location = member.location
+        if location.kind not in ("text", "html") or not member.exact_key:
+            return None
+        real = os.path.realpath(location.path)
+        return next((ident for ident, stored in self._store.same_texts(member.exact_key, content_hash)
+                     if stored.kind == location.kind and os.path.realpath(stored.path) == real), None)
 
     def _texts(self) -> IndexTexts:
         return IndexTexts(self.path, self.config.text_field)

@@ -30,6 +30,7 @@ The tables (schema 4: as schema 3, with the short texts of 12 words or more sket
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sqlite3
 from collections.abc import Callable
@@ -143,5 +144,14 @@ def migrate(db: sqlite3.Connection) -> None:
         db.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
         db.execute("COMMIT")
     except BaseException:
-        db.execute("ROLLBACK")
+        rollback(db)
         raise
+
+
+def rollback(db: sqlite3.Connection) -> None:
+    """Undo the open transaction, if SQLite has not already (it ends one itself on some errors,
+    a full disk among them, and a second ``ROLLBACK`` would then fail with "no transaction is
+    active", hiding the error that matters)."""
+    if db.in_transaction:
+        with contextlib.suppress(sqlite3.Error):
+            db.execute("ROLLBACK")

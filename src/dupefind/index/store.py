@@ -24,7 +24,7 @@ from ..candidates import held_flags
 from ..errors import IndexFileError
 from ..models import Document, Location
 from .records import Bands, Entry, Keys, Sketch, Stored
-from .schema import APPLICATION_ID, migrate, schema_version
+from .schema import APPLICATION_ID, migrate, rollback, schema_version
 
 #: Waiting for another writer's batch, at most this many seconds.
 BUSY_SECONDS = 60
@@ -94,6 +94,16 @@ class Store:
         if not exists and not os.path.isdir(folder):
             raise IndexFileError(f"cannot make the index {path}: folder {folder} does not exist")
         self.closed = False
+        self.made = not exists
+        """Whether this opening made the file (see :meth:`abandon`)."""
+        try:
+            self._open(path, exists)
+        except BaseException:
+            self.abandon()
+            self.close()
+            raise
+
+    def _open(self, path: str, exists: bool) -> None:
         with self.errors():
             # An absolute path is a file's name to SQLite: never ":memory:" (a database nowhere) nor
             # a "file:" URI (whose name, and whether it is a file at all, SQLite would read from it).
@@ -109,7 +119,6 @@ class Store:
             try:
                 migrate(self.db)
             except IndexFileError as error:
-                self.db.close()
                 raise IndexFileError(f"{path}: {error}") from None
 
     def _check_kind(self) -> None:
@@ -133,6 +142,8 @@ class Store:
             self.check_open()
             raise IndexFileError(f"{self.path} cannot be used as an index: {error}") from None
         except sqlite3.OperationalError as error:
+            if "full" in str(error).lower():  # (a fault of the disk, not of the index)
+                raise IndexFileError(f"cannot write the index {self.path}: the disk is full ({error})") from None
             raise IndexFileError(f"{self.path} cannot be used as an index: {error}{_why(error)}") from None
         except sqlite3.DatabaseError as error:
             raise IndexFileError(f"{self.path} cannot be used as an index: {error} (not a dupefind index, or a "
@@ -146,7 +157,7 @@ class Store:
             try:
                 yield
             finally:
-                self.db.execute("ROLLBACK")
+                rollback(self.db)
 
     @contextmanager
     def writing(self) -> Iterator[None]:
@@ -156,7 +167,7 @@ class Store:
             try:
                 yield
             except BaseException:
-                self.db.execute("ROLLBACK")
+                rollback(self.db)
                 raise
             self.db.execute("COMMIT")
 
@@ -173,7 +184,23 @@ class Store:
 
     def close(self) -> None:
         self.closed = True
-        self.db.close()
+        if hasattr(self, "db"):
+            self.db.close()
+
+    def abandon(self) -> None:
+        """After a failure (a full disk): when this opening made the index file and no document
+        was committed to it, close it and remove the file (and SQLite's files beside it), so that
+        a failed first ``add`` leaves no stub that looks like an index."""
+        if not self.made:
+            return
+        if hasattr(self, "db") and not self.closed:
+            with contextlib.suppress(sqlite3.Error):
+                if self.db.execute("SELECT count(*) FROM documents").fetchone()[0]:
+                    return  # committed batches: kept, as after any interrupted add
+        self.close()
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            with contextlib.suppress(OSError):
+                os.unlink(self.path + suffix)
 
     # --- meta -----------------------------------------------------------------------------
 
@@ -345,6 +372,12 @@ class Store:
         self.db.execute(f"DELETE FROM temp.{name}")
         marks = ",".join("?" * (columns.count(",") + 1))
         self.db.executemany(f"INSERT INTO temp.{name} VALUES ({marks})", rows)
+
+    def same_texts(self, exact_key: bytes, content_hash: bytes) -> list[tuple[str, Location]]:
+        """The ids and locations of the documents with this text (its words' hash, then its own)."""
+        rows = self.db.execute("SELECT id, location FROM documents WHERE exact_key = ? AND content_hash = ?",
+                               (exact_key, content_hash)).fetchall()
+        return [(ident, location_of(data)[0]) for ident, data in rows]
 
     def same_words(self, exact_keys: Sequence[bytes]) -> set[int]:
         """The documents whose words hash to one of ``exact_keys`` (identical texts)."""

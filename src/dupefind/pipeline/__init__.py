@@ -184,7 +184,7 @@ def make_report(documents: tuple[Document, ...], pairs: list[PackedPair], skippe
                 config: Config, *, seconds: float = 0.0) -> Report:
     """The report of ``pairs`` (ranked as :func:`find_pairs` gives them) found among ``documents``;
     ``skipped`` holds the inputs not read and the files ignored for their type."""
-    return Report(config=config.as_dict(), documents=documents, pairs=Pairs(pairs),
+    return Report(config=config.report_dict(), documents=documents, pairs=Pairs(pairs),
                   clusters=clusters((p.a, p.b) for p in pairs), skipped=tuple(s for s in skipped if not s.ignored),
                   ignored=tuple(s for s in skipped if s.ignored), seconds=seconds)
 

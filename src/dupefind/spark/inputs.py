@@ -1,7 +1,8 @@
-"""Inputs to records on Spark: local files and folders are planned as the local engine plans them
-(:func:`dupefind.sources.plan_reading`) and read by the executors with
-:func:`dupefind.sources.read_unit`; Parquet and JSON Lines on any file system Spark reads
-(``hdfs://``, ``s3a://``, globs) and DataFrames are read by Spark.
+"""Inputs to records on Spark: local files and folders (a local glob expanded as a shell does)
+are planned as the local engine plans them (:func:`dupefind.sources.plan_reading`) and read by
+the executors with :func:`dupefind.sources.read_unit`; Parquet and JSON Lines on any file system
+Spark reads (``hdfs://``, ``s3a://``, their globs), Parquet dataset folders and DataFrames are
+read by Spark.
 
 Every record carries its order among records with the same id (a repeated id keeps the first,
 as in the local engine): for planned inputs, its place in the input order; for rows Spark reads,
@@ -10,6 +11,7 @@ a hash of its text (a DataFrame has no order that survives repartitioning).
 
 from __future__ import annotations
 
+import glob
 import os
 import re
 from collections.abc import Iterator, Sequence
@@ -44,19 +46,35 @@ class Inputs:
 
 
 def read_by_spark(path: str) -> bool:
-    """Whether ``path`` is read by Spark (a URI, a glob, or a Parquet dataset folder) rather than
+    """Whether ``path`` is read by Spark (a URI, or a Parquet dataset folder) rather than
     planned as local files. A local Parquet *file* is planned as the local engine plans it, a
     row group a piece: its rows without an id are then named ``FILE:ROW`` as there, not skipped
     (the same answers on both engines)."""
-    if _URI.match(path) or _GLOB.search(path):
+    if _URI.match(path):
         return True
     return path.rstrip("/").lower().endswith(".parquet") and not os.path.isfile(path)
+
+
+def expand_globs(paths: Sequence[str]) -> list[str]:
+    """``paths`` with each local glob (``shards/*.parquet``) replaced by the paths it matches,
+    sorted, as a shell expands it (names starting with ``.`` left out): they are then read as
+    the local engine reads the files a shell named, with the same ids and paths. A path that
+    exists as written, a URI, and a glob that matches nothing stay as they are (the last is
+    then skipped as missing, as the local engine skips it)."""
+    expanded: list[str] = []
+    for path in paths:
+        if _URI.match(path) or not _GLOB.search(path) or os.path.lexists(path):
+            expanded.append(path)
+        else:
+            expanded += sorted(glob.glob(path)) or [path]
+    return expanded
 
 
 def read_inputs(spark: SparkSession, paths: Sequence[str], *, include: Sequence[str] = (),
                 exclude: Sequence[str] = (), follow_symlinks: bool = False, id_field: str = "id",
                 text_field: str = "text", shown_as: dict[str, str] | None = None, max_bytes: int = 0) -> Inputs:
     """The records under ``paths``: local ones planned here, the others read by Spark."""
+    paths = expand_globs(paths)
     local = [p for p in paths if not read_by_spark(p)]
     remote = [p for p in paths if read_by_spark(p)]
     planned = list(plan_reading(local, include=include, exclude=exclude, follow_symlinks=follow_symlinks,

@@ -40,9 +40,23 @@ def spark_session(*, master: str = "local[*]", conf: Mapping[str, str] | None = 
     for key, value in {**DEFAULTS, **(conf or {})}.items():
         builder = builder.config(key, value)
     try:
-        return builder.getOrCreate()
+        session = builder.getOrCreate()
     except Exception as error:  # pyspark raises several kinds when the JVM cannot start
         raise SparkUnavailable(f"Spark could not start ({str(error).strip().splitlines()[0]}); {INSTALL}") from None
+    _quiet_metadata_probe(session)
+    return session
+
+
+def _quiet_metadata_probe(session: SparkSession) -> None:
+    """Spark looks for a streaming sink's metadata folder under each path it reads, and logs the
+    ``FileNotFoundException`` it meets for a glob (``s3a://bucket/*.parquet``) as a warning with
+    the whole Java stack trace: noise a user reads as a failure. That one logger logs errors
+    only (best effort: another logging setup is left as it is)."""
+    with contextlib.suppress(Exception):
+        jvm = getattr(session.sparkContext, "_jvm")  # noqa: B009  # py4j's gateway to the JVM, not typed
+        log4j = jvm.org.apache.logging.log4j
+        log4j.core.config.Configurator.setLevel("org.apache.spark.sql.execution.streaming.FileStreamSink",
+                                                log4j.Level.ERROR)
 
 
 @contextmanager
