@@ -177,6 +177,11 @@ def test_cli_dedup_writes_both_files_and_the_report(tmp_path: Path, monkeypatch:
     assert removed and all(chars[r["duplicate_of"]] >= chars[r["id"]] for r in removed)
     drops = {d["id"]: d["duplicate_of"] for d in report["dedup"] if d["action"] == "drop"}
     assert drops == {r["id"]: r["duplicate_of"] for r in removed}
+    # For people: what was removed, and a copy of what (stderr), a line each.
+    said = [line for line in result.stderr.splitlines() if line.startswith("  removed ")]
+    assert len(said) == len(removed)
+    for r in removed:
+        assert any(line.startswith(f"  removed {r['id']}: a copy of {r['duplicate_of']}") for line in said), r["id"]
 
 
 def test_cli_dedup_quiet_and_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

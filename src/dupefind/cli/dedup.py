@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from typing import Any
 
 import click
@@ -10,10 +11,11 @@ import click
 from ..config import Config
 from ..dedup_output import OUTPUT_FORMATS
 from ..dedup_output import dedup as run_dedup
-from ..dedup_plan import KEEP_RULES
+from ..dedup_plan import KEEP_RULES, Removal
 from ..files import same_file
 from ..report.json_report import report_json_chunks
 from ..report.terminal import counted
+from ..report.terminal_escape import visible_name
 from .common import EXIT_OK, EXIT_SKIPPED, build_config, check_output, emit, live_progress, progress_bars
 from .config_option import config_file_option, config_sources
 from .scan import scan as scan_command
@@ -55,7 +57,23 @@ def _dedup(paths: tuple[str, ...], output: str, removed: str | None, keep: str, 
         click.echo(f"dupefind dedup: {counted(len(scanned.documents), 'document')}, kept {len(plan.kept)}, removed "
                    f"{len(plan.removed)} (copies in {counted(len(scanned.clusters), 'cluster')}, rule {plan.rule}), "
                    f"{len(scanned.skipped)} skipped", err=True)
+        for line in removal_lines(plan.removed):
+            click.echo(line, err=True)
     raise SystemExit(EXIT_SKIPPED if result.report.skipped else EXIT_OK)
+
+
+#: Removed records named on stderr, for people (``--removed`` lists them all, with the figures).
+SHOWN_REMOVALS = 20
+
+
+def removal_lines(removed: Sequence[Removal]) -> list[str]:
+    """What was removed and why, a line each (the first :data:`SHOWN_REMOVALS`)."""
+    lines = [f"  removed {visible_name(r.id)}: a copy of {visible_name(r.duplicate_of)}"
+             + (f" (through {visible_name(r.matched)})" if r.matched != r.duplicate_of else "")
+             + f", {' + '.join(r.kinds) or 'copy'}, {r.containment:.0%} contained" for r in removed[:SHOWN_REMOVALS]]
+    if len(removed) > SHOWN_REMOVALS:
+        lines.append(f"  … {len(removed) - SHOWN_REMOVALS} more: --removed FILE lists every one")
+    return lines
 
 
 dedup = click.Command(
