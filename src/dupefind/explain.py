@@ -211,12 +211,20 @@ def changed_spans(passage: Passage) -> tuple[Spans, Spans]:
     marked_b: Spans = []
     seen_b: Spans = [(e.b_start - origin_b, e.b_end - origin_b) for e in passage.edits]
 
+    # Words a step aligns are never marked as a gap's: a joined passage's steps need not run in
+    # the same order in B, so a gap of the walk may hold another step's words.
+    stepped_a = _merged([(e.a_start - origin_a, e.a_end - origin_a) for e in passage.edits])
+    stepped_b = _merged([(e.b_start - origin_b, e.b_end - origin_b) for e in passage.edits])
+
     def mark(start_a: int, end_a: int, start_b: int, end_b: int, *, step: bool = False) -> None:
         """Mark the words of the two stretches that differ: all of a step's (the aligner's
         word alignment said so) unless they are the same words; of what no step aligns, those
         outside the longest common subsequence of the two stretches' words."""
         seen_b.append((start_b, end_b))
         words_a, words_b = _words_of(tokens_a, start_a, end_a), _words_of(tokens_b, start_b, end_b)
+        if not step:
+            words_a = [w for w in words_a if not _inside(stepped_a, w[1], w[2])]
+            words_b = [w for w in words_b if not _inside(stepped_b, w[1], w[2])]
         said_a, said_b = [w for w, _, _ in words_a], [w for w, _, _ in words_b]
         if said_a == said_b:
             return
@@ -248,6 +256,12 @@ def _words_of(tokens: Tokens, start: int, end: int) -> list[tuple[str, int, int]
     """The words of ``tokens`` that lie within characters ``start:end``, with their spans."""
     first, last = bisect_left(tokens.starts, start), bisect_right(tokens.ends, end)
     return [(tokens.words[k], tokens.starts[k], tokens.ends[k]) for k in range(first, max(first, last))]
+
+
+def _inside(spans: Spans, start: int, end: int) -> bool:
+    """Whether ``start:end`` lies within one of the merged ``spans``."""
+    k = bisect_right(spans, (start, 1 << 62)) - 1  # the last span starting at or before it
+    return k >= 0 and spans[k][0] <= start and end <= spans[k][1]
 
 
 def _merged(spans: Spans) -> Spans:
