@@ -221,6 +221,10 @@ def test_the_extension_wins_over_a_config_file_and_an_explicit_contradiction_is_
         assert not (tmp_path / "refused.json").exists()
     no_csv = run_main(["compare", *PAIR, "-o", "pair.csv"])
     assert no_csv.exit_code == 2 and "names a CSV report, which compare does not write" in no_csv.stderr
+    # Whatever --format says: the advice never asks for a format the command lacks.
+    no_csv = run_main(["compare", *PAIR, "-o", "pair.csv", "--format", "json"])
+    assert no_csv.exit_code == 2 and "name the file otherwise (.html, .json, .jsonl, .txt)" in no_csv.stderr
+    assert "--format csv" not in no_csv.stderr
     noted = run_main(["scan", str(SAMPLES), "--format", "csv", "-o", "pairs.txt"])
     assert noted.exit_code == 0 and "pairs.txt will hold the CSV report" in noted.stderr
     assert (tmp_path / "pairs.txt").read_text(encoding="utf-8").startswith("a,b,kind,")

@@ -195,10 +195,12 @@ def report_format(fmt: str, output: str | None) -> str:
         return fmt
     ctx = click.get_current_context()
     shown = shown_name(output or "")
+    choices = _format_choices(ctx)
+    if named not in choices:
+        others = ", ".join(ext for ext, known in FORMAT_OF_EXTENSION.items() if known in choices and ext != ".htm")
+        raise click.BadParameter(f"{shown} names a {_FORMAT_NAMES[named]} report, which {ctx.info_name} does not "
+                                 f"write: name the file otherwise ({others})", param_hint="'--output'")
     if ctx.get_parameter_source("fmt") is not ParameterSource.COMMANDLINE:
-        if named not in _format_choices(ctx):
-            raise click.BadParameter(f"{shown} names a {_FORMAT_NAMES[named]} report, which {ctx.info_name} does not "
-                                     f"write: give --format, or another file name", param_hint="'--output'")
         return named
     if named == "rich":
         click.echo(f"dupefind: note: {shown} will hold the {_FORMAT_NAMES[fmt]} report (--format {fmt})", err=True)
