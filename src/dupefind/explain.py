@@ -209,12 +209,11 @@ def changed_spans(passage: Passage) -> tuple[Spans, Spans]:
     origin_a, origin_b = passage.a_start, passage.b_start
     marked_a: Spans = []
     marked_b: Spans = []
-    seen_b: Spans = [(e.b_start - origin_b, e.b_end - origin_b) for e in passage.edits]
-
     # Words a step aligns are never marked as a gap's: a joined passage's steps need not run in
     # the same order in B, so a gap of the walk may hold another step's words.
     stepped_a = _merged([(e.a_start - origin_a, e.a_end - origin_a) for e in passage.edits])
     stepped_b = _merged([(e.b_start - origin_b, e.b_end - origin_b) for e in passage.edits])
+    seen_b: Spans = list(stepped_b)  # B's words the walk below has looked at
 
     def mark(start_a: int, end_a: int, start_b: int, end_b: int, *, step: bool = False) -> None:
         """Mark the words of the two stretches that differ: all of a step's (the aligner's
@@ -278,10 +277,11 @@ def _merged(spans: Spans) -> Spans:
 
 
 def _spaced(spans: Spans, text: str) -> Spans:
-    """Merged spans with the ones only spaces apart joined (one mark over a changed phrase)."""
+    """Merged spans with the ones only spaces or tabs apart joined: one mark over a changed
+    phrase (``[-sense of-]``, not ``[-sense-] [-of-]``), none across a line break."""
     out: Spans = []
     for start, end in spans:
-        if out and not text[out[-1][1]:start].strip():
+        if out and not text[out[-1][1]:start].strip(" \t"):
             out[-1] = (out[-1][0], end)
         else:
             out.append((start, end))

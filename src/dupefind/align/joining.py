@@ -166,17 +166,12 @@ def _holds_other(step: Edit, p: Passage, others: list[Passage], a: Tokens, b: To
 
 def _part(edits: tuple[Edit, ...], a: Tokens, b: Tokens, min_words: int) -> Passage | None:
     """The passage of a run of a passage's steps, if it keeps ``min_words`` identical words."""
-    same = identical_in(edits, a)
-    if same < min_words:
+    if identical_in(edits, a) < min_words:
         return None
     on_a = [e for e in edits if e.a_end > e.a_start]
     on_b = [e for e in edits if e.b_end > e.b_start]
-    a_start, a_end = min(e.a_start for e in on_a), max(e.a_end for e in on_a)
-    b_start, b_end = min(e.b_start for e in on_b), max(e.b_end for e in on_b)
-    words_a = _word(a, a_end) - _word(a, a_start)
-    words_b = _word(b, b_end) - _word(b, b_start)
-    return Passage(a_start=a_start, a_end=a_end, b_start=b_start, b_end=b_end,
-                   similarity=round(2 * same / (words_a + words_b), 4), words_a=words_a, words_b=words_b, edits=edits)
+    return _spanning(min(e.a_start for e in on_a), max(e.a_end for e in on_a), min(e.b_start for e in on_b),
+                     max(e.b_end for e in on_b), edits, a, b)
 
 
 def _touch(p: Passage, q: Passage, a: Tokens, b: Tokens) -> bool:
@@ -209,11 +204,16 @@ def _near(s1: int, e1: int, s2: int, e2: int, t: Tokens) -> bool:
 
 
 def _join(p: Passage, q: Passage, a: Tokens, b: Tokens) -> Passage:
-    a_start, a_end = min(p.a_start, q.a_start), max(p.a_end, q.a_end)
-    b_start, b_end = min(p.b_start, q.b_start), max(p.b_end, q.b_end)
+    return _spanning(min(p.a_start, q.a_start), max(p.a_end, q.a_end), min(p.b_start, q.b_start),
+                     max(p.b_end, q.b_end), joined_edits(p.edits + q.edits, a, b), a, b)
+
+
+def _spanning(a_start: int, a_end: int, b_start: int, b_end: int, edits: tuple[Edit, ...], a: Tokens,
+              b: Tokens) -> Passage:
+    """The passage over characters ``a_start:a_end`` of A and ``b_start:b_end`` of B with the
+    word alignment ``edits`` (its words each in one step)."""
     words_a = bisect_left(a.starts, a_end) - bisect_left(a.starts, a_start)
     words_b = bisect_left(b.starts, b_end) - bisect_left(b.starts, b_start)
-    edits = joined_edits(p.edits + q.edits, a, b)
     same = min(identical_in(edits, a), words_a, words_b)
     return Passage(a_start=a_start, a_end=a_end, b_start=b_start, b_end=b_end,
                    similarity=round(2 * same / (words_a + words_b), 4), words_a=words_a, words_b=words_b,

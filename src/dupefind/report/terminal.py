@@ -170,12 +170,10 @@ def _passage_cells(p: Passage, max_chars: int, *, plain: bool = False) -> tuple[
 def _highlighted(text: str, changed: Sequence[tuple[int, int]], style: str, max_chars: int,
                  marks: tuple[str, str] | None = None) -> Text:
     """``text`` (cut at ``max_chars`` unless 0, made :func:`visible`) with the ``changed``
-    spans in ``style``, and between ``marks`` when given (spans apart by spaces alone are
-    marked as one: ``[-sense of-]``, not ``[-sense-] [-of-]``)."""
+    spans (:func:`~dupefind.explain.changed_spans`: a changed phrase is one span) in ``style``,
+    and between ``marks`` when given."""
     stop = min(len(text), max_chars) if max_chars else len(text)
     spans = sorted((max(0, start), min(end, stop)) for start, end in changed)
-    if marks is not None:
-        spans = _joined(spans, text)
     opening, closing = marks or ("", "")
     out = Text()
     cursor = 0
@@ -189,17 +187,6 @@ def _highlighted(text: str, changed: Sequence[tuple[int, int]], style: str, max_
     if stop < len(text):
         out.append(f" … ({len(text) - stop} more characters; --max-chars 0 shows all)", style="dim italic")
     return out
-
-
-def _joined(spans: Sequence[tuple[int, int]], text: str) -> list[tuple[int, int]]:
-    """Sorted ``spans`` with those apart by spaces or tabs alone (on one line) made one."""
-    joined: list[tuple[int, int]] = []
-    for start, end in spans:
-        if joined and start >= joined[-1][1] and text[joined[-1][1]:start].strip(" \t") == "":
-            joined[-1] = (joined[-1][0], max(end, joined[-1][1]))
-        else:
-            joined.append((start, end))
-    return joined
 
 
 def counted(count: int, word: str) -> str:
