@@ -84,6 +84,63 @@ def test_compare_is_symmetric(first: str, second: str) -> None:
         assert text_b[passage.b_start:passage.b_end] == passage.b_text
 
 
+ANSWERS = Path(__file__).resolve().parents[1] / "benchmarks" / "answers"
+
+
+@pytest.mark.parametrize(("first", "second"), [
+    # Each gave another verdict one way than the other when the pair was aligned as asked.
+    ("bst-heavy-2.txt", "bst-source.txt"),
+    ("tcp-heavy-1.txt", "tcp-light-2.txt"),
+    ("vector-heavy-1.txt", "vector-heavy-2.txt"),
+])
+def test_compare_finds_the_same_passages_either_way(first: str, second: str) -> None:
+    text_a, text_b = ((ANSWERS / name).read_text(encoding="utf-8") for name in (first, second))
+    forward, backward = dupefind.compare(text_a, text_b), dupefind.compare(text_b, text_a)
+    assert forward.duplicate == backward.duplicate
+    assert forward.passages, "no evidence either way"
+    assert forward.passages == tuple(sorted((p.swapped() for p in backward.passages),
+                                            key=lambda p: (p.a_start, p.b_start)))
+    if forward.duplicate:
+        assert forward.relation is not None and backward.relation is not None
+        assert forward.relation.kinds == backward.relation.kinds
+
+
+def test_a_scan_does_not_depend_on_which_file_name_sorts_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from conftest import EXHAUSTIVE_DOCUMENTS
+
+    from dupefind import candidates
+
+    monkeypatch.setattr(candidates, "EXHAUSTIVE_DOCUMENTS", EXHAUSTIVE_DOCUMENTS)  # two texts: every pair
+    texts = [(ANSWERS / name).read_text(encoding="utf-8") for name in ("bst-heavy-2.txt", "bst-source.txt")]
+    found = []
+    for order in (texts, texts[::-1]):
+        folder = tmp_path / str(len(found))
+        folder.mkdir()
+        for name, text in zip(("a.txt", "b.txt"), order):
+            (folder / name).write_text(text, encoding="utf-8")
+        found.append(dupefind.scan([str(folder)]).pairs)
+    (one,), (other,) = found
+    assert one.passages == tuple(sorted((p.swapped() for p in other.passages), key=lambda p: (p.a_start, p.b_start)))
+    assert one.relation is not None and other.relation is not None
+    assert one.relation.kinds == other.relation.kinds
+
+
+def test_a_passage_seen_from_b() -> None:
+    pair = dupefind.compare(*(sample_text(name) for name in SEED_PAIR))
+    ops = [e.op for p in pair.passages for e in p.edits]
+    assert "insert" in ops and "delete" in ops and "replace" in ops
+    for passage in pair.passages:
+        swapped = passage.swapped()
+        assert (swapped.a_text, swapped.b_text) == (passage.b_text, passage.a_text)
+        assert (swapped.a_start, swapped.a_end, swapped.b_start, swapped.b_end) == (
+            passage.b_start, passage.b_end, passage.a_start, passage.a_end)
+        assert (swapped.words_a, swapped.words_b, swapped.similarity) == (
+            passage.words_b, passage.words_a, passage.similarity)
+        assert swapped.swapped() == passage
+        assert [e.op for e in swapped.edits] == [
+            {"insert": "delete", "delete": "insert"}.get(e.op, e.op) for e in passage.edits]
+
+
 def test_compare_of_a_text_with_itself() -> None:
     text = sample_text("040_night_trains_return.txt")
     pair = dupefind.compare(text, text)

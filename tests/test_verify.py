@@ -237,3 +237,5 @@ def test_one_shared_chinese_sentence_is_not_a_copied_stretch() -> None:
     paragraph = CHINESE_A.split("\n\n")[1]
     assert len(paragraph) == 99
     assert dupefind.compare(CHINESE_A, CHINESE_B + "\n\n" + paragraph).duplicate
+    assert not dupefind.compare(CHINESE_B, CHINESE_A).duplicate
+    assert dupefind.compare(CHINESE_B + "\n\n" + paragraph, CHINESE_A).duplicate

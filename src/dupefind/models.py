@@ -106,6 +106,13 @@ class Edit:
     b_end: int
     """Character offset in text B where it ends (equal to ``b_start`` for ``delete``)."""
 
+    def swapped(self) -> Edit:
+        """The same step seen from B: ``delete`` and ``insert`` change places."""
+        return Edit(_SWAPPED_OPS[self.op], self.b_start, self.b_end, self.a_start, self.a_end)
+
+
+_SWAPPED_OPS = {"equal": "equal", "replace": "replace", "delete": "insert", "insert": "delete"}
+
 
 @dataclass(frozen=True, slots=True)
 class Passage:
@@ -138,6 +145,12 @@ class Passage:
     def identical_words(self) -> int:
         """Number of identical words (on one side), as ``similarity`` counts them."""
         return round(self.similarity * (self.words_a + self.words_b) / 2)
+
+    def swapped(self) -> Passage:
+        """The same passage seen from B (B's text as A), its steps in B's order."""
+        edits = sorted((e.swapped() for e in self.edits), key=lambda e: (e.a_start, e.a_end, e.b_start, e.b_end))
+        return Passage(self.b_start, self.b_end, self.a_start, self.a_end, self.similarity, self.words_b,
+                       self.words_a, self.b_text, self.a_text, tuple(edits))
 
 
 @dataclass(frozen=True, slots=True)

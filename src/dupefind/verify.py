@@ -341,16 +341,23 @@ CJK_TOKENS_PER_WORD = 2
 def _needed_in(weighed: Prose, a: Prepared, b: Prepared, passage_words: int, needed: int) -> int:
     """The identical words (tokens) ``weighed``'s passage must hold: ``needed``, or for a passage
     of CJK text as many tokens as make that many words (a 37-character sentence is about 20
-    words, not the 30 of a copied stretch)."""
-    if not _has_cjk(a.text):
-        return needed
+    words, not the 30 of a copied stretch): by the side whose words in the passage are more
+    often CJK characters, so that the pair asks the same either way round."""
     p = weighed.passage
-    words = a.tokens.words[bisect_left(a.tokens.starts, p.a_start) : bisect_left(a.tokens.starts, p.a_end)]
-    cjk = sum(1 for word in words if is_cjk_character(word))
-    if not cjk:
+    share = max(_cjk_share(a, p.a_start, p.a_end), _cjk_share(b, p.b_start, p.b_end))
+    if not share:
         return needed
-    scaled = round(passage_words * (1 + (CJK_TOKENS_PER_WORD - 1) * cjk / len(words)))
+    scaled = round(passage_words * (1 + (CJK_TOKENS_PER_WORD - 1) * share))
     return int(passage_needed(len(a.tokens), len(b.tokens), scaled))
+
+
+def _cjk_share(text: Prepared, start: int, end: int) -> float:
+    """The share of the words of ``text[start:end]`` that are CJK characters (0 at once for a
+    text without any)."""
+    if not _has_cjk(text.text):
+        return 0.0
+    words = text.tokens.words[bisect_left(text.tokens.starts, start) : bisect_left(text.tokens.starts, end)]
+    return sum(1 for word in words if is_cjk_character(word)) / len(words) if words else 0.0
 
 
 @lru_cache(maxsize=16)
