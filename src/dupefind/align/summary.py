@@ -35,9 +35,10 @@ and only then aligned with the looser settings:
    (words of B per passage). A new passage joins the passages it overlaps in A, keeping their word alignments.
 
 Only A is looked at as the summary (``compare(summary, source)``; in a scan, A is the document
-whose id sorts first), though the passes before it align every pair in one order whichever way
-it was asked (:func:`dupefind.pipeline.judging._flipped`): the same rules the other way round also found the source passages of
-two cases that lie side by side in their source as a "summary" (PAN13: plagdet −0.005 on
+whose id sorts first), though the passes before this step align every pair in one order
+whichever way it was asked (:func:`dupefind.pipeline.judging._flipped`): the same rules the
+other way round also found the source passages of two cases that lie side by side in their
+source as a "summary" (PAN13: plagdet −0.005 on
 verbatim and translated copies), and a scan's verdict does not depend on this step.
 Every other pair keeps its passages unchanged. The verdict (:func:`dupefind.verify.is_duplicate`)
 is judged on the passages before this step: a summary changes what is shown, not which pairs
