@@ -68,6 +68,22 @@ def test_the_sentence_for_sentence_passes_alone_cover_much_less_of_the_source() 
     assert sum(p.b_end - p.b_start for p in shown) > 3 * max(1, sum(p.b_end - p.b_start for p in plain))
 
 
+def test_the_sentence_pairs_of_the_pair_aligned_the_other_way_round_serve_as_well() -> None:
+    """A pair aligned as B, A (the longer text first) lends its sentence vectors to the summary
+    step, which looks for a summary of B in A: seen from B, they give what A's own would."""
+    from dupefind.align import LOOSE_COSINE, paired
+
+    source = sample_text(SOURCE)
+    summary, _ = _summary(source)
+    side_a, side_b = _sides(_host(summary), source)
+    plain = align_sides(side_a, side_b, min_words=12)
+    ahead = summarised(side_a, side_b, plain, vectors=paired(side_a.sentences, side_b.sentences, floor=LOOSE_COSINE))
+    assert ahead != plain
+    back = paired(side_b.sentences, side_a.sentences, floor=LOOSE_COSINE)
+    assert summarised(side_a, side_b, plain, vectors=back, reversed_vectors=True) == ahead
+    assert summarised(side_a, side_b, plain, vectors=back) != ahead  # taken as A, B they say otherwise
+
+
 def test_the_verdict_rests_on_the_passages_before_the_summary_step() -> None:
     source = sample_text(SOURCE)
     summary, _ = _summary(source)

@@ -109,17 +109,18 @@ Span = tuple[int, int, int, int]
 
 
 def summarised(side_a: Side, side_b: Side, passages: Sequence[Passage], *,
-               vectors: SentencePair | None = None) -> tuple[Passage, ...]:
+               vectors: SentencePair | None = None, reversed_vectors: bool = False) -> tuple[Passage, ...]:
     """``passages`` (what :func:`~dupefind.align.passages.align_sides` found in the two texts)
     with each summary of B in A as one passage, if the pair looks like a summary (see the
     module's description); else ``passages`` as they are. ``vectors``: the two texts'
     sentences :func:`~dupefind.align.vectors.paired` with a floor of at most
-    ``LOOSE_COSINE``, if the caller has them."""
+    ``LOOSE_COSINE``, if the caller has them (``reversed_vectors``: paired as B, A, the order the
+    pair was aligned in)."""
     a, b, sa, sb = side_a.tokens, side_b.tokens, side_a.sentences, side_b.sentences
     spans = sorted((_word(a, p.a_start), _word(a, p.a_end), _word(b, p.b_start), _word(b, p.b_end))
                    for p in passages)
     chains = [(c, pieces) for c, pieces in _chains(spans) if _alone(c, spans)]
-    runs = [r for r in _runs(sa, sb, vectors) if _alone((sa.starts[r.i0], sa.ends[r.i1], sb.starts[r.j0], sb.ends[r.j1]), spans)]
+    runs = [r for r in _runs(sa, sb, vectors, reversed_vectors) if _alone((sa.starts[r.i0], sa.ends[r.i1], sb.starts[r.j0], sb.ends[r.j1]), spans)]
     kept = [run for run in runs if _telling(run, sa, spans)
             or any(c[0] < sa.ends[run.i1] and c[1] > sa.starts[run.i0] for c, _ in chains)]
     if not chains and not kept:
@@ -174,15 +175,19 @@ def _chains(spans: Sequence[Span]) -> list[tuple[Span, int]]:
     return chains
 
 
-def _runs(a: Sentences, b: Sentences, vectors: SentencePair | None = None) -> list[Run]:
+def _runs(a: Sentences, b: Sentences, vectors: SentencePair | None = None, reversed_vectors: bool = False) -> list[Run]:
     """Runs of at least ``MIN_SENTENCES`` sentences of A, each like its best sentence of B
     (``LOOSE_COSINE``, ``LOOSE_DICE``), at most ``RUN_GAP`` sentences without one between two,
     whose stretch in B is ``SUMMARY_RATIO`` times as long as theirs in A and like it as a whole
     (``VALID_COSINE``)."""
-    vectors = vectors if vectors is not None else paired(a, b, floor=LOOSE_COSINE)
+    if vectors is None:
+        vectors, reversed_vectors = paired(a, b, floor=LOOSE_COSINE), False
     if not vectors.shared.any():
         return []
-    rows, cols, cosine, common, sizes_a, sizes_b = vectors.similar(LOOSE_COSINE)
+    if reversed_vectors:  # the same sentence pairs, seen from B
+        cols, rows, cosine, common, sizes_b, sizes_a = vectors.similar(LOOSE_COSINE)
+    else:
+        rows, cols, cosine, common, sizes_a, sizes_b = vectors.similar(LOOSE_COSINE)
     alike = 2 * common >= LOOSE_DICE * (sizes_a[rows] + sizes_b[cols])
     best: dict[int, tuple[float, int]] = {}  # sentence of A: (cosine, sentence of B), the first of the best
     for i, j, c in zip(rows[alike].tolist(), cols[alike].tolist(), cosine[alike].tolist()):
@@ -202,7 +207,7 @@ def _runs(a: Sentences, b: Sentences, vectors: SentencePair | None = None) -> li
         i0, i1, j0, j1 = group[0], group[-1], min(matches), max(matches)
         if b.ends[j1] - b.starts[j0] < SUMMARY_RATIO * (a.ends[i1] - a.starts[i0]):
             continue
-        stretch = vectors.stretch_cosine(i0, i1, j0, j1)
+        stretch = vectors.stretch_cosine(j0, j1, i0, i1) if reversed_vectors else vectors.stretch_cosine(i0, i1, j0, j1)
         if stretch >= VALID_COSINE:
             runs.append(Run(i0, i1, j0, j1, matches, round(stretch, 4)))
     return runs

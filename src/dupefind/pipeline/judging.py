@@ -100,9 +100,8 @@ def _made(x: Reread, y: Reread, aligned: _Aligned) -> Pair:
     """The pair as reported: the verdict rests on the copied passages; a summary of B in A is
     shown as one passage, and the passages shown are explained."""
     a, b, figures = x.verify, y.verify, aligned.figures
-    # A summary of B in A, looked for in the order asked (compare(summary, source)); the
-    # sentence vectors are the pair's own when it was aligned in that order.
-    shown = summarised(x.align, y.align, aligned.passages, vectors=None if aligned.flipped else aligned.vectors)
+    # A summary of B in A, looked for in the order asked (compare(summary, source)).
+    shown = summarised(x.align, y.align, aligned.passages, vectors=aligned.vectors, reversed_vectors=aligned.flipped)
     return Pair(
         a=a.id, b=b.id, similarity=round(figures.similarity, 4),
         containment=round(figures.containment, 4), containment_a=round(figures.containment_a, 4),
