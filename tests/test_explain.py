@@ -302,3 +302,35 @@ def test_a_moved_title_joined_to_the_body_marks_nothing() -> None:
     (passage,) = dupefind.compare(f"{title}\n\n{body}\n", f"{body}\n\n{title}\n").passages
     assert [e.op for e in passage.edits] == ["equal", "equal"] and passage.edits[0].b_start > passage.edits[1].b_start
     assert changed_spans(passage) == ([], [])
+
+
+# Two short texts whose passage, joined over steps that change places in B, left the words
+# between its steps paired one way in A's order and another in B's (a symmetry fuzzer's find).
+SHUFFLED_A = "effect process gases planet's atmosphere absorb and re-emit infrared radiation, the temperature it would have without an atmosphere. The name is somewhat misleading, because a glass greenhouse keeps warm mostly by stopping warm air from escaping rather than by trapping radiation. The Sun gives off most of its energy as visible and near-infrared light, which passes mostly through the atmosphere and heats the surface. gas water carbon dioxide; methane, nitrous oxide ozone"
+SHUFFLED_B = 'effect process temperature Sun of its energy visible near-infrared the atmosphere reaches and heats the surface. and re-emit result the planet radiates to space mainly from higher, colder layers of the atmosphere, and the surface gas water carbon methane, nitrous oxide ozone The Intergovernmental Panel on Climate Change has concluded that human influence is unequivocally the cause of the observed warming of the atmosphere, ocean and land since the mid-twentieth century.'
+
+
+def test_the_figures_of_a_passage_whose_steps_change_places_are_the_same_either_way() -> None:
+    forward, backward = dupefind.compare(SHUFFLED_A, SHUFFLED_B), dupefind.compare(SHUFFLED_B, SHUFFLED_A)
+    (passage,) = forward.passages
+    b_starts = [e.b_start for e in passage.edits]
+    assert b_starts != sorted(b_starts)  # its steps are out of order in B
+    assert forward.relation is not None and backward.relation is not None
+    assert (forward.relation.kinds, forward.relation.identical, forward.relation.substituted) == (
+        backward.relation.kinds, backward.relation.identical, backward.relation.substituted)
+
+
+def test_substitutions_are_ranked_the_same_either_way() -> None:
+    """"in → of" and "of → in" tie in count and words: where they first stand decides, the same
+    place whichever text is A."""
+    text = (Path(__file__).resolve().parents[1] / "samples" / "040_night_trains_return.txt").read_text(encoding="utf-8")
+    first_in, first_of = text.index(" in "), text.index(" of ")
+    assert abs(first_in - first_of) > 40
+    copy = list(text)
+    copy[first_in : first_in + 4], copy[first_of : first_of + 4] = list(" of "), list(" in ")
+    changed = "".join(copy)
+    forward, backward = dupefind.compare(text, changed), dupefind.compare(changed, text)
+    assert forward.relation is not None and backward.relation is not None
+    ranked = [(s.a, s.b, s.count) for s in forward.relation.substitutions]
+    assert {("in", "of", 1), ("of", "in", 1)} <= set(ranked)
+    assert ranked == [(s.b, s.a, s.count) for s in backward.relation.substitutions]

@@ -70,6 +70,7 @@ def explain(passages: Sequence[Passage], a: Tokens, b: Tokens) -> Relation | Non
     aligned = max(sum(passage.words_a for passage in passages), sum(passage.words_b for passage in passages))
     identical = substituted_a = substituted_b = short_a = short_b = 0
     subs: Counter[tuple[str, str]] = Counter()
+    seen: dict[tuple[str, str], tuple[int, int]] = {}  # each substitution's first place, either way round
     steps: list[tuple[int, int, int]] = []  # the identical steps: first word in A, in B, words
     # Each passage's span, then its edits' spans; every span's first and one-past-last word on
     # each side (one search over the text's word starts for all of them).
@@ -80,13 +81,11 @@ def explain(passages: Sequence[Passage], a: Tokens, b: Tokens) -> Relation | Non
     on_b = _word_bounds(b, [(span.b_start, span.b_end) for span in spans])
     k = 0
     for passage in passages:
-        (at_a, end_a), (at_b, end_b) = on_a[k], on_b[k]
-        k += 1
-        for edit in passage.edits:
-            (first_a, last_a), (first_b, last_b) = on_a[k], on_b[k]
-            k += 1
-            identical += _same_words(a, at_a, first_a, b, at_b, first_b)
-            at_a, at_b = max(at_a, last_a), max(at_b, last_b)
+        (start_a, end_a), (start_b, end_b) = on_a[k], on_b[k]
+        bounds = on_a[k + 1 : k + 1 + len(passage.edits)], on_b[k + 1 : k + 1 + len(passage.edits)]
+        k += 1 + len(passage.edits)
+        identical += _between_steps(a, b, start_a, end_a, start_b, end_b, *bounds)
+        for edit, (first_a, last_a), (first_b, last_b) in zip(passage.edits, *bounds):
             words_a = last_a - first_a
             if edit.op == "equal":
                 identical += words_a
@@ -103,7 +102,8 @@ def explain(passages: Sequence[Passage], a: Tokens, b: Tokens) -> Relation | Non
                     short_a += words_a
                     short_b += words_b
                     subs[(said_a, said_b)] += 1
-        identical += _same_words(a, at_a, end_a, b, at_b, end_b)
+                    at = (min(edit.a_start, edit.b_start), max(edit.a_start, edit.b_start))
+                    seen[(said_a, said_b)] = min(seen.get((said_a, said_b), at), at)
     substituted, short_subs = max(substituted_a, substituted_b), max(short_a, short_b)
     share_identical = identical / aligned if aligned else 0.0
     share_substituted = substituted / aligned if aligned else 0.0
@@ -125,7 +125,10 @@ def explain(passages: Sequence[Passage], a: Tokens, b: Tokens) -> Relation | Non
         kinds.append("reordered")
     if aligned and most < PASSAGE:
         kinds = ["passage"]
-    ranked = sorted(subs.items(), key=lambda item: (-item[1], item[0]))[:MAX_SUBSTITUTIONS]
+    # Most frequent first; ties by their words, then by where they first stand, each whichever
+    # text is A, so the same ones are kept in the same order either way round ("in → of" and
+    # "of → in" are the same two words).
+    ranked = sorted(subs.items(), key=lambda item: (-item[1], sorted(item[0]), seen[item[0]]))[:MAX_SUBSTITUTIONS]
     return Relation(
         kinds=tuple(kinds) or ("similar",), identical=round(share_identical, 4),
         substituted=round(share_substituted, 4), coverage_a=round(coverage_a, 4),
@@ -141,6 +144,30 @@ def _word_bounds(t: Tokens, spans: list[tuple[int, int]]) -> list[list[int]]:
         return []
     found: list[list[int]] = np.searchsorted(np.asarray(t.starts), np.array(spans, dtype=np.int64),
                                              side="left").tolist()
+    return found
+
+
+def _between_steps(a: Tokens, b: Tokens, start_a: int, end_a: int, start_b: int, end_b: int,
+                   on_a: Sequence[Sequence[int]], on_b: Sequence[Sequence[int]]) -> int:
+    """The words of a passage (words ``start_a:end_a`` of A, ``start_b:end_b`` of B) outside its
+    steps (``on_a``, ``on_b``: each step's first and one-past-last word on each side) that are
+    the same words in the same place on both sides (:func:`_same_words`): before its first step,
+    after its last and between two steps. Two steps count as neighbours only when they follow
+    one another in both texts (a joined passage's steps can change places), and the first and
+    last step must be first and last in both, so the count is the same with A and B swapped."""
+    if not on_a:
+        return _same_words(a, start_a, end_a, b, start_b, end_b)
+    by_a = sorted(range(len(on_a)), key=lambda i: (on_a[i][0], on_a[i][1], on_b[i][0], on_b[i][1]))
+    by_b = sorted(range(len(on_a)), key=lambda i: (on_b[i][0], on_b[i][1], on_a[i][0], on_a[i][1]))
+    rank_b = {step: rank for rank, step in enumerate(by_b)}
+    found = 0
+    if by_a[0] == by_b[0]:
+        found += _same_words(a, start_a, on_a[by_a[0]][0], b, start_b, on_b[by_a[0]][0])
+    if by_a[-1] == by_b[-1]:
+        found += _same_words(a, on_a[by_a[-1]][1], end_a, b, on_b[by_a[-1]][1], end_b)
+    for i, j in pairwise(by_a):
+        if rank_b[j] == rank_b[i] + 1:
+            found += _same_words(a, on_a[i][1], on_a[j][0], b, on_b[i][1], on_b[j][0])
     return found
 
 
