@@ -70,7 +70,7 @@ def explain(passages: Sequence[Passage], a: Tokens, b: Tokens) -> Relation | Non
     aligned = max(sum(passage.words_a for passage in passages), sum(passage.words_b for passage in passages))
     identical = substituted_a = substituted_b = short_a = short_b = 0
     subs: Counter[tuple[str, str]] = Counter()
-    seen: dict[tuple[str, str], tuple[int, int]] = {}  # each substitution's first place, either way round
+    seen: dict[tuple[str, str], tuple[int, int]] = {}  # where each substitution first stands, in both texts
     steps: list[tuple[int, int, int]] = []  # the identical steps: first word in A, in B, words
     # Each passage's span, then its edits' spans; every span's first and one-past-last word on
     # each side (one search over the text's word starts for all of them).
@@ -102,7 +102,7 @@ def explain(passages: Sequence[Passage], a: Tokens, b: Tokens) -> Relation | Non
                     short_a += words_a
                     short_b += words_b
                     subs[(said_a, said_b)] += 1
-                    at = (min(edit.a_start, edit.b_start), max(edit.a_start, edit.b_start))
+                    at = (edit.a_start + edit.b_start, min(edit.a_start, edit.b_start))
                     seen[(said_a, said_b)] = min(seen.get((said_a, said_b), at), at)
     substituted, short_subs = max(substituted_a, substituted_b), max(short_a, short_b)
     share_identical = identical / aligned if aligned else 0.0
@@ -125,10 +125,10 @@ def explain(passages: Sequence[Passage], a: Tokens, b: Tokens) -> Relation | Non
         kinds.append("reordered")
     if aligned and most < PASSAGE:
         kinds = ["passage"]
-    # Most frequent first; ties by their words, then by where they first stand, each whichever
-    # text is A, so the same ones are kept in the same order either way round ("in → of" and
-    # "of → in" are the same two words).
-    ranked = sorted(subs.items(), key=lambda item: (-item[1], sorted(item[0]), seen[item[0]]))[:MAX_SUBSTITUTIONS]
+    # Most frequent first; ties in the order they are read (by where they first stand, its
+    # offsets in both texts added up), so the same ones are kept in the same order whichever
+    # text is A.
+    ranked = sorted(subs.items(), key=lambda item: (-item[1], seen[item[0]], sorted(item[0])))[:MAX_SUBSTITUTIONS]
     return Relation(
         kinds=tuple(kinds) or ("similar",), identical=round(share_identical, 4),
         substituted=round(share_substituted, 4), coverage_a=round(coverage_a, 4),

@@ -187,7 +187,7 @@ class Relation:
     moved: float
     """Share of the aligned words in passages that stand in a different order in B."""
     substitutions: tuple[Substitution, ...] = ()
-    """The substitutions found, most frequent first (at most 50)."""
+    """The substitutions found, most frequent first, ties in the order they are read (at most 50)."""
 
 
 @dataclass(frozen=True, slots=True)
