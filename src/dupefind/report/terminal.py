@@ -229,7 +229,8 @@ class PairsTable:
         self.pairs = pairs
         self.short = short
         self.marks = [tuple(INDEXED_TABLE_MARK if indexed(id) else "" for id in (p.a, p.b)) for p in pairs]
-        self.cut = IdCutter(short(id) for p in pairs for id in (p.a, p.b))
+        self.cut = IdCutter((short(id) for p in pairs for id in (p.a, p.b)),
+                            suffixes={short(id): INDEXED_TABLE_MARK for p in pairs for id in (p.a, p.b) if indexed(id)})
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         width = options.max_width
@@ -278,7 +279,7 @@ class PairsTable:
                              min_width=cell_len(header) if long not in ("A", "B") else None,
                              max_width=10 if compact and long == "kind" else None)
         for row, marks in zip(rows, self.marks, strict=True):
-            ids = (Text.assemble((self.cut(row[i], id_width - len(mark)), style), (mark, "dim"))
+            ids = (Text.assemble((self.cut(row[i], id_width), style), (mark, "dim"))
                    for i, style, mark in ((1, "cyan", marks[0]), (2, "magenta", marks[1])))
             table.add_row(row[0], *ids, *row[3:])
         return table
