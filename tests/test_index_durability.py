@@ -12,10 +12,11 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
-from conftest import SAMPLES, sample_files
+from conftest import SAMPLES, run_main, sample_files
 
 import dupefind
 from dupefind import Config, Index, InputError
@@ -131,4 +132,49 @@ def test_an_empty_file_is_no_index_to_read_but_one_to_make(tmp_path: Path) -> No
     assert path.stat().st_size == 0
     with Index(path, create=True) as index:
         index.add(sorted(str(p) for p in SAMPLES.glob("*.txt"))[:3])
+        assert index.info().documents == 3
+
+
+class _FailingWrites(sqlite3.Connection):
+    """A connection whose writes fail as SQLite's do when a write of its log or shared memory
+    fails for want of space: with a bare "disk I/O error" (``ENOSPC`` not told)."""
+
+    def execute(self, sql: str, *args: Any) -> sqlite3.Cursor:
+        if sql.lstrip().upper().startswith("INSERT"):
+            raise sqlite3.OperationalError("disk I/O error")
+        return super().execute(sql, *args)
+
+    def executemany(self, sql: str, *args: Any) -> sqlite3.Cursor:
+        return self.execute(sql) if sql.lstrip().upper().startswith("INSERT") else super().executemany(sql, *args)
+
+
+@pytest.mark.parametrize(("free", "said"), [
+    (0, "cannot write the index {path}: the disk is full (disk I/O error)"),
+    (1 << 30, "must be writable, even to read it"),
+])
+def test_adding_to_an_index_on_a_full_disk_says_the_disk_is_full(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                 free: int, said: str) -> None:
+    """``index add`` to an existing index on a full disk blamed the index's permissions (SQLite
+    says only "disk I/O error" when its shared memory cannot grow); with no space left in the
+    index's folder it says the disk is full, and the index keeps what it held."""
+    import dupefind.index.store as store
+
+    path = tmp_path / "i.db"
+    first = sorted(str(SAMPLES / name) for name in sample_files() if name.endswith(".txt"))
+    assert run_main(["index", "add", str(path), *first[:3], "--jobs", "1"]).exit_code == 0
+    connect, statvfs = sqlite3.connect, os.statvfs
+
+    def failing(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        return connect(*args, **kwargs, factory=_FailingWrites)
+
+    def disk(folder: str) -> os.statvfs_result:
+        real = statvfs(folder)
+        return os.statvfs_result((real.f_bsize, 1, real.f_blocks, free, free, *real[5:]))
+
+    monkeypatch.setattr(store.sqlite3, "connect", failing)
+    monkeypatch.setattr(store.os, "statvfs", disk)
+    result = run_main(["index", "add", str(path), *first[3:6], "--jobs", "1"])
+    assert result.exit_code == 2 and said.format(path=path) in " ".join(result.stderr.split()), result.stderr
+    monkeypatch.undo()
+    with Index(path, create=False) as index:
         assert index.info().documents == 3

@@ -340,6 +340,63 @@ def test_ids_of_a_family_keep_what_differs_and_never_pass_the_width() -> None:
         assert len({cut(name, width) for name in others[-2:]}) == 2, width
 
 
+def test_ids_that_differ_only_in_the_middle_stay_apart_when_a_longer_id_joins_their_family() -> None:
+    """``…_1_in_winter_final_copy.txt`` and ``…_2_…`` read alike (``article…opy.txt``) once
+    ``…_1_in_winter_final_copy_.txt`` was of their family: the span kept whole was the one that
+    differs from all of them, too long to fit. No two ids shown together read alike, at any
+    width, with or without the index mark after them."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+    from rich.cells import cell_len
+
+    from dupefind.report.terminal_ids import IdCutter
+
+    birds = [f"article_about_garden_birds_{c}_in_winter_final_copy.txt" for c in (1, 2, 3)]
+    family = [*birds, "article_about_garden_birds_1_in_winter_final_copy_.txt"]
+    for suffixes in ({}, {family[1]: " *", family[3]: " *"}):
+        cut = IdCutter(family, suffixes=suffixes) if suffixes else IdCutter(family)
+        for width in range(8, 60):
+            shown = [cut(name, width) + suffixes.get(name, "") for name in family]
+            assert len(set(shown)) == 4, (width, shown)
+            assert all(cell_len(s) <= width for s in shown), (width, shown)
+            assert all(c in cut(name, width) for c, name in zip("123", birds, strict=True)), (width, shown)
+    assert [IdCutter(family)(name, 15) for name in birds] == ["art…ds_1_in…txt", "art…ds_2_in…txt", "art…ds_3_in…txt"]
+
+    parts = st.text("ab_1.", min_size=0, max_size=12)
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(st.tuples(parts, parts, parts), min_size=2, max_size=8))
+    def distinct(shapes: list[tuple[str, str, str]]) -> None:
+        names = sorted({f"story{a}-2024-{b}-final{c}.txt" for a, b, c in shapes})
+        cut = IdCutter(names)
+        for width in range(10, 40):
+            assert len({cut(name, width) for name in names}) == len(names), width
+
+    distinct()
+
+
+def test_the_table_of_pairs_shows_ids_that_differ_in_the_middle_apart(tmp_path: Path) -> None:
+    """The report of four copies named ``article_about_garden_birds_{1,2,3}_in_winter_final_copy.txt``
+    and ``…_1_…_copy_.txt``, at 80 columns and others: each id shown in the table stands for one
+    file."""
+    story = sample_text("062_garden_birds_in_winter.txt")
+    names = [f"article_about_garden_birds_{c}_in_winter_final_copy.txt" for c in (1, 2, 3)]
+    names.append("article_about_garden_birds_1_in_winter_final_copy_.txt")
+    for k, name in enumerate(names):
+        (tmp_path / name).write_text(story + " extra" * k, encoding="utf-8")
+    report = dupefind.scan([str(tmp_path)], Config(jobs=1))
+    assert len({id for pair in report.pairs for id in (pair.a, pair.b)}) == 4
+    for width in (80, 90, 100, 110):
+        out = render(report_view(report, max_passages=0), width=width)
+        rows = [line.split() for line in out.splitlines() if line.split()[:1] in [[str(n)] for n in range(1, 7)]]
+        assert len(rows) == len(report.pairs), out  # (a table: narrower, each pair is a record, ids whole)
+        stands_for: dict[str, set[str]] = {}
+        for row, pair in zip(rows, report.pairs, strict=True):
+            stands_for.setdefault(row[1], set()).add(pair.a)
+            stands_for.setdefault(row[2], set()).add(pair.b)
+        assert all(len(ids) == 1 for ids in stands_for.values()), (width, stands_for)
+
+
 def test_the_terminal_report_lists_groups_of_three_copies_or_more(tmp_path: Path) -> None:
     """A moderator's first question is which articles are one story: the terminal report listed
     pairs only (JSON and HTML list the clusters)."""

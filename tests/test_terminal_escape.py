@@ -131,3 +131,23 @@ def test_index_messages_show_format_characters_escaped(tmp_path: Path) -> None:
     assert "empty\\u202e.txt" in added.stderr and not _raw_risky(added.stderr)
     removed = run_main(["index", "remove", index, "gone\u2066id"])
     assert "not in the index: gone\\u2066id" in removed.stderr and not _raw_risky(removed.stderr)
+
+
+def test_plain_change_marks_are_never_cut_across_lines_in_cjk_text(tmp_path: Path) -> None:
+    """Rich folds a CJK paragraph (one long "word") between any two characters, and cut the plain
+    marks: ``[-公-`` at the end of one line, ``]`` at the start of the next. Each mark now stays
+    whole and on the line of the character beside it, at every width."""
+    text = ("今天的天气非常好，我们去公园散步。公园里有很多人在锻炼身体，有的人在跑步，有的人在打太极拳。"
+            "孩子们在草地上玩耍，老人们坐在长椅上聊天。中午我们在附近的餐馆吃了饭，味道很不错。") * 3
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(text.replace("公园", "花园").replace("餐馆", "饭店").replace("非常好", "很好"),
+                                    encoding="utf-8")
+    for columns in range(40, 121, 3):
+        result = run_main(["compare", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "--color", "never",
+                           "--max-chars", "0"], columns=columns)
+        assert result.exit_code == 0, result.stderr
+        cells = [cell.strip() for line in result.stdout.splitlines() if line.startswith("│")
+                 for cell in line.split("│")[1:-1]]
+        assert sum(cell.count("[-") for cell in cells) == 12 and sum(cell.count("{+") for cell in cells) == 12
+        for cell in cells:
+            assert not re.search(r"(\[-?|\{\+?)$", cell) and not re.match(r"(-?\]|\+?\})", cell), (columns, cell)

@@ -74,6 +74,26 @@ def _why(error: sqlite3.OperationalError) -> str:
     return ""
 
 
+#: Free bytes below which a disk I/O error is put down to a full disk (less than a page or two
+#: of the index and of its write-ahead log).
+FULL_BYTES = 4 * PAGE_SIZE
+
+
+def _disk_full(error: sqlite3.OperationalError, path: str) -> bool:
+    """Whether ``error`` comes of a full disk: SQLite says so (``SQLITE_FULL``: "database or
+    disk is full"), or it says only "disk I/O error" (a failed write of its shared memory or
+    log, ``ENOSPC`` not told) while the index's folder has no free space left."""
+    if getattr(error, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_FULL or "full" in str(error).lower():
+        return True
+    if "disk i/o" not in str(error).lower():
+        return False
+    try:
+        disk = os.statvfs(os.path.dirname(os.path.abspath(path)))
+    except OSError:
+        return False
+    return disk.f_bavail * disk.f_frsize < FULL_BYTES
+
+
 class Store:
     """An open index file (``create``: made when missing)."""
 
@@ -142,7 +162,7 @@ class Store:
             self.check_open()
             raise IndexFileError(f"{self.path} cannot be used as an index: {error}") from None
         except sqlite3.OperationalError as error:
-            if "full" in str(error).lower():  # (a fault of the disk, not of the index)
+            if _disk_full(error, self.path):  # (a fault of the disk, not of the index)
                 raise IndexFileError(f"cannot write the index {self.path}: the disk is full ({error})") from None
             raise IndexFileError(f"{self.path} cannot be used as an index: {error}{_why(error)}") from None
         except sqlite3.DatabaseError as error:

@@ -26,6 +26,7 @@ from .terminal_escape import visible as visible  # re-exported: the CLI escapes 
 from .terminal_escape import visible_name, visible_part
 from .terminal_ids import IdCutter, common_folder
 from .terminal_ids import elide as elide  # re-exported: the ids cut in the middle
+from .terminal_wrap import unbroken
 
 _CHANGED_A = "bold red"
 _CHANGED_B = "bold green"
@@ -157,14 +158,18 @@ class _PassagesTable:
 PLAIN_MARKS = (("[-", "-]"), ("{+", "+}"))
 
 
-def _passage_cells(p: Passage, max_chars: int, *, plain: bool = False) -> tuple[Text, Text]:
+def _passage_cells(p: Passage, max_chars: int, *, plain: bool = False) -> tuple[RenderableType, RenderableType]:
+    """The two cells of a passage; without colour, their change marks never cut across lines."""
     cell_a = Text(f"[{p.a_start}:{p.a_end}] {p.similarity:.0%} identical\n", style="dim")
     cell_b = Text(f"[{p.b_start}:{p.b_end}] {p.words_a} ↔ {p.words_b} words\n", style="dim")
     changed_a, changed_b = changed_spans(p)
     marks_a, marks_b = PLAIN_MARKS if plain else (None, None)
     cell_a.append_text(_highlighted(p.a_text, changed_a, _CHANGED_A, max_chars, marks=marks_a))
     cell_b.append_text(_highlighted(p.b_text, changed_b, _CHANGED_B, max_chars, marks=marks_b))
-    return cell_a, cell_b
+    if not plain:
+        return cell_a, cell_b
+    return (unbroken(cell_a, style=_CHANGED_A, marks=PLAIN_MARKS[0]),
+            unbroken(cell_b, style=_CHANGED_B, marks=PLAIN_MARKS[1]))
 
 
 def _highlighted(text: str, changed: Sequence[tuple[int, int]], style: str, max_chars: int,
@@ -224,7 +229,8 @@ class PairsTable:
         self.pairs = pairs
         self.short = short
         self.marks = [tuple(INDEXED_TABLE_MARK if indexed(id) else "" for id in (p.a, p.b)) for p in pairs]
-        self.cut = IdCutter(short(id) for p in pairs for id in (p.a, p.b))
+        self.cut = IdCutter((short(id) for p in pairs for id in (p.a, p.b)),
+                            suffixes={short(id): INDEXED_TABLE_MARK for p in pairs for id in (p.a, p.b) if indexed(id)})
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         width = options.max_width
@@ -273,7 +279,7 @@ class PairsTable:
                              min_width=cell_len(header) if long not in ("A", "B") else None,
                              max_width=10 if compact and long == "kind" else None)
         for row, marks in zip(rows, self.marks, strict=True):
-            ids = (Text.assemble((self.cut(row[i], id_width - len(mark)), style), (mark, "dim"))
+            ids = (Text.assemble((self.cut(row[i], id_width), style), (mark, "dim"))
                    for i, style, mark in ((1, "cyan", marks[0]), (2, "magenta", marks[1])))
             table.add_row(row[0], *ids, *row[3:])
         return table
