@@ -70,7 +70,8 @@ def test_the_sentence_for_sentence_passes_alone_cover_much_less_of_the_source() 
 
 def test_the_sentence_pairs_of_the_pair_aligned_the_other_way_round_serve_as_well() -> None:
     """A pair aligned as B, A (the longer text first) lends its sentence vectors to the summary
-    step, which looks for a summary of B in A: seen from B, they give what A's own would."""
+    step, which looks for a summary of B in A: seen from B, they give what A's own would (the
+    same sentence pairs; a cosine may differ in its last bit, summed the other way round)."""
     from dupefind.align import LOOSE_COSINE, paired
 
     source = sample_text(SOURCE)

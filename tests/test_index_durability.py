@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -162,17 +163,17 @@ def test_adding_to_an_index_on_a_full_disk_says_the_disk_is_full(tmp_path: Path,
     path = tmp_path / "i.db"
     first = sorted(str(SAMPLES / name) for name in sample_files() if name.endswith(".txt"))
     assert run_main(["index", "add", str(path), *first[:3], "--jobs", "1"]).exit_code == 0
-    connect, statvfs = sqlite3.connect, os.statvfs
+    connect, disk_usage = sqlite3.connect, shutil.disk_usage
 
     def failing(*args: Any, **kwargs: Any) -> sqlite3.Connection:
         return connect(*args, **kwargs, factory=_FailingWrites)
 
-    def disk(folder: str) -> os.statvfs_result:
-        real = statvfs(folder)
-        return os.statvfs_result((real.f_bsize, 1, real.f_blocks, free, free, *real[5:]))
+    def disk(folder: str) -> Any:
+        real = disk_usage(folder)
+        return type(real)(real.total, real.total - free, free)
 
     monkeypatch.setattr(store.sqlite3, "connect", failing)
-    monkeypatch.setattr(store.os, "statvfs", disk)
+    monkeypatch.setattr(store.shutil, "disk_usage", disk)
     result = run_main(["index", "add", str(path), *first[3:6], "--jobs", "1"])
     assert result.exit_code == 2 and said.format(path=path) in " ".join(result.stderr.split()), result.stderr
     monkeypatch.undo()

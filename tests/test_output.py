@@ -205,7 +205,7 @@ def test_control_characters_in_articles_and_ids_never_reach_the_terminal(tmp_pat
     console.file.close()
     coloured = captured.get()
     assert "\\x1b]0;id title\\x07a" in plain and "b\\x1b[2J" in plain and "empty\\x1b[5m.txt" in plain
-    assert "red alert\\x1b[0m" in plain and "\\x9b2J" in plain
+    assert "red alert\\x1b[0m and \\x1b]0;owned title\\x07" in plain and "\\x9b2J" in plain
     for out in (plain, re.sub(r"\x1b\[[0-9;]*m", "", coloured)):  # Rich's own SGR colour codes
         assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", out), repr(out[:200])
     assert "\\x1b]0;id title\\x07a" in re.sub(r"\x1b\[[0-9;]*m", "", coloured)

@@ -9,6 +9,7 @@ import re
 import unicodedata
 from pathlib import Path
 
+import pytest
 from conftest import run_main, sample_text
 from hypothesis import given
 from hypothesis import strategies as st
@@ -133,12 +134,14 @@ def test_index_messages_show_format_characters_escaped(tmp_path: Path) -> None:
     assert "not in the index: gone\\u2066id" in removed.stderr and not _raw_risky(removed.stderr)
 
 
-def test_plain_change_marks_are_never_cut_across_lines_in_cjk_text(tmp_path: Path) -> None:
+@pytest.mark.parametrize("indent", ["", "\t"], ids=["plain", "tab-indented"])
+def test_plain_change_marks_are_never_cut_across_lines_in_cjk_text(tmp_path: Path, indent: str) -> None:
     """Rich folds a CJK paragraph (one long "word") between any two characters, and cut the plain
     marks: ``[-公-`` at the end of one line, ``]`` at the start of the next. Each mark now stays
-    whole and on the line of the character beside it, at every width."""
-    text = ("今天的天气非常好，我们去公园散步。公园里有很多人在锻炼身体，有的人在跑步，有的人在打太极拳。"
-            "孩子们在草地上玩耍，老人们坐在长椅上聊天。中午我们在附近的餐馆吃了饭，味道很不错。") * 3
+    whole and on the line of the character beside it, at every width, tabs too (Rich expands a
+    tab before it wraps)."""
+    text = "\n\n".join(indent + "今天的天气非常好，我们去公园散步。公园里有很多人在锻炼身体，有的人在跑步，有的人在打太极拳。"
+                       "孩子们在草地上玩耍，老人们坐在长椅上聊天。中午我们在附近的餐馆吃了饭，味道很不错。" for _ in range(3))
     (tmp_path / "a.txt").write_text(text, encoding="utf-8")
     (tmp_path / "b.txt").write_text(text.replace("公园", "花园").replace("餐馆", "饭店").replace("非常好", "很好"),
                                     encoding="utf-8")

@@ -89,6 +89,10 @@ def skip_order(skipped: Skipped) -> tuple[str, int, str, str]:
     return (skipped.path, -1, skipped.reason, skipped.path)
 
 
+BY_START = attrgetter("a_start", "b_start")
+"""The order of passages, and of the steps in a passage: by where they start in A, then in B."""
+
+
 @dataclass(frozen=True, slots=True)
 class Edit:
     """One step of a passage's word alignment: equal words, or words that differ."""
@@ -148,7 +152,7 @@ class Passage:
 
     def swapped(self) -> Passage:
         """The same passage seen from B (B's text as A), its steps in B's order."""
-        edits = sorted((e.swapped() for e in self.edits), key=lambda e: (e.a_start, e.a_end, e.b_start, e.b_end))
+        edits = sorted((e.swapped() for e in self.edits), key=BY_START)
         return Passage(self.b_start, self.b_end, self.a_start, self.a_end, self.similarity, self.words_b,
                        self.words_a, self.b_text, self.a_text, tuple(edits))
 
@@ -187,7 +191,7 @@ class Relation:
     moved: float
     """Share of the aligned words in passages that stand in a different order in B."""
     substitutions: tuple[Substitution, ...] = ()
-    """The substitutions found, most frequent first, ties in the order they are read (at most 50)."""
+    """The substitutions found, most frequent first, ties by where they first stand in the two texts (at most 50)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,10 +36,10 @@ and only then aligned with the looser settings:
 
 Only A is looked at as the summary (``compare(summary, source)``; in a scan, A is the document
 whose id sorts first), though the passes before this step align every pair in one order
-whichever way it was asked (:func:`dupefind.pipeline.judging._flipped`): the same rules the
-other way round also found the source passages of two cases that lie side by side in their
-source as a "summary" (PAN13: plagdet −0.005 on
-verbatim and translated copies), and a scan's verdict does not depend on this step.
+whichever way it was asked (the longer text first): the same rules the other way round also
+found the source passages of two cases that lie side by side in their source as a "summary"
+(PAN13: plagdet −0.005 on verbatim and translated copies), and a scan's verdict does not
+depend on this step.
 Every other pair keeps its passages unchanged. The verdict (:func:`dupefind.verify.is_duplicate`)
 is judged on the passages before this step: a summary changes what is shown, not which pairs
 are copies.
@@ -120,7 +120,8 @@ def summarised(side_a: Side, side_b: Side, passages: Sequence[Passage], *,
     spans = sorted((_word(a, p.a_start), _word(a, p.a_end), _word(b, p.b_start), _word(b, p.b_end))
                    for p in passages)
     chains = [(c, pieces) for c, pieces in _chains(spans) if _alone(c, spans)]
-    runs = [r for r in _runs(sa, sb, vectors, reversed_vectors) if _alone((sa.starts[r.i0], sa.ends[r.i1], sb.starts[r.j0], sb.ends[r.j1]), spans)]
+    runs = [r for r in _runs(sa, sb, vectors, reversed_vectors)
+            if _alone((sa.starts[r.i0], sa.ends[r.i1], sb.starts[r.j0], sb.ends[r.j1]), spans)]
     kept = [run for run in runs if _telling(run, sa, spans)
             or any(c[0] < sa.ends[run.i1] and c[1] > sa.starts[run.i0] for c, _ in chains)]
     if not chains and not kept:

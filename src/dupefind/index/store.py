@@ -12,6 +12,7 @@ import contextlib
 import datetime as dt
 import json
 import os
+import shutil
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -69,8 +70,6 @@ def _why(error: sqlite3.OperationalError) -> str:
                 "write-ahead log and shared memory in files beside it)")
     if "locked" in text or "busy" in text:
         return " (another process holds it: try again when it is done)"
-    if "full" in text:
-        return " (the disk is full)"
     return ""
 
 
@@ -88,10 +87,10 @@ def _disk_full(error: sqlite3.OperationalError, path: str) -> bool:
     if "disk i/o" not in str(error).lower():
         return False
     try:
-        disk = os.statvfs(os.path.dirname(os.path.abspath(path)))
+        free = shutil.disk_usage(os.path.dirname(os.path.abspath(path))).free
     except OSError:
         return False
-    return disk.f_bavail * disk.f_frsize < FULL_BYTES
+    return free < FULL_BYTES
 
 
 class Store:

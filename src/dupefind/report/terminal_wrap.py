@@ -22,35 +22,47 @@ _WORD = re.compile(r"\s*\S+\s*")
 
 
 class Unbroken:
-    """``text`` wrapped to the width it is given, never broken before an offset in ``glued``
-    (unless a run of glued offsets is wider than a line)."""
+    """``text`` whose spans in ``style`` are marked words (``marks[0]`` + words + ``marks[1]``),
+    wrapped to the width it is given, never broken inside a mark or between a mark and the
+    character beside it (unless such a run is wider than a line). Tabs are expanded first, as
+    Rich expands them before it wraps (a tab counted as no cell would make a piece too wide,
+    and Rich would break it again where it likes)."""
 
-    def __init__(self, text: Text, glued: frozenset[int]) -> None:
-        self.text, self.glued = text, glued
+    def __init__(self, text: Text, *, style: str, marks: tuple[str, str]) -> None:
+        self.text, self.style, self.marks = text, style, marks
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         return Measurement.get(console, options, self.text)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        text = self.text.copy()
+        text.expand_tabs(console.tab_size)
+        glued = _glued(text, self.style, self.marks)
         pieces: list[Text] = []
         offset = 0
-        for line in self.text.split("\n", allow_blank=True):
-            glued = {at - offset for at in self.glued if offset < at < offset + len(line)}
-            pieces.extend(line.divide(line_breaks(line.plain, options.max_width, glued)))
+        for line in text.split("\n", allow_blank=True):
+            inside = {at - offset for at in glued if offset < at < offset + len(line)}
+            pieces.extend(line.divide(line_breaks(line.plain, options.max_width, inside)))
             offset += len(line) + 1
         yield Text("\n").join(pieces)
 
 
 def unbroken(text: Text, *, style: str, marks: tuple[str, str]) -> Unbroken:
-    """``text`` whose spans in ``style`` are marked words (``marks[0]`` + words + ``marks[1]``),
-    each mark glued to the word beside it."""
+    """``text`` whose spans in ``style`` are marked words, each mark glued to the word beside it
+    (:class:`Unbroken`)."""
+    return Unbroken(text, style=style, marks=marks)
+
+
+def _glued(text: Text, style: str, marks: tuple[str, str]) -> frozenset[int]:
+    """The offsets of ``text`` no line may start at: inside each mark of a span in ``style``,
+    and between the mark and the character beside it."""
     opening, closing = len(marks[0]), len(marks[1])
     glued: set[int] = set()
     for span in text.spans:
         if span.style == style:
             glued.update(range(span.start + 1, span.start + opening + 1))
             glued.update(range(span.end - closing, span.end))
-    return Unbroken(text, frozenset(glued))
+    return frozenset(glued)
 
 
 def line_breaks(line: str, width: int, glued: Container[int]) -> list[int]:

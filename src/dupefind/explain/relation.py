@@ -1,53 +1,21 @@
-"""Kept pairs with their passages to a plain statement of what kind of copy each is.
-
-The label rests on figures anyone can check against the passages:
-
-- ``identical``: share of the aligned words (words inside passages, of the side that has more)
-  that are identical in the other text; ``substituted``: share replaced by other words. Taken
-  on the larger side, the figures do not depend on which text is A: words a copy adds or drops
-  count against ``identical`` either way.
-- ``coverage_a`` / ``coverage_b``: share of each text's words inside the passages.
-- ``moved``: share of the identical words that stand in a different order in B (outside the
-  longest stretch of them in the same order in both texts).
-
-Kinds, each independent (a copy can be spun *and* partial):
-
-``verbatim``  ≥ 95 % of the aligned words identical.
-``edited``    ≥ 80 % of the aligned words identical but not verbatim, and not spun: a copy
-              with a few words inserted, deleted or changed here and there.
-``spun``      ≥ 10 % of the aligned words substituted, mostly one to three words at a time
-              (synonym spinning), and no more than 95 % identical.
-``partial``   one text is mostly inside the other (its coverage ≥ 50 %) but the other is
-              covered less than half as much: one contains the other.
-``reordered`` ≥ 10 % of the identical words out of order.
-``passage``   the passages cover less than half of each text: the two share a passage or
-              two, and neither is mostly inside the other. This kind stands alone (the passage
-              itself may be verbatim; the pair is not a verbatim copy).
-``similar``   none of the above (rewritten, summarised): fewer than 80 % of the aligned words
-              identical, and not spun.
-
-A "replacement" whose two sides are the same words (words the aligner was told to set aside,
-such as a site's boilerplate, or a repeat of a stretch it aligned elsewhere) is neither a
-substitution nor a change: it counts as identical and is never listed as ``X → X``. So do the
-same words left between two edits of a passage on both sides (a sentence the aligner set aside,
-found in both at the same place of the copy).
-"""
+"""A pair's passages to its relation: the figures, the kinds they make, the substitutions
+(the rules are in the package's description)."""
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
-from difflib import SequenceMatcher
 from itertools import pairwise
 
 import numpy as np
 
-from .models import Edit, Passage, Relation, Substitution
-from .text import Tokens, joined_words, normalise_word, tokenize
+from ..models import Edit, Passage, Relation, Substitution
+from ..text import Tokens, joined_words, normalise_word
 
+#: The thresholds of the kinds (see the package's description): at least this share of
+#: identical aligned words is a verbatim copy, ...
 VERBATIM = 0.95
-#: At least this share of identical aligned words (below verbatim, not spun): an edited copy.
+#: ... at least this share of identical aligned words (below verbatim, not spun): an edited copy.
 EDITED = 0.80
 SPUN = 0.10
 CONTAINED = 0.5
@@ -125,9 +93,9 @@ def explain(passages: Sequence[Passage], a: Tokens, b: Tokens) -> Relation | Non
         kinds.append("reordered")
     if aligned and most < PASSAGE:
         kinds = ["passage"]
-    # Most frequent first; ties in the order they are read (by where they first stand, its
-    # offsets in both texts added up), so the same ones are kept in the same order whichever
-    # text is A.
+    # Most frequent first; ties by where they first stand in the two texts (its offsets in A
+    # and in B added up: about the order they are read in), so the same ones are kept in the
+    # same order whichever text is A.
     ranked = sorted(subs.items(), key=lambda item: (-item[1], seen[item[0]], sorted(item[0])))[:MAX_SUBSTITUTIONS]
     return Relation(
         kinds=tuple(kinds) or ("similar",), identical=round(share_identical, 4),
@@ -218,114 +186,6 @@ def _moved(steps: list[tuple[int, int, int]]) -> float:
             tree[k] = max(tree[k], chain)
             k += k & -k
     return (total - best) / total
-
-
-Spans = list[tuple[int, int]]
-
-
-def changed_spans(passage: Passage) -> tuple[Spans, Spans]:
-    """The words of a passage that differ, as character spans into its own ``a_text`` and
-    ``b_text``: what a report marks. Every word not inside an ``equal`` step differs, so a
-    reader never takes an unmarked word for a copied one: the steps that replace, delete or
-    insert words, and the words no step aligns (at a passage's ends, between the joined parts
-    of a passage, in a reworded stretch). Words that are the same on both sides are not marked,
-    as :func:`explain` counts them identical: a replacement of ``X`` by ``X``, and the same
-    words left unaligned between the same two steps of both texts."""
-    text_a, text_b = passage.a_text, passage.b_text
-    tokens_a, tokens_b = tokenize(text_a), tokenize(text_b)
-    origin_a, origin_b = passage.a_start, passage.b_start
-    marked_a: Spans = []
-    marked_b: Spans = []
-    # Words a step aligns are never marked as a gap's: a joined passage's steps need not run in
-    # the same order in B, so a gap of the walk may hold another step's words.
-    stepped_a = _merged([(e.a_start - origin_a, e.a_end - origin_a) for e in passage.edits])
-    stepped_b = _merged([(e.b_start - origin_b, e.b_end - origin_b) for e in passage.edits])
-    seen_b: Spans = list(stepped_b)  # B's words the walk below has looked at
-
-    def mark(start_a: int, end_a: int, start_b: int, end_b: int, *, step: bool = False) -> None:
-        """Mark the words of the two stretches that differ: all of a step's (the aligner's
-        word alignment said so) unless they are the same words; of what no step aligns, those
-        outside the longest common subsequence of the two stretches' words."""
-        seen_b.append((start_b, end_b))
-        words_a, words_b = _words_of(tokens_a, start_a, end_a), _words_of(tokens_b, start_b, end_b)
-        if not step:
-            words_a = [w for w in words_a if not _inside(stepped_a, w[1], w[2])]
-            words_b = [w for w in words_b if not _inside(stepped_b, w[1], w[2])]
-        said_a, said_b = [w for w, _, _ in words_a], [w for w, _, _ in words_b]
-        if said_a == said_b:
-            return
-        if step:
-            marked_a.extend((s, e) for _, s, e in words_a)
-            marked_b.extend((s, e) for _, s, e in words_b)
-            return
-        for op, i, j, k, m in SequenceMatcher(None, said_a, said_b, autojunk=False).get_opcodes():
-            if op != "equal":
-                marked_a.extend((s, e) for _, s, e in words_a[i:j])
-                marked_b.extend((s, e) for _, s, e in words_b[k:m])
-
-    at_a = at_b = 0
-    for edit in sorted(passage.edits, key=lambda e: (e.a_start, e.b_start)):
-        first_a, last_a = edit.a_start - origin_a, edit.a_end - origin_a
-        first_b, last_b = edit.b_start - origin_b, edit.b_end - origin_b
-        mark(at_a, max(at_a, first_a), at_b, max(at_b, first_b))  # what no step aligns before it
-        if edit.op != "equal":
-            mark(first_a, last_a, first_b, last_b, step=True)
-        at_a, at_b = max(at_a, last_a), max(at_b, last_b)
-    mark(at_a, len(text_a), at_b, len(text_b))
-    # A step out of order in B (a joined passage) leaves B's words between others unvisited.
-    for start, end in _free(_merged(seen_b), len(text_b)):
-        marked_b.extend((s, e) for _, s, e in _words_of(tokens_b, start, end))
-    return _spaced(_merged(marked_a), text_a), _spaced(_merged(marked_b), text_b)
-
-
-def _words_of(tokens: Tokens, start: int, end: int) -> list[tuple[str, int, int]]:
-    """The words of ``tokens`` that lie within characters ``start:end``, with their spans."""
-    first, last = bisect_left(tokens.starts, start), bisect_right(tokens.ends, end)
-    return [(tokens.words[k], tokens.starts[k], tokens.ends[k]) for k in range(first, max(first, last))]
-
-
-def _inside(spans: Spans, start: int, end: int) -> bool:
-    """Whether ``start:end`` lies within one of the merged ``spans``."""
-    k = bisect_right(spans, (start, 1 << 62)) - 1  # the last span starting at or before it
-    return k >= 0 and spans[k][0] <= start and end <= spans[k][1]
-
-
-def _merged(spans: Spans) -> Spans:
-    """Sorted spans, overlapping or touching ones merged."""
-    out: Spans = []
-    for start, end in sorted(spans):
-        if end <= start:
-            continue
-        if out and start <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], end))
-        else:
-            out.append((start, end))
-    return out
-
-
-def _spaced(spans: Spans, text: str) -> Spans:
-    """Merged spans with the ones only spaces or tabs apart joined: one mark over a changed
-    phrase (``[-sense of-]``, not ``[-sense-] [-of-]``), none across a line break."""
-    out: Spans = []
-    for start, end in spans:
-        if out and not text[out[-1][1]:start].strip(" \t"):
-            out[-1] = (out[-1][0], end)
-        else:
-            out.append((start, end))
-    return out
-
-
-def _free(spans: Spans, size: int) -> Spans:
-    """The gaps of ``0:size`` between merged ``spans``."""
-    gaps: Spans = []
-    cursor = 0
-    for start, end in spans:
-        if start > cursor:
-            gaps.append((cursor, start))
-        cursor = max(cursor, end)
-    if cursor < size:
-        gaps.append((cursor, size))
-    return gaps
 
 
 def describe(relation: Relation) -> str:
