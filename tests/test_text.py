@@ -181,7 +181,7 @@ def test_a_long_text_needing_the_tokeniser_is_hashed_a_piece_at_a_time_with_the_
     text = "\n".join(lines) + "\nno line break at the end " + "é" * 700
     texts = [text, "plain ascii text here", text[:100]]
     whole = hash_texts(texts)
-    monkeypatch.setattr(text_module.tokens, "TOKENISED_PIECE", 500)
+    monkeypatch.setattr(text_module.hashed, "TOKENISED_PIECE", 500)
     pieces = hash_texts(texts)
     assert np.array_equal(whole.hashes, pieces.hashes) and len(whole.hashes) > 10_000
     assert np.array_equal(whole.segment_starts, pieces.segment_starts)
