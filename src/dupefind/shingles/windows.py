@@ -22,10 +22,10 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from .arrays import unique
-from .config import DEFAULT_NGRAM, Scheme
-from .jit import kernel
-from .text import _BASE_U64, HashedWords, WordHashes, _mix64, mix64, word_hashes
+from ..arrays import unique
+from ..config import DEFAULT_NGRAM, Scheme
+from ..jit import kernel
+from ..text import _BASE_U64, HashedWords, WordHashes, _mix64, mix64, word_hashes
 
 ShingleIds = npt.NDArray[np.uint32]
 
