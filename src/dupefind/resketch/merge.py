@@ -20,22 +20,22 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from .arrays import in_sorted
-from .boilerplate import Commons, Keys, is_long, without_boilerplate
-from .candidates import Sketches, held_flags
-from .candidates.sketches import SignatureRows
-from .errors import REREAD_FAILURES
-from .jit import kernel
-from .models import Location
-from .parallel import Workers, ordered_map, release_freed_memory
-from .sketching import checksum, view_sketches
-from .sources import load_text
-from .spool import kept_words
-from .text import HashedWords, _mix64, hash_texts
-from .views import View
+from ..arrays import in_sorted
+from ..boilerplate import Commons, Keys, is_long, without_boilerplate
+from ..candidates import Sketches, held_flags
+from ..candidates.sketches import SignatureRows
+from ..errors import REREAD_FAILURES
+from ..jit import kernel
+from ..models import Location
+from ..parallel import Workers, ordered_map, release_freed_memory
+from ..sketching import checksum, view_sketches
+from ..sources import load_text
+from ..spool import kept_words
+from ..text import HashedWords, _mix64, hash_texts
+from ..views import View
 
 if TYPE_CHECKING:
-    from .catalog import Catalog
+    from ..catalog import Catalog
 
 #: Documents read again per task.
 TASK_DOCUMENTS = 256
