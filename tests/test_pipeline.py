@@ -356,7 +356,7 @@ def test_an_answer_rewording_the_class_heavily_is_proposed_by_the_sources_held_r
         clean = ~out.flags()
         return Sketches(out.owners[clean], out.signatures[clean], out.sizes[clean])
 
-    monkeypatch.setattr(resketch.merge, "with_held_rows", without_held)  # the control: no held rows
+    monkeypatch.setattr(resketch.tasks, "with_held_rows", without_held)  # the control: no held rows
     assert wanted not in {(p.a, p.b) for p in dupefind.scan([str(tmp_path)], Config(jobs=1)).pairs}
 
 
