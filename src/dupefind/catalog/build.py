@@ -24,18 +24,18 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from .boilerplate import Commons, Keys, SegmentCounter, segment_key_sets
-from .candidates import Sketches
-from .candidates.sketches import SignatureRows
-from .jit import kernel
-from .models import Document, Location, Skipped, skip_order
-from .parallel import Workers, ordered_map, release_freed_memory
-from .resketch import holding, needed, resketched
-from .sketching import checksum, view_sketches
-from .sources import Record, Unit, read_unit
-from .spool import keep_words
-from .text import hash_texts
-from .views import View
+from ..boilerplate import Commons, Keys, SegmentCounter, segment_key_sets
+from ..candidates import Sketches
+from ..candidates.sketches import SignatureRows
+from ..jit import kernel
+from ..models import Document, Location, Skipped, skip_order
+from ..parallel import Workers, ordered_map, release_freed_memory
+from ..resketch import holding, needed, resketched
+from ..sketching import checksum, view_sketches
+from ..sources import Record, Unit, read_unit
+from ..spool import keep_words
+from ..text import hash_texts
+from ..views import View
 
 #: A task holds at most this many pieces of input, and about this many bytes of text.
 TASK_UNITS = 256
