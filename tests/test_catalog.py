@@ -26,7 +26,7 @@ BATCH = 256
 def _small_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
     """JSONL files cut into many small pieces, so that the tests' corpora make many tasks."""
     monkeypatch.setattr(dupefind.sources, "JSONL_PIECE", 4096)
-    monkeypatch.setattr(dupefind.catalog.build, "TASK_BYTES", 8192)
+    monkeypatch.setattr(dupefind.catalog.tasks, "TASK_BYTES", 8192)
 
 WORDS = ("the of and a in to is was it for with that by on this from which they or an were we "
          "river garden market tower signal winter harbour engine letter orchard ladder canvas "

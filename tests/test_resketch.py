@@ -246,20 +246,20 @@ def test_sketched_again_from_the_words_kept_or_from_the_texts_read_again_alike(
     same, and the folder is gone once the first pass ends."""
     corpus(tmp_path / "docs.jsonl")
     folders: list[str] = []
-    real = dupefind.catalog.build.keep_words
+    real = dupefind.catalog.tasks.keep_words
 
     def keep(words: object, folder: str) -> str:
         folders.append(folder)
         return real(words, folder)  # type: ignore[arg-type]
 
     if jobs == 1:  # (worker processes do not see the patch)
-        monkeypatch.setattr(dupefind.catalog.build, "keep_words", keep)
+        monkeypatch.setattr(dupefind.catalog.tasks, "keep_words", keep)
     kept = _catalog_rows(tmp_path / "docs.jsonl", jobs)
     if jobs == 1:
         assert folders and not any(Path(folder).exists() for folder in folders)
-    monkeypatch.setattr(dupefind.catalog.build, "keep_words", lambda words, folder: "")
+    monkeypatch.setattr(dupefind.catalog.tasks, "keep_words", lambda words, folder: "")
     assert _catalog_rows(tmp_path / "docs.jsonl", jobs) == kept
-    monkeypatch.setattr(dupefind.catalog.build, "keep_words", lambda words, folder: str(tmp_path / "gone.u64"))
+    monkeypatch.setattr(dupefind.catalog.tasks, "keep_words", lambda words, folder: str(tmp_path / "gone.u64"))
     assert _catalog_rows(tmp_path / "docs.jsonl", 1) == kept
 
 
@@ -273,5 +273,5 @@ def test_a_repeated_id_set_aside_leaves_the_words_kept_of_the_others_in_place(
     (tmp_path / "docs.jsonl").write_text("\n".join(lines[:6] + repeated[:2] + lines[6:] + repeated[2:]) + "\n",
                                          encoding="utf-8")
     kept = _catalog_rows(tmp_path / "docs.jsonl", 1)
-    monkeypatch.setattr(dupefind.catalog.build, "keep_words", lambda words, folder: "")
+    monkeypatch.setattr(dupefind.catalog.tasks, "keep_words", lambda words, folder: "")
     assert _catalog_rows(tmp_path / "docs.jsonl", 1) == kept

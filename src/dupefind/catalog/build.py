@@ -12,34 +12,25 @@ process runs, and its results are gathered here in input order.
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import partial
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from ..boilerplate import Commons, Keys, SegmentCounter, segment_key_sets
+from ..boilerplate import Commons, SegmentCounter
 from ..candidates import Sketches
-from ..candidates.sketches import SignatureRows
-from ..jit import kernel
 from ..models import Document, Location, Skipped, skip_order
 from ..parallel import Workers, ordered_map, release_freed_memory
 from ..resketch import holding, needed, resketched
-from ..sketching import checksum, view_sketches
-from ..sources import Record, Unit, read_unit
-from ..spool import keep_words
-from ..text import hash_texts
+from ..sources import Unit
 from ..views import View
-
-#: A task holds at most this many pieces of input, and about this many bytes of text.
-TASK_UNITS = 256
-TASK_BYTES = 1 << 20
+from .rows import BYTES_PER_WINDOW, _renumbered, _Sketches
+from .tasks import Fingerprints, fingerprint_task, plan_tasks
 
 Progress = Callable[[str, int, int, int], None]
 """Called as a stage goes with its name (``read``, ``verify``), the items done (documents read,
@@ -70,32 +61,6 @@ class Catalog:
         The signatures are most of a catalog's memory (a million news-length documents: ~9 GB)
         and are done with once the candidates are known."""
         return replace(self, sketches=())
-
-
-@dataclass(frozen=True, slots=True)
-class Fingerprints:
-    """What the first pass keeps of the records of one task, in their order."""
-
-    documents: list[Document]
-    locations: list[Location]
-    sketches: tuple[Sketches, ...]
-    """The signatures of each view, rows owned by the task's documents (their indexes here);
-    every document has at least one row in each view (empty for a short text)."""
-    exact_keys: list[bytes]
-    """16 bytes per document (see :attr:`Catalog.exact_keys`)."""
-    segment_keys: Keys
-    """The keys of each document's segments (each document's unique), one after the other."""
-    segment_counts: npt.NDArray[np.intp]
-    """How many segment keys each document has."""
-    skipped: list[Skipped]
-    """Parts of the task's input that were not usable."""
-    size: int
-    """Bytes of input the task covered."""
-    texts: list[str] = field(default_factory=list)
-    """The texts of the documents, in their order, when asked for (``keep_texts``); else empty."""
-    spooled: str = ""
-    """The file the task's word hashes were kept in (:mod:`dupefind.spool`; its documents in
-    the order read, before any was set aside), when asked for and written; else empty."""
 
 
 def build_catalog(units: Sequence[Unit | Skipped], *, views: Sequence[View], seed: int, min_words: int,
@@ -167,66 +132,6 @@ def _build_catalog(tasks: list[list[Unit]], skipped: list[Skipped], total: int, 
     return catalog
 
 
-def fingerprint_task(task: list[Unit], *, views: tuple[View, ...], seed: int, min_words: int,
-                     id_field: str, text_field: str, keep_texts: bool = False,
-                     spool: str | None = None) -> Fingerprints:
-    """Read the pieces of one task and fingerprint their records in every view (a plain
-    function: any worker process can run it); with ``keep_texts`` the texts come back too (the
-    index stores them); with ``spool`` (a folder) their word hashes are kept in a file there
-    (:mod:`dupefind.spool`)."""
-    records: list[Record] = []
-    skipped: list[Skipped] = []
-    for unit in task:
-        for item in read_unit(unit, id_field=id_field, text_field=text_field):
-            (skipped if isinstance(item, Skipped) else records).append(item)  # type: ignore[arg-type]
-    return fingerprint_records(records, views=views, seed=seed, min_words=min_words, skipped=skipped,
-                               size=sum(u.size for u in task), keep_texts=keep_texts, spool=spool)
-
-
-def fingerprint_records(records: Sequence[Record], *, views: Sequence[View], seed: int, min_words: int,
-                        skipped: Sequence[Skipped] = (), size: int = 0, keep_texts: bool = False,
-                        spool: str | None = None) -> Fingerprints:
-    """Fingerprint records already read (what :func:`fingerprint_task` does once it has read its
-    pieces; other runners, such as the Spark engine, call it on records they read themselves)."""
-    texts = [record.text for record in records]
-    words = hash_texts(texts)
-    counts = np.diff(words.text_starts, append=len(words))
-    short = counts < min_words
-    segments = segment_key_sets(words)
-    bounds = words.text_starts.tolist() + [len(words)]
-    return Fingerprints(
-        documents=[Document(r.id, r.path, len(r.text), int(n), bool(s)) for r, n, s in zip(records, counts, short)],
-        locations=[replace(r.location, checksum=checksum(r.text)) for r in records],
-        sketches=tuple(view_sketches(texts, words, counts, view=view, seed=seed, min_words=min_words) for view in views),
-        exact_keys=[hashlib.blake2b(words.hashes[bounds[k] : bounds[k + 1]].tobytes(), digest_size=16).digest()
-                    if counts[k] else _NO_WORDS for k in range(len(records))],
-        segment_keys=segments[0],
-        segment_counts=np.diff(segments[1], append=len(segments[0])),
-        skipped=list(skipped),
-        size=size,
-        texts=texts if keep_texts else [],
-        spooled=keep_words(words, spool) if spool is not None and len(records) else "",
-    )
-
-
-_NO_WORDS = bytes(16)
-
-
-def plan_tasks(units: Iterable[Unit]) -> Iterator[list[Unit]]:
-    """The pieces of input grouped into tasks of at most :data:`TASK_UNITS` pieces and about
-    :data:`TASK_BYTES` bytes, in order."""
-    task: list[Unit] = []
-    size = 0
-    for unit in units:
-        task.append(unit)
-        size += unit.size
-        if len(task) >= TASK_UNITS or size >= TASK_BYTES:
-            yield task
-            task, size = [], 0
-    if task:
-        yield task
-
-
 def _subset(batch: Fingerprints, keep: list[int]) -> Fingerprints:
     chosen = _chosen(len(batch.documents), keep)
     renumber = np.cumsum(chosen) - 1
@@ -291,83 +196,5 @@ def _catalog(batches: list[Fingerprints], sketches: list[Sketches], skipped: lis
     )
 
 
-def _renumbered(sketch: Sketches, rank: npt.NDArray[np.intp]) -> Sketches:
-    """The rows owned by ``rank[owner]`` instead of ``owner``, sorted by their new owner (in
-    place: the signatures are never held twice)."""
-    owners = rank[sketch.owners] if len(sketch) else sketch.owners
-    order = np.argsort(owners, kind="stable")
-    _reorder_rows(sketch.signatures, order)
-    return Sketches(owners[order], sketch.signatures, sketch.sizes[order],
-                    sketch.held[order] if sketch.held is not None else None)
-
-
-#: Bytes of input per row of a windowed view, a little less than English prose takes (a window
-#: starts every 25 content words, 200-250 bytes of news; the held rows that a view without
-#: boilerplate adds take it to 140-200): the first pass reserves that many rows at once. Rows
-#: reserved but never written take no memory, and rows that fit are never copied.
-BYTES_PER_WINDOW = 120
-
-
-class _Sketches:
-    """The signatures of one view, growing a batch of rows at a time, in place: ``expected``
-    rows reserved at first (never written, they take no memory), then ``ndarray.resize``
-    reallocates, and a large block is moved by remapping its pages, not copied, so the
-    signatures of a million documents (512 MB) are never held twice."""
-
-    def __init__(self, width: int, dtype: type[np.unsignedinteger[Any]] = np.uint32, *, expected: int = 0) -> None:
-        try:
-            self._array: SignatureRows = np.empty((expected, width), dtype=dtype)
-        except MemoryError:
-            self._array = np.empty((0, width), dtype=dtype)
-        self._count = 0
-        self._grown = False
-        self._owners: list[npt.NDArray[np.intp]] = []
-        self._sizes: list[npt.NDArray[np.uint32]] = []
-
-    def extend(self, sketch: Sketches, *, first_document: int) -> None:
-        rows = sketch.signatures
-        needed = self._count + len(rows)
-        if needed > len(self._array):
-            self._array.resize((max(needed, 2 * len(self._array)), self._array.shape[1]), refcheck=False)
-            self._grown = True
-        self._array[self._count : needed] = rows
-        self._count = needed
-        self._owners.append(sketch.owners + first_document)
-        self._sizes.append(sketch.sizes)
-
-    def sketches(self) -> Sketches:
-        """The rows so far: the first rows of the array, the rest left reserved (untouched, they
-        take no memory) for the rows a view without boilerplate adds (:mod:`dupefind.resketch`).
-        An array grown past what was reserved (text with more windows a byte than expected, such
-        as Chinese, a window every 25 characters) is cut to its rows: ``resize`` fills the rows
-        it adds with zeros, which would otherwise stay in memory unused."""
-        owners = np.concatenate(self._owners + [np.empty(0, dtype=np.intp)]).astype(np.intp)
-        sizes = np.concatenate(self._sizes + [np.empty(0, dtype=np.uint32)]).astype(np.uint32)
-        if self._grown:
-            self._array.resize((self._count, self._array.shape[1]), refcheck=False)
-            return Sketches(owners, self._array, sizes)
-        return Sketches(owners, self._array[: self._count], sizes)
-
-
-@kernel(nogil=True)
-def _reorder_rows(rows: SignatureRows, order: npt.NDArray[np.intp]) -> None:  # pragma: no cover - compiled
-    """Row ``k`` of ``rows`` becomes what row ``order[k]`` was, in place (one cycle of the
-    permutation at a time, one row held aside)."""
-    placed = np.zeros(len(order), dtype=np.bool_)
-    held = np.empty(rows.shape[1], dtype=rows.dtype)
-    for start in range(len(order)):
-        if placed[start]:
-            continue
-        held[:] = rows[start]
-        k = start
-        while order[k] != start:
-            rows[k] = rows[order[k]]
-            placed[k] = True
-            k = order[k]
-        rows[k] = held
-        placed[k] = True
-
-
 def _where(document: Document, location: Location) -> str:
     return f"{document.path}:{location.line}" if location.line else document.path
-
