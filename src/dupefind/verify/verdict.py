@@ -16,13 +16,13 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 
-from .align import content_terms
-from .boilerplate import Commons, boilerplate_mask
-from .config import Scheme
-from .jit import kernel
-from .models import Document, Passage
-from .shingles import ShingleIds, hashed_shingle_ids, shingle_ids
-from .text import HashedWords, Tokens, WordHashes, has_cjk, hash_words, is_cjk_character, simple_tokens, tokenize
+from ..align import content_terms
+from ..boilerplate import Commons, boilerplate_mask
+from ..config import Scheme
+from ..jit import kernel
+from ..models import Document, Passage
+from ..shingles import ShingleIds, hashed_shingle_ids, shingle_ids
+from ..text import HashedWords, Tokens, WordHashes, has_cjk, hash_words, is_cjk_character, simple_tokens, tokenize
 
 
 @dataclass(frozen=True, slots=True)
