@@ -447,7 +447,7 @@ def test_self_contained_by_index_is_the_plain_rule(seeds: list[tuple[int, int]],
 def test_a_long_text_tokenised_in_pieces_gives_the_tokens_of_the_whole(text: str, piece: int) -> None:
     whole = tokenize(text)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(verify, "PIECE", piece)
+        patch.setattr(verify.prepared, "PIECE", piece)
         pieces = verify.compact_tokens(text)
     assert pieces.words == whole.words
     assert list(pieces.starts) == list(whole.starts) and list(pieces.ends) == list(whole.ends)
@@ -458,7 +458,7 @@ def test_a_long_text_hashed_in_pieces_gives_the_hashes_of_the_whole(text: str, p
     tokens = tokenize(text)
     whole = hash_words(text, tokens)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(verify, "PIECE", piece)
+        patch.setattr(verify.prepared, "PIECE", piece)
         pieces = verify.hashed_words(text, verify.compact_tokens(text))
     assert pieces.hashes.tolist() == whole.hashes.tolist()
     assert pieces.segment_starts.tolist() == whole.segment_starts.tolist()

@@ -61,7 +61,7 @@ def _user_cache() -> Path | None:
 
 
 #: The package's folders that hold kernels (each caches them in its own ``__pycache__``).
-_KERNEL_FOLDERS = ("", "align", "candidates", "catalog", "pipeline", "resketch", "screen", "shingles", "text")
+_KERNEL_FOLDERS = ("", "align", "candidates", "catalog", "pipeline", "resketch", "screen", "shingles", "text", "verify")
 
 
 def _choose() -> str | None:

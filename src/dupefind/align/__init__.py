@@ -7,7 +7,7 @@
 - :mod:`.terms`: a text's words as codes, its sentences and their content-word stems;
 - :mod:`.vectors`: a pair's sentences as tf-isf vectors, and their similar pairs;
 - :mod:`.summary`: per pair, whether A summarises B, and then the summary as one passage;
-- :mod:`.compiled`: the hot loops of both, compiled with numba.
+- :mod:`.compiled`, :mod:`.sentence_kernels`, :mod:`.sentence_seeds`: the hot loops of both, compiled with numba.
 """
 
 from __future__ import annotations

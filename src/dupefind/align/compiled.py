@@ -1,6 +1,6 @@
 """The aligners' hot loops over word and term codes, compiled with numba: here the word pass's
 (word n-gram keys, the seeds two texts share, their chains); the sentence pass's are in
-:mod:`dupefind.align.sentence_kernels`.
+:mod:`dupefind.align.sentence_kernels` and :mod:`dupefind.align.sentence_seeds`.
 
 Each kernel computes exactly what a few lines of plain Python in :mod:`dupefind.align.passages` or
 :mod:`dupefind.align.sentences` used to, in the same order where floating point makes order

@@ -103,7 +103,7 @@ class SentencePair:
         at a time is summed), so memory grows with the sentences and those pairs, not with
         the product of the two texts' lengths; the seeds are those of the dense statement
         (:func:`~dupefind.align.sentence_kernels.sentence_products` and
-        :func:`~dupefind.align.sentence_kernels.similar_sentences`), to the last bit.
+        :func:`~dupefind.align.sentence_seeds.similar_sentences`), to the last bit.
         """
         a, b = self.a, self.b
         rows, cols, cosine, common, sizes_a, sizes_b = self.similar(SEED_COSINE)

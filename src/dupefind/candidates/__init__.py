@@ -17,7 +17,8 @@ held; tested equal to the two stages); in a scan all three are fused by
 never held (tested equal).
 
 The parts: :mod:`.keys` (stage 1 and the banding), :mod:`.collisions` (stages 2 and 3),
-:mod:`.buckets` (the compiled passes over buckets), :mod:`.sketches` (the arrays they pass).
+:mod:`.buckets` (the compiled passes that make buckets), :mod:`.parts` (the sort they run),
+:mod:`.pairing` (the pairs of rows in buckets), :mod:`.sketches` (the arrays they pass).
 
 The banding (how many bands of how many rows) is the one datasketch's ``MinHashLSH`` picks for
 the threshold, weighting missed pairs above false ones since a false candidate only costs a

@@ -1,6 +1,6 @@
 """Band keys to candidate pairs: the rows colliding in a band (stage 2) and the pairs whose
 containment estimated from their two signatures reaches the view's ``min_containment``
-(stage 3), as two plain stages (a scan runs them fused per bucket: :mod:`.buckets`)."""
+(stage 3), as two plain stages (a scan runs them fused per bucket: :mod:`.pairing`)."""
 
 from __future__ import annotations
 

@@ -1,33 +1,21 @@
-"""One map over tasks, in order, in worker processes: how every stage uses more than one core.
-
-A stage cuts its work into tasks and hands a plain, picklable function over them to
-:func:`ordered_map`; no stage keeps state in a worker between tasks, so the same functions
-can run anywhere a task can be sent (a process pool here, a Spark task later).
-
-The workers are fresh interpreters (``python -c``, the parent's ``sys.path``) that import
-dupefind and nothing else: unlike :mod:`multiprocessing`'s ``spawn`` and ``forkserver``
-start methods, they never re-import the caller's ``__main__``, so a script that calls
-:func:`dupefind.scan` at its top level, without an ``if __name__ == "__main__":`` guard, runs
-as written, on every platform; and unlike ``fork`` they never inherit (and slowly copy) the
-parent's memory. One :class:`Workers` serves every stage of a scan.
+"""The pool: :func:`ordered_map` and the :class:`Workers` that run it, each worker a process
+fed tasks through its stdin by a thread of its own (:class:`_Channel`), its answers filed by
+task number by another.
 """
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
-import gc
 import os
 import pickle
-import signal
 import subprocess
 import sys
 import threading
-import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from itertools import chain
 from typing import IO, Any, TypeVar
+
+from .worker import _WITH_PARENT
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -238,118 +226,3 @@ class _Channel:
             except OSError:  # the worker is gone; its reader reports it
                 if data is None:
                     return
-
-
-#: The standard streams :func:`open_standard_streams` found closed ("stdin", "stdout", "stderr").
-CLOSED_STREAMS: set[str] = set()
-
-
-def open_standard_streams() -> None:
-    """Standard input, output and error opened on the null device when the caller closed them
-    (``dupefind scan . >&-``): Python then has no ``sys.stdout`` at all, and a worker process
-    started without a standard error died on its first look at it. What goes to a closed
-    stream is lost, as it would have been; the run goes on and its exit code still says how
-    it went. The names of those found closed are kept in :data:`CLOSED_STREAMS` (a report
-    that was to go to a closed stdout is refused, not lost)."""
-    for fd, name, mode in ((0, "stdin", os.O_RDONLY), (1, "stdout", os.O_WRONLY), (2, "stderr", os.O_WRONLY)):
-        try:
-            os.fstat(fd)
-        except OSError:
-            null = os.open(os.devnull, mode)
-            if null != fd:
-                os.dup2(null, fd)
-                os.close(null)
-            os.set_inheritable(fd, True)  # (os.open's are not: worker processes get it too)
-            CLOSED_STREAMS.add(name)
-        if getattr(sys, name) is None:
-            setattr(sys, name, open(fd, "r" if fd == 0 else "w", encoding="utf-8", closefd=False))  # noqa: SIM115
-
-
-#: Set (to "1") in a worker's environment when it is to end with the process that started it.
-_WITH_PARENT = "DUPEFIND_WORKER_ENDS_WITH_PARENT"
-
-
-def _end_with_the_parent() -> None:  # pragma: no cover - runs in the worker processes
-    """Have this worker killed when the process that started it ends (Linux, a worker the main
-    thread started; elsewhere a worker sees its input end and stops after its task): a parent
-    stopped by a second Ctrl-C while it was ending its workers left them running for a minute."""
-    if not sys.platform.startswith("linux") or os.environ.pop(_WITH_PARENT, "") != "1":
-        return
-    parent = os.getppid()
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        return
-    if os.getppid() != parent:  # the parent ended before the request was made
-        os._exit(0)
-
-
-def serve() -> None:  # pragma: no cover - runs in the worker processes
-    """A worker's loop: read a function or a task from stdin, answer each task on stdout with
-    ``(True, result)`` or ``(False, exception)``, until stdin ends; then the process ends at
-    once (every answer is written and flushed, and a worker holds nothing else to save): the
-    interpreter's own teardown (its modules, numba's) took a third of a second, which the
-    parent waited for at the end of every scan."""
-    tasks = sys.stdin.buffer
-    answers = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
-    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # a stray print cannot garble the answers
-    sys.stdout = sys.stderr
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    _end_with_the_parent()
-    func: Callable[[Any], Any] | None = None
-    while True:
-        try:
-            kind, item = pickle.load(tasks)
-        except EOFError:
-            answers.close()
-            sys.stderr.flush()
-            os._exit(0)
-        if kind == "func":
-            func = item
-            continue
-        assert func is not None
-        try:
-            answer: tuple[bool, Any] = (True, func(item))
-        except BaseException as error:  # every failure goes back to the caller
-            error.add_note(f"in a dupefind worker process:\n{traceback.format_exc()}")
-            answer = (False, error)
-        try:
-            data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
-        except Exception:  # an exception that cannot be pickled is sent as text
-            data = pickle.dumps((False, RuntimeError(traceback.format_exc())), protocol=pickle.HIGHEST_PROTOCOL)
-        try:
-            answers.write(data)
-            answers.flush()
-        except BrokenPipeError:  # the parent is gone: no one to answer
-            os._exit(0)
-
-
-def release_freed_memory() -> None:
-    """Hand the pages of freed memory back to the system (glibc only; elsewhere nothing).
-
-    Results arrive as pickles a few hundred kilobytes long; once glibc has seen such a block
-    freed it serves the next ones from its heap, where they (and the first pass's segment
-    counts) leave holes between the small objects that stay (documents, pairs). Measured after
-    the first pass of 100k documents: 0.9 KB per document held but unused, about a gigabyte
-    at a million documents, until trimmed. Called when the first pass ends, and once the rows
-    sketched again are gathered (their tasks' rows, let go, ~0.4 GB at a million documents:
-    not held beside the rows that replace them).
-    """
-    if _LIBC is not None:
-        gc.collect()  # results still held in reference cycles (futures) are let go first
-        _LIBC.malloc_trim(0)
-
-
-def _glibc() -> ctypes.CDLL | None:
-    name = ctypes.util.find_library("c")
-    try:
-        libc = ctypes.CDLL(name) if name else None
-    except OSError:
-        return None
-    return libc if libc is not None and hasattr(libc, "malloc_trim") else None
-
-
-_LIBC = _glibc()

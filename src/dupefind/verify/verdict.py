@@ -1,0 +1,170 @@
+"""The verdict on a pair of prepared documents (:func:`is_duplicate`): containment, or the
+passage rules (a copied stretch, or rewritten passages), each passage weighed on its prose
+(:func:`prose`); and which texts are too short to be paired with any but identical texts
+(:func:`least_words_paired`, :func:`unpaired`).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import numpy.typing as npt
+
+from ..align import content_terms
+from ..jit import kernel
+from ..models import Document, Passage
+from ..text import Tokens, has_cjk, is_cjk_character
+from .markup import markup_counts
+from .prepared import Overlap, Prepared
+
+#: A rewritten passage is a sentence or more: at least this many words on each side ...
+REWRITTEN_WORDS = 20
+#: ... that shares at least this many distinct content words ...
+REWRITTEN_SHARED = 8
+#: ... which are at least this share of the content words of the two sides (Dice). Such passages
+#: are evidence of a copy when together they are as long as a copied passage must be
+#: (``passage_words`` words on each side): one reworded sentence, such as the same quote or
+#: press-release line in two articles on one story, is not a copy.
+REWRITTEN_DICE = 0.4
+#: A passage of a short text holds at least this many words: a phrase two texts share is not a
+#: copy, however short the texts (``min_passage_words``' default: no passage shown is shorter).
+LEAST_PASSAGE_WORDS = 12
+
+
+def least_words_paired(min_words: int) -> int:
+    """The fewest words a text needs to be a copy of a text it is not identical to: a short text
+    (fewer than ``min_words`` words) too short to hold a passage of :data:`LEAST_PASSAGE_WORDS`
+    words is paired only with identical texts."""
+    return min(min_words, LEAST_PASSAGE_WORDS)
+
+
+def unpaired(document: Document) -> bool:
+    """Whether ``document`` is paired only with identical texts (:func:`least_words_paired`; a
+    document is short by ``min_words``)."""
+    return document.short and document.words < LEAST_PASSAGE_WORDS
+
+
+@kernel(nogil=True)
+def passage_needed(words_a: int, words_b: int, passage_words: int) -> int:
+    """The words the passage rules ask of a pair of texts of ``words_a`` and ``words_b`` words:
+    ``passage_words``, or half the shorter text's words (rounded up) when that is fewer, but at
+    least :data:`LEAST_PASSAGE_WORDS`. Inside two long texts a copied stretch must hold
+    ``passage_words`` words to be more than a shared phrase or quote; in a 48-word text 30 words
+    are most of it, and a copy of it reworded as much as long copies are shows no such passage
+    (a shuffled 48-word paragraph whose 49-word passage holds 42 identical words was not a
+    copy). Containment scales with the texts; this makes the passage rules scale too. 0 (the
+    passage rules off) stays 0. (Compiled: checks of many pairs at once ask it too.)"""
+    if passage_words <= 0:
+        return 0
+    return min(passage_words, max(LEAST_PASSAGE_WORDS, (min(words_a, words_b) + 1) // 2))
+
+
+@dataclass(frozen=True, slots=True)
+class Prose:
+    """What a passage weighs as evidence: its words outside markup (:func:`markup_counts`)."""
+
+    passage: Passage
+    """The passage."""
+    identical: int
+    """Its identical words outside markup: its identical words times the share of its words
+    outside markup on the side that has less (rounded down)."""
+    words_a: int
+    """Its words in A outside markup."""
+    words_b: int
+    """Its words in B outside markup."""
+
+
+def prose(passages: Sequence[Passage], a: Prepared, b: Prepared) -> list[Prose]:
+    """Each passage weighed on its prose: a passage of markup alone (the same ad banner in two
+    pages) weighs nothing, a copied paragraph holding a link weighs its words less the link's."""
+    marked_a = markup_counts(a.text, a.tokens) if passages else None
+    marked_b = markup_counts(b.text, b.tokens) if passages else None
+
+    def markup(counts: npt.NDArray[np.int64] | None, tokens: Tokens, start: int, end: int) -> int:
+        if counts is None:
+            return 0
+        return int(counts[bisect_left(tokens.starts, end)] - counts[bisect_left(tokens.starts, start)])
+
+    weighed = []
+    for p in passages:
+        words_a = max(0, p.words_a - markup(marked_a, a.tokens, p.a_start, p.a_end))
+        words_b = max(0, p.words_b - markup(marked_b, b.tokens, p.b_start, p.b_end))
+        share = min(words_a / max(1, p.words_a), words_b / max(1, p.words_b))
+        identical = p.identical_words if share >= 1 else int(p.identical_words * share)
+        weighed.append(Prose(p, identical, words_a, words_b))
+    return weighed
+
+
+def is_duplicate(a: Prepared, b: Prepared, figures: Overlap, passages: Sequence[Passage] = (), *,
+                 threshold: float, passage_words: int = 0) -> bool:
+    """The verdict: containment reaches ``threshold``, or one passage is a copied stretch inside
+    two longer texts: it holds at least ``passage_words`` identical words, or passages of a
+    sentence or more whose content words are largely the same on both sides (rewritten,
+    reworded, shuffled) hold that many words on each side together (``passage_words`` 0 turns
+    both passage rules off; a text shorter than twice that asks half its words:
+    :func:`passage_needed`). A passage's words are counted outside markup (:func:`prose`: not
+    a shared ad tag or link). Short texts have too few shingles for containment to tell: they
+    are copies when their words are identical (and they have words: two texts of punctuation
+    alone share nothing), or by the passage rules."""
+    if a.short or b.short:
+        if len(a.tokens) > 0 and a.tokens.words == b.tokens.words:
+            return True
+    elif figures.containment >= threshold:
+        return True
+    needed = passage_needed(len(a.tokens), len(b.tokens), passage_words)
+    if needed <= 0:
+        return False
+    weighed = prose(passages, a, b)
+    if any(w.identical >= _needed_in(w, a, b, passage_words, needed) for w in weighed):
+        return True
+    rewritten = [w for w in weighed if _rewritten(w, a.tokens, b.tokens)]
+    return min(sum(w.words_a for w in rewritten), sum(w.words_b for w in rewritten)) >= needed
+
+
+#: CJK text has a token per character, and a word there is about two characters (Chinese words
+#: average 1.5-2): a passage of it holds this many tokens a word of ``passage_words``.
+CJK_TOKENS_PER_WORD = 2
+
+
+def _needed_in(weighed: Prose, a: Prepared, b: Prepared, passage_words: int, needed: int) -> int:
+    """The identical words (tokens) ``weighed``'s passage must hold: ``needed``, or for a passage
+    of CJK text as many tokens as make that many words (a 37-character sentence is about 20
+    words, not the 30 of a copied stretch): by the side whose words in the passage are more
+    often CJK characters, so that the pair asks the same either way round."""
+    p = weighed.passage
+    share = max(_cjk_share(a, p.a_start, p.a_end), _cjk_share(b, p.b_start, p.b_end))
+    if not share:
+        return needed
+    scaled = round(passage_words * (1 + (CJK_TOKENS_PER_WORD - 1) * share))
+    return int(passage_needed(len(a.tokens), len(b.tokens), scaled))
+
+
+def _cjk_share(text: Prepared, start: int, end: int) -> float:
+    """The share of the words of ``text[start:end]`` that are CJK characters (0 at once for a
+    text without any)."""
+    if not _has_cjk(text.text):
+        return 0.0
+    words = text.tokens.words[bisect_left(text.tokens.starts, start) : bisect_left(text.tokens.starts, end)]
+    return sum(1 for word in words if is_cjk_character(word)) / len(words) if words else 0.0
+
+
+@lru_cache(maxsize=16)
+def _has_cjk(text: str) -> bool:
+    """:func:`~dupefind.text.has_cjk`, remembered (a pair's passages ask it in turn)."""
+    return has_cjk(text)
+
+
+def _rewritten(weighed: Prose, a: Tokens, b: Tokens) -> bool:
+    """The passage is a sentence or more of prose on each side, and its two sides share most of
+    their content words."""
+    if min(weighed.words_a, weighed.words_b) < REWRITTEN_WORDS:
+        return False
+    p = weighed.passage
+    terms_a = content_terms(a.words[bisect_left(a.starts, p.a_start) : bisect_left(a.starts, p.a_end)])
+    terms_b = content_terms(b.words[bisect_left(b.starts, p.b_start) : bisect_left(b.starts, p.b_end)])
+    shared = len(terms_a & terms_b)
+    return shared >= REWRITTEN_SHARED and 2 * shared >= REWRITTEN_DICE * (len(terms_a) + len(terms_b))
