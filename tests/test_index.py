@@ -383,7 +383,8 @@ def test_an_index_of_schema_3_is_refused_when_it_holds_short_texts_it_did_not_sk
                                                                                       corpus: list[str]) -> None:
     """Schema 3 gave short texts no rows (they paired only when identical): an index holding a
     short text of 12 words or more is refused, unchanged, with the way out; one holding none
-    such is brought to schema 4 as it is."""
+    such is brought to schema 4 as it is (and then refused by the step after: its content
+    signatures are of words, not stems)."""
     short = [p for p in corpus if Path(p).name.startswith("short_")]
     assert any(len(Path(p).read_text(encoding="utf-8").split()) >= 12 for p in short)
     for chosen, refused in ((corpus[:2], False), (corpus[:2] + short, True)):
@@ -391,15 +392,35 @@ def test_an_index_of_schema_3_is_refused_when_it_holds_short_texts_it_did_not_sk
         with Index(path, CONFIG) as index:
             index.add(chosen)
         with sqlite3.connect(path) as db:  # the index as schema 3 left it
-            db.execute("DELETE FROM _migrations WHERE name = 'm004_short_texts_sketched'")
+            db.execute("DELETE FROM _migrations WHERE name IN ('m004_short_texts_sketched', 'm005_content_stems')")
             db.execute("PRAGMA user_version = 3")
         before = path.read_bytes()
-        if refused:
-            with pytest.raises(IndexFileError, match=r"index schema 3.*short texts.*make the index again"):
+        message = r"index schema 3.*short texts" if refused else r"index schema 4.*2 documents"
+        with pytest.raises(IndexFileError, match=message + ".*make the index again"):
+            Index(path)
+        assert path.read_bytes() == before
+
+
+def test_an_index_of_schema_4_is_refused_when_it_holds_documents(tmp_path: Path, corpus: list[str]) -> None:
+    """Schema 4 sketched the content view on whole words, this version on their stems: an index
+    holding documents is refused, unchanged, with the way out (their new signatures need the
+    texts); an index holding none is brought to schema 5 and used."""
+    for chosen in ([], corpus[:3]):
+        path = tmp_path / f"old-{len(chosen)}.index"
+        with Index(path, CONFIG) as index:
+            if chosen:
+                index.add(chosen)
+        with sqlite3.connect(path) as db:  # the index as schema 4 left it
+            db.execute("DELETE FROM _migrations WHERE name = 'm005_content_stems'")
+            db.execute("PRAGMA user_version = 4")
+        before = path.read_bytes()
+        if chosen:
+            with pytest.raises(IndexFileError, match=r"index schema 4.*3 documents.*make the index again"):
                 Index(path)
             assert path.read_bytes() == before
         else:
             with Index(path) as index:
+                index.add(corpus[:2])
                 assert len(index.pairs().documents) == 2
 
 

@@ -184,3 +184,20 @@ def test_windows_signed_from_their_pieces_are_the_windows_signed_whole(window: i
     assert got.owners.tolist() == owners.tolist()
     assert got.sizes.tolist() == sizes.tolist()
     assert np.array_equal(got.signatures, expected)
+
+
+def test_content_windows_hold_the_stems_of_content_words() -> None:
+    """The ``content`` family compares content words by their stems, as the aligner does: a
+    sentence reworded only in its words' endings has the same set; a function word stays out,
+    and a content word beginning with one ("therefore", "there") is kept."""
+    from dupefind.text import hash_texts
+
+    texts = ["Companies argued industrial regulators understood markets",
+             "the company argues an industry regulator understands the market",
+             "Companies argued industrial regulators understood prices",
+             "there", "therefore"]
+    ids, starts, _ = window_sets(hash_texts(texts), family="content", ngram=1, window=0, stride=1)
+    sets = [set(s.tolist()) for s in np.split(ids, starts[1:])]
+    assert sets[0] == sets[1] and len(sets[0]) == 6
+    assert len(sets[0] & sets[2]) == 5
+    assert sets[3] == set() and len(sets[4]) == 1

@@ -127,18 +127,23 @@ def quoted(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_report_is_byte_identical_with_the_content_view_without_boilerplate(
         spark: Any, quoted: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The documents holding boilerplate are sketched again on Spark as in the local engine: the
-    copies that only the sketches without boilerplate find are in both reports, identical."""
-    import dupefind.pipeline
+    """The documents holding boilerplate (the long articles, between whose copied lines the
+    quotes run) are sketched again without it, on Spark as in the local engine: the copies are
+    in both reports, identical."""
+    import dupefind.catalog.build
 
-    local = scan([str(quoted)])
-    with monkeypatch.context() as patch:  # the content view sketched on all the words: copies missed
-        views = dupefind.pipeline.views_of
-        patch.setattr(dupefind.pipeline, "views_of", lambda config: tuple(
-            replace(view, without_boilerplate=False) for view in views(config)))
-        all_words = scan([str(quoted)])
-    assert {(p.a, p.b) for p in all_words.pairs} < {(p.a, p.b) for p in local.pairs} == {
-        (f"copy-{k}", f"long-{k}") for k in range(3)}
+    held: list[set[str]] = []
+    resketched = dupefind.catalog.build.resketched
+
+    def recorded(catalog: Any, holders: Any, **options: Any) -> Any:
+        held.append({catalog.documents[k].id for k in holders})
+        return resketched(catalog, holders, **options)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(dupefind.catalog.build, "resketched", recorded)
+        local = scan([str(quoted)])
+    assert held and {f"long-{k}" for k in range(3)} <= held[0]
+    assert {(p.a, p.b) for p in local.pairs} == {(f"copy-{k}", f"long-{k}") for k in range(3)}
     assert report_json(without_engine(scan_paths(spark, [str(quoted)]))) == report_json(local)
 
 

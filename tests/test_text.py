@@ -23,6 +23,7 @@ from dupefind.text import (
     hash_words,
     normalise_word,
     segments,
+    stem_hashes,
     tokenize,
     word_hashes,
 )
@@ -121,6 +122,22 @@ def test_word_hashes_from_bytes_equal_those_of_the_tokens(text: str) -> None:
     assert np.array_equal(fast.hashes, slow.hashes)
     assert np.array_equal(fast.hashes, word_hashes(tokens.words))
     assert fast.segment_starts.tolist() == [span.start for span in segments(text, tokens)]
+    assert fast.stems is not None and slow.stems is not None
+    assert np.array_equal(fast.stems, slow.stems)
+    assert np.array_equal(fast.stems, stem_hashes(tokens.words))
+
+
+def test_a_stem_is_the_first_letters_of_a_word_and_never_a_word() -> None:
+    """Words agree on their stems when their first five letters do (``STEM``), counted in
+    characters (a Cyrillic letter is two bytes); a stem's hash is never the hash of a word,
+    so the stem of "understand" is not the function word "under"."""
+    words = hash_words("Industries industrial INDUSTRY indie understand under Москвичи москва мосты")
+    stems = words.stems
+    assert stems is not None
+    assert stems[0] == stems[1] == stems[2] != stems[3]
+    assert stems[4] == stems[5] != words.hashes[5]
+    assert stems[6] == stems[7] != stems[8]  # five letters, not five bytes: "москв", "мосты"
+    assert not set(stems.tolist()) & set(words.hashes.tolist())
 
 
 def test_word_hashes_differ_by_word_and_ignore_case() -> None:
@@ -147,6 +164,9 @@ def test_many_texts_hashed_at_once_are_each_hashed_alone(texts: list[str]) -> No
     together = hash_texts(texts)
     alone = [hash_words(t) for t in texts]
     assert np.array_equal(together.hashes, np.concatenate([a.hashes for a in alone] + [np.empty(0, np.uint64)]))
+    assert together.stems is not None
+    assert np.array_equal(together.stems, np.concatenate([a.stems for a in alone if a.stems is not None]
+                                                         + [np.empty(0, np.uint64)]))
     offsets = np.cumsum([0] + [len(a) for a in alone])
     assert together.text_starts.tolist() == offsets[:-1].tolist()
     expected = [int(o) + int(s) for a, o in zip(alone, offsets) for s in a.segment_starts]
@@ -184,6 +204,7 @@ def test_a_long_text_needing_the_tokeniser_is_hashed_a_piece_at_a_time_with_the_
     monkeypatch.setattr(text_module.hashed, "TOKENISED_PIECE", 500)
     pieces = hash_texts(texts)
     assert np.array_equal(whole.hashes, pieces.hashes) and len(whole.hashes) > 10_000
+    assert whole.stems is not None and pieces.stems is not None and np.array_equal(whole.stems, pieces.stems)
     assert np.array_equal(whole.segment_starts, pieces.segment_starts)
     assert np.array_equal(whole.text_starts, pieces.text_starts)
 

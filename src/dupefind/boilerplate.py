@@ -200,7 +200,8 @@ def without_boilerplate(words: HashedWords, commons: Commons) -> HashedWords:
         return words
     keep = ~_set_aside(words, commons, long_only=True)
     starts = np.searchsorted(np.flatnonzero(keep), words.text_starts).astype(np.intp)
-    return HashedWords(words.hashes[keep], np.unique(starts[starts < keep.sum()]), starts)
+    return HashedWords(words.hashes[keep], np.unique(starts[starts < keep.sum()]), starts,
+                       None if words.stems is None else words.stems[keep])
 
 
 def _set_aside(words: HashedWords, commons: Commons, *, long_only: bool) -> npt.NDArray[np.bool_]:

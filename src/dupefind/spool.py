@@ -3,7 +3,7 @@
 A view without boilerplate (:mod:`dupefind.resketch`) sketches again, once every document has
 been read, the documents that hold a common segment: on news, half of them. Reading and hashing
 their texts again cost as much as sketching them (measured in benchmarks/RESULTS.md). So each
-first-pass task writes the word hashes it has made (8 bytes a word, with where each text and
+first-pass task writes the word and stem hashes it has made (16 bytes a word, with where each text and
 segment begins) to a file of its own in a temporary folder, and the documents are sketched
 again from there. Nothing is held in memory: the files live on disk until the first pass ends.
 A task that cannot write its file (a full disk) leaves its documents to be read again.
@@ -20,12 +20,14 @@ import numpy as np
 
 from .text import HashedWords
 
-_HEADER = 3  # words, segments, texts
+_HEADER = 3  # words, segments, texts (then the word hashes, the stem hashes, the segments and the texts)
 
 
 def keep_words(words: HashedWords, folder: str) -> str:
     """Write ``words`` (one task's) to a new file in ``folder``; its path, or "" when it could
     not be written (the caller then reads the texts again)."""
+    if words.stems is None:
+        raise ValueError("the words kept for sketching again need their stems (hash_texts makes them)")
     try:
         fd, path = tempfile.mkstemp(dir=folder, prefix="words-", suffix=".u64")
     except OSError:
@@ -33,7 +35,7 @@ def keep_words(words: HashedWords, folder: str) -> str:
     header = np.array([len(words.hashes), len(words.segment_starts), len(words.text_starts)], dtype=np.uint64)
     try:
         with os.fdopen(fd, "wb") as out:
-            for part in (header, words.hashes, words.segment_starts, words.text_starts):
+            for part in (header, words.hashes, words.stems, words.segment_starts, words.text_starts):
                 out.write(np.ascontiguousarray(part).astype(np.uint64, copy=False).tobytes())
     except OSError:
         with contextlib.suppress(OSError):
@@ -50,11 +52,12 @@ def kept_words(path: str, texts: Sequence[int]) -> HashedWords:
     if len(values) < _HEADER:
         raise ValueError(f"{path}: cut short")
     words, segments, count = (int(v) for v in values[:_HEADER])
-    if len(values) != _HEADER + words + segments + count:
+    if len(values) != _HEADER + 2 * words + segments + count:
         raise ValueError(f"{path}: cut short")
     hashes = values[_HEADER : _HEADER + words]
-    segment_starts = values[_HEADER + words : _HEADER + words + segments].astype(np.intp)
-    text_starts = values[_HEADER + words + segments :].astype(np.intp)
+    stems = values[_HEADER + words : _HEADER + 2 * words]
+    segment_starts = values[_HEADER + 2 * words : _HEADER + 2 * words + segments].astype(np.intp)
+    text_starts = values[_HEADER + 2 * words + segments :].astype(np.intp)
     ends = np.append(text_starts[1:], words)
     chosen = np.asarray(texts, dtype=np.intp)
     begins, finishes = text_starts[chosen], ends[chosen]
@@ -69,4 +72,5 @@ def kept_words(path: str, texts: Sequence[int]) -> HashedWords:
     where[chosen] = np.arange(len(chosen), dtype=np.intp)
     mine = wanted[segment_text] & (segment_starts < ends[segment_text])
     shift = new_starts[where[segment_text[mine]]] - text_starts[segment_text[mine]]
-    return HashedWords(hashes[picked].copy(), (segment_starts[mine] + shift).astype(np.intp), new_starts)
+    return HashedWords(hashes[picked].copy(), (segment_starts[mine] + shift).astype(np.intp), new_starts,
+                       stems[picked].copy())

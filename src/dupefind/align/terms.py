@@ -13,15 +13,12 @@ from operator import getitem
 import numpy as np
 import numpy.typing as npt
 
-from ..text import Tokens, segments
+from ..text import STEM, Tokens, segments
 from .compiled import Codes
 
 #: Sentences are cut at this many words and joined to the next below ``MIN_SENTENCE`` words.
 MAX_SENTENCE = 60
 MIN_SENTENCE = 6
-#: Content words are compared by their first few letters (a cheap stemmer: "industries",
-#: "industry" and "industrial" agree).
-STEM = 5
 
 #: Function words: they say nothing about what a sentence is about.
 FUNCTION_WORDS: frozenset[str] = frozenset(

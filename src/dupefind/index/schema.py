@@ -6,7 +6,8 @@ there are: the schema version. Opening an index applies the steps it lacks, in o
 transaction. An index with a higher version than this code knows was made by a newer dupefind
 and is refused, never migrated downwards.
 
-The tables (schema 4: as schema 3, with the short texts of 12 words or more sketched):
+The tables (schema 5: as schema 4, the content view sketched on stems; schema 4: as schema 3,
+with the short texts of 12 words or more sketched):
 
 - ``meta``: ``key``/``value`` rows: the fingerprint configuration (JSON), whether texts are
   kept, the dupefind version that created the index;
@@ -123,6 +124,18 @@ def m004_short_texts_sketched(db: sqlite3.Connection) -> None:
         raise IndexFileError(f"this index was made by an older dupefind (index schema 3), which left its {unsketched} "
                              f"short texts of {LEAST_PASSAGE_WORDS} words or more unsketched (they are now compared by "
                              "their passages): make the index again with `dupefind index add`")
+
+
+@migration
+def m005_content_stems(db: sqlite3.Connection) -> None:
+    # Schema 4 sketched the content view on whole words; it is now sketched on their stems (the
+    # first letters of each content word), which a migration cannot redo without the texts and
+    # the options. An index holding no document needs nothing.
+    documents = db.execute("SELECT count(*) FROM documents").fetchone()[0]
+    if documents:
+        raise IndexFileError(f"this index was made by an older dupefind (index schema 4), whose content signatures "
+                             f"of its {documents} documents this version cannot use: make the index again with "
+                             "`dupefind index add`")
 
 
 def migrate(db: sqlite3.Connection) -> None:

@@ -8,10 +8,10 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from ..align.terms import FUNCTION_WORDS, STEM, _term, vocabulary
+from ..align.terms import FUNCTION_WORDS, _term, vocabulary
 from ..arrays import in_sorted
 from ..jit import kernel
-from ..text import _BASE_U64, HashedWords, _mix64, _simple_bytes, _word_spans, word_hashes
+from ..text import _BASE_U64, STEM, HashedWords, _mix64, _simple_bytes, _word_spans, word_hashes
 from ..verify import compact_tokens
 
 _FUNCTION_HASHES = np.sort(word_hashes(sorted(FUNCTION_WORDS)))

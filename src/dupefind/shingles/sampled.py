@@ -9,7 +9,7 @@ import numpy.typing as npt
 from ..jit import kernel
 from ..text import HashedWords, WordHashes
 from .common import _STOPWORD_TABLE, ShingleIds
-from .windows import _WINDOW_SALT, _text_grams
+from .windows import _WINDOW_SALT, _terms, _text_grams
 
 
 def sampled_shingles(words: HashedWords, *, family: str, ngram: int,
@@ -19,12 +19,12 @@ def sampled_shingles(words: HashedWords, *, family: str, ngram: int,
     text's shingles) and the text it belongs to, text by text in order of position."""
     if family not in _WINDOW_SALT:
         raise ValueError(f"no sampled shingles for family {family!r}")
-    return _sampled(words.hashes, words.text_starts, _STOPWORD_TABLE, content=family == "content",
+    return _sampled(words.hashes, _terms(words, family), words.text_starts, _STOPWORD_TABLE, content=family == "content",
                     ngram=ngram, sample=np.uint32(sample), salt=np.uint64(_WINDOW_SALT[family]))
 
 
 @kernel(nogil=True)
-def _sampled(hashes: WordHashes, text_starts: npt.NDArray[np.intp], stopword_table: WordHashes, *,
+def _sampled(hashes: WordHashes, terms: WordHashes, text_starts: npt.NDArray[np.intp], stopword_table: WordHashes, *,
              content: bool, ngram: int, sample: np.uint32,
              salt: np.uint64) -> tuple[ShingleIds, npt.NDArray[np.uint32], npt.NDArray[np.intp]]:  # pragma: no cover - compiled
     """:func:`sampled_shingles`, text by text."""
@@ -37,7 +37,7 @@ def _sampled(hashes: WordHashes, text_starts: npt.NDArray[np.intp], stopword_tab
     for text in range(len(text_starts)):
         begin = text_starts[text]
         end = text_starts[text + 1] if text + 1 < len(text_starts) else len(hashes)
-        count = _text_grams(hashes, begin, end, stopword_table, content, ngram, salt, chosen, grams_of)
+        count = _text_grams(hashes, terms, begin, end, stopword_table, content, ngram, salt, chosen, grams_of)
         first = found
         for k in range(max(count - ngram + 1, 0)):
             gram = grams_of[k]

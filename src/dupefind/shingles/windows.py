@@ -1,6 +1,6 @@
 """Windowed shingles: the shingle-id sets of a text's overlapping windows of words (``content``:
-its content words only; ``words``: every word), as sets or as the pieces the windows are cut
-into, each shingle hashed once."""
+the stems of its content words only; ``words``: every word), as sets or as the pieces the
+windows are cut into, each shingle hashed once."""
 
 from __future__ import annotations
 
@@ -15,10 +15,21 @@ from .common import _STOPWORD_TABLE, ShingleIds, _in_table
 _WINDOW_SALT = {"content": 0x27D4EB2F165667C5, "words": 0x94D049BB133111EB}
 
 
+def _terms(words: HashedWords, family: str) -> WordHashes:
+    """What a family's shingles are made of: the stems of the words for ``content`` (a reworded
+    text keeps its content words' stems more often than the words: "argued" for "argues"), the
+    words themselves otherwise."""
+    if family != "content":
+        return words.hashes
+    if words.stems is None:
+        raise ValueError("content shingles need the words' stems (hash_texts makes them)")
+    return words.stems
+
+
 def window_sets(words: HashedWords, *, family: str, ngram: int, window: int,
                 stride: int) -> tuple[ShingleIds, npt.NDArray[np.intp], npt.NDArray[np.intp]]:
-    """The shingle-id sets of each text's windows: ``content`` (n-grams of the words that are
-    not function words) or ``words`` (n-grams of every word), over windows of ``window`` such
+    """The shingle-id sets of each text's windows: ``content`` (n-grams of the stems of the words
+    that are not function words) or ``words`` (n-grams of every word), over windows of ``window`` such
     words starting every ``stride`` (the last window ends with the text; a text of at most
     ``window`` such words, or ``window`` 0, is one set). Returns the sets one after the other
     (each in text order, a shingle repeated inside a window kept each time: a MinHash does not
@@ -27,20 +38,21 @@ def window_sets(words: HashedWords, *, family: str, ngram: int, window: int,
     (empty when it has fewer than ``ngram`` such words)."""
     if family not in _WINDOW_SALT:
         raise ValueError(f"no windowed shingles for family {family!r}")
-    return _window_sets(words.hashes, words.text_starts, _STOPWORD_TABLE, content=family == "content",
+    return _window_sets(words.hashes, _terms(words, family), words.text_starts, _STOPWORD_TABLE, content=family == "content",
                         ngram=ngram, window=window, stride=max(1, stride), salt=np.uint64(_WINDOW_SALT[family]))
 
 
 @kernel(nogil=True, inline="always")
-def _text_grams(hashes: WordHashes, begin: int, end: int, stopword_table: WordHashes, content: bool, ngram: int,
-                salt: np.uint64, chosen: WordHashes,
+def _text_grams(hashes: WordHashes, terms: WordHashes, begin: int, end: int, stopword_table: WordHashes,
+                content: bool, ngram: int, salt: np.uint64, chosen: WordHashes,
                 grams_of: npt.NDArray[np.uint32]) -> int:  # pragma: no cover - compiled
-    """The ids of a text's ``ngram``-grams (of its content words only when ``content``) into
-    ``grams_of``, in text order; returns how many words were kept (``chosen`` holds them)."""
+    """The ids of a text's ``ngram``-grams of ``terms`` (of its content words only when
+    ``content``: those whose word hash is not a function word's) into ``grams_of``, in text
+    order; returns how many words were kept (``chosen`` holds their terms)."""
     count = 0
     for k in range(begin, end):
         if not content or not _in_table(stopword_table, hashes[k]):
-            chosen[count] = hashes[k]
+            chosen[count] = terms[k]
             count += 1
     for k in range(max(count - ngram + 1, 0)):
         acc = salt
@@ -52,7 +64,7 @@ def _text_grams(hashes: WordHashes, begin: int, end: int, stopword_table: WordHa
 
 
 @kernel(nogil=True)
-def _window_sets(hashes: WordHashes, text_starts: npt.NDArray[np.intp], stopword_table: WordHashes, *,
+def _window_sets(hashes: WordHashes, terms: WordHashes, text_starts: npt.NDArray[np.intp], stopword_table: WordHashes, *,
                  content: bool, ngram: int, window: int, stride: int,
                  salt: np.uint64) -> tuple[ShingleIds, npt.NDArray[np.intp], npt.NDArray[np.intp]]:  # pragma: no cover - compiled
     """:func:`window_sets`, text by text."""
@@ -69,7 +81,7 @@ def _window_sets(hashes: WordHashes, text_starts: npt.NDArray[np.intp], stopword
     for text in range(len(text_starts)):
         begin = text_starts[text]
         end = text_starts[text + 1] if text + 1 < len(text_starts) else len(hashes)
-        count = _text_grams(hashes, begin, end, stopword_table, content, ngram, salt, chosen, grams_of)
+        count = _text_grams(hashes, terms, begin, end, stopword_table, content, ngram, salt, chosen, grams_of)
         for w in range(_text_windows(count, ngram, window, stride, window_starts, window_stops)):
             start, stop = window_starts[w], window_stops[w]
             set_starts[sets] = found
@@ -112,12 +124,12 @@ def window_pieces(words: HashedWords, *, family: str, ngram: int, window: int,
     (in :func:`window_sets`' order) its first piece, the piece after its last, and its text."""
     if family not in _WINDOW_SALT:
         raise ValueError(f"no windowed shingles for family {family!r}")
-    return _window_pieces(words.hashes, words.text_starts, _STOPWORD_TABLE, content=family == "content",
+    return _window_pieces(words.hashes, _terms(words, family), words.text_starts, _STOPWORD_TABLE, content=family == "content",
                           ngram=ngram, window=window, stride=max(1, stride), salt=np.uint64(_WINDOW_SALT[family]))
 
 
 @kernel(nogil=True)
-def _window_pieces(hashes: WordHashes, text_starts: npt.NDArray[np.intp], stopword_table: WordHashes, *,
+def _window_pieces(hashes: WordHashes, terms: WordHashes, text_starts: npt.NDArray[np.intp], stopword_table: WordHashes, *,
                    content: bool, ngram: int, window: int, stride: int,
                    salt: np.uint64) -> tuple[ShingleIds, npt.NDArray[np.intp], npt.NDArray[np.intp],
                                              npt.NDArray[np.intp], npt.NDArray[np.intp]]:  # pragma: no cover - compiled
@@ -139,7 +151,7 @@ def _window_pieces(hashes: WordHashes, text_starts: npt.NDArray[np.intp], stopwo
     for text in range(len(text_starts)):
         begin = text_starts[text]
         end = text_starts[text + 1] if text + 1 < len(text_starts) else len(hashes)
-        count = _text_grams(hashes, begin, end, stopword_table, content, ngram, salt, chosen, grams_of)
+        count = _text_grams(hashes, terms, begin, end, stopword_table, content, ngram, salt, chosen, grams_of)
         windows = _text_windows(count, ngram, window, stride, window_starts, window_stops)
         # Cut at every start and stop (both ascending): merge them, each cut once.
         n_cuts = 0

@@ -2,7 +2,7 @@
 
 - :mod:`.tokens`: words normalised (NFKC, case-folded) with their character spans in the text;
 - :mod:`.segmenting`: a text's lines and sentences, the units boilerplate comes in;
-- :mod:`.wordhash`: the stable 64-bit hash of a word;
+- :mod:`.wordhash`: the stable 64-bit hash of a word, and of its stem;
 - :mod:`.hashed`: the words of many texts as hashes with their segments, for the first pass;
 - :mod:`.wordbytes`: which bytes of simple text are word characters, spaces and sentence ends
   (the fast paths of tokens and hashes, compiled with numba).
@@ -23,11 +23,12 @@ from .tokens import _tokenize_by_pattern as _tokenize_by_pattern
 from .wordbytes import _WORD_BYTES as _WORD_BYTES
 from .wordbytes import _word_spans as _word_spans
 from .wordhash import _BASE_U64 as _BASE_U64
-from .wordhash import WordHashes, mix64, powers, word_hashes
+from .wordhash import STEM, WordHashes, mix64, powers, stem_hashes, word_hashes
 from .wordhash import _mix64 as _mix64
 
 __all__ = [
     "INVISIBLE",
+    "STEM",
     "TOKENISED_PIECE",
     "HashedWords",
     "Tokens",
@@ -43,6 +44,7 @@ __all__ = [
     "powers",
     "segments",
     "simple_tokens",
+    "stem_hashes",
     "tokenize",
     "word_hashes",
 ]

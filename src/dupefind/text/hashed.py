@@ -22,7 +22,7 @@ from ..jit import kernel
 from .segmenting import segments
 from .tokens import Tokens, _simple_bytes, tokenize
 from .wordbytes import _APOSTROPHE, _BYTE_CLASS, _NEWLINE, _SPACE_BYTE, _STOP_BYTE, _WORD_BYTE
-from .wordhash import _BASE_U64, WordHashes, _mix64, word_hashes
+from .wordhash import _BASE_U64, _STEM_SALT, STEM, WordHashes, _mix64, stem_hashes, word_hashes
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +36,9 @@ class HashedWords:
     """Index of the first word of each segment, ascending (a segment never spans two texts)."""
     text_starts: npt.NDArray[np.intp]
     """Index of the first word of each text (a text without words starts where the next does)."""
+    stems: WordHashes | None = None
+    """:func:`~dupefind.text.stem_hashes` of the normalised words, as ``hashes``: the terms of the
+    candidate stage's content view (``None`` where no stage after needs them: verification)."""
 
     def __len__(self) -> int:
         return len(self.hashes)
@@ -58,51 +61,53 @@ def hash_texts(texts: Sequence[str]) -> HashedWords:
     """:func:`hash_words` of many texts at once, with one pass of numpy over all of them."""
     simple = [_simple_bytes(text) for text in texts]
     easy = {index: data for index, data in enumerate(simple) if data is not None}
-    hashes, first_of_segment, counts = _hash_simple(list(easy.values()))
+    hashes, stems, first_of_segment, counts = _hash_simple(list(easy.values()))
     if len(easy) < len(texts):  # a few texts need the tokeniser: put everything in text order
-        pieces: list[tuple[WordHashes, npt.NDArray[np.bool_]]] = []
+        pieces: list[tuple[WordHashes, WordHashes, npt.NDArray[np.bool_]]] = []
         ends = np.cumsum(counts)
         position = dict(zip(easy, range(len(easy))))
         for index, text in enumerate(texts):
             if index in position:
                 k = position[index]
                 span = slice(int(ends[k] - counts[k]), int(ends[k]))
-                pieces.append((hashes[span], first_of_segment[span]))
+                pieces.append((hashes[span], stems[span], first_of_segment[span]))
             else:
                 pieces.append(_hash_long(text))
-        hashes = np.concatenate([p[0] for p in pieces])
-        first_of_segment = np.concatenate([p[1] for p in pieces])
+        hashes, stems, first_of_segment = (np.concatenate([p[part] for p in pieces]) for part in range(3))
         counts = np.array([len(p[0]) for p in pieces], dtype=np.intp)
-    return _hashed(hashes, first_of_segment, counts)
+    return _hashed(hashes, stems, first_of_segment, counts)
 
 
 def hash_tokens(text: str, tokens: Tokens) -> HashedWords:
     """:func:`hash_words` of a text already tokenised."""
-    hashes, first_of_segment = _hash_tokens(text, tokens)
-    return _hashed(hashes, first_of_segment, np.array([len(hashes)], dtype=np.intp))
+    hashes, stems, first_of_segment = _hash_tokens(text, tokens)
+    return _hashed(hashes, stems, first_of_segment, np.array([len(hashes)], dtype=np.intp))
 
 
-def _hashed(hashes: WordHashes, first_of_segment: npt.NDArray[np.bool_],
+def _hashed(hashes: WordHashes, stems: WordHashes, first_of_segment: npt.NDArray[np.bool_],
             counts: npt.NDArray[np.intp]) -> HashedWords:
-    """Texts' word hashes (one after the other), segment-start flags and word counts, as one
-    :class:`HashedWords` (each text's first word starts a segment)."""
+    """Texts' word and stem hashes (one after the other), segment-start flags and word counts,
+    as one :class:`HashedWords` (each text's first word starts a segment)."""
     text_starts = np.cumsum(counts) - counts
     first_of_segment[text_starts[counts > 0]] = True
-    return HashedWords(hashes, np.flatnonzero(first_of_segment), text_starts)
+    return HashedWords(hashes, np.flatnonzero(first_of_segment), text_starts, stems)
 
 
-def _hash_simple(texts: list[bytes]) -> tuple[WordHashes, npt.NDArray[np.bool_], npt.NDArray[np.intp]]:
-    """Word hashes, segment-start flags and word counts of simple texts."""
+def _hash_simple(texts: list[bytes]) -> tuple[WordHashes, WordHashes, npt.NDArray[np.bool_], npt.NDArray[np.intp]]:
+    """Word and stem hashes, segment-start flags and word counts of simple texts."""
     lengths = np.fromiter((len(t) for t in texts), dtype=np.intp, count=len(texts))
-    return _scan_words(np.frombuffer(b"".join(texts), dtype=np.uint8), np.cumsum(lengths), _BYTE_CLASS)
+    return _scan_words(np.frombuffer(b"".join(texts), dtype=np.uint8), np.cumsum(lengths), _BYTE_CLASS, STEM)
 
 
 @kernel(nogil=True, always=True)
-def _scan_words(data: npt.NDArray[np.uint8], text_ends: npt.NDArray[np.intp], byte_class: npt.NDArray[np.uint8]
-                ) -> tuple[WordHashes, npt.NDArray[np.bool_], npt.NDArray[np.intp]]:  # pragma: no cover - compiled
+def _scan_words(data: npt.NDArray[np.uint8], text_ends: npt.NDArray[np.intp], byte_class: npt.NDArray[np.uint8],
+                stem: int) -> tuple[WordHashes, WordHashes, npt.NDArray[np.bool_], npt.NDArray[np.intp]
+                                    ]:  # pragma: no cover - compiled
     """One pass over the bytes of simple texts lying one after the other, text ``k`` ending at
-    ``text_ends[k]``: each word's hash (as :func:`_span_hashes` computes it), whether it starts a
-    segment, and how many words each text has.
+    ``text_ends[k]``: each word's hash (as :func:`_span_hashes` computes it) and its stem's (of
+    its first ``stem`` characters, as :func:`~dupefind.text.stem_hashes` computes it: a byte
+    that is not a UTF-8 continuation byte starts a character), whether it starts a segment, and
+    how many words each text has.
 
     A word is a run of word bytes, an apostrophe included when word bytes stand on both sides
     of it; a segment ends at a line break, or at a space right after ``.``, ``!`` or ``?``.
@@ -110,6 +115,7 @@ def _scan_words(data: npt.NDArray[np.uint8], text_ends: npt.NDArray[np.intp], by
     # A text of n bytes holds at most (n + 1) // 2 words: one more per text than half the bytes.
     most = len(data) // 2 + len(text_ends) + 1
     hashes = np.empty(most, dtype=np.uint64)
+    stems = np.empty(most, dtype=np.uint64)
     first = np.zeros(most, dtype=np.bool_)
     counts = np.zeros(len(text_ends), dtype=np.intp)
     words = begin = 0
@@ -123,7 +129,12 @@ def _scan_words(data: npt.NDArray[np.uint8], text_ends: npt.NDArray[np.intp], by
             if kind & _WORD_BYTE:  # a word: read to its end at once
                 first[words], new_segment = new_segment, False
                 start, acc, power = i, np.uint64(0), np.uint64(1)
+                characters, stem_acc, stem_end = 0, np.uint64(0), -1
                 while True:
+                    if byte & 0xC0 != 0x80:  # a character starts: the stem ends before the one past it
+                        if characters == stem:
+                            stem_acc, stem_end = acc, i
+                        characters += 1
                     acc += np.uint64(byte) * power
                     power *= _BASE_U64
                     i += 1
@@ -134,6 +145,9 @@ def _scan_words(data: npt.NDArray[np.uint8], text_ends: npt.NDArray[np.intp], by
                             byte == _APOSTROPHE and i + 1 < end and byte_class[data[i + 1]] & _WORD_BYTE):
                         break
                 hashes[words] = _mix64(acc + np.uint64(i - start))
+                if stem_end < 0:  # the word is its stem
+                    stem_acc, stem_end = acc, i
+                stems[words] = _mix64(_mix64(stem_acc + np.uint64(stem_end - start)) ^ _STEM_SALT)
                 words += 1
                 after_stop = False
             else:
@@ -143,7 +157,7 @@ def _scan_words(data: npt.NDArray[np.uint8], text_ends: npt.NDArray[np.intp], by
                 i += 1
         counts[text] = words - words_before
         begin = end
-    return hashes[:words], first[:words], counts
+    return hashes[:words], stems[:words], first[:words], counts
 
 
 #: Characters of a text that needs the tokeniser tokenised at once (its words, as Python
@@ -152,13 +166,14 @@ def _scan_words(data: npt.NDArray[np.uint8], text_ends: npt.NDArray[np.intp], by
 TOKENISED_PIECE = 1 << 20
 
 
-def _hash_long(text: str) -> tuple[WordHashes, npt.NDArray[np.bool_]]:
+def _hash_long(text: str) -> tuple[WordHashes, WordHashes, npt.NDArray[np.bool_]]:
     """:func:`_hash_tokens` of a text, a :data:`TOKENISED_PIECE` at a time: each piece is cut
     after a line break, where no word goes on and a segment always ends, so its words, hashes
     and segments are those of the whole text."""
     if len(text) <= TOKENISED_PIECE:
         return _hash_tokens(text, tokenize(text))
     hashes: list[WordHashes] = []
+    stems: list[WordHashes] = []
     firsts: list[npt.NDArray[np.bool_]] = []
     begin = 0
     while begin < len(text):
@@ -168,14 +183,15 @@ def _hash_long(text: str) -> tuple[WordHashes, npt.NDArray[np.bool_]]:
             if end <= begin:  # no line break in the second half of the piece: the rest as one piece
                 end = len(text)
         piece = text[begin:end]
-        words, first_of_segment = _hash_tokens(piece, tokenize(piece))
+        words, word_stems, first_of_segment = _hash_tokens(piece, tokenize(piece))
         hashes.append(words)
+        stems.append(word_stems)
         firsts.append(first_of_segment)
         begin = end
-    return np.concatenate(hashes), np.concatenate(firsts)
+    return np.concatenate(hashes), np.concatenate(stems), np.concatenate(firsts)
 
 
-def _hash_tokens(text: str, tokens: Tokens) -> tuple[WordHashes, npt.NDArray[np.bool_]]:
+def _hash_tokens(text: str, tokens: Tokens) -> tuple[WordHashes, WordHashes, npt.NDArray[np.bool_]]:
     first_of_segment = np.zeros(len(tokens), dtype=bool)
     first_of_segment[[span.start for span in segments(text, tokens)]] = True
-    return word_hashes(tokens.words), first_of_segment
+    return word_hashes(tokens.words), stem_hashes(tokens.words), first_of_segment

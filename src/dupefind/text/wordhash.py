@@ -1,5 +1,5 @@
 """The stable 64-bit hash of a word: a polynomial over its UTF-8 bytes, then splitmix64's
-finaliser (also compiled, for the kernels of other stages)."""
+finaliser (also compiled, for the kernels of other stages); and the hash of a word's stem."""
 
 from __future__ import annotations
 
@@ -14,6 +14,14 @@ WordHashes = npt.NDArray[np.uint64]
 
 _BASE = 0x100000001B3
 _BASE_U64 = np.uint64(_BASE)
+
+#: Letters of a word its stem keeps: content words are compared by their first few letters, a
+#: cheap stemmer ("industries", "industry" and "industrial" agree; "argued" and "argues"), by
+#: the candidate stage's content view as by the aligner's sentence pass.
+STEM = 5
+#: Mixed into a stem's hash, so that no stem hash is the hash of a word: the stem of
+#: "understand" is not the function word "under".
+_STEM_SALT = np.uint64(0x5851F42D4C957F2D)
 
 
 @kernel(nogil=True, inline="always")
@@ -36,6 +44,12 @@ def word_hashes(words: Sequence[str]) -> WordHashes:
     ends = np.cumsum(lengths)
     data = np.frombuffer(b"".join(encoded), dtype=np.uint8)
     return _span_hashes(data, ends - lengths, ends)
+
+
+def stem_hashes(words: Sequence[str]) -> WordHashes:
+    """The hash of each word's stem, its first :data:`STEM` characters (the whole word when it
+    is no longer): the :func:`word_hashes` of the stem, mixed again with a salt of its own."""
+    return mix64(word_hashes([word[:STEM] for word in words]) ^ _STEM_SALT)
 
 
 def _span_hashes(data: npt.NDArray[np.uint8], starts: npt.NDArray[np.intp],
