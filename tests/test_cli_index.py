@@ -4,9 +4,11 @@ codes as ``scan`` (README, "Keeping an index")."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
+import pytest
 from conftest import SAMPLES, run_main, validate_report
 
 
@@ -90,6 +92,20 @@ def test_errors_are_messages_with_exit_code_2(tmp_path: Path) -> None:
                  ["index", "check", str(garbage), str(docs)]):
         result = run_main(args)
         assert result.exit_code == 2 and result.stderr.startswith("Error: ") and "Traceback" not in result.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_an_index_path_that_is_a_pipe_or_a_device_is_refused_before_sqlite_opens_it(tmp_path: Path) -> None:
+    """SQLite opened ``INDEX`` whatever it was: ``index add /dev/null`` left ``/dev/null-journal``
+    in ``/dev``, and a FIFO was "a disk I/O error" or "an empty file"."""
+    docs = _folder(tmp_path, ["040_night_trains_return.txt"])
+    fifo = tmp_path / "pipe.index"
+    os.mkfifo(fifo)
+    for args in (["add", str(fifo), str(docs)], ["check", str(fifo), str(docs)], ["info", str(fifo)]):
+        result = run_main(["index", *args])
+        assert result.exit_code == 2, result.stderr
+        assert result.stderr == f"Error: {fifo} is a named pipe (FIFO), not an index file\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["docs", "pipe.index"]
 
 
 def test_locations_only_on_an_index_that_stores_texts_says_so(tmp_path: Path) -> None:
