@@ -28,7 +28,7 @@ from rich.progress import Progress as ProgressBars
 from ..catalog import Progress
 from ..config import SCHEMES, Config
 from ..errors import ConfigError
-from ..files import inside, ordinary_mode, special_file
+from ..files import inside, ordinary_mode, special_file, written_path
 from ..parallel import CLOSED_STREAMS
 from ..sources import STDIN, Record, read_kind, read_records
 from ..walk import shown_name, why
@@ -407,7 +407,7 @@ def check_output(output: str | None, inputs: Sequence[str] = (), *, option: str 
             raise click.ClickException("standard output is closed: the report has nowhere to go (give --output FILE, "
                                    "or --quiet for the exit code alone)")
         return
-    folder = os.path.dirname(os.path.abspath(output))
+    folder = os.path.dirname(os.path.abspath(written_path(output)))
     if not os.path.isdir(folder):
         raise click.BadParameter(f"folder {shown_name(folder)} does not exist", param_hint=option)
     if (given := _input_at(output, inputs)) is not None:
@@ -482,7 +482,8 @@ def write_report(path: str, text: str | Iterable[str]) -> None:
 def write_atomically(path: str, text: str | Iterable[str]) -> None:
     """Write a temporary file next to ``path`` and rename it over ``path``; on any failure the
     temporary file is removed and ``path`` is left as it was."""
-    folder = os.path.dirname(os.path.abspath(path))
+    target = written_path(path)
+    folder = os.path.dirname(os.path.abspath(target))
     try:
         fd, temporary = tempfile.mkstemp(dir=folder, prefix=".dupefind-", suffix=".tmp")
     except OSError as error:
@@ -491,7 +492,7 @@ def write_atomically(path: str, text: str | Iterable[str]) -> None:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             ordinary_mode(temporary)  # mkstemp makes 0600
             handle.writelines([text] if isinstance(text, str) else text)
-        os.replace(temporary, path)
+        os.replace(temporary, target)
     except OSError as error:
         _remove(temporary)
         raise click.ClickException(f"cannot write the report to {shown_name(path)}: {why(error)}") from None
