@@ -396,6 +396,15 @@ def _output_path(ctx: click.Context, param: click.Parameter, value: str | None) 
     return None if value == "-" else value
 
 
+def check_stdin(paths: Sequence[str]) -> None:
+    """Refuse, before the scan, ``-`` when the caller closed standard input (``<&-``, a daemon's):
+    it would be read as an empty stream, and its records lost while the exit code said all went
+    well (as a report for a closed stdout is refused)."""
+    if STDIN in paths and "stdin" in CLOSED_STREAMS:
+        raise click.ClickException("standard input is closed: '-' has nothing to read (give it the JSONL, "
+                                   "or leave '-' out)")
+
+
 def check_output(output: str | None, inputs: Sequence[str] = (), *, option: str = "'--output'",
                  report_on_stdout: bool = True) -> None:
     """Fail before scanning, not after, when the report could not be written, or would be

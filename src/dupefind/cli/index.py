@@ -25,6 +25,7 @@ from .common import (
     EXIT_SKIPPED,
     build_config,
     check_output,
+    check_stdin,
     config_options,
     exit_with,
     progress_bars,
@@ -112,6 +113,7 @@ def open_index(path: str, knobs: dict[str, Any], *, create: bool = False, keep_t
 def add(index_path: str, paths: tuple[str, ...], replace_changed: bool, locations_only: bool, quiet: bool,
         **knobs: Any) -> None:
     """Add the documents under PATH... to INDEX (made when missing); '-' reads JSONL from stdin."""
+    check_stdin(paths)
     with open_index(index_path, knobs, create=True, keep_texts=False if locations_only else None) as store, \
             progress_bars(enabled=not quiet) as progress:
         done = store.add(list(paths), replace_changed=replace_changed, progress=progress)
@@ -135,6 +137,7 @@ def check(index_path: str, paths: tuple[str, ...], fmt: str, output: str | None,
     new ones, as `scan` reports them; adds nothing. '-' reads JSONL from stdin."""
     fmt = report_format(fmt, output)
     check_output(output, (index_path, *paths), report_on_stdout=fmt != "rich" or not quiet)
+    check_stdin(paths)
     need_output(fmt, output)
     with open_index(index_path, knobs) as store, progress_bars(enabled=show_progress(fmt=fmt, output=output, quiet=quiet)) as progress:
         report = store.check(list(paths), progress=progress)
