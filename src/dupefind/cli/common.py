@@ -228,6 +228,10 @@ def build_config(knobs: dict[str, Any]) -> Config:
         raise click.BadParameter(error.problem + set_in(error.field), param_hint=f"'{option}'") from None
 
 
+#: What :func:`~dupefind.sources.read_records` adds to the reason a pipe named as a path is skipped.
+_PIPE_HINT = " (read JSONL from a pipe with '-')"
+
+
 def read_one(path: str, *, max_bytes: int = 0, param_hint: str | None = None) -> str:
     """The one document a file holds (``compare``'s inputs): a JSONL or Parquet file of several
     records is refused, not read for its first one alone. ``param_hint`` names the argument
@@ -235,7 +239,10 @@ def read_one(path: str, *, max_bytes: int = 0, param_hint: str | None = None) ->
     found: str | None = None
     for item in read_records([path], max_bytes=max_bytes):
         if not isinstance(item, Record):
-            raise click.BadParameter(f"{item.path}: {item.reason}", param_hint=param_hint)
+            reason = item.reason.removesuffix(_PIPE_HINT)  # (scan's hint: compare reads no '-')
+            if reason.startswith("named pipe") or path == STDIN:
+                reason += " (compare reads files, not pipes or standard input: save the text to a file)"
+            raise click.BadParameter(f"{item.path}: {reason}", param_hint=param_hint)
         if found is not None:
             raise click.BadParameter(f"{shown_name(path)} holds more than one document (records of a JSONL or Parquet "
                                      "file): compare takes one document per file; scan the file to compare its records",
