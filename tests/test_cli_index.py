@@ -108,6 +108,24 @@ def test_an_index_path_that_is_a_pipe_or_a_device_is_refused_before_sqlite_opens
     assert sorted(p.name for p in tmp_path.iterdir()) == ["docs", "pipe.index"]
 
 
+@pytest.mark.parametrize("name", ["archive.txt", "archive"])
+def test_an_index_inside_the_folder_it_reads_is_not_read_as_a_document(tmp_path: Path, name: str) -> None:
+    """``index add docs/archive.txt docs`` read the index it had just made as an input: "skipped
+    docs/archive.txt: binary file", exit 3, with its ``-wal`` and ``-shm`` "ignored by type"."""
+    docs = _folder(tmp_path, ["040_night_trains_return.txt", "041_overnight_train_comeback_spun.txt"])
+    index = str(docs / name)
+    added = run_main(["index", "add", index, str(docs), "-j", "1"])
+    assert added.exit_code == 0, added.stderr
+    assert "2 added, 0 replaced, 0 already there, 0 skipped in" in added.stdout
+    again = run_main(["index", "add", index, str(docs), "-j", "1"])
+    assert again.exit_code == 0 and "0 added, 0 replaced, 2 already there, 0 skipped in" in again.stdout
+    shutil.copyfile(SAMPLES / "010_elm_street_community_garden.txt", docs / "010_elm_street_community_garden.txt")
+    checked = run_main(["index", "check", index, str(docs), "-j", "1", "--format", "json"])
+    assert checked.exit_code == 3, checked.stderr  # (the two indexed documents: skipped, as ids already there)
+    assert [s["path"] for s in json.loads(checked.stdout)["skipped"]] == [
+        f"{docs}/040_night_trains_return.txt", f"{docs}/041_overnight_train_comeback_spun.txt"]
+
+
 def test_locations_only_on_an_index_that_stores_texts_says_so(tmp_path: Path) -> None:
     """The message said "is True in the index (texts stored), not False": the library's
     ``keep_texts``, the opposite of the option the user gave."""
