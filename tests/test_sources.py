@@ -582,6 +582,10 @@ def test_a_files_id_does_not_depend_on_how_its_folder_is_spelled(tmp_path: Path,
     assert list(read(["./d.jsonl"])[0]) == ["d.jsonl:1"]  # a missing JSONL id names the file the same way
     assert list(read(["arts/sub/../x.txt"])[0]) == ["arts/sub/../x.txt"]  # '..' is not resolved
     assert list(read([f"{tmp_path}/./arts/x.txt"])[0]) == [f"{tmp_path}/arts/x.txt"]  # absolute stays absolute
+    monkeypatch.chdir(tmp_path / "arts")  # the current folder: its '.' is dropped too (it gave ./x.txt)
+    for spelling in [".", "./", ".//."]:
+        assert list(read([spelling])[0]) == ["x.txt", "sub/y.txt"], spelling
+    assert list(read(["sub/y.txt", "."])[0]) == ["sub/y.txt", "x.txt"]  # one file, one id, named or found
 
 
 def test_a_number_id_is_named_as_the_line_writes_it(tmp_path: Path) -> None:
