@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -124,6 +126,23 @@ def test_an_index_inside_the_folder_it_reads_is_not_read_as_a_document(tmp_path:
     assert checked.exit_code == 3, checked.stderr  # (the two indexed documents: skipped, as ids already there)
     assert [s["path"] for s in json.loads(checked.stdout)["skipped"]] == [
         f"{docs}/040_night_trains_return.txt", f"{docs}/041_overnight_train_comeback_spun.txt"]
+
+
+def test_a_reader_gone_early_leaves_the_exit_code_of_the_command(tmp_path: Path) -> None:
+    """``dupefind index info INDEX | head -1`` exited 1 ("duplicates found"): click's answer to
+    a closed pipe. ``add``, ``remove`` and ``info`` end quietly with their own exit code."""
+    docs = _folder(tmp_path, ["040_night_trains_return.txt"])
+    index = str(tmp_path / "i.index")
+    for args, code in ((["add", index, str(docs), "-j", "1"], 0), (["info", index], 0),
+                       (["info", index, "--format", "json"], 0), (["remove", index, "nothing.txt"], 3),
+                       (["add", index, str(docs), str(tmp_path / "missing.txt"), "-j", "1"], 3)):
+        read, write = os.pipe()
+        os.close(read)  # the reader is gone before the first line: every write fails
+        done = subprocess.run([sys.executable, "-m", "dupefind", "index", *args], stdout=write, stderr=subprocess.PIPE,
+                              text=True, timeout=300, check=False)
+        os.close(write)
+        assert done.returncode == code, (args, done.stderr)
+        assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
 
 
 def test_locations_only_on_an_index_that_stores_texts_says_so(tmp_path: Path) -> None:

@@ -31,6 +31,7 @@ from .common import (
     progress_bars,
     report_format,
     show_progress,
+    writing_stdout,
 )
 from .config_option import config_file_option, set_in
 from .output import need_output, show_report
@@ -119,10 +120,10 @@ def add(index_path: str, paths: tuple[str, ...], replace_changed: bool, location
         done = store.add(list(paths), replace_changed=replace_changed, progress=progress)
     for skipped in done.skipped if not quiet else ():
         click.echo(f"skipped {visible(skipped.path)}: {visible(skipped.reason)}", err=True)
-    click.echo(f"dupefind index: {done.added:,} added, {done.replaced:,} replaced, {done.unchanged:,} already "
-               f"there, {len(done.skipped):,} skipped{f', {len(done.ignored):,} ignored by type' if done.ignored else ''} "
-               f"in {done.seconds:.1f} s; {index_path} holds "
-               f"{counted(done.documents, 'document')}")
+    with writing_stdout():  # (a reader gone early, `| head -0`: the exit code still says how the add went)
+        click.echo(f"dupefind index: {done.added:,} added, {done.replaced:,} replaced, {done.unchanged:,} already "
+                   f"there, {len(done.skipped):,} skipped{f', {len(done.ignored):,} ignored by type' if done.ignored else ''} "
+                   f"in {done.seconds:.1f} s; {index_path} holds {counted(done.documents, 'document')}")
     sys.exit(EXIT_SKIPPED if done.skipped else EXIT_OK)
 
 
@@ -171,7 +172,8 @@ def remove(index_path: str, ids: tuple[str, ...]) -> None:
         done = store.remove(list(ids))
     for missing in done.missing:
         click.echo(f"not in the index: {visible(missing)}", err=True)
-    click.echo(f"dupefind index: {len(done.removed):,} removed, {len(done.missing):,} not found")
+    with writing_stdout():
+        click.echo(f"dupefind index: {len(done.removed):,} removed, {len(done.missing):,} not found")
     sys.exit(EXIT_SKIPPED if done.missing else EXIT_OK)
 
 
@@ -187,9 +189,10 @@ def info(index_path: str, fmt: str) -> None:
             "batches": facts.batches, "segment_keys": facts.segment_keys, "bytes": facts.bytes,
             "schema_version": facts.schema_version, "texts": "stored" if facts.texts else "locations only",
             "created_by": facts.created_by, "config": facts.config}
-    if fmt == "json":
-        click.echo(json.dumps(data, indent=2))
-        return
-    for key, value in data.items():
-        shown = " ".join(f"{k}={v}" for k, v in value.items()) if isinstance(value, dict) else value
-        click.echo(f"{key:16} {shown}")
+    with writing_stdout():
+        if fmt == "json":
+            click.echo(json.dumps(data, indent=2))
+            return
+        for key, value in data.items():
+            shown = " ".join(f"{k}={v}" for k, v in value.items()) if isinstance(value, dict) else value
+            click.echo(f"{key:16} {shown}")
