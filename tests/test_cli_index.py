@@ -96,6 +96,22 @@ def test_errors_are_messages_with_exit_code_2(tmp_path: Path) -> None:
         assert result.exit_code == 2 and result.stderr.startswith("Error: ") and "Traceback" not in result.stderr
 
 
+def test_a_report_is_never_written_over_the_files_beside_the_index(tmp_path: Path) -> None:
+    """``-o INDEX-wal`` wrote the report where SQLite keeps the index's last batches: the report
+    was lost when the index next opened (or the batches with it). The files SQLite keeps beside
+    an index are refused as outputs, whether they exist or not, and nothing is written."""
+    docs = _folder(tmp_path, ["040_night_trains_return.txt"])
+    index = str(tmp_path / "i.index")
+    assert run_main(["index", "add", index, str(docs), "-j", "1"]).exit_code == 0
+    before = sorted(p.name for p in tmp_path.iterdir())
+    for suffix in ("-wal", "-shm", "-journal"):
+        for args in (["check", index, str(docs)], ["pairs", index]):
+            result = run_main(["index", *args, "--format", "json", "-o", index + suffix])
+            assert result.exit_code == 2, result.stderr
+            assert f"the index's {suffix} file" in result.stderr and "Traceback" not in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
 def test_an_index_path_that_is_a_pipe_or_a_device_is_refused_before_sqlite_opens_it(tmp_path: Path) -> None:
     """SQLite opened ``INDEX`` whatever it was: ``index add /dev/null`` left ``/dev/null-journal``

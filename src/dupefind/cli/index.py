@@ -127,6 +127,24 @@ def add(index_path: str, paths: tuple[str, ...], replace_changed: bool, location
     sys.exit(EXIT_SKIPPED if done.skipped else EXIT_OK)
 
 
+#: The files SQLite keeps beside an index while it is open: part of it (committed batches may
+#: still be in ``-wal``).
+_BESIDE = ("-wal", "-shm", "-journal")
+
+
+def _not_beside(output: str | None, index_path: str) -> None:
+    """Refuse an ``output`` that is one of the files SQLite keeps beside the index, whether or
+    not it exists yet: a report written there is lost the next time the index opens, or takes
+    the index's last batches with it."""
+    if output is None or output == "-":
+        return
+    written = os.path.realpath(output)
+    for suffix in _BESIDE:
+        if written == os.path.realpath(index_path + suffix):
+            raise click.BadParameter(f"{output} is the index's {suffix} file, part of it: a report is never written "
+                                     "over the index", param_hint="'--output'")
+
+
 @index.command()
 @click.argument("index_path", metavar="INDEX")
 @click.argument("paths", nargs=-1, required=True)
@@ -138,6 +156,7 @@ def check(index_path: str, paths: tuple[str, ...], fmt: str, output: str | None,
     new ones, as `scan` reports them; adds nothing. '-' reads JSONL from stdin."""
     fmt = report_format(fmt, output)
     check_output(output, (index_path, *paths), report_on_stdout=fmt != "rich" or not quiet)
+    _not_beside(output, index_path)
     check_stdin(paths)
     need_output(fmt, output)
     with open_index(index_path, knobs) as store, progress_bars(enabled=show_progress(fmt=fmt, output=output, quiet=quiet)) as progress:
@@ -155,6 +174,7 @@ def pairs(index_path: str, fmt: str, output: str | None, max_passages: int, max_
     """Report every pair inside INDEX: the report of a scan of all its documents."""
     fmt = report_format(fmt, output)
     check_output(output, (index_path,), report_on_stdout=fmt != "rich" or not quiet)
+    _not_beside(output, index_path)
     need_output(fmt, output)
     with open_index(index_path, knobs) as store, progress_bars(enabled=show_progress(fmt=fmt, output=output, quiet=quiet)) as progress:
         report = store.pairs(progress=progress)
