@@ -300,6 +300,20 @@ def test_compare_unusable_file_exits_2(tmp_path: Path) -> None:
         assert "Traceback" not in result.stderr
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_compare_given_a_pipe_does_not_point_at_stdin(tmp_path: Path) -> None:
+    """``dupefind compare <(curl ...) b.txt`` was told to "read JSONL from a pipe with '-'",
+    scan's hint, and ``compare - b.txt`` then said "-: no such file or folder"."""
+    a = tmp_path / "a.txt"
+    a.write_text(sample_text("040_night_trains_return.txt"), encoding="utf-8")
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    for given in (str(fifo), "-"):
+        result = run_main(["compare", given, str(a)])
+        assert result.exit_code == 2 and "'-'" not in result.stderr
+        assert "compare reads files, not pipes or standard input" in result.stderr
+
+
 def test_version() -> None:
     result = run_main(["--version"])
     assert result.exit_code == 0

@@ -4,9 +4,13 @@ codes as ``scan`` (README, "Keeping an index")."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 from conftest import SAMPLES, run_main, validate_report
 
 
@@ -90,6 +94,71 @@ def test_errors_are_messages_with_exit_code_2(tmp_path: Path) -> None:
                  ["index", "check", str(garbage), str(docs)]):
         result = run_main(args)
         assert result.exit_code == 2 and result.stderr.startswith("Error: ") and "Traceback" not in result.stderr
+
+
+def test_a_report_is_never_written_over_the_files_beside_the_index(tmp_path: Path) -> None:
+    """``-o INDEX-wal`` wrote the report where SQLite keeps the index's last batches: the report
+    was lost when the index next opened (or the batches with it). The files SQLite keeps beside
+    an index are refused as outputs, whether they exist or not, and nothing is written."""
+    docs = _folder(tmp_path, ["040_night_trains_return.txt"])
+    index = str(tmp_path / "i.index")
+    assert run_main(["index", "add", index, str(docs), "-j", "1"]).exit_code == 0
+    before = sorted(p.name for p in tmp_path.iterdir())
+    for suffix in ("-wal", "-shm", "-journal"):
+        for args in (["check", index, str(docs)], ["pairs", index]):
+            result = run_main(["index", *args, "--format", "json", "-o", index + suffix])
+            assert result.exit_code == 2, result.stderr
+            assert f"the index's {suffix} file" in result.stderr and "Traceback" not in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_an_index_path_that_is_a_pipe_or_a_device_is_refused_before_sqlite_opens_it(tmp_path: Path) -> None:
+    """SQLite opened ``INDEX`` whatever it was: ``index add /dev/null`` left ``/dev/null-journal``
+    in ``/dev``, and a FIFO was "a disk I/O error" or "an empty file"."""
+    docs = _folder(tmp_path, ["040_night_trains_return.txt"])
+    fifo = tmp_path / "pipe.index"
+    os.mkfifo(fifo)
+    for args in (["add", str(fifo), str(docs)], ["check", str(fifo), str(docs)], ["info", str(fifo)]):
+        result = run_main(["index", *args])
+        assert result.exit_code == 2, result.stderr
+        assert result.stderr == f"Error: {fifo} is a named pipe (FIFO), not an index file\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["docs", "pipe.index"]
+
+
+@pytest.mark.parametrize("name", ["archive.txt", "archive"])
+def test_an_index_inside_the_folder_it_reads_is_not_read_as_a_document(tmp_path: Path, name: str) -> None:
+    """``index add docs/archive.txt docs`` read the index it had just made as an input: "skipped
+    docs/archive.txt: binary file", exit 3, with its ``-wal`` and ``-shm`` "ignored by type"."""
+    docs = _folder(tmp_path, ["040_night_trains_return.txt", "041_overnight_train_comeback_spun.txt"])
+    index = str(docs / name)
+    added = run_main(["index", "add", index, str(docs), "-j", "1"])
+    assert added.exit_code == 0, added.stderr
+    assert "2 added, 0 replaced, 0 already there, 0 skipped in" in added.stdout
+    again = run_main(["index", "add", index, str(docs), "-j", "1"])
+    assert again.exit_code == 0 and "0 added, 0 replaced, 2 already there, 0 skipped in" in again.stdout
+    shutil.copyfile(SAMPLES / "010_elm_street_community_garden.txt", docs / "010_elm_street_community_garden.txt")
+    checked = run_main(["index", "check", index, str(docs), "-j", "1", "--format", "json"])
+    assert checked.exit_code == 3, checked.stderr  # (the two indexed documents: skipped, as ids already there)
+    assert [s["path"] for s in json.loads(checked.stdout)["skipped"]] == [
+        f"{docs}/040_night_trains_return.txt", f"{docs}/041_overnight_train_comeback_spun.txt"]
+
+
+def test_a_reader_gone_early_leaves_the_exit_code_of_the_command(tmp_path: Path) -> None:
+    """``dupefind index info INDEX | head -1`` exited 1 ("duplicates found"): click's answer to
+    a closed pipe. ``add``, ``remove`` and ``info`` end quietly with their own exit code."""
+    docs = _folder(tmp_path, ["040_night_trains_return.txt"])
+    index = str(tmp_path / "i.index")
+    for args, code in ((["add", index, str(docs), "-j", "1"], 0), (["info", index], 0),
+                       (["info", index, "--format", "json"], 0), (["remove", index, "nothing.txt"], 3),
+                       (["add", index, str(docs), str(tmp_path / "missing.txt"), "-j", "1"], 3)):
+        read, write = os.pipe()
+        os.close(read)  # the reader is gone before the first line: every write fails
+        done = subprocess.run([sys.executable, "-m", "dupefind", "index", *args], stdout=write, stderr=subprocess.PIPE,
+                              text=True, timeout=300, check=False)
+        os.close(write)
+        assert done.returncode == code, (args, done.stderr)
+        assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
 
 
 def test_locations_only_on_an_index_that_stores_texts_says_so(tmp_path: Path) -> None:

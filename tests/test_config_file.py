@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -58,6 +59,19 @@ def test_bad_files_are_errors_that_say_what_is_wrong(tmp_path: Path, text: str, 
 def test_a_missing_file_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigFileError, match="cannot read"):
         load_config_file(tmp_path / "nope.toml", known=KNOWN)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_config_file_that_is_a_pipe_or_a_device_is_refused_unread(tmp_path: Path, no_hang: None) -> None:
+    """``--config`` naming a FIFO waited for a writer for ever, and ``/dev/zero`` read until the
+    memory ran out: neither is opened for what it may hold."""
+    from conftest import run_main
+
+    fifo = tmp_path / "settings.toml"
+    os.mkfifo(fifo)
+    for path, kind in ((os.devnull, "character device"), (str(fifo), "named pipe (FIFO)")):
+        result = run_main(["scan", str(tmp_path), "--config", path, "-q"])
+        assert result.exit_code == 2 and f"{path}: cannot read: {kind}, not a regular file" in result.stderr
 
 
 def dedup_report(tmp_path: Path, *args: str) -> tuple[int, str, dict[str, object]]:

@@ -396,6 +396,27 @@ def test_a_report_for_a_closed_stdout_is_refused_not_lost(args: list[str], code:
     assert ("standard output is closed" in done.stderr) == (code == 2) and "Traceback" not in done.stderr
 
 
+@pytest.mark.parametrize("command", [["scan"], ["dedup", "-o", "KEPT"], ["index", "add", "INDEX"],
+                                     ["index", "check", "INDEX"]])
+def test_reading_a_closed_stdin_is_refused_not_taken_for_an_empty_one(tmp_path: Path, command: list[str],
+                                                                       no_hang: None) -> None:
+    """``dupefind scan - folder <&-`` read no record from ``-`` and exited 0, as if all was read;
+    it is refused before the scan (2, saying why), and nothing is written."""
+    from conftest import SAMPLES
+
+    args = [str(tmp_path / "k.jsonl") if a == "KEPT" else str(tmp_path / "i.index") if a == "INDEX" else a
+            for a in command]
+    if command[:2] == ["index", "check"]:
+        assert subprocess.run([sys.executable, "-m", "dupefind", "index", "add", args[2], str(SAMPLES), "-q"],
+                              timeout=300, check=False).returncode == 0
+    done = subprocess.run([sys.executable, "-m", "dupefind", *args, "-", str(SAMPLES)], stderr=subprocess.PIPE,
+                          stdout=subprocess.DEVNULL, text=True, preexec_fn=lambda: os.close(0), timeout=300,
+                          check=False)
+    assert done.returncode == 2, done.stderr
+    assert "standard input is closed" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "k.jsonl").exists() and (command[:2] == ["index", "check"]) == (tmp_path / "i.index").exists()
+
+
 @pytest.mark.parametrize("columns", ["0", "3", "100000"])
 def test_the_terminal_report_keeps_a_sane_width(columns: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """``COLUMNS=0`` drew nothing at all, and ``COLUMNS=100000`` padded every line to 100,000

@@ -134,6 +134,31 @@ def test_output_to_a_device_is_written_into_never_replaced(big: Path, device: st
         assert result.stderr == "Error: cannot write the report to /dev/full: No space left on device\n"
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="symbolic links need privileges there")
+def test_an_output_that_is_a_symbolic_link_is_written_through(tmp_path: Path) -> None:
+    """``-o report.json`` where ``report.json`` links to a file elsewhere writes that file, as the
+    shell's ``>`` does; the temporary file was renamed onto the link, which became a copy and
+    left the file it pointed to as it was (also ``--format parquet``, ``dedup``'s outputs)."""
+    pair = tmp_path / "in"
+    pair.mkdir()
+    for name in ("040_night_trains_return.txt", "041_overnight_train_comeback_spun.txt"):
+        shutil.copyfile(SAMPLES / name, pair / name)
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "report.json").write_text("last week's report\n", encoding="utf-8")
+    runs = {"report.json": ["scan", str(pair), "--format", "json"], "pairs.parquet": ["scan", str(pair)],
+            "kept.jsonl": ["dedup", str(pair), "--removed", str(tmp_path / "removed.jsonl")]}
+    for name, args in runs.items():
+        link = tmp_path / name
+        link.symlink_to(shared / name)  # (pairs.parquet and kept.jsonl: links to files not made yet)
+        result = run_main([*args, "-o", str(link), "-j", "1", "-q"])
+        assert result.exit_code == 0, result.stderr
+        assert link.is_symlink() and os.readlink(link) == str(shared / name)
+    assert json.loads((shared / "report.json").read_text(encoding="utf-8"))["summary"]["pairs"] == 1
+    assert (shared / "pairs.parquet").read_bytes().startswith(b"PAR1")
+    assert len((shared / "kept.jsonl").read_text(encoding="utf-8").splitlines()) == 1
+
+
 FILE_SIZE_LIMIT = """
 import resource, signal, sys
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG instead

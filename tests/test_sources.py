@@ -14,7 +14,7 @@ from conftest import SAMPLES, sample_text
 import dupefind
 from dupefind import Config
 from dupefind.models import Skipped
-from dupefind.sources import STDIN, Record, load_text, open_inputs, read_records
+from dupefind.sources import STDIN, Record, Unit, load_text, open_inputs, plan_reading, read_records, read_unit
 
 ARTICLE = sample_text("040_night_trains_return.txt")
 
@@ -489,6 +489,21 @@ def test_a_file_larger_than_the_limit_is_skipped_unread(tmp_path: Path, monkeypa
     assert list(records) == [str(tmp_path / "big.txt")] and not skipped
 
 
+def test_a_file_that_grows_past_the_limit_after_it_was_measured_is_skipped_not_read_whole(tmp_path: Path) -> None:
+    """The limit was checked on the size the walk saw, and the file then read whole: one that grew
+    meanwhile (a log, a file replaced), or one whose size the file system does not tell
+    (``/proc/kallsyms``: 0 bytes, then megabytes), was read past ``--max-document-mb``."""
+    path = write(tmp_path / "growing.txt", ARTICLE)
+    units = [u for u in plan_reading([str(path)], max_bytes=MIB) if isinstance(u, Unit)]
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write("x" * MIB)  # after the walk measured it
+    assert list(read_unit(units[0])) == [Skipped(str(path), "too large to read as one document (1.0 MB; the limit is "
+                                                            "1 MB, set by --max-document-mb)")]
+    with open(path, "r+b") as handle:
+        handle.truncate(len(ARTICLE.encode()) + 10)  # shrunk below the limit again: read
+    assert [r.id for r in read_unit(units[0]) if isinstance(r, Record)] == [str(path)]
+
+
 def test_a_jsonl_line_larger_than_the_limit_is_skipped_and_the_others_read(tmp_path: Path) -> None:
     huge = json.dumps({"id": "huge", "text": "word " * (3 * MIB // 5)})  # ~3 MiB, never held whole
     lines = [json.dumps({"id": "first", "text": ARTICLE}), huge, json.dumps({"id": "after", "text": ARTICLE}),
@@ -582,6 +597,10 @@ def test_a_files_id_does_not_depend_on_how_its_folder_is_spelled(tmp_path: Path,
     assert list(read(["./d.jsonl"])[0]) == ["d.jsonl:1"]  # a missing JSONL id names the file the same way
     assert list(read(["arts/sub/../x.txt"])[0]) == ["arts/sub/../x.txt"]  # '..' is not resolved
     assert list(read([f"{tmp_path}/./arts/x.txt"])[0]) == [f"{tmp_path}/arts/x.txt"]  # absolute stays absolute
+    monkeypatch.chdir(tmp_path / "arts")  # the current folder: its '.' is dropped too (it gave ./x.txt)
+    for spelling in [".", "./", ".//."]:
+        assert list(read([spelling])[0]) == ["x.txt", "sub/y.txt"], spelling
+    assert list(read(["sub/y.txt", "."])[0]) == ["sub/y.txt", "x.txt"]  # one file, one id, named or found
 
 
 def test_a_number_id_is_named_as_the_line_writes_it(tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import DupefindError
+from .walk import open_regular
 
 DEDICATED = "dupefind.toml"
 PYPROJECT = "pyproject.toml"
@@ -101,8 +102,10 @@ def load_config_file(path: Path | str, *, known: Collection[str]) -> ConfigFile:
 
 
 def _read(path: Path) -> dict[str, Any]:
+    """The TOML of ``path``, a regular file: a named pipe (which would wait for a writer) or
+    a device (``/dev/zero`` never ends) is refused, not read."""
     try:
-        with open(path, "rb") as handle:
+        with open_regular(str(path)) as handle:
             return tomllib.load(handle)
     except OSError as error:
         raise ConfigFileError(path, f"cannot read: {error.strerror or error}") from None

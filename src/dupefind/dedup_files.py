@@ -12,7 +12,7 @@ from contextlib import ExitStack, contextmanager, suppress
 from typing import IO
 
 from .errors import DupefindError
-from .files import inside, ordinary_mode, same_file, special_file
+from .files import inside, ordinary_mode, same_file, special_file, written_path
 from .sources import STDIN
 
 
@@ -95,7 +95,7 @@ def atomic_files(targets: Sequence[str]) -> Iterator[list[IO[bytes] | Pipe]]:
                 if special_file(target):
                     files.append(("", Pipe(open(target, "wb"), stdout=False)))  # noqa: SIM115  # closed below
                     continue
-                fd, temporary = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(target)),
+                fd, temporary = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(written_path(target))),
                                                  prefix=".dupefind-", suffix=".tmp")
                 files.append((temporary, stack.enter_context(os.fdopen(fd, "wb"))))
         except OSError as error:
@@ -111,7 +111,7 @@ def atomic_files(targets: Sequence[str]) -> Iterator[list[IO[bytes] | Pipe]]:
             for (temporary, _), target in zip(files, targets):
                 if temporary:
                     ordinary_mode(temporary)
-                    os.replace(temporary, target)
+                    os.replace(temporary, written_path(target))
         except OSError as error:
             _clean(files)
             raise OutputError(f"cannot write the dedup output: {error.strerror or error}") from None

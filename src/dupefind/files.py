@@ -16,6 +16,13 @@ def special_file(path: str) -> bool:
         return False
 
 
+def written_path(path: str) -> str:
+    """The file an output named ``path`` is written to: the target of a symbolic link (written
+    through, as the shell's ``>`` does; a new file renamed onto the link would replace the link
+    and leave its target as it was), otherwise ``path``."""
+    return os.path.realpath(path) if os.path.islink(path) else path
+
+
 def same_file(one: str, other: str) -> bool:
     """Whether two paths name one file (the same path, a link to it, or a hard link)."""
     if os.path.realpath(one) == os.path.realpath(other):

@@ -62,7 +62,8 @@ class Unit:
     in_folder: bool = False
     """Found by a folder walk (a guessed file that is not text is then ignored, not skipped)."""
     max_bytes: int = 0
-    """For a Parquet row group: a row whose text holds more bytes is skipped unread (0: no limit)."""
+    """For a Parquet row group: a row whose text holds more bytes is skipped unread; for a file
+    read as one document, a file found to hold more when read (0: no limit)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,7 +215,11 @@ def read_unit(unit: Unit, *, id_field: str = "id", text_field: str = "text") -> 
             yield from _read_parquet(unit, id_field=id_field, text_field=text_field)
             return
         with open_regular(unit.path) as handle:
-            data = handle.read()
+            data = handle.read(unit.max_bytes + 1 if unit.max_bytes else -1)
+            if unit.max_bytes and len(data) > unit.max_bytes:  # grown since it was measured, or a file
+                # whose size the file system does not tell (/proc/kallsyms: 0 bytes, and megabytes read)
+                yield Skipped(unit.shown, too_large(os.fstat(handle.fileno()).st_size, unit.max_bytes))
+                return
         text, encoding = _decode_guessed(data) if unit.guessed else decode(data)
         if unit.kind == "html":
             text = html_to_text(text)
@@ -313,9 +318,10 @@ def _missing(given: str, error: OSError) -> str:
 
 
 def too_large(size: int, max_bytes: int) -> str:
-    """Why a document of ``size`` bytes is not read."""
-    return (f"too large to read as one document ({size / 2**20:,.1f} MB; the limit is {max_bytes >> 20} MB, "
-            "set by --max-document-mb)")
+    """Why a document of ``size`` bytes is not read (``size`` no more than ``max_bytes``: a file
+    found to hold more when read than its size said)."""
+    held = f"{size / 2**20:,.1f} MB" if size > max_bytes else "more when read than its size said"
+    return f"too large to read as one document ({held}; the limit is {max_bytes >> 20} MB, set by --max-document-mb)"
 
 
 def read_kind(path: str, *, jsonl: bool = False) -> str | None:
@@ -341,7 +347,8 @@ def _plan_file(found: Found, *, jsonl: bool = False, in_folder: bool = False,
         elif max_bytes and found.size > max_bytes:
             yield Skipped(found.shown, too_large(found.size, max_bytes))
         else:
-            yield Unit(found.path, found.shown, kind, found.size, guessed=not suffix, in_folder=in_folder)
+            yield Unit(found.path, found.shown, kind, found.size, guessed=not suffix, in_folder=in_folder,
+                       max_bytes=max_bytes)
     except OSError as error:
         yield Skipped(found.shown, f"cannot read: {why(error)}")
     except NotText as error:

@@ -140,20 +140,21 @@ def walk(root: str, *, include: Sequence[str] = (), exclude: Sequence[str] = (),
             if entry.name.startswith(".") or _hadoop_hidden(entry):
                 continue  # hidden files and folders (.git, .cache), Spark's markers, are not content
             relative = prefix + entry.name
+            path = entry.name if folder == os.curdir else entry.path  # (``x.txt`` under ``.``, not ``./x.txt``)
             if _matches(relative, entry.name, exclude):
                 continue
-            shown = shown_name(entry.path)
+            shown = shown_name(path)
             try:
                 info = entry.stat(follow_symlinks=False)
                 if stat.S_ISLNK(info.st_mode):
-                    target = _link_target(entry.path, real_root, follow_symlinks)
+                    target = _link_target(path, real_root, follow_symlinks)
                     if target is None:
                         continue  # a link inside the folder: its target is read under its own name
                     if isinstance(target, str):
                         # A link not followed is skipped with its reason; but a file link the
                         # include globs leave out is passed over as its file would be.
                         if not (include and not _matches(relative, entry.name, include)
-                                and not os.path.isdir(entry.path)):
+                                and not os.path.isdir(path)):
                             yield Skipped(shown, target)
                         continue
                     info = target
@@ -165,11 +166,11 @@ def walk(root: str, *, include: Sequence[str] = (), exclude: Sequence[str] = (),
                     yield Skipped(shown, "folder already scanned under another name (a loop), not scanned again")
                 else:
                     walked.add((info.st_dev, info.st_ino))
-                    subfolders.append((entry.path, relative + "/"))
+                    subfolders.append((path, relative + "/"))
             elif include and not _matches(relative, entry.name, include):
                 continue
             elif stat.S_ISREG(info.st_mode):
-                yield Found(entry.path, shown, info.st_size)
+                yield Found(path, shown, info.st_size)
             else:
                 yield Skipped(shown, not_regular(info.st_mode))
         stack.extend(reversed(subfolders))  # visit subfolders in name order, depth first

@@ -28,7 +28,7 @@ from rich.progress import Progress as ProgressBars
 from ..catalog import Progress
 from ..config import SCHEMES, Config
 from ..errors import ConfigError
-from ..files import inside, ordinary_mode, special_file
+from ..files import inside, ordinary_mode, special_file, written_path
 from ..parallel import CLOSED_STREAMS
 from ..sources import STDIN, Record, read_kind, read_records
 from ..walk import shown_name, why
@@ -228,6 +228,10 @@ def build_config(knobs: dict[str, Any]) -> Config:
         raise click.BadParameter(error.problem + set_in(error.field), param_hint=f"'{option}'") from None
 
 
+#: What :func:`~dupefind.sources.read_records` adds to the reason a pipe named as a path is skipped.
+_PIPE_HINT = " (read JSONL from a pipe with '-')"
+
+
 def read_one(path: str, *, max_bytes: int = 0, param_hint: str | None = None) -> str:
     """The one document a file holds (``compare``'s inputs): a JSONL or Parquet file of several
     records is refused, not read for its first one alone. ``param_hint`` names the argument
@@ -235,7 +239,10 @@ def read_one(path: str, *, max_bytes: int = 0, param_hint: str | None = None) ->
     found: str | None = None
     for item in read_records([path], max_bytes=max_bytes):
         if not isinstance(item, Record):
-            raise click.BadParameter(f"{item.path}: {item.reason}", param_hint=param_hint)
+            reason = item.reason.removesuffix(_PIPE_HINT)  # (scan's hint: compare reads no '-')
+            if reason.startswith("named pipe") or path == STDIN:
+                reason += " (compare reads files, not pipes or standard input: save the text to a file)"
+            raise click.BadParameter(f"{item.path}: {reason}", param_hint=param_hint)
         if found is not None:
             raise click.BadParameter(f"{shown_name(path)} holds more than one document (records of a JSONL or Parquet "
                                      "file): compare takes one document per file; scan the file to compare its records",
@@ -396,6 +403,15 @@ def _output_path(ctx: click.Context, param: click.Parameter, value: str | None) 
     return None if value == "-" else value
 
 
+def check_stdin(paths: Sequence[str]) -> None:
+    """Refuse, before the scan, ``-`` when the caller closed standard input (``<&-``, a daemon's):
+    it would be read as an empty stream, and its records lost while the exit code said all went
+    well (as a report for a closed stdout is refused)."""
+    if STDIN in paths and "stdin" in CLOSED_STREAMS:
+        raise click.ClickException("standard input is closed: '-' has nothing to read (give it the JSONL, "
+                                   "or leave '-' out)")
+
+
 def check_output(output: str | None, inputs: Sequence[str] = (), *, option: str = "'--output'",
                  report_on_stdout: bool = True) -> None:
     """Fail before scanning, not after, when the report could not be written, or would be
@@ -407,7 +423,7 @@ def check_output(output: str | None, inputs: Sequence[str] = (), *, option: str 
             raise click.ClickException("standard output is closed: the report has nowhere to go (give --output FILE, "
                                    "or --quiet for the exit code alone)")
         return
-    folder = os.path.dirname(os.path.abspath(output))
+    folder = os.path.dirname(os.path.abspath(written_path(output)))
     if not os.path.isdir(folder):
         raise click.BadParameter(f"folder {shown_name(folder)} does not exist", param_hint=option)
     if (given := _input_at(output, inputs)) is not None:
@@ -482,7 +498,8 @@ def write_report(path: str, text: str | Iterable[str]) -> None:
 def write_atomically(path: str, text: str | Iterable[str]) -> None:
     """Write a temporary file next to ``path`` and rename it over ``path``; on any failure the
     temporary file is removed and ``path`` is left as it was."""
-    folder = os.path.dirname(os.path.abspath(path))
+    target = written_path(path)
+    folder = os.path.dirname(os.path.abspath(target))
     try:
         fd, temporary = tempfile.mkstemp(dir=folder, prefix=".dupefind-", suffix=".tmp")
     except OSError as error:
@@ -491,7 +508,7 @@ def write_atomically(path: str, text: str | Iterable[str]) -> None:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             ordinary_mode(temporary)  # mkstemp makes 0600
             handle.writelines([text] if isinstance(text, str) else text)
-        os.replace(temporary, path)
+        os.replace(temporary, target)
     except OSError as error:
         _remove(temporary)
         raise click.ClickException(f"cannot write the report to {shown_name(path)}: {why(error)}") from None

@@ -16,7 +16,16 @@ from ..files import same_file
 from ..report.json_report import report_json_chunks
 from ..report.terminal import counted
 from ..report.terminal_escape import visible_name
-from .common import EXIT_OK, EXIT_SKIPPED, build_config, check_output, emit, live_progress, progress_bars
+from .common import (
+    EXIT_OK,
+    EXIT_SKIPPED,
+    build_config,
+    check_output,
+    check_stdin,
+    emit,
+    live_progress,
+    progress_bars,
+)
 from .config_option import config_file_option, config_sources
 from .scan import scan as scan_command
 
@@ -36,6 +45,7 @@ def _dedup(paths: tuple[str, ...], output: str, removed: str | None, keep: str, 
     to its group) to --removed FILE, as JSONL, or as Parquet with the input's schema (a file
     named *.parquet, or --output-format parquet); records are passed through as they came."""
     config = build_config(knobs)
+    check_stdin(paths)
     if [output, removed, report].count("-") > 1:
         raise click.UsageError("only one of --output, --removed and --report can go to stdout ('-')")
     if "-" in (output, removed, report):

@@ -25,11 +25,13 @@ from .common import (
     EXIT_SKIPPED,
     build_config,
     check_output,
+    check_stdin,
     config_options,
     exit_with,
     progress_bars,
     report_format,
     show_progress,
+    writing_stdout,
 )
 from .config_option import config_file_option, set_in
 from .output import need_output, show_report
@@ -112,16 +114,35 @@ def open_index(path: str, knobs: dict[str, Any], *, create: bool = False, keep_t
 def add(index_path: str, paths: tuple[str, ...], replace_changed: bool, locations_only: bool, quiet: bool,
         **knobs: Any) -> None:
     """Add the documents under PATH... to INDEX (made when missing); '-' reads JSONL from stdin."""
+    check_stdin(paths)
     with open_index(index_path, knobs, create=True, keep_texts=False if locations_only else None) as store, \
             progress_bars(enabled=not quiet) as progress:
         done = store.add(list(paths), replace_changed=replace_changed, progress=progress)
     for skipped in done.skipped if not quiet else ():
         click.echo(f"skipped {visible(skipped.path)}: {visible(skipped.reason)}", err=True)
-    click.echo(f"dupefind index: {done.added:,} added, {done.replaced:,} replaced, {done.unchanged:,} already "
-               f"there, {len(done.skipped):,} skipped{f', {len(done.ignored):,} ignored by type' if done.ignored else ''} "
-               f"in {done.seconds:.1f} s; {index_path} holds "
-               f"{counted(done.documents, 'document')}")
+    with writing_stdout():  # (a reader gone early, `| head -0`: the exit code still says how the add went)
+        click.echo(f"dupefind index: {done.added:,} added, {done.replaced:,} replaced, {done.unchanged:,} already "
+                   f"there, {len(done.skipped):,} skipped{f', {len(done.ignored):,} ignored by type' if done.ignored else ''} "
+                   f"in {done.seconds:.1f} s; {index_path} holds {counted(done.documents, 'document')}")
     sys.exit(EXIT_SKIPPED if done.skipped else EXIT_OK)
+
+
+#: The files SQLite keeps beside an index while it is open: part of it (committed batches may
+#: still be in ``-wal``).
+_BESIDE = ("-wal", "-shm", "-journal")
+
+
+def _not_beside(output: str | None, index_path: str) -> None:
+    """Refuse an ``output`` that is one of the files SQLite keeps beside the index, whether or
+    not it exists yet: a report written there is lost the next time the index opens, or takes
+    the index's last batches with it."""
+    if output is None or output == "-":
+        return
+    written = os.path.realpath(output)
+    for suffix in _BESIDE:
+        if written == os.path.realpath(index_path + suffix):
+            raise click.BadParameter(f"{output} is the index's {suffix} file, part of it: a report is never written "
+                                     "over the index", param_hint="'--output'")
 
 
 @index.command()
@@ -135,6 +156,8 @@ def check(index_path: str, paths: tuple[str, ...], fmt: str, output: str | None,
     new ones, as `scan` reports them; adds nothing. '-' reads JSONL from stdin."""
     fmt = report_format(fmt, output)
     check_output(output, (index_path, *paths), report_on_stdout=fmt != "rich" or not quiet)
+    _not_beside(output, index_path)
+    check_stdin(paths)
     need_output(fmt, output)
     with open_index(index_path, knobs) as store, progress_bars(enabled=show_progress(fmt=fmt, output=output, quiet=quiet)) as progress:
         report = store.check(list(paths), progress=progress)
@@ -151,6 +174,7 @@ def pairs(index_path: str, fmt: str, output: str | None, max_passages: int, max_
     """Report every pair inside INDEX: the report of a scan of all its documents."""
     fmt = report_format(fmt, output)
     check_output(output, (index_path,), report_on_stdout=fmt != "rich" or not quiet)
+    _not_beside(output, index_path)
     need_output(fmt, output)
     with open_index(index_path, knobs) as store, progress_bars(enabled=show_progress(fmt=fmt, output=output, quiet=quiet)) as progress:
         report = store.pairs(progress=progress)
@@ -168,7 +192,8 @@ def remove(index_path: str, ids: tuple[str, ...]) -> None:
         done = store.remove(list(ids))
     for missing in done.missing:
         click.echo(f"not in the index: {visible(missing)}", err=True)
-    click.echo(f"dupefind index: {len(done.removed):,} removed, {len(done.missing):,} not found")
+    with writing_stdout():
+        click.echo(f"dupefind index: {len(done.removed):,} removed, {len(done.missing):,} not found")
     sys.exit(EXIT_SKIPPED if done.missing else EXIT_OK)
 
 
@@ -184,9 +209,10 @@ def info(index_path: str, fmt: str) -> None:
             "batches": facts.batches, "segment_keys": facts.segment_keys, "bytes": facts.bytes,
             "schema_version": facts.schema_version, "texts": "stored" if facts.texts else "locations only",
             "created_by": facts.created_by, "config": facts.config}
-    if fmt == "json":
-        click.echo(json.dumps(data, indent=2))
-        return
-    for key, value in data.items():
-        shown = " ".join(f"{k}={v}" for k, v in value.items()) if isinstance(value, dict) else value
-        click.echo(f"{key:16} {shown}")
+    with writing_stdout():
+        if fmt == "json":
+            click.echo(json.dumps(data, indent=2))
+            return
+        for key, value in data.items():
+            shown = " ".join(f"{k}={v}" for k, v in value.items()) if isinstance(value, dict) else value
+            click.echo(f"{key:16} {shown}")

@@ -17,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 
 from ..config import Config
 from ..errors import DupefindError
-from ..files import ordinary_mode, special_file
+from ..files import ordinary_mode, special_file, written_path
 from ..models import Report
 from ..report.csv_report import report_csv_chunks, write_pairs_parquet
 from ..report.html import report_html_chunks
@@ -54,7 +54,8 @@ def write_parquet(report: Report, output: str) -> None:
     a device or a pipe (copied from a temporary file: the Parquet writer seeks, and deletes the
     path it was given when it fails; a device or a pipe is never replaced or removed)."""
     special = special_file(output)
-    folder = tempfile.gettempdir() if special else os.path.dirname(os.path.abspath(output))
+    written = written_path(output)
+    folder = tempfile.gettempdir() if special else os.path.dirname(os.path.abspath(written))
     fd, temporary = tempfile.mkstemp(dir=folder, prefix=".dupefind-", suffix=".parquet")
     os.close(fd)
     try:
@@ -64,7 +65,7 @@ def write_parquet(report: Report, output: str) -> None:
                 shutil.copyfileobj(source, target)
         else:
             ordinary_mode(temporary)
-            os.replace(temporary, output)
+            os.replace(temporary, written)
     except OSError as error:
         raise click.FileError(output, hint=why(error)) from None
     except DupefindError as error:

@@ -15,6 +15,7 @@ from .common import (
     DEFAULT,
     build_config,
     check_output,
+    check_stdin,
     config_options,
     exit_with,
     progress_bars,
@@ -56,6 +57,7 @@ def scan(paths: tuple[str, ...], fmt: str, output: str | None, max_passages: int
     config = build_config(knobs)
     fmt = report_format(fmt, output)
     check_output(output, paths, report_on_stdout=fmt != "rich" or not quiet)
+    check_stdin(paths)
     need_output(fmt, output)
     if (note := compiling_note()) is not None:
         click.echo(f"dupefind: {note}", err=True)

@@ -166,11 +166,22 @@ class Index:
     def _plan(self, given: Sequence[str], real: Sequence[str]) -> tuple[list[list[Unit]], list[Skipped], int]:
         config = self.config
         names = {r: STDIN for g, r in zip(given, real) if g == STDIN}
-        units = list(plan_reading(real, include=config.include, exclude=config.exclude,
-                                  follow_symlinks=config.follow_symlinks, shown_as=names,
-                                  max_bytes=config.max_document_bytes))
+        units = [u for u in plan_reading(real, include=config.include, exclude=config.exclude,
+                                         follow_symlinks=config.follow_symlinks, shown_as=names,
+                                         max_bytes=config.max_document_bytes) if not self._own_file(u)]
         tasks = list(plan_tasks(u for u in units if isinstance(u, Unit)))
         return tasks, [u for u in units if isinstance(u, Skipped)], sum(u.size for t in tasks for u in t)
+
+    def _own_file(self, found: Unit | Skipped) -> bool:
+        """Whether a folder's walk found the index itself, or the files SQLite keeps beside it
+        (``-wal``, ``-shm``, ``-journal``): they are passed over, not read as documents (the
+        index, binary, was "skipped", and the exit code said an input could not be read)."""
+        if isinstance(found, Unit) and not found.in_folder:
+            return False  # named on the command line: read (and skipped) as asked
+        path = found.path if isinstance(found, Unit) else found.path if found.ignored else ""
+        own = self._store.path
+        return bool(path) and os.path.realpath(path) in {os.path.realpath(own + end) for end in ("", "-wal", "-shm",
+                                                                                                    "-journal")}
 
     def _first_pass(self, *, keep_texts: bool) -> partial[IndexBatch]:
         c = self.config

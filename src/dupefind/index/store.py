@@ -24,6 +24,7 @@ import numpy.typing as npt
 from ..candidates import held_flags
 from ..errors import IndexFileError
 from ..models import Document, Location
+from ..walk import file_kind
 from .records import Bands, Entry, Keys, Sketch, Stored
 from .schema import APPLICATION_ID, migrate, rollback, schema_version
 
@@ -106,6 +107,8 @@ class Store:
             raise IndexFileError(f"no index at {path} (make one with `dupefind index add {path} PATH...`)")
         if exists and os.path.isdir(path):
             raise IndexFileError(f"{path} is a folder, not an index file")
+        if exists and not os.path.isfile(path):  # SQLite would open it, and make a journal beside /dev/null
+            raise IndexFileError(f"{path} is a {file_kind(os.stat(path).st_mode)}, not an index file")
         if exists and not create and os.path.getsize(path) == 0:  # (what a truncated index looks like)
             raise IndexFileError(f"{path} is an empty file, not an index (make one with `dupefind index add {path} "
                                  "PATH...`)")
