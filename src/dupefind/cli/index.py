@@ -16,7 +16,7 @@ import click
 from click.core import ParameterSource
 
 from ..errors import IndexConfigError
-from ..index import FINGERPRINT_OPTIONS, Index
+from ..index import BESIDE, FINGERPRINT_OPTIONS, Index
 from ..jit import compiling_note
 from ..report.terminal import counted, visible
 from .common import (
@@ -127,11 +127,6 @@ def add(index_path: str, paths: tuple[str, ...], replace_changed: bool, location
     sys.exit(EXIT_SKIPPED if done.skipped else EXIT_OK)
 
 
-#: The files SQLite keeps beside an index while it is open: part of it (committed batches may
-#: still be in ``-wal``).
-_BESIDE = ("-wal", "-shm", "-journal")
-
-
 def _not_beside(output: str | None, index_path: str) -> None:
     """Refuse an ``output`` that is one of the files SQLite keeps beside the index, whether or
     not it exists yet: a report written there is lost the next time the index opens, or takes
@@ -139,7 +134,7 @@ def _not_beside(output: str | None, index_path: str) -> None:
     if output is None or output == "-":
         return
     written = os.path.realpath(output)
-    for suffix in _BESIDE:
+    for suffix in BESIDE:
         if written == os.path.realpath(index_path + suffix):
             raise click.BadParameter(f"{output} is the index's {suffix} file, part of it: a report is never written "
                                      "over the index", param_hint="'--output'")

@@ -8,5 +8,6 @@ from __future__ import annotations
 
 from .records import Added, IndexInfo, Removed
 from .runner import FINGERPRINT_OPTIONS, Index
+from .store import BESIDE
 
-__all__ = ["FINGERPRINT_OPTIONS", "Added", "Index", "IndexInfo", "Removed"]
+__all__ = ["BESIDE", "FINGERPRINT_OPTIONS", "Added", "Index", "IndexInfo", "Removed"]

@@ -33,7 +33,7 @@ from .catalogs import Member, checked_catalog, members, stored_bands, whole_cata
 from .commons import all_keys, clean_entries, document_counts, restate
 from .records import Added, Bands, Entry, IndexInfo, Keys, Removed, Stored
 from .schema import schema_version
-from .store import Store
+from .store import Store, index_files
 from .texts import IndexBatch, IndexTexts, index_task, share, unshare
 
 #: ``check`` runs in the calling process when its input is at most this many bytes (about 4,000
@@ -179,9 +179,7 @@ class Index:
         if isinstance(found, Unit) and not found.in_folder:
             return False  # named on the command line: read (and skipped) as asked
         path = found.path if isinstance(found, Unit) else found.path if found.ignored else ""
-        own = self._store.path
-        return bool(path) and os.path.realpath(path) in {os.path.realpath(own + end) for end in ("", "-wal", "-shm",
-                                                                                                    "-journal")}
+        return bool(path) and os.path.realpath(path) in {os.path.realpath(name) for name in index_files(self._store.path)}
 
     def _first_pass(self, *, keep_texts: bool) -> partial[IndexBatch]:
         c = self.config

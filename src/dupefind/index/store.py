@@ -28,6 +28,15 @@ from ..walk import file_kind
 from .records import Bands, Entry, Keys, Sketch, Stored
 from .schema import APPLICATION_ID, migrate, rollback, schema_version
 
+#: The files SQLite keeps beside an index (its write-ahead log, shared memory, rollback
+#: journal): part of it while it is open, and committed batches may still be in ``-wal``.
+BESIDE = ("-wal", "-shm", "-journal")
+
+
+def index_files(path: str) -> list[str]:
+    """The index at ``path`` and the files SQLite keeps beside it (:data:`BESIDE`)."""
+    return [path] + [path + suffix for suffix in BESIDE]
+
 #: Waiting for another writer's batch, at most this many seconds.
 BUSY_SECONDS = 60
 #: Bytes per page of a new index: a compressed article (~2 KB) is one row of the ``texts``
@@ -220,9 +229,9 @@ class Store:
                 if self.db.execute("SELECT count(*) FROM documents").fetchone()[0]:
                     return  # committed batches: kept, as after any interrupted add
         self.close()
-        for suffix in ("", "-wal", "-shm", "-journal"):
+        for name in index_files(self.path):
             with contextlib.suppress(OSError):
-                os.unlink(self.path + suffix)
+                os.unlink(name)
 
     # --- meta -----------------------------------------------------------------------------
 

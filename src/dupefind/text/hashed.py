@@ -6,8 +6,9 @@ segments the words fall in are enough to shingle, fingerprint and count boilerpl
 text that is ASCII once its punctuation and spaces are (nearly every English article), both
 come straight from the bytes with numpy, many times faster than building strings; anything
 else goes through :func:`~dupefind.text.tokenize`. Either way a word's hash is that of its
-normalised UTF-8 bytes (:func:`~dupefind.text.word_hashes`), so the two paths agree exactly
-(``tests/test_text.py``).
+normalised UTF-8 bytes (:func:`~dupefind.text.word_hashes`), and its stem's that of its first
+:data:`~dupefind.text.STEM` characters (:func:`~dupefind.text.stem_hashes`), so the two paths
+agree exactly (``tests/test_text.py``).
 """
 
 from __future__ import annotations
