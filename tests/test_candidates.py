@@ -279,18 +279,26 @@ def test_buckets_made_from_signatures_are_the_buckets_of_the_band_keys(max_bucke
         assert buckets > 10 and len(expected_pairs) > 3
 
 
+@pytest.mark.parametrize("in_order", [False, True])
 @pytest.mark.parametrize(("keys_drawn", "max_bucket"), [(50, 0), (50, 4), (3_000, 0), (40_000, 6)])
-def test_buckets_spread_by_key_bits_are_the_buckets_of_the_rule(keys_drawn: int, max_bucket: int) -> None:
+def test_buckets_spread_by_key_bits_are_the_buckets_of_the_rule(keys_drawn: int, max_bucket: int,
+                                                                  in_order: bool) -> None:
     """``bucket_rows`` (keys spread into parts and slots by their bits, each slot sorted on its
     own) gives the buckets of the rule written plainly: per band and key, the documents holding
     it, each by its two lowest rows, when two to ``max_bucket`` documents hold it. With few keys
     and many, a key held by a tenth of the rows (a long run in one slot), documents holding a
-    key with three rows or more, two views and three bands, with and without a cap."""
+    key with three rows or more, two views and three bands, with and without a cap; the keys in
+    no order, and in a scan's (each document's rows together and ascending, documents
+    ascending: the buckets' members are then read without lookups)."""
     count = 4 * keys_drawn
     values = RNG.integers(0, max(2, keys_drawn // 3), count).astype(np.uint64)
     values[: count // 10] = 7
-    keys = BandKeys(RNG.integers(0, 2, count).astype(np.uint8), RNG.permutation(count).astype(np.intp),
-                    RNG.integers(0, max(3, keys_drawn // 10), count).astype(np.intp),
+    documents = RNG.integers(0, max(3, keys_drawn // 10), count).astype(np.intp)
+    rows = RNG.permutation(count).astype(np.intp)
+    if in_order:
+        documents.sort()
+        rows = np.arange(count, dtype=np.intp)
+    keys = BandKeys(RNG.integers(0, 2, count).astype(np.uint8), rows, documents,
                     RNG.integers(0, 3, count).astype(np.uint16), values)
     for view in (0, 1):
         rows, documents, starts, sizes = bucket_rows(keys, view, View("v", "words", 3, 0, 16, 0.5, 0.0,

@@ -22,7 +22,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -91,7 +91,12 @@ if CACHE_DIR:
 # on stdout at the end of every run (under --color never too); no numba message is ever shown.
 os.environ.setdefault("NUMBA_DISABLE_ERROR_MESSAGE_HIGHLIGHTING", "1")
 
+from llvmlite import ir  # noqa: E402
 from numba import njit  # noqa: E402 - numba reads NUMBA_CACHE_DIR as it is imported
+from numba.core import cgutils, types  # noqa: E402
+
+_cgutils: Any = cgutils  # (numba's helpers are untyped)
+from numba.extending import intrinsic  # noqa: E402
 
 _KERNELS: list[Any] = []
 
@@ -131,3 +136,38 @@ def compiling_note() -> str | None:
         return ("compiling the fast paths (~30 s; no writable cache folder, so on every run: "
                 "set NUMBA_CACHE_DIR to a writable folder to keep them)...")
     return None if is_warm() else "compiling the fast paths (once, ~30 s)..."
+
+
+#: Cache lines :func:`prefetch_row` asks for (a signature row of 128 16-bit values is four).
+_PREFETCH_LINES = 4
+
+
+@intrinsic
+def _prefetch_row(typingctx: Any, array: Any, row: Any) -> Any:  # pragma: no cover - compiled
+    """In a kernel: ask the processor to bring the first :data:`_PREFETCH_LINES` cache lines of
+    row ``row`` of a 2-D ``array`` into its caches, and go on at once (LLVM's
+    ``llvm.prefetch``, a hint: nothing is read, no result changes). A loop over rows scattered
+    through a large array (the rows of LSH buckets) waits on memory for most of its time; asked
+    for a few rows ahead, they are there when it reaches them. ``row`` must be a row of the array."""
+    if not (isinstance(array, types.Array) and array.ndim == 2 and isinstance(row, types.Integer)):
+        return None
+
+    def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+        array_type = signature.args[0]
+        made = context.make_array(array_type)(context, builder, args[0])
+        first = _cgutils.get_item_pointer(context, builder, array_type, made,
+                                         [args[1], context.get_constant(types.intp, 0)])
+        byte = ir.IntType(8).as_pointer()
+        word = ir.IntType(32)
+        start = builder.bitcast(first, byte)
+        hint = builder.module.declare_intrinsic("llvm.prefetch", [byte],
+                                                ir.FunctionType(ir.VoidType(), [byte, word, word, word]))
+        for line in range(_PREFETCH_LINES):  # read (0), keep in every cache level (3), data (1)
+            builder.call(hint, [builder.gep(start, [ir.Constant(ir.IntType(64), 64 * line)]),
+                                word(0), word(3), word(1)])
+        return context.get_dummy_value()
+
+    return types.void(array, row), codegen
+
+
+prefetch_row = cast("Callable[[Any, int], None]", _prefetch_row)  # called in kernels with an array and a row

@@ -77,8 +77,21 @@ def _signature_buckets(signatures: SignatureRows, owners: npt.NDArray[np.intp], 
                        start: int, stop: int, rows_per_band: int, most: np.intp,
                        document_count: int) -> Buckets:  # pragma: no cover - compiled
     """:func:`signature_buckets`: each chosen row's keys of bands ``start``-``stop`` made in the
-    order :func:`band_keys` lists them (row by row, band by band) and counted into parts, then
-    spread into their parts with their row and document, then :func:`_buckets_of_parts`."""
+    order :func:`band_keys` lists them (row by row, band by band) and counted into parts
+    (:func:`_made_keys`), then spread into their parts with their row and document
+    (:func:`_spread_keys`), then :func:`_buckets_of_parts`. (Three kernels, not one: the same
+    loops written in one ran a third slower, measured in benchmarks/RESULTS.md.)"""
+    made, firsts, top = _made_keys(signatures, chosen, start, stop, rows_per_band)
+    part_keys, part_documents, part_rows = _spread_keys(made, firsts, top, owners, chosen, max(0, stop - start))
+    made = np.empty(0, dtype=np.uint64)  # let the keys in their first order go
+    return _buckets_of_parts(part_keys, part_documents, part_rows, firsts, top, most, document_count)
+
+
+@kernel(nogil=True)
+def _made_keys(signatures: SignatureRows, chosen: npt.NDArray[np.intp], start: int, stop: int,
+               rows_per_band: int) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.intp], int]:  # pragma: no cover - compiled
+    """The band keys of the ``chosen`` rows, row by row and band by band, each part's count of
+    them (from index 1) and the top bits that choose a key's part."""
     bands = max(0, stop - start)
     count = len(chosen) * bands
     top = _top_bits(count)
@@ -91,8 +104,18 @@ def _signature_buckets(signatures: SignatureRows, owners: npt.NDArray[np.intp], 
             key = _banded(_band_key(signature, band, rows_per_band), np.uint16(band))
             made[c * bands + band - start] = key
             firsts[(key >> shift) + np.uint64(1)] += 1
-    filled, part_keys, part_documents, part_rows = _parts(firsts, count)
-    for k in range(count):
+    return made, firsts, top
+
+
+@kernel(nogil=True)
+def _spread_keys(made: npt.NDArray[np.uint64], firsts: npt.NDArray[np.intp], top: int, owners: npt.NDArray[np.intp],
+                 chosen: npt.NDArray[np.intp], bands: int) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.intp],
+                                                                     npt.NDArray[np.intp]]:  # pragma: no cover - compiled
+    """The ``made`` keys spread into their parts (``firsts``, made where each part starts), in
+    order, each with its document and row."""
+    shift = np.uint64(64 - top)
+    filled, part_keys, part_documents, part_rows = _parts(firsts, len(made))
+    for k in range(len(made)):
         key = made[k]
         into = key >> shift
         row = chosen[k // bands]
@@ -100,8 +123,7 @@ def _signature_buckets(signatures: SignatureRows, owners: npt.NDArray[np.intp], 
         part_documents[filled[into]] = owners[row]
         part_rows[filled[into]] = row
         filled[into] += 1
-    made = np.empty(0, dtype=np.uint64)  # let the keys in their first order go
-    return _buckets_of_parts(part_keys, part_documents, part_rows, firsts, top, most, document_count)
+    return part_keys, part_documents, part_rows
 
 
 @kernel(nogil=True, inline="always")

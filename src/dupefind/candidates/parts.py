@@ -69,61 +69,99 @@ def _buckets_of_parts(part_keys: npt.NDArray[np.uint64], part_documents: npt.NDA
                     slot_keys[j + 1], slot_documents[j + 1], slot_rows[j + 1] = slot_keys[j], slot_documents[j], slot_rows[j]
                     j -= 1
                 slot_keys[j + 1], slot_documents[j + 1], slot_rows[j + 1] = key, document, row
-            start = slot_begin
-            while start < slot_end:
-                stop = start + 1
-                while stop < slot_end and slot_keys[stop] == slot_keys[start]:
-                    stop += 1
-                if stop - start == 2:  # two rows: a bucket when of two documents
-                    if slot_documents[start] != slot_documents[start + 1] and most >= 2:
-                        if written + 2 > len(out):
-                            out = _grown(out, written + 2)
-                            out_documents = _grown(out_documents, len(out))
-                        if buckets_found == len(starts):
-                            starts = _grown(starts, 2 * len(starts))
-                            sizes = _grown(sizes, len(starts))
-                        starts[buckets_found] = written
-                        sizes[buckets_found] = 2
-                        buckets_found += 1
-                        for k in range(start, stop):
+            slot_begin = slot_end
+        # The slots follow the keys' next bits in order, each sorted: the part is sorted.
+        start = 0
+        while start < size:
+            stop = start + 1
+            key = slot_keys[start]
+            while stop < size and slot_keys[stop] == key:
+                stop += 1
+            if stop == start + 1:  # most keys: held by one row
+                start = stop
+                continue
+            if stop - start == 2:  # two rows: a bucket when of two documents
+                if slot_documents[start] != slot_documents[start + 1] and most >= 2:
+                    if written + 2 > len(out):
+                        out = _grown(out, written + 2)
+                        out_documents = _grown(out_documents, len(out))
+                    if buckets_found == len(starts):
+                        starts = _grown(starts, 2 * len(starts))
+                        sizes = _grown(sizes, len(starts))
+                    starts[buckets_found] = written
+                    sizes[buckets_found] = 2
+                    buckets_found += 1
+                    for k in range(start, stop):
+                        out[written] = slot_rows[k]
+                        out_documents[written] = slot_documents[k]
+                        written += 1
+            elif stop - start > 2 and _grouped(slot_documents, slot_rows, start, stop):
+                # Each document's rows together, ascending (a scan's rows, in the order made):
+                # its two lowest are its first two, no lookups.
+                holders = 1
+                for k in range(start + 1, stop):
+                    if slot_documents[k] != slot_documents[k - 1]:
+                        holders += 1
+                if 2 <= holders <= most:
+                    if written + (stop - start) > len(out):
+                        out = _grown(out, written + (stop - start))
+                        out_documents = _grown(out_documents, len(out))
+                    if buckets_found == len(starts):
+                        starts = _grown(starts, 2 * len(starts))
+                        sizes = _grown(sizes, len(starts))
+                    starts[buckets_found] = written
+                    for k in range(start, stop):
+                        document = slot_documents[k]
+                        if k < start + 2 or document != slot_documents[k - 2]:
                             out[written] = slot_rows[k]
-                            out_documents[written] = slot_documents[k]
+                            out_documents[written] = document
                             written += 1
-                elif stop - start > 2:
-                    runs += 1
-                    holders = 0
+                    sizes[buckets_found] = written - starts[buckets_found]
+                    buckets_found += 1
+            elif stop - start > 2:
+                runs += 1
+                holders = 0
+                for k in range(start, stop):
+                    document, row = slot_documents[k], slot_rows[k]
+                    if seen[document] != runs:
+                        seen[document] = runs
+                        holders += 1
+                        lowest[document] = row
+                        second[document] = -1
+                    elif row < lowest[document]:
+                        second[document] = lowest[document]
+                        lowest[document] = row
+                    elif second[document] < 0 or row < second[document]:
+                        second[document] = row
+                if 2 <= holders <= most:
+                    if written + 2 * (stop - start) > len(out):
+                        out = _grown(out, written + 2 * (stop - start))
+                        out_documents = _grown(out_documents, len(out))
+                    if buckets_found == len(starts):
+                        starts = _grown(starts, 2 * len(starts))
+                        sizes = _grown(sizes, len(starts))
+                    starts[buckets_found] = written
                     for k in range(start, stop):
                         document, row = slot_documents[k], slot_rows[k]
-                        if seen[document] != runs:
-                            seen[document] = runs
-                            holders += 1
-                            lowest[document] = row
-                            second[document] = -1
-                        elif row < lowest[document]:
-                            second[document] = lowest[document]
-                            lowest[document] = row
-                        elif second[document] < 0 or row < second[document]:
-                            second[document] = row
-                    if 2 <= holders <= most:
-                        if written + 2 * (stop - start) > len(out):
-                            out = _grown(out, written + 2 * (stop - start))
-                            out_documents = _grown(out_documents, len(out))
-                        if buckets_found == len(starts):
-                            starts = _grown(starts, 2 * len(starts))
-                            sizes = _grown(sizes, len(starts))
-                        starts[buckets_found] = written
-                        for k in range(start, stop):
-                            document, row = slot_documents[k], slot_rows[k]
-                            if row == lowest[document] or row == second[document]:
-                                out[written] = row
-                                out_documents[written] = document
-                                written += 1
-                        sizes[buckets_found] = written - starts[buckets_found]
-                        buckets_found += 1
-                start = stop
-            slot_begin = slot_end
+                        if row == lowest[document] or row == second[document]:
+                            out[written] = row
+                            out_documents[written] = document
+                            written += 1
+                    sizes[buckets_found] = written - starts[buckets_found]
+                    buckets_found += 1
+            start = stop
     return (out[:written].copy(), out_documents[:written].copy(), starts[:buckets_found].copy(),
             sizes[:buckets_found].copy())
+
+
+@kernel(nogil=True, inline="always")
+def _grouped(documents: npt.NDArray[np.intp], rows: npt.NDArray[np.intp], start: int,
+             stop: int) -> bool:  # pragma: no cover - compiled
+    """Whether ``documents[start:stop]`` do not decrease and each document's ``rows`` ascend."""
+    for k in range(start + 1, stop):
+        if documents[k] < documents[k - 1] or (documents[k] == documents[k - 1] and rows[k] <= rows[k - 1]):
+            return False
+    return True
 
 
 @kernel(nogil=True, inline="always")
