@@ -464,13 +464,38 @@ def test_a_long_text_hashed_in_pieces_gives_the_hashes_of_the_whole(text: str, p
     assert pieces.segment_starts.tolist() == whole.segment_starts.tolist()
 
 
-def test_every_folder_holding_a_kernel_is_checked_before_kernels_cache_beside_the_sources() -> None:
-    """Kernels cache in the ``__pycache__`` beside their module: a folder of kernels left out of
-    the check would find its cache unwritable in a read-only install after the others passed."""
-    package = REPO / "src" / "dupefind"
-    holding = {str(path.parent.relative_to(package)).replace(".", "") for path in package.rglob("*.py")
-               if "@kernel(" in path.read_text(encoding="utf-8") and path.parent.name != "__pycache__"}
-    assert holding and holding <= set(jit._KERNEL_FOLDERS)
+def test_kernels_compiled_from_other_sources_are_never_loaded(tmp_path: Path) -> None:
+    """numba checks a cached kernel against the file that defines it only, while a kernel holds
+    the code of the kernels it calls from other files: the cache is a folder named after a
+    digest of every source, so an edit anywhere (here, a file that defines no kernel) gives
+    another folder, and the same sources installed anew (new times) the same one."""
+    package = tmp_path / "package"
+    (package / "stage").mkdir(parents=True)
+    (package / "caller.py").write_text("from .stage.callee import f\n")
+    (package / "stage" / "callee.py").write_text("def f():\n    return 1\n")
+    (package / "stage" / "__pycache__").mkdir()
+    (package / "stage" / "__pycache__" / "callee.cpython-311.pyc").write_bytes(b"compiled")
+    first = jit.sources_digest(package)
+    os.utime(package / "stage" / "callee.py", (0, 0))
+    (package / "stage" / "__pycache__" / "other.pyc").write_bytes(b"more")
+    assert jit.sources_digest(package) == first  # times and caches are not the sources
+    (package / "stage" / "callee.py").write_text("def f():\n    return 2\n")
+    assert jit.sources_digest(package) != first
+    assert jit.CACHE_DIR is not None
+    assert Path(jit.CACHE_DIR).name == f"{jit._VERSION_PREFIX}{jit.sources_digest()}"
+    assert os.environ["NUMBA_CACHE_DIR"] == jit.CACHE_DIR  # what the workers take
+
+
+def test_kernels_of_other_sources_are_removed_once_unused_for_a_day(tmp_path: Path) -> None:
+    old, recent, current = (tmp_path / f"{jit._VERSION_PREFIX}{name}" for name in ("old", "recent", "current"))
+    unrelated = tmp_path / "someone-elses"
+    for folder in (old, recent, current, unrelated):
+        (folder / "kernels").mkdir(parents=True)
+    two_days_ago = time.time() - 2 * 24 * 3600
+    for folder in (old, current, unrelated):
+        os.utime(folder, (two_days_ago, two_days_ago))
+    jit._remove_stale(tmp_path, keep=current)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in (recent, current, unrelated))
 
 
 @pytest.mark.parametrize(("a", "b", "config"), [(None, "x", None), (b"a", b"a", None), ("a", 3, None),

@@ -10,16 +10,27 @@ own in the temporary folder; and, when nothing is writable, nowhere: the kernels
 again in each process. The choice is written to ``NUMBA_CACHE_DIR`` so that worker processes
 make the same one.
 
+Wherever it goes, the cache is a folder named after a digest of the package's sources
+(:func:`sources_digest`). numba checks a cached kernel against the one file that defines it,
+but a kernel holds the code of the kernels it calls, from other files too: after an edit or an
+upgrade that changed only those, numba would load the kernel as it was compiled before and run
+the old code. Other sources, another folder: nothing compiled from them is ever loaded.
+(Folders of other sources are removed once a day old.)
+
 Every kernel of dupefind is declared with :func:`kernel`, which also lets :func:`is_warm` tell
 whether a run will compile (so the command line can say so).
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
+import shutil
 import stat
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -60,28 +71,70 @@ def _user_cache() -> Path | None:
     return Path(base) / "dupefind" / "numba" if base else None
 
 
-#: The package's folders that hold kernels (each caches them in its own ``__pycache__``).
-_KERNEL_FOLDERS = ("", "align", "candidates", "catalog", "pipeline", "resketch", "screen", "shingles", "text", "verify")
+#: Where the cache of one version of the sources is, in the folder chosen: this, then the digest.
+_VERSION_PREFIX = "dupefind-kernels-"
+#: Set to the folder chosen, for the worker processes: they take it without choosing again.
+_CHOSEN = "DUPEFIND_KERNEL_CACHE"
+#: A folder of other sources' kernels older than this is removed (not at once: two versions of
+#: dupefind may run side by side, each loading its own).
+_STALE_SECONDS = 24 * 3600
+
+
+def sources_digest(package: Path = _PACKAGE) -> str:
+    """A digest of every Python source of ``package`` (names and contents): the same sources,
+    the same digest, wherever and whenever they were installed."""
+    digest = hashlib.sha1(usedforsecurity=False)
+    for path in sorted(package.rglob("*.py")):
+        if "__pycache__" not in path.relative_to(package).parts:
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()[:20]
 
 
 def _choose() -> str | None:
-    """The cache folder numba is to use ("" for next to the sources), or ``None``: no cache."""
-    if os.environ.get(_ENV):
-        return os.environ[_ENV]
-    if all(_writable(_PACKAGE / sub / "__pycache__") for sub in _KERNEL_FOLDERS):
-        return ""
-    user = _user_cache()
-    if user is not None and _writable(user):
-        return str(user)
-    owner = os.getuid() if hasattr(os, "getuid") else 0
-    temporary = Path(tempfile.gettempdir()) / f"dupefind-numba-{owner}"
-    return str(temporary) if _private(temporary) else None
+    """The folder numba is to cache the kernels in, or ``None``: no cache."""
+    if os.environ.get(_CHOSEN) and os.environ.get(_CHOSEN) == os.environ.get(_ENV):
+        return os.environ[_CHOSEN]  # a worker of a process that chose
+    given = os.environ.get(_ENV)
+    if given:
+        base: Path | None = Path(given)
+    elif _writable(_PACKAGE / "__pycache__"):
+        base = _PACKAGE / "__pycache__"
+    elif (user := _user_cache()) is not None and _writable(user):
+        base = user
+    else:
+        owner = os.getuid() if hasattr(os, "getuid") else 0
+        temporary = Path(tempfile.gettempdir()) / f"dupefind-numba-{owner}"
+        base = temporary if _private(temporary) else None
+    if base is None:
+        return None
+    chosen = base / f"{_VERSION_PREFIX}{sources_digest()}"
+    with contextlib.suppress(OSError):  # not made yet (numba makes it), or not ours to touch
+        os.utime(chosen)  # in use: not stale
+    _remove_stale(base, keep=chosen)
+    return str(chosen)
+
+
+def _remove_stale(base: Path, *, keep: Path) -> None:
+    """Remove the folders of kernels compiled from other sources in ``base``, once unused for a
+    day (best effort: a folder in use elsewhere or not ours to remove is left)."""
+    try:
+        folders = [p for p in base.iterdir() if p.name.startswith(_VERSION_PREFIX) and p != keep]
+    except OSError:
+        return
+    for folder in folders:
+        try:
+            info = folder.lstat()
+        except OSError:
+            continue
+        if stat.S_ISDIR(info.st_mode) and time.time() - info.st_mtime > _STALE_SECONDS:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 CACHE_DIR = _choose()
-"""Where the kernels are cached: a folder, ``""`` (next to the sources) or ``None`` (nowhere)."""
+"""Where the kernels are cached: a folder, or ``None`` (nowhere)."""
 if CACHE_DIR:
-    os.environ[_ENV] = CACHE_DIR
+    os.environ[_ENV] = os.environ[_CHOSEN] = CACHE_DIR
     if "numba" in sys.modules:  # imported before dupefind: its configuration is already read
         import numba.core.config
 
