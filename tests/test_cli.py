@@ -227,6 +227,19 @@ def test_output_file_is_written_and_stdout_stays_empty(copies: Path, tmp_path: P
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []  # no temp files left
 
 
+def test_an_output_replaced_keeps_its_permissions(copies: Path, tmp_path: Path) -> None:
+    """A report written over an existing file keeps that file's permissions, as the shell's
+    ``>`` does (it was given the umask's: a report kept private became readable by all)."""
+    for fmt, mode in (("json", 0o600), ("html", 0o640), ("rich", 0o604)):
+        target = tmp_path / f"report.{fmt}"
+        target.write_text("old report\n", encoding="utf-8")
+        target.chmod(mode)
+        result = run_main(["scan", str(copies), "--format", fmt, "--output", str(target)])
+        assert result.exit_code == 0, result.stderr
+        assert target.read_text(encoding="utf-8") != "old report\n"
+        assert target.stat().st_mode & 0o777 == mode, (fmt, oct(target.stat().st_mode))
+
+
 def test_output_into_a_missing_folder_is_an_error_not_a_crash(copies: Path, tmp_path: Path) -> None:
     target = tmp_path / "no" / "such" / "folder" / "report.json"
     result = run_main(["scan", str(copies), "--format", "json", "-o", str(target)])

@@ -197,6 +197,20 @@ def test_cli_dedup_quiet_and_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert bad.exit_code == 2 and "--keep" in bad.stderr
 
 
+def test_cli_dedup_outputs_replaced_keep_their_permissions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The kept and removed records written over existing files keep those files' permissions."""
+    corpus(tmp_path / "in")
+    monkeypatch.chdir(tmp_path)
+    for name, mode in (("kept.jsonl", 0o600), ("removed.jsonl", 0o640)):
+        (tmp_path / name).write_text("old\n", encoding="utf-8")
+        (tmp_path / name).chmod(mode)
+    done = run_main(["dedup", "in", "-o", "kept.jsonl", "--removed", "removed.jsonl", "-q"])
+    assert done.exit_code == 0, done.stderr
+    for name, mode in (("kept.jsonl", 0o600), ("removed.jsonl", 0o640)):
+        assert (tmp_path / name).read_text(encoding="utf-8") != "old\n"
+        assert (tmp_path / name).stat().st_mode & 0o777 == mode, name
+
+
 def test_cli_dedup_report_never_writes_over_an_input_or_the_records(tmp_path: Path,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     """``--report`` is checked before the scan as ``scan -o`` is: never an input, never the kept

@@ -110,7 +110,7 @@ def atomic_files(targets: Sequence[str]) -> Iterator[list[IO[bytes] | Pipe]]:
                     raise OutputError(f"cannot write {target}: {error.strerror or error}") from None
             for (temporary, _), target in zip(files, targets):
                 if temporary:
-                    ordinary_mode(temporary)
+                    ordinary_mode(temporary, written_path(target))
                     os.replace(temporary, written_path(target))
         except OSError as error:
             _clean(files)

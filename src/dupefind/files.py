@@ -38,8 +38,17 @@ def inside(real: str, folder: str) -> bool:
     return real.startswith(folder.rstrip(os.sep) + os.sep)
 
 
-def ordinary_mode(path: str) -> None:
-    """Give a file made by ``mkstemp`` (mode 0600) the permissions any new file gets here."""
+def ordinary_mode(path: str, replacing: str | None = None) -> None:
+    """Give a file made by ``mkstemp`` (mode 0600) the permissions of the regular file it is to
+    replace, ``replacing``, as the shell's ``>`` keeps them (a report kept readable by a group
+    stays so); else those any new file gets here."""
+    try:
+        info = os.stat(replacing) if replacing is not None else None
+    except OSError:
+        info = None
+    if info is not None and stat.S_ISREG(info.st_mode):
+        os.chmod(path, stat.S_IMODE(info.st_mode))
+        return
     umask = os.umask(0)
     os.umask(umask)
     os.chmod(path, 0o666 & ~umask)

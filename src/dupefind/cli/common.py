@@ -506,7 +506,7 @@ def write_atomically(path: str, text: str | Iterable[str]) -> None:
         raise click.ClickException(f"cannot write the report to {shown_name(path)}: {why(error)}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            ordinary_mode(temporary)  # mkstemp makes 0600
+            ordinary_mode(temporary, target)  # mkstemp makes 0600
             handle.writelines([text] if isinstance(text, str) else text)
         os.replace(temporary, target)
     except OSError as error:

@@ -64,7 +64,7 @@ def write_parquet(report: Report, output: str) -> None:
             with open(temporary, "rb") as source, open(output, "wb") as target:
                 shutil.copyfileobj(source, target)
         else:
-            ordinary_mode(temporary)
+            ordinary_mode(temporary, written)
             os.replace(temporary, written)
     except OSError as error:
         raise click.FileError(output, hint=why(error)) from None
