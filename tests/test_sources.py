@@ -504,6 +504,40 @@ def test_a_file_that_grows_past_the_limit_after_it_was_measured_is_skipped_not_r
     assert [r.id for r in read_unit(units[0]) if isinstance(r, Record)] == [str(path)]
 
 
+def test_a_file_that_grew_past_the_limit_before_verification_is_not_read_whole(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Verification reads each text again; one that grew past ``--max-document-mb`` since the
+    first pass (a log, a file replaced by a large one) was read whole, gigabytes if so, before
+    its checksum told it had changed. It is read up to the limit and is a changed document."""
+    path = write(tmp_path / "growing.txt", ARTICLE)
+    lines = write(tmp_path / "docs.jsonl", json.dumps({"id": "a", "text": ARTICLE}) + "\n")
+    text_at = next(r for r in read_records([str(path)]) if isinstance(r, Record)).location
+    line_at = next(r for r in read_records([str(lines)]) if isinstance(r, Record)).location
+    assert load_text(text_at, max_bytes=MIB) == ARTICLE and load_text(line_at, max_bytes=MIB) == ARTICLE
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write("x" * (3 * MIB))
+    with open(lines, "r+b") as handle:  # the record itself rewritten, three times the limit
+        handle.write(json.dumps({"id": "a", "text": "y" * (3 * MIB)}).encode() + b"\n")
+    asked: list[int] = []
+    real = dupefind.sources.open_regular
+
+    class Counted(io.BufferedReader):
+        def read(self, size: int | None = -1, /) -> bytes:
+            asked.append(-1 if size is None else size)
+            return super().read(size)
+
+        def readline(self, size: int | None = -1, /) -> bytes:
+            asked.append(-1 if size is None else size)
+            return super().readline(size)
+
+    monkeypatch.setattr(dupefind.sources, "open_regular", lambda where: Counted(real(where).detach()))
+    for location in (text_at, line_at):
+        asked.clear()
+        with pytest.raises(ValueError):
+            load_text(location, max_bytes=MIB)
+        assert asked and all(0 <= size <= MIB + 3 for size in asked), asked
+
+
 def test_a_jsonl_line_larger_than_the_limit_is_skipped_and_the_others_read(tmp_path: Path) -> None:
     huge = json.dumps({"id": "huge", "text": "word " * (3 * MIB // 5)})  # ~3 MiB, never held whole
     lines = [json.dumps({"id": "first", "text": ARTICLE}), huge, json.dumps({"id": "after", "text": ARTICLE}),

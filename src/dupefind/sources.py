@@ -259,16 +259,21 @@ def _read_parquet(unit: Unit, *, id_field: str, text_field: str) -> Iterator[Rec
                          Location(unit.path, "parquet", line=row, offset=unit.offset))
 
 
-def load_text(location: Location, *, text_field: str = "text") -> str:
-    """The text of a document again, from where it was first read."""
+def load_text(location: Location, *, text_field: str = "text", max_bytes: int = 0) -> str:
+    """The text of a document again, from where it was first read. ``max_bytes`` (0: no limit),
+    the first pass's limit: a file now larger, or a JSONL line, is not read past it (a file that
+    grew to gigabytes between the two passes is no longer the one read) and raises ValueError
+    (one of :data:`~dupefind.errors.REREAD_FAILURES`: the document changed)."""
     if location.kind == "parquet":
         return load_parquet_text(location.path, location.offset, location.line, text_field=text_field)
     with open_regular(location.path) as handle:
         if location.kind == "jsonl":
             handle.seek(location.offset)
-            line = handle.readline()
+            line = handle.readline(max_bytes + 3) if max_bytes else handle.readline()  # a longer line is cut: not JSON
         else:
-            data = handle.read()
+            data = handle.read(max_bytes + 1) if max_bytes else handle.read()
+            if max_bytes and len(data) > max_bytes:
+                raise ValueError(f"{location.path} is now larger than {max_bytes} bytes")
     if location.kind == "jsonl":
         text = str(json.loads(line.decode(location.encoding))[text_field])
         return _valid_unicode(text) if _SURROGATE_ESCAPE.search(line) else text

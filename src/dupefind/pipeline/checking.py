@@ -68,7 +68,7 @@ class TaskDocuments:
 
     def __init__(self, task: PairTask, *, commons: Commons, config: Config, load: TextLoader | None = None) -> None:
         self.task, self.commons, self.config = task, commons, config
-        self._read = load or partial(load_text, text_field=config.text_field)
+        self._read = load or partial(load_text, text_field=config.text_field, max_bytes=config.max_document_bytes)
         self._screened: dict[int, Screened | None] = {}
         self._variants: dict[tuple[int, bytes], Screened] = {}
         self._held: dict[int, tuple[Keys, bool]] = {}
