@@ -95,13 +95,27 @@ def _buckets_of_parts(part_keys: npt.NDArray[np.uint64], part_documents: npt.NDA
                         out[written] = slot_rows[k]
                         out_documents[written] = slot_documents[k]
                         written += 1
-            elif stop - start > 2 and _grouped(slot_documents, slot_rows, start, stop):
-                # Each document's rows together, ascending (a scan's rows, in the order made):
-                # its two lowest are its first two, no lookups.
-                holders = 1
-                for k in range(start + 1, stop):
-                    if slot_documents[k] != slot_documents[k - 1]:
-                        holders += 1
+            elif stop - start > 2:
+                grouped = _grouped(slot_documents, slot_rows, start, stop)
+                holders = 1 if grouped else 0
+                if grouped:  # a scan's keys: each document's rows together and ascending, no lookups
+                    for k in range(start + 1, stop):
+                        if slot_documents[k] != slot_documents[k - 1]:
+                            holders += 1
+                else:
+                    runs += 1
+                    for k in range(start, stop):
+                        document, row = slot_documents[k], slot_rows[k]
+                        if seen[document] != runs:
+                            seen[document] = runs
+                            holders += 1
+                            lowest[document] = row
+                            second[document] = -1
+                        elif row < lowest[document]:
+                            second[document] = lowest[document]
+                            lowest[document] = row
+                        elif second[document] < 0 or row < second[document]:
+                            second[document] = row
                 if 2 <= holders <= most:
                     if written + (stop - start) > len(out):
                         out = _grown(out, written + (stop - start))
@@ -110,40 +124,10 @@ def _buckets_of_parts(part_keys: npt.NDArray[np.uint64], part_documents: npt.NDA
                         starts = _grown(starts, 2 * len(starts))
                         sizes = _grown(sizes, len(starts))
                     starts[buckets_found] = written
-                    for k in range(start, stop):
-                        document = slot_documents[k]
-                        if k < start + 2 or document != slot_documents[k - 2]:
-                            out[written] = slot_rows[k]
-                            out_documents[written] = document
-                            written += 1
-                    sizes[buckets_found] = written - starts[buckets_found]
-                    buckets_found += 1
-            elif stop - start > 2:
-                runs += 1
-                holders = 0
-                for k in range(start, stop):
-                    document, row = slot_documents[k], slot_rows[k]
-                    if seen[document] != runs:
-                        seen[document] = runs
-                        holders += 1
-                        lowest[document] = row
-                        second[document] = -1
-                    elif row < lowest[document]:
-                        second[document] = lowest[document]
-                        lowest[document] = row
-                    elif second[document] < 0 or row < second[document]:
-                        second[document] = row
-                if 2 <= holders <= most:
-                    if written + 2 * (stop - start) > len(out):
-                        out = _grown(out, written + 2 * (stop - start))
-                        out_documents = _grown(out_documents, len(out))
-                    if buckets_found == len(starts):
-                        starts = _grown(starts, 2 * len(starts))
-                        sizes = _grown(sizes, len(starts))
-                    starts[buckets_found] = written
-                    for k in range(start, stop):
+                    for k in range(start, stop):  # each document by its two lowest rows
                         document, row = slot_documents[k], slot_rows[k]
-                        if row == lowest[document] or row == second[document]:
+                        if ((k < start + 2 or document != slot_documents[k - 2]) if grouped
+                                else (row == lowest[document] or row == second[document])):
                             out[written] = row
                             out_documents[written] = document
                             written += 1
