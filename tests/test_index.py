@@ -392,7 +392,8 @@ def test_an_index_of_schema_3_is_refused_when_it_holds_short_texts_it_did_not_sk
         with Index(path, CONFIG) as index:
             index.add(chosen)
         with sqlite3.connect(path) as db:  # the index as schema 3 left it
-            db.execute("DELETE FROM _migrations WHERE name IN ('m004_short_texts_sketched', 'm005_content_stems')")
+            db.execute("DELETE FROM _migrations WHERE name IN ('m004_short_texts_sketched', 'm005_content_stems', "
+                       "'m006_content_permutations')")
             db.execute("PRAGMA user_version = 3")
         before = path.read_bytes()
         message = r"index schema 3.*short texts" if refused else r"index schema 4.*2 documents"
@@ -411,11 +412,39 @@ def test_an_index_of_schema_4_is_refused_when_it_holds_documents(tmp_path: Path,
             if chosen:
                 index.add(chosen)
         with sqlite3.connect(path) as db:  # the index as schema 4 left it
-            db.execute("DELETE FROM _migrations WHERE name = 'm005_content_stems'")
+            db.execute("DELETE FROM _migrations WHERE name IN ('m005_content_stems', 'm006_content_permutations')")
             db.execute("PRAGMA user_version = 4")
         before = path.read_bytes()
         if chosen:
             with pytest.raises(IndexFileError, match=r"index schema 4.*3 documents.*make the index again"):
+                Index(path)
+            assert path.read_bytes() == before
+        else:
+            with Index(path) as index:
+                index.add(corpus[:2])
+                assert len(index.pairs().documents) == 2
+
+
+def test_an_index_of_schema_5_is_refused_when_it_holds_documents(tmp_path: Path, corpus: list[str]) -> None:
+    """Schema 5 kept 128 values a content window, this version 192: an index holding documents
+    is refused, unchanged, with the way out; an empty one, whose record of the views says 128,
+    is brought to schema 6 and used (its record written again)."""
+    for chosen in ([], corpus[:3]):
+        path = tmp_path / f"old-{len(chosen)}.index"
+        with Index(path, CONFIG) as index:
+            if chosen:
+                index.add(chosen)
+        with sqlite3.connect(path) as db:  # the index as schema 5 left it
+            db.execute("DELETE FROM _migrations WHERE name = 'm006_content_permutations'")
+            db.execute("PRAGMA user_version = 5")
+            views = json.loads(db.execute("SELECT value FROM meta WHERE key = 'views'").fetchone()[0])
+            assert [v["num_perm"] for v in views if v["family"] == "content"] == [192]
+            for view in views:
+                view["num_perm"] = 128 if view["family"] == "content" else view["num_perm"]
+            db.execute("UPDATE meta SET value = ? WHERE key = 'views'", (json.dumps(views),))
+        before = path.read_bytes()
+        if chosen:
+            with pytest.raises(IndexFileError, match=r"index schema 5.*3 documents.*make the index again"):
                 Index(path)
             assert path.read_bytes() == before
         else:

@@ -191,8 +191,8 @@ def compiling_note() -> str | None:
     return None if is_warm() else "compiling the fast paths (once, ~30 s)..."
 
 
-#: Cache lines :func:`prefetch_row` asks for (a signature row of 128 16-bit values is four).
-_PREFETCH_LINES = 4
+#: Cache lines :func:`prefetch_row` asks for (a signature row of 192 16-bit values is six).
+_PREFETCH_LINES = 6
 
 
 @intrinsic

@@ -24,7 +24,7 @@ WEIGHTS = (0.2, 0.8)
 #: datasketch's choice of bands for the views of the default configuration, by Jaccard
 #: threshold and permutations (tested equal to what datasketch chooses): importing datasketch
 #: to choose loads SciPy, ~0.4 s of every scan's main process before its candidates.
-KNOWN_BANDINGS: dict[tuple[float, int], tuple[int, int]] = {(0.1, 128): (27, 1), (0.3, 128): (42, 3)}
+KNOWN_BANDINGS: dict[tuple[float, int], tuple[int, int]] = {(0.1, 128): (27, 1), (0.3, 128): (42, 3), (0.3, 192): (64, 3)}
 
 
 @lru_cache(maxsize=16)

@@ -6,8 +6,9 @@ there are: the schema version. Opening an index applies the steps it lacks, in o
 transaction. An index with a higher version than this code knows was made by a newer dupefind
 and is refused, never migrated downwards.
 
-The tables (schema 5: as schema 4, the content view sketched on stems; schema 4: as schema 3,
-with the short texts of 12 words or more sketched):
+The tables (schema 6: as schema 5, the content view's signatures of 192 values, not 128; schema
+5: as schema 4, the content view sketched on stems; schema 4: as schema 3, with the short texts
+of 12 words or more sketched):
 
 - ``meta``: ``key``/``value`` rows: the fingerprint configuration (JSON), whether texts are
   kept, the dupefind version that created the index;
@@ -136,6 +137,19 @@ def m005_content_stems(db: sqlite3.Connection) -> None:
         raise IndexFileError(f"this index was made by an older dupefind (index schema 4), whose content signatures "
                              f"of its {documents} documents this version cannot use: make the index again with "
                              "`dupefind index add`")
+
+
+@migration
+def m006_content_permutations(db: sqlite3.Connection) -> None:
+    # Schema 5 kept 128 values a window of the content view; there are now 192 (more bands, a
+    # surer estimate), which cannot be computed without the texts. An index holding no document
+    # needs only its record of the views written again (it is, when it is next opened).
+    documents = db.execute("SELECT count(*) FROM documents").fetchone()[0]
+    if documents:
+        raise IndexFileError(f"this index was made by an older dupefind (index schema 5), whose content signatures "
+                             f"of its {documents} documents hold fewer values than this version compares: make the "
+                             "index again with `dupefind index add`")
+    db.execute("DELETE FROM meta WHERE key = 'views'")
 
 
 def migrate(db: sqlite3.Connection) -> None:
