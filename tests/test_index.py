@@ -22,6 +22,7 @@ from dupefind import Config, Index, IndexConfigError, IndexFileError
 from dupefind.boilerplate import Commons
 from dupefind.candidates import band_keys, candidate_pairs
 from dupefind.catalog import Catalog, build_catalog
+from dupefind.index.schema import MIGRATIONS
 from dupefind.index.store import Store
 from dupefind.pipeline import views_of
 from dupefind.report import report_json
@@ -379,6 +380,20 @@ def test_an_index_of_32_bit_content_signatures_is_refused_with_what_to_do(tmp_pa
     assert path.read_bytes() == before
 
 
+def _as_schema(path: Path, version: int) -> None:
+    """The index at ``path`` as schema ``version`` left it: the later steps unrecorded, and its
+    record of the views as that dupefind wrote it (schema 5 and before: 128 values a content
+    window)."""
+    with sqlite3.connect(path) as db:
+        db.executemany("DELETE FROM _migrations WHERE name = ?", [(m.__name__,) for m in MIGRATIONS[version:]])
+        db.execute(f"PRAGMA user_version = {version}")
+        views = json.loads(db.execute("SELECT value FROM meta WHERE key = 'views'").fetchone()[0])
+        assert [v["num_perm"] for v in views if v["family"] == "content"] == [192]
+        for view in views:
+            view["num_perm"] = 128 if view["family"] == "content" else view["num_perm"]
+        db.execute("UPDATE meta SET value = ? WHERE key = 'views'", (json.dumps(views),))
+
+
 def test_an_index_of_schema_3_is_refused_when_it_holds_short_texts_it_did_not_sketch(tmp_path: Path,
                                                                                       corpus: list[str]) -> None:
     """Schema 3 gave short texts no rows (they paired only when identical): an index holding a
@@ -391,10 +406,7 @@ def test_an_index_of_schema_3_is_refused_when_it_holds_short_texts_it_did_not_sk
         path = tmp_path / f"old-{refused}.index"
         with Index(path, CONFIG) as index:
             index.add(chosen)
-        with sqlite3.connect(path) as db:  # the index as schema 3 left it
-            db.execute("DELETE FROM _migrations WHERE name IN ('m004_short_texts_sketched', 'm005_content_stems', "
-                       "'m006_content_permutations')")
-            db.execute("PRAGMA user_version = 3")
+        _as_schema(path, 3)
         before = path.read_bytes()
         message = r"index schema 3.*short texts" if refused else r"index schema 4.*2 documents"
         with pytest.raises(IndexFileError, match=message + ".*make the index again"):
@@ -402,49 +414,22 @@ def test_an_index_of_schema_3_is_refused_when_it_holds_short_texts_it_did_not_sk
         assert path.read_bytes() == before
 
 
-def test_an_index_of_schema_4_is_refused_when_it_holds_documents(tmp_path: Path, corpus: list[str]) -> None:
-    """Schema 4 sketched the content view on whole words, this version on their stems: an index
-    holding documents is refused, unchanged, with the way out (their new signatures need the
-    texts); an index holding none is brought to schema 5 and used."""
+@pytest.mark.parametrize("version", [4, 5])
+def test_an_index_of_schema_4_or_5_is_refused_when_it_holds_documents(tmp_path: Path, corpus: list[str],
+                                                                      version: int) -> None:
+    """Schema 4 sketched the content view on whole words, schema 5 kept 128 values a content
+    window; this version sketches stems, 192 values: an index holding documents is refused,
+    unchanged, with the way out (their new signatures need the texts); an index holding none
+    is brought up to date (its record of the views written again) and used."""
     for chosen in ([], corpus[:3]):
         path = tmp_path / f"old-{len(chosen)}.index"
         with Index(path, CONFIG) as index:
             if chosen:
                 index.add(chosen)
-        with sqlite3.connect(path) as db:  # the index as schema 4 left it
-            db.execute("DELETE FROM _migrations WHERE name IN ('m005_content_stems', 'm006_content_permutations')")
-            db.execute("PRAGMA user_version = 4")
+        _as_schema(path, version)
         before = path.read_bytes()
         if chosen:
-            with pytest.raises(IndexFileError, match=r"index schema 4.*3 documents.*make the index again"):
-                Index(path)
-            assert path.read_bytes() == before
-        else:
-            with Index(path) as index:
-                index.add(corpus[:2])
-                assert len(index.pairs().documents) == 2
-
-
-def test_an_index_of_schema_5_is_refused_when_it_holds_documents(tmp_path: Path, corpus: list[str]) -> None:
-    """Schema 5 kept 128 values a content window, this version 192: an index holding documents
-    is refused, unchanged, with the way out; an empty one, whose record of the views says 128,
-    is brought to schema 6 and used (its record written again)."""
-    for chosen in ([], corpus[:3]):
-        path = tmp_path / f"old-{len(chosen)}.index"
-        with Index(path, CONFIG) as index:
-            if chosen:
-                index.add(chosen)
-        with sqlite3.connect(path) as db:  # the index as schema 5 left it
-            db.execute("DELETE FROM _migrations WHERE name = 'm006_content_permutations'")
-            db.execute("PRAGMA user_version = 5")
-            views = json.loads(db.execute("SELECT value FROM meta WHERE key = 'views'").fetchone()[0])
-            assert [v["num_perm"] for v in views if v["family"] == "content"] == [192]
-            for view in views:
-                view["num_perm"] = 128 if view["family"] == "content" else view["num_perm"]
-            db.execute("UPDATE meta SET value = ? WHERE key = 'views'", (json.dumps(views),))
-        before = path.read_bytes()
-        if chosen:
-            with pytest.raises(IndexFileError, match=r"index schema 5.*3 documents.*make the index again"):
+            with pytest.raises(IndexFileError, match=rf"index schema {version}.*3 documents.*make the index again"):
                 Index(path)
             assert path.read_bytes() == before
         else:

@@ -132,11 +132,7 @@ def m005_content_stems(db: sqlite3.Connection) -> None:
     # Schema 4 sketched the content view on whole words; it is now sketched on their stems (the
     # first letters of each content word), which a migration cannot redo without the texts and
     # the options. An index holding no document needs nothing.
-    documents = db.execute("SELECT count(*) FROM documents").fetchone()[0]
-    if documents:
-        raise IndexFileError(f"this index was made by an older dupefind (index schema 4), whose content signatures "
-                             f"of its {documents} documents this version cannot use: make the index again with "
-                             "`dupefind index add`")
+    _refused_when_it_holds_documents(db, 4, "this version cannot use")
 
 
 @migration
@@ -144,12 +140,18 @@ def m006_content_permutations(db: sqlite3.Connection) -> None:
     # Schema 5 kept 128 values a window of the content view; there are now 192 (more bands, a
     # surer estimate), which cannot be computed without the texts. An index holding no document
     # needs only its record of the views written again (it is, when it is next opened).
+    _refused_when_it_holds_documents(db, 5, "hold fewer values than this version compares")
+    db.execute("DELETE FROM meta WHERE key = 'views'")
+
+
+def _refused_when_it_holds_documents(db: sqlite3.Connection, schema: int, why: str) -> None:
+    """An index of ``schema`` holding documents refused: their content signatures (``why``
+    this version cannot use them) need the texts to be made again."""
     documents = db.execute("SELECT count(*) FROM documents").fetchone()[0]
     if documents:
-        raise IndexFileError(f"this index was made by an older dupefind (index schema 5), whose content signatures "
-                             f"of its {documents} documents hold fewer values than this version compares: make the "
-                             "index again with `dupefind index add`")
-    db.execute("DELETE FROM meta WHERE key = 'views'")
+        raise IndexFileError(f"this index was made by an older dupefind (index schema {schema}), whose content "
+                             f"signatures of its {documents} documents {why}: make the index again with "
+                             "`dupefind index add`")
 
 
 def migrate(db: sqlite3.Connection) -> None:
