@@ -24,6 +24,7 @@ from dupefind.verify import (
     overlap,
     passage_needed,
     prepare,
+    rewritten_enough,
 )
 
 
@@ -172,6 +173,49 @@ def test_one_shared_sentence_is_not_a_copy_two_are() -> None:
     assert len(two.passages) == 2 and all(p.identical_words < Config().passage_words for p in two.passages)
     assert two.duplicate
     assert not compare(garden + "\n\n" + first, carers + "\n\n" + first, Config(passage_words=0)).duplicate
+
+
+def _condensed(paragraph: str) -> str:
+    """Every other word of each sentence kept, and those swapped in pairs: half as long, almost
+    no two identical words in a row, most content words kept (a condensing rewrite)."""
+    out = []
+    for sentence in (s.split() for s in paragraph.split(". ") if s.strip()):
+        kept = sentence[::2]
+        for k in range(0, len(kept) - 1, 2):
+            kept[k], kept[k + 1] = kept[k + 1], kept[k]
+        out.append(" ".join(kept))
+    return ". ".join(out) + "."
+
+
+def test_a_rewrite_that_condenses_its_source_is_a_copy() -> None:
+    """A paragraph of ~50 words reworded into ~27 inside two longer texts: its passage is short
+    of ``passage_words`` on the copy's side, but the two sides average more, and a condensing
+    rewrite is shorter than its source by what it left out (:func:`rewritten_enough`)."""
+    paragraph = next(p for p in sample_text("040_night_trains_return.txt").split("\n\n") if 48 <= len(p.split()) <= 60)
+    copy = _condensed(paragraph)
+    garden, carers = sample_text("013_how_to_start_a_community_garden.txt"), sample_text("053_carers_drop_in_opens.txt")
+    pair = compare(garden + "\n\n" + copy, carers + "\n\n" + paragraph)
+    assert pair.containment < Config().threshold
+    assert len(pair.passages) == 1
+    passage = pair.passages[0]
+    assert passage.identical_words < Config().passage_words  # not the identical-words rule
+    assert passage.words_a < Config().passage_words <= (passage.words_a + passage.words_b) / 2
+    assert pair.duplicate
+    assert rewritten_enough(27, 33, 30) and not rewritten_enough(27, 32, 30)
+
+
+def test_one_sentence_reworded_at_more_length_is_not_a_copy() -> None:
+    """One sentence of 24 words said again in 38 (the same news line in two articles on one
+    story) averages less than ``passage_words``: not a copy."""
+    garden, carers = sample_text("013_how_to_start_a_community_garden.txt"), sample_text("053_carers_drop_in_opens.txt")
+    short = ("Officials said the new rules on parking near the old town would take effect in the spring after a "
+             "consultation with local shop owners.")
+    longer = ("The new parking rules for the streets around the old town will take effect next spring, officials said "
+              "on Monday, once the council has finished a consultation with local shop owners and residents, many of "
+              "whom opposed them.")
+    pair = compare(garden + "\n\n" + short, carers + "\n\n" + longer)
+    assert pair.passages  # the sentence is found, and weighed
+    assert not pair.duplicate
 
 
 #: A banner an ad network (or a crawler rewriting links) puts into unrelated pages alike.

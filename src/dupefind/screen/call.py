@@ -14,7 +14,7 @@ import numpy.typing as npt
 from ..align.joining import MIN_SEEDS, TOUCH
 from ..align.sentences import Fragment
 from ..shingles import ShingleIds
-from ..verify import Overlap, passage_needed
+from ..verify import Overlap, passage_needed, rewritten_enough
 from .documents import Probe, Screened, probe
 from .seeds import Span, _common, shares_seed, word_spans
 from .sentences import sentence_seeds_possible, similar_sentences, stretches
@@ -76,9 +76,11 @@ def call(a: Screened, b: Screened, overlap: Overlap, *, threshold: float, passag
 
 def passage_possible(spans: list[Span], x: Probe, y: Probe, *, passage_words: int) -> bool:
     """Whether the aligner can make a passage that meets the verdict's passage rules (one of
-    ``passage_words`` identical words, or rewritten passages of that many words on each side,
-    both counted outside markup) of a pair whose word pass gives ``spans`` (:func:`word_spans`:
-    all of them, or the most looked at).
+    ``passage_words`` identical words, or rewritten passages of that many words a side on
+    average, both counted outside markup) of a pair whose word pass gives ``spans``
+    (:func:`word_spans`: all of them, or the most looked at). Bounding each side's words
+    bounds both rules: a passage's identical words are at most its words on either side, so
+    at most their mean (:func:`~dupefind.verify.rewritten_enough`).
 
     A true bound when the sentence pass has at most one seed: the final passages are then the
     word pass's, joined to one another (across at most ``TOUCH`` words each time) or over the
@@ -99,14 +101,14 @@ def passage_possible(spans: list[Span], x: Probe, y: Probe, *, passage_words: in
     # The spans' own prose words are part of the bound whatever the sentence pass finds.
     prose_a = sum(ib - ia - _in_markup(x, ia, ib) for ia, ib, _, _, _ in spans)
     prose_b = sum(jb - ja - _in_markup(y, ja, jb) for _, _, ja, jb, _ in spans)
-    if min(prose_a, prose_b) >= passage_words:
+    if rewritten_enough(prose_a, prose_b, passage_words):
         return True
     seeds = similar_sentences(x, y, most=MIN_SEEDS)
     if seeds is None or len(seeds) >= MIN_SEEDS:
         return True
     words_a = words_b = TOUCH * (len(spans) - 1)
     if not seeds:
-        return min(words_a + prose_a, words_b + prose_b) >= passage_words
+        return rewritten_enough(words_a + prose_a, words_b + prose_b, passage_words)
     assert x.stems is not None and y.stems is not None  # known, or there would be no seeds
     (a0, a1), (b0, b1) = x.sentences[seeds[0][0]].tolist(), y.sentences[seeds[0][1]].tolist()
     inside_a = inside_b = 0
@@ -129,13 +131,13 @@ def passage_possible(spans: list[Span], x: Probe, y: Probe, *, passage_words: in
     # sentence pass keep no stretch there: at most the larger of the two.
     words_a += max(a1 - a0 - _in_markup(x, a0, a1), inside_a)
     words_b += max(b1 - b0 - _in_markup(y, b0, b1), inside_b)
-    return bool(min(words_a, words_b) >= passage_words)
+    return rewritten_enough(words_a, words_b, passage_words)
 
 
 def pieces_possible(spans: list[Span], fragments: list[Fragment], *, passage_words: int) -> bool:
     """Whether the aligner can make passages that meet the verdict's passage rules (one of
-    ``passage_words`` identical words, or rewritten passages of that many words on each side)
-    of a pair whose word pass gives ``spans`` (:func:`word_spans`, all of them: none or one)
+    ``passage_words`` identical words, or rewritten passages of that many words a side on
+    average) of a pair whose word pass gives ``spans`` (:func:`word_spans`, all of them: none or one)
     and whose sentence pass finds ``fragments`` (:func:`~dupefind.screen.sentences.stretches`).
 
     The aligner's passages are then known but for their edges: the word pass keeps the one
@@ -157,7 +159,8 @@ def pieces_possible(spans: list[Span], fragments: list[Fragment], *, passage_wor
         elif f.seeds >= MIN_SEEDS:
             pieces.append((f.a_start, f.a_end, f.b_start, f.b_end))
     joins = TOUCH * max(0, len(pieces) - 1)
-    return min(sum(ib - ia for ia, ib, _, _ in pieces), sum(jb - ja for _, _, ja, jb in pieces)) + joins >= passage_words
+    return rewritten_enough(sum(ib - ia for ia, ib, _, _ in pieces) + joins, sum(jb - ja for _, _, ja, jb in pieces) + joins,
+                            passage_words)
 
 
 def _in_markup(probe: Probe, start: int, end: int) -> int:

@@ -24,10 +24,11 @@ from .verdict import (
     least_words_paired,
     passage_needed,
     prose,
+    rewritten_enough,
     unpaired,
 )
 
 __all__ = ["CJK_TOKENS_PER_WORD", "LEAST_PASSAGE_WORDS", "REWRITTEN_DICE", "REWRITTEN_SHARED", "REWRITTEN_WORDS",
            "_MARKUP", "Overlap", "Prepared", "Prose", "compact_tokens", "counts_in", "hashed_words", "is_duplicate",
            "least_words_paired", "markup_counts", "markup_spans", "overlap", "passage_needed", "prepare", "prose",
-           "unpaired"]
+           "rewritten_enough", "unpaired"]
