@@ -17,6 +17,8 @@ import sys
 import time
 from typing import Any
 
+import numpy as np
+
 import dupefind
 from dupefind import pipeline
 from dupefind.config import Config
@@ -45,10 +47,15 @@ def main() -> None:
         commons.append(catalog.commons)
         return catalog
 
+    def ready(doc: Screened, config: Config) -> judging.Reread:
+        # Prepared anew from its text; but a document beside a partner may keep common segments
+        # the first look set aside (the scan's second look at a pair), and is then read as the
+        # pair reads it.
+        fresh = judging._prepare(doc.id, doc.text, commons[-1], config)
+        return fresh if np.array_equal(fresh.verify.boilerplate, doc.boilerplate) else judging._reread(doc)
+
     def every_pair(a: Screened, b: Screened, config: Config, **_: object) -> Pair | None:
-        x = judging._prepare(a.id, a.text, commons[-1], config)
-        y = judging._prepare(b.id, b.text, commons[-1], config)
-        pair = judging._pair(x, y, config)
+        pair = judging._pair(ready(a, config), ready(b, config), config)
         return pair if pair.duplicate else None
 
     pipeline.build_catalog = build  # type: ignore[assignment]  # this script's one run only
