@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import subprocess
 import sys
+from typing import Literal
 
 import numpy as np
 import pytest
@@ -159,12 +160,14 @@ def test_windows_cover_the_text_and_end_with_it() -> None:
     assert np.array_equal(sets[5], sets[6])  # function words are skipped
 
 
+@pytest.mark.parametrize("bits", [32, 16])
 @pytest.mark.parametrize(("window", "ngram"), [(10, 1), (10, 2), (7, 3), (50, 1), (0, 1), (4, 1)])
-def test_windows_signed_from_their_pieces_are_the_windows_signed_whole(window: int, ngram: int) -> None:
+def test_windows_signed_from_their_pieces_are_the_windows_signed_whole(window: int, ngram: int,
+                                                                       bits: Literal[16, 32]) -> None:
     """A view's window signatures are made from pieces (each shingle hashed once, a window the
     least of its pieces): they are the signatures of :func:`window_sets`' windows written out,
-    sizes (repeats counted) and the empty rows of short texts included."""
-    from dupefind.fingerprint import set_signatures
+    sizes (repeats counted) and the empty rows of short texts included, in the view's type."""
+    from dupefind.fingerprint import narrowed, set_signatures
     from dupefind.sketching import view_sketches
     from dupefind.text import hash_texts
     from dupefind.views import View
@@ -172,7 +175,7 @@ def test_windows_signed_from_their_pieces_are_the_windows_signed_whole(window: i
     rng = random.Random(window * 10 + ngram)
     vocabulary = [f"w{k}" for k in range(60)] + ["the", "of", "and", "a", "in"]
     texts = [" ".join(rng.choice(vocabulary) for _ in range(rng.choice([0, 1, 3, 9, 30, 77, 160]))) for _ in range(40)]
-    view = View("v", "content", ngram, window, 32, 0.3, 0.3)
+    view = View("v", "content", ngram, window, 32, 0.3, 0.3, value_bits=bits)
     words = hash_texts(texts)
     counts = np.diff(words.text_starts, append=len(words))
     short = counts < 9  # (min_words 9 below: texts of 0, 1 and 3 words get empty rows)
@@ -183,7 +186,9 @@ def test_windows_signed_from_their_pieces_are_the_windows_signed_whole(window: i
     got = view_sketches(texts, words, counts, view=view, seed=3, min_words=9)
     assert got.owners.tolist() == owners.tolist()
     assert got.sizes.tolist() == sizes.tolist()
-    assert np.array_equal(got.signatures, expected)
+    assert got.signatures.dtype == view.dtype
+    assert np.array_equal(got.signatures, narrowed(expected, view.dtype))
+    assert (got.signatures[short[owners]] == np.iinfo(view.dtype).max).all()
 
 
 def test_content_windows_hold_the_stems_of_content_words() -> None:

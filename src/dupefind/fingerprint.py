@@ -56,28 +56,78 @@ def set_signatures(ids: npt.NDArray[np.uint32], starts: npt.NDArray[np.intp], *,
 
 
 def pieced_signatures(ids: npt.NDArray[np.uint32], piece_starts: npt.NDArray[np.intp],
-                      firsts: npt.NDArray[np.intp], ends: npt.NDArray[np.intp], *, num_perm: int,
-                      seed: int) -> npt.NDArray[np.uint32]:
+                      firsts: npt.NDArray[np.intp], ends: npt.NDArray[np.intp], *, num_perm: int, seed: int,
+                      dtype: type[np.unsignedinteger[Any]] = np.uint32,
+                      emptied: npt.NDArray[np.bool_] | None = None) -> npt.NDArray[Any]:
     """One signature per set made of the consecutive pieces ``firsts[k]:ends[k]`` of ``ids``
     (piece ``p`` beginning at ``piece_starts[p]``): the least of the pieces' signatures, the
     same as :func:`set_signatures` of the set written out, with each piece hashed once however
-    many sets hold it (overlapping windows: :func:`~dupefind.shingles.window_pieces`)."""
-    pieces = set_signatures(ids, piece_starts, num_perm=num_perm, seed=seed)
-    out = np.full((len(firsts), num_perm), EMPTY, dtype=np.uint32)
-    _least_of_pieces(pieces, np.asarray(firsts, dtype=np.intp), np.asarray(ends, dtype=np.intp), out)
+    many sets hold it (overlapping windows: :func:`~dupefind.shingles.window_pieces`). The values
+    as ``dtype`` holds them (:func:`narrowed`); the rows of ``emptied`` sets, if given, are an
+    empty set's, their pieces not hashed for them.
+
+    In one compiled pass (:func:`_windows_of_pieces`): each piece signed into a few rows reused
+    while the windows holding it are made, each window written once in its type, instead of a
+    matrix of every piece's signature and one of every window's at 32 bits, each filled before
+    it is lowered and then narrowed (those three passes over memory were a tenth of the content
+    view's first pass, measured in benchmarks/RESULTS.md, twenty-seventh round)."""
+    a, b = _permutations(num_perm, seed)
+    out = np.empty((len(firsts), num_perm), dtype=dtype)
+    if not len(firsts):
+        return out
+    firsts, ends = np.asarray(firsts, dtype=np.intp), np.asarray(ends, dtype=np.intp)
+    skip = np.zeros(len(firsts), dtype=np.bool_) if emptied is None else np.asarray(emptied, dtype=np.bool_)
+    span = max(1, int((ends - firsts).max()))
+    _windows_of_pieces(_fmix32(ids.astype(np.uint32, copy=False)), np.asarray(piece_starts, dtype=np.intp), firsts,
+                       ends, skip, a, b, out, span, np.uint32(empty_value(dtype)))
     return out
 
 
-@kernel(nogil=True)
-def _least_of_pieces(pieces: npt.NDArray[np.uint32], firsts: npt.NDArray[np.intp], ends: npt.NDArray[np.intp],
-                     out: npt.NDArray[np.uint32]) -> None:  # pragma: no cover - compiled
-    """Row ``k`` of ``out`` lowered to the least of rows ``firsts[k]:ends[k]`` of ``pieces``."""
+@kernel(nogil=True, always=True)
+def _windows_of_pieces(mixed: npt.NDArray[np.uint32], piece_starts: npt.NDArray[np.intp],
+                       firsts: npt.NDArray[np.intp], ends: npt.NDArray[np.intp], emptied: npt.NDArray[np.bool_],
+                       a: npt.NDArray[np.uint32], b: npt.NDArray[np.uint32], out: npt.NDArray[Any], span: int,
+                       mask: np.uint32) -> None:  # pragma: no cover - compiled
+    """:func:`pieced_signatures`: row ``k`` of ``out`` the least of the signatures of pieces
+    ``firsts[k]:ends[k]`` (``a * x + b`` modulo 2**32 over each piece's values ``x``, each
+    permutation apart), its values cut to ``mask``. The pieces are signed in order into a ring
+    of ``span`` rows (the most pieces a set holds): the sets' first pieces ascend, so a piece is
+    still in the ring while a set that holds it is made; a set whose first piece goes back (not
+    made by :func:`~dupefind.shingles.window_pieces`) has its pieces signed again."""
+    perms = len(a)
+    ring = np.empty((span, perms), dtype=np.uint32)
+    least = np.empty(perms, dtype=np.uint32)
+    made = 0  # pieces signed: piece p < made, if p >= made - span, is in ring[p % span]
     for row in range(len(firsts)):
         values = out[row]
-        for piece in range(firsts[row], ends[row]):
-            for j in range(pieces.shape[1]):
-                if pieces[piece, j] < values[j]:
-                    values[j] = pieces[piece, j]
+        if emptied[row]:
+            for j in range(perms):
+                values[j] = mask
+            continue
+        first, end = firsts[row], ends[row]
+        if first < made - span or first > made:
+            made = first
+        while made < end:
+            slot = ring[made % span]
+            for j in range(perms):
+                slot[j] = np.uint32(0xFFFFFFFF)
+            stop = piece_starts[made + 1] if made + 1 < len(piece_starts) else len(mixed)
+            for k in range(piece_starts[made], stop):
+                x = mixed[k]
+                for j in range(perms):
+                    permuted = np.uint32(a[j] * x + b[j])
+                    if permuted < slot[j]:
+                        slot[j] = permuted
+            made += 1
+        for j in range(perms):
+            least[j] = np.uint32(0xFFFFFFFF)
+        for piece in range(first, end):
+            slot = ring[piece % span]
+            for j in range(perms):
+                if slot[j] < least[j]:
+                    least[j] = slot[j]
+        for j in range(perms):
+            values[j] = least[j] & mask
 
 
 @kernel(nogil=True, always=True)

@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .candidates import Sketches
-from .fingerprint import EMPTY, narrowed, pieced_signatures, set_signatures
+from .fingerprint import narrowed, pieced_signatures, set_signatures
 from .shingles import ShingleIds, sampled_shingles, shingle_ids, shingle_sets, window_pieces
 from .text import HashedWords, tokenize
 from .verify import least_words_paired
@@ -66,14 +66,12 @@ def _window_sketches(words: HashedWords, short: npt.NDArray[np.bool_], *, view: 
     (:func:`~dupefind.shingles.window_pieces`); a short text's rows empty."""
     ids, piece_starts, firsts, ends, owners = window_pieces(words, family=view.family, ngram=view.ngram,
                                                              window=view.window, stride=view.stride)
-    signatures = pieced_signatures(ids, piece_starts, firsts, ends, num_perm=view.num_perm, seed=seed)
+    emptied = short[owners] if len(owners) else np.zeros(0, dtype=bool)
+    signatures = pieced_signatures(ids, piece_starts, firsts, ends, num_perm=view.num_perm, seed=seed,
+                                   dtype=view.dtype, emptied=emptied)
     bounds = np.append(piece_starts, len(ids))
-    sizes = bounds[ends] - bounds[firsts]
-    if len(owners) and short.any():
-        emptied = short[owners]
-        sizes[emptied] = 0
-        signatures[emptied] = EMPTY
-    return Sketches(owners, narrowed(signatures, view.dtype), sizes.astype(np.uint32))
+    sizes = np.where(emptied, 0, bounds[ends] - bounds[firsts])
+    return Sketches(owners, signatures, sizes.astype(np.uint32))
 
 
 def _char_shingles(texts: Sequence[str], *, ngram: int) -> tuple[ShingleIds, npt.NDArray[np.intp]]:
