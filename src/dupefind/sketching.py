@@ -66,7 +66,7 @@ def _window_sketches(words: HashedWords, short: npt.NDArray[np.bool_], *, view: 
     (:func:`~dupefind.shingles.window_pieces`); a short text's rows empty."""
     ids, piece_starts, firsts, ends, owners = window_pieces(words, family=view.family, ngram=view.ngram,
                                                              window=view.window, stride=view.stride)
-    emptied = short[owners] if len(owners) else np.zeros(0, dtype=bool)
+    emptied = short[owners]
     signatures = pieced_signatures(ids, piece_starts, firsts, ends, num_perm=view.num_perm, seed=seed,
                                    dtype=view.dtype, emptied=emptied)
     bounds = np.append(piece_starts, len(ids))

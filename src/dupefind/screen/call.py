@@ -63,7 +63,10 @@ def call(a: Screened, b: Screened, overlap: Overlap, *, threshold: float, passag
     if spans:
         if not passage_possible(spans, x, y, passage_words=needed):
             return Call.NOT_A_COPY
-        if len(spans) == 1 and min(spans[0][1] - spans[0][0], spans[0][3] - spans[0][2]) < needed \
+        # One span that could not make a passage the verdict counts on its own: the stretches
+        # tell whether anything can (:func:`pieces_possible` holds the span, so one that could is
+        # aligned at once).
+        if len(spans) == 1 and not rewritten_enough(spans[0][1] - spans[0][0], spans[0][3] - spans[0][2], needed) \
                 and not (a.short or b.short) and (found := stretches(x, y)) is not None:
             return Call.ALIGN if pieces_possible(spans, found, passage_words=needed) else Call.NOT_A_COPY
         return Call.ALIGN

@@ -104,13 +104,12 @@ def is_duplicate(a: Prepared, b: Prepared, figures: Overlap, passages: Sequence[
     """The verdict: containment reaches ``threshold``, or one passage is a copied stretch inside
     two longer texts: it holds at least ``passage_words`` identical words, or passages of a
     sentence or more whose content words are largely the same on both sides (rewritten,
-    reworded, shuffled) hold that many words a side together, on average
-    (:func:`rewritten_enough`; ``passage_words`` 0 turns
-    both passage rules off; a text shorter than twice that asks half its words:
-    :func:`passage_needed`). A passage's words are counted outside markup (:func:`prose`: not
-    a shared ad tag or link). Short texts have too few shingles for containment to tell: they
-    are copies when their words are identical (and they have words: two texts of punctuation
-    alone share nothing), or by the passage rules."""
+    reworded, shuffled) hold that many words a side on average together
+    (:func:`rewritten_enough`; ``passage_words`` 0 turns both passage rules off; a text shorter
+    than twice that asks half its words: :func:`passage_needed`). A passage's words are counted
+    outside markup (:func:`prose`: not a shared ad tag or link). Short texts have too few
+    shingles for containment to tell: they are copies when their words are identical (and they
+    have words: two texts of punctuation alone share nothing), or by the passage rules."""
     if a.short or b.short:
         if len(a.tokens) > 0 and a.tokens.words == b.tokens.words:
             return True
@@ -134,8 +133,9 @@ def rewritten_enough(words_a: int, words_b: int, needed: int) -> bool:
     and the words it left out are no evidence against it; each passage still holds a sentence
     or more (:data:`REWRITTEN_WORDS`) on each side. On PAN13's training pairs, ``compare``
     reports 36 more of the 1,000 03 pairs (28 words reworded from 50-77 is the common case),
-    7 more of 04 and 14 more of the 238 05 summaries, for one more of the 1,000 01 pairs
-    (measured in benchmarks/RESULTS.md, twenty-seventh round)."""
+    7 more of 04 and 14 more of the 238 05 summaries, for one more of the 1,000 01 pairs and 4
+    of the 947 05 pairs without a case: reworded sentences of proper names (measured in
+    benchmarks/RESULTS.md, twenty-seventh round)."""
     return words_a + words_b >= 2 * needed
 
 
