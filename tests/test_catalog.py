@@ -25,7 +25,7 @@ BATCH = 256
 @pytest.fixture(autouse=True)
 def _small_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
     """JSONL files cut into many small pieces, so that the tests' corpora make many tasks."""
-    monkeypatch.setattr(dupefind.sources, "JSONL_PIECE", 4096)
+    monkeypatch.setattr(dupefind.sources.jsonl, "JSONL_PIECE", 4096)
     monkeypatch.setattr(dupefind.catalog.tasks, "TASK_BYTES", 8192)
 
 WORDS = ("the of and a in to is was it for with that by on this from which they or an were we "

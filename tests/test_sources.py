@@ -519,7 +519,7 @@ def test_a_file_that_grew_past_the_limit_before_verification_is_not_read_whole(
     with open(lines, "r+b") as handle:  # the record itself rewritten, three times the limit
         handle.write(json.dumps({"id": "a", "text": "y" * (3 * MIB)}).encode() + b"\n")
     asked: list[int] = []
-    real = dupefind.sources.open_regular
+    real = dupefind.sources.reading.open_regular
 
     class Counted(io.BufferedReader):
         def read(self, size: int | None = -1, /) -> bytes:
@@ -530,7 +530,7 @@ def test_a_file_that_grew_past_the_limit_before_verification_is_not_read_whole(
             asked.append(-1 if size is None else size)
             return super().readline(size)
 
-    monkeypatch.setattr(dupefind.sources, "open_regular", lambda where: Counted(real(where).detach()))
+    monkeypatch.setattr(dupefind.sources.reading, "open_regular", lambda where: Counted(real(where).detach()))
     for location in (text_at, line_at):
         asked.clear()
         with pytest.raises(ValueError):
