@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import sample_text
+from conftest import TIDAL_SOURCE, TIDAL_SUMMARY, sample_text, summary_in_host
 
 import dupefind
 from dupefind.align import Side, align_sides, side, summarised
@@ -187,3 +187,38 @@ def test_only_a_is_looked_at_as_the_summary() -> None:
     side_b, side_a = _sides(_host(summary), source)
     plain = align_sides(side_a, side_b, min_words=12)
     assert summarised(side_a, side_b, plain) == plain
+
+
+def test_a_summary_its_sentences_tell_is_a_copy_either_way_round() -> None:
+    """A reworded summary inside other text shares no copied passage with its source (no run of
+    three words); its sentences, each like a different sentence of the source, in order, over a
+    stretch three times as long, are the evidence. The verdict looks for it both ways round, and
+    the summary passage is shown whichever text comes first."""
+    host, source = summary_in_host(), sample_text(TIDAL_SOURCE)
+    start, end = host.index(TIDAL_SUMMARY), host.index(TIDAL_SUMMARY) + len(TIDAL_SUMMARY)
+    side_host, side_source = _sides(host, source)
+    assert not align_sides(side_host, side_source, min_words=12)  # no passage of its own
+    for pair, summary_first in ((dupefind.compare(host, source), True), (dupefind.compare(source, host), False)):
+        assert pair.duplicate
+        (passage,) = pair.passages
+        a_start, a_end = (passage.a_start, passage.a_end) if summary_first else (passage.b_start, passage.b_end)
+        assert start - 5 <= a_start <= start + 20 and end - 20 <= a_end <= end + 5
+        assert passage.similarity == 0.0  # not a word copied: what the summary shares is its sentences
+    # Without the summary's sentences, the host is no copy of the source.
+    assert not dupefind.compare(host.replace(TIDAL_SUMMARY, ""), source).duplicate
+
+
+def test_a_run_of_sentences_like_a_few_of_the_source_is_no_summary() -> None:
+    """Three sentences each like the same sentence of the source, or out of its order, are not
+    a summary of it: the run must match different sentences, mostly in order."""
+    source = sample_text(TIDAL_SOURCE)
+    shuffled = " ".join(reversed([s for s in re.split(r"(?<=[.!?])\s+", TIDAL_SUMMARY)]))
+    host = summary_in_host().replace(TIDAL_SUMMARY, shuffled)
+    assert not dupefind.compare(host, source).duplicate
+
+
+def test_the_summary_rule_asks_what_the_passage_rules_ask_of_the_pair() -> None:
+    """With the passage rules off (``passage_words`` 0) a summary is no copy either."""
+    host, source = summary_in_host(), sample_text(TIDAL_SOURCE)
+    assert dupefind.compare(host, source, dupefind.Config()).duplicate
+    assert not dupefind.compare(host, source, dupefind.Config(passage_words=0)).duplicate

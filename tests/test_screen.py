@@ -12,14 +12,17 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import TIDAL_SOURCE, sample_text, summary_in_host
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import dupefind
 from dupefind import pipeline
+from dupefind.align import LOOSE_COSINE, paired
 from dupefind.align import passages as aligner
 from dupefind.align import words as word_pass
 from dupefind.align.sentences import Fragment, sentence_fragments
+from dupefind.align.summary import runs
 from dupefind.align.terms import _term
 from dupefind.boilerplate import Commons, segment_keys
 from dupefind.config import Config
@@ -40,8 +43,9 @@ from dupefind.screen import (
     shares_content,
     shares_seed,
 )
+from dupefind.screen import sentences as screen_sentences
 from dupefind.screen.seeds import _span_words
-from dupefind.screen.sentences import stretches
+from dupefind.screen.sentences import _paired, stretches
 from dupefind.screen.stems import _byte_keys, _token_stems
 from dupefind.text import hash_words
 from dupefind.verify import compact_tokens, overlap, passage_needed
@@ -571,3 +575,49 @@ def test_pairs_within_reach_at_once_as_one_by_one(cases: list[tuple[str, str, bo
              or (needed := passage_needed(held[i].size, held[j].size, config.passage_words)) <= 0
              or passage_within_reach(held[i], held[j], needed) for i, j in ends.tolist()]
     assert pairs_within_reach(ends, held, short, passage_words=config.passage_words).tolist() == plain
+
+
+def _runs_both_ways(x: Probe, y: Probe) -> tuple[list[object], list[object]]:
+    sa, sb, vectors = _paired(x, y, floor=LOOSE_COSINE)
+    return runs(sa, sb, vectors), runs(sb, sa, vectors, reversed_vectors=True)
+
+
+def test_a_summary_is_aligned_and_reported_not_turned_down(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A reworded summary inside other text has no passage the cheap checks could let through;
+    the run of sentences the summary rule counts is found on the probes first."""
+    host, source = summary_in_host(), sample_text(TIDAL_SOURCE)
+    config = Config()
+    for one, two in ((host, source), (source, host)):
+        found = staged(one, two, Commons(), config)
+        assert found is not None and found == unstaged(one, two, Commons(), config)
+    monkeypatch.setattr(screen_sentences, "runs", lambda *args, **kwargs: [])  # no run found on the probes
+    assert staged(host, source, Commons(), config) is None  # what the check keeps
+
+
+def test_summary_runs_from_probes_are_the_summary_steps_runs() -> None:
+    """The runs :func:`~dupefind.screen.sentences.summary_possible` finds on the probes are the
+    summary step's, either way round, to the last bit."""
+    host, source = summary_in_host(), sample_text(TIDAL_SOURCE)
+    for one, two in ((host, source), (source, host)):
+        x, y = (probe(screened(i, t, commons=Commons(), scheme="stopwords", ngram=8, min_words=1))
+                for i, t in (("a", one), ("b", two)))
+        sides = [_prepare(i, t, Commons(), Config(min_words=1)).align for i, t in (("a", one), ("b", two))]
+        vectors = paired(sides[0].sentences, sides[1].sentences, floor=LOOSE_COSINE)
+        expected = (runs(sides[0].sentences, sides[1].sentences, vectors),
+                    runs(sides[1].sentences, sides[0].sentences, vectors, reversed_vectors=True))
+        assert any(expected) and _runs_both_ways(x, y) == expected and screen_sentences.summary_possible(x, y)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text_pairs())
+def test_summary_runs_from_probes_are_the_summary_steps_runs_on_any_pair(texts: tuple[str, str, bool]) -> None:
+    text_a, text_b, furniture = texts
+    commons = furniture_commons() if furniture else Commons()
+    x, y = (probe(screened(i, t, commons=commons, scheme="stopwords", ngram=8, min_words=1))
+            for i, t in (("a", text_a), ("b", text_b)))
+    sides = [_prepare(i, t, commons, Config(min_words=1)).align for i, t in (("a", text_a), ("b", text_b))]
+    vectors = paired(sides[0].sentences, sides[1].sentences, floor=LOOSE_COSINE)
+    expected = (runs(sides[0].sentences, sides[1].sentences, vectors),
+                runs(sides[1].sentences, sides[0].sentences, vectors, reversed_vectors=True))
+    assert _runs_both_ways(x, y) == expected
+    assert screen_sentences.summary_possible(x, y) or not any(expected)  # a true bound

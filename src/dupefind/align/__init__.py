@@ -13,8 +13,9 @@
 from __future__ import annotations
 
 from .passages import Side, align, align_sides, side
-from .summary import LOOSE_COSINE, summarised
+from .summary import LOOSE_COSINE, summarised, told_summaries
 from .terms import content_terms
 from .vectors import SentencePair, paired
 
-__all__ = ["LOOSE_COSINE", "SentencePair", "Side", "align", "align_sides", "content_terms", "paired", "side", "summarised"]
+__all__ = ["LOOSE_COSINE", "SentencePair", "Side", "align", "align_sides", "content_terms", "paired", "side", "summarised",
+           "told_summaries"]

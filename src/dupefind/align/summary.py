@@ -41,8 +41,10 @@ found the source passages of two cases that lie side by side in their source as 
 (PAN13: plagdet −0.005 on verbatim and translated copies), and a scan's verdict does not
 depend on this step.
 Every other pair keeps its passages unchanged. The verdict (:func:`dupefind.verify.is_duplicate`)
-is judged on the passages before this step: a summary changes what is shown, not which pairs
-are copies.
+is judged on the passages before this step, and on the runs that tell on their own
+(:func:`told_summaries`, looked for both ways round, so the verdict does not depend on the
+order asked): a chain is only short passages the verdict has already weighed, but a run that
+tells is a summary (:func:`dupefind.verify.summary_is_copy`).
 """
 
 from __future__ import annotations
@@ -120,9 +122,9 @@ def summarised(side_a: Side, side_b: Side, passages: Sequence[Passage], *,
     spans = sorted((_word(a, p.a_start), _word(a, p.a_end), _word(b, p.b_start), _word(b, p.b_end))
                    for p in passages)
     chains = [(c, pieces) for c, pieces in _chains(spans) if _alone(c, spans)]
-    runs = [r for r in _runs(sa, sb, vectors, reversed_vectors)
-            if _alone((sa.starts[r.i0], sa.ends[r.i1], sb.starts[r.j0], sb.ends[r.j1]), spans)]
-    kept = [run for run in runs if _telling(run, sa, spans)
+    found_runs = [r for r in runs(sa, sb, vectors, reversed_vectors)
+                  if _alone((sa.starts[r.i0], sa.ends[r.i1], sb.starts[r.j0], sb.ends[r.j1]), spans)]
+    kept = [run for run in found_runs if _telling(run, sa, spans)
             or any(c[0] < sa.ends[run.i1] and c[1] > sa.starts[run.i0] for c, _ in chains)]
     if not chains and not kept:
         return tuple(passages)
@@ -137,6 +139,24 @@ def summarised(side_a: Side, side_b: Side, passages: Sequence[Passage], *,
                         a, b)
     texts = (replace(p, a_text=side_a.text[p.a_start:p.a_end], b_text=side_b.text[p.b_start:p.b_end]) for p in found)
     return tuple(sorted(texts, key=lambda p: (p.a_start, p.b_start)))
+
+
+def told_summaries(side_a: Side, side_b: Side, passages: Sequence[Passage], *, vectors: SentencePair | None = None,
+                   reversed_vectors: bool = False) -> list[Span]:
+    """The word ranges in A and B (``a0, a1, b0, b1``) of each run of sentences that tells on its
+    own that A summarises B (see the module's description: matching different sentences of B,
+    mostly in order, over a stretch of B ``SUMMARY_RATIO`` times as long, alike as a whole, not
+    inside the passages found and not copied elsewhere in A); ``passages`` as for
+    :func:`summarised`. Only runs: a chain is made of passages the verdict weighs already."""
+    a, b, sa, sb = side_a.tokens, side_b.tokens, side_a.sentences, side_b.sentences
+    spans = sorted((_word(a, p.a_start), _word(a, p.a_end), _word(b, p.b_start), _word(b, p.b_end))
+                   for p in passages)
+    told = []
+    for run in runs(sa, sb, vectors, reversed_vectors):
+        span = (int(sa.starts[run.i0]), int(sa.ends[run.i1]), int(sb.starts[run.j0]), int(sb.ends[run.j1]))
+        if _alone(span, spans) and _telling(run, sa, spans):
+            told.append(span)
+    return told
 
 
 def _alone(span: Span, spans: Sequence[Span]) -> bool:
@@ -176,7 +196,7 @@ def _chains(spans: Sequence[Span]) -> list[tuple[Span, int]]:
     return chains
 
 
-def _runs(a: Sentences, b: Sentences, vectors: SentencePair | None = None, reversed_vectors: bool = False) -> list[Run]:
+def runs(a: Sentences, b: Sentences, vectors: SentencePair | None = None, reversed_vectors: bool = False) -> list[Run]:
     """Runs of at least ``MIN_SENTENCES`` sentences of A, each like its best sentence of B
     (``LOOSE_COSINE``, ``LOOSE_DICE``), at most ``RUN_GAP`` sentences without one between two,
     whose stretch in B is ``SUMMARY_RATIO`` times as long as theirs in A and like it as a whole
@@ -200,7 +220,7 @@ def _runs(a: Sentences, b: Sentences, vectors: SentencePair | None = None, rever
             groups[-1].append(i)
         else:
             groups.append([i])
-    runs = []
+    found = []
     for group in groups:
         if len(group) < MIN_SENTENCES:
             continue
@@ -210,8 +230,8 @@ def _runs(a: Sentences, b: Sentences, vectors: SentencePair | None = None, rever
             continue
         stretch = vectors.stretch_cosine(j0, j1, i0, i1) if reversed_vectors else vectors.stretch_cosine(i0, i1, j0, j1)
         if stretch >= VALID_COSINE:
-            runs.append(Run(i0, i1, j0, j1, matches, round(stretch, 4)))
-    return runs
+            found.append(Run(i0, i1, j0, j1, matches, round(stretch, 4)))
+    return found
 
 
 def _telling(run: Run, a: Sentences, spans: Sequence[Span]) -> bool:

@@ -8,13 +8,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..align import LOOSE_COSINE, SentencePair, Side, align_sides, paired, side, summarised
+from ..align import LOOSE_COSINE, SentencePair, Side, align_sides, paired, side, summarised, told_summaries
 from ..boilerplate import Commons
 from ..config import Config
 from ..explain import explain
 from ..models import BY_START, Pair, Passage
 from ..screen import Call, Probe, Screened, call, figures, fragment_possible, probe
-from ..verify import Overlap, Prepared, compact_tokens, is_duplicate, overlap, prepare
+from ..verify import Overlap, Prepared, compact_tokens, is_duplicate, overlap, prepare, summary_is_copy
+
+Span = tuple[int, int, int, int]
+"""Word ranges ``a0, a1, b0, b1`` in two texts (ends exclusive)."""
 
 
 def staged_pair(a: Screened, b: Screened, config: Config, *, reread: Callable[[Screened], Reread] | None = None,
@@ -68,6 +71,8 @@ class _Aligned:
     duplicate: bool
     flipped: bool
     """Aligned as ``y, x`` (:func:`_flipped`); the passages are given back in ``x, y`` order."""
+    by_summary: bool = False
+    """A copy by the summary rule alone (:func:`~dupefind.verify.summary_is_copy`)."""
 
 
 def _aligned(x: Reread, y: Reread, config: Config, *, figures: Overlap | None, flipped: bool | None = None) -> _Aligned:
@@ -82,11 +87,25 @@ def _aligned(x: Reread, y: Reread, config: Config, *, figures: Overlap | None, f
     flipped = _flipped(x.verify.text, y.verify.text) if flipped is None else flipped
     first, second = (y, x) if flipped else (x, y)
     vectors = paired(first.align.sentences, second.align.sentences, floor=LOOSE_COSINE)
-    passages = align_sides(first.align, second.align, min_words=max(1, min_words), vectors=vectors)
-    if flipped:
-        passages = tuple(sorted((p.swapped() for p in passages), key=BY_START))
+    found = align_sides(first.align, second.align, min_words=max(1, min_words), vectors=vectors)
+    passages = tuple(sorted((p.swapped() for p in found), key=BY_START)) if flipped else found
     duplicate = is_duplicate(a, b, figures, passages, threshold=config.threshold, passage_words=config.passage_words)
-    return _Aligned(figures, passages, vectors, duplicate, flipped)
+    by_summary = not duplicate and summary_is_copy(first.verify, second.verify,
+                                                   *_summaries(first.align, second.align, found, vectors),
+                                                   passage_words=config.passage_words)
+    return _Aligned(figures, passages, vectors, duplicate or by_summary, flipped, by_summary)
+
+
+def _summaries(first: Side, second: Side, passages: tuple[Passage, ...],
+               vectors: SentencePair) -> tuple[list[Span], list[Span]]:
+    """The runs of sentences that tell ``first`` summarises ``second``, and those that tell
+    ``second`` summarises ``first`` (:func:`~dupefind.align.told_summaries`), each as word
+    ranges in ``first`` and ``second`` (the order of alignment, ``passages`` and ``vectors``'s)."""
+    swapped = tuple(sorted((p.swapped() for p in passages), key=BY_START))
+    return (told_summaries(first, second, passages, vectors=vectors),
+            [(a0, a1, b0, b1) for b0, b1, a0, a1 in told_summaries(second, first, swapped, vectors=vectors,
+                                                                   reversed_vectors=True)])
+
 
 
 def _flipped(text_x: str, text_y: str) -> bool:
@@ -105,8 +124,13 @@ def _made(x: Reread, y: Reread, aligned: _Aligned) -> Pair:
     """The pair as reported: the verdict rests on the copied passages; a summary of B in A is
     shown as one passage, and the passages shown are explained."""
     a, b, figures = x.verify, y.verify, aligned.figures
-    # A summary of B in A, looked for in the order asked (compare(summary, source)).
+    # A summary of B in A, looked for in the order asked (compare(summary, source)); of A in B
+    # when the pair is a copy for being that summary alone, so that the evidence is shown.
     shown = summarised(x.align, y.align, aligned.passages, vectors=aligned.vectors, reversed_vectors=aligned.flipped)
+    if aligned.by_summary and shown == aligned.passages:
+        swapped = tuple(sorted((p.swapped() for p in aligned.passages), key=BY_START))
+        shown = tuple(sorted((p.swapped() for p in summarised(y.align, x.align, swapped, vectors=aligned.vectors,
+                                                               reversed_vectors=not aligned.flipped)), key=BY_START))
     return Pair(
         a=a.id, b=b.id, similarity=round(figures.similarity, 4),
         containment=round(figures.containment, 4), containment_a=round(figures.containment_a, 4),

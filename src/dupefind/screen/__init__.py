@@ -52,6 +52,14 @@ boilerplate and its shingle set, ~0.1 ms):
    phrase are turned down before either text is made ready (on the Markov corpus, 1,866 of
    the 2,120 pairs still aligned and turned down).
 
+6. *Could it be a summary?* A pair the steps above turn down is still aligned when the summary
+   step could find, either way round, a run of sentences that tells one text summarises the
+   other (the verdict's last rule, :func:`~dupefind.verify.summary_is_copy`):
+   :func:`summary_possible` finds the step's runs on the probes (the same sentences, stems and
+   sums as :func:`stretches`; the run's other conditions only remove it). A summary shares
+   :data:`~dupefind.verify.REWRITTEN_SHARED` content-word stems with its source, so step 1's
+   bound holds for it too.
+
 Word ids from hashes are the aligner's ids as long as two different words never share a
 64-bit hash (the assumption the shingles, the fingerprints and the boilerplate already rest on).
 
@@ -76,7 +84,7 @@ from .call import Call, call, figures, passage_possible, pieces_possible
 from .documents import Probe, Screened, probe, screened
 from .reach import Holdings, holdings, kept_words, pairs_within_reach, passage_within_reach, shares_content
 from .seeds import Span, shares_seed, word_spans
-from .sentences import fragment_possible, sentence_seeds_possible, similar_sentences, stretches
+from .sentences import fragment_possible, sentence_seeds_possible, similar_sentences, stretches, summary_possible
 
 __all__ = [
     "Call",
@@ -100,5 +108,6 @@ __all__ = [
     "shares_seed",
     "similar_sentences",
     "stretches",
+    "summary_possible",
     "word_spans",
 ]

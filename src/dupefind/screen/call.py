@@ -17,7 +17,7 @@ from ..shingles import ShingleIds
 from ..verify import Overlap, passage_needed, rewritten_enough
 from .documents import Probe, Screened, probe
 from .seeds import Span, _common, shares_seed, word_spans
-from .sentences import sentence_seeds_possible, similar_sentences, stretches
+from .sentences import sentence_seeds_possible, similar_sentences, stretches, summary_possible
 
 #: The word pass's passages :func:`passage_possible` weighs at most (a pair with more is aligned).
 MOST_SPANS = 8
@@ -58,6 +58,16 @@ def call(a: Screened, b: Screened, overlap: Overlap, *, threshold: float, passag
     if needed <= 0:
         return Call.NOT_A_COPY
     x, y = probes(a), probes(b)
+    decision = _passages_call(a, b, x, y, needed=needed, min_passage_words=min_passage_words)
+    # A pair whose passages cannot make a copy may still be a summary (the last rule of the verdict).
+    if decision is not Call.ALIGN and summary_possible(x, y):
+        return Call.ALIGN
+    return decision
+
+
+def _passages_call(a: Screened, b: Screened, x: Probe, y: Probe, *, needed: int, min_passage_words: int) -> Call:
+    """:func:`call` on the passages the aligner can find (``x``, ``y``: the documents' probes),
+    ``needed`` words asked of them."""
     spans = (word_spans(a, b, x, y, min_words=max(1, min_passage_words), most=MOST_SPANS, enough=needed)
              if shares_seed(x, y) else [])
     if spans:

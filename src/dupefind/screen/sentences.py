@@ -1,6 +1,7 @@
 """Similar sentences, the sentence pass's seeds: the sentence pairs whose content-word stems
-are alike, counted on each document's probe, and whether the sentence pass itself finds a
-stretch that can be a passage on its own.
+are alike, counted on each document's probe, whether the sentence pass itself finds a
+stretch that can be a passage on its own, and whether the summary step can find a run of
+sentences that tells a summary.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ import numpy.typing as npt
 from ..align import Side
 from ..align.joining import MIN_SEEDS
 from ..align.sentences import Fragment, sentence_fragments
+from ..align.summary import LOOSE_COSINE, LOOSE_DICE, MIN_SENTENCES, RUN_GAP, runs
 from ..align.terms import Sentences, Vocabulary
-from ..align.vectors import SEED_DICE, SentencePair
+from ..align.vectors import SEED_COSINE, SEED_DICE, SentencePair
 from ..jit import kernel
 from .documents import Probe
 from .seeds import _joint
@@ -56,10 +58,38 @@ def stretches(a: Probe, b: Probe) -> list[Fragment] | None:
     it finds the same stretches to the last bit (the tests hold them equal)."""
     if a.stems is None or b.stems is None or len(a.sentences) * len(b.sentences) > MAX_SENTENCE_PAIRS:
         return None
+    sa, sb, vectors = _paired(a, b)
+    return sentence_fragments(sa, sb, vectors)
+
+
+def summary_possible(a: Probe, b: Probe) -> bool:
+    """Whether the summary step can find, either way round, a run of sentences that tells one
+    text summarises the other (:func:`~dupefind.align.told_summaries`, which the verdict counts:
+    :func:`~dupefind.verify.summary_is_copy`): ``False`` is a true bound. The step's runs are
+    found on the probes, as :func:`stretches` runs the sentence pass (the same sentences, stems
+    and terms, the same sums in the same order); a run's other conditions only remove it. Two
+    texts whose stems are not known, or too long to look, may hold one."""
+    if a.stems is None or b.stems is None or len(a.sentences) * len(b.sentences) > MAX_SENTENCE_PAIRS:
+        return True
+    if max(len(a.sentences), len(b.sentences)) < MIN_SENTENCES:  # a run is that many sentences of the summary
+        return False
+    # First the run's sentences on their stems alone: each like a sentence of the other text
+    # by Dice (its cosine is not weighed yet), ``MIN_SENTENCES`` of them close together.
+    code_b = np.append(_joint(a.stem_distinct, b.stem_distinct), -1)  # -1 stays -1
+    if not _alike_runs(a.stem_ids, a.sentences, code_b[b.stem_ids], b.sentences,
+                       len(a.stem_distinct) + len(b.stem_distinct), LOOSE_DICE * (1 - 1e-9), MIN_SENTENCES, RUN_GAP):
+        return False
+    sa, sb, vectors = _paired(a, b, floor=LOOSE_COSINE)
+    return bool(runs(sa, sb, vectors) or runs(sb, sa, vectors, reversed_vectors=True))
+
+
+def _paired(a: Probe, b: Probe, *, floor: float = SEED_COSINE) -> tuple[Sentences, Sentences, SentencePair]:
+    """Two probes' sentences as the sentence pass holds them, and their vectors (``floor``: as
+    :func:`~dupefind.align.paired` takes it)."""
     joint = np.append(_joint(a.stem_distinct, b.stem_distinct), -1)  # -1 stays -1
     sa, sb = _keyed(a), _keyed(b)
-    vectors = SentencePair(sa.term, sa, joint[sb.term], sb, len(a.stem_distinct) + len(b.stem_distinct), joint=joint)
-    return sentence_fragments(sa, sb, vectors)
+    return sa, sb, SentencePair(sa.term, sa, joint[sb.term], sb, len(a.stem_distinct) + len(b.stem_distinct),
+                                joint=joint, floor=floor)
 
 
 #: The stems of a probe's :class:`~dupefind.align.terms.Sentences` are keys, numbered per pair
@@ -136,3 +166,72 @@ def _similar_pairs(terms_a: npt.NDArray[np.int64], bounds_a: npt.NDArray[np.int6
         if found >= enough:
             return found
     return found
+
+
+@kernel(nogil=True)
+def _alike_runs(terms_a: npt.NDArray[np.int64], bounds_a: npt.NDArray[np.int64], terms_b: npt.NDArray[np.int64],
+                bounds_b: npt.NDArray[np.int64], n_terms: int, min_dice: float, least: int,
+                gap: int) -> bool:  # pragma: no cover - compiled
+    """Whether ``least`` sentences of A, or of B, at most ``gap`` sentences apart from one to the
+    next, each have a sentence of the other text whose distinct terms have a Dice coefficient of
+    at least ``min_dice`` (as :func:`_similar_pairs` counts it)."""
+    seen = np.full(max(n_terms, 1), -1, dtype=np.int64)
+    size_b = np.zeros(len(bounds_b), dtype=np.int64)
+    head = np.zeros(max(n_terms, 1) + 1, dtype=np.int64)
+    for j in range(len(bounds_b)):
+        for k in range(bounds_b[j, 0], bounds_b[j, 1]):
+            t = terms_b[k]
+            if t >= 0 and seen[t] != j:
+                seen[t] = j
+                size_b[j] += 1
+                head[t + 1] += 1
+    head = np.cumsum(head)
+    fill = head[:-1].copy()
+    owners = np.empty(head[-1], dtype=np.int64)
+    seen[:] = -1
+    for j in range(len(bounds_b)):
+        for k in range(bounds_b[j, 0], bounds_b[j, 1]):
+            t = terms_b[k]
+            if t >= 0 and seen[t] != j:
+                seen[t] = j
+                owners[fill[t]] = j
+                fill[t] += 1
+    seen[:] = -1
+    shared = np.zeros(len(bounds_b), dtype=np.int64)
+    touched = np.empty(len(bounds_b), dtype=np.int64)
+    alike_b = np.zeros(len(bounds_b), dtype=np.bool_)
+    count_a, last_a = 0, -gap - 2
+    for i in range(len(bounds_a)):
+        size_a = 0
+        n_touched = 0
+        for k in range(bounds_a[i, 0], bounds_a[i, 1]):
+            t = terms_a[k]
+            if t >= 0 and seen[t] != i:
+                seen[t] = i
+                size_a += 1
+                for e in range(head[t], head[t + 1]):
+                    j = owners[e]
+                    if shared[j] == 0:
+                        touched[n_touched] = j
+                        n_touched += 1
+                    shared[j] += 1
+        alike = False
+        for x in range(n_touched):
+            j = touched[x]
+            if 2 * float(shared[j]) / (float(max(size_a, 1)) + float(max(size_b[j], 1))) >= min_dice:
+                alike = True
+                alike_b[j] = True
+            shared[j] = 0
+        if alike:
+            count_a = count_a + 1 if i - last_a - 1 <= gap else 1
+            last_a = i
+            if count_a >= least:
+                return True
+    count_b, last_b = 0, -gap - 2
+    for j in range(len(bounds_b)):
+        if alike_b[j]:
+            count_b = count_b + 1 if j - last_b - 1 <= gap else 1
+            last_b = j
+            if count_b >= least:
+                return True
+    return False

@@ -6,7 +6,8 @@ boilerplate and shingled again, and the shingle sets are compared exactly.
 - :mod:`.prepared`: a document re-read (:func:`prepare`) and two documents' exact figures (:func:`overlap`);
 - :mod:`.markup`: where a text's tags and URLs lie, whose words are not prose;
 - :mod:`.verdict`: the verdict (:func:`is_duplicate`): containment, or the passage rules, each
-  passage weighed on its prose; and which texts are paired only with identical texts.
+  passage weighed on its prose, or a summary its sentences tell (:func:`summary_is_copy`); and
+  which texts are paired only with identical texts.
 """
 
 from __future__ import annotations
@@ -19,16 +20,18 @@ from .verdict import (
     REWRITTEN_DICE,
     REWRITTEN_SHARED,
     REWRITTEN_WORDS,
+    SUMMARY_SHARE,
     Prose,
     is_duplicate,
     least_words_paired,
     passage_needed,
     prose,
     rewritten_enough,
+    summary_is_copy,
     unpaired,
 )
 
 __all__ = ["CJK_TOKENS_PER_WORD", "LEAST_PASSAGE_WORDS", "REWRITTEN_DICE", "REWRITTEN_SHARED", "REWRITTEN_WORDS",
-           "_MARKUP", "Overlap", "Prepared", "Prose", "compact_tokens", "counts_in", "hashed_words", "is_duplicate",
+           "SUMMARY_SHARE", "_MARKUP", "Overlap", "Prepared", "Prose", "compact_tokens", "counts_in", "hashed_words", "is_duplicate",
            "least_words_paired", "markup_counts", "markup_spans", "overlap", "passage_needed", "prepare", "prose",
-           "rewritten_enough", "unpaired"]
+           "rewritten_enough", "summary_is_copy", "unpaired"]

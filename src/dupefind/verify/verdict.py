@@ -109,7 +109,8 @@ def is_duplicate(a: Prepared, b: Prepared, figures: Overlap, passages: Sequence[
     than twice that asks half its words: :func:`passage_needed`). A passage's words are counted
     outside markup (:func:`prose`: not a shared ad tag or link). Short texts have too few
     shingles for containment to tell: they are copies when their words are identical (and they
-    have words: two texts of punctuation alone share nothing), or by the passage rules."""
+    have words: two texts of punctuation alone share nothing), or by the passage rules. A pair
+    these turn down may still be a summary (:func:`summary_is_copy`)."""
     if a.short or b.short:
         if len(a.tokens) > 0 and a.tokens.words == b.tokens.words:
             return True
@@ -123,6 +124,40 @@ def is_duplicate(a: Prepared, b: Prepared, figures: Overlap, passages: Sequence[
         return True
     rewritten = [w for w in weighed if _rewritten(w, a.tokens, b.tokens)]
     return rewritten_enough(sum(w.words_a for w in rewritten), sum(w.words_b for w in rewritten), needed)
+
+
+#: A summary takes most of its content words from its source: at least this share of its
+#: distinct content words are found in the stretch of the source it condenses.
+SUMMARY_SHARE = 2 / 3
+
+
+def summary_is_copy(a: Prepared, b: Prepared, of_b: Sequence[tuple[int, int, int, int]],
+                    of_a: Sequence[tuple[int, int, int, int]], *, passage_words: int) -> bool:
+    """The summary rule, for a pair the other rules turn down: one text summarises the other
+    (``of_b``: the word ranges in A and B, ``a0, a1, b0, b1``, of the runs of sentences that
+    tell A summarises B, :func:`~dupefind.align.told_summaries`; ``of_a``: those that tell B
+    summarises A, the same way round), and the summary takes most of its content words
+    from the stretch of its source it condenses (:data:`SUMMARY_SHARE` of its distinct ones,
+    and :data:`REWRITTEN_SHARED` at least). A summary is a rewritten passage a third as long
+    as its source or less, which the passage rules, made for passages of about the same length
+    on both sides, do not see. With the passage rules off (``passage_words`` 0) it is off too.
+
+    Three or more sentences each like a different sentence of the other text, in order, over a
+    stretch alike as a whole, do not happen by chance: on PAN13's training pairs no pair of 01
+    or of the 947 05 pairs without a case has them. Two texts on one subject can have them (a
+    short history of Mother's Day and a longer one, giving the same facts in the same order);
+    the share of the summary's words asks more of them than of most summaries (measured in
+    benchmarks/RESULTS.md, twenty-eighth round)."""
+    if passage_needed(len(a.tokens), len(b.tokens), passage_words) <= 0:
+        return False
+    told = [(a.tokens.words[a0:a1], b.tokens.words[b0:b1]) for a0, a1, b0, b1 in of_b]
+    told += [(b.tokens.words[b0:b1], a.tokens.words[a0:a1]) for a0, a1, b0, b1 in of_a]
+    for summary, source in told:
+        own = content_terms(summary)
+        shared = len(own & content_terms(source))
+        if shared >= max(REWRITTEN_SHARED, SUMMARY_SHARE * len(own)):
+            return True
+    return False
 
 
 def rewritten_enough(words_a: int, words_b: int, needed: int) -> bool:
