@@ -222,3 +222,16 @@ def test_the_summary_rule_asks_what_the_passage_rules_ask_of_the_pair() -> None:
     host, source = summary_in_host(), sample_text(TIDAL_SOURCE)
     assert dupefind.compare(host, source, dupefind.Config()).duplicate
     assert not dupefind.compare(host, source, dupefind.Config(passage_words=0)).duplicate
+
+
+def test_sentences_picked_far_apart_in_a_long_text_are_no_summary(monkeypatch: pytest.MonkeyPatch) -> None:
+    """20,000 words drawn at random from one article hold, somewhere, a sentence loosely like each
+    sentence of another article on a related subject, in order: no summary condenses a stretch
+    forty times its length (the run found reaches much further)."""
+    import random
+
+    article = sample_text("060_winter_cycle_commuting.txt")
+    drawn = " ".join(random.Random(50).choices(sample_text("012_allotment_waiting_lists.txt").split(), k=20_000))
+    assert not dupefind.compare(article, drawn).duplicate
+    monkeypatch.setattr(summary_module, "MAX_SUMMARY_RATIO", 10**9)
+    assert dupefind.compare(article, drawn).duplicate  # what the limit turns down

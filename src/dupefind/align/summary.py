@@ -83,6 +83,11 @@ COVERED = 0.5
 #: A chain or run counts when less than this share of the stretch of B it leaves out is copied
 #: elsewhere in A.
 ELSEWHERE = 0.5
+#: A run tells the verdict a summary (:func:`told_summaries`) when its stretch of B is at most
+#: this many times as long as its stretch of A (in words): a summary condenses a stretch of its
+#: source; three sentences each like the best of a book's sentences, picked far apart, do not.
+#: (The summaries of PAN13 05 and of the short rewrites condense 3 to 30 times.)
+MAX_SUMMARY_RATIO = 40
 #: The stretch of B is widened by this share of its pace on either side (a run's sentences of B
 #: per sentence of A, a chain's words of B per passage).
 WIDEN = 0.5
@@ -146,15 +151,17 @@ def told_summaries(side_a: Side, side_b: Side, passages: Sequence[Passage], *, v
     """The word ranges in A and B (``a0, a1, b0, b1``) of each run of sentences that tells on its
     own that A summarises B (see the module's description: matching different sentences of B,
     mostly in order, over a stretch of B ``SUMMARY_RATIO`` times as long, alike as a whole, not
-    inside the passages found and not copied elsewhere in A); ``passages`` as for
-    :func:`summarised`. Only runs: a chain is made of passages the verdict weighs already."""
+    inside the passages found and not copied elsewhere in A), of a stretch of B at most
+    ``MAX_SUMMARY_RATIO`` times as long as the run; ``passages`` as for :func:`summarised`. Only
+    runs: a chain is made of passages the verdict weighs already."""
     a, b, sa, sb = side_a.tokens, side_b.tokens, side_a.sentences, side_b.sentences
     spans = sorted((_word(a, p.a_start), _word(a, p.a_end), _word(b, p.b_start), _word(b, p.b_end))
                    for p in passages)
     told = []
     for run in runs(sa, sb, vectors, reversed_vectors):
         span = (int(sa.starts[run.i0]), int(sa.ends[run.i1]), int(sb.starts[run.j0]), int(sb.ends[run.j1]))
-        if _alone(span, spans) and _telling(run, sa, spans):
+        if span[3] - span[2] <= MAX_SUMMARY_RATIO * (span[1] - span[0]) and _alone(span, spans) \
+                and _telling(run, sa, spans):
             told.append(span)
     return told
 
