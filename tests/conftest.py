@@ -46,12 +46,13 @@ settings.load_profile(os.environ.get("DUPEFIND_HYPOTHESIS", "dupefind"))
 
 
 #: A summary of the tidal power explainer in sample 021 (its paragraphs in order, a sentence each,
-#: a sixth of its words, reworded: no run of three words copied), written for the tests. Set in
+#: a sixth of its words, reworded: no passage copied), written for the tests. Set in
 #: other text (:func:`summary_in_host`), only its sentences tell it is a copy: their passages
 #: alone do not.
 TIDAL_SUMMARY = (
-    "Tides follow the moon, so engineers can predict their power years ahead. A barrage across an estuary, like "
-    "the Rance one, or turbines on the seabed can harvest it. Barnacles and salt make upkeep dear, so the "
+    "Tides follow the moon, so engineers can predict their power years ahead. Tidal barrages hold water behind "
+    "an estuary dam, like the Rance one, while newer stream turbines sit on the seabed. Barnacles and salt make "
+    "upkeep dear, so the "
     "electricity costs more than wind from offshore farms. Barrages can flood mudflats that wading birds need, and "
     "seals may suffer near the blades. Supporters cite the Pentland Firth and say steady tides could balance a "
     "weather-dependent grid.")

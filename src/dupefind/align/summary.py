@@ -54,13 +54,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from itertools import pairwise
 
+import numpy as np
+
 from ..models import Passage
 from ..text import Tokens
 from .joining import identical_in, joined_edits
 from .passages import Side
 from .sentences import VALID_COSINE
 from .terms import Sentences
-from .vectors import SentencePair, paired
+from .vectors import SEED_COSINE, SEED_DICE, SentencePair, paired
 
 #: Chain: most words in A of each of its passages, ...
 CHAIN_PIECE = 100
@@ -88,6 +90,11 @@ ELSEWHERE = 0.5
 #: source; three sentences each like the best of a book's sentences, picked far apart, do not.
 #: (The summaries of PAN13 05 and of the short rewrites condense 3 to 30 times.)
 MAX_SUMMARY_RATIO = 40
+#: ... and when at least one in this many of its sentences is as like its match as a seed of
+#: the sentence pass (:attr:`Run.close`): a summary's sentences say what their sources say;
+#: a long run of sentences each barely like the best of many sentences of a text on one
+#: vocabulary is chance.
+CLOSE_SHARE = 4
 #: The stretch of B is widened by this share of its pace on either side (a run's sentences of B
 #: per sentence of A, a chain's words of B per passage).
 WIDEN = 0.5
@@ -109,6 +116,9 @@ class Run:
     """The sentence of B each matched sentence of A is like, in A's order."""
     cosine: float
     """Cosine of the two stretches' tf-isf vectors (sentences ``i0..i1`` and ``j0..j1``)."""
+    close: int = 0
+    """How many of its sentences are as like their match as a seed of the sentence pass is
+    (cosine ``SEED_COSINE`` and Dice ``SEED_DICE``: :mod:`~dupefind.align.vectors`)."""
 
 
 Span = tuple[int, int, int, int]
@@ -160,8 +170,8 @@ def told_summaries(side_a: Side, side_b: Side, passages: Sequence[Passage], *, v
     told = []
     for run in runs(sa, sb, vectors, reversed_vectors):
         span = (int(sa.starts[run.i0]), int(sa.ends[run.i1]), int(sb.starts[run.j0]), int(sb.ends[run.j1]))
-        if span[3] - span[2] <= MAX_SUMMARY_RATIO * (span[1] - span[0]) and _alone(span, spans) \
-                and _telling(run, sa, spans):
+        if span[3] - span[2] <= MAX_SUMMARY_RATIO * (span[1] - span[0]) and run.close * CLOSE_SHARE >= len(run.matches) \
+                and _alone(span, spans) and _telling(run, sa, spans):
             told.append(span)
     return told
 
@@ -217,10 +227,14 @@ def runs(a: Sentences, b: Sentences, vectors: SentencePair | None = None, revers
     else:
         rows, cols, cosine, common, sizes_a, sizes_b = vectors.similar(LOOSE_COSINE)
     alike = 2 * common >= LOOSE_DICE * (sizes_a[rows] + sizes_b[cols])
-    best: dict[int, tuple[float, int]] = {}  # sentence of A: (cosine, sentence of B), the first of the best
-    for i, j, c in zip(rows[alike].tolist(), cols[alike].tolist(), cosine[alike].tolist()):
+    # Each sentence of A: (cosine, sentence of B, as close as a seed), the first of the best.
+    best: dict[int, tuple[float, int, bool]] = {}
+    close = alike & (cosine >= SEED_COSINE) & (2 * common >= SEED_DICE * (np.maximum(sizes_a[rows], 1)
+                                                                          + np.maximum(sizes_b[cols], 1)))
+    for i, j, c, near in zip(rows[alike].tolist(), cols[alike].tolist(), cosine[alike].tolist(),
+                             close[alike].tolist()):
         if i not in best or c > best[i][0] or (c == best[i][0] and j < best[i][1]):
-            best[i] = (c, j)
+            best[i] = (c, j, near)
     groups: list[list[int]] = []
     for i in sorted(best):
         if groups and i - groups[-1][-1] - 1 <= RUN_GAP:
@@ -237,7 +251,7 @@ def runs(a: Sentences, b: Sentences, vectors: SentencePair | None = None, revers
             continue
         stretch = vectors.stretch_cosine(j0, j1, i0, i1) if reversed_vectors else vectors.stretch_cosine(i0, i1, j0, j1)
         if stretch >= VALID_COSINE:
-            found.append(Run(i0, i1, j0, j1, matches, round(stretch, 4)))
+            found.append(Run(i0, i1, j0, j1, matches, round(stretch, 4), sum(best[i][2] for i in group)))
     return found
 
 
