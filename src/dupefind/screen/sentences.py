@@ -117,45 +117,13 @@ def _similar_pairs(terms_a: npt.NDArray[np.int64], bounds_a: npt.NDArray[np.int6
     (``2 * shared / (size_a + size_b)``, sizes at least 1), counted up to ``enough`` (at least:
     a sentence of A is counted in full); the first ones found written into ``pairs`` (as many
     as it has rows), each ``(i, j)``."""
-    seen = np.full(max(n_terms, 1), -1, dtype=np.int64)
-    size_b = np.zeros(len(bounds_b), dtype=np.int64)
-    head = np.zeros(max(n_terms, 1) + 1, dtype=np.int64)
-    for j in range(len(bounds_b)):
-        for k in range(bounds_b[j, 0], bounds_b[j, 1]):
-            t = terms_b[k]
-            if t >= 0 and seen[t] != j:
-                seen[t] = j
-                size_b[j] += 1
-                head[t + 1] += 1
-    head = np.cumsum(head)
-    fill = head[:-1].copy()
-    owners = np.empty(head[-1], dtype=np.int64)
-    seen[:] = -1
-    for j in range(len(bounds_b)):
-        for k in range(bounds_b[j, 0], bounds_b[j, 1]):
-            t = terms_b[k]
-            if t >= 0 and seen[t] != j:
-                seen[t] = j
-                owners[fill[t]] = j
-                fill[t] += 1
-    seen[:] = -1
+    seen, size_b, head, owners = _filed(terms_b, bounds_b, n_terms)
     shared = np.zeros(len(bounds_b), dtype=np.int64)
     touched = np.empty(len(bounds_b), dtype=np.int64)
     found = 0
     for i in range(len(bounds_a)):
-        size_a = 0
-        n_touched = 0
-        for k in range(bounds_a[i, 0], bounds_a[i, 1]):
-            t = terms_a[k]
-            if t >= 0 and seen[t] != i:
-                seen[t] = i
-                size_a += 1
-                for e in range(head[t], head[t + 1]):
-                    j = owners[e]
-                    if shared[j] == 0:
-                        touched[n_touched] = j
-                        n_touched += 1
-                    shared[j] += 1
+        size_a, n_touched = _shared_terms(terms_a, bounds_a[i, 0], bounds_a[i, 1], i, seen, head, owners, shared,
+                                          touched)
         for x in range(n_touched):
             j = touched[x]
             if 2 * float(shared[j]) / (float(max(size_a, 1)) + float(max(size_b[j], 1))) >= min_dice:
@@ -175,46 +143,14 @@ def _alike_runs(terms_a: npt.NDArray[np.int64], bounds_a: npt.NDArray[np.int64],
     """Whether ``least`` sentences of A, or of B, at most ``gap`` sentences apart from one to the
     next, each have a sentence of the other text whose distinct terms have a Dice coefficient of
     at least ``min_dice`` (as :func:`_similar_pairs` counts it)."""
-    seen = np.full(max(n_terms, 1), -1, dtype=np.int64)
-    size_b = np.zeros(len(bounds_b), dtype=np.int64)
-    head = np.zeros(max(n_terms, 1) + 1, dtype=np.int64)
-    for j in range(len(bounds_b)):
-        for k in range(bounds_b[j, 0], bounds_b[j, 1]):
-            t = terms_b[k]
-            if t >= 0 and seen[t] != j:
-                seen[t] = j
-                size_b[j] += 1
-                head[t + 1] += 1
-    head = np.cumsum(head)
-    fill = head[:-1].copy()
-    owners = np.empty(head[-1], dtype=np.int64)
-    seen[:] = -1
-    for j in range(len(bounds_b)):
-        for k in range(bounds_b[j, 0], bounds_b[j, 1]):
-            t = terms_b[k]
-            if t >= 0 and seen[t] != j:
-                seen[t] = j
-                owners[fill[t]] = j
-                fill[t] += 1
-    seen[:] = -1
+    seen, size_b, head, owners = _filed(terms_b, bounds_b, n_terms)
     shared = np.zeros(len(bounds_b), dtype=np.int64)
     touched = np.empty(len(bounds_b), dtype=np.int64)
     alike_b = np.zeros(len(bounds_b), dtype=np.bool_)
     count_a, last_a = 0, -gap - 2
     for i in range(len(bounds_a)):
-        size_a = 0
-        n_touched = 0
-        for k in range(bounds_a[i, 0], bounds_a[i, 1]):
-            t = terms_a[k]
-            if t >= 0 and seen[t] != i:
-                seen[t] = i
-                size_a += 1
-                for e in range(head[t], head[t + 1]):
-                    j = owners[e]
-                    if shared[j] == 0:
-                        touched[n_touched] = j
-                        n_touched += 1
-                    shared[j] += 1
+        size_a, n_touched = _shared_terms(terms_a, bounds_a[i, 0], bounds_a[i, 1], i, seen, head, owners, shared,
+                                          touched)
         alike = False
         for x in range(n_touched):
             j = touched[x]
@@ -235,3 +171,58 @@ def _alike_runs(terms_a: npt.NDArray[np.int64], bounds_a: npt.NDArray[np.int64],
             if count_b >= least:
                 return True
     return False
+
+
+@kernel(nogil=True, inline="always")
+def _filed(terms: npt.NDArray[np.int64], bounds: npt.NDArray[np.int64],
+           n_terms: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64],
+                                  npt.NDArray[np.int64]]:  # pragma: no cover - compiled
+    """The sentences (``bounds``) filed by term: each sentence's number of distinct terms, and
+    for each term ``t`` the sentences holding it, ``owners[head[t] : head[t + 1]]``; with a
+    ``seen`` row of -1 per term for the caller."""
+    seen = np.full(max(n_terms, 1), -1, dtype=np.int64)
+    sizes = np.zeros(len(bounds), dtype=np.int64)
+    head = np.zeros(max(n_terms, 1) + 1, dtype=np.int64)
+    for j in range(len(bounds)):
+        for k in range(bounds[j, 0], bounds[j, 1]):
+            t = terms[k]
+            if t >= 0 and seen[t] != j:
+                seen[t] = j
+                sizes[j] += 1
+                head[t + 1] += 1
+    head = np.cumsum(head)
+    fill = head[:-1].copy()
+    owners = np.empty(head[-1], dtype=np.int64)
+    seen[:] = -1
+    for j in range(len(bounds)):
+        for k in range(bounds[j, 0], bounds[j, 1]):
+            t = terms[k]
+            if t >= 0 and seen[t] != j:
+                seen[t] = j
+                owners[fill[t]] = j
+                fill[t] += 1
+    seen[:] = -1
+    return seen, sizes, head, owners
+
+
+@kernel(nogil=True, inline="always")
+def _shared_terms(terms: npt.NDArray[np.int64], start: int, end: int, i: int, seen: npt.NDArray[np.int64],
+                  head: npt.NDArray[np.int64], owners: npt.NDArray[np.int64], shared: npt.NDArray[np.int64],
+                  touched: npt.NDArray[np.int64]) -> tuple[int, int]:  # pragma: no cover - compiled
+    """Sentence ``i`` of A (tokens ``start:end``) against the sentences :func:`_filed` filed: its
+    number of distinct terms, and how many sentences of B share one, written into ``touched``
+    with their count of shared distinct terms in ``shared``."""
+    size = 0
+    reached = 0
+    for k in range(start, end):
+        t = terms[k]
+        if t >= 0 and seen[t] != i:
+            seen[t] = i
+            size += 1
+            for e in range(head[t], head[t + 1]):
+                j = owners[e]
+                if shared[j] == 0:
+                    touched[reached] = j
+                    reached += 1
+                shared[j] += 1
+    return size, reached
