@@ -27,6 +27,7 @@ from dupefind.candidates import (
 )
 from dupefind.candidates.buckets import bucket_rows, signature_buckets
 from dupefind.candidates.keys import KNOWN_BANDINGS
+from dupefind.candidates.pairing import _differing_nibbles, low_nibbles
 from dupefind.config import Config
 from dupefind.fingerprint import as_minhash, signatures
 from dupefind.pipeline import views_of
@@ -221,6 +222,61 @@ def test_a_key_held_by_more_documents_than_max_bucket_pairs_no_one() -> None:
 
     assert capped(0) == capped(3) == [(0, 1), (0, 2), (1, 2)]
     assert capped(2) == [(1, 2)]
+
+
+@pytest.mark.parametrize("perms", [40, 192])
+def test_low_nibbles_count_the_values_agreeing_on_their_low_bits(perms: int) -> None:
+    """``low_nibbles`` keeps each value's low four bits, sixteen to a word, the last word's
+    unused bits zero; the nibbles of two rows that differ are the values whose low bits differ
+    (so the values agreeing on them are at least the values agreeing): rows differing from a
+    base in their low bits, their high bits or both."""
+    base = RNG.integers(0, 2**16, perms, dtype=np.uint16)
+    rows = [base.copy()]
+    for mask in (0x000F, 0xFFF0, 0x0101, 0xFFFF):
+        for changed in (1, perms // 3, perms):
+            row = base.copy()
+            at = RNG.choice(perms, changed, replace=False)
+            row[at] ^= np.maximum(RNG.integers(0, 2**16, changed, dtype=np.uint16) & mask, 1 if mask & 1 else 16)
+            rows.append(row)
+    signatures = np.array(rows, dtype=np.uint16)
+    words = low_nibbles(signatures)
+    assert words.shape == (len(rows), -(-perms // 16))
+    unpacked = (words[:, :, None] >> (4 * np.arange(16, dtype=np.uint64))) & np.uint64(0xF)
+    assert np.array_equal(unpacked.reshape(len(rows), -1)[:, :perms], signatures & 0xF)
+    assert not unpacked.reshape(len(rows), -1)[:, perms:].any()
+    for one in range(len(rows)):
+        for two in range(len(rows)):
+            differing = int(_differing_nibbles(words, one, two))
+            assert differing == int(((signatures[one] & 0xF) != (signatures[two] & 0xF)).sum())
+            assert perms - differing >= int((signatures[one] == signatures[two]).sum())
+
+
+@pytest.mark.parametrize("perms", [40, 192])
+def test_weighing_on_low_bits_first_turns_down_only_pairs_the_values_turn_down(perms: int) -> None:
+    """``bucket_candidates`` weighs pairs on their values' low bits before the values: the
+    pairs it keeps are the pairs the plain estimate keeps, when the rows of a bucket agree on
+    about as many values as the containment asks for, their other values differing in the low
+    bits only (the screen decides), in the high bits only (the values decide) or both."""
+    least = 0.4
+    needed = int(np.ceil(least / (2 - least) * perms))  # agreeing values of equal sizes at the edge
+    base = RNG.integers(0, 2**16, perms, dtype=np.uint16)
+    rows = []
+    for mask in (0x000F, 0xFFF0, 0xFFFF):
+        for agreeing in range(needed - 3, needed + 4):
+            row = base.copy()
+            at = RNG.choice(perms, perms - agreeing, replace=False)
+            row[at] ^= np.maximum(RNG.integers(0, 2**16, len(at), dtype=np.uint16) & mask, 1 if mask & 1 else 16)
+            rows.append(row)
+    signatures = np.array([base, *rows], dtype=np.uint16)
+    owners = np.arange(len(signatures), dtype=np.intp)
+    sketch = Sketches(owners, signatures, np.full(len(signatures), 50, dtype=np.uint32))
+    one = View("test", "words", 3, 50, perms, 0.5, least, value_bits=16)
+    keys = BandKeys(np.zeros(len(signatures), np.uint8), owners, owners, np.zeros(len(signatures), np.uint16),
+                    np.zeros(len(signatures), np.uint64))  # one bucket of every row
+    expected = filter_candidates(colliding_rows(keys, views=[one]), [sketch], views=[one])
+    assert bucket_candidates(keys, [sketch], views=[one]) == expected
+    kept = [pair for pair in expected if pair[0] == 0]  # the base's pairs: some reach it, some not
+    assert 0 < len(kept) < len(rows)
 
 
 @pytest.mark.parametrize("max_bucket", [0, 3])

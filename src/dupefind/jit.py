@@ -191,14 +191,14 @@ def compiling_note() -> str | None:
     return None if is_warm() else "compiling the fast paths (once, ~30 s)..."
 
 
-#: Cache lines :func:`prefetch_row` asks for (a signature row of 192 16-bit values is six).
+#: Most cache lines :func:`prefetch_row` asks for (a signature row of 192 16-bit values is six).
 _PREFETCH_LINES = 6
 
 
 @intrinsic
 def _prefetch_row(typingctx: Any, array: Any, row: Any) -> Any:  # pragma: no cover - compiled
-    """In a kernel: ask the processor to bring the first :data:`_PREFETCH_LINES` cache lines of
-    row ``row`` of a 2-D ``array`` into its caches, and go on at once (LLVM's
+    """In a kernel: ask the processor to bring the cache lines of row ``row`` of a 2-D ``array``
+    (the first :data:`_PREFETCH_LINES` of a longer row) into its caches, and go on at once (LLVM's
     ``llvm.prefetch``, a hint: nothing is read, no result changes). A loop over rows scattered
     through a large array (the rows of LSH buckets) waits on memory for most of its time; asked
     for a few rows ahead, they are there when it reaches them. ``row`` must be a row of the array."""
@@ -215,12 +215,32 @@ def _prefetch_row(typingctx: Any, array: Any, row: Any) -> Any:  # pragma: no co
         start = builder.bitcast(first, byte)
         hint = builder.module.declare_intrinsic("llvm.prefetch", [byte],
                                                 ir.FunctionType(ir.VoidType(), [byte, word, word, word]))
+        row_bytes = _cgutils.unpack_tuple(builder, made.strides, 2)[0]
         for line in range(_PREFETCH_LINES):  # read (0), keep in every cache level (3), data (1)
-            builder.call(hint, [builder.gep(start, [ir.Constant(ir.IntType(64), 64 * line)]),
-                                word(0), word(3), word(1)])
+            inside = builder.icmp_signed("<", ir.Constant(row_bytes.type, 64 * line), row_bytes)
+            with builder.if_then(inside, likely=True):
+                builder.call(hint, [builder.gep(start, [ir.Constant(ir.IntType(64), 64 * line)]),
+                                    word(0), word(3), word(1)])
         return context.get_dummy_value()
 
     return types.void(array, row), codegen
 
 
 prefetch_row = cast("Callable[[Any, int], None]", _prefetch_row)  # called in kernels with an array and a row
+
+
+@intrinsic
+def _popcount(typingctx: Any, value: Any) -> Any:  # pragma: no cover - compiled
+    """In a kernel: the number of bits set in a 64-bit unsigned ``value`` (LLVM's
+    ``llvm.ctpop``, one instruction where the processor has one)."""
+    if not (isinstance(value, types.Integer) and value.bitwidth == 64 and not value.signed):
+        return None
+
+    def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+        count = builder.module.declare_intrinsic("llvm.ctpop", [ir.IntType(64)])
+        return builder.call(count, [args[0]])
+
+    return types.uint64(value), codegen
+
+
+popcount = cast("Callable[[Any], int]", _popcount)  # called in kernels with a 64-bit unsigned value

@@ -49,6 +49,7 @@ from ..views import View
 from .buckets import bucket_rows, signature_buckets, weighed_buckets
 from .collisions import code_width, colliding_rows, decoded_pairs, estimated_containment, filter_candidates, union
 from .keys import WEIGHTS, _kept_keys, band_keys, banding, key_codes, keyed_rows, view_banding
+from .pairing import low_nibbles
 from .sketches import BandKeys, Candidate, Collisions, Sketches, held_flags
 
 #: Most bands whose keys :func:`candidate_pairs` makes at once.
@@ -111,15 +112,17 @@ def candidate_pairs(sketches: Sequence[Sketches], *, views: Sequence[View],
     with every holder present."""
     most = max((view_banding(v)[0] for v in views), default=0)
     rows = keyed_rows(sketches, usable=usable)  # once, not once per batch of bands
+    nibbles = screens(sketches, views)  # the same: once
     at_once = max(1, min(_BANDS_AT_ONCE, _KEYS_AT_ONCE // max(1, sum(len(r) for r in rows))))
 
     def batch(start: int) -> list[Candidate]:  # the colliding rows of a few bands, filtered at once
         if involving is None and crowded is None and not any(v.sample for v in views):
-            return signature_candidates(sketches, views=views, bands=(start, start + at_once), rows=rows)
+            return signature_candidates(sketches, views=views, bands=(start, start + at_once), rows=rows,
+                                        nibbles=nibbles)
         keys = band_keys(sketches, views=views, bands=(start, start + at_once), rows=rows)
         if involving is not None or crowded is not None:
             keys = _kept_keys(keys, involving, crowded)
-        return bucket_candidates(keys, sketches, views=views)
+        return bucket_candidates(keys, sketches, views=views, nibbles=nibbles)
 
     found: set[Candidate] = set()
     starts = range(0, most, at_once)
@@ -135,11 +138,21 @@ def candidate_pairs(sketches: Sequence[Sketches], *, views: Sequence[View],
     return sorted(found)
 
 
-def bucket_candidates(keys: BandKeys, sketches: Sequence[Sketches], *, views: Sequence[View]) -> list[Candidate]:
+def screens(sketches: Sequence[Sketches], views: Sequence[View]) -> list[npt.NDArray[np.uint64]]:
+    """The low bits of each MinHash view's signatures that its buckets' pairs are first weighed
+    on (:func:`~dupefind.candidates.pairing.low_nibbles`; none for a sampled view)."""
+    return [np.empty((0, 0), dtype=np.uint64) if view.sample else low_nibbles(sketch.signatures)
+            for view, sketch in zip(views, sketches, strict=True)]
+
+
+def bucket_candidates(keys: BandKeys, sketches: Sequence[Sketches], *, views: Sequence[View],
+                      nibbles: Sequence[npt.NDArray[np.uint64]] | None = None) -> list[Candidate]:
     """``filter_candidates(colliding_rows(keys), sketches)`` in one compiled pass over each
     bucket of a MinHash view: the pairs of rows of a bucket are weighed as they are met, never
     held (a bucket of n rows has n (n - 1) / 2 of them; on the 100k benchmark corpus the content
-    view's buckets hold ~150 million). Sampled views go through the two stages."""
+    view's buckets hold ~200 million). Sampled views go through the two stages. ``nibbles``:
+    :func:`screens` of the sketches, if already made."""
+    nibbles = screens(sketches, views) if nibbles is None else nibbles
     found: list[npt.NDArray[np.int64]] = []
     width = code_width(sketches)
     sampled = np.array([v.sample > 0 for v in views], dtype=bool)
@@ -154,27 +167,29 @@ def bucket_candidates(keys: BandKeys, sketches: Sequence[Sketches], *, views: Se
             continue
         rows, _, starts, sizes = bucket_rows(keys, view, views[view])
         sketch = sketches[view]
-        found.append(weighed_buckets(rows, starts, sizes, sketch.owners,
-                                      sketch.signatures, sketch.sizes, sketch.flags(), views[view].min_containment,
-                                      width))
+        found.append(weighed_buckets(rows, starts, sizes, sketch.owners, sketch.signatures, nibbles[view],
+                                     sketch.sizes, sketch.flags(), views[view].min_containment, width))
     return decoded_pairs(found, width)
 
 
 def signature_candidates(sketches: Sequence[Sketches], *, views: Sequence[View], bands: tuple[int, int],
-                         rows: Sequence[npt.NDArray[np.intp]]) -> list[Candidate]:
+                         rows: Sequence[npt.NDArray[np.intp]],
+                         nibbles: Sequence[npt.NDArray[np.uint64]] | None = None) -> list[Candidate]:
     """``bucket_candidates(band_keys(sketches, views=views, bands=bands, rows=rows), ...)`` for
     views of MinHash signatures (none sampled), each view's buckets made straight from its
     signatures (:func:`~dupefind.candidates.buckets.signature_buckets`): the keys are never
-    held. ``rows``: :func:`keyed_rows` of the sketches (tested equal)."""
+    held. ``rows``: :func:`keyed_rows` of the sketches (tested equal); ``nibbles``:
+    :func:`screens` of the sketches, if already made."""
+    nibbles = screens(sketches, views) if nibbles is None else nibbles
     found: list[npt.NDArray[np.int64]] = []
     width = code_width(sketches)
-    for view, sketch, chosen in zip(views, sketches, rows, strict=True):
+    for view, sketch, chosen, low in zip(views, sketches, rows, nibbles, strict=True):
         count, per_band = view_banding(view)
         start, stop = min(bands[0], count), min(bands[1], count)
         if len(chosen) == 0 or start >= stop:
             continue
         bucketed, _, starts, sizes = signature_buckets(sketch, chosen, (start, stop), per_band, view)
-        found.append(weighed_buckets(bucketed, starts, sizes, sketch.owners, sketch.signatures, sketch.sizes,
+        found.append(weighed_buckets(bucketed, starts, sizes, sketch.owners, sketch.signatures, low, sketch.sizes,
                                      sketch.flags(), view.min_containment, width))
     return decoded_pairs(found, width)
 
@@ -182,4 +197,4 @@ def signature_candidates(sketches: Sequence[Sketches], *, views: Sequence[View],
 __all__ = ["EXHAUSTIVE_DOCUMENTS", "EXHAUSTIVE_WORD_PAIRS", "WEIGHTS", "BandKeys", "Candidate", "Collisions",
            "Sketches", "band_keys", "banding", "bucket_candidates", "candidate_pairs", "colliding_rows",
            "estimated_containment", "every_pair", "exhaustive", "filter_candidates", "held_flags", "key_codes",
-           "keyed_rows", "signature_candidates", "union", "view_banding"]
+           "keyed_rows", "screens", "signature_candidates", "union", "view_banding"]
