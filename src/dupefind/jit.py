@@ -233,7 +233,7 @@ prefetch_row = cast("Callable[[Any, int], None]", _prefetch_row)  # called in ke
 def _popcount(typingctx: Any, value: Any) -> Any:  # pragma: no cover - compiled
     """In a kernel: the number of bits set in a 64-bit unsigned ``value`` (LLVM's
     ``llvm.ctpop``, one instruction where the processor has one)."""
-    if not (isinstance(value, types.Integer) and value.bitwidth == 64 and not value.signed):
+    if value != types.uint64:
         return None
 
     def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
