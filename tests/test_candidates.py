@@ -279,6 +279,22 @@ def test_weighing_on_low_bits_first_turns_down_only_pairs_the_values_turn_down(p
     assert 0 < len(kept) < len(rows)
 
 
+def test_buckets_larger_than_the_room_first_made_keep_every_row_and_pair() -> None:
+    """The bucketing makes room for its buckets part by part and the weighing for its pairs row
+    by row: fifty copies of one text, each with two windows, give one bucket of every band
+    holding a hundred rows (more than the room first made for a batch's rows) and 1,225 pairs
+    (more than the weighing's first 1,024), all of them found."""
+    sigs = np.repeat(signatures([random_ids(200)], num_perm=32, seed=3), 100, axis=0)
+    windows = Sketches(np.repeat(np.arange(50), 2).astype(np.intp), sigs, np.full(100, 200, dtype=np.uint32))
+    one = View("test", "words", 3, 10, 32, 0.5, 0.5)
+    keys = band_keys([windows], views=[one])
+    rows, _, starts, sizes = bucket_rows(keys, 0, one)
+    assert len(starts) == view_banding(one)[0] and set(sizes.tolist()) == {100} and len(rows) == 100 * len(starts)
+    everyone = [(i, j) for i in range(50) for j in range(i + 1, 50)]
+    assert bucket_candidates(keys, [windows], views=[one]) == everyone
+    assert candidate_pairs([windows], views=[one]) == everyone
+
+
 @pytest.mark.parametrize("max_bucket", [0, 3])
 def test_buckets_weighed_in_one_pass_give_the_two_stages_pairs(max_bucket: int) -> None:
     """``bucket_candidates`` (what ``candidate_pairs`` runs) is ``filter_candidates`` after

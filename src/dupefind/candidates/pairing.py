@@ -84,6 +84,10 @@ def weighed_buckets(rows: npt.NDArray[np.intp], starts: npt.NDArray[np.intp], si
             if x + _AHEAD < len(rows):
                 prefetch_row(nibbles, rows[x + _AHEAD])
             first = rows[x]
+            if count + (end - x - 1) > len(found):  # room for every pair of this row, made before its loop
+                grown = np.empty(max(2 * len(found), count + end - x - 1), dtype=np.int64)
+                grown[:count] = found[:count]
+                found = grown
             for y in range(x + 1, end):
                 second = rows[y]
                 a, b = owners[first], owners[second]
@@ -101,10 +105,6 @@ def weighed_buckets(rows: npt.NDArray[np.intp], starts: npt.NDArray[np.intp], si
                         agreeing += 1
                 similarity = agreeing / perms
                 if similarity * total / ((1 + similarity) * smaller) >= least:
-                    if count == len(found):
-                        grown = np.empty(2 * len(found), dtype=np.int64)
-                        grown[:count] = found
-                        found = grown
                     found[count] = min(a, b) * width + max(a, b)
                     count += 1
     return found[:count].copy()

@@ -22,7 +22,11 @@ def _buckets_of_parts(part_keys: npt.NDArray[np.uint64], part_documents: npt.NDA
     ``firsts[p]:firsts[p + 1]``): each part spread again by its next bits into slots of a few
     keys, each slot sorted by insertion; then each run of equal keys is a bucket when it holds
     two documents or more, but not too many, each by its two lowest rows. ``seen`` says which
-    run last met a document (a run of two keys, most of them, needs no lookup)."""
+    run last met a document (a run of two keys, most of them, needs no lookup). The room for
+    the buckets found is made part by part, for as many as a part could give, before its runs
+    are read: an array the loop over runs may replace is one the compiled loop cannot keep at
+    hand (made inside that loop, the passes took three times as long, measured in
+    benchmarks/RESULTS.md)."""
     largest = 0
     for part in range(1 << top):
         largest = max(largest, firsts[part + 1] - firsts[part])
@@ -70,7 +74,14 @@ def _buckets_of_parts(part_keys: npt.NDArray[np.uint64], part_documents: npt.NDA
                     j -= 1
                 slot_keys[j + 1], slot_documents[j + 1], slot_rows[j + 1] = key, document, row
             slot_begin = slot_end
-        # The slots follow the keys' next bits in order, each sorted: the part is sorted.
+        # The slots follow the keys' next bits in order, each sorted: the part is sorted. Its
+        # runs give at most a row a key and a bucket every two keys.
+        if written + size > len(out):
+            out = _grown(out, written + size)
+            out_documents = _grown(out_documents, len(out))
+        if buckets_found + size // 2 > len(starts):
+            starts = _grown(starts, buckets_found + size // 2)
+            sizes = _grown(sizes, len(starts))
         start = 0
         while start < size:
             stop = start + 1
@@ -82,12 +93,6 @@ def _buckets_of_parts(part_keys: npt.NDArray[np.uint64], part_documents: npt.NDA
                 continue
             if stop - start == 2:  # two rows: a bucket when of two documents
                 if slot_documents[start] != slot_documents[start + 1] and most >= 2:
-                    if written + 2 > len(out):
-                        out = _grown(out, written + 2)
-                        out_documents = _grown(out_documents, len(out))
-                    if buckets_found == len(starts):
-                        starts = _grown(starts, 2 * len(starts))
-                        sizes = _grown(sizes, len(starts))
                     starts[buckets_found] = written
                     sizes[buckets_found] = 2
                     buckets_found += 1
@@ -117,12 +122,6 @@ def _buckets_of_parts(part_keys: npt.NDArray[np.uint64], part_documents: npt.NDA
                         elif second[document] < 0 or row < second[document]:
                             second[document] = row
                 if 2 <= holders <= most:
-                    if written + (stop - start) > len(out):
-                        out = _grown(out, written + (stop - start))
-                        out_documents = _grown(out_documents, len(out))
-                    if buckets_found == len(starts):
-                        starts = _grown(starts, 2 * len(starts))
-                        sizes = _grown(sizes, len(starts))
                     starts[buckets_found] = written
                     for k in range(start, stop):  # each document by its two lowest rows
                         document, row = slot_documents[k], slot_rows[k]
