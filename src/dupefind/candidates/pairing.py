@@ -72,7 +72,8 @@ def weighed_buckets(rows: npt.NDArray[np.intp], starts: npt.NDArray[np.intp], si
     the content view's buckets, at a quarter of the bytes, measured in benchmarks/RESULTS.md).
     The rows lie scattered through the arrays, so each is asked for :data:`_AHEAD` rows before
     it is reached (a quarter less time on the 100k benchmark corpus: most went waiting on
-    memory)."""
+    memory). The room for a row's pairs is made before the loop over them: an array that loop
+    may replace is one the compiled loop cannot keep at hand."""
     found = np.empty(1024, dtype=np.int64)
     count = 0
     perms = signatures.shape[1]
