@@ -229,6 +229,46 @@ def _prefetch_row(typingctx: Any, array: Any, row: Any) -> Any:  # pragma: no co
 prefetch_row = cast("Callable[[Any, int], None]", _prefetch_row)  # called in kernels with an array and a row
 
 
+def _prefetch_at(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+    """The code of :func:`prefetch_value`: one ``llvm.prefetch`` of the item its arguments name."""
+    array_type = signature.args[0]
+    made = context.make_array(array_type)(context, builder, args[0])
+    at = _cgutils.get_item_pointer(context, builder, array_type, made,
+                                  [context.cast(builder, value, kind, types.intp)
+                                   for value, kind in zip(args[1:], signature.args[1:], strict=True)])
+    byte = ir.IntType(8).as_pointer()
+    word = ir.IntType(32)
+    hint = builder.module.declare_intrinsic("llvm.prefetch", [byte],
+                                            ir.FunctionType(ir.VoidType(), [byte, word, word, word]))
+    builder.call(hint, [builder.bitcast(at, byte), word(0), word(3), word(1)])  # read, every cache level, data
+    return context.get_dummy_value()
+
+
+@intrinsic
+def _prefetch_value(typingctx: Any, array: Any, row: Any, column: Any) -> Any:  # pragma: no cover - compiled
+    """In a kernel: ask the processor to bring the cache line holding ``array[row, column]`` of
+    a 2-D ``array`` into its caches, and go on at once (as :func:`prefetch_row`, for a pass that
+    reads a few values of each row: the band of each signature row the bucketing keys). The
+    indices must be inside the array."""
+    if not (isinstance(array, types.Array) and array.ndim == 2 and isinstance(row, types.Integer)
+            and isinstance(column, types.Integer)):
+        return None
+    return types.void(array, row, column), _prefetch_at
+
+
+@intrinsic
+def _prefetch_item(typingctx: Any, array: Any, index: Any) -> Any:  # pragma: no cover - compiled
+    """In a kernel: :func:`prefetch_value` of ``array[index]`` of a 1-D ``array`` (one value of
+    each of scattered rows: the set size of each row a bucket weighs)."""
+    if not (isinstance(array, types.Array) and array.ndim == 1 and isinstance(index, types.Integer)):
+        return None
+    return types.void(array, index), _prefetch_at
+
+
+prefetch_value = cast("Callable[[Any, int, int], None]", _prefetch_value)  # called in kernels
+prefetch_item = cast("Callable[[Any, int], None]", _prefetch_item)  # called in kernels
+
+
 @intrinsic
 def _popcount(typingctx: Any, value: Any) -> Any:  # pragma: no cover - compiled
     """In a kernel: the number of bits set in a 64-bit unsigned ``value`` (LLVM's

@@ -165,9 +165,9 @@ def bucket_candidates(keys: BandKeys, sketches: Sequence[Sketches], *, views: Se
     for view in np.unique(keys.views).tolist():
         if views[view].sample:
             continue
-        rows, _, starts, sizes = bucket_rows(keys, view, views[view])
+        rows, documents, starts, sizes = bucket_rows(keys, view, views[view])
         sketch = sketches[view]
-        found.append(weighed_buckets(rows, starts, sizes, sketch.owners, sketch.signatures, nibbles[view],
+        found.append(weighed_buckets(rows, documents, starts, sizes, sketch.signatures, nibbles[view],
                                      sketch.sizes, sketch.flags(), views[view].min_containment, width))
     return decoded_pairs(found, width)
 
@@ -188,8 +188,8 @@ def signature_candidates(sketches: Sequence[Sketches], *, views: Sequence[View],
         start, stop = min(bands[0], count), min(bands[1], count)
         if len(chosen) == 0 or start >= stop:
             continue
-        bucketed, _, starts, sizes = signature_buckets(sketch, chosen, (start, stop), per_band, view)
-        found.append(weighed_buckets(bucketed, starts, sizes, sketch.owners, sketch.signatures, low, sketch.sizes,
+        bucketed, documents, starts, sizes = signature_buckets(sketch, chosen, (start, stop), per_band, view)
+        found.append(weighed_buckets(bucketed, documents, starts, sizes, sketch.signatures, low, sketch.sizes,
                                      sketch.flags(), view.min_containment, width))
     return decoded_pairs(found, width)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from ..jit import kernel
+from ..jit import kernel, prefetch_value
 from ..text import _mix64
 from ..views import View
 from .pairing import bucket_pairs, weighed_buckets
@@ -91,7 +91,9 @@ def _signature_buckets(signatures: SignatureRows, owners: npt.NDArray[np.intp], 
 def _made_keys(signatures: SignatureRows, chosen: npt.NDArray[np.intp], start: int, stop: int,
                rows_per_band: int) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.intp], int]:  # pragma: no cover - compiled
     """The band keys of the ``chosen`` rows, row by row and band by band, each part's count of
-    them (from index 1) and the top bits that choose a key's part."""
+    them (from index 1) and the top bits that choose a key's part. Each row's bands are asked
+    for :data:`_AHEAD` rows before they are reached (a few bytes of each row of a large array:
+    without, two thirds of the time went waiting on memory, measured in benchmarks/RESULTS.md)."""
     bands = max(0, stop - start)
     count = len(chosen) * bands
     top = _top_bits(count)
@@ -99,6 +101,8 @@ def _made_keys(signatures: SignatureRows, chosen: npt.NDArray[np.intp], start: i
     firsts = np.zeros((1 << top) + 1, dtype=np.intp)
     made = np.empty(count, dtype=np.uint64)
     for c in range(len(chosen)):
+        if c + _AHEAD < len(chosen) and bands:
+            prefetch_value(signatures, chosen[c + _AHEAD], start * rows_per_band)
         signature = signatures[chosen[c]]
         for band in range(start, stop):
             key = _banded(_band_key(signature, band, rows_per_band), np.uint16(band))
@@ -147,6 +151,9 @@ def _top_bits(count: int) -> int:  # pragma: no cover - compiled
         top += 1
     return top
 
+
+#: Rows :func:`_made_keys` asks for before it reaches them.
+_AHEAD = 16
 
 #: Top bits of a key that spread the keys of a batch into parts, each then spread by its next
 #: bits into slots of about four keys and sorted slot by slot (a part fits a core's cache).

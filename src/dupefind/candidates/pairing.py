@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from ..jit import kernel, popcount, prefetch_row
+from ..jit import kernel, popcount, prefetch_item, prefetch_row
 from .sketches import SignatureRows
 
 #: Rows of buckets :func:`weighed_buckets` asks for before it reaches them (4-16 ran alike).
@@ -57,21 +57,22 @@ def _differing_nibbles(nibbles: npt.NDArray[np.uint64], first: int, second: int)
 
 
 @kernel(nogil=True)
-def weighed_buckets(rows: npt.NDArray[np.intp], starts: npt.NDArray[np.intp], sizes: npt.NDArray[np.intp],
-                     owners: npt.NDArray[np.intp], signatures: SignatureRows, nibbles: npt.NDArray[np.uint64],
+def weighed_buckets(rows: npt.NDArray[np.intp], documents: npt.NDArray[np.intp], starts: npt.NDArray[np.intp],
+                     sizes: npt.NDArray[np.intp], signatures: SignatureRows, nibbles: npt.NDArray[np.uint64],
                      set_sizes: npt.NDArray[np.uint32], held: npt.NDArray[np.bool_], least: float,
                      width: np.int64) -> npt.NDArray[np.int64]:  # pragma: no cover - compiled
     """The document pairs (codes ``i * width + j``, ``i < j``, with repeats) of every two rows of
-    a bucket (``rows[start : start + size]``) of two documents, not both ``held`` rows, whose
-    estimated containment (:func:`estimated_containment`, the same arithmetic) reaches ``least``.
+    a bucket (``rows[start : start + size]``, of ``documents[start : start + size]``) of two
+    documents, not both ``held`` rows, whose estimated containment
+    (:func:`estimated_containment`, the same arithmetic) reaches ``least``.
 
     Each pair is first weighed on its rows' :func:`low_nibbles` (``nibbles``): the values
     agreeing there are at least the values agreeing, and the estimate grows with them, so a
     pair whose nibbles fall short would fall short on its values too, and is turned down
     without reading them (the same pairs; on the 100k benchmark corpus 99 % of the pairs in
     the content view's buckets, at a quarter of the bytes, measured in benchmarks/RESULTS.md).
-    The rows lie scattered through the arrays, so each is asked for :data:`_AHEAD` rows before
-    it is reached (a quarter less time on the 100k benchmark corpus: most went waiting on
+    The rows lie scattered through the arrays, so each row's nibbles, set size and flag are
+    asked for :data:`_AHEAD` rows before they are reached (most of the time went waiting on
     memory). The room for a row's pairs is made before the loop over them: an array that loop
     may replace is one the compiled loop cannot keep at hand."""
     found = np.empty(1024, dtype=np.int64)
@@ -83,18 +84,22 @@ def weighed_buckets(rows: npt.NDArray[np.intp], starts: npt.NDArray[np.intp], si
         end = starts[bucket] + sizes[bucket]
         for x in range(starts[bucket], end):
             if x + _AHEAD < len(rows):
-                prefetch_row(nibbles, rows[x + _AHEAD])
+                ahead = rows[x + _AHEAD]
+                prefetch_row(nibbles, ahead)
+                prefetch_item(set_sizes, ahead)
+                prefetch_item(held, ahead)
             first = rows[x]
             if count + (end - x - 1) > len(found):  # room for every pair of this row, made before its loop
                 grown = np.empty(max(2 * len(found), count + end - x - 1), dtype=np.int64)
                 grown[:count] = found[:count]
                 found = grown
+            a, size_a, held_a = documents[x], set_sizes[first], held[first]
             for y in range(x + 1, end):
                 second = rows[y]
-                a, b = owners[first], owners[second]
-                if a == b or (held[first] and held[second]):
+                b = documents[y]
+                if a == b or (held_a and held[second]):
                     continue
-                size_a, size_b = set_sizes[first], set_sizes[second]
+                size_b = set_sizes[second]
                 total = np.float64(size_a) + size_b
                 smaller = np.float64(max(min(size_a, size_b), 1))
                 at_most = max(0, perms - _differing_nibbles(nibbles, first, second)) / perms
