@@ -195,6 +195,24 @@ def compiling_note() -> str | None:
 _PREFETCH_LINES = 6
 
 
+def _item_pointer(context: Any, builder: Any, signature: Any, args: Any, indices: list[Any]) -> Any:
+    """In an intrinsic's code: the address, as bytes, of the item at ``indices`` of the array
+    that is its first argument."""
+    array_type = signature.args[0]
+    made = context.make_array(array_type)(context, builder, args[0])
+    return builder.bitcast(_cgutils.get_item_pointer(context, builder, array_type, made, indices),
+                           ir.IntType(8).as_pointer())
+
+
+def _prefetch(builder: Any, at: Any) -> None:
+    """In an intrinsic's code: one ``llvm.prefetch`` of the cache line holding byte ``at``, to
+    read (0), kept in every cache level (3), data (1)."""
+    byte, word = ir.IntType(8).as_pointer(), ir.IntType(32)
+    hint = builder.module.declare_intrinsic("llvm.prefetch", [byte],
+                                            ir.FunctionType(ir.VoidType(), [byte, word, word, word]))
+    builder.call(hint, [at, word(0), word(3), word(1)])
+
+
 @intrinsic
 def _prefetch_row(typingctx: Any, array: Any, row: Any) -> Any:  # pragma: no cover - compiled
     """In a kernel: ask the processor to bring the cache lines of row ``row`` of a 2-D ``array``
@@ -206,21 +224,13 @@ def _prefetch_row(typingctx: Any, array: Any, row: Any) -> Any:  # pragma: no co
         return None
 
     def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
-        array_type = signature.args[0]
-        made = context.make_array(array_type)(context, builder, args[0])
-        first = _cgutils.get_item_pointer(context, builder, array_type, made,
-                                         [args[1], context.get_constant(types.intp, 0)])
-        byte = ir.IntType(8).as_pointer()
-        word = ir.IntType(32)
-        start = builder.bitcast(first, byte)
-        hint = builder.module.declare_intrinsic("llvm.prefetch", [byte],
-                                                ir.FunctionType(ir.VoidType(), [byte, word, word, word]))
+        start = _item_pointer(context, builder, signature, args, [args[1], context.get_constant(types.intp, 0)])
+        made = context.make_array(signature.args[0])(context, builder, args[0])
         row_bytes = _cgutils.unpack_tuple(builder, made.strides, 2)[0]
-        for line in range(_PREFETCH_LINES):  # read (0), keep in every cache level (3), data (1)
+        for line in range(_PREFETCH_LINES):
             inside = builder.icmp_signed("<", ir.Constant(row_bytes.type, 64 * line), row_bytes)
             with builder.if_then(inside, likely=True):
-                builder.call(hint, [builder.gep(start, [ir.Constant(ir.IntType(64), 64 * line)]),
-                                    word(0), word(3), word(1)])
+                _prefetch(builder, builder.gep(start, [ir.Constant(ir.IntType(64), 64 * line)]))
         return context.get_dummy_value()
 
     return types.void(array, row), codegen
@@ -230,17 +240,11 @@ prefetch_row = cast("Callable[[Any, int], None]", _prefetch_row)  # called in ke
 
 
 def _prefetch_at(context: Any, builder: Any, signature: Any, args: Any) -> Any:
-    """The code of :func:`prefetch_value`: one ``llvm.prefetch`` of the item its arguments name."""
-    array_type = signature.args[0]
-    made = context.make_array(array_type)(context, builder, args[0])
-    at = _cgutils.get_item_pointer(context, builder, array_type, made,
-                                  [context.cast(builder, value, kind, types.intp)
-                                   for value, kind in zip(args[1:], signature.args[1:], strict=True)])
-    byte = ir.IntType(8).as_pointer()
-    word = ir.IntType(32)
-    hint = builder.module.declare_intrinsic("llvm.prefetch", [byte],
-                                            ir.FunctionType(ir.VoidType(), [byte, word, word, word]))
-    builder.call(hint, [builder.bitcast(at, byte), word(0), word(3), word(1)])  # read, every cache level, data
+    """The code of :func:`prefetch_value` and :func:`prefetch_item`: the line of the item their
+    indices name."""
+    _prefetch(builder, _item_pointer(context, builder, signature, args,
+                                     [context.cast(builder, value, kind, types.intp)
+                                      for value, kind in zip(args[1:], signature.args[1:], strict=True)]))
     return context.get_dummy_value()
 
 
