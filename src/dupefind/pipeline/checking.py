@@ -159,6 +159,11 @@ class TaskDocuments:
         shares that many, and an identical one of ``--passage-words`` holds more)."""
         if not doc.boilerplate.any():
             return False
+        # The words it would spare are some of those it sets aside: when all of these together
+        # hold too few of the partner's content words, so do they (the common case, and cheaper
+        # than finding the segments spared).
+        if not shares_content(doc.words.hashes[doc.boilerplate], self._kept_of(partner), least=REWRITTEN_SHARED):
+            return False
         spared = spared_beside(self.holds(index)[0], *self.holds(other), self.commons, related=True)
         if not len(spared):
             return False
@@ -170,9 +175,13 @@ class TaskDocuments:
         freed = self._freed[key]
         if not freed.any():
             return False
-        if id(partner) not in self._kept:
-            self._kept[id(partner)] = kept_words(partner)
-        return shares_content(doc.words.hashes[freed], self._kept[id(partner)], least=REWRITTEN_SHARED)
+        return shares_content(doc.words.hashes[freed], self._kept_of(partner), least=REWRITTEN_SHARED)
+
+    def _kept_of(self, doc: Screened) -> npt.NDArray[np.uint64]:
+        """:func:`~dupefind.screen.kept_words` of a screened document, once."""
+        if id(doc) not in self._kept:
+            self._kept[id(doc)] = kept_words(doc)
+        return self._kept[id(doc)]
 
     def within_reach(self, pairs: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
         """The pairs whose two documents were read again (:meth:`screen` first) and could be
