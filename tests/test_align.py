@@ -14,10 +14,11 @@ from hypothesis import strategies as st
 from dupefind.align.compiled import chain_spans, gram_keys
 from dupefind.align.joining import joined_edits
 from dupefind.align.passages import _word_ids, align, side
+from dupefind.align.terms import joint_codes, vocabulary
 from dupefind.align.words import GAP, _seeds
 from dupefind.models import Edit, Passage
 from dupefind.shingles import STOPWORDS
-from dupefind.text import Tokens, mix64, tokenize
+from dupefind.text import Tokens, mix64, tokenize, word_hashes
 
 # A small vocabulary, so texts repeat words (and function words) a lot, as prose does.
 VOCAB = ["the", "of", "and", "a", "in", "to", "is", "it", "for", "with", "was", "that", "on",
@@ -418,3 +419,41 @@ def test_gram_seeds_hold_the_repeat_limit_and_every_repeat() -> None:
         seed_a, seed_b = _seeds(ids_a, ids_b, np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
         expected = plain_seeds(ids_a.tolist(), ids_b.tolist(), [], [])
         assert list(zip(seed_a.tolist(), seed_b.tolist())) == expected
+
+
+# --- a text made ready from the hashes its screening had -------------------------------------
+
+
+@given(st.lists(st.sampled_from([w.lower() for w in VOCAB] + ["1999", "x"]), max_size=80), st.randoms(use_true_random=False))
+def test_a_side_made_from_the_word_hashes_is_the_side_made_from_the_strings(words: list[str], rnd: random.Random) -> None:
+    # The words numbered by their hashes in one compiled pass, the function words found by
+    # theirs: every field the same as numbering the strings themselves.
+    text = " ".join(words)
+    tokens = Tokens(tuple(words), tuple(range(len(words))), tuple(range(1, len(words) + 1)))
+    ignore = np.array([rnd.random() < 0.2 for _ in words], dtype=bool)
+    starts = sorted({0, *rnd.sample(range(max(1, len(words))), min(len(words), 3))}) if words else []
+    plain = side(text, tokens, ignore, segment_starts=starts)
+    keyed = side(text, tokens, ignore, segment_starts=starts, keys=word_hashes(words))
+    assert len(words) < 2 or keyed.words.keys is not None
+    assert keyed.words.items == plain.words.items and keyed.words.index == plain.words.index
+    assert keyed.words.codes.tolist() == plain.words.codes.tolist()
+    assert keyed.stops.tolist() == plain.stops.tolist()
+    for field in ("starts", "ends", "stem", "term"):
+        assert getattr(keyed.sentences, field).tolist() == getattr(plain.sentences, field).tolist()
+    assert keyed.sentences.stems.items == plain.sentences.stems.items
+
+
+def test_keys_that_are_not_the_words_hashes_are_not_trusted() -> None:
+    # A word given two keys would be two words: the strings are numbered instead.
+    words = ["garden", "river", "garden", "city"]
+    found = vocabulary(words, np.array([1, 2, 3, 4], dtype=np.uint64))
+    assert found.keys is None and found.items == ["garden", "river", "city"] and found.codes.tolist() == [0, 1, 0, 2]
+
+
+@given(st.lists(st.sampled_from([w.lower() for w in VOCAB]), min_size=2, max_size=40),
+       st.lists(st.sampled_from([w.lower() for w in VOCAB] + ["alder1", "birch2"]), min_size=2, max_size=40))
+def test_two_texts_numbered_by_their_hashes_are_numbered_as_by_their_strings(a: list[str], b: list[str]) -> None:
+    plain = joint_codes(vocabulary(a), vocabulary(b))
+    keyed_a, keyed_b = vocabulary(a, word_hashes(a)), vocabulary(b, word_hashes(b))
+    assert keyed_a.keys is not None and keyed_b.keys is not None
+    assert joint_codes(keyed_a, keyed_b).tolist() == plain.tolist()

@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dupefind.align import align
+from dupefind.align.compiled import sentence_bounds
 from dupefind.align.sentence_kernels import (
     bag,
     bags_cosine,
@@ -19,7 +20,7 @@ from dupefind.align.sentence_kernels import (
     similar_sentences,
 )
 from dupefind.align.sentences import _median, fragments
-from dupefind.align.terms import _term, sentences
+from dupefind.align.terms import MAX_SENTENCE, MIN_SENTENCE, _term, sentences
 from dupefind.align.vectors import BEST_SHARE, MAX_MATCHES, SEED_COSINE, SEED_DICE, _norms
 from dupefind.text import Tokens, tokenize
 
@@ -232,3 +233,35 @@ def test_similar_pairs_stop_past_their_budget_and_say_so() -> None:
     assert not cut[4] and 100 < len(cut[0]) < 900
     slow = similar_pairs(terms, starts, ends, terms, starts, ends, isf, shared, norms, norms, 0.5, 200, 10**9)
     assert not slow[4]
+
+
+def _plain_bounds(segment_starts: list[int], words: int) -> list[tuple[int, int]]:
+    """Token ranges of a text's sentences, as plain Python: its segments cut at ``MAX_SENTENCE``
+    words, a piece shorter than ``MIN_SENTENCE`` joined to the next (the last to the one before)."""
+    stops = [*segment_starts[1:], words]
+    pieces = [(s, min(stop, s + MAX_SENTENCE)) for start, stop in zip(segment_starts, stops)
+              for s in range(start, stop, MAX_SENTENCE)]
+    out: list[tuple[int, int]] = []
+    start: int | None = None
+    for first, end in pieces:
+        first = first if start is None else start
+        if end - first < MIN_SENTENCE:
+            start = first
+            continue
+        out.append((first, end))
+        start = None
+    if start is not None:
+        if out:
+            out[-1] = (out[-1][0], pieces[-1][1])
+        else:
+            out.append((start, pieces[-1][1]))
+    return out
+
+
+@given(st.lists(st.integers(0, 150), max_size=12), st.integers(0, 200))
+def test_sentence_bounds_are_the_plain_ones(cuts: list[int], extra: int) -> None:
+    # Segments of any length (empty ones too, and longer than a sentence), the last running on.
+    starts = sorted({0, *cuts}) if cuts else []
+    words = (starts[-1] if starts else 0) + extra
+    found = sentence_bounds(np.array(starts, dtype=np.int64), words, MAX_SENTENCE, MIN_SENTENCE)
+    assert [tuple(row) for row in found.tolist()] == _plain_bounds(starts, words)

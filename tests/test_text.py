@@ -21,6 +21,7 @@ from dupefind.text import (
     hash_texts,
     hash_tokens,
     hash_words,
+    joined_words,
     normalise_word,
     segments,
     stem_hashes,
@@ -277,3 +278,11 @@ def test_invisible_characters_inside_a_word_leave_it_whole() -> None:
     hyphenated = re.sub(r"\b(\w{3})(\w{3,})\b", lambda m: m.group(1) + "\u00ad" + m.group(2), night)
     pair = dupefind.compare(night, hyphenated)
     assert pair.relation is not None and pair.relation.kinds == ("verbatim",) and pair.relation.substitutions == ()
+
+
+@given(st.lists(st.sampled_from(["the", "café", "2022", "\u65e5", "\u672c", "\u3042", "x\u65e5", "it's"]), max_size=12))
+def test_words_joined_as_people_read_them(words: list[str]) -> None:
+    # A space between two words, none between two CJK characters (each a token of its own).
+    cjk = {"\u65e5", "\u672c", "\u3042"}
+    expected = "".join(("" if k == 0 or (w in cjk and words[k - 1] in cjk) else " ") + w for k, w in enumerate(words))
+    assert joined_words(words) == expected

@@ -1,5 +1,6 @@
 """The aligners' hot loops over word and term codes, compiled with numba: here the word pass's
-(word n-gram keys, the seeds two texts share, their chains); the sentence pass's are in
+(word n-gram keys, the seeds two texts share, their chains) and a text's making ready (its
+words numbered by their hashes, its sentences' bounds); the sentence pass's are in
 :mod:`dupefind.align.sentence_kernels` and :mod:`dupefind.align.sentence_seeds`.
 
 Each kernel computes exactly what a few lines of plain Python in :mod:`dupefind.align.passages` or
@@ -155,3 +156,97 @@ def chain_spans(seeds_a: Codes, seeds_b: Codes, gap: int) -> tuple[Codes, Codes,
         last_a[best], last_b[best] = i, j
         low_b[best], high_b[best] = min(low_b[best], j), max(high_b[best], j)
     return first_a[:chains], last_a[:chains], low_b[:chains], high_b[:chains]
+
+
+@kernel(nogil=True)
+def first_codes(keys: npt.NDArray[np.uint64]) -> tuple[Codes, Codes]:  # pragma: no cover - compiled
+    """Each key's code, the distinct keys numbered in order of first occurrence (as a dict filled
+    in order numbers them), and where each distinct key first occurs."""
+    size = 16
+    while size < 2 * len(keys):
+        size *= 2
+    mask = np.uint64(size - 1)
+    slots = np.full(size, -1, dtype=np.int64)  # the code held in each slot of an open-addressed table
+    codes = np.empty(len(keys), dtype=np.int64)
+    firsts = np.empty(len(keys), dtype=np.int64)
+    distinct = 0
+    for k in range(len(keys)):
+        key = keys[k]
+        slot = (key ^ (key >> np.uint64(31))) & mask
+        while True:
+            code = slots[slot]
+            if code < 0:
+                slots[slot], firsts[distinct], codes[k] = distinct, k, distinct
+                distinct += 1
+                break
+            if keys[firsts[code]] == key:
+                codes[k] = code
+                break
+            slot = (slot + np.uint64(1)) & mask
+    return codes, firsts[:distinct].copy()
+
+
+@kernel(nogil=True)
+def sentence_bounds(segment_starts: Codes, words: int, longest: int, shortest: int) -> Codes:  # pragma: no cover - compiled
+    """Token ranges of a text's sentences, one ``(first, end)`` row each: its segments (first
+    words ``segment_starts`` of ``words``) cut at ``longest`` words, a piece shorter than
+    ``shortest`` joined to the next (the last one to the one before)."""
+    n = len(segment_starts)
+    out = np.empty((n + words // max(1, longest) + 1, 2), dtype=np.int64)
+    count, pending, last_end = 0, -1, -1  # pending: the first word of pieces waiting to be joined
+    for k in range(n):
+        stop = segment_starts[k + 1] if k + 1 < n else words
+        piece = segment_starts[k]
+        while piece < stop:
+            end = min(stop, piece + longest)
+            first = piece if pending < 0 else pending
+            last_end = end
+            if end - first < shortest:
+                pending = first
+            else:
+                out[count, 0], out[count, 1] = first, end
+                count += 1
+                pending = -1
+            piece += longest
+    if pending >= 0:
+        if count:
+            out[count - 1, 1] = last_end
+        else:
+            out[0, 0], out[0, 1] = pending, last_end
+            count = 1
+    return out[:count].copy()
+
+
+@kernel(nogil=True)
+def joint_key_codes(keys_a: npt.NDArray[np.uint64], keys_b: npt.NDArray[np.uint64]) -> Codes:  # pragma: no cover - compiled
+    """For each of B's distinct keys (``keys_b``, each once), its code in one numbering of both
+    texts' keys: its position in A's (``keys_a``, each once) when A has it, else the next free
+    code after A's, in B's order; one more entry at the end, ``-1``."""
+    size = 16
+    while size < 2 * len(keys_a):
+        size *= 2
+    mask = np.uint64(size - 1)
+    slots = np.full(size, -1, dtype=np.int64)
+    for code in range(len(keys_a)):
+        key = keys_a[code]
+        slot = (key ^ (key >> np.uint64(31))) & mask
+        while slots[slot] >= 0:
+            slot = (slot + np.uint64(1)) & mask
+        slots[slot] = code
+    joint = np.empty(len(keys_b) + 1, dtype=np.int64)
+    fresh = len(keys_a)
+    for k in range(len(keys_b)):
+        key = keys_b[k]
+        slot = (key ^ (key >> np.uint64(31))) & mask
+        code = -1
+        while slots[slot] >= 0:
+            if keys_a[slots[slot]] == key:
+                code = slots[slot]
+                break
+            slot = (slot + np.uint64(1)) & mask
+        if code < 0:
+            code = fresh
+            fresh += 1
+        joint[k] = code
+    joint[len(keys_b)] = -1
+    return joint

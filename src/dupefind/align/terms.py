@@ -8,13 +8,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import compress, repeat
-from operator import getitem
+from operator import getitem, itemgetter
 
 import numpy as np
 import numpy.typing as npt
 
-from ..text import STEM, Tokens, segments
-from .compiled import Codes
+from ..text import STEM, Tokens, WordHashes, segments
+from .compiled import Codes, first_codes, joint_key_codes, sentence_bounds
 
 #: Sentences are cut at this many words and joined to the next below ``MIN_SENTENCE`` words.
 MAX_SENTENCE = 60
@@ -36,10 +36,21 @@ class Vocabulary:
     """The code of each distinct string (its position in ``items``)."""
     codes: Codes
     """The code of each string of the sequence."""
+    keys: WordHashes | None = None
+    """The key of each of ``items``, when the vocabulary was made from keys (:func:`vocabulary`)."""
 
 
-def vocabulary(strings: Sequence[str]) -> Vocabulary:
-    """The codes of ``strings`` (loops that run in C: this is done for every word of a text)."""
+def vocabulary(strings: Sequence[str], keys: WordHashes | None = None) -> Vocabulary:
+    """The codes of ``strings`` (loops that run in C: this is done for every word of a text).
+    ``keys``, if the caller has them: a 64-bit hash of each string, equal for equal strings
+    (:func:`~dupefind.text.word_hashes`, as a screened document's words have them); the strings
+    are then numbered by their keys in one compiled pass, in the same order."""
+    if keys is not None and len(keys) == len(strings) > 1:
+        codes, firsts = first_codes(keys)
+        items = list(itemgetter(*firsts.tolist())(strings)) if len(firsts) > 1 else [strings[int(firsts[0])]]
+        index = dict(zip(items, range(len(items))))
+        if len(index) == len(items):  # (else a string had two keys: not the hashes of these strings)
+            return Vocabulary(items, index, codes, keys[firsts])
     index = dict.fromkeys(strings, 0)  # each value set next
     items = list(index)
     index.update(zip(items, range(len(items))))
@@ -50,6 +61,8 @@ def joint_codes(a: Vocabulary, b: Vocabulary) -> Codes:
     """For each of B's distinct strings, its code in one numbering of both texts: A's code when A
     has it, else the next free one after A's, in B's order (as one dict filled with A's strings,
     then B's, numbers them). One more entry at the end, ``-1``, keeps the code -1 at -1."""
+    if a.keys is not None and b.keys is not None:
+        return joint_key_codes(a.keys, b.keys)
     joint = np.fromiter(map(a.index.get, b.items, repeat(-1)), dtype=np.int64, count=len(b.items))
     new = joint < 0
     joint[new] = len(a.items) + np.arange(int(new.sum()))
@@ -81,7 +94,7 @@ def sentences(text: str, tokens: Tokens, ignore: npt.NDArray[np.bool_] | None = 
     if segment_starts is None:
         segment_starts = [span.start for span in segments(text, tokens)]
     words = words if words is not None else vocabulary(tokens.words)
-    bounds = np.array(_sentences(segment_starts, len(tokens)), dtype=np.int64).reshape(-1, 2)
+    bounds = sentence_bounds(np.asarray(segment_starts, dtype=np.int64), len(tokens), MAX_SENTENCE, MIN_SENTENCE)
     # Each distinct word's stem (all loops in C): the stems of ``_term``, stated over arrays.
     items = words.items
     content = np.fromiter(map(len, items), dtype=np.int64, count=len(items)) > 2
@@ -95,29 +108,6 @@ def sentences(text: str, tokens: Tokens, ignore: npt.NDArray[np.bool_] | None = 
     stem = stem_of_item[words.codes]
     term = stem if ignore is None or not ignore.any() else np.where(ignore, -1, stem)
     return Sentences(bounds[:, 0].copy(), bounds[:, 1].copy(), stems, stem, term)
-
-
-def _sentences(segment_starts: Sequence[int], words: int) -> list[tuple[int, int]]:
-    """Token ranges of the text's sentences: its segments (first words ``segment_starts`` of
-    ``words``) cut at ``MAX_SENTENCE`` words, short ones joined."""
-    stops = [*segment_starts[1:], words]
-    pieces = [(s, min(stop, s + MAX_SENTENCE)) for start, stop in zip(segment_starts, stops)
-              for s in range(start, stop, MAX_SENTENCE)]
-    out: list[tuple[int, int]] = []
-    start: int | None = None
-    for first, end in pieces:
-        first = first if start is None else start
-        if end - first < MIN_SENTENCE:
-            start = first
-            continue
-        out.append((first, end))
-        start = None
-    if start is not None:
-        if out:
-            out[-1] = (out[-1][0], pieces[-1][1])
-        else:
-            out.append((start, pieces[-1][1]))
-    return out
 
 
 def _term(word: str) -> str:

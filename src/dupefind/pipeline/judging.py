@@ -146,7 +146,9 @@ def _reread(doc: Screened) -> Reread:
     prepared = Prepared(doc.id, doc.text, tokens, doc.boilerplate, doc.shingles, doc.short,
                         tuple(doc.words.segment_starts.tolist()))
     ignore = prepared.boilerplate if prepared.boilerplate.any() else None
-    return Reread(prepared, side(doc.text, tokens, ignore, segment_starts=prepared.segment_starts))
+    # (the screened words' hashes are those of the tokens' words: the same tokeniser)
+    keys = doc.words.hashes if len(doc.words.hashes) == len(tokens) else None
+    return Reread(prepared, side(doc.text, tokens, ignore, segment_starts=prepared.segment_starts, keys=keys))
 
 
 def _prepare(doc_id: str, text: str, commons: Commons, config: Config) -> Reread:

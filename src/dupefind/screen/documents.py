@@ -11,8 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from ..align.compiled import gram_keys
-from ..align.terms import _sentences
+from ..align.compiled import gram_keys, sentence_bounds
+from ..align.terms import MAX_SENTENCE, MIN_SENTENCE
 from ..arrays import in_sorted
 from ..boilerplate import Commons, boilerplate_mask
 from ..config import Scheme
@@ -106,7 +106,7 @@ def probe(doc: Screened) -> Probe:
     hashes, mask = doc.words.hashes, doc.boilerplate
     stops = np.flatnonzero(in_sorted(hashes, _STOP_HASHES) & ~mask).astype(np.int64)
     every = np.arange(len(hashes), dtype=np.int64)
-    bounds = np.array(_sentences(doc.words.segment_starts.tolist(), len(hashes)), dtype=np.int64).reshape(-1, 2)
+    bounds = sentence_bounds(doc.words.segment_starts.astype(np.int64), len(hashes), MAX_SENTENCE, MIN_SENTENCE)
     distinct, ids = np.unique(hashes, return_inverse=True)
     # The stems of every content word, then those of its boilerplate set aside: the sentence
     # pass's stems and terms.

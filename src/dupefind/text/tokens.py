@@ -54,6 +54,9 @@ def normalise_word(word: str) -> str:
 def joined_words(words: Sequence[str]) -> str:
     """Words as people read them: a space between two, none between two CJK characters (each
     its own token, written without spaces)."""
+    spaced = " ".join(words)
+    if _CJK_CHARACTER.search(spaced) is None:  # (nearly every text: no word to join without a space)
+        return spaced
     out: list[str] = []
     for k, word in enumerate(words):
         if k and not (is_cjk_character(word) and is_cjk_character(words[k - 1])):
