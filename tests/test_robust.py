@@ -10,6 +10,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -497,6 +498,26 @@ def test_kernels_of_other_sources_are_removed_once_unused_for_a_day(tmp_path: Pa
     jit._remove_stale(tmp_path, keep=current)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in (recent, current, unrelated))
 
+
+
+def test_numba_started_meanwhile_is_started_by_the_end_of_the_block(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Started in a thread while the block runs, done when it ends; a start that fails is left
+    # for the kernel that needs it to report.
+    ran: list[str] = []
+    with jit.started_meanwhile():
+        ran.append("block")
+    assert ran == ["block"] and jit._first.signatures
+    assert not any(t.name == "dupefind-numba-start" for t in threading.enumerate())
+
+    def failing(value: int) -> int:
+        raise RuntimeError("no compiler")
+
+    raised: list[object] = []
+    monkeypatch.setattr(threading, "excepthook", raised.append)
+    monkeypatch.setattr(jit, "_first", failing)
+    with jit.started_meanwhile():
+        pass
+    assert raised == []
 
 @pytest.mark.parametrize(("a", "b", "config"), [(None, "x", None), (b"a", b"a", None), ("a", 3, None),
                                                 ("text", "text", {"threshold": 0.3})])

@@ -30,8 +30,9 @@ import shutil
 import stat
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -165,6 +166,31 @@ def kernel(*, always: bool = False, **options: Any) -> Callable[[F], F]:
         return compiled  # type: ignore[no-any-return]  # numba's dispatcher is untyped
 
     return declare
+
+
+@kernel()
+def _first(value: int) -> int:  # pragma: no cover - compiled
+    """The kernel that starts numba in a process (:func:`started_meanwhile`)."""
+    return value + 1
+
+
+def _start_numba() -> None:
+    with contextlib.suppress(Exception):  # (a kernel that cannot be had fails where it is called)
+        _first(1)
+
+
+@contextlib.contextmanager
+def started_meanwhile() -> Iterator[None]:
+    """numba started in a thread of its own while the block runs (and done by its end). The
+    first kernel a process runs costs about half a second of numba's own start (its compiler
+    made ready), cached or not; a scan's process spends its first seconds waiting for its
+    workers to start and read, and reached its first kernel only after them."""
+    thread = threading.Thread(target=_start_numba, daemon=True, name="dupefind-numba-start")
+    thread.start()
+    try:
+        yield
+    finally:
+        thread.join()
 
 
 def is_warm() -> bool:

@@ -24,6 +24,7 @@ import numpy.typing as npt
 from ..catalog import Progress, plan_tasks
 from ..config import Config
 from ..errors import IndexConfigError, IndexFileError, InputError
+from ..jit import started_meanwhile
 from ..models import Document, PackedPair, Report, Skipped, skip_order
 from ..parallel import Workers, ordered_map
 from ..pipeline import PathArg, find_pairs, make_report, path_list, views_of, without_changed, without_documents
@@ -249,7 +250,7 @@ class Index:
         with open_inputs(paths, stdin=stdin) as real:
             tasks, skipped, total = self._plan(paths, real)
             jobs = self.config.processes if total > IN_PROCESS_BYTES else 1
-            with Workers(jobs) as workers:
+            with Workers(jobs) as workers, started_meanwhile():
                 return self._check(paths, tasks, skipped, workers, progress, started)
 
     def _check(self, paths: Sequence[str], tasks: list[list[Unit]], skipped: list[Skipped], workers: Workers,

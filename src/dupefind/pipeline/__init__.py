@@ -26,6 +26,7 @@ from ..catalog import Catalog, Progress, build_catalog
 from ..cluster import clusters
 from ..config import Config, given_config
 from ..errors import InputError
+from ..jit import started_meanwhile
 from ..models import Document, Location, PackedPair, Pair, Pairs, Report, Skipped, skip_order
 from ..parallel import Workers, ordered_map
 from ..sources import STDIN, nothing_to_scan, open_inputs, plan_reading
@@ -79,7 +80,7 @@ def scan(paths: PathArg | Iterable[PathArg], config: Config | None = None, *, st
     config = given_config(config)
     started = time.perf_counter()
     names = path_list(paths)
-    with open_inputs(names, stdin=stdin) as real, Workers(config.processes) as workers:
+    with open_inputs(names, stdin=stdin) as real, Workers(config.processes) as workers, started_meanwhile():
         units = list(plan_reading(real, include=config.include, exclude=config.exclude,
                                   follow_symlinks=config.follow_symlinks, shown_as=_stdin_names(names, real),
                                   max_bytes=config.max_document_bytes))
