@@ -11,7 +11,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dupefind.align import align
-from dupefind.align import terms as terms_module
 from dupefind.align.compiled import sentence_bounds
 from dupefind.align.sentence_kernels import (
     bag,
@@ -266,22 +265,3 @@ def test_sentence_bounds_are_the_plain_ones(cuts: list[int], extra: int) -> None
     words = (starts[-1] if starts else 0) + extra
     found = sentence_bounds(np.array(starts, dtype=np.int64), words, MAX_SENTENCE, MIN_SENTENCE)
     assert [tuple(row) for row in found.tolist()] == _plain_bounds(starts, words)
-
-
-@given(st.lists(st.lists(st.sampled_from(["the", "industry", "ox", "1999", "yet", "café", "naïve"])
-                        | st.text(alphabet="abcé19", min_size=1, max_size=7), unique=True, max_size=8), max_size=8))
-def test_the_terms_kept_between_texts_are_the_plain_ones(texts: list[list[str]]) -> None:
-    # Words met before are looked up, the others cut; the kept terms are emptied when full.
-    saved, kept = dict(terms_module._TERMS), terms_module.TERMS_KEPT
-    try:
-        terms_module._TERMS.clear()
-        terms_module.TERMS_KEPT = 4
-        longest = 0
-        for words in texts:
-            assert terms_module._terms_of(words) == [_term(w) for w in words]
-            longest = max(longest, len(words))
-            assert len(terms_module._TERMS) <= 4 + longest
-    finally:
-        terms_module._TERMS.clear()
-        terms_module._TERMS.update(saved)
-        terms_module.TERMS_KEPT = kept

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import repeat
-from operator import itemgetter
+from itertools import compress, repeat
+from operator import getitem, itemgetter
 
 import numpy as np
 import numpy.typing as npt
@@ -95,39 +95,27 @@ def sentences(text: str, tokens: Tokens, ignore: npt.NDArray[np.bool_] | None = 
         segment_starts = [span.start for span in segments(text, tokens)]
     words = words if words is not None else vocabulary(tokens.words)
     bounds = sentence_bounds(np.asarray(segment_starts, dtype=np.int64), len(tokens), MAX_SENTENCE, MIN_SENTENCE)
-    # Each distinct word's stem, ``_term`` (all loops in C).
-    terms = _terms_of(words.items)
-    content = np.fromiter(map(bool, terms), dtype=bool, count=len(terms))
-    stems = vocabulary(list(filter(None, terms)))
-    stem_of_item = np.full(len(terms) + 1, -1, dtype=np.int64)
+    # Each distinct word's stem (all loops in C): the stems of ``_term``, stated over arrays.
+    items = words.items
+    content = np.fromiter(map(len, items), dtype=np.int64, count=len(items)) > 2
+    longer = list(compress(items, content.tolist()))
+    function = np.fromiter(map(FUNCTION_WORDS.__contains__, longer), dtype=bool, count=len(longer))
+    digits = np.fromiter(map(str.isdigit, longer), dtype=bool, count=len(longer))
+    content[content] = kept = ~function & ~digits
+    stems = vocabulary(list(map(getitem, compress(longer, kept.tolist()), repeat(_STEM_SLICE))))
+    stem_of_item = np.full(len(items) + 1, -1, dtype=np.int64)
     stem_of_item[:-1][content] = stems.codes
     stem = stem_of_item[words.codes]
     term = stem if ignore is None or not ignore.any() else np.where(ignore, -1, stem)
     return Sentences(bounds[:, 0].copy(), bounds[:, 1].copy(), stems, stem, term)
 
 
-#: Each word's :func:`_term` as met: a text's words are mostly words of the texts before it,
-#: and looking a word up costs a fraction of cutting its stem again. Emptied once it holds ...
-_TERMS: dict[str, str] = {}
-#: ... this many words (about 17 MB).
-TERMS_KEPT = 1 << 17
-
-
-def _terms_of(words: list[str]) -> list[str]:
-    """:func:`_term` of each of ``words`` (distinct words), from :data:`_TERMS` where it can."""
-    terms = list(map(_TERMS.get, words))
-    if None in terms:
-        if len(_TERMS) > TERMS_KEPT:
-            _TERMS.clear()
-        for k, term in enumerate(terms):
-            if term is None:
-                terms[k] = _TERMS[words[k]] = _term(words[k])
-    return terms  # type: ignore[return-value]  # (each None was filled)
-
-
 def _term(word: str) -> str:
     """A content word's stem; empty for a function word, a number or a word of one or two letters."""
     return word[:STEM] if len(word) > 2 and word not in FUNCTION_WORDS and not word.isdigit() else ""
+
+
+_STEM_SLICE = slice(0, STEM)
 
 
 def content_terms(words: Sequence[str]) -> set[str]:
