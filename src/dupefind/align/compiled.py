@@ -166,13 +166,15 @@ def first_codes(keys: npt.NDArray[np.uint64]) -> tuple[Codes, Codes]:  # pragma:
     while size < 2 * len(keys):
         size *= 2
     mask = np.uint64(size - 1)
-    slots = np.full(size, -1, dtype=np.int64)  # the code held in each slot of an open-addressed table
+    # An open-addressed table on the keys' low bits (word hashes are mixed, as ``gram_seeds``'s
+    # keys): the code held in each slot.
+    slots = np.full(size, -1, dtype=np.int64)
     codes = np.empty(len(keys), dtype=np.int64)
     firsts = np.empty(len(keys), dtype=np.int64)
     distinct = 0
     for k in range(len(keys)):
         key = keys[k]
-        slot = (key ^ (key >> np.uint64(31))) & mask
+        slot = key & mask
         while True:
             code = slots[slot]
             if code < 0:
@@ -215,38 +217,3 @@ def sentence_bounds(segment_starts: Codes, words: int, longest: int, shortest: i
             out[0, 0], out[0, 1] = pending, last_end
             count = 1
     return out[:count].copy()
-
-
-@kernel(nogil=True)
-def joint_key_codes(keys_a: npt.NDArray[np.uint64], keys_b: npt.NDArray[np.uint64]) -> Codes:  # pragma: no cover - compiled
-    """For each of B's distinct keys (``keys_b``, each once), its code in one numbering of both
-    texts' keys: its position in A's (``keys_a``, each once) when A has it, else the next free
-    code after A's, in B's order; one more entry at the end, ``-1``."""
-    size = 16
-    while size < 2 * len(keys_a):
-        size *= 2
-    mask = np.uint64(size - 1)
-    slots = np.full(size, -1, dtype=np.int64)
-    for code in range(len(keys_a)):
-        key = keys_a[code]
-        slot = (key ^ (key >> np.uint64(31))) & mask
-        while slots[slot] >= 0:
-            slot = (slot + np.uint64(1)) & mask
-        slots[slot] = code
-    joint = np.empty(len(keys_b) + 1, dtype=np.int64)
-    fresh = len(keys_a)
-    for k in range(len(keys_b)):
-        key = keys_b[k]
-        slot = (key ^ (key >> np.uint64(31))) & mask
-        code = -1
-        while slots[slot] >= 0:
-            if keys_a[slots[slot]] == key:
-                code = slots[slot]
-                break
-            slot = (slot + np.uint64(1)) & mask
-        if code < 0:
-            code = fresh
-            fresh += 1
-        joint[k] = code
-    joint[len(keys_b)] = -1
-    return joint

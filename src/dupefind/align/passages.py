@@ -33,17 +33,14 @@ import numpy.typing as npt
 
 from ..arrays import in_sorted
 from ..models import Passage
-from ..shingles import STOPWORDS
-from ..text import Tokens, WordHashes, word_hashes
+from ..shingles import STOPWORD_KEYS, STOPWORDS
+from ..text import Tokens, WordHashes
 from .compiled import Codes
 from .joining import _grouped, _split_around, _with_fragment
 from .sentences import sentence_fragments
 from .terms import Sentences, Vocabulary, joint_codes, sentences, vocabulary
 from .vectors import SentencePair
 from .words import _edits, _fine, _passage, _regions, _rows, _seeds
-
-#: The keys of the function words (:data:`~dupefind.shingles.STOPWORDS`), sorted.
-_STOP_KEYS = np.sort(word_hashes(sorted(STOPWORDS)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +68,7 @@ def side(text: str, tokens: Tokens, ignore: npt.NDArray[np.bool_] | None = None,
     :func:`~dupefind.text.word_hashes` of its words, if the caller has them."""
     words = vocabulary(tokens.words, keys)
     if words.keys is not None:
-        stop_items = in_sorted(words.keys, _STOP_KEYS)
+        stop_items = in_sorted(words.keys, STOPWORD_KEYS)
     else:
         stop_items = np.fromiter(map(STOPWORDS.__contains__, words.items), dtype=bool, count=len(words.items))
     stop = stop_items[words.codes]

@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..text import STEM, Tokens, WordHashes, segments
-from .compiled import Codes, first_codes, joint_key_codes, sentence_bounds
+from .compiled import Codes, first_codes, sentence_bounds
 
 #: Sentences are cut at this many words and joined to the next below ``MIN_SENTENCE`` words.
 MAX_SENTENCE = 60
@@ -61,8 +61,9 @@ def joint_codes(a: Vocabulary, b: Vocabulary) -> Codes:
     """For each of B's distinct strings, its code in one numbering of both texts: A's code when A
     has it, else the next free one after A's, in B's order (as one dict filled with A's strings,
     then B's, numbers them). One more entry at the end, ``-1``, keeps the code -1 at -1."""
-    if a.keys is not None and b.keys is not None:
-        return joint_key_codes(a.keys, b.keys)
+    if a.keys is not None and b.keys is not None:  # A's keys, then B's, numbered as they first occur
+        codes, _ = first_codes(np.concatenate((a.keys, b.keys)))
+        return np.append(codes[len(a.keys):], -1)
     joint = np.fromiter(map(a.index.get, b.items, repeat(-1)), dtype=np.int64, count=len(b.items))
     new = joint < 0
     joint[new] = len(a.items) + np.arange(int(new.sum()))

@@ -147,8 +147,8 @@ def _reread(doc: Screened) -> Reread:
                         tuple(doc.words.segment_starts.tolist()))
     ignore = prepared.boilerplate if prepared.boilerplate.any() else None
     # (the screened words' hashes are those of the tokens' words: the same tokeniser)
-    keys = doc.words.hashes if len(doc.words.hashes) == len(tokens) else None
-    return Reread(prepared, side(doc.text, tokens, ignore, segment_starts=prepared.segment_starts, keys=keys))
+    return Reread(prepared, side(doc.text, tokens, ignore, segment_starts=prepared.segment_starts,
+                                 keys=doc.words.hashes))
 
 
 def _prepare(doc_id: str, text: str, commons: Commons, config: Config) -> Reread:

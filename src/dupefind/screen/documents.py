@@ -16,15 +16,14 @@ from ..align.terms import MAX_SENTENCE, MIN_SENTENCE
 from ..arrays import in_sorted
 from ..boilerplate import Commons, boilerplate_mask
 from ..config import Scheme
-from ..shingles import STOPWORDS, ShingleIds, hashed_shingle_ids, shingle_ids
-from ..text import HashedWords, hash_words, tokenize, word_hashes
+from ..shingles import STOPWORD_KEYS, ShingleIds, hashed_shingle_ids, shingle_ids
+from ..text import HashedWords, hash_words, tokenize
 from ..verify import counts_in, markup_spans
 from .stems import _NO_STEM, _stems
 
 #: The word seeds of :mod:`dupefind.align.passages`: identical words in a row, function words in a row.
 WORD_SEED = 3
 STOP_SEED = 5
-_STOP_HASHES = np.sort(word_hashes(sorted(STOPWORDS)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +103,7 @@ def screened(doc_id: str, text: str, *, commons: Commons, scheme: Scheme, ngram:
 def probe(doc: Screened) -> Probe:
     """The document's :class:`Probe`."""
     hashes, mask = doc.words.hashes, doc.boilerplate
-    stops = np.flatnonzero(in_sorted(hashes, _STOP_HASHES) & ~mask).astype(np.int64)
+    stops = np.flatnonzero(in_sorted(hashes, STOPWORD_KEYS) & ~mask).astype(np.int64)
     every = np.arange(len(hashes), dtype=np.int64)
     bounds = sentence_bounds(doc.words.segment_starts.astype(np.int64), len(hashes), MAX_SENTENCE, MIN_SENTENCE)
     distinct, ids = np.unique(hashes, return_inverse=True)

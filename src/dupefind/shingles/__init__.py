@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from ..text import word_hashes as word_hashes  # (the tests import it from here, where it was)
-from .common import STOPWORDS, ShingleIds
+from .common import STOPWORD_KEYS, STOPWORDS, ShingleIds
 from .sampled import sampled_shingles
 from .whole import MIN_STOPWORD_SHARE, hashed_shingle_ids, shingle_ids, shingle_sets
 from .windows import window_pieces, window_sets
@@ -18,6 +18,7 @@ from .windows import window_pieces, window_sets
 __all__ = [
     "MIN_STOPWORD_SHARE",
     "STOPWORDS",
+    "STOPWORD_KEYS",
     "ShingleIds",
     "hashed_shingle_ids",
     "sampled_shingles",

@@ -21,6 +21,10 @@ STOPWORDS: frozenset[str] = frozenset(
 )
 
 
+#: The keys (:func:`~dupefind.text.word_hashes`) of :data:`STOPWORDS`, sorted.
+STOPWORD_KEYS: WordHashes = np.sort(word_hashes(sorted(STOPWORDS)))
+
+
 def _hash_table(hashes: WordHashes) -> WordHashes:
     """An open-addressing table of ``hashes`` (slot ``hash % size``, then the next free one;
     0 marks a free slot), a quarter full: membership in a few steps in compiled code."""
@@ -33,7 +37,7 @@ def _hash_table(hashes: WordHashes) -> WordHashes:
     return table
 
 
-_STOPWORD_TABLE = _hash_table(word_hashes(sorted(STOPWORDS)))
+_STOPWORD_TABLE = _hash_table(STOPWORD_KEYS)
 
 
 @kernel(nogil=True, inline="always")
