@@ -517,3 +517,48 @@ def test_sixteen_bit_values_propose_what_thirty_two_bit_values_do() -> None:
     assert candidate_pairs([Sketches.whole(low, size)], views=[narrow]) == expected
     keys = band_keys([Sketches.whole(low, size)], views=[narrow])
     assert not np.isin(keys.documents, [80, 81, 82]).any()  # the empty sets' rows have no keys
+
+
+def test_extra_bands_take_their_values_across_the_bands_of_a_block() -> None:
+    """A view's extra bands come after datasketch's, each of as many values: extra band ``k``
+    of block ``b`` (``rows + 1`` bands of consecutive values) holds the block's values ``k, k +
+    rows + 1, ...``, no two of them in one band of the block and none in two extra bands; the
+    first bands' keys are unchanged."""
+    from dupefind.text import mix64
+
+    rows, perms, extra = 3, 24, 8  # 8 bands of 3 values: two blocks of 4, eight extra bands
+    sigs = RNG.integers(0, 2**32, (5, perms), dtype=np.uint32)
+    plain = View("t", "words", 3, 0, perms, 0.5, 0.0)
+    assert view_banding(plain) == (8, rows)
+    more = replace(plain, extra_bands=extra)
+    assert view_banding(more) == (8 + extra, rows)
+    keys = band_keys([Sketches.whole(sigs, sizes(sigs))], views=[more]).keys.reshape(len(sigs), -1)
+    base = band_keys([Sketches.whole(sigs, sizes(sigs))], views=[plain]).keys.reshape(len(sigs), -1)
+    assert keys[:, :8].tolist() == base.tolist()
+    used: set[int] = set()
+    for k in range(extra):
+        block, turn = divmod(k, rows + 1)
+        columns = [block * rows * (rows + 1) + turn + m * (rows + 1) for m in range(rows)]
+        assert len({c // rows for c in columns}) == rows and not used & set(columns)
+        used |= set(columns)
+        combined = sigs[:, columns[0]].astype(np.uint64)
+        with np.errstate(over="ignore"):
+            for c in columns[1:]:
+                combined = mix64(combined * np.uint64(0x100000001B3) + sigs[:, c])
+        assert keys[:, 8 + k].tolist() == combined.tolist()
+    with pytest.raises(ValueError, match="extra bands"):
+        view_banding(replace(plain, extra_bands=9))
+
+
+def test_an_extra_band_proposes_a_pair_no_band_of_datasketch_s_meets() -> None:
+    """Two rows that agree on values 0, 4 and 8 only (one in each of three bands of 3) collide in
+    no band of datasketch's, and in the first extra band."""
+    perms = 24
+    a = RNG.integers(0, 2**32, perms, dtype=np.uint32)
+    b = a ^ np.uint32(1)
+    b[[0, 4, 8]] = a[[0, 4, 8]]
+    sigs = np.stack([a, b])
+    sketches = [Sketches.whole(sigs, sizes(sigs))]
+    plain = View("t", "words", 3, 0, perms, 0.5, 0.0)
+    assert candidate_pairs(sketches, views=[plain]) == []
+    assert candidate_pairs(sketches, views=[replace(plain, extra_bands=4)]) == [(0, 1)]

@@ -84,6 +84,13 @@ class View:
     65,536 draws instead of never: a band of three values collides by chance once in 2.8e14,
     and an estimated Jaccard moves by about 1.5e-5."""
 
+    extra_bands: int = 0
+    """LSH bands after datasketch's banding, each of as many values taken across its bands
+    (:func:`~dupefind.candidates.buckets._band_key`: no two values of one extra band lie in
+    one band of datasketch's, so an extra band collides on agreements the others do not ask
+    together): more chances for two rows whose values agree often enough, from the same
+    signatures (no more hashing, no more memory), for more keys to bucket."""
+
     @property
     def dtype(self) -> type[np.unsignedinteger[Any]]:
         """The type of this view's signature values."""
@@ -128,6 +135,14 @@ CONTENT_LSH = 0.3
 #: With 192 permutations (:data:`CONTENT_PERM`) the estimate is less noisy, and 0.35 is back:
 #: 2,941 proposed for 12,009 Markov candidates, where 0.375 proposes 2,902 for 8,720.
 CONTENT_CONTAINMENT = 0.35
+#: Bands of the ``content`` view after its 64 (:attr:`View.extra_bands`): a short reworded
+#: passage inside a long document shares one or two windows with its source, at Jaccard
+#: 0.2-0.35, which a band of 3 rows meets by chance (at 0.25, in 63 % of window pairs with 64
+#: bands, 86 % with 128). On PAN13 as a scan, 32 more bands propose 15 more of the 03 pairs,
+#: 12 more of 04 and 3 more of the 05 cases (64: 23, 18 and 9) for a candidate stage 1.3 times
+#: as long on the Markov corpus (64: 1.75 times), every chance collision still weighed on the
+#: whole signatures (measured in benchmarks/RESULTS.md, thirty-second round).
+CONTENT_EXTRA_BANDS = 32
 #: Documents that may hold one band key of the ``content`` view: a key held by more documents
 #: than this is common phrasing (a common collocation, or a quote that runs everywhere), whose
 #: pairs grow with the square of the collection (measured in benchmarks/RESULTS.md). A copy
@@ -147,5 +162,5 @@ def candidate_views(*, scheme: Scheme, ngram: int, num_perm: int, lsh_threshold:
     first = View(scheme, scheme, ngram, 0, num_perm, lsh_threshold, threshold / 2)
     content = View("content", "content", CONTENT_NGRAM, CONTENT_WINDOW, CONTENT_PERM, CONTENT_LSH, CONTENT_CONTAINMENT,
                    max_bucket=CONTENT_MAX_BUCKET, without_boilerplate=True, short_texts=True,
-                   value_bits=CONTENT_VALUE_BITS)
+                   value_bits=CONTENT_VALUE_BITS, extra_bands=CONTENT_EXTRA_BANDS)
     return (first, content)

@@ -182,10 +182,22 @@ def row_band_keys(signatures: SignatureRows, chosen: npt.NDArray[np.intp], start
 
 @kernel(nogil=True, inline="always")
 def _band_key(signature: SignatureRows, band: int, rows: int) -> np.uint64:  # pragma: no cover - compiled
-    """The key of band ``band`` (of ``rows`` values) of one signature row."""
-    key = np.uint64(signature[band * rows])
+    """The key of band ``band`` (of ``rows`` values) of one signature row: of values
+    ``band * rows`` on, one after the other, while the row holds them (``per`` such bands).
+    Past them (a view's :attr:`~dupefind.views.View.extra_bands`), the bands are taken across
+    blocks of ``rows + 1`` of those: extra band ``k`` of a block (``k <= rows``) holds the
+    block's values ``k, k + rows + 1, k + 2 (rows + 1), ...``, each in a different band of the
+    block, no value in two extra bands; a block's bands and its extra bands lie in the same
+    few bytes of a row."""
+    per = len(signature) // rows
+    if band < per:
+        first, step = band * rows, 1
+    else:
+        block, turn = divmod(band - per, rows + 1)
+        first, step = block * rows * (rows + 1) + turn, rows + 1
+    key = np.uint64(signature[first])
     for column in range(1, rows):
-        key = _mix64(key * np.uint64(0x100000001B3) + np.uint64(signature[band * rows + column]))
+        key = _mix64(key * np.uint64(0x100000001B3) + np.uint64(signature[first + column * step]))
     return key
 
 

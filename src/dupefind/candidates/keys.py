@@ -43,8 +43,17 @@ def banding(*, threshold: float, num_perm: int) -> tuple[int, int]:
 
 
 def view_banding(view: View) -> tuple[int, int]:
-    """The bands and rows per band of a view (one band of one row for a sampled view)."""
-    return (1, 1) if view.sample else banding(threshold=view.lsh_threshold, num_perm=view.num_perm)
+    """The bands and rows per band of a view (one band of one row for a sampled view): datasketch's
+    banding for its threshold, and its :attr:`~dupefind.views.View.extra_bands` after them."""
+    if view.sample:
+        return (1, 1)
+    count, rows = banding(threshold=view.lsh_threshold, num_perm=view.num_perm)
+    if view.extra_bands:
+        if not 0 < view.extra_bands <= view.num_perm // rows // (rows + 1) * (rows + 1) or count > view.num_perm // rows:
+            raise ValueError(f"view {view.name!r}: {view.extra_bands} extra bands of {rows} values do not fit "
+                             f"{view.num_perm} permutations beside its {count} bands")
+        count += view.extra_bands
+    return count, rows
 
 
 def key_codes(views: npt.NDArray[np.uint8], bands: npt.NDArray[np.uint16],

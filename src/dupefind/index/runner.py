@@ -380,7 +380,8 @@ def _view_shape(view: View) -> dict[str, object]:
     """What of a view shapes the signatures and band keys the index stores."""
     return {"name": view.name, "family": view.family, "ngram": view.ngram, "window": view.window,
             "num_perm": view.num_perm, "lsh_threshold": view.lsh_threshold, "sample": view.sample,
-            "without_boilerplate": view.without_boilerplate, "value_bits": view.value_bits}
+            "without_boilerplate": view.without_boilerplate, "value_bits": view.value_bits,
+            "extra_bands": view.extra_bands}
 
 
 def _segments(stored: Stored) -> Keys:
