@@ -139,9 +139,11 @@ CONTENT_CONTAINMENT = 0.35
 #: passage inside a long document shares one or two windows with its source, at Jaccard
 #: 0.2-0.35, which a band of 3 rows meets by chance (at 0.25, in 63 % of window pairs with 64
 #: bands, 86 % with 128). On PAN13 as a scan, 32 more bands propose 15 more of the 03 pairs,
-#: 12 more of 04 and 3 more of the 05 cases (64: 23, 18 and 9) for a candidate stage 1.3 times
-#: as long on the Markov corpus (64: 1.75 times), every chance collision still weighed on the
-#: whole signatures (measured in benchmarks/RESULTS.md, thirty-second round).
+#: 12 more of 04 and 3 more of the 05 cases (64: 23, 18 and 9) for a candidate stage 1.25-1.4
+#: times as long on the Markov corpus (64: 1.75-2.1 times) and 11 % more candidates there, every
+#: chance collision still weighed on the whole signatures; fewer permutations with more extra
+#: bands let more chance pairs through (160 with 52: 44 % more Markov candidates; measured in
+#: benchmarks/RESULTS.md, thirty-second round).
 CONTENT_EXTRA_BANDS = 32
 #: Documents that may hold one band key of the ``content`` view: a key held by more documents
 #: than this is common phrasing (a common collocation, or a quote that runs everywhere), whose
