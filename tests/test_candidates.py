@@ -548,6 +548,9 @@ def test_extra_bands_take_their_values_across_the_bands_of_a_block() -> None:
         assert keys[:, 8 + k].tolist() == combined.tolist()
     with pytest.raises(ValueError, match="extra bands"):
         view_banding(replace(plain, extra_bands=9))
+    # Bands of datasketch's that leave values unused (27 of 1 value of 128) take no extra bands.
+    with pytest.raises(ValueError, match="extra bands"):
+        view_banding(View("t", "words", 3, 0, 128, 0.1, 0.0, extra_bands=4))
 
 
 def test_an_extra_band_proposes_a_pair_no_band_of_datasketch_s_meets() -> None:

@@ -49,7 +49,10 @@ def view_banding(view: View) -> tuple[int, int]:
         return (1, 1)
     count, rows = banding(threshold=view.lsh_threshold, num_perm=view.num_perm)
     if view.extra_bands:
-        if not 0 < view.extra_bands <= view.num_perm // rows // (rows + 1) * (rows + 1) or count > view.num_perm // rows:
+        # The extra bands are taken across whole blocks of ``rows + 1`` bands that fill the row
+        # (``_band_key``): datasketch's bands must be all of them.
+        filling = view.num_perm // rows
+        if count != filling or not 0 < view.extra_bands <= filling // (rows + 1) * (rows + 1):
             raise ValueError(f"view {view.name!r}: {view.extra_bands} extra bands of {rows} values do not fit "
                              f"{view.num_perm} permutations beside its {count} bands")
         count += view.extra_bands
