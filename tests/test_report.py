@@ -260,6 +260,17 @@ def test_line_separators_inside_strings_are_escaped_so_an_item_is_one_line() -> 
     assert json.loads(whole)["pairs"][0]["passages"][0]["a_text"].startswith("Line one\u2028line two\x85")
 
 
+@pytest.mark.parametrize("char", ["\u2028", "\u2029", "\x85"])
+def test_each_line_separator_alone_is_escaped(char: str) -> None:
+    """One of the three in an otherwise plain text (ASCII or not) is escaped on its own."""
+    from dupefind.report.json_report import _ITEM, _one_line
+
+    for text in (f"plain {char} text", f"caf\u00e9 {char} text"):
+        line = _one_line(_ITEM.encode({"t": text}))
+        assert char not in line and len(line.splitlines()) == 1 and json.loads(line) == {"t": text}
+    assert _one_line(_ITEM.encode({"t": "caf\u00e9"})) == '{"t": "caf\u00e9"}'
+
+
 def pairs_part(out: str) -> str:
     """What a rendered report shows from its table of pairs to the first pair view, one line."""
     part = out.split("Pairs, most similar first", 1)[1].split("\n#1  ", 1)[0]

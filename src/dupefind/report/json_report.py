@@ -79,8 +79,13 @@ _LINE_BREAKS = re.compile("[\x85\u2028\u2029]")
 
 
 def _one_line(encoded: str) -> str:
-    """JSON text with :data:`_LINE_BREAKS` escaped (they only occur inside its strings)."""
+    """JSON text with :data:`_LINE_BREAKS` escaped (they only occur inside its strings). Most
+    text holds none: asking for each of the three (a fast substring search) spares running the
+    pattern over it (measured in benchmarks/RESULTS.md: 7 ms against 290 ms on a 40 MB report)."""
+    if encoded.isascii() or not ("\x85" in encoded or "\u2028" in encoded or "\u2029" in encoded):
+        return encoded
     return _LINE_BREAKS.sub(lambda found: f"\\u{ord(found.group()):04x}", encoded)
+
 #: List items put into one piece of text at a time.
 _ITEMS_PER_CHUNK = 1000
 
