@@ -135,7 +135,7 @@ def full(corpus: Path, truth: dict[str, dict[Pair, bool]], jobs: int, cache: Pat
              f"{sum(1 for p in report.pairs if (Path(p.a).name, Path(p.b).name) not in listed_all)}", "",
              "| sub-corpus | positives reported by scan | negatives reported by scan | compare reports | "
              "compare reports, scan misses |", "|---|---:|---:|---:|---:|"]
-    missed: list[Pair] = []
+    missed: list[tuple[str, Pair]] = []
     for name, pairs in truth.items():
         positives = [p for p, case in pairs.items() if case]
         negatives = [p for p, case in pairs.items() if not case]
@@ -143,10 +143,11 @@ def full(corpus: Path, truth: dict[str, dict[Pair, bool]], jobs: int, cache: Pat
         false = sum(1 for p in negatives if p in reported)
         confirmed = [p for p in pairs if by_compare[p]]
         gap = [p for p in confirmed if p not in reported]
-        missed += gap
+        missed += [(name, p) for p in gap]
         pos = f"{hit}/{len(positives)} ({hit / len(positives):.3f})" if positives else "-"
         lines.append(f"| {name} | {pos} | {false}/{len(negatives)} | {len(confirmed)} | {len(gap)} |")
-    lines += ["", "compare reports, scan misses:"] + [f"  {a} {b}" for a, b in missed[:40]]
+    lines += ["", "compare reports, scan misses (sub-corpus, suspicious, source):"]
+    lines += [f"  {name[:2]} {a} {b}" for name, (a, b) in missed]
     return "\n".join(lines)
 
 
