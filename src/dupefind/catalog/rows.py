@@ -75,11 +75,14 @@ class _Sketches:
 @kernel(nogil=True)
 def _reorder_rows(rows: SignatureRows, order: npt.NDArray[np.intp]) -> None:  # pragma: no cover - compiled
     """Row ``k`` of ``rows`` becomes what row ``order[k]`` was, in place (one cycle of the
-    permutation at a time, one row held aside)."""
+    permutation at a time, one row held aside). A row already in its place is not touched:
+    documents read in the order of their ids (numbered JSONL records, a folder's sorted names)
+    are most of them, and copying each such row out and back took 0.3 s for Markov 100k's
+    650 MB of content rows, measured in benchmarks/RESULTS.md."""
     placed = np.zeros(len(order), dtype=np.bool_)
     held = np.empty(rows.shape[1], dtype=rows.dtype)
     for start in range(len(order)):
-        if placed[start]:
+        if placed[start] or order[start] == start:  # (a row in its place is a cycle of its own)
             continue
         held[:] = rows[start]
         k = start
