@@ -120,6 +120,24 @@ def test_batches_then_pairs_give_the_scans_report(tmp_path_factory: pytest.TempP
         assert report_json(index.pairs()) == report_json(whole_scan)
 
 
+def test_an_add_of_many_tasks_commits_in_growing_groups_and_gives_the_scans_report(
+        tmp_path: Path, corpus: list[str], whole_scan: dupefind.Report, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One document a task: the add commits once the documents since its last commit are a
+    quarter of those already held, so far fewer times than it has tasks; the tasks written in one
+    transaction (boilerplate counted and rows sketched again as each one lands) give the scan's
+    pairs."""
+    monkeypatch.setattr("dupefind.catalog.tasks.TASK_UNITS", 1)
+    commits = []
+    going_on = Store.commit_and_go_on
+    monkeypatch.setattr(Store, "commit_and_go_on", lambda store: (commits.append(1), going_on(store))[1])
+    with Index(tmp_path / "docs.index", CONFIG) as index:
+        assert index.add(corpus).added == len(corpus)
+        assert report_json(index.pairs()) == report_json(whole_scan)
+    with sqlite3.connect(tmp_path / "docs.index") as db:
+        assert db.execute("SELECT count(*) FROM batches").fetchone()[0] == len(corpus)
+    assert 4 <= len(commits) < len(corpus) // 2
+
+
 @settings(max_examples=6)
 @given(order=st.randoms(use_true_random=False), old_count=st.integers(0, 30), cuts=st.lists(st.integers(0, 40), max_size=3))
 def test_check_gives_the_pairs_a_scan_of_old_and_new_gives_about_the_new(

@@ -202,6 +202,11 @@ class Store:
                 raise
             self.db.execute("COMMIT")
 
+    def commit_and_go_on(self) -> None:
+        """Inside :meth:`writing`: commit what is written so far, and go on in a new transaction."""
+        self.db.execute("COMMIT")
+        self.db.execute("BEGIN IMMEDIATE")
+
     def checkpoint(self) -> None:
         """Copy what the write-ahead log holds into the index and empty the log (its file is
         otherwise left as large as the largest run of writes: 26 MB beside a 17 MB index after
