@@ -1,6 +1,6 @@
 """Where the compiled kernels are cached: decided once, before numba is imported.
 
-numba compiles the hot loops on their first call (~30 s for all of them) and keeps the machine
+numba compiles the hot loops on their first call (~40 s for all of them on this 2-core machine) and keeps the machine
 code next to the sources (``__pycache__``) or in the user's cache folder. Installed read-only
 and run with no writable home (a container run as a non-root user), numba finds neither and
 refuses to compile a function declared ``cache=True``. Here the cache goes, in order, where
@@ -212,9 +212,9 @@ def compiling_note() -> str | None:
     """What to tell the user before a run that will compile the kernels first; ``None`` when
     they are cached."""
     if CACHE_DIR is None:
-        return ("compiling the fast paths (~30 s; no writable cache folder, so on every run: "
+        return ("compiling the fast paths (~40 s; no writable cache folder, so on every run: "
                 "set NUMBA_CACHE_DIR to a writable folder to keep them)...")
-    return None if is_warm() else "compiling the fast paths (once, ~30 s)..."
+    return None if is_warm() else "compiling the fast paths (once, ~40 s)..."
 
 
 #: Most cache lines :func:`prefetch_row` asks for (a signature row of 192 16-bit values is six).
