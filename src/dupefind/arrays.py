@@ -21,10 +21,40 @@ def in_sorted(values: npt.NDArray[Scalar], table: npt.NDArray[Scalar]) -> npt.ND
     """Which of ``values`` are in ``table`` (sorted), each looked up by bisection."""
     if not len(table):
         return np.zeros(len(values), dtype=bool)
+    if len(values) >= _SIFTED and len(values) >= _SPREAD * len(table) and values.dtype.kind in "iu":
+        return _sifted(values, table)
     # (``take`` clips the positions past the end in one step: a third faster than ``.clip`` on
     # the short arrays of the cheap checks)
     found: npt.NDArray[np.bool_] = np.take(table, np.searchsorted(table, values), mode="clip") == values
     return found
+
+
+#: Values from which :func:`in_sorted` sifts them through a bitmap of the table first: many
+#: values against a small table (a check's partners' band keys against the new document's: 2.9
+#: million against 1,800, 175 ms by bisection alone, 20 ms sifted).
+_SIFTED = 1 << 14
+#: ... when there are this many values per value of the table, or more.
+_SPREAD = 64
+
+
+def _sifted(values: npt.NDArray[Scalar], table: npt.NDArray[Scalar]) -> npt.NDArray[np.bool_]:
+    """:func:`in_sorted` of many integer values against a small table: each value's low bits
+    looked up in a bitmap of the table's (a gather from a table that fits the cache), and only
+    the few that pass (about one in :data:`_SPREAD` of the rest) looked up by bisection. The
+    values need not be hashes: low bits that repeat only sift less."""
+    bits = min(max(int(len(table) * _SPREAD - 1).bit_length(), 10), 24)
+    mask = np.uint64((1 << bits) - 1)
+    marks = np.zeros(1 << bits, dtype=bool)
+    marks[(_unsigned(table) & mask).astype(np.intp)] = True
+    found: npt.NDArray[np.bool_] = np.take(marks, (_unsigned(values) & mask).astype(np.intp))
+    passed = np.flatnonzero(found)
+    found[passed] = np.take(table, np.searchsorted(table, values[passed]), mode="clip") == values[passed]
+    return found
+
+
+def _unsigned(values: npt.NDArray[Scalar]) -> npt.NDArray[np.uint64]:
+    """Integers as ``uint64`` (the same bits when they are 64-bit: no copy)."""
+    return values.view(np.uint64) if values.dtype.itemsize == 8 else values.astype(np.uint64)
 
 
 def unique(values: npt.NDArray[Scalar]) -> npt.NDArray[Scalar]:
