@@ -37,3 +37,13 @@ def test_in_sorted_of_few_values_and_of_an_empty_table() -> None:
                                   [False, True, True, False])
     assert not in_sorted(np.arange(100_000, dtype=np.uint64), table[:0]).any()
     assert in_sorted(np.arange(100_000, dtype=np.uint64), table).sum() == 3
+
+
+def test_in_sorted_against_a_table_too_large_for_one_flag_per_value_bit_pattern() -> None:
+    # A table of 400,000 against 1,000,000 values: the bitmap is at its largest (2**24 flags)
+    # and lets a few per cent of the values not in the table through to bisection.
+    rng = np.random.default_rng(11)
+    table = unique(rng.integers(0, 2**63, 400_000, dtype=np.uint64))
+    values = rng.integers(0, 2**63, 1_000_000, dtype=np.uint64)
+    values[::7] = table[rng.integers(0, len(table), len(values[::7]))]
+    np.testing.assert_array_equal(in_sorted(values, table), _bisected(values, table))
