@@ -26,7 +26,7 @@ from dupefind.candidates import (
     view_banding,
 )
 from dupefind.candidates.buckets import bucket_rows, signature_buckets
-from dupefind.candidates.keys import KNOWN_BANDINGS
+from dupefind.candidates.keys import KNOWN_BANDINGS, kept_band_keys
 from dupefind.candidates.pairing import _differing_nibbles, low_nibbles
 from dupefind.config import Config
 from dupefind.fingerprint import as_minhash, signatures
@@ -479,6 +479,45 @@ def test_candidates_involving_some_documents_are_those_of_all_that_name_them(max
         assert candidate_pairs([sketch], views=views, involving=involving, threads=2) == expected
     uncapped = candidate_pairs([sketch], views=[replace(views[0], max_bucket=0)])
     assert len(every) > 5 and (every != uncapped) == bool(max_bucket)  # with the cap, some keys pair no one
+
+
+def _kept_reference(keys: BandKeys, involving: np.ndarray | None, crowded: np.ndarray | None) -> BandKeys:
+    """The keys a flagged document holds (all, when the flagged hold more than an eighth of
+    them), but the crowded ones: filtered after every key is made."""
+    codes = key_codes(keys.views, keys.bands, keys.keys)
+    keep = np.ones(len(codes), dtype=bool)
+    if involving is not None:
+        flagged = codes[involving[keys.documents]]
+        if len(flagged) <= len(codes) // 8:
+            keep &= np.isin(codes, flagged)
+    if crowded is not None:
+        keep &= ~np.isin(codes, crowded)
+    return BandKeys(keys.views[keep], keys.rows[keep], keys.documents[keep], keys.bands[keep], keys.keys[keep])
+
+
+@pytest.mark.parametrize("flagged", [[], [0], [3, 7], list(range(12)), list(range(40))])
+def test_kept_band_keys_are_the_band_keys_filtered(flagged: list[int]) -> None:
+    """Keys dropped before they are spread out are those dropped after: the same keys, in
+    the same order, in two views of different banding, for few flagged documents (filtered
+    by theirs), many (not filtered) or none, with and without crowded keys."""
+    owners = np.sort(RNG.integers(0, 40, 200))
+    first = Sketches(owners, RNG.integers(0, 4, (200, 16)).astype(np.uint32), np.full(200, 50, dtype=np.uint32))
+    second = Sketches(np.arange(40), RNG.integers(0, 3, (40, 24)).astype(np.uint32), np.full(40, 80, dtype=np.uint32))
+    views = [View("a", "words", 3, 10, 16, 0.5, 0.0, max_bucket=4), View("b", "words", 3, 0, 24, 0.3, 0.0)]
+    rows = keyed_rows([first, second])
+    involving = np.zeros(40, dtype=bool)
+    involving[flagged] = True
+    every = band_keys([first, second], views=views)
+    crowded = np.sort(np.unique(key_codes(every.views, every.bands, every.keys))[::5])
+    for bands in [(0, 3), (2, 100)]:
+        keys = band_keys([first, second], views=views, bands=bands, rows=rows)
+        for involved, named in [(involving, None), (involving, crowded), (None, crowded)]:
+            kept = kept_band_keys([first, second], views=views, bands=bands, rows=rows, involving=involved,
+                                  crowded=named)
+            expected = _kept_reference(keys, involved, named)
+            for column in ("views", "rows", "documents", "bands", "keys"):
+                assert getattr(kept, column).tolist() == getattr(expected, column).tolist(), column
+            assert len(kept) <= len(keys) and (len(kept) > 0) == bool(flagged or involved is None)
 
 
 def test_keys_named_crowded_pair_no_one() -> None:

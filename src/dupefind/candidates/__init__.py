@@ -48,7 +48,7 @@ import numpy.typing as npt
 from ..views import View
 from .buckets import bucket_rows, signature_buckets, weighed_buckets
 from .collisions import code_width, colliding_rows, decoded_pairs, estimated_containment, filter_candidates, union
-from .keys import WEIGHTS, _kept_keys, band_keys, banding, key_codes, keyed_rows, view_banding
+from .keys import WEIGHTS, band_keys, banding, kept_band_keys, key_codes, keyed_rows, view_banding
 from .pairing import low_nibbles
 from .sketches import BandKeys, Candidate, Collisions, Sketches, held_flags
 
@@ -119,9 +119,11 @@ def candidate_pairs(sketches: Sequence[Sketches], *, views: Sequence[View],
         if involving is None and crowded is None and not any(v.sample for v in views):
             return signature_candidates(sketches, views=views, bands=(start, start + at_once), rows=rows,
                                         nibbles=nibbles)
-        keys = band_keys(sketches, views=views, bands=(start, start + at_once), rows=rows)
         if involving is not None or crowded is not None:
-            keys = _kept_keys(keys, involving, crowded)
+            keys = kept_band_keys(sketches, views=views, bands=(start, start + at_once), rows=rows,
+                                  involving=involving, crowded=crowded)
+        else:
+            keys = band_keys(sketches, views=views, bands=(start, start + at_once), rows=rows)
         return bucket_candidates(keys, sketches, views=views, nibbles=nibbles)
 
     found: set[Candidate] = set()

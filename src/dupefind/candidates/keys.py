@@ -69,20 +69,44 @@ def key_codes(views: npt.NDArray[np.uint8], bands: npt.NDArray[np.uint16],
     return codes
 
 
-def _kept_keys(keys: BandKeys, involving: npt.NDArray[np.bool_] | None,
-               crowded: npt.NDArray[np.uint64] | None) -> BandKeys:
-    """The keys some document flagged in ``involving`` holds (with every holder of each; all
-    keys when the flagged hold more than an eighth of them), but the ``crowded`` ones."""
-    codes = key_codes(keys.views, keys.bands, keys.keys)
-    keep = np.ones(len(codes), dtype=bool)
-    flagged = codes[involving[keys.documents]] if involving is not None else codes[:0]
-    if involving is not None and len(flagged) <= len(codes) // 8:  # few: looked up by bisection
-        keep &= in_sorted(codes, np.unique(flagged))  # (many: the buckets are sorted out anyway)
-    if crowded is not None:
-        keep &= ~in_sorted(codes, crowded)
-    chosen = np.flatnonzero(keep)
-    return BandKeys(keys.views[chosen], keys.rows[chosen], keys.documents[chosen], keys.bands[chosen],
-                    keys.keys[chosen])
+def kept_band_keys(sketches: Sequence[Sketches], *, views: Sequence[View], bands: tuple[int, int],
+                   rows: Sequence[npt.NDArray[np.intp]], involving: npt.NDArray[np.bool_] | None,
+                   crowded: npt.NDArray[np.uint64] | None) -> BandKeys:
+    """The :func:`band_keys` some document flagged in ``involving`` holds (with every holder of
+    each; all keys when the flagged hold more than an eighth of them), but the ``crowded`` ones
+    (sorted :func:`key_codes`), in :func:`band_keys`' order. Each key is dropped before it is
+    spread into the five columns of :class:`BandKeys`: a check's new document keeps a few
+    thousand of the millions of keys its partners' rows make."""
+    made: list[tuple[int, npt.NDArray[np.intp], npt.NDArray[np.uint16], npt.NDArray[np.uint64]]] = []
+    for number, (view, sketch, chosen) in enumerate(zip(views, sketches, rows, strict=True)):
+        count, width = view_banding(view)
+        start, stop = min(bands[0], count), min(bands[1], count)
+        if len(chosen) == 0 or start >= stop:
+            continue
+        keys = row_band_keys(sketch.signatures, chosen, start, stop, width)
+        made.append((number, chosen, np.arange(start, stop, dtype=np.uint16), keys))
+    codes = [key_codes(np.full(1, number, dtype=np.uint8), band_numbers[None, :], keys).reshape(-1)
+             for number, _, band_numbers, keys in made]
+    total = sum(len(c) for c in codes)
+    table = None
+    if involving is not None:
+        flagged = [c.reshape(len(chosen), -1)[involving[sketches[number].owners[chosen]]].reshape(-1)
+                   for c, (number, chosen, _, _) in zip(codes, made)]
+        if sum(len(f) for f in flagged) <= total // 8:  # few: looked up (many: the buckets sort them out)
+            table = np.unique(np.concatenate(flagged)) if flagged else np.empty(0, dtype=np.uint64)
+    parts: list[list[npt.NDArray[Any] | None]] = []
+    for c, (number, chosen, band_numbers, keys) in zip(codes, made):
+        keep = in_sorted(c, table) if table is not None else np.ones(len(c), dtype=bool)
+        if crowded is not None:
+            keep &= ~in_sorted(c, crowded)
+        at = np.flatnonzero(keep)
+        row, band = np.divmod(at, len(band_numbers))
+        parts.append([np.full(len(at), number, dtype=np.uint8), chosen[row], sketches[number].owners[chosen[row]],
+                      band_numbers[band], keys.reshape(-1)[at]])
+    if not parts:
+        return BandKeys(np.empty(0, np.uint8), np.empty(0, np.intp), np.empty(0, np.intp),
+                        np.empty(0, np.uint16), np.empty(0, np.uint64))
+    return BandKeys(*(_joined(parts, k) for k in range(5)))
 
 
 def keyed_rows(sketches: Sequence[Sketches], *,
