@@ -60,7 +60,7 @@ def test_add_check_pairs_remove_info(tmp_path: Path) -> None:
 
     info = run_main(["index", "info", index, "--format", "json"])
     facts = json.loads(info.stdout)
-    assert (facts["documents"], facts["schema_version"], facts["texts"]) == (3, 6, "stored")
+    assert (facts["documents"], facts["schema_version"], facts["texts"]) == (3, 7, "stored")
     assert facts["config"]["num_perm"] == 128
     assert "documents        3" in run_main(["index", "info", index]).stdout
 

@@ -4,6 +4,7 @@ batches and their order; plus its bookkeeping (replace, remove, unchanged re-add
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import shutil
@@ -22,6 +23,8 @@ from dupefind import Config, Index, IndexConfigError, IndexFileError
 from dupefind.boilerplate import Commons
 from dupefind.candidates import band_keys, candidate_pairs
 from dupefind.catalog import Catalog, build_catalog
+from dupefind.index import runs
+from dupefind.index.catalogs import stored_bands
 from dupefind.index.schema import MIGRATIONS
 from dupefind.index.store import Store
 from dupefind.pipeline import views_of
@@ -178,22 +181,23 @@ def _scan_catalog(paths: list[str]) -> Catalog:
                          min_words=CONFIG.min_words, boilerplate_min_docs=CONFIG.boilerplate_min_docs)
 
 
-def _stored(path: Path) -> tuple[Rows, set[tuple[int, int, int, str]]]:
-    """The rows and band keys an index file holds, by id."""
+def _stored(path: Path) -> tuple[Rows, set[tuple[int, str]]]:
+    """The rows and band keys (their codes) an index file holds, by id."""
     with sqlite3.connect(path) as db:
         ids = dict(db.execute("SELECT doc, id FROM documents").fetchall())
         rows: Rows = {ident: [] for ident in ids.values()}
         for doc, sizes, signatures in db.execute("SELECT doc, sizes, signatures FROM sketches ORDER BY doc, view"):
             rows[ids[doc]].append((sizes, signatures))
-        bands = {(view, band, key, ids[doc]) for view, band, key, doc in db.execute("SELECT * FROM band_keys")}
+        codes, docs = runs.live(db)
+        bands = {(code, ids[doc]) for code, doc in zip(codes.tolist(), docs.tolist())}
     return rows, bands
 
 
-def _scan_bands(catalog: Catalog) -> set[tuple[int, int, int, str]]:
+def _scan_bands(catalog: Catalog) -> set[tuple[int, str]]:
     usable = np.array([not unpaired(d) for d in catalog.documents], dtype=bool)
     keys = band_keys(catalog.sketches, views=views_of(CONFIG), usable=usable)
-    return {(int(v), int(b), int(k), catalog.documents[d].id)
-            for v, b, k, d in zip(keys.views, keys.bands, keys.keys.view(np.int64), keys.documents)}
+    codes = runs.codes_of(keys.views.astype(np.int64), keys.bands.astype(np.int64), keys.keys)
+    return {(code, catalog.documents[d].id) for code, d in zip(codes.tolist(), keys.documents.tolist())}
 
 
 def test_furniture_widespread_in_the_index_pairs_no_page_it_holds(tmp_path: Path) -> None:
@@ -398,13 +402,34 @@ def test_an_index_of_32_bit_content_signatures_is_refused_with_what_to_do(tmp_pa
     assert path.read_bytes() == before
 
 
+def _band_rows(path: Path) -> list[tuple[int, int, int, int]]:
+    """The ``(view, band, key, doc)`` of every band key of an index's documents, made again
+    from their signatures (as schema 6 and before kept them, a row each; keys signed)."""
+    with Index(path) as index, index._store.reading():
+        rows = []
+        for stored in index._store.everything():
+            bands = stored_bands(stored, views=index.views)
+            rows += zip(bands.views.tolist(), bands.bands.tolist(), bands.keys.view(np.int64).tolist(),
+                        [stored.doc] * len(bands.keys))
+    return sorted(set(rows))
+
+
 def _as_schema(path: Path, version: int) -> None:
-    """The index at ``path`` as schema ``version`` left it: the later steps unrecorded, and its
-    record of the views as that dupefind wrote it (schema 5 and before: 128 values a content
-    window)."""
+    """The index at ``path`` as schema ``version`` left it: the later steps unrecorded, its band
+    keys a row each (schema 6 and before), and its record of the views as that dupefind wrote it
+    (schema 5 and before: 128 values a content window)."""
+    rows = _band_rows(path)
     with sqlite3.connect(path) as db:
         db.executemany("DELETE FROM _migrations WHERE name = ?", [(m.__name__,) for m in MIGRATIONS[version:]])
         db.execute(f"PRAGMA user_version = {version}")
+        db.execute("DROP TABLE band_runs")
+        db.execute("DROP TABLE band_blocks")
+        db.execute("""CREATE TABLE band_keys (
+               view INTEGER NOT NULL, band INTEGER NOT NULL, key INTEGER NOT NULL, doc INTEGER NOT NULL,
+               PRIMARY KEY (view, band, key, doc)) WITHOUT ROWID""")
+        db.executemany("INSERT INTO band_keys VALUES (?, ?, ?, ?)", rows)
+        if version == 6:
+            return
         views = json.loads(db.execute("SELECT value FROM meta WHERE key = 'views'").fetchone()[0])
         assert [v["num_perm"] for v in views if v["family"] == "content"] == [192]
         for view in views:
@@ -454,6 +479,35 @@ def test_an_index_of_schema_4_or_5_is_refused_when_it_holds_documents(tmp_path: 
             with Index(path) as index:
                 index.add(corpus[:2])
                 assert len(index.pairs().documents) == 2
+
+
+def test_an_index_of_schema_6_has_its_band_keys_made_runs_and_answers_as_before(tmp_path: Path,
+                                                                                corpus: list[str]) -> None:
+    """Schema 6 kept a row a band key: opened, the rows become runs of blocks (in runs of a few
+    rows each here, merged as they come), the table goes, and the index holds the scan's keys and
+    gives the scan's pairs and checks, as the index it was made as."""
+    path = tmp_path / "old.index"
+    with Index(path, CONFIG) as index:
+        index.add(corpus[2:])
+        pairs, checked = index.pairs(), index.check(corpus[:2])
+    expected = _stored(path)
+    rows = _band_rows(path)
+    _as_schema(path, 6)
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT count(*) FROM band_keys").fetchone()[0] == len(rows) > 1000
+    small = functools.partial(runs.from_rows, chunk=97)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(runs, "from_rows", small)
+        Index(path).close()
+    with sqlite3.connect(path) as db:
+        tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        assert "band_keys" not in tables and {"band_runs", "band_blocks"} <= tables
+        assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+        assert db.execute("SELECT count(*) FROM band_runs").fetchone()[0] <= 1 + (len(rows) // 97).bit_length()
+    assert _stored(path) == expected
+    with Index(path) as index:
+        assert report_json(index.pairs()) == report_json(pairs)
+        assert report_json(index.check(corpus[:2])) == report_json(checked)
 
 
 def test_a_damaged_index_gives_a_clear_error(tmp_path: Path, corpus: list[str]) -> None:

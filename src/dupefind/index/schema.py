@@ -6,9 +6,9 @@ there are: the schema version. Opening an index applies the steps it lacks, in o
 transaction. An index with a higher version than this code knows was made by a newer dupefind
 and is refused, never migrated downwards.
 
-The tables (schema 6: as schema 5, the content view's signatures of 192 values, not 128; schema
-5: as schema 4, the content view sketched on stems; schema 4: as schema 3, with the short texts
-of 12 words or more sketched):
+The tables (schema 7: as schema 6, the band keys in runs of packed blocks; schema 6: as schema
+5, the content view's signatures of 192 values, not 128; schema 5: as schema 4, the content view
+sketched on stems; schema 4: as schema 3, with the short texts of 12 words or more sketched):
 
 - ``meta``: ``key``/``value`` rows: the fingerprint configuration (JSON), whether texts are
   kept, the dupefind version that created the index;
@@ -19,9 +19,9 @@ of 12 words or more sketched):
   the text, or one for the whole text), the sizes of their shingle sets, and which rows are
   held rows (NULL: none; schema 3);
 - ``texts``: the text of each document, zlib-compressed (absent when only locations are kept);
-- ``band_keys``: ``(view, band, key, doc)``, one row per LSH band key of each document's
-  signatures, in a clustered primary key, so that the documents colliding with a new one are
-  an index lookup;
+- ``band_runs`` and ``band_blocks`` (schema 7; before, ``band_keys``: a row a key): every LSH
+  band key of each document's signatures, as sorted runs of packed blocks (:mod:`.runs`), so
+  that the documents colliding with a new one are a lookup of one block a key and run;
 - ``segments``: for every boilerplate segment key, in how many documents it occurs (kept exact
   as documents are added and removed);
 - ``segment_docs``: ``(key, doc)``, one row per segment key of each document, in a clustered
@@ -142,6 +142,21 @@ def m006_content_permutations(db: sqlite3.Connection) -> None:
     # needs only its record of the views written again (it is, when it is next opened).
     _refused_when_it_holds_documents(db, 5, "hold fewer values than this version compares")
     db.execute("DELETE FROM meta WHERE key = 'views'")
+
+
+@migration
+def m007_band_runs(db: sqlite3.Connection) -> None:
+    # Schema 6 kept a row a band key in a clustered B-tree, which every batch rewrote nearly
+    # whole; the keys are now sorted runs of packed blocks (:mod:`.runs`), made from those rows.
+    from .runs import from_rows
+
+    db.execute("""CREATE TABLE band_runs (
+                      run INTEGER PRIMARY KEY AUTOINCREMENT, entries INTEGER NOT NULL, blocks INTEGER NOT NULL)""")
+    db.execute("""CREATE TABLE band_blocks (
+                      run INTEGER NOT NULL, first INTEGER NOT NULL, codes BLOB NOT NULL, docs BLOB NOT NULL,
+                      PRIMARY KEY (run, first)) WITHOUT ROWID""")
+    from_rows(db, db.execute("SELECT view, band, key, doc FROM band_keys"))
+    db.execute("DROP TABLE band_keys")
 
 
 def _refused_when_it_holds_documents(db: sqlite3.Connection, schema: int, why: str) -> None:

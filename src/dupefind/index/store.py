@@ -25,6 +25,7 @@ from ..candidates import held_flags
 from ..errors import IndexFileError
 from ..models import Document, Location
 from ..walk import file_kind
+from . import runs
 from .records import Bands, Entry, Keys, Sketch, Stored
 from .schema import APPLICATION_ID, migrate, rollback, schema_version
 
@@ -269,8 +270,7 @@ class Store:
                              for n, e in zip(numbers, entries) for view, sketch in enumerate(e.sketches)))
         self.db.executemany("INSERT INTO texts (doc, data) VALUES (?, ?)",
                             ((n, e.text) for n, e in zip(numbers, entries) if e.text is not None))
-        self._bands("INSERT OR IGNORE INTO band_keys (view, band, key, doc) VALUES (?, ?, ?, ?)",
-                    numbers, [e.band_keys for e in entries])
+        runs.write(self.db, *runs.entries(numbers, [e.band_keys for e in entries], sign=1))
         self._count_segments([e.segments for e in entries], +1)
         self._holders("INSERT INTO segment_docs (key, doc) VALUES (?, ?)", numbers, [e.segments for e in entries])
         return list(numbers)
@@ -280,22 +280,12 @@ class Store:
         :meth:`writing`)."""
         if not stored:
             return
-        self._bands("DELETE FROM band_keys WHERE view = ? AND band = ? AND key = ? AND doc = ?",
-                    [s.doc for s in stored], bands)
+        runs.write(self.db, *runs.entries([s.doc for s in stored], bands, sign=-1))
         segments = [np.frombuffer(s.segments, dtype=np.uint64) for s in stored]
         self._count_segments(segments, -1)
         self._holders("DELETE FROM segment_docs WHERE key = ? AND doc = ?", [s.doc for s in stored], segments)
         for table in ("sketches", "texts", "documents"):
             self.db.executemany(f"DELETE FROM {table} WHERE doc = ?", ((s.doc,) for s in stored))
-
-    def _bands(self, statement: str, docs: Iterable[int], bands: Sequence[Bands]) -> None:
-        numbers = np.concatenate([np.full(len(b.keys), n, dtype=np.int64) for n, b in zip(docs, bands)] + [_NONE])
-        views = np.concatenate([b.views for b in bands] + [_NONE])
-        band = np.concatenate([b.bands for b in bands] + [_NONE])
-        keys = np.concatenate([b.keys.view(np.int64) for b in bands] + [_NONE])  # SQLite integers are signed
-        order = np.lexsort((numbers, keys, band, views))  # in key order: the B-tree is written in sequence
-        self.db.executemany(statement, zip(views[order].tolist(), band[order].tolist(), keys[order].tolist(),
-                                           numbers[order].tolist()))
 
     def _holders(self, statement: str, docs: Iterable[int], per_document: Sequence[Keys]) -> None:
         numbers = np.concatenate([np.full(len(k), n, dtype=np.int64) for n, k in zip(docs, per_document)] + [_NONE])
@@ -310,10 +300,9 @@ class Store:
                             ((s.sizes.tobytes(), s.signatures.tobytes(), _held(s), doc, view)
                              for doc, rows, _, _ in changes for view, s in rows.items()))
         docs = [doc for doc, _, _, _ in changes]
-        self._bands("DELETE FROM band_keys WHERE view = ? AND band = ? AND key = ? AND doc = ?", docs,
-                    [old for _, _, old, _ in changes])
-        self._bands("INSERT OR IGNORE INTO band_keys (view, band, key, doc) VALUES (?, ?, ?, ?)", docs,
-                    [new for _, _, _, new in changes])
+        removed = runs.entries(docs, [old for _, _, old, _ in changes], sign=-1)
+        added = runs.entries(docs, [new for _, _, _, new in changes], sign=1)
+        runs.write(self.db, np.concatenate((removed[0], added[0])), np.concatenate((removed[1], added[1])))
 
     def _count_segments(self, per_document: list[Keys], sign: int) -> None:
         if not per_document:
@@ -378,29 +367,31 @@ class Store:
 
     def colliding(self, bands: Sequence[Bands], *,
                   most: Sequence[int] = ()) -> tuple[set[int], list[tuple[int, int, int]]]:
-        """The documents that have one of these band keys (looked up in one join, in key order),
-        and apart, as ``(view, band, key)``, the keys of a view ``v`` held by more than
-        ``most[v]`` indexed documents (0 or none given: no limit), whose holders are left out
-        unless another key names them. Keys are counted for a few documents' keys only (at most
-        :data:`CROWDED_PROBES`; more, and every holder is read, as counting would cost more)."""
-        probes = sorted({probe for b in bands
-                         for probe in zip(b.views.tolist(), b.bands.tolist(), b.keys.view(np.int64).tolist())})
-        self._temporary("probes", "view INTEGER, band INTEGER, key INTEGER", probes)
+        """The documents that have one of these band keys (:func:`.runs.holders`), and apart, as
+        ``(view, band, key)``, the keys of a view ``v`` held by more than ``most[v]`` indexed
+        documents (0 or none given: no limit), whose holders are left out unless another key
+        names them. Keys are counted for a few documents' keys only (at most
+        :data:`CROWDED_PROBES`; with more, every holder is kept, as the candidate stage sorts
+        out their buckets anyway)."""
+        views = np.concatenate([b.views for b in bands] + [_NONE])
+        band = np.concatenate([b.bands for b in bands] + [_NONE])
+        keys = np.concatenate([b.keys for b in bands] + [_NONE.view(np.uint64)])
+        codes = runs.codes_of(views, band, keys)
+        order = np.argsort(codes, kind="stable")
+        first = order[np.concatenate(([True], codes[order][1:] != codes[order][:-1]))] if len(codes) else order
+        probes = codes[first]
+        held, docs = runs.holders(self.db, probes)
         crowded: list[tuple[int, int, int]] = []
         limit = max(most, default=0)
-        if limit and len(probes) <= CROWDED_PROBES:  # how many hold each key, counted up to one past the limit
-            counts = self.db.execute(
-                "SELECT p.view, p.band, p.key, (SELECT COUNT(*) FROM (SELECT 1 FROM band_keys b WHERE "
-                "b.view = p.view AND b.band = p.band AND b.key = p.key LIMIT ?)) FROM temp.probes p", (limit + 1,))
-            crowded = [(view, band, key) for view, band, key, count in counts
-                       if view < len(most) and most[view] and count > most[view]]
-            if crowded:
-                left = set(crowded)
-                self._temporary("probes", "view INTEGER, band INTEGER, key INTEGER",
-                                [probe for probe in probes if probe not in left])
-        rows = self.db.execute("SELECT DISTINCT b.doc FROM temp.probes p CROSS JOIN band_keys b "
-                               "ON b.view = p.view AND b.band = p.band AND b.key = p.key")
-        return {doc for (doc,) in rows}, crowded
+        if limit and len(probes) <= CROWDED_PROBES:
+            at = np.searchsorted(probes, held)
+            counts = np.bincount(at, minlength=len(probes))
+            allowed = np.array([most[v] if v < len(most) else 0 for v in views[first].tolist()], dtype=np.int64)
+            over = (allowed > 0) & (counts > allowed)
+            crowded = sorted(zip(views[first][over].tolist(), band[first][over].tolist(),
+                                 keys[first][over].view(np.int64).tolist()))
+            docs = docs[~over[at]]
+        return set(docs.tolist()), crowded
 
     def _temporary(self, name: str, columns: str, rows: Iterable[tuple[int, ...]]) -> None:
         """A temporary table ``name`` holding ``rows`` (this connection only; outside the index)."""
