@@ -25,8 +25,10 @@ def _codes(rng: np.random.Generator, count: int, spread: int) -> np.ndarray:
     return pool[rng.integers(0, spread, count)]
 
 
-@pytest.mark.parametrize("spread", [50, 100_000])
-def test_runs_hold_what_was_added_less_what_was_removed(spread: int) -> None:
+@pytest.mark.parametrize(("spread", "at_once"), [(50, 1 << 22), (100_000, 1 << 22), (100_000, 500)])
+def test_runs_hold_what_was_added_less_what_was_removed(spread: int, at_once: int,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(runs, "MERGED_AT_ONCE", at_once)  # (500: merged a shard or a few at a time)
     rng = np.random.default_rng(spread)
     db = _db()
     held: dict[int, set[int]] = {}  # document -> its codes
@@ -63,7 +65,7 @@ def test_runs_hold_what_was_added_less_what_was_removed(spread: int) -> None:
                 docs.append(np.full(len(mine), doc, dtype=np.int64))
                 held[doc] = set(mine.tolist())
             next_doc += count
-            runs.write(db, np.concatenate(codes), np.concatenate(docs))
+            runs.write(db, np.concatenate(codes), np.concatenate(docs), fresh=bool(step % 3))
         db.execute("COMMIT")
         expected = {(c, d) for d, codes in held.items() for c in codes}
         codes, docs = runs.live(db)
@@ -71,9 +73,10 @@ def test_runs_hold_what_was_added_less_what_was_removed(spread: int) -> None:
         assert len(codes) == len(expected)
         probes = np.unique(np.concatenate((_codes(rng, 300, spread), rng.choice(codes, min(len(codes), 300))
                                            if len(codes) else codes[:0])))
-        for few in (True, False):  # one block a probe, or every shard the probes reach read whole
-            with pytest.MonkeyPatch.context() as patch:
+        for few, small in ((True, 1 << 22), (False, 1 << 22), (False, 10)):  # one block a probe, or every
+            with pytest.MonkeyPatch.context() as patch:  # shard the probes reach read whole, or the run whole
                 patch.setattr(runs, "_DENSE", 1e9 if few else 0.0)
+                patch.setattr(runs, "MERGED_AT_ONCE", small)
                 found_codes, found_docs = runs.holders(db, probes)
             wanted = set(probes.tolist())
             assert set(zip(found_codes.tolist(), found_docs.tolist())) == {(c, d) for c, d in expected if c in wanted}

@@ -14,10 +14,11 @@ thirty-fourth round). Here each write (documents added, removed or sketched agai
 
 Runs merge as a binary counter: while the run before the newest holds no more entries than the
 newest, the two become one. There are then about log2(entries / batch) runs, and an entry is
-rewritten about as many times. A merge goes a shard at a time (it holds one shard of the two runs,
-never all of them): of each code and document it keeps the newest entry, an addition or a
-removal, as SQL's ``INSERT OR IGNORE`` and ``DELETE`` would leave a row, and a merge into the
-oldest run drops the removals (nothing is under them).
+rewritten about as many times. A merge goes a few shards at a time (it holds about
+:data:`MERGED_AT_ONCE` entries, never all of two large runs): of each code and document it keeps
+the newest entry, an addition or a removal, as SQL's ``INSERT OR IGNORE`` and ``DELETE`` would
+leave a row, and a merge into the oldest run drops the removals (nothing is under them). Two runs
+of documents only added (``fresh``) hold no code and document twice: their merge is a sort.
 
 A lookup (:func:`holders`) takes, in each run, the one block where each probe code would be (the
 block of the greatest first code not past it: one B-tree descent), or reads the run a shard at a
@@ -40,13 +41,16 @@ from .records import Bands
 Codes = npt.NDArray[np.int64]
 Docs = npt.NDArray[np.int64]
 
-#: Entries a block holds, about (more when one code has more holders): ~0.8 KB a row, so that a
-#: lookup of a document's ~1,750 keys reads ~1.4 MB a run, not the 5 MB of 256-entry blocks.
-BLOCK = 64
+#: Entries a block holds, about (more when one code has more holders): ~1.5 KB a row, so that a
+#: lookup of a document's ~1,750 keys reads ~2.6 MB a run (64: twice the rows to write).
+BLOCK = 128
 #: Slices of the code space a merge or a run's reading goes through one at a time (a million
 #: documents' ~1.75 billion entries: ~80 MB a shard).
 SHARDS = 256
-_SHARD_SHIFT = 56  # log2(2**64 / SHARDS)
+_SHARD_BITS = 8  # log2(SHARDS)
+_SHARD_SHIFT = 64 - _SHARD_BITS
+#: Entries a merge reads at once, about (a few shards of large runs; small runs whole): ~50 MB.
+MERGED_AT_ONCE = 1 << 22
 #: Probes per block of a run from which the whole run is read (a shard at a time) rather than
 #: one block looked up for each probe (a descent of the B-tree costs about what reading two
 #: blocks does).
@@ -69,12 +73,14 @@ def codes_of(views: npt.NDArray[np.int64], bands: npt.NDArray[np.int64], keys: n
     return key_codes(views.astype(np.uint8), bands.astype(np.uint16), keys).view(np.int64)
 
 
-def write(db: sqlite3.Connection, codes: Codes, docs: Docs) -> None:
-    """Write entries as a new run and merge what the rule asks (inside a transaction)."""
+def write(db: sqlite3.Connection, codes: Codes, docs: Docs, *, fresh: bool = False) -> None:
+    """Write entries as a new run and merge what the rule asks (inside a transaction).
+    ``fresh``: additions only, of documents no run holds (a document may repeat a key): a merge
+    of two such runs has no key and document twice, and need not look for them."""
     codes, docs = settled(codes, docs, last=False)
     if not len(codes):
         return
-    run = _new_run(db)
+    run = _new_run(db, fresh=fresh)
     _finish(db, run, len(codes), _write_blocks(db, run, codes, docs))
     while len(runs := db.execute("SELECT run, entries FROM band_runs ORDER BY run").fetchall()) >= 2:
         (older, older_entries), (newer, newer_entries) = runs[-2], runs[-1]
@@ -83,20 +89,21 @@ def write(db: sqlite3.Connection, codes: Codes, docs: Docs) -> None:
         _merge(db, older, newer, last=len(runs) == 2)
 
 
-def settled(codes: Codes, docs: Docs, *, last: bool) -> tuple[Codes, Docs]:
+def settled(codes: Codes, docs: Docs, *, last: bool, distinct: bool = False) -> tuple[Codes, Docs]:
     """Entries (oldest first) sorted by code, then document, each ``(code, document)`` once: its
     newest entry, an addition or a removal, as SQL's ``INSERT OR IGNORE`` and ``DELETE`` would
     leave a row. ``last``: no run is under these entries, so a removal has nothing to remove and
-    is dropped."""
+    is dropped. ``distinct``: no ``(code, document)`` is there twice (sorted by code alone)."""
     order = np.argsort(codes, kind="stable")  # (two sorted runs one after the other: merged in one pass)
     codes, docs = codes[order], docs[order]
     tied = codes[1:] == codes[:-1]
-    if tied.any():  # the entries of a code held more than once, sorted by document (stable: oldest first)
+    if not distinct and tied.any():  # the entries of a code held more than once, sorted by document (stable: oldest first)
         held = np.zeros(len(codes), dtype=bool)
         held[1:] |= tied
         held[:-1] |= tied
         at = np.flatnonzero(held)
-        docs[at] = docs[at[np.lexsort((np.abs(docs[at]), codes[at]))]]
+        group = np.cumsum(np.concatenate(([True], ~tied)))[at]  # (a code's number, then the document: one key)
+        docs[at] = docs[at[np.argsort((group << 31) | np.abs(docs[at]), kind="stable")]]
         same = tied & (np.abs(docs[1:]) == np.abs(docs[:-1]))
         if same.any():
             newest = np.flatnonzero(np.concatenate((~same, [True])))
@@ -110,14 +117,16 @@ def settled(codes: Codes, docs: Docs, *, last: bool) -> tuple[Codes, Docs]:
 def holders(db: sqlite3.Connection, probes: Codes) -> tuple[Codes, Docs]:
     """The ``(code, document)`` of every document holding one of the sorted unique ``probes``."""
     found: dict[int, list[tuple[Codes, Docs]]] = {}
-    runs = db.execute("SELECT run, blocks FROM band_runs ORDER BY run").fetchall()
-    few = [run for run, blocks in runs if len(probes) < _DENSE * blocks]
+    runs = db.execute("SELECT run, blocks, entries FROM band_runs ORDER BY run").fetchall()
+    few = [run for run, blocks, _ in runs if len(probes) < _DENSE * blocks]
     for run, codes, docs in _looked_up(db, few, probes):
         found.setdefault(run, []).append((codes, docs))
-    for run in (run for run, blocks in runs if len(probes) >= _DENSE * blocks):
-        for shard, (start, stop) in _shards_of(probes):
+    for run, _, entries in (r for r in runs if len(probes) >= _DENSE * r[1]):
+        slices = [(0, (0, len(probes)))] if entries <= MERGED_AT_ONCE else _shards_of(probes)  # (small: whole)
+        for shard, (start, stop) in slices:
+            first, last = _bounds(shard) if entries > MERGED_AT_ONCE else (-(2**63), 2**63 - 1)
             codes, docs = _read(db.execute("SELECT codes, docs FROM band_blocks WHERE run = ? AND first >= ? "
-                                           "AND first <= ? ORDER BY first", (run, *_bounds(shard))))
+                                           "AND first <= ? ORDER BY first", (run, first, last)))
             keep = in_sorted(codes, probes[start:stop])
             found.setdefault(run, []).append((codes[keep], docs[keep]))
     parts = [part for run in sorted(found) for part in found[run]]  # oldest run first: the newest entry wins
@@ -191,8 +200,8 @@ def _shards_of(codes: Codes) -> Iterator[tuple[int, tuple[int, int]]]:
     yield from zip(present.tolist(), zip(starts.tolist(), stops.tolist()))
 
 
-def _new_run(db: sqlite3.Connection) -> int:
-    run = db.execute("INSERT INTO band_runs (entries, blocks) VALUES (0, 0)").lastrowid
+def _new_run(db: sqlite3.Connection, *, fresh: bool) -> int:
+    run = db.execute("INSERT INTO band_runs (entries, blocks, fresh) VALUES (0, 0, ?)", (int(fresh),)).lastrowid
     assert run is not None
     return run
 
@@ -223,15 +232,19 @@ def _write_blocks(db: sqlite3.Connection, run: int, codes: Codes, docs: Docs) ->
 
 
 def _merge(db: sqlite3.Connection, older: int, newer: int, *, last: bool) -> None:
-    """Runs ``older`` and ``newer`` as one new run, a shard at a time (``last``: ``older`` is
-    the oldest run)."""
-    run = _new_run(db)
+    """Runs ``older`` and ``newer`` as one new run, a few shards at a time, about
+    :data:`MERGED_AT_ONCE` entries (``last``: ``older`` is the oldest run)."""
+    sizes = db.execute("SELECT entries, fresh FROM band_runs WHERE run IN (?, ?)", (older, newer)).fetchall()
+    entries, fresh = sum(n for n, _ in sizes), all(f for _, f in sizes)
+    run = _new_run(db, fresh=fresh)
     count = blocks = 0
-    for shard in range(SHARDS):
+    step = SHARDS >> min(max(0, (entries // MERGED_AT_ONCE).bit_length()), _SHARD_BITS)
+    for shard in range(0, SHARDS, step):
+        first, last_code = _bounds(shard)[0], _bounds(shard + step - 1)[1]
         codes, docs = _read(db.execute("SELECT codes, docs FROM band_blocks WHERE run IN (?, ?) AND first >= ? AND "
-                                       "first <= ? ORDER BY run, first", (older, newer, *_bounds(shard))))
+                                       "first <= ? ORDER BY run, first", (older, newer, first, last_code)))
         if len(codes):
-            codes, docs = settled(codes, docs, last=last)
+            codes, docs = settled(codes, docs, last=last, distinct=fresh)
             count += len(codes)
             blocks += _write_blocks(db, run, codes, docs)
     for gone in (older, newer):

@@ -151,7 +151,8 @@ def m007_band_runs(db: sqlite3.Connection) -> None:
     from .runs import from_rows
 
     db.execute("""CREATE TABLE band_runs (
-                      run INTEGER PRIMARY KEY AUTOINCREMENT, entries INTEGER NOT NULL, blocks INTEGER NOT NULL)""")
+                      run INTEGER PRIMARY KEY AUTOINCREMENT, entries INTEGER NOT NULL, blocks INTEGER NOT NULL,
+                      fresh INTEGER NOT NULL)""")
     db.execute("""CREATE TABLE band_blocks (
                       run INTEGER NOT NULL, first INTEGER NOT NULL, codes BLOB NOT NULL, docs BLOB NOT NULL,
                       PRIMARY KEY (run, first)) WITHOUT ROWID""")

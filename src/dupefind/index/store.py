@@ -69,6 +69,11 @@ def _held(sketch: Sketch) -> bytes | None:
     return held.tobytes() if held is not None else None
 
 
+#: Band-key entries a writer holds before it writes them as a run (~64 MB): an add of many
+#: small batches makes runs of a few thousand documents, not one a batch, so there are fewer
+#: to merge (each merge rewrites what it merges).
+PENDING_ENTRIES = 1 << 22
+
 #: The most band keys whose holders :meth:`Store.colliding` counts (a check of a few dozen
 #: documents; counting each key's holders costs more than reading them for a large batch).
 CROWDED_PROBES = 20_000
@@ -127,6 +132,10 @@ class Store:
             raise IndexFileError(f"cannot make the index {path}: folder {folder} does not exist")
         self.closed = False
         self.made = not exists
+        self._pending: list[tuple[runs.Codes, runs.Docs]] = []
+        """Band-key entries written and not yet in a run (:meth:`_band_entries`)."""
+        self._pending_entries = 0
+        self._pending_fresh = True
         """Whether this opening made the file (see :meth:`abandon`)."""
         try:
             self._open(path, exists)
@@ -198,13 +207,16 @@ class Store:
             self.db.execute("BEGIN IMMEDIATE")
             try:
                 yield
+                self._write_pending()
             except BaseException:
+                self._pending, self._pending_entries, self._pending_fresh = [], 0, True
                 rollback(self.db)
                 raise
             self.db.execute("COMMIT")
 
     def commit_and_go_on(self) -> None:
         """Inside :meth:`writing`: commit what is written so far, and go on in a new transaction."""
+        self._write_pending()
         self.db.execute("COMMIT")
         self.db.execute("BEGIN IMMEDIATE")
 
@@ -270,7 +282,7 @@ class Store:
                              for n, e in zip(numbers, entries) for view, sketch in enumerate(e.sketches)))
         self.db.executemany("INSERT INTO texts (doc, data) VALUES (?, ?)",
                             ((n, e.text) for n, e in zip(numbers, entries) if e.text is not None))
-        runs.write(self.db, *runs.entries(numbers, [e.band_keys for e in entries], sign=1))
+        self._band_entries(*runs.entries(numbers, [e.band_keys for e in entries], sign=1), fresh=True)
         self._count_segments([e.segments for e in entries], +1)
         self._holders("INSERT INTO segment_docs (key, doc) VALUES (?, ?)", numbers, [e.segments for e in entries])
         return list(numbers)
@@ -280,7 +292,7 @@ class Store:
         :meth:`writing`)."""
         if not stored:
             return
-        runs.write(self.db, *runs.entries([s.doc for s in stored], bands, sign=-1))
+        self._band_entries(*runs.entries([s.doc for s in stored], bands, sign=-1))
         segments = [np.frombuffer(s.segments, dtype=np.uint64) for s in stored]
         self._count_segments(segments, -1)
         self._holders("DELETE FROM segment_docs WHERE key = ? AND doc = ?", [s.doc for s in stored], segments)
@@ -302,7 +314,24 @@ class Store:
         docs = [doc for doc, _, _, _ in changes]
         removed = runs.entries(docs, [old for _, _, old, _ in changes], sign=-1)
         added = runs.entries(docs, [new for _, _, _, new in changes], sign=1)
-        runs.write(self.db, np.concatenate((removed[0], added[0])), np.concatenate((removed[1], added[1])))
+        self._band_entries(np.concatenate((removed[0], added[0])), np.concatenate((removed[1], added[1])))
+
+    def _band_entries(self, codes: runs.Codes, docs: runs.Docs, *, fresh: bool = False) -> None:
+        """Band-key entries written (inside :meth:`writing`): held until there are
+        :data:`PENDING_ENTRIES` of them, or the transaction commits, then written as one run
+        (``fresh``: of documents just numbered, :func:`.runs.write`)."""
+        self._pending.append((codes, docs))
+        self._pending_entries += len(codes)
+        self._pending_fresh &= fresh
+        if self._pending_entries >= PENDING_ENTRIES:
+            self._write_pending()
+
+    def _write_pending(self) -> None:
+        if self._pending:
+            pending, fresh = self._pending, self._pending_fresh
+            self._pending, self._pending_entries, self._pending_fresh = [], 0, True
+            runs.write(self.db, np.concatenate([c for c, _ in pending]), np.concatenate([d for _, d in pending]),
+                       fresh=fresh)
 
     def _count_segments(self, per_document: list[Keys], sign: int) -> None:
         if not per_document:
@@ -380,6 +409,7 @@ class Store:
         order = np.argsort(codes, kind="stable")
         first = order[np.concatenate(([True], codes[order][1:] != codes[order][:-1]))] if len(codes) else order
         probes = codes[first]
+        self._write_pending()  # (inside a writer's transaction: what it wrote counts)
         held, docs = runs.holders(self.db, probes)
         crowded: list[tuple[int, int, int]] = []
         limit = max(most, default=0)
