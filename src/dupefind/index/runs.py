@@ -253,7 +253,7 @@ def _merge(db: sqlite3.Connection, older: int, newer: int, *, last: bool) -> Non
     _finish(db, run, count, blocks)
 
 
-def from_rows(db: sqlite3.Connection, rows: sqlite3.Cursor, *, chunk: int = 1 << 22) -> None:
+def from_rows(db: sqlite3.Connection, rows: sqlite3.Cursor, *, chunk: int = 1 << 20) -> None:
     """Runs made of ``(view, band, key, doc)`` rows (keys signed), ``chunk`` rows a run before
     merging (an index of the schema that kept a row a key)."""
     while batch := rows.fetchmany(chunk):
