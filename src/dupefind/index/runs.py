@@ -61,11 +61,14 @@ _NONE = np.empty(0, dtype=np.int64)
 def entries(docs: Sequence[int], bands: Sequence[Bands], *, sign: int) -> tuple[Codes, Docs]:
     """The entries of documents numbered ``docs`` with these band keys: added (``sign`` 1) or
     removed (-1)."""
-    views = np.concatenate([b.views for b in bands] + [_NONE])
-    band = np.concatenate([b.bands for b in bands] + [_NONE])
-    keys = np.concatenate([b.keys for b in bands] + [_NONE.view(np.uint64)])
     numbers = np.concatenate([np.full(len(b.keys), sign * n, dtype=np.int64) for n, b in zip(docs, bands)] + [_NONE])
-    return codes_of(views, band, keys), numbers
+    return codes_of(*columns(bands)), numbers
+
+
+def columns(bands: Sequence[Bands]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.uint64]]:
+    """The views, bands and keys of several documents' band keys, one after the other."""
+    return (np.concatenate([b.views for b in bands] + [_NONE]), np.concatenate([b.bands for b in bands] + [_NONE]),
+            np.concatenate([b.keys for b in bands] + [_NONE.view(np.uint64)]))
 
 
 def codes_of(views: npt.NDArray[np.int64], bands: npt.NDArray[np.int64], keys: npt.NDArray[np.uint64]) -> Codes:
@@ -97,7 +100,7 @@ def settled(codes: Codes, docs: Docs, *, last: bool, distinct: bool = False) -> 
     order = np.argsort(codes, kind="stable")  # (two sorted runs one after the other: merged in one pass)
     codes, docs = codes[order], docs[order]
     tied = codes[1:] == codes[:-1]
-    if not distinct and tied.any():  # the entries of a code held more than once, sorted by document (stable: oldest first)
+    if not distinct and tied.any():  # a code held more than once: its entries by document (stable: oldest first)
         held = np.zeros(len(codes), dtype=bool)
         held[1:] |= tied
         held[:-1] |= tied
@@ -119,8 +122,9 @@ def holders(db: sqlite3.Connection, probes: Codes) -> tuple[Codes, Docs]:
     found: dict[int, list[tuple[Codes, Docs]]] = {}
     runs = db.execute("SELECT run, blocks, entries FROM band_runs ORDER BY run").fetchall()
     few = [run for run, blocks, _ in runs if len(probes) < _DENSE * blocks]
-    for run, codes, docs in _looked_up(db, few, probes):
-        found.setdefault(run, []).append((codes, docs))
+    for run, codes, docs in _looked_up(db, few, probes):  # (whole blocks: their other codes too)
+        keep = in_sorted(codes, probes)
+        found.setdefault(run, []).append((codes[keep], docs[keep]))
     for run, _, entries in (r for r in runs if len(probes) >= _DENSE * r[1]):
         slices = [(0, (0, len(probes)))] if entries <= MERGED_AT_ONCE else _shards_of(probes)  # (small: whole)
         for shard, (start, stop) in slices:
@@ -130,10 +134,8 @@ def holders(db: sqlite3.Connection, probes: Codes) -> tuple[Codes, Docs]:
             keep = in_sorted(codes, probes[start:stop])
             found.setdefault(run, []).append((codes[keep], docs[keep]))
     parts = [part for run in sorted(found) for part in found[run]]  # oldest run first: the newest entry wins
-    codes = np.concatenate([c for c, _ in parts] + [_NONE])
-    docs = np.concatenate([d for _, d in parts] + [_NONE])
-    keep = in_sorted(codes, probes)
-    return settled(codes[keep], docs[keep], last=True)
+    return settled(np.concatenate([c for c, _ in parts] + [_NONE]), np.concatenate([d for _, d in parts] + [_NONE]),
+                   last=True)
 
 
 def live(db: sqlite3.Connection) -> tuple[Codes, Docs]:

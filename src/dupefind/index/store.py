@@ -74,8 +74,9 @@ def _held(sketch: Sketch) -> bytes | None:
 #: to merge (each merge rewrites what it merges).
 PENDING_ENTRIES = 1 << 22
 
-#: The most band keys whose holders :meth:`Store.colliding` counts (a check of a few dozen
-#: documents; counting each key's holders costs more than reading them for a large batch).
+#: The most band keys whose holders :meth:`Store.colliding` counts, to leave out the holders
+#: of crowded keys (a check of a few dozen documents; a larger batch reads every holder, and
+#: the candidate stage drops the crowded buckets itself: the same pairs).
 CROWDED_PROBES = 20_000
 
 def _why(error: sqlite3.OperationalError) -> str:
@@ -132,11 +133,11 @@ class Store:
             raise IndexFileError(f"cannot make the index {path}: folder {folder} does not exist")
         self.closed = False
         self.made = not exists
+        """Whether this opening made the file (see :meth:`abandon`)."""
         self._pending: list[tuple[runs.Codes, runs.Docs]] = []
         """Band-key entries written and not yet in a run (:meth:`_band_entries`)."""
         self._pending_entries = 0
         self._pending_fresh = True
-        """Whether this opening made the file (see :meth:`abandon`)."""
         try:
             self._open(path, exists)
         except BaseException:
@@ -402,13 +403,8 @@ class Store:
         names them. Keys are counted for a few documents' keys only (at most
         :data:`CROWDED_PROBES`; with more, every holder is kept, as the candidate stage sorts
         out their buckets anyway)."""
-        views = np.concatenate([b.views for b in bands] + [_NONE])
-        band = np.concatenate([b.bands for b in bands] + [_NONE])
-        keys = np.concatenate([b.keys for b in bands] + [_NONE.view(np.uint64)])
-        codes = runs.codes_of(views, band, keys)
-        order = np.argsort(codes, kind="stable")
-        first = order[np.concatenate(([True], codes[order][1:] != codes[order][:-1]))] if len(codes) else order
-        probes = codes[first]
+        views, band, keys = runs.columns(bands)
+        probes, first = np.unique(runs.codes_of(views, band, keys), return_index=True)
         self._write_pending()  # (inside a writer's transaction: what it wrote counts)
         held, docs = runs.holders(self.db, probes)
         crowded: list[tuple[int, int, int]] = []
