@@ -374,6 +374,28 @@ def test_a_page_of_site_furniture_pairs_with_no_page_of_a_large_site(
     assert sum(stub in (p.a, p.b) for p in dupefind.scan([str(tmp_path)], Config(jobs=1)).pairs) == 24
 
 
+def test_files_running_different_widespread_texts_do_not_pair_on_the_stretch_they_share(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Licence files, as a system's documentation holds by the hundred: each is mostly one of
+    two texts run in a dozen files (its licence) and a disclaimer run in all 24 (widespread),
+    so each keeps its common text as its content. Two files under one licence are copies; two
+    under different licences share only the disclaimer, furniture of that pair as of any other:
+    no pair (with it, all 144 would tie the two groups into one cluster)."""
+    disclaimer = " ".join(sample_text("062_garden_birds_in_winter.txt").split()[:60])
+    licences = {"a": sample_text("012_allotment_waiting_lists.txt"), "b": sample_text("060_winter_cycle_commuting.txt")}
+    _write(tmp_path, {f"{licence}_{k:02d}.txt": f"Files: package-{licence}-{k}\nCopyright: {2000 + k} Maintainer number {k}\n\n"
+                      f"{text}\n\n{disclaimer}\n" for licence, text in licences.items() for k in range(12)})
+
+    def crossing(report: dupefind.Report) -> int:
+        return sum(Path(p.a).name[0] != Path(p.b).name[0] for p in report.pairs)
+
+    report = dupefind.scan([str(tmp_path)], Config(jobs=1))
+    assert len(report.pairs) == 2 * 66 and crossing(report) == 0 and len(report.clusters) == 2
+    # The control: without the disclaimer set aside, every crossing pair shares it as a passage.
+    monkeypatch.setattr(pipeline.checking, "shunned_beside", lambda *args: np.empty(0, dtype=np.uint64))
+    assert crossing(dupefind.scan([str(tmp_path)], Config(jobs=1))) == 144
+
+
 def test_nothing_to_scan_raises_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="nothing to scan"):
         dupefind.scan([str(tmp_path / "missing.txt"), str(tmp_path / "gone")])

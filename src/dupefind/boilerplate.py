@@ -10,7 +10,8 @@ In a pair, boilerplate is what both documents hold and set aside (:func:`spared_
 segment one of them keeps, or that only one of them holds, is evidence. Else a source whose
 sentences many answers copy (common, a small part of the source) would be hidden from every
 answer that keeps them, or rewords them. Segments found in :data:`WIDESPREAD` times
-``min_docs`` documents are furniture in every pair. Counting needs one small hash per segment,
+``min_docs`` documents are furniture in every pair, even between two documents that keep their
+common text, unless what both hold is most of one of them (:func:`shunned_beside`). Counting needs one small hash per segment,
 never the texts.
 """
 
@@ -56,10 +57,17 @@ class Commons:
     spared: Keys = field(default_factory=lambda: np.empty(0, dtype=np.uint64))
     """Sorted common segments that are not set aside all the same, beside the other document of
     a pair (:func:`spared_beside`)."""
+    shunned: Keys = field(default_factory=lambda: np.empty(0, dtype=np.uint64))
+    """Sorted common segments set aside all the same, however much of a document they make
+    (:func:`shunned_beside`)."""
 
     def sparing(self, kept: Keys) -> Commons:
         """These commons, the segments ``kept`` (sorted) not set aside."""
         return Commons(self.keys, self.widespread, kept)
+
+    def shunning(self, furniture: Keys) -> Commons:
+        """These commons, the segments ``furniture`` (sorted) set aside whatever the share."""
+        return Commons(self.keys, self.widespread, self.spared, furniture)
 
     def __contains__(self, key: int) -> bool:
         index = int(np.searchsorted(self.keys, np.uint64(key)))
@@ -185,6 +193,37 @@ def spared_beside(held: Keys, partner_held: Keys, partner_keeps: bool, commons: 
     return spared[~in_sorted(spared, commons.widespread)] if len(spared) else spared
 
 
+def shunned_beside(segments: tuple[Keys, npt.NDArray[np.intp]], held: Keys, partner_held: Keys,
+                   partner_segments: tuple[Keys, npt.NDArray[np.intp]], commons: Commons) -> Keys:
+    """Of the common segments a text that keeps them holds (``held``; ``segments``: the keys and
+    lengths of all its segments), the :attr:`~Commons.widespread` ones it sets aside all the
+    same beside a partner that keeps its own common text (``partner_held``): unless the common
+    segments the two both hold make up :data:`CONTENT_SHARE` of either, each runs its own
+    widely-run text (two licence files under different licences, two wire stories with the
+    wire's sign-off) and the stretches of it they share are furniture of the pair, as they are
+    in every other pair. Two copies of one syndicated text, or two pages that are all of one
+    site's furniture, keep theirs."""
+    widespread = held[in_sorted(held, commons.widespread)]
+    if not len(widespread):
+        return _NO_KEYS
+    both = held[in_sorted(held, partner_held)]
+    if _share(segments, both) >= CONTENT_SHARE or _share(partner_segments, both) >= CONTENT_SHARE:
+        return _NO_KEYS
+    return widespread
+
+
+def _share(segments: tuple[Keys, npt.NDArray[np.intp]], keys: Keys) -> float:
+    """The share of a text's words in its segments (keys and lengths) whose key is one of ``keys``."""
+    hashes, lengths = segments
+    total = int(lengths.sum())
+    return float(lengths[in_sorted(hashes, keys) & (lengths >= 2)].sum()) / total if total else 0.0
+
+
+def segment_hashes(words: HashedWords) -> tuple[Keys, npt.NDArray[np.intp]]:
+    """The hash of each of a text's segments, in order, and its length in words."""
+    return _segment_hashes(words)
+
+
 def boilerplate_mask(words: HashedWords, commons: Commons) -> npt.NDArray[np.bool_]:
     """``True`` for each word that belongs to boilerplate and is not evidence (``words``: of one
     text or several, each judged on its own)."""
@@ -221,6 +260,8 @@ def _set_aside(words: HashedWords, commons: Commons, *, long_only: bool) -> npt.
         sizes = np.diff(words.text_starts, append=len(words))
         held = np.bincount(texts, weights=np.where(common, lengths, 0), minlength=len(sizes))
         aside = common & (held < CONTENT_SHARE * sizes)[texts]
+    if len(commons.shunned):
+        aside |= in_sorted(keys, commons.shunned) & (lengths >= 2)
     return np.repeat(aside & is_long(keys) if long_only else aside, lengths)
 
 

@@ -14,7 +14,7 @@ from functools import partial
 import numpy as np
 import numpy.typing as npt
 
-from ..boilerplate import Commons, Keys, boilerplate_mask, common_held, spared_beside
+from ..boilerplate import Commons, Keys, boilerplate_mask, common_held, segment_hashes, shunned_beside, spared_beside
 from ..config import Config
 from ..errors import REREAD_FAILURES
 from ..models import Location, PackedPair, Pair
@@ -72,6 +72,7 @@ class TaskDocuments:
         self._screened: dict[int, Screened | None] = {}
         self._variants: dict[tuple[int, bytes], Screened] = {}
         self._held: dict[int, tuple[Keys, bool]] = {}
+        self._segment_cache: dict[int, tuple[Keys, npt.NDArray[np.intp]]] = {}
         # Each screened document lives in ``_screened`` or ``_variants`` as long as this object,
         # so its identity names it in the caches of what is made from it.
         self._ready: dict[int, Reread] = {}
@@ -125,7 +126,9 @@ class TaskDocuments:
         two share other text): the common segments ``spared_beside`` spares are evidence."""
         doc, partner = self._screened[index], self._screened[other]
         assert doc is not None and partner is not None
-        if not doc.boilerplate.any() or (not related and partner.boilerplate.any()):
+        if not doc.boilerplate.any():
+            return self._apart(index, other, doc)
+        if (not related and partner.boilerplate.any()):
             return doc  # (a partner that sets anything aside keeps nothing)
         spared = spared_beside(self.holds(index)[0], *self.holds(other), self.commons, related=related)
         if not len(spared):
@@ -134,6 +137,30 @@ class TaskDocuments:
         if key not in self._variants:
             self._variants[key] = self._screened_text(doc.id, doc.text, self.commons.sparing(spared))
         return self._variants[key]
+
+    def _apart(self, index: int, other: int, doc: Screened) -> Screened:
+        """Document ``index`` (``doc``: it sets nothing aside) beside ``other``: with the widely-run
+        segments :func:`~dupefind.boilerplate.shunned_beside` shuns set aside, when both keep
+        their common text."""
+        held, keeps = self.holds(index)
+        partner_held, partner_keeps = self.holds(other)
+        if not (keeps and partner_keeps):
+            return doc
+        shunned = shunned_beside(self._segments(index), held, partner_held, self._segments(other), self.commons)
+        if not len(shunned):
+            return doc
+        key = (index, b"shunned" + shunned.tobytes())
+        if key not in self._variants:
+            self._variants[key] = self._screened_text(doc.id, doc.text, self.commons.shunning(shunned))
+        return self._variants[key]
+
+    def _segments(self, index: int) -> tuple[Keys, npt.NDArray[np.intp]]:
+        """The segment hashes and lengths of a screened document, once."""
+        if index not in self._segment_cache:
+            doc = self._screened[index]
+            assert doc is not None
+            self._segment_cache[index] = segment_hashes(doc.words)
+        return self._segment_cache[index]
 
     def second_look(self, i: int, j: int, a: Screened, b: Screened) -> Pair | None:
         """The pair ``(i, j)`` (``a`` and ``b`` as first judged, not a copy) judged with the
