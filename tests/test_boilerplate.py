@@ -5,7 +5,15 @@ from __future__ import annotations
 import numpy as np
 from conftest import sample_text
 
-from dupefind.boilerplate import WIDESPREAD, boilerplate_mask, common_held, find_commons, segment_keys, spared_beside
+from dupefind.boilerplate import (
+    WIDESPREAD,
+    boilerplate_mask,
+    common_held,
+    find_commons,
+    segment_hashes,
+    segment_keys,
+    spared_beside,
+)
 from dupefind.text import hash_words, tokenize
 
 FOOTER = ("Share this story with your friends on any of the networks that you use.\n"
@@ -98,11 +106,11 @@ def test_segment_keys_are_sorted_unique_and_ignore_case_and_spacing() -> None:
 def test_boilerplate_in_a_pair_is_what_both_hold_and_set_aside_unless_widespread() -> None:
     texts = [a + "\n\n" + FOOTER + "\n" for a in ARTICLES[:5]]
     commons = find_commons(keys_of(texts), min_docs=5)
-    footer, keeps = common_held(hash_words(texts[0]), commons)
+    footer, keeps = common_held(segment_hashes(hash_words(texts[0])), commons)
     assert len(footer) == 2 and not keeps  # its two footer lines, a minority: set aside
-    notice, notice_keeps = common_held(hash_words("Local notice for readers.\n" + FOOTER), commons)
+    notice, notice_keeps = common_held(segment_hashes(hash_words("Local notice for readers.\n" + FOOTER)), commons)
     assert notice_keeps and np.array_equal(notice, footer)
-    plain, plain_keeps = common_held(hash_words(ARTICLES[5]), commons)
+    plain, plain_keeps = common_held(segment_hashes(hash_words(ARTICLES[5])), commons)
     assert len(plain) == 0 and not plain_keeps
     # Both hold the footer and set it aside: furniture, set aside.
     assert len(spared_beside(footer, footer, False, commons)) == 0

@@ -11,8 +11,8 @@ segment one of them keeps, or that only one of them holds, is evidence. Else a s
 sentences many answers copy (common, a small part of the source) would be hidden from every
 answer that keeps them, or rewords them. Segments found in :data:`WIDESPREAD` times
 ``min_docs`` documents are furniture in every pair, even between two documents that keep their
-common text, unless what both hold is most of one of them (:func:`shunned_beside`). Counting needs one small hash per segment,
-never the texts.
+common text, unless what both hold is most of one of them (:func:`shunned_beside`). Counting
+needs one small hash per segment, never the texts.
 """
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ from .jit import kernel
 from .text import _BASE_U64, HashedWords, WordHashes, _mix64
 
 Keys = npt.NDArray[np.uint64]
+Segments = tuple[Keys, npt.NDArray[np.intp]]
+"""A text's segments (:func:`segment_hashes`): the hash of each, in order, and its length in words."""
 
 #: Common segments stay in a document when they are at least this share of its words.
 CONTENT_SHARE = 0.5
@@ -165,14 +167,14 @@ class SegmentCounter:
                            np.concatenate(widespread) if widespread else _NO_KEYS)
 
 
-def common_held(words: HashedWords, commons: Commons) -> tuple[Keys, bool]:
-    """The common segments a text (one) holds, sorted, and whether it keeps them (they make up
-    :data:`CONTENT_SHARE` of its words or more)."""
-    if len(commons.keys) == 0 or len(words) == 0:
+def common_held(segments: Segments, commons: Commons) -> tuple[Keys, bool]:
+    """The common segments a text (one; ``segments``: its :func:`segment_hashes`) holds, sorted,
+    and whether it keeps them (they make up :data:`CONTENT_SHARE` of its words or more)."""
+    keys, lengths = segments
+    if len(commons.keys) == 0 or len(keys) == 0:
         return _NO_KEYS, False
-    keys, lengths = _segment_hashes(words)
     common = in_sorted(keys, commons.keys) & (lengths >= 2)
-    return np.unique(keys[common]), int(lengths[common].sum()) >= CONTENT_SHARE * len(words)
+    return np.unique(keys[common]), int(lengths[common].sum()) >= CONTENT_SHARE * int(lengths.sum())
 
 
 def spared_beside(held: Keys, partner_held: Keys, partner_keeps: bool, commons: Commons, *,
@@ -193,8 +195,8 @@ def spared_beside(held: Keys, partner_held: Keys, partner_keeps: bool, commons: 
     return spared[~in_sorted(spared, commons.widespread)] if len(spared) else spared
 
 
-def shunned_beside(segments: tuple[Keys, npt.NDArray[np.intp]], held: Keys, partner_held: Keys,
-                   partner_segments: tuple[Keys, npt.NDArray[np.intp]], commons: Commons) -> Keys:
+def shunned_beside(segments: Segments, held: Keys, partner_held: Keys, partner_segments: Segments,
+                   commons: Commons) -> Keys:
     """Of the common segments a text that keeps them holds (``held``; ``segments``: the keys and
     lengths of all its segments), the :attr:`~Commons.widespread` ones it sets aside all the
     same beside a partner that keeps its own common text (``partner_held``): unless the common
@@ -212,16 +214,11 @@ def shunned_beside(segments: tuple[Keys, npt.NDArray[np.intp]], held: Keys, part
     return widespread
 
 
-def _share(segments: tuple[Keys, npt.NDArray[np.intp]], keys: Keys) -> float:
+def _share(segments: Segments, keys: Keys) -> float:
     """The share of a text's words in its segments (keys and lengths) whose key is one of ``keys``."""
     hashes, lengths = segments
     total = int(lengths.sum())
     return float(lengths[in_sorted(hashes, keys) & (lengths >= 2)].sum()) / total if total else 0.0
-
-
-def segment_hashes(words: HashedWords) -> tuple[Keys, npt.NDArray[np.intp]]:
-    """The hash of each of a text's segments, in order, and its length in words."""
-    return _segment_hashes(words)
 
 
 def boilerplate_mask(words: HashedWords, commons: Commons) -> npt.NDArray[np.bool_]:
@@ -249,7 +246,7 @@ def _set_aside(words: HashedWords, commons: Commons, *, long_only: bool) -> npt.
     common segments make up :data:`CONTENT_SHARE` of its words or more."""
     if len(commons.keys) == 0 or len(words) == 0:
         return np.zeros(len(words), dtype=bool)
-    keys, lengths = _segment_hashes(words)
+    keys, lengths = segment_hashes(words)
     common = in_sorted(keys, commons.keys) & (lengths >= 2)
     if len(commons.spared):
         common &= ~in_sorted(keys, commons.spared)
@@ -272,8 +269,8 @@ def is_long(keys: Keys) -> npt.NDArray[np.bool_]:
     return long
 
 
-def _segment_hashes(words: HashedWords) -> tuple[Keys, npt.NDArray[np.intp]]:
-    """A hash of each segment's word sequence, and its length in words."""
+def segment_hashes(words: HashedWords) -> Segments:
+    """A hash of each segment's word sequence, in order, and its length in words."""
     lengths = np.diff(words.segment_starts, append=len(words))
     return _segment_hashes_of(words.hashes, words.segment_starts), lengths
 

@@ -14,7 +14,16 @@ from functools import partial
 import numpy as np
 import numpy.typing as npt
 
-from ..boilerplate import Commons, Keys, boilerplate_mask, common_held, segment_hashes, shunned_beside, spared_beside
+from ..boilerplate import (
+    Commons,
+    Keys,
+    Segments,
+    boilerplate_mask,
+    common_held,
+    segment_hashes,
+    shunned_beside,
+    spared_beside,
+)
 from ..config import Config
 from ..errors import REREAD_FAILURES
 from ..models import Location, PackedPair, Pair
@@ -72,7 +81,7 @@ class TaskDocuments:
         self._screened: dict[int, Screened | None] = {}
         self._variants: dict[tuple[int, bytes], Screened] = {}
         self._held: dict[int, tuple[Keys, bool]] = {}
-        self._segment_cache: dict[int, tuple[Keys, npt.NDArray[np.intp]]] = {}
+        self._segments: dict[int, Segments] = {}
         # Each screened document lives in ``_screened`` or ``_variants`` as long as this object,
         # so its identity names it in the caches of what is made from it.
         self._ready: dict[int, Reread] = {}
@@ -117,9 +126,17 @@ class TaskDocuments:
     def holds(self, index: int) -> tuple[Keys, bool]:
         """The common segments a screened document holds, and whether it keeps them."""
         if index not in self._held:
-            doc = self._screened[index]
-            self._held[index] = common_held(doc.words, self.commons) if doc is not None else (_NO_KEYS, False)
+            holding = self._screened[index] is not None and len(self.commons.keys) > 0
+            self._held[index] = common_held(self.segments(index), self.commons) if holding else (_NO_KEYS, False)
         return self._held[index]
+
+    def segments(self, index: int) -> Segments:
+        """The segments of a screened document (:func:`~dupefind.boilerplate.segment_hashes`), once."""
+        if index not in self._segments:
+            doc = self._screened[index]
+            assert doc is not None
+            self._segments[index] = segment_hashes(doc.words)
+        return self._segments[index]
 
     def beside(self, index: int, other: int, *, related: bool = False) -> Screened:
         """Document ``index`` (screened) as it reads in a pair with ``other`` (``related``: the
@@ -128,7 +145,7 @@ class TaskDocuments:
         assert doc is not None and partner is not None
         if not doc.boilerplate.any():
             return self._apart(index, other, doc)
-        if (not related and partner.boilerplate.any()):
+        if not related and partner.boilerplate.any():
             return doc  # (a partner that sets anything aside keeps nothing)
         spared = spared_beside(self.holds(index)[0], *self.holds(other), self.commons, related=related)
         if not len(spared):
@@ -142,25 +159,16 @@ class TaskDocuments:
         """Document ``index`` (``doc``: it sets nothing aside) beside ``other``: with the widely-run
         segments :func:`~dupefind.boilerplate.shunned_beside` shuns set aside, when both keep
         their common text."""
-        held, keeps = self.holds(index)
-        partner_held, partner_keeps = self.holds(other)
-        if not (keeps and partner_keeps):
+        if not len(self.commons.widespread) or not self.holds(index)[1] or not self.holds(other)[1]:
             return doc
-        shunned = shunned_beside(self._segments(index), held, partner_held, self._segments(other), self.commons)
+        shunned = shunned_beside(self.segments(index), self.holds(index)[0], self.holds(other)[0],
+                                 self.segments(other), self.commons)
         if not len(shunned):
             return doc
         key = (index, b"shunned" + shunned.tobytes())
         if key not in self._variants:
             self._variants[key] = self._screened_text(doc.id, doc.text, self.commons.shunning(shunned))
         return self._variants[key]
-
-    def _segments(self, index: int) -> tuple[Keys, npt.NDArray[np.intp]]:
-        """The segment hashes and lengths of a screened document, once."""
-        if index not in self._segment_cache:
-            doc = self._screened[index]
-            assert doc is not None
-            self._segment_cache[index] = segment_hashes(doc.words)
-        return self._segment_cache[index]
 
     def second_look(self, i: int, j: int, a: Screened, b: Screened) -> Pair | None:
         """The pair ``(i, j)`` (``a`` and ``b`` as first judged, not a copy) judged with the
